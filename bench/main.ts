@@ -1,0 +1,27 @@
+/**
+ * `npm run bench`: every performance figure of the project, measured in one run.
+ * `npm run bench -- --json` prints them as one JSON object keyed by figure name.
+ * Figures are rates on this machine; compare them as ratios within one run.
+ */
+import { benchKernel } from './kernel.ts';
+
+type Suite = () => Promise<Record<string, number>>;
+
+const suites: [string, Suite][] = [['kernel', benchKernel]];
+
+const json = process.argv.includes('--json');
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const figures: Record<string, number> = {};
+for (const [name, suite] of suites) {
+  if (only !== undefined && !only.split(',').includes(name)) continue;
+  if (!json) process.stderr.write(`running ${name} ...\n`);
+  Object.assign(figures, await suite());
+}
+if (json) {
+  process.stdout.write(JSON.stringify(figures, null, 2) + '\n');
+} else {
+  const width = Math.max(...Object.keys(figures).map((k) => k.length));
+  for (const [k, v] of Object.entries(figures)) {
+    process.stdout.write(`${k.padEnd(width)}  ${Math.round(v).toLocaleString('en-US')}\n`);
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * The `Cluster` port: everything a scenario can do, in the lab's vocabulary.
+ *
+ * Two targets implement it: `SimCluster` (src/sim, deterministic, simulated time) and
+ * `LiveCluster` (src/live: oc + REST + Keycloak + logs, wall time). A scenario never
+ * knows where it runs. Every operation is async because the live side is; the sim side
+ * advances simulated time while an operation "waits".
+ *
+ * Times are milliseconds since the cluster was opened (simulated or wall).
+ */
+
+export type NodeId = string;
+
+/** The lab's certificate, as `POST /api/v1/certificates` takes it. */
+export interface Certificate {
+  readonly certID: string;
+  readonly studentID: string;
+  readonly studentName: string;
+  readonly courseID: string;
+  readonly courseName: string;
+  /** `YYYY-MM-DD` */
+  readonly issueDate: string;
+  /** `YYYY-MM-DD` */
+  readonly expiryDate: string;
+}
+
+export interface IssueResult {
+  readonly ok: boolean;
+  readonly txID?: string;
+  /** Block the transaction was committed in (on the org's own peer). */
+  readonly block?: number;
+  /** Why it failed, one sentence (endorsement policy not met, timeout, MVCC conflict, duplicate ID...). */
+  readonly error?: string;
+}
+
+export type VerifyStatus = 'VALID' | 'NOT_FOUND' | 'REVOKED' | 'EXPIRED';
+
+export interface VerifyResult {
+  readonly status: VerifyStatus;
+  readonly certificate?: Certificate & { readonly revoked?: boolean };
+  /** Set when the query itself failed (peer down, API error); status is then NOT_FOUND. */
+  readonly error?: string;
+}
+
+export interface OkResult {
+  readonly ok: boolean;
+  readonly error?: string;
+}
+
+/** `peer channel getinfo -c certchannel`: hashes are standard base64; no previous hash at height 1. */
+export interface ChannelInfo {
+  readonly height: number;
+  readonly currentBlockHash: string;
+  readonly previousBlockHash?: string;
+}
+
+export interface OrdererStatus {
+  /** `consensus_BFT_committed_block_number` (moves only on blocks decided through consensus). */
+  readonly committedBlock: number;
+  /** Ledger height - 1 (includes blocks pulled by sync). */
+  readonly lastBlock: number;
+  readonly view: number;
+  /** Node id of the leader this orderer believes in (null when unknown or down). */
+  readonly leader: NodeId | null;
+  readonly role: 'leader' | 'follower' | 'down';
+}
+
+/** One log line of a node, parsed into the shared event vocabulary (see src/sim/logs). */
+export interface ClusterLogLine {
+  /** Milliseconds since the cluster was opened. */
+  readonly at: number;
+  readonly node: NodeId;
+  readonly level: string;
+  readonly module: string;
+  readonly func: string;
+  readonly message: string;
+  /** The catalog kind when the line matched a known format (e.g. `smartbft.startView`). */
+  readonly kind?: string;
+  readonly args?: readonly (string | number)[];
+  /** The line as the node printed it (Fabric's line shape). */
+  readonly text: string;
+}
+
+export interface TopologyInfo {
+  readonly channel: string;
+  readonly orgs: readonly string[];
+  readonly orderers: readonly NodeId[];
+  readonly peers: readonly NodeId[];
+  /** Peer ids per org, in order (peer0 first). */
+  readonly peersByOrg: Readonly<Record<string, readonly NodeId[]>>;
+  readonly couchdbs: readonly NodeId[];
+}
+
+export type Selector = 'leader' | 'nextLeader' | 'followers' | 'all' | 'orderers' | 'peers';
+
+export interface Cluster {
+  readonly target: 'sim' | 'live';
+  readonly topology: TopologyInfo;
+  /** Milliseconds since the cluster was opened. */
+  now(): number;
+
+  issueCertificate(via: string, cert: Certificate): Promise<IssueResult>;
+  verifyCertificate(certID: string, via: string): Promise<VerifyResult>;
+  revokeCertificate(certID: string, via: string): Promise<OkResult>;
+
+  /** `oc scale deployment X --replicas=0` (peer, orderer or couchdb). */
+  stop(node: NodeId): Promise<OkResult>;
+  /** `oc scale deployment X --replicas=1`, then wait for rollout. */
+  start(node: NodeId): Promise<OkResult>;
+  isUp(node: NodeId): Promise<boolean>;
+
+  channelInfo(peer: NodeId): Promise<ChannelInfo>;
+  /** CouchDB `doc_count` of `<channel>_certcontract`; rejects when the database does not exist. */
+  stateDocCount(peer: NodeId): Promise<number>;
+  dropStateDatabase(peer: NodeId): Promise<OkResult>;
+  /** `peer node rebuild-dbs` (refused while the peer runs). */
+  rebuildDbs(peer: NodeId): Promise<OkResult>;
+  ordererStatus(orderer: NodeId): Promise<OrdererStatus>;
+  /** The node's log so far, parsed. */
+  logs(node: NodeId): Promise<readonly ClusterLogLine[]>;
+
+  /** Poll `condition` until true or `timeoutMs` passes; resolves whether it became true. */
+  waitUntil(condition: () => Promise<boolean> | boolean, timeoutMs: number, pollMs?: number): Promise<boolean>;
+  sleep(ms: number): Promise<void>;
+
+  /** Resolve a selector or a node id to node ids, at this moment. Rejects unknown names. */
+  resolve(nodeOrSelector: string): Promise<readonly NodeId[]>;
+
+  /** Pause / restore Argo CD auto-sync (no-op in the simulator). */
+  pauseAutoHeal(): Promise<OkResult>;
+  resumeAutoHeal(): Promise<OkResult>;
+
+  // Faults beyond the lab. A target that cannot do one rejects with a clear reason.
+  partition(groups: readonly (readonly NodeId[])[]): Promise<OkResult>;
+  heal(): Promise<OkResult>;
+  setByzantine(node: NodeId, behaviour: string | null): Promise<OkResult>;
+  /** Background issuance through `via`: `count` certificates, one every `everyMs`. */
+  startLoad(via: string, count: number, everyMs: number): Promise<OkResult>;
+
+  /** Release resources (timers, child processes); run undos on the live side. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,235 @@
+/**
+ * The simulated network: per-link latency drawn from a distribution, loss,
+ * duplication, reordering, partitions and zone-to-zone latency.
+ *
+ * Links are FIFO by default (Fabric's orderers talk over gRPC streams): a message is
+ * never delivered before an earlier one on the same link, unless `reorderProbability`
+ * lets it overtake. Every draw comes from the link's own random stream
+ * (`network/link:<from>-><to>`), so traffic on one link never shifts another's.
+ */
+import type { NodeId } from './types.ts';
+import type { Rng } from './rng.ts';
+
+/** A latency distribution in milliseconds. */
+export type LatencyDist =
+  | { readonly kind: 'fixed'; readonly ms: number }
+  | { readonly kind: 'uniform'; readonly minMs: number; readonly maxMs: number }
+  | { readonly kind: 'normal'; readonly meanMs: number; readonly stdMs: number; readonly minMs?: number }
+  | { readonly kind: 'exponential'; readonly meanMs: number; readonly minMs?: number };
+
+/** Fault and latency settings of a link; every field has a default. */
+export interface LinkConfig {
+  readonly latency: LatencyDist;
+  /** Probability that a message is lost. */
+  readonly lossProbability: number;
+  /** Probability that a message is delivered twice. */
+  readonly duplicateProbability: number;
+  /** Probability that a message may overtake earlier ones on its link (FIFO otherwise). */
+  readonly reorderProbability: number;
+}
+
+export interface NetworkConfig extends Partial<LinkConfig> {
+  /** Zone of each node (nodes not listed are in zone `default`). */
+  readonly zones?: Readonly<Record<NodeId, string>>;
+  /** Latency between zones, keyed `"a->b"` (looked up both ways). Same-zone links use `latency`. */
+  readonly zoneLatency?: Readonly<Record<string, LatencyDist>>;
+  /** Per-link overrides keyed `"from->to"`. */
+  readonly links?: Readonly<Record<string, Partial<LinkConfig>>>;
+}
+
+export const DEFAULT_LINK: LinkConfig = {
+  latency: { kind: 'uniform', minMs: 1, maxMs: 3 },
+  lossProbability: 0,
+  duplicateProbability: 0,
+  reorderProbability: 0,
+};
+
+/** The outcome of sending one message: delivery times (0, 1 or 2) or why it was dropped. */
+export type Routing =
+  | { readonly delivered: readonly number[] }
+  | { readonly dropped: 'loss' | 'partition' };
+
+export function validateLatency(d: LatencyDist, where: string): void {
+  const bad = (why: string): never => {
+    throw new RangeError(`${where}: ${why}`);
+  };
+  switch (d.kind) {
+    case 'fixed':
+      if (!(d.ms >= 0)) bad(`fixed latency must be >= 0 ms, got ${d.ms}`);
+      break;
+    case 'uniform':
+      if (!(d.minMs >= 0 && d.maxMs >= d.minMs)) bad(`uniform latency needs 0 <= minMs <= maxMs, got ${d.minMs}..${d.maxMs}`);
+      break;
+    case 'normal':
+      if (!(d.meanMs >= 0 && d.stdMs >= 0)) bad(`normal latency needs meanMs >= 0 and stdMs >= 0`);
+      break;
+    case 'exponential':
+      if (!(d.meanMs > 0)) bad(`exponential latency needs meanMs > 0, got ${d.meanMs}`);
+      break;
+  }
+}
+
+function checkProbability(p: number, name: string): void {
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`network: ${name} must be in [0, 1], got ${p}`);
+}
+
+function drawLatency(d: LatencyDist, rng: Rng): number {
+  switch (d.kind) {
+    case 'fixed':
+      return d.ms;
+    case 'uniform':
+      return d.minMs + rng.float() * (d.maxMs - d.minMs);
+    case 'normal':
+      return Math.max(d.minMs ?? 0, d.meanMs + d.stdMs * rng.normal());
+    case 'exponential':
+      return (d.minMs ?? 0) + rng.exponential(d.meanMs);
+  }
+}
+
+interface LinkState {
+  readonly config: LinkConfig;
+  readonly rng: Rng;
+  lastDelivery: number;
+}
+
+export class Network {
+  private readonly links = new Map<string, LinkState>();
+  private config: NetworkConfig;
+  /** Node -> partition group index; undefined when no partition is in force. */
+  private groupOf: Map<NodeId, number> | undefined;
+  /** One-way cuts `"from->to"`. */
+  private readonly cuts = new Set<string>();
+
+  constructor(
+    config: NetworkConfig,
+    private readonly rng: Rng,
+  ) {
+    Network.validate(config);
+    this.config = config;
+  }
+
+  static validate(config: NetworkConfig): void {
+    if (config.latency) validateLatency(config.latency, 'network.latency');
+    for (const [k, d] of Object.entries(config.zoneLatency ?? {})) validateLatency(d, `network.zoneLatency["${k}"]`);
+    checkProbability(config.lossProbability ?? 0, 'lossProbability');
+    checkProbability(config.duplicateProbability ?? 0, 'duplicateProbability');
+    checkProbability(config.reorderProbability ?? 0, 'reorderProbability');
+    for (const [k, l] of Object.entries(config.links ?? {})) {
+      if (l.latency) validateLatency(l.latency, `network.links["${k}"].latency`);
+      if (l.lossProbability !== undefined) checkProbability(l.lossProbability, `links["${k}"].lossProbability`);
+      if (l.duplicateProbability !== undefined) checkProbability(l.duplicateProbability, `links["${k}"].duplicateProbability`);
+      if (l.reorderProbability !== undefined) checkProbability(l.reorderProbability, `links["${k}"].reorderProbability`);
+    }
+  }
+
+  /** Change settings mid-run (e.g. a `delay` or `loss` fault); links pick them up at once. */
+  reconfigure(config: NetworkConfig): void {
+    Network.validate(config);
+    this.config = config;
+    for (const [key, link] of this.links) {
+      this.links.set(key, { config: this.linkConfig(key), rng: link.rng, lastDelivery: link.lastDelivery });
+    }
+  }
+
+  get settings(): NetworkConfig {
+    return this.config;
+  }
+
+  zoneOf(node: NodeId): string {
+    return this.config.zones?.[node] ?? 'default';
+  }
+
+  /**
+   * Split the nodes into groups that cannot talk to each other. Nodes not named in
+   * any group form one more group together. Replaces any earlier partition.
+   */
+  partition(groups: readonly (readonly NodeId[])[]): void {
+    const map = new Map<NodeId, number>();
+    groups.forEach((g, i) => {
+      for (const n of g) {
+        if (map.has(n)) throw new RangeError(`network.partition: node ${n} is in two groups`);
+        map.set(n, i);
+      }
+    });
+    this.groupOf = map;
+  }
+
+  /** Cut the one-way link from -> to (the reverse direction still works). */
+  cut(from: NodeId, to: NodeId): void {
+    this.cuts.add(`${from}->${to}`);
+  }
+
+  /** Cut every link to and from `node`. */
+  isolate(node: NodeId, others: readonly NodeId[]): void {
+    for (const o of others) {
+      if (o === node) continue;
+      this.cut(node, o);
+      this.cut(o, node);
+    }
+  }
+
+  /** Remove every partition and cut. */
+  heal(): void {
+    this.groupOf = undefined;
+    this.cuts.clear();
+  }
+
+  /** Whether a message from -> to can pass right now. */
+  connected(from: NodeId, to: NodeId): boolean {
+    if (from === to) return true;
+    if (this.cuts.size > 0 && this.cuts.has(`${from}->${to}`)) return false;
+    const g = this.groupOf;
+    if (g !== undefined) {
+      const a = g.get(from) ?? -1;
+      const b = g.get(to) ?? -1;
+      if (a !== b) return false;
+    }
+    return true;
+  }
+
+  /** Decide the fate of one message sent at `now`. */
+  route(from: NodeId, to: NodeId, now: number): Routing {
+    if (!this.connected(from, to)) return { dropped: 'partition' };
+    if (from === to) return { delivered: [now] };
+    const key = `${from}->${to}`;
+    let link = this.links.get(key);
+    if (link === undefined) {
+      link = { config: this.linkConfig(key), rng: this.rng.fork(`link:${key}`), lastDelivery: 0 };
+      this.links.set(key, link);
+    }
+    const c = link.config;
+    if (c.lossProbability > 0 && link.rng.chance(c.lossProbability)) return { dropped: 'loss' };
+    const at = this.deliveryTime(link, now);
+    if (c.duplicateProbability > 0 && link.rng.chance(c.duplicateProbability)) {
+      return { delivered: [at, this.deliveryTime(link, now)] };
+    }
+    return { delivered: [at] };
+  }
+
+  private deliveryTime(link: LinkState, now: number): number {
+    const c = link.config;
+    let at = now + drawLatency(c.latency, link.rng);
+    const mayOvertake = c.reorderProbability > 0 && link.rng.chance(c.reorderProbability);
+    if (!mayOvertake && at < link.lastDelivery) at = link.lastDelivery;
+    if (at > link.lastDelivery) link.lastDelivery = at;
+    return at;
+  }
+
+  private linkConfig(key: string): LinkConfig {
+    const [from = '', to = ''] = key.split('->');
+    const cfg = this.config;
+    let latency = cfg.latency ?? DEFAULT_LINK.latency;
+    const za = this.zoneOf(from);
+    const zb = this.zoneOf(to);
+    if (za !== zb && cfg.zoneLatency) {
+      latency = cfg.zoneLatency[`${za}->${zb}`] ?? cfg.zoneLatency[`${zb}->${za}`] ?? latency;
+    }
+    const o = cfg.links?.[key] ?? {};
+    return {
+      latency: o.latency ?? latency,
+      lossProbability: o.lossProbability ?? cfg.lossProbability ?? DEFAULT_LINK.lossProbability,
+      duplicateProbability: o.duplicateProbability ?? cfg.duplicateProbability ?? DEFAULT_LINK.duplicateProbability,
+      reorderProbability: o.reorderProbability ?? cfg.reorderProbability ?? DEFAULT_LINK.reorderProbability,
+    };
+  }
+}

@@ -1,0 +1,336 @@
+/**
+ * The simulation kernel: the only owner of time, randomness and the network.
+ *
+ * It holds nodes (state machines, see `types.ts`), steps them one input at a time in
+ * (time, insertion) order, applies their effects, and records everything in the trace.
+ * It knows nothing of BFT or Fabric.
+ *
+ * Crash and restart follow the real process: a crash discards the node's volatile
+ * state, its timers and the messages in flight to it (a new incarnation never sees the
+ * old connection's traffic); its durable store survives. A restart calls the machine's
+ * `start` with that durable store.
+ */
+import { Network, type NetworkConfig } from './network.ts';
+import { Rng } from './rng.ts';
+import { Scheduler, type ScheduledEvent } from './scheduler.ts';
+import { Trace, type TraceOptions, type TraceRecord } from './trace.ts';
+import { DurableStore } from './durable.ts';
+import type { AnyMachine, Effect, Input, NodeContext, NodeId } from './types.ts';
+
+export interface SimulationOptions {
+  /** The run's seed: one seed, one exact run. */
+  readonly seed: number;
+  readonly network?: NetworkConfig;
+  readonly trace?: TraceOptions;
+}
+
+/** Why `run` returned. */
+export type StopReason = 'idle' | 'time' | 'condition' | 'budget';
+
+export interface RunOptions {
+  /** Stop before the first event later than this simulated time (and advance the clock to it). */
+  readonly until?: number;
+  /** Stop as soon as this returns true (checked before each event). */
+  readonly stopWhen?: () => boolean;
+  /** Stop after this many events (a budget, so a run never hangs). */
+  readonly maxEvents?: number;
+}
+
+export interface RunResult {
+  readonly reason: StopReason;
+  /** Simulated time when the run stopped. */
+  readonly now: number;
+  /** Events processed by this call. */
+  readonly events: number;
+}
+
+type KernelEvent =
+  | { readonly type: 'deliver'; readonly id: number; readonly from: NodeId; readonly to: NodeId; readonly msg: unknown; readonly m: string; readonly incarnation: number }
+  | { readonly type: 'timer'; readonly node: NodeId; readonly name: string; readonly data: unknown; readonly incarnation: number }
+  | { readonly type: 'action'; readonly fn: () => void };
+
+interface NodeSlot {
+  readonly id: NodeId;
+  readonly machine: AnyMachine;
+  readonly durable: DurableStore;
+  readonly rng: Rng;
+  readonly timers: Map<string, ScheduledEvent<KernelEvent>>;
+  state: unknown;
+  up: boolean;
+  incarnation: number;
+  readonly ctx: { now: number; readonly self: NodeId; readonly rng: Rng };
+}
+
+/** A handle to a scheduled action, for `cancel`. */
+export type ActionHandle = ScheduledEvent<KernelEvent>;
+
+function describeDefault(msg: unknown): string {
+  if (msg !== null && typeof msg === 'object' && 'type' in msg) return String((msg as { type: unknown }).type);
+  return typeof msg;
+}
+
+export class Simulation {
+  readonly seed: number;
+  readonly rng: Rng;
+  readonly network: Network;
+  readonly trace: Trace;
+  private readonly scheduler = new Scheduler<KernelEvent>();
+  private readonly nodes = new Map<NodeId, NodeSlot>();
+  private readonly order: NodeId[] = [];
+  private nextMessageId = 0;
+  private processed = 0;
+
+  constructor(options: SimulationOptions) {
+    this.seed = options.seed;
+    this.rng = Rng.create(options.seed);
+    this.network = new Network(options.network ?? {}, this.rng.fork('network'));
+    this.trace = new Trace(options.trace);
+  }
+
+  /** Simulated time in milliseconds. */
+  get now(): number {
+    return this.scheduler.now;
+  }
+
+  /** Total events processed since the simulation began. */
+  get eventCount(): number {
+    return this.processed;
+  }
+
+  /** Pending events (messages in flight, timers, actions). */
+  get pendingEvents(): number {
+    return this.scheduler.pending;
+  }
+
+  /** Add a node and start it from an empty durable store. */
+  addNode(id: NodeId, machine: AnyMachine): void {
+    if (this.nodes.has(id)) throw new Error(`Simulation.addNode: node "${id}" already exists`);
+    const rng = this.rng.fork(`node:${id}`);
+    const slot: NodeSlot = {
+      id,
+      machine,
+      durable: new DurableStore(),
+      rng,
+      timers: new Map(),
+      state: undefined,
+      up: false,
+      incarnation: 0,
+      ctx: { now: 0, self: id, rng },
+    };
+    this.nodes.set(id, slot);
+    this.order.push(id);
+    this.boot(slot);
+  }
+
+  /** Node ids in the order they were added. */
+  nodeIds(): readonly NodeId[] {
+    return this.order;
+  }
+
+  has(id: NodeId): boolean {
+    return this.nodes.has(id);
+  }
+
+  isUp(id: NodeId): boolean {
+    return this.slot(id).up;
+  }
+
+  /** The node's volatile state (read-only by convention), or undefined while it is down. */
+  state<S>(id: NodeId): S | undefined {
+    const s = this.slot(id);
+    return s.up ? (s.state as S) : undefined;
+  }
+
+  /** The node's durable store: for observers, and for explicit faults on disk. */
+  durable(id: NodeId): DurableStore {
+    return this.slot(id).durable;
+  }
+
+  /** Crash a node: volatile state, timers and in-flight messages to it are lost. */
+  crash(id: NodeId): void {
+    const s = this.slot(id);
+    if (!s.up) throw new Error(`Simulation.crash: node "${id}" is already down`);
+    s.up = false;
+    s.state = undefined;
+    s.incarnation++;
+    for (const t of s.timers.values()) this.scheduler.cancel(t);
+    s.timers.clear();
+    this.trace.record({ t: this.now, k: 'crash', node: id });
+  }
+
+  /** Restart a crashed node from its durable state. */
+  restart(id: NodeId): void {
+    const s = this.slot(id);
+    if (s.up) throw new Error(`Simulation.restart: node "${id}" is already up`);
+    this.trace.record({ t: this.now, k: 'restart', node: id });
+    this.boot(s);
+  }
+
+  /** Give a node a command input now (a client request, an admin action). False if it is down. */
+  command(id: NodeId, command: unknown, label?: string): boolean {
+    const s = this.slot(id);
+    if (!s.up) return false;
+    this.trace.record({ t: this.now, k: 'command', node: id, c: label ?? describeDefault(command) });
+    this.stepNode(s, { kind: 'command', command });
+    return true;
+  }
+
+  /** Run `fn` at absolute simulated time `time`. */
+  at(time: number, fn: () => void): ActionHandle {
+    return this.scheduler.schedule(time, { type: 'action', fn });
+  }
+
+  /** Run `fn` `ms` milliseconds from now. */
+  after(ms: number, fn: () => void): ActionHandle {
+    return this.at(this.now + ms, fn);
+  }
+
+  cancel(handle: ActionHandle): void {
+    this.scheduler.cancel(handle);
+  }
+
+  /** Record a note in the trace (a scenario step, a fault injected from outside). */
+  note(text: string): void {
+    this.trace.record({ t: this.now, k: 'note', text });
+  }
+
+  /** Subscribe to every trace record. Returns an unsubscribe function. */
+  observe(listener: (r: TraceRecord) => void): () => void {
+    return this.trace.subscribe(listener);
+  }
+
+  /** Process events until idle, a time, a condition or a budget. */
+  run(options: RunOptions = {}): RunResult {
+    const { until, stopWhen, maxEvents } = options;
+    let events = 0;
+    for (;;) {
+      if (stopWhen !== undefined && stopWhen()) return { reason: 'condition', now: this.now, events };
+      const t = this.scheduler.peekTime();
+      if (t === undefined) {
+        if (until !== undefined) {
+          this.scheduler.advanceTo(until);
+          return { reason: 'time', now: this.now, events };
+        }
+        return { reason: 'idle', now: this.now, events };
+      }
+      if (until !== undefined && t > until) {
+        this.scheduler.advanceTo(until);
+        return { reason: 'time', now: this.now, events };
+      }
+      if (maxEvents !== undefined && events >= maxEvents) return { reason: 'budget', now: this.now, events };
+      const ev = this.scheduler.next() as ScheduledEvent<KernelEvent>;
+      events++;
+      this.processed++;
+      this.dispatch(ev);
+    }
+  }
+
+  private slot(id: NodeId): NodeSlot {
+    const s = this.nodes.get(id);
+    if (s === undefined) throw new Error(`unknown node "${id}"`);
+    return s;
+  }
+
+  private boot(s: NodeSlot): void {
+    s.ctx.now = this.now;
+    const { state, effects } = s.machine.start(s.ctx as NodeContext, s.durable);
+    s.state = state;
+    s.up = true;
+    this.apply(s, effects);
+  }
+
+  private stepNode(s: NodeSlot, input: Input): void {
+    s.ctx.now = this.now;
+    const effects = s.machine.step(s.state, input, s.ctx as NodeContext);
+    this.apply(s, effects);
+  }
+
+  private dispatch(ev: ScheduledEvent<KernelEvent>): void {
+    const p = ev.payload;
+    switch (p.type) {
+      case 'deliver': {
+        const s = this.slot(p.to);
+        if (!s.up || s.incarnation !== p.incarnation) {
+          this.trace.record({ t: this.now, k: 'drop', id: p.id, from: p.from, to: p.to, m: p.m, reason: 'down' });
+          return;
+        }
+        if (!this.network.connected(p.from, p.to)) {
+          this.trace.record({ t: this.now, k: 'drop', id: p.id, from: p.from, to: p.to, m: p.m, reason: 'partition' });
+          return;
+        }
+        this.trace.record({ t: this.now, k: 'deliver', id: p.id, from: p.from, to: p.to, m: p.m });
+        this.stepNode(s, { kind: 'message', from: p.from, msg: p.msg });
+        return;
+      }
+      case 'timer': {
+        const s = this.slot(p.node);
+        if (!s.up || s.incarnation !== p.incarnation) return;
+        s.timers.delete(p.name);
+        this.trace.record({ t: this.now, k: 'timer', node: p.node, name: p.name });
+        this.stepNode(s, p.data === undefined ? { kind: 'timer', name: p.name } : { kind: 'timer', name: p.name, data: p.data });
+        return;
+      }
+      case 'action':
+        p.fn();
+        return;
+    }
+  }
+
+  private apply(s: NodeSlot, effects: readonly Effect[]): void {
+    for (let i = 0; i < effects.length; i++) {
+      const e = effects[i] as Effect;
+      // A node that crashed itself mid-list (not possible today) would stop here.
+      if (!s.up) return;
+      switch (e.kind) {
+        case 'send':
+          this.send(s, e.to, e.msg);
+          break;
+        case 'setTimer': {
+          const old = s.timers.get(e.name);
+          if (old !== undefined) this.scheduler.cancel(old);
+          if (!(e.afterMs >= 0)) throw new RangeError(`node ${s.id}: timer "${e.name}" with afterMs ${e.afterMs}`);
+          const ev = this.scheduler.schedule(this.now + e.afterMs, {
+            type: 'timer',
+            node: s.id,
+            name: e.name,
+            data: e.data,
+            incarnation: s.incarnation,
+          });
+          s.timers.set(e.name, ev);
+          break;
+        }
+        case 'cancelTimer': {
+          const old = s.timers.get(e.name);
+          if (old !== undefined) {
+            this.scheduler.cancel(old);
+            s.timers.delete(e.name);
+          }
+          break;
+        }
+        case 'persist':
+          s.durable.apply(e.op);
+          break;
+        case 'emit':
+          this.trace.record({ t: this.now, k: 'event', node: s.id, e: e.event });
+          break;
+      }
+    }
+  }
+
+  private send(s: NodeSlot, to: NodeId, msg: unknown): void {
+    const target = this.nodes.get(to);
+    if (target === undefined) throw new Error(`node ${s.id} sent to unknown node "${to}"`);
+    const id = ++this.nextMessageId;
+    const m = s.machine.describe ? s.machine.describe(msg) : describeDefault(msg);
+    const now = this.now;
+    this.trace.record({ t: now, k: 'send', id, from: s.id, to, m });
+    const r = this.network.route(s.id, to, now);
+    if ('dropped' in r) {
+      this.trace.record({ t: now, k: 'drop', id, from: s.id, to, m, reason: r.dropped });
+      return;
+    }
+    for (const at of r.delivered) {
+      this.scheduler.schedule(at, { type: 'deliver', id, from: s.id, to, msg, m, incarnation: target.incarnation });
+    }
+  }
+}

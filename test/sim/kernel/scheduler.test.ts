@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { test as fcTest, fc } from '@fast-check/vitest';
+import { Scheduler } from '../../../src/sim/kernel/index.ts';
+
+describe('scheduler: (time, insertion) order', () => {
+  it('events at equal times run in insertion order', () => {
+    const s = new Scheduler<string>();
+    s.schedule(5, 'a');
+    s.schedule(5, 'b');
+    s.schedule(1, 'first');
+    s.schedule(5, 'c');
+    const out: string[] = [];
+    for (let e = s.next(); e; e = s.next()) out.push(e.payload);
+    expect(out).toEqual(['first', 'a', 'b', 'c']);
+  });
+
+  fcTest.prop([fc.array(fc.tuple(fc.integer({ min: 0, max: 20 }), fc.boolean()), { maxLength: 200 })])(
+    'pops every live event sorted by (time, seq), never a cancelled one',
+    (specs) => {
+      const s = new Scheduler<number>();
+      const evs = specs.map(([t], i) => s.schedule(t, i));
+      specs.forEach(([, cancel], i) => {
+        if (cancel) s.cancel(evs[i]!);
+      });
+      const expected = specs
+        .map(([t, cancel], i) => ({ t, i, cancel }))
+        .filter((x) => !x.cancel)
+        .sort((a, b) => a.t - b.t || a.i - b.i)
+        .map((x) => x.i);
+      expect(s.pending).toBe(expected.length);
+      const got: number[] = [];
+      let last = -1;
+      for (let e = s.next(); e; e = s.next()) {
+        expect(e.time).toBeGreaterThanOrEqual(last);
+        last = e.time;
+        expect(s.now).toBe(e.time);
+        got.push(e.payload);
+      }
+      expect(got).toEqual(expected);
+      expect(s.pending).toBe(0);
+    },
+  );
+
+  it('refuses to schedule in the past', () => {
+    const s = new Scheduler<string>();
+    s.schedule(10, 'x');
+    s.next();
+    expect(() => s.schedule(9, 'late')).toThrow(/before now/);
+  });
+
+  it('cancelling twice counts once', () => {
+    const s = new Scheduler<string>();
+    const e = s.schedule(1, 'x');
+    s.schedule(2, 'y');
+    s.cancel(e);
+    s.cancel(e);
+    expect(s.pending).toBe(1);
+    expect(s.next()?.payload).toBe('y');
+  });
+});
