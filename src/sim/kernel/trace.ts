@@ -3,7 +3,7 @@
  * external note, in the order the kernel did them.
  *
  * Each record has a canonical one-line text form; the trace hash is a 64-bit hash
- * folded over those lines, so it is the run's identity: same seed, same hash. Records
+ * folded over the same fields, so it is the run's identity: same seed, same hash. Records
  * are kept in memory only when asked (`keep`), and can be streamed to a sink (the CLI
  * writes JSON Lines). The canonical line of a message names it by the node machine's
  * `describe` (type, view, sequence...), so the hash is cheap on the hot path.
@@ -30,7 +30,7 @@ export interface TraceOptions {
   readonly sink?: (record: TraceRecord) => void;
 }
 
-/** Canonical text of a record: what the hash covers. */
+/** Canonical text of a record: the hash covers exactly these fields (time to the microsecond). */
 export function canonicalLine(r: TraceRecord): string {
   const t = r.t.toFixed(3);
   switch (r.k) {
@@ -75,7 +75,7 @@ export class Trace {
   }
 
   record(r: TraceRecord): void {
-    this.fold(canonicalLine(r));
+    this.foldRecord(r);
     this.count++;
     this.kept?.push(r);
     for (const s of this.sinks) s(r);
@@ -96,20 +96,90 @@ export class Trace {
     return (this.h1 >>> 0).toString(16).padStart(8, '0') + (this.h2 >>> 0).toString(16).padStart(8, '0');
   }
 
-  private fold(line: string): void {
-    // cyrb53-style streaming mix of two 32-bit lanes, with a record separator.
+  /**
+   * Fold one record into the hash: the same fields, in the same order, as its
+   * canonical line, without building the line (this runs for every event).
+   */
+  private foldRecord(r: TraceRecord): void {
+    this.foldInt(KIND_CODE[r.k]);
+    this.foldInt(Math.round(r.t * 1000));
+    switch (r.k) {
+      case 'send':
+      case 'deliver':
+        this.foldInt(r.id);
+        this.foldText(r.from);
+        this.foldText(r.to);
+        this.foldText(r.m);
+        break;
+      case 'drop':
+        this.foldInt(r.id);
+        this.foldText(r.from);
+        this.foldText(r.to);
+        this.foldText(r.m);
+        this.foldText(r.reason);
+        break;
+      case 'timer':
+        this.foldText(r.node);
+        this.foldText(r.name);
+        break;
+      case 'crash':
+      case 'restart':
+        this.foldText(r.node);
+        break;
+      case 'command':
+        this.foldText(r.node);
+        this.foldText(r.c);
+        break;
+      case 'event':
+        this.foldText(r.node);
+        this.foldText(JSON.stringify(r.e));
+        break;
+      case 'note':
+        this.foldText(r.text);
+        break;
+    }
+    // End of record: mix the lanes into each other.
     let h1 = this.h1;
     let h2 = this.h2;
-    for (let i = 0; i < line.length; i++) {
-      const ch = line.charCodeAt(i);
-      h1 = Math.imul(h1 ^ ch, 2654435761);
-      h2 = Math.imul(h2 ^ ch, 1597334677);
-    }
-    h1 = Math.imul(h1 ^ 10, 2654435761);
-    h2 = Math.imul(h2 ^ 10, 1597334677);
     h1 ^= Math.imul(h1 ^ (h2 >>> 15), 0x735a2d97);
     h2 ^= Math.imul(h2 ^ (h1 >>> 15), 0xcaf649a9);
     this.h1 = h1;
     this.h2 = h2;
   }
+
+  private foldInt(v: number): void {
+    // Two 32-bit halves of a (safe) integer, then a field separator.
+    const lo = v | 0;
+    const hi = Math.floor(v / 4294967296) | 0;
+    let h1 = Math.imul(this.h1 ^ lo, 2654435761);
+    let h2 = Math.imul(this.h2 ^ lo, 1597334677);
+    h1 = Math.imul(h1 ^ hi, 2654435761);
+    h2 = Math.imul(h2 ^ hi, 1597334677);
+    this.h1 = Math.imul(h1 ^ 31, 2654435761);
+    this.h2 = Math.imul(h2 ^ 31, 1597334677);
+  }
+
+  private foldText(text: string): void {
+    let h1 = this.h1;
+    let h2 = this.h2;
+    for (let i = 0; i < text.length; i++) {
+      const ch = text.charCodeAt(i);
+      h1 = Math.imul(h1 ^ ch, 2654435761);
+      h2 = Math.imul(h2 ^ ch, 1597334677);
+    }
+    this.h1 = Math.imul(h1 ^ 30, 2654435761);
+    this.h2 = Math.imul(h2 ^ 30, 1597334677);
+  }
 }
+
+const KIND_CODE: Readonly<Record<TraceRecord['k'], number>> = {
+  send: 1,
+  deliver: 2,
+  drop: 3,
+  timer: 4,
+  crash: 5,
+  restart: 6,
+  command: 7,
+  event: 8,
+  note: 9,
+};

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { Trace, canonicalLine, type TraceRecord } from '../../../src/sim/kernel/index.ts';
+
+const base: TraceRecord[] = [
+  { t: 0, k: 'note', text: 'start' },
+  { t: 1.5, k: 'send', id: 1, from: 'a', to: 'b', m: 'PrePrepare v0 s1' },
+  { t: 3.25, k: 'deliver', id: 1, from: 'a', to: 'b', m: 'PrePrepare v0 s1' },
+  { t: 4, k: 'event', node: 'b', e: { type: 'bft.decided', seq: 1 } },
+];
+const hashOf = (records: readonly TraceRecord[]): string => {
+  const t = new Trace();
+  records.forEach((r) => t.record(r));
+  return t.hash();
+};
+
+describe('trace: identity of a run', () => {
+  it('the hash is 16 hex digits and stable for the same records', () => {
+    expect(hashOf(base)).toMatch(/^[0-9a-f]{16}$/);
+    expect(hashOf(base)).toBe(hashOf(base.map((r) => ({ ...r }))));
+  });
+
+  it('changing any one field, or the order, changes the hash', () => {
+    const h = hashOf(base);
+    const variants: TraceRecord[][] = [
+      [base[0]!, { ...base[1]!, t: 1.501 } as TraceRecord, base[2]!, base[3]!],
+      [base[0]!, { ...base[1]!, to: 'c' } as TraceRecord, base[2]!, base[3]!],
+      [base[0]!, base[1]!, { ...base[2]!, m: 'PrePrepare v0 s2' } as TraceRecord, base[3]!],
+      [base[0]!, base[1]!, base[2]!, { t: 4, k: 'event', node: 'b', e: { type: 'bft.decided', seq: 2 } }],
+      [base[0]!, base[2]!, base[1]!, base[3]!],
+      base.slice(0, 3),
+    ];
+    for (const v of variants) expect(hashOf(v)).not.toBe(h);
+  });
+
+  it('field boundaries count: "ab"+"c" is not "a"+"bc"', () => {
+    expect(hashOf([{ t: 0, k: 'timer', node: 'ab', name: 'c' }])).not.toBe(hashOf([{ t: 0, k: 'timer', node: 'a', name: 'bc' }]));
+  });
+
+  it('streams every record to a sink and keeps them on request', () => {
+    const lines: string[] = [];
+    const t = new Trace({ keep: true, sink: (r) => lines.push(JSON.stringify(r)) });
+    base.forEach((r) => t.record(r));
+    expect(t.length).toBe(4);
+    expect(t.records).toEqual(base);
+    expect(lines.map((l) => JSON.parse(l))).toEqual(base);
+  });
+
+  it('canonical lines read as a transcript', () => {
+    expect(base.map(canonicalLine)).toEqual([
+      '0.000 note start',
+      '1.500 send #1 a>b PrePrepare v0 s1',
+      '3.250 deliver #1 a>b PrePrepare v0 s1',
+      '4.000 event b {"type":"bft.decided","seq":1}',
+    ]);
+  });
+});
