@@ -163,15 +163,23 @@ export class LogParser {
       }
     }
     const timeMs = zone === 'UTC' ? Date.parse(time.replace(' ', 'T') + 'Z') : Date.parse(`${time} ${zone}`);
-    const base = { time: `${time} ${zone}`, timeMs, id, level, module, func, message, fields };
+    const common = { time: `${time} ${zone}`, timeMs, id, level, module, func };
+    // A message may itself end in `key=value` text (e.g. `commitHash=[...]`): when the
+    // stripped message matches no format, try the whole text before giving up.
+    const attempts: [string, Record<string, string>][] = message === rest ? [[rest, {}]] : [[message, fields], [rest, {}]];
+    for (const [text, flds] of attempts) {
+      const hit = this.match(module, text);
+      if (hit) return { ...common, message: text, fields: flds, ...hit };
+    }
+    return { ...common, message, fields };
+  }
+
+  private match(module: string, message: string): { kind: string; args: LogArg[] } | undefined {
     for (const c of this.compiled) {
       if (c.fmt.module !== module) continue;
       const m = c.re.exec(message);
-      if (m) {
-        const args = c.numeric.map((isNum, i) => (isNum ? Number(m[i + 1]) : (m[i + 1] ?? '')));
-        return { ...base, kind: c.fmt.kind, args };
-      }
+      if (m) return { kind: c.fmt.kind, args: c.numeric.map((isNum, i) => (isNum ? Number(m[i + 1]) : (m[i + 1] ?? ''))) };
     }
-    return base;
+    return undefined;
   }
 }
