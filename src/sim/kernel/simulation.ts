@@ -22,6 +22,20 @@ export interface SimulationOptions {
   readonly seed: number;
   readonly network?: NetworkConfig;
   readonly trace?: TraceOptions;
+  /**
+   * CPU cost of handling one message, in simulated ms (default 0: free). A node handles
+   * one message at a time: a message that arrives while the node is busy waits its turn,
+   * and the node's reaction happens when its handling is done. This is what makes a
+   * leader that verifies n - 1 votes slower at large n.
+   */
+  readonly processing?: ProcessingConfig;
+}
+
+export interface ProcessingConfig {
+  /** Cost of one delivered message on any node. */
+  readonly perMessageMs: number;
+  /** Per-node overrides. */
+  readonly perNodeMs?: Readonly<Record<NodeId, number>>;
 }
 
 /** Why `run` returned. */
@@ -45,7 +59,7 @@ export interface RunResult {
 }
 
 type KernelEvent =
-  | { readonly type: 'deliver'; readonly id: number; readonly from: NodeId; readonly to: NodeId; readonly msg: unknown; readonly m: string; readonly incarnation: number }
+  | { readonly type: 'deliver'; readonly id: number; readonly from: NodeId; readonly to: NodeId; readonly msg: unknown; readonly m: string; readonly incarnation: number; readonly handled: boolean }
   | { readonly type: 'timer'; readonly node: NodeId; readonly name: string; readonly data: unknown; readonly incarnation: number }
   | { readonly type: 'action'; readonly fn: () => void };
 
@@ -58,6 +72,10 @@ interface NodeSlot {
   state: unknown;
   up: boolean;
   incarnation: number;
+  /** Cost of handling one message (ms). */
+  readonly costMs: number;
+  /** Until when the node is busy handling earlier messages. */
+  busyUntil: number;
   readonly ctx: { now: number; readonly self: NodeId; readonly rng: Rng };
 }
 
@@ -80,7 +98,16 @@ export class Simulation {
   private nextMessageId = 0;
   private processed = 0;
 
+  private readonly processing: ProcessingConfig | undefined;
+
   constructor(options: SimulationOptions) {
+    const p = options.processing;
+    if (p !== undefined) {
+      for (const [who, ms] of [['perMessageMs', p.perMessageMs], ...Object.entries(p.perNodeMs ?? {})] as [string, number][]) {
+        if (!(ms >= 0)) throw new RangeError(`Simulation: processing cost ${who} must be >= 0 ms, got ${ms}`);
+      }
+    }
+    this.processing = p;
     this.seed = options.seed;
     this.rng = Rng.create(options.seed);
     this.network = new Network(options.network ?? {}, this.rng.fork('network'));
@@ -115,6 +142,8 @@ export class Simulation {
       state: undefined,
       up: false,
       incarnation: 0,
+      costMs: this.processing?.perNodeMs?.[id] ?? this.processing?.perMessageMs ?? 0,
+      busyUntil: 0,
       ctx: { now: 0, self: id, rng },
     };
     this.nodes.set(id, slot);
@@ -153,6 +182,7 @@ export class Simulation {
     s.up = false;
     s.state = undefined;
     s.incarnation++;
+    s.busyUntil = 0;
     for (const t of s.timers.values()) this.scheduler.cancel(t);
     s.timers.clear();
     this.trace.record({ t: this.now, k: 'crash', node: id });
@@ -254,8 +284,14 @@ export class Simulation {
           this.trace.record({ t: this.now, k: 'drop', id: p.id, from: p.from, to: p.to, m: p.m, reason: 'down' });
           return;
         }
-        if (!this.network.connected(p.from, p.to)) {
+        if (!p.handled && !this.network.connected(p.from, p.to)) {
           this.trace.record({ t: this.now, k: 'drop', id: p.id, from: p.from, to: p.to, m: p.m, reason: 'partition' });
+          return;
+        }
+        if (!p.handled && s.costMs > 0) {
+          // Arrived: wait for the node to finish what it is handling, then take costMs.
+          s.busyUntil = Math.max(this.now, s.busyUntil) + s.costMs;
+          this.scheduler.schedule(s.busyUntil, { ...p, handled: true });
           return;
         }
         this.trace.record({ t: this.now, k: 'deliver', id: p.id, from: p.from, to: p.to, m: p.m });
@@ -330,7 +366,7 @@ export class Simulation {
       return;
     }
     for (const at of r.delivered) {
-      this.scheduler.schedule(at, { type: 'deliver', id, from: s.id, to, msg, m, incarnation: target.incarnation });
+      this.scheduler.schedule(at, { type: 'deliver', id, from: s.id, to, msg, m, incarnation: target.incarnation, handled: false });
     }
   }
 }

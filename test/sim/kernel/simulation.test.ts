@@ -145,3 +145,30 @@ describe('simulation: crash and restart', () => {
     expect(seen).toEqual([{ type: 'counted', total: 1 }, { type: 'counted', total: 2 }]);
   });
 });
+
+describe('simulation: processing cost', () => {
+  it('a node handles one message at a time: a burst queues behind the cost', () => {
+    const sim = new Simulation({ seed: 1, network: { latency: { kind: 'fixed', ms: 1 } }, processing: { perMessageMs: 2 } });
+    for (const id of ['a', 'b', 'c', 'sink']) sim.addNode(id, pinger);
+    for (const id of ['a', 'b', 'c']) sim.command(id, { type: 'kick', to: 'sink', n: 0 });
+    sim.run();
+    // Three messages arrive at t=1; each costs 2 ms of the sink's time, one after another.
+    expect(sim.state<PingState>('sink')!.log).toEqual(['3.000 a 0', '5.000 b 0', '7.000 c 0']);
+  });
+
+  it('per-node costs override the default, and a cost of zero changes nothing', () => {
+    const run = (processing?: { perMessageMs: number; perNodeMs?: Record<string, number> }): string[] => {
+      const sim = new Simulation({ seed: 1, network: { latency: { kind: 'fixed', ms: 1 } }, ...(processing ? { processing } : {}) });
+      sim.addNode('a', pinger);
+      sim.addNode('b', pinger);
+      sim.command('a', { type: 'kick', to: 'b', n: 2 });
+      sim.run();
+      return sim.state<PingState>('a')!.log;
+    };
+    expect(run({ perMessageMs: 0 })).toEqual(run());
+    // b takes 5 ms per message: its answer leaves at 6 instead of 1 and reaches a at 7.
+    expect(run({ perMessageMs: 0, perNodeMs: { b: 5 } })).toEqual(['7.000 b 1']);
+    expect(run()).toEqual(['2.000 b 1']);
+    expect(() => new Simulation({ seed: 1, processing: { perMessageMs: -1 } })).toThrow(/processing cost perMessageMs must be >= 0/);
+  });
+});
