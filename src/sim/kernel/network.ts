@@ -93,7 +93,8 @@ interface LinkState {
 }
 
 export class Network {
-  private readonly links = new Map<string, LinkState>();
+  /** Link state by sender, then receiver (no string building on the hot path). */
+  private readonly links = new Map<NodeId, Map<NodeId, LinkState>>();
   private config: NetworkConfig;
   /** Node -> partition group index; undefined when no partition is in force. */
   private groupOf: Map<NodeId, number> | undefined;
@@ -126,8 +127,10 @@ export class Network {
   reconfigure(config: NetworkConfig): void {
     Network.validate(config);
     this.config = config;
-    for (const [key, link] of this.links) {
-      this.links.set(key, { config: this.linkConfig(key), rng: link.rng, lastDelivery: link.lastDelivery });
+    for (const [from, byTo] of this.links) {
+      for (const [to, link] of byTo) {
+        byTo.set(to, { config: this.linkConfig(`${from}->${to}`), rng: link.rng, lastDelivery: link.lastDelivery });
+      }
     }
   }
 
@@ -189,21 +192,37 @@ export class Network {
 
   /** Decide the fate of one message sent at `now`. */
   route(from: NodeId, to: NodeId, now: number): Routing {
-    if (!this.connected(from, to)) return { dropped: 'partition' };
-    if (from === to) return { delivered: [now] };
-    const key = `${from}->${to}`;
-    let link = this.links.get(key);
+    const out: number[] = [];
+    const dropped = this.routeInto(from, to, now, out);
+    return dropped === null ? { delivered: out } : { dropped };
+  }
+
+  /**
+   * The hot path of `route`: pushes the delivery times (one, or two when duplicated) onto
+   * `out` and returns null, or returns why the message was dropped. Allocates nothing.
+   */
+  routeInto(from: NodeId, to: NodeId, now: number, out: number[]): 'loss' | 'partition' | null {
+    if (!this.connected(from, to)) return 'partition';
+    if (from === to) {
+      out.push(now);
+      return null;
+    }
+    let byTo = this.links.get(from);
+    if (byTo === undefined) {
+      byTo = new Map();
+      this.links.set(from, byTo);
+    }
+    let link = byTo.get(to);
     if (link === undefined) {
+      const key = `${from}->${to}`;
       link = { config: this.linkConfig(key), rng: this.rng.fork(`link:${key}`), lastDelivery: 0 };
-      this.links.set(key, link);
+      byTo.set(to, link);
     }
     const c = link.config;
-    if (c.lossProbability > 0 && link.rng.chance(c.lossProbability)) return { dropped: 'loss' };
-    const at = this.deliveryTime(link, now);
-    if (c.duplicateProbability > 0 && link.rng.chance(c.duplicateProbability)) {
-      return { delivered: [at, this.deliveryTime(link, now)] };
-    }
-    return { delivered: [at] };
+    if (c.lossProbability > 0 && link.rng.chance(c.lossProbability)) return 'loss';
+    out.push(this.deliveryTime(link, now));
+    if (c.duplicateProbability > 0 && link.rng.chance(c.duplicateProbability)) out.push(this.deliveryTime(link, now));
+    return null;
   }
 
   private deliveryTime(link: LinkState, now: number): number {

@@ -97,6 +97,13 @@ export class Simulation {
   private readonly order: NodeId[] = [];
   private nextMessageId = 0;
   private processed = 0;
+  private sent = 0;
+  private delivered = 0;
+  private readonly routeTimes: number[] = [];
+  /** A broadcast sends one message object to many: describe it once. */
+  private lastMsg: unknown = undefined;
+  private lastMachine: AnyMachine | undefined = undefined;
+  private lastM = '';
 
   private readonly processing: ProcessingConfig | undefined;
 
@@ -122,6 +129,11 @@ export class Simulation {
   /** Total events processed since the simulation began. */
   get eventCount(): number {
     return this.processed;
+  }
+
+  /** Messages sent and delivered since the simulation began (drops are the difference, less those in flight). */
+  get messageCounts(): { readonly sent: number; readonly delivered: number } {
+    return { sent: this.sent, delivered: this.delivered };
   }
 
   /** Pending events (messages in flight, timers, actions). */
@@ -294,7 +306,8 @@ export class Simulation {
           this.scheduler.schedule(s.busyUntil, { ...p, handled: true });
           return;
         }
-        this.trace.record({ t: this.now, k: 'deliver', id: p.id, from: p.from, to: p.to, m: p.m });
+        this.delivered++;
+        this.trace.recordMessage('deliver', this.now, p.id, p.from, p.to, p.m);
         this.stepNode(s, { kind: 'message', from: p.from, msg: p.msg });
         return;
       }
@@ -357,16 +370,26 @@ export class Simulation {
     const target = this.nodes.get(to);
     if (target === undefined) throw new Error(`node ${s.id} sent to unknown node "${to}"`);
     const id = ++this.nextMessageId;
-    const m = s.machine.describe ? s.machine.describe(msg) : describeDefault(msg);
+    let m: string;
+    if (msg === this.lastMsg && s.machine === this.lastMachine) m = this.lastM;
+    else {
+      m = s.machine.describe ? s.machine.describe(msg) : describeDefault(msg);
+      this.lastMsg = msg;
+      this.lastMachine = s.machine;
+      this.lastM = m;
+    }
     const now = this.now;
-    this.trace.record({ t: now, k: 'send', id, from: s.id, to, m });
-    const r = this.network.route(s.id, to, now);
-    if ('dropped' in r) {
-      this.trace.record({ t: now, k: 'drop', id, from: s.id, to, m, reason: r.dropped });
+    this.sent++;
+    this.trace.recordMessage('send', now, id, s.id, to, m);
+    const times = this.routeTimes;
+    times.length = 0;
+    const dropped = this.network.routeInto(s.id, to, now, times);
+    if (dropped !== null) {
+      this.trace.record({ t: now, k: 'drop', id, from: s.id, to, m, reason: dropped });
       return;
     }
-    for (const at of r.delivered) {
-      this.scheduler.schedule(at, { type: 'deliver', id, from: s.id, to, msg, m, incarnation: target.incarnation, handled: false });
+    for (let i = 0; i < times.length; i++) {
+      this.scheduler.schedule(times[i] as number, { type: 'deliver', id, from: s.id, to, msg, m, incarnation: target.incarnation, handled: false });
     }
   }
 }

@@ -9,6 +9,9 @@
  * `describe` (type, view, sequence...), so the hash is cheap on the hot path.
  */
 import type { NodeId } from './types.ts';
+import { hash32 } from './rng.ts';
+
+const TEXT_CACHE_LIMIT = 100_000;
 
 export type DropReason = 'loss' | 'partition' | 'down';
 
@@ -59,6 +62,7 @@ export class Trace {
   private count = 0;
   private readonly kept: TraceRecord[] | undefined;
   private readonly sinks: ((r: TraceRecord) => void)[] = [];
+  private readonly textHashes = new Map<string, number>();
 
   constructor(options: TraceOptions = {}) {
     this.kept = options.keep ? [] : undefined;
@@ -72,6 +76,30 @@ export class Trace {
       const i = this.sinks.indexOf(listener);
       if (i >= 0) this.sinks.splice(i, 1);
     };
+  }
+
+  /** Whether records must be built as objects (someone keeps or watches them). */
+  get wantsRecords(): boolean {
+    return this.kept !== undefined || this.sinks.length > 0;
+  }
+
+  /**
+   * The hot path for send and deliver: folds the same fields as `record` would, and
+   * builds the record object only when someone keeps or watches records.
+   */
+  recordMessage(k: 'send' | 'deliver', t: number, id: number, from: NodeId, to: NodeId, m: string): void {
+    if (this.wantsRecords) {
+      this.record({ t, k, id, from, to, m });
+      return;
+    }
+    this.foldInt(KIND_CODE[k]);
+    this.foldInt(Math.round(t * 1000));
+    this.foldInt(id);
+    this.foldText(from);
+    this.foldText(to);
+    this.foldText(m);
+    this.endRecord();
+    this.count++;
   }
 
   record(r: TraceRecord): void {
@@ -132,13 +160,17 @@ export class Trace {
         break;
       case 'event':
         this.foldText(r.node);
-        this.foldText(JSON.stringify(r.e));
+        this.foldUnique(JSON.stringify(r.e));
         break;
       case 'note':
-        this.foldText(r.text);
+        this.foldUnique(r.text);
         break;
     }
-    // End of record: mix the lanes into each other.
+    this.endRecord();
+  }
+
+  /** End of record: mix the lanes into each other. */
+  private endRecord(): void {
     let h1 = this.h1;
     let h2 = this.h2;
     h1 ^= Math.imul(h1 ^ (h2 >>> 15), 0x735a2d97);
@@ -159,16 +191,27 @@ export class Trace {
     this.h2 = Math.imul(h2 ^ 31, 1597334677);
   }
 
+  /** Fold a text that rarely repeats (an event's JSON, a note) as its 32-bit hash, uncached. */
+  private foldUnique(text: string): void {
+    const h = hash32(text);
+    this.h1 = Math.imul(this.h1 ^ h, 2654435761);
+    this.h2 = Math.imul(this.h2 ^ h, 1597334677);
+  }
+
+  /**
+   * Fold a text field as its 32-bit hash. Texts repeat (node ids; a message's description
+   * is shared by its send and delivery records), so hashes are cached by string; the
+   * cache never changes a value, only saves recomputing it.
+   */
   private foldText(text: string): void {
-    let h1 = this.h1;
-    let h2 = this.h2;
-    for (let i = 0; i < text.length; i++) {
-      const ch = text.charCodeAt(i);
-      h1 = Math.imul(h1 ^ ch, 2654435761);
-      h2 = Math.imul(h2 ^ ch, 1597334677);
+    let h = this.textHashes.get(text);
+    if (h === undefined) {
+      if (this.textHashes.size >= TEXT_CACHE_LIMIT) this.textHashes.clear();
+      h = hash32(text);
+      this.textHashes.set(text, h);
     }
-    this.h1 = Math.imul(h1 ^ 30, 2654435761);
-    this.h2 = Math.imul(h2 ^ 30, 1597334677);
+    this.h1 = Math.imul(this.h1 ^ h, 2654435761);
+    this.h2 = Math.imul(this.h2 ^ h, 1597334677);
   }
 }
 
