@@ -1,0 +1,427 @@
+/**
+ * Controller (internal/bft/controller.go) with consensus.go's Start and Fabric's BFTChain
+ * Deliver (orderer/consensus/smartbft/chain.go): builds the consenter from its durable
+ * ledger and WAL, routes inputs to View, ViewChanger, HeartbeatMonitor, RequestPool,
+ * Batcher and the synchronizer, starts views, delivers decisions and reports metrics.
+ * `createConsenter` is the node machine the kernel drives.
+ */
+import type { DurableView, Effect, Input, NodeContext, NodeMachine } from '../kernel/types.ts';
+import type { ConsenterOptions, Decision, Proposal } from './api.ts';
+import { defaultApplication } from './app.ts';
+import { isByzantineBehaviour, voteForEverything } from './byzantine.ts';
+import { resolveConfig } from './config.ts';
+import { goList, Io } from './io.ts';
+import { describeMessage, type BftCommand, type BftEvent, type BftMessage, type Commit, type ConsensusMessage, type SavedMessage } from './messages.ts';
+import { sign } from './crypto.ts';
+import { computeQuorum } from './quorum.ts';
+import { nextBatch, onBatchTimer } from './batcher.ts';
+import { changeRole, handleHeartBeat, handleHeartBeatResponse, heartbeatTick, newHeartbeatState } from './heartbeatmonitor.ts';
+import { onRequestTimers, removeRequests, submitRequest } from './requestpool.ts';
+import { PHASE, type ConsenterState } from './state.ts';
+import { newSyncState, onBlockRequest, onBlockResponse, onCollectTimer, onHeightResponse, onStateTransferResponse, onSyncTimer, requestSync as startSync } from './synchronizer.ts';
+import { enterPrepared, newViewState, processMsg, stopView } from './view.ts';
+import {
+  completeNewView,
+  handleNewView,
+  handleViewChange,
+  handleViewData,
+  newViewChangerState,
+  restoreViewChange,
+  startViewChange,
+  viewChangerTick,
+} from './viewchanger.ts';
+import { LEDGER_KEY, restoreView, startPoint, WAL_KEY, type Restored } from './wal.ts';
+
+const TICK = 'tick';
+const EARLY_LIMIT_PER_NODE = 8;
+
+export function leaderOf(s: ConsenterState, view: number): number {
+  return s.nodes[view % s.n] as number;
+}
+
+/** Controller.leaderID(): the leader of the current view. */
+export function leaderId(s: ConsenterState): number {
+  return leaderOf(s, s.view.number);
+}
+
+export function requestSync(s: ConsenterState, io: Io): void {
+  startSync(s, io);
+}
+
+/** Consensus.Complain -> ViewChanger.StartViewChange. */
+export function complain(s: ConsenterState, io: Io, view: number, stopView: boolean, reason: string): void {
+  startViewChange(s, io, view, stopView, reason);
+}
+
+/** Controller.AbortView. */
+export function abortView(s: ConsenterState, io: Io, view: number): void {
+  if (s.view.number <= view) stopView(s, io);
+}
+
+export function onHeartbeatTimeout(s: ConsenterState, io: Io, view: number, leader: number): void {
+  const current = leaderId(s);
+  if (leader !== current) {
+    io.log('heartbeatTimeoutIgnored', current, leader);
+    return;
+  }
+  io.log('heartbeatTimeoutComplain', leader);
+  complain(s, io, view, true, 'heartbeat timeout');
+}
+
+/** reportIsLeader: Fabric sets both gauges at Start and on each Deliver. */
+function reportIsLeader(s: ConsenterState, io: Io): void {
+  const leader = leaderId(s);
+  io.metric('consensus_BFT_leader_id', leader);
+  io.metric('consensus_BFT_is_leader', leader === s.id ? 1 : 0);
+}
+
+/**
+ * Write a decision to the ledger (BFTChain.Deliver, or a block written by sync).
+ * MutuallyExclusiveDeliver: only the next block is written. Returns whether it was.
+ */
+export function deliver(s: ConsenterState, io: Io, d: Decision, viaSync: boolean): boolean {
+  if (d.seq !== s.ledger.length + 1) return false;
+  const prev = s.ledger[s.ledger.length - 1]?.proposal.digest ?? '';
+  s.ledger.push(d);
+  io.persistAppend(LEDGER_KEY, d);
+  removeRequests(s, io, d.proposal.payload);
+  const signers = d.signatures.map((x) => x.signer);
+  if (viaSync) {
+    io.log('fetchedBlock', d.seq);
+  } else {
+    io.log('deliver', d.seq, d.proposal.payload.length, 200 + 375 * d.signatures.length, goList(signers), s.id);
+    s.committedBlock = d.seq;
+    io.metric('consensus_BFT_committed_block_number', d.seq);
+    reportIsLeader(s, io);
+  }
+  io.fact({
+    type: 'bft.decided',
+    seq: d.seq,
+    digest: d.proposal.digest,
+    view: d.proposal.metadata.viewId,
+    signers,
+    viaSync,
+    prev,
+    txCount: d.proposal.payload.length,
+  });
+  if (s.inFlight !== undefined && s.inFlight.proposal.metadata.latestSequence <= d.seq) s.inFlight = undefined;
+  return true;
+}
+
+/** The View decided: deliver, then the leader takes the token back for the next batch. */
+export function decideInView(s: ConsenterState, io: Io, d: Decision): void {
+  deliver(s, io, d, false);
+  io.metric('consensus_smartbft_view_proposal_sequence', s.view.seq);
+  io.metric('consensus_smartbft_view_decisions', s.view.decisionsInView);
+  if (s.view.inFlightOnly) {
+    io.log('inFlightCommitted', s.view.number, d.seq);
+    completeNewView(s, io, s.vc.pendingInFlight?.lastSeq ?? d.seq - 1);
+    return;
+  }
+  if (s.view.leaderId === s.id && !s.view.stopped) {
+    s.leaderToken = true;
+    nextBatch(s, io);
+  }
+}
+
+/** Controller.startView: a fresh View, ChangeRole, "Starting view ...", metrics. */
+function changeView(s: ConsenterState, io: Io, view: number, seq: number, decisions: number, restored?: Restored): void {
+  if (s.view.number === view && s.view.seq === seq && !s.view.stopped && restored === undefined) return;
+  stopView(s, io);
+  const leader = leaderOf(s, view);
+  s.view = newViewState(view, leader, seq, decisions);
+  const role = leader === s.id ? 'leader' : 'follower';
+  changeRole(s, io, role, view, leader);
+  io.log('startView', view, seq, decisions);
+  io.metric('consensus_smartbft_view_number', view);
+  io.metric('consensus_smartbft_view_leader_id', leader);
+  io.metric('consensus_smartbft_view_proposal_sequence', seq);
+  io.metric('consensus_smartbft_view_decisions', decisions);
+  io.fact({ type: 'bft.viewStarted', view, seq, decisions, leader, role });
+  if (restored !== undefined && restored.phase !== 'none') resumeRestored(s, io, restored);
+  replayEarly(s, io);
+  if (leader === s.id && s.view.phase === PHASE.COMMITTED) {
+    s.leaderToken = true;
+    nextBatch(s, io);
+  }
+}
+
+/** PersistedState.Restore: resume the WAL's proposal and re-send our last vote. */
+function resumeRestored(s: ConsenterState, io: Io, r: Exclude<Restored, { phase: 'none' }>): void {
+  const v = s.view;
+  v.proposal = r.prePrepare.proposal;
+  v.myPrepare = r.prepare;
+  s.inFlight = { proposal: r.prePrepare.proposal, prepared: r.phase === 'prepared' };
+  if (r.phase === 'proposed') {
+    v.phase = PHASE.PROPOSED;
+    io.broadcast(r.prepare);
+  } else {
+    v.phase = PHASE.PREPARED;
+    v.myCommit = r.commit;
+    io.broadcast(r.commit);
+  }
+}
+
+/** Controller.ViewChanged after a NewView. */
+export function viewChanged(s: ConsenterState, io: Io, view: number, seq: number): void {
+  io.log('viewChanged', view);
+  changeView(s, io, view, seq, 0);
+}
+
+/** After sync: adopt what it found, unless we already joined a later view change. */
+export function changeViewAfterSync(s: ConsenterState, io: Io, view: number, seq: number, decisions: number): void {
+  if (s.vc.currView > view) return;
+  if (s.view.number === view && s.view.seq === seq && !s.view.stopped) return;
+  changeView(s, io, view, seq, decisions);
+}
+
+/**
+ * The temporary view that commits an in-flight proposal agreed in a NewView
+ * (ViewChanger.commitInFlightProposal): the proposal's own view number, itself as leader,
+ * already PREPARED, so it signs and broadcasts its Commit at once.
+ */
+export function startInFlightView(s: ConsenterState, io: Io, proposal: Proposal): void {
+  stopView(s, io);
+  const view = proposal.metadata.viewId;
+  const v = newViewState(view, s.id, proposal.metadata.latestSequence, proposal.metadata.decisionsInView);
+  v.inFlightOnly = true;
+  v.proposal = proposal;
+  const commit: Commit = { type: 'Commit', view, seq: v.seq, digest: proposal.digest, signature: sign(s.id, proposal.digest), assist: false };
+  v.myCommit = commit;
+  v.phase = PHASE.PREPARED;
+  s.view = v;
+  s.inFlight = { proposal, prepared: true };
+  io.broadcast(commit);
+  replayEarly(s, io);
+  enterPrepared(s, io);
+}
+
+function replayEarly(s: ConsenterState, io: Io): void {
+  if (s.earlyMessages.length === 0) return;
+  const early = s.earlyMessages;
+  s.earlyMessages = [];
+  for (const e of early) {
+    if (e.msg.view === s.view.number) processMsg(s, io, e.sender, e.msg);
+    else if (e.msg.view > s.view.number) s.earlyMessages.push(e);
+  }
+}
+
+function onConsensusMessage(s: ConsenterState, io: Io, sender: number, m: ConsensusMessage): void {
+  const vc = s.vc;
+  // A view change is under way and the message is for a view we have not started yet.
+  if (vc.realView !== vc.currView && (s.view.stopped || (m.view > s.view.number && m.view === vc.currView))) {
+    if (s.earlyMessages.length >= EARLY_LIMIT_PER_NODE * s.n) s.earlyMessages.shift();
+    s.earlyMessages.push({ sender, msg: m });
+    return;
+  }
+  processMsg(s, io, sender, m);
+}
+
+function onMessage(s: ConsenterState, io: Io, from: string, m: BftMessage): void {
+  const sender = s.idOf.get(from);
+  if (sender === undefined) {
+    if (m.type === 'Submit') submitRequest(s, io, m.request);
+    return;
+  }
+  switch (m.type) {
+    case 'PrePrepare':
+    case 'Prepare':
+    case 'Commit':
+      if (s.byzantine === 'voteAll') for (const echo of voteForEverything(s, sender, m)) io.send(sender, echo);
+      onConsensusMessage(s, io, sender, m);
+      return;
+    case 'ViewChange':
+      handleViewChange(s, io, sender, m);
+      return;
+    case 'ViewData':
+      handleViewData(s, io, sender, m);
+      return;
+    case 'NewView':
+      handleNewView(s, io, sender, m);
+      return;
+    case 'HeartBeat':
+      handleHeartBeat(s, io, sender, m);
+      return;
+    case 'HeartBeatResponse':
+      handleHeartBeatResponse(s, io, sender, m);
+      return;
+    case 'StateTransferRequest':
+      io.send(sender, { type: 'StateTransferResponse', viewNum: s.view.number, sequence: s.view.seq });
+      return;
+    case 'StateTransferResponse':
+      onStateTransferResponse(s, io, sender, m);
+      return;
+    case 'Submit':
+    case 'FwdRequest':
+      submitRequest(s, io, m.request);
+      return;
+    case 'HeightRequest':
+      io.send(sender, { type: 'HeightResponse', syncId: m.syncId, height: s.ledger.length + 1 });
+      return;
+    case 'HeightResponse':
+      onHeightResponse(s, io, sender, m);
+      return;
+    case 'BlockRequest':
+      onBlockRequest(s, io, sender, m);
+      return;
+    case 'BlockResponse':
+      onBlockResponse(s, io, sender, m);
+      return;
+  }
+}
+
+function onTimer(s: ConsenterState, io: Io, name: string): void {
+  switch (name) {
+    case TICK:
+      io.setTimer(TICK, s.config.TickIntervalMs);
+      heartbeatTick(s, io);
+      viewChangerTick(s, io);
+      return;
+    case 'batch':
+      onBatchTimer(s, io);
+      return;
+    case 'requestTimers':
+      onRequestTimers(s, io);
+      return;
+    case 'sync':
+      onSyncTimer(s, io);
+      return;
+    case 'syncOnStart':
+      requestSync(s, io);
+      return;
+    case 'collectState':
+      onCollectTimer(s, io);
+      return;
+  }
+}
+
+function onCommand(s: ConsenterState, io: Io, c: BftCommand): void {
+  switch (c.type) {
+    case 'submit':
+      submitRequest(s, io, c.request);
+      return;
+    case 'byzantine':
+      if (c.behaviour !== null && !isByzantineBehaviour(c.behaviour)) {
+        throw new Error(`smartbft: unknown Byzantine behaviour "${c.behaviour}"`);
+      }
+      s.byzantine = c.behaviour;
+      s.byz.censored = undefined;
+      io.fact({ type: 'bft.byzantine', behaviour: c.behaviour });
+      return;
+    default:
+      throw new Error(`smartbft: unknown command ${JSON.stringify(c)}`);
+  }
+}
+
+function validateOptions(opts: ConsenterOptions): void {
+  if (!Array.isArray(opts.nodes) || opts.nodes.length === 0) throw new Error('createConsenter: nodes must list at least one consenter');
+  const ids = new Set<number>();
+  const names = new Set<string>();
+  for (const nd of opts.nodes) {
+    if (!Number.isInteger(nd.id) || nd.id < 1) throw new Error(`createConsenter: consenter id must be an integer >= 1, got ${String(nd.id)}`);
+    if (ids.has(nd.id)) throw new Error(`createConsenter: duplicate consenter id ${nd.id}`);
+    if (names.has(nd.name)) throw new Error(`createConsenter: duplicate node name "${nd.name}"`);
+    ids.add(nd.id);
+    names.add(nd.name);
+  }
+  if (!ids.has(opts.id)) throw new Error(`createConsenter: own id ${String(opts.id)} is not in nodes [${[...ids].join(', ')}]`);
+}
+
+function initialState(opts: ConsenterOptions, now: number): ConsenterState {
+  const sorted = [...opts.nodes].sort((a, b) => a.id - b.id);
+  const { f, q } = computeQuorum(sorted.length);
+  const nameOf = new Map(sorted.map((x) => [x.id, x.name]));
+  return {
+    id: opts.id,
+    name: nameOf.get(opts.id) as string,
+    channel: opts.channel ?? 'certchannel',
+    config: resolveConfig(opts.config),
+    app: opts.app ?? defaultApplication,
+    nodes: sorted.map((x) => x.id),
+    nameOf,
+    idOf: new Map(sorted.map((x) => [x.name, x.id])),
+    n: sorted.length,
+    f,
+    q,
+    emitLogs: opts.events !== 'facts',
+    metricValues: new Map(),
+    ledger: [],
+    committedBlock: 0,
+    leaderToken: false,
+    batch: { armed: false, startedAt: now, idle: false },
+    pool: [],
+    poolHead: 0,
+    poolSize: 0,
+    poolQueues: [[], [], []],
+    poolQueueHeads: [0, 0, 0],
+    poolBytes: 0,
+    poolTimerAt: -1,
+    poolTimersStopped: false,
+    requests: new Map(),
+    processedLog: [],
+    processedLogHead: 0,
+    processedIndexed: 0,
+    view: newViewState(0, sorted[0]?.id ?? 1, 1, 0),
+    inFlight: undefined,
+    earlyMessages: [],
+    hb: newHeartbeatState(now),
+    vc: newViewChangerState(0),
+    sync: newSyncState(),
+    byzantine: null,
+    byz: { alt: new Map(), voted: new Set(), censored: undefined },
+    counters: { viewChanges: 0, syncs: 0 },
+  };
+}
+
+/** consensus.go Start: ledger + WAL -> view, sequence, decisions; restore; first view. */
+function start(opts: ConsenterOptions, ctx: NodeContext, durable: DurableView): { state: ConsenterState; effects: Effect<BftMessage, BftEvent>[] } {
+  const s = initialState(opts, ctx.now);
+  const io = new Io(s, ctx);
+  s.view.stopped = true;
+  s.ledger = durable.list<Decision>(LEDGER_KEY).slice();
+  s.committedBlock = s.ledger.length;
+  const wal = durable.list<SavedMessage>(WAL_KEY);
+  io.log('localConsenterId', s.id);
+  io.log('initializingWal', s.channel, `/var/hyperledger/production/orderer/smartbft/wal/${s.channel}`);
+  io.log('walInitialized', wal.length);
+  const p = startPoint(io, s.ledger, wal);
+  s.vc = newViewChangerState(p.view);
+  io.metric('consensus_BFT_cluster_size', s.n);
+  io.metric('consensus_BFT_committed_block_number', s.committedBlock);
+  const restored = restoreView(io, wal, p.seq + 1);
+  s.view = newViewState(p.view, leaderOf(s, p.view), p.seq + 1, p.decisions);
+  s.view.stopped = true;
+  changeView(s, io, p.view, p.seq + 1, p.decisions, restored);
+  reportIsLeader(s, io);
+  io.log('servicingChain');
+  io.setTimer(TICK, s.config.TickIntervalMs);
+  if (p.restoreViewChange) restoreViewChange(s, io);
+  // Controller.Start runs the sync asynchronously, after the node is up.
+  if (s.config.SyncOnStart) io.setTimer('syncOnStart', 0);
+  return { state: s, effects: io.effects };
+}
+
+/** The SmartBFT consenter as a kernel node machine. */
+export function createConsenter(opts: ConsenterOptions): NodeMachine<ConsenterState, BftMessage, BftCommand, BftEvent> {
+  validateOptions(opts);
+  resolveConfig(opts.config);
+  return {
+    start: (ctx, durable) => start(opts, ctx, durable),
+    step(s: ConsenterState, input: Input<BftMessage, BftCommand>, ctx: NodeContext) {
+      const io = new Io(s, ctx);
+      switch (input.kind) {
+        case 'message':
+          onMessage(s, io, input.from, input.msg);
+          break;
+        case 'timer':
+          onTimer(s, io, input.name);
+          break;
+        case 'command':
+          onCommand(s, io, input.command);
+          break;
+      }
+      return io.effects;
+    },
+    describe: describeMessage,
+  };
+}

@@ -1,0 +1,143 @@
+/**
+ * HeartbeatMonitor (internal/bft/heartbeatmonitor.go), evaluated on 1-second ticks. The
+ * idle leader broadcasts HeartBeat{view, seq} every LeaderHeartbeatTimeout /
+ * LeaderHeartbeatCount; a follower complains when it has heard nothing from the leader for
+ * LeaderHeartbeatTimeout, syncs when the leader's seq is ahead, and answers stale heartbeats
+ * with HeartBeatResponse; a leader that gets f+1 responses with a higher view syncs.
+ */
+import type { Io } from './io.ts';
+import { goDuration } from './io.ts';
+import type { HeartBeat, HeartBeatResponse } from './messages.ts';
+import type { ConsenterState } from './state.ts';
+import { onHeartbeatTimeout, requestSync } from './controller.ts';
+
+export function newHeartbeatState(now: number): ConsenterState['hb'] {
+  return {
+    lastTick: now,
+    lastHeartbeat: now,
+    lastHeartbeatSent: now,
+    follower: true,
+    timedOut: false,
+    stopSending: false,
+    behindSeq: 0,
+    behindCounter: 0,
+    responses: new Set(),
+  };
+}
+
+/** ChangeRole: logged by startView just before "Starting view ...". */
+export function changeRole(s: ConsenterState, io: Io, role: 'leader' | 'follower', view: number, leader: number): void {
+  const hb = s.hb;
+  hb.follower = role === 'follower';
+  hb.lastHeartbeat = hb.lastTick;
+  hb.timedOut = false;
+  hb.stopSending = false;
+  hb.behindSeq = 0;
+  hb.behindCounter = 0;
+  hb.responses.clear();
+  io.log('changeRole', role, view, leader);
+}
+
+/** StopLeaderSendMsg: a leader whose request timed out acts as a follower for heartbeats. */
+export function stopLeaderSendMsg(s: ConsenterState, io: Io): void {
+  if (s.hb.stopSending) return;
+  s.hb.stopSending = true;
+  s.hb.follower = true;
+  s.hb.lastHeartbeat = s.hb.lastTick;
+  io.log('stopLeaderSendMsg');
+}
+
+/** Any PrePrepare/Prepare/Commit the leader broadcasts counts as a heartbeat. */
+export function heartbeatWasSent(s: ConsenterState): void {
+  s.hb.lastHeartbeat = s.hb.lastTick;
+}
+
+/** A PrePrepare/Prepare/Commit from the leader is an artificial heartbeat. */
+export function artificialHeartbeat(s: ConsenterState, sender: number, view: number): void {
+  const hb = s.hb;
+  if (!hb.follower || sender !== s.view.leaderId || view !== s.view.number) return;
+  hb.lastHeartbeat = hb.lastTick;
+}
+
+export function heartbeatTick(s: ConsenterState, io: Io): void {
+  const hb = s.hb;
+  hb.lastTick = io.now;
+  if (hb.follower) followerTick(s, io);
+  else leaderTick(s, io);
+}
+
+function leaderTick(s: ConsenterState, io: Io): void {
+  const hb = s.hb;
+  const v = s.view;
+  if (v.stopped) return;
+  if ((hb.lastTick - hb.lastHeartbeat) * s.config.LeaderHeartbeatCount < s.config.LeaderHeartbeatTimeout) return;
+  const msg: HeartBeat = { type: 'HeartBeat', view: v.number, seq: v.seq };
+  io.broadcast(msg);
+  hb.lastHeartbeat = hb.lastTick;
+}
+
+function followerTick(s: ConsenterState, io: Io): void {
+  const hb = s.hb;
+  if (!hb.timedOut) {
+    const delta = hb.lastTick - hb.lastHeartbeat;
+    if (delta >= s.config.LeaderHeartbeatTimeout) {
+      io.log('heartbeatTimeout', goDuration(s.config.LeaderHeartbeatTimeout), s.view.leaderId, goDuration(delta));
+      hb.timedOut = true;
+      onHeartbeatTimeout(s, io, s.view.number, s.view.leaderId);
+      return;
+    }
+  }
+  if (hb.behindSeq === 0) return;
+  if (hb.behindSeq <= s.view.seq) {
+    hb.behindSeq = 0;
+    hb.behindCounter = 0;
+    return;
+  }
+  hb.behindCounter++;
+  if (hb.behindCounter >= s.config.NumOfTicksBehindBeforeSyncing) {
+    io.log('behindSync', s.view.seq, hb.behindCounter);
+    hb.behindSeq = 0;
+    hb.behindCounter = 0;
+    requestSync(s, io);
+  }
+}
+
+export function handleHeartBeat(s: ConsenterState, io: Io, sender: number, m: HeartBeat): void {
+  const hb = s.hb;
+  const v = s.view;
+  if (m.view < v.number) {
+    const resp: HeartBeatResponse = { type: 'HeartBeatResponse', view: v.number };
+    io.send(sender, resp);
+    return;
+  }
+  if (!hb.follower || hb.stopSending) return;
+  if (sender !== v.leaderId) return;
+  if (m.view > v.number) {
+    requestSync(s, io);
+    return;
+  }
+  hb.lastHeartbeat = hb.lastTick;
+  if (m.seq > v.seq + 1) {
+    requestSync(s, io);
+    return;
+  }
+  if (m.seq === v.seq + 1) {
+    if (hb.behindSeq !== m.seq) {
+      hb.behindSeq = m.seq;
+      hb.behindCounter = 0;
+    }
+  } else {
+    hb.behindSeq = 0;
+    hb.behindCounter = 0;
+  }
+}
+
+export function handleHeartBeatResponse(s: ConsenterState, io: Io, sender: number, m: HeartBeatResponse): void {
+  const hb = s.hb;
+  if (hb.follower || m.view <= s.view.number) return;
+  hb.responses.add(sender);
+  if (hb.responses.size < s.f + 1) return;
+  io.log('heartbeatResponseSync', m.view);
+  hb.responses.clear();
+  requestSync(s, io);
+}

@@ -1,0 +1,100 @@
+/**
+ * The effects one step of the consenter produces (SmartBFT's `Comm`, `WriteAheadLog`,
+ * logger and metrics, as tagged data the kernel applies). Sends pass through the node's
+ * Byzantine behaviour, if any, on their way out.
+ */
+import type { Effect, NodeContext } from '../kernel/types.ts';
+import type { BftEvent, BftMessage } from './messages.ts';
+import type { ConsenterState } from './state.ts';
+import { outgoing } from './byzantine.ts';
+
+export type BftEffect = Effect<BftMessage, BftEvent>;
+
+export class Io {
+  readonly effects: BftEffect[] = [];
+  constructor(
+    readonly s: ConsenterState,
+    readonly ctx: NodeContext,
+  ) {}
+
+  get now(): number {
+    return this.ctx.now;
+  }
+
+  /** Send to consenter `to` (Comm.SendConsensus). */
+  send(to: number, msg: BftMessage): void {
+    const s = this.s;
+    const name = s.nameOf.get(to);
+    if (name === undefined || to === s.id) return;
+    if (s.byzantine === null) {
+      this.effects.push({ kind: 'send', to: name, msg });
+      return;
+    }
+    const out = outgoing(s, to, msg, this.ctx);
+    if (out !== null) this.effects.push({ kind: 'send', to: name, msg: out });
+  }
+
+  /** Send to every other consenter (Comm.BroadcastConsensus). */
+  broadcast(msg: BftMessage): void {
+    const nodes = this.s.nodes;
+    for (let i = 0; i < nodes.length; i++) {
+      const id = nodes[i] as number;
+      if (id !== this.s.id) this.send(id, msg);
+    }
+  }
+
+  log(kind: string, ...args: (string | number)[]): void {
+    if (!this.s.emitLogs) return;
+    this.effects.push({ kind: 'emit', event: { type: 'log', kind: `smartbft.${kind}`, args, fields: { channel: this.s.channel } } });
+  }
+
+  /** Set a gauge. Fabric re-sets some gauges on every block; only changes are emitted (a restart emits all again). */
+  metric(name: string, value: number): void {
+    if (this.s.metricValues.get(name) === value) return;
+    this.s.metricValues.set(name, value);
+    this.effects.push({ kind: 'emit', event: { type: 'metric', name, value, labels: { channel: this.s.channel } } });
+  }
+
+  fact(event: BftEvent): void {
+    this.effects.push({ kind: 'emit', event });
+  }
+
+  persistAppend(key: string, value: unknown): void {
+    this.effects.push({ kind: 'persist', op: { op: 'append', key, value } });
+  }
+
+  persistTruncate(key: string, length: number): void {
+    this.effects.push({ kind: 'persist', op: { op: 'truncate', key, length } });
+  }
+
+  setTimer(name: string, afterMs: number): void {
+    this.effects.push({ kind: 'setTimer', name, afterMs: Math.max(0, afterMs) });
+  }
+
+  cancelTimer(name: string): void {
+    this.effects.push({ kind: 'cancelTimer', name });
+  }
+}
+
+/** Go's `%v` of a []uint64: `[2 4 3]`. */
+export function goList(ids: readonly number[]): string {
+  return `[${ids.join(' ')}]`;
+}
+
+/** Go's time.Duration String(): `1m0s`, `20s`, `500ms`, `1m0.000412s`. */
+export function goDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  if (ms < 1000) return `${trim(ms.toFixed(6))}ms`;
+  const totalSeconds = ms / 1000;
+  const h = Math.floor(totalSeconds / 3600);
+  const m = Math.floor((totalSeconds - h * 3600) / 60);
+  const sec = totalSeconds - h * 3600 - m * 60;
+  const secText = `${trim(sec.toFixed(9))}s`;
+  if (h > 0) return `${h}h${m}m${secText}`;
+  if (m > 0) return `${m}m${secText}`;
+  return secText;
+}
+
+function trim(fixed: string): string {
+  return fixed.includes('.') ? fixed.replace(/0+$/, '').replace(/\.$/, '') : fixed;
+}

@@ -1,0 +1,266 @@
+/**
+ * RequestPool (internal/bft/requestpool.go): FIFO pool of client requests with capacity
+ * RequestPoolSize, duplicate and size checks, and per-request timers: forward to the
+ * leader after RequestForwardTimeout, complain after RequestComplainTimeout, drop after
+ * RequestAutoRemoveTimeout. Timers stop during a view change and restart afterwards.
+ *
+ * The three timer stages keep FIFO queues (deadlines grow along each queue), so one kernel
+ * timer set at the earliest head deadline stands for all per-request timers.
+ * Differences from Go: a submission to a full pool is rejected at once (Go blocks up to
+ * RequestPoolSubmitTimeout = 5s first).
+ */
+import type { Request } from './api.ts';
+import { requestKey } from './crypto.ts';
+import type { Io } from './io.ts';
+import type { ConsenterState, PoolEntry } from './state.ts';
+import { leaderId, complain } from './controller.ts';
+import { stopLeaderSendMsg } from './heartbeatmonitor.ts';
+import { onRequestSubmitted } from './batcher.ts';
+
+const TIMER = 'requestTimers';
+
+function lookup(s: ConsenterState, r: Request): PoolEntry | number | undefined {
+  return s.requests.get(r.clientId)?.get(r.reqId);
+}
+
+function indexSet(s: ConsenterState, r: Request, value: PoolEntry | number): void {
+  let m = s.requests.get(r.clientId);
+  if (m === undefined) s.requests.set(r.clientId, (m = new Map()));
+  m.set(r.reqId, value);
+}
+
+function indexDelete(s: ConsenterState, r: Request): void {
+  const m = s.requests.get(r.clientId);
+  if (m === undefined) return;
+  m.delete(r.reqId);
+  if (m.size === 0) s.requests.delete(r.clientId);
+}
+
+function unpool(s: ConsenterState, e: PoolEntry): void {
+  e.inPool = false;
+  s.poolSize--;
+  s.poolBytes -= e.request.size;
+}
+
+/** Pool.Submit. Returns null when pooled, else the SmartBFT error text. */
+export function submitRequest(s: ConsenterState, io: Io, request: Request): string | null {
+  indexProcessed(s);
+  let err: string | null = null;
+  const known = lookup(s, request);
+  if (request.size > s.config.RequestMaxBytes) err = `submitted request (${request.size}) is bigger than request max bytes (${s.config.RequestMaxBytes})`;
+  else if (typeof known === 'object') err = 'request already exists';
+  else if (known !== undefined) err = 'request already processed';
+  else if (s.poolSize >= s.config.RequestPoolSize) err = 'timeout submitting to request pool';
+  if (err !== null) {
+    io.fact({ type: 'bft.requestRejected', request: requestKey(request), reason: err });
+    return err;
+  }
+  const entry: PoolEntry = { request, inPool: true, stage: 0, deadline: io.now + s.config.RequestForwardTimeout };
+  s.pool.push(entry);
+  s.poolSize++;
+  indexSet(s, request, entry);
+  s.poolBytes += request.size;
+  if (!s.poolTimersStopped) enqueue(s, io, entry);
+  onRequestSubmitted(s, io);
+  return null;
+}
+
+/** The oldest pooled entry. */
+export function firstPooled(s: ConsenterState): PoolEntry | undefined {
+  skipRemoved(s);
+  return s.pool[s.poolHead];
+}
+
+/** Advance the FIFO head past decided entries; compact now and then. */
+function skipRemoved(s: ConsenterState): void {
+  const pool = s.pool;
+  let h = s.poolHead;
+  while (h < pool.length && !(pool[h] as PoolEntry).inPool) h++;
+  if (h > 1024 && h * 2 > pool.length) {
+    s.pool = pool.slice(h);
+    h = 0;
+  }
+  s.poolHead = h;
+}
+
+function enqueue(s: ConsenterState, io: Io, e: PoolEntry): void {
+  s.poolQueues[e.stage].push(e);
+  if (s.poolTimerAt < 0 || e.deadline < s.poolTimerAt) {
+    s.poolTimerAt = e.deadline;
+    io.setTimer(TIMER, e.deadline - io.now);
+  }
+}
+
+/** Pool.NextRequests: FIFO, up to max count and bytes, skipping a censored client. */
+export function nextRequests(s: ConsenterState, maxCount: number, maxBytes: number, censored: string | undefined): Request[] {
+  skipRemoved(s);
+  const out: Request[] = [];
+  let bytes = 0;
+  const pool = s.pool;
+  for (let i = s.poolHead; i < pool.length && out.length < maxCount; i++) {
+    const e = pool[i] as PoolEntry;
+    if (!e.inPool || (censored !== undefined && e.request.clientId === censored)) continue;
+    if (bytes + e.request.size > maxBytes && out.length > 0) break;
+    out.push(e.request);
+    bytes += e.request.size;
+  }
+  return out;
+}
+
+/**
+ * Pool.RemoveRequest for every request of a delivered block; remembers them as processed.
+ * Pooled entries are marked at once; the others only when a submission next needs the
+ * index (`indexProcessed`), which is the same work, done lazily.
+ */
+export function removeRequests(s: ConsenterState, io: Io, requests: readonly Request[]): void {
+  const now = io.now;
+  if (s.poolSize > 0) {
+    for (let i = 0; i < requests.length; i++) {
+      const r = requests[i] as Request;
+      const known = lookup(s, r);
+      if (typeof known === 'object') {
+        unpool(s, known);
+        indexSet(s, r, now);
+      }
+    }
+  }
+  s.processedLog.push({ at: now, requests });
+  // Forget processed ids older than the auto-remove window.
+  const horizon = now - s.config.RequestAutoRemoveTimeout;
+  const log = s.processedLog;
+  let h = s.processedLogHead;
+  while (h < log.length && (log[h] as { at: number }).at < horizon) {
+    const old = log[h] as { at: number; requests: readonly Request[] };
+    for (const r of old.requests) if (lookup(s, r) === old.at) indexDelete(s, r);
+    h++;
+  }
+  let indexed = Math.max(s.processedIndexed, h);
+  if (h > 1024 && h * 2 > log.length) {
+    s.processedLog = log.slice(h);
+    indexed -= h;
+    h = 0;
+  }
+  s.processedLogHead = h;
+  s.processedIndexed = indexed;
+}
+
+/** Add the processed marks of the decisions not indexed yet. */
+function indexProcessed(s: ConsenterState): void {
+  const log = s.processedLog;
+  for (let i = s.processedIndexed; i < log.length; i++) {
+    const entry = log[i] as { at: number; requests: readonly Request[] };
+    for (const r of entry.requests) if (lookup(s, r) === undefined) indexSet(s, r, entry.at);
+  }
+  s.processedIndexed = log.length;
+}
+
+/** RequestsTimer.StopTimers (view change started). */
+export function stopTimers(s: ConsenterState, io: Io): void {
+  if (s.poolTimersStopped) return;
+  s.poolTimersStopped = true;
+  s.poolQueues = [[], [], []];
+  s.poolQueueHeads = [0, 0, 0];
+  s.poolTimerAt = -1;
+  io.cancelTimer(TIMER);
+}
+
+/** RequestsTimer.RestartTimers: every pooled request starts its forward timer afresh. */
+export function restartTimers(s: ConsenterState, io: Io): void {
+  s.poolTimersStopped = false;
+  s.poolQueues = [[], [], []];
+  s.poolQueueHeads = [0, 0, 0];
+  s.poolTimerAt = -1;
+  io.cancelTimer(TIMER);
+  skipRemoved(s);
+  for (let i = s.poolHead; i < s.pool.length; i++) {
+    const e = s.pool[i] as PoolEntry;
+    if (!e.inPool) continue;
+    e.stage = 0;
+    e.deadline = io.now + s.config.RequestForwardTimeout;
+    enqueue(s, io, e);
+  }
+}
+
+/** The pool's timer fired: run every expired per-request timer, in deadline order. */
+export function onRequestTimers(s: ConsenterState, io: Io): void {
+  s.poolTimerAt = -1;
+  const now = io.now;
+  for (;;) {
+    let best = -1;
+    let bestAt = Infinity;
+    for (let q = 0; q < 3; q++) {
+      const head = peek(s, q);
+      if (head !== undefined && head.entry.deadline < bestAt) {
+        best = q;
+        bestAt = head.entry.deadline;
+      }
+    }
+    if (best < 0) break;
+    if (bestAt > now) {
+      s.poolTimerAt = bestAt;
+      io.setTimer(TIMER, bestAt - now);
+      break;
+    }
+    const queue = s.poolQueues[best as 0 | 1 | 2];
+    const e = queue[s.poolQueueHeads[best as 0 | 1 | 2]] as PoolEntry;
+    s.poolQueueHeads[best as 0 | 1 | 2]++;
+    if (s.poolTimersStopped) break;
+    expire(s, io, e);
+  }
+  compact(s);
+}
+
+function peek(s: ConsenterState, q: number): { entry: PoolEntry } | undefined {
+  const queue = s.poolQueues[q as 0 | 1 | 2];
+  let h = s.poolQueueHeads[q as 0 | 1 | 2];
+  while (h < queue.length) {
+    const e = queue[h] as PoolEntry;
+    if (e.stage === q && e.inPool) {
+      s.poolQueueHeads[q as 0 | 1 | 2] = h;
+      return { entry: e };
+    }
+    h++;
+  }
+  s.poolQueueHeads[q as 0 | 1 | 2] = h;
+  return undefined;
+}
+
+function compact(s: ConsenterState): void {
+  for (let q = 0; q < 3; q++) {
+    const h = s.poolQueueHeads[q as 0 | 1 | 2];
+    const queue = s.poolQueues[q as 0 | 1 | 2];
+    if (h > 256 && h * 2 > queue.length) {
+      s.poolQueues[q as 0 | 1 | 2] = queue.slice(h);
+      s.poolQueueHeads[q as 0 | 1 | 2] = 0;
+    }
+  }
+}
+
+function expire(s: ConsenterState, io: Io, e: PoolEntry): void {
+  const leader = leaderId(s);
+  if (e.stage === 0) {
+    // Controller.OnRequestTimeout
+    if (leader !== s.id) {
+      io.log('requestForward', requestKey(e.request), leader);
+      io.send(leader, { type: 'FwdRequest', request: e.request });
+    }
+    e.stage = 1;
+    e.deadline = io.now + s.config.RequestComplainTimeout;
+    enqueue(s, io, e);
+  } else if (e.stage === 1) {
+    // Controller.OnLeaderFwdRequestTimeout
+    e.stage = 2;
+    e.deadline = io.now + s.config.RequestAutoRemoveTimeout;
+    enqueue(s, io, e);
+    if (leader === s.id) {
+      stopLeaderSendMsg(s, io);
+    } else {
+      io.log('requestComplain', requestKey(e.request), leader);
+      complain(s, io, s.view.number, true, 'request leader-forwarding timeout');
+    }
+  } else {
+    unpool(s, e);
+    indexDelete(s, e.request);
+    io.fact({ type: 'bft.requestRemoved', request: requestKey(e.request) });
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * The consenter's volatile state: one plain object owned by the node, updated in place by
+ * the step functions of Controller, View, ViewChanger, HeartbeatMonitor, RequestPool,
+ * Batcher, StateCollector and the Fabric synchronizer. A crash discards all of it; `start`
+ * rebuilds it from the durable ledger and WAL.
+ */
+import type { Application, Decision, Proposal, Request, Signature } from './api.ts';
+import type { SmartBftConfig } from './config.ts';
+import type { Commit, ConsensusMessage, NewView, PrePrepare, Prepare, SignedViewData, ViewChange, ViewDataMsg } from './messages.ts';
+
+/** View phases (internal/bft/view.go), exported as gauge `view_phase`. */
+export const PHASE = { COMMITTED: 0, PROPOSED: 1, PREPARED: 2, ABORT: 3 } as const;
+export type Phase = (typeof PHASE)[keyof typeof PHASE];
+
+export interface PoolEntry {
+  readonly request: Request;
+  /** False once decided or auto-removed (its slot in the FIFO is then skipped). */
+  inPool: boolean;
+  /** 0 forward timer, 1 complain timer, 2 auto-remove timer. */
+  stage: 0 | 1 | 2;
+  deadline: number;
+}
+
+/** Votes and messages of the sequence being agreed on (View). */
+export interface ViewState {
+  number: number;
+  leaderId: number;
+  seq: number;
+  decisionsInView: number;
+  phase: Phase;
+  stopped: boolean;
+  /** The temporary view that commits an agreed in-flight proposal after a view change. */
+  inFlightOnly: boolean;
+  proposal: Proposal | undefined;
+  myPrepare: Prepare | undefined;
+  myCommit: Commit | undefined;
+  prepares: Map<number, string>;
+  commits: Map<number, Commit>;
+  /** Senders of prepares matching our proposal, and verified commit signatures, in arrival order. */
+  prepareFrom: number[];
+  commitSigs: Signature[];
+  nextPrePrepare: PrePrepare | undefined;
+  nextPrepares: Map<number, string>;
+  nextCommits: Map<number, Commit>;
+  prevPrepare: Prepare | undefined;
+  prevCommit: Commit | undefined;
+  /** discoverIfSyncNeeded: the last commit each sender sent for a later seq or other view. */
+  lateCommits: Map<number, Commit>;
+}
+
+export interface HeartbeatState {
+  lastTick: number;
+  lastHeartbeat: number;
+  lastHeartbeatSent: number;
+  follower: boolean;
+  timedOut: boolean;
+  /** StopLeaderSendMsg: a leader that complained stops heartbeating. */
+  stopSending: boolean;
+  behindSeq: number;
+  behindCounter: number;
+  responses: Set<number>;
+}
+
+export interface ViewChangerState {
+  currView: number;
+  nextView: number;
+  realView: number;
+  votes: Map<number, ViewChange>;
+  viewData: Map<number, SignedViewData>;
+  checkTimeout: boolean;
+  startViewChangeTime: number;
+  lastResend: number;
+  backOffFactor: number;
+  /** A NewView whose in-flight proposal is being committed; the view starts after it (lastSeq: the ViewData's max last decision). */
+  pendingInFlight: { readonly proposal: Proposal; readonly lastSeq: number } | undefined;
+  /** ViewData / NewView for the view we are about to join, kept until we join. */
+  earlyViewData: Map<number, ViewDataMsg>;
+  earlyNewView: { readonly sender: number; readonly msg: NewView } | undefined;
+}
+
+export interface SyncState {
+  active: boolean;
+  id: number;
+  stage: 'heights' | 'blocks' | 'state' | 'idle';
+  heights: Map<number, number>;
+  target: number;
+  sources: number[];
+  sourceIndex: number;
+  fetchedFrom: number;
+  fetched: number;
+  responses: Map<number, { view: number; seq: number }>;
+  /** Another Sync() was requested while one ran. */
+  again: boolean;
+  /** The view/seq the synchronizer returned, carried into fetchState. */
+  newView: number;
+  newSeq: number;
+  newDecisions: number;
+}
+
+export interface ConsenterState {
+  readonly id: number;
+  readonly name: string;
+  readonly channel: string;
+  readonly config: SmartBftConfig;
+  readonly app: Application;
+  /** Consenter ids sorted ascending, and their kernel node names. */
+  readonly nodes: readonly number[];
+  readonly nameOf: ReadonlyMap<number, string>;
+  readonly idOf: ReadonlyMap<string, number>;
+  readonly n: number;
+  readonly f: number;
+  readonly q: number;
+  readonly emitLogs: boolean;
+  /** Last value emitted per metric: a gauge set to the value it has is not emitted again. */
+  readonly metricValues: Map<string, number>;
+
+  ledger: Decision[];
+  /** consensus_BFT_committed_block_number: blocks written by Deliver (not by sync). */
+  committedBlock: number;
+  leaderToken: boolean;
+  batch: { armed: boolean; startedAt: number; idle: boolean };
+  /** The pool in FIFO order from `poolHead` (removed entries are skipped), and its live size. */
+  pool: PoolEntry[];
+  poolHead: number;
+  poolSize: number;
+  poolQueues: [PoolEntry[], PoolEntry[], PoolEntry[]];
+  poolQueueHeads: [number, number, number];
+  poolBytes: number;
+  poolTimerAt: number;
+  poolTimersStopped: boolean;
+  /**
+   * Every request the node knows, by clientId then reqId: its pool entry while pooled, the
+   * time it was decided once processed. Decisions are kept in time order to forget them.
+   */
+  requests: Map<string, Map<string, PoolEntry | number>>;
+  processedLog: { readonly at: number; readonly requests: readonly Request[] }[];
+  processedLogHead: number;
+  /** `requests` holds the processed marks of the log up to here; the rest are added before the next lookup by a submission. */
+  processedIndexed: number;
+  view: ViewState;
+  /** InFlightData: the last accepted proposal and whether we prepared it (survives view aborts). */
+  inFlight: { proposal: Proposal; prepared: boolean } | undefined;
+  /** Messages for the view the ViewChanger moved to, received before that view started. */
+  earlyMessages: { sender: number; msg: ConsensusMessage }[];
+  hb: HeartbeatState;
+  vc: ViewChangerState;
+  sync: SyncState;
+  byzantine: string | null;
+  /** Byzantine bookkeeping (equivocation, vote-for-everything). */
+  byz: { alt: Map<number, Proposal>; voted: Set<string>; censored: string | undefined };
+  counters: { viewChanges: number; syncs: number };
+}

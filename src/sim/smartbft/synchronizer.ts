@@ -1,0 +1,228 @@
+/**
+ * Sync, as Fabric 3.x wires it: Controller.sync (internal/bft/controller.go) calls Fabric's
+ * BFTSynchronizer (orderer/consensus/smartbft/synchronizer_bft.go), which asks every other
+ * orderer for its height, takes the (f+1)-th highest as the target, pulls the missing
+ * blocks from an orderer that has them (verifying Q signatures on each) and returns the
+ * last block's decision; then the StateCollector (internal/bft/statecollector.go) fetches
+ * f+1 identical (view, seq) StateTransferResponses to learn a newer view. Blocks written
+ * by sync do not move consensus_BFT_committed_block_number. One sync at a time.
+ */
+import type { Io } from './io.ts';
+import type { BlockRequest, BlockResponse, HeightResponse, StateTransferResponse } from './messages.ts';
+import type { ConsenterState, SyncState } from './state.ts';
+import { changeViewAfterSync, deliver } from './controller.ts';
+import { informNewView, validDecision } from './viewchanger.ts';
+import { saveNewView } from './wal.ts';
+
+const TIMER = 'sync';
+const COLLECT = 'collectState';
+/** How long the block puller waits for heights before using what it has. */
+const HEIGHTS_TIMEOUT_MS = 1_000;
+
+export function newSyncState(): SyncState {
+  return {
+    active: false,
+    id: 0,
+    stage: 'idle',
+    heights: new Map(),
+    target: 0,
+    sources: [],
+    sourceIndex: 0,
+    fetchedFrom: 0,
+    fetched: 0,
+    responses: new Map(),
+    again: false,
+    newView: 0,
+    newSeq: 0,
+    newDecisions: 0,
+  };
+}
+
+/** Controller.Sync(). */
+export function requestSync(s: ConsenterState, io: Io): void {
+  const y = s.sync;
+  if (y.active) {
+    y.again = true;
+    return;
+  }
+  y.active = true;
+  y.id++;
+  y.stage = 'heights';
+  y.heights.clear();
+  s.counters.syncs++;
+  io.metric('consensus_smartbft_consensus_latency_sync_count', s.counters.syncs);
+  io.log('bftSyncInitiated');
+  io.fact({ type: 'bft.syncStarted', height: s.ledger.length + 1 });
+  if (s.n === 1) {
+    heightsDone(s, io);
+    return;
+  }
+  io.broadcast({ type: 'HeightRequest', syncId: y.id });
+  io.setTimer(TIMER, HEIGHTS_TIMEOUT_MS);
+}
+
+export function onHeightResponse(s: ConsenterState, io: Io, sender: number, m: HeightResponse): void {
+  const y = s.sync;
+  if (!y.active || y.stage !== 'heights' || m.syncId !== y.id) return;
+  y.heights.set(sender, m.height);
+  if (y.heights.size >= s.n - 1) heightsDone(s, io);
+}
+
+export function onSyncTimer(s: ConsenterState, io: Io): void {
+  const y = s.sync;
+  if (!y.active) return;
+  if (y.stage === 'heights') heightsDone(s, io);
+  else if (y.stage === 'blocks') {
+    y.sourceIndex++;
+    requestBlocks(s, io);
+  }
+}
+
+/** detectTargetHeight: the (f+1)-th highest height of the others (the lowest if fewer answered). */
+function heightsDone(s: ConsenterState, io: Io): void {
+  const y = s.sync;
+  io.cancelTimer(TIMER);
+  const entries = [...y.heights.entries()].sort((a, b) => a[0] - b[0]);
+  io.log('heightsByEndpoints', `map[${entries.map(([id, h]) => `${s.nameOf.get(id) ?? id}:${h}`).join(' ')}]`, s.name);
+  const heights = entries.map(([, h]) => h).sort((a, b) => b - a);
+  const myHeight = s.ledger.length + 1;
+  const target = heights.length === 0 ? myHeight : heights.length > s.f ? (heights[s.f] as number) : (heights[heights.length - 1] as number);
+  io.log('targetHeight', target);
+  if (myHeight >= target) {
+    syncFailed(s, io, `already at target height of ${target}`);
+    return;
+  }
+  y.stage = 'blocks';
+  y.target = target;
+  y.sources = entries.filter(([, h]) => h >= target).sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([id]) => id);
+  y.sourceIndex = 0;
+  y.fetchedFrom = myHeight;
+  y.fetched = 0;
+  requestBlocks(s, io);
+}
+
+function requestBlocks(s: ConsenterState, io: Io): void {
+  const y = s.sync;
+  const src = y.sources[y.sourceIndex];
+  if (src === undefined) {
+    syncFailed(s, io, `failed pulling blocks up to height ${y.target} from ${y.sources.length} orderers`);
+    return;
+  }
+  const req: BlockRequest = { type: 'BlockRequest', syncId: y.id, fromSeq: s.ledger.length + 1, toSeq: y.target - 1 };
+  io.send(src, req);
+  io.setTimer(TIMER, s.config.ReplicationPullTimeoutMs);
+}
+
+/** Serve a block puller: the decisions we hold in the range. */
+export function onBlockRequest(s: ConsenterState, io: Io, sender: number, m: BlockRequest): void {
+  const from = Math.max(1, m.fromSeq);
+  const to = Math.min(m.toSeq, s.ledger.length);
+  const decisions = from <= to ? s.ledger.slice(from - 1, to) : [];
+  io.send(sender, { type: 'BlockResponse', syncId: m.syncId, decisions });
+}
+
+export function onBlockResponse(s: ConsenterState, io: Io, sender: number, m: BlockResponse): void {
+  const y = s.sync;
+  if (!y.active || y.stage !== 'blocks' || m.syncId !== y.id || y.sources[y.sourceIndex] !== sender) return;
+  for (const d of m.decisions) {
+    if (d.seq !== s.ledger.length + 1) continue;
+    const last = s.ledger[s.ledger.length - 1];
+    if (!validDecision(s, d) || (s.app.verifyProposal !== undefined && s.app.verifyProposal(d.proposal, last) !== null)) break;
+    deliver(s, io, d, true);
+    y.fetched++;
+  }
+  if (s.ledger.length + 1 >= y.target) {
+    io.log('finishedSync', y.fetched, y.fetchedFrom, s.ledger.length);
+    synchronizerReturned(s, io);
+    return;
+  }
+  y.sourceIndex++;
+  requestBlocks(s, io);
+}
+
+function syncFailed(s: ConsenterState, io: Io, reason: string): void {
+  io.log('syncFailed', reason);
+  synchronizerReturned(s, io);
+}
+
+/** BFTSynchronizer.Sync returned the last block's decision; Controller.sync goes on. */
+function synchronizerReturned(s: ConsenterState, io: Io): void {
+  const y = s.sync;
+  io.cancelTimer(TIMER);
+  const last = s.ledger[s.ledger.length - 1];
+  const v = s.view;
+  y.newView = v.number;
+  y.newSeq = v.seq;
+  y.newDecisions = v.decisionsInView;
+  if (last === undefined) {
+    io.log('syncEmptyMetadata');
+  } else {
+    const md = last.proposal.metadata;
+    io.log('returningDecision', last.seq, `{seq:${last.seq} digest:${last.proposal.digest} signers:${last.signatures.length}}`);
+    const controllerSeq = v.seq - 1;
+    io.log('syncSequence', md.latestSequence, controllerSeq);
+    if (md.latestSequence > controllerSeq) {
+      y.newSeq = md.latestSequence + 1;
+      y.newDecisions = md.decisionsInView + 1;
+      if (md.viewId > v.number) y.newView = md.viewId;
+    }
+    if (md.viewId !== v.number) {
+      io.log('syncView', md.viewId, v.number);
+      if (md.viewId < y.newView) y.newDecisions = md.latestSequence > controllerSeq ? 0 : y.newDecisions;
+    }
+    if (s.inFlight !== undefined && s.inFlight.proposal.metadata.latestSequence <= md.latestSequence) {
+      io.log('syncedDeleteInFlight', md.latestSequence);
+      s.inFlight = undefined;
+    }
+  }
+  // fetchState
+  y.stage = 'state';
+  y.responses.clear();
+  if (s.n === 1) {
+    completeSync(s, io, undefined);
+    return;
+  }
+  io.broadcast({ type: 'StateTransferRequest' });
+  io.setTimer(COLLECT, s.config.CollectTimeout);
+}
+
+export function onStateTransferResponse(s: ConsenterState, io: Io, sender: number, m: StateTransferResponse): void {
+  const y = s.sync;
+  if (!y.active || y.stage !== 'state') return;
+  if (!y.responses.has(sender)) y.responses.set(sender, { view: m.viewNum, seq: m.sequence });
+  let equal = 0;
+  for (const r of y.responses.values()) if (r.view === m.viewNum && r.seq === m.sequence) equal++;
+  if (equal < s.f + 1) return;
+  io.log('collectorValid', s.id, m.viewNum, m.sequence);
+  io.cancelTimer(COLLECT);
+  completeSync(s, io, { view: m.viewNum, seq: m.sequence });
+}
+
+export function onCollectTimer(s: ConsenterState, io: Io): void {
+  const y = s.sync;
+  if (!y.active || y.stage !== 'state') return;
+  io.log('collectorTimeout', s.id);
+  io.log('fetchStateFailed');
+  completeSync(s, io, undefined);
+}
+
+function completeSync(s: ConsenterState, io: Io, resp: { view: number; seq: number } | undefined): void {
+  const y = s.sync;
+  const latestSeq = s.ledger.length;
+  if (resp !== undefined && resp.view > y.newView && resp.seq === latestSeq + 1) {
+    io.log('collectedState', s.id, resp.view, resp.seq);
+    saveNewView(s, io, resp.view, latestSeq, 0);
+    y.newView = resp.view;
+    y.newSeq = latestSeq + 1;
+    y.newDecisions = 0;
+  }
+  y.active = false;
+  y.stage = 'idle';
+  io.fact({ type: 'bft.synced', height: s.ledger.length + 1, view: y.newView });
+  informNewView(s, io, y.newView);
+  changeViewAfterSync(s, io, y.newView, y.newSeq, y.newDecisions);
+  if (y.again) {
+    y.again = false;
+    requestSync(s, io);
+  }
+}

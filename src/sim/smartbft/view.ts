@@ -1,0 +1,281 @@
+/**
+ * View: the normal case of one view (internal/bft/view.go). PrePrepare -> Prepare (Q-1
+ * matching from others) -> Commit (Q-1 verified from others) -> decide, one proposal in
+ * flight, messages for seq+1 buffered, assists for seq-1, and the sync trigger when f+1
+ * commits show a later sequence or view (`discoverIfSyncNeeded`).
+ */
+import type { Decision, Proposal, Signature } from './api.ts';
+import { digestMatches, sign, verifySignature } from './crypto.ts';
+import type { Commit, ConsensusMessage, PrePrepare, Prepare } from './messages.ts';
+import { describeMessage } from './messages.ts';
+import { goList, type Io } from './io.ts';
+import { PHASE, type ConsenterState, type ViewState } from './state.ts';
+import { complain, decideInView, requestSync } from './controller.ts';
+import { artificialHeartbeat, heartbeatWasSent } from './heartbeatmonitor.ts';
+import { saveCommit, saveProposed } from './wal.ts';
+
+export function newViewState(number: number, leaderId: number, seq: number, decisionsInView: number): ViewState {
+  return {
+    number,
+    leaderId,
+    seq,
+    decisionsInView,
+    phase: PHASE.COMMITTED,
+    stopped: false,
+    inFlightOnly: false,
+    proposal: undefined,
+    myPrepare: undefined,
+    myCommit: undefined,
+    prepares: new Map(),
+    commits: new Map(),
+    prepareFrom: [],
+    commitSigs: [],
+    nextPrePrepare: undefined,
+    nextPrepares: new Map(),
+    nextCommits: new Map(),
+    prevPrepare: undefined,
+    prevCommit: undefined,
+    lateCommits: new Map(),
+  };
+}
+
+/** View.Abort / stop: the view processes nothing more. */
+export function stopView(s: ConsenterState, io: Io): void {
+  if (s.view.stopped) return;
+  s.view.stopped = true;
+  s.view.phase = PHASE.ABORT;
+  s.leaderToken = false;
+  io.cancelTimer('batch');
+  s.batch.armed = false;
+  io.metric('consensus_smartbft_view_phase', PHASE.ABORT);
+}
+
+/** View.Propose: the leader hands its own PrePrepare to itself first (WAL before broadcast). */
+export function propose(s: ConsenterState, io: Io, proposal: Proposal): void {
+  const pp: PrePrepare = { type: 'PrePrepare', view: s.view.number, seq: s.view.seq, proposal };
+  processMsg(s, io, s.id, pp);
+}
+
+/** View.processMsg: route a PrePrepare, Prepare or Commit from `sender`. */
+export function processMsg(s: ConsenterState, io: Io, sender: number, m: ConsensusMessage): void {
+  const v = s.view;
+  if (v.stopped) return;
+  if (m.view !== v.number) {
+    io.log('wrongView', s.id, describeMessage(m), sender, m.view, v.number);
+    if (sender !== v.leaderId) {
+      discoverIfSyncNeeded(s, io, sender, m);
+      return;
+    }
+    complain(s, io, v.number, false, 'message with a wrong view from the leader');
+    if (m.view > v.number) requestSync(s, io);
+    stopView(s, io);
+    return;
+  }
+  if (sender === v.leaderId && sender !== s.id) artificialHeartbeat(s, sender, m.view);
+  if (m.seq === v.seq - 1 && v.seq > 0) {
+    handlePrevSeqMessage(s, io, sender, m);
+    return;
+  }
+  if (m.seq !== v.seq && m.seq !== v.seq + 1) {
+    io.log('wrongSeq', s.id, sender, m.seq, v.seq);
+    discoverIfSyncNeeded(s, io, sender, m);
+    return;
+  }
+  const next = m.seq === v.seq + 1;
+  switch (m.type) {
+    case 'PrePrepare':
+      if (sender !== v.leaderId) return;
+      if (next) {
+        v.nextPrePrepare ??= m;
+        return;
+      }
+      if (v.phase === PHASE.COMMITTED && v.proposal === undefined && !v.inFlightOnly) processProposal(s, io, sender, m);
+      return;
+    case 'Prepare':
+      if (sender === s.id) return;
+      if (next) {
+        if (!v.nextPrepares.has(sender)) v.nextPrepares.set(sender, m.digest);
+        return;
+      }
+      if (v.prepares.has(sender)) return;
+      v.prepares.set(sender, m.digest);
+      if (v.phase === PHASE.PROPOSED && v.proposal !== undefined && m.digest === v.proposal.digest) {
+        v.prepareFrom.push(sender);
+        processPrepares(s, io);
+      }
+      return;
+    case 'Commit':
+      if (sender === s.id) return;
+      if (next) {
+        if (!v.nextCommits.has(sender)) v.nextCommits.set(sender, m);
+        return;
+      }
+      if (v.commits.has(sender)) return;
+      v.commits.set(sender, m);
+      if (v.phase === PHASE.PREPARED && v.proposal !== undefined && validCommit(sender, m, v.proposal.digest)) {
+        v.commitSigs.push(m.signature);
+        processCommits(s, io);
+      }
+      return;
+  }
+}
+
+function lastDecision(s: ConsenterState): Decision | undefined {
+  return s.ledger[s.ledger.length - 1];
+}
+
+/** View.verifyProposal: metadata, digest and the application's VerifyProposal. */
+function verifyProposal(s: ConsenterState, pp: PrePrepare): string | null {
+  const v = s.view;
+  const p = pp.proposal;
+  if (pp.seq !== v.seq) return `expected sequence ${v.seq} but got ${pp.seq}`;
+  const md = p.metadata;
+  if (md.viewId !== v.number) return `expected view number ${v.number} but got ${md.viewId}`;
+  if (md.latestSequence !== v.seq) return `expected proposal sequence ${v.seq} but got ${md.latestSequence}`;
+  if (md.decisionsInView !== v.decisionsInView) return `Expected decisions in view ${v.decisionsInView} but got ${md.decisionsInView}`;
+  if (!digestMatches(p)) return `proposal digest ${p.digest} does not match its content`;
+  for (const r of p.payload) {
+    if (r.size > s.config.RequestMaxBytes) return `request ${r.clientId}:${r.reqId} is too big: ${r.size} > ${s.config.RequestMaxBytes}`;
+  }
+  return s.app.verifyProposal ? s.app.verifyProposal(p, lastDecision(s)) : null;
+}
+
+/** COMMITTED -> PROPOSED: accept the leader's PrePrepare, WAL it, send our Prepare. */
+function processProposal(s: ConsenterState, io: Io, sender: number, pp: PrePrepare): void {
+  const v = s.view;
+  const bad = verifyProposal(s, pp);
+  if (bad !== null) {
+    io.log('badProposal', s.id, sender, bad);
+    complain(s, io, v.number, false, 'bad proposal');
+    requestSync(s, io);
+    stopView(s, io);
+    return;
+  }
+  const prepare: Prepare = { type: 'Prepare', view: v.number, seq: v.seq, digest: pp.proposal.digest, assist: false };
+  saveProposed(s, io, pp, prepare);
+  if (s.id === v.leaderId) {
+    io.broadcast(pp);
+    heartbeatWasSent(s);
+  }
+  v.proposal = pp.proposal;
+  v.myPrepare = prepare;
+  s.inFlight = { proposal: pp.proposal, prepared: false };
+  v.phase = PHASE.PROPOSED;
+  io.log('processedProposal', v.seq);
+  io.broadcast(prepare);
+  if (s.id === v.leaderId) heartbeatWasSent(s);
+  enterProposed(s, io);
+}
+
+/** Count the prepares that arrived before the proposal, then wait for the rest. */
+export function enterProposed(s: ConsenterState, io: Io): void {
+  const v = s.view;
+  const digest = v.proposal?.digest;
+  v.prepareFrom = [];
+  for (const [sender, d] of v.prepares) if (d === digest) v.prepareFrom.push(sender);
+  processPrepares(s, io);
+}
+
+/** Count the verified commits that arrived before we prepared, then wait for the rest. */
+export function enterPrepared(s: ConsenterState, io: Io): void {
+  const v = s.view;
+  const digest = v.proposal?.digest ?? '';
+  v.commitSigs = [];
+  for (const [sender, c] of v.commits) if (validCommit(sender, c, digest)) v.commitSigs.push(c.signature);
+  processCommits(s, io);
+}
+
+function validCommit(sender: number, c: Commit, digest: string): boolean {
+  return c.digest === digest && c.signature.signer === sender && verifySignature(c.signature, digest);
+}
+
+/** PROPOSED -> PREPARED at Q-1 matching prepares from others: sign, WAL the Commit, send it. */
+export function processPrepares(s: ConsenterState, io: Io): void {
+  const v = s.view;
+  const p = v.proposal;
+  if (p === undefined || v.phase !== PHASE.PROPOSED) return;
+  const need = s.q - 1;
+  if (v.prepareFrom.length < need) return;
+  const from = v.prepareFrom.slice(0, need);
+  io.log('collectedPrepares', s.id, from.length, goList(from));
+  io.log('processedPrepares', v.seq);
+  const signature: Signature = sign(s.id, p.digest);
+  const commit: Commit = { type: 'Commit', view: v.number, seq: v.seq, digest: p.digest, signature, assist: false };
+  saveCommit(s, io, commit);
+  v.myCommit = commit;
+  if (s.inFlight !== undefined) s.inFlight.prepared = true;
+  v.phase = PHASE.PREPARED;
+  io.broadcast(commit);
+  if (s.id === v.leaderId) heartbeatWasSent(s);
+  enterPrepared(s, io);
+}
+
+/** PREPARED -> decide at Q-1 verified commits from others; the decision carries Q signatures. */
+function processCommits(s: ConsenterState, io: Io): void {
+  const v = s.view;
+  const p = v.proposal;
+  if (p === undefined || v.phase !== PHASE.PREPARED || v.myCommit === undefined) return;
+  const need = s.q - 1;
+  if (v.commitSigs.length < need) return;
+  const sigs: Signature[] = v.commitSigs.slice(0, need);
+  io.log('collectedCommits', s.id, sigs.length, goList(sigs.map((x) => x.signer)));
+  io.log('processedCommits', s.id, v.seq);
+  sigs.push(v.myCommit.signature);
+  decide(s, io, p, sigs);
+}
+
+/** View.decide: prepare the next sequence, then hand the decision to the Controller. */
+function decide(s: ConsenterState, io: Io, proposal: Proposal, signatures: Signature[]): void {
+  const v = s.view;
+  const seq = v.seq;
+  io.log('decide', seq);
+  // startNextSeq
+  v.prevPrepare = v.myPrepare;
+  v.prevCommit = v.myCommit;
+  v.seq = seq + 1;
+  v.decisionsInView++;
+  v.phase = PHASE.COMMITTED;
+  v.proposal = undefined;
+  v.myPrepare = undefined;
+  v.myCommit = undefined;
+  const np = v.nextPrepares;
+  const nc = v.nextCommits;
+  const npp = v.nextPrePrepare;
+  v.prepares = np;
+  v.commits = nc;
+  v.prepareFrom = [];
+  v.commitSigs = [];
+  v.nextPrepares = new Map();
+  v.nextCommits = new Map();
+  v.nextPrePrepare = undefined;
+  io.log('startNextSeq', seq, seq + 1);
+  decideInView(s, io, { seq, proposal, signatures });
+  if (s.view !== v || v.stopped) return;
+  if (npp !== undefined && v.phase === PHASE.COMMITTED && v.proposal === undefined) processProposal(s, io, v.leaderId, npp);
+}
+
+/** Re-send our previous vote to a node still working on the previous sequence. */
+function handlePrevSeqMessage(s: ConsenterState, io: Io, sender: number, m: ConsensusMessage): void {
+  const v = s.view;
+  if (m.type === 'PrePrepare') return;
+  if (m.assist) return;
+  if (m.type === 'Prepare' && v.prevPrepare !== undefined) io.send(sender, { ...v.prevPrepare, assist: true });
+  else if (m.type === 'Commit' && v.prevCommit !== undefined) io.send(sender, { ...v.prevCommit, assist: true });
+}
+
+/** f+1 commits for the same later (view, seq, digest) mean we fell behind: stop and sync. */
+function discoverIfSyncNeeded(s: ConsenterState, io: Io, sender: number, m: ConsensusMessage): void {
+  if (m.type !== 'Commit') return;
+  const v = s.view;
+  if (!(m.view > v.number || m.seq > v.seq)) return;
+  v.lateCommits.set(sender, m);
+  let count = 0;
+  for (const c of v.lateCommits.values()) {
+    if (c.digest === m.digest && c.seq === m.seq && c.view === m.view) count++;
+  }
+  if (count < s.f + 1) return;
+  io.log('seenVotes', count, m.digest, m.view, m.seq, v.number, v.seq);
+  v.lateCommits.clear();
+  stopView(s, io);
+  requestSync(s, io);
+}
