@@ -4,10 +4,16 @@
  * Figures are rates on this machine; compare them as ratios within one run.
  */
 import { benchKernel } from './kernel.ts';
+import { benchSmartbft } from './smartbft.ts';
+import { benchFabric } from './fabric.ts';
 
 type Suite = () => Promise<Record<string, number>>;
 
-const suites: [string, Suite][] = [['kernel', benchKernel]];
+const suites: [string, Suite][] = [
+  ['kernel', benchKernel],
+  ['smartbft', benchSmartbft],
+  ['fabric', benchFabric],
+];
 
 const json = process.argv.includes('--json');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);

@@ -1,0 +1,239 @@
+/**
+ * Fabric blocks, transactions and the hashes that chain them.
+ *
+ * Mirrors `protoutil/blockutils.go`: `BlockHeaderHash = SHA256(ASN.1 DER SEQUENCE{Number
+ * INTEGER, PreviousHash OCTET STRING, DataHash OCTET STRING})` and `DataHash =
+ * SHA256(concat(Data))`; the genesis block has an empty PreviousHash. A block's data are
+ * the transaction envelopes, each serialized once (JSON text stands for the protobuf
+ * bytes). Hashes are kept as lowercase hex strings so blocks stay plain, JSON-safe data.
+ *
+ * The TRANSACTIONS_FILTER (validation codes) is not part of the block the orderer cuts:
+ * a peer writes it into the block metadata it stores (`StoredBlock`), as Fabric does.
+ */
+import { createHash } from 'node:crypto';
+
+export const CHANNEL = 'certchannel';
+
+/** `version.Height`: the block and the tx index in the block of the last write. */
+export interface Height {
+  readonly block: number;
+  readonly tx: number;
+}
+
+export interface KVRead {
+  readonly key: string;
+  /** Version read at endorsement; null when the key did not exist. */
+  readonly version: Height | null;
+}
+
+export interface KVWrite {
+  readonly key: string;
+  /** The new value (JSON text); null deletes the key. */
+  readonly value: string | null;
+}
+
+/** The read-write set of one namespace (chaincode) in a transaction (`rwset.NsReadWriteSet`). */
+export interface NsRwSet {
+  readonly ns: string;
+  readonly reads: readonly KVRead[];
+  readonly writes: readonly KVWrite[];
+}
+
+export interface Endorsement {
+  /** MSP org name of the endorsing peer. */
+  readonly org: string;
+  readonly peer: string;
+}
+
+/** A transaction envelope as it travels from client to orderer to peer. */
+export interface Envelope {
+  readonly txId: string;
+  readonly channel: string;
+  readonly type: 'ENDORSER_TRANSACTION' | 'CONFIG';
+  /** The submitting org. */
+  readonly creator: string;
+  /** Simulated ms of the proposal (what the chaincode sees as the tx timestamp). */
+  readonly timestampMs: number;
+  readonly chaincode: string;
+  readonly fn: string;
+  readonly args: readonly string[];
+  readonly rwset: readonly NsRwSet[];
+  readonly endorsements: readonly Endorsement[];
+  /** The channel configuration (CONFIG transactions only). */
+  readonly config?: ChannelConfigData;
+}
+
+/** The part of a channel config the model reads (genesis block). */
+export interface ChannelConfigData {
+  readonly channel: string;
+  readonly orgs: readonly string[];
+  readonly orderers: readonly string[];
+  readonly policy: string;
+}
+
+export interface BlockHeader {
+  readonly number: number;
+  /** Hex; empty for the genesis block. */
+  readonly previousHash: string;
+  /** Hex SHA-256 of the concatenated data. */
+  readonly dataHash: string;
+}
+
+export interface Block {
+  readonly header: BlockHeader;
+  /** Serialized envelopes. */
+  readonly data: readonly string[];
+  readonly metadata: {
+    /** Consenter ids that signed the decision (SIGNATURES metadata); empty for genesis. */
+    readonly signers: readonly number[];
+  };
+}
+
+/** Fabric validation codes (`peer.TxValidationCode`) the model produces. */
+export const TxValidationCode = {
+  VALID: 0,
+  DUPLICATE_TXID: 9,
+  ENDORSEMENT_POLICY_FAILURE: 10,
+  MVCC_READ_CONFLICT: 11,
+  BAD_PAYLOAD: 2,
+  NOT_VALIDATED: 254,
+} as const;
+export type TxValidationCode = (typeof TxValidationCode)[keyof typeof TxValidationCode];
+
+export function validationCodeName(code: number): string {
+  for (const [k, v] of Object.entries(TxValidationCode)) if (v === code) return k;
+  return `UNKNOWN(${code})`;
+}
+
+/** A block as a peer's block store holds it: the block, the TRANSACTIONS_FILTER and the commit hash. */
+export interface StoredBlock {
+  readonly block: Block;
+  readonly flags: readonly number[];
+  /** Hex commit hash (`kv_ledger.go addBlockCommitHash`); empty for block 0. */
+  readonly commitHash: string;
+}
+
+// ---------------------------------------------------------------------------------------
+// Hashing
+
+function derLength(n: number): number[] {
+  if (n < 0x80) return [n];
+  const bytes: number[] = [];
+  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
+  return [0x80 | bytes.length, ...bytes];
+}
+
+/** DER INTEGER of a non-negative safe integer (big-endian, minimal, sign byte when needed). */
+function derInteger(n: number): number[] {
+  const bytes: number[] = [];
+  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v % 256);
+  if (bytes.length === 0) bytes.push(0);
+  if ((bytes[0] as number) & 0x80) bytes.unshift(0);
+  return [0x02, ...derLength(bytes.length), ...bytes];
+}
+
+function derOctets(hex: string): number[] {
+  const b = Buffer.from(hex, 'hex');
+  return [0x04, ...derLength(b.length), ...b];
+}
+
+/** `protoutil.BlockHeaderBytes`: the ASN.1 DER encoding the header hash covers. */
+export function blockHeaderBytes(h: BlockHeader): Buffer {
+  if (!Number.isSafeInteger(h.number) || h.number < 0) throw new RangeError(`block header: number must be a non-negative integer, got ${h.number}`);
+  const body = [...derInteger(h.number), ...derOctets(h.previousHash), ...derOctets(h.dataHash)];
+  return Buffer.from([0x30, ...derLength(body.length), ...body]);
+}
+
+/** `protoutil.BlockHeaderHash`, hex. */
+export function blockHeaderHash(h: BlockHeader): string {
+  return createHash('sha256').update(blockHeaderBytes(h)).digest('hex');
+}
+
+const dataHashes = new WeakMap<readonly unknown[], string>();
+
+/**
+ * `protoutil.ComputeBlockDataHash`: SHA-256 of the concatenated data, hex. Memoised per
+ * (immutable) data array: every node that verifies the same block object shares one hash.
+ */
+export function blockDataHash(data: readonly string[]): string {
+  let hex = dataHashes.get(data);
+  if (hex === undefined) {
+    const h = createHash('sha256');
+    for (const d of data) h.update(d);
+    hex = h.digest('hex');
+    dataHashes.set(data, hex);
+  }
+  return hex;
+}
+
+export function hexToBase64(hex: string): string {
+  return Buffer.from(hex, 'hex').toString('base64');
+}
+
+// ---------------------------------------------------------------------------------------
+// Building and reading blocks
+
+/** A block with the given number, previous hash and serialized envelopes. */
+export function newBlock(number: number, previousHash: string, data: readonly string[], signers: readonly number[] = []): Block {
+  return { header: { number, previousHash, dataHash: blockDataHash(data) }, data, metadata: { signers } };
+}
+
+/** The genesis (config) block of the channel: block 0, empty previous hash. */
+export function genesisBlock(config: ChannelConfigData): Block {
+  const env: Envelope = {
+    txId: `genesis-${config.channel}`,
+    channel: config.channel,
+    type: 'CONFIG',
+    creator: 'OrdererMSP',
+    timestampMs: 0,
+    chaincode: '',
+    fn: '',
+    args: [],
+    rwset: [],
+    endorsements: [],
+    config,
+  };
+  return newBlock(0, '', [serializeEnvelope(env)]);
+}
+
+export function serializeEnvelope(env: Envelope): string {
+  return JSON.stringify(env);
+}
+
+/** Parsed envelopes of a block, memoised per (immutable, shared) block object. */
+const parsed = new WeakMap<Block, (Envelope | null)[]>();
+
+/** The block's envelopes; null for an entry that does not parse (BAD_PAYLOAD). */
+export function envelopesOf(block: Block): readonly (Envelope | null)[] {
+  let envs = parsed.get(block);
+  if (envs === undefined) {
+    envs = block.data.map(parseEnvelope);
+    parsed.set(block, envs);
+  }
+  return envs;
+}
+
+function parseEnvelope(text: string): Envelope | null {
+  try {
+    const v = JSON.parse(text) as Envelope;
+    if (typeof v !== 'object' || v === null || typeof v.txId !== 'string' || !Array.isArray(v.rwset)) return null;
+    return v;
+  } catch {
+    return null;
+  }
+}
+
+/** Why a block does not follow `prev` (block_verification.go + blockstore checks), or null. */
+export function verifyBlock(block: Block, expectedNumber: number, prevHeaderHash: string): string | null {
+  if (block.header.number !== expectedNumber) {
+    return `block number should have been ${expectedNumber} but was ${block.header.number}`;
+  }
+  if (block.header.previousHash !== prevHeaderHash) {
+    return `unexpected Previous block hash. Expected PreviousHash = [${prevHeaderHash}], PreviousHash referred in the latest block= [${block.header.previousHash}]`;
+  }
+  const dh = blockDataHash(block.data);
+  if (dh !== block.header.dataHash) {
+    return `Header.DataHash is different from Hash(block.Data) for block with id [${block.header.number}] on channel [${CHANNEL}]`;
+  }
+  return null;
+}

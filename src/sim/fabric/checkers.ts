@@ -1,0 +1,160 @@
+/**
+ * Invariants over a simulated Fabric network, checked from outside the protocol (they read
+ * the nodes' volumes and states, never steer them):
+ *
+ * - `blockHashesAgree`: every peer's block i has the same header hash as the orderers'
+ *   block i, and the orderers agree among themselves (hash-chain agreement).
+ * - `converged`: every running peer reaches the orderers' height within a bound.
+ * - `stateMatchesLedger`: a peer's CouchDB equals the fold of its ledger (each key's last
+ *   valid write, at its (block, tx) version), document for document (`_id`, fields,
+ *   `~version`; not `_rev`, CouchDB's own revision history, which restarts when a database
+ *   is recreated), plus the chaincode's index design docs, and `doc_count` matches.
+ */
+import { blockHeaderHash, envelopesOf, type Height, type StoredBlock } from './block.ts';
+import { CERT_INDEXES, CHAINCODE, LIFECYCLE_NS } from './chaincode.ts';
+import type { SimCluster } from './cluster.ts';
+import { CouchInstance, encodeVersionField, INTERNAL_DB, METADATA_DB, namespaceDbName, toCouchDoc, type CouchDoc } from './couchdb.ts';
+import { BLOCKS_KEY } from './kvledger.ts';
+import { blockOfDecision, type OrdererState } from './orderer.ts';
+import type { PeerState } from './peer.ts';
+
+export interface CheckResult {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+/** Header hashes of the orderers' chain (genesis first), from the longest orderer ledger. */
+export function ordererChainHashes(c: SimCluster): { hashes: string[]; problem: string | null } {
+  const chains: { id: string; hashes: string[] }[] = [];
+  for (const o of c.topology.orderers) {
+    const s = c.sim.state<OrdererState>(o);
+    const decisions = s !== undefined ? s.bft.ledger : c.sim.durable(o).list<OrdererState['bft']['ledger'][number]>('ledger');
+    chains.push({ id: o, hashes: [blockHeaderHash(c.genesis.header), ...decisions.map((d) => blockHeaderHash(blockOfDecision(d).header))] });
+  }
+  chains.sort((a, b) => b.hashes.length - a.hashes.length);
+  const longest = chains[0] ?? { id: '', hashes: [] };
+  for (const ch of chains) {
+    for (let i = 0; i < ch.hashes.length; i++) {
+      if (ch.hashes[i] !== longest.hashes[i]) {
+        return { hashes: longest.hashes, problem: `orderers ${ch.id} and ${longest.id} disagree on block ${i}: ${ch.hashes[i] ?? ''} vs ${longest.hashes[i] ?? ''}` };
+      }
+    }
+  }
+  return { hashes: longest.hashes, problem: null };
+}
+
+function peerBlocks(c: SimCluster, peer: string): readonly StoredBlock[] {
+  return c.sim.durable(peer).get<StoredBlock[]>(BLOCKS_KEY) ?? [];
+}
+
+/** Every peer's chain is a prefix of the orderers' chain, hash for hash. */
+export function blockHashesAgree(c: SimCluster): CheckResult {
+  const name = 'block hashes agree with the orderers';
+  const { hashes, problem } = ordererChainHashes(c);
+  if (problem !== null) return { name, ok: false, detail: problem };
+  for (const p of c.topology.peers) {
+    const blocks = peerBlocks(c, p);
+    if (blocks.length > hashes.length) return { name, ok: false, detail: `${p} has ${blocks.length} blocks, more than the orderers' ${hashes.length}` };
+    for (let i = 0; i < blocks.length; i++) {
+      const h = blockHeaderHash((blocks[i] as StoredBlock).block.header);
+      if (h !== hashes[i]) return { name, ok: false, detail: `${p} block ${i} has hash ${h}, the orderers' block ${i} has ${hashes[i] ?? ''}` };
+    }
+  }
+  return { name, ok: true, detail: `${c.topology.peers.length} peers are prefixes of the orderers' chain of ${hashes.length} blocks` };
+}
+
+/** Every running peer reaches the orderers' height within `boundMs` of simulated time. */
+export async function converged(c: SimCluster, boundMs: number): Promise<CheckResult> {
+  const name = 'peers converge to the orderers height';
+  const heightOf = (p: string): number => c.sim.state<PeerState>(p)?.ledger?.height ?? -1;
+  const target = (): number => ordererChainHashes(c).hashes.length;
+  const ok = await c.waitUntil(() => c.topology.peers.every((p) => !c.sim.isUp(p) || heightOf(p) >= target()), boundMs, 250);
+  const lagging = c.topology.peers.filter((p) => c.sim.isUp(p) && heightOf(p) < target());
+  if (ok) return { name, ok, detail: `every running peer reached height ${target()} by t=${Math.round(c.now())}ms` };
+  return { name, ok, detail: `within ${boundMs} ms ${lagging.map((p) => `${p} stayed at height ${heightOf(p)}`).join(', ')}; the orderers are at ${target()}` };
+}
+
+/**
+ * The fold of a ledger: for each namespace, each key's last valid write and its version
+ * (block, tx index), walking the stored blocks with their validation flags. Written here
+ * independently of the peer's commit code, so the checker does not trust what it checks.
+ */
+export function foldLedger(blocks: readonly StoredBlock[]): Map<string, Map<string, { value: string | null; version: Height }>> {
+  const state = new Map<string, Map<string, { value: string | null; version: Height }>>();
+  for (const sb of blocks) {
+    const envs = envelopesOf(sb.block);
+    envs.forEach((env, tx) => {
+      if (env === null || env.type === 'CONFIG' || sb.flags[tx] !== 0) return;
+      for (const ns of env.rwset) {
+        let m = state.get(ns.ns);
+        if (m === undefined) state.set(ns.ns, (m = new Map()));
+        for (const w of ns.writes) m.set(w.key, { value: w.value, version: { block: sb.block.header.number, tx } });
+      }
+    });
+  }
+  return state;
+}
+
+/** A peer's CouchDB equals the fold of its block files, document for document, with matching doc_count. */
+export function stateMatchesLedger(c: SimCluster, peer: string): CheckResult {
+  const name = `state database of ${peer} equals the fold of its ledger`;
+  const blocks = peerBlocks(c, peer);
+  const fold = foldLedger(blocks);
+  const have = CouchInstance.load(c.sim.durable(peer));
+  const defined = new Set<string>();
+  for (const [key, w] of fold.get(LIFECYCLE_NS) ?? []) if (w.value !== null && key.startsWith('namespaces/metadata/')) defined.add(key.slice('namespaces/metadata/'.length));
+  const skip = new Set([METADATA_DB, INTERNAL_DB]);
+  const namespaces = new Set([...fold.keys(), ...defined]);
+  const known = new Set([...namespaces].map((ns) => namespaceDbName(ns)));
+  for (const db of have.allDbs()) {
+    if (skip.has(db) || known.has(db)) continue;
+    if (have.liveStored(db).length > 0) return { name, ok: false, detail: `${db} holds documents the ledger never wrote` };
+  }
+  let docs = 0;
+  for (const ns of [...namespaces].sort()) {
+    const db = namespaceDbName(ns);
+    const keys = [...(fold.get(ns) ?? new Map<string, { value: string | null; version: Height }>())].filter(([, w]) => w.value !== null).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const designs = ns === CHAINCODE && defined.has(CHAINCODE) ? CERT_INDEXES.length : 0;
+    if (!have.exists(db)) {
+      if (keys.length + designs > 0) return { name, ok: false, detail: `${db} does not exist, the ledger holds ${keys.length} live keys for it` };
+      continue;
+    }
+    const live = have.liveStored(db);
+    const ledgerDocs = live.filter((d) => !d._id.startsWith('_design/'));
+    const designDocs = live.length - ledgerDocs.length;
+    const count = have.info(db)?.doc_count ?? 0;
+    if (count !== keys.length + designs) return { name, ok: false, detail: `${db} doc_count is ${count}, the ledger gives ${keys.length} live keys + ${designs} index design docs` };
+    if (designDocs !== designs) return { name, ok: false, detail: `${db} has ${designDocs} design docs, the chaincode package has ${designs} indexes` };
+    for (let i = 0; i < Math.max(keys.length, ledgerDocs.length); i++) {
+      const want = keys[i];
+      const got = ledgerDocs[i];
+      const wantDoc = want === undefined ? null : JSON.stringify(withoutRev(expectedDoc(want[0], want[1].value ?? '', want[1].version)));
+      const gotDoc = got === undefined ? null : JSON.stringify(withoutRev(toCouchDoc(got)));
+      if (wantDoc !== gotDoc) return { name, ok: false, detail: `${db} document ${i}: have ${gotDoc ?? 'none'}, the ledger gives ${wantDoc ?? 'none'}` };
+    }
+    docs += live.length;
+  }
+  return { name, ok: true, detail: `${namespaces.size} namespace databases (${docs} documents) match the fold of ${blocks.length} blocks` };
+}
+
+function withoutRev(doc: CouchDoc): Record<string, unknown> {
+  const { _rev: _ignored, ...rest } = doc;
+  return rest;
+}
+
+/** The CouchDB document a ledger key at a version should be (JSON object fields at top level, else the valueBytes attachment). */
+function expectedDoc(key: string, value: string, version: Height): CouchDoc {
+  let fields: unknown;
+  try {
+    fields = JSON.parse(value);
+  } catch {
+    fields = undefined;
+  }
+  const base: Record<string, unknown> =
+    fields !== null && typeof fields === 'object' && !Array.isArray(fields)
+      ? { _id: key, _rev: '', ...(fields as Record<string, unknown>) }
+      : { _id: key, _rev: '', _attachments: { valueBytes: { content_type: 'application/octet-stream', data: Buffer.from(value).toString('base64') } } };
+  base['~version'] = encodeVersionField(version);
+  return base as CouchDoc;
+}

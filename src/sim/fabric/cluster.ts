@@ -1,0 +1,658 @@
+/**
+ * `SimCluster`: the simulator behind the `Cluster` port (src/scenarios/cluster.ts). It wires
+ * a Fabric network of the given topology onto the kernel (orderers = SmartBFT consenters +
+ * Deliver, peers with their CouchDB volumes, one gateway per org), sets the channel up
+ * (chaincode definition, a few certificates per org, including `TP-FSWD-001`), and maps
+ * every lab operation onto simulated time: an async operation advances the simulation until
+ * its answer (or a timeout) and resolves.
+ *
+ * Faults are the lab's: `stop`/`start` crash and restart a process (an orderer's death
+ * resets its TCP connections, so delivering peers notice at once); `dropStateDatabase`
+ * deletes the database from the peer's CouchDB volume; `rebuildDbs` is the offline command
+ * (refused while the peer runs). Beyond the lab: partitions, Byzantine orderers, load.
+ *
+ * Observations come from the trace: log lines per node (rendered with Fabric's line shape;
+ * `logs(node)` is what `oc logs` shows: since the node's last stop), metric change points,
+ * and gateway answers.
+ */
+import type { Certificate, ChannelInfo, Cluster, ClusterLogLine, IssueResult, NodeId, OkResult, OrdererStatus, Selector, TopologyInfo, VerifyResult } from '../../scenarios/cluster.ts';
+import { Simulation, type NetworkConfig, type TraceOptions, type TraceRecord } from '../kernel/index.ts';
+import { renderLine, sprintf, type LogFormat, type LogArg } from '../logs/format.ts';
+import { consenterStatus, type ConsenterState, type SmartBftConfig } from '../smartbft/api.ts';
+import { isByzantineBehaviour } from '../smartbft/byzantine.ts';
+import { SMARTBFT_LOGS } from '../smartbft/logs.ts';
+import { CHANNEL, genesisBlock, type Block } from './block.ts';
+import { CHAINCODE, CHAINCODE_VERSION, LIFECYCLE_NS } from './chaincode.ts';
+import { COUCH_PREFIX, DB_NOT_FOUND, deleteDatabase, namespaceDbName, type CouchDbInfo } from './couchdb.ts';
+import { createGateway, type CertificateInput, type GatewayCommand } from './gateway.ts';
+import { FABRIC_LOGS, getinfoOutput } from './logs.ts';
+import { rebuildDbs, resetLedger, rollbackLedger, type CommandResult } from './offline.ts';
+import { createOrderer, type OrdererState } from './orderer.ts';
+import { createPeer, type PeerState } from './peer.ts';
+import { buildTopology, peerOfCouchdb, type Topology, type TopologyOptions } from './topology.ts';
+
+export interface SimClusterOptions {
+  readonly seed: number;
+  readonly topology?: TopologyOptions;
+  readonly network?: NetworkConfig;
+  /** Trace options for the kernel (a sink for JSON Lines, keep in memory). */
+  readonly trace?: TraceOptions;
+  /** Shorthand for `trace.keep`. */
+  readonly traceKeep?: boolean;
+  readonly smartbft?: Partial<SmartBftConfig>;
+  /** Set up the channel (chaincode definition and initial certificates). Default true. */
+  readonly bootstrap?: boolean;
+  /** Simulated ms an operation may wait for its answer before it fails. Default 120 s. */
+  readonly opTimeoutMs?: number;
+}
+
+/** A change point of one metric series. */
+export interface MetricPoint {
+  readonly t: number;
+  readonly value: number;
+}
+
+interface LogEntry {
+  readonly at: number;
+  readonly seq: number;
+  readonly kind: string;
+  readonly args: readonly LogArg[];
+  readonly fields?: Readonly<Record<string, string>>;
+  /** Printed by an offline command, not by the node process. */
+  readonly command?: boolean;
+}
+
+interface NodeLog {
+  entries: LogEntry[];
+  /** Index of the first entry since the node's last stop. */
+  sinceStop: number;
+  seq: number;
+}
+
+/** The initial certificates (the lab verifies TP-FSWD-001). */
+export const INITIAL_CERTIFICATES: Readonly<Record<string, readonly Certificate[]>> = {
+  techpulse: [
+    { certID: 'TP-FSWD-001', studentID: 'student01@techpulse.demo', studentName: 'Alice Martin', courseID: 'FSWD-101', courseName: 'Full Stack Web Development', issueDate: '2026-01-15', expiryDate: '2028-01-15' },
+    { certID: 'TP-CLOUD-002', studentID: 'student02@techpulse.demo', studentName: 'Bob Chen', courseID: 'CLOUD-201', courseName: 'Cloud Native Architecture', issueDate: '2026-02-01', expiryDate: '2028-02-01' },
+    { certID: 'TP-SEC-003', studentID: 'student01@techpulse.demo', studentName: 'Alice Martin', courseID: 'SEC-110', courseName: 'Secure Coding', issueDate: '2025-03-01', expiryDate: '2026-03-01' },
+  ],
+  dataforge: [
+    { certID: 'DF-DENG-001', studentID: 'student01@dataforge.demo', studentName: 'Chidi Okafor', courseID: 'DENG-101', courseName: 'Data Engineering Foundations', issueDate: '2026-01-20', expiryDate: '2028-01-20' },
+    { certID: 'DF-ML-002', studentID: 'student02@dataforge.demo', studentName: 'Dana Ruiz', courseID: 'ML-201', courseName: 'Applied Machine Learning', issueDate: '2026-02-10', expiryDate: '2028-02-10' },
+  ],
+};
+
+function defaultCerts(org: string): readonly Certificate[] {
+  return (
+    INITIAL_CERTIFICATES[org] ?? [
+      { certID: `${org.toUpperCase()}-INTRO-001`, studentID: `student01@${org}.demo`, studentName: 'Eve Novak', courseID: 'INTRO-101', courseName: 'Introduction to Blockchain', issueDate: '2026-01-10', expiryDate: '2028-01-10' },
+      { certID: `${org.toUpperCase()}-OPS-002`, studentID: `student02@${org}.demo`, studentName: 'Frank Ito', courseID: 'OPS-201', courseName: 'Blockchain Operations', issueDate: '2026-02-05', expiryDate: '2028-02-05' },
+    ]
+  );
+}
+
+const SELECTORS: readonly Selector[] = ['leader', 'nextLeader', 'followers', 'all', 'orderers', 'peers'];
+
+export class SimCluster implements Cluster {
+  readonly target = 'sim' as const;
+  readonly topology: TopologyInfo;
+  readonly genesis: Block;
+  private readonly logs_ = new Map<NodeId, NodeLog>();
+  private readonly series = new Map<string, MetricPoint[]>();
+  private readonly answers = new Map<string, { httpStatus: number; body: Readonly<Record<string, unknown>> }>();
+  private readonly couchdbDown = new Set<NodeId>();
+  /** Why a process last died on its own (panic, failed start). */
+  private readonly exits = new Map<NodeId, string>();
+  private readonly catalog = new Map<string, LogFormat>();
+  private nextRequest = 0;
+  private readonly opTimeoutMs: number;
+  /** Answers of `startLoad` submissions, by request id. */
+  readonly loadResults: { requestId: string; ok: boolean; error?: string }[] = [];
+
+  private constructor(
+    readonly sim: Simulation,
+    /** The full model topology (orgs, policy, dissemination...). */
+    readonly fabric: Topology,
+    opTimeoutMs: number,
+  ) {
+    this.opTimeoutMs = opTimeoutMs;
+    this.genesis = genesisBlock({ channel: CHANNEL, orgs: fabric.orgs, orderers: fabric.orderers.map((o) => o.id), policy: fabric.policyText });
+    const peersByOrg: Record<string, NodeId[]> = {};
+    for (const p of fabric.peers) (peersByOrg[p.org] ??= []).push(p.id);
+    this.topology = {
+      channel: CHANNEL,
+      orgs: fabric.orgs,
+      orderers: fabric.orderers.map((o) => o.id),
+      peers: fabric.peers.map((p) => p.id),
+      peersByOrg,
+      couchdbs: fabric.peers.map((p) => p.couchdb),
+    };
+    for (const f of FABRIC_LOGS) this.catalog.set(f.kind, f);
+    for (const f of SMARTBFT_LOGS) this.catalog.set(f.kind, f);
+  }
+
+  /** Build the network, start every node and (by default) set the channel up. */
+  static async create(options: SimClusterOptions): Promise<SimCluster> {
+    const fabric = buildTopology(options.topology ?? {});
+    const trace: TraceOptions = { ...(options.trace ?? {}), ...(options.traceKeep !== undefined ? { keep: options.traceKeep } : {}) };
+    const network: NetworkConfig = { ...(options.network ?? {}), zones: { ...fabric.zones, ...(options.network?.zones ?? {}) } };
+    const sim = new Simulation({ seed: options.seed, network, trace });
+    const c = new SimCluster(sim, fabric, options.opTimeoutMs ?? 120_000);
+    sim.observe((r) => c.record(r));
+    for (const o of fabric.orderers) {
+      sim.addNode(o.id, createOrderer({ id: o.id, topology: fabric, genesis: c.genesis, ...(options.smartbft !== undefined ? { config: options.smartbft } : {}) }));
+    }
+    for (const p of fabric.peers) sim.addNode(p.id, createPeer({ id: p.id, topology: fabric, genesis: c.genesis }));
+    for (const g of fabric.gateways) sim.addNode(g.id, createGateway(fabric, g.org));
+    if (options.bootstrap ?? true) await c.bootstrap();
+    return c;
+  }
+
+  private async bootstrap(): Promise<void> {
+    const first = this.fabric.orgs[0] as string;
+    const def = await this.request(first, { type: 'invoke', requestId: '', chaincode: LIFECYCLE_NS, fn: 'CommitChaincodeDefinition', args: [CHAINCODE, CHAINCODE_VERSION, '1', this.fabric.policyText] });
+    if (def.httpStatus >= 300) throw new Error(`SimCluster bootstrap: chaincode definition failed: ${String(def.body['error'])}`);
+    const ids: { org: string; id: string }[] = [];
+    for (const org of this.fabric.orgs) {
+      for (const cert of defaultCerts(org)) ids.push({ org, id: this.send(org, { type: 'issue', requestId: '', cert }) });
+    }
+    this.runUntil(() => ids.every((x) => this.answers.has(x.id)), this.opTimeoutMs);
+    for (const x of ids) {
+      const a = this.answers.get(x.id);
+      if (a === undefined || a.httpStatus >= 300) throw new Error(`SimCluster bootstrap: initial certificate via ${x.org} failed: ${a === undefined ? 'no answer' : String(a.body['error'])}`);
+    }
+    // Let every peer commit the set-up blocks.
+    const target = this.ordererHeight();
+    this.runUntil(() => this.fabric.peers.every((p) => (this.sim.state<PeerState>(p.id)?.ledger?.height ?? 0) >= target), this.opTimeoutMs);
+  }
+
+  // --- observation ----------------------------------------------------------------------
+
+  private record(r: TraceRecord): void {
+    if (r.k === 'event') {
+      const e = r.e as { type: string; kind?: string; args?: LogArg[]; fields?: Record<string, string>; name?: string; value?: number; labels?: Record<string, string>; requestId?: string; httpStatus?: number; body?: Record<string, unknown> };
+      if (e.type === 'log' && e.kind !== undefined) {
+        const l = this.nodeLog(r.node);
+        l.seq++;
+        l.entries.push({ at: r.t, seq: l.seq, kind: e.kind, args: e.args ?? [], ...(e.fields !== undefined ? { fields: e.fields } : {}) });
+      } else if (e.type === 'metric' && e.name !== undefined) {
+        const key = `${r.node}|${e.name}|${e.labels === undefined ? '' : JSON.stringify(e.labels)}`;
+        let s = this.series.get(key);
+        if (s === undefined) this.series.set(key, (s = []));
+        s.push({ t: r.t, value: e.value ?? 0 });
+      } else if (e.type === 'peer.panic' || e.type === 'peer.exit') {
+        // The peer process dies (a panic, or `peer node start` failing): the pod restarts only when told.
+        const node = r.node;
+        this.exits.set(node, String((e as { reason?: unknown }).reason ?? e.type));
+        this.sim.after(0, () => {
+          if (this.sim.isUp(node)) this.crash(node);
+        });
+      } else if (e.type === 'gateway.answer' && e.requestId !== undefined) {
+        this.answers.set(e.requestId, { httpStatus: e.httpStatus ?? 500, body: e.body ?? {} });
+      }
+    } else if (r.k === 'crash') {
+      const l = this.nodeLog(r.node);
+      l.sinceStop = l.entries.length;
+    } else if (r.k === 'restart') {
+      this.nodeLog(r.node).seq = 0;
+    }
+  }
+
+  private nodeLog(node: NodeId): NodeLog {
+    let l = this.logs_.get(node);
+    if (l === undefined) this.logs_.set(node, (l = { entries: [], sinceStop: 0, seq: 0 }));
+    return l;
+  }
+
+  /** The stable hash of the run's trace (its identity). */
+  traceHash(): string {
+    return this.sim.trace.hash();
+  }
+
+  /** Change points of a metric on a node: `metric('peer0.techpulse', 'ledger_blockchain_height')`. */
+  metric(node: NodeId, name: string, labels?: Readonly<Record<string, string>>): readonly MetricPoint[] {
+    if (labels !== undefined) return this.series.get(`${node}|${name}|${JSON.stringify(labels)}`) ?? [];
+    for (const [k, v] of this.series) if (k.startsWith(`${node}|${name}|`)) return v;
+    return [];
+  }
+
+  /** Every metric series, keyed `node|name|labels`. */
+  metricSeries(): ReadonlyMap<string, readonly MetricPoint[]> {
+    return this.series;
+  }
+
+  /** A series sampled every `stepMs` from 0 to now (the value in force at each sample time). */
+  sampleMetric(node: NodeId, name: string, stepMs = 1000): MetricPoint[] {
+    const pts = this.metric(node, name);
+    const out: MetricPoint[] = [];
+    let i = 0;
+    let v: number | undefined;
+    for (let t = 0; t <= this.sim.now; t += stepMs) {
+      while (i < pts.length && (pts[i] as MetricPoint).t <= t) v = (pts[i++] as MetricPoint).value;
+      if (v !== undefined) out.push({ t, value: v });
+    }
+    return out;
+  }
+
+  // --- running the simulation -----------------------------------------------------------
+
+  now(): number {
+    return this.sim.now;
+  }
+
+  private runUntil(done: () => boolean, timeoutMs: number): boolean {
+    const until = this.sim.now + timeoutMs;
+    const r = this.sim.run({ until, stopWhen: done });
+    return r.reason === 'condition' || done();
+  }
+
+  private send(org: string, cmd: GatewayCommand): string {
+    const gw = this.fabric.gateways.find((g) => g.org === org || g.id === org);
+    if (gw === undefined) throw new Error(`unknown org "${org}" (orgs: ${this.fabric.orgs.join(', ')})`);
+    const requestId = `r${++this.nextRequest}`;
+    this.sim.command(gw.id, { ...cmd, requestId }, `${cmd.type} ${requestId}`);
+    return requestId;
+  }
+
+  private async request(org: string, cmd: GatewayCommand): Promise<{ httpStatus: number; body: Readonly<Record<string, unknown>> }> {
+    const id = this.send(org, cmd);
+    this.runUntil(() => this.answers.has(id), this.opTimeoutMs);
+    return this.answers.get(id) ?? { httpStatus: 504, body: { success: false, error: `no answer from the ${org} API within ${this.opTimeoutMs} ms` } };
+  }
+
+  private orgOf(via: string): string {
+    const org = via.startsWith('gateway.') ? via.slice('gateway.'.length) : via;
+    if (!this.fabric.orgs.includes(org)) throw new Error(`unknown org "${via}" (orgs: ${this.fabric.orgs.join(', ')})`);
+    return org;
+  }
+
+  // --- the lab's operations -------------------------------------------------------------
+
+  async issueCertificate(via: string, cert: Certificate): Promise<IssueResult> {
+    const a = await this.request(this.orgOf(via), { type: 'issue', requestId: '', cert: cert as CertificateInput });
+    if (a.httpStatus < 300) return { ok: true, txID: String(a.body['txID']), block: Number(a.body['blockNumber']) };
+    const txID = a.body['txID'];
+    return { ok: false, error: String(a.body['error']), ...(typeof txID === 'string' ? { txID } : {}) };
+  }
+
+  async verifyCertificate(certID: string, via: string): Promise<VerifyResult> {
+    const a = await this.request(this.orgOf(via), { type: 'verify', requestId: '', certID });
+    if (a.httpStatus >= 300) return { status: 'NOT_FOUND', error: String(a.body['error']) };
+    const cert = a.body['certificate'] as (Certificate & { revoked?: boolean }) | undefined;
+    const status = a.body['status'] as VerifyResult['status'];
+    if (cert === undefined) return { status };
+    const c = cert as unknown as Record<string, unknown>;
+    return {
+      status,
+      certificate: {
+        certID: String(c['certID']),
+        studentID: String(c['studentID']),
+        studentName: String(c['studentName']),
+        courseID: String(c['courseID']),
+        courseName: String(c['courseName']),
+        issueDate: String(c['issueDate']),
+        expiryDate: String(c['expiryDate']),
+        revoked: c['revoked'] === true,
+      },
+    };
+  }
+
+  async revokeCertificate(certID: string, via: string): Promise<OkResult> {
+    const a = await this.request(this.orgOf(via), { type: 'revoke', requestId: '', certID });
+    return a.httpStatus < 300 ? { ok: true } : { ok: false, error: String(a.body['error']) };
+  }
+
+  /** The REST API's raw answer (status and JSON body) for `POST /api/v1/certificates`. */
+  async issueRaw(via: string, cert: Certificate): Promise<{ httpStatus: number; body: Readonly<Record<string, unknown>> }> {
+    return this.request(this.orgOf(via), { type: 'issue', requestId: '', cert: cert as CertificateInput });
+  }
+
+  /** The REST API's raw answer for `GET /api/v1/verify/{id}`. */
+  async verifyRaw(certID: string, via: string): Promise<{ httpStatus: number; body: Readonly<Record<string, unknown>> }> {
+    return this.request(this.orgOf(via), { type: 'verify', requestId: '', certID });
+  }
+
+  private kindOf(node: NodeId): 'orderer' | 'peer' | 'couchdb' {
+    if (this.topology.orderers.includes(node)) return 'orderer';
+    if (this.topology.peers.includes(node)) return 'peer';
+    if (this.topology.couchdbs.includes(node)) return 'couchdb';
+    throw new Error(`unknown node "${node}" (orderers: ${this.topology.orderers.join(', ')}; peers: ${this.topology.peers.join(', ')}; couchdbs: ${this.topology.couchdbs.join(', ')})`);
+  }
+
+  private peerOf(node: NodeId): NodeId {
+    const k = this.kindOf(node);
+    if (k === 'peer') return node;
+    if (k === 'couchdb') return (peerOfCouchdb(this.fabric, node) as { id: NodeId }).id;
+    throw new Error(`${node} is an orderer, not a peer or CouchDB`);
+  }
+
+  async stop(node: NodeId): Promise<OkResult> {
+    const k = this.kindOf(node);
+    if (k === 'couchdb') {
+      this.couchdbDown.add(node);
+      const peer = this.peerOf(node);
+      this.sim.note(`couchdb ${node} stopped`);
+      if (this.sim.isUp(peer)) {
+        // A runtime CouchDB failure panics the peer (fabric#3633).
+        this.sim.note(`${peer} panics: its state database ${node} is unreachable`);
+        this.crash(peer);
+      }
+      return { ok: true };
+    }
+    if (!this.sim.isUp(node)) return { ok: true };
+    this.crash(node);
+    return { ok: true };
+  }
+
+  private crash(node: NodeId): void {
+    this.sim.crash(node);
+    if (this.kindOf(node) === 'orderer') {
+      // The process is gone: its TCP connections are reset.
+      for (const p of this.topology.peers) if (this.sim.isUp(p)) this.sim.command(p, { type: 'connectionReset', orderer: node }, `connectionReset ${node}`);
+    }
+  }
+
+  async start(node: NodeId): Promise<OkResult> {
+    const k = this.kindOf(node);
+    if (k === 'couchdb') {
+      this.couchdbDown.delete(node);
+      this.sim.note(`couchdb ${node} started`);
+      return { ok: true };
+    }
+    if (k === 'peer') {
+      const spec = this.fabric.peers.find((p) => p.id === node);
+      if (spec !== undefined && this.couchdbDown.has(spec.couchdb)) {
+        return { ok: false, error: `${node} cannot open its ledger: CouchDB ${spec.couchdb} is down (Fabric retries maxRetriesOnStartup=10 times, then runs without the channel)` };
+      }
+    }
+    if (this.sim.isUp(node)) return { ok: true };
+    this.exits.delete(node);
+    this.sim.restart(node);
+    // `oc rollout status`: the pod is ready a moment later.
+    this.sim.run({ until: this.sim.now + 1 });
+    const exit = this.exits.get(node);
+    if (exit !== undefined && !this.sim.isUp(node)) return { ok: false, error: `${node} exited: ${exit}` };
+    return { ok: true };
+  }
+
+  async isUp(node: NodeId): Promise<boolean> {
+    if (this.kindOf(node) === 'couchdb') return !this.couchdbDown.has(node);
+    return this.sim.isUp(node);
+  }
+
+  private peerState(peer: NodeId): PeerState {
+    const s = this.sim.state<PeerState>(peer);
+    if (s === undefined) throw new Error(`${peer} is down: cannot run \`peer channel getinfo\` on it`);
+    return s;
+  }
+
+  async channelInfo(peer: NodeId): Promise<ChannelInfo> {
+    const s = this.peerState(this.peerOf(peer));
+    if (s.ledger === null) throw new Error(`channel ${CHANNEL} not found on ${peer}: ${s.ledgerError ?? ''}`);
+    return s.ledger.info();
+  }
+
+  /** `peer channel getinfo -c certchannel` stdout, byte for byte. */
+  getinfo(peer: NodeId): string {
+    const s = this.peerState(this.peerOf(peer));
+    if (s.ledger === null) throw new Error(`channel ${CHANNEL} not found on ${peer}`);
+    return getinfoOutput(s.ledger.info());
+  }
+
+  /** CouchDB `GET /<db>` of a peer's CouchDB (peer or couchdb id); undefined when the database does not exist. */
+  dbInfo(peerOrCouchdb: NodeId, db = namespaceDbName(CHAINCODE)): CouchDbInfo | undefined {
+    const peer = this.peerOf(peerOrCouchdb);
+    return this.sim.durable(peer).get<CouchDbInfo>(`${COUCH_PREFIX}${db}/_info`);
+  }
+
+  async stateDocCount(peer: NodeId): Promise<number> {
+    const p = this.peerOf(peer);
+    const spec = this.fabric.peers.find((x) => x.id === p);
+    if (spec !== undefined && this.couchdbDown.has(spec.couchdb)) throw new Error(`CouchDB ${spec.couchdb} is down`);
+    const info = this.dbInfo(p);
+    if (info === undefined) throw new Error(DB_NOT_FOUND);
+    return info.doc_count;
+  }
+
+  async dropStateDatabase(peer: NodeId): Promise<OkResult> {
+    const p = this.peerOf(peer);
+    const db = namespaceDbName(CHAINCODE);
+    if (!deleteDatabase(this.sim.durable(p), db)) return { ok: false, error: DB_NOT_FOUND };
+    this.sim.note(`DELETE ${db} on ${p}'s CouchDB`);
+    if (this.sim.isUp(p)) {
+      // The running peer's next state write gets 404 from CouchDB and panics (fabric#3633).
+      this.sim.note(`${p} panics: state database ${db} deleted under it`);
+      this.crash(p);
+    }
+    return { ok: true };
+  }
+
+  private offline(peer: NodeId, name: string, run: (up: boolean) => CommandResult): OkResult {
+    const p = this.peerOf(peer);
+    const r = run(this.sim.isUp(p));
+    this.sim.note(`peer node ${name} on ${p}: ${r.ok ? 'ok' : r.error ?? 'failed'}`);
+    const l = this.nodeLog(p);
+    for (const e of r.logs) {
+      l.seq++;
+      l.entries.push({ at: this.sim.now, seq: l.seq, kind: e.kind, args: e.args, command: true });
+    }
+    return r.ok ? { ok: true } : { ok: false, error: r.error ?? `${name} failed` };
+  }
+
+  async rebuildDbs(peer: NodeId): Promise<OkResult> {
+    const p = this.peerOf(peer);
+    return this.offline(p, 'rebuild-dbs', (up) => rebuildDbs(this.sim.durable(p), up));
+  }
+
+  /** `peer node reset` (peer stopped). */
+  async resetLedger(peer: NodeId): Promise<OkResult> {
+    const p = this.peerOf(peer);
+    return this.offline(p, 'reset', (up) => resetLedger(this.sim.durable(p), up));
+  }
+
+  /** `peer node rollback -c certchannel -b N` (peer stopped). */
+  async rollbackLedger(peer: NodeId, blockNumber: number): Promise<OkResult> {
+    const p = this.peerOf(peer);
+    return this.offline(p, `rollback -b ${blockNumber}`, (up) => rollbackLedger(this.sim.durable(p), up, blockNumber));
+  }
+
+  private ordererState(o: NodeId): OrdererState | undefined {
+    return this.sim.state<OrdererState>(o);
+  }
+
+  /** Height of the orderers' chain (the highest among running orderers, genesis included). */
+  ordererHeight(): number {
+    let h = 0;
+    for (const o of this.topology.orderers) {
+      const s = this.ordererState(o);
+      if (s !== undefined) h = Math.max(h, s.bft.ledger.length + 1);
+    }
+    return h;
+  }
+
+  async ordererStatus(orderer: NodeId): Promise<OrdererStatus> {
+    if (this.kindOf(orderer) !== 'orderer') throw new Error(`${orderer} is not an orderer`);
+    const s = this.ordererState(orderer);
+    if (s === undefined) {
+      const last = this.metric(orderer, 'consensus_BFT_committed_block_number');
+      const committed = last[last.length - 1]?.value ?? 0;
+      return { committedBlock: committed, lastBlock: this.sim.durable(orderer).listLength('ledger'), view: 0, leader: null, role: 'down' };
+    }
+    const st = consenterStatus(s.bft as ConsenterState);
+    const leader = (s.bft as ConsenterState).nameOf.get(st.leaderId) ?? null;
+    return { committedBlock: st.committedBlock, lastBlock: st.lastBlock, view: st.view, leader, role: st.role };
+  }
+
+  // --- logs -----------------------------------------------------------------------------
+
+  /** The node's log lines, parsed, as `oc logs` shows them: since the node's last stop. */
+  async logs(node: NodeId): Promise<readonly ClusterLogLine[]> {
+    return this.logLines(node, false);
+  }
+
+  /** Every log line of the node since the run began. */
+  allLogs(node: NodeId): readonly ClusterLogLine[] {
+    return this.logLines(node, true);
+  }
+
+  private logLines(node: NodeId, all: boolean): ClusterLogLine[] {
+    const k = this.kindOf(node);
+    if (k === 'couchdb') return [];
+    const l = this.logs_.get(node);
+    if (l === undefined) return [];
+    const out: ClusterLogLine[] = [];
+    for (let i = all ? 0 : l.sinceStop; i < l.entries.length; i++) {
+      const e = l.entries[i] as LogEntry;
+      const fmt = this.catalog.get(e.kind);
+      if (fmt === undefined) continue;
+      const ev = { type: 'log' as const, kind: e.kind, args: e.args, ...(e.fields !== undefined ? { fields: e.fields } : {}) };
+      out.push({
+        at: e.at,
+        node,
+        level: fmt.level,
+        module: fmt.module,
+        func: fmt.func,
+        message: sprintf(fmt.format, e.args),
+        kind: e.kind,
+        args: e.args,
+        text: renderLine(fmt, ev, e.at, e.seq),
+      });
+    }
+    return out;
+  }
+
+  // --- waiting ---------------------------------------------------------------------------
+
+  async waitUntil(condition: () => Promise<boolean> | boolean, timeoutMs: number, pollMs = 500): Promise<boolean> {
+    const end = this.sim.now + timeoutMs;
+    for (;;) {
+      if (await condition()) return true;
+      if (this.sim.now >= end) return false;
+      this.sim.run({ until: Math.min(end, this.sim.now + pollMs) });
+    }
+  }
+
+  async sleep(ms: number): Promise<void> {
+    this.sim.run({ until: this.sim.now + ms });
+  }
+
+  async resolve(nodeOrSelector: string): Promise<readonly NodeId[]> {
+    if ((SELECTORS as readonly string[]).includes(nodeOrSelector)) return this.select(nodeOrSelector as Selector);
+    this.kindOf(nodeOrSelector);
+    return [nodeOrSelector];
+  }
+
+  private currentView(): { view: number; n: number } {
+    const views: number[] = [];
+    for (const o of this.topology.orderers) {
+      const s = this.ordererState(o);
+      if (s !== undefined) views.push((s.bft as ConsenterState).view.number);
+    }
+    if (views.length === 0) return { view: 0, n: this.topology.orderers.length };
+    // The view most running orderers are in (ties: the highest).
+    const counts = new Map<number, number>();
+    for (const v of views) counts.set(v, (counts.get(v) ?? 0) + 1);
+    let best = views[0] as number;
+    for (const [v, c] of counts) if (c > (counts.get(best) ?? 0) || (c === counts.get(best) && v > best)) best = v;
+    return { view: best, n: this.topology.orderers.length };
+  }
+
+  private select(sel: Selector): NodeId[] {
+    const orderers = this.fabric.orderers;
+    const { view, n } = this.currentView();
+    const leaderOf = (v: number): NodeId => (orderers.find((o) => o.consenterId === (v % n) + 1) as { id: NodeId }).id;
+    switch (sel) {
+      case 'leader':
+        return [leaderOf(view)];
+      case 'nextLeader':
+        return [leaderOf(view + 1)];
+      case 'followers':
+        return this.topology.orderers.filter((o) => o !== leaderOf(view));
+      case 'orderers':
+        return [...this.topology.orderers];
+      case 'peers':
+        return [...this.topology.peers];
+      case 'all':
+        return [...this.topology.orderers, ...this.topology.peers];
+    }
+  }
+
+  async pauseAutoHeal(): Promise<OkResult> {
+    return { ok: true };
+  }
+
+  async resumeAutoHeal(): Promise<OkResult> {
+    return { ok: true };
+  }
+
+  // --- faults beyond the lab -------------------------------------------------------------
+
+  async partition(groups: readonly (readonly NodeId[])[]): Promise<OkResult> {
+    const mapped = groups.map((g) => {
+      const ids = g.map((n) => (this.kindOf(n) === 'couchdb' ? this.peerOf(n) : n));
+      // An org's API sits with its gateway peer.
+      for (const gw of this.fabric.gateways) if (ids.includes(gw.peer)) ids.push(gw.id);
+      return ids;
+    });
+    this.sim.network.partition(mapped);
+    this.sim.note(`partition ${JSON.stringify(mapped)}`);
+    return { ok: true };
+  }
+
+  async heal(): Promise<OkResult> {
+    this.sim.network.heal();
+    this.sim.note('heal');
+    return { ok: true };
+  }
+
+  async setByzantine(node: NodeId, behaviour: string | null): Promise<OkResult> {
+    if (this.kindOf(node) !== 'orderer') return { ok: false, error: `${node} is not an orderer: only orderers take Byzantine behaviours` };
+    if (behaviour !== null && behaviour !== 'censorDeliver' && !isByzantineBehaviour(behaviour)) {
+      return { ok: false, error: `unknown Byzantine behaviour "${behaviour}"` };
+    }
+    if (!this.sim.isUp(node)) return { ok: false, error: `${node} is down` };
+    this.sim.command(node, { type: 'byzantine', behaviour }, `byzantine ${behaviour ?? 'off'}`);
+    return { ok: true };
+  }
+
+  async startLoad(via: string, count: number, everyMs: number): Promise<OkResult> {
+    const org = this.orgOf(via);
+    if (!Number.isInteger(count) || count < 1) return { ok: false, error: `load count must be an integer >= 1, got ${count}` };
+    if (!(everyMs >= 0)) return { ok: false, error: `load interval must be >= 0 ms, got ${everyMs}` };
+    const base = this.sim.now;
+    const tag = ++this.nextRequest;
+    for (let i = 0; i < count; i++) {
+      this.sim.at(base + i * everyMs, () => {
+        const cert: CertificateInput = {
+          certID: `LOAD-${org.toUpperCase()}-${tag}-${i + 1}`,
+          studentID: `load${i + 1}@${org}.demo`,
+          studentName: `Load Student ${i + 1}`,
+          courseID: 'LOAD-101',
+          courseName: 'Load Testing',
+          issueDate: '2026-03-14',
+          expiryDate: '2027-03-14',
+        };
+        const id = this.send(org, { type: 'issue', requestId: '', cert });
+        this.pendingLoad.push(id);
+      });
+    }
+    return { ok: true };
+  }
+
+  private readonly pendingLoad: string[] = [];
+
+  /** Settle answers of background load seen so far into `loadResults`. */
+  collectLoad(): void {
+    for (let i = this.pendingLoad.length - 1; i >= 0; i--) {
+      const id = this.pendingLoad[i] as string;
+      const a = this.answers.get(id);
+      if (a === undefined) continue;
+      this.loadResults.push(a.httpStatus < 300 ? { requestId: id, ok: true } : { requestId: id, ok: false, error: String(a.body['error']) });
+      this.pendingLoad.splice(i, 1);
+    }
+  }
+
+  async close(): Promise<void> {
+    // Nothing to release: the simulation holds no outside resources.
+  }
+}

@@ -1,0 +1,375 @@
+/**
+ * A CouchDB-like state database, as Fabric's `statecouchdb` uses it
+ * (core/ledger/kvledger/txmgmt/statedb/statecouchdb: couchdb.go, couchdbutil.go,
+ * couchdoc_conv.go).
+ *
+ * - One database per namespace, `<channel>_<escapedNamespace>`, created lazily on first
+ *   use and registered in the `<channel>_` metadata database (`channel_metadata`), which
+ *   also holds `statedb_savepoint` = `{"BlockNum":N,"TxNum":M}`. The global
+ *   `fabric__internal` holds `dataformatVersion`.
+ * - One document per key: `_id`, `_rev` (`N-hash`, bumped on each update), the JSON value's
+ *   fields at top level (a non-JSON value becomes the `valueBytes` attachment) and
+ *   `~version` = base64(VersionAndMetadata{version}).
+ * - `doc_count` counts live documents including `_design/` docs; deleted ones are
+ *   tombstones counted in `doc_del_count`.
+ *
+ * The database lives in the peer's durable store (its CouchDB volume): every change is a
+ * `persist` effect under `couchdb/<db>/`, and `start` reloads the mirror kept here. Deleting
+ * a database is deleting that prefix, which is what `curl -X DELETE` does to the volume.
+ */
+import type { DurableView } from '../kernel/types.ts';
+import { CHANNEL, type Height, type KVWrite } from './block.ts';
+import type { Out } from './effects.ts';
+
+export type CouchDoc = Readonly<Record<string, unknown>> & { readonly _id: string; readonly _rev: string };
+
+export interface CouchDbInfo {
+  readonly db_name: string;
+  readonly doc_count: number;
+  readonly doc_del_count: number;
+  readonly update_seq: number;
+}
+
+export const COUCH_PREFIX = 'couchdb/';
+export const INTERNAL_DB = 'fabric__internal';
+export const METADATA_DB = `${CHANNEL}_`;
+export const SAVEPOINT_DOC = 'statedb_savepoint';
+export const CHANNEL_METADATA_DOC = 'channel_metadata';
+const INFO_KEY = '_info';
+
+/** `constructNamespaceDBName`: `<channel>_<ns>` with upper case escaped to `$`+lower and `.` to `$`. */
+export function namespaceDbName(ns: string, channel = CHANNEL): string {
+  let esc = '';
+  for (const ch of ns) {
+    if (ch >= 'A' && ch <= 'Z') esc += '$' + ch.toLowerCase();
+    else if (ch === '.') esc += '$';
+    else esc += ch;
+  }
+  return `${channel}_${esc}`;
+}
+
+/** `EncodeOrderPreservingVarUint64`: a length byte, then big-endian bytes without leading zeros (appended to `out`). */
+function pushOrderPreservingVarUint64(n: number, out: number[]): void {
+  const at = out.length;
+  out.push(0);
+  let len = 0;
+  for (let v = n; v > 0; v = Math.floor(v / 256)) {
+    out.splice(at + 1, 0, v % 256);
+    len++;
+  }
+  out[at] = len;
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Standard base64 of a short byte list (hot path: one per written key). */
+function base64(bytes: readonly number[]): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 3) {
+    const a = bytes[i] as number;
+    const b = bytes[i + 1];
+    const c = bytes[i + 2];
+    out += B64[a >> 2];
+    out += B64[((a & 3) << 4) | ((b ?? 0) >> 4)];
+    out += b === undefined ? '=' : B64[((b & 15) << 2) | ((c ?? 0) >> 6)];
+    out += c === undefined ? '=' : B64[c & 63];
+  }
+  return out;
+}
+
+/** `~version`: base64 of protobuf VersionAndMetadata{version = 1: bytes} (metadata empty, omitted). */
+export function encodeVersionField(h: Height): string {
+  const bytes = [0x0a, 0];
+  pushOrderPreservingVarUint64(h.block, bytes);
+  pushOrderPreservingVarUint64(h.tx, bytes);
+  bytes[1] = bytes.length - 2;
+  return base64(bytes);
+}
+
+/** Inverse of `encodeVersionField`. */
+export function decodeVersionField(b64: string): Height {
+  const b = Buffer.from(b64, 'base64');
+  if (b[0] !== 0x0a) throw new Error(`~version: not a VersionAndMetadata encoding: ${b64}`);
+  let i = 2;
+  const read = (): number => {
+    const len = b[i++] ?? 0;
+    let n = 0;
+    for (let k = 0; k < len; k++) n = n * 256 + (b[i++] ?? 0);
+    return n;
+  };
+  const block = read();
+  const tx = read();
+  return { block, tx };
+}
+
+const HEX2: string[] = [];
+for (let i = 0; i < 256; i++) HEX2.push(i.toString(16).padStart(2, '0'));
+
+function hex8(n: number): string {
+  return (HEX2[(n >>> 24) & 255] as string) + (HEX2[(n >>> 16) & 255] as string) + (HEX2[(n >>> 8) & 255] as string) + (HEX2[n & 255] as string);
+}
+
+/** Two 32-bit FNV-style lanes over a string. */
+function hash2(text: string, seed1: number, seed2: number): [number, number] {
+  let h1 = seed1;
+  let h2 = seed2;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 0x01000193);
+    h2 = Math.imul(h2 ^ ch, 0x5bd1e995);
+  }
+  return [h1, h2];
+}
+
+/**
+ * CouchDB's `_rev`: `<generation>-<32 hex>`. CouchDB hashes the revision tree with MD5; the
+ * model mixes the previous revision with a hash of the new body (same shape, deterministic,
+ * cheap on the replay path).
+ */
+function nextRev(prev: string | undefined, bodyHash: readonly [number, number]): string {
+  const gen = prev === undefined ? 1 : Number(prev.slice(0, prev.indexOf('-'))) + 1;
+  const [p1, p2] = hash2(prev ?? '', 0x9e3779b9, 0x85ebca6b);
+  return `${gen}-${hex8(bodyHash[0] ^ p1)}${hex8(bodyHash[1] ^ p2)}${hex8(Math.imul(bodyHash[0] ^ p2, 0x27d4eb2f))}${hex8(Math.imul(bodyHash[1] ^ p1, 0x165667b1))}`;
+}
+
+const EMPTY_HASH = hash2('', 0x811c9dc5, 0x01000193);
+const valueHashes = new WeakMap<KVWrite, [number, number]>();
+
+/** Hash of a write's value, memoised per (immutable) write. */
+function valueHash(w: KVWrite): [number, number] {
+  let h = valueHashes.get(w);
+  if (h === undefined) {
+    h = hash2(w.value ?? '', 0x811c9dc5, 0x01000193);
+    valueHashes.set(w, h);
+  }
+  return h;
+}
+
+/**
+ * A document as the volume keeps it: the revision, and either the ledger value with its
+ * `~version` (ledger keys) or the body (plain documents: metadata, design docs).
+ * `toCouchDoc` gives CouchDB's JSON shape.
+ */
+export interface StoredDoc {
+  readonly _id: string;
+  readonly _rev: string;
+  /** `~version` (ledger keys only). */
+  readonly ver?: string;
+  /** The ledger value as written (ledger keys only). */
+  readonly value?: string;
+  /** The body of a plain document. */
+  readonly body?: Readonly<Record<string, unknown>>;
+  readonly deleted?: true;
+}
+
+/** Parsed JSON values, memoised per (immutable) stored document: a value is parsed when first read. */
+const parsedValues = new WeakMap<StoredDoc, Readonly<Record<string, unknown>> | null>();
+
+/** Top-level fields of a document: a JSON object value or a plain body; null for a non-JSON value. */
+export function fieldsOf(d: StoredDoc): Readonly<Record<string, unknown>> | null {
+  if (d.body !== undefined) return d.body;
+  let v = parsedValues.get(d);
+  if (v === undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(d.value ?? '');
+    } catch {
+      parsed = undefined;
+    }
+    v = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+    parsedValues.set(d, v);
+  }
+  return v;
+}
+
+/** `keyValToCouchDoc`: CouchDB's JSON of a stored document (a JSON value's fields at top level, anything else as the `valueBytes` attachment). */
+export function toCouchDoc(d: StoredDoc): CouchDoc {
+  if (d.deleted === true) return { _id: d._id, _rev: d._rev, _deleted: true };
+  const fields = fieldsOf(d);
+  const doc: Record<string, unknown> =
+    fields !== null
+      ? { _id: d._id, _rev: d._rev, ...fields }
+      : { _id: d._id, _rev: d._rev, _attachments: { valueBytes: { content_type: 'application/octet-stream', data: Buffer.from(d.value ?? '').toString('base64') } } };
+  if (d.ver !== undefined) doc['~version'] = d.ver;
+  return doc as CouchDoc;
+}
+
+/** The ledger value a stored document holds. */
+export function docValue(d: StoredDoc): string {
+  return d.value ?? JSON.stringify(d.body ?? null);
+}
+
+/** The ledger version of a stored document (null for plain documents). */
+export function docVersion(d: StoredDoc): Height | null {
+  return d.ver === undefined ? null : decodeVersionField(d.ver);
+}
+
+class CouchDatabase {
+  readonly docs = new Map<string, StoredDoc>();
+  docCount = 0;
+  docDelCount = 0;
+  updateSeq = 0;
+  constructor(readonly name: string) {}
+
+  info(): CouchDbInfo {
+    return { db_name: this.name, doc_count: this.docCount, doc_del_count: this.docDelCount, update_seq: this.updateSeq };
+  }
+}
+
+/** The CouchDB instance of one peer: a mirror of its volume, written through `persist`. */
+export class CouchInstance {
+  private readonly dbs = new Map<string, CouchDatabase>();
+  private readonly dirty = new Set<CouchDatabase>();
+
+  /** Load every database from the volume (the `couchdb/` keys of the durable store). */
+  static load(durable: DurableView): CouchInstance {
+    const c = new CouchInstance();
+    for (const key of durable.keys()) {
+      if (!key.startsWith(COUCH_PREFIX)) continue;
+      const rest = key.slice(COUCH_PREFIX.length);
+      const slash = rest.indexOf('/');
+      const dbName = rest.slice(0, slash);
+      const id = rest.slice(slash + 1);
+      let db = c.dbs.get(dbName);
+      if (db === undefined) {
+        db = new CouchDatabase(dbName);
+        c.dbs.set(dbName, db);
+      }
+      if (id === INFO_KEY) {
+        const info = durable.get<CouchDbInfo>(key) as CouchDbInfo;
+        db.docCount = info.doc_count;
+        db.docDelCount = info.doc_del_count;
+        db.updateSeq = info.update_seq;
+      } else {
+        db.docs.set(id, durable.get<StoredDoc>(key) as StoredDoc);
+      }
+    }
+    // A database whose info record is gone was deleted mid-way: it does not exist.
+    for (const [name] of [...c.dbs]) if (!durable.has(`${COUCH_PREFIX}${name}/${INFO_KEY}`)) c.dbs.delete(name);
+    return c;
+  }
+
+  /** `GET /_all_dbs` (sorted, system DBs excluded since we keep none). */
+  allDbs(): string[] {
+    return [...this.dbs.keys()].sort();
+  }
+
+  exists(db: string): boolean {
+    return this.dbs.has(db);
+  }
+
+  info(db: string): CouchDbInfo | undefined {
+    return this.dbs.get(db)?.info();
+  }
+
+  /** `createDatabaseIfNotExist`: logs `Created state database %s` when it creates one. */
+  createDatabaseIfNotExist(name: string, out: Out): void {
+    if (this.dbs.has(name)) return;
+    const db = new CouchDatabase(name);
+    this.dbs.set(name, db);
+    this.persistInfo(db, out);
+    out.log('couchdb.created', [name]);
+  }
+
+  /** A live document as stored, or undefined. */
+  stored(db: string, id: string): StoredDoc | undefined {
+    const doc = this.dbs.get(db)?.docs.get(id);
+    return doc === undefined || doc.deleted === true ? undefined : doc;
+  }
+
+  /** A live document (CouchDB's JSON), or undefined. */
+  get(db: string, id: string): CouchDoc | undefined {
+    const d = this.stored(db, id);
+    return d === undefined ? undefined : toCouchDoc(d);
+  }
+
+  /** Live documents of a database in `_id` order (the `_all_docs` view), as stored. */
+  liveStored(db: string): StoredDoc[] {
+    const d = this.dbs.get(db);
+    if (d === undefined) return [];
+    const ids = [...d.docs.keys()].sort();
+    const out: StoredDoc[] = [];
+    for (const id of ids) {
+      const doc = d.docs.get(id) as StoredDoc;
+      if (doc.deleted !== true) out.push(doc);
+    }
+    return out;
+  }
+
+  /** Live documents of a database in `_id` order, as CouchDB's JSON. */
+  liveDocs(db: string): CouchDoc[] {
+    return this.liveStored(db).map(toCouchDoc);
+  }
+
+  /** Write a plain document (metadata, design docs): creates or updates it. */
+  putDoc(dbName: string, id: string, body: Readonly<Record<string, unknown>>, out: Out): void {
+    const db = this.mustDb(dbName);
+    const prev = db.docs.get(id);
+    const doc: StoredDoc = { _id: id, _rev: nextRev(prev?._rev, hash2(JSON.stringify(body), 0x811c9dc5, 0x01000193)), body };
+    this.store(db, id, prev, doc, out);
+  }
+
+  /** Write a ledger key at a version; a null value deletes it (tombstone). */
+  putState(dbName: string, w: KVWrite, version: Height, out: Out): void {
+    const db = this.mustDb(dbName);
+    const prev = db.docs.get(w.key);
+    if (w.value === null) {
+      if (prev === undefined || prev.deleted === true) return;
+      this.store(db, w.key, prev, { _id: w.key, _rev: nextRev(prev._rev, EMPTY_HASH), deleted: true }, out);
+      return;
+    }
+    const doc: StoredDoc = { _id: w.key, _rev: nextRev(prev?._rev, valueHash(w)), ver: encodeVersionField(version), value: w.value };
+    this.store(db, w.key, prev, doc, out);
+  }
+
+  /** Persist the updated database info records (once per commit, not per document). */
+  flushInfo(out: Out): void {
+    for (const db of this.dirty) this.persistInfo(db, out);
+    this.dirty.clear();
+  }
+
+  private store(db: CouchDatabase, id: string, prev: StoredDoc | undefined, doc: StoredDoc, out: Out): void {
+    const wasLive = prev !== undefined && prev.deleted !== true;
+    const wasDeleted = prev !== undefined && prev.deleted === true;
+    const nowLive = doc.deleted !== true;
+    if (nowLive && !wasLive) db.docCount++;
+    if (!nowLive && wasLive) db.docCount--;
+    if (!nowLive && !wasDeleted) db.docDelCount++;
+    if (nowLive && wasDeleted) db.docDelCount--;
+    db.updateSeq++;
+    db.docs.set(id, doc);
+    out.persist({ op: 'set', key: COUCH_PREFIX + db.name + '/' + id, value: doc });
+    this.dirty.add(db);
+  }
+
+  private persistInfo(db: CouchDatabase, out: Out): void {
+    out.persist({ op: 'set', key: `${COUCH_PREFIX}${db.name}/${INFO_KEY}`, value: db.info() });
+  }
+
+  private mustDb(name: string): CouchDatabase {
+    const db = this.dbs.get(name);
+    if (db === undefined) throw new Error(`couchdb: database ${name} does not exist`);
+    return db;
+  }
+}
+
+/** `curl -X DELETE /<db>` on the volume: removes the database; returns whether it existed. */
+export function deleteDatabase(durable: { deletePrefix(prefix: string): number }, db: string): boolean {
+  return durable.deletePrefix(`${COUCH_PREFIX}${db}/`) > 0;
+}
+
+/** `statecouchdb.DropApplicationDBs`: every database whose name does not start with `_`. */
+export function dropApplicationDbs(durable: { keys(): string[]; deletePrefix(prefix: string): number }): string[] {
+  const names = new Set<string>();
+  for (const k of durable.keys()) {
+    if (!k.startsWith(COUCH_PREFIX)) continue;
+    const rest = k.slice(COUCH_PREFIX.length);
+    names.add(rest.slice(0, rest.indexOf('/')));
+  }
+  const dropped = [...names].filter((n) => !n.startsWith('_')).sort();
+  for (const n of dropped) deleteDatabase(durable, n);
+  return dropped;
+}
+
+/** CouchDB's answer to `GET /<db>` when the database is missing. */
+export const DB_NOT_FOUND = '{"error":"not_found","reason":"Database does not exist."}';

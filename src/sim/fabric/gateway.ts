@@ -1,0 +1,284 @@
+/**
+ * An org's REST API with its Fabric Gateway client (what `POST /api/v1/certificates` and
+ * `GET /api/v1/verify/{id}` stand for), as a node machine.
+ *
+ * Submit (internal/pkg/gateway `Endorse`, `Submit`, `CommitStatus`): send the proposal to
+ * the channel's peers; once the org's gateway peer has answered and the successful,
+ * identical responses satisfy the endorsement policy, build the envelope and broadcast it
+ * to every orderer (BFT); then wait for the gateway peer to report the transaction
+ * committed. Failures come back with a reason: a chaincode error, the gateway peer
+ * unreachable (connTimeout 3s), the policy unsatisfiable with the peers that answered, no
+ * orderer accepting the envelope, a commit timeout, or an invalidation code (MVCC conflict).
+ *
+ * Evaluate (verify): one proposal to the gateway peer, answered from its committed state.
+ *
+ * Every answer is emitted as `{ type: 'gateway.answer', requestId, httpStatus, body }`,
+ * with `body` shaped like the REST API's JSON.
+ */
+import { createHash } from 'node:crypto';
+import type { Effect, Input, NodeContext, NodeId, NodeMachine } from '../kernel/types.ts';
+import { CHANNEL, serializeEnvelope, validationCodeName, type Endorsement, type Envelope, type NsRwSet } from './block.ts';
+import { CHAINCODE, simulatedDate, type CertificateRecord, type VerifyStatus } from './chaincode.ts';
+import { Out, type FabricEvent } from './effects.ts';
+import type { CommitStatusResponse, FabricMessage, ProposalResponse } from './messages.ts';
+import { evaluatePolicy } from './policy.ts';
+import type { Topology } from './topology.ts';
+
+export interface CertificateInput {
+  readonly certID: string;
+  readonly studentID: string;
+  readonly studentName: string;
+  readonly courseID: string;
+  readonly courseName: string;
+  readonly issueDate: string;
+  readonly expiryDate: string;
+}
+
+export type GatewayCommand =
+  | { readonly type: 'issue'; readonly requestId: string; readonly cert: CertificateInput }
+  | { readonly type: 'revoke'; readonly requestId: string; readonly certID: string }
+  | { readonly type: 'verify'; readonly requestId: string; readonly certID: string }
+  /** A raw submit (network set-up: `_lifecycle` definitions). */
+  | { readonly type: 'invoke'; readonly requestId: string; readonly chaincode: string; readonly fn: string; readonly args: readonly string[] };
+
+export interface GatewayAnswer {
+  readonly type: 'gateway.answer';
+  readonly requestId: string;
+  readonly httpStatus: number;
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
+export interface GatewayConfig {
+  /** Time to reach the gateway peer and the endorsers (gRPC connTimeout). */
+  readonly connTimeoutMs: number;
+  /** Wait for the gateway peer to report the commit. */
+  readonly commitTimeoutMs: number;
+}
+
+export const DEFAULT_GATEWAY_CONFIG: GatewayConfig = { connTimeoutMs: 3_000, commitTimeoutMs: 60_000 };
+
+interface Pending {
+  readonly requestId: string;
+  readonly kind: 'submit' | 'evaluate';
+  readonly op: string;
+  readonly txId: string;
+  readonly chaincode: string;
+  readonly fn: string;
+  readonly args: readonly string[];
+  readonly timestampMs: number;
+  readonly responses: Map<NodeId, ProposalResponse>;
+  /** Comparison key (read-write set and result) of each successful response. */
+  readonly keys: Map<NodeId, string>;
+  phase: 'endorse' | 'order' | 'commit';
+  broadcastOk: number;
+  broadcastFailed: number;
+  certID: string;
+}
+
+export interface GatewayState {
+  readonly id: NodeId;
+  readonly org: string;
+  readonly pending: Map<string, Pending>;
+  readonly byTx: Map<string, string>;
+  seq: number;
+}
+
+type GwOut = Out<FabricMessage>;
+
+export function createGateway(topology: Topology, org: string, config: Partial<GatewayConfig> = {}): NodeMachine<GatewayState, FabricMessage, GatewayCommand, FabricEvent> {
+  const spec = topology.gateways.find((g) => g.org === org);
+  if (spec === undefined) throw new Error(`createGateway: unknown org "${org}"`);
+  const cfg: GatewayConfig = { ...DEFAULT_GATEWAY_CONFIG, ...config };
+  const peers = topology.peers.map((p) => p.id);
+  const orderers = topology.orderers.map((o) => o.id);
+
+  function answer(s: GatewayState, p: Pending, httpStatus: number, body: Record<string, unknown>, out: GwOut): void {
+    s.pending.delete(p.requestId);
+    s.byTx.delete(p.txId);
+    out.cancel(`gw.endorse:${p.requestId}`);
+    out.cancel(`gw.order:${p.requestId}`);
+    out.cancel(`gw.commit:${p.requestId}`);
+    out.fact('gateway.answer', { requestId: p.requestId, httpStatus, body });
+  }
+
+  function fail(s: GatewayState, p: Pending, httpStatus: number, error: string, out: GwOut): void {
+    answer(s, p, httpStatus, { success: false, error, ...(p.txId !== '' && p.kind === 'submit' ? { txID: p.txId } : {}) }, out);
+  }
+
+  function begin(s: GatewayState, cmd: GatewayCommand, ctx: NodeContext, out: GwOut): void {
+    if (s.pending.has(cmd.requestId)) {
+      out.fact('gateway.answer', { requestId: cmd.requestId, httpStatus: 400, body: { success: false, error: `duplicate request id ${cmd.requestId}` } });
+      return;
+    }
+    s.seq++;
+    const txId = createHash('sha256').update(`${s.id}:${s.seq}:${cmd.requestId}`).digest('hex');
+    let chaincode = CHAINCODE;
+    let fn: string;
+    let args: readonly string[];
+    let certID = '';
+    let kind: 'submit' | 'evaluate' = 'submit';
+    switch (cmd.type) {
+      case 'issue': {
+        const c = cmd.cert;
+        fn = 'IssueCertificate';
+        args = [c.certID, c.studentID, c.studentName, c.courseID, c.courseName, c.issueDate, c.expiryDate];
+        certID = c.certID;
+        break;
+      }
+      case 'revoke':
+        fn = 'RevokeCertificate';
+        args = [cmd.certID];
+        certID = cmd.certID;
+        break;
+      case 'verify':
+        fn = 'VerifyCertificate';
+        args = [cmd.certID];
+        certID = cmd.certID;
+        kind = 'evaluate';
+        break;
+      case 'invoke':
+        chaincode = cmd.chaincode;
+        fn = cmd.fn;
+        args = cmd.args;
+        break;
+    }
+    const p: Pending = { requestId: cmd.requestId, kind, op: cmd.type, txId, chaincode, fn, args, timestampMs: ctx.now, responses: new Map(), keys: new Map(), phase: 'endorse', broadcastOk: 0, broadcastFailed: 0, certID };
+    s.pending.set(cmd.requestId, p);
+    s.byTx.set(txId, cmd.requestId);
+    const targets = kind === 'evaluate' ? [spec!.peer] : peers;
+    for (const t of targets) {
+      out.send(t, { type: 'proposal', id: cmd.requestId, txId, creator: org, chaincode, fn, args, timestampMs: ctx.now, evaluate: kind === 'evaluate' });
+    }
+    out.timer(`gw.endorse:${cmd.requestId}`, cfg.connTimeoutMs, cmd.requestId);
+  }
+
+  /** The successful responses that agree with the gateway peer's, if they satisfy the policy. */
+  function endorsementSet(p: Pending): ProposalResponse[] | undefined {
+    const own = p.responses.get(spec!.peer);
+    if (own === undefined || own.status !== 200) return undefined;
+    const key = p.keys.get(own.peer);
+    const agreeing = [...p.responses.values()].filter((r) => r.status === 200 && p.keys.get(r.peer) === key);
+    const orgs = new Set(agreeing.map((r) => r.org));
+    return evaluatePolicy(topology.policy, orgs, topology.orgs).ok ? agreeing : undefined;
+  }
+
+  function onProposalResponse(s: GatewayState, r: ProposalResponse, ctx: NodeContext, out: GwOut): void {
+    const p = s.pending.get(r.id);
+    if (p === undefined || p.phase !== 'endorse') return;
+    p.responses.set(r.peer, r);
+    if (r.status === 200 && p.kind === 'submit') p.keys.set(r.peer, JSON.stringify(r.rwset) + r.payload);
+    if (p.kind === 'evaluate') {
+      if (r.status !== 200) return fail(s, p, 500, r.message, out);
+      const v = JSON.parse(r.payload) as { certID: string; status: VerifyStatus; certificate?: CertificateRecord };
+      return answer(s, p, 200, { ...v, verifiedAt: simulatedDate(ctx.now) }, out);
+    }
+    if (r.peer === spec!.peer && r.status !== 200) {
+      return fail(s, p, r.message.includes('already exists') ? 409 : 500, `failed to endorse transaction: ${r.message}`, out);
+    }
+    const set = endorsementSet(p);
+    if (set !== undefined) submit(s, p, set, out);
+  }
+
+  function submit(s: GatewayState, p: Pending, set: readonly ProposalResponse[], out: GwOut): void {
+    p.phase = 'order';
+    out.cancel(`gw.endorse:${p.requestId}`);
+    const own = set.find((r) => r.peer === spec!.peer) as ProposalResponse;
+    const endorsements: Endorsement[] = set.map((r) => ({ org: r.org, peer: r.peer }));
+    const rwset: readonly NsRwSet[] = own.rwset;
+    const env: Envelope = {
+      txId: p.txId,
+      channel: CHANNEL,
+      type: 'ENDORSER_TRANSACTION',
+      creator: org,
+      timestampMs: p.timestampMs,
+      chaincode: p.chaincode,
+      fn: p.fn,
+      args: p.args,
+      rwset,
+      endorsements,
+    };
+    const envelope = serializeEnvelope(env);
+    for (const o of orderers) out.send(o, { type: 'broadcast', txId: p.txId, envelope });
+    out.send(spec!.peer, { type: 'commitStatus', txId: p.txId });
+    out.timer(`gw.order:${p.requestId}`, cfg.connTimeoutMs, p.requestId);
+    out.timer(`gw.commit:${p.requestId}`, cfg.commitTimeoutMs, p.requestId);
+  }
+
+  function onCommitStatus(s: GatewayState, r: CommitStatusResponse, out: GwOut): void {
+    const rid = s.byTx.get(r.txId);
+    const p = rid === undefined ? undefined : s.pending.get(rid);
+    if (p === undefined || p.phase === 'endorse') return;
+    if (r.code !== 0) {
+      const name = validationCodeName(r.code);
+      return fail(s, p, name === 'MVCC_READ_CONFLICT' ? 409 : 500, `transaction ${p.txId} failed to commit with status code ${r.code} (${name})`, out);
+    }
+    const own = p.responses.get(spec!.peer);
+    let result: unknown = null;
+    try {
+      result = own === undefined || own.payload === '' ? null : JSON.parse(own.payload);
+    } catch {
+      result = own?.payload ?? null;
+    }
+    const body: Record<string, unknown> = { success: true, txID: p.txId, blockNumber: r.block };
+    if (p.op === 'issue') Object.assign(body, { message: 'Certificate issued successfully', certificate: result });
+    else if (p.op === 'revoke') Object.assign(body, { message: 'Certificate revoked successfully', certificate: result });
+    else body['result'] = result;
+    answer(s, p, p.op === 'issue' ? 201 : 200, body, out);
+  }
+
+  function onTimer(s: GatewayState, name: string, requestId: string, out: GwOut): void {
+    const p = s.pending.get(requestId);
+    if (p === undefined) return;
+    if (name.startsWith('gw.endorse:') && p.phase === 'endorse') {
+      const own = p.responses.get(spec!.peer);
+      if (own === undefined) return fail(s, p, 503, `failed to connect to gateway peer ${spec!.peer}:7051: context deadline exceeded`, out);
+      const orgs = new Set([...p.responses.values()].filter((r) => r.status === 200).map((r) => r.org));
+      const ev = evaluatePolicy(topology.policy, orgs, topology.orgs);
+      const errors = [...p.responses.values()].filter((r) => r.status !== 200).map((r) => `${r.peer}: ${r.message}`);
+      const missing = peers.filter((x) => !p.responses.has(x));
+      const why = ev.ok
+        ? 'ProposalResponsePayloads do not match'
+        : `no combination of peers can be derived which satisfy the endorsement policy: ${ev.error ?? ''}${missing.length > 0 ? ` (unreachable: ${missing.join(', ')})` : ''}${errors.length > 0 ? ` (errors: ${errors.join('; ')})` : ''}`;
+      return fail(s, p, 503, `failed to endorse transaction: ${why}`, out);
+    }
+    if (name.startsWith('gw.order:') && p.phase === 'order' && p.broadcastOk === 0) {
+      return fail(s, p, 503, 'failed to submit transaction to the ordering service: no orderer accepted the envelope', out);
+    }
+    if (name.startsWith('gw.commit:')) {
+      fail(s, p, 504, `timed out waiting for transaction ${p.txId} to commit on ${spec!.peer}`, out);
+    }
+  }
+
+  return {
+    start() {
+      return { state: { id: spec.id, org, pending: new Map(), byTx: new Map(), seq: 0 }, effects: [] };
+    },
+    step(s: GatewayState, input: Input<FabricMessage, GatewayCommand>, ctx: NodeContext): Effect<FabricMessage, FabricEvent>[] {
+      const out: GwOut = new Out();
+      if (input.kind === 'command') begin(s, input.command, ctx, out);
+      else if (input.kind === 'timer') onTimer(s, input.name, String(input.data), out);
+      else {
+        const m = input.msg;
+        if (m.type === 'proposal.response') onProposalResponse(s, m, ctx, out);
+        else if (m.type === 'commitStatus.response') onCommitStatus(s, m, out);
+        else if (m.type === 'broadcast.response') {
+          const rid = s.byTx.get(m.txId);
+          const p = rid === undefined ? undefined : s.pending.get(rid);
+          if (p !== undefined) {
+            if (m.status === 'SUCCESS') {
+              p.broadcastOk++;
+              if (p.phase === 'order') p.phase = 'commit';
+            } else p.broadcastFailed++;
+            if (p.broadcastOk === 0 && p.broadcastFailed === orderers.length) {
+              fail(s, p, 503, `failed to submit transaction to the ordering service: ${m.info}`, out);
+            }
+          }
+        }
+      }
+      return out.list;
+    },
+    describe(msg: FabricMessage): string {
+      return msg.type === 'proposal' ? `Proposal ${msg.fn}` : msg.type;
+    },
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * The offline `peer node` commands, run against a stopped peer's volume (the durable store):
+ *
+ * - `rebuild-dbs` (internal/peer/node/rebuild_dbs.go -> kvledger/rebuild_dbs.go): drop every
+ *   CouchDB database whose name does not start with `_` (`DropApplicationDBs`), then the
+ *   LevelDB state/config-history/bookkeeper/history directories, then the block index. Block
+ *   files are kept; nothing is marked (no pre-reset height). The next start rebuilds the
+ *   index and replays every block (kvledger.ts).
+ * - `reset` (kvledger.ResetAllKVLedgers): `dropDBs` (LevelDB paths only: CouchDB is NOT
+ *   dropped), delete the index, record the pre-reset height, truncate to the genesis block.
+ * - `rollback -b N` (kvledger.RollbackKVLedger): the same, truncating to block N.
+ *
+ * All of them take the file lock: with the peer running they fail with Fabric's message.
+ * The lines they print are returned as log events (the command's own output).
+ */
+import type { DurableOp } from '../kernel/types.ts';
+import { dropApplicationDbs } from './couchdb.ts';
+import { BLOCKS_KEY, INDEX_KEY, LEDGER_ROOT, PRE_RESET_KEY } from './kvledger.ts';
+
+/** The operations a stopped peer's volume offers. */
+export interface Volume {
+  keys(): string[];
+  get<T = unknown>(key: string): T | undefined;
+  listLength(key: string): number;
+  deletePrefix(prefix: string): number;
+  apply(op: DurableOp): void;
+}
+
+export interface CommandLog {
+  readonly type: 'log';
+  readonly kind: string;
+  readonly args: readonly (string | number)[];
+}
+
+export interface CommandResult {
+  readonly ok: boolean;
+  readonly error?: string;
+  readonly logs: readonly CommandLog[];
+}
+
+export const FILE_LOCK_ERROR = 'as another peer node command is executing, wait for that command to complete its execution or terminate it before retrying';
+
+const log = (kind: string, ...args: (string | number)[]): CommandLog => ({ type: 'log', kind, args });
+
+function dropLevelDbs(logs: CommandLog[]): void {
+  logs.push(log('kvledger.dropState', `${LEDGER_ROOT}/stateLeveldb`));
+  logs.push(log('kvledger.dropConfigHistory', `${LEDGER_ROOT}/configHistory`));
+  logs.push(log('kvledger.dropBookkeeper', `${LEDGER_ROOT}/bookkeeper`));
+  logs.push(log('kvledger.dropHistory', `${LEDGER_ROOT}/historyLeveldb`));
+}
+
+function dropIndex(v: Volume, logs: CommandLog[]): void {
+  logs.push(log('blkstorage.dropIndex', `${LEDGER_ROOT}/chains/index`));
+  v.apply({ op: 'delete', key: INDEX_KEY });
+}
+
+function noLedger(v: Volume): CommandResult | undefined {
+  if (v.listLength(BLOCKS_KEY) === 0) return { ok: false, error: 'the peer has not joined any channel: no ledger to work on', logs: [] };
+  return undefined;
+}
+
+/** `peer node rebuild-dbs`. */
+export function rebuildDbs(v: Volume, peerRunning: boolean): CommandResult {
+  if (peerRunning) return { ok: false, error: FILE_LOCK_ERROR, logs: [] };
+  const logs: CommandLog[] = [log('couchdb.dropping')];
+  dropApplicationDbs(v);
+  dropLevelDbs(logs);
+  dropIndex(v, logs);
+  return { ok: true, logs };
+}
+
+function truncateTo(v: Volume, keepBlocks: number, logs: CommandLog[]): void {
+  const height = v.listLength(BLOCKS_KEY);
+  if (v.get<number>(PRE_RESET_KEY) === undefined) v.apply({ op: 'set', key: PRE_RESET_KEY, value: height });
+  dropLevelDbs(logs);
+  dropIndex(v, logs);
+  v.apply({ op: 'truncate', key: BLOCKS_KEY, length: keepBlocks });
+}
+
+/** `peer node reset`: every channel back to its genesis block. */
+export function resetLedger(v: Volume, peerRunning: boolean): CommandResult {
+  if (peerRunning) return { ok: false, error: FILE_LOCK_ERROR, logs: [] };
+  const missing = noLedger(v);
+  if (missing !== undefined) return missing;
+  const logs: CommandLog[] = [];
+  truncateTo(v, 1, logs);
+  return { ok: true, logs };
+}
+
+/** `peer node rollback -c certchannel -b N`. */
+export function rollbackLedger(v: Volume, peerRunning: boolean, blockNumber: number): CommandResult {
+  if (peerRunning) return { ok: false, error: FILE_LOCK_ERROR, logs: [] };
+  const missing = noLedger(v);
+  if (missing !== undefined) return missing;
+  const height = v.listLength(BLOCKS_KEY);
+  if (!Number.isInteger(blockNumber) || blockNumber < 0) return { ok: false, error: `rollback: block number must be a non-negative integer, got ${blockNumber}`, logs: [] };
+  if (blockNumber >= height - 1) {
+    return { ok: false, error: `target block number [${blockNumber}] should be less than the biggest block number [${height - 1}]`, logs: [] };
+  }
+  const logs: CommandLog[] = [];
+  truncateTo(v, blockNumber + 1, logs);
+  return { ok: true, logs };
+}

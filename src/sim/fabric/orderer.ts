@@ -1,0 +1,227 @@
+/**
+ * A Fabric 3.x orderer on a BFT channel: the SmartBFT consenter (src/sim/smartbft) with
+ * Fabric's block assembly as its Application, the Broadcast API (a submitted envelope goes
+ * into the consenter's request pool) and the Deliver service (orderer/common/deliver:
+ * stream blocks, or headers with signatures for BFT header receivers, from a height on,
+ * then every new block as it is written).
+ *
+ * The orderer's channel ledger is the genesis block followed by the decided blocks: block
+ * number = decision sequence; the header carries number, previous hash and data hash as
+ * Fabric computes them (block.ts), and the metadata the consenters that signed.
+ *
+ * Byzantine faults go to the consenter, plus one of the Deliver service: `censorDeliver`
+ * (block streams get nothing new, header streams still flow), which the BFT deliverer's
+ * censorship monitor is there to catch.
+ */
+import type { DurableView, Effect, Input, NodeContext, NodeId, NodeMachine } from '../kernel/types.ts';
+import { createConsenter, proposalDigest, type Application, type Decision, type Proposal, type Request } from '../smartbft/api.ts';
+import type { BftCommand, BftEvent, BftMessage, ConsenterState, SmartBftConfig } from '../smartbft/api.ts';
+import { blockDataHash, blockHeaderHash, CHANNEL, type Block, type BlockHeader } from './block.ts';
+import type { FabricEvent } from './effects.ts';
+import type { Broadcast, DeliverToOrderer, FabricMessage } from './messages.ts';
+import type { Topology } from './topology.ts';
+
+/** The Fabric block assembler as SmartBFT's Application (orderer/consensus/smartbft/assembler.go). */
+export function blockApplication(genesis: Block): Application {
+  const genesisHash = blockHeaderHash(genesis.header);
+  const headerOf = (d: Decision | undefined): string => (d === undefined ? genesisHash : blockHeaderHash(JSON.parse(d.proposal.header) as BlockHeader));
+  const build = (requests: readonly Request[], number: number, last: Decision | undefined): string => {
+    const header: BlockHeader = { number, previousHash: headerOf(last), dataHash: blockDataHash(dataOf(requests)) };
+    return JSON.stringify(header);
+  };
+  return {
+    assemble(requests, metadata, last): Proposal {
+      const header = build(requests, metadata.latestSequence, last);
+      return { header, payload: requests, metadata, digest: proposalDigest(header, requests, metadata) };
+    },
+    verifyProposal(proposal, last): string | null {
+      const want = build(proposal.payload, proposal.metadata.latestSequence, last);
+      return proposal.header === want ? null : `block header ${proposal.header} does not match its content and the previous block (expected ${want})`;
+    },
+  };
+}
+
+const dataCache = new WeakMap<readonly Request[], readonly string[]>();
+
+/** The block data (serialized envelopes) of a batch, one array per (immutable) batch. */
+function dataOf(requests: readonly Request[]): readonly string[] {
+  let d = dataCache.get(requests);
+  if (d === undefined) {
+    d = requests.map((r) => r.payload as string);
+    dataCache.set(requests, d);
+  }
+  return d;
+}
+
+const blockCache = new WeakMap<Decision, Block>();
+
+/** The Fabric block of a decision (memoised per decision object). */
+export function blockOfDecision(d: Decision): Block {
+  let b = blockCache.get(d);
+  if (b === undefined) {
+    b = {
+      header: JSON.parse(d.proposal.header) as BlockHeader,
+      data: dataOf(d.proposal.payload),
+      metadata: { signers: d.signatures.map((s) => s.signer) },
+    };
+    blockCache.set(d, b);
+  }
+  return b;
+}
+
+interface DeliverSession {
+  readonly peer: NodeId;
+  readonly session: number;
+  readonly headersOnly: boolean;
+  next: number;
+}
+
+export interface OrdererState {
+  readonly id: NodeId;
+  readonly bft: ConsenterState;
+  readonly genesis: Block;
+  readonly sessions: Map<string, DeliverSession>;
+  /** Deliver-side Byzantine fault. */
+  censorDeliver: boolean;
+}
+
+export type OrdererCommand = BftCommand;
+
+export interface OrdererOptions {
+  readonly id: NodeId;
+  readonly topology: Topology;
+  readonly genesis: Block;
+  readonly config?: Partial<SmartBftConfig>;
+  /** 'facts' keeps the consenter quiet (benchmarks). */
+  readonly events?: 'all' | 'facts';
+}
+
+type OrdererMsg = FabricMessage | BftMessage;
+
+export function createOrderer(options: OrdererOptions): NodeMachine<OrdererState, OrdererMsg, OrdererCommand, FabricEvent | BftEvent> {
+  const spec = options.topology.orderers.find((o) => o.id === options.id);
+  if (spec === undefined) throw new Error(`createOrderer: ${options.id} is not an orderer of the topology`);
+  const consenter = createConsenter({
+    id: spec.consenterId,
+    nodes: options.topology.orderers.map((o) => ({ id: o.consenterId, name: o.id })),
+    app: blockApplication(options.genesis),
+    channel: CHANNEL,
+    ...(options.config !== undefined ? { config: options.config } : {}),
+    ...(options.events !== undefined ? { events: options.events } : {}),
+  });
+
+  const height = (s: OrdererState): number => s.bft.ledger.length + 1;
+  const blockAt = (s: OrdererState, n: number): Block => (n === 0 ? s.genesis : blockOfDecision(s.bft.ledger[n - 1] as Decision));
+
+  /** Send every block (or header) a session has not seen yet. */
+  function pump(s: OrdererState, sess: DeliverSession, effects: Effect<OrdererMsg, FabricEvent | BftEvent>[]): void {
+    if (!sess.headersOnly && s.censorDeliver) return;
+    const h = height(s);
+    for (; sess.next < h; sess.next++) {
+      const b = blockAt(s, sess.next);
+      effects.push(
+        sess.headersOnly
+          ? { kind: 'send', to: sess.peer, msg: { type: 'deliver.header', session: sess.session, header: b.header, signers: b.metadata.signers } }
+          : { kind: 'send', to: sess.peer, msg: { type: 'deliver.block', session: sess.session, block: b } },
+      );
+    }
+  }
+
+  function onDeliver(s: OrdererState, from: NodeId, msg: DeliverToOrderer, effects: Effect<OrdererMsg, FabricEvent | BftEvent>[]): void {
+    const key = `${from}#${msg.session}`;
+    switch (msg.type) {
+      case 'deliver.seek': {
+        const sess: DeliverSession = { peer: from, session: msg.session, headersOnly: msg.headersOnly, next: Math.max(0, msg.start) };
+        s.sessions.set(key, sess);
+        effects.push({ kind: 'send', to: from, msg: { type: 'deliver.connected', session: msg.session } });
+        pump(s, sess, effects);
+        return;
+      }
+      case 'deliver.cancel':
+        s.sessions.delete(key);
+        return;
+      case 'deliver.ping':
+        effects.push({ kind: 'send', to: from, msg: { type: 'deliver.pong', session: msg.session, ok: s.sessions.has(key) } });
+        return;
+    }
+  }
+
+  function onBroadcast(s: OrdererState, from: NodeId, msg: Broadcast, ctx: NodeContext, effects: Effect<OrdererMsg, FabricEvent | BftEvent>[]): void {
+    const creator = from.startsWith('gateway.') ? from.slice('gateway.'.length) : from;
+    const request: Request = { clientId: creator, reqId: msg.txId, size: msg.envelope.length, payload: msg.envelope };
+    const inner = consenter.step(s.bft, { kind: 'command', command: { type: 'submit', request } }, ctx);
+    const rejected = inner.find((e) => e.kind === 'emit' && (e.event as { type: string }).type === 'bft.requestRejected');
+    afterConsenter(s, inner, effects);
+    const reason = rejected?.kind === 'emit' ? String((rejected.event as { reason?: unknown }).reason ?? '') : '';
+    const ok = rejected === undefined || reason === 'request already exists' || reason === 'request already processed';
+    effects.push({ kind: 'send', to: from, msg: { type: 'broadcast.response', txId: msg.txId, status: ok ? 'SUCCESS' : 'SERVICE_UNAVAILABLE', info: reason } });
+  }
+
+  /** Pass the consenter's effects through; stream new blocks after a decision. */
+  function afterConsenter(s: OrdererState, inner: readonly Effect<BftMessage, BftEvent>[], effects: Effect<OrdererMsg, FabricEvent | BftEvent>[]): void {
+    let decided = false;
+    for (const e of inner) {
+      effects.push(e);
+      if (e.kind === 'emit' && (e.event as { type: string }).type === 'bft.decided') decided = true;
+    }
+    if (decided) for (const sess of s.sessions.values()) pump(s, sess, effects);
+  }
+
+  return {
+    start(ctx: NodeContext, durable: DurableView) {
+      const r = consenter.start(ctx, durable);
+      const s: OrdererState = { id: options.id, bft: r.state, genesis: options.genesis, sessions: new Map(), censorDeliver: false };
+      return { state: s, effects: r.effects as Effect<OrdererMsg, FabricEvent | BftEvent>[] };
+    },
+    step(s: OrdererState, input: Input<OrdererMsg, OrdererCommand>, ctx: NodeContext) {
+      const effects: Effect<OrdererMsg, FabricEvent | BftEvent>[] = [];
+      if (input.kind === 'message') {
+        const m = input.msg;
+        if (m.type === 'deliver.seek' || m.type === 'deliver.cancel' || m.type === 'deliver.ping') {
+          onDeliver(s, input.from, m, effects);
+          return effects;
+        }
+        if (m.type === 'broadcast') {
+          onBroadcast(s, input.from, m, ctx, effects);
+          return effects;
+        }
+        afterConsenter(s, consenter.step(s.bft, { kind: 'message', from: input.from, msg: m as BftMessage }, ctx), effects);
+        return effects;
+      }
+      if (input.kind === 'command' && input.command.type === 'byzantine') {
+        if (input.command.behaviour === 'censorDeliver') {
+          s.censorDeliver = true;
+          effects.push({ kind: 'emit', event: { type: 'orderer.byzantine', behaviour: 'censorDeliver' } });
+          return effects;
+        }
+        if (input.command.behaviour === null && s.censorDeliver) {
+          s.censorDeliver = false;
+          for (const sess of s.sessions.values()) pump(s, sess, effects);
+        }
+      }
+      afterConsenter(s, consenter.step(s.bft, input as Input<BftMessage, BftCommand>, ctx), effects);
+      return effects;
+    },
+    describe(msg: OrdererMsg): string {
+      switch (msg.type) {
+        case 'deliver.block':
+          return `Block ${msg.block.header.number}`;
+        case 'deliver.header':
+          return `Header ${msg.header.number}`;
+        case 'broadcast':
+          return `Broadcast ${msg.txId}`;
+        default:
+          return consenter.describe !== undefined && isBft(msg) ? consenter.describe(msg) : msg.type;
+      }
+    },
+  };
+}
+
+function isBft(m: OrdererMsg): m is BftMessage {
+  return /^[A-Z]/.test(m.type);
+}
+
+/** The orderer's channel ledger: genesis followed by the decided blocks. */
+export function ordererChain(s: OrdererState): Block[] {
+  return [s.genesis, ...s.bft.ledger.map(blockOfDecision)];
+}

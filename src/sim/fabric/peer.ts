@@ -1,0 +1,356 @@
+/**
+ * A Fabric peer as a pure node machine: start-up (ledger open and recovery, gossip join,
+ * delivery), the payload buffer and commit pipeline, the endorser, and commit-status
+ * answers for the gateway.
+ *
+ * Mirrors internal/peer/node/start.go (start-up order and the reset loop),
+ * core/peer/peer.go (a ledger that fails to open leaves the peer running without the
+ * channel, fabric#3633), gossip/privdata/coordinator.go `StoreBlock` (Received block ->
+ * validate -> commit), core/endorser (simulate against committed state; requests blocked
+ * while ledgers rebuild after reset/rollback).
+ *
+ * Block sources by topology: `deliver` (3.x) - every peer runs the BFT deliverer, block
+ * gossip off; `gossip` (2.x) - org leaders (static or elected) run the CFT deliverer and
+ * gossip blocks to their org; other peers get blocks by gossip push/pull and, when enabled,
+ * state transfer. Commits take simulated time (`commitTiming`).
+ */
+import type { DurableView, NodeContext, NodeId, NodeMachine, Effect, Input } from '../kernel/types.ts';
+import { computeQuorum } from '../smartbft/quorum.ts';
+import { blockHeaderHash, CHANNEL, envelopesOf, validationCodeName, type Block } from './block.ts';
+import { CHAINCODE_VERSION, definitionKeys, LIFECYCLE_NS, simulate } from './chaincode.ts';
+import { DeliverClient, DEFAULT_DELIVER_CONFIG, type DeliverConfig } from './deliverclient.ts';
+import { Out, type FabricEvent } from './effects.ts';
+import { DEFAULT_GOSSIP_CONFIG, GossipState, type GossipConfig } from './gossip.ts';
+import { CouchInstance } from './couchdb.ts';
+import { BLOCKS_KEY, commitTiming, dataformatError, KvLedger, PRE_RESET_KEY, totalCommitMs } from './kvledger.ts';
+import type { FabricMessage, Proposal } from './messages.ts';
+import { mspId } from './policy.ts';
+import type { Topology } from './topology.ts';
+
+export interface PeerOptions {
+  readonly id: NodeId;
+  readonly topology: Topology;
+  readonly genesis: Block;
+  readonly deliver?: Partial<DeliverConfig>;
+  readonly gossip?: Partial<Omit<GossipConfig, 'stateTransfer' | 'blockGossip'>>;
+  /** Orderer signatures a block must carry; default: the BFT quorum of the orderers. */
+  readonly minSigners?: number;
+}
+
+/** Commands from outside the peer process. */
+export type PeerCommand =
+  /** The orderer's process died: its TCP connections are reset. */
+  { readonly type: 'connectionReset'; readonly orderer: NodeId };
+
+export interface PeerState {
+  readonly id: NodeId;
+  readonly org: string;
+  ledger: KvLedger | null;
+  /** Why the channel's ledger did not open (the peer runs without the channel). */
+  ledgerError: string | null;
+  readonly buffer: Map<number, Block>;
+  committing: Block | null;
+  deliver: DeliverClient | null;
+  gossip: GossipState | null;
+  readonly waiters: Map<string, NodeId[]>;
+  preResetHeight: number | null;
+  readonly counters: Map<string, number>;
+  /** Set when the peer panicked (it stops processing). */
+  halted: string | null;
+}
+
+type PeerOut = Out<FabricMessage>;
+
+const NETWORK_ID = 'dev';
+
+export function createPeer(options: PeerOptions): NodeMachine<PeerState, FabricMessage, PeerCommand, FabricEvent> {
+  const topo = options.topology;
+  const spec = topo.peers.find((p) => p.id === options.id);
+  if (spec === undefined) throw new Error(`createPeer: ${options.id} is not a peer of the topology`);
+  const deliverCfg: DeliverConfig = { ...DEFAULT_DELIVER_CONFIG, ...(options.deliver ?? {}) };
+  const gossipMode = topo.dissemination === 'gossip';
+  // With BFT orderers (3.x deliver) block gossip is hard-wired off (createBlockDelivererBFT).
+  const gossipCfg: GossipConfig = { ...DEFAULT_GOSSIP_CONFIG, ...(options.gossip ?? {}), stateTransfer: gossipMode && topo.gossip.stateTransfer, blockGossip: gossipMode && topo.gossip.blockGossip };
+  const orderers = topo.orderers.map((o) => o.id);
+  const minSigners = options.minSigners ?? computeQuorum(orderers.length).q;
+  const orgPeers = topo.peers.filter((p) => p.org === spec.org && p.id !== spec.id).map((p) => p.id);
+  const channelPeers = topo.peers.filter((p) => p.id !== spec.id).map((p) => p.id);
+  const staticLeader = !gossipMode || topo.gossip.orgLeader === 'all' || (topo.gossip.orgLeader === 'peer0' && spec.index === 0);
+  const electing = gossipMode && topo.gossip.orgLeader === 'election';
+
+  function nextWanted(s: PeerState): number {
+    if (s.ledger === null) return 0;
+    let n = s.committing !== null ? s.committing.header.number + 1 : s.ledger.height;
+    while (s.buffer.has(n)) n++;
+    return n;
+  }
+
+  function has(s: PeerState, seq: number): boolean {
+    if (s.ledger === null) return true;
+    return seq < s.ledger.height || s.buffer.has(seq) || s.committing?.header.number === seq;
+  }
+
+  /** PayloadsBuffer.Push: below next or already held -> ignored. */
+  function push(s: PeerState, block: Block, out: PeerOut): void {
+    if (has(s, block.header.number)) return;
+    s.buffer.set(block.header.number, block);
+    tryCommitNext(s, out);
+  }
+
+  function startDelivery(s: PeerState, out: PeerOut, ctx: NodeContext): void {
+    const dc = new DeliverClient(gossipMode ? 'cft' : 'bft', orderers, deliverCfg, {
+      minSigners,
+      nextWanted: () => nextWanted(s),
+      headerHash: (n) => {
+        if (s.ledger !== null && n < s.ledger.height) return s.ledger.blockHash(n);
+        const b = s.committing?.header.number === n ? s.committing : s.buffer.get(n);
+        return b === undefined || b === null ? null : blockHeaderHash(b.header);
+      },
+      onBlock: (block, o, c) => {
+        push(s, block, o);
+        s.gossip?.fromOrderer(block, o, c);
+      },
+    });
+    s.deliver = dc;
+    dc.start(out, ctx, gossipCfg.blockGossip);
+  }
+
+  function tryCommitNext(s: PeerState, out: PeerOut): void {
+    if (s.ledger === null || s.committing !== null || s.halted !== null) return;
+    const block = s.buffer.get(s.ledger.height);
+    if (block === undefined) return;
+    s.buffer.delete(block.header.number);
+    s.committing = block;
+    out.log('privdata.receivedBlock', [block.header.number], true);
+    out.timer('peer.commit', totalCommitMs(commitTiming(block.data.length)));
+  }
+
+  function bump(s: PeerState, key: string, by = 1): number {
+    const v = (s.counters.get(key) ?? 0) + by;
+    s.counters.set(key, v);
+    return v;
+  }
+
+  function commitNow(s: PeerState, out: PeerOut): void {
+    const block = s.committing;
+    const ledger = s.ledger;
+    s.committing = null;
+    if (block === null || ledger === null) return;
+    const num = block.header.number;
+    const prevHash = ledger.blockHash(num - 1);
+    if (num !== ledger.height || block.header.previousHash !== prevHash) {
+      const why =
+        num !== ledger.height
+          ? `block number should have been ${ledger.height} but was ${num}`
+          : `unexpected Previous block hash. Expected PreviousHash = [${prevHash}], PreviousHash referred in the latest block= [${block.header.previousHash}]`;
+      s.halted = why;
+      out.fact('peer.panic', { peer: s.id, reason: `Cannot commit block to the ledger due to ${why}` });
+      return;
+    }
+    const timing = commitTiming(block.data.length);
+    const { flags } = ledger.commit(block, topo.policy, topo.orgs, out);
+    const stored = ledger.blocks[num];
+    out.log('txvalidator.validated', [CHANNEL, num, timing.validateMs]);
+    const commitMs = timing.stateValidationMs + timing.blockCommitMs + timing.stateCommitMs;
+    out.log('kvledger.committed', [CHANNEL, num, block.data.length, commitMs, timing.stateValidationMs, timing.blockCommitMs, timing.stateCommitMs, stored?.commitHash ?? '']);
+    out.log('state.committed', [CHANNEL, num, block.data.length]);
+    out.metric('ledger_blockchain_height', ledger.height, { channel: CHANNEL });
+    out.metric('gossip_state_height', num + 1, { channel: CHANNEL });
+    const envs = envelopesOf(block);
+    const counted = new Map<string, { labels: Record<string, string>; n: number }>();
+    const invalid: [number, number][] = [];
+    for (let i = 0; i < envs.length; i++) {
+      const env = envs[i];
+      const flag = flags[i] ?? 0;
+      if (flag !== 0) invalid.push([i, flag]);
+      const code = validationCodeName(flag);
+      const type = env?.type ?? 'UNKNOWN';
+      const cc = env === null || env === undefined || env.type === 'CONFIG' ? 'unknown' : env.chaincode === LIFECYCLE_NS ? '_lifecycle:syscc' : `${env.chaincode}:${CHAINCODE_VERSION}`;
+      const key = `tx|${type}|${cc}|${code}`;
+      const c = counted.get(key);
+      if (c === undefined) counted.set(key, { labels: { channel: CHANNEL, transaction_type: type, chaincode: cc, validation_code: code }, n: 1 });
+      else c.n++;
+      if (env === null || env === undefined) continue;
+      const waiting = s.waiters.get(env.txId);
+      if (waiting !== undefined) {
+        for (const w of waiting) out.send(w, { type: 'commitStatus.response', txId: env.txId, code: flag, block: num });
+        s.waiters.delete(env.txId);
+      }
+    }
+    // ledger_transaction_count is a counter: one sample per label set per block.
+    for (const [key, c] of counted) out.metric('ledger_transaction_count', bump(s, key, c.n), c.labels);
+    out.fact('peer.committed', { peer: s.id, block: num, hash: ledger.blockHash(num), txCount: block.data.length, invalid });
+    s.gossip?.committed(block);
+    tryCommitNext(s, out);
+  }
+
+  function endorse(s: PeerState, from: NodeId, p: Proposal, out: PeerOut): void {
+    const refuse = (message: string): void => {
+      if (!p.evaluate) {
+        out.metric('endorser_endorsement_failures', bump(s, `ef|${p.chaincode}`), { channel: CHANNEL, chaincode: p.chaincode, chaincodeerror: 'false' });
+      }
+      out.send(from, { type: 'proposal.response', id: p.id, peer: s.id, org: s.org, status: 500, message, payload: '', rwset: [] });
+    };
+    if (s.ledger === null) return refuse(`channel '${CHANNEL}' not found`);
+    if (s.preResetHeight !== null) return refuse('endorse requests are blocked while ledgers are being rebuilt');
+    if (p.chaincode !== LIFECYCLE_NS && s.ledger.version(LIFECYCLE_NS, definitionKeys(p.chaincode).metadata) === null) {
+      return refuse(`make sure the chaincode ${p.chaincode} has been successfully defined on channel ${CHANNEL} and try again: chaincode ${p.chaincode} not found`);
+    }
+    const r = simulate({ chaincode: p.chaincode, fn: p.fn, args: p.args, creatorMsp: mspId(p.creator), timestampMs: p.timestampMs }, s.ledger.reader(out));
+    if (r.status !== 200 && !p.evaluate) {
+      out.metric('endorser_endorsement_failures', bump(s, `ef|${p.chaincode}`), { channel: CHANNEL, chaincode: p.chaincode, chaincodeerror: 'true' });
+    }
+    out.send(from, { type: 'proposal.response', id: p.id, peer: s.id, org: s.org, status: r.status, message: r.message, payload: r.payload, rwset: r.rwset });
+  }
+
+  return {
+    start(ctx: NodeContext, durable: DurableView): { state: PeerState; effects: Effect<FabricMessage, FabricEvent>[] } {
+      const out: PeerOut = new Out();
+      const s: PeerState = {
+        id: spec.id,
+        org: spec.org,
+        ledger: null,
+        ledgerError: null,
+        buffer: new Map(),
+        committing: null,
+        deliver: null,
+        gossip: null,
+        waiters: new Map(),
+        preResetHeight: null,
+        counters: new Map(),
+        halted: null,
+      };
+      const addr = `${spec.id}:7051`;
+      const formatError = dataformatError(CouchInstance.load(durable));
+      if (formatError !== null) {
+        // The ledger manager cannot be built: `peer node start` exits with this error.
+        s.halted = formatError;
+        out.fact('peer.exit', { peer: spec.id, reason: formatError });
+        return { state: s, effects: out.list };
+      }
+      const joined = durable.has(BLOCKS_KEY);
+      if (joined) {
+        out.log('peer.loadingChain', [CHANNEL]);
+        const r = KvLedger.open(durable, out);
+        if ('ledger' in r) s.ledger = r.ledger;
+        else {
+          s.ledgerError = r.error;
+          out.log('peer.failedToLoadLedger', [CHANNEL, r.error]);
+          out.fact('peer.ledgerFailed', { peer: spec.id, error: r.error });
+        }
+      }
+      out.log('nodeCmd.starting', [spec.id, NETWORK_ID, addr]);
+      if (!joined) s.ledger = KvLedger.create(options.genesis, out);
+      const ledger = s.ledger;
+      if (ledger !== null) {
+        out.metric('ledger_blockchain_height', ledger.height, { channel: CHANNEL });
+        out.log('gossip.joinChan', [CHANNEL, topo.orgs.length]);
+        const gossip = new GossipState(gossipCfg, orgPeers, channelPeers, {
+          self: spec.id,
+          electing,
+          height: () => (s.ledger === null ? 0 : s.ledger.height),
+          has: (seq) => has(s, seq),
+          push: (b, o) => push(s, b, o),
+          committedBlock: (n) => s.ledger?.blocks[n]?.block,
+          pullsFromOrderer: () => staticLeader || (s.gossip?.leader ?? false),
+          becomeLeader: (o, c) => startDelivery(s, o, c),
+          renounce: (o) => {
+            s.deliver?.stop(o);
+            s.deliver = null;
+          },
+        });
+        s.gossip = gossip;
+        out.log('state.updatingMetadata', [CHANNEL, ledger.height - 1, ledger.height]);
+        if (gossipMode) gossip.start(out, ctx);
+        if (staticLeader) startDelivery(s, out, ctx);
+      }
+      out.log('nodeCmd.started', [spec.id, NETWORK_ID, addr]);
+      const pre = durable.get<number>(PRE_RESET_KEY);
+      if (pre !== undefined) {
+        s.preResetHeight = pre;
+        out.log('nodeCmd.preResetHeight', [CHANNEL, pre]);
+        out.log('nodeCmd.resetLoopEnter', []);
+        out.timer('peer.resetLoop', 10_000);
+      }
+      return { state: s, effects: out.list };
+    },
+
+    step(s: PeerState, input: Input<FabricMessage, PeerCommand>, ctx: NodeContext): Effect<FabricMessage, FabricEvent>[] {
+      const out: PeerOut = new Out();
+      if (s.halted !== null) return out.list;
+      if (input.kind === 'command') {
+        if (input.command.type === 'connectionReset') s.deliver?.connectionReset(input.command.orderer, out, ctx);
+        return out.list;
+      }
+      if (input.kind === 'timer') {
+        const name = input.name;
+        if (name === 'peer.commit') commitNow(s, out);
+        else if (name === 'peer.resetLoop') {
+          out.log('nodeCmd.resetCheck', []);
+          const h = s.ledger?.height ?? 0;
+          if (s.preResetHeight !== null && h >= s.preResetHeight) {
+            s.preResetHeight = null;
+            out.persist({ op: 'delete', key: PRE_RESET_KEY });
+            out.log('nodeCmd.resetComplete', []);
+          } else out.timer('peer.resetLoop', 10_000);
+        } else if (name.startsWith('deliver.')) s.deliver?.onTimer(name, input.data, out, ctx);
+        else if (name.startsWith('gossip.')) s.gossip?.onTimer(name, input.data, out, ctx);
+        return out.list;
+      }
+      const { from, msg } = input;
+      switch (msg.type) {
+        case 'deliver.connected':
+        case 'deliver.block':
+        case 'deliver.header':
+        case 'deliver.pong':
+          s.deliver?.onMessage(from, msg, out, ctx);
+          break;
+        case 'proposal':
+          endorse(s, from, msg, out);
+          break;
+        case 'commitStatus': {
+          const ledger = s.ledger;
+          const loc = ledger?.txLocation(msg.txId);
+          if (ledger !== null && loc !== undefined) {
+            out.send(from, { type: 'commitStatus.response', txId: msg.txId, code: loc.code, block: loc.block });
+          } else {
+            const w = s.waiters.get(msg.txId) ?? [];
+            if (!w.includes(from)) w.push(from);
+            s.waiters.set(msg.txId, w);
+          }
+          break;
+        }
+        case 'gossip.data':
+        case 'gossip.stateInfo':
+        case 'gossip.pullHello':
+        case 'gossip.pullDigest':
+        case 'gossip.pullRequest':
+        case 'gossip.stateRequest':
+        case 'gossip.stateResponse':
+        case 'gossip.leadership':
+          if (gossipMode) s.gossip?.onMessage(from, msg, out, ctx);
+          break;
+        default:
+          break;
+      }
+      return out.list;
+    },
+
+    describe(msg: FabricMessage): string {
+      switch (msg.type) {
+        case 'deliver.block':
+          return `Block ${msg.block.header.number}`;
+        case 'deliver.header':
+          return `Header ${msg.header.number}`;
+        case 'gossip.data':
+          return `DataMsg ${msg.block.header.number}`;
+        case 'gossip.stateResponse':
+          return `RemoteStateResponse ${msg.blocks.length}`;
+        case 'proposal.response':
+          return `ProposalResponse ${msg.status}`;
+        default:
+          return msg.type;
+      }
+    },
+  };
+}

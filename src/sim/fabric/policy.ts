@@ -1,0 +1,96 @@
+/**
+ * Endorsement policies: the channel's `ImplicitMeta "MAJORITY Endorsement"` and
+ * chaincode signature policies `OR(...)`, `AND(...)`, `OutOf(n, ...)` over org peers
+ * (common/policies/implicitmeta.go, common/cauthdsl). An org principal is written
+ * `'TechpulseMSP.peer'`, `'techpulse.peer'` or just `techpulse`.
+ *
+ * MAJORITY threshold = floor(orgs / 2) + 1: with 2 orgs both must endorse, with 3 orgs 2.
+ */
+
+export type Policy =
+  | { readonly kind: 'implicitMeta'; readonly rule: 'MAJORITY' | 'ANY' | 'ALL' }
+  | { readonly kind: 'signedBy'; readonly org: string }
+  | { readonly kind: 'outOf'; readonly n: number; readonly of: readonly Policy[] };
+
+export const DEFAULT_POLICY = 'MAJORITY Endorsement';
+
+/** The org's MSP id as the model spells it: `techpulse` -> `TechpulseMSP`. */
+export function mspId(org: string): string {
+  return `${org.charAt(0).toUpperCase()}${org.slice(1)}MSP`;
+}
+
+function orgOfPrincipal(p: string, orgs: readonly string[]): string {
+  const raw = p.trim().replace(/^['"]|['"]$/g, '');
+  const base = raw.replace(/\.(peer|member|admin|client)$/i, '');
+  for (const o of orgs) {
+    if (base.toLowerCase() === o.toLowerCase() || base.toLowerCase() === mspId(o).toLowerCase()) return o;
+  }
+  throw new Error(`endorsement policy: unknown org principal '${raw}' (known orgs: ${orgs.join(', ')})`);
+}
+
+/** Split `a, b(c, d), e` at top-level commas. */
+function splitArgs(s: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of s) {
+    if (ch === '(') depth++;
+    if (ch === ')') depth--;
+    if (ch === ',' && depth === 0) {
+      out.push(cur.trim());
+      cur = '';
+    } else cur += ch;
+  }
+  if (cur.trim() !== '') out.push(cur.trim());
+  return out;
+}
+
+/** Parse a policy string against the channel's orgs; throws one clear error on bad input. */
+export function parsePolicy(text: string, orgs: readonly string[]): Policy {
+  const t = text.trim();
+  const meta = /^(MAJORITY|ANY|ALL)\s+Endorsement$/i.exec(t);
+  if (meta) return { kind: 'implicitMeta', rule: (meta[1] as string).toUpperCase() as 'MAJORITY' | 'ANY' | 'ALL' };
+  const call = /^(OR|AND|OutOf)\s*\((.*)\)$/i.exec(t);
+  if (call) {
+    const op = (call[1] as string).toUpperCase();
+    const args = splitArgs(call[2] as string);
+    if (args.length === 0) throw new Error(`endorsement policy: ${op}() needs at least one principal, in "${text}"`);
+    const sub = (a: string): Policy => (/^(OR|AND|OutOf)\s*\(/i.test(a) ? parsePolicy(a, orgs) : { kind: 'signedBy', org: orgOfPrincipal(a, orgs) });
+    if (op === 'OR') return { kind: 'outOf', n: 1, of: args.map(sub) };
+    if (op === 'AND') return { kind: 'outOf', n: args.length, of: args.map(sub) };
+    const n = Number(args[0]);
+    const rest = args.slice(1);
+    if (!Number.isInteger(n) || n < 1 || n > rest.length) {
+      throw new Error(`endorsement policy: OutOf needs 1 <= n <= ${rest.length} principals, got "${args[0] ?? ''}" in "${text}"`);
+    }
+    return { kind: 'outOf', n, of: rest.map(sub) };
+  }
+  throw new Error(`endorsement policy: cannot parse "${text}"; use "MAJORITY Endorsement", OR('Org1MSP.peer', ...), AND(...) or OutOf(n, ...)`);
+}
+
+export interface PolicyEvaluation {
+  readonly ok: boolean;
+  /** Fabric's failure text when not ok. */
+  readonly error?: string;
+}
+
+/** Does a set of endorsing orgs satisfy the policy? */
+export function evaluatePolicy(p: Policy, endorsingOrgs: ReadonlySet<string>, orgs: readonly string[]): PolicyEvaluation {
+  switch (p.kind) {
+    case 'implicitMeta': {
+      const satisfied = orgs.filter((o) => endorsingOrgs.has(o)).length;
+      const need = p.rule === 'ANY' ? 1 : p.rule === 'ALL' ? orgs.length : Math.floor(orgs.length / 2) + 1;
+      if (satisfied >= need) return { ok: true };
+      return {
+        ok: false,
+        error: `implicit policy evaluation failed - ${satisfied} sub-policies were satisfied, but this policy requires ${need} of the 'Endorsement' sub-policies to be satisfied`,
+      };
+    }
+    case 'signedBy':
+      return endorsingOrgs.has(p.org) ? { ok: true } : { ok: false, error: 'signature set did not satisfy policy' };
+    case 'outOf': {
+      const met = p.of.filter((s) => evaluatePolicy(s, endorsingOrgs, orgs).ok).length;
+      return met >= p.n ? { ok: true } : { ok: false, error: 'signature set did not satisfy policy' };
+    }
+  }
+}

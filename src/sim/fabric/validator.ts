@@ -1,0 +1,114 @@
+/**
+ * Commit-time validation of a block, in Fabric's order:
+ *   1. committer.txvalidator (core/committer/txvalidator/v20/validator.go): per tx,
+ *      duplicate txid -> DUPLICATE_TXID (9); endorsement policy (VSCC) ->
+ *      ENDORSEMENT_POLICY_FAILURE (10);
+ *   2. state validation (core/ledger/kvledger/txmgmt/validation/validator.go), serially in
+ *      tx order: a read is invalid if an earlier valid tx in the same block wrote the key,
+ *      or if the committed version differs from the read version -> MVCC_READ_CONFLICT (11).
+ * Invalid txs stay in the block with their code; valid writes are applied at
+ * Height(block, txIndex). During recovery (`recommitLostBlocks`) the stored flags are reused
+ * and MVCC is not re-checked (`doMVCCValidation=false`).
+ */
+import { envelopesOf, TxValidationCode, validationCodeName, type Block, type Envelope, type Height, type KVWrite } from './block.ts';
+import type { Out } from './effects.ts';
+import { evaluatePolicy, type Policy } from './policy.ts';
+
+/** One write that reaches state. */
+export interface StateUpdate {
+  readonly ns: string;
+  readonly write: KVWrite;
+  readonly version: Height;
+}
+
+export interface CommittedStateView {
+  hasTxId(txId: string): boolean;
+  version(ns: string, key: string): Height | null;
+}
+
+export interface ValidationResult {
+  readonly flags: number[];
+  readonly updates: StateUpdate[];
+  readonly envelopes: readonly (Envelope | null)[];
+}
+
+function sameVersion(a: Height | null, b: Height | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.block === b.block && a.tx === b.tx;
+}
+
+/** Validate a new block and collect its valid writes. */
+export function validateBlock(block: Block, view: CommittedStateView, policy: Policy, orgs: readonly string[], out: Out): ValidationResult {
+  const num = block.header.number;
+  const envs = envelopesOf(block);
+  const flags: number[] = new Array<number>(envs.length).fill(TxValidationCode.VALID);
+  const seen = new Set<string>();
+  // Step 1: txvalidator.
+  for (let i = 0; i < envs.length; i++) {
+    const env = envs[i];
+    if (env === null || env === undefined) {
+      flags[i] = TxValidationCode.BAD_PAYLOAD;
+      continue;
+    }
+    if (env.type === 'CONFIG') continue;
+    if (seen.has(env.txId) || view.hasTxId(env.txId)) {
+      flags[i] = TxValidationCode.DUPLICATE_TXID;
+      out.log('txvalidator.duplicate', [env.txId]);
+      continue;
+    }
+    seen.add(env.txId);
+    const orgSet = new Set(env.endorsements.map((e) => e.org));
+    const ev = evaluatePolicy(policy, orgSet, orgs);
+    if (!ev.ok) {
+      flags[i] = TxValidationCode.ENDORSEMENT_POLICY_FAILURE;
+      out.log('txvalidator.vsccFailed', [env.txId, `validation of endorsement policy for chaincode ${env.chaincode} in tx ${num}:${i} failed: ${ev.error ?? ''}`]);
+    }
+  }
+  // Step 2: MVCC, serially in tx order.
+  const written = new Map<string, StateUpdate>();
+  const updates: StateUpdate[] = [];
+  for (let i = 0; i < envs.length; i++) {
+    const env = envs[i];
+    if (env === null || env === undefined || flags[i] !== TxValidationCode.VALID || env.type === 'CONFIG') continue;
+    let conflict = false;
+    for (const ns of env.rwset) {
+      for (const r of ns.reads) {
+        const k = `${ns.ns}\u0000${r.key}`;
+        const committed = written.has(k) ? undefined : view.version(ns.ns, r.key);
+        if (committed === undefined || !sameVersion(committed, r.version)) {
+          conflict = true;
+          break;
+        }
+      }
+      if (conflict) break;
+    }
+    if (conflict) {
+      flags[i] = TxValidationCode.MVCC_READ_CONFLICT;
+      out.log('validation.invalidTx', [num, i, env.txId, validationCodeName(TxValidationCode.MVCC_READ_CONFLICT)]);
+      continue;
+    }
+    const version = { block: num, tx: i };
+    for (const ns of env.rwset) {
+      for (const w of ns.writes) {
+        const u: StateUpdate = { ns: ns.ns, write: w, version };
+        written.set(`${ns.ns}\u0000${w.key}`, u);
+        updates.push(u);
+      }
+    }
+  }
+  return { flags, updates, envelopes: envs };
+}
+
+/** The valid writes of an already validated block (recovery replay: flags reused, no MVCC). */
+export function updatesFromFlags(block: Block, flags: readonly number[]): StateUpdate[] {
+  const envs = envelopesOf(block);
+  const num = block.header.number;
+  const updates: StateUpdate[] = [];
+  for (let i = 0; i < envs.length; i++) {
+    const env = envs[i];
+    if (env === null || env === undefined || flags[i] !== TxValidationCode.VALID || env.type === 'CONFIG') continue;
+    const version = { block: num, tx: i };
+    for (const ns of env.rwset) for (const w of ns.writes) updates.push({ ns: ns.ns, write: w, version });
+  }
+  return updates;
+}

@@ -1,0 +1,71 @@
+/** Fabric block hashing (protoutil/blockutils.go) and `peer channel getinfo` output. */
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { blockDataHash, blockHeaderBytes, blockHeaderHash, genesisBlock, hexToBase64, newBlock, verifyBlock } from '../../../src/sim/fabric/block.ts';
+import { getinfoOutput, goDuration } from '../../../src/sim/fabric/logs.ts';
+import { SimCluster } from '../../../src/sim/fabric/cluster.ts';
+
+describe('block header hash: ASN.1 DER SEQUENCE{Number, PreviousHash, DataHash}', () => {
+  it('genesis header (number 0, empty previous hash) encodes as Go asn1.Marshal does', () => {
+    const dataHash = 'ab'.repeat(32);
+    const der = blockHeaderBytes({ number: 0, previousHash: '', dataHash });
+    expect(der.toString('hex')).toBe('3027' + '020100' + '0400' + '0420' + dataHash);
+    expect(blockHeaderHash({ number: 0, previousHash: '', dataHash })).toBe(createHash('sha256').update(der).digest('hex'));
+  });
+
+  it('INTEGER gets a sign byte above 127 and grows with the number', () => {
+    const h = { previousHash: '01', dataHash: '02' };
+    expect(blockHeaderBytes({ number: 127, ...h }).toString('hex')).toBe('3009' + '02017f' + '040101' + '040102');
+    expect(blockHeaderBytes({ number: 128, ...h }).toString('hex')).toBe('300a' + '02020080' + '040101' + '040102');
+    expect(blockHeaderBytes({ number: 256, ...h }).toString('hex')).toBe('300a' + '02020100' + '040101' + '040102');
+  });
+
+  it('data hash is SHA-256 of the concatenated data; a chain verifies and a broken link is named', () => {
+    expect(blockDataHash(['ab', 'c'])).toBe(createHash('sha256').update('abc').digest('hex'));
+    const g = genesisBlock({ channel: 'certchannel', orgs: ['a'], orderers: ['o'], policy: 'MAJORITY Endorsement' });
+    const b1 = newBlock(1, blockHeaderHash(g.header), ['tx']);
+    expect(verifyBlock(b1, 1, blockHeaderHash(g.header))).toBeNull();
+    expect(verifyBlock(b1, 2, blockHeaderHash(g.header))).toBe('block number should have been 2 but was 1');
+    expect(verifyBlock(b1, 1, 'ff')).toMatch(/^unexpected Previous block hash\. Expected PreviousHash = \[ff\]/);
+    expect(verifyBlock({ ...b1, data: ['other'] }, 1, blockHeaderHash(g.header))).toMatch(/Header\.DataHash is different/);
+  });
+});
+
+describe('peer channel getinfo', () => {
+  it('prints json.Marshal(BlockchainInfo) with base64 hashes, byte for byte', () => {
+    expect(getinfoOutput({ height: 5, currentBlockHash: 'JgK9lcaPUNmFb5Mp1qe1SVMsx3o/22Ct4+n5tejcXCw=', previousBlockHash: 'f8lZXoAn3gF86zrFq7L1DzW2aKuabH9Ow6SIE5Y04a4=' })).toBe(
+      'Blockchain info: {"height":5,"currentBlockHash":"JgK9lcaPUNmFb5Mp1qe1SVMsx3o/22Ct4+n5tejcXCw=","previousBlockHash":"f8lZXoAn3gF86zrFq7L1DzW2aKuabH9Ow6SIE5Y04a4="}\n',
+    );
+  });
+
+  it('a peer with only the genesis block omits previousHash (height 1)', async () => {
+    const c = await SimCluster.create({ seed: 3, bootstrap: false });
+    const cur = hexToBase64(blockHeaderHash(c.genesis.header));
+    expect(c.getinfo('peer0.techpulse')).toBe(`Blockchain info: {"height":1,"currentBlockHash":"${cur}"}\n`);
+  });
+
+  it('after set-up, currentBlockHash is the last header hash and previousBlockHash its PreviousHash', async () => {
+    const c = await SimCluster.create({ seed: 3 });
+    const info = await c.channelInfo('peer0.dataforge');
+    expect(info.height).toBe(3);
+    expect(c.getinfo('peer0.dataforge')).toBe(`Blockchain info: {"height":3,"currentBlockHash":"${info.currentBlockHash}","previousBlockHash":"${info.previousBlockHash ?? ''}"}\n`);
+  });
+});
+
+describe('Go duration text', () => {
+  it('matches time.Duration.String for the deliverer back-offs', () => {
+    expect(goDuration(100)).toBe('100ms');
+    expect(goDuration(1600)).toBe('1.6s');
+    expect(goDuration(200_000)).toBe('3m20s');
+    expect(goDuration(3_600_000)).toBe('1h0m0s');
+  });
+});
+
+describe('joining the channel', () => {
+  it('commits the genesis block with an empty commit hash, then computes commit hashes from block 1', async () => {
+    const c = await SimCluster.create({ seed: 4 });
+    const log = (await c.logs('peer0.techpulse')).map((l) => l.message);
+    expect(log).toContain('[certchannel] Committed block [0] with 1 transaction(s) in 3ms (state_validation=0ms block_and_pvtdata_commit=1ms state_commit=2ms) commitHash=[]');
+    expect(log.find((m) => m.startsWith('[certchannel] Committed block [1]'))).toMatch(/commitHash=\[[0-9a-f]{64}\]$/);
+  });
+});

@@ -1,0 +1,56 @@
+/** Fabric 3.x BFT deliverer: one block source, header receivers on the others, failover and censorship detection. */
+import { describe, expect, it } from 'vitest';
+import type { Certificate } from '../../../src/scenarios/cluster.ts';
+import { blockHashesAgree, converged } from '../../../src/sim/fabric/checkers.ts';
+import { SimCluster } from '../../../src/sim/fabric/cluster.ts';
+import type { PeerState } from '../../../src/sim/fabric/peer.ts';
+
+const cert = (certID: string): Certificate => ({ certID, studentID: 's@x.demo', studentName: 'S', courseID: 'C', courseName: 'Course', issueDate: '2026-03-14', expiryDate: '2027-03-14' });
+const source = (c: SimCluster, p: string): string | null => c.sim.state<PeerState>(p)?.deliver?.source ?? null;
+const text = async (c: SimCluster, n: string): Promise<string> => (await c.logs(n)).map((l) => l.text).join('\n');
+
+describe('BFT deliverer (3.x)', () => {
+  it("block source killed: the connection reset moves the peer to the next orderer after 100ms; no block is missed", async () => {
+    const c = await SimCluster.create({ seed: 31 });
+    const src = source(c, 'peer0.org3') as string;
+    expect(src).toMatch(/^orderer\./);
+    await c.stop(src);
+    const r = await c.issueCertificate('org3', cert('AFTER-KILL'));
+    expect(r.ok).toBe(true);
+    const log = await text(c, 'peer0.org3');
+    expect(log).toContain('WARN [peer.blocksprovider] FetchBlocks -> Failure while processing incoming blocks: rpc error: code = Unavailable desc = error reading from server: EOF channel=certchannel');
+    expect(log).toContain('WARN [peer.blocksprovider] retryBackoff -> Failed to fetch blocks, count=1, round=0, going to retry in 100ms channel=certchannel');
+    expect(source(c, 'peer0.org3')).not.toBe(src);
+    expect((await converged(c, 5_000)).ok).toBe(true);
+    expect(blockHashesAgree(c).ok).toBe(true);
+  });
+
+  it('block source censors (withholds blocks, headers flow from the others): suspicion, then after blockCensorshipTimeout 30s the peer switches and commits', async () => {
+    const c = await SimCluster.create({ seed: 32 });
+    const src = source(c, 'peer0.techpulse') as string;
+    expect((await c.setByzantine(src, 'censorDeliver')).ok).toBe(true);
+    const r = await c.issueCertificate('dataforge', cert('CENSORED-1'));
+    expect(r.ok).toBe(true);
+    const block = r.block as number;
+    const issuedAt = c.now();
+    const got = await c.waitUntil(() => (c.sim.state<PeerState>('peer0.techpulse')?.ledger?.height ?? 0) > block, 40_000, 100);
+    expect(got).toBe(true);
+    const waited = c.now() - issuedAt;
+    expect(waited).toBeGreaterThan(25_000);
+    expect(waited).toBeLessThan(35_000);
+    const log = await text(c, 'peer0.techpulse');
+    expect(log).toContain(`WARN [BFTCensorshipMonitor] Monitor -> Block censorship detected, block source endpoint: ${src}:7050 channel=certchannel`);
+    expect(log).toContain(`Censorship suspicion: block censorship detected, endpoint: ${src}:7050; going to retry fetching blocks from another orderer`);
+    expect(source(c, 'peer0.techpulse')).not.toBe(src);
+  });
+
+  it('link to the block source cut: the header receivers reveal newer blocks and the monitor switches within the censorship timeout', async () => {
+    const c = await SimCluster.create({ seed: 33 });
+    const src = source(c, 'peer0.dataforge') as string;
+    c.sim.network.isolate(src, ['peer0.dataforge']);
+    const r = await c.issueCertificate('techpulse', cert('CUT-1'));
+    expect(r.ok).toBe(true);
+    expect(await c.waitUntil(() => (c.sim.state<PeerState>('peer0.dataforge')?.ledger?.height ?? 0) > (r.block as number), 40_000)).toBe(true);
+    expect(await text(c, 'peer0.dataforge')).toContain('Block censorship detected');
+  });
+});

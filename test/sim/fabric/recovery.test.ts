@@ -1,0 +1,121 @@
+/**
+ * Offline peer commands and state-database loss beyond the lab: reset, rollback, a CouchDB
+ * database destroyed without rebuild-dbs, and a lost savepoint.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Certificate } from '../../../src/scenarios/cluster.ts';
+import { stateMatchesLedger } from '../../../src/sim/fabric/checkers.ts';
+import { SimCluster } from '../../../src/sim/fabric/cluster.ts';
+import { deleteDatabase } from '../../../src/sim/fabric/couchdb.ts';
+
+const cert = (certID: string): Certificate => ({ certID, studentID: 's@techpulse.demo', studentName: 'S', courseID: 'C', courseName: 'Course', issueDate: '2026-03-14', expiryDate: '2027-03-14' });
+
+async function withBlocks(seed: number, extra: number): Promise<SimCluster> {
+  const c = await SimCluster.create({ seed });
+  for (let i = 0; i < extra; i++) expect((await c.issueCertificate('dataforge', cert(`R-${i}`))).ok).toBe(true);
+  await c.sleep(1_000);
+  return c;
+}
+
+const text = async (c: SimCluster, n: string): Promise<string> => (await c.logs(n)).map((l) => l.text).join('\n');
+
+describe('peer node reset', () => {
+  it('without dropping CouchDB the ledger does not open: the state database is ahead of the block store; the peer runs without the channel', async () => {
+    const c = await withBlocks(21, 2);
+    const height = (await c.channelInfo('peer0.techpulse')).height;
+    expect(await c.resetLedger('peer0.techpulse')).toMatchObject({ ok: false, error: expect.stringContaining('another peer node command is executing') });
+    await c.stop('peer0.techpulse');
+    expect(await c.resetLedger('peer0.techpulse')).toEqual({ ok: true });
+    await c.start('peer0.techpulse');
+    const log = await text(c, 'peer0.techpulse');
+    expect(log).toContain(
+      `ERRO [peer] Initialize -> Failed to load ledger certchannel(the state database [height=${height}] is ahead of the block store [height=1]. This is possible when the state database is not dropped after a ledger reset/rollback. The state database can safely be dropped and will be rebuilt up to block store height upon the next peer start)`,
+    );
+    expect(log).toContain('Started peer with ID=[peer0.techpulse]');
+    await expect(c.channelInfo('peer0.techpulse')).rejects.toThrow(/channel certchannel not found/);
+    expect((await c.verifyCertificate('TP-FSWD-001', 'techpulse')).error).toMatch(/channel 'certchannel' not found/);
+  });
+
+  it('with rebuild-dbs after reset: blocks come again from the orderers, endorsement is blocked until the pre-reset height is reached, then enabled', async () => {
+    const c = await withBlocks(22, 2);
+    const height = (await c.channelInfo('peer0.techpulse')).height;
+    await c.stop('peer0.techpulse');
+    await c.resetLedger('peer0.techpulse');
+    await c.rebuildDbs('peer0.techpulse');
+    await c.start('peer0.techpulse');
+    let log = await text(c, 'peer0.techpulse');
+    expect(log).toContain('Start building index from block [0] to last block [0]');
+    expect(log).toContain(`Ledger rebuild: channel [certchannel]: preresetHeight: [${height}]`);
+    expect(log).toContain('Ledger rebuild: Entering loop to check if current ledger heights surpass prereset ledger heights. Endorsement request processing will be disabled.');
+    const blocked = await c.issueCertificate('techpulse', cert('DURING-REBUILD'));
+    expect(blocked.error).toContain('endorse requests are blocked while ledgers are being rebuilt');
+
+    await c.sleep(10_500);
+    log = await text(c, 'peer0.techpulse');
+    expect(log).toContain('Ledger rebuild: Checking if current ledger heights surpass prereset ledger heights');
+    expect(log).toContain('Ledger rebuild: Complete, all ledgers surpass prereset heights. Endorsement request processing will be enabled.');
+    expect((await c.channelInfo('peer0.techpulse')).height).toBeGreaterThanOrEqual(height);
+    expect((await c.issueCertificate('techpulse', cert('AFTER-REBUILD'))).ok).toBe(true);
+    expect(stateMatchesLedger(c, 'peer0.techpulse').ok).toBe(true);
+  });
+});
+
+describe('peer node rollback', () => {
+  it('-b N truncates to block N and needs the state dropped too; a target at the tip is refused', async () => {
+    const c = await withBlocks(23, 2);
+    const height = (await c.channelInfo('peer0.org3')).height;
+    await c.stop('peer0.org3');
+    expect(await c.rollbackLedger('peer0.org3', height - 1)).toEqual({ ok: false, error: `target block number [${height - 1}] should be less than the biggest block number [${height - 1}]` });
+    expect(await c.rollbackLedger('peer0.org3', 2)).toEqual({ ok: true });
+    await c.start('peer0.org3');
+    expect(await text(c, 'peer0.org3')).toContain(`the state database [height=${height}] is ahead of the block store [height=3]`);
+    await c.stop('peer0.org3');
+    await c.rebuildDbs('peer0.org3');
+    await c.start('peer0.org3');
+    await c.sleep(11_000);
+    expect((await c.channelInfo('peer0.org3')).height).toBe(height);
+    expect(stateMatchesLedger(c, 'peer0.org3').ok).toBe(true);
+  });
+});
+
+describe('state database destroyed without rebuild-dbs', () => {
+  it('only certchannel_certcontract deleted: the savepoint says the state is current, so nothing is replayed; the DB is recreated empty on first use and the peer silently answers NOT_FOUND', async () => {
+    const c = await SimCluster.create({ seed: 24 });
+    await c.stop('peer0.techpulse');
+    await c.dropStateDatabase('peer0.techpulse');
+    await c.start('peer0.techpulse');
+    const log = await text(c, 'peer0.techpulse');
+    expect(log).toContain('Opened ledger with id = certchannel');
+    expect(log).not.toContain('Recommitting lost blocks');
+    expect(await c.verifyCertificate('TP-FSWD-001', 'techpulse')).toMatchObject({ status: 'NOT_FOUND' });
+    expect(await text(c, 'peer0.techpulse')).toContain('Created state database certchannel_certcontract');
+    expect(await c.stateDocCount('peer0.techpulse')).toBe(0);
+    expect(await c.verifyCertificate('TP-FSWD-001', 'dataforge')).toMatchObject({ status: 'VALID' });
+    const check = stateMatchesLedger(c, 'peer0.techpulse');
+    expect(check.ok).toBe(false);
+    expect(check.detail).toMatch(/certchannel_certcontract doc_count is 0, the ledger gives \d+/);
+  });
+
+  it('the metadata database (savepoint) lost as well: the peer replays every block on start, as after rebuild-dbs', async () => {
+    const c = await SimCluster.create({ seed: 25 });
+    const before = await c.stateDocCount('peer0.dataforge');
+    await c.stop('peer0.dataforge');
+    await c.dropStateDatabase('peer0.dataforge');
+    deleteDatabase(c.sim.durable('peer0.dataforge'), 'certchannel_');
+    await c.start('peer0.dataforge');
+    expect(await text(c, 'peer0.dataforge')).toMatch(/Recommitting lost blocks - firstBlockNum=0, lastBlockNum=2/);
+    expect(await c.stateDocCount('peer0.dataforge')).toBe(before);
+    expect(stateMatchesLedger(c, 'peer0.dataforge').ok).toBe(true);
+  });
+
+  it('only fabric__internal lost while other databases remain: the data format check fails and the peer does not start', async () => {
+    const c = await SimCluster.create({ seed: 26 });
+    await c.stop('peer0.org3');
+    deleteDatabase(c.sim.durable('peer0.org3'), 'fabric__internal');
+    expect(await c.start('peer0.org3')).toEqual({
+      ok: false,
+      error: 'peer0.org3 exited: unexpected format. db info = [CouchDB for state database], data format = [], expected format = [2.0]',
+    });
+    expect(await c.isUp('peer0.org3')).toBe(false);
+  });
+});
