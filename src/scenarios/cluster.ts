@@ -137,6 +137,9 @@ export interface Cluster {
   /** Background issuance through `via`: `count` certificates, one every `everyMs`. */
   startLoad(via: string, count: number, everyMs: number): Promise<OkResult>;
 
+  /** The run's identity (the simulator's trace hash); absent on the live side. */
+  traceHash?(): string;
+
   /** Release resources (timers, child processes); run undos on the live side. */
   close(): Promise<void>;
 }

@@ -1,0 +1,134 @@
+/**
+ * `fabric-bft-sim check`: fast-check search over random fault schedules and workloads.
+ * Each run has a safety phase (faults anywhere; the invariant checkers must hold) and a
+ * liveness phase (everything healed; a new certificate must commit and every node
+ * catch up within a bound). A failure is shrunk to a minimal schedule and written out
+ * as a scenario file that `fabric-bft-sim run FILE` replays.
+ */
+import fc from 'fast-check';
+import { DEFAULT_TOPOLOGY } from '../../scenarios/topology.ts';
+import { scenarioToYaml } from '../../scenarios/parse.ts';
+import type { ScenarioResult } from '../../scenarios/runner.ts';
+import { FAULT_KINDS, isLivenessStep, scheduleArbitrary, type FaultKind } from '../../scenarios/schedule.ts';
+import { LIMITS, type Scenario } from '../../scenarios/schema.ts';
+import { bool, list, num, parseArgs, str } from '../args.ts';
+import { execute } from '../execute.ts';
+import { UsageError, type CliEnv } from '../io.ts';
+
+export const CHECK_HELP = `Usage: fabric-bft-sim check [options]
+
+Search random fault schedules with fast-check. Every run: a safety phase (faults
+anywhere, at most f Byzantine orderers; agreement, validity, hash chain must hold), then
+a liveness phase (network healed, nodes restarted: a new certificate must commit and
+every node catch up). A failure is shrunk and written as a scenario file to replay with
+"fabric-bft-sim run FILE".
+
+Options:
+  --runs N          number of schedules (default 100)
+  --seed N          fast-check seed (default: drawn from the clock, and printed)
+  --orderers N      number of orderers (default 4)
+  --faults LIST     comma-separated: ${FAULT_KINDS.join(', ')} (default: all)
+  --actions N       most actions per safety phase (default 10)
+  --out FILE        where to write a failing schedule (default check-failure-<seed>.yaml)
+  --json            print a JSON summary alone
+  -h, --help        this help
+`;
+
+/** Convergence is a liveness property; the other checkers (agreement, hash chain, state) are safety. */
+function isLivenessCheck(name: string): boolean {
+  return /converge/i.test(name);
+}
+
+/** Which phase failed, and the first reason, in one line. */
+function phaseOf(result: ScenarioResult): string {
+  const failedStep = result.steps.find((s) => !s.ok);
+  const safetyCheck = result.checks.find((c) => !c.ok && !isLivenessCheck(c.name));
+  const livenessCheck = result.checks.find((c) => !c.ok && isLivenessCheck(c.name));
+  if (safetyCheck !== undefined) return `safety: ${safetyCheck.name}: ${safetyCheck.detail}`;
+  if (failedStep !== undefined && !isLivenessStep(failedStep.name)) return `safety phase: step ${failedStep.index} ${failedStep.name}: ${failedStep.error ?? ''}`;
+  if (result.verdict === 'budget exceeded') return `budget exceeded: ${result.pending[0] ?? ''}`;
+  if (failedStep !== undefined) return `liveness: step ${failedStep.index} ${failedStep.name}: ${failedStep.error ?? ''}`;
+  if (livenessCheck !== undefined) return `liveness: ${livenessCheck.name}: ${livenessCheck.detail}`;
+  return 'passed';
+}
+
+export async function checkCommand(argv: readonly string[], env: CliEnv): Promise<number> {
+  const p = parseArgs('check', argv, {
+    runs: { type: 'int', min: 1, max: 1_000_000 },
+    seed: { type: 'int', min: 0, max: 0x7fffffff },
+    orderers: { type: 'int', min: 1, max: LIMITS.orderers },
+    faults: { type: 'list', values: FAULT_KINDS },
+    actions: { type: 'int', min: 1, max: 200 },
+    out: { type: 'string', placeholder: 'a file name' },
+    json: { type: 'bool' },
+  });
+  if (p.help) {
+    env.stdout(CHECK_HELP);
+    return 0;
+  }
+  if (p.positionals.length > 0) throw new UsageError(`check: takes no scenario, got "${p.positionals.join(' ')}" (see "fabric-bft-sim check --help")`);
+  const runs = num(p, 'runs') ?? 100;
+  // Without --seed each search explores new schedules; the seed is printed for replay.
+  const seed = num(p, 'seed') ?? Date.now() % 0x7fffffff;
+  const faults = (list(p, 'faults') ?? FAULT_KINDS) as readonly FaultKind[];
+  const orderers = num(p, 'orderers') ?? DEFAULT_TOPOLOGY.orgs.length + 1;
+  const json = bool(p, 'json');
+  const target = await env.target();
+  const behaviours = (target.behaviours ?? []).filter((b) => b !== 'twins');
+  const arb = scheduleArbitrary({ topology: { preset: 'certchain', orderers }, faults, behaviours, maxActions: num(p, 'actions') ?? 10 });
+
+  let done = 0;
+  let shrinking = false;
+  const lastFailure: { scenario?: Scenario; result?: ScenarioResult } = {};
+  const every = Math.max(1, Math.floor(runs / 20));
+  if (!json) env.stderr(`check: ${runs} schedules on ${orderers} orderers, faults ${faults.join(',')}, seed ${seed}\n`);
+  const details = await fc.check(
+    fc.asyncProperty(arb, async (scenario) => {
+      const result = await execute(target, scenario, { seed: scenario.seed ?? 1, maxWall: '2m' });
+      if (!shrinking) {
+        done++;
+        if (!json && (done % every === 0 || done === runs || !result.passed)) {
+          env.stderr(`check: ${done}/${runs} runs${result.passed ? '' : ` - FAILED (${phaseOf(result)}); shrinking...`}\n`);
+        }
+      }
+      if (!result.passed) {
+        shrinking = true;
+        lastFailure.scenario = scenario;
+        lastFailure.result = result;
+      }
+      return result.passed;
+    }),
+    { numRuns: runs, seed, endOnFailure: false },
+  );
+
+  if (!details.failed) {
+    if (json) env.stdout(JSON.stringify({ passed: true, runs: details.numRuns, seed }, null, 2) + '\n');
+    else env.stdout(`check: ${details.numRuns} schedules passed (seed ${seed})\n`);
+    return 0;
+  }
+  const counterexample = details.counterexample?.[0] ?? lastFailure.scenario;
+  if (counterexample === undefined) {
+    const why = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+    env.stderr(`check: the property threw: ${why}\n`);
+    return 1;
+  }
+  const result = lastFailure.result;
+  const file = str(p, 'out') ?? `check-failure-${seed}.yaml`;
+  const scenario: Scenario = { ...counterexample, name: `check-failure-${seed}` };
+  env.writeFile(file, `# Shrunk by "fabric-bft-sim check --seed ${seed}" (fast-check path ${details.counterexamplePath ?? '?'}).\n${scenarioToYaml(scenario)}`);
+  if (json) {
+    env.stdout(JSON.stringify({ passed: false, runs: details.numRuns, seed, path: details.counterexamplePath, file, failure: result ? phaseOf(result) : null, scenario }, null, 2) + '\n');
+    return 1;
+  }
+  env.stdout(
+    [
+      `check: FAILED after ${details.numRuns} schedules (seed ${seed}, path ${details.counterexamplePath ?? '?'}, ${details.numShrinks} shrinks)`,
+      result ? `  ${phaseOf(result)}` : '',
+      `  shrunk schedule (${scenario.steps.length} steps) written to ${file}`,
+      `replay: fabric-bft-sim run ${file}`,
+    ]
+      .filter((l) => l !== '')
+      .join('\n') + '\n',
+  );
+  return 1;
+}

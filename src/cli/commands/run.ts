@@ -1,0 +1,111 @@
+/** `fabric-bft-sim run <name|file>`: run a scenario in the simulator. */
+import type { TraceRecord } from '../../sim/kernel/index.ts';
+import { DEFAULT_SEED } from '../../scenarios/runner.ts';
+import { LIMITS } from '../../scenarios/schema.ts';
+import { bool, num, parseArgs, str, type FlagSpec } from '../args.ts';
+import { execute, firstDivergence, writeLogs } from '../execute.ts';
+import { checksTable, header, logEvidence, replayCommand, stepTable, verdictLine } from '../format.ts';
+import { UsageError, type CliEnv } from '../io.ts';
+import { loadScenario } from '../load.ts';
+import { resolveTopology } from '../../scenarios/topology.ts';
+
+export const RUN_FLAGS: FlagSpec = {
+  seed: { type: 'int', min: 0, max: 0xffffffff },
+  orderers: { type: 'int', min: 1, max: LIMITS.orderers },
+  json: { type: 'bool' },
+  trace: { type: 'string', placeholder: 'a file name (JSON Lines)' },
+  logs: { type: 'string', placeholder: 'a directory' },
+  'check-determinism': { type: 'bool' },
+  'max-time': { type: 'duration' },
+  'max-wall': { type: 'duration' },
+};
+
+export const RUN_HELP = `Usage: fabric-bft-sim run <name|file> [options]
+
+Run a built-in scenario (see "fabric-bft-sim scenarios") or a scenario file (YAML or
+JSON, format in docs/scenarios.md) in the simulator. Exit code 0 iff every step's
+expectation and every invariant check held.
+
+Options:
+  --seed N               seed of the run (default: the scenario's seed, else 1)
+  --orderers N           number of orderers (fault counts of built-ins scale with f)
+  --json                 print the result object alone, as JSON
+  --trace FILE.jsonl     write every trace record (send, deliver, timer, event...) as JSON Lines
+  --logs DIR             write each node's log in Fabric's line format (DIR/<node>.log)
+  --check-determinism    run twice in this process; fail on the first diverging trace record
+  --max-time DURATION    simulated-time budget of the steps (default 4h)
+  --max-wall DURATION    wall-clock budget of the run (default 10m)
+  -h, --help             this help
+`;
+
+export async function runCommand(argv: readonly string[], env: CliEnv): Promise<number> {
+  const p = parseArgs('run', argv, RUN_FLAGS);
+  if (p.help) {
+    env.stdout(RUN_HELP);
+    return 0;
+  }
+  if (p.positionals.length !== 1) {
+    throw new UsageError(`run: expects one scenario name or file, got ${p.positionals.length === 0 ? 'none' : p.positionals.join(' ')} (see "fabric-bft-sim run --help")`);
+  }
+  const arg = p.positionals[0] as string;
+  const orderersFlag = num(p, 'orderers');
+  const target = await env.target();
+  const loaded = loadScenario(env, 'run', arg, orderersFlag, target.behaviours ? { behaviours: target.behaviours } : {});
+  const scenario = loaded.scenario;
+  const seed = num(p, 'seed') ?? scenario.seed ?? DEFAULT_SEED;
+  const tracePath = str(p, 'trace');
+  const logsDir = str(p, 'logs');
+  const determinism = bool(p, 'check-determinism');
+  const maxTime = str(p, 'max-time');
+  const maxWall = str(p, 'max-wall');
+  const budgets = { ...(maxTime !== undefined ? { maxTime } : {}), ...(maxWall !== undefined ? { maxWall } : {}) };
+
+  const started = env.wallMs();
+  const first: TraceRecord[] = [];
+  const keep = tracePath !== undefined || determinism;
+  const result = await execute(target, scenario, {
+    seed,
+    ...budgets,
+    ...(keep ? { traceSink: (r: TraceRecord) => void first.push(r) } : {}),
+    ...(logsDir !== undefined ? { after: async (c) => void (await writeLogs(env, c, logsDir)) } : {}),
+  });
+  const wall = env.wallMs() - started;
+
+  let divergence: ReturnType<typeof firstDivergence> | undefined;
+  if (determinism) {
+    const second: TraceRecord[] = [];
+    const again = await execute(target, scenario, { seed, ...budgets, traceSink: (r) => void second.push(r) });
+    divergence = firstDivergence(first, second);
+    if (divergence === undefined && JSON.stringify(again) !== JSON.stringify(result)) {
+      divergence = { index: first.length, first: 'results differ', second: 'results differ' };
+    }
+  }
+  if (tracePath !== undefined) env.writeFile(tracePath, first.map((r) => JSON.stringify(r)).join('\n') + (first.length > 0 ? '\n' : ''));
+
+  const passed = result.passed && divergence === undefined;
+  if (bool(p, 'json')) {
+    const out = determinism ? { ...result, passed, determinism: divergence === undefined ? { identical: true, records: first.length } : { identical: false, ...divergence } } : result;
+    env.stdout(JSON.stringify(out, null, 2) + '\n');
+    return passed ? 0 : 1;
+  }
+  const orderers = resolveTopology(scenario.topology).orderers;
+  const parts = [header(result, scenario.description, orderers), '', stepTable(result)];
+  const evidence = logEvidence(result);
+  if (evidence !== '') parts.push('', evidence);
+  const checks = checksTable(result);
+  if (checks !== '') parts.push('', checks);
+  if (determinism) {
+    parts.push(
+      '',
+      divergence === undefined
+        ? `Determinism: two runs, ${first.length} trace records, identical`
+        : `Determinism: FAILED, the runs diverge at trace record #${divergence.index}\n  first run:  ${divergence.first}\n  second run: ${divergence.second}`,
+    );
+  }
+  if (tracePath !== undefined) parts.push('', `Trace: ${first.length} records written to ${tracePath}`);
+  if (logsDir !== undefined) parts.push('', `Logs: one file per node in ${logsDir}/ (grep them as the lab does)`);
+  parts.push('', verdictLine(result, wall));
+  if (!passed) parts.push(`replay: ${replayCommand(loaded.ref, seed, orderersFlag)}`);
+  env.stdout(parts.join('\n') + '\n');
+  return passed ? 0 : 1;
+}

@@ -1,0 +1,39 @@
+/** `fabric-bft-sim scenarios [name]`: list the built-ins, or print one as YAML. */
+import { BUILTINS, BuiltinParamError, findBuiltin } from '../../scenarios/builtins/index.ts';
+import { scenarioToYaml } from '../../scenarios/parse.ts';
+import { LIMITS } from '../../scenarios/schema.ts';
+import { didYouMean } from '../../scenarios/suggest.ts';
+import { num, parseArgs } from '../args.ts';
+import { UsageError, type CliEnv } from '../io.ts';
+
+export const SCENARIOS_HELP = `Usage: fabric-bft-sim scenarios [name] [--orderers N]
+
+Without a name: the built-in scenarios with one-line descriptions (lab = one of the
+lab's three demos, run by "npm start"). With a name: that scenario as YAML, a starting
+point for your own file.
+`;
+
+export async function scenariosCommand(argv: readonly string[], env: CliEnv): Promise<number> {
+  const p = parseArgs('scenarios', argv, { orderers: { type: 'int', min: 1, max: LIMITS.orderers } });
+  if (p.help) {
+    env.stdout(SCENARIOS_HELP);
+    return 0;
+  }
+  const name = p.positionals[0];
+  if (name !== undefined) {
+    const b = findBuiltin(name);
+    if (b === undefined) throw new UsageError(`scenarios: unknown scenario "${name}"${didYouMean(name, BUILTINS.map((x) => x.name))}`);
+    const n = num(p, 'orderers');
+    try {
+      env.stdout(scenarioToYaml(b.build(n === undefined ? {} : { orderers: n })));
+    } catch (e) {
+      if (e instanceof BuiltinParamError) throw new UsageError(`scenarios: ${e.message}`);
+      throw e;
+    }
+    return 0;
+  }
+  const w = Math.max(...BUILTINS.map((b) => b.name.length));
+  const lines = BUILTINS.map((b) => `  ${b.name.padEnd(w)}  ${b.lab ? 'lab ' : '    '}  ${b.description}${b.minOrderers > 1 ? ` (--orderers >= ${b.minOrderers})` : ''}`);
+  env.stdout(`Built-in scenarios (run one with "fabric-bft-sim run <name>"):\n${lines.join('\n')}\n`);
+  return 0;
+}

@@ -1,0 +1,64 @@
+/** Running one scenario on the simulated target: open, run, collect logs, close. */
+import { canonicalLine, type TraceRecord } from '../sim/kernel/index.ts';
+import type { Cluster } from '../scenarios/cluster.ts';
+import { runScenario, type ScenarioResult } from '../scenarios/runner.ts';
+import { ScenarioError, type Scenario } from '../scenarios/schema.ts';
+import { durationMs } from '../scenarios/duration.ts';
+import { UsageError, type CliEnv, type SimTarget } from './io.ts';
+
+export interface ExecuteOptions {
+  readonly seed: number;
+  readonly traceSink?: (r: TraceRecord) => void;
+  /** Simulated-time budget, e.g. `4h`. */
+  readonly maxTime?: string;
+  /** Wall-clock budget, e.g. `10m`. */
+  readonly maxWall?: string;
+  /** Called with the cluster after the run, before it closes (to write logs). */
+  readonly after?: (cluster: Cluster) => Promise<void>;
+}
+
+export async function execute(target: SimTarget, scenario: Scenario, options: ExecuteOptions): Promise<ScenarioResult> {
+  const cluster = await target.create(scenario, { seed: options.seed, ...(options.traceSink ? { traceSink: options.traceSink } : {}) });
+  try {
+    const result = await runScenario(scenario, cluster, {
+      seed: options.seed,
+      ...(target.checks ? { checks: target.checks } : {}),
+      ...(target.behaviours ? { behaviours: target.behaviours } : {}),
+      ...(options.maxTime !== undefined ? { maxTimeMs: durationMs(options.maxTime) } : {}),
+      signal: AbortSignal.timeout(durationMs(options.maxWall ?? '10m')),
+    });
+    if (options.after) await options.after(cluster);
+    return result;
+  } catch (e) {
+    if (e instanceof ScenarioError) throw new UsageError(e.message);
+    throw e;
+  } finally {
+    await cluster.close();
+  }
+}
+
+/** Each node's log, in Fabric's line format, one file per node (`DIR/orderer.dataforge.log`). */
+export async function writeLogs(env: CliEnv, cluster: Cluster, dir: string): Promise<number> {
+  env.mkdirp(dir);
+  const t = cluster.topology;
+  let files = 0;
+  for (const node of [...t.orderers, ...t.peers, ...t.couchdbs]) {
+    const lines = await cluster.logs(node);
+    env.writeFile(`${dir}/${node}.log`, lines.map((l) => l.text).join('\n') + (lines.length > 0 ? '\n' : ''));
+    files++;
+  }
+  return files;
+}
+
+/** Where two runs' traces first differ, or undefined when they are identical. */
+export function firstDivergence(a: readonly TraceRecord[], b: readonly TraceRecord[]): { index: number; first: string; second: string } | undefined {
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a[i];
+    const y = b[i];
+    const lx = x === undefined ? '(no record: the first run ended here)' : canonicalLine(x);
+    const ly = y === undefined ? '(no record: the second run ended here)' : canonicalLine(y);
+    if (lx !== ly) return { index: i, first: lx, second: ly };
+  }
+  return undefined;
+}

@@ -1,0 +1,70 @@
+/** Human output: the step table with ✓/✗, the lab-style log evidence, checks and verdict. */
+import { describeValueShort } from '../scenarios/describe.ts';
+import { formatDuration } from '../scenarios/duration.ts';
+import type { ScenarioResult, StepResult } from '../scenarios/runner.ts';
+
+/** `m:ss.mmm` of a time since the cluster opened. */
+export function clock(ms: number): string {
+  const m = Math.floor(ms / 60_000);
+  const s = (ms - m * 60_000) / 1000;
+  return `${m}:${s.toFixed(3).padStart(6, '0')}`;
+}
+
+function cut(s: string, width: number): string {
+  return s.length <= width ? s : s.slice(0, width - 1) + '…';
+}
+
+/** The part of a Fabric log line after `func -> `. */
+function logMessage(line: string): string {
+  const i = line.indexOf(' -> ');
+  return i < 0 ? line : line.slice(i + 4);
+}
+
+function observed(s: StepResult): string {
+  if (s.op === 'waitFor' && typeof s.value === 'string') return logMessage(s.value);
+  if (s.op === 'waitFor' && typeof s.value === 'number') return `height ${s.value}`;
+  return describeValueShort(s.value);
+}
+
+export function stepTable(result: ScenarioResult): string {
+  const nameW = Math.min(64, Math.max(4, ...result.steps.map((s) => s.name.length)));
+  const lines: string[] = [];
+  lines.push(`     ${'#'.padStart(3)}  ${'at'.padEnd(9)}  ${'step'.padEnd(nameW)}  observed`);
+  for (const s of result.steps) {
+    const mark = s.ok ? '✓' : '✗';
+    const obs = s.ok ? observed(s) : `${s.error ?? ''}${observed(s) !== '' ? `  [got: ${observed(s)}]` : ''}`;
+    lines.push(`  ${mark}  ${String(s.index).padStart(3)}  ${clock(s.at).padEnd(9)}  ${cut(s.name, nameW).padEnd(nameW)}  ${cut(obs, 140)}`);
+  }
+  return lines.join('\n');
+}
+
+/** The log lines `waitFor log` steps found, as the lab's `grep` would show them. */
+export function logEvidence(result: ScenarioResult): string {
+  const found = result.steps.filter((s) => s.op === 'waitFor' && s.ok && typeof s.value === 'string');
+  if (found.length === 0) return '';
+  return ['Log evidence', ...found.map((s) => `  ${String(s.value)}`)].join('\n');
+}
+
+export function checksTable(result: ScenarioResult): string {
+  if (result.checks.length === 0) return '';
+  const w = Math.max(...result.checks.map((c) => c.name.length));
+  return ['Checks', ...result.checks.map((c) => `  ${c.ok ? '✓' : '✗'}  ${c.name.padEnd(w)}  ${c.detail}`)].join('\n');
+}
+
+export function verdictLine(result: ScenarioResult, wallMs: number): string {
+  const okSteps = result.steps.filter((s) => s.ok).length;
+  const okChecks = result.checks.filter((c) => c.ok).length;
+  const figures = `${okSteps}/${result.steps.length} steps, ${okChecks}/${result.checks.length} checks; ${formatDuration(result.metrics.durationMs)} simulated in ${formatDuration(wallMs)}`;
+  if (result.verdict === 'passed') return `PASSED  ${figures}`;
+  if (result.verdict === 'budget exceeded') return `BUDGET EXCEEDED  ${figures}\n  pending: ${result.pending.join('\n           ')}`;
+  return `FAILED  ${figures}`;
+}
+
+export function replayCommand(ref: string, seed: number, orderers: number | undefined): string {
+  return `fabric-bft-sim run ${ref} --seed ${seed}${orderers !== undefined ? ` --orderers ${orderers}` : ''}`;
+}
+
+export function header(result: ScenarioResult, description: string | undefined, orderers: number): string {
+  const head = `${result.scenario}${description !== undefined ? `: ${description}` : ''}`;
+  return `${head}\ntarget ${result.target} · seed ${result.seed} · ${orderers} orderers${result.traceHash !== undefined ? ` · trace ${result.traceHash}` : ''}`;
+}

@@ -1,0 +1,48 @@
+/** `run <name|file>`: a built-in by name or a YAML/JSON file, with `--orderers` applied. */
+import { BUILTINS, BuiltinParamError, findBuiltin } from '../scenarios/builtins/index.ts';
+import { parseScenario } from '../scenarios/parse.ts';
+import { ScenarioError, type Scenario, type ValidateOptions } from '../scenarios/schema.ts';
+import { didYouMean } from '../scenarios/suggest.ts';
+import { UsageError, type CliEnv } from './io.ts';
+
+export interface LoadedScenario {
+  readonly scenario: Scenario;
+  /** How to name it in a replay command: the built-in's name or the file path. */
+  readonly ref: string;
+  readonly builtin: boolean;
+}
+
+function looksLikeFile(arg: string): boolean {
+  return /[/\\]/.test(arg) || /\.(ya?ml|json)$/i.test(arg);
+}
+
+export function loadScenario(env: CliEnv, command: string, arg: string, orderers: number | undefined, validate: ValidateOptions = {}): LoadedScenario {
+  const builtin = findBuiltin(arg);
+  if (builtin !== undefined) {
+    try {
+      return { scenario: builtin.build(orderers === undefined ? {} : { orderers }), ref: arg, builtin: true };
+    } catch (e) {
+      if (e instanceof BuiltinParamError) throw new UsageError(`${command}: ${e.message}`);
+      throw e;
+    }
+  }
+  if (!env.isFile(arg)) {
+    if (looksLikeFile(arg)) throw new UsageError(`${command}: no such file: ${arg}`);
+    throw new UsageError(
+      `${command}: unknown scenario "${arg}"${didYouMean(arg, BUILTINS.map((b) => b.name))}; "fabric-bft-sim scenarios" lists the built-ins, or give a .yaml/.json file`,
+    );
+  }
+  let text: string;
+  try {
+    text = env.readFile(arg);
+  } catch (e) {
+    throw new UsageError(`${command}: cannot read ${arg}: ${(e as Error).message.split('\n')[0] ?? ''}`);
+  }
+  try {
+    const scenario = parseScenario(text, { file: arg, ...validate, ...(orderers !== undefined ? { topologyOverride: { orderers } } : {}) });
+    return { scenario, ref: arg, builtin: false };
+  } catch (e) {
+    if (e instanceof ScenarioError) throw new UsageError(e.file === undefined ? `${arg}: ${e.message}` : e.message);
+    throw e;
+  }
+}

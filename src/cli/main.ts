@@ -1,0 +1,119 @@
+/**
+ * `fabric-bft-sim`: the command-line interface. The only place that touches `process`,
+ * stdout and files, and the only place that wires the simulator in (targets.ts).
+ *
+ * Commands are a table: a name, a one-line summary, and a module + export to call with
+ * `(argv, env) => Promise<exitCode>`. Commands other parts of the project provide
+ * (`live`, `compare`, `size`, `serve`, `explain`) plug in by existing at their path.
+ * Exit codes: 0 passed, 1 failed, 2 bad input (one line on stderr, no stack trace).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { didYouMean } from '../scenarios/suggest.ts';
+import { processEnv, UsageError, type CliEnv } from './io.ts';
+
+export type CommandFn = (argv: readonly string[], env: CliEnv) => Promise<number>;
+
+interface CommandEntry {
+  readonly summary: string;
+  /** Module path relative to this file, and the exported function to call. */
+  readonly module: string;
+  readonly export: string;
+}
+
+export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  scenarios: { summary: 'list the built-in scenarios (or print one as YAML)', module: './commands/scenarios.ts', export: 'scenariosCommand' },
+  run: { summary: 'run a scenario (built-in name or YAML/JSON file) in the simulator', module: './commands/run.ts', export: 'runCommand' },
+  check: { summary: 'search random fault schedules (fast-check); shrink and save failures', module: './commands/check.ts', export: 'checkCommand' },
+  lab: { summary: "run the lab's three demos and print a summary (npm start)", module: './commands/lab.ts', export: 'labCommand' },
+  live: { summary: 'run a scenario against a real cluster (dry run by default)', module: '../live/cli.ts', export: 'runLiveCommand' },
+  compare: { summary: 'run a scenario in the simulator and on a real cluster, side by side', module: '../live/cli.ts', export: 'runCompareCommand' },
+  size: { summary: 'orderer sizing: fault tolerance, quorum and latency per orderer count', module: '../sizing/cli.ts', export: 'runSizeCommand' },
+  serve: { summary: 'serve a simulated CertChain (REST API) on loopback', module: '../live/cli.ts', export: 'runServeCertChainCommand' },
+  explain: { summary: 'explain the quorum math and other concepts in the lab’s terms', module: '../report/cli.ts', export: 'runExplainCommand' },
+};
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? '0.0.0';
+}
+
+async function load(entry: CommandEntry): Promise<CommandFn | undefined> {
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(entry.module)) as Record<string, unknown>;
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes(entry.module.replace(/^\.\.?\//, ''))) return undefined;
+    throw e;
+  }
+  const fn = mod[entry.export];
+  return typeof fn === 'function' ? (fn as CommandFn) : undefined;
+}
+
+/** Commands whose module is present (checked without loading it, so --help stays fast). */
+function available(): string[] {
+  return Object.entries(COMMANDS)
+    .filter(([, entry]) => existsSync(new URL(entry.module, import.meta.url)))
+    .map(([name]) => name);
+}
+
+async function helpText(): Promise<string> {
+  const names = available();
+  const w = Math.max(...names.map((n) => n.length));
+  return `fabric-bft-sim ${version()}: a deterministic simulator of a Hyperledger Fabric network ordered by SmartBFT
+
+Usage: fabric-bft-sim <command> [options]
+
+Commands:
+${names.map((n) => `  ${n.padEnd(w)}  ${COMMANDS[n]?.summary ?? ''}`).join('\n')}
+
+Options:
+  -h, --help      help (also "fabric-bft-sim <command> --help")
+  -v, --version   print the version
+
+Examples:
+  fabric-bft-sim lab
+  fabric-bft-sim run kill-orderer --seed 7 --logs logs/
+  fabric-bft-sim run beyond-f --orderers 7
+  fabric-bft-sim run my-scenario.yaml --json
+  fabric-bft-sim check --runs 200 --faults crash,byzantine,partition
+`;
+}
+
+export async function main(argv: string[], env: CliEnv = processEnv()): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+      if (command === 'help' && rest[0] !== undefined) return await main([rest[0], '--help'], env);
+      env.stdout(await helpText());
+      return 0;
+    }
+    if (command === '-v' || command === '--version') {
+      env.stdout(`${version()}\n`);
+      return 0;
+    }
+    const entry = COMMANDS[command];
+    if (entry === undefined) {
+      const hint = command.startsWith('-') ? '' : didYouMean(command, Object.keys(COMMANDS));
+      throw new UsageError(`unknown ${command.startsWith('-') ? 'option' : 'command'} "${command}"${hint}; "fabric-bft-sim --help" lists the commands`);
+    }
+    const fn = await load(entry);
+    if (fn === undefined) throw new UsageError(`${command}: not available in this build (${entry.module.replace(/^\.\.\//, 'src/')} is not present)`);
+    return await fn(rest, env);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      env.stderr(`fabric-bft-sim: ${e.message}\n`);
+      return 2;
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    env.stderr(`fabric-bft-sim: internal error: ${msg.split('\n')[0] ?? ''}\n`);
+    if (process.env['FABRIC_BFT_SIM_DEBUG'] !== undefined && e instanceof Error && e.stack !== undefined) env.stderr(`${e.stack}\n`);
+    return 3;
+  }
+}
+
+// `tsx src/cli/main.ts lab` (npm start) runs it directly; bin/fabric-bft-sim.js imports it.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,54 @@
+/**
+ * Beyond the lab: more orderers down than SmartBFT tolerates (f+1; f+2 when n = 3f+3).
+ * Issuance fails with a clear reason, nothing is committed (and nothing forks), and the
+ * network recovers when one of them returns.
+ */
+import type { Step } from '../schema.ts';
+import type { BuiltinScenario } from './builtin.ts';
+import { requireOrderers, shape } from './builtin.ts';
+
+export const beyondF: BuiltinScenario = {
+  name: 'beyond-f',
+  description: 'Stop one orderer more than the quorum can spare (f+1): issuance fails with a reason, no progress or fork, one back restores service',
+  lab: false,
+  minOrderers: 4,
+  minOrderersWhy: 'f must be at least 1 and the leader stays up',
+  build(params) {
+    const s = shape({}, params);
+    requireOrderers(this, s.n);
+    const { f, q, n } = s.quorum;
+    // One orderer more than a quorum can spare: n - Q + 1, which is f + 1 except for
+    // n = 3f + 3 (6, 9, 12...), where Q = n - f - 1 survives f + 1 faults and it takes f + 2.
+    // Followers go down (consenters 2...): the leader stays up but cannot gather a quorum.
+    const k = n - q + 1;
+    const down = s.orderers.slice(1, 1 + k);
+    const first = down[0] as string;
+    const steps: Step[] = [
+      { issue: { via: 'techpulse', certID: 'BF-1' }, expect: { ok: true } },
+      { name: 'ledger height before', channelInfo: { peer: 'peer0.techpulse' }, save: 'before' },
+      ...down.map((o): Step => ({ name: `stop ${o}`, stop: o })),
+      {
+        name: `issue with ${k} of ${n} orderers down (${n - k} up, quorum ${q}): fails with a reason`,
+        issue: { via: 'techpulse', certID: 'BF-2' },
+        expect: { ok: false, error: { matches: '\\w' } },
+      },
+      { name: 'nothing was committed', channelInfo: { peer: 'peer0.techpulse' }, expect: { height: '$before.height' } },
+      { name: `restart ${first}`, start: first },
+      { name: `${first} catches up`, waitFor: { caughtUp: first, within: '2m' } },
+      { name: 'issuance works again', issue: { via: 'techpulse', certID: 'BF-3' }, expect: { ok: true } },
+      { verify: { via: 'dataforge', certID: 'BF-3' }, expect: { status: 'VALID' } },
+      ...down.slice(1).flatMap((o): Step[] => [
+        { name: `restart ${o}`, start: o },
+        { name: `${o} catches up`, waitFor: { caughtUp: o, within: '2m' } },
+      ]),
+      { name: 'every peer converges', waitFor: { caughtUp: 'peer0.org3', within: '1m' } },
+    ];
+    return {
+      name: 'beyond-f',
+      description: `${k} of ${n} orderers down (f=${f}, quorum ${q}): no progress, no fork, recovery.`,
+      topology: s.topology,
+      seed: 1,
+      steps,
+    };
+  },
+};

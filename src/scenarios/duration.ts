@@ -1,0 +1,46 @@
+/** Durations in scenario files: `500ms`, `30s`, `2m`, `1h` (decimals allowed: `1.5s`). */
+
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** The longest duration a scenario may name (one simulated day). */
+export const MAX_DURATION_MS = 24 * 3_600_000;
+
+/** Milliseconds for a duration string, or a one-line reason why it is not one. */
+export function parseDuration(text: unknown): { ms: number } | { error: string } {
+  if (typeof text !== 'string') {
+    return { error: `expected a duration like 500ms, 30s or 2m, got ${describeValue(text)}` };
+  }
+  const m = DURATION.exec(text.trim());
+  if (!m) return { error: `expected a duration like 500ms, 30s or 2m, got "${text}"` };
+  const ms = Math.round(Number(m[1]) * (UNIT_MS[m[2] ?? 'ms'] ?? 1));
+  if (ms > MAX_DURATION_MS) return { error: `duration "${text}" is longer than the limit of 24h` };
+  return { ms };
+}
+
+/** Milliseconds for a duration already validated by the schema. */
+export function durationMs(text: string): number {
+  const r = parseDuration(text);
+  if ('error' in r) throw new RangeError(r.error);
+  return r.ms;
+}
+
+/** `90000` -> `1m30s`, `500` -> `500ms`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${Number.isInteger(s) ? s : s.toFixed(1)}s`;
+  const m = Math.floor(s / 60);
+  const rest = Math.round(s - m * 60);
+  return rest === 0 ? `${m}m` : `${m}m${rest}s`;
+}
+
+/** A short description of any value for error messages: `number 3`, `a list`, `null`. */
+export function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'nothing';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'an object';
+  if (typeof v === 'string') return `"${v.length > 40 ? v.slice(0, 40) + '...' : v}"`;
+  return `${typeof v} ${String(v)}`;
+}

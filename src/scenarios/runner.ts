@@ -1,0 +1,445 @@
+/**
+ * The scenario runner: executes a scenario's steps against a `Cluster`, checks each
+ * step's `expect`, keeps `save`d values for `$references`, then runs the invariant
+ * checkers, and returns one result object.
+ *
+ * A step whose expect fails marks the run failed, and the run goes on, so the result
+ * shows everything. Budgets (simulated time, steps, and an optional abort signal the
+ * caller ties to the wall clock) make sure a run always ends: a run that exceeds one
+ * stops with the verdict "budget exceeded" and says what was still pending.
+ *
+ * The runner knows only the `Cluster` port: checkers that need the simulator's insides
+ * are passed in (`options.checks`).
+ */
+import type { Certificate, Cluster, NodeId, OkResult } from './cluster.ts';
+import { describeStep } from './describe.ts';
+import { durationMs, formatDuration } from './duration.ts';
+import { mismatch, resolveRefs, type Vars } from './expect.ts';
+import { argOf, opOf, validateScenario, type OpName, type Scenario, type Step } from './schema.ts';
+
+export interface Check {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+/** Invariant checkers: called once after the steps, their verdicts are part of `passed`. */
+export type Checks = (cluster: Cluster) => Promise<readonly Check[]>;
+
+export interface StepResult {
+  /** 1-based, as the table prints it. */
+  readonly index: number;
+  readonly op: OpName;
+  readonly name: string;
+  readonly ok: boolean;
+  readonly value: unknown;
+  /** The step's `expect` with references resolved (null when the step has none). */
+  readonly expected: unknown;
+  readonly error: string | null;
+  /** Time of the step's start, in ms since the cluster opened (simulated on the sim). */
+  readonly at: number;
+  /** How long the step took (simulated on the sim). */
+  readonly tookMs: number;
+}
+
+export type Verdict = 'passed' | 'failed' | 'budget exceeded';
+
+export interface ScenarioResult {
+  readonly scenario: string;
+  readonly seed: number;
+  readonly target: 'sim' | 'live';
+  readonly passed: boolean;
+  readonly verdict: Verdict;
+  /** Why the run stopped early, and the steps it did not run (empty when it ran them all). */
+  readonly pending: readonly string[];
+  readonly traceHash?: string;
+  readonly steps: readonly StepResult[];
+  readonly checks: readonly Check[];
+  readonly metrics: RunMetrics;
+}
+
+export interface RunMetrics {
+  readonly durationMs: number;
+  readonly stepsRun: number;
+  readonly stepsFailed: number;
+  readonly issued: number;
+  readonly issueFailed: number;
+  /** `consensus_BFT_committed_block_number` per orderer that is up at the end. */
+  readonly committedBlock: Readonly<Record<NodeId, number>>;
+  /** Ledger height per peer that is up at the end. */
+  readonly ledgerHeight: Readonly<Record<NodeId, number>>;
+}
+
+export interface RunOptions {
+  /** The seed the cluster was built with, for the result (default: the scenario's, else 1). */
+  readonly seed?: number;
+  readonly checks?: Checks;
+  /** Simulated (or wall) time the steps may take, from the first step. Default 4 hours. */
+  readonly maxTimeMs?: number;
+  /** Steps the run may execute. Default 10 000. */
+  readonly maxSteps?: number;
+  /** Aborts the run (the caller's wall-clock budget); the result says budget exceeded. */
+  readonly signal?: AbortSignal;
+  /** Byzantine behaviours the target knows, for validation. */
+  readonly behaviours?: readonly string[];
+  /** How often waitFor polls. Default 500 ms. */
+  readonly pollMs?: number;
+  /** Called after each step (progress). */
+  readonly onStep?: (step: StepResult) => void;
+}
+
+export const DEFAULT_SEED = 1;
+export const DEFAULT_MAX_TIME_MS = 4 * 3_600_000;
+export const DEFAULT_WAIT_MS = 60_000;
+
+/** The certificate the lab issues, with `via`'s student and the lab's dates. */
+export function certificateFor(via: string, partial: { certID: string } & Partial<Certificate>): Certificate {
+  return {
+    certID: partial.certID,
+    studentID: partial.studentID ?? `student01@${via}.demo`,
+    studentName: partial.studentName ?? 'Resilience Test',
+    courseID: partial.courseID ?? 'TEST-101',
+    courseName: partial.courseName ?? 'BFT Testing',
+    issueDate: partial.issueDate ?? '2026-03-14',
+    expiryDate: partial.expiryDate ?? '2027-03-14',
+  };
+}
+
+/** Thrown when a step ran into the time budget while waiting. */
+class BudgetExceeded extends Error {}
+/** Thrown when the abort signal fired during a step. */
+class Aborted extends Error {}
+
+function errorText(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.split('\n')[0] ?? '';
+}
+
+function jsonSafe(v: unknown): unknown {
+  return v === undefined ? null : v;
+}
+
+class Run {
+  private readonly vars = new Map<string, unknown>();
+  /** When the runner last started a node: `waitFor log` reads the log from there (as `oc logs` of the new pod). */
+  private readonly startedAt = new Map<NodeId, number>();
+  private readonly t0: number;
+  private readonly pollMs: number;
+  issued = 0;
+  issueFailed = 0;
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly maxTimeMs: number,
+    pollMs: number,
+  ) {
+    this.t0 = cluster.now();
+    this.pollMs = pollMs;
+  }
+
+  get variables(): Vars {
+    return this.vars;
+  }
+
+  save(name: string, value: unknown): void {
+    this.vars.set(name, value);
+  }
+
+  elapsed(): number {
+    return this.cluster.now() - this.t0;
+  }
+
+  /** `ms`, cut to what is left of the time budget; `cut` says whether it was cut. */
+  private budgeted(ms: number): { ms: number; cut: boolean } {
+    const left = Math.max(0, this.maxTimeMs - this.elapsed());
+    return ms > left ? { ms: left, cut: true } : { ms, cut: false };
+  }
+
+  private async nodes(name: string): Promise<readonly NodeId[]> {
+    const ids = await this.cluster.resolve(name);
+    if (ids.length === 0) throw new Error(`"${name}" names no node at this moment`);
+    return ids;
+  }
+
+  private async one(name: string, what: string): Promise<NodeId> {
+    const ids = await this.nodes(name);
+    if (ids.length !== 1) throw new Error(`"${name}" names ${ids.length} nodes at this moment (${ids.join(', ')}); ${what} needs one`);
+    return ids[0] as NodeId;
+  }
+
+  private static must(r: OkResult, what: string): void {
+    if (!r.ok) throw new Error(`${what} failed${r.error !== undefined ? `: ${r.error}` : ''}`);
+  }
+
+  private async forEach(names: string, fn: (id: NodeId) => Promise<OkResult>): Promise<OkResult> {
+    let error: string | undefined;
+    for (const id of await this.nodes(names)) {
+      const r = await fn(id);
+      if (!r.ok && error === undefined) error = `${id}: ${r.error ?? 'failed'}`;
+    }
+    return error === undefined ? { ok: true } : { ok: false, error };
+  }
+
+  /** Execute one operation with references already resolved; returns the step's value. */
+  async execute(op: OpName, arg: unknown): Promise<unknown> {
+    const c = this.cluster;
+    const a = arg as Record<string, unknown>;
+    const s = (k: string): string => String(a[k]);
+    switch (op) {
+      case 'issue': {
+        const via = s('via');
+        const r = await c.issueCertificate(via, certificateFor(via, a as { certID: string } & Partial<Certificate>));
+        if (r.ok) this.issued++;
+        else this.issueFailed++;
+        return r;
+      }
+      case 'verify': {
+        const r = await c.verifyCertificate(s('certID'), s('via'));
+        return r.error !== undefined ? { status: r.status, error: r.error } : { status: r.status };
+      }
+      case 'revoke':
+        return c.revokeCertificate(s('certID'), s('via'));
+      case 'stop':
+        return this.forEach(String(arg), (id) => c.stop(id));
+      case 'start':
+        return this.forEach(String(arg), (id) => {
+          this.startedAt.set(id, c.now());
+          return c.start(id);
+        });
+      case 'pauseAutoHeal':
+        return c.pauseAutoHeal();
+      case 'resumeAutoHeal':
+        return c.resumeAutoHeal();
+      case 'channelInfo':
+        return c.channelInfo(await this.one(s('peer'), op));
+      case 'docCount':
+        return c.stateDocCount(await this.one(s('peer'), op));
+      case 'dropStateDatabase':
+        return c.dropStateDatabase(await this.one(s('peer'), op));
+      case 'rebuildDbs':
+        return c.rebuildDbs(await this.one(s('peer'), op));
+      case 'ordererStatus':
+        return c.ordererStatus(await this.one(s('orderer'), op));
+      case 'waitFor':
+        return this.waitFor(a);
+      case 'sleep': {
+        const { ms, cut } = this.budgeted(durationMs(String(arg)));
+        await c.sleep(ms);
+        if (cut) throw new BudgetExceeded(`sleep ${String(arg)}`);
+        return null;
+      }
+      case 'partition': {
+        const groups: NodeId[][] = [];
+        for (const g of arg as string[][]) {
+          const ids: NodeId[] = [];
+          for (const n of g) for (const id of await this.nodes(n)) if (!ids.includes(id)) ids.push(id);
+          groups.push(ids);
+        }
+        Run.must(await c.partition(groups), 'partition');
+        return null;
+      }
+      case 'heal':
+        Run.must(await c.heal(), 'heal');
+        return null;
+      case 'byzantine':
+        Run.must(await this.forEach(s('node'), (id) => c.setByzantine(id, s('behaviour'))), 'byzantine');
+        return null;
+      case 'honest':
+        Run.must(await this.forEach(String(arg), (id) => c.setByzantine(id, null)), 'honest');
+        return null;
+      case 'load':
+        Run.must(await c.startLoad(s('via'), Number(a['count']), durationMs(s('every'))), 'load');
+        return null;
+    }
+  }
+
+  private async waitFor(a: Record<string, unknown>): Promise<unknown> {
+    const c = this.cluster;
+    const within = a['within'] === undefined ? DEFAULT_WAIT_MS : durationMs(String(a['within']));
+    const { ms, cut } = this.budgeted(within);
+    const log = a['log'] as { node: string; match: string } | undefined;
+    if (log !== undefined) {
+      const node = await this.one(log.node, 'waitFor log');
+      const re = new RegExp(log.match);
+      const since = this.startedAt.get(node) ?? 0;
+      let found: string | undefined;
+      const ok = await c.waitUntil(
+        async () => {
+          const lines = await c.logs(node);
+          for (const l of lines) {
+            if (l.at >= since && re.test(l.text)) {
+              found = l.text;
+              return true;
+            }
+          }
+          return false;
+        },
+        ms,
+        this.pollMs,
+      );
+      if (ok && found !== undefined) return found;
+      if (cut) throw new BudgetExceeded(`waitFor ${node} log /${log.match}/`);
+      throw new Error(`no line of ${node}${since > 0 ? ' since its restart' : ''} matched /${log.match}/ within ${formatDuration(within)}`);
+    }
+    const node = await this.one(String(a['caughtUp']), 'waitFor caughtUp');
+    const isOrderer = c.topology.orderers.includes(node);
+    let mine = 0;
+    let target = 0;
+    const ok = await c.waitUntil(
+      async () => {
+        try {
+          if (!(await c.isUp(node))) return false;
+          target = 0;
+          for (const o of c.topology.orderers) {
+            if (o === node || !(await c.isUp(o))) continue;
+            const st = await c.ordererStatus(o);
+            if (st.role !== 'down') target = Math.max(target, st.lastBlock + 1);
+          }
+          mine = isOrderer ? (await c.ordererStatus(node)).lastBlock + 1 : (await c.channelInfo(node)).height;
+          return mine >= target;
+        } catch {
+          return false;
+        }
+      },
+      ms,
+      this.pollMs,
+    );
+    if (ok) return mine;
+    if (cut) throw new BudgetExceeded(`waitFor ${node} caught up`);
+    throw new Error(`${node} did not catch up within ${formatDuration(within)}: height ${mine}, orderers at ${target}`);
+  }
+
+  async metrics(stepsRun: number, stepsFailed: number): Promise<RunMetrics> {
+    const committedBlock: Record<NodeId, number> = {};
+    const ledgerHeight: Record<NodeId, number> = {};
+    const c = this.cluster;
+    for (const o of c.topology.orderers) {
+      try {
+        if (await c.isUp(o)) committedBlock[o] = (await c.ordererStatus(o)).committedBlock;
+      } catch {
+        // A node that cannot report is left out of the end-of-run figures.
+      }
+    }
+    for (const p of c.topology.peers) {
+      try {
+        if (await c.isUp(p)) ledgerHeight[p] = (await c.channelInfo(p)).height;
+      } catch {
+        // As above.
+      }
+    }
+    return { durationMs: this.elapsed(), stepsRun, stepsFailed, issued: this.issued, issueFailed: this.issueFailed, committedBlock, ledgerHeight };
+  }
+}
+
+function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return p;
+  if (signal.aborted) return Promise.reject(new Aborted('aborted'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new Aborted('aborted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
+
+/**
+ * Run a scenario against a cluster. Throws `ScenarioError` when the scenario is not
+ * valid for this cluster's topology; otherwise always returns a finished result.
+ */
+export async function runScenario(input: Scenario | unknown, cluster: Cluster, options: RunOptions = {}): Promise<ScenarioResult> {
+  const scenario = validateScenario(input, { topology: cluster.topology, ...(options.behaviours ? { behaviours: options.behaviours } : {}) });
+  const maxSteps = options.maxSteps ?? 10_000;
+  const maxTimeMs = options.maxTimeMs ?? DEFAULT_MAX_TIME_MS;
+  const run = new Run(cluster, maxTimeMs, options.pollMs ?? 500);
+  const steps: StepResult[] = [];
+  const pending: string[] = [];
+  let budget = false;
+  let aborted = false;
+
+  for (let i = 0; i < scenario.steps.length; i++) {
+    const step = scenario.steps[i] as Step;
+    const label = describeStep(step);
+    if (i >= maxSteps) {
+      budget = true;
+      pending.push(`step budget of ${maxSteps} steps reached`, ...scenario.steps.slice(i).map((s, j) => `steps[${i + j}] ${describeStep(s)}`));
+      break;
+    }
+    if (run.elapsed() >= maxTimeMs) {
+      budget = true;
+      pending.push(`time budget of ${formatDuration(maxTimeMs)} used up`, ...scenario.steps.slice(i).map((s, j) => `steps[${i + j}] ${describeStep(s)}`));
+      break;
+    }
+    const op = opOf(step);
+    const at = cluster.now();
+    let value: unknown = null;
+    let expected: unknown = null;
+    let error: string | null = null;
+    try {
+      const arg = resolveRefs(argOf(step, op), run.variables);
+      value = jsonSafe(await abortable(run.execute(op, arg), options.signal));
+      if (step.expect !== undefined) {
+        expected = resolveRefs(step.expect, run.variables);
+        const why = mismatch(value, expected);
+        if (why !== undefined) error = why;
+      } else if (value !== null && typeof value === 'object' && (value as { ok?: unknown }).ok === false) {
+        const e = (value as { error?: unknown }).error;
+        error = `${op} failed${typeof e === 'string' ? `: ${e}` : ''}`;
+      }
+      if (step.save !== undefined) run.save(step.save, value);
+    } catch (e) {
+      if (e instanceof BudgetExceeded) {
+        budget = true;
+        error = `time budget of ${formatDuration(maxTimeMs)} used up during ${e.message}`;
+      } else if (e instanceof Aborted) {
+        aborted = true;
+        error = 'run aborted (wall-clock budget) during this step';
+      } else {
+        error = errorText(e);
+      }
+    }
+    const result: StepResult = { index: i + 1, op, name: label, ok: error === null, value, expected, error, at, tookMs: cluster.now() - at };
+    steps.push(result);
+    options.onStep?.(result);
+    if (budget || aborted) {
+      pending.push(`steps[${i}] ${label} (${aborted ? 'aborted' : 'still waiting'})`, ...scenario.steps.slice(i + 1).map((s, j) => `steps[${i + 1 + j}] ${describeStep(s)}`));
+      break;
+    }
+  }
+
+  const failed = steps.filter((s) => !s.ok).length;
+  let checks: readonly Check[] = [];
+  let metrics: RunMetrics = { durationMs: run.elapsed(), stepsRun: steps.length, stepsFailed: failed, issued: run.issued, issueFailed: run.issueFailed, committedBlock: {}, ledgerHeight: {} };
+  if (!aborted) {
+    metrics = await run.metrics(steps.length, failed);
+    if (options.checks !== undefined) {
+      try {
+        checks = await abortable(options.checks(cluster), options.signal);
+      } catch (e) {
+        checks = [{ name: 'checkers', ok: false, detail: `the checkers could not run: ${errorText(e)}` }];
+      }
+    }
+  }
+  const exceeded = budget || aborted;
+  const passed = !exceeded && failed === 0 && checks.every((c) => c.ok);
+  const traceHash = cluster.traceHash?.();
+  return {
+    scenario: scenario.name,
+    seed: options.seed ?? scenario.seed ?? DEFAULT_SEED,
+    target: cluster.target,
+    passed,
+    verdict: exceeded ? 'budget exceeded' : passed ? 'passed' : 'failed',
+    pending,
+    ...(traceHash !== undefined ? { traceHash } : {}),
+    steps,
+    checks,
+    metrics,
+  };
+}

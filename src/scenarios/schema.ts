@@ -1,0 +1,705 @@
+/**
+ * The scenario file format (YAML or JSON), its types and its validation.
+ *
+ * A scenario is data: `name`, `description`, `topology`, `seed`, `steps`. Each step is
+ * an object with exactly one operation key (`issue`, `stop`, `waitFor`...) plus optional
+ * `name`, `save` (keep the step's value under a variable) and `expect` (checked against
+ * the step's value). Structure is checked with zod; meaning (node names against the
+ * topology, durations, `$references` to saved values, expect operators) by the checks
+ * below. The first problem is reported in one line:
+ *
+ *   kill.yaml:14:11: steps[3].stop: unknown node "orderer.dataforg" (did you mean orderer.dataforge?)
+ */
+import { z } from 'zod';
+import type { TopologyInfo } from './cluster.ts';
+import { describeValue, parseDuration } from './duration.ts';
+import { closest, didYouMean } from './suggest.ts';
+import { describeTopology, type TopologySpec } from './topology.ts';
+
+// ---------------------------------------------------------------------------------------
+// Types: the document as written (durations stay strings, so a scenario can be written back).
+
+export type Duration = string;
+/** A node id, a selector (`leader`, `nextLeader`, `followers`, `orderers`, `peers`, `all`) or a `$reference`. */
+export type NodeRef = string;
+
+export interface IssueArgs {
+  readonly via: string;
+  readonly certID: string;
+  readonly studentID?: string;
+  readonly studentName?: string;
+  readonly courseID?: string;
+  readonly courseName?: string;
+  readonly issueDate?: string;
+  readonly expiryDate?: string;
+}
+
+export interface WaitForArgs {
+  readonly log?: { readonly node: NodeRef; readonly match: string };
+  readonly caughtUp?: NodeRef;
+  readonly within?: Duration;
+}
+
+/** Every operation and its argument, as written in a step. */
+export interface Operations {
+  readonly issue: IssueArgs;
+  readonly verify: { readonly via: string; readonly certID: string };
+  readonly revoke: { readonly via: string; readonly certID: string };
+  readonly stop: NodeRef;
+  readonly start: NodeRef;
+  readonly pauseAutoHeal: true;
+  readonly resumeAutoHeal: true;
+  readonly channelInfo: { readonly peer: NodeRef };
+  readonly docCount: { readonly peer: NodeRef };
+  readonly dropStateDatabase: { readonly peer: NodeRef };
+  readonly rebuildDbs: { readonly peer: NodeRef };
+  readonly ordererStatus: { readonly orderer: NodeRef };
+  readonly waitFor: WaitForArgs;
+  readonly sleep: Duration;
+  readonly partition: readonly (readonly NodeRef[])[];
+  readonly heal: true;
+  readonly byzantine: { readonly node: NodeRef; readonly behaviour: string };
+  readonly honest: NodeRef;
+  readonly load: { readonly via: string; readonly count: number; readonly every: Duration };
+}
+
+export type OpName = keyof Operations;
+
+export interface StepCommon {
+  readonly name?: string;
+  readonly save?: string;
+  readonly expect?: unknown;
+}
+
+/** One step: one operation key plus the common fields. */
+export type Step = { [K in OpName]: StepCommon & { readonly [P in K]: Operations[K] } }[OpName];
+
+export interface Scenario {
+  readonly name: string;
+  readonly description?: string;
+  readonly topology?: TopologySpec;
+  readonly seed?: number;
+  readonly steps: readonly Step[];
+}
+
+export const OPERATIONS: readonly OpName[] = [
+  'issue',
+  'verify',
+  'revoke',
+  'stop',
+  'start',
+  'pauseAutoHeal',
+  'resumeAutoHeal',
+  'channelInfo',
+  'docCount',
+  'dropStateDatabase',
+  'rebuildDbs',
+  'ordererStatus',
+  'waitFor',
+  'sleep',
+  'partition',
+  'heal',
+  'byzantine',
+  'honest',
+  'load',
+];
+
+const COMMON_KEYS = ['name', 'save', 'expect'] as const;
+
+export const SELECTORS = ['leader', 'nextLeader', 'followers', 'orderers', 'peers', 'all'] as const;
+
+export const EXPECT_OPERATORS = ['gt', 'gte', 'lt', 'lte', 'equals', 'matches'] as const;
+
+/** Limits that keep a scenario reasonable (and the fuzzer's huge numbers out). */
+export const LIMITS = { steps: 10_000, orderers: 100, peersPerOrg: 8, orgs: 10, loadCount: 100_000, nesting: 64 } as const;
+
+/** The operation of a validated step. */
+export function opOf(step: Step): OpName {
+  for (const op of OPERATIONS) if (op in step) return op;
+  throw new Error('opOf: the step has no operation (was it validated?)');
+}
+
+/** The argument of a validated step's operation. */
+export function argOf<K extends OpName>(step: Step, op: K): Operations[K] {
+  return (step as unknown as Record<string, unknown>)[op] as Operations[K];
+}
+
+// ---------------------------------------------------------------------------------------
+// Errors
+
+export type PathSegment = string | number;
+
+/** A problem with a scenario, at a path; `line`/`col` when it came from a YAML/JSON text. */
+export class ScenarioError extends Error {
+  readonly path: readonly PathSegment[];
+  readonly detail: string;
+  readonly file: string | undefined;
+  readonly line: number | undefined;
+  readonly col: number | undefined;
+  /** Further problems after the first. */
+  readonly more: number;
+
+  constructor(
+    detail: string,
+    where: { path?: readonly PathSegment[]; file?: string; line?: number; col?: number; more?: number } = {},
+  ) {
+    const path = where.path ?? [];
+    const pos = where.line !== undefined ? `${where.file ?? 'scenario'}:${where.line}:${where.col ?? 1}: ` : where.file !== undefined ? `${where.file}: ` : '';
+    const at = path.length > 0 ? `${formatPath(path)}: ` : '';
+    const more = (where.more ?? 0) > 0 ? ` (and ${where.more} more problem${where.more === 1 ? '' : 's'})` : '';
+    super(`${pos}${at}${detail}${more}`);
+    this.name = 'ScenarioError';
+    this.path = path;
+    this.detail = detail;
+    this.file = where.file;
+    this.line = where.line;
+    this.col = where.col;
+    this.more = where.more ?? 0;
+  }
+}
+
+/** `['steps', 3, 'stop']` -> `steps[3].stop` */
+export function formatPath(path: readonly PathSegment[]): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else out += out === '' ? seg : `.${seg}`;
+  }
+  return out;
+}
+
+/** One problem found by validation. `at: 'key'` points at the key itself (unknown keys). */
+export interface Issue {
+  readonly path: readonly PathSegment[];
+  readonly message: string;
+  readonly at?: 'key' | 'value';
+}
+
+// ---------------------------------------------------------------------------------------
+// Structure (zod)
+
+const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const ORG_RE = /^(?!ordering$)[a-z][a-z0-9-]*$/;
+const DATE_RE = /^\d{4}-\d\d-\d\d$/;
+const VAR_RE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+const text = (max = 256) => z.string().min(1, { error: 'must not be empty' }).max(max, { error: `must be at most ${max} characters` });
+const date = z.string().regex(DATE_RE, { error: 'expected a date YYYY-MM-DD' });
+const via = text(64);
+/** A whole number in [min, max], with one message for every way of missing it. */
+const intIn = (min: number, max: number) =>
+  z.number().refine((v) => Number.isInteger(v) && v >= min && v <= max, { error: `must be a whole number from ${min} to ${max}` });
+const node = text(128);
+
+const TopologySchema = z.strictObject({
+  preset: z.literal('certchain').optional(),
+  orderers: intIn(1, LIMITS.orderers).optional(),
+  peersPerOrg: intIn(1, LIMITS.peersPerOrg).optional(),
+  orgs: z
+    .array(z.string().regex(ORG_RE, { error: 'an org name is lower-case letters, digits and dashes (and not "ordering", the ordering org)' }))
+    .min(1)
+    .max(LIMITS.orgs)
+    .optional(),
+  dissemination: z.enum(['deliver', 'gossip']).optional(),
+  policy: z.string().min(1).max(500).optional(),
+  gossip: z
+    .strictObject({
+      orgLeader: z.enum(['all', 'peer0', 'election']).optional(),
+      stateTransfer: z.boolean().optional(),
+      blockGossip: z.boolean().optional(),
+    })
+    .optional(),
+});
+
+const TopLevelSchema = z.strictObject({
+  name: z.string().regex(NAME_RE, { error: 'a scenario name is letters, digits, dots, dashes and underscores' }).max(80),
+  description: z.string().max(4000).optional(),
+  topology: TopologySchema.optional(),
+  seed: intIn(0, 0xffffffff).optional(),
+  steps: z.array(z.unknown()).min(1, { error: 'a scenario needs at least one step' }).max(LIMITS.steps),
+});
+
+const CommonSchema = z.strictObject({
+  name: z.string().min(1).max(200).optional(),
+  save: z.string().regex(VAR_RE, { error: 'a variable name is letters, digits, _ and -, starting with a letter or _' }).optional(),
+});
+
+const certArgs = z.strictObject({ via, certID: text() });
+
+const OP_SCHEMAS: { readonly [K in OpName]: z.ZodType } = {
+  issue: z.strictObject({
+    via,
+    certID: text(),
+    studentID: text().optional(),
+    studentName: text().optional(),
+    courseID: text().optional(),
+    courseName: text().optional(),
+    issueDate: date.optional(),
+    expiryDate: date.optional(),
+  }),
+  verify: certArgs,
+  revoke: certArgs,
+  stop: node,
+  start: node,
+  pauseAutoHeal: z.literal(true),
+  resumeAutoHeal: z.literal(true),
+  channelInfo: z.strictObject({ peer: node }),
+  docCount: z.strictObject({ peer: node }),
+  dropStateDatabase: z.strictObject({ peer: node }),
+  rebuildDbs: z.strictObject({ peer: node }),
+  ordererStatus: z.strictObject({ orderer: node }),
+  waitFor: z.strictObject({
+    log: z.strictObject({ node, match: text(1000) }).optional(),
+    caughtUp: node.optional(),
+    within: z.string().optional(),
+  }),
+  sleep: z.string(),
+  partition: z.array(z.array(node).min(1, { error: 'a partition group needs at least one node' })).min(1),
+  heal: z.literal(true),
+  byzantine: z.strictObject({ node, behaviour: text(64) }),
+  honest: node,
+  load: z.strictObject({ via, count: intIn(1, LIMITS.loadCount), every: z.string() }),
+};
+
+function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
+  let v: unknown = root;
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string | number, unknown>)[seg];
+  }
+  return v;
+}
+
+const TYPE_NAMES: Readonly<Record<string, string>> = {
+  int: 'a whole number',
+  number: 'a number',
+  string: 'a string',
+  object: 'an object',
+  array: 'a list',
+  boolean: 'true or false',
+};
+
+/** The keys a zod object schema knows at `rel` (for "did you mean"). */
+function keysAt(schema: z.ZodType, rel: readonly PathSegment[]): string[] {
+  let s: z.ZodType | undefined = schema;
+  for (const seg of rel) {
+    while (s instanceof z.ZodOptional) s = s.unwrap() as z.ZodType;
+    if (s instanceof z.ZodObject && typeof seg === 'string') s = (s.shape as Record<string, z.ZodType>)[seg];
+    else if (s instanceof z.ZodArray) s = s.element as z.ZodType;
+    else return [];
+  }
+  while (s instanceof z.ZodOptional) s = s.unwrap() as z.ZodType;
+  return s instanceof z.ZodObject ? Object.keys(s.shape) : [];
+}
+
+/** zod's issues, in our words. `base` is the path of the value zod checked. */
+function fromZod(error: z.ZodError, value: unknown, base: readonly PathSegment[], schema: z.ZodType): Issue[] {
+  const out: Issue[] = [];
+  const misspelt: string[] = [];
+  for (const i of error.issues) {
+    const rel = i.path.filter((p): p is string | number => typeof p !== 'symbol');
+    const path = [...base, ...rel];
+    const got = valueAt(value, rel);
+    switch (i.code) {
+      case 'unrecognized_keys': {
+        const known = keysAt(schema, rel);
+        for (const k of i.keys) {
+          const meant = closest(k, known);
+          // The key it was meant to be is then "missing" too: one problem, not two.
+          if (meant !== undefined) misspelt.push(formatPath([...path, meant]));
+          out.push({ path: [...path, k], message: `unknown key "${k}"${didYouMean(k, known)}${known.length > 0 ? ` (expected ${known.join(', ')})` : ''}`, at: 'key' });
+        }
+        break;
+      }
+      case 'custom':
+        out.push({ path, message: `${i.message}, got ${describeValue(got)}` });
+        break;
+      case 'invalid_type':
+        out.push({
+          path,
+          message: got === undefined ? `is required (${TYPE_NAMES[i.expected] ?? i.expected})` : `expected ${TYPE_NAMES[i.expected] ?? i.expected}, got ${describeValue(got)}`,
+        });
+        break;
+      case 'invalid_value':
+        out.push({
+          path,
+          message:
+            i.values.length === 1
+              ? `expected ${JSON.stringify(i.values[0])}, got ${describeValue(got)}`
+              : `expected one of ${i.values.map((v) => String(v)).join(', ')}, got ${describeValue(got)}`,
+        });
+        break;
+      case 'too_small':
+        out.push({
+          path,
+          message:
+            i.message.startsWith('Too small') || i.message.startsWith('Invalid')
+              ? i.origin === 'array'
+                ? `needs at least ${String(i.minimum)} item${Number(i.minimum) === 1 ? '' : 's'}`
+                : `must be at least ${String(i.minimum)}, got ${describeValue(got)}`
+              : i.message,
+        });
+        break;
+      case 'too_big':
+        out.push({
+          path,
+          message:
+            i.message.startsWith('Too big') || i.message.startsWith('Invalid')
+              ? i.origin === 'array'
+                ? `has more than ${String(i.maximum)} items`
+                : `must be at most ${String(i.maximum)}, got ${describeValue(got)}`
+              : i.message,
+        });
+        break;
+      default:
+        out.push({ path, message: i.message });
+    }
+  }
+  return out.filter((i) => !(misspelt.includes(formatPath(i.path)) && i.message.startsWith('is required')));
+}
+
+// ---------------------------------------------------------------------------------------
+// Meaning
+
+export interface ValidateOptions {
+  /** Node ids to check names against; default: the ones the scenario's own topology names. */
+  readonly topology?: TopologyInfo;
+  /** Known Byzantine behaviours; when absent any name is accepted (the target decides). */
+  readonly behaviours?: readonly string[];
+}
+
+type NodeKind = 'orderer' | 'peer' | 'couchdb';
+
+const REF_RE = /^\$([A-Za-z_][A-Za-z0-9_-]*)((?:\.[A-Za-z0-9_-]+)*)$/;
+
+/** `$name.field` -> `{ name, fields }`; undefined when the string is not a reference. `$$x` is the literal `$x`. */
+export function parseRef(s: string): { name: string; fields: string[] } | undefined {
+  if (!s.startsWith('$') || s.startsWith('$$')) return undefined;
+  const m = REF_RE.exec(s);
+  if (!m) return undefined;
+  return { name: m[1] ?? '', fields: (m[2] ?? '').split('.').filter((f) => f !== '') };
+}
+
+class Checker {
+  readonly issues: Issue[] = [];
+  readonly saved: string[] = [];
+
+  constructor(
+    readonly topology: TopologyInfo,
+    readonly behaviours: readonly string[] | undefined,
+  ) {}
+
+  add(path: readonly PathSegment[], message: string, at?: 'key'): void {
+    this.issues.push(at === undefined ? { path, message } : { path, message, at });
+  }
+
+  allNodes(): string[] {
+    return [...this.topology.orderers, ...this.topology.peers, ...this.topology.couchdbs];
+  }
+
+  kindOf(id: string): NodeKind | undefined {
+    if (this.topology.orderers.includes(id)) return 'orderer';
+    if (this.topology.peers.includes(id)) return 'peer';
+    if (this.topology.couchdbs.includes(id)) return 'couchdb';
+    return undefined;
+  }
+
+  /** A string that may be a `$reference`: check it names an earlier save. */
+  ref(value: string, path: readonly PathSegment[]): boolean {
+    if (!value.startsWith('$') || value.startsWith('$$')) return false;
+    const r = parseRef(value);
+    if (r === undefined) {
+      this.add(path, `"${value}" is not a reference (write $name or $name.field; $$ for a literal $)`);
+    } else if (!this.saved.includes(r.name)) {
+      const hint = didYouMean(r.name, this.saved);
+      this.add(
+        path,
+        `unknown reference $${r.name}${hint === '' ? '' : hint.replace('mean ', 'mean $')}${this.saved.length === 0 ? ' (no earlier step saves a value)' : ''}`,
+      );
+    }
+    return true;
+  }
+
+  /** Check a node name or selector against the topology. */
+  node(value: string, path: readonly PathSegment[], kinds: readonly NodeKind[], single: boolean, what: string): void {
+    if (this.ref(value, path)) return;
+    const sel = (SELECTORS as readonly string[]).includes(value) ? value : undefined;
+    if (sel !== undefined) {
+      const kindsOf: Readonly<Record<string, readonly NodeKind[]>> = {
+        leader: ['orderer'],
+        nextLeader: ['orderer'],
+        followers: ['orderer'],
+        orderers: ['orderer'],
+        peers: ['peer'],
+        all: ['orderer', 'peer', 'couchdb'],
+      };
+      const selKinds = kindsOf[sel] ?? [];
+      if (!selKinds.every((k) => kinds.includes(k))) {
+        this.add(path, `selector "${sel}" names ${selKinds.join('/')} nodes; ${what} needs ${kinds.join(' or ')} nodes`);
+      } else if (single && !(sel === 'leader' || sel === 'nextLeader')) {
+        this.add(path, `selector "${sel}" names several nodes; ${what} needs one`);
+      }
+      return;
+    }
+    const kind = this.kindOf(value);
+    if (kind === undefined) {
+      const bigger = describeTopology({ orgs: this.topology.orgs, orderers: LIMITS.orderers, peersPerOrg: LIMITS.peersPerOrg });
+      if (bigger.orderers.includes(value)) {
+        const n = this.topology.orderers.length;
+        this.add(path, `unknown node "${value}": this topology has ${n} orderer${n === 1 ? '' : 's'} (${this.topology.orderers.slice(0, 8).join(', ')}${n > 8 ? ', ...' : ''}); raise topology.orderers or --orderers`);
+        return;
+      }
+      if (bigger.peers.includes(value) || bigger.couchdbs.includes(value)) {
+        this.add(path, `unknown node "${value}": this topology has ${this.topology.peers.length / Math.max(1, this.topology.orgs.length)} peer(s) per org; raise topology.peersPerOrg`);
+        return;
+      }
+      const candidates = [...this.allNodes(), ...SELECTORS];
+      const hint = didYouMean(value, candidates);
+      const known = value.startsWith('orderer') ? this.topology.orderers : value.startsWith('peer') ? this.topology.peers : value.startsWith('couchdb') ? this.topology.couchdbs : [];
+      const list = hint === '' && known.length > 0 ? ` (this topology has ${known.slice(0, 8).join(', ')}${known.length > 8 ? ', ...' : ''})` : '';
+      this.add(path, `unknown node "${value}"${hint}${list}`);
+      return;
+    }
+    if (!kinds.includes(kind)) {
+      const list = kinds.flatMap((k) => (k === 'orderer' ? this.topology.orderers : k === 'peer' ? this.topology.peers : this.topology.couchdbs));
+      this.add(path, `"${value}" is not a ${kinds.join(' or ')} (${what} needs one of: ${list.slice(0, 8).join(', ')}${list.length > 8 ? ', ...' : ''})`);
+    }
+  }
+
+  org(value: string, path: readonly PathSegment[]): void {
+    if (this.ref(value, path)) return;
+    if (!this.topology.orgs.includes(value)) {
+      this.add(path, `unknown org "${value}"${didYouMean(value, this.topology.orgs)} (orgs: ${this.topology.orgs.join(', ')})`);
+    }
+  }
+
+  duration(value: unknown, path: readonly PathSegment[]): void {
+    const r = parseDuration(value);
+    if ('error' in r) this.add(path, r.error);
+  }
+
+  /** Every string leaf that looks like a reference must name an earlier save. */
+  refsIn(value: unknown, path: readonly PathSegment[], depth = 0): void {
+    if (depth > LIMITS.nesting) {
+      this.add(path, `nested more than ${LIMITS.nesting} levels deep`);
+      return;
+    }
+    if (typeof value === 'string') this.ref(value, path);
+    else if (Array.isArray(value)) value.forEach((v, i) => this.refsIn(v, [...path, i], depth + 1));
+    else if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) this.refsIn(v, [...path, k], depth + 1);
+    }
+  }
+
+  expect(value: unknown, path: readonly PathSegment[], depth = 0): void {
+    if (depth > LIMITS.nesting) {
+      this.add(path, `nested more than ${LIMITS.nesting} levels deep`);
+      return;
+    }
+    if (typeof value === 'string') {
+      this.ref(value, path);
+      return;
+    }
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => this.expect(v, [...path, i], depth + 1));
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    const keys = Object.keys(value);
+    const ops = keys.filter((k) => (EXPECT_OPERATORS as readonly string[]).includes(k));
+    if (ops.length === 0) {
+      for (const k of keys) this.expect((value as Record<string, unknown>)[k], [...path, k], depth + 1);
+      return;
+    }
+    if (ops.length !== keys.length) {
+      const other = keys.find((k) => !ops.includes(k)) ?? '';
+      this.add([...path, other], `mixes an operator (${ops.join(', ')}) with the field "${other}"; write fields and operators at different levels`, 'key');
+      return;
+    }
+    for (const op of ops) {
+      const v = (value as Record<string, unknown>)[op];
+      const p = [...path, op];
+      if (op === 'matches') {
+        if (typeof v !== 'string') this.add(p, `expected a regular expression (string), got ${describeValue(v)}`);
+        else if (!this.ref(v, p)) {
+          try {
+            new RegExp(v);
+          } catch (e) {
+            this.add(p, `not a valid regular expression: ${(e as Error).message}`);
+          }
+        }
+      } else if (op === 'equals') {
+        this.refsIn(v, p, depth + 1);
+      } else if (typeof v === 'string') {
+        if (!this.ref(v, p)) this.add(p, `expected a number or a $reference, got ${describeValue(v)}`);
+      } else if (typeof v !== 'number' || !Number.isFinite(v)) {
+        this.add(p, `expected a number or a $reference, got ${describeValue(v)}`);
+      }
+    }
+  }
+
+  step(raw: unknown, index: number): void {
+    const path: PathSegment[] = ['steps', index];
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+      this.add(path, `a step is an object with one operation (${OPERATIONS.slice(0, 5).join(', ')}, ...), got ${describeValue(raw)}`);
+      return;
+    }
+    const keys = Object.keys(raw);
+    const ops = keys.filter((k): k is OpName => (OPERATIONS as readonly string[]).includes(k));
+    for (const k of keys) {
+      if (ops.includes(k as OpName) || (COMMON_KEYS as readonly string[]).includes(k)) continue;
+      this.add([...path, k], `unknown operation "${k}"${didYouMean(k, [...OPERATIONS, ...COMMON_KEYS])}`, 'key');
+      return;
+    }
+    if (ops.length === 0) {
+      this.add(path, `a step needs one operation (${OPERATIONS.join(', ')})`);
+      return;
+    }
+    if (ops.length > 1) {
+      this.add([...path, ops[1] ?? ''], `a step has one operation, this one has ${ops.length} (${ops.join(', ')}); split it into steps`, 'key');
+      return;
+    }
+    const op = ops[0] as OpName;
+    const step = raw as Record<string, unknown>;
+    const common = CommonSchema.safeParse({ name: step['name'], save: step['save'] });
+    if (!common.success) {
+      this.issues.push(...fromZod(common.error, { name: step['name'], save: step['save'] }, path, CommonSchema));
+      return;
+    }
+    const arg = step[op];
+    const parsed = OP_SCHEMAS[op].safeParse(arg);
+    if (!parsed.success) {
+      this.issues.push(...fromZod(parsed.error, arg, [...path, op], OP_SCHEMAS[op]));
+      return;
+    }
+    this.meaning(op, arg, [...path, op]);
+    if ('expect' in step) this.expect(step['expect'], [...path, 'expect']);
+    if (typeof step['save'] === 'string') this.saved.push(step['save']);
+  }
+
+  meaning(op: OpName, arg: unknown, path: readonly PathSegment[]): void {
+    const a = arg as Record<string, unknown>;
+    const str = (k: string): string => String(a[k]);
+    switch (op) {
+      case 'issue':
+      case 'verify':
+      case 'revoke':
+        this.org(str('via'), [...path, 'via']);
+        for (const [k, v] of Object.entries(a)) if (k !== 'via' && typeof v === 'string') this.ref(v, [...path, k]);
+        return;
+      case 'stop':
+      case 'start':
+        this.node(String(arg), path, ['orderer', 'peer', 'couchdb'], false, op);
+        return;
+      case 'honest':
+        this.node(String(arg), path, ['orderer'], false, op);
+        return;
+      case 'channelInfo':
+      case 'docCount':
+      case 'dropStateDatabase':
+      case 'rebuildDbs':
+        this.node(str('peer'), [...path, 'peer'], ['peer'], true, op);
+        return;
+      case 'ordererStatus':
+        this.node(str('orderer'), [...path, 'orderer'], ['orderer'], true, op);
+        return;
+      case 'waitFor': {
+        const hasLog = a['log'] !== undefined;
+        const hasCaughtUp = a['caughtUp'] !== undefined;
+        if (hasLog === hasCaughtUp) {
+          this.add(path, 'waitFor needs exactly one of log: { node, match } or caughtUp: NODE');
+          return;
+        }
+        if (a['within'] !== undefined) this.duration(a['within'], [...path, 'within']);
+        if (hasLog) {
+          const log = a['log'] as { node: string; match: string };
+          this.node(log.node, [...path, 'log', 'node'], ['orderer', 'peer', 'couchdb'], true, 'waitFor.log');
+          if (!this.ref(log.match, [...path, 'log', 'match'])) {
+            try {
+              new RegExp(log.match);
+            } catch (e) {
+              this.add([...path, 'log', 'match'], `not a valid regular expression: ${(e as Error).message}`);
+            }
+          }
+        } else {
+          this.node(str('caughtUp'), [...path, 'caughtUp'], ['orderer', 'peer'], true, 'waitFor.caughtUp');
+        }
+        return;
+      }
+      case 'sleep':
+        this.duration(arg, path);
+        return;
+      case 'partition': {
+        const groups = arg as string[][];
+        groups.forEach((g, i) => g.forEach((n, j) => this.node(n, [...path, i, j], ['orderer', 'peer', 'couchdb'], false, 'partition')));
+        return;
+      }
+      case 'byzantine': {
+        this.node(str('node'), [...path, 'node'], ['orderer'], false, op);
+        const b = str('behaviour');
+        // `censor:<clientId>` is a parameterised `censor`: the name before the colon must be known.
+        if (this.behaviours !== undefined && !this.behaviours.includes(b) && !this.behaviours.includes(b.split(':')[0] ?? '')) {
+          this.add([...path, 'behaviour'], `unknown Byzantine behaviour "${b}"${didYouMean(b, this.behaviours)} (known: ${this.behaviours.join(', ')})`);
+        }
+        return;
+      }
+      case 'load':
+        this.org(str('via'), [...path, 'via']);
+        this.duration(a['every'], [...path, 'every']);
+        return;
+      case 'pauseAutoHeal':
+      case 'resumeAutoHeal':
+      case 'heal':
+        return;
+    }
+  }
+}
+
+function depthOf(v: unknown, limit: number): number {
+  // Iterative, so a document nested 100 000 levels deep cannot overflow the stack.
+  let max = 0;
+  const stack: [unknown, number][] = [[v, 0]];
+  while (stack.length > 0) {
+    const [x, d] = stack.pop() as [unknown, number];
+    if (d > max) max = d;
+    if (max > limit) return max;
+    if (x !== null && typeof x === 'object') for (const c of Object.values(x)) stack.push([c, d + 1]);
+  }
+  return max;
+}
+
+/** Every problem with a scenario document, in document order. */
+export function scenarioIssues(input: unknown, options: ValidateOptions = {}): Issue[] {
+  if (input === null || input === undefined) return [{ path: [], message: 'the scenario is empty: it needs name and steps' }];
+  if (typeof input !== 'object' || Array.isArray(input)) {
+    return [{ path: [], message: `a scenario is an object with name, topology, seed and steps, got ${describeValue(input)}` }];
+  }
+  if (depthOf(input, LIMITS.nesting + 8) > LIMITS.nesting + 8) {
+    return [{ path: [], message: `the document is nested more than ${LIMITS.nesting} levels deep` }];
+  }
+  const top = TopLevelSchema.safeParse(input);
+  if (!top.success) {
+    // An unknown key first: `stepz` is more likely a typo of `steps` than a missing field.
+    const issues = fromZod(top.error, input, [], TopLevelSchema);
+    return [...issues.filter((i) => i.at === 'key'), ...issues.filter((i) => i.at !== 'key')];
+  }
+  const doc = top.data;
+  const topology = options.topology ?? describeTopology(doc.topology as TopologySpec | undefined);
+  if (doc.topology?.orgs !== undefined && new Set(doc.topology.orgs).size !== doc.topology.orgs.length) {
+    return [{ path: ['topology', 'orgs'], message: 'an org is named twice' }];
+  }
+  if (doc.topology?.gossip !== undefined && doc.topology.dissemination !== 'gossip') {
+    return [{ path: ['topology', 'gossip'], message: 'gossip options need dissemination: gossip (with BFT orderers Fabric 3.x turns block gossip off)', at: 'key' }];
+  }
+  const checker = new Checker(topology, options.behaviours);
+  doc.steps.forEach((s, i) => checker.step(s, i));
+  return checker.issues;
+}
+
+/** Validate a scenario object; throws `ScenarioError` with the first problem. */
+export function validateScenario(input: unknown, options: ValidateOptions = {}): Scenario {
+  const issues = scenarioIssues(input, options);
+  const first = issues[0];
+  if (first !== undefined) throw new ScenarioError(first.message, { path: first.path, more: issues.length - 1 });
+  return input as Scenario;
+}

@@ -1,0 +1,107 @@
+/**
+ * A scenario's topology: the overrides a scenario file gives (`topology:`), their
+ * defaults, and the node ids they name, so a scenario can be checked before it runs.
+ *
+ * Node ids follow DESIGN.md: consenters in the order `orderer.<org>` for each org,
+ * then `orderer.ordering`, then `orderer5.ordering`, `orderer6.ordering`, ... (the
+ * number is the consenter id); peers `peer<i>.<org>`; CouchDB `couchdb.<org>` beside
+ * peer0 and `couchdb<i>.<org>` beside peer i. The leader of view v is consenter
+ * (v mod n) + 1.
+ */
+import type { NodeId, TopologyInfo } from './cluster.ts';
+
+export type Dissemination = 'deliver' | 'gossip';
+
+/** What a scenario may override. Every field is optional; see `DEFAULT_TOPOLOGY`. */
+export interface TopologySpec {
+  readonly preset?: 'certchain';
+  /** Number of SmartBFT orderers (consenters), n >= 1; default one per org plus orderer.ordering. */
+  readonly orderers?: number;
+  readonly peersPerOrg?: number;
+  /** Peer organisations, in order; the first n of them also run an orderer. */
+  readonly orgs?: readonly string[];
+  /** How peers get blocks: Fabric 3.x BFT deliver (default) or the 2.x gossip path. */
+  readonly dissemination?: Dissemination;
+  /** Endorsement policy, e.g. `MAJORITY Endorsement` (the default) or `OR('techpulse.peer')`. */
+  readonly policy?: string;
+  /** The 2.x gossip options (core.yaml `peer.gossip.*`), with `dissemination: gossip` only. */
+  readonly gossip?: GossipSpec;
+}
+
+export interface GossipSpec {
+  /** Who pulls from the orderers: every peer (`all`, default since 2.2), `peer0`, or by `election`. */
+  readonly orgLeader?: 'all' | 'peer0' | 'election';
+  /** `peer.gossip.state.enabled`: anti-entropy state transfer (default false since 2.2). */
+  readonly stateTransfer?: boolean;
+  /** `peer.deliveryclient.blockGossipEnabled`. */
+  readonly blockGossip?: boolean;
+}
+
+export interface ResolvedTopology {
+  readonly preset: 'certchain';
+  readonly orderers: number;
+  readonly peersPerOrg: number;
+  readonly orgs: readonly string[];
+  readonly dissemination: Dissemination;
+  readonly policy: string;
+}
+
+export const DEFAULT_TOPOLOGY: ResolvedTopology = {
+  preset: 'certchain',
+  orderers: 4,
+  peersPerOrg: 1,
+  orgs: ['techpulse', 'dataforge', 'org3'],
+  dissemination: 'deliver',
+  policy: 'MAJORITY Endorsement',
+};
+
+export const CHANNEL = 'certchannel';
+
+export function resolveTopology(spec: TopologySpec | undefined): ResolvedTopology {
+  const orgs = spec?.orgs ?? DEFAULT_TOPOLOGY.orgs;
+  return {
+    preset: spec?.preset ?? DEFAULT_TOPOLOGY.preset,
+    orderers: spec?.orderers ?? orgs.length + 1,
+    peersPerOrg: spec?.peersPerOrg ?? DEFAULT_TOPOLOGY.peersPerOrg,
+    orgs,
+    dissemination: spec?.dissemination ?? DEFAULT_TOPOLOGY.dissemination,
+    policy: spec?.policy ?? DEFAULT_TOPOLOGY.policy,
+  };
+}
+
+/** Consenter ids in consenter-id order (index 0 is consenter 1, the leader of view 0). */
+export function ordererIds(n: number, orgs: readonly string[]): NodeId[] {
+  const ids: NodeId[] = [];
+  for (let k = 1; k <= n; k++) {
+    if (k <= orgs.length) ids.push(`orderer.${orgs[k - 1] ?? ''}`);
+    else if (k === orgs.length + 1) ids.push('orderer.ordering');
+    else ids.push(`orderer${k}.ordering`);
+  }
+  return ids;
+}
+
+export function peerId(org: string, i: number): NodeId {
+  return `peer${i}.${org}`;
+}
+
+export function couchdbId(org: string, i: number): NodeId {
+  return i === 0 ? `couchdb.${org}` : `couchdb${i}.${org}`;
+}
+
+/** The node ids a topology names, in the shape the `Cluster` port reports them. */
+export function describeTopology(spec: TopologySpec | undefined): TopologyInfo {
+  const t = resolveTopology(spec);
+  const peersByOrg: Record<string, NodeId[]> = {};
+  const peers: NodeId[] = [];
+  const couchdbs: NodeId[] = [];
+  for (const org of t.orgs) {
+    const mine: NodeId[] = [];
+    for (let i = 0; i < t.peersPerOrg; i++) {
+      mine.push(peerId(org, i));
+      couchdbs.push(couchdbId(org, i));
+    }
+    peersByOrg[org] = mine;
+    peers.push(...mine);
+  }
+  return { channel: CHANNEL, orgs: t.orgs, orderers: ordererIds(t.orderers, t.orgs), peers, peersByOrg, couchdbs };
+}
