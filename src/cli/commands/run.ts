@@ -7,7 +7,20 @@ import { execute, firstDivergence, writeLogs } from '../execute.ts';
 import { checksTable, header, logEvidence, replayCommand, stepTable, verdictLine } from '../format.ts';
 import { UsageError, type CliEnv } from '../io.ts';
 import { loadScenario } from '../load.ts';
-import { resolveTopology } from '../../scenarios/topology.ts';
+import { describeTopology, resolveTopology } from '../../scenarios/topology.ts';
+import type { ScenarioResult } from '../../scenarios/runner.ts';
+
+/** The HTML report (src/report), loaded only when asked for. */
+async function reportHtml(result: ScenarioResult, records: readonly TraceRecord[], topology: { orderers: readonly string[]; peers: readonly string[] }): Promise<string> {
+  let mod: { reportHtml?: (r: ScenarioResult, t: readonly TraceRecord[], n: typeof topology) => string };
+  try {
+    mod = (await import('../../report/cli.ts')) as typeof mod;
+  } catch {
+    throw new UsageError('run: --report is not available in this build (src/report is not present)');
+  }
+  if (mod.reportHtml === undefined) throw new UsageError('run: --report is not available in this build (src/report has no reportHtml)');
+  return mod.reportHtml(result, records, topology);
+}
 
 export const RUN_FLAGS: FlagSpec = {
   seed: { type: 'int', min: 0, max: 0xffffffff },
@@ -16,6 +29,7 @@ export const RUN_FLAGS: FlagSpec = {
   trace: { type: 'string', placeholder: 'a file name (JSON Lines)' },
   logs: { type: 'string', placeholder: 'a directory' },
   'check-determinism': { type: 'bool' },
+  report: { type: 'string', placeholder: 'a file name (.html)' },
   'max-time': { type: 'duration' },
   'max-wall': { type: 'duration' },
 };
@@ -33,6 +47,7 @@ Options:
   --trace FILE.jsonl     write every trace record (send, deliver, timer, event...) as JSON Lines
   --logs DIR             write each node's log in Fabric's line format (DIR/<node>.log)
   --check-determinism    run twice in this process; fail on the first diverging trace record
+  --report FILE.html     write a self-contained HTML report of the run (timeline, views, blocks)
   --max-time DURATION    simulated-time budget of the steps (default 4h)
   --max-wall DURATION    wall-clock budget of the run (default 10m)
   -h, --help             this help
@@ -62,7 +77,8 @@ export async function runCommand(argv: readonly string[], env: CliEnv): Promise<
 
   const started = env.wallMs();
   const first: TraceRecord[] = [];
-  const keep = tracePath !== undefined || determinism;
+  const reportPath = str(p, 'report');
+  const keep = tracePath !== undefined || determinism || reportPath !== undefined;
   const result = await execute(target, scenario, {
     seed,
     ...budgets,
@@ -81,6 +97,7 @@ export async function runCommand(argv: readonly string[], env: CliEnv): Promise<
     }
   }
   if (tracePath !== undefined) env.writeFile(tracePath, first.map((r) => JSON.stringify(r)).join('\n') + (first.length > 0 ? '\n' : ''));
+  if (reportPath !== undefined) env.writeFile(reportPath, await reportHtml(result, first, describeTopology(scenario.topology)));
 
   const passed = result.passed && divergence === undefined;
   if (bool(p, 'json')) {
@@ -104,6 +121,7 @@ export async function runCommand(argv: readonly string[], env: CliEnv): Promise<
   }
   if (tracePath !== undefined) parts.push('', `Trace: ${first.length} records written to ${tracePath}`);
   if (logsDir !== undefined) parts.push('', `Logs: one file per node in ${logsDir}/ (grep them as the lab does)`);
+  if (reportPath !== undefined) parts.push('', `Report: ${reportPath}`);
   parts.push('', verdictLine(result, wall));
   if (!passed) parts.push(`replay: ${replayCommand(loaded.ref, seed, orderersFlag)}`);
   env.stdout(parts.join('\n') + '\n');

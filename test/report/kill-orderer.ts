@@ -1,0 +1,24 @@
+/**
+ * The lab's `kill-orderer` scenario, run as `fabric-bft-sim run kill-orderer` runs it (the
+ * CLI's SimCluster wiring and the scenario runner), with the trace kept for a report.
+ */
+import type { TraceRecord } from '../../src/sim/kernel/index.ts';
+import { createSimCluster } from '../../src/cli/targets.ts';
+import { findBuiltin } from '../../src/scenarios/builtins/index.ts';
+import { runScenario, type ScenarioResult } from '../../src/scenarios/runner.ts';
+import { reportInputOf, type ReportInput } from '../../src/report/data.ts';
+
+export async function runKillOrderer(): Promise<{ result: ScenarioResult; input: ReportInput }> {
+  const builtin = findBuiltin('kill-orderer');
+  if (builtin === undefined) throw new Error('built-in scenario kill-orderer not found');
+  const scenario = builtin.build({});
+  const seed = scenario.seed ?? 1;
+  const records: TraceRecord[] = [];
+  const cluster = await createSimCluster(scenario, { seed, traceSink: (r) => void records.push(r) });
+  try {
+    const result = await runScenario(scenario, cluster, { seed });
+    return { result, input: reportInputOf(result, records, cluster.topology) };
+  } finally {
+    await cluster.close();
+  }
+}
