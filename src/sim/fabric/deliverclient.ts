@@ -235,7 +235,16 @@ export class DeliverClient {
       this.fail(out, ctx);
       return;
     }
-    if (block.header.number < this.host.nextWanted()) return;
+    const wanted = this.host.nextWanted();
+    if (block.header.number < wanted) return;
+    if (block.header.number > wanted) {
+      // A Deliver stream is gapless (gRPC over TCP). A gap means the stream lost blocks,
+      // which in the model is a network cut shorter than the keepalive: treat it as the
+      // broken connection it stands for and reconnect from the height the peer has.
+      out.log('blocksprovider.processFailure', [`received block [${block.header.number}] while expecting block [${wanted}]`], true);
+      this.fail(out, ctx);
+      return;
+    }
     this.host.onBlock(block, out, ctx);
     this.lastReceived = Math.max(this.lastReceived, block.header.number);
     this.failures = 0;

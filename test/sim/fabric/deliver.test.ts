@@ -53,4 +53,17 @@ describe('BFT deliverer (3.x)', () => {
     expect(await c.waitUntil(() => (c.sim.state<PeerState>('peer0.dataforge')?.ledger?.height ?? 0) > (r.block as number), 40_000)).toBe(true);
     expect(await text(c, 'peer0.dataforge')).toContain('Block censorship detected');
   });
+
+  it('a cut shorter than the keepalive loses a block on the stream: the next block shows the gap and the peer reconnects from its height', async () => {
+    const c = await SimCluster.create({ seed: 34 });
+    await c.partition([['peer0.dataforge']]);
+    const missed = await c.issueCertificate('techpulse', cert('DURING-CUT'));
+    expect(missed.ok).toBe(true);
+    await c.heal();
+    const next = await c.issueCertificate('techpulse', cert('AFTER-CUT'));
+    expect(next.ok).toBe(true);
+    expect(await c.waitUntil(() => (c.sim.state<PeerState>('peer0.dataforge')?.ledger?.height ?? 0) > (next.block as number), 5_000)).toBe(true);
+    expect(await text(c, 'peer0.dataforge')).toContain(`Failure while processing incoming blocks: received block [${next.block as number}] while expecting block [${missed.block as number}]`);
+    expect(blockHashesAgree(c).ok).toBe(true);
+  });
 });
