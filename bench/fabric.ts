@@ -12,7 +12,7 @@
  *   again (fresh block objects), the cost a first read of the block files carries.
  */
 import { blockHeaderHash, genesisBlock, newBlock, serializeEnvelope, type Block, type Envelope, type StoredBlock } from '../src/sim/fabric/block.ts';
-import { SimCluster } from '../src/sim/fabric/cluster.ts';
+import { SimCluster } from '../src/sim/cluster/sim-cluster.ts';
 import { Out } from '../src/sim/fabric/effects.ts';
 import { BLOCKS_KEY, KvLedger } from '../src/sim/fabric/kvledger.ts';
 import { DurableStore } from '../src/sim/kernel/index.ts';

@@ -5,8 +5,8 @@
 import type { Cluster } from '../scenarios/cluster.ts';
 import type { Check } from '../scenarios/runner.ts';
 import type { Scenario } from '../scenarios/schema.ts';
-import { blockHashesAgree, converged, stateMatchesLedger } from '../sim/fabric/checkers.ts';
-import { SimCluster } from '../sim/fabric/cluster.ts';
+import { blockHashesAgree, converged, stateMatchesLedger } from '../sim/cluster/checkers.ts';
+import { SimCluster } from '../sim/cluster/sim-cluster.ts';
 import { BYZANTINE_BEHAVIOURS } from '../sim/smartbft/api.ts';
 import type { SimTarget, TargetOptions } from './io.ts';
 

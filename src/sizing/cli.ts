@@ -15,7 +15,7 @@ export interface SizeIo {
   stderr: (s: string) => void;
 }
 
-export async function runSizeCommand(argv: string[], io: SizeIo): Promise<number> {
+export async function runSizeCommand(argv: readonly string[], io: SizeIo): Promise<number> {
   let args;
   try {
     args = parseSizeArgs(argv);

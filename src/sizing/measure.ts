@@ -33,7 +33,7 @@
  *   the orgs in turn, from the gateway's request to its answer (endorse, order, commit on
  *   the org's own peer); p50.
  */
-import { SimCluster } from '../sim/fabric/cluster.ts';
+import { SimCluster } from '../sim/cluster/sim-cluster.ts';
 import { buildTopology, DEFAULT_ORGS } from '../sim/fabric/topology.ts';
 import { Simulation, type LatencyDist, type NetworkConfig } from '../sim/kernel/index.ts';
 import { createConsenter, type Request } from '../sim/smartbft/api.ts';

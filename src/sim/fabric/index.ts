@@ -1,13 +1,9 @@
 /**
  * The Fabric model: orderers (SmartBFT + block assembly + Deliver), peers (BFT deliverer or
  * 2.x gossip, commit pipeline, block store, CouchDB state database, offline commands), the
- * certcontract chaincode, the per-org gateway, and `SimCluster`, the simulator behind the
- * scenarios' `Cluster` port.
+ * certcontract chaincode and the per-org gateway, as node machines. `SimCluster`, which runs
+ * them on the kernel behind the scenarios' `Cluster` port, is in src/sim/cluster.
  */
-
-// The cluster and its checkers
-export { SimCluster, INITIAL_CERTIFICATES, type SimClusterOptions, type MetricPoint } from './cluster.ts';
-export { blockHashesAgree, converged, stateMatchesLedger, foldLedger, ordererChainHashes, type CheckResult } from './checkers.ts';
 
 // Topology and policy
 export { buildTopology, peerOfCouchdb, DEFAULT_ORGS, DEFAULT_GOSSIP, type Topology, type TopologyOptions, type GossipOptions, type Dissemination, type OrdererSpec, type PeerSpec, type GatewaySpec } from './topology.ts';

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { blockDataHash, blockHeaderBytes, blockHeaderHash, genesisBlock, hexToBase64, newBlock, verifyBlock } from '../../../src/sim/fabric/block.ts';
 import { getinfoOutput, goDuration } from '../../../src/sim/fabric/logs.ts';
-import { SimCluster } from '../../../src/sim/fabric/cluster.ts';
+import { SimCluster } from '../../../src/sim/cluster/sim-cluster.ts';
 
 describe('block header hash: ASN.1 DER SEQUENCE{Number, PreviousHash, DataHash}', () => {
   it('genesis header (number 0, empty previous hash) encodes as Go asn1.Marshal does', () => {

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Certificate } from '../../../src/scenarios/cluster.ts';
-import { blockHashesAgree, converged, stateMatchesLedger } from '../../../src/sim/fabric/checkers.ts';
-import { SimCluster } from '../../../src/sim/fabric/cluster.ts';
+import { blockHashesAgree, converged, stateMatchesLedger } from '../../../src/sim/cluster/checkers.ts';
+import { SimCluster } from '../../../src/sim/cluster/sim-cluster.ts';
 import type { PeerState } from '../../../src/sim/fabric/peer.ts';
 
 const cert = (certID: string): Certificate => ({ certID, studentID: 's@x.demo', studentName: 'S', courseID: 'C', courseName: 'Course', issueDate: '2026-03-14', expiryDate: '2027-03-14' });

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Certificate } from '../../../src/scenarios/cluster.ts';
-import { blockHashesAgree, converged, stateMatchesLedger } from '../../../src/sim/fabric/checkers.ts';
-import { SimCluster } from '../../../src/sim/fabric/cluster.ts';
+import { blockHashesAgree, converged, stateMatchesLedger } from '../../../src/sim/cluster/checkers.ts';
+import { SimCluster } from '../../../src/sim/cluster/sim-cluster.ts';
 
 const cert = (certID: string, studentID = 'student01@techpulse.demo'): Certificate => ({
   certID,

@@ -7,8 +7,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { blockHashesAgree, converged, stateMatchesLedger } from '../../../src/sim/fabric/checkers.ts';
-import { SimCluster } from '../../../src/sim/fabric/cluster.ts';
+import { blockHashesAgree, converged, stateMatchesLedger } from '../../../src/sim/cluster/checkers.ts';
+import { SimCluster } from '../../../src/sim/cluster/sim-cluster.ts';
 
 type Action =
   | { readonly kind: 'issue'; readonly org: number; readonly dup: boolean }

@@ -10,13 +10,13 @@
  *   `~version`; not `_rev`, CouchDB's own revision history, which restarts when a database
  *   is recreated), plus the chaincode's index design docs, and `doc_count` matches.
  */
-import { blockHeaderHash, envelopesOf, type Height, type StoredBlock } from './block.ts';
-import { CERT_INDEXES, CHAINCODE, LIFECYCLE_NS } from './chaincode.ts';
-import type { SimCluster } from './cluster.ts';
-import { CouchInstance, encodeVersionField, INTERNAL_DB, METADATA_DB, namespaceDbName, toCouchDoc, type CouchDoc } from './couchdb.ts';
-import { BLOCKS_KEY } from './kvledger.ts';
-import { blockOfDecision, type OrdererState } from './orderer.ts';
-import type { PeerState } from './peer.ts';
+import { blockHeaderHash, envelopesOf, type Height, type StoredBlock } from '../fabric/block.ts';
+import { CERT_INDEXES, CHAINCODE, LIFECYCLE_NS } from '../fabric/chaincode.ts';
+import type { SimCluster } from './sim-cluster.ts';
+import { CouchInstance, encodeVersionField, INTERNAL_DB, METADATA_DB, namespaceDbName, toCouchDoc, type CouchDoc } from '../fabric/couchdb.ts';
+import { BLOCKS_KEY } from '../fabric/kvledger.ts';
+import { blockOfDecision, type OrdererState } from '../fabric/orderer.ts';
+import type { PeerState } from '../fabric/peer.ts';
 
 export interface CheckResult {
   readonly name: string;

@@ -20,16 +20,16 @@ import { Simulation, type NetworkConfig, type TraceOptions, type TraceRecord } f
 import { renderLine, sprintf, type LogFormat, type LogArg } from '../logs/format.ts';
 import { consenterStatus, type ConsenterState, type SmartBftConfig } from '../smartbft/api.ts';
 import { isByzantineBehaviour } from '../smartbft/byzantine.ts';
-import { SMARTBFT_LOGS } from '../smartbft/logs.ts';
-import { CHANNEL, genesisBlock, type Block } from './block.ts';
-import { CHAINCODE, CHAINCODE_VERSION, LIFECYCLE_NS } from './chaincode.ts';
-import { COUCH_PREFIX, DB_NOT_FOUND, deleteDatabase, namespaceDbName, type CouchDbInfo } from './couchdb.ts';
-import { createGateway, type CertificateInput, type GatewayCommand } from './gateway.ts';
-import { FABRIC_LOGS, getinfoOutput } from './logs.ts';
-import { rebuildDbs, resetLedger, rollbackLedger, type CommandResult } from './offline.ts';
-import { createOrderer, type OrdererState } from './orderer.ts';
-import { createPeer, type PeerState } from './peer.ts';
-import { buildTopology, peerOfCouchdb, type Topology, type TopologyOptions } from './topology.ts';
+import { LOG_FORMATS } from '../logs/catalog.ts';
+import { CHANNEL, genesisBlock, type Block } from '../fabric/block.ts';
+import { CHAINCODE, CHAINCODE_VERSION, LIFECYCLE_NS } from '../fabric/chaincode.ts';
+import { COUCH_PREFIX, DB_NOT_FOUND, deleteDatabase, namespaceDbName, type CouchDbInfo } from '../fabric/couchdb.ts';
+import { createGateway, type CertificateInput, type GatewayCommand } from '../fabric/gateway.ts';
+import { getinfoOutput } from '../fabric/logs.ts';
+import { rebuildDbs, resetLedger, rollbackLedger, type CommandResult } from '../fabric/offline.ts';
+import { createOrderer, type OrdererState } from '../fabric/orderer.ts';
+import { createPeer, type PeerState } from '../fabric/peer.ts';
+import { buildTopology, peerOfCouchdb, type Topology, type TopologyOptions } from '../fabric/topology.ts';
 
 export interface SimClusterOptions {
   readonly seed: number;
@@ -103,7 +103,6 @@ export class SimCluster implements Cluster {
   private readonly couchdbDown = new Set<NodeId>();
   /** Why a process last died on its own (panic, failed start). */
   private readonly exits = new Map<NodeId, string>();
-  private readonly catalog = new Map<string, LogFormat>();
   private nextRequest = 0;
   private readonly opTimeoutMs: number;
   /** Answers of `startLoad` submissions, by request id. */
@@ -127,8 +126,6 @@ export class SimCluster implements Cluster {
       peersByOrg,
       couchdbs: fabric.peers.map((p) => p.couchdb),
     };
-    for (const f of FABRIC_LOGS) this.catalog.set(f.kind, f);
-    for (const f of SMARTBFT_LOGS) this.catalog.set(f.kind, f);
   }
 
   /** Build the network, start every node and (by default) set the channel up. */
@@ -503,7 +500,7 @@ export class SimCluster implements Cluster {
     const out: ClusterLogLine[] = [];
     for (let i = all ? 0 : l.sinceStop; i < l.entries.length; i++) {
       const e = l.entries[i] as LogEntry;
-      const fmt = this.catalog.get(e.kind);
+      const fmt = LOG_FORMATS.get(e.kind);
       if (fmt === undefined) continue;
       const ev = { type: 'log' as const, kind: e.kind, args: e.args, ...(e.fields !== undefined ? { fields: e.fields } : {}) };
       out.push({

@@ -1,6 +1,6 @@
 /** SimCluster: determinism, metrics, selectors, the REST bodies and clear errors. */
 import { describe, expect, it } from 'vitest';
-import { SimCluster } from '../../../src/sim/fabric/cluster.ts';
+import { SimCluster } from '../../../src/sim/cluster/sim-cluster.ts';
 
 const cert = { certID: 'D-1', studentID: 's@x.demo', studentName: 'S', courseID: 'C', courseName: 'Course', issueDate: '2026-03-14', expiryDate: '2027-03-14' };
 

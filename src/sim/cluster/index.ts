@@ -1,0 +1,7 @@
+/**
+ * The simulator behind the scenarios' `Cluster` port: the Fabric model's node machines run
+ * on the kernel (the only part of src/sim outside the kernel that drives it), and the
+ * checkers that read the whole cluster's state.
+ */
+export { SimCluster, INITIAL_CERTIFICATES, type SimClusterOptions, type MetricPoint } from './sim-cluster.ts';
+export { blockHashesAgree, converged, stateMatchesLedger, foldLedger, ordererChainHashes, type CheckResult } from './checkers.ts';
