@@ -2,12 +2,12 @@
  * `fabric-bft-sim`: the command-line interface. The only place that touches `process`,
  * stdout and files, and the only place that wires the simulator in (targets.ts).
  *
- * Commands are a table: a name, a one-line summary, and a module + export to call with
- * `(argv, env) => Promise<exitCode>`. Commands other parts of the project provide
- * (`live`, `compare`, `size`, `serve`, `explain`) plug in by existing at their path.
+ * Commands are a table: a name, a one-line summary, and a loader of the function to call
+ * with `(argv, env) => Promise<exitCode>`. Modules load on use, so `--help` stays fast and
+ * sim-only commands never load the live adapter.
  * Exit codes: 0 passed, 1 failed, 2 bad input (one line on stderr, no stack trace).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { didYouMean } from '../scenarios/suggest.ts';
 import { processEnv, UsageError, type CliEnv } from './io.ts';
@@ -16,21 +16,19 @@ export type CommandFn = (argv: readonly string[], env: CliEnv) => Promise<number
 
 interface CommandEntry {
   readonly summary: string;
-  /** Module path relative to this file, and the exported function to call. */
-  readonly module: string;
-  readonly export: string;
+  readonly load: () => Promise<CommandFn>;
 }
 
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
-  scenarios: { summary: 'list the built-in scenarios (or print one as YAML)', module: './commands/scenarios.ts', export: 'scenariosCommand' },
-  run: { summary: 'run a scenario (built-in name or YAML/JSON file) in the simulator', module: './commands/run.ts', export: 'runCommand' },
-  check: { summary: 'search random fault schedules (fast-check); shrink and save failures', module: './commands/check.ts', export: 'checkCommand' },
-  lab: { summary: "run the lab's three demos and print a summary (npm start)", module: './commands/lab.ts', export: 'labCommand' },
-  live: { summary: 'run a scenario against a real cluster (dry run by default)', module: '../live/cli.ts', export: 'runLiveCommand' },
-  compare: { summary: 'run a scenario in the simulator and on a real cluster, side by side', module: '../live/cli.ts', export: 'runCompareCommand' },
-  size: { summary: 'orderer sizing: fault tolerance, quorum and latency per orderer count', module: '../sizing/cli.ts', export: 'runSizeCommand' },
-  serve: { summary: 'serve a simulated CertChain (REST API) on loopback', module: '../live/cli.ts', export: 'runServeCertChainCommand' },
-  explain: { summary: 'explain the quorum math and other concepts in the lab’s terms', module: '../report/cli.ts', export: 'runExplainCommand' },
+  scenarios: { summary: 'list the built-in scenarios (or print one as YAML)', load: async () => (await import('./commands/scenarios.ts')).scenariosCommand },
+  run: { summary: 'run a scenario (built-in name or YAML/JSON file) in the simulator', load: async () => (await import('./commands/run.ts')).runCommand },
+  check: { summary: 'search random fault schedules (fast-check); shrink and save failures', load: async () => (await import('./commands/check.ts')).checkCommand },
+  lab: { summary: "run the lab's three demos and print a summary (npm start)", load: async () => (await import('./commands/lab.ts')).labCommand },
+  live: { summary: 'run a scenario against a real cluster (dry run by default)', load: async () => (await import('../live/cli.ts')).runLiveCommand },
+  compare: { summary: 'run a scenario in the simulator and on a real cluster, side by side', load: async () => (await import('../live/cli.ts')).runCompareCommand },
+  serve: { summary: 'serve a simulated CertChain (REST API, Keycloak tokens, metrics) on loopback', load: async () => (await import('../live/cli.ts')).runServeCertChainCommand },
+  size: { summary: 'orderer sizing: fault tolerance, quorum and latency per orderer count', load: async () => (await import('../sizing/cli.ts')).runSizeCommand },
+  explain: { summary: 'explain the quorum math for n orderers (explain quorum --orderers N)', load: async () => (await import('../report/cli.ts')).runExplainCommand },
 };
 
 function version(): string {
@@ -38,28 +36,8 @@ function version(): string {
   return pkg.version ?? '0.0.0';
 }
 
-async function load(entry: CommandEntry): Promise<CommandFn | undefined> {
-  let mod: Record<string, unknown>;
-  try {
-    mod = (await import(entry.module)) as Record<string, unknown>;
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes(entry.module.replace(/^\.\.?\//, ''))) return undefined;
-    throw e;
-  }
-  const fn = mod[entry.export];
-  return typeof fn === 'function' ? (fn as CommandFn) : undefined;
-}
-
-/** Commands whose module is present (checked without loading it, so --help stays fast). */
-function available(): string[] {
-  return Object.entries(COMMANDS)
-    .filter(([, entry]) => existsSync(new URL(entry.module, import.meta.url)))
-    .map(([name]) => name);
-}
-
 async function helpText(): Promise<string> {
-  const names = available();
+  const names = Object.keys(COMMANDS);
   const w = Math.max(...names.map((n) => n.length));
   return `fabric-bft-sim ${version()}: a deterministic simulator of a Hyperledger Fabric network ordered by SmartBFT
 
@@ -98,8 +76,7 @@ export async function main(argv: string[], env: CliEnv = processEnv()): Promise<
       const hint = command.startsWith('-') ? '' : didYouMean(command, Object.keys(COMMANDS));
       throw new UsageError(`unknown ${command.startsWith('-') ? 'option' : 'command'} "${command}"${hint}; "fabric-bft-sim --help" lists the commands`);
     }
-    const fn = await load(entry);
-    if (fn === undefined) throw new UsageError(`${command}: not available in this build (${entry.module.replace(/^\.\.\//, 'src/')} is not present)`);
+    const fn = await entry.load();
     return await fn(rest, env);
   } catch (e) {
     if (e instanceof UsageError) {

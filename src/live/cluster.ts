@@ -1,0 +1,606 @@
+/**
+ * `LiveCluster`: the `Cluster` port on a real CertChain cluster, with the lab's own
+ * mechanisms (resilience-and-fault-tolerance lab):
+ *   stop/start      `oc scale deployment D -n NS --replicas=0|N`, `oc rollout status`
+ *   auto-heal       `oc get application A -n openshift-gitops -o json`, then
+ *                   `oc patch application A --type=merge -p {"spec":{"syncPolicy":{"automated":null}}}`;
+ *                   resume writes back the policy read before
+ *   channelInfo     `oc exec deployment/peer0 -n NS -- peer channel getinfo -c CH`
+ *   doc_count/drop  `oc exec -i deployment/couchdb -n NS -- curl -s -K - http://localhost:5984/CH_CC`
+ *                   (credentials on stdin as a curl config, never on a command line)
+ *   rebuildDbs      `oc debug deployment/peer0 -n NS -- peer node rebuild-dbs`
+ *   logs/status     `oc logs deployment/D -n NS`, parsed; optional Prometheus text metrics
+ *   certificates    REST API with a Keycloak token per org
+ * Every disruptive step registers its undo before it acts; `close()` (and `abort()`) run
+ * the pending undos in reverse order. In a dry run every call is only recorded.
+ */
+import type {
+  Certificate,
+  ChannelInfo,
+  Cluster,
+  ClusterLogLine,
+  IssueResult,
+  NodeId,
+  OkResult,
+  OrdererStatus,
+  TopologyInfo,
+  VerifyResult,
+} from '../scenarios/cluster.ts';
+import { LogParser } from '../sim/logs/format.ts';
+import { CertChainApi } from './api.ts';
+import { LOG_CATALOG } from '../sim/logs/catalog.ts';
+import { secretRefs, type LiveConfig, type NodeTarget } from './config.ts';
+import { LiveIo } from './io.ts';
+import { formatDuration } from '../scenarios/duration.ts';
+import { ordererStateFromLogs, ordererStatus, parseCouchDbDelete, parseCouchDbInfo, parseGetInfo, parseLogText, parsePrometheusText, pickSample } from './parse.ts';
+import { describeSecret } from './secrets.ts';
+import { UndoStack, type UndoHandle, type UndoReport } from './undo.ts';
+
+export interface LiveClusterOptions {
+  /** Default true: record the plan and run nothing. */
+  readonly dryRun: boolean;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Overrides of the config's TLS settings (CLI `--insecure`, `--ca-file`). */
+  readonly tls?: { readonly insecure?: boolean; readonly ca?: string };
+  /** Suffix appended to every certificate ID this run issues, so a scenario can run twice on one ledger. */
+  readonly certIdSuffix?: string;
+  readonly onStep?: (line: string) => void;
+}
+
+interface DeploymentState {
+  readonly specReplicas: number;
+  readonly replicas: number;
+  readonly readyReplicas: number;
+}
+
+function deploymentState(stdout: string, what: string): DeploymentState {
+  let o: { spec?: { replicas?: unknown }; status?: { replicas?: unknown; readyReplicas?: unknown } };
+  try {
+    o = JSON.parse(stdout) as typeof o;
+  } catch {
+    throw new Error(`${what}: oc get printed something that is not JSON`);
+  }
+  const n = (v: unknown): number => (typeof v === 'number' ? v : 0);
+  return { specReplicas: n(o.spec?.replicas), replicas: n(o.status?.replicas), readyReplicas: n(o.status?.readyReplicas) };
+}
+
+const UP_CACHE_MS = 1000;
+
+export class LiveCluster implements Cluster {
+  readonly target = 'live' as const;
+  readonly topology: TopologyInfo;
+  readonly io: LiveIo;
+  private readonly api: CertChainApi;
+  private readonly undos: UndoStack;
+  private readonly parser = new LogParser(LOG_CATALOG);
+  private readonly openedAtMs = Date.now();
+  /** Replicas each stopped deployment had, and the undo that restores it. */
+  private readonly stopped = new Map<NodeId, { replicas: number; undo: UndoHandle }>();
+  /** Peers whose state database we dropped: undo is rebuild-dbs (then the stop's undo starts the peer). */
+  private readonly dropped = new Map<NodeId, UndoHandle>();
+  /** Argo CD applications paused by us, with the `automated` policy read before. */
+  private readonly paused = new Map<string, { automated: unknown; undo: UndoHandle }>();
+  private readonly issuedIds = new Map<string, string>();
+  private readonly loads = new Set<{ stop: boolean; done: Promise<void> }>();
+  private closed: Promise<UndoReport[]> | undefined;
+  /** Readiness read within the last UP_CACHE_MS (a poll asks isUp, then ordererStatus asks again). */
+  private readonly upCache = new Map<NodeId, { up: boolean; atMs: number }>();
+
+  constructor(
+    readonly config: LiveConfig,
+    private readonly options: LiveClusterOptions,
+  ) {
+    this.topology = config.topology;
+    this.io = new LiveIo({
+      dryRun: options.dryRun,
+      ocPath: config.oc.path,
+      ocTimeoutMs: config.oc.timeout,
+      httpTimeoutMs: config.timeouts.http,
+      tls: { insecure: options.tls?.insecure ?? config.tls.insecure, ...(options.tls?.ca !== undefined ? { ca: options.tls.ca } : {}) },
+      env: options.env ?? process.env,
+      baseDir: config.baseDir,
+      ...(options.onStep ? { onStep: options.onStep } : {}),
+    });
+    this.undos = new UndoStack((s) => this.io.masker.mask(s));
+    this.api = new CertChainApi(config, this.io);
+  }
+
+  now(): number {
+    return Date.now() - this.openedAtMs;
+  }
+
+  // ---- nodes -----------------------------------------------------------------------
+
+  private node(id: NodeId): NodeTarget {
+    const n = this.config.nodes[id];
+    if (n === undefined) throw new Error(`unknown node "${id}": not mapped in the config's nodes (known: ${Object.keys(this.config.nodes).join(', ')})`);
+    return n;
+  }
+
+  private withContainer(n: NodeTarget): string[] {
+    return n.container !== undefined ? ['-c', n.container] : [];
+  }
+
+  private async getDeployment(n: NodeTarget, why: string, recovery = false): Promise<DeploymentState | undefined> {
+    const out = await this.io.oc(['get', 'deployment', n.deployment, '-n', n.namespace, '-o', 'json'], why, { recovery });
+    return out === undefined ? undefined : deploymentState(out.stdout, `deployment ${n.deployment} in ${n.namespace}`);
+  }
+
+  private async scaleTo(n: NodeTarget, replicas: number, recovery = false): Promise<void> {
+    this.upCache.delete(n.id);
+    await this.io.oc(['scale', 'deployment', n.deployment, '-n', n.namespace, `--replicas=${replicas}`], `${replicas === 0 ? 'stop' : 'start'} ${n.id}`, { recovery });
+  }
+
+  private async rollout(n: NodeTarget, recovery = false): Promise<void> {
+    const t = this.config.timeouts.rollout;
+    await this.io.oc(['rollout', 'status', 'deployment', n.deployment, '-n', n.namespace, `--timeout=${formatDuration(t)}`], `wait until ${n.id} is ready`, {
+      timeoutMs: t + 15_000,
+      recovery,
+    });
+  }
+
+  private async waitScaledDown(n: NodeTarget): Promise<void> {
+    if (this.io.dryRun) {
+      this.io.note(`repeat every ${formatDuration(this.config.timeouts.poll)} (up to ${formatDuration(this.config.timeouts.scaleDown)}) until status.replicas is 0:`);
+      await this.getDeployment(n, `is ${n.id} gone`);
+      return;
+    }
+    const deadline = Date.now() + this.config.timeouts.scaleDown;
+    for (;;) {
+      const d = await this.getDeployment(n, `is ${n.id} gone`);
+      if (d === undefined || d.replicas === 0) return;
+      if (Date.now() > deadline) throw new Error(`${n.id}: still ${d.replicas} pod(s) after ${formatDuration(this.config.timeouts.scaleDown)}`);
+      await this.pause(this.config.timeouts.poll);
+    }
+  }
+
+  async stop(id: NodeId): Promise<OkResult> {
+    const n = this.node(id);
+    try {
+      const before = await this.getDeployment(n, `replicas of ${id} before stopping it`);
+      const replicas = before === undefined ? 1 : before.specReplicas;
+      // A deployment already at 0 replicas is left as it was: nothing to undo.
+      if (!this.stopped.has(id) && replicas > 0) {
+        const undo = this.undos.register(`scale deployment ${n.deployment} in ${n.namespace} back to ${replicas} replica(s)`, async () => {
+          await this.scaleTo(n, replicas, true);
+          await this.rollout(n, true);
+        });
+        this.stopped.set(id, { replicas, undo });
+        if (this.io.dryRun) this.io.note(`undo registered: oc scale deployment ${n.deployment} -n ${n.namespace} --replicas=${replicas}`);
+      }
+      await this.scaleTo(n, 0);
+      await this.waitScaledDown(n);
+      return { ok: true };
+    } catch (e) {
+      return { ok: false, error: (e as Error).message };
+    }
+  }
+
+  async start(id: NodeId): Promise<OkResult> {
+    const n = this.node(id);
+    const s = this.stopped.get(id);
+    try {
+      await this.scaleTo(n, s?.replicas ?? 1);
+      await this.rollout(n);
+      s?.undo.discharge();
+      this.stopped.delete(id);
+      return { ok: true };
+    } catch (e) {
+      return { ok: false, error: (e as Error).message };
+    }
+  }
+
+  async isUp(id: NodeId): Promise<boolean> {
+    const n = this.node(id);
+    const hit = this.upCache.get(id);
+    if (hit !== undefined && Date.now() - hit.atMs < UP_CACHE_MS) return hit.up;
+    const d = await this.getDeployment(n, `is ${id} up`);
+    const up = d === undefined ? true : d.specReplicas > 0 && d.readyReplicas > 0;
+    if (d !== undefined) this.upCache.set(id, { up, atMs: Date.now() });
+    return up;
+  }
+
+  // ---- peers and CouchDB ------------------------------------------------------------
+
+  private peer(id: NodeId): NodeTarget {
+    const n = this.node(id);
+    if (n.kind !== 'peer') throw new Error(`${id} is not a peer`);
+    return n;
+  }
+
+  async channelInfo(peerId: NodeId): Promise<ChannelInfo> {
+    const n = this.peer(peerId);
+    const out = await this.io.oc(
+      ['exec', `deployment/${n.deployment}`, '-n', n.namespace, ...this.withContainer(n), '--', 'peer', 'channel', 'getinfo', '-c', this.config.channel],
+      `ledger height of ${peerId}`,
+    );
+    if (out === undefined) return { height: 0, currentBlockHash: '' };
+    return parseGetInfo(out.stdout);
+  }
+
+  private couchdbOf(peerId: NodeId): NodeTarget {
+    const p = this.peer(peerId);
+    return this.node(p.couchdb ?? `couchdb.${p.org}`);
+  }
+
+  private get stateDb(): string {
+    return `${this.config.channel}_${this.config.chaincode}`;
+  }
+
+  private async couch(peerId: NodeId, method: 'GET' | 'DELETE', why: string): Promise<string | undefined> {
+    const c = this.couchdbOf(peerId);
+    const user = `${this.config.couchdb.username}:${this.io.secret(this.config.couchdb.password, 'couchdb.password')}`;
+    const url = `${this.config.couchdb.url.replace(/\/+$/, '')}/${this.stateDb}`;
+    const out = await this.io.oc(
+      ['exec', '-i', `deployment/${c.deployment}`, '-n', c.namespace, ...this.withContainer(c), '--', 'curl', '-s', '-K', '-', ...(method === 'DELETE' ? ['-X', 'DELETE'] : []), url],
+      why,
+      { stdin: `user = "${user.replace(/["\\]/g, '\\$&')}"\n` },
+    );
+    return out?.stdout;
+  }
+
+  async stateDocCount(peerId: NodeId): Promise<number> {
+    const body = await this.couch(peerId, 'GET', `doc_count of ${this.stateDb} beside ${peerId}`);
+    return body === undefined ? 0 : parseCouchDbInfo(body, this.stateDb);
+  }
+
+  async dropStateDatabase(peerId: NodeId): Promise<OkResult> {
+    const p = this.peer(peerId);
+    try {
+      if (!this.dropped.has(peerId)) {
+        // The ledger is the source of truth: rebuild-dbs with the peer stopped puts the
+        // state back on its next start (which the stop's own undo performs).
+        const undo = this.undos.register(`rebuild the state database of ${peerId} from its ledger (peer node rebuild-dbs)`, async () => {
+          const running = this.stopped.has(peerId) ? false : await this.isUp(peerId);
+          if (running) {
+            await this.scaleTo(p, 0, true);
+            await this.debugRebuild(p, true);
+            await this.scaleTo(p, 1, true);
+            await this.rollout(p, true);
+          } else await this.debugRebuild(p, true);
+        });
+        this.dropped.set(peerId, undo);
+        if (this.io.dryRun) this.io.note(`undo registered: oc debug deployment/${p.deployment} -n ${p.namespace} -- peer node rebuild-dbs`);
+      }
+      const body = await this.couch(peerId, 'DELETE', `delete ${this.stateDb} beside ${peerId}`);
+      return body === undefined ? { ok: true } : parseCouchDbDelete(body, this.stateDb);
+    } catch (e) {
+      return { ok: false, error: (e as Error).message };
+    }
+  }
+
+  private async debugRebuild(p: NodeTarget, recovery: boolean): Promise<string | undefined> {
+    const out = await this.io.oc(['debug', `deployment/${p.deployment}`, '-n', p.namespace, ...this.withContainer(p), '--', 'peer', 'node', 'rebuild-dbs'], `rebuild-dbs on ${p.id}`, {
+      timeoutMs: this.config.timeouts.rollout,
+      recovery,
+    });
+    return out === undefined ? undefined : out.stdout + out.stderr;
+  }
+
+  async rebuildDbs(peerId: NodeId): Promise<OkResult> {
+    const p = this.peer(peerId);
+    try {
+      const text = await this.debugRebuild(p, false);
+      if (text !== undefined && /another peer node command is executing/.test(text)) {
+        return { ok: false, error: `rebuild-dbs on ${peerId}: the peer is running (stop it first)` };
+      }
+      this.dropped.get(peerId)?.discharge();
+      this.dropped.delete(peerId);
+      return { ok: true };
+    } catch (e) {
+      return { ok: false, error: (e as Error).message };
+    }
+  }
+
+  // ---- orderers, logs, metrics ---------------------------------------------------------
+
+  async logs(id: NodeId): Promise<readonly ClusterLogLine[]> {
+    const n = this.node(id);
+    try {
+      const out = await this.io.oc(['logs', `deployment/${n.deployment}`, '-n', n.namespace, ...this.withContainer(n)], `log of ${id}`);
+      return out === undefined ? [] : parseLogText(out.stdout, id, this.openedAtMs, this.parser);
+    } catch (e) {
+      // A stopped deployment has no pod, hence no log.
+      if (!this.io.dryRun && !(await this.isUp(id))) return [];
+      throw e;
+    }
+  }
+
+  private async metrics(n: NodeTarget): Promise<{ committedBlock?: number; height?: number; leaderId?: number; view?: number }> {
+    const m = this.config.metrics;
+    if (m === undefined) return {};
+    const headers: Record<string, string> = m.bearerToken ? { authorization: `Bearer ${this.io.secret(m.bearerToken, 'metrics.bearerToken')}` } : {};
+    const res = await this.io.http({ method: 'GET', url: m.url, headers }, `metrics of ${n.id}`);
+    if (res === undefined) return {};
+    if (res.status !== 200) throw new Error(`metrics ${m.url} answered ${res.status}`);
+    const s = parsePrometheusText(res.body);
+    const pick = (name: string): number | undefined => pickSample(s, name, n.namespace, n.deployment, this.config.channel);
+    const committedBlock = pick('consensus_BFT_committed_block_number');
+    const height = pick('ledger_blockchain_height');
+    const leaderId = pick('consensus_BFT_leader_id');
+    const view = pick('consensus_smartbft_view_number');
+    return {
+      ...(committedBlock !== undefined ? { committedBlock } : {}),
+      ...(height !== undefined ? { height } : {}),
+      ...(leaderId !== undefined ? { leaderId } : {}),
+      ...(view !== undefined ? { view } : {}),
+    };
+  }
+
+  async ordererStatus(id: NodeId): Promise<OrdererStatus> {
+    const n = this.node(id);
+    if (n.kind !== 'orderer') throw new Error(`${id} is not an orderer`);
+    const up = await this.isUp(id);
+    const lines = up ? await this.logs(id) : [];
+    const metrics = up ? await this.metrics(n) : {};
+    return ordererStatus(up, ordererStateFromLogs(lines), metrics, this.config.ordererById, n.consenterId ?? 0);
+  }
+
+  // ---- certificates -----------------------------------------------------------------
+
+  private realId(certID: string): string {
+    return this.issuedIds.get(certID) ?? certID;
+  }
+
+  async issueCertificate(via: string, cert: Certificate): Promise<IssueResult> {
+    const suffix = this.options.certIdSuffix;
+    const real = suffix === undefined || suffix === '' ? cert.certID : `${cert.certID}-${suffix}`;
+    if (real !== cert.certID) this.issuedIds.set(cert.certID, real);
+    return this.api.issue(via, { ...cert, certID: real });
+  }
+
+  verifyCertificate(certID: string, via: string): Promise<VerifyResult> {
+    return this.api.verify(this.realId(certID), via);
+  }
+
+  revokeCertificate(certID: string, via: string): Promise<OkResult> {
+    return this.api.revoke(this.realId(certID), via);
+  }
+
+  async startLoad(via: string, count: number, everyMs: number): Promise<OkResult> {
+    if (this.io.dryRun) {
+      this.io.note(`background load: ${count} certificates through ${via}, one every ${formatDuration(everyMs)}, each:`);
+      await this.issueCertificate(via, loadCert(0, this.now()));
+      return { ok: true };
+    }
+    const handle = { stop: false, done: Promise.resolve() };
+    handle.done = (async () => {
+      for (let i = 0; i < count && !handle.stop && !this.io.aborted; i++) {
+        await this.issueCertificate(via, loadCert(i, Date.now()));
+        await this.pause(everyMs);
+      }
+    })();
+    this.loads.add(handle);
+    return { ok: true };
+  }
+
+  // ---- Argo CD ------------------------------------------------------------------------
+
+  private applications(): string[] {
+    const used = new Set(Object.values(this.config.nodes).map((n) => n.namespace));
+    return Object.entries(this.config.argocd.applications)
+      .filter(([ns]) => used.has(ns))
+      .map(([, app]) => app);
+  }
+
+  private async patchAutomated(app: string, automated: unknown, why: string, recovery: boolean): Promise<void> {
+    const patch = JSON.stringify({ spec: { syncPolicy: { automated: automated ?? null } } });
+    await this.io.oc(['patch', 'application', app, '-n', this.config.argocd.namespace, '--type=merge', '-p', patch], why, { recovery });
+  }
+
+  async pauseAutoHeal(): Promise<OkResult> {
+    try {
+      for (const app of this.applications()) {
+        if (this.paused.has(app)) continue;
+        const out = await this.io.oc(['get', 'application', app, '-n', this.config.argocd.namespace, '-o', 'json'], `sync policy of ${app} (restored afterwards)`);
+        // In a dry run the policy is not read: the plan shows where it goes.
+        let automated: unknown = '<the automated policy read above>';
+        if (out !== undefined) {
+          const o = JSON.parse(out.stdout) as { spec?: { syncPolicy?: { automated?: unknown } } };
+          automated = o.spec?.syncPolicy?.automated ?? null;
+          if (automated === null) continue; // auto-sync already off: nothing to pause, nothing to restore
+        }
+        const restore = automated;
+        const undo = this.undos.register(`restore Argo CD auto-sync of ${app} to ${out === undefined ? 'the policy read above' : JSON.stringify(restore)}`, () =>
+          this.patchAutomated(app, restore, `restore auto-sync of ${app}`, true),
+        );
+        this.paused.set(app, { automated: restore, undo });
+        if (this.io.dryRun) this.io.note(`undo registered: patch ${app} back to the automated policy read above`);
+        await this.patchAutomated(app, null, `pause auto-sync of ${app}`, false);
+      }
+      return { ok: true };
+    } catch (e) {
+      return { ok: false, error: (e as Error).message };
+    }
+  }
+
+  async resumeAutoHeal(): Promise<OkResult> {
+    try {
+      for (const [app, p] of [...this.paused]) {
+        if (this.io.dryRun) this.io.note(`restore the automated policy read from ${app} before pausing`);
+        await this.patchAutomated(app, p.automated, `restore auto-sync of ${app}`, false);
+        p.undo.discharge();
+        this.paused.delete(app);
+      }
+      return { ok: true };
+    } catch (e) {
+      return { ok: false, error: (e as Error).message };
+    }
+  }
+
+  // ---- waiting, selectors -------------------------------------------------------------
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolveP) => {
+      const t = setTimeout(done, ms);
+      const sig = this.io.signal;
+      function done(): void {
+        sig.removeEventListener('abort', done);
+        clearTimeout(t);
+        resolveP();
+      }
+      sig.addEventListener('abort', done);
+    });
+  }
+
+  async sleep(ms: number): Promise<void> {
+    if (this.io.dryRun) {
+      this.io.note(`sleep ${formatDuration(ms)}`);
+      return;
+    }
+    await this.pause(ms);
+  }
+
+  async waitUntil(condition: () => Promise<boolean> | boolean, timeoutMs: number, pollMs?: number): Promise<boolean> {
+    const every = pollMs ?? this.config.timeouts.poll;
+    if (this.io.dryRun) {
+      this.io.note(`repeat every ${formatDuration(every)} (up to ${formatDuration(timeoutMs)}) until the condition holds:`);
+      await condition();
+      return true;
+    }
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.io.aborted) throw new Error('run aborted');
+      if (await condition()) return true;
+      if (Date.now() >= deadline) return false;
+      await this.pause(Math.min(every, Math.max(0, deadline - Date.now())));
+    }
+  }
+
+  async resolve(nodeOrSelector: string): Promise<readonly NodeId[]> {
+    const t = this.topology;
+    if (nodeOrSelector in this.config.nodes) return [nodeOrSelector];
+    switch (nodeOrSelector) {
+      case 'all':
+        // As in the simulator: the Fabric processes (CouchDB is named explicitly).
+        return [...t.orderers, ...t.peers];
+      case 'orderers':
+        return t.orderers;
+      case 'peers':
+        return t.peers;
+      case 'leader':
+      case 'nextLeader':
+      case 'followers': {
+        const leader = await this.currentLeader();
+        if (nodeOrSelector === 'leader') return [leader];
+        if (nodeOrSelector === 'followers') return t.orderers.filter((o) => o !== leader);
+        const i = t.orderers.indexOf(leader);
+        return [t.orderers[(i + 1) % t.orderers.length] ?? leader];
+      }
+      default:
+        throw new Error(`unknown node or selector "${nodeOrSelector}" (nodes: ${Object.keys(this.config.nodes).join(', ')}; selectors: leader, nextLeader, followers, all, orderers, peers)`);
+    }
+  }
+
+  /** The leader most running orderers name in their logs (view 0's leader when none says). */
+  private async currentLeader(): Promise<NodeId> {
+    const first = this.topology.orderers[0]!;
+    if (this.io.dryRun) {
+      this.io.note('find the leader: the view and leader each running orderer logged last');
+      await this.ordererStatus(first);
+      this.io.note(`(dry run: the plan below assumes the leader is ${first})`);
+      return first;
+    }
+    const votes = new Map<NodeId, number>();
+    for (const o of this.topology.orderers) {
+      const s = await this.ordererStatus(o);
+      if (s.leader !== null && s.role !== 'down') votes.set(s.leader, (votes.get(s.leader) ?? 0) + 1);
+    }
+    let best: NodeId = first;
+    let most = 0;
+    for (const [id, n] of votes) if (n > most) [best, most] = [id, n];
+    return best;
+  }
+
+  // ---- faults a live cluster does not do ---------------------------------------------------
+
+  partition(): Promise<OkResult> {
+    return Promise.reject(new Error('partition: not supported on a live cluster (the adapter does not write NetworkPolicies); run it in the simulator'));
+  }
+
+  heal(): Promise<OkResult> {
+    return Promise.reject(new Error('heal: not supported on a live cluster (partition is not either)'));
+  }
+
+  setByzantine(node: NodeId): Promise<OkResult> {
+    return Promise.reject(new Error(`byzantine ${node}: not supported on a live cluster (a real orderer cannot be made to lie from outside)`));
+  }
+
+  // ---- preflight, undo, close ---------------------------------------------------------------
+
+  /**
+   * Before any disruption: the cluster answers and we are logged in, every mapped
+   * deployment exists and is ready, every Argo CD application exists, each org's API
+   * answers and each org's token can be obtained. Throws the first problem, in a sentence.
+   */
+  async preflight(): Promise<void> {
+    this.io.note('preflight: nothing is changed until all of these succeed');
+    // Every secret the run will need, read now (a dry run only names where they come from).
+    const refs = secretRefs(this.config);
+    this.io.note(`secrets: ${refs.map((r) => `${r.what} from ${describeSecret(r.ref)}`).join(', ')}`);
+    for (const r of refs) this.io.secret(r.ref, r.what);
+    await this.io.oc(['whoami'], 'preflight: the cluster answers and we are logged in');
+    // One read per namespace, all at once (the plan lists them in config order).
+    const byNs = new Map<string, NodeTarget[]>();
+    for (const n of Object.values(this.config.nodes)) byNs.set(n.namespace, [...(byNs.get(n.namespace) ?? []), n]);
+    const apps = this.applications();
+    await Promise.all([
+      ...[...byNs].map(async ([ns, nodes]) => {
+        const names = [...new Set(nodes.map((n) => n.deployment))];
+        const out = await this.io.oc(['get', 'deployment', ...names, '-n', ns, '-o', 'json'], `preflight: ${nodes.map((n) => n.id).join(', ')} exist and are ready`);
+        if (out === undefined) return;
+        const doc = JSON.parse(out.stdout) as { kind?: string; items?: unknown[] };
+        const items = doc.kind === 'List' ? (doc.items ?? []) : [doc];
+        names.forEach((name, i) => {
+          const d = deploymentState(JSON.stringify(items[i] ?? {}), `deployment ${name} in ${ns}`);
+          if (d.specReplicas < 1 || d.readyReplicas < 1) {
+            throw new Error(`preflight: deployment ${name} in ${ns} is not ready (${d.readyReplicas}/${d.specReplicas} replicas ready)`);
+          }
+        });
+      }),
+      ...(apps.length > 0 ? [this.io.oc(['get', 'application', ...apps, '-n', this.config.argocd.namespace, '-o', 'name'], 'preflight: the Argo CD applications exist')] : []),
+    ]);
+    const probed = new Set<string>();
+    for (const org of this.topology.orgs) {
+      if (!probed.has(this.api.baseOf(org))) await this.api.probe(org);
+      probed.add(this.api.baseOf(org));
+      await this.api.token(org);
+    }
+  }
+
+  /** Stop at once (Ctrl-C, timeout): kill what is in flight, then run every pending undo. */
+  abort(): Promise<UndoReport[]> {
+    this.io.abort();
+    return this.finish();
+  }
+
+  undoReport(): UndoReport[] {
+    return this.undos.report();
+  }
+
+  async close(): Promise<void> {
+    await this.finish();
+  }
+
+  /** Stop background load and run every pending undo; resolves with the undo report. Idempotent. */
+  finish(): Promise<UndoReport[]> {
+    this.closed ??= (async () => {
+      for (const l of this.loads) l.stop = true;
+      await Promise.allSettled([...this.loads].map((l) => l.done));
+      return this.undos.runAll();
+    })();
+    return this.closed;
+  }
+}
+
+function loadCert(i: number, nowMs: number): Certificate {
+  return {
+    certID: `LOAD-${nowMs}-${i}`,
+    studentID: 'student01@techpulse.demo',
+    studentName: 'Load Test',
+    courseID: 'LOAD-101',
+    courseName: 'Background load',
+    issueDate: '2026-03-14',
+    expiryDate: '2027-03-14',
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * `compare`: the scenario in the simulator, on the topology the live config describes,
+ * then on the cluster; then the step-by-step comparison (compare.ts). Outcome differences
+ * fail the command; timing differences are reported.
+ */
+import type { TopologyInfo } from '../scenarios/cluster.ts';
+import { runScenario } from '../scenarios/runner.ts';
+import type { Scenario } from '../scenarios/schema.ts';
+import type { TopologySpec } from '../scenarios/topology.ts';
+import type { LiveCliIo, LiveSetup } from './cli.ts';
+import { interruptSignal, simTargetOf } from './cli.ts';
+import { compareResults, formatComparison } from './compare.ts';
+import { formatUndos } from './report.ts';
+import { runLive } from './run.ts';
+
+/** The simulator topology a live config describes: its orgs, its orderer count, its peers per org. */
+export function topologyOfConfig(t: TopologyInfo): TopologySpec {
+  const peersPerOrg = Math.max(1, ...Object.values(t.peersByOrg).map((p) => p.length));
+  return { preset: 'certchain', orgs: t.orgs, orderers: t.orderers.length, peersPerOrg };
+}
+
+export async function runCompare(s: LiveSetup, json: boolean, io: LiveCliIo): Promise<number> {
+  const scenario: Scenario = { ...s.scenario, topology: { ...s.scenario.topology, ...topologyOfConfig(s.config.topology) } };
+  const target = await simTargetOf(io);
+  const seed = scenario.seed ?? 1;
+  const simCluster = await target.create(scenario, { seed });
+  const sim = await runScenario(scenario, simCluster, {
+    seed,
+    ...(target.checks ? { checks: target.checks } : {}),
+    ...(target.behaviours ? { behaviours: target.behaviours } : {}),
+  });
+  await simCluster.close();
+  io.stderr(`simulator: ${sim.passed ? 'passed' : sim.verdict} (seed ${seed}); now the live cluster...\n`);
+
+  const stop = interruptSignal(s.timeoutMs, io);
+  try {
+    const live = await runLive(scenario, s.config, {
+      dryRun: false,
+      tls: s.tls,
+      certIdSuffix: Date.now().toString(36),
+      signal: stop.signal,
+      onStep: (l) => io.stderr(`  ${l}\n`),
+      onResult: (l) => io.stderr(`${l}\n`),
+    });
+    const mask = (t: string): string => live.cluster.io.masker.mask(t);
+    if (live.result === undefined) {
+      io.stdout(`preflight failed, nothing was changed on the cluster: ${live.preflightError ?? ''}\n`);
+      return 1;
+    }
+    const cmp = compareResults(sim, live.result, scenario.steps.map((st) => st.expect !== undefined));
+    const undosOk = live.undos.every((u) => u.state === 'discharged' || u.ok === true);
+    if (json) io.stdout(`${mask(JSON.stringify({ comparison: cmp, sim, live: live.result, undos: live.undos }, null, 2))}\n`);
+    else io.stdout(`${mask(`${formatComparison(cmp)}\n${formatUndos(live.undos)}`)}\n`);
+    if (stop.interrupted()) return 130;
+    return cmp.outcomeDiffers || !undosOk ? 1 : 0;
+  } finally {
+    stop.dispose();
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * `fabric-bft-sim serve [--port 8080] [--host 127.0.0.1] [--speed 1] [--seed 1] [--orderers 4]`:
+ * the simulated CertChain on loopback, until Ctrl-C. Passwords the stand-in Keycloak and
+ * CouchDB accept come from the same environment variables the example live config names
+ * (CERTCHAIN_<ORG>_PASSWORD, CERTCHAIN_COUCHDB_PASSWORD), defaulting to the lab's.
+ */
+import { randomBytes } from 'node:crypto';
+import { parseArgs, UsageError } from '../args.ts';
+import type { LiveCliIo } from '../cli.ts';
+import { simTargetOf } from '../cli.ts';
+import { startServe } from './server.ts';
+
+function intFlag(v: string | undefined, name: string, dflt: number, min: number, max: number): number {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${v}"`);
+  return n;
+}
+
+export async function runServe(argv: readonly string[], io: LiveCliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const args = parseArgs(argv, { values: ['port', 'host', 'speed', 'seed', 'orderers'], switches: [] });
+  if (args.positional.length > 0) throw new UsageError(`serve takes no arguments, got "${args.positional[0] ?? ''}"`);
+  const port = intFlag(args.values.get('port'), 'port', 8080, 0, 65535);
+  const seed = intFlag(args.values.get('seed'), 'seed', 1, 0, 2 ** 31 - 1);
+  const orderers = intFlag(args.values.get('orderers'), 'orderers', 4, 1, 31);
+  const speed = Number(args.values.get('speed') ?? '1');
+  if (!(speed > 0 && speed <= 1000)) throw new UsageError(`--speed must be a number above 0 and at most 1000, got "${args.values.get('speed') ?? ''}"`);
+  const host = args.values.get('host') ?? '127.0.0.1';
+
+  const target = await simTargetOf(io);
+  const cluster = await target.create({ name: 'serve', topology: { preset: 'certchain', orderers }, steps: [] }, { seed });
+  const passwords: Record<string, string> = {};
+  for (const org of cluster.topology.orgs) passwords[org] = env[`CERTCHAIN_${org.toUpperCase()}_PASSWORD`] ?? 'admin';
+  const adminToken = env['OC_STANDIN_TOKEN'] ?? randomBytes(16).toString('hex');
+  const running = await startServe({ cluster, host, port, speed, passwords, couchdbPassword: env['CERTCHAIN_COUCHDB_PASSWORD'] ?? 'adminpw', adminToken });
+  io.stdout(
+    [
+      `CertChain (simulated, seed ${seed}, ${orderers} orderers, speed x${speed}) on ${running.url}`,
+      `  token:   curl -X POST ${running.url}/realms/techpulse/protocol/openid-connect/token -d grant_type=password -d client_id=course-manager-ui -d username=admin@techpulse.demo -d password=...`,
+      `  issue:   POST ${running.url}/api/v1/certificates    verify: GET ${running.url}/api/v1/verify/TP-FSWD-001    metrics: ${running.url}/metrics`,
+      `  oc stand-in (test/live/fixtures/oc): export OC_STANDIN_URL=${running.url} OC_STANDIN_TOKEN=<the admin token in $OC_STANDIN_TOKEN, or set it before starting serve>`,
+      host !== '127.0.0.1' && host !== 'localhost' && host !== '::1' ? `  WARNING: listening on ${host}, not loopback: anyone who can reach it can use the API.` : '',
+      'Ctrl-C stops it.',
+    ]
+      .filter((l) => l !== '')
+      .join('\n') + '\n',
+  );
+  await new Promise<void>((resolveP) => process.once('SIGINT', () => resolveP()));
+  await running.close();
+  await cluster.close();
+  return 0;
+}
