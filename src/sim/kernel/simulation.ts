@@ -11,7 +11,7 @@
  * `start` with that durable store.
  */
 import { Network, type NetworkConfig } from './network.ts';
-import { Rng } from './rng.ts';
+import { Rng, hash32 } from './rng.ts';
 import { Scheduler, type ScheduledEvent } from './scheduler.ts';
 import { Trace, type TraceOptions, type TraceRecord } from './trace.ts';
 import { DurableStore } from './durable.ts';
@@ -59,12 +59,25 @@ export interface RunResult {
 }
 
 type KernelEvent =
-  | { readonly type: 'deliver'; readonly id: number; readonly from: NodeId; readonly to: NodeId; readonly msg: unknown; readonly m: string; readonly incarnation: number; readonly handled: boolean }
+  | {
+      readonly type: 'deliver';
+      readonly id: number;
+      readonly from: NodeId;
+      readonly to: NodeId;
+      readonly msg: unknown;
+      /** The message's description and its hash32, computed once at send. */
+      readonly m: string;
+      readonly mHash: number;
+      readonly incarnation: number;
+      readonly handled: boolean;
+    }
   | { readonly type: 'timer'; readonly node: NodeId; readonly name: string; readonly data: unknown; readonly incarnation: number }
   | { readonly type: 'action'; readonly fn: () => void };
 
 interface NodeSlot {
   readonly id: NodeId;
+  /** hash32(id), folded into the trace for every message. */
+  readonly idHash: number;
   readonly machine: AnyMachine;
   readonly durable: DurableStore;
   readonly rng: Rng;
@@ -104,6 +117,7 @@ export class Simulation {
   private lastMsg: unknown = undefined;
   private lastMachine: AnyMachine | undefined = undefined;
   private lastM = '';
+  private lastMHash = 0;
 
   private readonly processing: ProcessingConfig | undefined;
 
@@ -147,6 +161,7 @@ export class Simulation {
     const rng = this.rng.fork(`node:${id}`);
     const slot: NodeSlot = {
       id,
+      idHash: hash32(id),
       machine,
       durable: new DurableStore(),
       rng,
@@ -307,7 +322,8 @@ export class Simulation {
           return;
         }
         this.delivered++;
-        this.trace.recordMessage('deliver', this.now, p.id, p.from, p.to, p.m);
+        const from = this.nodes.get(p.from) as NodeSlot;
+        this.trace.recordMessage('deliver', this.now, p.id, p.from, from.idHash, p.to, s.idHash, p.m, p.mHash);
         this.stepNode(s, { kind: 'message', from: p.from, msg: p.msg });
         return;
       }
@@ -370,17 +386,17 @@ export class Simulation {
     const target = this.nodes.get(to);
     if (target === undefined) throw new Error(`node ${s.id} sent to unknown node "${to}"`);
     const id = ++this.nextMessageId;
-    let m: string;
-    if (msg === this.lastMsg && s.machine === this.lastMachine) m = this.lastM;
-    else {
-      m = s.machine.describe ? s.machine.describe(msg) : describeDefault(msg);
+    if (msg !== this.lastMsg || s.machine !== this.lastMachine) {
+      this.lastM = s.machine.describe ? s.machine.describe(msg) : describeDefault(msg);
+      this.lastMHash = hash32(this.lastM);
       this.lastMsg = msg;
       this.lastMachine = s.machine;
-      this.lastM = m;
     }
+    const m = this.lastM;
+    const mHash = this.lastMHash;
     const now = this.now;
     this.sent++;
-    this.trace.recordMessage('send', now, id, s.id, to, m);
+    this.trace.recordMessage('send', now, id, s.id, s.idHash, to, target.idHash, m, mHash);
     const times = this.routeTimes;
     times.length = 0;
     const dropped = this.network.routeInto(s.id, to, now, times);
@@ -389,7 +405,7 @@ export class Simulation {
       return;
     }
     for (let i = 0; i < times.length; i++) {
-      this.scheduler.schedule(times[i] as number, { type: 'deliver', id, from: s.id, to, msg, m, incarnation: target.incarnation, handled: false });
+      this.scheduler.schedule(times[i] as number, { type: 'deliver', id, from: s.id, to, msg, m, mHash, incarnation: target.incarnation, handled: false });
     }
   }
 }

@@ -11,8 +11,6 @@
 import type { NodeId } from './types.ts';
 import { hash32 } from './rng.ts';
 
-const TEXT_CACHE_LIMIT = 100_000;
-
 export type DropReason = 'loss' | 'partition' | 'down';
 
 export type TraceRecord =
@@ -62,7 +60,6 @@ export class Trace {
   private count = 0;
   private readonly kept: TraceRecord[] | undefined;
   private readonly sinks: ((r: TraceRecord) => void)[] = [];
-  private readonly textHashes = new Map<string, number>();
 
   constructor(options: TraceOptions = {}) {
     this.kept = options.keep ? [] : undefined;
@@ -84,10 +81,12 @@ export class Trace {
   }
 
   /**
-   * The hot path for send and deliver: folds the same fields as `record` would, and
-   * builds the record object only when someone keeps or watches records.
+   * The hot path for send and deliver: the caller passes the 32-bit hashes of the node ids
+   * and the message description (`hash32`, computed once per node and per message). Folds
+   * exactly what `record` would, and builds the record object only when someone keeps or
+   * watches records.
    */
-  recordMessage(k: 'send' | 'deliver', t: number, id: number, from: NodeId, to: NodeId, m: string): void {
+  recordMessage(k: 'send' | 'deliver', t: number, id: number, from: NodeId, fromHash: number, to: NodeId, toHash: number, m: string, mHash: number): void {
     if (this.wantsRecords) {
       this.record({ t, k, id, from, to, m });
       return;
@@ -95,9 +94,9 @@ export class Trace {
     this.foldInt(KIND_CODE[k]);
     this.foldInt(Math.round(t * 1000));
     this.foldInt(id);
-    this.foldText(from);
-    this.foldText(to);
-    this.foldText(m);
+    this.foldHash(fromHash);
+    this.foldHash(toHash);
+    this.foldHash(mHash);
     this.endRecord();
     this.count++;
   }
@@ -160,10 +159,10 @@ export class Trace {
         break;
       case 'event':
         this.foldText(r.node);
-        this.foldUnique(JSON.stringify(r.e));
+        this.foldText(JSON.stringify(r.e));
         break;
       case 'note':
-        this.foldUnique(r.text);
+        this.foldText(r.text);
         break;
     }
     this.endRecord();
@@ -191,25 +190,12 @@ export class Trace {
     this.h2 = Math.imul(h2 ^ 31, 1597334677);
   }
 
-  /** Fold a text that rarely repeats (an event's JSON, a note) as its 32-bit hash, uncached. */
-  private foldUnique(text: string): void {
-    const h = hash32(text);
-    this.h1 = Math.imul(this.h1 ^ h, 2654435761);
-    this.h2 = Math.imul(this.h2 ^ h, 1597334677);
+  /** Fold a text field as its 32-bit hash (`hash32`). */
+  private foldText(text: string): void {
+    this.foldHash(hash32(text));
   }
 
-  /**
-   * Fold a text field as its 32-bit hash. Texts repeat (node ids; a message's description
-   * is shared by its send and delivery records), so hashes are cached by string; the
-   * cache never changes a value, only saves recomputing it.
-   */
-  private foldText(text: string): void {
-    let h = this.textHashes.get(text);
-    if (h === undefined) {
-      if (this.textHashes.size >= TEXT_CACHE_LIMIT) this.textHashes.clear();
-      h = hash32(text);
-      this.textHashes.set(text, h);
-    }
+  private foldHash(h: number): void {
     this.h1 = Math.imul(this.h1 ^ h, 2654435761);
     this.h2 = Math.imul(this.h2 ^ h, 1597334677);
   }
