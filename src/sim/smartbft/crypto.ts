@@ -71,6 +71,16 @@ function signatureValue(signer: number, what: string): string {
   return hash64(`sig/${signer}/${what}`);
 }
 
+/**
+ * Signatures already verified, with what they were verified over. A Commit's signature
+ * object reaches every node unchanged (messages are immutable), so one check serves all
+ * receivers; a forged or mutated signature is a new object and is checked afresh.
+ */
+const verifiedSignatures = new WeakMap<Signature, string>();
+
 export function verifySignature(sig: Signature, what: string): boolean {
-  return sig.value === signatureValue(sig.signer, what);
+  if (verifiedSignatures.get(sig) === what) return true;
+  const ok = sig.value === signatureValue(sig.signer, what);
+  if (ok) verifiedSignatures.set(sig, what);
+  return ok;
 }
