@@ -5,7 +5,7 @@
 import type { Cluster } from '../scenarios/cluster.ts';
 import type { Check } from '../scenarios/runner.ts';
 import type { Scenario } from '../scenarios/schema.ts';
-import { blockHashesAgree, converged, stateMatchesLedger } from '../sim/cluster/checkers.ts';
+import { blockHashesAgree, converged, stateMatchesLedger, transactionsValid } from '../sim/cluster/checkers.ts';
 import { SimCluster } from '../sim/cluster/sim-cluster.ts';
 import { BYZANTINE_BEHAVIOURS } from '../sim/smartbft/api.ts';
 import type { SimTarget, TargetOptions } from './io.ts';
@@ -29,10 +29,10 @@ export async function createSimCluster(scenario: Scenario, options: TargetOption
 /** How long after the last step every running peer must reach the orderers' height. */
 const CONVERGENCE_BOUND_MS = 60_000;
 
-/** The model's invariants, after a run: hash-chain agreement, convergence, state = fold(ledger). */
+/** The model's invariants, after a run: hash-chain agreement, validity, convergence, state = fold(ledger). */
 export async function simChecks(cluster: Cluster): Promise<readonly Check[]> {
   if (!(cluster instanceof SimCluster)) throw new Error('the simulator checks need a SimCluster');
-  const checks: Check[] = [blockHashesAgree(cluster), await converged(cluster, CONVERGENCE_BOUND_MS)];
+  const checks: Check[] = [blockHashesAgree(cluster), transactionsValid(cluster), await converged(cluster, CONVERGENCE_BOUND_MS)];
   for (const p of cluster.topology.peers) if (cluster.sim.isUp(p)) checks.push(stateMatchesLedger(cluster, p));
   return checks;
 }

@@ -4,13 +4,15 @@
  *
  * - `blockHashesAgree`: every peer's block i has the same header hash as the orderers'
  *   block i, and the orderers agree among themselves (hash-chain agreement).
+ * - `transactionsValid`: every transaction in the orderers' chain was submitted by a client
+ *   (a gateway), and no transaction id commits VALID twice on any peer.
  * - `converged`: every running peer reaches the orderers' height within a bound.
  * - `stateMatchesLedger`: a peer's CouchDB equals the fold of its ledger (each key's last
  *   valid write, at its (block, tx) version), document for document (`_id`, fields,
  *   `~version`; not `_rev`, CouchDB's own revision history, which restarts when a database
  *   is recreated), plus the chaincode's index design docs, and `doc_count` matches.
  */
-import { blockHeaderHash, envelopesOf, type Height, type StoredBlock } from '../fabric/block.ts';
+import { blockHeaderHash, envelopesOf, TxValidationCode, type Height, type StoredBlock } from '../fabric/block.ts';
 import { CERT_INDEXES, CHAINCODE, LIFECYCLE_NS } from '../fabric/chaincode.ts';
 import type { SimCluster } from './sim-cluster.ts';
 import { CouchInstance, encodeVersionField, INTERNAL_DB, METADATA_DB, namespaceDbName, toCouchDoc, type CouchDoc } from '../fabric/couchdb.ts';
@@ -62,6 +64,43 @@ export function blockHashesAgree(c: SimCluster): CheckResult {
     }
   }
   return { name, ok: true, detail: `${c.topology.peers.length} peers are prefixes of the orderers' chain of ${hashes.length} blocks` };
+}
+
+/** Validity: only submitted transactions are ordered, and none commits valid twice. */
+export function transactionsValid(c: SimCluster): CheckResult {
+  const name = 'only submitted transactions, none valid twice';
+  const submitted = c.submittedTxIds();
+  let longest: readonly OrdererState['bft']['ledger'][number][] = [];
+  for (const o of c.topology.orderers) {
+    const s = c.sim.state<OrdererState>(o);
+    const ledger = s !== undefined ? s.bft.ledger : c.sim.durable(o).list<OrdererState['bft']['ledger'][number]>('ledger');
+    if (ledger.length > longest.length) longest = ledger;
+  }
+  let txs = 0;
+  for (const d of longest) {
+    const block = blockOfDecision(d);
+    for (const env of envelopesOf(block)) {
+      txs++;
+      if (env === null) return { name, ok: false, detail: `block ${block.header.number} carries a transaction that does not parse` };
+      if (!submitted.has(env.txId)) return { name, ok: false, detail: `block ${block.header.number} carries transaction ${env.txId}, which no client submitted` };
+    }
+  }
+  for (const p of c.topology.peers) {
+    const seen = new Map<string, number>();
+    for (const sb of peerBlocks(c, p)) {
+      const envs = envelopesOf(sb.block);
+      for (let i = 0; i < envs.length; i++) {
+        const env = envs[i];
+        if (env === null || env === undefined || sb.flags[i] !== TxValidationCode.VALID) continue;
+        const first = seen.get(env.txId);
+        if (first !== undefined) {
+          return { name, ok: false, detail: `${p} committed transaction ${env.txId} as VALID in block ${first} and again in block ${sb.block.header.number}` };
+        }
+        seen.set(env.txId, sb.block.header.number);
+      }
+    }
+  }
+  return { name, ok: true, detail: `${txs} ordered transactions, all submitted by a gateway; no transaction valid twice on ${c.topology.peers.length} peers` };
 }
 
 /** Every running peer reaches the orderers' height within `boundMs` of simulated time. */

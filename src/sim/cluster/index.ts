@@ -4,4 +4,4 @@
  * checkers that read the whole cluster's state.
  */
 export { SimCluster, INITIAL_CERTIFICATES, type SimClusterOptions, type MetricPoint } from './sim-cluster.ts';
-export { blockHashesAgree, converged, stateMatchesLedger, foldLedger, ordererChainHashes, type CheckResult } from './checkers.ts';
+export { blockHashesAgree, transactionsValid, converged, stateMatchesLedger, foldLedger, ordererChainHashes, type CheckResult } from './checkers.ts';

@@ -100,6 +100,8 @@ export class SimCluster implements Cluster {
   private readonly logs_ = new Map<NodeId, NodeLog>();
   private readonly series = new Map<string, MetricPoint[]>();
   private readonly answers = new Map<string, { httpStatus: number; body: Readonly<Record<string, unknown>> }>();
+  /** Transaction ids the gateways submitted to the orderers (for the validity check). */
+  private readonly submitted = new Set<string>();
   private readonly couchdbDown = new Set<NodeId>();
   /** Why a process last died on its own (panic, failed start). */
   private readonly exits = new Map<NodeId, string>();
@@ -184,6 +186,8 @@ export class SimCluster implements Cluster {
         this.sim.after(0, () => {
           if (this.sim.isUp(node)) this.crash(node);
         });
+      } else if (e.type === 'gateway.submitted') {
+        this.submitted.add(String((e as { txId?: unknown }).txId));
       } else if (e.type === 'gateway.answer' && e.requestId !== undefined) {
         this.answers.set(e.requestId, { httpStatus: e.httpStatus ?? 500, body: e.body ?? {} });
       }
@@ -202,6 +206,11 @@ export class SimCluster implements Cluster {
   }
 
   /** The stable hash of the run's trace (its identity). */
+  /** Every transaction id a gateway has submitted to the ordering service so far. */
+  submittedTxIds(): ReadonlySet<string> {
+    return this.submitted;
+  }
+
   traceHash(): string {
     return this.sim.trace.hash();
   }

@@ -199,6 +199,7 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
     };
     const envelope = serializeEnvelope(env);
     for (const o of orderers) out.send(o, { type: 'broadcast', txId: p.txId, envelope });
+    out.fact('gateway.submitted', { txId: p.txId });
     out.send(spec!.peer, { type: 'commitStatus', txId: p.txId });
     out.timer(`gw.order:${p.requestId}`, cfg.connTimeoutMs, p.requestId);
     out.timer(`gw.commit:${p.requestId}`, cfg.commitTimeoutMs, p.requestId);
