@@ -1,0 +1,44 @@
+/**
+ * A scenario's simulator: `simClusterFor` opens a `SimCluster` on a scenario's topology and
+ * seed, and `simChecks` runs the model's invariants on it after a run (hash-chain
+ * agreement, validity, convergence, state = fold(ledger) on every running peer).
+ */
+import type { Cluster } from '../../scenarios/cluster.ts';
+import type { Check } from '../../scenarios/runner.ts';
+import type { Scenario } from '../../scenarios/schema.ts';
+import type { TraceRecord } from '../kernel/trace.ts';
+import { blockHashesAgree, converged, stateMatchesLedger, transactionsValid } from './checkers.ts';
+import { SimCluster } from './sim-cluster.ts';
+
+export interface SimClusterForOptions {
+  readonly seed: number;
+  /** Receives every trace record of the run (--trace, --check-determinism, reports). */
+  readonly traceSink?: (record: TraceRecord) => void;
+}
+
+export async function simClusterFor(scenario: Scenario, options: SimClusterForOptions): Promise<SimCluster> {
+  const t = scenario.topology ?? {};
+  return SimCluster.create({
+    seed: options.seed,
+    topology: {
+      ...(t.orgs !== undefined ? { orgs: t.orgs } : {}),
+      ...(t.orderers !== undefined ? { orderers: t.orderers } : {}),
+      ...(t.peersPerOrg !== undefined ? { peersPerOrg: t.peersPerOrg } : {}),
+      ...(t.dissemination !== undefined ? { dissemination: t.dissemination } : {}),
+      ...(t.gossip !== undefined ? { gossip: t.gossip } : {}),
+      ...(t.policy !== undefined ? { policy: t.policy } : {}),
+    },
+    ...(options.traceSink !== undefined ? { trace: { sink: options.traceSink } } : {}),
+  });
+}
+
+/** How long after the last step every running peer must reach the orderers' height. */
+export const CONVERGENCE_BOUND_MS = 60_000;
+
+/** The model's invariants, after a run: hash-chain agreement, validity, convergence, state = fold(ledger). */
+export async function simChecks(cluster: Cluster): Promise<readonly Check[]> {
+  if (!(cluster instanceof SimCluster)) throw new Error('simChecks: the simulator checks need a SimCluster');
+  const checks: Check[] = [blockHashesAgree(cluster), transactionsValid(cluster), await converged(cluster, CONVERGENCE_BOUND_MS)];
+  for (const p of cluster.topology.peers) if (cluster.sim.isUp(p)) checks.push(stateMatchesLedger(cluster, p));
+  return checks;
+}

@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findBuiltin, runScenario, simChecks, simClusterFor, computeQuorum } from '../src/index.ts';
+
+/** Static import graph of a module (relative `.ts` imports only). */
+function importGraph(entry: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(entry)) return seen;
+  seen.add(entry);
+  const text = readFileSync(entry, 'utf8');
+  for (const m of text.matchAll(/^(?:import|export)\s[^;]*?from\s+'(\.{1,2}\/[^']+\.ts)'/gms)) {
+    importGraph(resolve(dirname(entry), m[1] as string), seen);
+  }
+  return seen;
+}
+
+describe('the library entry points', () => {
+  it('the README example runs a built-in in the simulator and passes', async () => {
+    const scenario = findBuiltin('kill-orderer')!.build({ orderers: 4 });
+    const cluster = await simClusterFor(scenario, { seed: 7 });
+    const result = await runScenario(scenario, cluster, { checks: simChecks, seed: 7 });
+    expect(result.passed).toBe(true);
+    expect(result.checks.map((c) => c.name)).toContain('only submitted transactions, none valid twice');
+    expect(result.traceHash).toMatch(/^[0-9a-f]{16}$/);
+    expect(computeQuorum(7)).toEqual({ n: 7, f: 2, q: 5, weak: 3 });
+  });
+
+  it('sim-only users never load the live adapter; it is its own entry', async () => {
+    const graph = [...importGraph(resolve('src/index.ts'))];
+    expect(graph.length).toBeGreaterThan(20);
+    expect(graph.filter((f) => f.includes('/src/live/'))).toEqual([]);
+    const live = await import('../src/live/index.ts');
+    expect(typeof live.LiveCluster).toBe('function');
+  });
+});
