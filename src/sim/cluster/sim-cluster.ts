@@ -423,10 +423,15 @@ export class SimCluster implements Cluster {
   async dropStateDatabase(peer: NodeId): Promise<OkResult> {
     const p = this.peerOf(peer);
     const db = namespaceDbName(CHAINCODE);
+    const couch = this.fabric.peers.find((x) => x.id === p)?.couchdb;
+    if (couch !== undefined && this.couchdbDown.has(couch)) {
+      return { ok: false, error: `curl: (7) Failed to connect to ${couch} port 5984: Connection refused (CouchDB is stopped)` };
+    }
     if (!deleteDatabase(this.sim.durable(p), db)) return { ok: false, error: DB_NOT_FOUND };
     this.sim.note(`DELETE ${db} on ${p}'s CouchDB`);
     if (this.sim.isUp(p)) {
-      // The running peer's next state write gets 404 from CouchDB and panics (fabric#3633).
+      // A runtime CouchDB write failure panics the peer (fabric#3633). The model does not
+      // wait for the next write: the peer goes down as the database goes.
       this.sim.note(`${p} panics: state database ${db} deleted under it`);
       this.crash(p);
     }
@@ -594,6 +599,8 @@ export class SimCluster implements Cluster {
   // --- faults beyond the lab -------------------------------------------------------------
 
   async partition(groups: readonly (readonly NodeId[])[]): Promise<OkResult> {
+    // kindOf rejects an unknown id: a typo must not leave the named node in the "everyone
+    // else" group and silently cut nothing.
     const mapped = groups.map((g) => {
       const ids = g.map((n) => (this.kindOf(n) === 'couchdb' ? this.peerOf(n) : n));
       // An org's API sits with its gateway peer.
@@ -645,17 +652,18 @@ export class SimCluster implements Cluster {
     return { ok: true };
   }
 
-  private readonly pendingLoad: string[] = [];
+  /** Background load requests not answered yet, oldest first. */
+  private pendingLoad: string[] = [];
 
   /** Settle answers of background load seen so far into `loadResults`. */
   collectLoad(): void {
-    for (let i = this.pendingLoad.length - 1; i >= 0; i--) {
-      const id = this.pendingLoad[i] as string;
+    const still: string[] = [];
+    for (const id of this.pendingLoad) {
       const a = this.answers.get(id);
-      if (a === undefined) continue;
-      this.loadResults.push(a.httpStatus < 300 ? { requestId: id, ok: true } : { requestId: id, ok: false, error: String(a.body['error']) });
-      this.pendingLoad.splice(i, 1);
+      if (a === undefined) still.push(id);
+      else this.loadResults.push(a.httpStatus < 300 ? { requestId: id, ok: true } : { requestId: id, ok: false, error: String(a.body['error']) });
     }
+    this.pendingLoad = still;
   }
 
   async close(): Promise<void> {

@@ -71,7 +71,10 @@ export function rebuildDbs(v: Volume, peerRunning: boolean): CommandResult {
 
 function truncateTo(v: Volume, keepBlocks: number, logs: CommandLog[]): void {
   const height = v.listLength(BLOCKS_KEY);
-  if (v.get<number>(PRE_RESET_KEY) === undefined) v.apply({ op: 'set', key: PRE_RESET_KEY, value: height });
+  // blkstorage recordHeightIfGreaterThanPreviousRecording: keep the greater of the two, so a
+  // second reset before the ledger caught up still waits for the original height.
+  const recorded = v.get<number>(PRE_RESET_KEY);
+  if (recorded === undefined || height > recorded) v.apply({ op: 'set', key: PRE_RESET_KEY, value: height });
   dropLevelDbs(logs);
   dropIndex(v, logs);
   v.apply({ op: 'truncate', key: BLOCKS_KEY, length: keepBlocks });

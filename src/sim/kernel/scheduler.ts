@@ -10,6 +10,7 @@ export interface ScheduledEvent<P> {
   readonly time: number;
   readonly seq: number;
   readonly payload: P;
+  /** True once cancelled or taken by `next`. */
   cancelled: boolean;
 }
 
@@ -70,6 +71,8 @@ export class Scheduler<P> {
     const top = this.pop();
     if (top === undefined) return undefined;
     this.live--;
+    // Taken: cancelling it now is a no-op (and must not count it twice).
+    top.cancelled = true;
     this.clock = top.time;
     return top;
   }

@@ -101,7 +101,7 @@ function processViewChangeMsg(s: ConsenterState, io: Io, restore: boolean): void
   vc.viewData.clear();
   vc.checkTimeout = true;
   s.counters.viewChanges++;
-  io.metric('consensus_smartbft_viewchange_count', s.counters.viewChanges);
+  io.metric('sim_smartbft_viewchange_total', s.counters.viewChanges);
   viewChangeMetrics(s, io);
   const signed = signedViewData(s);
   const leader = leaderOf(s, vc.currView);
@@ -314,7 +314,9 @@ export function viewChangerTick(s: ConsenterState, io: Io): void {
     io.broadcast({ type: 'ViewChange', nextView: vc.nextView, reason: 'resend' });
     vc.lastResend = now;
   }
-  if (now > vc.startViewChangeTime + s.config.ViewChangeTimeout * vc.backOffFactor) {
+  // checkIfTimeout: `if nextTimeout.After(now) { return false }`, so it fires once now reaches
+  // the deadline (the reference paraphrases this as now > deadline; the Go code is >=).
+  if (now >= vc.startViewChangeTime + s.config.ViewChangeTimeout * vc.backOffFactor) {
     vc.checkTimeout = false;
     vc.backOffFactor++;
     io.fact({ type: 'bft.viewChangeTimeout', view: vc.currView, backOffFactor: vc.backOffFactor });

@@ -84,4 +84,21 @@ describe('SimCluster', () => {
     expect(await c.isUp('peer0.org3')).toBe(false);
     expect(await c.dropStateDatabase('couchdb.org3')).toEqual({ ok: false, error: '{"error":"not_found","reason":"Database does not exist."}' });
   });
+
+  it('deleting a database on a stopped CouchDB fails as curl does, and deletes nothing', async () => {
+    const c = await SimCluster.create({ seed: 15 });
+    const before = await c.stateDocCount('peer0.techpulse');
+    await c.stop('peer0.techpulse');
+    await c.stop('couchdb.techpulse');
+    const r = await c.dropStateDatabase('peer0.techpulse');
+    expect(r.ok).toBe(false);
+    expect(r.error).toMatch(/Failed to connect to couchdb\.techpulse port 5984: Connection refused/);
+    await c.start('couchdb.techpulse');
+    expect(await c.stateDocCount('peer0.techpulse')).toBe(before);
+  });
+
+  it('a partition naming an unknown node is refused instead of silently cutting nothing', async () => {
+    const c = await SimCluster.create({ seed: 16 });
+    await expect(c.partition([['orderer.dataforg']])).rejects.toThrow(/unknown node "orderer\.dataforg"/);
+  });
 });

@@ -57,4 +57,15 @@ describe('scheduler: (time, insertion) order', () => {
     expect(s.pending).toBe(1);
     expect(s.next()?.payload).toBe('y');
   });
+
+  it('cancelling an event that already ran changes nothing', () => {
+    const s = new Scheduler<string>();
+    const a = s.schedule(1, 'a');
+    s.schedule(2, 'b');
+    expect(s.next()?.payload).toBe('a');
+    s.cancel(a);
+    expect(s.pending).toBe(1);
+    expect(s.next()?.payload).toBe('b');
+    expect(s.pending).toBe(0);
+  });
 });

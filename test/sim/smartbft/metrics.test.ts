@@ -33,7 +33,7 @@ describe('metrics', () => {
     c.run(1_000);
     expect(metric(c.records, 'orderer2', 'consensus_BFT_leader_id').at(-1)).toBe(2);
     expect(metric(c.records, 'orderer2', 'consensus_BFT_is_leader').at(-1)).toBe(1);
-    expect(metric(c.records, 'orderer2', 'consensus_smartbft_viewchange_count').at(-1)).toBe(1);
+    expect(metric(c.records, 'orderer2', 'sim_smartbft_viewchange_total').at(-1)).toBe(1);
     // The old leader restarts behind and syncs: its committed gauge stays at what consensus wrote.
     c.sim.restart('orderer1');
     c.run(30_000);

@@ -24,7 +24,7 @@ describe('ViewChanger', () => {
     const started = c.records.find((r) => r.k === 'event' && r.node === 'orderer4' && (r.e as { kind?: string }).kind === 'smartbft.startedViewChange');
     expect(started).toBeDefined();
     const timeouts = facts(c.records, 'orderer4', 'bft.viewChangeTimeout').map((x) => x.t - started!.t);
-    expect(timeouts.slice(0, 3)).toEqual([21_000, 41_000, 61_000]);
+    expect(timeouts.slice(0, 3)).toEqual([20_000, 40_000, 60_000]);
     expect(facts(c.records, 'orderer4', 'bft.syncStarted').length).toBeGreaterThanOrEqual(3);
     // The others never moved.
     expect([1, 2, 3].map((id) => consenterStatus(c.state(id)!).view)).toEqual([0, 0, 0]);
