@@ -1,5 +1,6 @@
 /** The simulation kernel: time, randomness, the network, node lifecycle and the trace. */
-export { Rng, hash32 } from './rng.ts';
+export { Rng } from './rng.ts';
+export { hash32, fmix32 } from '../hash.ts';
 export { Scheduler, type ScheduledEvent } from './scheduler.ts';
 export { Network, DEFAULT_LINK, validateLatency, type LatencyDist, type LinkConfig, type NetworkConfig, type Routing } from './network.ts';
 export { Trace, canonicalLine, type TraceRecord, type TraceOptions, type DropReason } from './trace.ts';

@@ -8,21 +8,7 @@
  * (`unsafe`) form because this sits on the simulator's hot path.
  */
 import { xoroshiro128plus, type RandomGenerator } from 'pure-rand';
-
-/** 32-bit FNV-1a of a string, then a murmur3 finaliser for avalanche. */
-export function hash32(text: string, seed = 0x811c9dc5): number {
-  let h = seed >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+import { hash32 } from '../hash.ts';
 
 const TWO_POW_32 = 4294967296;
 
@@ -35,7 +21,12 @@ export class Rng {
     /** The names this stream was forked by, joined with `/` (empty for the root). */
     readonly path: string,
   ) {
-    this.gen = xoroshiro128plus(hash32(`${seed}:${path}`));
+    // The full 128-bit state from four independent hashes of (seed, path): thousands of
+    // streams (one per link at n = 64) must not collide, as 32-bit seeds could.
+    const key = `${seed}:${path}`;
+    const state = [hash32(key, 0x811c9dc5), hash32(key, 0x01000193), hash32(key, 0x9e3779b9), hash32(key, 0x7f4a7c15)];
+    if (!state.some((w) => w !== 0)) state[0] = 1;
+    this.gen = xoroshiro128plus.fromState(state.map((w) => w | 0));
   }
 
   /** The root stream of a run. `seed` must be a safe integer. */

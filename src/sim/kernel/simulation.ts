@@ -11,7 +11,8 @@
  * `start` with that durable store.
  */
 import { Network, type NetworkConfig } from './network.ts';
-import { Rng, hash32 } from './rng.ts';
+import { Rng } from './rng.ts';
+import { hash32 } from '../hash.ts';
 import { Scheduler, type ScheduledEvent } from './scheduler.ts';
 import { Trace, type TraceOptions, type TraceRecord } from './trace.ts';
 import { DurableStore } from './durable.ts';

@@ -9,7 +9,7 @@
  * `describe` (type, view, sequence...), so the hash is cheap on the hot path.
  */
 import type { NodeId } from './types.ts';
-import { hash32 } from './rng.ts';
+import { hash32 } from '../hash.ts';
 
 export type DropReason = 'loss' | 'partition' | 'down';
 

@@ -3,6 +3,7 @@
  * Verifier Fabric plugs in): a fast 64-bit hash printed as 16 hex digits, and signatures
  * that only the named signer's code path produces, so a corrupted signature is detectable.
  */
+import { fmix32 } from '../hash.ts';
 import type { Proposal, Request, Signature, ViewMetadata } from './api.ts';
 
 /** Two independent 32-bit FNV-1a lanes with a murmur3 finaliser, as 16 hex digits. */
@@ -14,16 +15,7 @@ export function hash64(text: string): string {
     a = Math.imul(a ^ c, 0x01000193);
     b = Math.imul(b ^ c, 0x5bd1e995);
   }
-  return fin(a).toString(16).padStart(8, '0') + fin(b ^ text.length).toString(16).padStart(8, '0');
-}
-
-function fin(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(a).toString(16).padStart(8, '0') + fmix32(b ^ text.length).toString(16).padStart(8, '0');
 }
 
 /**
