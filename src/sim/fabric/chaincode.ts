@@ -37,15 +37,22 @@ export function indexDesignDoc(index: (typeof CERT_INDEXES)[number]): Record<str
   };
 }
 
-export interface CertificateRecord {
-  readonly docType: 'certificate';
+/** What `IssueCertificate` takes: the body of `POST /api/v1/certificates`. */
+export interface CertificateInput {
   readonly certID: string;
   readonly studentID: string;
   readonly studentName: string;
   readonly courseID: string;
   readonly courseName: string;
+  /** `YYYY-MM-DD` */
   readonly issueDate: string;
+  /** `YYYY-MM-DD` */
   readonly expiryDate: string;
+}
+
+/** A certificate as the chaincode stores it in world state. */
+export interface CertificateRecord extends CertificateInput {
+  readonly docType: 'certificate';
   /** MSP of the issuing org. */
   readonly issuer: string;
   readonly revoked: boolean;

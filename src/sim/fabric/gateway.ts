@@ -18,21 +18,13 @@
 import { createHash } from 'node:crypto';
 import type { Effect, Input, NodeContext, NodeId, NodeMachine } from '../kernel/types.ts';
 import { CHANNEL, serializeEnvelope, validationCodeName, type Endorsement, type Envelope, type NsRwSet } from './block.ts';
-import { CHAINCODE, simulatedDate, type CertificateRecord, type VerifyStatus } from './chaincode.ts';
+import { type CertificateInput, CHAINCODE, simulatedDate, type CertificateRecord, type VerifyStatus } from './chaincode.ts';
 import { Out, type FabricEvent } from './effects.ts';
-import type { CommitStatusResponse, FabricMessage, ProposalResponse } from './messages.ts';
+import { describeFabricMessage, type CommitStatusResponse, type FabricMessage, type ProposalResponse } from './messages.ts';
 import { evaluatePolicy } from './policy.ts';
 import type { Topology } from './topology.ts';
 
-export interface CertificateInput {
-  readonly certID: string;
-  readonly studentID: string;
-  readonly studentName: string;
-  readonly courseID: string;
-  readonly courseName: string;
-  readonly issueDate: string;
-  readonly expiryDate: string;
-}
+export type { CertificateInput };
 
 export type GatewayCommand =
   | { readonly type: 'issue'; readonly requestId: string; readonly cert: CertificateInput }
@@ -278,8 +270,6 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
       }
       return out.list;
     },
-    describe(msg: FabricMessage): string {
-      return msg.type === 'proposal' ? `Proposal ${msg.fn}` : msg.type;
-    },
+    describe: describeFabricMessage,
   };
 }

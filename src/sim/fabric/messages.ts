@@ -141,3 +141,25 @@ export interface BroadcastResponse {
 
 /** Every message a Fabric node of the model sends. */
 export type FabricMessage = PeerMessage | DeliverToOrderer | ProposalResponse | CommitStatusResponse | Broadcast | BroadcastResponse;
+
+/** A message's short trace description (the kernel's `describe`), for every Fabric node. */
+export function describeFabricMessage(msg: FabricMessage): string {
+  switch (msg.type) {
+    case 'deliver.block':
+      return `Block ${msg.block.header.number}`;
+    case 'deliver.header':
+      return `Header ${msg.header.number}`;
+    case 'gossip.data':
+      return `DataMsg ${msg.block.header.number}`;
+    case 'gossip.stateResponse':
+      return `RemoteStateResponse ${msg.blocks.length}`;
+    case 'proposal':
+      return `Proposal ${msg.fn}`;
+    case 'proposal.response':
+      return `ProposalResponse ${msg.status}`;
+    case 'broadcast':
+      return `Broadcast ${msg.txId}`;
+    default:
+      return msg.type;
+  }
+}

@@ -18,7 +18,7 @@ import { createConsenter, proposalDigest, type Application, type Decision, type 
 import type { BftCommand, BftEvent, BftMessage, ConsenterState, SmartBftConfig } from '../smartbft/api.ts';
 import { blockDataHash, blockHeaderHash, CHANNEL, type Block, type BlockHeader } from './block.ts';
 import type { FabricEvent } from './effects.ts';
-import type { Broadcast, DeliverToOrderer, FabricMessage } from './messages.ts';
+import { describeFabricMessage, type Broadcast, type DeliverToOrderer, type FabricMessage } from './messages.ts';
 import type { Topology } from './topology.ts';
 
 /** The Fabric block assembler as SmartBFT's Application (orderer/consensus/smartbft/assembler.go). */
@@ -203,16 +203,8 @@ export function createOrderer(options: OrdererOptions): NodeMachine<OrdererState
       return effects;
     },
     describe(msg: OrdererMsg): string {
-      switch (msg.type) {
-        case 'deliver.block':
-          return `Block ${msg.block.header.number}`;
-        case 'deliver.header':
-          return `Header ${msg.header.number}`;
-        case 'broadcast':
-          return `Broadcast ${msg.txId}`;
-        default:
-          return consenter.describe !== undefined && isBft(msg) ? consenter.describe(msg) : msg.type;
-      }
+      if (isBft(msg)) return consenter.describe !== undefined ? consenter.describe(msg) : msg.type;
+      return describeFabricMessage(msg);
     },
   };
 }

@@ -23,7 +23,7 @@ import { Out, type FabricEvent } from './effects.ts';
 import { DEFAULT_GOSSIP_CONFIG, GossipState, type GossipConfig } from './gossip.ts';
 import { CouchInstance } from './couchdb.ts';
 import { BLOCKS_KEY, commitTiming, dataformatError, KvLedger, PRE_RESET_KEY, totalCommitMs } from './kvledger.ts';
-import type { FabricMessage, Proposal } from './messages.ts';
+import { describeFabricMessage, type FabricMessage, type Proposal } from './messages.ts';
 import { mspId } from './policy.ts';
 import type { Topology } from './topology.ts';
 
@@ -336,21 +336,6 @@ export function createPeer(options: PeerOptions): NodeMachine<PeerState, FabricM
       return out.list;
     },
 
-    describe(msg: FabricMessage): string {
-      switch (msg.type) {
-        case 'deliver.block':
-          return `Block ${msg.block.header.number}`;
-        case 'deliver.header':
-          return `Header ${msg.header.number}`;
-        case 'gossip.data':
-          return `DataMsg ${msg.block.header.number}`;
-        case 'gossip.stateResponse':
-          return `RemoteStateResponse ${msg.blocks.length}`;
-        case 'proposal.response':
-          return `ProposalResponse ${msg.status}`;
-        default:
-          return msg.type;
-      }
-    },
+    describe: describeFabricMessage,
   };
 }
