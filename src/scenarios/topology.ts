@@ -2,13 +2,12 @@
  * A scenario's topology: the overrides a scenario file gives (`topology:`), their
  * defaults, and the node ids they name, so a scenario can be checked before it runs.
  *
- * Node ids follow DESIGN.md: consenters in the order `orderer.<org>` for each org,
- * then `orderer.ordering`, then `orderer5.ordering`, `orderer6.ordering`, ... (the
- * number is the consenter id); peers `peer<i>.<org>`; CouchDB `couchdb.<org>` beside
- * peer0 and `couchdb<i>.<org>` beside peer i. The leader of view v is consenter
- * (v mod n) + 1.
+ * Node ids follow DESIGN.md (src/sim/names.ts): consenters `orderer.<org>` for each org,
+ * then `orderer.ordering`, `orderer5.ordering`, ...; peers `peer<i>.<org>`; CouchDB
+ * `couchdb.<org>` beside peer0 and `couchdb<i>.<org>` beside peer i.
  */
 import type { NodeId, TopologyInfo } from './cluster.ts';
+import { CHANNEL, DEFAULT_ORGS, couchdbId, ordererIds, peerId } from '../sim/names.ts';
 
 export type Dissemination = 'deliver' | 'gossip';
 
@@ -50,12 +49,12 @@ export const DEFAULT_TOPOLOGY: ResolvedTopology = {
   preset: 'certchain',
   orderers: 4,
   peersPerOrg: 1,
-  orgs: ['techpulse', 'dataforge', 'org3'],
+  orgs: DEFAULT_ORGS,
   dissemination: 'deliver',
   policy: 'MAJORITY Endorsement',
 };
 
-export const CHANNEL = 'certchannel';
+export { CHANNEL };
 
 export function resolveTopology(spec: TopologySpec | undefined): ResolvedTopology {
   const orgs = spec?.orgs ?? DEFAULT_TOPOLOGY.orgs;
@@ -69,24 +68,7 @@ export function resolveTopology(spec: TopologySpec | undefined): ResolvedTopolog
   };
 }
 
-/** Consenter ids in consenter-id order (index 0 is consenter 1, the leader of view 0). */
-export function ordererIds(n: number, orgs: readonly string[]): NodeId[] {
-  const ids: NodeId[] = [];
-  for (let k = 1; k <= n; k++) {
-    if (k <= orgs.length) ids.push(`orderer.${orgs[k - 1] ?? ''}`);
-    else if (k === orgs.length + 1) ids.push('orderer.ordering');
-    else ids.push(`orderer${k}.ordering`);
-  }
-  return ids;
-}
-
-export function peerId(org: string, i: number): NodeId {
-  return `peer${i}.${org}`;
-}
-
-export function couchdbId(org: string, i: number): NodeId {
-  return i === 0 ? `couchdb.${org}` : `couchdb${i}.${org}`;
-}
+export { ordererIds, peerId, couchdbId };
 
 /** The node ids a topology names, in the shape the `Cluster` port reports them. */
 export function describeTopology(spec: TopologySpec | undefined): TopologyInfo {

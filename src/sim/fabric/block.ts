@@ -11,8 +11,9 @@
  * a peer writes it into the block metadata it stores (`StoredBlock`), as Fabric does.
  */
 import { createHash } from 'node:crypto';
+import { CHANNEL } from '../names.ts';
 
-export const CHANNEL = 'certchannel';
+export { CHANNEL };
 
 /** `version.Height`: the block and the tx index in the block of the last write. */
 export interface Height {

@@ -16,6 +16,7 @@
 import type { NodeId } from '../kernel/types.ts';
 import { CHANNEL } from './block.ts';
 import { DEFAULT_POLICY, parsePolicy, type Policy } from './policy.ts';
+import { DEFAULT_ORGS, ORDERING_ORG, ORG_NAME_RE, couchdbId, gatewayId, ordererId, peerId } from '../names.ts';
 
 export type Dissemination = 'deliver' | 'gossip';
 
@@ -80,14 +81,7 @@ export interface Topology {
   readonly zones: Readonly<Record<NodeId, string>>;
 }
 
-export const DEFAULT_ORGS: readonly string[] = ['techpulse', 'dataforge', 'org3'];
-
-function ordererId(i: number, orgs: readonly string[]): { id: string; org: string } {
-  if (i < orgs.length) return { id: `orderer.${orgs[i] as string}`, org: orgs[i] as string };
-  const consenterId = i + 1;
-  if (i === orgs.length) return { id: 'orderer.ordering', org: 'ordering' };
-  return { id: `orderer${consenterId}.ordering`, org: 'ordering' };
-}
+export { DEFAULT_ORGS };
 
 /** Build and validate a topology; throws one clear error naming the bad option. */
 export function buildTopology(options: TopologyOptions = {}): Topology {
@@ -95,8 +89,8 @@ export function buildTopology(options: TopologyOptions = {}): Topology {
   if (!Array.isArray(orgs) || orgs.length === 0) throw new Error('topology: orgs must be a non-empty list of org names');
   const seen = new Set<string>();
   for (const o of orgs) {
-    if (typeof o !== 'string' || !/^[a-z][a-z0-9-]*$/.test(o)) throw new Error(`topology: org name "${String(o)}" must match [a-z][a-z0-9-]*`);
-    if (o === 'ordering') throw new Error('topology: org name "ordering" is reserved for the ordering org');
+    if (typeof o !== 'string' || !ORG_NAME_RE.test(o)) throw new Error(`topology: org name "${String(o)}" must match [a-z][a-z0-9-]*`);
+    if (o === ORDERING_ORG) throw new Error('topology: org name "ordering" is reserved for the ordering org');
     if (seen.has(o)) throw new Error(`topology: org "${o}" is listed twice`);
     seen.add(o);
   }
@@ -120,16 +114,16 @@ export function buildTopology(options: TopologyOptions = {}): Topology {
 
   const orderers: OrdererSpec[] = [];
   for (let i = 0; i < n; i++) {
-    const { id, org } = ordererId(i, orgs);
+    const { id, org } = ordererId(i + 1, orgs);
     orderers.push({ id, consenterId: i + 1, org });
   }
   const peers: PeerSpec[] = [];
   for (const org of orgs) {
     for (let i = 0; i < ppo; i++) {
-      peers.push({ id: `peer${i}.${org}`, org, index: i, couchdb: i === 0 ? `couchdb.${org}` : `couchdb${i}.${org}` });
+      peers.push({ id: peerId(org, i), org, index: i, couchdb: couchdbId(org, i) });
     }
   }
-  const gateways: GatewaySpec[] = orgs.map((org) => ({ id: `gateway.${org}`, org, peer: `peer0.${org}` }));
+  const gateways: GatewaySpec[] = orgs.map((org) => ({ id: gatewayId(org), org, peer: peerId(org, 0) }));
   const zones: Record<NodeId, string> = {};
   for (const o of orderers) zones[o.id] = o.org;
   for (const p of peers) zones[p.id] = p.org;

@@ -1,0 +1,51 @@
+/**
+ * Node ids, the lab's vocabulary (DESIGN.md), in one place for the model, the scenarios
+ * and the live config:
+ *
+ * - orderers in consenter order: `orderer.<org>` for each peer org, then
+ *   `orderer.ordering`, then `orderer5.ordering`, `orderer6.ordering`, ... (the number is
+ *   the consenter id); the leader of view v is consenter (v mod n) + 1;
+ * - peers `peer<i>.<org>`; the CouchDB beside peer0 is `couchdb.<org>`, beside peer i
+ *   `couchdb<i>.<org>`; each org's API (gateway) `gateway.<org>`.
+ */
+
+/** The lab's channel. */
+export const CHANNEL = 'certchannel';
+
+export const DEFAULT_ORGS: readonly string[] = ['techpulse', 'dataforge', 'org3'];
+
+/** The org of the orderers beyond one per peer org. */
+export const ORDERING_ORG = 'ordering';
+
+/** What an org name may look like (it is part of node ids, namespaces and realms). */
+export const ORG_NAME_RE = /^[a-z][a-z0-9-]*$/;
+
+/** Any node id this scheme produces. */
+export const NODE_ID_RE = /^(orderer\d*|peer\d+|couchdb\d*|gateway)\.[a-z][a-z0-9-]*$/;
+
+/** Consenter `consenterId` (1-based) of a network with these peer orgs. */
+export function ordererId(consenterId: number, orgs: readonly string[]): { readonly id: string; readonly org: string } {
+  if (consenterId <= orgs.length) {
+    const org = orgs[consenterId - 1] as string;
+    return { id: `orderer.${org}`, org };
+  }
+  if (consenterId === orgs.length + 1) return { id: `orderer.${ORDERING_ORG}`, org: ORDERING_ORG };
+  return { id: `orderer${consenterId}.${ORDERING_ORG}`, org: ORDERING_ORG };
+}
+
+/** The ids of n consenters, in consenter order (index 0 is consenter 1). */
+export function ordererIds(n: number, orgs: readonly string[]): string[] {
+  return Array.from({ length: n }, (_, i) => ordererId(i + 1, orgs).id);
+}
+
+export function peerId(org: string, index: number): string {
+  return `peer${index}.${org}`;
+}
+
+export function couchdbId(org: string, peerIndex: number): string {
+  return peerIndex === 0 ? `couchdb.${org}` : `couchdb${peerIndex}.${org}`;
+}
+
+export function gatewayId(org: string): string {
+  return `gateway.${org}`;
+}
