@@ -20,6 +20,7 @@ import { Simulation, type NetworkConfig, type TraceOptions, type TraceRecord } f
 import { renderLine, sprintf, type LogFormat, type LogArg } from '../logs/format.ts';
 import { consenterStatus, type ConsenterState, type SmartBftConfig } from '../smartbft/api.ts';
 import { isByzantineBehaviour } from '../smartbft/byzantine.ts';
+import { computeQuorum } from '../smartbft/quorum.ts';
 import { LOG_FORMATS } from '../logs/catalog.ts';
 import { CHANNEL, genesisBlock, type Block } from '../fabric/block.ts';
 import { CHAINCODE, CHAINCODE_VERSION, LIFECYCLE_NS } from '../fabric/chaincode.ts';
@@ -278,7 +279,19 @@ export class SimCluster implements Cluster {
     const a = await this.request(this.orgOf(via), { type: 'issue', requestId: '', cert: cert as CertificateInput });
     if (a.httpStatus < 300) return { ok: true, txID: String(a.body['txID']), block: Number(a.body['blockNumber']) };
     const txID = a.body['txID'];
-    return { ok: false, error: String(a.body['error']), ...(typeof txID === 'string' ? { txID } : {}) };
+    return { ok: false, error: String(a.body['error']) + this.orderingDiagnosis(a.httpStatus), ...(typeof txID === 'string' ? { txID } : {}) };
+  }
+
+  /**
+   * What the model knows and the API does not say: after a commit timeout, whether the
+   * ordering service could decide at all (fewer than Q orderers up).
+   */
+  private orderingDiagnosis(httpStatus: number): string {
+    if (httpStatus !== 504) return '';
+    const n = this.topology.orderers.length;
+    const { q } = computeQuorum(n);
+    const up = this.topology.orderers.filter((o) => this.sim.isUp(o)).length;
+    return up < q ? ` (the ordering service cannot decide: ${up} of ${n} orderers are up, a block needs a quorum of ${q})` : '';
   }
 
   async verifyCertificate(certID: string, via: string): Promise<VerifyResult> {

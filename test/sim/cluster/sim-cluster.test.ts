@@ -101,4 +101,14 @@ describe('SimCluster', () => {
     const c = await SimCluster.create({ seed: 16 });
     await expect(c.partition([['orderer.dataforg']])).rejects.toThrow(/unknown node "orderer\.dataforg"/);
   });
+
+  it('with fewer than a quorum of orderers up, issuance fails and says why', async () => {
+    const c = await SimCluster.create({ seed: 17 });
+    await c.stop('orderer.org3');
+    await c.stop('orderer.ordering');
+    const r = await c.issueCertificate('techpulse', { certID: 'NO-QUORUM', studentID: 's', studentName: 'S', courseID: 'C', courseName: 'Course', issueDate: '2026-03-14', expiryDate: '2027-03-14' });
+    expect(r.ok).toBe(false);
+    expect(r.error).toMatch(/timed out waiting for transaction .* to commit/);
+    expect(r.error).toContain('(the ordering service cannot decide: 2 of 4 orderers are up, a block needs a quorum of 3)');
+  });
 });
