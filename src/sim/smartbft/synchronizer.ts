@@ -78,13 +78,20 @@ export function onSyncTimer(s: ConsenterState, io: Io): void {
   }
 }
 
+/** An orderer's cluster endpoint as Fabric names it in sync logs (the orderer's listen port). */
+function endpointOf(name: string): string {
+  return `${name}:7050`;
+}
+
 /** detectTargetHeight: the (f+1)-th highest height of the others (the lowest if fewer answered). */
 function heightsDone(s: ConsenterState, io: Io): void {
   const y = s.sync;
   io.cancelTimer(TIMER);
-  const entries = [...y.heights.entries()].sort((a, b) => a[0] - b[0]);
-  io.log('heightsByEndpoints', `map[${entries.map(([id, h]) => `${s.nameOf.get(id) ?? id}:${h}`).join(' ')}]`, s.name);
-  const heights = entries.map(([, h]) => h).sort((a, b) => b - a);
+  // Go's %+v of a map[string]uint64 keyed by endpoint (host:port): keys sorted as strings.
+  const endpoints = [...y.heights.entries()].map(([id, h]) => [endpointOf(s.nameOf.get(id) ?? String(id)), h] as const);
+  endpoints.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  io.log('heightsByEndpoints', `map[${endpoints.map(([ep, h]) => `${ep}:${h}`).join(' ')}]`, endpointOf(s.name));
+  const heights = endpoints.map(([, h]) => h).sort((a, b) => b - a);
   const myHeight = s.ledger.length + 1;
   const target = heights.length === 0 ? myHeight : heights.length > s.f ? (heights[s.f] as number) : (heights[heights.length - 1] as number);
   io.log('targetHeight', target);
@@ -94,7 +101,8 @@ function heightsDone(s: ConsenterState, io: Io): void {
   }
   y.stage = 'blocks';
   y.target = target;
-  y.sources = entries.filter(([, h]) => h >= target).sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([id]) => id);
+  const byId = [...y.heights.entries()].sort((a, b) => a[0] - b[0]);
+  y.sources = byId.filter(([, h]) => h >= target).sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([id]) => id);
   y.sourceIndex = 0;
   y.fetchedFrom = myHeight;
   y.fetched = 0;
