@@ -4,10 +4,11 @@
  * files, owns the Ctrl-C handler and the run's time limit, and prints (masked) results.
  *
  *   fabric-bft-sim live <scenario|file> --config c.yaml [--yes] [--json] [--insecure] [--ca-file F] [--timeout 30m]
- *   fabric-bft-sim compare <scenario|file> --config c.yaml [--yes] [--json] [...]
+ *   fabric-bft-sim compare <scenario|file> --config c.yaml [--yes] [--json] [--report sim.html] [...]
  *   fabric-bft-sim serve [--port 8080] [--host 127.0.0.1] [--speed 1] [--seed N] [--orderers N]
  *
  * Dry run is the default for `live` and `compare`: the plan is printed and nothing runs.
+ * `-h`/`--help` prints each command's usage (usage.ts).
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -15,7 +16,8 @@ import { loadLiveConfig, parseDuration, type LiveConfig } from './config.ts';
 import { LiveCluster } from './cluster.ts';
 import { parseArgs, UsageError, type ParsedArgs } from './args.ts';
 import { formatResult } from './report.ts';
-import { runLive } from './run.ts';
+import { runLive, type LiveRunOptions } from './run.ts';
+import { usageText, wantsHelp } from './usage.ts';
 import { loadScenario } from './scenario.ts';
 import type { SimTarget } from '../cli/io.ts';
 import { runScenario } from '../scenarios/runner.ts';
@@ -28,6 +30,8 @@ export interface LiveCliIo {
   readonly stderr: (s: string) => void;
   /** The simulator behind the port (src/cli's CliEnv has it); loaded from src/cli/targets.ts when absent. */
   readonly target?: () => Promise<SimTarget>;
+  /** Writes a file (`compare --report`); src/cli's CliEnv has it, else node:fs. */
+  readonly writeFile?: (path: string, text: string) => void;
 }
 
 /** The simulated target: the CLI env's, else src/cli's default wiring. */
@@ -40,6 +44,7 @@ export async function simTargetOf(io: LiveCliIo): Promise<SimTarget> {
 const LIVE_UNSUPPORTED = ['partition', 'heal', 'byzantine', 'honest'];
 
 const LIVE_FLAGS = { values: ['config', 'ca-file', 'timeout'], switches: ['yes', 'json', 'insecure'] } as const;
+const COMPARE_FLAGS = { values: [...LIVE_FLAGS.values, 'report'], switches: LIVE_FLAGS.switches } as const;
 
 /**
  * `live`, `compare` or `serve` with their arguments. Also callable as `(argv, env)`, the
@@ -64,11 +69,17 @@ export function runServeCertChainCommand(argv: readonly string[], io: LiveCliIo)
 
 async function runCommand(command: 'live' | 'compare' | 'serve', argv: readonly string[], io: LiveCliIo): Promise<number> {
   try {
+    if (wantsHelp(argv)) {
+      io.stdout(usageText(command));
+      return 0;
+    }
     if (command === 'serve') return await runServe(argv, io);
-    const args = parseArgs(argv, LIVE_FLAGS);
+    const args = parseArgs(argv, command === 'compare' ? COMPARE_FLAGS : LIVE_FLAGS);
     const setup = prepare(command, args);
     if (!args.switches.has('yes')) return await dryRun(command, setup, args.switches.has('json'), io);
-    return command === 'live' ? await execute(setup, args.switches.has('json'), io) : await runCompare(setup, args.switches.has('json'), io);
+    if (command === 'live') return await execute(setup, args.switches.has('json'), io);
+    const report = args.values.get('report');
+    return await runCompare(setup, { json: args.switches.has('json'), ...(report !== undefined ? { reportPath: report } : {}) }, io);
   } catch (e) {
     if (e instanceof UsageError || e instanceof ConfigError) {
       io.stderr(`fabric-bft-sim ${command}: ${e.message}\n`);
@@ -90,7 +101,9 @@ export interface LiveSetup {
 }
 
 function prepare(command: string, args: ParsedArgs): LiveSetup {
-  if (args.positional.length !== 1) throw new UsageError(`usage: fabric-bft-sim ${command} <scenario|file> --config c.yaml [--yes] [--json] [--insecure] [--ca-file F] [--timeout 30m]`);
+  if (args.positional.length !== 1) {
+    throw new UsageError(`expects one scenario name or file, got ${args.positional.length === 0 ? 'none' : args.positional.join(' ')} (see "fabric-bft-sim ${command} --help")`);
+  }
   const configPath = args.values.get('config');
   if (configPath === undefined) throw new UsageError('--config c.yaml is required (see examples/certchain.live.yaml)');
   let config: LiveConfig;
@@ -181,17 +194,25 @@ export function interruptSignal(timeoutMs: number, io: LiveCliIo): { signal: Abo
   };
 }
 
+/**
+ * How `live --yes` and `compare --yes` run the cluster side: executing, with the CLI's TLS
+ * overrides, a fresh certificate-id suffix, the run's stop signal, and progress on stderr.
+ */
+export function executeOptions(s: LiveSetup, signal: AbortSignal, io: LiveCliIo): LiveRunOptions {
+  return {
+    dryRun: false,
+    tls: s.tls,
+    certIdSuffix: Date.now().toString(36),
+    signal,
+    onStep: (l) => io.stderr(`  ${l}\n`),
+    onResult: (l) => io.stderr(`${l}\n`),
+  };
+}
+
 async function execute(s: LiveSetup, json: boolean, io: LiveCliIo): Promise<number> {
   const stop = interruptSignal(s.timeoutMs, io);
   try {
-    const run = await runLive(s.scenario, s.config, {
-      dryRun: false,
-      tls: s.tls,
-      certIdSuffix: Date.now().toString(36),
-      signal: stop.signal,
-      onStep: (l) => io.stderr(`  ${l}\n`),
-      onResult: (l) => io.stderr(`${l}\n`),
-    });
+    const run = await runLive(s.scenario, s.config, executeOptions(s, stop.signal, io));
     const mask = (t: string): string => run.cluster.io.masker.mask(t);
     if (json) {
       io.stdout(`${mask(JSON.stringify({ scenario: s.scenario.name, preflightError: run.preflightError ?? null, result: run.result ?? null, undos: run.undos, aborted: run.aborted }, null, 2))}\n`);

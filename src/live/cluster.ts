@@ -65,6 +65,30 @@ function deploymentState(stdout: string, what: string): DeploymentState {
 }
 
 const UP_CACHE_MS = 1000;
+/** How far before the last line already read an incremental `oc logs --since-time` starts. */
+const LOG_OVERLAP_MS = 1000;
+
+/** `--since-time` for the next read: RFC 3339, LOG_OVERLAP_MS before the last line read (the log's own clock). */
+function sinceTimeOf(lines: readonly ClusterLogLine[], openedAtMs: number): string | undefined {
+  const last = lines[lines.length - 1];
+  const t = last === undefined ? NaN : last.at + openedAtMs - LOG_OVERLAP_MS;
+  // No line yet, or a time stamp that did not parse: read the whole log again.
+  return Number.isFinite(t) ? new Date(t).toISOString() : undefined;
+}
+
+/**
+ * `known` followed by the lines of `fresh` it does not already end with. `fresh` was read
+ * from LOG_OVERLAP_MS before the last known line, so it repeats the known lines from that
+ * time on: those are recognised by their text (time stamp to the millisecond included).
+ */
+export function appendNewLogLines(known: readonly ClusterLogLine[], fresh: readonly ClusterLogLine[]): ClusterLogLine[] {
+  const last = known[known.length - 1];
+  if (last === undefined) return [...fresh];
+  const from = last.at - LOG_OVERLAP_MS;
+  const seen = new Set<string>();
+  for (let i = known.length - 1; i >= 0 && known[i]!.at >= from; i--) seen.add(known[i]!.text);
+  return [...known, ...fresh.filter((l) => !(l.at <= last.at && seen.has(l.text)))];
+}
 
 export class LiveCluster implements Cluster {
   readonly target = 'live' as const;
@@ -85,6 +109,8 @@ export class LiveCluster implements Cluster {
   private closed: Promise<UndoReport[]> | undefined;
   /** Readiness read within the last UP_CACHE_MS (a poll asks isUp, then ordererStatus asks again). */
   private readonly upCache = new Map<NodeId, { up: boolean; atMs: number }>();
+  /** Each node's current pod's log read so far (logs() reads only what is new). */
+  private readonly logCache = new Map<NodeId, ClusterLogLine[]>();
 
   constructor(
     readonly config: LiveConfig,
@@ -128,6 +154,8 @@ export class LiveCluster implements Cluster {
 
   private async scaleTo(n: NodeTarget, replicas: number, recovery = false): Promise<void> {
     this.upCache.delete(n.id);
+    // A new pod has a new log: read it whole next time.
+    this.logCache.delete(n.id);
     await this.io.oc(['scale', 'deployment', n.deployment, '-n', n.namespace, `--replicas=${replicas}`], `${replicas === 0 ? 'stop' : 'start'} ${n.id}`, { recovery });
   }
 
@@ -294,12 +322,31 @@ export class LiveCluster implements Cluster {
 
   // ---- orderers, logs, metrics ---------------------------------------------------------
 
+  /**
+   * The current pod's log so far. The first read of a pod is whole; later reads (a
+   * waitFor polls every few seconds) ask only for lines since the last line already read
+   * (`--since-time`, on the pod's own clock, less LOG_OVERLAP_MS), and the overlap is
+   * dropped by comparing lines, so the answer is still the whole log.
+   */
   async logs(id: NodeId): Promise<readonly ClusterLogLine[]> {
     const n = this.node(id);
+    const cached = this.logCache.get(id);
+    const since = cached === undefined ? undefined : this.io.dryRun ? '<time of the last line read>' : sinceTimeOf(cached, this.openedAtMs);
     try {
-      const out = await this.io.oc(['logs', `deployment/${n.deployment}`, '-n', n.namespace, ...this.withContainer(n)], `log of ${id}`);
-      return out === undefined ? [] : parseLogText(out.stdout, id, this.openedAtMs, this.parser);
+      const out = await this.io.oc(
+        ['logs', `deployment/${n.deployment}`, '-n', n.namespace, ...this.withContainer(n), ...(since !== undefined ? [`--since-time=${since}`] : [])],
+        since === undefined ? `log of ${id}` : `new lines of the log of ${id}`,
+      );
+      if (out === undefined) {
+        this.logCache.set(id, []);
+        return [];
+      }
+      const fresh = parseLogText(out.stdout, id, this.openedAtMs, this.parser);
+      const lines = cached === undefined ? fresh : appendNewLogLines(cached, fresh);
+      this.logCache.set(id, lines);
+      return lines;
     } catch (e) {
+      this.logCache.delete(id);
       // A stopped deployment has no pod, hence no log.
       if (!this.io.dryRun && !(await this.isUp(id))) return [];
       throw e;
@@ -547,7 +594,7 @@ export class LiveCluster implements Cluster {
     await Promise.all([
       ...[...byNs].map(async ([ns, nodes]) => {
         const names = [...new Set(nodes.map((n) => n.deployment))];
-        const out = await this.io.oc(['get', 'deployment', ...names, '-n', ns, '-o', 'json'], `preflight: ${nodes.map((n) => n.id).join(', ')} exist and are ready`);
+        const out = await this.io.oc(['get', 'deployment', ...names, '-n', ns, '-o', 'json'], `preflight: ${nodes.map((n) => n.id).join(', ')} ${nodes.length === 1 ? 'exists and is ready' : 'exist and are ready'}`);
         if (out === undefined) return;
         const doc = JSON.parse(out.stdout) as { kind?: string; items?: unknown[] };
         const items = doc.kind === 'List' ? (doc.items ?? []) : [doc];

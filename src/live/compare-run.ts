@@ -1,14 +1,17 @@
 /**
  * `compare`: the scenario in the simulator, on the topology the live config describes,
  * then on the cluster; then the step-by-step comparison (compare.ts). Outcome differences
- * fail the command; timing differences are reported.
+ * fail the command; timing differences are reported. `--report FILE.html` writes the
+ * simulator run's HTML report (src/report), from the trace records the run kept.
  */
+import { writeFileSync } from 'node:fs';
 import type { TopologyInfo } from '../scenarios/cluster.ts';
 import { runScenario } from '../scenarios/runner.ts';
 import type { Scenario } from '../scenarios/schema.ts';
-import type { TopologySpec } from '../scenarios/topology.ts';
+import { describeTopology, type TopologySpec } from '../scenarios/topology.ts';
+import type { TraceRecord } from '../sim/kernel/trace.ts';
 import type { LiveCliIo, LiveSetup } from './cli.ts';
-import { interruptSignal, simTargetOf } from './cli.ts';
+import { executeOptions, interruptSignal, simTargetOf } from './cli.ts';
 import { compareResults, formatComparison } from './compare.ts';
 import { formatUndos } from './report.ts';
 import { runLive } from './run.ts';
@@ -19,11 +22,19 @@ export function topologyOfConfig(t: TopologyInfo): TopologySpec {
   return { preset: 'certchain', orgs: t.orgs, orderers: t.orderers.length, peersPerOrg };
 }
 
-export async function runCompare(s: LiveSetup, json: boolean, io: LiveCliIo): Promise<number> {
+export interface CompareOptions {
+  readonly json: boolean;
+  /** Where to write the simulator run's HTML report. */
+  readonly reportPath?: string;
+}
+
+export async function runCompare(s: LiveSetup, opts: CompareOptions, io: LiveCliIo): Promise<number> {
+  const { json, reportPath } = opts;
   const scenario: Scenario = { ...s.scenario, topology: { ...s.scenario.topology, ...topologyOfConfig(s.config.topology) } };
   const target = await simTargetOf(io);
   const seed = scenario.seed ?? 1;
-  const simCluster = await target.create(scenario, { seed });
+  const records: TraceRecord[] = [];
+  const simCluster = await target.create(scenario, { seed, ...(reportPath !== undefined ? { traceSink: (r: TraceRecord) => void records.push(r) } : {}) });
   const sim = await runScenario(scenario, simCluster, {
     seed,
     ...(target.checks ? { checks: target.checks } : {}),
@@ -31,17 +42,15 @@ export async function runCompare(s: LiveSetup, json: boolean, io: LiveCliIo): Pr
   });
   await simCluster.close();
   io.stderr(`simulator: ${sim.passed ? 'passed' : sim.verdict} (seed ${seed}); now the live cluster...\n`);
+  if (reportPath !== undefined) {
+    const { reportHtml } = await import('../report/cli.ts');
+    (io.writeFile ?? writeFileSync)(reportPath, reportHtml(sim, records, describeTopology(scenario.topology)));
+    io.stderr(`simulator report: ${reportPath}\n`);
+  }
 
   const stop = interruptSignal(s.timeoutMs, io);
   try {
-    const live = await runLive(scenario, s.config, {
-      dryRun: false,
-      tls: s.tls,
-      certIdSuffix: Date.now().toString(36),
-      signal: stop.signal,
-      onStep: (l) => io.stderr(`  ${l}\n`),
-      onResult: (l) => io.stderr(`${l}\n`),
-    });
+    const live = await runLive(scenario, s.config, executeOptions(s, stop.signal, io));
     const mask = (t: string): string => live.cluster.io.masker.mask(t);
     if (live.result === undefined) {
       io.stdout(`preflight failed, nothing was changed on the cluster: ${live.preflightError ?? ''}\n`);

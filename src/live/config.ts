@@ -219,7 +219,9 @@ export function parseLiveConfig(text: string, where: string, baseDir: string): L
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const pos = e.linePos?.[0];
-    throw new Error(`${where}${pos ? `:${pos.line}:${pos.col}` : ''}: malformed YAML: ${e.message.split('\n')[0] ?? ''}`);
+    // The yaml library appends " at line L, column C:" and a code frame; the position leads instead.
+    const what = (e.message.split('\n')[0] ?? '').replace(/\s*at line \d+, column \d+:?\s*$/, '').replace(/[.:]\s*$/, '');
+    throw new Error(`${where}${pos ? `:${pos.line}:${pos.col}` : ''}: malformed YAML: ${what}`);
   }
   return buildLiveConfig(doc.toJS(), where, baseDir);
 }

@@ -8,7 +8,10 @@
  */
 import { HttpClient, type HttpRequest, type HttpResponse, type TlsOptions } from './http.ts';
 import { OcRunner, formatCommand, type OcOutput } from './oc.ts';
-import { Plan } from './plan.ts';
+import { Plan, type PlanEntry } from './plan.ts';
+
+/** `oc` verbs that only read. */
+const OC_READS = ['get', 'logs', 'whoami'];
 import { MASK, Masker, readSecret, type SecretRef } from './secrets.ts';
 
 export interface LiveIoOptions {
@@ -72,7 +75,7 @@ export class LiveIo {
    */
   async oc(args: readonly string[], why: string, opts: { stdin?: string; timeoutMs?: number; recovery?: boolean } = {}): Promise<OcOutput | undefined> {
     const command = this.masker.mask(formatCommand(this.opts.ocPath, args));
-    this.plan.add({ kind: 'oc', command, ...(opts.stdin !== undefined ? { stdin: this.masker.mask(opts.stdin) } : {}), why });
+    this.record({ kind: 'oc', command, ...(opts.stdin !== undefined ? { stdin: this.masker.mask(opts.stdin) } : {}), why }, OC_READS.includes(args[0] ?? ''));
     if (this.opts.dryRun) return undefined;
     this.checkAbort(opts.recovery);
     this.opts.onStep?.(`$ ${command}`);
@@ -85,18 +88,33 @@ export class LiveIo {
   async http(req: HttpRequest, why: string, opts: { recovery?: boolean } = {}): Promise<HttpResponse | undefined> {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers ?? {})) headers[k] = /^authorization$/i.test(k) ? v.replace(/^(Bearer\s+).*/i, `$1${MASK}`) : this.masker.mask(v);
-    this.plan.add({
-      kind: 'http',
-      method: req.method,
-      url: this.masker.mask(req.url),
-      headers,
-      ...(req.body !== undefined ? { body: this.masker.mask(req.body) } : {}),
-      why,
-    });
+    this.record(
+      {
+        kind: 'http',
+        method: req.method,
+        url: this.masker.mask(req.url),
+        headers,
+        ...(req.body !== undefined ? { body: this.masker.mask(req.body) } : {}),
+        why,
+      },
+      req.method === 'GET',
+    );
     if (this.opts.dryRun) return undefined;
     this.checkAbort(opts.recovery);
     this.opts.onStep?.(`> ${req.method} ${this.masker.mask(req.url)}`);
     return this.httpClient.send(req, opts.recovery === true ? undefined : this.abortController.signal);
+  }
+
+  /**
+   * Add to the plan. In a dry run a read identical to the entry just before it (say
+   * "is orderer.org3 up", asked by a poll and again by the status it reads) is left out:
+   * it would print the same line twice and tell nothing new. A real run's transcript
+   * keeps every call.
+   */
+  private record(e: PlanEntry, read: boolean): void {
+    const prev = this.plan.entries[this.plan.entries.length - 1];
+    if (this.opts.dryRun && read && prev !== undefined && JSON.stringify(prev) === JSON.stringify(e)) return;
+    this.plan.add(e);
   }
 
   /** Stop everything in flight (Ctrl-C, timeout). Later non-recovery calls reject. */

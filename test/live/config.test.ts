@@ -32,6 +32,22 @@ describe('live config', () => {
     expect(() => buildLiveConfig(doc3, 'c.yaml', '.')).toThrow(/c\.yaml: .*colour/);
   });
 
+  test('malformed YAML: one clean line, file:line:col: what is wrong (no repeated position, no trailing colon)', () => {
+    const cases: [string, string][] = [
+      ['channel: [certchannel\nfoo: 1\n', 'c.yaml:2:1: malformed YAML: Flow sequence in block collection must be sufficiently indented and end with a ]'],
+      ['a: 1\na: 2\n', 'c.yaml:2:1: malformed YAML: Map keys must be unique'],
+    ];
+    for (const [text, msg] of cases) {
+      let got = '';
+      try {
+        parseLiveConfig(text, 'c.yaml', '.');
+      } catch (e) {
+        got = (e as Error).message;
+      }
+      expect(got).toBe(msg);
+    }
+  });
+
   test('malformed YAML gives line and column', () => {
     expect(() => parseLiveConfig('channel: certchannel\napi: [oops\n', 'c.yaml', '.')).toThrow(/^c\.yaml:\d+:\d+: malformed YAML/);
   });

@@ -58,6 +58,22 @@ describe('live: dry run is the default and runs nothing', () => {
     expect(log.calls()).toEqual([]);
   });
 
+  test('kill-orderer plan: no read printed twice in a row, singular grammar, later log reads only ask for new lines', async () => {
+    const cfg = writeConfig(exampleDoc());
+    const c = capture();
+    expect(await runLiveCommand('live', ['kill-orderer', '--config', cfg, '--json'], c.io)).toBe(0);
+    const plan = (JSON.parse(c.out.join('')) as { plan: Record<string, unknown>[] }).plan;
+    for (let i = 1; i < plan.length; i++) expect(plan[i], `entry ${i} repeats entry ${i - 1}`).not.toEqual(plan[i - 1]);
+    const whys = plan.map((e) => String(e['why'] ?? ''));
+    expect(whys).toContain('preflight: orderer.ordering exists and is ready');
+    expect(whys).toContain('preflight: orderer.techpulse, peer0.techpulse, couchdb.techpulse exist and are ready');
+    // The first read of a pod's log is whole; the polls after it ask only for what is new.
+    const logs = plan.filter((e) => String(e['command'] ?? '').includes(' logs deployment/orderer -n certchain-dataforge'));
+    expect(logs.length).toBeGreaterThan(1);
+    expect(logs[0]!['command']).not.toContain('--since-time');
+    for (const l of logs.slice(1)) expect(l['command']).toContain('--since-time=');
+  });
+
   test('bad input: one line, exit 2 (unknown scenario, missing config, secret flag, unknown flag)', async () => {
     const cfg = writeConfig(exampleDoc());
     const cases: [string[], RegExp][] = [

@@ -3,6 +3,9 @@
  * serve's admin endpoint; tokens come from serve's Keycloak; certificates go through its
  * REST API; the simulated CertChain (SimCluster) runs behind it in scaled time.
  */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runLiveCommand } from '../../src/live/cli.ts';
 import { startServe, type RunningServe } from '../../src/live/serve/server.ts';
@@ -54,7 +57,9 @@ describe('against serve + the oc stand-in (live --yes inside compare)', () => {
     '%s: the live run passes, compare finds no outcome difference, every undo discharged or run, the cluster ends as it began',
     async (name) => {
       const c = capture();
-      const code = await runLiveCommand('compare', [name, '--config', cfg, '--yes', '--json'], c.io);
+      const before = log.calls().length;
+      const report = join(mkdtempSync(join(tmpdir(), 'fbs-report-')), 'sim.html');
+      const code = await runLiveCommand('compare', [name, '--config', cfg, '--yes', '--json', '--report', report], c.io);
       const out = c.out.join('');
       const j = JSON.parse(out) as {
         comparison: { outcomeDiffers: boolean; rows: { verdict: string; name: string; why?: string }[] };
@@ -74,6 +79,13 @@ describe('against serve + the oc stand-in (live --yes inside compare)', () => {
       // No bearer token (a JWT from serve's Keycloak) either.
       expect(out + c.err.join('')).not.toMatch(/eyJ[A-Za-z0-9_-]{8,}\./);
       await clusterAsItBegan();
+      // --report: the simulator side's HTML report.
+      const html = readFileSync(report, 'utf8');
+      expect(html.startsWith('<!doctype html>')).toBe(true);
+      expect(html).toContain(name);
+      // Log polls after a pod's first read ask only for what is new.
+      const logCalls = log.calls().slice(before).filter((x) => x.args[0] === 'logs');
+      if (name !== 'couchdb-rebuild') expect(logCalls.some((x) => x.args.some((a) => /^--since-time=\d{4}-\d\d-\d\dT[\d:.]+Z$/.test(a)))).toBe(true);
     },
   );
 

@@ -101,6 +101,17 @@ describe('serve: the simulated CertChain behind the real HTTP APIs', () => {
     expect(await replicas()).toBe(1);
   });
 
+  test('oc logs --since-time (sinceTime): only lines from then on; a time that is not RFC 3339 is refused', async () => {
+    const logs = (q: string): Promise<Response> => fetch(`${serve.url}/admin/deployments/certchain-techpulse/orderer/logs${q}`, { headers: { 'x-admin-token': 'adm' } });
+    const whole = await (await logs('')).text();
+    expect(whole.trim().split('\n').length).toBeGreaterThan(1);
+    expect(await (await logs(`?sinceTime=${encodeURIComponent(new Date(Date.now() + 3_600_000).toISOString())}`)).text()).toBe('');
+    expect(await (await logs(`?sinceTime=${encodeURIComponent(new Date(0).toISOString())}`)).text()).toBe(whole);
+    const bad = await logs('?sinceTime=yesterday');
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('invalid argument "yesterday" for "--since-time" flag');
+  });
+
   test('admin calls need the admin token', async () => {
     expect((await fetch(`${serve.url}/admin/whoami`)).status).toBe(401);
     expect(await (await fetch(`${serve.url}/admin/whoami`, { headers: { 'x-admin-token': 'adm' } })).text()).toBe('kube:admin');

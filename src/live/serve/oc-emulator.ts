@@ -5,7 +5,7 @@
  * `certchain-<ns suffix>` in `openshift-gitops`; `oc exec` understands
  * `peer channel getinfo` and CouchDB `curl` (credentials from `-K -` stdin or `-u`, as
  * the lab types it), `oc debug` understands `peer node rebuild-dbs`, and `oc logs` shows
- * the running pod's log since it started, as oc does. Argo CD is emulated too: with
+ * the running pod's log since it started (from `--since-time` on when given), as oc does. Argo CD is emulated too: with
  * `selfHeal` on, a deployment scaled to 0 comes back 5 simulated seconds later, which is
  * why the lab pauses auto-sync first.
  */
@@ -76,7 +76,7 @@ export class OcEmulator {
     return this.cluster.isUp(id);
   }
 
-  async handle(method: string, path: string, body: Record<string, unknown> | undefined): Promise<AdminAnswer> {
+  async handle(method: string, path: string, body: Record<string, unknown> | undefined, query: URLSearchParams = new URLSearchParams()): Promise<AdminAnswer> {
     const seg = path.split('/').slice(2).map(decodeURIComponent);
     if (seg[0] === 'whoami' && method === 'GET') return { status: 200, body: 'kube:admin' };
     if (seg[0] === 'applications' && seg.length === 3) return this.application2(method, seg[1]!, seg[2]!, body);
@@ -96,7 +96,7 @@ export class OcEmulator {
       case 'POST debug':
         return { status: 200, body: { ...(await this.debug(id, strings(body?.['command']))) } };
       case 'GET logs':
-        return this.logs(id, name);
+        return this.logs(id, name, query.get('sinceTime') ?? undefined);
       default:
         return { status: 400, body: { error: `unknown admin call ${method} ${path}` } };
     }
@@ -221,12 +221,19 @@ export class OcEmulator {
     });
   }
 
-  private async logs(id: NodeId, name: string): Promise<AdminAnswer> {
+  /** `oc logs deployment/D [--since-time=RFC3339]`: the current pod's log, from `sinceTime` (wall clock) on when given. */
+  private async logs(id: NodeId, name: string, sinceTime?: string): Promise<AdminAnswer> {
+    const sinceWall = sinceTime === undefined ? -Infinity : Date.parse(sinceTime);
+    if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(sinceTime ?? '1970-01-01T00:00:00Z') || Number.isNaN(sinceWall)) {
+      return { status: 400, body: `error: invalid argument "${sinceTime ?? ''}" for "--since-time" flag: not an RFC3339 time` };
+    }
     return this.clock.op(async () => {
       if (!(await this.up(id))) return { status: 400, body: `error: no running pod for deployment/${name}` };
       const since = this.podStart.get(id) ?? 0;
       // Lines carry the wall-clock time they happened at, as a real pod's log does.
-      const lines = (await this.cluster.logs(id)).filter((l) => l.at >= since).map((l) => this.wallStamped(l.text, l.at));
+      const lines = (await this.cluster.logs(id))
+        .filter((l) => l.at >= since && this.clock.wallOf(l.at) >= sinceWall)
+        .map((l) => this.wallStamped(l.text, l.at));
       return { status: 200, body: lines.length > 0 ? `${lines.join('\n')}\n` : '' };
     });
   }

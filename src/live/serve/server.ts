@@ -205,7 +205,7 @@ export async function startServe(opts: ServeOptions): Promise<RunningServe> {
         send(200, await clock.exclusive(() => metricsText(cluster)), 'text/plain; version=0.0.4');
       } else if (path.startsWith('/admin/')) {
         if (req.headers['x-admin-token'] !== opts.adminToken) throw new HttpError(401, { error: 'unauthorized', reason: 'admin calls need the x-admin-token serve printed' });
-        const r = await oc.handle(method, path, body === '' ? undefined : parseJson(body));
+        const r = await oc.handle(method, path, body === '' ? undefined : parseJson(body), url.searchParams);
         send(r.status, r.body, typeof r.body === 'string' ? 'text/plain' : 'application/json');
       } else if (path.startsWith('/api/')) {
         const [s, b] = await api(method, path, req, body);
