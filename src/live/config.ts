@@ -12,6 +12,7 @@ import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { NodeId, TopologyInfo } from '../scenarios/cluster.ts';
+import { DEPLOYED_NODE_ID_RE, couchdbId } from '../sim/names.ts';
 import type { SecretRef } from './secrets.ts';
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
@@ -116,7 +117,7 @@ export const liveConfigSchema = z.strictObject({
       bearerToken: secretRef.optional(),
     })
     .optional(),
-  nodes: z.record(z.string().regex(/^(orderer\d*|peer\d+|couchdb\d*)\.[a-z0-9]+$/, 'a node id like orderer.dataforge, peer0.techpulse or couchdb.techpulse'), nodeSchema),
+  nodes: z.record(z.string().regex(DEPLOYED_NODE_ID_RE, 'a node id like orderer.dataforge, peer0.techpulse or couchdb.techpulse'), nodeSchema),
 });
 
 export type LiveConfigInput = z.input<typeof liveConfigSchema>;
@@ -176,7 +177,7 @@ export function buildLiveConfig(doc: unknown, where: string, baseDir: string): L
       deployment: n.deployment,
       ...(n.container !== undefined ? { container: n.container } : {}),
       ...(n.consenterId !== undefined ? { consenterId: n.consenterId } : {}),
-      ...(kind === 'peer' ? { couchdb: n.couchdb ?? `couchdb.${org}` } : {}),
+      ...(kind === 'peer' ? { couchdb: n.couchdb ?? couchdbId(org, Number(/^peer(\d+)\./.exec(id)?.[1] ?? 0)) } : {}),
     };
     if (kind === 'peer' && t.couchdb !== undefined && !(t.couchdb in c.nodes)) {
       problems.push(`${where}: nodes.${id}.couchdb: "${t.couchdb}" is not a node in this config`);

@@ -20,8 +20,8 @@ export const ORDERING_ORG = 'ordering';
 /** What an org name may look like (it is part of node ids, namespaces and realms). */
 export const ORG_NAME_RE = /^[a-z][a-z0-9-]*$/;
 
-/** Any node id this scheme produces. */
-export const NODE_ID_RE = /^(orderer\d*|peer\d+|couchdb\d*|gateway)\.[a-z][a-z0-9-]*$/;
+/** Ids of the nodes that are deployments on a cluster: orderers, peers, CouchDBs. */
+export const DEPLOYED_NODE_ID_RE = /^(orderer\d*|peer\d+|couchdb\d*)\.[a-z][a-z0-9-]*$/;
 
 /** Consenter `consenterId` (1-based) of a network with these peer orgs. */
 export function ordererId(consenterId: number, orgs: readonly string[]): { readonly id: string; readonly org: string } {

@@ -14,6 +14,16 @@ describe('live config', () => {
     expect(c.oc.timeout).toBe(30_000);
   });
 
+  test("a second peer of an org defaults to its own CouchDB (couchdb1.<org>), as the model names it", () => {
+    const doc = exampleDoc();
+    const nodes = doc['nodes'] as Record<string, Record<string, unknown>>;
+    nodes['peer1.techpulse'] = { namespace: 'certchain-techpulse', deployment: 'peer1' };
+    nodes['couchdb1.techpulse'] = { namespace: 'certchain-techpulse', deployment: 'couchdb1' };
+    const c = buildLiveConfig(doc, 'c.yaml', '.');
+    expect(c.nodes['peer1.techpulse']).toMatchObject({ couchdb: 'couchdb1.techpulse' });
+    expect(c.topology.peersByOrg['techpulse']).toEqual(['peer0.techpulse', 'peer1.techpulse']);
+  });
+
   test('a password written as a value is refused, with the path and the fix', () => {
     const doc = exampleDoc();
     (doc['orgs'] as Record<string, Record<string, unknown>>)['techpulse']!['password'] = 'admin';
