@@ -5,6 +5,7 @@ import { runScenario, type ScenarioResult } from '../scenarios/runner.ts';
 import { ScenarioError, type Scenario } from '../scenarios/schema.ts';
 import { durationMs } from '../scenarios/duration.ts';
 import { UsageError, type CliEnv, type SimTarget } from './io.ts';
+import { writeOutput } from './output.ts';
 
 export interface ExecuteOptions {
   readonly seed: number;
@@ -37,14 +38,16 @@ export async function execute(target: SimTarget, scenario: Scenario, options: Ex
   }
 }
 
-/** Each node's log, in Fabric's line format, one file per node (`DIR/orderer.dataforge.log`). */
+/**
+ * Each node's log, in Fabric's line format, one file per node (`DIR/orderer.dataforge.log`).
+ * DIR was checked and created before the run (output.ts prepareOutputDir).
+ */
 export async function writeLogs(env: CliEnv, cluster: Cluster, dir: string): Promise<number> {
-  env.mkdirp(dir);
   const t = cluster.topology;
   let files = 0;
   for (const node of [...t.orderers, ...t.peers, ...t.couchdbs]) {
     const lines = await cluster.logs(node);
-    env.writeFile(`${dir}/${node}.log`, lines.map((l) => l.text).join('\n') + (lines.length > 0 ? '\n' : ''));
+    writeOutput(env, 'run', 'logs', `${dir}/${node}.log`, lines.map((l) => l.text).join('\n') + (lines.length > 0 ? '\n' : ''));
     files++;
   }
   return files;

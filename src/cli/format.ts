@@ -38,11 +38,21 @@ export function stepTable(result: ScenarioResult): string {
   return lines.join('\n');
 }
 
-/** The log lines `waitFor log` steps found, as the lab's `grep` would show them. */
+/** The leading `2026-03-14 10:00:00.000` of a Fabric log line, for ordering. */
+const STAMP_RE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+/;
+
+/** The log lines `waitFor log` steps found, as the lab's `grep` would show them: in time order. */
 export function logEvidence(result: ScenarioResult): string {
-  const found = result.steps.filter((s) => s.op === 'waitFor' && s.ok && typeof s.value === 'string');
+  const found = result.steps.filter((s) => s.op === 'waitFor' && s.ok && typeof s.value === 'string').map((s) => String(s.value));
   if (found.length === 0) return '';
-  return ['Log evidence', ...found.map((s) => `  ${String(s.value)}`)].join('\n');
+  const lines = found.map((line, i) => ({ line, i, stamp: STAMP_RE.exec(line)?.[0] ?? '' }));
+  lines.sort((a, b) => (a.stamp !== b.stamp ? (a.stamp < b.stamp ? -1 : 1) : a.i - b.i));
+  return ['Log evidence', ...lines.map((l) => `  ${l.line}`)].join('\n');
+}
+
+/** Simulated times (`at`, `tookMs`) to the microsecond, so --json shows 12.345, not 12.345000000001. */
+export function resultJson(value: unknown): string {
+  return JSON.stringify(value, (key, v: unknown) => ((key === 'at' || key === 'tookMs') && typeof v === 'number' ? Math.round(v * 1000) / 1000 : v), 2) + '\n';
 }
 
 export function checksTable(result: ScenarioResult): string {

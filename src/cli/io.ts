@@ -3,7 +3,7 @@
  * in-process (`main(argv, env)` with captured output and a fake target) and so the
  * commands other helpers plug in (`live`, `size`, ...) get the same facilities.
  */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { Cluster } from '../scenarios/cluster.ts';
 import type { Checks } from '../scenarios/runner.ts';
 import type { Scenario } from '../scenarios/schema.ts';
@@ -29,14 +29,39 @@ export interface CliEnv {
   readonly stderr: (text: string) => void;
   readonly readFile: (path: string) => string;
   readonly writeFile: (path: string, text: string) => void;
-  readonly mkdirp: (path: string) => void;
-  readonly isFile: (path: string) => boolean;
+  /** Creates one directory; its parent must exist (never a recursive mkdir). */
+  readonly mkdir: (path: string) => void;
+  readonly pathKind: (path: string) => PathKind;
+  /** Whether files can be created in this existing directory. */
+  readonly canWrite: (dir: string) => boolean;
   /** Whether stdout is a terminal (progress lines, colours). */
   readonly tty: boolean;
+  /** Whether stderr is a terminal (`check` prints progress per run there, else every 10%). */
+  readonly stderrTty: boolean;
   /** Loads the simulated target (lazily: `--help` does not load the model). */
   readonly target: () => Promise<SimTarget>;
   /** Wall-clock milliseconds, for "took 1.2s" lines only (never inside a run). */
   readonly wallMs: () => number;
+}
+
+export type PathKind = 'file' | 'dir' | 'other' | 'missing';
+
+function pathKindOf(p: string): PathKind {
+  try {
+    const s = statSync(p);
+    return s.isFile() ? 'file' : s.isDirectory() ? 'dir' : 'other';
+  } catch {
+    return 'missing';
+  }
+}
+
+function canWriteIn(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK | constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function processEnv(): CliEnv {
@@ -45,9 +70,11 @@ export function processEnv(): CliEnv {
     stderr: (t) => process.stderr.write(t),
     readFile: (p) => readFileSync(p, 'utf8'),
     writeFile: (p, t) => writeFileSync(p, t),
-    mkdirp: (p) => mkdirSync(p, { recursive: true }),
-    isFile: (p) => existsSync(p) && statSync(p).isFile(),
+    mkdir: (p) => mkdirSync(p),
+    pathKind: pathKindOf,
+    canWrite: canWriteIn,
     tty: process.stdout.isTTY === true,
+    stderrTty: process.stderr.isTTY === true,
     target: async () => (await import('./targets.ts')).simTarget(),
     wallMs: () => performance.now(),
   };

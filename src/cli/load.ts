@@ -3,6 +3,7 @@ import { BUILTINS, BuiltinParamError, findBuiltin } from '../scenarios/builtins/
 import { parseScenario } from '../scenarios/parse.ts';
 import { ScenarioError, type Scenario, type ValidateOptions } from '../scenarios/schema.ts';
 import { didYouMean } from '../scenarios/suggest.ts';
+import { RAFT_VS_BFT } from './commands/raft-vs-bft.ts';
 import { UsageError, type CliEnv } from './io.ts';
 
 export interface LoadedScenario {
@@ -26,10 +27,12 @@ export function loadScenario(env: CliEnv, command: string, arg: string, orderers
       throw e;
     }
   }
-  if (!env.isFile(arg)) {
-    if (looksLikeFile(arg)) throw new UsageError(`${command}: no such file: ${arg}`);
+  const kind = env.pathKind(arg);
+  if (kind === 'dir') throw new UsageError(`${command}: ${arg} is a directory; give a scenario file (.yaml or .json) or a built-in name`);
+  if (kind !== 'file') {
+    if (looksLikeFile(arg)) throw new UsageError(kind === 'missing' ? `${command}: no such file: ${arg}` : `${command}: ${arg} is not a regular file`);
     throw new UsageError(
-      `${command}: unknown scenario "${arg}"${didYouMean(arg, BUILTINS.map((b) => b.name))}; "fabric-bft-sim scenarios" lists the built-ins, or give a .yaml/.json file`,
+      `${command}: unknown scenario "${arg}"${didYouMean(arg, [...BUILTINS.map((b) => b.name), RAFT_VS_BFT.name])}; "fabric-bft-sim scenarios" lists the built-ins, or give a .yaml/.json file`,
     );
   }
   let text: string;

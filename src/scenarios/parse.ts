@@ -1,15 +1,20 @@
 /**
  * Reading scenario files: YAML or JSON text to a validated `Scenario`, with every
  * problem reported at its line and column (`kill.yaml:14:11: steps[3].stop: ...`).
+ * A `.json` file is read with JSON.parse (YAML would accept a trailing comma); the YAML
+ * parser still maps its problems to lines and columns (JSON is YAML).
  * And back: a scenario written out as YAML (what `check` saves for `run` to replay).
  */
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, stringify, type Document, type Node } from 'yaml';
-import { ScenarioError, scenarioIssues, type PathSegment, type Scenario, type ValidateOptions } from './schema.ts';
+import { ScenarioError, problemLine, scenarioIssues, type Issue, type PathSegment, type Scenario, type ValidateOptions } from './schema.ts';
 import type { TopologySpec } from './topology.ts';
+import { jsonSyntaxError } from './json-syntax.ts';
 
 export interface ParseOptions extends ValidateOptions {
-  /** The file name to print in errors. */
+  /** The file name to print in errors; a `.json` name means the text is JSON. */
   readonly file?: string;
+  /** The text's format (default: json for a `.json` file, else yaml). */
+  readonly format?: 'yaml' | 'json';
   /** Topology fields that replace the file's (e.g. `--orderers`), applied before validation. */
   readonly topologyOverride?: TopologySpec;
 }
@@ -50,6 +55,19 @@ export function parseScenario(text: string, options: ParseOptions = {}): Scenari
     throw new ScenarioError(`the file is larger than ${MAX_SCENARIO_BYTES} bytes; a scenario is a page of steps`, where);
   }
   const lc = new LineCounter();
+  const json = (options.format ?? (options.file !== undefined && /\.json$/i.test(options.file) ? 'json' : 'yaml')) === 'json';
+  let jsonData: unknown;
+  if (json) {
+    try {
+      jsonData = JSON.parse(text);
+    } catch (e) {
+      const bad = jsonSyntaxError(text);
+      if (bad === undefined) throw new ScenarioError(`malformed JSON: ${String((e as Error).message).split('\n')[0] ?? ''}`, where);
+      lc.addNewLine(0);
+      for (let i = 0; i < text.length; i++) if (text[i] === '\n') lc.addNewLine(i + 1);
+      throw new ScenarioError(`malformed JSON: ${bad.message}`, { ...where, ...position(lc, bad.offset) });
+    }
+  }
   let doc: Document;
   try {
     doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
@@ -61,11 +79,11 @@ export function parseScenario(text: string, options: ParseOptions = {}): Scenari
     const { line, col } = position(lc, err.pos[0]);
     const first = (err.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
     const msg = /call stack/i.test(first) ? 'the document is nested too deeply' : first;
-    throw new ScenarioError(`malformed YAML: ${msg}`, { ...where, line, col });
+    throw new ScenarioError(`malformed ${json ? 'JSON' : 'YAML'}: ${msg}`, { ...where, line, col });
   }
-  let data: unknown;
+  let data: unknown = jsonData;
   try {
-    data = doc.toJS({ maxAliasCount: 100 });
+    if (!json) data = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
     throw new ScenarioError(`could not read the document: ${e instanceof RangeError ? 'it is nested too deeply' : String((e as Error).message).split('\n')[0]}`, where);
   }
@@ -78,9 +96,12 @@ export function parseScenario(text: string, options: ParseOptions = {}): Scenari
   const issues = scenarioIssues(data, options);
   const first = issues[0];
   if (first === undefined) return data as Scenario;
-  const node = nodeAt(doc, first.path, first.at === 'key');
-  const pos = node?.range ? position(lc, node.range[0]) : undefined;
-  throw new ScenarioError(first.message, { ...where, ...(pos ?? {}), path: first.path, more: issues.length - 1 });
+  const at = (i: Issue): { line: number; col: number } | undefined => {
+    const node = nodeAt(doc, i.path, i.at === 'key');
+    return node?.range ? position(lc, node.range[0]) : undefined;
+  };
+  const others = issues.slice(1).map((i) => problemLine(i.message, { ...where, ...(at(i) ?? {}), path: i.path }));
+  throw new ScenarioError(first.message, { ...where, ...(at(first) ?? {}), path: first.path, others });
 }
 
 /** A scenario as YAML text (keys in the order they were given). */

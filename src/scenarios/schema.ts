@@ -129,32 +129,51 @@ export function argOf<K extends OpName>(step: Step, op: K): Operations[K] {
 
 export type PathSegment = string | number;
 
-/** A problem with a scenario, at a path; `line`/`col` when it came from a YAML/JSON text. */
+/** Most problems one error lists; the rest are counted ("... and 3 more"). */
+export const MAX_PROBLEMS_SHOWN = 10;
+
+export interface ProblemWhere {
+  readonly path?: readonly PathSegment[];
+  readonly file?: string;
+  readonly line?: number;
+  readonly col?: number;
+}
+
+/** `kill.yaml:14:11: steps[3].stop: unknown node ...` (as much of the position as is known). */
+export function problemLine(detail: string, where: ProblemWhere = {}): string {
+  const path = where.path ?? [];
+  const pos = where.line !== undefined ? `${where.file ?? 'scenario'}:${where.line}:${where.col ?? 1}: ` : where.file !== undefined ? `${where.file}: ` : '';
+  const at = path.length > 0 ? `${formatPath(path)}: ` : '';
+  return `${pos}${at}${detail}`;
+}
+
+/**
+ * A problem with a scenario, at a path; `line`/`col` when it came from a YAML/JSON text.
+ * The message's first line is the first problem; `others` (already formatted, see
+ * `problemLine`) follow one per line, up to MAX_PROBLEMS_SHOWN in all, then "... and N more".
+ */
 export class ScenarioError extends Error {
   readonly path: readonly PathSegment[];
   readonly detail: string;
   readonly file: string | undefined;
   readonly line: number | undefined;
   readonly col: number | undefined;
-  /** Further problems after the first. */
+  /** How many problems after the first. */
   readonly more: number;
 
-  constructor(
-    detail: string,
-    where: { path?: readonly PathSegment[]; file?: string; line?: number; col?: number; more?: number } = {},
-  ) {
+  constructor(detail: string, where: ProblemWhere & { readonly others?: readonly string[] } = {}) {
+    const others = where.others ?? [];
+    const shown = others.slice(0, MAX_PROBLEMS_SHOWN - 1);
+    const hidden = others.length - shown.length;
+    super([problemLine(detail, where), ...shown, ...(hidden > 0 ? [`... and ${hidden} more`] : [])].join('\n'));
     const path = where.path ?? [];
-    const pos = where.line !== undefined ? `${where.file ?? 'scenario'}:${where.line}:${where.col ?? 1}: ` : where.file !== undefined ? `${where.file}: ` : '';
-    const at = path.length > 0 ? `${formatPath(path)}: ` : '';
-    const more = (where.more ?? 0) > 0 ? ` (and ${where.more} more problem${where.more === 1 ? '' : 's'})` : '';
-    super(`${pos}${at}${detail}${more}`);
     this.name = 'ScenarioError';
     this.path = path;
     this.detail = detail;
     this.file = where.file;
     this.line = where.line;
     this.col = where.col;
-    this.more = where.more ?? 0;
+    this.more = others.length;
   }
 }
 
@@ -453,7 +472,8 @@ class Checker {
         this.add(path, `unknown node "${value}": this topology has ${this.topology.peers.length / Math.max(1, this.topology.orgs.length)} peer(s) per org; raise topology.peersPerOrg`);
         return;
       }
-      const candidates = [...this.allNodes(), ...SELECTORS];
+      // "orderer.x" names a node: suggest node ids, not a selector like `orderers`.
+      const candidates = value.includes('.') ? this.allNodes() : [...this.allNodes(), ...SELECTORS];
       const hint = didYouMean(value, candidates);
       const known = value.startsWith('orderer') ? this.topology.orderers : value.startsWith('peer') ? this.topology.peers : value.startsWith('couchdb') ? this.topology.couchdbs : [];
       const list = hint === '' && known.length > 0 ? ` (this topology has ${known.slice(0, 8).join(', ')}${known.length > 8 ? ', ...' : ''})` : '';
@@ -681,7 +701,14 @@ export function scenarioIssues(input: unknown, options: ValidateOptions = {}): I
   if (!top.success) {
     // An unknown key first: `stepz` is more likely a typo of `steps` than a missing field.
     const issues = fromZod(top.error, input, [], TopLevelSchema);
-    return [...issues.filter((i) => i.at === 'key'), ...issues.filter((i) => i.at !== 'key')];
+    const ordered = [...issues.filter((i) => i.at === 'key'), ...issues.filter((i) => i.at !== 'key')];
+    // The steps' own problems count too, when there is a list of steps and a topology to check them against.
+    const { steps, topology } = input as Record<string, unknown>;
+    if (!Array.isArray(steps) || steps.length > LIMITS.steps) return ordered;
+    if (options.topology === undefined && topology !== undefined && !TopologySchema.safeParse(topology).success) return ordered;
+    const checker = new Checker(options.topology ?? describeTopology(topology as TopologySpec | undefined), options.behaviours);
+    steps.forEach((s: unknown, i) => checker.step(s, i));
+    return [...ordered, ...checker.issues];
   }
   const doc = top.data;
   const topology = options.topology ?? describeTopology(doc.topology as TopologySpec | undefined);
@@ -700,6 +727,6 @@ export function scenarioIssues(input: unknown, options: ValidateOptions = {}): I
 export function validateScenario(input: unknown, options: ValidateOptions = {}): Scenario {
   const issues = scenarioIssues(input, options);
   const first = issues[0];
-  if (first !== undefined) throw new ScenarioError(first.message, { path: first.path, more: issues.length - 1 });
+  if (first !== undefined) throw new ScenarioError(first.message, { path: first.path, others: issues.slice(1).map((i) => problemLine(i.message, { path: i.path })) });
   return input as Scenario;
 }

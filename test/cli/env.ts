@@ -33,9 +33,12 @@ export function testEnv(files: Record<string, string> = {}, target: SimTarget = 
       return t;
     },
     writeFile: (p, t) => void map.set(p, t),
-    mkdirp: (p) => void dirs.add(p),
-    isFile: (p) => map.has(p),
+    mkdir: (p) => void dirs.add(p),
+    // The working directory and the folders of given files and made dirs exist; nothing else.
+    pathKind: (p) => (map.has(p) ? 'file' : p === '.' || p === '/' || dirs.has(p) || [...map.keys(), ...dirs].some((k) => k.startsWith(`${p}/`)) ? 'dir' : 'missing'),
+    canWrite: () => true,
     tty: false,
+    stderrTty: false,
     target: async () => target,
     wallMs: () => (clock += 7),
     out: () => out,

@@ -1,6 +1,6 @@
 /**
  * Fuzzing the parser and the runner with random and malformed scenario documents: the
- * outcome is always a clean `ScenarioError` (one line) or a finished result, never an
+ * outcome is always a clean `ScenarioError` (one line per problem) or a finished result, never an
  * uncaught exception of another kind.
  */
 import fc from 'fast-check';
@@ -10,7 +10,7 @@ import { BUILTINS } from '../../src/scenarios/builtins/index.ts';
 import { parseScenario } from '../../src/scenarios/parse.ts';
 import { runScenario } from '../../src/scenarios/runner.ts';
 import { scheduleArbitrary } from '../../src/scenarios/schedule.ts';
-import { ScenarioError, validateScenario } from '../../src/scenarios/schema.ts';
+import { MAX_PROBLEMS_SHOWN, ScenarioError, validateScenario } from '../../src/scenarios/schema.ts';
 import { FakeCluster } from './fake-cluster.ts';
 
 function cleanOutcome(fn: () => unknown): void {
@@ -18,8 +18,10 @@ function cleanOutcome(fn: () => unknown): void {
     fn();
   } catch (e) {
     if (!(e instanceof ScenarioError)) throw e;
-    expect(e.message).not.toContain('\n');
-    expect(e.message.length).toBeGreaterThan(0);
+    // One line per problem (the first, then up to 9 more, then "... and N more").
+    const lines = e.message.split('\n');
+    expect(lines.every((l) => l.length > 0)).toBe(true);
+    expect(lines.length).toBe(Math.min(e.more + 1, MAX_PROBLEMS_SHOWN + 1));
   }
 }
 

@@ -34,7 +34,7 @@ describe('scenario files: errors name the place and the fix', () => {
   });
 
   it('malformed JSON gives line and column too', () => {
-    expect(errorOf('{\n  "name": "t",\n  "steps": [ { "heal": true }\n', { file: 's.json' })).toMatch(/^s\.json:\d+:\d+: malformed YAML: /);
+    expect(errorOf('{\n  "name": "t",\n  "steps": [ { "heal": true }\n', { file: 's.json' })).toBe('s.json:4:1: malformed JSON: unexpected end of input (expected "," or "]")');
   });
 
   it('unknown operation suggests the closest one', () => {

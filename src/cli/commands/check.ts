@@ -14,6 +14,9 @@ import { LIMITS, type Scenario } from '../../scenarios/schema.ts';
 import { bool, list, num, parseArgs, str } from '../args.ts';
 import { execute } from '../execute.ts';
 import { UsageError, type CliEnv } from '../io.ts';
+import { checkOutputFile, writeOutput } from '../output.ts';
+import { reportHtml } from '../report.ts';
+import type { TraceRecord } from '../../sim/kernel/index.ts';
 
 export const CHECK_HELP = `Usage: fabric-bft-sim check [options]
 
@@ -30,6 +33,7 @@ Options:
   --faults LIST     comma-separated: ${FAULT_KINDS.join(', ')} (default: all)
   --actions N       most actions per safety phase (default 10)
   --out FILE        where to write a failing schedule (default check-failure-<seed>.yaml)
+  --report FILE     also write the HTML report of the shrunk failing run (.html)
   --json            print a JSON summary alone
   -h, --help        this help
 `;
@@ -60,6 +64,7 @@ export async function checkCommand(argv: readonly string[], env: CliEnv): Promis
     faults: { type: 'list', values: FAULT_KINDS },
     actions: { type: 'int', min: 1, max: 200 },
     out: { type: 'string', placeholder: 'a file name' },
+    report: { type: 'string', placeholder: 'a file name (.html)' },
     json: { type: 'bool' },
   });
   if (p.help) {
@@ -73,6 +78,11 @@ export async function checkCommand(argv: readonly string[], env: CliEnv): Promis
   const faults = (list(p, 'faults') ?? FAULT_KINDS) as readonly FaultKind[];
   const orderers = num(p, 'orderers') ?? DEFAULT_TOPOLOGY.orgs.length + 1;
   const json = bool(p, 'json');
+  // Output paths are checked before the search, not after an hour of it.
+  const file = str(p, 'out') ?? `check-failure-${seed}.yaml`;
+  const reportPath = str(p, 'report');
+  checkOutputFile(env, 'check', 'out', file);
+  if (reportPath !== undefined) checkOutputFile(env, 'check', 'report', reportPath);
   const target = await env.target();
   const behaviours = (target.behaviours ?? []).filter((b) => b !== 'twins');
   const arb = scheduleArbitrary({ topology: { preset: 'certchain', orderers }, faults, behaviours, maxActions: num(p, 'actions') ?? 10 });
@@ -80,7 +90,8 @@ export async function checkCommand(argv: readonly string[], env: CliEnv): Promis
   let done = 0;
   let shrinking = false;
   const lastFailure: { scenario?: Scenario; result?: ScenarioResult } = {};
-  const every = Math.max(1, Math.floor(runs / 20));
+  // A terminal gets one line rewritten per run; a log file a line every 10%.
+  const every = env.stderrTty ? 1 : Math.max(1, Math.ceil(runs / 10));
   if (!json) env.stderr(`check: ${runs} schedules on ${orderers} orderers, faults ${faults.join(',')}, seed ${seed}\n`);
   const details = await fc.check(
     fc.asyncProperty(arb, async (scenario) => {
@@ -88,7 +99,8 @@ export async function checkCommand(argv: readonly string[], env: CliEnv): Promis
       if (!shrinking) {
         done++;
         if (!json && (done % every === 0 || done === runs || !result.passed)) {
-          env.stderr(`check: ${done}/${runs} runs${result.passed ? '' : ` - FAILED (${phaseOf(result)}); shrinking...`}\n`);
+          const line = `check: ${done}/${runs} runs${result.passed ? '' : ` - FAILED (${phaseOf(result)}); shrinking...`}`;
+          env.stderr(env.stderrTty ? `\r${line}${done === runs || !result.passed ? '\n' : ''}` : `${line}\n`);
         }
       }
       if (!result.passed) {
@@ -113,11 +125,16 @@ export async function checkCommand(argv: readonly string[], env: CliEnv): Promis
     return 1;
   }
   const result = lastFailure.result;
-  const file = str(p, 'out') ?? `check-failure-${seed}.yaml`;
   const scenario: Scenario = { ...counterexample, name: `check-failure-${seed}` };
-  env.writeFile(file, `# Shrunk by "fabric-bft-sim check --seed ${seed}" (fast-check path ${details.counterexamplePath ?? '?'}).\n${scenarioToYaml(scenario)}`);
+  writeOutput(env, 'check', 'out', file, `# Shrunk by "fabric-bft-sim check --seed ${seed}" (fast-check path ${details.counterexamplePath ?? '?'}).\n${scenarioToYaml(scenario)}`);
+  if (reportPath !== undefined) {
+    // The shrunk run once more, deterministic, this time keeping its trace for the report.
+    const records: TraceRecord[] = [];
+    const replay = await execute(target, scenario, { seed: scenario.seed ?? 1, maxWall: '2m', traceSink: (r) => void records.push(r) });
+    writeOutput(env, 'check', 'report', reportPath, await reportHtml(scenario, replay, records));
+  }
   if (json) {
-    env.stdout(JSON.stringify({ passed: false, runs: details.numRuns, seed, path: details.counterexamplePath, file, failure: result ? phaseOf(result) : null, scenario }, null, 2) + '\n');
+    env.stdout(JSON.stringify({ passed: false, runs: details.numRuns, seed, path: details.counterexamplePath, file, ...(reportPath !== undefined ? { report: reportPath } : {}), failure: result ? phaseOf(result) : null, scenario }, null, 2) + '\n');
     return 1;
   }
   env.stdout(
@@ -125,6 +142,7 @@ export async function checkCommand(argv: readonly string[], env: CliEnv): Promis
       `check: FAILED after ${details.numRuns} schedules (seed ${seed}, path ${details.counterexamplePath ?? '?'}, ${details.numShrinks} shrinks)`,
       result ? `  ${phaseOf(result)}` : '',
       `  shrunk schedule (${scenario.steps.length} steps) written to ${file}`,
+      reportPath !== undefined ? `  report of the shrunk run: ${reportPath}` : '',
       `replay: fabric-bft-sim run ${file}`,
     ]
       .filter((l) => l !== '')

@@ -4,7 +4,7 @@ import { formatDuration } from '../../scenarios/duration.ts';
 import type { ScenarioResult } from '../../scenarios/runner.ts';
 import { bool, num, parseArgs } from '../args.ts';
 import { execute } from '../execute.ts';
-import { checksTable, logEvidence, replayCommand, stepTable } from '../format.ts';
+import { checksTable, logEvidence, replayCommand, resultJson, stepTable } from '../format.ts';
 import type { CliEnv } from '../io.ts';
 
 export const LAB_HELP = `Usage: fabric-bft-sim lab [--seed N] [--json]
@@ -30,7 +30,7 @@ export async function labCommand(argv: readonly string[], env: CliEnv): Promise<
   }
   const allPassed = rows.every((r) => r.result.passed);
   if (bool(p, 'json')) {
-    env.stdout(JSON.stringify({ passed: allPassed, results: rows.map((r) => r.result) }, null, 2) + '\n');
+    env.stdout(resultJson({ passed: allPassed, results: rows.map((r) => r.result) }));
     return allPassed ? 0 : 1;
   }
   const out: string[] = [];

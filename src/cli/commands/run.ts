@@ -2,25 +2,15 @@
 import type { TraceRecord } from '../../sim/kernel/index.ts';
 import { DEFAULT_SEED } from '../../scenarios/runner.ts';
 import { LIMITS } from '../../scenarios/schema.ts';
+import { resolveTopology } from '../../scenarios/topology.ts';
 import { bool, num, parseArgs, str, type FlagSpec } from '../args.ts';
 import { execute, firstDivergence, writeLogs } from '../execute.ts';
-import { checksTable, header, logEvidence, replayCommand, stepTable, verdictLine } from '../format.ts';
+import { checksTable, header, logEvidence, replayCommand, resultJson, stepTable, verdictLine } from '../format.ts';
 import { UsageError, type CliEnv } from '../io.ts';
 import { loadScenario } from '../load.ts';
-import { describeTopology, resolveTopology } from '../../scenarios/topology.ts';
-import type { ScenarioResult } from '../../scenarios/runner.ts';
-
-/** The HTML report (src/report), loaded only when asked for. */
-async function reportHtml(result: ScenarioResult, records: readonly TraceRecord[], topology: { orderers: readonly string[]; peers: readonly string[] }): Promise<string> {
-  let mod: { reportHtml?: (r: ScenarioResult, t: readonly TraceRecord[], n: typeof topology) => string };
-  try {
-    mod = (await import('../../report/cli.ts')) as typeof mod;
-  } catch {
-    throw new UsageError('run: --report is not available in this build (src/report is not present)');
-  }
-  if (mod.reportHtml === undefined) throw new UsageError('run: --report is not available in this build (src/report has no reportHtml)');
-  return mod.reportHtml(result, records, topology);
-}
+import { checkOutputFile, prepareOutputDir, writeOutput } from '../output.ts';
+import { reportHtml } from '../report.ts';
+import { RAFT_VS_BFT, runRaftVsBftCommand } from './raft-vs-bft.ts';
 
 export const RUN_FLAGS: FlagSpec = {
   seed: { type: 'int', min: 0, max: 0xffffffff },
@@ -38,7 +28,9 @@ export const RUN_HELP = `Usage: fabric-bft-sim run <name|file> [options]
 
 Run a built-in scenario (see "fabric-bft-sim scenarios") or a scenario file (YAML or
 JSON, format in docs/scenarios.md) in the simulator. Exit code 0 iff every step's
-expectation and every invariant check held.
+expectation and every invariant check held. Output paths are checked before the run.
+"run raft-vs-bft [--orderers N] [--seed N] [--json]" runs the same faults on Raft and
+SmartBFT and exits 0 iff the comparison shows what it should.
 
 Options:
   --seed N               seed of the run (default: the scenario's seed, else 1)
@@ -64,6 +56,7 @@ export async function runCommand(argv: readonly string[], env: CliEnv): Promise<
   }
   const arg = p.positionals[0] as string;
   const orderersFlag = num(p, 'orderers');
+  if (arg === RAFT_VS_BFT.name) return await runRaftVsBftCommand(env, p.flags, bool(p, 'json'), orderersFlag, num(p, 'seed'));
   const target = await env.target();
   const loaded = loadScenario(env, 'run', arg, orderersFlag, target.behaviours ? { behaviours: target.behaviours } : {});
   const scenario = loaded.scenario;
@@ -74,10 +67,13 @@ export async function runCommand(argv: readonly string[], env: CliEnv): Promise<
   const maxTime = str(p, 'max-time');
   const maxWall = str(p, 'max-wall');
   const budgets = { ...(maxTime !== undefined ? { maxTime } : {}), ...(maxWall !== undefined ? { maxWall } : {}) };
+  const reportPath = str(p, 'report');
+  if (tracePath !== undefined) checkOutputFile(env, 'run', 'trace', tracePath);
+  if (reportPath !== undefined) checkOutputFile(env, 'run', 'report', reportPath);
+  if (logsDir !== undefined) prepareOutputDir(env, 'run', 'logs', logsDir);
 
   const started = env.wallMs();
   const first: TraceRecord[] = [];
-  const reportPath = str(p, 'report');
   const keep = tracePath !== undefined || determinism || reportPath !== undefined;
   const result = await execute(target, scenario, {
     seed,
@@ -96,13 +92,13 @@ export async function runCommand(argv: readonly string[], env: CliEnv): Promise<
       divergence = { index: first.length, first: 'results differ', second: 'results differ' };
     }
   }
-  if (tracePath !== undefined) env.writeFile(tracePath, first.map((r) => JSON.stringify(r)).join('\n') + (first.length > 0 ? '\n' : ''));
-  if (reportPath !== undefined) env.writeFile(reportPath, await reportHtml(result, first, describeTopology(scenario.topology)));
+  if (tracePath !== undefined) writeOutput(env, 'run', 'trace', tracePath, first.map((r) => JSON.stringify(r)).join('\n') + (first.length > 0 ? '\n' : ''));
+  if (reportPath !== undefined) writeOutput(env, 'run', 'report', reportPath, await reportHtml(scenario, result, first));
 
   const passed = result.passed && divergence === undefined;
   if (bool(p, 'json')) {
     const out = determinism ? { ...result, passed, determinism: divergence === undefined ? { identical: true, records: first.length } : { identical: false, ...divergence } } : result;
-    env.stdout(JSON.stringify(out, null, 2) + '\n');
+    env.stdout(resultJson(out));
     return passed ? 0 : 1;
   }
   const orderers = resolveTopology(scenario.topology).orderers;

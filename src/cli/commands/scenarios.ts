@@ -5,12 +5,13 @@ import { LIMITS } from '../../scenarios/schema.ts';
 import { didYouMean } from '../../scenarios/suggest.ts';
 import { num, parseArgs } from '../args.ts';
 import { UsageError, type CliEnv } from '../io.ts';
+import { RAFT_VS_BFT } from './raft-vs-bft.ts';
 
 export const SCENARIOS_HELP = `Usage: fabric-bft-sim scenarios [name] [--orderers N]
 
 Without a name: the built-in scenarios with one-line descriptions (lab = one of the
-lab's three demos, run by "npm start"). With a name: that scenario as YAML, a starting
-point for your own file.
+lab's three demos, run by "npm start"; raft-vs-bft is a comparison, not a document).
+With a name: that scenario as YAML, a starting point for your own file.
 `;
 
 export async function scenariosCommand(argv: readonly string[], env: CliEnv): Promise<number> {
@@ -21,8 +22,9 @@ export async function scenariosCommand(argv: readonly string[], env: CliEnv): Pr
   }
   const name = p.positionals[0];
   if (name !== undefined) {
+    if (name === RAFT_VS_BFT.name) throw new UsageError(`scenarios: ${name} is a comparison run on the kernel, not a scenario document; run it with "fabric-bft-sim run ${name}"`);
     const b = findBuiltin(name);
-    if (b === undefined) throw new UsageError(`scenarios: unknown scenario "${name}"${didYouMean(name, BUILTINS.map((x) => x.name))}`);
+    if (b === undefined) throw new UsageError(`scenarios: unknown scenario "${name}"${didYouMean(name, [...BUILTINS.map((x) => x.name), RAFT_VS_BFT.name])}`);
     const n = num(p, 'orderers');
     try {
       env.stdout(scenarioToYaml(b.build(n === undefined ? {} : { orderers: n })));
@@ -32,8 +34,9 @@ export async function scenariosCommand(argv: readonly string[], env: CliEnv): Pr
     }
     return 0;
   }
-  const w = Math.max(...BUILTINS.map((b) => b.name.length));
-  const lines = BUILTINS.map((b) => `  ${b.name.padEnd(w)}  ${b.lab ? 'lab ' : '    '}  ${b.description}${b.minOrderers > 1 ? ` (--orderers >= ${b.minOrderers})` : ''}`);
+  const all = [...BUILTINS, { ...RAFT_VS_BFT, lab: false }];
+  const w = Math.max(...all.map((b) => b.name.length));
+  const lines = all.map((b) => `  ${b.name.padEnd(w)}  ${b.lab ? 'lab ' : '    '}  ${b.description}${b.minOrderers > 1 ? ` (--orderers >= ${b.minOrderers})` : ''}`);
   env.stdout(`Built-in scenarios (run one with "fabric-bft-sim run <name>"):\n${lines.join('\n')}\n`);
   return 0;
 }

@@ -4,26 +4,25 @@
  * network recovers when one of them returns.
  */
 import type { Step } from '../schema.ts';
-import type { BuiltinScenario } from './builtin.ts';
-import { requireOrderers, shape } from './builtin.ts';
+import { defineBuiltin, type Shape } from './builtin.ts';
 
-export const beyondF: BuiltinScenario = {
+export const beyondF = defineBuiltin({
   name: 'beyond-f',
   description: 'Stop one orderer more than the quorum can spare (f+1): issuance fails with a reason, no progress or fork, one back restores service',
   lab: false,
   minOrderers: 4,
   minOrderersWhy: 'f must be at least 1 and the leader stays up',
-  build(params) {
-    const s = shape({}, params);
-    requireOrderers(this, s.n);
-    const { f, q, n } = s.quorum;
-    // One orderer more than a quorum can spare: n - Q + 1, which is f + 1 except for
-    // n = 3f + 3 (6, 9, 12...), where Q = n - f - 1 survives f + 1 faults and it takes f + 2.
+  summary: (s) => {
+    const k = beyond(s);
+    return `${k} of ${s.n} orderers down (f=${s.quorum.f}, quorum ${s.quorum.q}): no progress, no fork, recovery.`;
+  },
+  steps: (s) => {
+    const { q, n } = s.quorum;
+    const k = beyond(s);
     // Followers go down (consenters 2...): the leader stays up but cannot gather a quorum.
-    const k = n - q + 1;
     const down = s.orderers.slice(1, 1 + k);
     const first = down[0] as string;
-    const steps: Step[] = [
+    return [
       { issue: { via: 'techpulse', certID: 'BF-1' }, expect: { ok: true } },
       { name: 'ledger height before', channelInfo: { peer: 'peer0.techpulse' }, save: 'before' },
       ...down.map((o): Step => ({ name: `stop ${o}`, stop: o })),
@@ -43,12 +42,13 @@ export const beyondF: BuiltinScenario = {
       ]),
       { name: 'every peer converges', waitFor: { caughtUp: 'peer0.org3', within: '1m' } },
     ];
-    return {
-      name: 'beyond-f',
-      description: `${k} of ${n} orderers down (f=${f}, quorum ${q}): no progress, no fork, recovery.`,
-      topology: s.topology,
-      seed: 1,
-      steps,
-    };
   },
-};
+});
+
+/**
+ * One orderer more than a quorum can spare: n - Q + 1, which is f + 1 except for
+ * n = 3f + 3 (6, 9, 12...), where Q = n - f - 1 survives f + 1 faults and it takes f + 2.
+ */
+function beyond(s: Shape): number {
+  return s.quorum.n - s.quorum.q + 1;
+}

@@ -2,9 +2,10 @@
  * What a built-in scenario is: a name, a one-line description, and a function from the
  * orderer count to a scenario document. Fault counts scale with f = floor((n-1)/3)
  * (SmartBFT's `computeQuorum`), so `run beyond-f --orderers 7` stops f+1 = 3 orderers.
+ * `defineBuiltin` writes the common opening (shape, orderer check, name, seed) once.
  */
 import { computeQuorum, type Quorum } from '../../sim/smartbft/quorum.ts';
-import type { Scenario } from '../schema.ts';
+import type { Scenario, Step } from '../schema.ts';
 import { ordererIds, resolveTopology, type TopologySpec } from '../topology.ts';
 
 export interface BuiltinParams {
@@ -33,9 +34,9 @@ export interface Shape {
   readonly orderers: readonly string[];
 }
 
-export function shape(topology: Omit<TopologySpec, 'orderers'>, params: BuiltinParams): Shape {
+export function shape(topology: Omit<TopologySpec, 'orderers'>, params: BuiltinParams, defaultOrderers?: number): Shape {
   const base = resolveTopology(topology);
-  const n = params.orderers ?? base.orderers;
+  const n = params.orderers ?? defaultOrderers ?? base.orderers;
   const full: TopologySpec = { preset: 'certchain', ...topology, orderers: n };
   return { topology: full, n, quorum: computeQuorum(n), orderers: ordererIds(n, base.orgs) };
 }
@@ -52,4 +53,37 @@ export function requireOrderers(b: Pick<BuiltinScenario, 'name' | 'minOrderers' 
   if (!Number.isInteger(n) || n < b.minOrderers) {
     throw new BuiltinParamError(`${b.name} needs --orderers >= ${b.minOrderers} (${b.minOrderersWhy}), got ${String(n)}`);
   }
+}
+
+export interface BuiltinDefinition {
+  readonly name: string;
+  /** One line for `fabric-bft-sim scenarios`. */
+  readonly description: string;
+  readonly lab: boolean;
+  readonly minOrderers: number;
+  readonly minOrderersWhy: string;
+  /** Topology fields besides the orderer count (default: the certchain preset). */
+  readonly topology?: Omit<TopologySpec, 'orderers'>;
+  /** Orderer count without --orderers (default: the topology's, 4 on certchain). */
+  readonly defaultOrderers?: number;
+  /** The scenario document's description, which may name n, f and the quorum. */
+  readonly summary: (s: Shape) => string;
+  readonly steps: (s: Shape) => Step[];
+}
+
+/** A built-in from its story: the name is written once, the orderer count checked once. */
+export function defineBuiltin(d: BuiltinDefinition): BuiltinScenario {
+  const b: BuiltinScenario = {
+    name: d.name,
+    description: d.description,
+    lab: d.lab,
+    minOrderers: d.minOrderers,
+    minOrderersWhy: d.minOrderersWhy,
+    build(params) {
+      const s = shape(d.topology ?? {}, params, d.defaultOrderers);
+      requireOrderers(b, s.n);
+      return { name: d.name, description: d.summary(s), topology: s.topology, seed: 1, steps: d.steps(s) };
+    },
+  };
+  return b;
 }

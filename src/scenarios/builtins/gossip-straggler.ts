@@ -4,34 +4,25 @@
  * peer1 that was down falls more than 20 blocks behind, so pushed blocks are dropped and
  * it catches up by anti-entropy state transfer (batches of 10, every 10 s).
  */
-import type { BuiltinScenario } from './builtin.ts';
-import { requireOrderers, shape } from './builtin.ts';
+import { defineBuiltin } from './builtin.ts';
 
-export const gossipStraggler: BuiltinScenario = {
+export const gossipStraggler = defineBuiltin({
   name: 'gossip-straggler',
   description: '2.x gossip path: a non-leader peer misses 25 blocks and catches up by anti-entropy state transfer',
   lab: false,
   minOrderers: 1,
   minOrderersWhy: 'any ordering service',
-  build(params) {
-    const s = shape({ peersPerOrg: 2, dissemination: 'gossip', gossip: { orgLeader: 'peer0', stateTransfer: true } }, params);
-    requireOrderers(this, s.n);
-    return {
-      name: 'gossip-straggler',
-      description: 'A straggling non-leader peer on the 2.x gossip path catches up by state transfer.',
-      topology: s.topology,
-      seed: 1,
-      steps: [
-        { issue: { via: 'techpulse', certID: 'GS-1' }, expect: { ok: true } },
-        { name: 'take the non-leader peer down', stop: 'peer1.techpulse' },
-        { name: '25 certificates while it is down', load: { via: 'dataforge', count: 25, every: '1s' } },
-        { sleep: '40s' },
-        { channelInfo: { peer: 'peer0.techpulse' }, save: 'leader' },
-        { name: 'bring it back', start: 'peer1.techpulse' },
-        { name: 'it catches up by state transfer', waitFor: { caughtUp: 'peer1.techpulse', within: '3m' } },
-        { name: 'same height as its org leader', channelInfo: { peer: 'peer1.techpulse' }, expect: { height: { gte: '$leader.height' } } },
-        { verify: { via: 'techpulse', certID: 'GS-1' }, expect: { status: 'VALID' } },
-      ],
-    };
-  },
-};
+  topology: { peersPerOrg: 2, dissemination: 'gossip', gossip: { orgLeader: 'peer0', stateTransfer: true } },
+  summary: (s) => 'A straggling non-leader peer on the 2.x gossip path catches up by state transfer.',
+  steps: () => [
+    { issue: { via: 'techpulse', certID: 'GS-1' }, expect: { ok: true } },
+    { name: 'take the non-leader peer down', stop: 'peer1.techpulse' },
+    { name: '25 certificates while it is down', load: { via: 'dataforge', count: 25, every: '1s' } },
+    { sleep: '40s' },
+    { channelInfo: { peer: 'peer0.techpulse' }, save: 'leader' },
+    { name: 'bring it back', start: 'peer1.techpulse' },
+    { name: 'it catches up by state transfer', waitFor: { caughtUp: 'peer1.techpulse', within: '3m' } },
+    { name: 'same height as its org leader', channelInfo: { peer: 'peer1.techpulse' }, expect: { height: { gte: '$leader.height' } } },
+    { verify: { via: 'techpulse', certID: 'GS-1' }, expect: { status: 'VALID' } },
+  ],
+});

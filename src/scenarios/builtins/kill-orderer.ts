@@ -2,56 +2,45 @@
  * The lab's first demo, "Kill an Orderer": issuance keeps working with one orderer down,
  * and the restored orderer replays its WAL, rejoins view 0 as a follower and catches up.
  */
-import type { BuiltinScenario } from './builtin.ts';
-import { requireOrderers, shape } from './builtin.ts';
+import { defineBuiltin } from './builtin.ts';
 
-export const killOrderer: BuiltinScenario = {
+export const killOrderer = defineBuiltin({
   name: 'kill-orderer',
   description: 'Lab demo: stop the DataForge orderer, issuance still works, the orderer rejoins as a follower and catches up',
   lab: true,
   minOrderers: 3,
   minOrderersWhy: 'one orderer down must leave a quorum',
-  build(params) {
-    const s = shape({}, params);
-    requireOrderers(this, s.n);
-    const { n, q } = s.quorum;
-    return {
-      name: 'kill-orderer',
-      description: `The lab's "Kill an Orderer" demo on ${n} orderers (f=${s.quorum.f}, quorum ${q}).`,
-      topology: s.topology,
-      seed: 1,
-      steps: [
-        { name: 'Step 1: issue a certificate (normal operation)', issue: { via: 'techpulse', certID: 'RESIL-1' }, expect: { ok: true } },
-        { name: 'Step 2: pause Argo CD auto-sync', pauseAutoHeal: true },
-        { name: 'Step 2: scale down the DataForge orderer', stop: 'orderer.dataforge' },
-        {
-          name: `Step 3: issue with one orderer down (${n - 1} of ${n} orderers, quorum ${q})`,
-          issue: { via: 'techpulse', certID: 'RESIL-BFT-1', studentName: 'Resilience Test 2' },
-          expect: { ok: true },
-        },
-        { name: 'Step 4: restore the DataForge orderer', start: 'orderer.dataforge' },
-        { name: 'Step 4: wait for the pod to start', sleep: '5s' },
-        {
-          name: 'Step 4: WAL replayed',
-          waitFor: { log: { node: 'orderer.dataforge', match: 'Last proposal with sequence \\d+ has been safely committed' }, within: '30s' },
-        },
-        {
-          name: 'Step 4: rejoined consensus',
-          waitFor: { log: { node: 'orderer.dataforge', match: 'Starting view with number 0, sequence \\d+, and decisions \\d+' }, within: '30s' },
-        },
-        {
-          name: 'Step 4: accepted as a follower',
-          waitFor: { log: { node: 'orderer.dataforge', match: 'Changing to follower role, current view: \\d+, current leader: \\d+' }, within: '30s' },
-        },
-        { name: 'Step 4: re-enable Argo CD', resumeAutoHeal: true },
-        { name: 'Step 4: the restored orderer catches up', waitFor: { caughtUp: 'orderer.dataforge', within: '60s' } },
-        {
-          name: 'Step 4: it follows the view-0 leader',
-          ordererStatus: { orderer: 'orderer.dataforge' },
-          expect: { role: 'follower', view: 0, leader: s.orderers[0] },
-        },
-        { name: 'Step 5: the certificate issued while it was down is VALID', verify: { via: 'techpulse', certID: 'RESIL-BFT-1' }, expect: { status: 'VALID' } },
-      ],
-    };
-  },
-};
+  summary: (s) => `The lab's "Kill an Orderer" demo on ${s.n} orderers (f=${s.quorum.f}, quorum ${s.quorum.q}).`,
+  steps: (s) => [
+    { name: 'Step 1: issue a certificate (normal operation)', issue: { via: 'techpulse', certID: 'RESIL-1' }, expect: { ok: true } },
+    { name: 'Step 2: pause Argo CD auto-sync', pauseAutoHeal: true },
+    { name: 'Step 2: scale down the DataForge orderer', stop: 'orderer.dataforge' },
+    {
+      name: `Step 3: issue with one orderer down (${s.n - 1} of ${s.n} orderers, quorum ${s.quorum.q})`,
+      issue: { via: 'techpulse', certID: 'RESIL-BFT-1', studentName: 'Resilience Test 2' },
+      expect: { ok: true },
+    },
+    { name: 'Step 4: restore the DataForge orderer', start: 'orderer.dataforge' },
+    { name: 'Step 4: wait for the pod to start', sleep: '5s' },
+    {
+      name: 'Step 4: WAL replayed',
+      waitFor: { log: { node: 'orderer.dataforge', match: 'Last proposal with sequence \\d+ has been safely committed' }, within: '30s' },
+    },
+    {
+      name: 'Step 4: rejoined consensus',
+      waitFor: { log: { node: 'orderer.dataforge', match: 'Starting view with number 0, sequence \\d+, and decisions \\d+' }, within: '30s' },
+    },
+    {
+      name: 'Step 4: accepted as a follower',
+      waitFor: { log: { node: 'orderer.dataforge', match: 'Changing to follower role, current view: \\d+, current leader: \\d+' }, within: '30s' },
+    },
+    { name: 'Step 4: re-enable Argo CD', resumeAutoHeal: true },
+    { name: 'Step 4: the restored orderer catches up', waitFor: { caughtUp: 'orderer.dataforge', within: '60s' } },
+    {
+      name: 'Step 4: it follows the view-0 leader',
+      ordererStatus: { orderer: 'orderer.dataforge' },
+      expect: { role: 'follower', view: 0, leader: s.orderers[0] },
+    },
+    { name: 'Step 5: the certificate issued while it was down is VALID', verify: { via: 'techpulse', certID: 'RESIL-BFT-1' }, expect: { status: 'VALID' } },
+  ],
+});

@@ -3,21 +3,19 @@
  * certificates keep being issued. Each restarted orderer catches up before the next goes.
  */
 import type { Step } from '../schema.ts';
-import type { BuiltinScenario } from './builtin.ts';
-import { requireOrderers, shape } from './builtin.ts';
+import { defineBuiltin } from './builtin.ts';
 
-export const rollingRestart: BuiltinScenario = {
+export const rollingRestart = defineBuiltin({
   name: 'rolling-restart',
   description: 'Restart every orderer in turn under background issuance; each catches up, issuance keeps working',
   lab: false,
   minOrderers: 3,
   minOrderersWhy: 'one orderer down must leave a quorum',
-  build(params) {
-    const s = shape({}, params);
-    requireOrderers(this, s.n);
+  summary: (s) => `Rolling restart of ${s.n} orderers under load.`,
+  steps: (s) => {
     const perOrdererMs = 40_000;
     const count = Math.ceil((s.n * perOrdererMs) / 2000);
-    const steps: Step[] = [
+    return [
       { name: `background issuance: ${count} certificates, one every 2s`, load: { via: 'techpulse', count, every: '2s' } },
       ...s.orderers.flatMap((o): Step[] => [
         { name: `stop ${o}`, stop: o },
@@ -30,12 +28,5 @@ export const rollingRestart: BuiltinScenario = {
       ...['peer0.techpulse', 'peer0.dataforge', 'peer0.org3'].map((p): Step => ({ name: `${p} converges`, waitFor: { caughtUp: p, within: '1m' } })),
       { verify: { via: 'org3', certID: 'RR-1' }, expect: { status: 'VALID' } },
     ];
-    return {
-      name: 'rolling-restart',
-      description: `Rolling restart of ${s.n} orderers under load.`,
-      topology: s.topology,
-      seed: 1,
-      steps,
-    };
   },
-};
+});
