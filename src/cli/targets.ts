@@ -4,6 +4,7 @@
 import type { Cluster } from '../scenarios/cluster.ts';
 import type { Scenario } from '../scenarios/schema.ts';
 import { simChecks, simClusterFor } from '../sim/cluster/for-scenario.ts';
+import { RAFT_BYZANTINE_BEHAVIOURS } from '../sim/raft/index.ts';
 import { BYZANTINE_BEHAVIOURS } from '../sim/smartbft/api.ts';
 import type { SimTarget, TargetOptions } from './io.ts';
 
@@ -14,5 +15,6 @@ export function createSimCluster(scenario: Scenario, options: TargetOptions): Pr
 export { simChecks };
 
 export function simTarget(): SimTarget {
-  return { create: createSimCluster, checks: simChecks, behaviours: BYZANTINE_BEHAVIOURS };
+  // Which of them an orderer takes depends on its consensus; SimCluster.setByzantine says so at run time.
+  return { create: createSimCluster, checks: simChecks, behaviours: [...BYZANTINE_BEHAVIOURS, 'censorDeliver', ...RAFT_BYZANTINE_BEHAVIOURS] };
 }

@@ -219,6 +219,7 @@ const TopologySchema = z.strictObject({
     .min(1)
     .max(LIMITS.orgs)
     .optional(),
+  consensus: z.enum(['smartbft', 'raft']).optional(),
   dissemination: z.enum(['deliver', 'gossip']).optional(),
   policy: z.string().min(1).max(500).optional(),
   gossip: z

@@ -19,6 +19,8 @@ export interface TopologySpec {
   readonly peersPerOrg?: number;
   /** Peer organisations, in order; the first n of them also run an orderer. */
   readonly orgs?: readonly string[];
+  /** The ordering service: SmartBFT (default) or etcdraft, to compare the two. */
+  readonly consensus?: 'smartbft' | 'raft';
   /** How peers get blocks: Fabric 3.x BFT deliver (default) or the 2.x gossip path. */
   readonly dissemination?: Dissemination;
   /** Endorsement policy, e.g. `MAJORITY Endorsement` (the default) or `OR('techpulse.peer')`. */

@@ -29,17 +29,21 @@ describe('run raft-vs-bft', () => {
   it('--json --orderers 7 --seed 3: the result object, every expectation met', async () => {
     const r = await cli(['run', 'raft-vs-bft', '--json', '--orderers', '7', '--seed', '3']);
     expect(r.code).toBe(0);
-    const result = JSON.parse(r.out) as { n: number; seed: number; passed: boolean; expectations: { met: boolean }[]; outcomes: unknown[] };
-    expect(result).toMatchObject({ n: 7, seed: 3, passed: true });
-    expect(result.outcomes).toHaveLength(6);
-    expect(result.expectations.every((e) => e.met)).toBe(true);
+    type Part = { n: number; seed: number; passed: boolean; expectations: { met: boolean }[]; outcomes: unknown[] };
+    const result = JSON.parse(r.out) as { passed: boolean; consensus: Part; network: Part };
+    expect(result.passed).toBe(true);
+    expect(result.consensus).toMatchObject({ n: 7, seed: 3, passed: true });
+    expect(result.consensus.outcomes).toHaveLength(6);
+    expect(result.network).toMatchObject({ n: 7, seed: 3, passed: true });
+    expect(result.network.outcomes).toHaveLength(4);
+    expect([...result.consensus.expectations, ...result.network.expectations].every((e) => e.met)).toBe(true);
   });
 
   it.each([
-    [['--logs', 'x'], 'run: --logs does not apply to raft-vs-bft (a comparison on the kernel, not a scenario run); it takes --orderers, --seed and --json'],
-    [['--trace', 't.jsonl'], 'run: --trace does not apply to raft-vs-bft (a comparison on the kernel, not a scenario run); it takes --orderers, --seed and --json'],
-    [['--report', 'r.html'], 'run: --report does not apply to raft-vs-bft (a comparison on the kernel, not a scenario run); it takes --orderers, --seed and --json'],
-    [['--check-determinism'], 'run: --check-determinism does not apply to raft-vs-bft (a comparison on the kernel, not a scenario run); it takes --orderers, --seed and --json'],
+    [['--logs', 'x'], 'run: --logs does not apply to raft-vs-bft (a comparison, not a scenario run); it takes --orderers, --seed and --json'],
+    [['--trace', 't.jsonl'], 'run: --trace does not apply to raft-vs-bft (a comparison, not a scenario run); it takes --orderers, --seed and --json'],
+    [['--report', 'r.html'], 'run: --report does not apply to raft-vs-bft (a comparison, not a scenario run); it takes --orderers, --seed and --json'],
+    [['--check-determinism'], 'run: --check-determinism does not apply to raft-vs-bft (a comparison, not a scenario run); it takes --orderers, --seed and --json'],
     [['--orderers', '3'], 'run: raft-vs-bft needs --orderers >= 4 (SmartBFT needs 3f+1 with f >= 1), got 3'],
   ])('run raft-vs-bft %j: one line, exit 2', async (flags, message) => {
     const r = await cli(['run', 'raft-vs-bft', ...flags]);

@@ -24,6 +24,7 @@ export async function simClusterFor(scenario: Scenario, options: SimClusterForOp
       ...(t.orgs !== undefined ? { orgs: t.orgs } : {}),
       ...(t.orderers !== undefined ? { orderers: t.orderers } : {}),
       ...(t.peersPerOrg !== undefined ? { peersPerOrg: t.peersPerOrg } : {}),
+      ...(t.consensus !== undefined ? { consensus: t.consensus } : {}),
       ...(t.dissemination !== undefined ? { dissemination: t.dissemination } : {}),
       ...(t.gossip !== undefined ? { gossip: t.gossip } : {}),
       ...(t.policy !== undefined ? { policy: t.policy } : {}),

@@ -20,6 +20,7 @@ import { Simulation, type NetworkConfig, type TraceOptions, type TraceRecord } f
 import { renderLine, sprintf, type LogFormat, type LogArg } from '../logs/format.ts';
 import { consenterStatus, type ConsenterState, type SmartBftConfig } from '../smartbft/api.ts';
 import { isByzantineBehaviour } from '../smartbft/byzantine.ts';
+import { RAFT_BYZANTINE_BEHAVIOURS, raftStatus, type RaftState } from '../raft/index.ts';
 import { computeQuorum } from '../smartbft/quorum.ts';
 import { LOG_FORMATS } from '../logs/catalog.ts';
 import { CHANNEL, genesisBlock, type Block } from '../fabric/block.ts';
@@ -149,6 +150,14 @@ export class SimCluster implements Cluster {
   }
 
   private async bootstrap(): Promise<void> {
+    if (this.fabric.consensus === 'raft') {
+      // A Raft channel has no leader until its first election (ElectionTick x TickInterval).
+      const elected = (): boolean => this.topology.orderers.some((o) => {
+        const s = this.ordererState(o);
+        return s !== undefined && this.consenterStatus(s).role === 'leader';
+      });
+      if (!(await this.waitUntil(elected, 60_000, 100))) throw new Error('SimCluster bootstrap: the Raft orderers elected no leader within 60 s');
+    }
     const first = this.fabric.orgs[0] as string;
     const def = await this.request(first, { type: 'invoke', requestId: '', chaincode: LIFECYCLE_NS, fn: 'CommitChaincodeDefinition', args: [CHAINCODE, CHAINCODE_VERSION, '1', this.fabric.policyText] });
     if (def.httpStatus >= 300) throw new Error(`SimCluster bootstrap: chaincode definition failed: ${String(def.body['error'])}`);
@@ -502,9 +511,19 @@ export class SimCluster implements Cluster {
       const committed = last[last.length - 1]?.value ?? 0;
       return { committedBlock: committed, lastBlock: this.sim.durable(orderer).listLength('ledger'), view: 0, leader: null, role: 'down' };
     }
+    const st = this.consenterStatus(s);
+    return { committedBlock: st.committedBlock, lastBlock: st.lastBlock, view: st.view, leader: st.leader, role: st.role === 'candidate' ? 'follower' : st.role };
+  }
+
+  /** SmartBFT's or Raft's status of a running orderer, with the leader as a node id. */
+  private consenterStatus(s: OrdererState): { committedBlock: number; lastBlock: number; view: number; leader: NodeId | null; role: 'leader' | 'follower' | 'candidate' } {
+    if (this.fabric.consensus === 'raft') {
+      const st = raftStatus(s.bft as RaftState);
+      const leader = this.fabric.orderers.find((o) => o.consenterId === st.leaderId)?.id ?? null;
+      return { committedBlock: st.committedBlock, lastBlock: st.lastBlock, view: st.view, leader, role: st.role };
+    }
     const st = consenterStatus(s.bft as ConsenterState);
-    const leader = (s.bft as ConsenterState).nameOf.get(st.leaderId) ?? null;
-    return { committedBlock: st.committedBlock, lastBlock: st.lastBlock, view: st.view, leader, role: st.role };
+    return { committedBlock: st.committedBlock, lastBlock: st.lastBlock, view: st.view, leader: (s.bft as ConsenterState).nameOf.get(st.leaderId) ?? null, role: st.role };
   }
 
   // --- logs -----------------------------------------------------------------------------
@@ -570,7 +589,7 @@ export class SimCluster implements Cluster {
     const views: number[] = [];
     for (const o of this.topology.orderers) {
       const s = this.ordererState(o);
-      if (s !== undefined) views.push((s.bft as ConsenterState).view.number);
+      if (s !== undefined) views.push(this.consenterStatus(s).view);
     }
     if (views.length === 0) return { view: 0, n: this.topology.orderers.length };
     // The view most running orderers are in (ties: the highest).
@@ -581,7 +600,26 @@ export class SimCluster implements Cluster {
     return { view: best, n: this.topology.orderers.length };
   }
 
+  /** Raft: the leader most running orderers follow (elected, so there is no "next leader"). */
+  private raftLeader(): NodeId {
+    const votes = new Map<NodeId, number>();
+    for (const o of this.topology.orderers) {
+      const s = this.ordererState(o);
+      const leader = s === undefined ? null : this.consenterStatus(s).leader;
+      if (leader !== null) votes.set(leader, (votes.get(leader) ?? 0) + 1);
+    }
+    let best: NodeId | undefined;
+    for (const [l, c] of votes) if (best === undefined || c > (votes.get(best) ?? 0)) best = l;
+    if (best === undefined) throw new Error('no Raft leader is known right now (an election is under way)');
+    return best;
+  }
+
   private select(sel: Selector): NodeId[] {
+    if (this.fabric.consensus === 'raft' && (sel === 'leader' || sel === 'nextLeader' || sel === 'followers')) {
+      if (sel === 'nextLeader') throw new Error('nextLeader has no meaning with Raft: leaders are elected, not rotated');
+      const leader = this.raftLeader();
+      return sel === 'leader' ? [leader] : this.topology.orderers.filter((o) => o !== leader);
+    }
     const orderers = this.fabric.orderers;
     const { view, n } = this.currentView();
     const leaderOf = (v: number): NodeId => (orderers.find((o) => o.consenterId === (v % n) + 1) as { id: NodeId }).id;
@@ -633,7 +671,8 @@ export class SimCluster implements Cluster {
 
   async setByzantine(node: NodeId, behaviour: string | null): Promise<OkResult> {
     if (this.kindOf(node) !== 'orderer') return { ok: false, error: `${node} is not an orderer: only orderers take Byzantine behaviours` };
-    if (behaviour !== null && behaviour !== 'censorDeliver' && !isByzantineBehaviour(behaviour)) {
+    const known = this.fabric.consensus === 'raft' ? (b: string): boolean => (RAFT_BYZANTINE_BEHAVIOURS as readonly string[]).includes(b) : isByzantineBehaviour;
+    if (behaviour !== null && behaviour !== 'censorDeliver' && !known(behaviour)) {
       return { ok: false, error: `unknown Byzantine behaviour "${behaviour}"` };
     }
     if (!this.sim.isUp(node)) return { ok: false, error: `${node} is down` };

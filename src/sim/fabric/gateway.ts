@@ -62,6 +62,10 @@ interface Pending {
   /** Comparison key (read-write set and result) of each successful response. */
   readonly keys: Map<NodeId, string>;
   phase: 'endorse' | 'order' | 'commit';
+  /** The envelope, kept to try the next orderer (Raft: one orderer at a time). */
+  envelope: string;
+  /** Raft: index of the orderer the envelope was last sent to. */
+  ordererIndex: number;
   broadcastOk: number;
   broadcastFailed: number;
   certID: string;
@@ -134,7 +138,7 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
         args = cmd.args;
         break;
     }
-    const p: Pending = { requestId: cmd.requestId, kind, op: cmd.type, txId, chaincode, fn, args, timestampMs: ctx.now, responses: new Map(), keys: new Map(), phase: 'endorse', broadcastOk: 0, broadcastFailed: 0, certID };
+    const p: Pending = { requestId: cmd.requestId, kind, op: cmd.type, txId, chaincode, fn, args, timestampMs: ctx.now, responses: new Map(), keys: new Map(), phase: 'endorse', envelope: '', ordererIndex: 0, broadcastOk: 0, broadcastFailed: 0, certID };
     s.pending.set(cmd.requestId, p);
     s.byTx.set(txId, cmd.requestId);
     const targets = kind === 'evaluate' ? [spec!.peer] : peers;
@@ -190,11 +194,24 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
       endorsements,
     };
     const envelope = serializeEnvelope(env);
-    for (const o of orderers) out.send(o, { type: 'broadcast', txId: p.txId, envelope });
+    p.envelope = envelope;
+    // BFT: every orderer (a censoring leader cannot hide it); Raft: one orderer, the next on
+    // failure, as Fabric's gateway does (a Raft orderer would order every copy it is sent).
+    if (topology.consensus === 'raft') out.send(orderers[p.ordererIndex] as NodeId, { type: 'broadcast', txId: p.txId, envelope });
+    else for (const o of orderers) out.send(o, { type: 'broadcast', txId: p.txId, envelope });
     out.fact('gateway.submitted', { txId: p.txId });
     out.send(spec!.peer, { type: 'commitStatus', txId: p.txId });
     out.timer(`gw.order:${p.requestId}`, cfg.connTimeoutMs, p.requestId);
     out.timer(`gw.commit:${p.requestId}`, cfg.commitTimeoutMs, p.requestId);
+  }
+
+  /** Raft: send the envelope to the next orderer; false when every orderer was tried. */
+  function nextRaftOrderer(p: Pending, out: GwOut): boolean {
+    if (topology.consensus !== 'raft' || p.ordererIndex + 1 >= orderers.length) return false;
+    p.ordererIndex++;
+    out.send(orderers[p.ordererIndex] as NodeId, { type: 'broadcast', txId: p.txId, envelope: p.envelope });
+    out.timer(`gw.order:${p.requestId}`, cfg.connTimeoutMs, p.requestId);
+    return true;
   }
 
   function onCommitStatus(s: GatewayState, r: CommitStatusResponse, out: GwOut): void {
@@ -235,6 +252,7 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
       return fail(s, p, 503, `failed to endorse transaction: ${why}`, out);
     }
     if (name.startsWith('gw.order:') && p.phase === 'order' && p.broadcastOk === 0) {
+      if (nextRaftOrderer(p, out)) return;
       return fail(s, p, 503, 'failed to submit transaction to the ordering service: no orderer accepted the envelope', out);
     }
     if (name.startsWith('gw.commit:')) {
@@ -261,8 +279,11 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
             if (m.status === 'SUCCESS') {
               p.broadcastOk++;
               if (p.phase === 'order') p.phase = 'commit';
-            } else p.broadcastFailed++;
-            if (p.broadcastOk === 0 && p.broadcastFailed === orderers.length) {
+            } else {
+              p.broadcastFailed++;
+              if (p.broadcastOk === 0 && nextRaftOrderer(p, out)) return out.list;
+            }
+            if (p.broadcastOk === 0 && p.broadcastFailed === (topology.consensus === 'raft' ? p.ordererIndex + 1 : orderers.length)) {
               fail(s, p, 503, `failed to submit transaction to the ordering service: ${m.info}`, out);
             }
           }

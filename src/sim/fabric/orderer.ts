@@ -9,6 +9,9 @@
  * number = decision sequence; the header carries number, previous hash and data hash as
  * Fabric computes them (block.ts), and the metadata the consenters that signed.
  *
+ * With `topology.consensus: raft` the consenter is the etcdraft model (src/sim/raft) instead,
+ * behind the same Broadcast and Deliver: the comparison the lab argues from.
+ *
  * Byzantine faults go to the consenter, plus one of the Deliver service: `censorDeliver`
  * (block streams get nothing new, header streams still flow), which the BFT deliverer's
  * censorship monitor is there to catch.
@@ -16,6 +19,7 @@
 import type { DurableView, Effect, Input, NodeContext, NodeId, NodeMachine } from '../kernel/types.ts';
 import { createConsenter, proposalDigest, type Application, type Decision, type Proposal, type Request } from '../smartbft/api.ts';
 import type { BftCommand, BftEvent, BftMessage, ConsenterState, SmartBftConfig } from '../smartbft/api.ts';
+import { createRaftNode, type RaftEvent, type RaftMessage, type RaftState } from '../raft/index.ts';
 import { blockDataHash, blockHeaderHash, CHANNEL, type Block, type BlockHeader } from './block.ts';
 import type { FabricEvent } from './effects.ts';
 import { describeFabricMessage, type Broadcast, type DeliverToOrderer, type FabricMessage } from './messages.ts';
@@ -78,7 +82,8 @@ interface DeliverSession {
 
 export interface OrdererState {
   readonly id: NodeId;
-  readonly bft: ConsenterState;
+  /** The consenter's state: SmartBFT's, or Raft's with `topology.consensus: raft`. Both keep `ledger`. */
+  readonly bft: ConsenterState | RaftState;
   readonly genesis: Block;
   readonly sessions: Map<string, DeliverSession>;
   /** Deliver-side Byzantine fault. */
@@ -96,25 +101,36 @@ export interface OrdererOptions {
   readonly events?: 'all' | 'facts';
 }
 
-type OrdererMsg = FabricMessage | BftMessage;
+type ConsensusMessage = BftMessage | RaftMessage;
+type ConsensusEvent = BftEvent | RaftEvent;
+type OrdererMsg = FabricMessage | ConsensusMessage;
+type Consenter = NodeMachine<ConsenterState | RaftState, ConsensusMessage, BftCommand, ConsensusEvent>;
 
-export function createOrderer(options: OrdererOptions): NodeMachine<OrdererState, OrdererMsg, OrdererCommand, FabricEvent | BftEvent> {
+/** Decided and rejected facts of either consenter. */
+const DECIDED = new Set(['bft.decided', 'raft.decided']);
+const REJECTED = new Set(['bft.requestRejected', 'raft.rejected']);
+
+export function createOrderer(options: OrdererOptions): NodeMachine<OrdererState, OrdererMsg, OrdererCommand, FabricEvent | ConsensusEvent> {
   const spec = options.topology.orderers.find((o) => o.id === options.id);
   if (spec === undefined) throw new Error(`createOrderer: ${options.id} is not an orderer of the topology`);
-  const consenter = createConsenter({
+  const common = {
     id: spec.consenterId,
     nodes: options.topology.orderers.map((o) => ({ id: o.consenterId, name: o.id })),
     app: blockApplication(options.genesis),
     channel: CHANNEL,
-    ...(options.config !== undefined ? { config: options.config } : {}),
     ...(options.events !== undefined ? { events: options.events } : {}),
-  });
+  };
+  const consenter = (
+    options.topology.consensus === 'raft'
+      ? createRaftNode(common)
+      : createConsenter({ ...common, ...(options.config !== undefined ? { config: options.config } : {}) })
+  ) as Consenter;
 
   const height = (s: OrdererState): number => s.bft.ledger.length + 1;
   const blockAt = (s: OrdererState, n: number): Block => (n === 0 ? s.genesis : blockOfDecision(s.bft.ledger[n - 1] as Decision));
 
   /** Send every block (or header) a session has not seen yet. */
-  function pump(s: OrdererState, sess: DeliverSession, effects: Effect<OrdererMsg, FabricEvent | BftEvent>[]): void {
+  function pump(s: OrdererState, sess: DeliverSession, effects: Effect<OrdererMsg, FabricEvent | ConsensusEvent>[]): void {
     if (!sess.headersOnly && s.censorDeliver) return;
     const h = height(s);
     for (; sess.next < h; sess.next++) {
@@ -127,7 +143,7 @@ export function createOrderer(options: OrdererOptions): NodeMachine<OrdererState
     }
   }
 
-  function onDeliver(s: OrdererState, from: NodeId, msg: DeliverToOrderer, effects: Effect<OrdererMsg, FabricEvent | BftEvent>[]): void {
+  function onDeliver(s: OrdererState, from: NodeId, msg: DeliverToOrderer, effects: Effect<OrdererMsg, FabricEvent | ConsensusEvent>[]): void {
     const key = `${from}#${msg.session}`;
     switch (msg.type) {
       case 'deliver.seek': {
@@ -146,11 +162,11 @@ export function createOrderer(options: OrdererOptions): NodeMachine<OrdererState
     }
   }
 
-  function onBroadcast(s: OrdererState, from: NodeId, msg: Broadcast, ctx: NodeContext, effects: Effect<OrdererMsg, FabricEvent | BftEvent>[]): void {
+  function onBroadcast(s: OrdererState, from: NodeId, msg: Broadcast, ctx: NodeContext, effects: Effect<OrdererMsg, FabricEvent | ConsensusEvent>[]): void {
     const creator = from.startsWith('gateway.') ? from.slice('gateway.'.length) : from;
     const request: Request = { clientId: creator, reqId: msg.txId, size: msg.envelope.length, payload: msg.envelope };
     const inner = consenter.step(s.bft, { kind: 'command', command: { type: 'submit', request } }, ctx);
-    const rejected = inner.find((e) => e.kind === 'emit' && (e.event as { type: string }).type === 'bft.requestRejected');
+    const rejected = inner.find((e) => e.kind === 'emit' && REJECTED.has((e.event as { type: string }).type));
     afterConsenter(s, inner, effects);
     const reason = rejected?.kind === 'emit' ? String((rejected.event as { reason?: unknown }).reason ?? '') : '';
     const ok = rejected === undefined || reason === 'request already exists' || reason === 'request already processed';
@@ -158,11 +174,11 @@ export function createOrderer(options: OrdererOptions): NodeMachine<OrdererState
   }
 
   /** Pass the consenter's effects through; stream new blocks after a decision. */
-  function afterConsenter(s: OrdererState, inner: readonly Effect<BftMessage, BftEvent>[], effects: Effect<OrdererMsg, FabricEvent | BftEvent>[]): void {
+  function afterConsenter(s: OrdererState, inner: readonly Effect<ConsensusMessage, ConsensusEvent>[], effects: Effect<OrdererMsg, FabricEvent | ConsensusEvent>[]): void {
     let decided = false;
     for (const e of inner) {
       effects.push(e);
-      if (e.kind === 'emit' && (e.event as { type: string }).type === 'bft.decided') decided = true;
+      if (e.kind === 'emit' && DECIDED.has((e.event as { type: string }).type)) decided = true;
     }
     if (decided) for (const sess of s.sessions.values()) pump(s, sess, effects);
   }
@@ -171,10 +187,10 @@ export function createOrderer(options: OrdererOptions): NodeMachine<OrdererState
     start(ctx: NodeContext, durable: DurableView) {
       const r = consenter.start(ctx, durable);
       const s: OrdererState = { id: options.id, bft: r.state, genesis: options.genesis, sessions: new Map(), censorDeliver: false };
-      return { state: s, effects: r.effects as Effect<OrdererMsg, FabricEvent | BftEvent>[] };
+      return { state: s, effects: r.effects as Effect<OrdererMsg, FabricEvent | ConsensusEvent>[] };
     },
     step(s: OrdererState, input: Input<OrdererMsg, OrdererCommand>, ctx: NodeContext) {
-      const effects: Effect<OrdererMsg, FabricEvent | BftEvent>[] = [];
+      const effects: Effect<OrdererMsg, FabricEvent | ConsensusEvent>[] = [];
       if (input.kind === 'message') {
         const m = input.msg;
         if (m.type === 'deliver.seek' || m.type === 'deliver.cancel' || m.type === 'deliver.ping') {
@@ -185,7 +201,7 @@ export function createOrderer(options: OrdererOptions): NodeMachine<OrdererState
           onBroadcast(s, input.from, m, ctx, effects);
           return effects;
         }
-        afterConsenter(s, consenter.step(s.bft, { kind: 'message', from: input.from, msg: m as BftMessage }, ctx), effects);
+        afterConsenter(s, consenter.step(s.bft, { kind: 'message', from: input.from, msg: m as ConsensusMessage }, ctx), effects);
         return effects;
       }
       if (input.kind === 'command' && input.command.type === 'byzantine') {
@@ -199,7 +215,7 @@ export function createOrderer(options: OrdererOptions): NodeMachine<OrdererState
           for (const sess of s.sessions.values()) pump(s, sess, effects);
         }
       }
-      afterConsenter(s, consenter.step(s.bft, input as Input<BftMessage, BftCommand>, ctx), effects);
+      afterConsenter(s, consenter.step(s.bft, input as Input<ConsensusMessage, BftCommand>, ctx), effects);
       return effects;
     },
     describe(msg: OrdererMsg): string {
@@ -209,7 +225,8 @@ export function createOrderer(options: OrdererOptions): NodeMachine<OrdererState
   };
 }
 
-function isBft(m: OrdererMsg): m is BftMessage {
+/** Consensus messages (SmartBFT's and Raft's types are capitalised, Fabric's are not). */
+function isBft(m: OrdererMsg): m is ConsensusMessage {
   return /^[A-Z]/.test(m.type);
 }
 

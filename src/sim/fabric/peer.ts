@@ -33,7 +33,7 @@ export interface PeerOptions {
   readonly genesis: Block;
   readonly deliver?: Partial<DeliverConfig>;
   readonly gossip?: Partial<Omit<GossipConfig, 'stateTransfer' | 'blockGossip'>>;
-  /** Orderer signatures a block must carry; default: the BFT quorum of the orderers. */
+  /** Orderer signatures a block must carry; default: the BFT quorum of the orderers (1 with Raft). */
   readonly minSigners?: number;
 }
 
@@ -72,7 +72,8 @@ export function createPeer(options: PeerOptions): NodeMachine<PeerState, FabricM
   // With BFT orderers (3.x deliver) block gossip is hard-wired off (createBlockDelivererBFT).
   const gossipCfg: GossipConfig = { ...DEFAULT_GOSSIP_CONFIG, ...(options.gossip ?? {}), stateTransfer: gossipMode && topo.gossip.stateTransfer, blockGossip: gossipMode && topo.gossip.blockGossip };
   const orderers = topo.orderers.map((o) => o.id);
-  const minSigners = options.minSigners ?? computeQuorum(orderers.length).q;
+  // BlockValidation: a BFT channel needs a quorum of orderer signatures; a Raft block carries its leader's.
+  const minSigners = options.minSigners ?? (topo.consensus === 'raft' ? 1 : computeQuorum(orderers.length).q);
   const orgPeers = topo.peers.filter((p) => p.org === spec.org && p.id !== spec.id).map((p) => p.id);
   const channelPeers = topo.peers.filter((p) => p.id !== spec.id).map((p) => p.id);
   const staticLeader = !gossipMode || topo.gossip.orgLeader === 'all' || (topo.gossip.orgLeader === 'peer0' && spec.index === 0);

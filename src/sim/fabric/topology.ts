@@ -36,7 +36,12 @@ export interface GossipOptions {
 
 export const DEFAULT_GOSSIP: GossipOptions = { orgLeader: 'all', stateTransfer: false, blockGossip: true };
 
+/** The ordering service's consensus: SmartBFT (Fabric 3.x BFT) or etcdraft (crash faults only). */
+export type Consensus = 'smartbft' | 'raft';
+
 export interface TopologyOptions {
+  /** Default `smartbft`. */
+  readonly consensus?: Consensus;
   readonly orgs?: readonly string[];
   readonly orderers?: number;
   readonly peersPerOrg?: number;
@@ -76,6 +81,7 @@ export interface Topology {
   readonly gateways: readonly GatewaySpec[];
   readonly policyText: string;
   readonly policy: Policy;
+  readonly consensus: Consensus;
   readonly dissemination: Dissemination;
   readonly gossip: GossipOptions;
   readonly zones: Readonly<Record<NodeId, string>>;
@@ -98,6 +104,8 @@ export function buildTopology(options: TopologyOptions = {}): Topology {
   if (!Number.isInteger(n) || n < 1) throw new Error(`topology: orderers must be an integer >= 1, got ${String(n)}`);
   const ppo = options.peersPerOrg ?? 1;
   if (!Number.isInteger(ppo) || ppo < 1) throw new Error(`topology: peersPerOrg must be an integer >= 1, got ${String(ppo)}`);
+  const consensus = options.consensus ?? 'smartbft';
+  if (consensus !== 'smartbft' && consensus !== 'raft') throw new Error(`topology: consensus must be "smartbft" or "raft", got "${String(consensus)}"`);
   const dissemination = options.dissemination ?? 'deliver';
   if (dissemination !== 'deliver' && dissemination !== 'gossip') {
     throw new Error(`topology: dissemination must be "deliver" (Fabric 3.x) or "gossip" (2.x path), got "${String(dissemination)}"`);
@@ -134,7 +142,7 @@ export function buildTopology(options: TopologyOptions = {}): Topology {
     if (typeof zone !== 'string' || zone === '') throw new Error(`topology: zone of ${node} must be a non-empty string`);
     zones[node] = zone;
   }
-  return { channel: CHANNEL, orgs, orderers, peers, gateways, policyText, policy, dissemination, gossip, zones };
+  return { channel: CHANNEL, orgs, orderers, peers, gateways, policyText, policy, consensus, dissemination, gossip, zones };
 }
 
 /** The peer whose CouchDB this is (`couchdb.techpulse` -> `peer0.techpulse`), or undefined. */

@@ -57,7 +57,9 @@ function lastDecisionOf(seq: number, proposal: Proposal | undefined): Decision |
 
 /** corrupt-block: a transaction no client submitted, put in front of the real ones. */
 function forge(batch: readonly Request[], number: number): Request[] {
-  return [{ clientId: 'byzantine', reqId: `forged-${number}`, size: 1, payload: { forgedBy: 'raft-leader' } }, ...batch];
+  // Bytes no client sent (a string, as every payload on the wire is).
+  const payload = JSON.stringify({ forgedBy: 'raft-leader', block: number });
+  return [{ clientId: 'byzantine', reqId: `forged-${number}`, size: payload.length, payload }, ...batch];
 }
 
 function equivocationTargets(s: RaftState): Set<number> {

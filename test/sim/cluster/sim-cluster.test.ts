@@ -111,4 +111,19 @@ describe('SimCluster', () => {
     expect(r.error).toMatch(/timed out waiting for transaction .* to commit/);
     expect(r.error).toContain('(the ordering service cannot decide: 2 of 4 orderers are up, a block needs a quorum of 3)');
   });
+
+  it('consensus: raft orders through an elected leader; a crashed leader is replaced by an election', async () => {
+    const c = await SimCluster.create({ seed: 18, topology: { orderers: 5, consensus: 'raft' } });
+    const [leader] = await c.resolve('leader');
+    expect((await c.ordererStatus(leader as string)).role).toBe('leader');
+    await expect(c.resolve('nextLeader')).rejects.toThrow(/leaders are elected/);
+    await c.stop(leader as string);
+    await c.sleep(15_000);
+    const [next] = await c.resolve('leader');
+    expect(next).not.toBe(leader);
+    const r = await c.issueCertificate('org3', { certID: 'RAFT-1', studentID: 's', studentName: 'S', courseID: 'C', courseName: 'Course', issueDate: '2026-03-14', expiryDate: '2027-03-14' });
+    expect(r.ok).toBe(true);
+    expect((await c.verifyCertificate('RAFT-1', 'techpulse')).status).toBe('VALID');
+    expect((await c.setByzantine(next as string, 'corruptProposal')).error).toMatch(/unknown Byzantine behaviour "corruptProposal"/);
+  });
 });
