@@ -59,6 +59,16 @@ Examples:
 `;
 }
 
+/**
+ * One error style for every command: `fabric-bft-sim run: --seed ...` when the error is
+ * about a command's arguments (as live, compare, serve, size and explain print theirs),
+ * `fabric-bft-sim: my.yaml:6:11: ...` otherwise.
+ */
+function usagePrefix(message: string, command: string | undefined): string {
+  if (command !== undefined && message.startsWith(`${command}: `)) return `fabric-bft-sim ${command}: ${message.slice(command.length + 2)}`;
+  return `fabric-bft-sim: ${message}`;
+}
+
 export async function main(argv: string[], env: CliEnv = processEnv()): Promise<number> {
   try {
     const [command, ...rest] = argv;
@@ -80,7 +90,7 @@ export async function main(argv: string[], env: CliEnv = processEnv()): Promise<
     return await fn(rest, env);
   } catch (e) {
     if (e instanceof UsageError) {
-      env.stderr(`fabric-bft-sim: ${e.message}\n`);
+      env.stderr(`${usagePrefix(e.message, argv[0])}\n`);
       return 2;
     }
     const msg = e instanceof Error ? e.message : String(e);

@@ -18,7 +18,9 @@ async function cli(argv: string[], files: Record<string, string> = {}, target = 
 function expectOneLineError(r: { code: number; out: string; err: string }, text: string): void {
   expect(r.code).toBe(2);
   expect(r.out).toBe('');
-  expect(r.err).toBe(`fabric-bft-sim: ${text}\n`);
+  // Errors about a command's arguments name the command (`fabric-bft-sim run: ...`), others not.
+  const line = /^(run|check|scenarios|lab): /.test(text) ? `fabric-bft-sim ${text}` : `fabric-bft-sim: ${text}`;
+  expect(r.err).toBe(`${line}\n`);
   expect(r.err).not.toMatch(/\n\s+at /);
 }
 

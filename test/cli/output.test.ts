@@ -46,7 +46,7 @@ describe('output paths are checked before the run', () => {
     [['check', '--runs', '1', '--seed', '1', '--report', '/nonexistent/r.html'], 'check: --report /nonexistent/r.html: directory /nonexistent does not exist'],
   ])('%j: one line, exit 2, nothing simulated', async (argv, message) => {
     const r = await cli(argv);
-    expect(r.err).toBe(`fabric-bft-sim: ${message}\n`);
+    expect(r.err).toBe(`fabric-bft-sim ${message}\n`);
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
     expect(r.opened).toBe(0);
@@ -54,7 +54,7 @@ describe('output paths are checked before the run', () => {
 
   it('--logs /proc/nope returns at once (no recursive-mkdir loop): one line, exit 2', async () => {
     const r = await cli(['run', 'kill-orderer', '--logs', '/proc/nope']);
-    expect(r.err).toMatch(/^fabric-bft-sim: run: --logs \/proc\/nope: (cannot create the directory|cannot write in \/proc) \([^)]+\)\n$/);
+    expect(r.err).toMatch(/^fabric-bft-sim run: --logs \/proc\/nope: (cannot create the directory|cannot write in \/proc) \([^)]+\)\n$/);
     expect(r.code).toBe(2);
     expect(r.opened).toBe(0);
   });

@@ -61,7 +61,7 @@ describe('output polish', () => {
 
   it('run on a directory says it is a directory', async () => {
     const r = await cli(['run', 'scenarios'], { 'scenarios/a.yaml': 'name: a\nsteps:\n  - heal: true\n' });
-    expect(r).toMatchObject({ code: 2, out: '', err: 'fabric-bft-sim: run: scenarios is a directory; give a scenario file (.yaml or .json) or a built-in name\n' });
+    expect(r).toMatchObject({ code: 2, out: '', err: 'fabric-bft-sim run: scenarios is a directory; give a scenario file (.yaml or .json) or a built-in name\n' });
   });
 
   it('byzantine-leader defaults to 7 orderers (no half is a quorum), and still takes --orderers 4', async () => {

@@ -47,12 +47,12 @@ describe('run raft-vs-bft', () => {
     [['--orderers', '3'], 'run: raft-vs-bft needs --orderers >= 4 (SmartBFT needs 3f+1 with f >= 1), got 3'],
   ])('run raft-vs-bft %j: one line, exit 2', async (flags, message) => {
     const r = await cli(['run', 'raft-vs-bft', ...flags]);
-    expect(r).toEqual({ code: 2, out: '', err: `fabric-bft-sim: ${message}\n` });
+    expect(r).toEqual({ code: 2, out: '', err: `fabric-bft-sim ${message}\n` });
   });
 
   it('"scenarios raft-vs-bft" says it is not a document; a typo suggests it', async () => {
     expect((await cli(['scenarios', 'raft-vs-bft'])).err).toBe(
-      'fabric-bft-sim: scenarios: raft-vs-bft is a comparison run on the kernel, not a scenario document; run it with "fabric-bft-sim run raft-vs-bft"\n',
+      'fabric-bft-sim scenarios: raft-vs-bft is a comparison run on the kernel, not a scenario document; run it with "fabric-bft-sim run raft-vs-bft"\n',
     );
     expect((await cli(['run', 'raft-vs-btf'])).err).toContain('(did you mean raft-vs-bft?)');
   });
