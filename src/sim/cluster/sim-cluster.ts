@@ -285,7 +285,7 @@ export class SimCluster implements Cluster {
   // --- the lab's operations -------------------------------------------------------------
 
   async issueCertificate(via: string, cert: Certificate): Promise<IssueResult> {
-    const a = await this.request(this.orgOf(via), { type: 'issue', requestId: '', cert: cert as CertificateInput });
+    const a = await this.request(this.orgOf(via), { type: 'issue', requestId: '', cert });
     if (a.httpStatus < 300) return { ok: true, txID: String(a.body['txID']), block: Number(a.body['blockNumber']) };
     const txID = a.body['txID'];
     return { ok: false, error: String(a.body['error']) + this.orderingDiagnosis(a.httpStatus), ...(typeof txID === 'string' ? { txID } : {}) };
@@ -332,7 +332,7 @@ export class SimCluster implements Cluster {
 
   /** The REST API's raw answer (status and JSON body) for `POST /api/v1/certificates`. */
   async issueRaw(via: string, cert: Certificate): Promise<{ httpStatus: number; body: Readonly<Record<string, unknown>> }> {
-    return this.request(this.orgOf(via), { type: 'issue', requestId: '', cert: cert as CertificateInput });
+    return this.request(this.orgOf(via), { type: 'issue', requestId: '', cert });
   }
 
   /** The REST API's raw answer for `GET /api/v1/verify/{id}`. */

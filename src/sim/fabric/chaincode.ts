@@ -15,6 +15,7 @@
  * The chaincode package carries one CouchDB index (META-INF/statedb/couchdb/indexes), which
  * the peer turns into a `_design/indexStudentDoc` document when the definition commits.
  */
+import type { Certificate } from '../../scenarios/cluster.ts';
 import { DEFAULT_EPOCH_MS } from '../logs/format.ts';
 import type { Height, KVRead, KVWrite, NsRwSet } from './block.ts';
 
@@ -37,18 +38,8 @@ export function indexDesignDoc(index: (typeof CERT_INDEXES)[number]): Record<str
   };
 }
 
-/** What `IssueCertificate` takes: the body of `POST /api/v1/certificates`. */
-export interface CertificateInput {
-  readonly certID: string;
-  readonly studentID: string;
-  readonly studentName: string;
-  readonly courseID: string;
-  readonly courseName: string;
-  /** `YYYY-MM-DD` */
-  readonly issueDate: string;
-  /** `YYYY-MM-DD` */
-  readonly expiryDate: string;
-}
+/** What `IssueCertificate` takes: the body of `POST /api/v1/certificates`, the port's `Certificate`. */
+export type CertificateInput = Certificate;
 
 /** A certificate as the chaincode stores it in world state. */
 export interface CertificateRecord extends CertificateInput {
