@@ -22,7 +22,8 @@ export type {
   TopologyInfo,
   Selector,
 } from './scenarios/cluster.ts';
-export { runScenario, certificateFor, DEFAULT_SEED, type ScenarioResult, type StepResult, type Check, type Checks, type Verdict, type RunOptions as ScenarioRunOptions } from './scenarios/runner.ts';
+export { certificateFor } from './scenarios/cluster.ts';
+export { runScenario, DEFAULT_SEED, type ScenarioResult, type StepResult, type Check, type Checks, type Verdict, type RunOptions as ScenarioRunOptions } from './scenarios/runner.ts';
 export { parseScenario, scenarioToYaml, type ParseOptions } from './scenarios/parse.ts';
 export { validateScenario, scenarioIssues, ScenarioError, OPERATIONS, SELECTORS, type Scenario, type Step, type Issue } from './scenarios/schema.ts';
 export { BUILTINS, LAB_SCENARIOS, findBuiltin, type BuiltinScenario, type BuiltinParams } from './scenarios/builtins/index.ts';

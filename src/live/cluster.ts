@@ -14,17 +14,18 @@
  * Every disruptive step registers its undo before it acts; `close()` (and `abort()`) run
  * the pending undos in reverse order. In a dry run every call is only recorded.
  */
-import type {
-  Certificate,
-  ChannelInfo,
-  Cluster,
-  ClusterLogLine,
-  IssueResult,
-  NodeId,
-  OkResult,
-  OrdererStatus,
-  TopologyInfo,
-  VerifyResult,
+import {
+  loadCertificate,
+  type Certificate,
+  type ChannelInfo,
+  type Cluster,
+  type ClusterLogLine,
+  type IssueResult,
+  type NodeId,
+  type OkResult,
+  type OrdererStatus,
+  type TopologyInfo,
+  type VerifyResult,
 } from '../scenarios/cluster.ts';
 import { LogParser } from '../sim/logs/format.ts';
 import { CertChainApi } from './api.ts';
@@ -407,13 +408,13 @@ export class LiveCluster implements Cluster {
   async startLoad(via: string, count: number, everyMs: number): Promise<OkResult> {
     if (this.io.dryRun) {
       this.io.note(`background load: ${count} certificates through ${via}, one every ${formatDuration(everyMs)}, each:`);
-      await this.issueCertificate(via, loadCert(0, this.now()));
+      await this.issueCertificate(via, loadCertificate(via, 0, this.now()));
       return { ok: true };
     }
     const handle = { stop: false, done: Promise.resolve() };
     handle.done = (async () => {
       for (let i = 0; i < count && !handle.stop && !this.io.aborted; i++) {
-        await this.issueCertificate(via, loadCert(i, Date.now()));
+        await this.issueCertificate(via, loadCertificate(via, i, Date.now()));
         await this.pause(everyMs);
       }
     })();
@@ -640,14 +641,3 @@ export class LiveCluster implements Cluster {
   }
 }
 
-function loadCert(i: number, nowMs: number): Certificate {
-  return {
-    certID: `LOAD-${nowMs}-${i}`,
-    studentID: 'student01@techpulse.demo',
-    studentName: 'Load Test',
-    courseID: 'LOAD-101',
-    courseName: 'Background load',
-    issueDate: '2026-03-14',
-    expiryDate: '2027-03-14',
-  };
-}

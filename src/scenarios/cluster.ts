@@ -24,6 +24,24 @@ export interface Certificate {
   readonly expiryDate: string;
 }
 
+/** The certificate the lab issues, with `via`'s student and the lab's dates. */
+export function certificateFor(via: string, partial: { certID: string } & Partial<Certificate>): Certificate {
+  return {
+    certID: partial.certID,
+    studentID: partial.studentID ?? `student01@${via}.demo`,
+    studentName: partial.studentName ?? 'Resilience Test',
+    courseID: partial.courseID ?? 'TEST-101',
+    courseName: partial.courseName ?? 'BFT Testing',
+    issueDate: partial.issueDate ?? '2026-03-14',
+    expiryDate: partial.expiryDate ?? '2027-03-14',
+  };
+}
+
+/** The certificates background load issues (`load` steps): the lab's, with their own course. */
+export function loadCertificate(via: string, i: number, tag: number | string): Certificate {
+  return certificateFor(via, { certID: `LOAD-${tag}-${i}`, studentName: 'Load Test', courseID: 'LOAD-101', courseName: 'Background load' });
+}
+
 export interface IssueResult {
   readonly ok: boolean;
   readonly txID?: string;

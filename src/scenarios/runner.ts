@@ -11,7 +11,7 @@
  * The runner knows only the `Cluster` port: checkers that need the simulator's insides
  * are passed in (`options.checks`).
  */
-import type { Certificate, Cluster, NodeId, OkResult } from './cluster.ts';
+import { certificateFor, type Certificate, type Cluster, type NodeId, type OkResult } from './cluster.ts';
 import { describeStep } from './describe.ts';
 import { durationMs, formatDuration } from './duration.ts';
 import { mismatch, resolveRefs, type Vars } from './expect.ts';
@@ -91,19 +91,6 @@ export interface RunOptions {
 export const DEFAULT_SEED = 1;
 export const DEFAULT_MAX_TIME_MS = 4 * 3_600_000;
 export const DEFAULT_WAIT_MS = 60_000;
-
-/** The certificate the lab issues, with `via`'s student and the lab's dates. */
-export function certificateFor(via: string, partial: { certID: string } & Partial<Certificate>): Certificate {
-  return {
-    certID: partial.certID,
-    studentID: partial.studentID ?? `student01@${via}.demo`,
-    studentName: partial.studentName ?? 'Resilience Test',
-    courseID: partial.courseID ?? 'TEST-101',
-    courseName: partial.courseName ?? 'BFT Testing',
-    issueDate: partial.issueDate ?? '2026-03-14',
-    expiryDate: partial.expiryDate ?? '2027-03-14',
-  };
-}
 
 /** Thrown when a step ran into the time budget while waiting. */
 class BudgetExceeded extends Error {}

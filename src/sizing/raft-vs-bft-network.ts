@@ -15,7 +15,7 @@
 import type { CheckResult } from '../sim/cluster/checkers.ts';
 import { blockHashesAgree, transactionsValid } from '../sim/cluster/checkers.ts';
 import { SimCluster } from '../sim/cluster/sim-cluster.ts';
-import type { IssueResult } from '../scenarios/cluster.ts';
+import { certificateFor, type IssueResult } from '../scenarios/cluster.ts';
 
 export type NetworkFault = 'corrupt' | 'equivocate';
 export type Consensus = 'raft' | 'smartbft';
@@ -37,26 +37,16 @@ export interface NetworkOutcome {
   readonly safe: boolean;
 }
 
-const cert = (certID: string): { certID: string; studentID: string; studentName: string; courseID: string; courseName: string; issueDate: string; expiryDate: string } => ({
-  certID,
-  studentID: 'student01@techpulse.demo',
-  studentName: 'Raft vs BFT',
-  courseID: 'BFT-101',
-  courseName: 'Why BFT over Raft',
-  issueDate: '2026-03-14',
-  expiryDate: '2027-03-14',
-});
-
 /** One lying leader on one network. */
 export async function runNetworkFault(consensus: Consensus, fault: NetworkFault, n: number, seed: number): Promise<NetworkOutcome> {
   const c = await SimCluster.create({ seed, topology: { orderers: n, consensus } });
-  const before = await c.issueCertificate('techpulse', cert(`RVB-${fault}-1`));
+  const before = await c.issueCertificate('techpulse', certificateFor('techpulse', { certID: `RVB-${fault}-1`, courseID: 'BFT-101', courseName: 'Why BFT over Raft' }));
   if (!before.ok) throw new Error(`raft-vs-bft (${consensus}): issuance before the fault failed: ${before.error ?? ''}`);
   const [leader] = await c.resolve('leader');
   const behaviour = BEHAVIOUR[consensus][fault];
   const set = await c.setByzantine(leader as string, behaviour);
   if (!set.ok) throw new Error(`raft-vs-bft (${consensus}): ${set.error ?? 'could not make the leader Byzantine'}`);
-  const issue = await c.issueCertificate('dataforge', cert(`RVB-${fault}-2`));
+  const issue = await c.issueCertificate('dataforge', certificateFor('dataforge', { certID: `RVB-${fault}-2`, courseID: 'BFT-101', courseName: 'Why BFT over Raft' }));
   await c.sleep(30_000);
   const checks = [blockHashesAgree(c), transactionsValid(c)];
   await c.close();

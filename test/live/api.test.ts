@@ -1,16 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { LiveCluster } from '../../src/live/cluster.ts';
+import { certificateFor } from '../../src/scenarios/cluster.ts';
 import { SECRETS, exampleConfig, loopbackServer } from './helpers.ts';
 
-const cert = {
-  certID: 'RESIL-1',
-  studentID: 'student01@techpulse.demo',
-  studentName: 'Resilience Test',
-  courseID: 'TEST-101',
-  courseName: 'BFT Testing',
-  issueDate: '2026-03-14',
-  expiryDate: '2027-03-14',
-};
+const cert = certificateFor('techpulse', { certID: 'RESIL-1' });
 const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXBheWxvYWQ.c2lnbmF0dXJlLXNlY3JldA';
 
 describe('REST API and Keycloak through LiveCluster', () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startServe, type RunningServe } from '../../src/live/serve/server.ts';
+import { certificateFor } from '../../src/scenarios/cluster.ts';
 import { SimCluster } from '../../src/sim/cluster/sim-cluster.ts';
 
 let serve: RunningServe;
@@ -18,15 +19,7 @@ async function token(realm = 'techpulse', password = 'admin', user = `admin@${re
   });
 }
 
-const cert = (certID: string): Record<string, string> => ({
-  certID,
-  studentID: 'student01@techpulse.demo',
-  studentName: 'Resilience Test',
-  courseID: 'TEST-101',
-  courseName: 'BFT Testing',
-  issueDate: '2026-03-14',
-  expiryDate: '2027-03-14',
-});
+const cert = (certID: string): Record<string, string> => ({ ...certificateFor('techpulse', { certID }) });
 
 describe('serve: the simulated CertChain behind the real HTTP APIs', () => {
   test('binds loopback by default', () => {

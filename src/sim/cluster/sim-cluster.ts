@@ -15,7 +15,7 @@
  * `logs(node)` is what `oc logs` shows: since the node's last stop), metric change points,
  * and gateway answers.
  */
-import type { Certificate, ChannelInfo, Cluster, ClusterLogLine, IssueResult, NodeId, OkResult, OrdererStatus, Selector, TopologyInfo, VerifyResult } from '../../scenarios/cluster.ts';
+import { loadCertificate, type Certificate, type ChannelInfo, type Cluster, type ClusterLogLine, type IssueResult, type NodeId, type OkResult, type OrdererStatus, type Selector, type TopologyInfo, type VerifyResult } from '../../scenarios/cluster.ts';
 import { Simulation, type NetworkConfig, type TraceOptions, type TraceRecord } from '../kernel/index.ts';
 import { renderLine, sprintf, type LogFormat, type LogArg } from '../logs/format.ts';
 import { consenterStatus, type ConsenterState, type SmartBftConfig } from '../smartbft/api.ts';
@@ -26,7 +26,7 @@ import { LOG_FORMATS } from '../logs/catalog.ts';
 import { CHANNEL, genesisBlock, type Block } from '../fabric/block.ts';
 import { CHAINCODE, CHAINCODE_VERSION, LIFECYCLE_NS } from '../fabric/chaincode.ts';
 import { COUCH_PREFIX, DB_NOT_FOUND, deleteDatabase, namespaceDbName, type CouchDbInfo } from '../fabric/couchdb.ts';
-import { createGateway, type CertificateInput, type GatewayCommand } from '../fabric/gateway.ts';
+import { createGateway, type GatewayCommand } from '../fabric/gateway.ts';
 import { getinfoOutput } from '../fabric/logs.ts';
 import { rebuildDbs, resetLedger, rollbackLedger, type CommandResult } from '../fabric/offline.ts';
 import { createOrderer, type OrdererState } from '../fabric/orderer.ts';
@@ -688,15 +688,7 @@ export class SimCluster implements Cluster {
     const tag = ++this.nextRequest;
     for (let i = 0; i < count; i++) {
       this.sim.at(base + i * everyMs, () => {
-        const cert: CertificateInput = {
-          certID: `LOAD-${org.toUpperCase()}-${tag}-${i + 1}`,
-          studentID: `load${i + 1}@${org}.demo`,
-          studentName: `Load Student ${i + 1}`,
-          courseID: 'LOAD-101',
-          courseName: 'Load Testing',
-          issueDate: '2026-03-14',
-          expiryDate: '2027-03-14',
-        };
+        const cert = loadCertificate(org, i + 1, `${org.toUpperCase()}-${tag}`);
         const id = this.send(org, { type: 'issue', requestId: '', cert });
         this.pendingLoad.push(id);
       });
