@@ -128,7 +128,7 @@ function watchQuorumDelivery(c: Cluster, onQuorum: (seq: number, at: number, by:
     const k = (count.get(e.seq) ?? 0) + 1;
     count.set(e.seq, k);
     if (k === c.q) onQuorum(e.seq, r.t, r.node);
-  });
+  }, ['event']);
 }
 
 function submitAll(c: Cluster, r: Request): void {
@@ -165,7 +165,7 @@ function lightStream(n: number, zones: readonly number[], setup: MeasureSetup): 
       const type = r.m.split(' ')[0] ?? r.m;
       sent[type] = (sent[type] ?? 0) + 1;
     }
-  });
+  }, ['send']);
   const load = c.sim.rng.fork('sizing/load');
   let t = 1_000;
   for (let i = 0; i < LIGHT_REQUESTS; i++) {
@@ -229,7 +229,7 @@ function viewStartedOnQuorum(c: Cluster, minView: number): () => number | undefi
     set.add(r.node);
     started.set(e.view, set);
     if (set.size >= c.q) at = r.t;
-  });
+  }, ['event']);
   return () => at;
 }
 

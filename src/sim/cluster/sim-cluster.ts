@@ -139,7 +139,7 @@ export class SimCluster implements Cluster {
     const network: NetworkConfig = { ...(options.network ?? {}), zones: { ...fabric.zones, ...(options.network?.zones ?? {}) } };
     const sim = new Simulation({ seed: options.seed, network, trace });
     const c = new SimCluster(sim, fabric, options.opTimeoutMs ?? 120_000);
-    sim.observe((r) => c.record(r));
+    sim.observe((r) => c.record(r), ['event', 'crash', 'restart']);
     for (const o of fabric.orderers) {
       sim.addNode(o.id, createOrderer({ id: o.id, topology: fabric, genesis: c.genesis, ...(options.smartbft !== undefined ? { config: options.smartbft } : {}) }));
     }

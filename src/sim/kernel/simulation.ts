@@ -252,9 +252,12 @@ export class Simulation {
     this.trace.record({ t: this.now, k: 'note', text });
   }
 
-  /** Subscribe to every trace record. Returns an unsubscribe function. */
-  observe(listener: (r: TraceRecord) => void): () => void {
-    return this.trace.subscribe(listener);
+  /**
+   * Subscribe to every trace record, or to the kinds given (an observer that leaves out
+   * `send` and `deliver` costs the message path nothing). Returns an unsubscribe function.
+   */
+  observe(listener: (r: TraceRecord) => void, kinds?: readonly TraceRecord['k'][]): () => void {
+    return this.trace.subscribe(listener, kinds);
   }
 
   /** Process events until idle, a time, a condition or a budget. */

@@ -54,30 +54,45 @@ export function canonicalLine(r: TraceRecord): string {
   }
 }
 
+interface Sink {
+  readonly listener: (r: TraceRecord) => void;
+  /** The record kinds it wants; undefined: all. */
+  readonly kinds: ReadonlySet<TraceRecord['k']> | undefined;
+}
+
 export class Trace {
   private h1 = 0xdeadbeef;
   private h2 = 0x41c6ce57;
   private count = 0;
   private readonly kept: TraceRecord[] | undefined;
-  private readonly sinks: ((r: TraceRecord) => void)[] = [];
+  private readonly sinks: Sink[] = [];
+  /** Someone keeps or watches send/deliver records: only then are they built as objects. */
+  private messageRecordsWanted: boolean;
 
   constructor(options: TraceOptions = {}) {
     this.kept = options.keep ? [] : undefined;
-    if (options.sink) this.sinks.push(options.sink);
+    if (options.sink) this.sinks.push({ listener: options.sink, kinds: undefined });
+    this.messageRecordsWanted = this.kept !== undefined || this.sinks.length > 0;
   }
 
-  /** Add a listener that sees every later record (observers, checkers, metrics). */
-  subscribe(listener: (r: TraceRecord) => void): () => void {
-    this.sinks.push(listener);
+  /**
+   * Add a listener that sees every later record, or only the kinds given: a listener that
+   * does not ask for `send`/`deliver` records spares the hot path from building them.
+   */
+  subscribe(listener: (r: TraceRecord) => void, kinds?: readonly TraceRecord['k'][]): () => void {
+    const sink: Sink = { listener, kinds: kinds === undefined ? undefined : new Set(kinds) };
+    this.sinks.push(sink);
+    this.updateWanted();
     return () => {
-      const i = this.sinks.indexOf(listener);
+      const i = this.sinks.indexOf(sink);
       if (i >= 0) this.sinks.splice(i, 1);
+      this.updateWanted();
     };
   }
 
-  /** Whether records must be built as objects (someone keeps or watches them). */
-  get wantsRecords(): boolean {
-    return this.kept !== undefined || this.sinks.length > 0;
+  private updateWanted(): void {
+    this.messageRecordsWanted =
+      this.kept !== undefined || this.sinks.some((s) => s.kinds === undefined || s.kinds.has('send') || s.kinds.has('deliver'));
   }
 
   /**
@@ -87,7 +102,7 @@ export class Trace {
    * watches records.
    */
   recordMessage(k: 'send' | 'deliver', t: number, id: number, from: NodeId, fromHash: number, to: NodeId, toHash: number, m: string, mHash: number): void {
-    if (this.wantsRecords) {
+    if (this.messageRecordsWanted) {
       this.record({ t, k, id, from, to, m });
       return;
     }
@@ -105,7 +120,7 @@ export class Trace {
     this.foldRecord(r);
     this.count++;
     this.kept?.push(r);
-    for (const s of this.sinks) s(r);
+    for (const s of this.sinks) if (s.kinds === undefined || s.kinds.has(r.k)) s.listener(r);
   }
 
   /** Number of records so far. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Trace, canonicalLine, type TraceRecord } from '../../../src/sim/kernel/index.ts';
+import { Trace, canonicalLine, hash32, type TraceRecord } from '../../../src/sim/kernel/index.ts';
 
 const base: TraceRecord[] = [
   { t: 0, k: 'note', text: 'start' },
@@ -52,5 +52,17 @@ describe('trace: identity of a run', () => {
       '3.250 deliver #1 a>b PrePrepare v0 s1',
       '4.000 event b {"type":"bft.decided","seq":1}',
     ]);
+  });
+
+  it('a subscriber sees only the kinds it asks for, and the hash is the same either way', () => {
+    const seen: string[] = [];
+    const t = new Trace();
+    t.subscribe((r) => seen.push(r.k), ['event', 'note']);
+    for (const r of base) {
+      if (r.k === 'send' || r.k === 'deliver') t.recordMessage(r.k, r.t, r.id, r.from, hash32(r.from), r.to, hash32(r.to), r.m, hash32(r.m));
+      else t.record(r);
+    }
+    expect(seen).toEqual(['note', 'event']);
+    expect(t.hash()).toBe(hashOf(base));
   });
 });
