@@ -31,7 +31,7 @@ export function ordererChainHashes(c: SimCluster): { hashes: string[]; problem: 
   const chains: { id: string; hashes: string[] }[] = [];
   for (const o of c.topology.orderers) {
     const s = c.sim.state<OrdererState>(o);
-    const decisions = s !== undefined ? s.bft.ledger : c.sim.durable(o).list<OrdererState['bft']['ledger'][number]>('ledger');
+    const decisions = s !== undefined ? s.consenter.ledger : c.sim.durable(o).list<OrdererState['consenter']['ledger'][number]>('ledger');
     chains.push({ id: o, hashes: [blockHeaderHash(c.genesis.header), ...decisions.map((d) => blockHeaderHash(blockOfDecision(d).header))] });
   }
   chains.sort((a, b) => b.hashes.length - a.hashes.length);
@@ -70,10 +70,10 @@ export function blockHashesAgree(c: SimCluster): CheckResult {
 export function transactionsValid(c: SimCluster): CheckResult {
   const name = 'only submitted transactions, none valid twice';
   const submitted = c.submittedTxIds();
-  let longest: readonly OrdererState['bft']['ledger'][number][] = [];
+  let longest: readonly OrdererState['consenter']['ledger'][number][] = [];
   for (const o of c.topology.orderers) {
     const s = c.sim.state<OrdererState>(o);
-    const ledger = s !== undefined ? s.bft.ledger : c.sim.durable(o).list<OrdererState['bft']['ledger'][number]>('ledger');
+    const ledger = s !== undefined ? s.consenter.ledger : c.sim.durable(o).list<OrdererState['consenter']['ledger'][number]>('ledger');
     if (ledger.length > longest.length) longest = ledger;
   }
   let txs = 0;

@@ -498,7 +498,7 @@ export class SimCluster implements Cluster {
     let h = 0;
     for (const o of this.topology.orderers) {
       const s = this.ordererState(o);
-      if (s !== undefined) h = Math.max(h, s.bft.ledger.length + 1);
+      if (s !== undefined) h = Math.max(h, s.consenter.ledger.length + 1);
     }
     return h;
   }
@@ -518,12 +518,12 @@ export class SimCluster implements Cluster {
   /** SmartBFT's or Raft's status of a running orderer, with the leader as a node id. */
   private consenterStatus(s: OrdererState): { committedBlock: number; lastBlock: number; view: number; leader: NodeId | null; role: 'leader' | 'follower' | 'candidate' } {
     if (this.fabric.consensus === 'raft') {
-      const st = raftStatus(s.bft as RaftState);
+      const st = raftStatus(s.consenter as RaftState);
       const leader = this.fabric.orderers.find((o) => o.consenterId === st.leaderId)?.id ?? null;
       return { committedBlock: st.committedBlock, lastBlock: st.lastBlock, view: st.view, leader, role: st.role };
     }
-    const st = consenterStatus(s.bft as ConsenterState);
-    return { committedBlock: st.committedBlock, lastBlock: st.lastBlock, view: st.view, leader: (s.bft as ConsenterState).nameOf.get(st.leaderId) ?? null, role: st.role };
+    const st = consenterStatus(s.consenter as ConsenterState);
+    return { committedBlock: st.committedBlock, lastBlock: st.lastBlock, view: st.view, leader: (s.consenter as ConsenterState).nameOf.get(st.leaderId) ?? null, role: st.role };
   }
 
   // --- logs -----------------------------------------------------------------------------

@@ -83,7 +83,7 @@ interface DeliverSession {
 export interface OrdererState {
   readonly id: NodeId;
   /** The consenter's state: SmartBFT's, or Raft's with `topology.consensus: raft`. Both keep `ledger`. */
-  readonly bft: ConsenterState | RaftState;
+  readonly consenter: ConsenterState | RaftState;
   readonly genesis: Block;
   readonly sessions: Map<string, DeliverSession>;
   /** Deliver-side Byzantine fault. */
@@ -126,8 +126,8 @@ export function createOrderer(options: OrdererOptions): NodeMachine<OrdererState
       : createConsenter({ ...common, ...(options.config !== undefined ? { config: options.config } : {}) })
   ) as Consenter;
 
-  const height = (s: OrdererState): number => s.bft.ledger.length + 1;
-  const blockAt = (s: OrdererState, n: number): Block => (n === 0 ? s.genesis : blockOfDecision(s.bft.ledger[n - 1] as Decision));
+  const height = (s: OrdererState): number => s.consenter.ledger.length + 1;
+  const blockAt = (s: OrdererState, n: number): Block => (n === 0 ? s.genesis : blockOfDecision(s.consenter.ledger[n - 1] as Decision));
 
   /** Send every block (or header) a session has not seen yet. */
   function pump(s: OrdererState, sess: DeliverSession, effects: Effect<OrdererMsg, FabricEvent | ConsensusEvent>[]): void {
@@ -165,7 +165,7 @@ export function createOrderer(options: OrdererOptions): NodeMachine<OrdererState
   function onBroadcast(s: OrdererState, from: NodeId, msg: Broadcast, ctx: NodeContext, effects: Effect<OrdererMsg, FabricEvent | ConsensusEvent>[]): void {
     const creator = from.startsWith('gateway.') ? from.slice('gateway.'.length) : from;
     const request: Request = { clientId: creator, reqId: msg.txId, size: msg.envelope.length, payload: msg.envelope };
-    const inner = consenter.step(s.bft, { kind: 'command', command: { type: 'submit', request } }, ctx);
+    const inner = consenter.step(s.consenter, { kind: 'command', command: { type: 'submit', request } }, ctx);
     const rejected = inner.find((e) => e.kind === 'emit' && REJECTED.has((e.event as { type: string }).type));
     afterConsenter(s, inner, effects);
     const reason = rejected?.kind === 'emit' ? String((rejected.event as { reason?: unknown }).reason ?? '') : '';
@@ -186,7 +186,7 @@ export function createOrderer(options: OrdererOptions): NodeMachine<OrdererState
   return {
     start(ctx: NodeContext, durable: DurableView) {
       const r = consenter.start(ctx, durable);
-      const s: OrdererState = { id: options.id, bft: r.state, genesis: options.genesis, sessions: new Map(), censorDeliver: false };
+      const s: OrdererState = { id: options.id, consenter: r.state, genesis: options.genesis, sessions: new Map(), censorDeliver: false };
       return { state: s, effects: r.effects as Effect<OrdererMsg, FabricEvent | ConsensusEvent>[] };
     },
     step(s: OrdererState, input: Input<OrdererMsg, OrdererCommand>, ctx: NodeContext) {
@@ -201,7 +201,7 @@ export function createOrderer(options: OrdererOptions): NodeMachine<OrdererState
           onBroadcast(s, input.from, m, ctx, effects);
           return effects;
         }
-        afterConsenter(s, consenter.step(s.bft, { kind: 'message', from: input.from, msg: m as ConsensusMessage }, ctx), effects);
+        afterConsenter(s, consenter.step(s.consenter, { kind: 'message', from: input.from, msg: m as ConsensusMessage }, ctx), effects);
         return effects;
       }
       if (input.kind === 'command' && input.command.type === 'byzantine') {
@@ -215,7 +215,7 @@ export function createOrderer(options: OrdererOptions): NodeMachine<OrdererState
           for (const sess of s.sessions.values()) pump(s, sess, effects);
         }
       }
-      afterConsenter(s, consenter.step(s.bft, input as Input<ConsensusMessage, BftCommand>, ctx), effects);
+      afterConsenter(s, consenter.step(s.consenter, input as Input<ConsensusMessage, BftCommand>, ctx), effects);
       return effects;
     },
     describe(msg: OrdererMsg): string {
@@ -232,5 +232,5 @@ function isBft(m: OrdererMsg): m is ConsensusMessage {
 
 /** The orderer's channel ledger: genesis followed by the decided blocks. */
 export function ordererChain(s: OrdererState): Block[] {
-  return [s.genesis, ...s.bft.ledger.map(blockOfDecision)];
+  return [s.genesis, ...s.consenter.ledger.map(blockOfDecision)];
 }

@@ -16,7 +16,7 @@ describe('validity checker', () => {
 
   it('names the block and the transaction when the chain carries one no client submitted', async () => {
     const c = await SimCluster.create({ seed: 5 });
-    const ledger = c.sim.state<OrdererState>('orderer.techpulse')!.bft.ledger;
+    const ledger = c.sim.state<OrdererState>('orderer.techpulse')!.consenter.ledger;
     const last = blockOfDecision(ledger[ledger.length - 1]!);
     const txId = envelopesOf(last)[0]!.txId;
     // Forget that the gateway submitted it: to the checker the transaction came from nowhere.
