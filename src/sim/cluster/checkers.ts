@@ -19,6 +19,7 @@ import { CouchInstance, encodeVersionField, INTERNAL_DB, METADATA_DB, namespaceD
 import { BLOCKS_KEY } from '../fabric/kvledger.ts';
 import { blockOfDecision, type OrdererState } from '../fabric/orderer.ts';
 import type { PeerState } from '../fabric/peer.ts';
+import type { Decision } from '../smartbft/api.ts';
 
 export interface CheckResult {
   readonly name: string;
@@ -26,12 +27,17 @@ export interface CheckResult {
   readonly detail: string;
 }
 
+/** An orderer's decided blocks: from its state while it runs, from its disk while it is down. */
+function ordererLedger(c: SimCluster, orderer: string): readonly Decision[] {
+  const s = c.sim.state<OrdererState>(orderer);
+  return s !== undefined ? s.consenter.ledger : c.sim.durable(orderer).list<Decision>('ledger');
+}
+
 /** Header hashes of the orderers' chain (genesis first), from the longest orderer ledger. */
 export function ordererChainHashes(c: SimCluster): { hashes: string[]; problem: string | null } {
   const chains: { id: string; hashes: string[] }[] = [];
   for (const o of c.topology.orderers) {
-    const s = c.sim.state<OrdererState>(o);
-    const decisions = s !== undefined ? s.consenter.ledger : c.sim.durable(o).list<OrdererState['consenter']['ledger'][number]>('ledger');
+    const decisions = ordererLedger(c, o);
     chains.push({ id: o, hashes: [blockHeaderHash(c.genesis.header), ...decisions.map((d) => blockHeaderHash(blockOfDecision(d).header))] });
   }
   chains.sort((a, b) => b.hashes.length - a.hashes.length);
@@ -70,10 +76,9 @@ export function blockHashesAgree(c: SimCluster): CheckResult {
 export function transactionsValid(c: SimCluster): CheckResult {
   const name = 'only submitted transactions, none valid twice';
   const submitted = c.submittedTxIds();
-  let longest: readonly OrdererState['consenter']['ledger'][number][] = [];
+  let longest: readonly Decision[] = [];
   for (const o of c.topology.orderers) {
-    const s = c.sim.state<OrdererState>(o);
-    const ledger = s !== undefined ? s.consenter.ledger : c.sim.durable(o).list<OrdererState['consenter']['ledger'][number]>('ledger');
+    const ledger = ordererLedger(c, o);
     if (ledger.length > longest.length) longest = ledger;
   }
   let txs = 0;
