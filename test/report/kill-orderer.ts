@@ -3,7 +3,7 @@
  * CLI's SimCluster wiring and the scenario runner), with the trace kept for a report.
  */
 import type { TraceRecord } from '../../src/sim/kernel/index.ts';
-import { createSimCluster } from '../../src/cli/targets.ts';
+import { simClusterFor } from '../../src/sim/cluster/for-scenario.ts';
 import { findBuiltin } from '../../src/scenarios/builtins/index.ts';
 import { runScenario, type ScenarioResult } from '../../src/scenarios/runner.ts';
 import { reportInputOf, type ReportInput } from '../../src/report/data.ts';
@@ -14,7 +14,7 @@ export async function runKillOrderer(): Promise<{ result: ScenarioResult; input:
   const scenario = builtin.build({});
   const seed = scenario.seed ?? 1;
   const records: TraceRecord[] = [];
-  const cluster = await createSimCluster(scenario, { seed, traceSink: (r) => void records.push(r) });
+  const cluster = await simClusterFor(scenario, { seed, traceSink: (r) => void records.push(r) });
   try {
     const result = await runScenario(scenario, cluster, { seed });
     return { result, input: reportInputOf(result, records, cluster.topology) };

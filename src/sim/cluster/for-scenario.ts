@@ -9,6 +9,15 @@ import type { Scenario } from '../../scenarios/schema.ts';
 import type { TraceRecord } from '../kernel/trace.ts';
 import { blockHashesAgree, converged, stateMatchesLedger, transactionsValid } from './checkers.ts';
 import { SimCluster } from './sim-cluster.ts';
+import { RAFT_BYZANTINE_BEHAVIOURS } from '../raft/index.ts';
+import { BYZANTINE_BEHAVIOURS } from '../smartbft/api.ts';
+
+/**
+ * The Byzantine behaviours a scenario may name: SmartBFT's, the Deliver service's
+ * `censorDeliver`, and Raft's. Which ones an orderer takes depends on its consensus;
+ * SimCluster.setByzantine says so when a step asks for the wrong one.
+ */
+export const SCENARIO_BEHAVIOURS: readonly string[] = [...BYZANTINE_BEHAVIOURS, 'censorDeliver', ...RAFT_BYZANTINE_BEHAVIOURS];
 
 export interface SimClusterForOptions {
   readonly seed: number;

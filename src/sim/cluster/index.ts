@@ -5,4 +5,4 @@
  */
 export { SimCluster, INITIAL_CERTIFICATES, type SimClusterOptions, type MetricPoint } from './sim-cluster.ts';
 export { blockHashesAgree, transactionsValid, converged, stateMatchesLedger, foldLedger, ordererChainHashes, type CheckResult } from './checkers.ts';
-export { simClusterFor, simChecks, CONVERGENCE_BOUND_MS, type SimClusterForOptions } from './for-scenario.ts';
+export { simClusterFor, simChecks, SCENARIO_BEHAVIOURS, CONVERGENCE_BOUND_MS, type SimClusterForOptions } from './for-scenario.ts';
