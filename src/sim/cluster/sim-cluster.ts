@@ -161,6 +161,11 @@ export class SimCluster implements Cluster {
     const first = this.fabric.orgs[0] as string;
     const def = await this.request(first, { type: 'invoke', requestId: '', chaincode: LIFECYCLE_NS, fn: 'CommitChaincodeDefinition', args: [CHAINCODE, CHAINCODE_VERSION, '1', this.fabric.policyText] });
     if (def.httpStatus >= 300) throw new Error(`SimCluster bootstrap: chaincode definition failed: ${String(def.body['error'])}`);
+    // The definition answered once the first org's peer committed it; an issue endorsed by
+    // another org's peer before that peer commits the definition block fails with
+    // `chaincode certcontract not found` (1 seed in a few hundred, by link latency). A real
+    // set-up waits for every org's peer the same way (`approveformyorg --waitForEvent`).
+    this.awaitPeersAt(this.ordererHeight());
     const ids: { org: string; id: string }[] = [];
     for (const org of this.fabric.orgs) {
       for (const cert of defaultCerts(org)) ids.push({ org, id: this.send(org, { type: 'issue', requestId: '', cert }) });
@@ -171,8 +176,12 @@ export class SimCluster implements Cluster {
       if (a === undefined || a.httpStatus >= 300) throw new Error(`SimCluster bootstrap: initial certificate via ${x.org} failed: ${a === undefined ? 'no answer' : String(a.body['error'])}`);
     }
     // Let every peer commit the set-up blocks.
-    const target = this.ordererHeight();
-    this.runUntil(() => this.fabric.peers.every((p) => (this.sim.state<PeerState>(p.id)?.ledger?.height ?? 0) >= target), this.opTimeoutMs);
+    this.awaitPeersAt(this.ordererHeight());
+  }
+
+  /** Runs the simulation until every peer's ledger reaches `height` (or the operation timeout). */
+  private awaitPeersAt(height: number): void {
+    this.runUntil(() => this.fabric.peers.every((p) => (this.sim.state<PeerState>(p.id)?.ledger?.height ?? 0) >= height), this.opTimeoutMs);
   }
 
   // --- observation ----------------------------------------------------------------------
