@@ -3,10 +3,11 @@
  * in-process (`main(argv, env)` with captured output and a fake target) and so the
  * commands other helpers plug in (`live`, `size`, ...) get the same facilities.
  */
-import { accessSync, constants, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Cluster } from '../scenarios/cluster.ts';
 import type { Checks } from '../scenarios/runner.ts';
-import type { Scenario } from '../scenarios/schema.ts';
+import type { Behaviours, Scenario } from '../scenarios/schema.ts';
 import type { TraceRecord } from '../sim/kernel/index.ts';
 
 export interface TargetOptions {
@@ -21,7 +22,7 @@ export interface SimTarget {
   /** Invariant checkers for a cluster this target created. */
   readonly checks?: Checks;
   /** Byzantine behaviour names the target implements. */
-  readonly behaviours?: readonly string[];
+  readonly behaviours?: Behaviours;
 }
 
 export interface CliEnv {

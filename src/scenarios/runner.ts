@@ -15,7 +15,7 @@ import { certificateFor, type Certificate, type Cluster, type NodeId, type OkRes
 import { describeStep } from './describe.ts';
 import { durationMs, formatDuration } from './duration.ts';
 import { mismatch, resolveRefs, type Vars } from './expect.ts';
-import { argOf, opOf, validateScenario, type OpName, type Scenario, type Step } from './schema.ts';
+import { argOf, opOf, validateScenario, type Behaviours, type OpName, type Scenario, type Step } from './schema.ts';
 
 export interface Check {
   readonly name: string;
@@ -81,7 +81,7 @@ export interface RunOptions {
   /** Aborts the run (the caller's wall-clock budget); the result says budget exceeded. */
   readonly signal?: AbortSignal;
   /** Byzantine behaviours the target knows, for validation. */
-  readonly behaviours?: readonly string[];
+  readonly behaviours?: Behaviours;
   /** How often waitFor polls. Default 500 ms. */
   readonly pollMs?: number;
   /** Called after each step (progress). */

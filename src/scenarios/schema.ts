@@ -384,8 +384,30 @@ function fromZod(error: z.ZodError, value: unknown, base: readonly PathSegment[]
 export interface ValidateOptions {
   /** Node ids to check names against; default: the ones the scenario's own topology names. */
   readonly topology?: TopologyInfo;
-  /** Known Byzantine behaviours; when absent any name is accepted (the target decides). */
-  readonly behaviours?: readonly string[];
+  /**
+   * Known Byzantine behaviours; when absent any name is accepted (the target decides).
+   * Per consensus when the target knows both (an etcdraft orderer takes Raft's, a SmartBFT
+   * orderer SmartBFT's): the scenario's `topology.consensus` picks the list.
+   */
+  readonly behaviours?: Behaviours;
+}
+
+/** Byzantine behaviour names a target implements: one list, or one per consensus. */
+export type Behaviours = readonly string[] | Readonly<Record<Consensus, readonly string[]>>;
+export type Consensus = 'smartbft' | 'raft';
+
+/** The behaviours an orderer of `consensus` takes. */
+export function behavioursFor(behaviours: Behaviours, consensus: Consensus | undefined): readonly string[] {
+  return isBehaviourList(behaviours) ? behaviours : behaviours[consensus ?? 'smartbft'];
+}
+
+/** The consensus whose list applies, when the target gives one list per consensus. */
+function perConsensus(b: Behaviours | undefined, consensus: Consensus): Consensus | undefined {
+  return b === undefined || isBehaviourList(b) ? undefined : consensus;
+}
+
+function isBehaviourList(b: Behaviours): b is readonly string[] {
+  return Array.isArray(b);
 }
 
 type NodeKind = 'orderer' | 'peer' | 'couchdb';
@@ -407,6 +429,8 @@ class Checker {
   constructor(
     readonly topology: TopologyInfo,
     readonly behaviours: readonly string[] | undefined,
+    /** Set when the target's behaviours are per consensus: errors then say whose list it was. */
+    readonly consensus: Consensus | undefined,
   ) {}
 
   add(path: readonly PathSegment[], message: string, at?: 'key'): void {
@@ -660,7 +684,8 @@ class Checker {
         const b = str('behaviour');
         // `censor:<clientId>` is a parameterised `censor`: the name before the colon must be known.
         if (this.behaviours !== undefined && !this.behaviours.includes(b) && !this.behaviours.includes(b.split(':')[0] ?? '')) {
-          this.add([...path, 'behaviour'], `unknown Byzantine behaviour "${b}"${didYouMean(b, this.behaviours)} (known: ${this.behaviours.join(', ')})`);
+          const orderers = this.consensus === undefined ? '' : this.consensus === 'raft' ? ' for etcdraft orderers (topology.consensus: raft)' : ' for SmartBFT orderers';
+          this.add([...path, 'behaviour'], `unknown Byzantine behaviour "${b}"${orderers}${didYouMean(b, this.behaviours)} (known: ${this.behaviours.join(', ')})`);
         }
         return;
       }
@@ -707,7 +732,8 @@ export function scenarioIssues(input: unknown, options: ValidateOptions = {}): I
     const { steps, topology } = input as Record<string, unknown>;
     if (!Array.isArray(steps) || steps.length > LIMITS.steps) return ordered;
     if (options.topology === undefined && topology !== undefined && !TopologySchema.safeParse(topology).success) return ordered;
-    const checker = new Checker(options.topology ?? describeTopology(topology as TopologySpec | undefined), options.behaviours);
+    const consensus = (topology as TopologySpec | undefined)?.consensus;
+    const checker = new Checker(options.topology ?? describeTopology(topology as TopologySpec | undefined), options.behaviours && behavioursFor(options.behaviours, consensus === 'raft' ? 'raft' : 'smartbft'), perConsensus(options.behaviours, consensus === 'raft' ? 'raft' : 'smartbft'));
     steps.forEach((s: unknown, i) => checker.step(s, i));
     return [...ordered, ...checker.issues];
   }
@@ -719,7 +745,8 @@ export function scenarioIssues(input: unknown, options: ValidateOptions = {}): I
   if (doc.topology?.gossip !== undefined && doc.topology.dissemination !== 'gossip') {
     return [{ path: ['topology', 'gossip'], message: 'gossip options need dissemination: gossip (with BFT orderers Fabric 3.x turns block gossip off)', at: 'key' }];
   }
-  const checker = new Checker(topology, options.behaviours);
+  const consensus = doc.topology?.consensus ?? 'smartbft';
+  const checker = new Checker(topology, options.behaviours && behavioursFor(options.behaviours, consensus), perConsensus(options.behaviours, consensus));
   doc.steps.forEach((s, i) => checker.step(s, i));
   return checker.issues;
 }

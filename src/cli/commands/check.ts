@@ -10,10 +10,10 @@ import { DEFAULT_TOPOLOGY } from '../../scenarios/topology.ts';
 import { scenarioToYaml } from '../../scenarios/parse.ts';
 import type { ScenarioResult } from '../../scenarios/runner.ts';
 import { FAULT_KINDS, isLivenessStep, scheduleArbitrary, type FaultKind } from '../../scenarios/schedule.ts';
-import { LIMITS, type Scenario } from '../../scenarios/schema.ts';
+import { LIMITS, behavioursFor, type Scenario } from '../../scenarios/schema.ts';
 import { bool, list, num, parseArgs, str } from '../args.ts';
 import { execute } from '../execute.ts';
-import { UsageError, type CliEnv } from '../io.ts';
+import { UsageError, type CliEnv, type SimTarget } from '../io.ts';
 import { checkOutputFile, writeOutput } from '../output.ts';
 import { reportHtml } from '../report.ts';
 import type { TraceRecord } from '../../sim/kernel/index.ts';
@@ -43,8 +43,21 @@ function isLivenessCheck(name: string): boolean {
   return /converge/i.test(name);
 }
 
+/**
+ * One schedule's run; a run that could not even start (the network set-up failed, the
+ * budget ran out) is a failure with its reason, not an exception that loses the reason.
+ */
+async function attempt(target: SimTarget, scenario: Scenario): Promise<ScenarioResult | string> {
+  try {
+    return await execute(target, scenario, { seed: scenario.seed ?? 1, maxWall: '2m' });
+  } catch (e) {
+    return `the run could not start or finish: ${(e instanceof Error ? e.message : String(e)).split('\n')[0] ?? ''}`;
+  }
+}
+
 /** Which phase failed, and the first reason, in one line. */
-function phaseOf(result: ScenarioResult): string {
+function phaseOf(result: ScenarioResult | string): string {
+  if (typeof result === 'string') return result;
   const failedStep = result.steps.find((s) => !s.ok);
   const safetyCheck = result.checks.find((c) => !c.ok && !isLivenessCheck(c.name));
   const livenessCheck = result.checks.find((c) => !c.ok && isLivenessCheck(c.name));
@@ -84,31 +97,36 @@ export async function checkCommand(argv: readonly string[], env: CliEnv): Promis
   checkOutputFile(env, 'check', 'out', file);
   if (reportPath !== undefined) checkOutputFile(env, 'check', 'report', reportPath);
   const target = await env.target();
-  const behaviours = (target.behaviours ?? []).filter((b) => b !== 'twins');
-  const arb = scheduleArbitrary({ topology: { preset: 'certchain', orderers }, faults, behaviours, maxActions: num(p, 'actions') ?? 10 });
+  const topology = { preset: 'certchain', orderers } as const;
+  // The schedules run on SmartBFT orderers: draw only behaviours they take (Raft's
+  // `corrupt-block` is refused by a SmartBFT orderer, and that is not a safety failure).
+  // `twins` switched on mid-run is inert (byzantine.ts: twins are two copies from the start).
+  const behaviours = behavioursFor(target.behaviours ?? [], 'smartbft').filter((b) => b !== 'twins');
+  const arb = scheduleArbitrary({ topology, faults, behaviours, maxActions: num(p, 'actions') ?? 10 });
 
   let done = 0;
   let shrinking = false;
-  const lastFailure: { scenario?: Scenario; result?: ScenarioResult } = {};
+  const lastFailure: { scenario?: Scenario; result?: ScenarioResult | string } = {};
   // A terminal gets one line rewritten per run; a log file a line every 10%.
   const every = env.stderrTty ? 1 : Math.max(1, Math.ceil(runs / 10));
   if (!json) env.stderr(`check: ${runs} schedules on ${orderers} orderers, faults ${faults.join(',')}, seed ${seed}\n`);
   const details = await fc.check(
     fc.asyncProperty(arb, async (scenario) => {
-      const result = await execute(target, scenario, { seed: scenario.seed ?? 1, maxWall: '2m' });
+      const result = await attempt(target, scenario);
+      const passed = typeof result !== 'string' && result.passed;
       if (!shrinking) {
         done++;
-        if (!json && (done % every === 0 || done === runs || !result.passed)) {
-          const line = `check: ${done}/${runs} runs${result.passed ? '' : ` - FAILED (${phaseOf(result)}); shrinking...`}`;
-          env.stderr(env.stderrTty ? `\r${line}${done === runs || !result.passed ? '\n' : ''}` : `${line}\n`);
+        if (!json && (done % every === 0 || done === runs || !passed)) {
+          const line = `check: ${done}/${runs} runs${passed ? '' : ` - FAILED (${phaseOf(result)}); shrinking...`}`;
+          env.stderr(env.stderrTty ? `\r${line}${done === runs || !passed ? '\n' : ''}` : `${line}\n`);
         }
       }
-      if (!result.passed) {
+      if (!passed) {
         shrinking = true;
         lastFailure.scenario = scenario;
         lastFailure.result = result;
       }
-      return result.passed;
+      return passed;
     }),
     { numRuns: runs, seed, endOnFailure: false },
   );

@@ -5,7 +5,7 @@
  */
 import type { Cluster } from '../../scenarios/cluster.ts';
 import type { Check } from '../../scenarios/runner.ts';
-import type { Scenario } from '../../scenarios/schema.ts';
+import type { Behaviours, Scenario } from '../../scenarios/schema.ts';
 import type { TraceRecord } from '../kernel/trace.ts';
 import { blockHashesAgree, converged, stateMatchesLedger, transactionsValid } from './checkers.ts';
 import { SimCluster } from './sim-cluster.ts';
@@ -13,11 +13,14 @@ import { RAFT_BYZANTINE_BEHAVIOURS } from '../raft/index.ts';
 import { BYZANTINE_BEHAVIOURS } from '../smartbft/api.ts';
 
 /**
- * The Byzantine behaviours a scenario may name: SmartBFT's, the Deliver service's
- * `censorDeliver`, and Raft's. Which ones an orderer takes depends on its consensus;
- * SimCluster.setByzantine says so when a step asks for the wrong one.
+ * The Byzantine behaviours a scenario may name, by the orderers' consensus: SmartBFT's or
+ * Raft's, plus the Deliver service's `censorDeliver` on both (SimCluster.setByzantine
+ * takes exactly these).
  */
-export const SCENARIO_BEHAVIOURS: readonly string[] = [...BYZANTINE_BEHAVIOURS, 'censorDeliver', ...RAFT_BYZANTINE_BEHAVIOURS];
+export const SCENARIO_BEHAVIOURS: Behaviours = {
+  smartbft: [...BYZANTINE_BEHAVIOURS, 'censorDeliver'],
+  raft: [...RAFT_BYZANTINE_BEHAVIOURS, 'censorDeliver'],
+};
 
 export interface SimClusterForOptions {
   readonly seed: number;
