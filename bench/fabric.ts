@@ -24,16 +24,23 @@ async function e2eOnce(seed: number): Promise<number> {
   const c = await SimCluster.create({ seed });
   const orgs = c.topology.orgs;
   const per = Math.ceil(E2E_CERTS / orgs.length);
-  for (const org of orgs) await c.startLoad(org, per, 1);
+  const loads: number[] = [];
+  for (const org of orgs) {
+    const started = await c.startLoad(org, per, 1);
+    if (started.load === undefined) throw new Error(`bench fabric.e2e: load via ${org} did not start: ${started.error ?? ''}`);
+    loads.push(started.load);
+  }
+  const tallies = async () => Promise.all(loads.map((l) => c.loadTally(l)));
+  let answered = 0;
   await c.waitUntil(
-    () => {
-      c.collectLoad();
-      return c.loadResults.length >= per * orgs.length;
+    async () => {
+      answered = (await tallies()).reduce((n, t) => n + t.committed + t.failed, 0);
+      return answered >= per * orgs.length;
     },
     600_000,
     1_000,
   );
-  const ok = c.loadResults.filter((r) => r.ok).length;
+  const ok = (await tallies()).reduce((n, t) => n + t.committed, 0);
   if (ok < per * orgs.length) throw new Error(`bench fabric.e2e: only ${ok} of ${per * orgs.length} certificates committed`);
   return ok;
 }

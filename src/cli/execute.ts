@@ -19,14 +19,23 @@ export interface ExecuteOptions {
 }
 
 export async function execute(target: SimTarget, scenario: Scenario, options: ExecuteOptions): Promise<ScenarioResult> {
-  const cluster = await target.create(scenario, { seed: options.seed, ...(options.traceSink ? { traceSink: options.traceSink } : {}) });
+  // One budget for the whole run, set-up included: the event loop polls it mid-step.
+  const budget = runBudget(durationMs(options.maxWall ?? '10m'));
+  let cluster: Cluster;
+  try {
+    cluster = await target.create(scenario, { seed: options.seed, interrupt: budget.interrupt, ...(options.traceSink ? { traceSink: options.traceSink } : {}) });
+  } catch (e) {
+    budget.dispose();
+    if (budget.signal.aborted) throw new UsageError(`the network could not be set up: ${reasonOf(budget.signal)}`);
+    throw e;
+  }
   try {
     const result = await runScenario(scenario, cluster, {
       seed: options.seed,
       ...(target.checks ? { checks: target.checks } : {}),
       ...(target.behaviours ? { behaviours: target.behaviours } : {}),
       ...(options.maxTime !== undefined ? { maxTimeMs: durationMs(options.maxTime) } : {}),
-      signal: AbortSignal.timeout(durationMs(options.maxWall ?? '10m')),
+      signal: budget.signal,
     });
     if (options.after) await options.after(cluster);
     return result;
@@ -34,6 +43,7 @@ export async function execute(target: SimTarget, scenario: Scenario, options: Ex
     if (e instanceof ScenarioError) throw new UsageError(e.message);
     throw e;
   } finally {
+    budget.dispose();
     await cluster.close();
   }
 }

@@ -1,6 +1,7 @@
 /** Human output: the step table with ✓/✗, the lab-style log evidence, checks and verdict. */
 import { describeValueShort } from '../scenarios/describe.ts';
 import { formatDuration } from '../scenarios/duration.ts';
+import type { LoadTally } from '../scenarios/cluster.ts';
 import type { ScenarioResult, StepResult } from '../scenarios/runner.ts';
 
 /** `m:ss.mmm` of a time since the cluster opened. */
@@ -23,7 +24,15 @@ function logMessage(line: string): string {
 function observed(s: StepResult): string {
   if (s.op === 'waitFor' && typeof s.value === 'string') return logMessage(s.value);
   if (s.op === 'waitFor' && typeof s.value === 'number') return `height ${s.value}`;
+  if (s.op === 'load' && s.value !== null && typeof s.value === 'object') return loadLine(s.value as LoadTally);
   return describeValueShort(s.value);
+}
+
+/** A load step's tally at the end of the run: `20 asked: 18 committed, 1 failed, 1 pending (1 not issued) - failed: timed out (1)`. */
+export function loadLine(t: LoadTally): string {
+  const notIssued = t.count - t.issued;
+  const errors = Object.entries(t.errors).map(([why, n]) => `${why} (${n})`);
+  return `${t.count} asked: ${t.committed} committed, ${t.failed} failed, ${t.pending} pending${notIssued > 0 ? `, ${notIssued} not issued yet` : ''}${errors.length > 0 ? `; failures: ${errors.join(', ')}` : ''}`;
 }
 
 export function stepTable(result: ScenarioResult): string {

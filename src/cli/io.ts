@@ -14,6 +14,8 @@ export interface TargetOptions {
   readonly seed: number;
   /** Receives every trace record of the run (for --trace and --check-determinism). */
   readonly traceSink?: (record: TraceRecord) => void;
+  /** Polled inside the simulation's event loop: why to stop now (budget used up), or undefined. */
+  readonly interrupt?: () => string | undefined;
 }
 
 /** Opens the simulated target for a scenario, plus what it knows beyond the port. */

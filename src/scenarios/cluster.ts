@@ -66,6 +66,37 @@ export interface OkResult {
 }
 
 /** `peer channel getinfo -c certchannel`: hashes are standard base64; no previous hash at height 1. */
+/** `startLoad`'s answer: `load` identifies the load for `loadTally` when `ok`. */
+export interface LoadStarted extends OkResult {
+  readonly load?: number;
+}
+
+/** A background load's outcome so far: every certificate asked for is in exactly one of issued's parts or not issued yet. */
+export interface LoadTally {
+  /** Certificates the load step asked for. */
+  readonly count: number;
+  /** Submitted to the org's API so far (`count - issued` are still to come). */
+  readonly issued: number;
+  /** Answered: committed VALID. */
+  readonly committed: number;
+  /** Answered with an error. */
+  readonly failed: number;
+  /** Submitted, not answered yet. */
+  readonly pending: number;
+  /** Failure reasons (first line of each), with how many failed for it; at most `LOAD_ERROR_KINDS`, then `other`. */
+  readonly errors: Readonly<Record<string, number>>;
+}
+
+/** Distinct failure reasons a `LoadTally` lists before it counts the rest as `other`. */
+export const LOAD_ERROR_KINDS = 5;
+
+/** Count one failure reason into a tally's `errors` (first line, at most LOAD_ERROR_KINDS kinds). */
+export function countLoadError(errors: Record<string, number>, error: string): void {
+  const key = error.split('\n')[0] ?? '';
+  if (key in errors || Object.keys(errors).length < LOAD_ERROR_KINDS) errors[key] = (errors[key] ?? 0) + 1;
+  else errors['other'] = (errors['other'] ?? 0) + 1;
+}
+
 export interface ChannelInfo {
   readonly height: number;
   readonly currentBlockHash: string;
@@ -152,8 +183,10 @@ export interface Cluster {
   partition(groups: readonly (readonly NodeId[])[]): Promise<OkResult>;
   heal(): Promise<OkResult>;
   setByzantine(node: NodeId, behaviour: string | null): Promise<OkResult>;
-  /** Background issuance through `via`: `count` certificates, one every `everyMs`. */
-  startLoad(via: string, count: number, everyMs: number): Promise<OkResult>;
+  /** Background issuance through `via`: `count` certificates, one every `everyMs`; `load` names it for `loadTally`. */
+  startLoad(via: string, count: number, everyMs: number): Promise<LoadStarted>;
+  /** What became of a background load so far (answers that arrived by now). */
+  loadTally(load: number): Promise<LoadTally>;
 
   /** The run's identity (the simulator's trace hash); absent on the live side. */
   traceHash?(): string;

@@ -11,7 +11,7 @@
  * The runner knows only the `Cluster` port: checkers that need the simulator's insides
  * are passed in (`options.checks`).
  */
-import { certificateFor, type Certificate, type Cluster, type NodeId, type OkResult } from './cluster.ts';
+import { certificateFor, type Certificate, type Cluster, type LoadTally, type NodeId, type OkResult } from './cluster.ts';
 import { describeStep } from './describe.ts';
 import { durationMs, formatDuration } from './duration.ts';
 import { mismatch, resolveRefs, type Vars } from './expect.ts';
@@ -62,13 +62,18 @@ export interface RunMetrics {
   readonly durationMs: number;
   readonly stepsRun: number;
   readonly stepsFailed: number;
+  /** `issue` steps that committed, and that failed. */
   readonly issued: number;
   readonly issueFailed: number;
+  /** Background load (`load` steps) summed at the end of the run; absent when the run had none. */
+  readonly load?: LoadTotals;
   /** `consensus_BFT_committed_block_number` per orderer that is up at the end. */
   readonly committedBlock: Readonly<Record<NodeId, number>>;
   /** Ledger height per peer that is up at the end. */
   readonly ledgerHeight: Readonly<Record<NodeId, number>>;
 }
+
+export type LoadTotals = Omit<LoadTally, 'errors'>;
 
 export interface RunOptions {
   /** The seed the cluster was built with, for the result (default: the scenario's, else 1). */
@@ -234,9 +239,12 @@ class Run {
       case 'honest':
         Run.must(await this.forEach(String(arg), (id) => c.setByzantine(id, null)), 'honest');
         return null;
-      case 'load':
-        Run.must(await c.startLoad(s('via'), Number(a['count']), durationMs(s('every'))), 'load');
-        return null;
+      case 'load': {
+        const started = await c.startLoad(s('via'), Number(a['count']), durationMs(s('every')));
+        Run.must(started, 'load');
+        if (started.load === undefined) throw new Error('load: the target gave the load no id');
+        return { load: started.load };
+      }
     }
   }
 
@@ -318,9 +326,61 @@ class Run {
   }
 }
 
+/**
+ * Each load step's tally at the end of the run becomes its value, and its `expect` is
+ * checked against it (`expect: { committed: 100, failed: 0 }`). A load step passes
+ * without an `expect`: a background load is workload, and a fault may fail some of it.
+ */
+async function settleLoads(cluster: Cluster, scenario: Scenario, steps: StepResult[], loads: readonly { at: number; load: number }[], vars: Vars): Promise<void> {
+  for (const { at, load } of loads) {
+    const step = steps[at] as StepResult;
+    const tally = await cluster.loadTally(load);
+    const spec = scenario.steps[step.index - 1] as Step;
+    let expected: unknown = null;
+    let error: string | null = step.error;
+    if (spec.expect !== undefined && error === null) {
+      expected = resolveRefs(spec.expect, vars);
+      error = mismatch(tally, expected) ?? null;
+    }
+    steps[at] = { ...step, value: tally, expected, error, ok: error === null };
+  }
+}
+
+/** The load steps' settled tallies, summed; undefined when no load step settled. */
+function sumLoads(steps: readonly StepResult[]): LoadTotals | undefined {
+  let t: { count: number; issued: number; committed: number; failed: number; pending: number } | undefined;
+  for (const st of steps) {
+    if (st.op !== 'load' || st.value === null || typeof st.value !== 'object') continue;
+    const v = st.value as LoadTally;
+    t ??= { count: 0, issued: 0, committed: 0, failed: 0, pending: 0 };
+    t.count += v.count;
+    t.issued += v.issued;
+    t.committed += v.committed;
+    t.failed += v.failed;
+    t.pending += v.pending;
+  }
+  return t;
+}
+
+/** Whether the caller's budget ran out (a function: TypeScript would otherwise keep a narrowed `aborted` across awaits). */
+function isAborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}
+
+/** The sentence an aborted signal carries (its reason's message). */
+function abortReason(signal: AbortSignal | undefined): string {
+  const r: unknown = signal?.reason;
+  if (r instanceof Error && r.name !== 'TimeoutError' && r.name !== 'AbortError') return r.message;
+  return 'wall-clock budget used up';
+}
+
 function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (signal === undefined) return p;
-  if (signal.aborted) return Promise.reject(new Aborted('aborted'));
+  if (signal.aborted) {
+    // `p` may have been aborted by this very budget and will reject: that is handled here.
+    p.catch(() => undefined);
+    return Promise.reject(new Aborted('aborted'));
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(new Aborted('aborted'));
     signal.addEventListener('abort', onAbort, { once: true });
@@ -348,6 +408,8 @@ export async function runScenario(input: Scenario | unknown, cluster: Cluster, o
   const run = new Run(cluster, maxTimeMs, options.pollMs ?? 500);
   const steps: StepResult[] = [];
   const pending: string[] = [];
+  /** Load steps run so far: where their result sits in `steps`, and the target's id of the load. */
+  const loads: { at: number; load: number }[] = [];
   let budget = false;
   let aborted = false;
 
@@ -357,6 +419,11 @@ export async function runScenario(input: Scenario | unknown, cluster: Cluster, o
     if (i >= maxSteps) {
       budget = true;
       pending.push(`step budget of ${maxSteps} steps reached`, ...scenario.steps.slice(i).map((s, j) => `steps[${i + j}] ${describeStep(s)}`));
+      break;
+    }
+    if (isAborted(options.signal)) {
+      aborted = true;
+      pending.push(`run aborted: ${abortReason(options.signal)}`, ...scenario.steps.slice(i).map((s, j) => `steps[${i + j}] ${describeStep(s)}`));
       break;
     }
     if (run.elapsed() >= maxTimeMs) {
@@ -372,7 +439,12 @@ export async function runScenario(input: Scenario | unknown, cluster: Cluster, o
     try {
       const arg = resolveRefs(argOf(step, op), run.variables);
       value = jsonSafe(await abortable(run.execute(op, arg), options.signal));
-      if (step.expect !== undefined) {
+      if (op === 'load') {
+        // A background load's outcome is known when the run ends: its value and its
+        // `expect` are settled then (settleLoads), not now.
+        loads.push({ at: steps.length, load: (value as { load: number }).load });
+        value = null;
+      } else if (step.expect !== undefined) {
         expected = resolveRefs(step.expect, run.variables);
         const why = mismatch(value, expected);
         if (why !== undefined) error = why;
@@ -385,9 +457,12 @@ export async function runScenario(input: Scenario | unknown, cluster: Cluster, o
       if (e instanceof BudgetExceeded) {
         budget = true;
         error = `time budget of ${formatDuration(maxTimeMs)} used up during ${e.message}`;
-      } else if (e instanceof Aborted) {
+      } else if (e instanceof Aborted || isAborted(options.signal)) {
+        // Aborted while waiting, or interrupted inside the cluster's own computation
+        // (the simulator polls the same budget in its event loop): either way the caller's
+        // budget ran out, and the cluster must not be driven further.
         aborted = true;
-        error = 'run aborted (wall-clock budget) during this step';
+        error = `run aborted during this step: ${abortReason(options.signal)}`;
       } else {
         error = errorText(e);
       }
@@ -401,6 +476,14 @@ export async function runScenario(input: Scenario | unknown, cluster: Cluster, o
     }
   }
 
+  if (!aborted) {
+    try {
+      await settleLoads(cluster, scenario, steps, loads, run.variables);
+    } catch (e) {
+      if (isAborted(options.signal)) aborted = true;
+      else throw e;
+    }
+  }
   const failed = steps.filter((s) => !s.ok).length;
   let checks: readonly Check[] = [];
   let metrics: RunMetrics = { durationMs: run.elapsed(), stepsRun: steps.length, stepsFailed: failed, issued: run.issued, issueFailed: run.issueFailed, committedBlock: {}, ledgerHeight: {} };
@@ -410,10 +493,13 @@ export async function runScenario(input: Scenario | unknown, cluster: Cluster, o
       try {
         checks = await abortable(options.checks(cluster), options.signal);
       } catch (e) {
-        checks = [{ name: 'checkers', ok: false, detail: `the checkers could not run: ${errorText(e)}` }];
+        if (isAborted(options.signal)) aborted = true;
+        checks = [{ name: 'checkers', ok: false, detail: `the checkers could not run: ${aborted ? abortReason(options.signal) : errorText(e)}` }];
       }
     }
   }
+  const loadTotals = sumLoads(steps);
+  if (loadTotals !== undefined) metrics = { ...metrics, load: loadTotals };
   const exceeded = budget || aborted;
   const passed = !exceeded && failed === 0 && checks.every((c) => c.ok);
   const traceHash = cluster.traceHash?.();

@@ -12,6 +12,8 @@ import type {
   Cluster,
   ClusterLogLine,
   IssueResult,
+  LoadStarted,
+  LoadTally,
   NodeId,
   OkResult,
   OrdererStatus,
@@ -265,9 +267,18 @@ export class FakeCluster implements Cluster {
     return { ok: true };
   }
 
-  async startLoad(): Promise<OkResult> {
+  async startLoad(_via: string, count: number): Promise<LoadStarted> {
     this.check('load');
-    return { ok: true };
+    this.loadCounts.push(count);
+    return { ok: true, load: this.loadCounts.length - 1 };
+  }
+
+  private readonly loadCounts: number[] = [];
+
+  /** The fake answers every background issuance at once, all committed. */
+  async loadTally(load: number): Promise<LoadTally> {
+    const count = this.loadCounts[load] ?? 0;
+    return { count, issued: count, committed: count, failed: 0, pending: 0, errors: {} };
   }
 
   async close(): Promise<void> {

@@ -166,6 +166,7 @@ describe('runner: budgets end every run', () => {
     ctl.abort();
     const r = await runScenario(scenario([{ heal: true }, { heal: true }]), new FakeCluster(), { signal: ctl.signal });
     expect(r.verdict).toBe('budget exceeded');
-    expect(r.pending[0]).toBe('steps[0] heal (aborted)');
+    expect(r.steps).toEqual([]);
+    expect(r.pending).toEqual(['run aborted: wall-clock budget used up', 'steps[0] heal', 'steps[1] heal']);
   });
 });

@@ -26,6 +26,8 @@ export interface SimClusterForOptions {
   readonly seed: number;
   /** Receives every trace record of the run (--trace, --check-determinism, reports). */
   readonly traceSink?: (record: TraceRecord) => void;
+  /** The caller's wall-clock and memory budget, polled inside the event loop. */
+  readonly interrupt?: () => string | undefined;
 }
 
 export async function simClusterFor(scenario: Scenario, options: SimClusterForOptions): Promise<SimCluster> {
@@ -42,6 +44,7 @@ export async function simClusterFor(scenario: Scenario, options: SimClusterForOp
       ...(t.policy !== undefined ? { policy: t.policy } : {}),
     },
     ...(options.traceSink !== undefined ? { trace: { sink: options.traceSink } } : {}),
+    ...(options.interrupt !== undefined ? { interrupt: options.interrupt } : {}),
   });
 }
 

@@ -15,7 +15,7 @@
  * `logs(node)` is what `oc logs` shows: since the node's last stop), metric change points,
  * and gateway answers.
  */
-import { loadCertificate, type Certificate, type ChannelInfo, type Cluster, type ClusterLogLine, type IssueResult, type NodeId, type OkResult, type OrdererStatus, type Selector, type TopologyInfo, type VerifyResult } from '../../scenarios/cluster.ts';
+import { countLoadError, loadCertificate, type Certificate, type ChannelInfo, type Cluster, type ClusterLogLine, type IssueResult, type LoadStarted, type LoadTally, type NodeId, type OkResult, type OrdererStatus, type Selector, type TopologyInfo, type VerifyResult } from '../../scenarios/cluster.ts';
 import { Simulation, type NetworkConfig, type TraceOptions, type TraceRecord } from '../kernel/index.ts';
 import { renderLine, sprintf, type LogFormat, type LogArg } from '../logs/format.ts';
 import { consenterStatus, type ConsenterState, type SmartBftConfig } from '../smartbft/api.ts';
@@ -46,6 +46,8 @@ export interface SimClusterOptions {
   readonly bootstrap?: boolean;
   /** Simulated ms an operation may wait for its answer before it fails. Default 120 s. */
   readonly opTimeoutMs?: number;
+  /** The caller's wall-clock and memory budget, polled inside the event loop (see `SimulationOptions.interrupt`). */
+  readonly interrupt?: () => string | undefined;
 }
 
 /** A change point of one metric series. */
@@ -62,6 +64,12 @@ interface LogEntry {
   readonly fields?: Readonly<Record<string, string>>;
   /** Printed by an offline command, not by the node process. */
   readonly command?: boolean;
+}
+
+/** A background load: how many it asked for, and the requests sent so far. */
+interface SimLoad {
+  readonly count: number;
+  readonly requestIds: string[];
 }
 
 interface NodeLog {
@@ -109,8 +117,6 @@ export class SimCluster implements Cluster {
   private readonly exits = new Map<NodeId, string>();
   private nextRequest = 0;
   private readonly opTimeoutMs: number;
-  /** Answers of `startLoad` submissions, by request id. */
-  readonly loadResults: { requestId: string; ok: boolean; error?: string }[] = [];
 
   private constructor(
     readonly sim: Simulation,
@@ -137,7 +143,7 @@ export class SimCluster implements Cluster {
     const fabric = buildTopology(options.topology ?? {});
     const trace: TraceOptions = { ...(options.trace ?? {}), ...(options.traceKeep !== undefined ? { keep: options.traceKeep } : {}) };
     const network: NetworkConfig = { ...(options.network ?? {}), zones: { ...fabric.zones, ...(options.network?.zones ?? {}) } };
-    const sim = new Simulation({ seed: options.seed, network, trace });
+    const sim = new Simulation({ seed: options.seed, network, trace, ...(options.interrupt !== undefined ? { interrupt: options.interrupt } : {}) });
     const c = new SimCluster(sim, fabric, options.opTimeoutMs ?? 120_000);
     sim.observe((r) => c.record(r), ['event', 'crash', 'restart']);
     for (const o of fabric.orderers) {
@@ -689,34 +695,43 @@ export class SimCluster implements Cluster {
     return { ok: true };
   }
 
-  async startLoad(via: string, count: number, everyMs: number): Promise<OkResult> {
+  async startLoad(via: string, count: number, everyMs: number): Promise<LoadStarted> {
     const org = this.orgOf(via);
     if (!Number.isInteger(count) || count < 1) return { ok: false, error: `load count must be an integer >= 1, got ${count}` };
     if (!(everyMs >= 0)) return { ok: false, error: `load interval must be >= 0 ms, got ${everyMs}` };
     const base = this.sim.now;
     const tag = ++this.nextRequest;
+    const load: SimLoad = { count, requestIds: [] };
+    this.loads.push(load);
     for (let i = 0; i < count; i++) {
       this.sim.at(base + i * everyMs, () => {
         const cert = loadCertificate(org, i + 1, `${org.toUpperCase()}-${tag}`);
-        const id = this.send(org, { type: 'issue', requestId: '', cert });
-        this.pendingLoad.push(id);
+        load.requestIds.push(this.send(org, { type: 'issue', requestId: '', cert }));
       });
     }
-    return { ok: true };
+    return { ok: true, load: this.loads.length - 1 };
   }
 
-  /** Background load requests not answered yet, oldest first. */
-  private pendingLoad: string[] = [];
+  /** Background loads, by the id `startLoad` gave (their index). */
+  private readonly loads: SimLoad[] = [];
 
-  /** Settle answers of background load seen so far into `loadResults`. */
-  collectLoad(): void {
-    const still: string[] = [];
-    for (const id of this.pendingLoad) {
+  async loadTally(loadId: number): Promise<LoadTally> {
+    const load = this.loads[loadId];
+    if (load === undefined) throw new Error(`no background load ${loadId}`);
+    let committed = 0;
+    let failed = 0;
+    const errors: Record<string, number> = {};
+    for (const id of load.requestIds) {
       const a = this.answers.get(id);
-      if (a === undefined) still.push(id);
-      else this.loadResults.push(a.httpStatus < 300 ? { requestId: id, ok: true } : { requestId: id, ok: false, error: String(a.body['error']) });
+      if (a === undefined) continue;
+      if (a.httpStatus < 300) committed++;
+      else {
+        failed++;
+        countLoadError(errors, String(a.body['error']));
+      }
     }
-    this.pendingLoad = still;
+    const issued = load.requestIds.length;
+    return { count: load.count, issued, committed, failed, pending: issued - committed - failed, errors };
   }
 
   async close(): Promise<void> {

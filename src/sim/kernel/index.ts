@@ -5,5 +5,5 @@ export { Scheduler, type ScheduledEvent } from './scheduler.ts';
 export { Network, DEFAULT_LINK, validateLatency, type LatencyDist, type LinkConfig, type NetworkConfig, type Routing } from './network.ts';
 export { Trace, canonicalLine, type TraceRecord, type TraceOptions, type DropReason } from './trace.ts';
 export { DurableStore } from './durable.ts';
-export { Simulation, type SimulationOptions, type ProcessingConfig, type RunOptions, type RunResult, type StopReason, type ActionHandle } from './simulation.ts';
+export { Simulation, SimulationInterrupted, INTERRUPT_EVERY, type SimulationOptions, type ProcessingConfig, type RunOptions, type RunResult, type StopReason, type ActionHandle } from './simulation.ts';
 export type { NodeId, NodeContext, Input, Effect, DurableOp, DurableView, NodeMachine, AnyMachine } from './types.ts';

@@ -30,6 +30,25 @@ export interface SimulationOptions {
    * leader that verifies n - 1 votes slower at large n.
    */
   readonly processing?: ProcessingConfig;
+  /**
+   * The caller's budget, polled every `INTERRUPT_EVERY` events inside `run` (a step that
+   * computes for minutes without yielding is stopped mid-step): returns why the run must
+   * stop, or undefined to go on. The kernel never reads a clock itself; whatever the
+   * function reads (wall time, heap) is the caller's, so a run that is not interrupted is
+   * the same run, event for event.
+   */
+  readonly interrupt?: () => string | undefined;
+}
+
+/** How many events `run` processes between two polls of `interrupt`. */
+export const INTERRUPT_EVERY = 4096;
+
+/** Thrown by `run` when the caller's `interrupt` asked to stop; the simulation must not be run again. */
+export class SimulationInterrupted extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'SimulationInterrupted';
+  }
 }
 
 export interface ProcessingConfig {
@@ -121,6 +140,7 @@ export class Simulation {
   private lastMHash = 0;
 
   private readonly processing: ProcessingConfig | undefined;
+  private readonly interrupt: (() => string | undefined) | undefined;
 
   constructor(options: SimulationOptions) {
     const p = options.processing;
@@ -130,6 +150,7 @@ export class Simulation {
       }
     }
     this.processing = p;
+    this.interrupt = options.interrupt;
     this.seed = options.seed;
     this.rng = Rng.create(options.seed);
     this.network = new Network(options.network ?? {}, this.rng.fork('network'));
@@ -282,6 +303,10 @@ export class Simulation {
       const ev = this.scheduler.next() as ScheduledEvent<KernelEvent>;
       events++;
       this.processed++;
+      if (this.interrupt !== undefined && (this.processed & (INTERRUPT_EVERY - 1)) === 0) {
+        const why = this.interrupt();
+        if (why !== undefined) throw new SimulationInterrupted(why);
+      }
       this.dispatch(ev);
     }
   }
