@@ -48,6 +48,8 @@ export function parseArgs(command: string, argv: readonly string[], spec: FlagSp
       const known = Object.keys(spec).map((k) => `--${k}`);
       throw new UsageError(`${command}: unknown option ${eq < 0 ? arg : arg.slice(0, eq)}${didYouMean(eq < 0 ? arg : arg.slice(0, eq), [...known, '--help'])}`);
     }
+    // A flag given twice is a mistake to point out, not a value to pick silently.
+    if (name in flags) throw new UsageError(`${command}: --${name} is given twice`);
     if (kind.type === 'bool') {
       if (eq >= 0) throw new UsageError(`${command}: --${name} takes no value`);
       flags[name] = true;
@@ -102,10 +104,11 @@ function value(command: string, name: string, kind: FlagKind, raw: string): Flag
       return raw;
     }
     case 'list': {
-      const items = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
-      if (items.length === 0) bad();
-      for (const it of items) {
+      const items = raw.split(',').map((s) => s.trim());
+      if (items.some((it) => it === '')) bad();
+      for (const [i, it] of items.entries()) {
         if (!kind.values.includes(it)) throw new UsageError(`${command}: --${name}: unknown value "${it}"${didYouMean(it, kind.values)} (expected ${kind.values.join(', ')})`);
+        if (items.indexOf(it) !== i) throw new UsageError(`${command}: --${name}: "${it}" is listed twice`);
       }
       return items;
     }

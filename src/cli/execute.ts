@@ -5,7 +5,8 @@ import { runScenario, type ScenarioResult } from '../scenarios/runner.ts';
 import { ScenarioError, type Scenario } from '../scenarios/schema.ts';
 import { durationMs } from '../scenarios/duration.ts';
 import { UsageError, type CliEnv, type SimTarget } from './io.ts';
-import { writeOutput } from './output.ts';
+import { reasonOf, runBudget } from './budget.ts';
+import { LOGS_MARKER, writeOutput } from './output.ts';
 
 export interface ExecuteOptions {
   readonly seed: number;
@@ -60,6 +61,7 @@ export async function writeLogs(env: CliEnv, cluster: Cluster, dir: string): Pro
     writeOutput(env, 'run', 'logs', `${dir}/${node}.log`, lines.map((l) => l.text).join('\n') + (lines.length > 0 ? '\n' : ''));
     files++;
   }
+  writeOutput(env, 'run', 'logs', `${dir}/${LOGS_MARKER}`, 'Node logs written by "fabric-bft-sim run --logs"; a later run replaces the .log files here.\n');
   return files;
 }
 

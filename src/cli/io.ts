@@ -31,7 +31,12 @@ export interface CliEnv {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly readFile: (path: string) => string;
+  /** Writes a whole file atomically (a temp file in the same directory, then a rename): a reader never sees half of it. */
   readonly writeFile: (path: string, text: string) => void;
+  /** Names in a directory. */
+  readonly listDir: (path: string) => readonly string[];
+  /** Removes one regular file. */
+  readonly removeFile: (path: string) => void;
   /** Creates one directory; its parent must exist (never a recursive mkdir). */
   readonly mkdir: (path: string) => void;
   readonly pathKind: (path: string) => PathKind;
@@ -67,12 +72,37 @@ function canWriteIn(dir: string): boolean {
   }
 }
 
+/** Write to a temp file beside `path`, then rename it over `path` (atomic on one file system). */
+export function writeAtomically(path: string, text: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/**
+ * Control characters a scenario file, a log line or a server answer may carry (ESC
+ * sequences that recolour, clear or retitle a terminal; C1 controls), shown as `\x1b`,
+ * never sent raw. Newline, tab and carriage return (progress lines) pass.
+ */
+const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/g;
+
+export function escapeControls(text: string): string {
+  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 export function processEnv(): CliEnv {
   return {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
+    stdout: (t) => process.stdout.write(escapeControls(t)),
+    stderr: (t) => process.stderr.write(escapeControls(t)),
     readFile: (p) => readFileSync(p, 'utf8'),
-    writeFile: (p, t) => writeFileSync(p, t),
+    writeFile: writeAtomically,
+    listDir: (p) => readdirSync(p),
+    removeFile: (p) => unlinkSync(p),
     mkdir: (p) => mkdirSync(p),
     pathKind: pathKindOf,
     canWrite: canWriteIn,

@@ -57,3 +57,30 @@ export function writeOutput(env: CliEnv, command: string, flag: string, path: st
     throw new UsageError(`${command}: --${flag} ${path}: cannot write (${reason(e)})`);
   }
 }
+
+/** The file `run --logs DIR` leaves in DIR, so a later run knows the `.log` files there are its to replace. */
+export const LOGS_MARKER = '.fabric-bft-sim-logs';
+
+/**
+ * `--logs DIR`: created when missing; an existing DIR must be empty or hold an earlier
+ * `run --logs` output (its marker file), whose `.log` files are removed first, so a run
+ * with 4 orderers never leaves the 7-orderer run's `orderer5.ordering.log` beside its own.
+ */
+export function prepareLogsDir(env: CliEnv, command: string, flag: string, path: string): void {
+  prepareOutputDir(env, command, flag, path);
+  const names = env.listDir(path);
+  if (names.length === 0) return;
+  if (!names.includes(LOGS_MARKER)) {
+    throw new UsageError(`${command}: --${flag} ${path}: the folder is not empty and was not written by an earlier "run --logs" (no ${LOGS_MARKER} in it): give an empty or new folder`);
+  }
+  for (const name of names) {
+    if (!name.endsWith('.log')) continue;
+    const file = `${path}/${name}`;
+    if (env.pathKind(file) !== 'file') continue;
+    try {
+      env.removeFile(file);
+    } catch (e) {
+      throw new UsageError(`${command}: --${flag} ${path}: cannot remove the earlier run's ${name} (${reason(e)})`);
+    }
+  }
+}

@@ -37,6 +37,7 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec): ParsedArgs {
     }
     const eq = a.indexOf('=');
     const name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
+    if (values.has(name) || switches.has(name)) throw new UsageError(`--${name} is given twice`);
     if (spec.switches.includes(name)) {
       if (eq >= 0) throw new UsageError(`--${name} takes no value`);
       switches.add(name);

@@ -14,6 +14,7 @@ import { z } from 'zod';
 import type { TopologyInfo } from './cluster.ts';
 import { describeValue, parseDuration } from './duration.ts';
 import { closest, didYouMean } from './suggest.ts';
+import { parsePolicy } from '../sim/fabric/policy.ts';
 import { describeTopology, type TopologySpec } from './topology.ts';
 
 // ---------------------------------------------------------------------------------------
@@ -701,6 +702,25 @@ class Checker {
   }
 }
 
+const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The path of the first key that would touch an object's prototype (`__proto__`), if any. */
+function reservedKeyPath(v: unknown): PathSegment[] | undefined {
+  const stack: [unknown, PathSegment[]][] = [[v, []]];
+  while (stack.length > 0) {
+    const [x, path] = stack.pop() as [unknown, PathSegment[]];
+    if (x === null || typeof x !== 'object') continue;
+    if (Array.isArray(x)) {
+      for (let i = x.length - 1; i >= 0; i--) stack.push([x[i], [...path, i]]);
+      continue;
+    }
+    const keys = Object.keys(x);
+    for (const k of keys) if (RESERVED_KEYS.has(k)) return [...path, k];
+    for (let i = keys.length - 1; i >= 0; i--) stack.push([(x as Record<string, unknown>)[keys[i] as string], [...path, keys[i] as string]]);
+  }
+  return undefined;
+}
+
 function depthOf(v: unknown, limit: number): number {
   // Iterative, so a document nested 100 000 levels deep cannot overflow the stack.
   let max = 0;
@@ -739,6 +759,15 @@ export function scenarioIssues(input: unknown, options: ValidateOptions = {}): I
   }
   const doc = top.data;
   const topology = options.topology ?? describeTopology(doc.topology as TopologySpec | undefined);
+  const reserved = reservedKeyPath(input);
+  if (reserved !== undefined) return [{ path: reserved, message: `"${String(reserved[reserved.length - 1])}" is not allowed as a key (it would change the object's prototype, so the check under it would be skipped)`, at: 'key' }];
+  if (doc.topology?.policy !== undefined) {
+    try {
+      parsePolicy(doc.topology.policy, topology.orgs);
+    } catch (e) {
+      return [{ path: ['topology', 'policy'], message: (e as Error).message.replace(/^endorsement policy: /, '') }];
+    }
+  }
   if (doc.topology?.orgs !== undefined && new Set(doc.topology.orgs).size !== doc.topology.orgs.length) {
     return [{ path: ['topology', 'orgs'], message: 'an org is named twice' }];
   }

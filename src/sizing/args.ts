@@ -89,6 +89,7 @@ export function parseSizeArgs(argv: readonly string[]): SizeArgs {
     const raw = argv[i] ?? '';
     const eq = raw.indexOf('=');
     const name = raw.startsWith('--') && eq > 0 ? raw.slice(0, eq) : raw;
+    if (values.has(name) || flags.has(name)) throw new UsageError(`${name} is given twice`);
     if (FLAGS_WITH_VALUE.has(name)) {
       const v = eq > 0 && raw.startsWith('--') ? raw.slice(eq + 1) : argv[++i];
       if (v === undefined || (v.startsWith('--') && eq < 0)) throw new UsageError(`${name} needs a value`);

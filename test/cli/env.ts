@@ -33,6 +33,8 @@ export function testEnv(files: Record<string, string> = {}, target: SimTarget = 
       return t;
     },
     writeFile: (p, t) => void map.set(p, t),
+    listDir: (p) => [...new Set([...map.keys()].filter((k) => k.startsWith(`${p}/`)).map((k) => k.slice(p.length + 1).split('/')[0] as string))],
+    removeFile: (p) => void map.delete(p),
     mkdir: (p) => void dirs.add(p),
     // The working directory and the folders of given files and made dirs exist; nothing else.
     pathKind: (p) => (map.has(p) ? 'file' : p === '.' || p === '/' || dirs.has(p) || [...map.keys(), ...dirs].some((k) => k.startsWith(`${p}/`)) ? 'dir' : 'missing'),

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BUILTINS, BuiltinParamError } from '../../src/scenarios/builtins/index.ts';
 import { parseScenario, scenarioToYaml } from '../../src/scenarios/parse.ts';
 import { ScenarioError, validateScenario } from '../../src/scenarios/schema.ts';
+import { SCENARIO_BEHAVIOURS } from '../../src/sim/cluster/for-scenario.ts';
 
 function errorOf(text: string, options: Parameters<typeof parseScenario>[1] = { file: 's.yaml' }): string {
   try {
@@ -98,6 +99,29 @@ describe('scenario files: errors name the place and the fix', () => {
     const text = `${head}  - byzantine: { node: leader, behaviour: equivocat }\n`;
     expect(errorOf(text, { file: 's.yaml', behaviours: ['silent', 'equivocate', 'censor'] })).toContain('unknown Byzantine behaviour "equivocat" (did you mean equivocate?)');
     expect(() => parseScenario(`${head}  - byzantine: { node: leader, behaviour: "censor:gateway.techpulse" }\n`, { behaviours: ['censor'] })).not.toThrow();
+  });
+
+  it('the simulator\'s behaviours are per consensus: Raft\'s corrupt-block is refused on SmartBFT, SmartBFT\'s silent on Raft', () => {
+    const options = { file: 's.yaml', behaviours: SCENARIO_BEHAVIOURS };
+    expect(errorOf(`${head}  - byzantine: { node: leader, behaviour: corrupt-block }\n`, options)).toContain('unknown Byzantine behaviour "corrupt-block" for SmartBFT orderers');
+    expect(errorOf(`name: t\ntopology: { consensus: raft }\nsteps:\n  - byzantine: { node: leader, behaviour: silent }\n`, options)).toContain(
+      'unknown Byzantine behaviour "silent" for etcdraft orderers (topology.consensus: raft)',
+    );
+    expect(() => parseScenario(`name: t\ntopology: { consensus: raft }\nsteps:\n  - byzantine: { node: leader, behaviour: corrupt-block }\n`, options)).not.toThrow();
+    expect(() => parseScenario(`${head}  - byzantine: { node: leader, behaviour: censorDeliver }\n`, options)).not.toThrow();
+  });
+
+  it('an endorsement policy that does not parse is refused before anything runs', () => {
+    expect(errorOf(`name: t\ntopology: { policy: "AND(foo" }\nsteps:\n  - sleep: 1s\n`)).toBe(
+      `s.yaml:2:21: topology.policy: cannot parse "AND(foo"; use "MAJORITY Endorsement", OR('Org1MSP.peer', ...), AND(...) or OutOf(n, ...)`,
+    );
+  });
+
+  it('a __proto__ key (it would be dropped, and the check under it skipped) is refused wherever it is', () => {
+    expect(errorOf(`${head}  - verify: { via: techpulse, certID: X }\n    expect: { __proto__: { status: REVOKED } }\n`)).toContain(
+      'steps[0].expect.__proto__: "__proto__" is not allowed as a key',
+    );
+    expect(() => validateScenario(JSON.parse('{"name":"t","steps":[{"sleep":"1s","expect":{"a":{"__proto__":{}}}}]}'))).toThrow(/steps\[0\]\.expect\.a\.__proto__/);
   });
 
   it('an object (not a file) gets the path without position', () => {

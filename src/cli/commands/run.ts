@@ -8,7 +8,7 @@ import { execute, firstDivergence, writeLogs } from '../execute.ts';
 import { checksTable, header, logEvidence, replayCommand, resultJson, stepTable, verdictLine } from '../format.ts';
 import { UsageError, type CliEnv } from '../io.ts';
 import { loadScenario } from '../load.ts';
-import { checkOutputFile, prepareOutputDir, writeOutput } from '../output.ts';
+import { checkOutputFile, prepareLogsDir, writeOutput } from '../output.ts';
 import { reportHtml } from '../report.ts';
 import { RAFT_VS_BFT, runRaftVsBftCommand } from './raft-vs-bft.ts';
 
@@ -70,7 +70,7 @@ export async function runCommand(argv: readonly string[], env: CliEnv): Promise<
   const reportPath = str(p, 'report');
   if (tracePath !== undefined) checkOutputFile(env, 'run', 'trace', tracePath);
   if (reportPath !== undefined) checkOutputFile(env, 'run', 'report', reportPath);
-  if (logsDir !== undefined) prepareOutputDir(env, 'run', 'logs', logsDir);
+  if (logsDir !== undefined) prepareLogsDir(env, 'run', 'logs', logsDir);
 
   const started = env.wallMs();
   const first: TraceRecord[] = [];
