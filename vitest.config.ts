@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // One seed for every property test (TEST_SEED, printed once); see test/setup/seed-global.ts.
+    globalSetup: ['test/setup/seed-global.ts'],
+    setupFiles: ['test/setup/seed.ts'],
     // The machine has 2 cores; property tests are CPU-bound.
     pool: 'forks',
     maxWorkers: 2,
