@@ -4,10 +4,11 @@
  *
  * An expected object matches field by field (fields not named are not checked); an
  * operator object (`{ gt: 3 }`, `{ gte }`, `{ lt }`, `{ lte }`, `{ equals }`,
- * `{ matches: REGEX }`) applies its operators to the value at that place; any other
- * value must be equal.
+ * `{ matches: PATTERN }`, RE2 syntax: see pattern.ts) applies its operators to the value
+ * at that place; any other value must be equal.
  */
 import { describeValue } from './duration.ts';
+import { compilePattern } from './pattern.ts';
 import { EXPECT_OPERATORS, parseRef } from './schema.ts';
 
 export type Vars = ReadonlyMap<string, unknown>;
@@ -112,7 +113,7 @@ function applyOperator(op: string, actual: unknown, want: unknown): string | und
       return deepEqual(actual, want) ? undefined : `expected exactly ${show(want)}, got ${show(actual)}`;
     case 'matches': {
       const text = typeof actual === 'string' ? actual : JSON.stringify(actual) ?? '';
-      return new RegExp(String(want)).test(text) ? undefined : `expected to match /${String(want)}/, got ${show(actual)}`;
+      return compilePattern(String(want)).test(text) ? undefined : `expected to match /${String(want)}/, got ${show(actual)}`;
     }
     default: {
       if (typeof want !== 'number') return `${op}: expected a number to compare with, got ${show(want)}`;

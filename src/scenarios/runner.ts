@@ -15,6 +15,7 @@ import { certificateFor, type Certificate, type Cluster, type LoadTally, type No
 import { describeStep } from './describe.ts';
 import { durationMs, formatDuration } from './duration.ts';
 import { mismatch, resolveRefs, type Vars } from './expect.ts';
+import { compilePattern } from './pattern.ts';
 import { argOf, opOf, validateScenario, type Behaviours, type OpName, type Scenario, type Step } from './schema.ts';
 
 export interface Check {
@@ -255,7 +256,7 @@ class Run {
     const log = a['log'] as { node: string; match: string } | undefined;
     if (log !== undefined) {
       const node = await this.one(log.node, 'waitFor log');
-      const re = new RegExp(log.match);
+      const re = compilePattern(log.match);
       const since = this.startedAt.get(node) ?? 0;
       let found: string | undefined;
       const ok = await c.waitUntil(

@@ -13,6 +13,7 @@
 import { z } from 'zod';
 import type { TopologyInfo } from './cluster.ts';
 import { describeValue, parseDuration } from './duration.ts';
+import { parsePattern } from './pattern.ts';
 import { closest, didYouMean } from './suggest.ts';
 import { parsePolicy } from '../sim/fabric/policy.ts';
 import { describeTopology, type TopologySpec } from './topology.ts';
@@ -568,11 +569,8 @@ class Checker {
       if (op === 'matches') {
         if (typeof v !== 'string') this.add(p, `expected a regular expression (string), got ${describeValue(v)}`);
         else if (!this.ref(v, p)) {
-          try {
-            new RegExp(v);
-          } catch (e) {
-            this.add(p, `not a valid regular expression: ${(e as Error).message}`);
-          }
+          const r = parsePattern(v);
+          if ('error' in r) this.add(p, r.error);
         }
       } else if (op === 'equals') {
         this.refsIn(v, p, depth + 1);
@@ -661,11 +659,8 @@ class Checker {
           const log = a['log'] as { node: string; match: string };
           this.node(log.node, [...path, 'log', 'node'], ['orderer', 'peer', 'couchdb'], true, 'waitFor.log');
           if (!this.ref(log.match, [...path, 'log', 'match'])) {
-            try {
-              new RegExp(log.match);
-            } catch (e) {
-              this.add([...path, 'log', 'match'], `not a valid regular expression: ${(e as Error).message}`);
-            }
+            const r = parsePattern(log.match);
+            if ('error' in r) this.add([...path, 'log', 'match'], r.error);
           }
         } else {
           this.node(str('caughtUp'), [...path, 'caughtUp'], ['orderer', 'peer'], true, 'waitFor.caughtUp');

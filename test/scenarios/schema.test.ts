@@ -86,9 +86,19 @@ describe('scenario files: errors name the place and the fix', () => {
   });
 
   it('expect: operators are checked (regex, numbers, mixing with fields)', () => {
-    expect(errorOf(`${head}  - docCount: { peer: peer0.techpulse }\n    expect: { matches: "([" }\n`)).toContain('steps[0].expect.matches: not a valid regular expression');
+    expect(errorOf(`${head}  - docCount: { peer: peer0.techpulse }\n    expect: { matches: "([" }\n`)).toContain('steps[0].expect.matches: not a valid pattern: missing closing ]');
     expect(errorOf(`${head}  - docCount: { peer: peer0.techpulse }\n    expect: { gt: many }\n`)).toContain('expected a number or a $reference, got "many"');
     expect(errorOf(`${head}  - channelInfo: { peer: peer0.techpulse }\n    expect: { gt: 1, height: 2 }\n`)).toContain('mixes an operator (gt) with the field "height"');
+  });
+
+  it('patterns are RE2: lookaround and backreferences are refused with the syntax that is accepted', () => {
+    const syntax = '(patterns use RE2 syntax: no backreferences or lookaround; see https://github.com/google/re2/wiki/Syntax)';
+    expect(errorOf(`${head}  - heal: true\n  - waitFor: { log: { node: orderer.dataforge, match: 'committed(?= block)' } }\n`)).toBe(
+      `s.yaml:4:55: steps[1].waitFor.log.match: not a valid pattern: lookahead (?= is not supported ${syntax}`,
+    );
+    expect(errorOf(`${head}  - docCount: { peer: peer0.techpulse }\n    expect: { matches: '(\\d)\\1' }\n`)).toBe(
+      `s.yaml:4:24: steps[0].expect.matches: not a valid pattern: backreference \\1 is not supported ${syntax}`,
+    );
   });
 
   it('waitFor needs exactly one of log and caughtUp', () => {
