@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { BUILTINS } from '../../src/scenarios/builtins/index.ts';
+import { mismatch } from '../../src/scenarios/expect.ts';
 import { compilePattern, MAX_PATTERN_LENGTH, parsePattern, PATTERN_SYNTAX } from '../../src/scenarios/pattern.ts';
 import { runScenario, type ScenarioResult } from '../../src/scenarios/runner.ts';
 import type { Scenario } from '../../src/scenarios/schema.ts';
@@ -133,6 +134,8 @@ describe('patterns: RE2 syntax', () => {
     expect(error('.{1000}'.repeat(20))).toMatch(/^not a valid pattern: it compiles to \d+ RE2 instructions, the limit is 10000/);
     expect(PATTERN_SYNTAX).toContain('https://github.com/google/re2/wiki/Syntax');
     expect(() => compilePattern('(?=x)')).toThrow(new Error(`not a valid pattern: lookahead (?= is not supported (${PATTERN_SYNTAX})`));
+    // A pattern from a $reference is compiled when its step runs: the step fails with the same line.
+    expect(() => mismatch({ error: 'endorsement' }, { error: { matches: '(?=e)' } })).toThrow(new Error(`not a valid pattern: lookahead (?= is not supported (${PATTERN_SYNTAX})`));
   });
 
   it('matches anywhere in the text; (?i), named groups and \\x{..} are RE2 syntax that works', () => {
