@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startServe, type RunningServe } from '../../src/live/serve/server.ts';
 import { certificateFor } from '../../src/scenarios/cluster.ts';
@@ -108,6 +109,130 @@ describe('serve: the simulated CertChain behind the real HTTP APIs', () => {
   test('admin calls need the admin token', async () => {
     expect((await fetch(`${serve.url}/admin/whoami`)).status).toBe(401);
     expect(await (await fetch(`${serve.url}/admin/whoami`, { headers: { 'x-admin-token': 'adm' } })).text()).toBe('kube:admin');
+  });
+});
+
+/** A token's access_token for `realm`. */
+async function bearer(realm = 'techpulse'): Promise<string> {
+  return `Bearer ${((await (await token(realm)).json()) as { access_token: string }).access_token}`;
+}
+
+/** One raw HTTP/1.1 request line (a target fetch would normalise); the status line and body of the answer. */
+function rawRequest(requestLine: string): Promise<{ status: string; body: string }> {
+  return new Promise((resolveP, rejectP) => {
+    const sock = connect(Number(new URL(serve.url).port), '127.0.0.1');
+    let data = '';
+    sock.setTimeout(5000, () => sock.destroy(new Error(`no answer to "${requestLine}"`)));
+    sock.on('data', (b) => (data += b.toString('utf8')));
+    sock.on('error', rejectP);
+    sock.on('close', () => resolveP({ status: data.split('\r\n')[0] ?? '', body: data.slice(data.indexOf('\r\n\r\n') + 4) }));
+    sock.write(`${requestLine} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
+  });
+}
+
+describe('serve: client input gets a 4xx with the reason, never a 500', () => {
+  test('a malformed % escape in a path segment: 400 with a JSON error, on every route that decodes one', async () => {
+    const auth = { authorization: await bearer() };
+    const cases: [string, RequestInit][] = [
+      ['/api/v1/verify/%E0%A4%A', {}],
+      ['/api/v1/certificates/%E0%A4%A/revoke', { method: 'POST', headers: auth }],
+      ['/realms/%E0%A4%A/protocol/openid-connect/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=password' }],
+      ['/admin/deployments/%E0%A4%A/orderer', { headers: { 'x-admin-token': 'adm' } }],
+    ];
+    for (const [path, init] of cases) {
+      const r = await fetch(`${serve.url}${path}`, init);
+      expect(r.status, path).toBe(400);
+      expect(r.headers.get('content-type'), path).toBe('application/json');
+      expect(((await r.json()) as { error: string }).error, path).toMatch(/percent-encoded UTF-8|bad request/);
+    }
+    expect(await (await fetch(`${serve.url}/api/v1/verify/%E0%A4%A`)).json()).toEqual({ error: 'bad request', reason: 'the certID "%E0%A4%A" in the path is not valid percent-encoded UTF-8' });
+  });
+
+  test('a request target that is not a path (OPTIONS *, //[) is 400 or 404, and serve keeps answering', async () => {
+    expect(await rawRequest('OPTIONS *')).toEqual({ status: 'HTTP/1.1 400 Bad Request', body: '{"error":"bad request","reason":"the request target \\"*\\" is not a path"}' });
+    expect((await rawRequest('GET //[')).status).toBe('HTTP/1.1 404 Not Found');
+    // `//metrics` is a path, not the host "metrics": no route, rather than /metrics or /.
+    expect((await rawRequest('GET //metrics')).status).toBe('HTTP/1.1 404 Not Found');
+    expect((await fetch(`${serve.url}/metrics`)).status).toBe(200);
+  });
+
+  test('an impossible date, or an expiry before the issue date: 400 naming the field; a leap day is a date', async () => {
+    const auth = await bearer();
+    const post = (over: Record<string, string>): Promise<Response> =>
+      fetch(`${serve.url}/api/v1/certificates`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify({ ...cert('DATE-1'), ...over }) });
+    const cases: [Record<string, string>, string][] = [
+      [{ issueDate: '2024-02-30' }, 'field "issueDate" is not a date: "2024-02-30" has day 30, February 2024 has 29 days'],
+      [{ issueDate: '2023-02-29' }, 'field "issueDate" is not a date: "2023-02-29" has day 29, February 2023 has 28 days'],
+      [{ issueDate: '2024-13-01' }, 'field "issueDate" is not a date: "2024-13-01" has no month 13'],
+      [{ expiryDate: '2027-04-31' }, 'field "expiryDate" is not a date: "2027-04-31" has day 31, April 2027 has 30 days'],
+      [{ expiryDate: '2027-00-10' }, 'field "expiryDate" is not a date: "2027-00-10" has no month 0'],
+      [{ issueDate: '2024-05-01', expiryDate: '2024-04-01' }, 'field "expiryDate" (2024-04-01) is before "issueDate" (2024-05-01)'],
+      [{ certID: '   ' }, 'field "certID" must not be blank'],
+    ];
+    for (const [over, reason] of cases) {
+      const r = await post(over);
+      expect(r.status, JSON.stringify(over)).toBe(400);
+      expect(await r.json()).toEqual({ error: 'invalid certificate', reason });
+    }
+    const leap = await post({ certID: 'DATE-LEAP', issueDate: '2024-02-29', expiryDate: '2028-02-29' });
+    expect(leap.status).toBe(201);
+  });
+
+  test('every route answers only its methods: others get 405 with Allow (a GET route answers HEAD too)', async () => {
+    const admin = { 'x-admin-token': 'adm' };
+    const cases: [string, string, string, Record<string, string>?][] = [
+      ['/metrics', 'PATCH', 'GET, HEAD'],
+      ['/metrics', 'DELETE', 'GET, HEAD'],
+      ['/metrics', 'POST', 'GET, HEAD'],
+      ['/metrics', 'PUT', 'GET, HEAD'],
+      ['/api/v1/verify/TP-FSWD-001', 'POST', 'GET, HEAD'],
+      ['/api/v1/verify/TP-FSWD-001', 'DELETE', 'GET, HEAD'],
+      ['/api/v1/certificates', 'GET', 'POST'],
+      ['/api/v1/certificates', 'PUT', 'POST'],
+      ['/api/v1/certificates/TP-FSWD-001/revoke', 'GET', 'POST'],
+      ['/api/v1/certificates/TP-FSWD-001/revoke', 'DELETE', 'POST'],
+      ['/realms/techpulse/protocol/openid-connect/token', 'GET', 'POST'],
+      ['/admin/whoami', 'POST', 'GET, HEAD', admin],
+      ['/admin/deployments/certchain-techpulse/orderer', 'DELETE', 'GET, HEAD', admin],
+      ['/admin/deployments/certchain-techpulse/orderer/logs', 'POST', 'GET, HEAD', admin],
+      ['/admin/deployments/certchain-techpulse/orderer/scale', 'GET', 'POST', admin],
+      ['/admin/deployments/certchain-techpulse/orderer/exec', 'PUT', 'POST', admin],
+      ['/admin/applications/openshift-gitops/certchain-org3', 'DELETE', 'GET, HEAD, PATCH', admin],
+    ];
+    for (const [path, method, allow, headers] of cases) {
+      const r = await fetch(`${serve.url}${path}`, { method, ...(headers ? { headers } : {}) });
+      expect(r.status, `${method} ${path}`).toBe(405);
+      expect(r.headers.get('allow'), `${method} ${path}`).toBe(allow);
+      expect(((await r.json()) as { error: string }).error).toBe('method not allowed');
+    }
+    const head = await fetch(`${serve.url}/metrics`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toBe('text/plain; version=0.0.4');
+    expect((await fetch(`${serve.url}/api/v1/verify/TP-FSWD-001`, { method: 'HEAD' })).status).toBe(200);
+  });
+
+  test('a certificate body that is not JSON by its Content-Type: 415 naming it', async () => {
+    const r = await fetch(`${serve.url}/api/v1/certificates`, {
+      method: 'POST',
+      headers: { authorization: await bearer(), 'content-type': 'application/x-www-form-urlencoded' },
+      body: JSON.stringify(cert('FORM-1')),
+    });
+    expect(r.status).toBe(415);
+    expect(await r.json()).toEqual({ error: 'unsupported media type', reason: 'the body must be JSON (Content-Type: application/json), got "application/x-www-form-urlencoded"' });
+    expect(await (await fetch(`${serve.url}/api/v1/verify/FORM-1`)).json()).toMatchObject({ status: 'NOT_FOUND' });
+  });
+
+  test('admin calls: an unparsable curl URL is curl\'s exit 3; a rollout timeout that is not a number of ms is 400', async () => {
+    const admin = (path: string, body: unknown): Promise<Response> =>
+      fetch(`${serve.url}/admin${path}`, { method: 'POST', headers: { 'x-admin-token': 'adm', 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const c = await admin('/deployments/certchain-techpulse/couchdb/exec', { command: ['curl', '-s', '-u', 'admin:adminpw', 'http://['] });
+    expect(c.status).toBe(200);
+    expect(await c.json()).toEqual({ stdout: '', stderr: 'curl: (3) URL using bad/illegal format or missing URL\n', code: 3 });
+    for (const timeoutMs of ['soon', -1, 1e12]) {
+      const r = await admin('/deployments/certchain-techpulse/orderer/rollout', { timeoutMs });
+      expect(r.status, String(timeoutMs)).toBe(400);
+      expect(((await r.json()) as { error: string }).error).toBe(`timeoutMs must be a number of ms from 0 to 3600000, got ${JSON.stringify(timeoutMs)}`);
+    }
   });
 });
 

@@ -18,6 +18,8 @@ import { allNodes, deploymentOf, nodeOf, peerOfCouchdb } from './deployments.ts'
 export interface AdminAnswer {
   readonly status: number;
   readonly body: Record<string, unknown> | string;
+  /** The methods the path answers, on a 405. */
+  readonly allow?: string;
 }
 
 interface ExecResult {
@@ -31,6 +33,16 @@ const GITOPS = 'openshift-gitops';
 const SELF_HEAL_MS = 5_000;
 /** `2026-03-14 10:00:05.131 UTC` at the start of a Fabric log line. */
 const LINE_TIME = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC/;
+/** Longest `oc rollout status --timeout` the stand-in waits (simulated ms): the simulation runs that far in one go. */
+const MAX_ROLLOUT_MS = 3_600_000;
+
+/** Each admin path's methods; a GET path answers HEAD too. */
+const GET = ['GET', 'HEAD'] as const;
+const METHODS: Readonly<Record<string, readonly string[]>> = { '': GET, logs: GET, scale: ['POST'], rollout: ['POST'], exec: ['POST'], debug: ['POST'] };
+
+function notAllowed(method: string, allowed: readonly string[], path: string): AdminAnswer {
+  return { status: 405, body: { error: 'method not allowed', reason: `${path} answers ${allowed.join(', ')}, not ${method}` }, allow: allowed.join(', ') };
+}
 
 /** RFC 7386 JSON merge patch. */
 export function mergePatch(target: unknown, patch: unknown): unknown {
@@ -77,20 +89,31 @@ export class OcEmulator {
   }
 
   async handle(method: string, path: string, body: Record<string, unknown> | undefined, query: URLSearchParams = new URLSearchParams()): Promise<AdminAnswer> {
-    const seg = path.split('/').slice(2).map(decodeURIComponent);
-    if (seg[0] === 'whoami' && method === 'GET') return { status: 200, body: 'kube:admin' };
-    if (seg[0] === 'applications' && seg.length === 3) return this.application2(method, seg[1]!, seg[2]!, body);
-    if (seg[0] !== 'deployments' || seg.length < 3) return { status: 400, body: { error: `unknown admin path ${path}` } };
-    const [, ns, name, action] = seg as [string, string, string, string | undefined];
+    let seg: string[];
+    try {
+      seg = path.split('/').slice(2).map(decodeURIComponent);
+    } catch {
+      return { status: 400, body: { error: `admin path ${path.slice(0, 200)} is not valid percent-encoded UTF-8` } };
+    }
+    if (seg[0] === 'whoami' && seg.length === 1) return GET.includes(method as 'GET') ? { status: 200, body: 'kube:admin' } : notAllowed(method, GET, path);
+    if (seg[0] === 'applications' && seg.length === 3) return this.application2(method, path, seg[1]!, seg[2]!, body);
+    if (seg[0] !== 'deployments' || seg.length < 3 || seg.length > 4) return { status: 400, body: { error: `unknown admin path ${path.slice(0, 200)}` } };
+    const [, ns, name, action = ''] = seg as [string, string, string, string | undefined];
+    const allowed = METHODS[action];
+    if (allowed === undefined) return { status: 400, body: { error: `unknown admin call ${method} ${path.slice(0, 200)}` } };
+    if (!allowed.includes(method)) return notAllowed(method, allowed, path);
     const id = nodeOf(this.cluster.topology, ns, name);
     if (id === undefined) return { status: 404, body: { kind: 'deployments.apps', name } };
-    switch (`${method} ${action ?? ''}`) {
+    switch (`${method === 'HEAD' ? 'GET' : method} ${action}`) {
       case 'GET ':
         return { status: 200, body: await this.clock.op(() => this.deployment(id, ns, name)) };
       case 'POST scale':
         return this.scale(id, Number(body?.['replicas']));
-      case 'POST rollout':
-        return this.rollout(id, Number(body?.['timeoutMs'] ?? 60_000));
+      case 'POST rollout': {
+        const ms = body?.['timeoutMs'] ?? 60_000;
+        if (typeof ms !== 'number' || !(ms >= 0 && ms <= MAX_ROLLOUT_MS)) return { status: 400, body: { error: `timeoutMs must be a number of ms from 0 to ${MAX_ROLLOUT_MS}, got ${JSON.stringify(ms)}` } };
+        return this.rollout(id, ms);
+      }
       case 'POST exec':
         return { status: 200, body: { ...(await this.exec(id, strings(body?.['command']), String(body?.['stdin'] ?? ''))) } };
       case 'POST debug':
@@ -189,7 +212,12 @@ export class OcEmulator {
     const url = cmd.find((a) => /^https?:\/\//.test(a));
     if (url === undefined) return { stdout: '', stderr: 'curl: no URL specified!\n', code: 2 };
     if (userArg !== `admin:${this.couchdbPassword}`) return { stdout: '{"error":"unauthorized","reason":"Name or password is incorrect."}\n', stderr: '', code: 0 };
-    const db = new URL(url).pathname.replace(/^\//, '');
+    let db: string;
+    try {
+      db = new URL(url).pathname.replace(/^\//, '');
+    } catch {
+      return { stdout: '', stderr: 'curl: (3) URL using bad/illegal format or missing URL\n', code: 3 };
+    }
     const peer = peerOfCouchdb(id);
     const want = `${this.cluster.topology.channel}_certcontract`;
     const notFound = { stdout: '{"error":"not_found","reason":"Database does not exist."}\n', stderr: '', code: 0 };
@@ -243,16 +271,15 @@ export class OcEmulator {
     return LINE_TIME.test(text) ? `${logTime(this.clock.wallOf(at), 0)}${text.replace(LINE_TIME, '')}` : text;
   }
 
-  private application2(method: string, ns: string, name: string, patch: Record<string, unknown> | undefined): AdminAnswer {
+  private application2(method: string, path: string, ns: string, name: string, patch: Record<string, unknown> | undefined): AdminAnswer {
+    const allowed = ['GET', 'HEAD', 'PATCH'];
+    if (!allowed.includes(method)) return notAllowed(method, allowed, path);
     const app = ns === GITOPS ? this.apps.get(name) : undefined;
     if (app === undefined) return { status: 404, body: { kind: 'applications.argoproj.io', name } };
-    if (method === 'GET') return { status: 200, body: app };
-    if (method === 'PATCH') {
-      const next = mergePatch(app, patch ?? {}) as Record<string, unknown>;
-      this.apps.set(name, next);
-      return { status: 200, body: next };
-    }
-    return { status: 400, body: { error: `unknown admin call ${method} applications` } };
+    if (method === 'GET' || method === 'HEAD') return { status: 200, body: app };
+    const next = mergePatch(app, patch ?? {}) as Record<string, unknown>;
+    this.apps.set(name, next);
+    return { status: 200, body: next };
   }
 }
 

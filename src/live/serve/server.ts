@@ -10,6 +10,10 @@
  *   /admin/...                                           what the `oc` stand-in calls (x-admin-token)
  *
  * The lab's curl commands work against it with the host replaced by localhost:8080.
+ *
+ * Client input never gets a 500: a route answers only its methods (405 with `Allow`
+ * otherwise; a GET route answers HEAD too), a path segment that is not percent-encoded
+ * UTF-8 is 400, and a certificate with an impossible date is 400 naming the field.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -53,12 +57,43 @@ class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly body: Record<string, unknown>,
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(String(body['error'] ?? status));
   }
 }
 
 const CERT_FIELDS = ['certID', 'studentID', 'studentName', 'courseID', 'courseName', 'issueDate', 'expiryDate'] as const;
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** At most this much of a client's text is echoed back in an error. */
+const ECHO_CHARS = 80;
+const echo = (s: string): string => (s.length > ECHO_CHARS ? `${s.slice(0, ECHO_CHARS)}...` : s);
+
+/** 405 unless `method` is one of `allowed` (a GET route answers HEAD too, RFC 9110 section 9.3.2). */
+function allowOnly(method: string, allowed: readonly string[], path: string): void {
+  const all = allowed.includes('GET') && !allowed.includes('HEAD') ? [...allowed, 'HEAD'] : allowed;
+  if (!all.includes(method)) throw new HttpError(405, { error: 'method not allowed', reason: `${echo(path)} answers ${all.join(', ')}, not ${echo(method)}` }, { allow: all.join(', ') });
+}
+
+/** A percent-encoded path segment, decoded; 400 when it is not valid percent-encoded UTF-8. */
+function decodeSegment(segment: string, what: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, { error: 'bad request', reason: `the ${what} "${echo(segment)}" in the path is not valid percent-encoded UTF-8` });
+  }
+}
+
+/** The request target as a URL; 400 when it is not one (`*`, `//[`). */
+function requestUrl(target: string): URL {
+  try {
+    // Origin-form (`/path?q`) is joined to a fixed origin, not resolved against it: `//x` stays a path.
+    return new URL(target.startsWith('/') ? `http://localhost${target}` : target);
+  } catch {
+    throw new HttpError(400, { error: 'bad request', reason: `the request target "${echo(target)}" is not a path` });
+  }
+}
 
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolveP, rejectP) => {
@@ -96,16 +131,45 @@ function parseJson(text: string): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
+const badCert = (reason: string): HttpError => new HttpError(400, { error: 'invalid certificate', reason });
+
+function daysInMonth(y: number, m: number): number {
+  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
+  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+}
+
+/** `YYYY-MM-DD` naming a day of the proleptic Gregorian calendar, as the chaincode requires. */
+function checkDate(k: string, v: string): void {
+  if (!/^\d{4}-\d\d-\d\d$/.test(v)) throw badCert(`field "${k}" must be a date YYYY-MM-DD, got "${echo(v)}"`);
+  const [y, m, d] = v.split('-').map(Number) as [number, number, number];
+  if (m < 1 || m > 12) throw badCert(`field "${k}" is not a date: "${v}" has no month ${m}`);
+  const n = daysInMonth(y, m);
+  if (d < 1 || d > n) throw badCert(`field "${k}" is not a date: "${v}" has day ${d}, ${MONTHS[m - 1]!} ${y} has ${n} days`);
+}
+
 function certificateOf(o: Record<string, unknown>): Certificate {
   for (const k of CERT_FIELDS) {
-    if (typeof o[k] !== 'string' || o[k] === '') throw new HttpError(400, { error: 'invalid certificate', reason: `field "${k}" must be a non-empty string` });
+    if (typeof o[k] !== 'string' || o[k] === '') throw badCert(`field "${k}" must be a non-empty string`);
   }
-  for (const k of ['issueDate', 'expiryDate'] as const) {
-    if (!/^\d{4}-\d\d-\d\d$/.test(o[k] as string)) throw new HttpError(400, { error: 'invalid certificate', reason: `field "${k}" must be a date YYYY-MM-DD` });
-  }
+  // The chaincode refuses these at endorsement, which the REST API reports as a 500.
+  if ((o['certID'] as string).trim() === '') throw badCert('field "certID" must not be blank');
+  const issue = o['issueDate'] as string;
+  const expiry = o['expiryDate'] as string;
+  checkDate('issueDate', issue);
+  checkDate('expiryDate', expiry);
+  if (expiry < issue) throw badCert(`field "expiryDate" (${expiry}) is before "issueDate" (${issue})`);
   const c: Record<string, string> = {};
   for (const k of CERT_FIELDS) c[k] = o[k] as string;
   return c as unknown as Certificate;
+}
+
+/** JSON bodies only: `application/json` or a `+json` type; no Content-Type is read as JSON. */
+function requireJson(contentType: string | undefined): void {
+  if (contentType === undefined) return;
+  const type = contentType.split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json' && !/^application\/[^/]+\+json$/.test(type)) {
+    throw new HttpError(415, { error: 'unsupported media type', reason: `the body must be JSON (Content-Type: application/json), got "${echo(contentType)}"` });
+  }
 }
 
 export async function startServe(opts: ServeOptions): Promise<RunningServe> {
@@ -148,11 +212,12 @@ export async function startServe(opts: ServeOptions): Promise<RunningServe> {
     return [200, { access_token: access, expires_in: signer.lifetimeS, token_type: 'Bearer', scope: 'openid' }];
   }
 
-  async function api(method: string, path: string, req: IncomingMessage, body: string): Promise<[number, Record<string, unknown>]> {
+  async function api(method: string, path: string, req: IncomingMessage, body: () => Promise<string>): Promise<[number, Record<string, unknown>]> {
     if (path === '/api/v1/certificates') {
-      if (method !== 'POST') throw new HttpError(405, { error: 'method not allowed' });
+      allowOnly(method, ['POST'], path);
       const org = orgOfToken(req, true)!;
-      const cert = certificateOf(parseJson(body));
+      requireJson(req.headers['content-type']);
+      const cert = certificateOf(parseJson(await body()));
       if (raw.issueRaw !== undefined) {
         const a = await clock.op(() => raw.issueRaw!(org, cert));
         return [a.httpStatus, { ...a.body }];
@@ -163,9 +228,9 @@ export async function startServe(opts: ServeOptions): Promise<RunningServe> {
     }
     const verify = /^\/api\/v1\/verify\/([^/]+)$/.exec(path);
     if (verify) {
-      if (method !== 'GET') throw new HttpError(405, { error: 'method not allowed' });
+      allowOnly(method, ['GET'], path);
       const org = orgOfToken(req, false) ?? orgs[0]!;
-      const certID = decodeURIComponent(verify[1]!);
+      const certID = decodeSegment(verify[1]!, 'certID');
       if (raw.verifyRaw !== undefined) {
         const a = await clock.op(() => raw.verifyRaw!(certID, org));
         return [a.httpStatus, { ...a.body }];
@@ -174,45 +239,47 @@ export async function startServe(opts: ServeOptions): Promise<RunningServe> {
       if (r.error !== undefined) return [503, { certID, error: r.error }];
       return [r.status === 'NOT_FOUND' ? 404 : 200, { certID, status: r.status, ...(r.certificate !== undefined ? { certificate: r.certificate } : {}) }];
     }
-    const revoke = /^\/api\/v1\/certificates\/([^/]+)\/revoke$/.exec(path);
-    if (revoke) {
-      if (method !== 'POST') throw new HttpError(405, { error: 'method not allowed' });
+    const revokeRoute = /^\/api\/v1\/certificates\/([^/]+)\/revoke$/.exec(path);
+    if (revokeRoute) {
+      allowOnly(method, ['POST'], path);
       const org = orgOfToken(req, true)!;
-      const certID = decodeURIComponent(revoke[1]!);
+      const certID = decodeSegment(revokeRoute[1]!, 'certID');
       const r = await clock.op(() => cluster.revokeCertificate(certID, org));
       return r.ok ? [200, { certID, status: 'REVOKED' }] : [/not found|NOT_FOUND|does not exist/i.test(r.error ?? '') ? 404 : 503, { error: r.error ?? 'revoke failed' }];
     }
-    return [404, { error: 'not found', reason: `no route ${method} ${path}` }];
+    return [404, { error: 'not found', reason: `no route ${echo(method)} ${echo(path)}` }];
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const path = url.pathname;
-    const send = (status: number, body: Record<string, unknown> | string, type = 'application/json'): void => {
+    const send = (status: number, body: Record<string, unknown> | string, type = 'application/json', headers: Readonly<Record<string, string>> = {}): void => {
       const text = typeof body === 'string' ? body : JSON.stringify(body);
-      res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
+      res.writeHead(status, { ...headers, 'content-type': type, 'content-length': Buffer.byteLength(text) });
       res.end(text);
     };
     try {
-      const body = method === 'GET' || method === 'HEAD' ? '' : await readBody(req, limit);
+      const url = requestUrl(req.url ?? '/');
+      const path = url.pathname;
+      const body = (): Promise<string> => readBody(req, limit);
       const realm = /^\/realms\/([^/]+)\/protocol\/openid-connect\/token$/.exec(path);
       if (realm) {
-        if (method !== 'POST') throw new HttpError(405, { error: 'method not allowed' });
-        const [s, b] = await token(decodeURIComponent(realm[1]!), body, req.headers['content-type']);
+        allowOnly(method, ['POST'], path);
+        const [s, b] = await token(decodeSegment(realm[1]!, 'realm'), await body(), req.headers['content-type']);
         send(s, b);
       } else if (path === '/metrics') {
+        allowOnly(method, ['GET'], path);
         send(200, await clock.exclusive(() => metricsText(cluster)), 'text/plain; version=0.0.4');
       } else if (path.startsWith('/admin/')) {
         if (req.headers['x-admin-token'] !== opts.adminToken) throw new HttpError(401, { error: 'unauthorized', reason: 'admin calls need the x-admin-token serve printed' });
-        const r = await oc.handle(method, path, body === '' ? undefined : parseJson(body), url.searchParams);
-        send(r.status, r.body, typeof r.body === 'string' ? 'text/plain' : 'application/json');
+        const text = method === 'GET' || method === 'HEAD' ? '' : await body();
+        const r = await oc.handle(method, path, text === '' ? undefined : parseJson(text), url.searchParams);
+        send(r.status, r.body, typeof r.body === 'string' ? 'text/plain' : 'application/json', r.allow !== undefined ? { allow: r.allow } : {});
       } else if (path.startsWith('/api/')) {
         const [s, b] = await api(method, path, req, body);
         send(s, b);
-      } else send(404, { error: 'not found', reason: `no route ${method} ${path}` });
+      } else send(404, { error: 'not found', reason: `no route ${echo(method)} ${echo(path)}` });
     } catch (e) {
-      if (e instanceof HttpError) send(e.status, e.body);
+      if (e instanceof HttpError) send(e.status, e.body, 'application/json', e.headers);
       else send(500, { error: 'internal error', reason: (e as Error).message.split('\n')[0] ?? '' });
     }
   }
