@@ -236,6 +236,28 @@ describe('serve: client input gets a 4xx with the reason, never a 500', () => {
   });
 });
 
+describe('serve: only the org that issued a certificate may revoke it', () => {
+  test("another org's token gets 403 and the certificate stays valid; the issuer revokes it once (then 409); an unknown one is 404", async () => {
+    const tp = await bearer('techpulse');
+    const df = await bearer('dataforge');
+    const issued = await fetch(`${serve.url}/api/v1/certificates`, { method: 'POST', headers: { authorization: tp, 'content-type': 'application/json' }, body: JSON.stringify(cert('REVOKE-1')) });
+    expect(issued.status).toBe(201);
+    const revoke = (auth: string, id = 'REVOKE-1'): Promise<Response> => fetch(`${serve.url}/api/v1/certificates/${id}/revoke`, { method: 'POST', headers: { authorization: auth } });
+    const other = await revoke(df);
+    expect(other.status).toBe(403);
+    expect(await other.json()).toEqual({ certID: 'REVOKE-1', error: 'forbidden', reason: "only the org that issued REVOKE-1 (techpulse) may revoke it; this token is dataforge's" });
+    expect(await (await fetch(`${serve.url}/api/v1/verify/REVOKE-1`)).json()).toMatchObject({ status: 'VALID' });
+    const own = await revoke(tp);
+    expect(own.status).toBe(200);
+    expect(await own.json()).toEqual({ certID: 'REVOKE-1', status: 'REVOKED' });
+    expect(await (await fetch(`${serve.url}/api/v1/verify/REVOKE-1`)).json()).toMatchObject({ status: 'REVOKED' });
+    const again = await revoke(tp);
+    expect(again.status).toBe(409);
+    expect(await again.json()).toEqual({ certID: 'REVOKE-1', error: 'the certificate REVOKE-1 is already revoked' });
+    expect((await revoke(tp, 'NO-SUCH-CERT')).status).toBe(404);
+  });
+});
+
 describe('serve command', () => {
   test('starts the simulated CertChain on loopback, prints how to use it, stops on Ctrl-C', async () => {
     const out: string[] = [];

@@ -13,7 +13,8 @@
  *
  * Client input never gets a 500: a route answers only its methods (405 with `Allow`
  * otherwise; a GET route answers HEAD too), a path segment that is not percent-encoded
- * UTF-8 is 400, and a certificate with an impossible date is 400 naming the field.
+ * UTF-8 is 400, a certificate with an impossible date is 400 naming the field, and a
+ * certificate may be revoked only by the org that issued it (403 for another org).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,6 +23,7 @@ import { ScaledClock } from './clock.ts';
 import { OcEmulator } from './oc-emulator.ts';
 import { TokenSigner } from './tokens.ts';
 import { metricsText } from './metrics.ts';
+import { mspId } from '../../sim/fabric/policy.ts';
 
 export interface ServeOptions {
   readonly cluster: Cluster;
@@ -212,6 +214,31 @@ export async function startServe(opts: ServeOptions): Promise<RunningServe> {
     return [200, { access_token: access, expires_in: signer.lifetimeS, token_type: 'Bearer', scope: 'openid' }];
   }
 
+  /**
+   * Revoke `certID` for `org` if `org` issued it. The model's chaincode lets any org revoke
+   * (RevokeCertificate checks only that the certificate exists and is not revoked); serve
+   * applies CertChain's rule on top: the issuer is the MSP id the chaincode recorded at
+   * issue, as the REST API's verify answer shows it.
+   */
+  async function revoke(certID: string, org: string): Promise<[number, Record<string, unknown>]> {
+    const unknownIssuer: [number, Record<string, unknown>] = [501, { certID, error: 'not implemented', reason: 'this cluster does not report who issued a certificate, so serve cannot check who may revoke it' }];
+    if (raw.verifyRaw === undefined) return unknownIssuer;
+    const v = await raw.verifyRaw(certID, org);
+    if (v.httpStatus >= 300) return [v.httpStatus, { ...v.body }];
+    if (v.body['status'] === 'NOT_FOUND') return [404, { certID, error: `the certificate ${certID} does not exist` }];
+    const issuer = (v.body['certificate'] as { issuer?: unknown } | undefined)?.issuer;
+    if (typeof issuer !== 'string') return unknownIssuer;
+    if (issuer !== mspId(org)) {
+      const by = orgs.find((o) => mspId(o) === issuer);
+      return [403, { certID, error: 'forbidden', reason: `only the org that issued ${certID} (${by ?? issuer}) may revoke it; this token is ${org}'s` }];
+    }
+    if (v.body['status'] === 'REVOKED') return [409, { certID, error: `the certificate ${certID} is already revoked` }];
+    const r = await cluster.revokeCertificate(certID, org);
+    if (r.ok) return [200, { certID, status: 'REVOKED' }];
+    const e = r.error ?? 'revoke failed';
+    return [/already revoked/i.test(e) ? 409 : /not found|NOT_FOUND|does not exist/i.test(e) ? 404 : 503, { error: e }];
+  }
+
   async function api(method: string, path: string, req: IncomingMessage, body: () => Promise<string>): Promise<[number, Record<string, unknown>]> {
     if (path === '/api/v1/certificates') {
       allowOnly(method, ['POST'], path);
@@ -244,8 +271,8 @@ export async function startServe(opts: ServeOptions): Promise<RunningServe> {
       allowOnly(method, ['POST'], path);
       const org = orgOfToken(req, true)!;
       const certID = decodeSegment(revokeRoute[1]!, 'certID');
-      const r = await clock.op(() => cluster.revokeCertificate(certID, org));
-      return r.ok ? [200, { certID, status: 'REVOKED' }] : [/not found|NOT_FOUND|does not exist/i.test(r.error ?? '') ? 404 : 503, { error: r.error ?? 'revoke failed' }];
+      // The issuer check and the revoke run as one operation: nothing else reaches the cluster in between.
+      return clock.op(() => revoke(certID, org));
     }
     return [404, { error: 'not found', reason: `no route ${echo(method)} ${echo(path)}` }];
   }
