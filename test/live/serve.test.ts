@@ -222,12 +222,25 @@ describe('serve: client input gets a 4xx with the reason, never a 500', () => {
     expect(await (await fetch(`${serve.url}/api/v1/verify/FORM-1`)).json()).toMatchObject({ status: 'NOT_FOUND' });
   });
 
-  test('admin calls: an unparsable curl URL is curl\'s exit 3; a rollout timeout that is not a number of ms is 400', async () => {
+  test('admin calls: an unparsable curl URL is curl\'s exit 3; a merge patch nested past 32 levels and a rollout timeout that is not a number of ms are 400', async () => {
     const admin = (path: string, body: unknown): Promise<Response> =>
       fetch(`${serve.url}/admin${path}`, { method: 'POST', headers: { 'x-admin-token': 'adm', 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const c = await admin('/deployments/certchain-techpulse/couchdb/exec', { command: ['curl', '-s', '-u', 'admin:adminpw', 'http://['] });
     expect(c.status).toBe(200);
     expect(await c.json()).toEqual({ stdout: '', stderr: 'curl: (3) URL using bad/illegal format or missing URL\n', code: 3 });
+    // The default 64 KiB body limit (this suite's server allows 2 KiB) holds a patch 10 000 levels deep.
+    const roomy = await startServe({ cluster: await SimCluster.create({ seed: 4 }), port: 0, speed: 50, adminToken: 'adm' });
+    try {
+      const deep = await fetch(`${roomy.url}/admin/applications/openshift-gitops/certchain-org3`, {
+        method: 'PATCH',
+        headers: { 'x-admin-token': 'adm', 'content-type': 'application/json' },
+        body: `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`,
+      });
+      expect(deep.status).toBe(400);
+      expect(await deep.json()).toEqual({ error: 'the patch nests deeper than 32 levels' });
+    } finally {
+      await roomy.close();
+    }
     for (const timeoutMs of ['soon', -1, 1e12]) {
       const r = await admin('/deployments/certchain-techpulse/orderer/rollout', { timeoutMs });
       expect(r.status, String(timeoutMs)).toBe(400);

@@ -36,6 +36,9 @@ const LINE_TIME = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC/;
 /** Longest `oc rollout status --timeout` the stand-in waits (simulated ms): the simulation runs that far in one go. */
 const MAX_ROLLOUT_MS = 3_600_000;
 
+/** Deepest merge patch the stand-in applies: mergePatch recurses, and an Application is a few levels deep. */
+const MAX_PATCH_DEPTH = 32;
+
 /** Each admin path's methods; a GET path answers HEAD too. */
 const GET = ['GET', 'HEAD'] as const;
 const METHODS: Readonly<Record<string, readonly string[]>> = { '': GET, logs: GET, scale: ['POST'], rollout: ['POST'], exec: ['POST'], debug: ['POST'] };
@@ -277,6 +280,7 @@ export class OcEmulator {
     const app = ns === GITOPS ? this.apps.get(name) : undefined;
     if (app === undefined) return { status: 404, body: { kind: 'applications.argoproj.io', name } };
     if (method === 'GET' || method === 'HEAD') return { status: 200, body: app };
+    if (depthOf(patch) > MAX_PATCH_DEPTH) return { status: 400, body: { error: `the patch nests deeper than ${MAX_PATCH_DEPTH} levels` } };
     const next = mergePatch(app, patch ?? {}) as Record<string, unknown>;
     this.apps.set(name, next);
     return { status: 200, body: next };
@@ -285,4 +289,17 @@ export class OcEmulator {
 
 function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.map(String) : [];
+}
+
+/** How deeply objects and arrays nest in a JSON value, counted without recursion. */
+function depthOf(v: unknown): number {
+  let max = 0;
+  const todo: [unknown, number][] = [[v, 0]];
+  for (let item = todo.pop(); item !== undefined; item = todo.pop()) {
+    const [x, d] = item;
+    if (typeof x !== 'object' || x === null) continue;
+    max = Math.max(max, d + 1);
+    for (const c of Object.values(x)) todo.push([c, d + 1]);
+  }
+  return max;
 }
