@@ -29,7 +29,10 @@
  * they write (logs, traces, reports) never lands in the repository.
  *
  * test/docs/outputs.test.ts checks every block; `npm run docs:outputs` (this file's main)
- * rewrites the blocks that differ from what the commands print now.
+ * rewrites the blocks that differ from what the commands print now. An excerpt's paragraph
+ * that differs is replaced by the same number of output lines most like it (an elided line
+ * stays elided): when the output grew (a new table row), widen the paragraph by hand.
+ * Review the rewritten blocks in `git diff` before committing them.
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';

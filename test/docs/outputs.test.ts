@@ -16,6 +16,7 @@ import {
   invocationKey,
   normalise,
   regenerate,
+  rewrite,
   ROOT,
   runAll,
   type Invocation,
@@ -139,6 +140,18 @@ describe('docs: the comparison', () => {
     const lines = regenerate(b, ran(out));
     expect(lines).toEqual(['Summary', '  scenario  trace', '  a         58c194942114e1d3', '', 'p2 y 2 ...']);
     expect(compareBlock(block(lines!, { excerpt: true }), ran(out))).toBeNull();
+  });
+});
+
+describe('docs: rewriting a document', () => {
+  it('replaces the marked blocks\' lines and nothing else; a `$` prompt line is kept', () => {
+    const text = ['# t', '<!-- output: fabric-bft-sim explain quorum --orderers 4 -->', '```', '$ fabric-bft-sim explain quorum --orderers 4', 'old 1', 'old 2', '```', 'prose', '<!-- output: npm start | excerpt -->', '```', 'x', '```', ''].join('\n');
+    const [a, b] = findOutputBlocks('t.md', text);
+    expect(a).toMatchObject({ line: 2, prompt: '$ fabric-bft-sim explain quorum --orderers 4', body: ['old 1', 'old 2'], invocation: { argv: ['explain', 'quorum', '--orderers', '4'] } });
+    const newA = regenerate(a!, { code: 0, stdout: 'new 1\n', stderr: '' })!;
+    expect(rewrite(text, [{ block: b!, lines: ['y', 'z'] }, { block: a!, lines: newA }])).toBe(
+      ['# t', '<!-- output: fabric-bft-sim explain quorum --orderers 4 -->', '```', '$ fabric-bft-sim explain quorum --orderers 4', 'new 1', '```', 'prose', '<!-- output: npm start | excerpt -->', '```', 'y', 'z', '```', ''].join('\n'),
+    );
   });
 });
 
