@@ -3,9 +3,9 @@
  * in-process (`main(argv, env)` with captured output and a fake target) and so the
  * commands other helpers plug in (`live`, `size`, ...) get the same facilities.
  */
-import { accessSync, constants, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { accessSync, constants, mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import type { Cluster } from '../scenarios/cluster.ts';
+import { MAX_INPUT_FILE_BYTES, readRegularFile, writeFileAtomic } from './files.ts';
 import type { Checks } from '../scenarios/runner.ts';
 import type { Behaviours, Scenario } from '../scenarios/schema.ts';
 import type { TraceRecord } from '../sim/kernel/index.ts';
@@ -72,18 +72,6 @@ function canWriteIn(dir: string): boolean {
   }
 }
 
-/** Write to a temp file beside `path`, then rename it over `path` (atomic on one file system). */
-export function writeAtomically(path: string, text: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-}
-
 /**
  * Control characters a scenario file, a log line or a server answer may carry (ESC
  * sequences that recolour, clear or retitle a terminal; C1 controls), shown as `\x1b`,
@@ -99,8 +87,10 @@ export function processEnv(): CliEnv {
   return {
     stdout: (t) => process.stdout.write(escapeControls(t)),
     stderr: (t) => process.stderr.write(escapeControls(t)),
-    readFile: (p) => readFileSync(p, 'utf8'),
-    writeFile: writeAtomically,
+    // A regular file under the cap only: /dev/zero or a FIFO is an error, not a hang.
+    readFile: (p) => readRegularFile(p, MAX_INPUT_FILE_BYTES),
+    // Atomically (a temporary file, then a rename): nobody reads half a report.
+    writeFile: writeFileAtomic,
     listDir: (p) => readdirSync(p),
     removeFile: (p) => unlinkSync(p),
     mkdir: (p) => mkdirSync(p),

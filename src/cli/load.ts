@@ -4,6 +4,7 @@ import { parseScenario } from '../scenarios/parse.ts';
 import { ScenarioError, type Scenario, type ValidateOptions } from '../scenarios/schema.ts';
 import { didYouMean } from '../scenarios/suggest.ts';
 import { RAFT_VS_BFT } from './commands/raft-vs-bft.ts';
+import { FileReadError } from './files.ts';
 import { UsageError, type CliEnv } from './io.ts';
 
 export interface LoadedScenario {
@@ -39,6 +40,7 @@ export function loadScenario(env: CliEnv, command: string, arg: string, orderers
   try {
     text = env.readFile(arg);
   } catch (e) {
+    if (e instanceof FileReadError) throw new UsageError(`${command}: ${arg} ${e.problem}`);
     throw new UsageError(`${command}: cannot read ${arg}: ${(e as Error).message.split('\n')[0] ?? ''}`);
   }
   try {

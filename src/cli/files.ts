@@ -1,0 +1,82 @@
+/**
+ * Reading input files and writing output files, safely. Input: only a regular file, and
+ * only up to a size limit: `/dev/zero`, a FIFO or a 10 GB log given by mistake must be a
+ * one-line error, not a hang or a process that eats the machine's memory. The file is
+ * opened non-blocking (opening a FIFO with no writer would wait forever), checked on the
+ * open descriptor (no window between the check and the read), then read to at most the
+ * limit (a /proc file says its size is 0). Output: written to a temporary file in the same
+ * directory, then renamed over the target, so a reader never sees half a report.
+ */
+import { closeSync, constants, fstatSync, openSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+/** The cap on input text files the CLI reads (`env.readFile`); each loader may set a lower one. */
+export const MAX_INPUT_FILE_BYTES = 4_000_000;
+
+/** Why a file could not be read, as the end of a sentence naming it: `--config c.yaml is not a regular file`. */
+export class FileReadError extends Error {
+  constructor(
+    readonly path: string,
+    /** `does not exist`, `is a directory`, `is not a regular file`, `is larger than N bytes`, `cannot be read (EACCES)`. */
+    readonly problem: string,
+  ) {
+    super(`${path} ${problem}`);
+    this.name = 'FileReadError';
+  }
+}
+
+function problemOf(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'does not exist';
+  if (code === 'EISDIR') return 'is a directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'cannot be read (permission denied)';
+  return `cannot be read (${code ?? String((e as Error).message ?? e).split('\n')[0]})`;
+}
+
+/** The text (UTF-8) of a regular file of at most `maxBytes` bytes; else a `FileReadError`. */
+export function readRegularFile(path: string, maxBytes: number): string {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    throw new FileReadError(path, problemOf(e));
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw new FileReadError(path, 'is a directory');
+    if (!st.isFile()) throw new FileReadError(path, 'is not a regular file');
+    const tooBig = new FileReadError(path, `is larger than ${maxBytes} bytes`);
+    if (st.size > maxBytes) throw tooBig;
+    // Read in chunks until the end, or until one byte past the limit.
+    const chunks: Buffer[] = [];
+    let n = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(Math.min(maxBytes + 1 - n, Math.max(st.size + 1 - n, 64 * 1024)));
+      let got: number;
+      try {
+        got = readSync(fd, chunk, 0, chunk.length, null);
+      } catch (e) {
+        throw new FileReadError(path, problemOf(e));
+      }
+      if (got === 0) break;
+      chunks.push(chunk.subarray(0, got));
+      n += got;
+      if (n > maxBytes) throw tooBig;
+    }
+    return Buffer.concat(chunks, n).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Writes `text` to `path` atomically: a temporary file beside it, then a rename. */
+export function writeFileAtomic(path: string, text: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  try {
+    writeFileSync(tmp, text, { flag: 'wx' });
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
