@@ -37,7 +37,7 @@ import { secretRefs, type LiveConfig, type NodeTarget } from './config.ts';
 import { LiveIo } from './io.ts';
 import { formatDuration } from '../scenarios/duration.ts';
 import { ordererStateFromLogs, ordererStatus, parseCouchDbDelete, parseCouchDbInfo, parseGetInfo, parseLogText, parsePrometheusText, pickSample } from './parse.ts';
-import { describeSecret } from './secrets.ts';
+import { curlConfigQuote, describeSecret } from './secrets.ts';
 import { UndoStack, type UndoHandle, type UndoReport } from './undo.ts';
 
 export interface LiveClusterOptions {
@@ -268,7 +268,7 @@ export class LiveCluster implements Cluster {
     const out = await this.io.oc(
       ['exec', '-i', `deployment/${c.deployment}`, '-n', c.namespace, ...this.withContainer(c), '--', 'curl', '-s', '-K', '-', ...(method === 'DELETE' ? ['-X', 'DELETE'] : []), url],
       why,
-      { stdin: `user = "${user.replace(/["\\]/g, '\\$&')}"\n` },
+      { stdin: `user = "${curlConfigQuote(user)}"\n` },
     );
     return out?.stdout;
   }
