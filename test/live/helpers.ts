@@ -1,5 +1,5 @@
 /** Shared helpers for the live tests: the example config pointed at loopback, a recording oc stand-in, a tiny HTTP server. */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -31,8 +31,26 @@ export function exampleConfig(over: Parameters<typeof exampleDoc>[0] = {}): Live
   return buildLiveConfig(exampleDoc(over), 'test.live.yaml', import.meta.dirname);
 }
 
+const tempDirs: string[] = [];
+
+/**
+ * A fresh directory under the system temp dir, removed by `removeTempDirs` (every test
+ * file that makes one calls `afterAll(removeTempDirs)`): call logs hold the CouchDB
+ * password the stand-in received on stdin, and nothing of a test may stay behind.
+ */
+export function tempDir(prefix = 'fbs-live-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** Removes every directory `tempDir` made in this test file. */
+export function removeTempDirs(): void {
+  for (const d of tempDirs.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+
 export function writeConfig(doc: Record<string, unknown>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'fbs-live-'));
+  const dir = tempDir('fbs-live-');
   const p = join(dir, 'c.yaml');
   writeFileSync(p, stringify(doc));
   return p;
@@ -40,7 +58,7 @@ export function writeConfig(doc: Record<string, unknown>): string {
 
 /** A file the stand-in appends its calls to. */
 export function callLog(): { path: string; calls: () => { args: string[]; stdin: string }[] } {
-  const dir = mkdtempSync(join(tmpdir(), 'fbs-oc-'));
+  const dir = tempDir('fbs-oc-');
   const path = join(dir, 'calls.jsonl');
   return {
     path,

@@ -1,8 +1,10 @@
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { LiveCluster } from '../../src/live/cluster.ts';
 import { OcRunner } from '../../src/live/oc.ts';
 import { Masker } from '../../src/live/secrets.ts';
-import { SECRETS, STANDIN, callLog, exampleConfig, loopbackServer } from './helpers.ts';
+import { SECRETS, STANDIN, callLog, exampleConfig, loopbackServer, removeTempDirs } from './helpers.ts';
+
+afterAll(removeTempDirs);
 
 function runner(env: NodeJS.ProcessEnv, path = STANDIN, timeoutMs = 10_000): OcRunner {
   return new OcRunner({ path, timeoutMs, masker: new Masker(), env: { ...process.env, ...env } });

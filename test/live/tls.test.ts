@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,10 +12,11 @@ const hasOpenssl = existsSync('/usr/bin/openssl') || existsSync('/usr/local/bin/
 let url = '';
 let ca = '';
 let close: () => Promise<void> = async () => undefined;
+let dir: string | undefined;
 
 beforeAll(async () => {
   if (!hasOpenssl) return;
-  const dir = mkdtempSync(join(tmpdir(), 'fbs-tls-'));
+  dir = mkdtempSync(join(tmpdir(), 'fbs-tls-'));
   execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
   ca = readFileSync(join(dir, 'cert.pem'), 'utf8');
   const server = createServer({ key: readFileSync(join(dir, 'key.pem')), cert: ca }, (req, res) => {
@@ -25,7 +26,11 @@ beforeAll(async () => {
   url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   close = () => new Promise((r) => server.close(() => r()));
 });
-afterAll(() => close());
+afterAll(async () => {
+  await close();
+  // The directory holds a private key.
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+});
 
 describe.skipIf(!hasOpenssl)('TLS: verified by default, a CA file or --insecure opt in', () => {
   const env = { ...process.env, ...SECRETS };
