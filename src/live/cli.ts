@@ -10,12 +10,14 @@
  * Dry run is the default for `live` and `compare`: the plan is printed and nothing runs.
  * `-h`/`--help` prints each command's usage (usage.ts).
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { constants } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { FileReadError, readRegularFile } from '../cli/files.ts';
 import { loadLiveConfig, parseDuration, type LiveConfig } from './config.ts';
 import { LiveCluster } from './cluster.ts';
 import { parseArgs, UsageError, type ParsedArgs } from './args.ts';
-import { formatResult } from './report.ts';
+import { escapeControls, formatResult } from './report.ts';
 import { runLive, type LiveRunOptions } from './run.ts';
 import { usageText, wantsHelp } from './usage.ts';
 import { loadScenario } from './scenario.ts';
@@ -67,7 +69,18 @@ export function runServeCertChainCommand(argv: readonly string[], io: LiveCliIo)
   return runLiveCommand('serve', argv, io);
 }
 
-async function runCommand(command: 'live' | 'compare' | 'serve', argv: readonly string[], io: LiveCliIo): Promise<number> {
+/**
+ * The one output path of `live` and `compare`: every line goes through here, and control
+ * characters (ESC, the rest of C0 but newline and tab, DEL, C1) are shown escaped. Names
+ * echoed from the config, the scenario file, `oc` or a server cannot move the cursor,
+ * clear the screen or retitle the terminal. The `\u001b` form keeps JSON output valid.
+ */
+function safeOutput(io: LiveCliIo): LiveCliIo {
+  return { ...io, stdout: (s) => io.stdout(escapeControls(s)), stderr: (s) => io.stderr(escapeControls(s)) };
+}
+
+async function runCommand(command: 'live' | 'compare' | 'serve', argv: readonly string[], rawIo: LiveCliIo): Promise<number> {
+  const io = command === 'serve' ? rawIo : safeOutput(rawIo);
   try {
     if (wantsHelp(argv)) {
       io.stdout(usageText(command));
@@ -92,6 +105,26 @@ async function runCommand(command: 'live' | 'compare' | 'serve', argv: readonly 
 
 class ConfigError extends Error {}
 
+/** Largest CA bundle read (`--ca-file`, `tls.caFile`); the whole Mozilla bundle is about 220 kB. */
+const MAX_CA_BYTES = 1_000_000;
+
+/** `--report` before anything runs: a file name in an existing directory. */
+function checkReportPath(path: string): void {
+  const kind = (p: string): 'file' | 'dir' | 'other' | 'missing' => {
+    try {
+      const st = statSync(p);
+      return st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other';
+    } catch {
+      return 'missing';
+    }
+  };
+  const k = kind(path);
+  if (k === 'dir') throw new UsageError(`--report ${path} is a directory; give a file name`);
+  if (k === 'other') throw new UsageError(`--report ${path} is not a regular file`);
+  const parent = dirname(resolve(path));
+  if (kind(parent) !== 'dir') throw new UsageError(`--report ${path}: directory ${dirname(path)} does not exist`);
+}
+
 export interface LiveSetup {
   readonly config: LiveConfig;
   readonly configPath: string;
@@ -108,7 +141,7 @@ function prepare(command: string, args: ParsedArgs): LiveSetup {
   if (configPath === undefined) throw new UsageError('--config c.yaml is required (see examples/certchain.live.yaml)');
   let config: LiveConfig;
   try {
-    config = loadLiveConfig(configPath);
+    config = loadLiveConfig(configPath, '--config');
   } catch (e) {
     throw new ConfigError((e as Error).message);
   }
@@ -118,15 +151,19 @@ function prepare(command: string, args: ParsedArgs): LiveSetup {
   } catch (e) {
     throw new ConfigError((e as Error).message.split('\n')[0] ?? '');
   }
-  const caFile = args.values.get('ca-file') ?? (config.tls.caFile !== undefined ? resolve(config.baseDir, config.tls.caFile) : undefined);
+  const caFlag = args.values.get('ca-file');
+  const caFile = caFlag ?? (config.tls.caFile !== undefined ? resolve(config.baseDir, config.tls.caFile) : undefined);
   let ca: string | undefined;
   if (caFile !== undefined && args.switches.has('yes')) {
     try {
-      ca = readFileSync(caFile, 'utf8');
+      ca = readRegularFile(caFile, MAX_CA_BYTES);
     } catch (e) {
-      throw new ConfigError(`cannot read the CA file ${caFile} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+      if (e instanceof FileReadError) throw new ConfigError(`${caFlag !== undefined ? '--ca-file' : `${configPath}: tls.caFile`} ${caFile} ${e.problem}`);
+      throw e;
     }
   }
+  const report = args.values.get('report');
+  if (report !== undefined) checkReportPath(report);
   let timeoutMs = 30 * 60_000;
   const t = args.values.get('timeout');
   if (t !== undefined) {
@@ -170,26 +207,52 @@ async function dryRun(command: string, s: LiveSetup, json: boolean, io: LiveCliI
   return 0;
 }
 
-/** The signal a run stops on: Ctrl-C (SIGINT) or its time limit. Call `dispose` afterwards. */
-export function interruptSignal(timeoutMs: number, io: LiveCliIo): { signal: AbortSignal; dispose: () => void; interrupted: () => boolean } {
+/** The signals that end a live run: Ctrl-C, `kill`, and the terminal closing. Each runs the undos. */
+export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+type StopSignal = (typeof STOP_SIGNALS)[number];
+
+const ignoreOutputError = (): void => undefined;
+
+/**
+ * The signal a run stops on: SIGINT (Ctrl-C), SIGTERM, SIGHUP, or its time limit. While the
+ * run lasts these signals do not kill the process: they abort the run, whose undos then run
+ * (a second signal does not skip them). `exitCode()` is then 128 + the signal's number
+ * (130, 143, 129), as a shell reports a process a signal ended. Call `dispose` afterwards.
+ */
+export function interruptSignal(
+  timeoutMs: number,
+  io: LiveCliIo,
+): { signal: AbortSignal; dispose: () => void; interrupted: () => boolean; exitCode: () => number | undefined } {
   const ac = new AbortController();
-  let interrupted = false;
-  const onSigint = (): void => {
-    interrupted = true;
-    io.stderr('\ninterrupted: stopping and running the undos (Ctrl-C again does not skip them)...\n');
-    ac.abort();
-  };
-  process.on('SIGINT', onSigint);
+  let received: StopSignal | undefined;
+  const handlers = STOP_SIGNALS.map((sig) => {
+    const handler = (): void => {
+      if (received === undefined) {
+        received = sig;
+        // After SIGHUP the terminal is gone: a failed write must not kill the undos.
+        process.stdout.on('error', ignoreOutputError);
+        process.stderr.on('error', ignoreOutputError);
+        const how = sig === 'SIGINT' ? '' : ` by ${sig}`;
+        io.stderr(`\ninterrupted${how}: stopping and running the undos (Ctrl-C or another signal does not skip them)...\n`);
+      }
+      ac.abort();
+    };
+    process.on(sig, handler);
+    return { sig, handler };
+  });
   const timer = setTimeout(() => {
     io.stderr(`\nthe run took longer than its --timeout: stopping and running the undos...\n`);
     ac.abort();
   }, timeoutMs);
   return {
     signal: ac.signal,
-    interrupted: () => interrupted,
+    interrupted: () => received !== undefined,
+    exitCode: () => (received === undefined ? undefined : 128 + constants.signals[received]),
     dispose: () => {
       clearTimeout(timer);
-      process.off('SIGINT', onSigint);
+      for (const { sig, handler } of handlers) process.off(sig, handler);
+      process.stdout.off('error', ignoreOutputError);
+      process.stderr.off('error', ignoreOutputError);
     },
   };
 }
@@ -219,7 +282,8 @@ async function execute(s: LiveSetup, json: boolean, io: LiveCliIo): Promise<numb
     } else if (run.result === undefined) {
       io.stdout(`preflight failed, nothing was changed: ${run.preflightError ?? ''}\n`);
     } else io.stdout(`${mask(formatResult(run.result, run.undos))}\n`);
-    if (stop.interrupted()) return 130;
+    const bySignal = stop.exitCode();
+    if (bySignal !== undefined) return bySignal;
     const undosOk = run.undos.every((u) => u.state === 'discharged' || u.ok === true);
     return run.result?.passed === true && undosOk ? 0 : 1;
   } finally {

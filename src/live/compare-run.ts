@@ -4,7 +4,7 @@
  * fail the command; timing differences are reported. `--report FILE.html` writes the
  * simulator run's HTML report (src/report), from the trace records the run kept.
  */
-import { writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../cli/files.ts';
 import type { TopologyInfo } from '../scenarios/cluster.ts';
 import { runScenario } from '../scenarios/runner.ts';
 import type { Scenario } from '../scenarios/schema.ts';
@@ -44,7 +44,8 @@ export async function runCompare(s: LiveSetup, opts: CompareOptions, io: LiveCli
   io.stderr(`simulator: ${sim.passed ? 'passed' : sim.verdict} (seed ${seed}); now the live cluster...\n`);
   if (reportPath !== undefined) {
     const { reportHtml } = await import('../report/cli.ts');
-    (io.writeFile ?? writeFileSync)(reportPath, reportHtml(sim, records, describeTopology(scenario.topology)));
+    // Atomically: a reader (or a run killed midway) never sees half a report.
+    (io.writeFile ?? writeFileAtomic)(reportPath, reportHtml(sim, records, describeTopology(scenario.topology)));
     io.stderr(`simulator report: ${reportPath}\n`);
   }
 
@@ -53,14 +54,16 @@ export async function runCompare(s: LiveSetup, opts: CompareOptions, io: LiveCli
     const live = await runLive(scenario, s.config, executeOptions(s, stop.signal, io));
     const mask = (t: string): string => live.cluster.io.masker.mask(t);
     if (live.result === undefined) {
-      io.stdout(`preflight failed, nothing was changed on the cluster: ${live.preflightError ?? ''}\n`);
-      return 1;
+      if (json) io.stdout(`${mask(JSON.stringify({ scenario: scenario.name, preflightError: live.preflightError ?? null, comparison: null, sim, live: null, undos: live.undos }, null, 2))}\n`);
+      else io.stdout(`preflight failed, nothing was changed on the cluster: ${live.preflightError ?? ''}\n`);
+      return stop.exitCode() ?? 1;
     }
     const cmp = compareResults(sim, live.result, scenario.steps.map((st) => st.expect !== undefined));
     const undosOk = live.undos.every((u) => u.state === 'discharged' || u.ok === true);
     if (json) io.stdout(`${mask(JSON.stringify({ comparison: cmp, sim, live: live.result, undos: live.undos }, null, 2))}\n`);
     else io.stdout(`${mask(`${formatComparison(cmp)}\n${formatUndos(live.undos)}`)}\n`);
-    if (stop.interrupted()) return 130;
+    const bySignal = stop.exitCode();
+    if (bySignal !== undefined) return bySignal;
     return cmp.outcomeDiffers || !undosOk ? 1 : 0;
   } finally {
     stop.dispose();

@@ -7,13 +7,16 @@
  * Secrets (passwords, client secrets, bearer tokens) are never values in this file: they
  * are `{ env: NAME }` or `{ file: PATH }` references, read when the run starts.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { NodeId, TopologyInfo } from '../scenarios/cluster.ts';
 import { DEPLOYED_NODE_ID_RE, couchdbId } from '../sim/names.ts';
 import type { SecretRef } from './secrets.ts';
+import { FileReadError, readRegularFile } from '../cli/files.ts';
+
+/** Largest config file read (a config is a page or two). */
+export const MAX_CONFIG_BYTES = 1_000_000;
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
 
@@ -44,6 +47,18 @@ const secretRef = z.union([
 ], { error: 'a secret must be { env: VARIABLE } or { file: PATH } (never the value itself)' });
 
 const url = z.url({ protocol: /^https?$/, error: 'an http(s) URL' });
+/**
+ * Names that reach `peer` and `curl` as arguments: Fabric's own rules (a value starting
+ * with `-` would be read as an option). Channel: `ChannelAllowedChars` and `MaxLength` of
+ * fabric common/configtx/validator.go; chaincode: `ChaincodeNameRegExp` of fabric
+ * core/chaincode/lifecycle/scc.go.
+ */
+const channelName = z
+  .string()
+  .max(249, 'a channel name has at most 249 characters')
+  .regex(/^[a-z][a-z0-9.-]*$/, 'a Fabric channel name (lower case letter first, then lower case letters, digits, . or -)');
+const chaincodeName = z.string().regex(/^[a-zA-Z0-9]+([-_][a-zA-Z0-9]+)*$/, 'a Fabric chaincode name (letters and digits, single - or _ between them)');
+
 const k8sName = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'a Kubernetes name (lower case, digits, -)');
 
 const nodeSchema = z.strictObject({
@@ -66,8 +81,8 @@ const orgSchema = z.strictObject({
 });
 
 export const liveConfigSchema = z.strictObject({
-  channel: z.string().min(1).default('certchannel'),
-  chaincode: z.string().min(1).default('certcontract'),
+  channel: channelName.default('certchannel'),
+  chaincode: chaincodeName.default('certcontract'),
   oc: z
     .strictObject({ path: z.string().min(1).default('oc'), timeout: duration.default(30_000) })
     .default({ path: 'oc', timeout: 30_000 }),
@@ -101,7 +116,8 @@ export const liveConfigSchema = z.strictObject({
     .strictObject({
       username: z.string().min(1).default('admin'),
       password: secretRef,
-      url: z.string().default('http://localhost:5984'),
+      /** CouchDB as seen from inside its pod (curl runs there). */
+      url: url.default('http://localhost:5984'),
     }),
   argocd: z
     .strictObject({
@@ -227,12 +243,14 @@ export function parseLiveConfig(text: string, where: string, baseDir: string): L
   return buildLiveConfig(doc.toJS(), where, baseDir);
 }
 
-export function loadLiveConfig(path: string): LiveConfig {
+/** Read and validate a config file; `what` names it in errors (`--config c.yaml is not a regular file`). */
+export function loadLiveConfig(path: string, what = 'config'): LiveConfig {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readRegularFile(path, MAX_CONFIG_BYTES);
   } catch (e) {
-    throw new Error(`config ${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    if (e instanceof FileReadError) throw new Error(`${what} ${path} ${e.problem}`);
+    throw e;
   }
   return parseLiveConfig(text, path, dirname(resolve(path)));
 }

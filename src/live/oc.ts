@@ -71,11 +71,20 @@ export function classifyOcFailure(args: readonly string[], code: number | null, 
   return new OcError(`oc ${verb} failed (exit ${code ?? 'signal'}) in ${ns}: ${first === '' ? 'no error output' : first}`, 'failed');
 }
 
+/**
+ * Most output one `oc` call may print (stdout and stderr together). The kubelet rotates a
+ * container's log at 10 MiB by default and `oc logs` reads the current file, so this is
+ * far above any real answer; an `oc.path` that prints without end is stopped here.
+ */
+export const MAX_OC_OUTPUT_BYTES = 64 * 1024 * 1024;
+
 export interface OcRunnerOptions {
   readonly path: string;
   readonly timeoutMs: number;
   readonly masker: Masker;
   readonly env?: NodeJS.ProcessEnv;
+  /** Default MAX_OC_OUTPUT_BYTES. */
+  readonly maxOutputBytes?: number;
 }
 
 export class OcRunner {
@@ -123,10 +132,19 @@ export class OcRunner {
         ac.abort();
         finish(new OcError(`oc timed out after ${formatDuration(timeoutMs)}: ${masker.mask(formatCommand('oc', call.args))}`, 'timeout'));
       }, timeoutMs);
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      const maxBytes = this.opts.maxOutputBytes ?? MAX_OC_OUTPUT_BYTES;
+      let size = 0;
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      const collect = (into: Buffer[]) => (d: Buffer): void => {
+        size += d.length;
+        if (size > maxBytes) {
+          ac.abort();
+          finish(new OcError(masker.mask(`oc ${call.args.slice(0, 2).join(' ')} printed more than ${maxBytes} bytes: stopped it (${formatCommand(path, call.args)})`), 'failed'));
+        } else into.push(d);
+      };
+      child.stdout.on('data', collect(out));
+      child.stderr.on('data', collect(err));
       child.stdin.on('error', () => undefined);
       child.stdin.end(call.stdin ?? '');
       child.on('error', (e: NodeJS.ErrnoException) => {
@@ -136,6 +154,8 @@ export class OcRunner {
         else finish(new OcError(masker.mask(`oc: cannot start ${path}: ${e.message}`), 'failed'));
       });
       child.on('close', (code) => {
+        const stdout = Buffer.concat(out).toString('utf8');
+        const stderr = Buffer.concat(err).toString('utf8');
         if (code === 0) finish(null, { stdout, stderr });
         else {
           const e = classifyOcFailure(call.args, code, stderr);

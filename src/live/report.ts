@@ -3,6 +3,16 @@ import { describeValueShort } from '../scenarios/describe.ts';
 import type { ScenarioResult, StepResult } from '../scenarios/runner.ts';
 import type { UndoReport } from './undo.ts';
 
+/**
+ * Control characters shown, not obeyed: ESC and the rest of C0 (but newline and tab),
+ * DEL and C1 become `\u001b`-style escapes, which read plainly on a terminal and stay
+ * valid inside a JSON string.
+ */
+export function escapeControls(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function formatStep(s: StepResult): string {
   const mark = s.ok ? '✓' : '✗';
   const value = describeValueShort(s.value);

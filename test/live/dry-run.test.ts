@@ -1,6 +1,8 @@
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { runLiveCommand } from '../../src/live/cli.ts';
-import { SECRETS, callLog, exampleDoc, writeConfig } from './helpers.ts';
+import { SECRETS, callLog, exampleDoc, removeTempDirs, writeConfig } from './helpers.ts';
+
+afterAll(removeTempDirs);
 
 function capture(): { out: string[]; err: string[]; io: { stdout: (s: string) => void; stderr: (s: string) => void } } {
   const out: string[] = [];
@@ -81,7 +83,7 @@ describe('live: dry run is the default and runs nothing', () => {
       [['kill-orderer'], /--config c\.yaml is required/],
       [['kill-orderer', '--config', cfg, '--password', 'x'], /--password: secrets are never taken from the command line/],
       [['kill-orderer', '--config', cfg, '--yess'], /unknown flag --yess \(did you mean --yes\?\)/],
-      [['kill-orderer', '--config', '/nonexistent.yaml'], /config \/nonexistent\.yaml: cannot read it \(ENOENT\)/],
+      [['kill-orderer', '--config', '/nonexistent.yaml'], /^fabric-bft-sim live: --config \/nonexistent\.yaml does not exist$/m],
     ];
     for (const [argv, re] of cases) {
       const c = capture();

@@ -3,14 +3,13 @@
  * serve's admin endpoint; tokens come from serve's Keycloak; certificates go through its
  * REST API; the simulated CertChain (SimCluster) runs behind it in scaled time.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runLiveCommand } from '../../src/live/cli.ts';
 import { startServe, type RunningServe } from '../../src/live/serve/server.ts';
 import { SimCluster } from '../../src/sim/cluster/sim-cluster.ts';
-import { SECRETS, callLog, exampleDoc, writeConfig } from './helpers.ts';
+import { SECRETS, callLog, exampleDoc, removeTempDirs, tempDir, writeConfig } from './helpers.ts';
 
 const ADMIN = 'test-admin-token';
 let serve: RunningServe;
@@ -34,6 +33,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await serve?.close();
+  removeTempDirs();
   for (const k of [...Object.keys(SECRETS), 'OC_STANDIN_URL', 'OC_STANDIN_TOKEN', 'OC_STANDIN_LOG']) delete process.env[k];
 });
 
@@ -58,7 +58,10 @@ describe('against serve + the oc stand-in (live --yes inside compare)', () => {
     async (name) => {
       const c = capture();
       const before = log.calls().length;
-      const report = join(mkdtempSync(join(tmpdir(), 'fbs-report-')), 'sim.html');
+      const report = join(tempDir('fbs-report-'), 'sim.html');
+      // A report from an earlier run: replaced by a rename (atomically), never rewritten in place.
+      writeFileSync(report, 'an earlier report');
+      const earlier = statSync(report).ino;
       const code = await runLiveCommand('compare', [name, '--config', cfg, '--yes', '--json', '--report', report], c.io);
       const out = c.out.join('');
       const j = JSON.parse(out) as {
@@ -83,6 +86,8 @@ describe('against serve + the oc stand-in (live --yes inside compare)', () => {
       const html = readFileSync(report, 'utf8');
       expect(html.startsWith('<!doctype html>')).toBe(true);
       expect(html).toContain(name);
+      expect(statSync(report).ino).not.toBe(earlier);
+      expect(readdirSync(dirname(report))).toEqual(['sim.html']);
       // Log polls after a pod's first read ask only for what is new.
       const logCalls = log.calls().slice(before).filter((x) => x.args[0] === 'logs');
       if (name !== 'couchdb-rebuild') expect(logCalls.some((x) => x.args.some((a) => /^--since-time=\d{4}-\d\d-\d\dT[\d:.]+Z$/.test(a)))).toBe(true);
