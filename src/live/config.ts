@@ -12,6 +12,7 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { NodeId, TopologyInfo } from '../scenarios/cluster.ts';
 import { DEPLOYED_NODE_ID_RE, couchdbId } from '../sim/names.ts';
+import { MAX_DURATION_MS } from '../scenarios/duration.ts';
 import type { SecretRef } from './secrets.ts';
 import { FileReadError, readRegularFile } from '../cli/files.ts';
 
@@ -20,14 +21,24 @@ export const MAX_CONFIG_BYTES = 1_000_000;
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
 
-/** `500ms`, `30s`, `2m`, `1h`, or a number of milliseconds. */
+/**
+ * `500ms`, `30s`, `2m`, `1h`, or a number of milliseconds; more than 0 and at most 24h.
+ * (Node's timers fire at once for a delay above 2^31-1 ms, about 24.8 days: `--timeout
+ * 1000h` would have aborted the run immediately, and `0s` would poll without pause.)
+ */
 export function parseDuration(v: string | number): number {
-  if (typeof v === 'number') return v;
-  const m = DURATION.exec(v.trim());
-  if (!m) throw new Error(`"${v}" is not a duration (use 500ms, 30s, 2m or 1h)`);
-  const n = Number(m[1]);
-  const unit = m[2];
-  return Math.round(unit === 'ms' ? n : unit === 's' ? n * 1000 : unit === 'm' ? n * 60_000 : n * 3_600_000);
+  let ms: number;
+  if (typeof v === 'number') ms = v;
+  else {
+    const m = DURATION.exec(v.trim());
+    if (!m) throw new Error(`"${v}" is not a duration (use 500ms, 30s, 2m or 1h)`);
+    const n = Number(m[1]);
+    const unit = m[2];
+    ms = Math.round(unit === 'ms' ? n : unit === 's' ? n * 1000 : unit === 'm' ? n * 60_000 : n * 3_600_000);
+  }
+  if (!(ms > 0)) throw new Error(`"${v}" is not longer than 0`);
+  if (ms > MAX_DURATION_MS) throw new Error(`"${v}" is longer than the limit of 24h`);
+  return ms;
 }
 
 const duration = z
@@ -96,9 +107,11 @@ export const liveConfigSchema = z.strictObject({
     .default({ rollout: 120_000, scaleDown: 120_000, http: 15_000, poll: 2_000 }),
   api: z.strictObject({
     baseUrl: url,
+    // Paths start with / so that they cannot extend the base URL's host name (and send
+    // the bearer token elsewhere): `.evil.example/{certID}` is refused.
     issuePath: z.string().startsWith('/').default('/api/v1/certificates'),
-    verifyPath: z.string().includes('{certID}').default('/api/v1/verify/{certID}'),
-    revokePath: z.string().includes('{certID}').default('/api/v1/certificates/{certID}/revoke'),
+    verifyPath: z.string().startsWith('/').includes('{certID}').default('/api/v1/verify/{certID}'),
+    revokePath: z.string().startsWith('/').includes('{certID}').default('/api/v1/certificates/{certID}/revoke'),
   }),
   tls: z
     .strictObject({ caFile: z.string().min(1).optional(), insecure: z.boolean().default(false) })
@@ -114,7 +127,11 @@ export const liveConfigSchema = z.strictObject({
   ),
   couchdb: z
     .strictObject({
-      username: z.string().min(1).default('admin'),
+      // curl reads `user = "name:password"`: the first colon ends the name.
+      username: z
+        .string()
+        .regex(/^[^:\u0000-\u001f\u007f]+$/, 'a CouchDB user name (no colon, no control characters)')
+        .default('admin'),
       password: secretRef,
       /** CouchDB as seen from inside its pod (curl runs there). */
       url: url.default('http://localhost:5984'),

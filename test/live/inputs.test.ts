@@ -85,6 +85,13 @@ describe('config values that reach peer and curl are validated', () => {
     ['chaincode', (d) => (d['chaincode'] = 'cert__contract'), /^c\.yaml: chaincode: a Fabric chaincode name/],
     ['couchdb.url', (d) => ((d['couchdb'] as Record<string, unknown>)['url'] = '-K/etc/passwd'), /^c\.yaml: couchdb\.url: an http\(s\) URL$/],
     ['couchdb.url', (d) => ((d['couchdb'] as Record<string, unknown>)['url'] = 'file:///etc/passwd'), /^c\.yaml: couchdb\.url: an http\(s\) URL$/],
+    ['couchdb.username', (d) => ((d['couchdb'] as Record<string, unknown>)['username'] = 'admin:x'), /^c\.yaml: couchdb\.username: a CouchDB user name \(no colon, no control characters\)$/],
+    ['couchdb.username', (d) => ((d['couchdb'] as Record<string, unknown>)['username'] = 'admin\noutput = /tmp/x'), /^c\.yaml: couchdb\.username: a CouchDB user name/],
+    ['api.verifyPath', (d) => ((d['api'] as Record<string, unknown>)['verifyPath'] = '.evil.example/{certID}'), /^c\.yaml: api\.verifyPath: .*"\/"/],
+    ['api.revokePath', (d) => ((d['api'] as Record<string, unknown>)['revokePath'] = '@evil.example/{certID}'), /^c\.yaml: api\.revokePath: .*"\/"/],
+    ['timeouts.poll', (d) => (d['timeouts'] = { poll: '0ms' }), /^c\.yaml: timeouts\.poll: "0ms" is not longer than 0$/],
+    ['timeouts.rollout', (d) => (d['timeouts'] = { rollout: '1000h' }), /^c\.yaml: timeouts\.rollout: "1000h" is longer than the limit of 24h$/],
+    ['oc.timeout', (d) => (d['oc'] = { timeout: 100_000_000 }), /^c\.yaml: oc\.timeout: "100000000" is longer than the limit of 24h$/],
   ];
   test.each(cases)('%s: a bad value is one line naming the key', (_key, change, re) => {
     const doc = exampleDoc();
@@ -105,6 +112,16 @@ describe('config values that reach peer and curl are validated', () => {
     doc['chaincode'] = 'cert_contract-2';
     (doc['couchdb'] as Record<string, unknown>)['url'] = 'http://127.0.0.1:5984/';
     expect(buildLiveConfig(doc, 'c.yaml', '.').topology.channel).toBe('my-channel.v2');
+  });
+});
+
+describe('--timeout', () => {
+  // Node fires a timer of more than 2^31-1 ms at once: 1000h would have aborted the run immediately.
+  test.each([
+    ['1000h', 'fabric-bft-sim live: --timeout: "1000h" is longer than the limit of 24h'],
+    ['0s', 'fabric-bft-sim live: --timeout: "0s" is not longer than 0'],
+  ])('%s is refused in one line', async (t, msg) => {
+    expect(await badInput(['kill-orderer', '--config', writeConfig(exampleDoc()), '--timeout', t])).toBe(msg);
   });
 });
 
