@@ -12,7 +12,7 @@ const RUN_FLAGS = `Flags:
   --json           print the plan or the result as JSON
   --insecure       do not verify TLS certificates (as the lab's curl -k; default: verify)
   --ca-file FILE   extra CA for TLS (default: tls.caFile of the config, if any)
-  --timeout D      stop the run and run the undos after D (default 30m; 500ms, 30s, 2m, 1h)
+  --timeout D      stop the run and run the undos after D (default 30m, at most 24h; 500ms, 30s, 2m, 1h)
   -h, --help       this text`;
 
 const TEXTS: Record<LiveCommandName, string> = {
@@ -20,7 +20,8 @@ const TEXTS: Record<LiveCommandName, string> = {
 
 Runs a scenario against a real CertChain cluster (OpenShift, Fabric, Keycloak, Argo CD)
 with oc and the REST API. Dry run by default. Every disruptive step registers its undo
-first; undos run on failure, on --timeout and on Ctrl-C (exit 130).
+first; undos run on failure, on --timeout and on Ctrl-C, SIGTERM or SIGHUP
+(exit 130, 143, 129).
 
 Arguments:
   <scenario|file>  a built-in scenario name (fabric-bft-sim scenarios lists them) or a scenario YAML file
