@@ -16,7 +16,6 @@ function capture(): { out: string[]; err: string[]; io: { stdout: (s: string) =>
 }
 
 /** C0 but newline and tab, DEL, C1. */
-// eslint-disable-next-line no-control-regex
 const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
 describe('terminal escapes are shown escaped, never raw', () => {
