@@ -5,6 +5,7 @@
  */
 import { accessSync, constants, mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import type { Cluster } from '../scenarios/cluster.ts';
+import { escapeControls } from '../scenarios/describe.ts';
 import { MAX_INPUT_FILE_BYTES, readRegularFile, writeFileAtomic } from './files.ts';
 import type { Checks } from '../scenarios/runner.ts';
 import type { Behaviours, Scenario } from '../scenarios/schema.ts';
@@ -72,21 +73,11 @@ function canWriteIn(dir: string): boolean {
   }
 }
 
-/**
- * Control characters a scenario file, a log line or a server answer may carry (ESC
- * sequences that recolour, clear or retitle a terminal; C1 controls), shown as `\x1b`,
- * never sent raw. Newline, tab and carriage return (progress lines) pass.
- */
-const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/g;
-
-export function escapeControls(text: string): string {
-  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
-
 export function processEnv(): CliEnv {
   return {
     stdout: (t) => process.stdout.write(escapeControls(t)),
-    stderr: (t) => process.stderr.write(escapeControls(t)),
+    // A progress line (check on a terminal) starts with a carriage return of our own.
+    stderr: (t) => process.stderr.write(t.startsWith('\r') ? `\r${escapeControls(t.slice(1))}` : escapeControls(t)),
     // A regular file under the cap only: /dev/zero or a FIFO is an error, not a hang.
     readFile: (p) => readRegularFile(p, MAX_INPUT_FILE_BYTES),
     // Atomically (a temporary file, then a rename): nobody reads half a report.

@@ -3,14 +3,7 @@ import { describeValueShort } from '../scenarios/describe.ts';
 import type { ScenarioResult, StepResult } from '../scenarios/runner.ts';
 import type { UndoReport } from './undo.ts';
 
-/**
- * Control characters shown, not obeyed: ESC and the rest of C0 (but newline and tab),
- * DEL and C1 become `\u001b`-style escapes, which read plainly on a terminal and stay
- * valid inside a JSON string.
- */
-export function escapeControls(s: string): string {
-  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+export { escapeControls } from '../scenarios/describe.ts';
 
 export function formatStep(s: StepResult): string {
   const mark = s.ok ? '✓' : '✗';

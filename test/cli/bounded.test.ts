@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { escapeControls, processEnv, type CliEnv } from '../../src/cli/io.ts';
+import { processEnv, type CliEnv } from '../../src/cli/io.ts';
+import { escapeControls } from '../../src/scenarios/describe.ts';
 import { writeFileAtomic as writeAtomically } from '../../src/cli/files.ts';
 import { runBudget } from '../../src/cli/budget.ts';
 import { simTarget } from '../../src/cli/targets.ts';
@@ -131,6 +132,6 @@ describe('output', () => {
   });
 
   it('control characters (terminal escapes) from scenario names are shown escaped', () => {
-    expect(escapeControls('x\x1b]0;pwned\x07 and \x1b[2J, \x9b, tab\tok\nline\r')).toBe('x\\x1b]0;pwned\\x07 and \\x1b[2J, \\x9b, tab\tok\nline\r');
+    expect(escapeControls('x\x1b]0;pwned\x07 and \x1b[2J, \x9b, tab\tok\nline\r')).toBe('x\\u001b]0;pwned\\u0007 and \\u001b[2J, \\u009b, tab\tok\nline\\u000d');
   });
 });
