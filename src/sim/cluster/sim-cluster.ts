@@ -145,7 +145,7 @@ export class SimCluster implements Cluster {
     const network: NetworkConfig = { ...(options.network ?? {}), zones: { ...fabric.zones, ...(options.network?.zones ?? {}) } };
     const sim = new Simulation({ seed: options.seed, network, trace, ...(options.interrupt !== undefined ? { interrupt: options.interrupt } : {}) });
     const c = new SimCluster(sim, fabric, options.opTimeoutMs ?? 120_000);
-    sim.observe((r) => c.record(r), ['event', 'crash', 'restart']);
+    sim.observe((r) => c.record(r), ['event', 'crash', 'restart', 'drop']);
     for (const o of fabric.orderers) {
       sim.addNode(o.id, createOrderer({ id: o.id, topology: fabric, genesis: c.genesis, ...(options.smartbft !== undefined ? { config: options.smartbft } : {}) }));
     }
@@ -216,12 +216,31 @@ export class SimCluster implements Cluster {
       } else if (e.type === 'gateway.answer' && e.requestId !== undefined) {
         this.answers.set(e.requestId, { httpStatus: e.httpStatus ?? 500, body: e.body ?? {} });
       }
+    } else if (r.k === 'drop') {
+      if (r.reason === 'down') this.refused(r.from, r.to, r.m);
     } else if (r.k === 'crash') {
       const l = this.nodeLog(r.node);
       l.sinceStop = l.entries.length;
     } else if (r.k === 'restart') {
       this.nodeLog(r.node).seq = 0;
     }
+  }
+
+  /**
+   * A connection attempt reached an orderer whose process is down: its host refuses it
+   * (TCP RST), which the dialer sees at once (a gRPC non-temporary dial error), not after
+   * a timeout. The kernel only drops the message; this hands the refusal back.
+   */
+  private refused(from: NodeId, to: NodeId, m: string): void {
+    if (!this.topology.orderers.includes(to)) return;
+    let cmd: { type: 'connectionRefused'; orderer: NodeId; txId?: string } | undefined;
+    if (m.startsWith('Broadcast ')) cmd = { type: 'connectionRefused', orderer: to, txId: m.slice('Broadcast '.length) };
+    else if (m === 'deliver.seek') cmd = { type: 'connectionRefused', orderer: to };
+    if (cmd === undefined) return;
+    const c = cmd;
+    this.sim.after(0, () => {
+      if (this.sim.isUp(from)) this.sim.command(from, c, `connectionRefused ${to}`);
+    });
   }
 
   private nodeLog(node: NodeId): NodeLog {

@@ -11,7 +11,8 @@
  * - `cft` (the 2.x path; deliverer.go): one random orderer; on failure sleep
  *   `1.2^(failures-1) * 100ms` (capped at reConnectBackoffThreshold 1h) and reconnect.
  *
- * Connections: a stream is up when the orderer answers the seek (`connTimeout` 3s); a broken
+ * Connections: a stream is up when the orderer answers the seek (`connTimeout` 3s); a dial
+ * to an orderer whose process is down is refused at once; a broken
  * stream is seen at once on a connection reset (the orderer process died), or by keepalive
  * (`peer.keepalive.deliveryClient` interval 60s, timeout 20s) when the network is cut.
  */
@@ -182,6 +183,29 @@ export class DeliverClient {
     if (h !== undefined && h.connected) this.retryHeaders(h.orderer, h.failures + 1, out);
   }
 
+  /**
+   * A dial to the orderer was refused (its process is down). The deliverer's connections
+   * block with `FailOnNonTempDialError(true)` (internal/pkg/comm/config.go DialOptions), so
+   * a refused connection, a non-temporary error, fails the dial at once instead of waiting
+   * for `connTimeout` (grpc clientconn.go DialContext; transport/http2_client.go
+   * newHTTP2Client "transport: error while dialing").
+   */
+  connectionRefused(orderer: NodeId, out: Out<FabricMessage>, ctx: NodeContext): void {
+    if (this.stopped) return;
+    const addr = `${orderer}:7050`;
+    if (this.block !== null && this.block.orderer === orderer && !this.block.connected) {
+      const err = `could not dial endpoint '${addr}': failed to create new connection: connection error: desc = "transport: error while dialing: dial tcp ${addr}: connect: connection refused"`;
+      out.log('blocksprovider.couldNotConnect', [err], true);
+      this.fail(out, ctx);
+      return;
+    }
+    const h = this.headers.get(orderer);
+    if (h !== undefined && !h.connected) {
+      out.cancel(`deliver.hconnect:${orderer}`);
+      this.retryHeaders(orderer, h.failures + 1, out);
+    }
+  }
+
   private retryHeaders(o: NodeId, failures: number, out: Out<FabricMessage>): void {
     const h = this.headers.get(o);
     if (h !== undefined) {
@@ -285,8 +309,9 @@ export class DeliverClient {
     if (this.stopped) return;
     if (name === 'deliver.connect') {
       if (this.block !== null && this.block.session === data && !this.block.connected) {
-        const addr = `${this.block.orderer}:7050`;
-        out.log('blocksprovider.processFailure', [`could not connect to ordering service, orderer-address: ${addr}: context deadline exceeded`], true);
+        // The blocking dial gave up at DialTimeout (bft_deliverer.go FetchBlocks; the error of
+        // delivery_requester.go Connect wrapping comm/config.go ClientConfig.Dial's).
+        out.log('blocksprovider.couldNotConnect', [`could not dial endpoint '${this.block.orderer}:7050': failed to create new connection: context deadline exceeded`], true);
         this.fail(out, ctx);
       }
     } else if (name === 'deliver.retry') {

@@ -4,11 +4,23 @@
  *
  * Submit (internal/pkg/gateway `Endorse`, `Submit`, `CommitStatus`): send the proposal to
  * the channel's peers; once the org's gateway peer has answered and the successful,
- * identical responses satisfy the endorsement policy, build the envelope and broadcast it
- * to every orderer (BFT); then wait for the gateway peer to report the transaction
- * committed. Failures come back with a reason: a chaincode error, the gateway peer
- * unreachable (connTimeout 3s), the policy unsatisfiable with the peers that answered, no
- * orderer accepting the envelope, a commit timeout, or an invalidation code (MVCC conflict).
+ * identical responses satisfy the endorsement policy, build the envelope and order it;
+ * then wait for the gateway peer to report the transaction committed.
+ *
+ * Ordering follows submit.go: on BFT (`submitBFT`) the envelope goes to every orderer and
+ * the submit succeeds once Q = ceil((N+F+1)/2) of them answer SUCCESS (an orderer's
+ * `failed to submit request: request already exists` counts as one); as soon as more than
+ * N - Q have failed it fails with Unavailable `insufficient number of orderers could
+ * successfully process transaction to satisfy quorum requirement`. On Raft
+ * (`submitNonBFT`) the orderers are tried one at a time in a random order (`rand.Perm`,
+ * here the gateway's own seeded stream) until one answers SUCCESS; a 4xx status aborts.
+ * An orderer that does not answer counts as failed after `broadcastTimeout`. An orderer
+ * whose process is down refuses the connection: its broadcast fails at once (the cluster
+ * passes the refusal in as `connectionRefused`, see SimCluster).
+ *
+ * Failures come back with a reason: a chaincode error, the gateway peer unreachable
+ * (connTimeout 3s), the policy unsatisfiable with the peers that answered, too few
+ * orderers accepting the envelope, a commit timeout, or an invalidation code (MVCC conflict).
  *
  * Evaluate (verify): one proposal to the gateway peer, answered from its committed state.
  *
@@ -31,7 +43,9 @@ export type GatewayCommand =
   | { readonly type: 'revoke'; readonly requestId: string; readonly certID: string }
   | { readonly type: 'verify'; readonly requestId: string; readonly certID: string }
   /** A raw submit (network set-up: `_lifecycle` definitions). */
-  | { readonly type: 'invoke'; readonly requestId: string; readonly chaincode: string; readonly fn: string; readonly args: readonly string[] };
+  | { readonly type: 'invoke'; readonly requestId: string; readonly chaincode: string; readonly fn: string; readonly args: readonly string[] }
+  /** The orderer's host refused the connection of this transaction's broadcast (its process is down). */
+  | { readonly type: 'connectionRefused'; readonly orderer: NodeId; readonly txId: string };
 
 export interface GatewayAnswer {
   readonly type: 'gateway.answer';
@@ -45,9 +59,20 @@ export interface GatewayConfig {
   readonly connTimeoutMs: number;
   /** Wait for the gateway peer to report the commit. */
   readonly commitTimeoutMs: number;
+  /** `peer.gateway.broadcastTimeout` (core.yaml: 30s): how long an orderer may take to answer a broadcast. */
+  readonly broadcastTimeoutMs: number;
 }
 
-export const DEFAULT_GATEWAY_CONFIG: GatewayConfig = { connTimeoutMs: 3_000, commitTimeoutMs: 60_000 };
+export const DEFAULT_GATEWAY_CONFIG: GatewayConfig = { connTimeoutMs: 3_000, commitTimeoutMs: 60_000, broadcastTimeoutMs: 30_000 };
+
+/** `computeBFTQuorum` of internal/pkg/gateway/submit.go (a copy of SmartBFT's): Q for N orderers. */
+export function computeBFTQuorum(n: number): { q: number; f: number } {
+  const f = Math.floor((n - 1) / 3);
+  return { q: Math.ceil((n + f + 1) / 2), f };
+}
+
+/** The orderer's info that `broadcastToAll` (submit.go) counts as a success: it already holds the transaction. */
+const ALREADY_EXISTS = 'failed to submit request: request already exists';
 
 interface Pending {
   readonly requestId: string;
@@ -64,10 +89,15 @@ interface Pending {
   phase: 'endorse' | 'order' | 'commit';
   /** The envelope, kept to try the next orderer (Raft: one orderer at a time). */
   envelope: string;
-  /** Raft: index of the orderer the envelope was last sent to. */
+  /** Raft: the orderers in the order tried (`rand.Perm`); index of the one tried now. */
+  ordererOrder: NodeId[];
   ordererIndex: number;
+  /** Orderers still to answer this broadcast. */
+  awaiting: Set<NodeId>;
   broadcastOk: number;
   broadcastFailed: number;
+  /** `ErrorDetail`s of the orderers that failed (address, mspId, message). */
+  errorDetails: { address: string; message: string }[];
   certID: string;
 }
 
@@ -101,7 +131,7 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
     answer(s, p, httpStatus, { success: false, error, ...(p.txId !== '' && p.kind === 'submit' ? { txID: p.txId } : {}) }, out);
   }
 
-  function begin(s: GatewayState, cmd: GatewayCommand, ctx: NodeContext, out: GwOut): void {
+  function begin(s: GatewayState, cmd: Exclude<GatewayCommand, { type: 'connectionRefused' }>, ctx: NodeContext, out: GwOut): void {
     if (s.pending.has(cmd.requestId)) {
       out.fact('gateway.answer', { requestId: cmd.requestId, httpStatus: 400, body: { success: false, error: `duplicate request id ${cmd.requestId}` } });
       return;
@@ -138,7 +168,7 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
         args = cmd.args;
         break;
     }
-    const p: Pending = { requestId: cmd.requestId, kind, op: cmd.type, txId, chaincode, fn, args, timestampMs: ctx.now, responses: new Map(), keys: new Map(), phase: 'endorse', envelope: '', ordererIndex: 0, broadcastOk: 0, broadcastFailed: 0, certID };
+    const p: Pending = { requestId: cmd.requestId, kind, op: cmd.type, txId, chaincode, fn, args, timestampMs: ctx.now, responses: new Map(), keys: new Map(), phase: 'endorse', envelope: '', ordererOrder: [], ordererIndex: 0, awaiting: new Set(), broadcastOk: 0, broadcastFailed: 0, errorDetails: [], certID };
     s.pending.set(cmd.requestId, p);
     s.byTx.set(txId, cmd.requestId);
     const targets = kind === 'evaluate' ? [spec!.peer] : peers;
@@ -172,10 +202,10 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
       return fail(s, p, r.message.includes('already exists') ? 409 : 500, `failed to endorse transaction: ${r.message}`, out);
     }
     const set = endorsementSet(p);
-    if (set !== undefined) submit(s, p, set, out);
+    if (set !== undefined) submit(p, set, ctx, out);
   }
 
-  function submit(s: GatewayState, p: Pending, set: readonly ProposalResponse[], out: GwOut): void {
+  function submit(p: Pending, set: readonly ProposalResponse[], ctx: NodeContext, out: GwOut): void {
     p.phase = 'order';
     out.cancel(`gw.endorse:${p.requestId}`);
     const own = set.find((r) => r.peer === spec!.peer) as ProposalResponse;
@@ -195,23 +225,74 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
     };
     const envelope = serializeEnvelope(env);
     p.envelope = envelope;
-    // BFT: every orderer (a censoring leader cannot hide it); Raft: one orderer, the next on
-    // failure, as Fabric's gateway does (a Raft orderer would order every copy it is sent).
-    if (topology.consensus === 'raft') out.send(orderers[p.ordererIndex] as NodeId, { type: 'broadcast', txId: p.txId, envelope });
-    else for (const o of orderers) out.send(o, { type: 'broadcast', txId: p.txId, envelope });
     out.fact('gateway.submitted', { txId: p.txId });
+    if (topology.consensus === 'raft') {
+      // submitNonBFT: one orderer at a time, in the order of rand.Perm (a Raft orderer would
+      // order every copy it is sent).
+      p.ordererOrder = ctx.rng.shuffle(orderers);
+      p.ordererIndex = -1;
+      nextRaftOrderer(p, out);
+    } else {
+      // submitBFT: every orderer (a censoring leader cannot hide it).
+      for (const o of orderers) {
+        p.awaiting.add(o);
+        out.send(o, { type: 'broadcast', txId: p.txId, envelope });
+      }
+      out.timer(`gw.order:${p.requestId}`, cfg.broadcastTimeoutMs, p.requestId);
+    }
     out.send(spec!.peer, { type: 'commitStatus', txId: p.txId });
-    out.timer(`gw.order:${p.requestId}`, cfg.connTimeoutMs, p.requestId);
     out.timer(`gw.commit:${p.requestId}`, cfg.commitTimeoutMs, p.requestId);
   }
 
   /** Raft: send the envelope to the next orderer; false when every orderer was tried. */
   function nextRaftOrderer(p: Pending, out: GwOut): boolean {
-    if (topology.consensus !== 'raft' || p.ordererIndex + 1 >= orderers.length) return false;
+    if (p.ordererIndex + 1 >= p.ordererOrder.length) return false;
     p.ordererIndex++;
-    out.send(orderers[p.ordererIndex] as NodeId, { type: 'broadcast', txId: p.txId, envelope: p.envelope });
-    out.timer(`gw.order:${p.requestId}`, cfg.connTimeoutMs, p.requestId);
+    const o = p.ordererOrder[p.ordererIndex] as NodeId;
+    p.awaiting.clear();
+    p.awaiting.add(o);
+    out.send(o, { type: 'broadcast', txId: p.txId, envelope: p.envelope });
+    out.timer(`gw.order:${p.requestId}`, cfg.broadcastTimeoutMs, p.requestId);
     return true;
+  }
+
+  /** The orderers' answers so far satisfy the submit: it returns and the commit wait goes on. */
+  function ordered(p: Pending, out: GwOut): void {
+    p.phase = 'commit';
+    p.awaiting.clear();
+    out.cancel(`gw.order:${p.requestId}`);
+  }
+
+  /**
+   * One orderer's outcome for the broadcast: `null` a success, else the error detail.
+   * BFT: submitBFT's loop (succeed at Q successes, fail once failures > N - Q); Raft:
+   * submitNonBFT's (next orderer, or give up when none is left).
+   */
+  function onBroadcastOutcome(s: GatewayState, p: Pending, orderer: NodeId, error: string | null, out: GwOut): void {
+    if (p.phase !== 'order' || !p.awaiting.delete(orderer)) return;
+    if (error === null) p.broadcastOk++;
+    else {
+      p.broadcastFailed++;
+      p.errorDetails.push({ address: `${orderer}:7050`, message: error });
+    }
+    if (topology.consensus === 'raft') {
+      if (error === null) return ordered(p, out);
+      if (nextRaftOrderer(p, out)) return;
+      return failOrdering(s, p, 'no orderers could successfully process transaction', out);
+    }
+    const { q } = computeBFTQuorum(orderers.length);
+    if (p.broadcastOk >= q) return ordered(p, out);
+    if (p.broadcastFailed > orderers.length - q) {
+      return failOrdering(s, p, 'insufficient number of orderers could successfully process transaction to satisfy quorum requirement', out);
+    }
+  }
+
+  /**
+   * Submit's error as the REST API passes it on: the gRPC status of `newRpcError(codes.Unavailable, ...)`
+   * (submit.go) as @grpc/grpc-js prints it (`14 UNAVAILABLE: ...`), with the orderers' ErrorDetails.
+   */
+  function failOrdering(s: GatewayState, p: Pending, desc: string, out: GwOut): void {
+    answer(s, p, 503, { success: false, error: `failed to submit transaction to the ordering service: 14 UNAVAILABLE: ${desc}`, txID: p.txId, details: p.errorDetails }, out);
   }
 
   function onCommitStatus(s: GatewayState, r: CommitStatusResponse, out: GwOut): void {
@@ -251,9 +332,10 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
         : `no combination of peers can be derived which satisfy the endorsement policy: ${ev.error ?? ''}${missing.length > 0 ? ` (unreachable: ${missing.join(', ')})` : ''}${errors.length > 0 ? ` (errors: ${errors.join('; ')})` : ''}`;
       return fail(s, p, 503, `failed to endorse transaction: ${why}`, out);
     }
-    if (name.startsWith('gw.order:') && p.phase === 'order' && p.broadcastOk === 0) {
-      if (nextRaftOrderer(p, out)) return;
-      return fail(s, p, 503, 'failed to submit transaction to the ordering service: no orderer accepted the envelope', out);
+    if (name.startsWith('gw.order:') && p.phase === 'order') {
+      // broadcastTimeout: the orderers still silent fail with the cancelled context.
+      for (const o of [...p.awaiting]) onBroadcastOutcome(s, p, o, 'rpc error: code = Canceled desc = context canceled', out);
+      return;
     }
     if (name.startsWith('gw.commit:')) {
       fail(s, p, 504, `timed out waiting for transaction ${p.txId} to commit on ${spec!.peer}`, out);
@@ -266,7 +348,17 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
     },
     step(s: GatewayState, input: Input<FabricMessage, GatewayCommand>, ctx: NodeContext): Effect<FabricMessage, FabricEvent>[] {
       const out: GwOut = new Out();
-      if (input.kind === 'command') begin(s, input.command, ctx, out);
+      if (input.kind === 'command') {
+        const c = input.command;
+        if (c.type === 'connectionRefused') {
+          const rid = s.byTx.get(c.txId);
+          const p = rid === undefined ? undefined : s.pending.get(rid);
+          // gRPC fails an RPC at once on a connection in TRANSIENT_FAILURE (a refused dial;
+          // the gateway's connections dial asynchronously: transport/http2_client.go
+          // newHTTP2Client's "transport: Error while dialing").
+          if (p !== undefined) onBroadcastOutcome(s, p, c.orderer, `rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp ${c.orderer}:7050: connect: connection refused"`, out);
+        } else begin(s, c, ctx, out);
+      }
       else if (input.kind === 'timer') onTimer(s, input.name, String(input.data), out);
       else {
         const m = input.msg;
@@ -276,16 +368,9 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
           const rid = s.byTx.get(m.txId);
           const p = rid === undefined ? undefined : s.pending.get(rid);
           if (p !== undefined) {
-            if (m.status === 'SUCCESS') {
-              p.broadcastOk++;
-              if (p.phase === 'order') p.phase = 'commit';
-            } else {
-              p.broadcastFailed++;
-              if (p.broadcastOk === 0 && nextRaftOrderer(p, out)) return out.list;
-            }
-            if (p.broadcastOk === 0 && p.broadcastFailed === (topology.consensus === 'raft' ? p.ordererIndex + 1 : orderers.length)) {
-              fail(s, p, 503, `failed to submit transaction to the ordering service: ${m.info}`, out);
-            }
+            // broadcastToAll / submitNonBFT (submit.go): SUCCESS, or (BFT) the orderer already has it.
+            const ok = m.status === 'SUCCESS' || (topology.consensus !== 'raft' && m.status === 'SERVICE_UNAVAILABLE' && m.info === ALREADY_EXISTS);
+            onBroadcastOutcome(s, p, input.from, ok ? null : `received unsuccessful response from orderer: status=${m.status}, info=${m.info}`, out);
           }
         }
       }

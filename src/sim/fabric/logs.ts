@@ -76,6 +76,7 @@ export const FABRIC_LOGS: LogFormat[] = [
   f('blocksprovider.retry', 'peer.blocksprovider', 'retryBackoff', 'WARN', 'Failed to fetch blocks, count=%d, round=%d, going to retry in %s'),
   f('blocksprovider.censorshipSuspicion', 'peer.blocksprovider', 'handleFetchAndCensorshipEvents', 'WARN', 'Censorship suspicion: %s; going to retry fetching blocks from another orderer'),
   f('blocksprovider.processFailure', 'peer.blocksprovider', 'FetchBlocks', 'WARN', 'Failure while processing incoming blocks: %s'),
+  f('blocksprovider.couldNotConnect', 'peer.blocksprovider', 'FetchBlocks', 'WARN', 'Could not connect to ordering service: %s'),
   f('blocksprovider.disconnected', 'peer.blocksprovider', 'DeliverBlocks', 'WARN', 'Disconnected from ordering service. Attempt to re-connect in %v, totalDuration is %v'),
   f('blocksprovider.notAdded', 'peer.blocksprovider', 'HandleBlock', 'WARN', "Block [%d] received from ordering service wasn't added to payload buffer: %v"),
   f('censorship.detected', 'BFTCensorshipMonitor', 'Monitor', 'WARN', 'Block censorship detected, block source endpoint: %s'),

@@ -120,8 +120,9 @@ export function createOrderer(options: OrdererOptions): NodeMachine<OrdererState
     channel: CHANNEL,
     ...(options.events !== undefined ? { events: options.events } : {}),
   };
+  const isRaft = options.topology.consensus === 'raft';
   const consenter = (
-    options.topology.consensus === 'raft'
+    isRaft
       ? createRaftNode(common)
       : createConsenter({ ...common, ...(options.config !== undefined ? { config: options.config } : {}) })
   ) as Consenter;
@@ -169,8 +170,17 @@ export function createOrderer(options: OrdererOptions): NodeMachine<OrdererState
     const rejected = inner.find((e) => e.kind === 'emit' && REJECTED.has((e.event as { type: string }).type));
     afterConsenter(s, inner, effects);
     const reason = rejected?.kind === 'emit' ? String((rejected.event as { reason?: unknown }).reason ?? '') : '';
-    const ok = rejected === undefined || reason === 'request already exists' || reason === 'request already processed';
-    effects.push({ kind: 'send', to: from, msg: { type: 'broadcast.response', txId: msg.txId, status: ok ? 'SUCCESS' : 'SERVICE_UNAVAILABLE', info: reason } });
+    if (isRaft) {
+      const ok = rejected === undefined || reason === 'request already exists' || reason === 'request already processed';
+      effects.push({ kind: 'send', to: from, msg: { type: 'broadcast.response', txId: msg.txId, status: ok ? 'SUCCESS' : 'SERVICE_UNAVAILABLE', info: reason } });
+      return;
+    }
+    // BFT: a pool refusal (even "request already exists") is an Order error, answered
+    // SERVICE_UNAVAILABLE with its text (orderer/common/broadcast/broadcast.go ProcessMessage;
+    // smartbft/chain.go submit wraps it "failed to submit request"). The gateway counts
+    // "already exists" as a success itself (internal/pkg/gateway/submit.go broadcastToAll).
+    const info = rejected === undefined ? '' : `failed to submit request: ${reason}`;
+    effects.push({ kind: 'send', to: from, msg: { type: 'broadcast.response', txId: msg.txId, status: rejected === undefined ? 'SUCCESS' : 'SERVICE_UNAVAILABLE', info } });
   }
 
   /** Pass the consenter's effects through; stream new blocks after a decision. */

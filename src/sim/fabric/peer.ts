@@ -40,7 +40,9 @@ export interface PeerOptions {
 /** Commands from outside the peer process. */
 export type PeerCommand =
   /** The orderer's process died: its TCP connections are reset. */
-  { readonly type: 'connectionReset'; readonly orderer: NodeId };
+  | { readonly type: 'connectionReset'; readonly orderer: NodeId }
+  /** A dial to the orderer was refused: its process is down. */
+  | { readonly type: 'connectionRefused'; readonly orderer: NodeId };
 
 export interface PeerState {
   readonly id: NodeId;
@@ -281,6 +283,7 @@ export function createPeer(options: PeerOptions): NodeMachine<PeerState, FabricM
       if (s.halted !== null) return out.list;
       if (input.kind === 'command') {
         if (input.command.type === 'connectionReset') s.deliver?.connectionReset(input.command.orderer, out, ctx);
+        else if (input.command.type === 'connectionRefused') s.deliver?.connectionRefused(input.command.orderer, out, ctx);
         return out.list;
       }
       if (input.kind === 'timer') {
