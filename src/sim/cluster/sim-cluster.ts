@@ -23,6 +23,7 @@ import { isByzantineBehaviour } from '../smartbft/byzantine.ts';
 import { RAFT_BYZANTINE_BEHAVIOURS, raftStatus, type RaftState } from '../raft/index.ts';
 import { computeQuorum } from '../smartbft/quorum.ts';
 import { LOG_FORMATS } from '../logs/catalog.ts';
+import { DEFAULT_LOG_SPEC, LogSpec } from '../logs/spec.ts';
 import { CHANNEL, genesisBlock, type Block } from '../fabric/block.ts';
 import { CHAINCODE, CHAINCODE_VERSION, LIFECYCLE_NS } from '../fabric/chaincode.ts';
 import { COUCH_PREFIX, DB_NOT_FOUND, deleteDatabase, namespaceDbName, type CouchDbInfo } from '../fabric/couchdb.ts';
@@ -48,6 +49,9 @@ export interface SimClusterOptions {
   readonly opTimeoutMs?: number;
   /** The caller's wall-clock and memory budget, polled inside the event loop (see `SimulationOptions.interrupt`). */
   readonly interrupt?: () => string | undefined;
+  /** Every node's `FABRIC_LOGGING_SPEC` (flogging semantics, default `info`); `logSpecs` overrides per node. */
+  readonly logSpec?: string;
+  readonly logSpecs?: Readonly<Record<NodeId, string>>;
 }
 
 /** A change point of one metric series. */
@@ -117,6 +121,9 @@ export class SimCluster implements Cluster {
   private readonly exits = new Map<NodeId, string>();
   private nextRequest = 0;
   private readonly opTimeoutMs: number;
+  /** Each node's logging spec: a line below its logger's level is not printed. */
+  private readonly logSpecs_ = new Map<NodeId, LogSpec>();
+  private defaultLogSpec = new LogSpec(DEFAULT_LOG_SPEC);
 
   private constructor(
     readonly sim: Simulation,
@@ -145,6 +152,8 @@ export class SimCluster implements Cluster {
     const network: NetworkConfig = { ...(options.network ?? {}), zones: { ...fabric.zones, ...(options.network?.zones ?? {}) } };
     const sim = new Simulation({ seed: options.seed, network, trace, ...(options.interrupt !== undefined ? { interrupt: options.interrupt } : {}) });
     const c = new SimCluster(sim, fabric, options.opTimeoutMs ?? 120_000);
+    if (options.logSpec !== undefined) c.defaultLogSpec = new LogSpec(options.logSpec);
+    for (const [node, spec] of Object.entries(options.logSpecs ?? {})) c.setLogSpec(node, spec);
     sim.observe((r) => c.record(r), ['event', 'crash', 'restart', 'drop']);
     for (const o of fabric.orderers) {
       sim.addNode(o.id, createOrderer({ id: o.id, topology: fabric, genesis: c.genesis, ...(options.smartbft !== undefined ? { config: options.smartbft } : {}) }));
@@ -196,6 +205,8 @@ export class SimCluster implements Cluster {
     if (r.k === 'event') {
       const e = r.e as { type: string; kind?: string; args?: LogArg[]; fields?: Record<string, string>; name?: string; value?: number; labels?: Record<string, string>; requestId?: string; httpStatus?: number; body?: Record<string, unknown> };
       if (e.type === 'log' && e.kind !== undefined) {
+        const fmt = LOG_FORMATS.get(e.kind);
+        if (fmt !== undefined && !(this.logSpecs_.get(r.node) ?? this.defaultLogSpec).enabled(fmt.module, fmt.level)) return;
         const l = this.nodeLog(r.node);
         l.seq++;
         l.entries.push({ at: r.t, seq: l.seq, kind: e.kind, args: e.args ?? [], ...(e.fields !== undefined ? { fields: e.fields } : {}) });
@@ -241,6 +252,12 @@ export class SimCluster implements Cluster {
     this.sim.after(0, () => {
       if (this.sim.isUp(from)) this.sim.command(from, c, `connectionRefused ${to}`);
     });
+  }
+
+  /** Set a node's logging spec from now on (`FABRIC_LOGGING_SPEC` at its start, or `PUT /logspec`). */
+  setLogSpec(node: NodeId, spec: string): void {
+    this.kindOf(node);
+    this.logSpecs_.set(node, new LogSpec(spec));
   }
 
   private nodeLog(node: NodeId): NodeLog {
