@@ -47,8 +47,11 @@ export const FABRIC_LOGS: LogFormat[] = [
 
   // Validation (core/committer/txvalidator/v20)
   f('txvalidator.validated', 'committer.txvalidator', 'Validate', 'INFO', '[%s] Validated block [%d] in %dms'),
-  f('txvalidator.duplicate', 'committer.txvalidator', 'validateTx', 'ERRO', 'Duplicate transaction found, %s, skipping'),
-  f('txvalidator.vsccFailed', 'committer.txvalidator', 'validateTx', 'ERRO', 'VSCCValidateTx for transaction txId = %s returned error: %s'),
+  // logger.Error(a, b, c) prints fmt.Sprintln's spacing (flogging zap.go formatArgs).
+  f('txvalidator.duplicate', 'committer.txvalidator', 'checkTxIdDupsLedger', 'ERRO', 'Duplicate transaction found,  %s , skipping'),
+  f('txvalidator.duplicateInBlock', 'committer.txvalidator', 'markTXIdDuplicates', 'ERRO', 'Duplicate txid %s found, skipping'),
+  // v2.0+ validateTx (the v1.4 text was "VSCCValidateTx for transaction txId = ...").
+  f('txvalidator.dispatchFailed', 'committer.txvalidator', 'validateTx', 'ERRO', 'Dispatch for transaction txId = %s returned error: %s'),
 
   // Gossip and the state provider
   f('gossip.joinChan', 'gossip.gossip', 'JoinChan', 'INFO', 'Joining gossip network of channel %s with %d organizations'),

@@ -1,8 +1,9 @@
 /**
  * Commit-time validation of a block, in Fabric's order:
- *   1. committer.txvalidator (core/committer/txvalidator/v20/validator.go): per tx,
- *      duplicate txid -> DUPLICATE_TXID (9); endorsement policy (VSCC) ->
- *      ENDORSEMENT_POLICY_FAILURE (10);
+ *   1. committer.txvalidator (core/committer/txvalidator/v20/validator.go): per tx, a txid
+ *      already in the ledger -> DUPLICATE_TXID (9); endorsement policy (VSCC) ->
+ *      ENDORSEMENT_POLICY_FAILURE (10); then, among the txs still VALID, a later copy of a
+ *      txid in the same block -> DUPLICATE_TXID (9);
  *   2. state validation (core/ledger/kvledger/txmgmt/validation/validator.go), serially in
  *      tx order: a read is invalid if an earlier valid tx in the same block wrote the key,
  *      or if the committed version differs from the read version -> MVCC_READ_CONFLICT (11).
@@ -42,8 +43,9 @@ export function validateBlock(block: Block, view: CommittedStateView, policy: Po
   const num = block.header.number;
   const envs = envelopesOf(block);
   const flags: number[] = new Array<number>(envs.length).fill(TxValidationCode.VALID);
-  const seen = new Set<string>();
-  // Step 1: txvalidator.
+  // Step 1: txvalidator (v20/validator.go Validate): each tx on its own (validateTx: the
+  // ledger's txid index, then the endorsement policy), then markTXIdDuplicates over the
+  // txs found VALID only: a copy after an invalid first one is judged on its own.
   for (let i = 0; i < envs.length; i++) {
     const env = envs[i];
     if (env === null || env === undefined) {
@@ -51,18 +53,27 @@ export function validateBlock(block: Block, view: CommittedStateView, policy: Po
       continue;
     }
     if (env.type === 'CONFIG') continue;
-    if (seen.has(env.txId) || view.hasTxId(env.txId)) {
+    if (view.hasTxId(env.txId)) {
       flags[i] = TxValidationCode.DUPLICATE_TXID;
       out.log('txvalidator.duplicate', [env.txId]);
       continue;
     }
-    seen.add(env.txId);
     const orgSet = new Set(env.endorsements.map((e) => e.org));
     const ev = evaluatePolicy(policy, orgSet, orgs);
     if (!ev.ok) {
       flags[i] = TxValidationCode.ENDORSEMENT_POLICY_FAILURE;
-      out.log('txvalidator.vsccFailed', [env.txId, `validation of endorsement policy for chaincode ${env.chaincode} in tx ${num}:${i} failed: ${ev.error ?? ''}`]);
+      // The error of statebased/v20.go (policyErr) as validateTx logs Dispatch's error.
+      out.log('txvalidator.dispatchFailed', [env.txId, `validation of endorsement policy for chaincode ${env.chaincode} in tx ${num}:${i} failed: ${ev.error ?? ''}`]);
     }
+  }
+  const seen = new Set<string>();
+  for (let i = 0; i < envs.length; i++) {
+    const env = envs[i];
+    if (env === null || env === undefined || env.type === 'CONFIG' || flags[i] !== TxValidationCode.VALID) continue;
+    if (seen.has(env.txId)) {
+      flags[i] = TxValidationCode.DUPLICATE_TXID;
+      out.log('txvalidator.duplicateInBlock', [env.txId]);
+    } else seen.add(env.txId);
   }
   // Step 2: MVCC, serially in tx order.
   const written = new Map<string, StateUpdate>();

@@ -4,6 +4,8 @@ import { blockHeaderHash, genesisBlock, newBlock, serializeEnvelope, type Envelo
 import { Out } from '../../../src/sim/fabric/effects.ts';
 import { KvLedger } from '../../../src/sim/fabric/kvledger.ts';
 import { parsePolicy } from '../../../src/sim/fabric/policy.ts';
+import { FABRIC_LOGS } from '../../../src/sim/fabric/logs.ts';
+import { renderLine } from '../../../src/sim/logs/format.ts';
 
 const orgs = ['techpulse', 'dataforge', 'org3'];
 const policy = parsePolicy('MAJORITY Endorsement', orgs);
@@ -66,8 +68,29 @@ describe('commit pipeline', () => {
 
     const logs = out.list.flatMap((e) => (e.kind === 'emit' && e.event.type === 'log' ? [e.event as { type: string; kind: string; args: readonly unknown[] }] : []));
     expect(logs).toContainEqual({ type: 'log', kind: 'txvalidator.duplicate', args: ['t1'] });
+    expect(logs).toContainEqual({ type: 'log', kind: 'txvalidator.duplicateInBlock', args: ['t6'] });
     expect(logs).toContainEqual({ type: 'log', kind: 'validation.invalidTx', args: [2, 3, 't5', 'MVCC_READ_CONFLICT'] });
-    expect(logs.some((e) => e.kind === 'txvalidator.vsccFailed' && String(e.args[1]).startsWith('validation of endorsement policy for chaincode certcontract in tx 2:1 failed: implicit policy evaluation failed - 1 sub-policies were satisfied'))).toBe(true);
+    expect(logs.some((e) => e.kind === 'txvalidator.dispatchFailed' && String(e.args[1]).startsWith('validation of endorsement policy for chaincode certcontract in tx 2:1 failed: implicit policy evaluation failed - 1 sub-policies were satisfied'))).toBe(true);
+  });
+
+  it('a duplicate txid after an invalid first copy is judged on its own (markTXIdDuplicates sees VALID txs only): [10,0]', () => {
+    const { l, out } = ledger();
+    const b1 = next(l, [
+      tx('t7', write('A', '{"v":1}'), ['org3']), // 1 of 2 required orgs: ENDORSEMENT_POLICY_FAILURE
+      tx('t7', write('A', '{"v":1}')), // the same txid, properly endorsed
+      tx('t8', write('B', '{"v":1}'), ['org3']),
+      tx('t8', write('B', '{"v":1}'), ['org3']), // both copies fail the policy: [10,10]
+    ]);
+    expect(l.commit(b1, policy, orgs, out).flags).toEqual([10, 0, 10, 10]);
+    expect(l.version('certcontract', 'A')).toEqual({ block: 1, tx: 1 });
+  });
+
+  it('the validator\'s lines render as Fabric 3.1 prints them', () => {
+    const fmt = (kind: string) => FABRIC_LOGS.find((f) => f.kind === kind)!;
+    const line = (kind: string, args: (string | number)[]) => renderLine(fmt(kind), { type: 'log', kind, args }, 0, 1);
+    expect(line('txvalidator.duplicate', ['t1'])).toBe('2026-03-14 10:00:00.000 UTC 0001 ERRO [committer.txvalidator] checkTxIdDupsLedger -> Duplicate transaction found,  t1 , skipping');
+    expect(line('txvalidator.duplicateInBlock', ['t6'])).toBe('2026-03-14 10:00:00.000 UTC 0001 ERRO [committer.txvalidator] markTXIdDuplicates -> Duplicate txid t6 found, skipping');
+    expect(line('txvalidator.dispatchFailed', ['t3', 'x'])).toBe('2026-03-14 10:00:00.000 UTC 0001 ERRO [committer.txvalidator] validateTx -> Dispatch for transaction txId = t3 returned error: x');
   });
 
   it('the block store chains: getinfo reports the last header hash and its previous hash', () => {
