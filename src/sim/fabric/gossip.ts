@@ -16,15 +16,17 @@
  *   peer advertises a greater height, request [ourHeight, max-1] in batches of `batchSize`
  *   (10) from one random peer whose height is at least the batch end, waiting
  *   `responseTimeout` (3s) and retrying `maxRetries` (3) times (4 sends).
- * - Leader election (`useLeaderElection`): the lowest id wins; a leader declares itself every
+ * - Leader election (`useLeaderElection`): the lowest PKI-ID wins (`pkiId`); a leader declares itself every
  *   leaderAliveThreshold/2; a follower that hears no leader for `leaderAliveThreshold` (10s)
  *   proposes itself and decides after `leaderElectionDuration` (5s); the first election
  *   waits `startupGracePeriod` (15s).
  */
+import { createHash } from 'node:crypto';
 import type { NodeContext, NodeId } from '../kernel/types.ts';
 import { blockDataHash, CHANNEL, type Block } from './block.ts';
 import type { Out } from './effects.ts';
 import type { FabricMessage, GossipMsg } from './messages.ts';
+import { mspId } from './policy.ts';
 
 export interface GossipConfig {
   readonly stateTransfer: boolean;
@@ -63,8 +65,19 @@ export const DEFAULT_GOSSIP_CONFIG: Omit<GossipConfig, 'stateTransfer' | 'blockG
 };
 
 /** What gossip needs from its peer. */
+/**
+ * A peer's gossip PKI-ID, hex: SHA-256 of its MSP id followed by its identity bytes
+ * (internal/peer/gossip/mcs.go GetPKIidOfCert). The model has no certificates: the node id
+ * stands for the identity bytes. Leader election orders peers by it (gossip/election).
+ */
+export function pkiId(org: string, node: NodeId): string {
+  return createHash('sha256').update(mspId(org) + node).digest('hex');
+}
+
 export interface GossipHost {
   readonly self: NodeId;
+  /** The peer's org (its MSP id makes the PKI-IDs of its org's peers). */
+  readonly org: string;
   /** Committed ledger height. */
   height(): number;
   /** Already committed or buffered? */
@@ -99,6 +112,7 @@ export class GossipState {
   private isLeader = false;
   private proposing = false;
   private readonly proposals = new Set<NodeId>();
+  private readonly pkiIds = new Map<NodeId, string>();
 
   constructor(
     private readonly cfg: GossipConfig,
@@ -321,14 +335,23 @@ export class GossipState {
     out.timer('gossip.electionDecide', this.cfg.leaderElectionDurationMs);
   }
 
+  /** The PKI-ID of a peer of this org, memoised. */
+  private pki(node: NodeId): string {
+    let id = this.pkiIds.get(node);
+    if (id === undefined) this.pkiIds.set(node, (id = pkiId(this.host.org, node)));
+    return id;
+  }
+
   private decide(out: Out<FabricMessage>, ctx: NodeContext): void {
     this.proposing = false;
     if (ctx.now - this.lastLeaderSeen < this.cfg.leaderAliveThresholdMs) return;
-    const lowest = [...this.proposals].sort()[0];
+    // election.go: a proposer yields to any proposal with a lower PKI-ID (bytes.Compare).
+    let lowest = this.host.self;
+    for (const p of this.proposals) if (this.pki(p) < this.pki(lowest)) lowest = p;
     if (lowest === this.host.self) {
       this.isLeader = true;
       this.leaderId = this.host.self;
-      out.log('election.becomingLeader', [this.host.self]);
+      out.log('election.becomingLeader', [this.pki(this.host.self)]);
       out.log('service.elected', [CHANNEL]);
       out.metric('gossip_leader_election_leader', 1, { channel: CHANNEL });
       this.host.becomeLeader(out, ctx);
@@ -344,7 +367,7 @@ export class GossipState {
       return;
     }
     if (this.isLeader) {
-      if (from < this.host.self) {
+      if (this.pki(from) < this.pki(this.host.self)) {
         this.isLeader = false;
         out.log('service.renounced', [CHANNEL]);
         out.metric('gossip_leader_election_leader', 0, { channel: CHANNEL });

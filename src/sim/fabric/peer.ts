@@ -250,6 +250,7 @@ export function createPeer(options: PeerOptions): NodeMachine<PeerState, FabricM
         out.log('gossip.joinChan', [CHANNEL, topo.orgs.length]);
         const gossip = new GossipState(gossipCfg, orgPeers, channelPeers, {
           self: spec.id,
+          org: spec.org,
           electing,
           height: () => (s.ledger === null ? 0 : s.ledger.height),
           has: (seq) => has(s, seq),

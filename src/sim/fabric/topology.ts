@@ -25,7 +25,7 @@ export interface GossipOptions {
   /**
    * Who pulls from the ordering service: `all` (every peer `orgLeader: true`, Fabric's
    * default since 2.2), `peer0` (peer0 of each org is the static leader, the others are
-   * followers), `election` (`useLeaderElection: true`, lowest id wins).
+   * followers), `election` (`useLeaderElection: true`, lowest PKI-ID wins).
    */
   readonly orgLeader: 'all' | 'peer0' | 'election';
   /** `peer.gossip.state.enabled` (default false since 2.2). */

@@ -71,3 +71,24 @@ describe('a dial to a dead orderer fails at once (FailOnNonTempDialError)', () =
     );
   });
 });
+
+describe('Gateway submit on Raft (submitNonBFT)', () => {
+  /** The orderer each submit was first sent to. */
+  async function firstTargets(seed: number): Promise<string[]> {
+    const c = await SimCluster.create({ seed, traceKeep: true, topology: { consensus: 'raft' } });
+    const first = new Map<string, string>();
+    for (const r of c.sim.trace.records) {
+      if (r.k === 'send' && r.from.startsWith('gateway.') && r.m.startsWith('Broadcast ') && !first.has(r.m)) first.set(r.m, r.to);
+    }
+    return [...first.values()];
+  }
+
+  it('tries the orderers in a random order (rand.Perm), drawn from the gateway\'s seeded stream', async () => {
+    const a = await firstTargets(41);
+    expect(a.length).toBeGreaterThan(3);
+    // Not always the first orderer of the channel config...
+    expect(new Set(a).size).toBeGreaterThan(1);
+    // ...and the same run for the same seed.
+    expect(await firstTargets(41)).toEqual(a);
+  });
+});

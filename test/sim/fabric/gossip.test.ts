@@ -8,6 +8,7 @@ import type { Certificate } from '../../../src/scenarios/cluster.ts';
 import { blockHashesAgree, converged, stateMatchesLedger } from '../../../src/sim/cluster/checkers.ts';
 import { SimCluster } from '../../../src/sim/cluster/sim-cluster.ts';
 import type { PeerState } from '../../../src/sim/fabric/peer.ts';
+import { pkiId } from '../../../src/sim/fabric/gossip.ts';
 
 const cert = (certID: string): Certificate => ({ certID, studentID: 's@x.demo', studentName: 'S', courseID: 'C', courseName: 'Course', issueDate: '2026-03-14', expiryDate: '2027-03-14' });
 const height = (c: SimCluster, p: string): number => c.sim.state<PeerState>(p)?.ledger?.height ?? -1;
@@ -72,17 +73,21 @@ describe('gossip path (2.x)', () => {
     expect(stateMatchesLedger(c, 'peer1.techpulse').ok).toBe(true);
   });
 
-  it('leader election: the lowest id leads; when it dies the next peer becomes leader and delivery continues', async () => {
+  it('leader election: the lowest PKI-ID leads (not the lowest name); when it dies the next peer becomes leader and delivery continues', async () => {
+    // sha256("TechpulseMSP" + id): peer1.techpulse d044..., peer0.techpulse d1bc...
+    expect(pkiId('techpulse', 'peer1.techpulse') < pkiId('techpulse', 'peer0.techpulse')).toBe(true);
+    expect(pkiId('techpulse', 'peer0.techpulse')).toMatch(/^d1bc3273[0-9a-f]{56}$/);
     const c = await SimCluster.create({ seed: 46, topology: { peersPerOrg: 2, dissemination: 'gossip', gossip: { orgLeader: 'election' } } });
-    expect(await text(c, 'peer0.techpulse')).toContain('peer0.techpulse : Becoming a leader');
-    expect(await text(c, 'peer1.techpulse')).not.toContain('Becoming a leader');
-    await c.stop('peer0.techpulse');
+    // election.go beLeader: le.logger.Info(le.id, ": Becoming a leader"), the PKI-ID in hex.
+    expect(await text(c, 'peer1.techpulse')).toContain(`INFO [gossip.election] beLeader -> ${pkiId('techpulse', 'peer1.techpulse')} : Becoming a leader`);
+    expect(await text(c, 'peer0.techpulse')).not.toContain('Becoming a leader');
+    await c.stop('peer1.techpulse');
     await c.sleep(20_000);
-    const log = await text(c, 'peer1.techpulse');
-    expect(log).toContain('peer1.techpulse : Becoming a leader');
+    const log = await text(c, 'peer0.techpulse');
+    expect(log).toContain(`${pkiId('techpulse', 'peer0.techpulse')} : Becoming a leader`);
     expect(log).toContain('Elected as a leader, starting delivery service for channel certchannel');
     const r = await c.issueCertificate('dataforge', cert('AFTER-FAILOVER'));
     expect(r.ok).toBe(true);
-    expect(await c.waitUntil(() => height(c, 'peer1.techpulse') > (r.block as number), 5_000)).toBe(true);
+    expect(await c.waitUntil(() => height(c, 'peer0.techpulse') > (r.block as number), 5_000)).toBe(true);
   });
 });
