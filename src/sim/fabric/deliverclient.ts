@@ -16,6 +16,7 @@
  * stream is seen at once on a connection reset (the orderer process died), or by keepalive
  * (`peer.keepalive.deliveryClient` interval 60s, timeout 20s) when the network is cut.
  */
+import { createHash } from 'node:crypto';
 import type { NodeContext, NodeId } from '../kernel/types.ts';
 import type { Block } from './block.ts';
 import { CHANNEL, blockDataHash } from './block.ts';
@@ -51,6 +52,17 @@ export interface DeliverHost {
   readonly minSigners: number;
   /** Header hash of block `n` if the peer holds it (committed or buffered), else null. */
   headerHash(n: number): string | null;
+  /** The org of an orderer (whose TLS root CAs the channel config lists for it). */
+  ordererOrg(orderer: NodeId): string;
+}
+
+/**
+ * An orderer endpoint as Fabric prints it (common/deliverclient/orderers/connection.go
+ * Endpoint.String): `Address: host:7050, CertHash: <MD5 of its TLS root certs, %X>`. The
+ * model has no certificates: the org's TLS CA name stands for the PEM bytes.
+ */
+export function endpointString(orderer: NodeId, org: string): string {
+  return `Address: ${orderer}:7050, CertHash: ${createHash('md5').update(`tlsca.${org}`).digest('hex').toUpperCase()}`;
 }
 
 interface Stream {
@@ -86,6 +98,10 @@ export class DeliverClient {
     private readonly host: DeliverHost,
   ) {}
 
+  private endpoint(orderer: NodeId): string {
+    return endpointString(orderer, this.host.ordererOrg(orderer));
+  }
+
   /** Start delivery (`StartDeliverForChannel`), logging what Fabric logs. */
   start(out: Out<FabricMessage>, ctx: NodeContext, disseminate: boolean): void {
     out.log(disseminate ? 'deliveryClient.retrieveAndGossip' : 'deliveryClient.retrieveOnly', [], true);
@@ -95,7 +111,8 @@ export class DeliverClient {
       out.log('blocksprovider.startDeliver', [CHANNEL, this.host.nextWanted()], true);
       this.sources = ctx.rng.shuffle(this.orderers);
       this.index = 0;
-      out.log('blocksprovider.refreshed', [`[${this.sources.map((s) => `${s}:7050`).join(' ')}]`], true);
+      // `Refreshed endpoints: %s` of a []*Endpoint: each element's String(), space-separated, in brackets.
+      out.log('blocksprovider.refreshed', [`[${this.sources.map((s) => this.endpoint(s)).join(' ')}]`], true);
     } else {
       out.log('deliveryClient.createCFT', [CHANNEL]);
       this.sources = [ctx.rng.pick(this.orderers)];
@@ -175,8 +192,7 @@ export class DeliverClient {
   connectionReset(orderer: NodeId, out: Out<FabricMessage>, ctx: NodeContext): void {
     if (this.stopped) return;
     if (this.block !== null && this.block.orderer === orderer && this.block.connected) {
-      out.log('blocksprovider.processFailure', ['rpc error: code = Unavailable desc = error reading from server: EOF'], true);
-      this.fail(out, ctx);
+      this.streamBroken('rpc error: code = Unavailable desc = error reading from server: EOF', out, ctx);
       return;
     }
     const h = this.headers.get(orderer);
@@ -204,6 +220,27 @@ export class DeliverClient {
       out.cancel(`deliver.hconnect:${orderer}`);
       this.retryHeaders(orderer, h.failures + 1, out);
     }
+  }
+
+  /**
+   * The block stream's Recv failed (block_receiver.go): Start's goroutine logs the error and
+   * closes the channel, ProcessIncoming finds it closed ("hung up"), FetchBlocks reports it.
+   */
+  private streamBroken(recvErr: string, out: Out<FabricMessage>, ctx: NodeContext): void {
+    const addr = `${(this.block as Stream).orderer}:7050`;
+    const fields = { 'orderer-address': addr };
+    out.logWith('blockReceiver.readError', [recvErr], fields);
+    out.logWith('blockReceiver.hungUp', [], fields);
+    out.log('blocksprovider.processFailure', [`orderer \`${addr}\` hung up without sending status`], true);
+    this.fail(out, ctx);
+  }
+
+  /** processMsg returned an error (block_receiver.go ProcessIncoming): logged, wrapped, reported by FetchBlocks. */
+  private processError(err: string, out: Out<FabricMessage>, ctx: NodeContext): void {
+    const addr = `${(this.block as Stream).orderer}:7050`;
+    out.logWith('blockReceiver.gotError', [err], { 'orderer-address': addr });
+    out.log('blocksprovider.processFailure', [`got error while attempting to receive blocks from orderer \`${addr}\`: ${err}`], true);
+    this.fail(out, ctx);
   }
 
   private retryHeaders(o: NodeId, failures: number, out: Out<FabricMessage>): void {
@@ -243,30 +280,20 @@ export class DeliverClient {
       case 'deliver.pong':
         if (!isBlockStream) return;
         out.cancel('deliver.pingTimeout');
-        if (!msg.ok) {
-          out.log('blocksprovider.processFailure', ['rpc error: code = Canceled desc = stream closed by the ordering service'], true);
-          this.fail(out, ctx);
-        } else out.timer('deliver.keepalive', this.cfg.keepaliveIntervalMs);
+        if (!msg.ok) this.streamBroken('rpc error: code = Canceled desc = stream closed by the ordering service', out, ctx);
+        else out.timer('deliver.keepalive', this.cfg.keepaliveIntervalMs);
         return;
     }
   }
 
   private onBlock(msg: DeliverBlock, out: Out<FabricMessage>, ctx: NodeContext): void {
     const block = msg.block;
-    const problem = this.verify(block);
-    if (problem !== null) {
-      out.log('blocksprovider.processFailure', [problem], true);
-      this.fail(out, ctx);
-      return;
-    }
     const wanted = this.host.nextWanted();
     if (block.header.number < wanted) return;
-    if (block.header.number > wanted) {
-      // A Deliver stream is gapless (gRPC over TCP). A gap means the stream lost blocks,
-      // which in the model is a network cut shorter than the keepalive: treat it as the
-      // broken connection it stands for and reconnect from the height the peer has.
-      out.log('blocksprovider.processFailure', [`received block [${block.header.number}] while expecting block [${wanted}]`], true);
-      this.fail(out, ctx);
+    const problem = this.verify(block, wanted);
+    if (problem !== null) {
+      // processMsg: errors.WithMessagef(err, "block [%d] from orderer [%s] could not be verified", ...).
+      this.processError(`block [${block.header.number}] from orderer [${this.endpoint((this.block as Stream).orderer)}] could not be verified: ${problem}`, out, ctx);
       return;
     }
     this.host.onBlock(block, out, ctx);
@@ -279,17 +306,27 @@ export class DeliverClient {
     }
   }
 
-  /** BlockReceiver's verification (block_verification.go): hash chain, data hash, the orderers' signatures. */
-  private verify(block: Block): string | null {
-    const prev = block.header.number > 0 ? this.host.headerHash(block.header.number - 1) : null;
+  /**
+   * BlockVerificationAssistant.VerifyBlock (common/deliverclient/block_verification.go):
+   * the number, the hash chain, the data hash, the orderers' signatures.
+   *
+   * A Deliver stream is gapless (gRPC over TCP). A gap means the stream lost blocks, which
+   * in the model is a network cut shorter than the keepalive: verifyHeader's number check
+   * fails and the peer reconnects from the height it has, as for any broken stream.
+   */
+  private verify(block: Block, wanted: number): string | null {
+    const n = block.header.number;
+    if (n !== wanted) return `expected block number is [${wanted}] but actual block number inside block is [${n}]`;
+    const prev = n > 0 ? this.host.headerHash(n - 1) : null;
     if (prev !== null && prev !== block.header.previousHash) {
-      return `block [${block.header.number}] from orderer could not be verified: previous block hash mismatch: expected ${prev}, got ${block.header.previousHash}`;
+      return `Header.PreviousHash of block [${n}] is different from Hash(block.Header) of previous block, on channel [${CHANNEL}], received: ${block.header.previousHash}, expected: ${prev}`;
     }
-    if (blockDataHash(block.data) !== block.header.dataHash) {
-      return `block [${block.header.number}] from orderer could not be verified: Header.DataHash is different from Hash(block.Data)`;
+    const dataHash = blockDataHash(block.data);
+    if (dataHash !== block.header.dataHash) {
+      return `Header.DataHash is different from Hash(block.Data) for block with id [${n}] on channel [${CHANNEL}]; Header: ${block.header.dataHash}, Data: ${dataHash}`;
     }
-    if (block.header.number > 0 && block.metadata.signers.length < this.host.minSigners) {
-      return `block [${block.header.number}] from orderer could not be verified: implicit policy evaluation failed - ${block.metadata.signers.length} sub-policies were satisfied, but this policy requires ${this.host.minSigners} of the 'BlockValidation' sub-policies to be satisfied`;
+    if (n > 0 && block.metadata.signers.length < this.host.minSigners) {
+      return `implicit policy evaluation failed - ${block.metadata.signers.length} sub-policies were satisfied, but this policy requires ${this.host.minSigners} of the 'BlockValidation' sub-policies to be satisfied`;
     }
     return null;
   }
@@ -322,12 +359,11 @@ export class DeliverClient {
         out.timer('deliver.pingTimeout', this.cfg.keepaliveTimeoutMs);
       }
     } else if (name === 'deliver.pingTimeout') {
-      out.log('blocksprovider.processFailure', ['rpc error: code = Unavailable desc = keepalive ping failed to receive ACK within timeout'], true);
-      this.fail(out, ctx);
+      if (this.block !== null) this.streamBroken('rpc error: code = Unavailable desc = keepalive ping failed to receive ACK within timeout', out, ctx);
     } else if (name === 'deliver.censorship') {
       const s = this.suspicion;
       if (s !== null && this.lastReceived < s.number && this.block !== null) {
-        const ep = `${this.block.orderer}:7050`;
+        const ep = this.endpoint(this.block.orderer);
         out.log('censorship.detected', [ep], true);
         out.log('blocksprovider.censorshipSuspicion', [`block censorship detected, endpoint: ${ep}`], true);
         out.fact('peer.deliver.censorship', { orderer: this.block.orderer, header: s.number, lastBlock: this.lastReceived });

@@ -37,6 +37,11 @@ export class Out<M = unknown> {
     this.list.push({ kind: 'emit', event });
   }
 
+  /** A log line with its own logfmt fields (e.g. the BlockReceiver's `orderer-address=...`). */
+  logWith(kind: string, args: readonly LogArg[], fields: Readonly<Record<string, string>>): void {
+    this.list.push({ kind: 'emit', event: { type: 'log', kind, args, fields } });
+  }
+
   metric(name: string, value: number, labels?: Readonly<Record<string, string>>): void {
     this.list.push({ kind: 'emit', event: labels === undefined ? { type: 'metric', name, value } : { type: 'metric', name, value, labels } });
   }

@@ -31,13 +31,13 @@ export const FABRIC_LOGS: LogFormat[] = [
   f('blkstorage.finishedIndex', 'blkstorage', 'syncIndex', 'INFO', 'Finished building index. Last block indexed [%d]'),
   f('blkstorage.dropIndex', 'blkstorage', 'DeleteBlockStoreIndex', 'INFO', 'Dropping all contents under the index dir [%s]... if present'),
 
-  // State database (statecouchdb) and kvledger
+  // State database (statecouchdb) and kvledger (drop_dbs.go: one function per database)
   f('couchdb.created', 'couchdb', 'createDatabaseIfNotExist', 'INFO', 'Created state database %s'),
   f('couchdb.dropping', 'couchdb', 'DropApplicationDBs', 'INFO', 'Dropping CouchDB application databases ...'),
-  f('kvledger.dropState', 'kvledger', 'dropDBs', 'INFO', 'Dropping all contents in StateLevelDB at location [%s] ...if present'),
-  f('kvledger.dropConfigHistory', 'kvledger', 'dropDBs', 'INFO', 'Dropping all contents in ConfigHistoryDB at location [%s] ...if present'),
-  f('kvledger.dropBookkeeper', 'kvledger', 'dropDBs', 'INFO', 'Dropping all contents in BookkeeperDB at location [%s] ...if present'),
-  f('kvledger.dropHistory', 'kvledger', 'dropDBs', 'INFO', 'Dropping all contents under in HistoryDB at location [%s] ...if present'),
+  f('kvledger.dropState', 'kvledger', 'dropStateLevelDB', 'INFO', 'Dropping all contents in StateLevelDB at location [%s] ...if present'),
+  f('kvledger.dropConfigHistory', 'kvledger', 'dropConfigHistoryDB', 'INFO', 'Dropping all contents in ConfigHistoryDB at location [%s] ...if present'),
+  f('kvledger.dropBookkeeper', 'kvledger', 'dropBookkeeperDB', 'INFO', 'Dropping all contents in BookkeeperDB at location [%s] ...if present'),
+  f('kvledger.dropHistory', 'kvledger', 'dropHistoryDB', 'INFO', 'Dropping all contents under in HistoryDB at location [%s] ...if present'),
   f('kvledger.recommitting', 'kvledger', 'recommitLostBlocks', 'INFO', 'Recommitting lost blocks - firstBlockNum=%d, lastBlockNum=%d, recoverables=%#v'),
   f('kvledger.recommitted', 'kvledger', 'recommitLostBlocks', 'INFO', 'Recommitted lost blocks - firstBlockNum=%d, lastBlockNum=%d, recoverables=%#v'),
   f('lockbasedtxmgr.recommitBlock', 'lockbasedtxmgr', 'CommitLostBlock', 'INFO', 'Recommitting block [%d] to state database'),
@@ -63,7 +63,7 @@ export const FABRIC_LOGS: LogFormat[] = [
   f('state.requestTooHigh', 'gossip.state', 'handleStateRequest', 'WARN', 'Received state request to transfer blocks with sequence numbers higher  [%d...%d] than available in ledger (%d)'),
   f('state.gossipNotAdded', 'gossip.state', 'queueNewMessage', 'WARN', "Block [%d] received from gossip wasn't added to payload buffer: %v"),
   f('state.transferNotAdded', 'gossip.state', 'processStateResponse', 'WARN', "Block [%d] received from block transfer wasn't added to payload buffer: %v"),
-  f('state.straggler', 'gossip.state', 'straggler', 'WARN', '[%s] Current block height (%d) is too far behind other peers at height (%d) to be able to receive blocks without state transfer which is disabled in the configuration (peer.gossip.state.enabled = false). Consider enabling it or setting the peer explicitly to be a leader (peer.gossip.orgLeader = true) in order to pull blocks directly from the ordering service.'),
+  f('state.straggler', 'gossip.state', 'addPayload', 'WARN', '[%s] Current block height (%d) is too far behind other peers at height (%d) to be able to receive blocks without state transfer which is disabled in the configuration (peer.gossip.state.enabled = false). Consider enabling it or setting the peer explicitly to be a leader (peer.gossip.orgLeader = true) in order to pull blocks directly from the ordering service.'),
   f('state.committed', 'gossip.state', 'commitBlock', 'DEBU', '[%s] Committed block [%d] with %d transaction(s)'),
   f('election.becomingLeader', 'gossip.election', 'beLeader', 'INFO', '%s : Becoming a leader'),
   f('service.elected', 'gossip.service', 'func1', 'INFO', 'Elected as a leader, starting delivery service for channel %s'),
@@ -79,6 +79,10 @@ export const FABRIC_LOGS: LogFormat[] = [
   f('blocksprovider.retry', 'peer.blocksprovider', 'retryBackoff', 'WARN', 'Failed to fetch blocks, count=%d, round=%d, going to retry in %s'),
   f('blocksprovider.censorshipSuspicion', 'peer.blocksprovider', 'handleFetchAndCensorshipEvents', 'WARN', 'Censorship suspicion: %s; going to retry fetching blocks from another orderer'),
   f('blocksprovider.processFailure', 'peer.blocksprovider', 'FetchBlocks', 'WARN', 'Failure while processing incoming blocks: %s'),
+  // BlockReceiver (blocksprovider/block_receiver.go; its logger carries orderer-address=...)
+  f('blockReceiver.readError', 'BlockReceiver', 'func1', 'WARN', 'Encountered an error reading from deliver stream: %s'),
+  f('blockReceiver.hungUp', 'BlockReceiver', 'ProcessIncoming', 'WARN', 'Orderer hung up without sending status'),
+  f('blockReceiver.gotError', 'BlockReceiver', 'ProcessIncoming', 'WARN', 'Got error while attempting to receive blocks: %v'),
   f('blocksprovider.couldNotConnect', 'peer.blocksprovider', 'FetchBlocks', 'WARN', 'Could not connect to ordering service: %s'),
   f('blocksprovider.disconnected', 'peer.blocksprovider', 'DeliverBlocks', 'WARN', 'Disconnected from ordering service. Attempt to re-connect in %v, totalDuration is %v'),
   f('blocksprovider.notAdded', 'peer.blocksprovider', 'HandleBlock', 'WARN', "Block [%d] received from ordering service wasn't added to payload buffer: %v"),

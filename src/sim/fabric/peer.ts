@@ -103,6 +103,7 @@ export function createPeer(options: PeerOptions): NodeMachine<PeerState, FabricM
   function startDelivery(s: PeerState, out: PeerOut, ctx: NodeContext): void {
     const dc = new DeliverClient(gossipMode ? 'cft' : 'bft', orderers, deliverCfg, {
       minSigners,
+      ordererOrg: (o) => topo.orderers.find((x) => x.id === o)?.org ?? '',
       nextWanted: () => nextWanted(s),
       headerHash: (n) => {
         if (s.ledger !== null && n < s.ledger.height) return s.ledger.blockHash(n);

@@ -99,7 +99,8 @@ const ANSI = /\x1b\[[0-9;]*m/g;
 const LINE_NEW = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) (\w+) ([0-9a-f]{3,}) (DEBU|INFO|WARN|ERRO|PANI|FATA) \[([^\]]+)\] (\S+) -> (.*)$/;
 /** v2.3 and older: `time [module] func -> LEVEL id message`. */
 const LINE_OLD = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) (\w+) \[([^\]]+)\] (\S+) -> (DEBU|INFO|WARN|ERRO|PANI|FATA) ([0-9a-f]{3,}) (.*)$/;
-const TRAILING_FIELDS = /((?: [A-Za-z_][\w.]*=[^\s=]*)+)$/;
+/** logfmt keys as zap writes them (`channel`, `orderer-address`, `txID`). */
+const TRAILING_FIELDS = /((?: [A-Za-z_][\w.-]*=[^\s=]*)+)$/;
 
 interface CompiledFormat {
   readonly fmt: LogFormat;

@@ -29,4 +29,15 @@ describe('FABRIC_LOGS', () => {
     const atMs = p.timeMs - Date.UTC(2020, 0, 1);
     expect(renderLine(fmt, { type: 'log', kind, args: p.args ?? [], ...fields }, atMs, parseInt(p.id, 16), Date.UTC(2020, 0, 1))).toBe(line);
   });
+
+  it.each([
+    ['kvledger.dropState', 'dropStateLevelDB'],
+    ['kvledger.dropConfigHistory', 'dropConfigHistoryDB'],
+    ['kvledger.dropBookkeeper', 'dropBookkeeperDB'],
+    ['kvledger.dropHistory', 'dropHistoryDB'],
+    ['state.straggler', 'addPayload'],
+    ['txvalidator.dispatchFailed', 'validateTx'],
+  ])('%s prints the Go function that logs it (drop_dbs.go, state.go, v20/validator.go): %s', (kind, func) => {
+    expect(FABRIC_LOGS.find((f) => f.kind === kind)?.func).toBe(func);
+  });
 });
