@@ -35,6 +35,9 @@ export const beyondF = defineBuiltin({
       { name: `restart ${first}`, start: first },
       { name: `${first} catches up`, waitFor: { caughtUp: first, within: '2m' } },
       { name: 'issuance works again', issue: { via: 'techpulse', certID: 'BF-3' }, expect: { ok: true } },
+      // The Gateway fails BF-2 at once (submitBFT), so BF-3 commits while a peer whose block
+      // source died may still be in the deliverer's back-off: wait for it before verifying.
+      { name: 'peer0.dataforge has the block', waitFor: { caughtUp: 'peer0.dataforge', within: '1m' } },
       { verify: { via: 'dataforge', certID: 'BF-3' }, expect: { status: 'VALID' } },
       ...down.slice(1).flatMap((o): Step[] => [
         { name: `restart ${o}`, start: o },
