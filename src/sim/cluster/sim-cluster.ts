@@ -7,9 +7,10 @@
  * its answer (or a timeout) and resolves.
  *
  * Faults are the lab's: `stop`/`start` crash and restart a process (an orderer's death
- * resets its TCP connections, so delivering peers notice at once); `dropStateDatabase`
- * deletes the database from the peer's CouchDB volume; `rebuildDbs` is the offline command
- * (refused while the peer runs). Beyond the lab: partitions, Byzantine orderers, load.
+ * resets its TCP connections, so delivering peers notice at once, and its host refuses new
+ * ones); `dropStateDatabase` deletes the database from the peer's CouchDB volume (a running
+ * peer panics at its next commit that writes to it); `rebuildDbs` is the offline command
+ * (refused while the peer runs, failing after its retries while CouchDB is down). Beyond the lab: partitions, Byzantine orderers, load.
  *
  * Observations come from the trace: log lines per node (rendered with Fabric's line shape;
  * `logs(node)` is what `oc logs` shows: since the node's last stop), metric change points,
@@ -503,10 +504,9 @@ export class SimCluster implements Cluster {
     if (!deleteDatabase(this.sim.durable(p), db)) return { ok: false, error: DB_NOT_FOUND };
     this.sim.note(`DELETE ${db} on ${p}'s CouchDB`);
     if (this.sim.isUp(p)) {
-      // A runtime CouchDB write failure panics the peer (fabric#3633). The model does not
-      // wait for the next write: the peer goes down as the database goes.
-      this.sim.note(`${p} panics: state database ${db} deleted under it`);
-      this.crash(p);
+      // The running peer keeps its handle to the database: its next commit that writes to
+      // it gets CouchDB's 404 and panics (fabric#3633); until then it runs on.
+      this.sim.command(p, { type: 'stateDatabaseDeleted', db }, `stateDatabaseDeleted ${db}`);
     }
     return { ok: true };
   }
@@ -518,14 +518,16 @@ export class SimCluster implements Cluster {
     const l = this.nodeLog(p);
     for (const e of r.logs) {
       l.seq++;
-      l.entries.push({ at: this.sim.now, seq: l.seq, kind: e.kind, args: e.args, command: true });
+      l.entries.push({ at: this.sim.now + (e.atMs ?? 0), seq: l.seq, kind: e.kind, args: e.args, command: true });
     }
+    if (r.durationMs !== undefined && r.durationMs > 0) this.sim.run({ until: this.sim.now + r.durationMs });
     return r.ok ? { ok: true } : { ok: false, error: r.error ?? `${name} failed` };
   }
 
   async rebuildDbs(peer: NodeId): Promise<OkResult> {
     const p = this.peerOf(peer);
-    return this.offline(p, 'rebuild-dbs', (up) => rebuildDbs(this.sim.durable(p), up));
+    const couch = this.fabric.peers.find((x) => x.id === p)?.couchdb as NodeId;
+    return this.offline(p, 'rebuild-dbs', (up) => rebuildDbs(this.sim.durable(p), up, { address: `${couch}:5984`, up: !this.couchdbDown.has(couch) }));
   }
 
   /** `peer node reset` (peer stopped). */

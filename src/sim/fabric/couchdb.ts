@@ -346,6 +346,21 @@ export class CouchInstance {
     out.persist({ op: 'set', key: `${COUCH_PREFIX}${db.name}/${INFO_KEY}`, value: db.info() });
   }
 
+  /**
+   * Databases deleted under the running peer (`DELETE /db` from outside). The peer's handle
+   * (statecouchdb `namespaceDBs`) is cached, so nothing recreates them: the next request that
+   * reaches one gets CouchDB's 404. Reads keep their answers here (the peer's state cache).
+   */
+  private readonly deletedUnder = new Set<string>();
+
+  databaseDeletedUnder(name: string): void {
+    this.deletedUnder.add(name);
+  }
+
+  isDeletedUnder(name: string): boolean {
+    return this.deletedUnder.has(name);
+  }
+
   private mustDb(name: string): CouchDatabase {
     const db = this.dbs.get(name);
     if (db === undefined) throw new Error(`couchdb: database ${name} does not exist`);

@@ -34,6 +34,7 @@ export const FABRIC_LOGS: LogFormat[] = [
   // State database (statecouchdb) and kvledger (drop_dbs.go: one function per database)
   f('couchdb.created', 'couchdb', 'createDatabaseIfNotExist', 'INFO', 'Created state database %s'),
   f('couchdb.dropping', 'couchdb', 'DropApplicationDBs', 'INFO', 'Dropping CouchDB application databases ...'),
+  f('couchdb.attemptError', 'couchdb', 'handleRequest', 'WARN', 'Attempt %d of %d returned error: %s. %s'),
   f('kvledger.dropState', 'kvledger', 'dropStateLevelDB', 'INFO', 'Dropping all contents in StateLevelDB at location [%s] ...if present'),
   f('kvledger.dropConfigHistory', 'kvledger', 'dropConfigHistoryDB', 'INFO', 'Dropping all contents in ConfigHistoryDB at location [%s] ...if present'),
   f('kvledger.dropBookkeeper', 'kvledger', 'dropBookkeeperDB', 'INFO', 'Dropping all contents in BookkeeperDB at location [%s] ...if present'),

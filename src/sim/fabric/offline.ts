@@ -5,7 +5,9 @@
  *   CouchDB database whose name does not start with `_` (`DropApplicationDBs`), then the
  *   LevelDB state/config-history/bookkeeper/history directories, then the block index. Block
  *   files are kept; nothing is marked (no pre-reset height). The next start rebuilds the
- *   index and replays every block (kvledger.ts).
+ *   index and replays every block (kvledger.ts). With the peer's CouchDB down it retries
+ *   the connection maxRetriesOnStartup times (about 2 min) and fails: `unable to connect to
+ *   CouchDB, check the hostname and port`; nothing is dropped.
  * - `reset` (kvledger.ResetAllKVLedgers): `dropDBs` (LevelDB paths only: CouchDB is NOT
  *   dropped), delete the index, record the pre-reset height, truncate to the genesis block.
  * - `rollback -b N` (kvledger.RollbackKVLedger): the same, truncating to block N.
@@ -16,6 +18,7 @@
 import type { DurableOp } from '../kernel/types.ts';
 import { dropApplicationDbs } from './couchdb.ts';
 import { BLOCKS_KEY, INDEX_KEY, LEDGER_ROOT, PRE_RESET_KEY } from './kvledger.ts';
+import { goDuration } from './logs.ts';
 
 /** The operations a stopped peer's volume offers. */
 export interface Volume {
@@ -30,12 +33,45 @@ export interface CommandLog {
   readonly type: 'log';
   readonly kind: string;
   readonly args: readonly (string | number)[];
+  /** When the command prints it, in ms after it started (default 0). */
+  readonly atMs?: number;
 }
 
 export interface CommandResult {
   readonly ok: boolean;
   readonly error?: string;
   readonly logs: readonly CommandLog[];
+  /** How long the command runs (default 0: at once). */
+  readonly durationMs?: number;
+}
+
+/** The peer's CouchDB as the command sees it (`ledger.state.couchDBConfig.couchDBAddress`). */
+export interface CouchEndpoint {
+  readonly address: string;
+  readonly up: boolean;
+}
+
+/** `ledger.state.couchDBConfig.maxRetriesOnStartup` (core.yaml: 10). */
+export const MAX_RETRIES_ON_STARTUP = 10;
+/** statecouchdb/couchdb.go `retryWaitTime`: the first wait, doubled after each attempt. */
+const RETRY_WAIT_MS = 125;
+
+/**
+ * `createCouchInstance` -> `verifyCouchConfig` against a CouchDB that refuses connections
+ * (statecouchdb/couchdb.go handleRequest): maxRetriesOnStartup + 1 attempts, each failure
+ * logged, waits of 125ms doubling in between; then the error.
+ */
+function couchUnreachable(couch: CouchEndpoint, logs: CommandLog[]): { error: string; durationMs: number } {
+  const httpErr = `Get "http://${couch.address}/": dial tcp ${couch.address}: connect: connection refused`;
+  let at = 0;
+  let wait = RETRY_WAIT_MS;
+  for (let attempt = 0; attempt <= MAX_RETRIES_ON_STARTUP; attempt++) {
+    const retry = attempt === MAX_RETRIES_ON_STARTUP ? 'Retries exhausted' : `Retrying couchdb request in ${goDuration(wait)}`;
+    logs.push({ ...log('couchdb.attemptError', attempt + 1, MAX_RETRIES_ON_STARTUP + 1, httpErr, retry), atMs: at });
+    if (attempt < MAX_RETRIES_ON_STARTUP) at += wait;
+    wait *= 2;
+  }
+  return { error: `unable to connect to CouchDB, check the hostname and port: http error calling couchdb: ${httpErr}`, durationMs: at };
 }
 
 export const FILE_LOCK_ERROR = 'as another peer node command is executing, wait for that command to complete its execution or terminate it before retrying';
@@ -59,10 +95,14 @@ function noLedger(v: Volume): CommandResult | undefined {
   return undefined;
 }
 
-/** `peer node rebuild-dbs`. */
-export function rebuildDbs(v: Volume, peerRunning: boolean): CommandResult {
+/** `peer node rebuild-dbs` (kvledger/rebuild_dbs.go RebuildDBs); `couch` down: it cannot drop the databases. */
+export function rebuildDbs(v: Volume, peerRunning: boolean, couch?: CouchEndpoint): CommandResult {
   if (peerRunning) return { ok: false, error: FILE_LOCK_ERROR, logs: [] };
   const logs: CommandLog[] = [log('couchdb.dropping')];
+  if (couch !== undefined && !couch.up) {
+    const { error, durationMs } = couchUnreachable(couch, logs);
+    return { ok: false, error, logs, durationMs };
+  }
   dropApplicationDbs(v);
   dropLevelDbs(logs);
   dropIndex(v, logs);

@@ -21,7 +21,7 @@ import { CHAINCODE_VERSION, definitionKeys, LIFECYCLE_NS, simulate } from './cha
 import { DeliverClient, DEFAULT_DELIVER_CONFIG, type DeliverConfig } from './deliverclient.ts';
 import { Out, type FabricEvent } from './effects.ts';
 import { DEFAULT_GOSSIP_CONFIG, GossipState, type GossipConfig } from './gossip.ts';
-import { CouchInstance } from './couchdb.ts';
+import { CouchInstance, namespaceDbName } from './couchdb.ts';
 import { BLOCKS_KEY, commitTiming, dataformatError, KvLedger, PRE_RESET_KEY, totalCommitMs } from './kvledger.ts';
 import { describeFabricMessage, type FabricMessage, type Proposal } from './messages.ts';
 import { mspId } from './policy.ts';
@@ -42,7 +42,9 @@ export type PeerCommand =
   /** The orderer's process died: its TCP connections are reset. */
   | { readonly type: 'connectionReset'; readonly orderer: NodeId }
   /** A dial to the orderer was refused: its process is down. */
-  | { readonly type: 'connectionRefused'; readonly orderer: NodeId };
+  | { readonly type: 'connectionRefused'; readonly orderer: NodeId }
+  /** Someone deleted one of its CouchDB databases (`curl -X DELETE`) while it runs. */
+  | { readonly type: 'stateDatabaseDeleted'; readonly db: string };
 
 export interface PeerState {
   readonly id: NodeId;
@@ -135,6 +137,16 @@ export function createPeer(options: PeerOptions): NodeMachine<PeerState, FabricM
     return v;
   }
 
+  /** The namespaces a block's transactions write to (the state databases its commit reaches). */
+  function writtenNamespaces(block: Block): string[] {
+    const out = new Set<string>();
+    for (const env of envelopesOf(block)) {
+      if (env === null || env === undefined || env.type === 'CONFIG') continue;
+      for (const ns of env.rwset) if (ns.writes.length > 0) out.add(ns.ns);
+    }
+    return [...out].sort();
+  }
+
   function commitNow(s: PeerState, out: PeerOut): void {
     const block = s.committing;
     const ledger = s.ledger;
@@ -152,6 +164,17 @@ export function createPeer(options: PeerOptions): NodeMachine<PeerState, FabricM
       return;
     }
     const timing = commitTiming(block.data.length);
+    const lost = writtenNamespaces(block).map((ns) => namespaceDbName(ns)).find((db) => ledger.couch.isDeletedUnder(db));
+    if (lost !== undefined) {
+      // The block writes to a database deleted under the peer: loading the committed
+      // versions (or the _bulk_docs update) gets CouchDB's 404 (statecouchdb/couchdb.go
+      // handleRequest), the commit fails, and gossip/state/state.go panics with it.
+      out.log('txvalidator.validated', [CHANNEL, num, timing.validateMs]);
+      const why = 'error handling CouchDB request. Error:not_found,  Status Code:404,  Reason:Database does not exist.';
+      s.halted = why;
+      out.fact('peer.panic', { peer: s.id, reason: `Cannot commit block to the ledger due to ${why}` });
+      return;
+    }
     const { flags } = ledger.commit(block, topo.policy, topo.orgs, out);
     const stored = ledger.blocks[num];
     out.log('txvalidator.validated', [CHANNEL, num, timing.validateMs]);
@@ -286,6 +309,7 @@ export function createPeer(options: PeerOptions): NodeMachine<PeerState, FabricM
       if (input.kind === 'command') {
         if (input.command.type === 'connectionReset') s.deliver?.connectionReset(input.command.orderer, out, ctx);
         else if (input.command.type === 'connectionRefused') s.deliver?.connectionRefused(input.command.orderer, out, ctx);
+        else if (input.command.type === 'stateDatabaseDeleted') s.ledger?.couch.databaseDeletedUnder(input.command.db);
         return out.list;
       }
       if (input.kind === 'timer') {

@@ -119,3 +119,42 @@ describe('state database destroyed without rebuild-dbs', () => {
     expect(await c.isUp('peer0.org3')).toBe(false);
   });
 });
+
+describe('state database deleted while the peer runs', () => {
+  it('the peer runs on until the next commit that writes to it, which fails with CouchDB\'s 404 and panics the peer', async () => {
+    const c = await SimCluster.create({ seed: 27, traceKeep: true });
+    expect(await c.dropStateDatabase('peer0.techpulse')).toEqual({ ok: true });
+    await c.sleep(5_000);
+    expect(await c.isUp('peer0.techpulse')).toBe(true);
+    // A block that writes to certchannel_certcontract reaches the peer.
+    expect((await c.issueCertificate('dataforge', cert('AFTER-DELETE'))).ok).toBe(true);
+    await c.sleep(1_000);
+    expect(await c.isUp('peer0.techpulse')).toBe(false);
+    const panics = c.sim.trace.records.flatMap((r) => (r.k === 'event' && r.node === 'peer0.techpulse' && (r.e as { type: string }).type === 'peer.panic' ? [r.e as { reason: string }] : []));
+    expect(panics.map((p) => p.reason)).toEqual(['Cannot commit block to the ledger due to error handling CouchDB request. Error:not_found,  Status Code:404,  Reason:Database does not exist.']);
+  });
+});
+
+describe('rebuild-dbs with the peer\'s CouchDB down', () => {
+  it('retries maxRetriesOnStartup (10) times over about 2 min, then fails "unable to connect to CouchDB, check the hostname and port"; nothing is dropped', async () => {
+    const c = await SimCluster.create({ seed: 28 });
+    const before = await c.stateDocCount('peer0.techpulse');
+    await c.stop('peer0.techpulse');
+    await c.stop('couchdb.techpulse');
+    const t0 = c.now();
+    const r = await c.rebuildDbs('peer0.techpulse');
+    expect(r).toEqual({
+      ok: false,
+      error: 'unable to connect to CouchDB, check the hostname and port: http error calling couchdb: Get "http://couchdb.techpulse:5984/": dial tcp couchdb.techpulse:5984: connect: connection refused',
+    });
+    // 125ms doubling between 11 attempts: 125 * (2^10 - 1).
+    expect(c.now() - t0).toBe(127_875);
+    const warns = c.allLogs('peer0.techpulse').filter((l) => l.kind === 'couchdb.attemptError').map((l) => l.message);
+    expect(warns).toHaveLength(11);
+    expect(warns[0]).toBe('Attempt 1 of 11 returned error: Get "http://couchdb.techpulse:5984/": dial tcp couchdb.techpulse:5984: connect: connection refused. Retrying couchdb request in 125ms');
+    expect(warns[9]).toMatch(/^Attempt 10 of 11 .* Retrying couchdb request in 1m4s$/);
+    expect(warns[10]).toMatch(/^Attempt 11 of 11 .*\. Retries exhausted$/);
+    await c.start('couchdb.techpulse');
+    expect(await c.stateDocCount('peer0.techpulse')).toBe(before);
+  });
+});
