@@ -6,7 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Certificate } from '../../../src/scenarios/cluster.ts';
 import { SimCluster } from '../../../src/sim/cluster/sim-cluster.ts';
-import { computeBFTQuorum } from '../../../src/sim/fabric/gateway.ts';
+import { computeBFTQuorum, createGateway } from '../../../src/sim/fabric/gateway.ts';
+import { buildTopology } from '../../../src/sim/fabric/topology.ts';
+import { Rng } from '../../../src/sim/kernel/rng.ts';
 
 const cert = (certID: string): Certificate => ({
   certID,
@@ -90,5 +92,51 @@ describe('Gateway submit on Raft (submitNonBFT)', () => {
     expect(new Set(a).size).toBeGreaterThan(1);
     // ...and the same run for the same seed.
     expect(await firstTargets(41)).toEqual(a);
+  });
+});
+
+describe('broadcastToAll: which orderer answers count (the gateway machine alone)', () => {
+  type Eff = { kind: string; to?: string; msg?: { type: string; txId?: string }; event?: { type: string; httpStatus?: number; body?: Record<string, unknown> } };
+  const topo = buildTopology({});
+  const orderers = topo.orderers.map((o) => o.id);
+
+  /** A gateway with one issue endorsed and broadcast to every orderer; returns the txId and a step function. */
+  function ordering(): { txId: string; step: (from: string, status: 'SUCCESS' | 'SERVICE_UNAVAILABLE', info: string) => Eff[] } {
+    const gw = createGateway(topo, 'techpulse');
+    const ctx = { now: 0, self: 'gateway.techpulse', rng: Rng.create(1) };
+    const { state } = gw.start(ctx, { get: () => undefined, list: () => [], has: () => false, keys: () => [] });
+    const sent = gw.step(state, { kind: 'command', command: { type: 'issue', requestId: 'r1', cert: cert('ALREADY-1') } }, ctx) as Eff[];
+    const txId = (sent.find((e) => e.kind === 'send')?.msg as { txId: string }).txId;
+    let effs: Eff[] = [];
+    for (const [peer, org] of [['peer0.techpulse', 'techpulse'], ['peer0.dataforge', 'dataforge']] as const) {
+      effs = gw.step(state, { kind: 'message', from: peer, msg: { type: 'proposal.response', id: 'r1', peer, org, status: 200, message: '', payload: '{}', rwset: [] } }, ctx) as Eff[];
+    }
+    expect(effs.filter((e) => e.kind === 'send' && e.msg?.type === 'broadcast').map((e) => e.to)).toEqual(orderers);
+    return { txId, step: (from, status, info) => gw.step(state, { kind: 'message', from, msg: { type: 'broadcast.response', txId, status, info } }, ctx) as Eff[] };
+  }
+  const answer = (effs: Eff[]) => effs.find((e) => e.kind === 'emit' && e.event?.type === 'gateway.answer')?.event;
+
+  it('"failed to submit request: request already exists" counts as a success; "request already processed" does not', () => {
+    const a = ordering();
+    expect(answer(a.step(orderers[0] as string, 'SUCCESS', ''))).toBeUndefined();
+    expect(answer(a.step(orderers[1] as string, 'SERVICE_UNAVAILABLE', 'failed to submit request: request already exists'))).toBeUndefined();
+    // 2 successes, 1 failure: the quorum of 3 is still reachable.
+    expect(answer(a.step(orderers[2] as string, 'SERVICE_UNAVAILABLE', 'failed to submit request: request already processed'))).toBeUndefined();
+    // The second failure is one more than N - Q = 1 allows.
+    const failed = answer(a.step(orderers[3] as string, 'SERVICE_UNAVAILABLE', 'failed to submit request: request already processed'));
+    expect(failed?.httpStatus).toBe(503);
+    expect(failed?.body?.['details']).toEqual([
+      { address: `${orderers[2]}:7050`, message: 'received unsuccessful response from orderer: status=SERVICE_UNAVAILABLE, info=failed to submit request: request already processed' },
+      { address: `${orderers[3]}:7050`, message: 'received unsuccessful response from orderer: status=SERVICE_UNAVAILABLE, info=failed to submit request: request already processed' },
+    ]);
+  });
+
+  it('Q successes end the submit: later failures change nothing', () => {
+    const a = ordering();
+    a.step(orderers[0] as string, 'SUCCESS', '');
+    expect(a.step(orderers[1] as string, 'SERVICE_UNAVAILABLE', 'failed to submit request: request already exists')).toEqual([]);
+    // The third success is the quorum: Submit returns (its broadcastTimeout wait ends).
+    expect(a.step(orderers[2] as string, 'SUCCESS', '')).toContainEqual({ kind: 'cancelTimer', name: 'gw.order:r1' });
+    expect(answer(a.step(orderers[3] as string, 'SERVICE_UNAVAILABLE', 'failed to submit request: timeout submitting to request pool'))).toBeUndefined();
   });
 });
