@@ -67,6 +67,7 @@ export const SMARTBFT_LOGS: LogFormat[] = [
   e('informNewView', CONSENSUS, 'informNewView', 'DEBU', 'Node %d was informed of a new view %d'),
   e('wrongViewChange', CONSENSUS, 'processMsg', 'WARN', 'Node %d got viewChange message %v from %d with view %d, expected view %d'),
   e('wrongNewViewSender', CONSENSUS, 'processMsg', 'WARN', 'Node %d got newView message %v from %d, expected sender to be %d the next leader'),
+  e('viewDataLastDecisionFailed', CONSENSUS, 'validateViewDataMsg', 'WARN', "Node %d got %v from %d, but the check of the last decision didn't pass"),
   e('inFlightCommitted', CONSENSUS, 'commitInFlightProposal', 'INFO', 'In-flight view %d with latest sequence %d has committed a decision'),
   // pkg/wal
   e('walInitialized', CHAIN, 'InitializeAndReadAll', 'INFO', 'Write-Ahead-Log initialized successfully, initial state contains %d entries'),

@@ -117,7 +117,7 @@ function processViewChangeMsg(s: ConsenterState, io: Io, restore: boolean): void
   if (nv !== undefined) handleNewView(s, io, nv.sender, nv.msg);
 }
 
-function viewDataSummary(vd: ViewData): string {
+export function viewDataSummary(vd: ViewData): string {
   const last = vd.lastDecision;
   return `vd/${vd.nextView}/${last?.seq ?? 0}/${last?.proposal.digest ?? ''}/${vd.inFlightProposal?.digest ?? ''}/${vd.inFlightPrepared ? 1 : 0}`;
 }
@@ -155,6 +155,60 @@ function validViewData(s: ConsenterState, sender: number, svd: SignedViewData, v
   return true;
 }
 
+/**
+ * checkLastDecision (viewchanger.go), the new leader's check of a ViewData's last decision:
+ * accepted only when it equals the leader's own last decision (same sequence, signed by the
+ * sender), or is exactly one ahead (a valid decision, which the leader delivers before it
+ * checks the signature). A sender behind the leader, more than one ahead, or whose last
+ * decision's view is not below the next view is rejected: with exactly Q nodes up and one
+ * of them behind, the view change stalls until its timeout, the laggard syncs and the next
+ * view change succeeds.
+ *
+ * Difference from Go: a genesis ViewData (no last decision) also needs a valid signature
+ * from its sender; Go accepts it unsigned and leaves the check to the followers.
+ */
+export function checkLastDecision(s: ConsenterState, io: Io, sender: number, svd: SignedViewData): { valid: boolean; lastSeq: number } {
+  const invalid = { valid: false, lastSeq: 0 };
+  const vd = svd.viewData;
+  const mySeq = s.ledger.length;
+  const last = vd.lastDecision;
+  const signedBySender = (): boolean => svd.signer === sender && verifySignature({ signer: svd.signer, value: svd.signature }, viewDataSummary(vd));
+  if (last === undefined) return mySeq > 0 || !signedBySender() ? invalid : { valid: true, lastSeq: 0 };
+  if (last.proposal.metadata.viewId >= vd.nextView) return invalid;
+  if (last.seq > mySeq + 1 || last.seq < mySeq) return invalid;
+  if (last.seq === mySeq) {
+    if (!signedBySender()) return invalid;
+    const mine = s.ledger[mySeq - 1] as Decision;
+    if (mine.proposal.digest !== last.proposal.digest) return invalid;
+    return { valid: true, lastSeq: last.seq };
+  }
+  // One sequence behind the sender: validate its last decision and deliver it.
+  if (!validDecision(s, last)) return invalid;
+  deliver(s, io, last, false);
+  if (!signedBySender()) return invalid;
+  return { valid: true, lastSeq: last.seq };
+}
+
+/** validateViewDataMsg (viewchanger.go): the new leader's checks of one ViewData. */
+function validateViewDataMsg(s: ConsenterState, io: Io, sender: number, svd: SignedViewData): boolean {
+  const vd = svd.viewData;
+  if (leaderOf(s, s.vc.currView) !== s.id || vd.nextView !== s.vc.currView) return false;
+  const check = checkLastDecision(s, io, sender, svd);
+  if (!check.valid) {
+    io.log('viewDataLastDecisionFailed', s.id, signedViewDataToString(svd), sender);
+    return false;
+  }
+  // ValidateInFlight
+  const inFlight = vd.inFlightProposal;
+  if (inFlight !== undefined && (!digestMatches(inFlight) || inFlight.metadata.latestSequence !== check.lastSeq + 1)) return false;
+  return true;
+}
+
+/** signedViewDataToString (util.go). */
+function signedViewDataToString(svd: SignedViewData): string {
+  return `<ViewData signed by ${svd.signer} with NextView: ${svd.viewData.nextView}>`;
+}
+
 export function handleViewData(s: ConsenterState, io: Io, sender: number, m: ViewDataMsg): void {
   const vc = s.vc;
   const vd = m.signed.viewData;
@@ -163,15 +217,16 @@ export function handleViewData(s: ConsenterState, io: Io, sender: number, m: Vie
     return;
   }
   if (leaderOf(s, vc.currView) !== s.id || vc.realView === vc.currView) return;
-  if (!validViewData(s, sender, m.signed, vc.currView)) return;
   if (vc.viewData.has(sender)) return;
+  if (!validateViewDataMsg(s, io, sender, m.signed)) return;
   vc.viewData.set(sender, m.signed);
   if (vc.viewData.size < s.q) return;
   const all = [...vc.viewData.values()];
   if (!checkInFlight(s, all).ok) return;
   io.log('quorumViewData', s.id);
-  const own = vc.viewData.get(s.id);
-  const ordered = own === undefined ? all : [own, ...all.filter((x) => x !== own)];
+  // The leader's own ViewData is prepared again: it may have delivered a decision since.
+  const own = signedViewData(s);
+  const ordered = [own, ...all.filter((x) => x.signer !== s.id)];
   const nv: NewView = { type: 'NewView', signedViewData: ordered };
   io.log('broadcastNewView', s.id);
   io.broadcast(nv);

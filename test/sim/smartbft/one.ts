@@ -1,0 +1,124 @@
+/**
+ * One consenter stepped by hand: feed it one input (a message from a named consenter, a
+ * tick, a timer) and read back the effects it produced (sends, WAL and ledger writes,
+ * logs, facts). Its durable store is a plain map the test can preload (a ledger, a WAL).
+ * Per-rule tests use it to pin one Go rule without a cluster's timing around it.
+ */
+import { Rng } from '../../../src/sim/kernel/rng.ts';
+import type { DurableOp, Effect, Input } from '../../../src/sim/kernel/types.ts';
+import { createConsenter, type ConsenterState, type Decision } from '../../../src/sim/smartbft/api.ts';
+import type { SmartBftConfig } from '../../../src/sim/smartbft/config.ts';
+import type { BftCommand, BftEvent, BftMessage, SavedMessage } from '../../../src/sim/smartbft/messages.ts';
+
+type BftEffect = Effect<BftMessage, BftEvent>;
+
+export interface Sent {
+  readonly to: number;
+  readonly msg: BftMessage;
+}
+
+export class OneConsenter {
+  readonly machine;
+  state: ConsenterState;
+  now: number;
+  readonly store = new Map<string, unknown[]>();
+  /** Every effect since the start, in order. */
+  readonly effects: BftEffect[] = [];
+  private readonly rng = Rng.create(1).fork('node:one');
+
+  constructor(
+    readonly id: number,
+    readonly n: number,
+    durable: { ledger?: readonly Decision[]; wal?: readonly SavedMessage[] } = {},
+    config: Partial<SmartBftConfig> = {},
+    start = 0,
+  ) {
+    const nodes = Array.from({ length: n }, (_, i) => ({ id: i + 1, name: `orderer${i + 1}` }));
+    this.machine = createConsenter({ id, nodes, config });
+    if (durable.ledger !== undefined) this.store.set('ledger', [...durable.ledger]);
+    if (durable.wal !== undefined) this.store.set('wal', [...durable.wal]);
+    this.now = start;
+    const out = this.machine.start(this.ctx(), this.view());
+    this.state = out.state;
+    this.apply(out.effects);
+  }
+
+  private ctx() {
+    return { now: this.now, self: `orderer${this.id}`, rng: this.rng };
+  }
+
+  private view() {
+    const store = this.store;
+    return {
+      get: <T>(key: string) => store.get(key) as T | undefined,
+      list: <T>(key: string) => (store.get(key) ?? []) as readonly T[],
+      has: (key: string) => store.has(key),
+      keys: () => [...store.keys()],
+    };
+  }
+
+  private apply(effects: BftEffect[]): BftEffect[] {
+    for (const e of effects) {
+      this.effects.push(e);
+      if (e.kind === 'persist') this.persist(e.op);
+    }
+    return effects;
+  }
+
+  private persist(op: DurableOp): void {
+    const list = this.store.get(op.key) ?? [];
+    if (op.op === 'append') list.push(op.value);
+    else if (op.op === 'truncate') list.length = Math.min(list.length, op.length);
+    else if (op.op === 'set') {
+      this.store.set(op.key, op.value as unknown[]);
+      return;
+    }
+    this.store.set(op.key, list);
+  }
+
+  step(input: Input<BftMessage, BftCommand>): BftEffect[] {
+    return this.apply(this.machine.step(this.state, input, this.ctx()));
+  }
+
+  /** A message from consenter `from`. */
+  receive(from: number, msg: BftMessage): BftEffect[] {
+    return this.step({ kind: 'message', from: `orderer${from}`, msg });
+  }
+
+  /** Advance the clock to `at` (ms) and fire the tick there. */
+  tickAt(at: number): BftEffect[] {
+    this.now = at;
+    return this.step({ kind: 'timer', name: 'tick' });
+  }
+
+  /** A crash and restart from the durable store as it is now. */
+  restart(): BftEffect[] {
+    const out = this.machine.start(this.ctx(), this.view());
+    this.state = out.state;
+    return this.apply(out.effects);
+  }
+
+  ledger(): readonly Decision[] {
+    return (this.store.get('ledger') ?? []) as Decision[];
+  }
+
+  wal(): readonly SavedMessage[] {
+    return (this.store.get('wal') ?? []) as SavedMessage[];
+  }
+}
+
+export function sends(effects: readonly BftEffect[]): Sent[] {
+  const out: Sent[] = [];
+  for (const e of effects) if (e.kind === 'send') out.push({ to: Number(e.to.replace('orderer', '')), msg: e.msg });
+  return out;
+}
+
+export function logs(effects: readonly BftEffect[]): { kind: string; args: readonly (string | number)[] }[] {
+  const out: { kind: string; args: readonly (string | number)[] }[] = [];
+  for (const e of effects) {
+    if (e.kind !== 'emit') continue;
+    const ev = e.event as { type: string; kind?: string; args?: (string | number)[] };
+    if (ev.type === 'log') out.push({ kind: (ev.kind ?? '').replace('smartbft.', ''), args: ev.args ?? [] });
+  }
+  return out;
+}
