@@ -115,7 +115,7 @@ export function decideInView(s: ConsenterState, io: Io, d: Decision): void {
   io.metric('consensus_smartbft_view_decisions', s.view.decisionsInView);
   if (s.view.inFlightOnly) {
     io.log('inFlightCommitted', s.view.number, d.seq);
-    completeNewView(s, io, s.vc.pendingInFlight?.lastSeq ?? d.seq - 1);
+    completeNewView(s, io);
     return;
   }
   if (s.view.leaderId === s.id && !s.view.stopped) {

@@ -71,8 +71,8 @@ export interface ViewChangerState {
   startViewChangeTime: number;
   lastResend: number;
   backOffFactor: number;
-  /** A NewView whose in-flight proposal is being committed; the view starts after it (lastSeq: the ViewData's max last decision). */
-  pendingInFlight: { readonly proposal: Proposal; readonly lastSeq: number } | undefined;
+  /** A NewView whose in-flight proposal is being committed; the view starts after it. */
+  pendingInFlight: { readonly proposal: Proposal } | undefined;
   /** ViewData / NewView for the view we are about to join, kept until we join. */
   earlyViewData: Map<number, ViewDataMsg>;
   earlyNewView: { readonly sender: number; readonly msg: NewView } | undefined;

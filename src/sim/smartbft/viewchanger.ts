@@ -312,21 +312,21 @@ export function handleNewView(s: ConsenterState, io: Io, sender: number, m: NewV
   if (maxLast !== undefined && maxLast.seq === mySeq + 1) deliver(s, io, maxLast, false);
   const check = checkInFlight(s, valid);
   if (!check.ok) return;
-  const lastSeq = maxLast?.seq ?? 0;
   if (check.proposal !== undefined && check.proposal.metadata.latestSequence === s.ledger.length + 1) {
-    vc.pendingInFlight = { proposal: check.proposal, lastSeq };
+    vc.pendingInFlight = { proposal: check.proposal };
     startInFlightView(s, io, check.proposal);
     return;
   }
-  completeNewView(s, io, lastSeq);
+  completeNewView(s, io);
 }
 
 /** After NewView (and its in-flight decision, if any): WAL NewView and start the view. */
-export function completeNewView(s: ConsenterState, io: Io, lastSeq: number): void {
+export function completeNewView(s: ConsenterState, io: Io): void {
   const vc = s.vc;
   vc.pendingInFlight = undefined;
-  // Go saves the NewView with the ViewData's max last decision, not the in-flight one.
-  saveNewView(s, io, vc.currView, lastSeq, 0);
+  // Go reads its current sequence after commitInFlightProposal (extractCurrentSequence):
+  // the in-flight block's, if one was just committed. A restart then resumes this view.
+  saveNewView(s, io, vc.currView, s.ledger.length, 0);
   vc.realView = vc.currView;
   vc.nextView = vc.currView;
   vc.checkTimeout = false;

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkAgreement, checkSequenceIntegrity } from '../../../src/sim/smartbft/checkers.ts';
 import { consenterStatus } from '../../../src/sim/smartbft/api.ts';
+import type { SavedMessage } from '../../../src/sim/smartbft/messages.ts';
 import { BftCluster } from './harness.ts';
 
 function view(c: BftCluster, id: number): number | undefined {
@@ -122,5 +123,24 @@ describe('view change with an in-flight proposal', () => {
     expect([2, 3, 4].map((id) => c.ledger(id)[0]?.proposal.payload[0]?.reqId)).toEqual(['tx1', 'tx1', 'tx1']);
     expect([2, 3, 4].map((id) => view(c, id))).toEqual([1, 1, 1]);
     safe(c);
+  });
+
+  it('processNewViewMsg (viewchanger.go): the NewView WAL record after an in-flight commit holds its sequence, so a restart resumes the new view', () => {
+    const c = new BftCluster({ n: 4, keep: true });
+    c.submit('c', 1);
+    const prepared = (id: number): boolean => c.sim.durable(c.name(id)).list<{ type: string }>('wal').at(-1)?.type === 'Commit';
+    c.sim.run({ stopWhen: () => [2, 3, 4].every(prepared), maxEvents: 100_000 });
+    c.sim.network.partition([[c.name(1)], [c.name(2)], [c.name(3)], [c.name(4)]]);
+    c.run(10);
+    c.sim.crash(c.name(1));
+    c.heal();
+    const tail = () => c.sim.durable(c.name(3)).list<SavedMessage>('wal').at(-1);
+    c.sim.run({ until: c.sim.now + 90_000, stopWhen: () => tail()?.type === 'NewView', maxEvents: 1_000_000 });
+    // Go reads the sequence after commitInFlightProposal: the in-flight block's.
+    expect(c.height(3)).toBe(1);
+    expect(tail()).toEqual({ type: 'NewView', viewId: 1, latestSequence: 1, decisionsInView: 0 });
+    c.sim.crash(c.name(3));
+    c.sim.restart(c.name(3));
+    expect(consenterStatus(c.state(3)!).view).toBe(1);
   });
 });
