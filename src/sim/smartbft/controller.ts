@@ -60,6 +60,7 @@ export function abortView(s: ConsenterState, io: Io, view: number): void {
 
 export function onHeartbeatTimeout(s: ConsenterState, io: Io, view: number, leader: number): void {
   const current = leaderId(s);
+  if (current === s.id) return; // "this node is the leader, nothing to do" (Debug)
   if (leader !== current) {
     io.log('heartbeatTimeoutIgnored', current, leader);
     return;

@@ -3,7 +3,10 @@
  * idle leader broadcasts HeartBeat{view, seq} every LeaderHeartbeatTimeout /
  * LeaderHeartbeatCount; a follower complains when it has heard nothing from the leader for
  * LeaderHeartbeatTimeout, syncs when the leader's seq is ahead, and answers stale heartbeats
- * with HeartBeatResponse; a leader that gets f+1 responses with a higher view syncs.
+ * with HeartBeatResponse; a leader that gets f+1 responses with a higher view syncs (once
+ * per role change). A leader that stopped sending heartbeats (StopLeaderSendMsg) keeps its
+ * leader role but ticks as a follower and accepts heartbeats from any node, so a heartbeat
+ * of a higher view makes it sync and rejoin.
  */
 import type { Io } from './io.ts';
 import { goDuration } from './io.ts';
@@ -19,6 +22,7 @@ export function newHeartbeatState(now: number): ConsenterState['hb'] {
     follower: true,
     timedOut: false,
     stopSending: false,
+    syncRequested: false,
     behindSeq: 0,
     behindCounter: 0,
     responses: new Set(),
@@ -32,19 +36,20 @@ export function changeRole(s: ConsenterState, io: Io, role: 'leader' | 'follower
   hb.lastHeartbeat = hb.lastTick;
   hb.timedOut = false;
   hb.stopSending = false;
+  hb.syncRequested = false;
   hb.behindSeq = 0;
   hb.behindCounter = 0;
   hb.responses.clear();
   io.log('changeRole', role, view, leader);
 }
 
-/** StopLeaderSendMsg: a leader whose request timed out acts as a follower for heartbeats. */
+/**
+ * StopLeaderSendMsg: a leader whose request timed out stops heartbeating and ticks as a
+ * follower; its role, view and leader stay (Go logs this on every call).
+ */
 export function stopLeaderSendMsg(s: ConsenterState, io: Io): void {
-  if (s.hb.stopSending) return;
-  s.hb.stopSending = true;
-  s.hb.follower = true;
-  s.hb.lastHeartbeat = s.hb.lastTick;
   io.log('stopLeaderSendMsg');
+  s.hb.stopSending = true;
 }
 
 /** Any PrePrepare/Prepare/Commit the leader broadcasts counts as a heartbeat. */
@@ -62,7 +67,7 @@ export function artificialHeartbeat(s: ConsenterState, sender: number, view: num
 export function heartbeatTick(s: ConsenterState, io: Io): void {
   const hb = s.hb;
   hb.lastTick = io.now;
-  if (hb.follower) followerTick(s, io);
+  if (hb.follower || hb.stopSending) followerTick(s, io);
   else leaderTick(s, io);
 }
 
@@ -78,14 +83,16 @@ function leaderTick(s: ConsenterState, io: Io): void {
 
 function followerTick(s: ConsenterState, io: Io): void {
   const hb = s.hb;
-  if (!hb.timedOut) {
-    const delta = hb.lastTick - hb.lastHeartbeat;
-    if (delta >= s.config.LeaderHeartbeatTimeout) {
-      io.log('heartbeatTimeout', goDuration(s.config.LeaderHeartbeatTimeout), s.view.leaderId, goDuration(delta));
-      hb.timedOut = true;
-      onHeartbeatTimeout(s, io, s.view.number, s.view.leaderId);
-      return;
-    }
+  if (hb.timedOut) {
+    hb.lastHeartbeat = hb.lastTick;
+    return;
+  }
+  const delta = hb.lastTick - hb.lastHeartbeat;
+  if (delta >= s.config.LeaderHeartbeatTimeout) {
+    io.log('heartbeatTimeout', goDuration(s.config.LeaderHeartbeatTimeout), s.view.leaderId, goDuration(delta));
+    hb.timedOut = true;
+    onHeartbeatTimeout(s, io, s.view.number, s.view.leaderId);
+    return;
   }
   if (hb.behindSeq === 0) return;
   if (hb.behindSeq <= s.view.seq) {
@@ -110,13 +117,19 @@ export function handleHeartBeat(s: ConsenterState, io: Io, sender: number, m: He
     io.send(sender, resp);
     return;
   }
-  if (!hb.follower || hb.stopSending) return;
-  if (sender !== v.leaderId) return;
+  // A leader that stopped sending heartbeats listens to everyone.
+  if (!hb.stopSending && sender !== v.leaderId) return;
   if (m.view > v.number) {
     requestSync(s, io);
     return;
   }
   hb.lastHeartbeat = hb.lastTick;
+  if (v.stopped) {
+    // viewActive: no sequence to compare while the view is aborted.
+    hb.behindSeq = 0;
+    hb.behindCounter = 0;
+    return;
+  }
   if (m.seq > v.seq + 1) {
     requestSync(s, io);
     return;
@@ -134,10 +147,10 @@ export function handleHeartBeat(s: ConsenterState, io: Io, sender: number, m: He
 
 export function handleHeartBeatResponse(s: ConsenterState, io: Io, sender: number, m: HeartBeatResponse): void {
   const hb = s.hb;
-  if (hb.follower || m.view <= s.view.number) return;
+  if (hb.follower || hb.syncRequested || m.view <= s.view.number) return;
   hb.responses.add(sender);
   if (hb.responses.size < s.f + 1) return;
   io.log('heartbeatResponseSync', m.view);
-  hb.responses.clear();
   requestSync(s, io);
+  hb.syncRequested = true;
 }

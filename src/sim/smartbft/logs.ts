@@ -20,6 +20,8 @@ export const SMARTBFT_LOGS: LogFormat[] = [
   e('heartbeatTimeoutComplain', CONSENSUS, 'OnHeartbeatTimeout', 'WARN', 'Heartbeat timeout expired, complaining about leader: %d'),
   e('heartbeatTimeoutIgnored', CONSENSUS, 'OnHeartbeatTimeout', 'WARN', 'Heartbeat timeout expired, but current leader: %d, differs from reported leader: %d; ignoring'),
   e('requestForward', CONSENSUS, 'OnRequestTimeout', 'INFO', 'Request %s timeout expired, forwarding request to leader: %d'),
+  e('requestLeaderNothing', CONSENSUS, 'OnRequestTimeout', 'INFO', 'Request %s timeout expired, this node is the leader, nothing to do'),
+  e('requestLeaderStopHeartbeat', CONSENSUS, 'OnLeaderFwdRequestTimeout', 'INFO', 'Request %s leader-forwarding timeout expired, this node is the leader, stop send heartbeat message'),
   e('requestComplain', CONSENSUS, 'OnLeaderFwdRequestTimeout', 'WARN', 'Request %s leader-forwarding timeout expired, complaining about leader: %d'),
   e('syncEmptyMetadata', CONSENSUS, 'sync', 'INFO', 'Synchronizer returned with an empty proposal metadata'),
   e('syncSequence', CONSENSUS, 'sync', 'INFO', 'Synchronizer returned with sequence %d while the controller is at sequence %d'),

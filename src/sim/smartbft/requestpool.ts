@@ -243,6 +243,8 @@ function expire(s: ConsenterState, io: Io, e: PoolEntry): void {
     if (leader !== s.id) {
       io.log('requestForward', requestKey(e.request), leader);
       io.send(leader, { type: 'FwdRequest', request: e.request });
+    } else {
+      io.log('requestLeaderNothing', requestKey(e.request));
     }
     e.stage = 1;
     e.deadline = io.now + s.config.RequestComplainTimeout;
@@ -253,6 +255,7 @@ function expire(s: ConsenterState, io: Io, e: PoolEntry): void {
     e.deadline = io.now + s.config.RequestAutoRemoveTimeout;
     enqueue(s, io, e);
     if (leader === s.id) {
+      io.log('requestLeaderStopHeartbeat', requestKey(e.request));
       stopLeaderSendMsg(s, io);
     } else {
       io.log('requestComplain', requestKey(e.request), leader);

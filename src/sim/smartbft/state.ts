@@ -54,8 +54,10 @@ export interface HeartbeatState {
   lastHeartbeatSent: number;
   follower: boolean;
   timedOut: boolean;
-  /** StopLeaderSendMsg: a leader that complained stops heartbeating. */
+  /** StopLeaderSendMsg: a leader whose request timed out stops heartbeating (and ticks as a follower). */
   stopSending: boolean;
+  /** f+1 HeartBeatResponses already triggered a sync in this role (Go's syncReq). */
+  syncRequested: boolean;
   behindSeq: number;
   behindCounter: number;
   responses: Set<number>;

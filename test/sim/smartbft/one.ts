@@ -57,12 +57,34 @@ export class OneConsenter {
     };
   }
 
+  /** Pending timers: name -> due time, in the order they were set (ties fire in that order). */
+  readonly timers = new Map<string, number>();
+
   private apply(effects: BftEffect[]): BftEffect[] {
     for (const e of effects) {
       this.effects.push(e);
       if (e.kind === 'persist') this.persist(e.op);
+      else if (e.kind === 'setTimer') {
+        this.timers.delete(e.name);
+        this.timers.set(e.name, this.now + e.afterMs);
+      } else if (e.kind === 'cancelTimer') this.timers.delete(e.name);
     }
     return effects;
+  }
+
+  /** Run the node's own timers (tick, batch, request timers, sync...) up to time `at`; returns their effects. */
+  runUntil(at: number): BftEffect[] {
+    const out: BftEffect[] = [];
+    for (;;) {
+      let next: [string, number] | undefined;
+      for (const [name, due] of this.timers) if (due <= at && (next === undefined || due < next[1])) next = [name, due];
+      if (next === undefined) break;
+      this.timers.delete(next[0]);
+      this.now = next[1];
+      out.push(...this.step({ kind: 'timer', name: next[0] }));
+    }
+    this.now = at;
+    return out;
   }
 
   private persist(op: DurableOp): void {
@@ -93,6 +115,7 @@ export class OneConsenter {
 
   /** A crash and restart from the durable store as it is now. */
   restart(): BftEffect[] {
+    this.timers.clear();
     const out = this.machine.start(this.ctx(), this.view());
     this.state = out.state;
     return this.apply(out.effects);
