@@ -168,16 +168,15 @@ function synchronizerReturned(s: ConsenterState, io: Io): void {
     const md = last.proposal.metadata;
     io.log('returningDecision', last.seq, `{seq:${last.seq} digest:${last.proposal.digest} signers:${last.signatures.length}}`);
     const controllerSeq = v.seq - 1;
-    io.log('syncSequence', md.latestSequence, controllerSeq);
+    // Go logs each only when the synchronizer is ahead: nothing when it fetched nothing.
     if (md.latestSequence > controllerSeq) {
+      io.log('syncSequence', md.latestSequence, controllerSeq);
       y.newSeq = md.latestSequence + 1;
       y.newDecisions = md.decisionsInView + 1;
       if (md.viewId > v.number) y.newView = md.viewId;
     }
-    if (md.viewId !== v.number) {
-      io.log('syncView', md.viewId, v.number);
-      if (md.viewId < y.newView) y.newDecisions = md.latestSequence > controllerSeq ? 0 : y.newDecisions;
-    }
+    if (md.viewId > v.number) io.log('syncView', md.viewId, v.number);
+    if (md.viewId !== v.number && md.viewId < y.newView) y.newDecisions = md.latestSequence > controllerSeq ? 0 : y.newDecisions;
     if (s.inFlight !== undefined && s.inFlight.proposal.metadata.latestSequence <= md.latestSequence) {
       io.log('syncedDeleteInFlight', md.latestSequence);
       s.inFlight = undefined;

@@ -1,0 +1,39 @@
+/**
+ * Controller.sync (internal/bft/controller.go): what it logs after Fabric's synchronizer
+ * returns, one consenter fed the heights and state answers by hand.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Decision } from '../../../src/sim/smartbft/api.ts';
+import type { HeightRequest } from '../../../src/sim/smartbft/messages.ts';
+import { BftCluster } from './harness.ts';
+import { logs, OneConsenter, sends } from './one.ts';
+
+function chain(): Decision[] {
+  const c = new BftCluster({ n: 4 });
+  c.submit('c', 1);
+  expect(c.runUntilHeight(1, 5_000)).toBe(true);
+  c.submit('c', 1);
+  expect(c.runUntilHeight(2, 5_000)).toBe(true);
+  return c.ledger(1).slice(0, 2);
+}
+
+describe('Controller.sync (controller.go)', () => {
+  const ledger = chain();
+
+  /** Node 2 syncs; the others report `height` and state (view, seq). Returns the log kinds and args. */
+  function syncWith(height: number, state: { view: number; seq: number }): string[] {
+    const node = new OneConsenter(2, 4, { ledger });
+    const out = node.step({ kind: 'timer', name: 'syncOnStart' });
+    const req = sends(out).find((x) => x.msg.type === 'HeightRequest')!.msg as HeightRequest;
+    const all = [...out];
+    for (const id of [1, 3, 4]) all.push(...node.receive(id, { type: 'HeightResponse', syncId: req.syncId, height }));
+    for (const id of [1, 3, 4]) all.push(...node.receive(id, { type: 'StateTransferResponse', viewNum: state.view, sequence: state.seq }));
+    return logs(all).map((l) => `${l.kind} ${l.args.join(',')}`);
+  }
+
+  it('nothing fetched, same view: no "Synchronizer returned with sequence X while the controller is at sequence X"', () => {
+    const lines = syncWith(3, { view: 0, seq: 3 });
+    expect(lines).toContain('syncFailed already at target height of 3');
+    expect(lines.filter((l) => l.startsWith('syncSequence') || l.startsWith('syncView'))).toEqual([]);
+  });
+});
