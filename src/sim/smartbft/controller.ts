@@ -22,9 +22,7 @@ import { newSyncState, onBlockRequest, onBlockResponse, onCollectTimer, onHeight
 import { enterPrepared, newViewState, processMsg, stopView } from './view.ts';
 import {
   completeNewView,
-  handleNewView,
-  handleViewChange,
-  handleViewData,
+  handleViewChangerMessage,
   newViewChangerState,
   restoreViewChange,
   startViewChange,
@@ -232,13 +230,9 @@ function onMessage(s: ConsenterState, io: Io, from: string, m: BftMessage): void
       onConsensusMessage(s, io, sender, m);
       return;
     case 'ViewChange':
-      handleViewChange(s, io, sender, m);
-      return;
     case 'ViewData':
-      handleViewData(s, io, sender, m);
-      return;
     case 'NewView':
-      handleNewView(s, io, sender, m);
+      handleViewChangerMessage(s, io, sender, m);
       return;
     case 'HeartBeat':
       handleHeartBeat(s, io, sender, m);
@@ -275,8 +269,12 @@ function onTimer(s: ConsenterState, io: Io, name: string): void {
   switch (name) {
     case TICK:
       io.setTimer(TICK, s.config.TickIntervalMs);
-      heartbeatTick(s, io);
+      // Fabric gives the ViewChanger and the HeartbeatMonitor a ticker each, both 1 s. The
+      // ViewChanger's is taken first: a complaint raised by this tick's heartbeat timeout
+      // starts its view change from this tick and is first re-sent on the next one.
+      s.hb.lastTick = io.now;
       viewChangerTick(s, io);
+      heartbeatTick(s, io);
       return;
     case 'batch':
       onBatchTimer(s, io);
@@ -366,7 +364,7 @@ function initialState(opts: ConsenterOptions, now: number): ConsenterState {
     inFlight: undefined,
     earlyMessages: [],
     hb: newHeartbeatState(now),
-    vc: newViewChangerState(0),
+    vc: newViewChangerState(0, now),
     sync: newSyncState(),
     byzantine: null,
     byz: { alt: new Map(), voted: new Set(), censored: undefined },
@@ -386,7 +384,7 @@ function start(opts: ConsenterOptions, ctx: NodeContext, durable: DurableView): 
   io.log('initializingWal', s.channel, `/var/hyperledger/production/orderer/smartbft/wal/${s.channel}`);
   io.log('walInitialized', wal.length);
   const p = startPoint(io, s.ledger, wal);
-  s.vc = newViewChangerState(p.view);
+  s.vc = newViewChangerState(p.view, ctx.now);
   io.metric('consensus_BFT_cluster_size', s.n);
   io.metric('consensus_BFT_committed_block_number', s.committedBlock);
   const restored = restoreView(io, wal, p.seq + 1);

@@ -70,6 +70,12 @@ export const SMARTBFT_LOGS: LogFormat[] = [
   e('wrongViewChange', CONSENSUS, 'processMsg', 'WARN', 'Node %d got viewChange message %v from %d with view %d, expected view %d'),
   e('wrongNewViewSender', CONSENSUS, 'processMsg', 'WARN', 'Node %d got newView message %v from %d, expected sender to be %d the next leader'),
   e('viewDataLastDecisionFailed', CONSENSUS, 'validateViewDataMsg', 'WARN', "Node %d got %v from %d, but the check of the last decision didn't pass"),
+  e('helpLaggingViewChange', CONSENSUS, 'processMsg', 'WARN', 'Node %d got viewChange message %v from %d with view %d, expected view %d, help the lagging nodes'),
+  e('inFlightWaitTwoTicks', CONSENSUS, 'commitInFlightProposal', 'DEBU', 'Waiting two ticks before starting in-flight view'),
+  e('inFlightViewStarted', CONSENSUS, 'commitInFlightProposal', 'DEBU', 'Node %d started a view %d for the in flight proposal'),
+  e('inFlightAskedToSync', CONSENSUS, 'commitInFlightProposal', 'INFO', 'In-flight view %d with latest sequence %d has asked to sync'),
+  e('inFlightTimeout', CONSENSUS, 'commitInFlightProposal', 'INFO', 'Timeout expired waiting on In-flight %d with latest sequence view to commit %d'),
+  e('inFlightUnable', CONSENSUS, 'processNewViewMsg', 'WARN', 'Node %d was unable to commit the in flight proposal, not changing the view'),
   e('inFlightCommitted', CONSENSUS, 'commitInFlightProposal', 'INFO', 'In-flight view %d with latest sequence %d has committed a decision'),
   // pkg/wal
   e('walInitialized', CHAIN, 'InitializeAndReadAll', 'INFO', 'Write-Ahead-Log initialized successfully, initial state contains %d entries'),

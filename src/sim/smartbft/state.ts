@@ -73,8 +73,17 @@ export interface ViewChangerState {
   startViewChangeTime: number;
   lastResend: number;
   backOffFactor: number;
-  /** A NewView whose in-flight proposal is being committed; the view starts after it. */
-  pendingInFlight: { readonly proposal: Proposal } | undefined;
+  /**
+   * commitInFlightProposal under way: a NewView's agreed in-flight proposal, its view
+   * started after two ticks (`ticksToWait`), the NewView's own view after its decision.
+   */
+  pendingInFlight: { readonly proposal: Proposal; ticksToWait: number; started: boolean } | undefined;
+  /** ViewChange / ViewData / NewView received while committing an in-flight proposal (Go's run loop is busy then). */
+  deferred: { readonly sender: number; readonly msg: ViewChange | ViewDataMsg | NewView }[];
+  /** A view InformNewView reported while committing an in-flight proposal, applied after it. */
+  informed: number | undefined;
+  /** nextViews: the highest next view each sender asked for (for helping lagging nodes). */
+  nextViews: Map<number, number>;
   /** ViewData / NewView for the view we are about to join, kept until we join. */
   earlyViewData: Map<number, ViewDataMsg>;
   earlyNewView: { readonly sender: number; readonly msg: NewView } | undefined;

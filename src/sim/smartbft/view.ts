@@ -11,6 +11,7 @@ import { describeMessage } from './messages.ts';
 import { goList, type Io } from './io.ts';
 import { PHASE, type ConsenterState, type ViewState } from './state.ts';
 import { complain, decideInView, requestSync } from './controller.ts';
+import { inFlightAskedToSync } from './viewchanger.ts';
 import { artificialHeartbeat, heartbeatWasSent } from './heartbeatmonitor.ts';
 import { saveCommit, saveProposed } from './wal.ts';
 
@@ -277,5 +278,7 @@ function discoverIfSyncNeeded(s: ConsenterState, io: Io, sender: number, m: Cons
   io.log('seenVotes', count, m.digest, m.view, m.seq, v.number, v.seq);
   v.lateCommits.clear();
   stopView(s, io);
-  requestSync(s, io);
+  // The in-flight view's Sync is the ViewChanger's: it abandons the in-flight proposal.
+  if (v.inFlightOnly) inFlightAskedToSync(s, io);
+  else requestSync(s, io);
 }

@@ -2,11 +2,15 @@
  * ViewChanger (internal/bft/viewchanger.go): complaints start a view change (ViewChange
  * broadcast); a node joins at Q-1 votes from others (f+1 with SpeedUpViewChange), WALs
  * ViewChange, moves to the next view and sends SignedViewData to its leader; the leader
- * with Q ViewData checks the in-flight proposal (CheckInFlight) and broadcasts NewView;
+ * accepts a ViewData only at its own last decision or one ahead (checkLastDecision), and
+ * with Q of them checks the in-flight proposal (CheckInFlight) and broadcasts NewView;
  * followers validate it, deliver a missing last decision, commit an agreed in-flight
- * proposal, WAL NewView and start the view. Resend every ViewChangeResendInterval;
- * ViewChangeTimeout with back-off (x1, x2, x3 ...) syncs and moves on to the next view,
- * which skips a dead next leader.
+ * proposal (in a view started two ticks later; on timeout the view is not changed), WAL
+ * NewView with the sequence they then have and start the view. A pending ViewChange is
+ * re-sent on the first tick ViewChangeResendInterval after the last resend; a node that is
+ * itself changing view re-broadcasts a lagging node's older ViewChange; ViewChangeTimeout
+ * with back-off (x1, x2, x3 ...) syncs and moves on to the next view, which skips a dead
+ * next leader.
  *
  * Difference from Go: a ViewData or NewView for the view a node is about to join is kept
  * until it joins, instead of being dropped (Go relies on timing for that race).
@@ -18,12 +22,15 @@ import type { NewView, SignedViewData, ViewChange, ViewData, ViewDataMsg } from 
 import { describeMessage } from './messages.ts';
 import type { ConsenterState, ViewChangerState } from './state.ts';
 import { abortView, deliver, leaderOf, requestSync, startInFlightView, viewChanged } from './controller.ts';
+import { stopView } from './view.ts';
 import { restartTimers, stopTimers } from './requestpool.ts';
 import { saveNewView, saveViewChange } from './wal.ts';
 
 const LAGGING_HELP = 'lagging view change';
+const DEFERRED_LIMIT_PER_NODE = 8;
 
-export function newViewChangerState(view: number): ViewChangerState {
+/** ViewChanger.Start: lastTick and lastResend are the start time. */
+export function newViewChangerState(view: number, now: number): ViewChangerState {
   return {
     currView: view,
     nextView: view,
@@ -32,11 +39,14 @@ export function newViewChangerState(view: number): ViewChangerState {
     viewData: new Map(),
     checkTimeout: false,
     startViewChangeTime: 0,
-    lastResend: 0,
+    lastResend: now,
     backOffFactor: 1,
     pendingInFlight: undefined,
     earlyViewData: new Map(),
     earlyNewView: undefined,
+    deferred: [],
+    informed: undefined,
+    nextViews: new Map(),
   };
 }
 
@@ -59,24 +69,55 @@ export function startViewChange(s: ConsenterState, io: Io, view: number, stopVie
   const msg: ViewChange = { type: 'ViewChange', nextView: vc.nextView, reason };
   io.broadcast(msg);
   if (stopView) abortView(s, io, vc.currView);
+  // lastResend is not touched (Go): the first resend goes out on the next tick if the
+  // last one is ViewChangeResendInterval old.
   vc.startViewChangeTime = s.hb.lastTick;
-  vc.lastResend = s.hb.lastTick;
   vc.checkTimeout = true;
   io.log('startedViewChange', s.id, vc.currView);
   viewChangeMetrics(s, io);
 }
 
+/**
+ * ViewChanger.processMsg's view-change messages. While an in-flight proposal is being
+ * committed Go's ViewChanger loop is inside commitInFlightProposal, so they wait in its
+ * queue until that ends.
+ */
+export function handleViewChangerMessage(s: ConsenterState, io: Io, sender: number, m: ViewChange | ViewDataMsg | NewView): void {
+  const vc = s.vc;
+  if (vc.pendingInFlight !== undefined) {
+    if (vc.deferred.length < DEFERRED_LIMIT_PER_NODE * s.n) vc.deferred.push({ sender, msg: m });
+    return;
+  }
+  if (m.type === 'ViewChange') handleViewChange(s, io, sender, m);
+  else if (m.type === 'ViewData') handleViewData(s, io, sender, m);
+  else handleNewView(s, io, sender, m);
+}
+
+function replayDeferred(s: ConsenterState, io: Io): void {
+  const vc = s.vc;
+  const informed = vc.informed;
+  vc.informed = undefined;
+  if (informed !== undefined) informNewView(s, io, informed);
+  const deferred = vc.deferred;
+  vc.deferred = [];
+  for (const d of deferred) handleViewChangerMessage(s, io, d.sender, d.msg);
+}
+
 export function handleViewChange(s: ConsenterState, io: Io, sender: number, m: ViewChange): void {
   const vc = s.vc;
+  // nextViews.registerNext
+  if (m.nextView > (vc.nextViews.get(sender) ?? 0)) vc.nextViews.set(sender, m.nextView);
   if (m.nextView === vc.currView + 1) {
     if (!vc.votes.has(sender)) vc.votes.set(sender, m);
     processViewChangeMsg(s, io, false);
     return;
   }
-  if (m.nextView > vc.realView && m.nextView <= vc.currView) {
-    // Lagging helper: someone still works on a view we already moved to. Help is not
-    // answered with help, so two helpers never echo each other forever.
-    if (m.reason !== LAGGING_HELP) io.send(sender, { type: 'ViewChange', nextView: m.nextView, reason: LAGGING_HELP });
+  // Help the lagging nodes: only while this node is itself changing view, for a view it
+  // has moved past but not yet started, from a sender whose highest next view this is
+  // (so a helper's own help, older than the views it asked for, is not answered).
+  if (vc.nextView === vc.currView + 1 && m.nextView > vc.realView && m.nextView < vc.currView + 1 && vc.nextViews.get(sender) === m.nextView) {
+    io.broadcast({ type: 'ViewChange', nextView: m.nextView, reason: LAGGING_HELP });
+    io.log('helpLaggingViewChange', s.id, describeMessage(m), sender, m.nextView, vc.currView + 1);
     return;
   }
   io.log('wrongViewChange', s.id, describeMessage(m), sender, m.nextView, vc.currView + 1);
@@ -313,8 +354,10 @@ export function handleNewView(s: ConsenterState, io: Io, sender: number, m: NewV
   const check = checkInFlight(s, valid);
   if (!check.ok) return;
   if (check.proposal !== undefined && check.proposal.metadata.latestSequence === s.ledger.length + 1) {
-    vc.pendingInFlight = { proposal: check.proposal };
-    startInFlightView(s, io, check.proposal);
+    // commitInFlightProposal: the view for the proposal starts after two ticks.
+    abortView(s, io, vc.currView);
+    vc.pendingInFlight = { proposal: check.proposal, ticksToWait: 2, started: false };
+    io.log('inFlightWaitTwoTicks');
     return;
   }
   completeNewView(s, io);
@@ -323,6 +366,7 @@ export function handleNewView(s: ConsenterState, io: Io, sender: number, m: NewV
 /** After NewView (and its in-flight decision, if any): WAL NewView and start the view. */
 export function completeNewView(s: ConsenterState, io: Io): void {
   const vc = s.vc;
+  const inFlight = vc.pendingInFlight;
   vc.pendingInFlight = undefined;
   // Go reads its current sequence after commitInFlightProposal (extractCurrentSequence):
   // the in-flight block's, if one was just committed. A restart then resumes this view.
@@ -334,13 +378,51 @@ export function completeNewView(s: ConsenterState, io: Io): void {
   vc.votes.clear();
   viewChangeMetrics(s, io);
   io.fact({ type: 'bft.viewChanged', view: vc.currView, leader: leaderOf(s, vc.currView) });
+  vc.nextViews.clear();
   viewChanged(s, io, vc.currView, s.ledger.length + 1);
   restartTimers(s, io);
+  if (inFlight !== undefined) replayDeferred(s, io);
+}
+
+/** The in-flight view ended without a decision: Go's processNewViewMsg returns without changing the view. */
+function inFlightFailed(s: ConsenterState, io: Io): void {
+  stopView(s, io);
+  s.vc.pendingInFlight = undefined;
+  io.log('inFlightUnable', s.id);
+  replayDeferred(s, io);
+}
+
+/** ViewChanger.Sync: the in-flight view asked to sync (it saw f+1 commits beyond it). */
+export function inFlightAskedToSync(s: ConsenterState, io: Io): void {
+  const p = s.vc.pendingInFlight;
+  requestSync(s, io);
+  if (p === undefined) return;
+  io.log('inFlightAskedToSync', p.proposal.metadata.viewId, p.proposal.metadata.latestSequence);
+  inFlightFailed(s, io);
+}
+
+/** checkIfTimeout: the view change's deadline (ViewChangeTimeout x back-off) passed; sync. */
+function checkIfTimeout(s: ConsenterState, io: Io): boolean {
+  const vc = s.vc;
+  if (!vc.checkTimeout) return false;
+  // `if nextTimeout.After(now) { return false }`: it fires once now reaches the deadline
+  // (the reference paraphrases this as now > deadline; the Go code is >=).
+  if (s.hb.lastTick < vc.startViewChangeTime + s.config.ViewChangeTimeout * vc.backOffFactor) return false;
+  vc.checkTimeout = false;
+  vc.backOffFactor++;
+  io.fact({ type: 'bft.viewChangeTimeout', view: vc.currView, backOffFactor: vc.backOffFactor });
+  requestSync(s, io);
+  return true;
 }
 
 /** InformNewView: sync learned a newer view. */
 export function informNewView(s: ConsenterState, io: Io, view: number): void {
   const vc = s.vc;
+  if (vc.pendingInFlight !== undefined) {
+    // Go's ViewChanger takes it from its channel once commitInFlightProposal returns.
+    vc.informed = Math.max(vc.informed ?? view, view);
+    return;
+  }
   if (view < vc.currView || (view === vc.currView && vc.realView === view)) return;
   io.log('informNewView', s.id, view);
   vc.currView = view;
@@ -350,7 +432,7 @@ export function informNewView(s: ConsenterState, io: Io, view: number): void {
   vc.viewData.clear();
   vc.backOffFactor = 1;
   vc.checkTimeout = false;
-  vc.pendingInFlight = undefined;
+  vc.nextViews.clear();
   viewChangeMetrics(s, io);
   restartTimers(s, io);
 }
@@ -360,25 +442,45 @@ export function restoreViewChange(s: ConsenterState, io: Io): void {
   processViewChangeMsg(s, io, true);
 }
 
-/** ViewChanger tick: resend and timeout with back-off. */
+/** ViewChanger tick: resend and timeout with back-off; or the in-flight view's ticks. */
 export function viewChangerTick(s: ConsenterState, io: Io): void {
   const vc = s.vc;
+  const p = vc.pendingInFlight;
+  if (p !== undefined) {
+    inFlightTick(s, io, p);
+    return;
+  }
   if (!vc.checkTimeout) return;
   const now = s.hb.lastTick;
   if (now - vc.lastResend >= s.config.ViewChangeResendInterval) {
     io.broadcast({ type: 'ViewChange', nextView: vc.nextView, reason: 'resend' });
     vc.lastResend = now;
   }
-  // checkIfTimeout: `if nextTimeout.After(now) { return false }`, so it fires once now reaches
-  // the deadline (the reference paraphrases this as now > deadline; the Go code is >=).
-  if (now >= vc.startViewChangeTime + s.config.ViewChangeTimeout * vc.backOffFactor) {
-    vc.checkTimeout = false;
-    vc.backOffFactor++;
-    io.fact({ type: 'bft.viewChangeTimeout', view: vc.currView, backOffFactor: vc.backOffFactor });
-    requestSync(s, io);
+  if (checkIfTimeout(s, io)) {
     // Still pending (nobody joined): this only re-arms the timeout, from the same start, so
     // a lone complainer times out 20s, 40s, 60s ... after it began. After a join it moves on
     // to the next view, skipping a dead next leader.
     startViewChange(s, io, vc.currView, false, 'view change timeout');
   }
+}
+
+/**
+ * commitInFlightProposal's ticks: the first two only start the in-flight view (`<-v.Ticker`
+ * twice); then each checks the view-change timeout (no resend). On timeout the proposal is
+ * abandoned, the view not changed, and a view change to the next view starts.
+ */
+function inFlightTick(s: ConsenterState, io: Io, p: NonNullable<ConsenterState['vc']['pendingInFlight']>): void {
+  const md = p.proposal.metadata;
+  if (!p.started) {
+    p.ticksToWait--;
+    if (p.ticksToWait > 0) return;
+    p.started = true;
+    startInFlightView(s, io, p.proposal);
+    if (s.vc.pendingInFlight === p) io.log('inFlightViewStarted', s.id, md.viewId);
+    return;
+  }
+  if (!checkIfTimeout(s, io)) return;
+  io.log('inFlightTimeout', md.viewId, md.latestSequence);
+  inFlightFailed(s, io);
+  startViewChange(s, io, s.vc.currView, false, 'view change timeout');
 }

@@ -75,3 +75,38 @@ describe('checkLastDecision (viewchanger.go)', () => {
     expect(leader.state.vc.viewData.has(3)).toBe(false);
   });
 });
+
+describe('processMsg (viewchanger.go): helping the lagging nodes', () => {
+  /** Node 3 of 4, joined view 1 on the votes of 2 and 4 (view 1 not started: its leader 2 is silent). */
+  function joinedView1(): OneConsenter {
+    const node = new OneConsenter(3, 4);
+    node.receive(2, { type: 'ViewChange', nextView: 1, reason: 'test' });
+    node.receive(4, { type: 'ViewChange', nextView: 1, reason: 'test' });
+    expect([node.state.vc.realView, node.state.vc.currView, node.state.vc.nextView]).toEqual([0, 1, 1]);
+    return node;
+  }
+  const viewChanges = (out: ReturnType<OneConsenter['receive']>) => sends(out).filter((x) => x.msg.type === 'ViewChange');
+
+  it('no help unless this node has itself started the next view change', () => {
+    const node = joinedView1();
+    const out = node.receive(1, { type: 'ViewChange', nextView: 1, reason: 'test' });
+    expect(viewChanges(out)).toEqual([]);
+    expect(logs(out).map((l) => l.kind)).toEqual(['wrongViewChange']);
+  });
+
+  it('while changing to the next view it broadcasts the laggard\'s view change, for a sender whose highest next view that is', () => {
+    const node = joinedView1();
+    node.runUntil(21_000); // view 1's change times out: sync, and a view change to view 2
+    expect(node.state.vc.nextView).toBe(2);
+    const out = node.receive(1, { type: 'ViewChange', nextView: 1, reason: 'test' });
+    expect(viewChanges(out).map((x) => [x.to, (x.msg as { nextView: number }).nextView])).toEqual([
+      [1, 1],
+      [2, 1],
+      [4, 1],
+    ]);
+    expect(logs(out)).toEqual([{ kind: 'helpLaggingViewChange', args: [3, 'ViewChange nv1', 1, 1, 2] }]);
+    // Node 4 already asked for view 2: its older view change (a helper's help) is not answered.
+    node.receive(4, { type: 'ViewChange', nextView: 2, reason: 'test' });
+    expect(viewChanges(node.receive(4, { type: 'ViewChange', nextView: 1, reason: 'test' }))).toEqual([]);
+  });
+});
