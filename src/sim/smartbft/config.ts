@@ -15,6 +15,8 @@ export interface SmartBftConfig {
   readonly RequestBatchMaxInterval: number;
   /** Request pool capacity. */
   readonly RequestPoolSize: number;
+  /** ms a submission waits for room in a full pool before it fails (SmartBFT's default; Fabric does not expose it). */
+  readonly RequestPoolSubmitTimeout: number;
   /** ms before a pooled request is forwarded to the leader. */
   readonly RequestForwardTimeout: number;
   /** ms after forwarding before the node complains about the leader. */
@@ -51,6 +53,7 @@ export const DEFAULT_CONFIG: SmartBftConfig = Object.freeze({
   RequestBatchMaxBytes: 10 * MiB,
   RequestBatchMaxInterval: 50,
   RequestPoolSize: 400,
+  RequestPoolSubmitTimeout: 5_000,
   RequestForwardTimeout: 2_000,
   RequestComplainTimeout: 20_000,
   RequestAutoRemoveTimeout: 180_000,
@@ -81,6 +84,7 @@ export function validateConfig(c: SmartBftConfig): void {
     'RequestBatchMaxBytes',
     'RequestBatchMaxInterval',
     'RequestPoolSize',
+    'RequestPoolSubmitTimeout',
     'RequestForwardTimeout',
     'RequestComplainTimeout',
     'RequestAutoRemoveTimeout',

@@ -16,7 +16,7 @@ import { sign } from './crypto.ts';
 import { computeQuorum } from './quorum.ts';
 import { nextBatch, onBatchTimer } from './batcher.ts';
 import { changeRole, handleHeartBeat, handleHeartBeatResponse, heartbeatTick, newHeartbeatState } from './heartbeatmonitor.ts';
-import { onRequestTimers, removeRequests, submitRequest } from './requestpool.ts';
+import { eraseProcessed, onRequestTimers, onSubmitTimeouts, POOL_SUBMIT_TIMER, PROCESSED_ERASE_INTERVAL_MS, removeRequests, submitRequest } from './requestpool.ts';
 import { PHASE, type ConsenterState } from './state.ts';
 import { newSyncState, onBlockRequest, onBlockResponse, onCollectTimer, onHeightResponse, onStateTransferResponse, onSyncTimer, requestSync as startSync } from './synchronizer.ts';
 import { enterPrepared, newViewState, processMsg, stopView } from './view.ts';
@@ -273,6 +273,7 @@ function onTimer(s: ConsenterState, io: Io, name: string): void {
       // ViewChanger's is taken first: a complaint raised by this tick's heartbeat timeout
       // starts its view change from this tick and is first re-sent on the next one.
       s.hb.lastTick = io.now;
+      eraseProcessed(s, io);
       viewChangerTick(s, io);
       heartbeatTick(s, io);
       return;
@@ -281,6 +282,9 @@ function onTimer(s: ConsenterState, io: Io, name: string): void {
       return;
     case 'requestTimers':
       onRequestTimers(s, io);
+      return;
+    case POOL_SUBMIT_TIMER:
+      onSubmitTimeouts(s, io);
       return;
     case 'sync':
       onSyncTimer(s, io);
@@ -357,7 +361,10 @@ function initialState(opts: ConsenterOptions, now: number): ConsenterState {
     poolTimerAt: -1,
     poolTimersStopped: false,
     requests: new Map(),
+    poolWaiting: [],
     processedLog: [],
+    processedCount: 0,
+    processedEraseAt: now + PROCESSED_ERASE_INTERVAL_MS,
     processedLogHead: 0,
     processedIndexed: 0,
     view: newViewState(0, sorted[0]?.id ?? 1, 1, 0),

@@ -4,10 +4,14 @@
  * leader after RequestForwardTimeout, complain after RequestComplainTimeout, drop after
  * RequestAutoRemoveTimeout. Timers stop during a view change and restart afterwards.
  *
+ * A submission to a full pool waits (the pool's semaphore, FIFO) up to
+ * RequestPoolSubmitTimeout for a decision or auto-removal to make room, then fails. The ids
+ * of removed requests are remembered as processed (delMap/delSlice); every 5 s the list is
+ * cut to its last 1000 ids.
+ *
  * The three timer stages keep FIFO queues (deadlines grow along each queue), so one kernel
  * timer set at the earliest head deadline stands for all per-request timers.
- * Differences from Go: a submission to a full pool is rejected at once (Go blocks up to
- * RequestPoolSubmitTimeout = 5s first).
+ * Difference from Go: the 5-second erase runs on the first 1-second tick at or after it.
  */
 import type { Request } from './api.ts';
 import { requestKey } from './crypto.ts';
@@ -18,6 +22,10 @@ import { stopLeaderSendMsg } from './heartbeatmonitor.ts';
 import { onRequestSubmitted } from './batcher.ts';
 
 const TIMER = 'requestTimers';
+export const POOL_SUBMIT_TIMER = 'poolSubmit';
+/** defaultSizeOfDelElements and defaultEraseTimeout (requestpool.go). */
+const PROCESSED_KEPT = 1000;
+export const PROCESSED_ERASE_INTERVAL_MS = 5_000;
 
 function lookup(s: ConsenterState, r: Request): PoolEntry | number | undefined {
   return s.requests.get(r.clientId)?.get(r.reqId);
@@ -42,19 +50,74 @@ function unpool(s: ConsenterState, e: PoolEntry): void {
   s.poolBytes -= e.request.size;
 }
 
-/** Pool.Submit. Returns null when pooled, else the SmartBFT error text. */
-export function submitRequest(s: ConsenterState, io: Io, request: Request): string | null {
+function reject(io: Io, request: Request, reason: string): string {
+  io.fact({ type: 'bft.requestRejected', request: requestKey(request), reason });
+  return reason;
+}
+
+/** existMap / delMap: the request is pooled, or was processed not long ago. */
+function duplicate(s: ConsenterState, request: Request): string | null {
   indexProcessed(s);
-  let err: string | null = null;
   const known = lookup(s, request);
-  if (request.size > s.config.RequestMaxBytes) err = `submitted request (${request.size}) is bigger than request max bytes (${s.config.RequestMaxBytes})`;
-  else if (typeof known === 'object') err = 'request already exists';
-  else if (known !== undefined) err = 'request already processed';
-  else if (s.poolSize >= s.config.RequestPoolSize) err = 'timeout submitting to request pool';
-  if (err !== null) {
-    io.fact({ type: 'bft.requestRejected', request: requestKey(request), reason: err });
-    return err;
+  if (typeof known === 'object') return 'request already exists';
+  if (known !== undefined) return 'request already processed';
+  return null;
+}
+
+/**
+ * Pool.Submit. Returns null when pooled or waiting for room, else the SmartBFT error text.
+ * A full pool (or one with earlier waiters: the semaphore is FIFO) makes the submission
+ * wait up to RequestPoolSubmitTimeout.
+ */
+export function submitRequest(s: ConsenterState, io: Io, request: Request): string | null {
+  if (request.size > s.config.RequestMaxBytes) return reject(io, request, `submitted request (${request.size}) is bigger than request max bytes (${s.config.RequestMaxBytes})`);
+  const dup = duplicate(s, request);
+  if (dup !== null) return reject(io, request, dup);
+  if (s.poolSize >= s.config.RequestPoolSize || s.poolWaiting.length > 0) {
+    const deadline = io.now + s.config.RequestPoolSubmitTimeout;
+    if (s.poolWaiting.length === 0) io.setTimer(POOL_SUBMIT_TIMER, deadline - io.now);
+    s.poolWaiting.push({ request, deadline });
+    // Pool.Submit has not returned yet: its caller learns the outcome later, from
+    // bft.requestAdmitted or bft.requestRejected.
+    io.fact({ type: 'bft.requestWaiting', request: requestKey(request) });
+    return null;
   }
+  addToPool(s, io, request);
+  return null;
+}
+
+/** The semaphore is acquired: check again (it may have been added or decided meanwhile), then pool it. */
+function admit(s: ConsenterState, io: Io, request: Request): void {
+  const dup = duplicate(s, request);
+  if (dup !== null) {
+    reject(io, request, dup);
+    return;
+  }
+  io.fact({ type: 'bft.requestAdmitted', request: requestKey(request) });
+  addToPool(s, io, request);
+}
+
+/** Room was made (semaphore.Release): admit waiters in FIFO order. */
+function admitWaiting(s: ConsenterState, io: Io): void {
+  if (s.poolWaiting.length === 0) return;
+  while (s.poolWaiting.length > 0 && s.poolSize < s.config.RequestPoolSize) {
+    const w = s.poolWaiting.shift() as { request: Request; deadline: number };
+    admit(s, io, w.request);
+  }
+  if (s.poolWaiting.length === 0) io.cancelTimer(POOL_SUBMIT_TIMER);
+}
+
+/** Waiters whose context expired: `acquiring semaphore for request: <id>: context deadline exceeded`. */
+export function onSubmitTimeouts(s: ConsenterState, io: Io): void {
+  while (s.poolWaiting.length > 0 && (s.poolWaiting[0] as { deadline: number }).deadline <= io.now) {
+    const w = s.poolWaiting.shift() as { request: Request };
+    reject(io, w.request, `acquiring semaphore for request: ${requestKey(w.request)}: context deadline exceeded`);
+  }
+  const next = s.poolWaiting[0];
+  if (next !== undefined) io.setTimer(POOL_SUBMIT_TIMER, next.deadline - io.now);
+}
+
+function addToPool(s: ConsenterState, io: Io, request: Request): void {
   const entry: PoolEntry = { request, inPool: true, stage: 0, deadline: io.now + s.config.RequestForwardTimeout };
   s.pool.push(entry);
   s.poolSize++;
@@ -62,7 +125,6 @@ export function submitRequest(s: ConsenterState, io: Io, request: Request): stri
   s.poolBytes += request.size;
   if (!s.poolTimersStopped) enqueue(s, io, entry);
   onRequestSubmitted(s, io);
-  return null;
 }
 
 /** The oldest pooled entry. */
@@ -114,6 +176,7 @@ export function nextRequests(s: ConsenterState, maxCount: number, maxBytes: numb
  */
 export function removeRequests(s: ConsenterState, io: Io, requests: readonly Request[]): void {
   const now = io.now;
+  let freed = false;
   if (s.poolSize > 0) {
     for (let i = 0; i < requests.length; i++) {
       const r = requests[i] as Request;
@@ -121,18 +184,36 @@ export function removeRequests(s: ConsenterState, io: Io, requests: readonly Req
       if (typeof known === 'object') {
         unpool(s, known);
         indexSet(s, r, now);
+        freed = true;
       }
     }
   }
-  s.processedLog.push({ at: now, requests });
-  // Forget processed ids older than the auto-remove window.
-  const horizon = now - s.config.RequestAutoRemoveTimeout;
+  if (requests.length > 0) {
+    s.processedLog.push({ at: now, requests });
+    s.processedCount += requests.length;
+  }
+  if (freed) admitWaiting(s, io);
+}
+
+/** eraseFromDelSlice, on the pool's 5-second ticker: keep the last 1000 processed ids. */
+export function eraseProcessed(s: ConsenterState, io: Io): void {
+  if (io.now < s.processedEraseAt) return;
+  while (s.processedEraseAt <= io.now) s.processedEraseAt += PROCESSED_ERASE_INTERVAL_MS;
+  let excess = s.processedCount - PROCESSED_KEPT;
+  if (excess <= 0) return;
   const log = s.processedLog;
   let h = s.processedLogHead;
-  while (h < log.length && (log[h] as { at: number }).at < horizon) {
-    const old = log[h] as { at: number; requests: readonly Request[] };
-    for (const r of old.requests) if (lookup(s, r) === old.at) indexDelete(s, r);
-    h++;
+  while (excess > 0 && h < log.length) {
+    const block = log[h] as { at: number; requests: readonly Request[] };
+    const cut = Math.min(excess, block.requests.length);
+    for (let i = 0; i < cut; i++) {
+      const r = block.requests[i] as Request;
+      if (lookup(s, r) === block.at) indexDelete(s, r);
+    }
+    excess -= cut;
+    s.processedCount -= cut;
+    if (cut === block.requests.length) h++;
+    else block.requests = block.requests.slice(cut);
   }
   let indexed = Math.max(s.processedIndexed, h);
   if (h > 1024 && h * 2 > log.length) {
@@ -262,8 +343,12 @@ function expire(s: ConsenterState, io: Io, e: PoolEntry): void {
       complain(s, io, s.view.number, true, 'request leader-forwarding timeout');
     }
   } else {
+    // Pool.RemoveRequest via the auto-remove timer: deleteRequest moves it to the processed ids.
     unpool(s, e);
-    indexDelete(s, e.request);
+    indexSet(s, e.request, io.now);
+    s.processedLog.push({ at: io.now, requests: [e.request] });
+    s.processedCount++;
     io.fact({ type: 'bft.requestRemoved', request: requestKey(e.request) });
+    admitWaiting(s, io);
   }
 }

@@ -144,7 +144,13 @@ export interface ConsenterState {
    * time it was decided once processed. Decisions are kept in time order to forget them.
    */
   requests: Map<string, Map<string, PoolEntry | number>>;
-  processedLog: { readonly at: number; readonly requests: readonly Request[] }[];
+  /** Submissions waiting for room in a full pool (the semaphore's FIFO of waiters), until `deadline`. */
+  poolWaiting: { readonly request: Request; readonly deadline: number }[];
+  /** Processed request ids in removal order (delSlice), as blocks; `processedCount` ids from the head. */
+  processedLog: { readonly at: number; requests: readonly Request[] }[];
+  processedCount: number;
+  /** The pool's next erase tick (every 5 s from the start: delSlice is cut to its last 1000 ids). */
+  processedEraseAt: number;
   processedLogHead: number;
   /** `requests` holds the processed marks of the log up to here; the rest are added before the next lookup by a submission. */
   processedIndexed: number;
