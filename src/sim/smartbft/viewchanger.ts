@@ -276,16 +276,11 @@ export function handleViewData(s: ConsenterState, io: Io, sender: number, m: Vie
 }
 
 /**
- * CheckInFlight: (B) a quorum reports no in-flight proposal at the expected sequence, or
- * (A) a proposal some ViewData reports as prepared is held by f+1 (preprepared) and
- * disputed by no quorum (noArgument >= Q).
- *
- * Difference from Go as we read it: an in-flight proposal that is NOT prepared counts as
- * "no in-flight" for (B). Go counts only absent or other-sequence ones, so after an
- * equivocating leader (nobody prepared, ViewData split between two digests) neither (A)
- * nor (B) can ever hold and every later view change stalls. Counting unprepared ones is
- * safe: a decided proposal was prepared by Q nodes, so any Q ViewData include an honest
- * node reporting it prepared, and (B) cannot hold.
+ * CheckInFlight (viewchanger.go), in Go's order: (A) a proposal some ViewData reports as
+ * prepared at the expected sequence is held by f+1 (preprepared, prepared or not) and
+ * disputed by no quorum (noArgument >= Q): commit it; else (B) a quorum reports no
+ * prepared in-flight proposal at the expected sequence (absent, another sequence, or not
+ * prepared): none. Both can hold at once (f+1 hold it, only one prepared); A wins.
  */
 export function checkInFlight(s: ConsenterState, list: readonly SignedViewData[]): { ok: boolean; proposal: Proposal | undefined } {
   let maxLast = 0;
@@ -299,9 +294,8 @@ export function checkInFlight(s: ConsenterState, list: readonly SignedViewData[]
       noInFlight++;
       continue;
     }
-    if (x.viewData.inFlightPrepared && !possible.some((q) => q.digest === p.digest)) possible.push(p);
+    if (!possible.some((q) => q.digest === p.digest)) possible.push(p);
   }
-  if (noInFlight >= s.q) return { ok: true, proposal: undefined };
   for (const candidate of possible) {
     let preprepared = 0;
     let noArgument = 0;
@@ -315,6 +309,7 @@ export function checkInFlight(s: ConsenterState, list: readonly SignedViewData[]
     }
     if (preprepared >= s.f + 1 && noArgument >= s.q) return { ok: true, proposal: candidate };
   }
+  if (noInFlight >= s.q) return { ok: true, proposal: undefined };
   return { ok: false, proposal: undefined };
 }
 

@@ -3,10 +3,10 @@
  * checkLastDecision), one consenter fed one message at a time.
  */
 import { describe, expect, it } from 'vitest';
-import type { Decision } from '../../../src/sim/smartbft/api.ts';
+import type { Decision, Proposal } from '../../../src/sim/smartbft/api.ts';
 import { sign } from '../../../src/sim/smartbft/crypto.ts';
-import type { ViewDataMsg } from '../../../src/sim/smartbft/messages.ts';
-import { viewDataSummary } from '../../../src/sim/smartbft/viewchanger.ts';
+import type { SignedViewData, ViewDataMsg } from '../../../src/sim/smartbft/messages.ts';
+import { checkInFlight, viewDataSummary } from '../../../src/sim/smartbft/viewchanger.ts';
 import { BftCluster } from './harness.ts';
 import { logs, OneConsenter, sends } from './one.ts';
 
@@ -108,5 +108,22 @@ describe('processMsg (viewchanger.go): helping the lagging nodes', () => {
     // Node 4 already asked for view 2: its older view change (a helper's help) is not answered.
     node.receive(4, { type: 'ViewChange', nextView: 2, reason: 'test' });
     expect(viewChanges(node.receive(4, { type: 'ViewChange', nextView: 1, reason: 'test' }))).toEqual([]);
+  });
+});
+
+describe('CheckInFlight (viewchanger.go)', () => {
+  const proposal = (digest: string): Proposal => ({ header: 'h', payload: [], metadata: { viewId: 0, latestSequence: 1, decisionsInView: 0 }, digest });
+  const vd = (signer: number, inFlight: Proposal | undefined, prepared: boolean): SignedViewData => ({
+    viewData: { nextView: 1, lastDecision: undefined, inFlightProposal: inFlight, inFlightPrepared: prepared },
+    signer,
+    signature: '',
+  });
+
+  it('condition A before B: f+1 hold a proposal one of them prepared, though a quorum has none prepared (n=4)', () => {
+    const s = new OneConsenter(2, 4).state;
+    const p = proposal('P');
+    // 1 prepared P, 2 hold P unprepared, 1 has nothing: A (preprepared 3 >= f+1, noArgument 4 >= Q) and B (3 >= Q) both hold.
+    const r = checkInFlight(s, [vd(1, p, true), vd(2, p, false), vd(3, p, false), vd(4, undefined, false)]);
+    expect(r).toEqual({ ok: true, proposal: p });
   });
 });
