@@ -36,4 +36,15 @@ describe('Controller.sync (controller.go)', () => {
     expect(lines).toContain('syncFailed already at target height of 3');
     expect(lines.filter((l) => l.startsWith('syncSequence') || l.startsWith('syncView'))).toEqual([]);
   });
+
+  it('StateCollector: a newer view needs f+1 equal StateTransferResponses; one is not enough (n=4, f=1)', () => {
+    const node = new OneConsenter(2, 4, { ledger });
+    const req = sends(node.step({ kind: 'timer', name: 'syncOnStart' })).find((x) => x.msg.type === 'HeightRequest')!.msg as HeightRequest;
+    for (const id of [1, 3, 4]) node.receive(id, { type: 'HeightResponse', syncId: req.syncId, height: 3 });
+    const one = node.receive(3, { type: 'StateTransferResponse', viewNum: 4, sequence: 3 });
+    expect(logs(one)).toEqual([]);
+    const two = node.receive(4, { type: 'StateTransferResponse', viewNum: 4, sequence: 3 });
+    expect(logs(two).map((l) => l.kind).slice(0, 2)).toEqual(['collectorValid', 'collectedState']);
+    expect(node.state.vc.currView).toBe(4);
+  });
 });

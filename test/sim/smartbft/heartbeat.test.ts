@@ -40,7 +40,7 @@ describe('HeartbeatMonitor: a leader that stopped sending heartbeats', () => {
 
   it('StopLeaderSendMsg: it still follows the leader role for HeartBeatResponses (f+1 of a higher view make it sync, once)', () => {
     const node = silentLeader();
-    node.receive(2, { type: 'HeartBeatResponse', view: 1 });
+    expect(logs(node.receive(2, { type: 'HeartBeatResponse', view: 1 }))).toEqual([]); // 1 < f+1
     const out = node.receive(3, { type: 'HeartBeatResponse', view: 1 });
     expect(logs(out).map((l) => l.kind)).toEqual(['heartbeatResponseSync', 'bftSyncInitiated']);
     // Go's syncReq: no second sync from responses until the role changes.
