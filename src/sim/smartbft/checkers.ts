@@ -3,9 +3,11 @@
  * sequence integrity / hash chain, validity, liveness and accountability. Pure functions
  * over collected `bft.decided` facts (see `decidedFacts`) or over ledgers.
  */
+import type { Simulation } from '../kernel/simulation.ts';
 import type { TraceRecord } from '../kernel/trace.ts';
 import type { Decision } from './api.ts';
 import { requestKey } from './crypto.ts';
+import type { SavedMessage } from './messages.ts';
 import { computeQuorum } from './quorum.ts';
 
 export interface CheckResult {
@@ -160,4 +162,73 @@ export function checkAccountability(facts: readonly DecidedFact[]): CheckResult 
   const list = [...culprits].sort((a, b) => a - b);
   if (forks.length === 0) return { name: 'accountability', ok: true, detail: 'no conflicting decisions', culprits: list };
   return { name: 'accountability', ok: false, detail: forks.join('; '), culprits: list };
+}
+
+/** One restart of a consenter: what its disk held, and where it started. */
+export interface RestartObservation {
+  readonly node: string;
+  readonly t: number;
+  /** The durable ledger and WAL the node restarted from. */
+  readonly ledger: readonly Decision[];
+  readonly wal: readonly SavedMessage[];
+  /** Its first `bft.viewStarted` after the restart (undefined: none seen). */
+  readonly started: { readonly view: number; readonly seq: number } | undefined;
+}
+
+/**
+ * Record every restart of a SmartBFT consenter in `sim`: the disk it restarts from (taken
+ * at the `restart` record, before it boots) and its first view. Call the returned function
+ * for the observations so far.
+ */
+export function observeRestarts(sim: Simulation): () => RestartObservation[] {
+  const out: { node: string; t: number; ledger: readonly Decision[]; wal: readonly SavedMessage[]; started: RestartObservation['started'] }[] = [];
+  const pending = new Map<string, (typeof out)[number]>();
+  sim.observe(
+    (r) => {
+      if (r.k === 'restart') {
+        const d = sim.durable(r.node);
+        const o = { node: r.node, t: r.t, ledger: d.list<Decision>('ledger').slice(), wal: d.list<SavedMessage>('wal').slice(), started: undefined };
+        out.push(o);
+        pending.set(r.node, o);
+      } else if (r.k === 'event') {
+        const e = r.e as { type?: string; view?: number; seq?: number };
+        const o = pending.get(r.node);
+        if (e.type !== 'bft.viewStarted' || o === undefined) return;
+        o.started = { view: e.view as number, seq: e.seq as number };
+        pending.delete(r.node);
+      }
+    },
+    ['restart', 'event'],
+  );
+  return () => out.slice();
+}
+
+/**
+ * Restart resumption: a restarted orderer starts at the sequence after its ledger's last
+ * block, and in a view no lower than its WAL recorded (a NewView record's view, the view a
+ * ViewChange record was leaving) or its last block was decided in (consensus.go
+ * setViewAndSeq, LoadNewViewIfApplicable, LoadViewChangeIfApplicable).
+ */
+export function checkRestartResume(observations: readonly RestartObservation[]): CheckResult {
+  const name = 'restart resumption';
+  for (const o of observations) {
+    if (o.started === undefined) return { name, ok: false, detail: `${o.node} restarted at ${o.t} ms but never started a view` };
+    const last = o.ledger[o.ledger.length - 1];
+    const wantSeq = o.ledger.length + 1;
+    if (o.started.seq !== wantSeq) {
+      return { name, ok: false, detail: `${o.node} restarted at ${o.t} ms with ${o.ledger.length} blocks but started at sequence ${o.started.seq}, not ${wantSeq}` };
+    }
+    let minView = last?.proposal.metadata.viewId ?? 0;
+    let why = `its last block was decided in view ${minView}`;
+    const tail = o.wal[o.wal.length - 1];
+    if (tail?.type === 'NewView' && tail.viewId > minView) {
+      minView = tail.viewId;
+      why = `its WAL ends with a NewView for view ${tail.viewId} at sequence ${tail.latestSequence}`;
+    } else if (tail?.type === 'ViewChange' && tail.nextView > minView) {
+      minView = tail.nextView;
+      why = `its WAL ends with a ViewChange leaving view ${tail.nextView}`;
+    }
+    if (o.started.view < minView) return { name, ok: false, detail: `${o.node} restarted at ${o.t} ms in view ${o.started.view}, but ${why}` };
+  }
+  return { name, ok: true, detail: `${observations.length} restarts, each resumed its ledger's sequence and its WAL's view` };
 }

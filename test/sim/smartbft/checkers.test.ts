@@ -5,6 +5,7 @@ import {
   checkAccountability,
   checkAgreement,
   checkLiveness,
+  checkRestartResume,
   checkSequenceIntegrity,
   checkValidity,
   type DecidedFact,
@@ -68,5 +69,22 @@ describe('checkers', () => {
     expect(acc.ok).toBe(false);
     expect(acc.culprits).toEqual([1, 2]);
     expect(acc.detail).toBe('block 1: 2 conflicting decisions, signed by both: [1 2]');
+  });
+
+  it('restart resumption names a node that came back below its WAL\'s view or off its ledger\'s sequence', () => {
+    const ledger = [decision(1, ['a'])];
+    const wal = [{ type: 'NewView' as const, viewId: 2, latestSequence: 1, decisionsInView: 0 }];
+    const base = { node: 'o3', t: 500, ledger, wal };
+    expect(checkRestartResume([{ ...base, started: { view: 2, seq: 2 } }]).ok).toBe(true);
+    expect(checkRestartResume([{ ...base, started: { view: 0, seq: 2 } }])).toEqual({
+      name: 'restart resumption',
+      ok: false,
+      detail: 'o3 restarted at 500 ms in view 0, but its WAL ends with a NewView for view 2 at sequence 1',
+    });
+    expect(checkRestartResume([{ ...base, started: { view: 2, seq: 1 } }]).detail).toBe('o3 restarted at 500 ms with 1 blocks but started at sequence 1, not 2');
+    expect(checkRestartResume([{ ...base, wal: [{ type: 'ViewChange', nextView: 3 }], started: { view: 1, seq: 2 } }]).detail).toBe(
+      'o3 restarted at 500 ms in view 1, but its WAL ends with a ViewChange leaving view 3',
+    );
+    expect(checkRestartResume([{ ...base, started: undefined }]).detail).toBe('o3 restarted at 500 ms but never started a view');
   });
 });

@@ -3,7 +3,7 @@
  * TestRestoringViewChange, plus state.go's restore rules (reference section 4).
  */
 import { describe, expect, it } from 'vitest';
-import { checkAgreement, checkSequenceIntegrity } from '../../../src/sim/smartbft/checkers.ts';
+import { checkAgreement, checkRestartResume, checkSequenceIntegrity, observeRestarts } from '../../../src/sim/smartbft/checkers.ts';
 import { consenterStatus } from '../../../src/sim/smartbft/api.ts';
 import type { SavedMessage } from '../../../src/sim/smartbft/messages.ts';
 import { BftCluster, logKinds } from './harness.ts';
@@ -127,5 +127,30 @@ describe('restart', () => {
     expect(c.runUntilHeight(2, 60_000, [2, 3, 4])).toBe(true);
     expect([2, 3, 4].map((id) => consenterStatus(c.state(id)!).view)).toEqual([1, 1, 1]);
     expect(checkAgreement(c.decided).ok).toBe(true);
+  });
+
+  it('checkRestartResume: orderers restarted right after a view change that committed an in-flight proposal resume its view', () => {
+    const c = new BftCluster({ n: 4, keep: true });
+    const restarts = observeRestarts(c.sim);
+    c.submit('c', 1);
+    const prepared = (id: number): boolean => c.sim.durable(c.name(id)).list<{ type: string }>('wal').at(-1)?.type === 'Commit';
+    c.sim.run({ stopWhen: () => [2, 3, 4].every(prepared), maxEvents: 100_000 });
+    c.sim.network.partition([[c.name(1)], [c.name(2)], [c.name(3)], [c.name(4)]]);
+    c.run(10);
+    c.sim.crash(c.name(1));
+    c.heal();
+    const newView = (id: number) => c.sim.durable(c.name(id)).list<SavedMessage>('wal').at(-1)?.type === 'NewView';
+    for (const id of [2, 3, 4]) {
+      c.sim.run({ until: c.sim.now + 90_000, stopWhen: () => newView(id), maxEvents: 1_000_000 });
+      c.sim.crash(c.name(id));
+      c.sim.restart(c.name(id));
+    }
+    const obs = restarts();
+    expect(obs.map((o) => [o.node, o.started?.view, o.started?.seq])).toEqual([
+      ['orderer2', 1, 2],
+      ['orderer3', 1, 2],
+      ['orderer4', 1, 2],
+    ]);
+    expect(checkRestartResume(obs)).toMatchObject({ ok: true });
   });
 });
