@@ -176,16 +176,19 @@ export interface RestartObservation {
 }
 
 /**
- * Record every restart of a SmartBFT consenter in `sim`: the disk it restarts from (taken
- * at the `restart` record, before it boots) and its first view. Call the returned function
- * for the observations so far.
+ * Record every restart of the SmartBFT consenters `nodes` (kernel node names; in SimCluster
+ * its SmartBFT orderers) in `sim`: the disk each restarts from (taken at the `restart`
+ * record, before it boots) and its first view. Call the returned function for the
+ * observations so far.
  */
-export function observeRestarts(sim: Simulation): () => RestartObservation[] {
+export function observeRestarts(sim: Simulation, nodes: readonly string[]): () => RestartObservation[] {
+  const watched = new Set(nodes);
   const out: { node: string; t: number; ledger: readonly Decision[]; wal: readonly SavedMessage[]; started: RestartObservation['started'] }[] = [];
   const pending = new Map<string, (typeof out)[number]>();
   sim.observe(
     (r) => {
       if (r.k === 'restart') {
+        if (!watched.has(r.node)) return;
         const d = sim.durable(r.node);
         const o = { node: r.node, t: r.t, ledger: d.list<Decision>('ledger').slice(), wal: d.list<SavedMessage>('wal').slice(), started: undefined };
         out.push(o);

@@ -131,7 +131,7 @@ describe('restart', () => {
 
   it('checkRestartResume: orderers restarted right after a view change that committed an in-flight proposal resume its view', () => {
     const c = new BftCluster({ n: 4, keep: true });
-    const restarts = observeRestarts(c.sim);
+    const restarts = observeRestarts(c.sim, c.names);
     c.submit('c', 1);
     const prepared = (id: number): boolean => c.sim.durable(c.name(id)).list<{ type: string }>('wal').at(-1)?.type === 'Commit';
     c.sim.run({ stopWhen: () => [2, 3, 4].every(prepared), maxEvents: 100_000 });
