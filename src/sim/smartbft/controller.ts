@@ -400,7 +400,10 @@ function start(opts: ConsenterOptions, ctx: NodeContext, durable: DurableView): 
   changeView(s, io, p.view, p.seq + 1, p.decisions, restored);
   reportIsLeader(s, io);
   io.log('servicingChain');
-  io.setTimer(TICK, s.config.TickIntervalMs);
+  // Each orderer's 1-second tickers run from its own process start, so nodes started
+  // together in the model still tick out of phase: a first tick within one interval,
+  // drawn from the node's own stream (one draw per start, on a stream of its own).
+  io.setTimer(TICK, 1 + Math.floor(ctx.rng.fork('tick-phase').float() * (s.config.TickIntervalMs - 1)));
   if (p.restoreViewChange) restoreViewChange(s, io);
   // Controller.Start runs the sync asynchronously, after the node is up.
   if (s.config.SyncOnStart) io.setTimer('syncOnStart', 0);

@@ -470,8 +470,9 @@ function inFlightTick(s: ConsenterState, io: Io, p: NonNullable<ConsenterState['
     p.ticksToWait--;
     if (p.ticksToWait > 0) return;
     p.started = true;
+    // Logged before the view's first step: Go's view decides asynchronously, after this line.
+    io.log('inFlightViewStarted', s.id, md.viewId);
     startInFlightView(s, io, p.proposal);
-    if (s.vc.pendingInFlight === p) io.log('inFlightViewStarted', s.id, md.viewId);
     return;
   }
   if (!checkIfTimeout(s, io)) return;

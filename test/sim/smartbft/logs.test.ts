@@ -82,18 +82,18 @@ describe('SmartBFT log lines', () => {
     }
     expect(lines.join('\n')).toBe(
       [
-        '2026-03-14 10:01:01.000 UTC 0042 WARN [orderer.consensus.smartbft.consensus] followerTick -> Heartbeat timeout (1m0s) from 1 expired; last heartbeat was observed 1m0s ago channel=certchannel',
-        '2026-03-14 10:01:01.000 UTC 0043 WARN [orderer.consensus.smartbft.consensus] OnHeartbeatTimeout -> Heartbeat timeout expired, complaining about leader: 1 channel=certchannel',
-        '2026-03-14 10:01:01.006 UTC 0048 INFO [orderer.consensus.smartbft.consensus] ChangeRole -> Changing to follower role, current view: 1, current leader: 2 channel=certchannel',
-        '2026-03-14 10:01:01.006 UTC 0049 INFO [orderer.consensus.smartbft.consensus] startView -> Starting view with number 1, sequence 8, and decisions 0 channel=certchannel',
-        '2026-03-14 10:01:03.106 UTC 004a INFO [orderer.consensus.smartbft.consensus] processProposal -> Processed proposal with seq 8 channel=certchannel',
-        '2026-03-14 10:01:03.108 UTC 004b INFO [orderer.consensus.smartbft.consensus] processPrepares -> 3 collected 2 prepares from [2 4] channel=certchannel',
-        '2026-03-14 10:01:03.108 UTC 004c INFO [orderer.consensus.smartbft.consensus] processPrepares -> Processed prepares for proposal with seq 8 channel=certchannel',
-        '2026-03-14 10:01:03.111 UTC 004d INFO [orderer.consensus.smartbft.consensus] processCommits -> 3 collected 2 commits from [4 2] channel=certchannel',
-        '2026-03-14 10:01:03.111 UTC 004e INFO [orderer.consensus.smartbft.consensus] prepared -> 3 processed commits for proposal with seq 8 channel=certchannel',
-        '2026-03-14 10:01:03.111 UTC 004f INFO [orderer.consensus.smartbft.consensus] decide -> Deciding on seq 8 channel=certchannel',
-        '2026-03-14 10:01:03.111 UTC 0050 INFO [orderer.consensus.smartbft.consensus] startNextSeq -> Sequence: 8-->9 channel=certchannel',
-        '2026-03-14 10:01:03.111 UTC 0051 INFO [orderer.consensus.smartbft.chain] Deliver -> Delivering proposal, writing block 8 with 1 transactions and metadata of total size 1325 with signatures from [4 2 3] to the ledger, node id 3 channel=certchannel',
+        '2026-03-14 10:01:01.040 UTC 0042 WARN [orderer.consensus.smartbft.consensus] followerTick -> Heartbeat timeout (1m0s) from 1 expired; last heartbeat was observed 1m0s ago channel=certchannel',
+        '2026-03-14 10:01:01.040 UTC 0043 WARN [orderer.consensus.smartbft.consensus] OnHeartbeatTimeout -> Heartbeat timeout expired, complaining about leader: 1 channel=certchannel',
+        '2026-03-14 10:01:01.047 UTC 0048 INFO [orderer.consensus.smartbft.consensus] ChangeRole -> Changing to follower role, current view: 1, current leader: 2 channel=certchannel',
+        '2026-03-14 10:01:01.047 UTC 0049 INFO [orderer.consensus.smartbft.consensus] startView -> Starting view with number 1, sequence 8, and decisions 0 channel=certchannel',
+        '2026-03-14 10:01:03.147 UTC 004a INFO [orderer.consensus.smartbft.consensus] processProposal -> Processed proposal with seq 8 channel=certchannel',
+        '2026-03-14 10:01:03.150 UTC 004b INFO [orderer.consensus.smartbft.consensus] processPrepares -> 3 collected 2 prepares from [2 4] channel=certchannel',
+        '2026-03-14 10:01:03.150 UTC 004c INFO [orderer.consensus.smartbft.consensus] processPrepares -> Processed prepares for proposal with seq 8 channel=certchannel',
+        '2026-03-14 10:01:03.153 UTC 004d INFO [orderer.consensus.smartbft.consensus] processCommits -> 3 collected 2 commits from [4 2] channel=certchannel',
+        '2026-03-14 10:01:03.153 UTC 004e INFO [orderer.consensus.smartbft.consensus] prepared -> 3 processed commits for proposal with seq 8 channel=certchannel',
+        '2026-03-14 10:01:03.153 UTC 004f INFO [orderer.consensus.smartbft.consensus] decide -> Deciding on seq 8 channel=certchannel',
+        '2026-03-14 10:01:03.153 UTC 0050 INFO [orderer.consensus.smartbft.consensus] startNextSeq -> Sequence: 8-->9 channel=certchannel',
+        '2026-03-14 10:01:03.153 UTC 0051 INFO [orderer.consensus.smartbft.chain] Deliver -> Delivering proposal, writing block 8 with 1 transactions and metadata of total size 1325 with signatures from [4 2 3] to the ledger, node id 3 channel=certchannel',
       ].join('\n'),
     );
   });
