@@ -45,7 +45,7 @@ export function newViewChangerState(view: number, now: number): ViewChangerState
     earlyViewData: new Map(),
     earlyNewView: undefined,
     deferred: [],
-    informed: undefined,
+    deferredChanges: [],
     nextViews: new Map(),
   };
 }
@@ -59,6 +59,12 @@ function viewChangeMetrics(s: ConsenterState, io: Io): void {
 /** StartViewChange(view, stopView), the target of every complaint. */
 export function startViewChange(s: ConsenterState, io: Io, view: number, stopView: boolean, reason: string): void {
   const vc = s.vc;
+  if (vc.pendingInFlight !== undefined) {
+    // StartViewChange is a non-blocking send on a channel of 2 that Go's ViewChanger reads
+    // once commitInFlightProposal returns.
+    if (vc.deferredChanges.length < 2) vc.deferredChanges.push({ view, stopView, reason });
+    return;
+  }
   if (view < vc.currView) return;
   if (vc.nextView === vc.currView + 1) {
     vc.checkTimeout = true; // make sure the timeout is checked anyway
@@ -95,9 +101,9 @@ export function handleViewChangerMessage(s: ConsenterState, io: Io, sender: numb
 
 function replayDeferred(s: ConsenterState, io: Io): void {
   const vc = s.vc;
-  const informed = vc.informed;
-  vc.informed = undefined;
-  if (informed !== undefined) informNewView(s, io, informed);
+  const changes = vc.deferredChanges;
+  vc.deferredChanges = [];
+  for (const c of changes) startViewChange(s, io, c.view, c.stopView, c.reason);
   const deferred = vc.deferred;
   vc.deferred = [];
   for (const d of deferred) handleViewChangerMessage(s, io, d.sender, d.msg);
@@ -413,12 +419,15 @@ function checkIfTimeout(s: ConsenterState, io: Io): boolean {
 /** InformNewView: sync learned a newer view. */
 export function informNewView(s: ConsenterState, io: Io, view: number): void {
   const vc = s.vc;
-  if (vc.pendingInFlight !== undefined) {
-    // Go's ViewChanger takes it from its channel once commitInFlightProposal returns.
-    vc.informed = Math.max(vc.informed ?? view, view);
-    return;
-  }
   if (view < vc.currView || (view === vc.currView && vc.realView === view)) return;
+  const wasInFlight = vc.pendingInFlight !== undefined;
+  if (wasInFlight) {
+    // Sync found the view being entered (or a later one) and the controller moves there now.
+    // Go's in-flight view would run on beside it until it decides or times out; the model
+    // has one view at a time, so the in-flight view ends here.
+    vc.pendingInFlight = undefined;
+    stopView(s, io);
+  }
   io.log('informNewView', s.id, view);
   vc.currView = view;
   vc.realView = view;
@@ -430,6 +439,7 @@ export function informNewView(s: ConsenterState, io: Io, view: number): void {
   vc.nextViews.clear();
   viewChangeMetrics(s, io);
   restartTimers(s, io);
+  if (wasInFlight) replayDeferred(s, io);
 }
 
 /** The WAL's last record was ViewChange: re-run the join (processViewChangeMsg(restore=true)). */

@@ -5,7 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { TraceRecord } from '../../../src/sim/kernel/index.ts';
+import type { Proposal } from '../../../src/sim/smartbft/api.ts';
+import { sign } from '../../../src/sim/smartbft/crypto.ts';
+import type { Commit, PrePrepare, SignedViewData } from '../../../src/sim/smartbft/messages.ts';
+import { viewDataSummary } from '../../../src/sim/smartbft/viewchanger.ts';
 import { BftCluster } from './harness.ts';
+import { logs, OneConsenter, sends } from './one.ts';
 
 function logsOf(records: readonly TraceRecord[], node: string): { t: number; kind: string; args: readonly (string | number)[] }[] {
   const out: { t: number; kind: string; args: readonly (string | number)[] }[] = [];
@@ -42,15 +47,15 @@ describe('commitInFlightProposal (viewchanger.go)', () => {
     const c = preparedThenLeaderLost();
     c.run(90_000);
     const t = newViewAt(c, 'orderer3');
-    const logs = logsOf(c.records, 'orderer3').filter((l) => l.t >= t);
-    expect(logs[0]).toMatchObject({ t, kind: 'inFlightWaitTwoTicks', args: [] });
+    const lines = logsOf(c.records, 'orderer3').filter((l) => l.t >= t);
+    expect(lines[0]).toMatchObject({ t, kind: 'inFlightWaitTwoTicks', args: [] });
     // Its Commit for the in-flight proposal (view 0, seq 1) goes out at the second tick after the NewView.
     const commit = c.records.find((r) => r.k === 'send' && r.from === 'orderer3' && r.t >= t && r.m.startsWith('Commit v0 s1'));
     expect(commit).toBeDefined();
     expect(commit!.t - t).toBeGreaterThan(1_000);
     expect(commit!.t - t).toBeLessThanOrEqual(2_000);
-    expect(logs.find((l) => l.kind === 'inFlightViewStarted')).toMatchObject({ t: commit!.t, args: [3, 0] });
-    expect(logs.map((l) => l.kind)).toContain('inFlightCommitted');
+    expect(lines.find((l) => l.kind === 'inFlightViewStarted')).toMatchObject({ t: commit!.t, args: [3, 0] });
+    expect(lines.map((l) => l.kind)).toContain('inFlightCommitted');
   });
 
   it('on the view-change timeout: "Timeout expired waiting on In-flight ...", "unable to commit the in flight proposal, not changing the view"', () => {
@@ -59,16 +64,66 @@ describe('commitInFlightProposal (viewchanger.go)', () => {
     c.sim.run({ until: c.sim.now + 90_000, stopWhen: () => c.state(3)!.vc.pendingInFlight !== undefined });
     c.isolate(3);
     c.run(60_000);
-    const logs = logsOf(c.records, 'orderer3');
-    const timeout = logs.findIndex((l) => l.kind === 'inFlightTimeout');
+    const lines = logsOf(c.records, 'orderer3');
+    const timeout = lines.findIndex((l) => l.kind === 'inFlightTimeout');
     expect(timeout).toBeGreaterThan(-1);
-    expect(logs[timeout]!.args).toEqual([0, 1]);
-    expect(logs[timeout + 1]).toMatchObject({ kind: 'inFlightUnable', args: [3] });
-    expect(logs.map((l) => l.kind)).not.toContain('inFlightCommitted');
+    expect(lines[timeout]!.args).toEqual([0, 1]);
+    expect(lines[timeout + 1]).toMatchObject({ kind: 'inFlightUnable', args: [3] });
+    expect(lines.map((l) => l.kind)).not.toContain('inFlightCommitted');
     // Not changing the view: view 1 never started here; a view change to view 2 began.
     const st = c.state(3)!;
     expect(st.vc.realView).toBe(0);
     expect(st.vc.nextView).toBe(2);
     expect(c.height(3)).toBe(0);
+  });
+});
+
+describe('commitInFlightProposal (viewchanger.go), one consenter', () => {
+  /** The PrePrepare leader 1 of 4 broadcasts for one request: its proposal is the in-flight one. */
+  function inFlightProposal(): Proposal {
+    const leader = new OneConsenter(1, 4);
+    leader.step({ kind: 'command', command: { type: 'submit', request: { clientId: 'c', reqId: 'tx1', size: 100, payload: null } } });
+    return (sends(leader.runUntil(1_000)).find((x) => x.msg.type === 'PrePrepare')!.msg as PrePrepare).proposal;
+  }
+
+  /** Node 3 joined view 1 and got view 1's NewView in which 2, 3 and 4 report `p` prepared. */
+  function committingInFlight(p: Proposal): OneConsenter {
+    const node = new OneConsenter(3, 4);
+    node.receive(2, { type: 'ViewChange', nextView: 1, reason: 'test' });
+    node.receive(4, { type: 'ViewChange', nextView: 1, reason: 'test' });
+    const svd = (signer: number): SignedViewData => {
+      const viewData = { nextView: 1, lastDecision: undefined, inFlightProposal: p, inFlightPrepared: true };
+      return { viewData, signer, signature: sign(signer, viewDataSummary(viewData)).value };
+    };
+    const out = node.receive(2, { type: 'NewView', signedViewData: [svd(2), svd(3), svd(4)] });
+    expect(logs(out).map((l) => l.kind)).toEqual(['inFlightWaitTwoTicks']);
+    expect(node.state.vc.pendingInFlight?.proposal.digest).toBe(p.digest);
+    return node;
+  }
+
+  const commitOf = (p: Proposal, signer: number): Commit => ({ type: 'Commit', view: 0, seq: 1, digest: p.digest, signature: sign(signer, p.digest), assist: false });
+
+  it('the in-flight view starts on the second tick; view-change messages meanwhile wait until it ends', () => {
+    const p = inFlightProposal();
+    const node = committingInFlight(p);
+    const t0 = node.now;
+    // Q-1 votes for view 2 arrive while the ViewChanger is busy: not acted on yet.
+    const early = [...node.receive(1, { type: 'ViewChange', nextView: 2, reason: 'test' }), ...node.receive(4, { type: 'ViewChange', nextView: 2, reason: 'test' })];
+    expect(sends(early)).toEqual([]);
+    expect(node.state.vc.currView).toBe(1);
+    const nextTick = [...node.timers].find(([name]) => name === 'tick')![1];
+    expect(sends(node.runUntil(nextTick)).filter((x) => x.msg.type === 'Commit')).toEqual([]);
+    const second = node.runUntil(nextTick + 1_000);
+    expect(sends(second).filter((x) => x.msg.type === 'Commit').map((x) => x.to)).toEqual([1, 2, 4]);
+    expect(node.now - t0).toBeLessThanOrEqual(2_000);
+    node.receive(2, commitOf(p, 2));
+    const decided = node.receive(4, commitOf(p, 4));
+    const kinds = logs(decided).map((l) => l.kind);
+    expect(kinds).toContain('inFlightCommitted');
+    expect(node.ledger().map((d) => d.seq)).toEqual([1]);
+    // Then the waiting votes are handled: node 3 joins the change to view 2, which it leads.
+    expect(kinds.indexOf('joiningViewChange')).toBeGreaterThan(kinds.indexOf('inFlightCommitted'));
+    expect(node.state.vc.currView).toBe(2);
+    expect(node.wal().map((r) => r.type)).toEqual(['ViewChange', 'NewView', 'ViewChange']);
   });
 });
