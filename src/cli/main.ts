@@ -28,6 +28,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   compare: { summary: 'run a scenario in the simulator and on a real cluster, side by side', load: async () => (await import('../live/cli.ts')).runCompareCommand },
   serve: { summary: 'serve a simulated CertChain (REST API, Keycloak tokens, metrics) on loopback', load: async () => (await import('../live/cli.ts')).runServeCertChainCommand },
   size: { summary: 'orderer sizing: fault tolerance, quorum and latency per orderer count', load: async () => (await import('../sizing/cli.ts')).runSizeCommand },
+  net: { summary: 'a real Fabric 3 BFT network on 127.0.0.1 from your Fabric binaries (net up|down|status|logs)', load: async () => (await import('../local/cli.ts')).netCommand },
   explain: { summary: 'explain the quorum math for n orderers (explain quorum --orderers N)', load: async () => (await import('../report/cli.ts')).runExplainCommand },
 };
 

@@ -97,7 +97,8 @@ export const INITIAL_CERTIFICATES: Readonly<Record<string, readonly Certificate[
   ],
 };
 
-function defaultCerts(org: string): readonly Certificate[] {
+/** The certificates `org` issues at bootstrap (the lab's, else two of its own). */
+export function initialCertificates(org: string): readonly Certificate[] {
   return (
     INITIAL_CERTIFICATES[org] ?? [
       { certID: `${org.toUpperCase()}-INTRO-001`, studentID: `student01@${org}.demo`, studentName: 'Eve Novak', courseID: 'INTRO-101', courseName: 'Introduction to Blockchain', issueDate: '2026-01-10', expiryDate: '2028-01-10' },
@@ -184,7 +185,7 @@ export class SimCluster implements Cluster {
     this.awaitPeersAt(this.ordererHeight());
     const ids: { org: string; id: string }[] = [];
     for (const org of this.fabric.orgs) {
-      for (const cert of defaultCerts(org)) ids.push({ org, id: this.send(org, { type: 'issue', requestId: '', cert }) });
+      for (const cert of initialCertificates(org)) ids.push({ org, id: this.send(org, { type: 'issue', requestId: '', cert }) });
     }
     this.runUntil(() => ids.every((x) => this.answers.has(x.id)), this.opTimeoutMs);
     for (const x of ids) {

@@ -1,0 +1,141 @@
+/**
+ * Certificates through the Fabric Gateway (internal/pkg/gateway in the peer), as the
+ * lab's API does: each org's User1 identity against its own peer. The Gateway endorses
+ * on enough orgs' peers for the policy (discovery) and, under BFT, sends the transaction
+ * to every orderer (submit.go submitBFT).
+ */
+import { createPrivateKey } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { connect, hash, signers, type Contract, type Gateway } from '@hyperledger/fabric-gateway';
+import type { Certificate, IssueResult, OkResult, VerifyResult, VerifyStatus } from '../scenarios/cluster.ts';
+import type { NetPlan, PeerPlan } from './plan.ts';
+
+/** TxValidationCode names (fabric-protos peer/transaction.proto) of the codes a run can meet. */
+const TX_CODES: Readonly<Record<number, string>> = {
+  0: 'VALID',
+  10: 'ENDORSEMENT_POLICY_FAILURE',
+  11: 'MVCC_READ_CONFLICT',
+  12: 'PHANTOM_READ_CONFLICT',
+  22: 'DUPLICATE_TXID',
+  255: 'INVALID_OTHER_REASON',
+};
+
+function firstFile(dir: string): string {
+  const f = readdirSync(dir).find((x) => !x.startsWith('.'));
+  if (f === undefined) throw new Error(`no file in ${dir}`);
+  return join(dir, f);
+}
+
+/** One sentence from a Gateway error: its message and the peers' / orderers' details. */
+export function gatewayErrorText(e: unknown): string {
+  const err = e as { message?: string; details?: readonly { address?: string; message?: string }[] };
+  const details = (err.details ?? []).map((d) => `${d.address ?? '?'}: ${d.message ?? ''}`.trim());
+  const msg = (err.message ?? String(e)).split('\n')[0] ?? '';
+  return details.length > 0 ? `${msg} (${details.join('; ')})` : msg;
+}
+
+/** The chaincode's own message in an endorsement error (`chaincode response 500, <message>`), if any. */
+export function chaincodeMessage(e: unknown): string | undefined {
+  const all = [String((e as { message?: string }).message ?? ''), ...((e as { details?: readonly { message?: string }[] }).details ?? []).map((d) => d.message ?? '')];
+  for (const m of all) {
+    const x = /chaincode response \d+, (.*)$/.exec(m);
+    if (x) return x[1];
+  }
+  return undefined;
+}
+
+export class OrgGateways {
+  private readonly open = new Map<string, { client: grpc.Client; gateway: Gateway; contract: Contract }>();
+
+  constructor(private readonly plan: NetPlan) {}
+
+  private peerOf(org: string): PeerPlan {
+    const p = this.plan.peers.find((x) => x.org === org);
+    if (p === undefined) throw new Error(`unknown org "${org}" (orgs: ${this.plan.orgs.join(', ')})`);
+    return p;
+  }
+
+  contract(org: string): Contract {
+    const hit = this.open.get(org);
+    if (hit !== undefined) return hit.contract;
+    const p = this.peerOf(org);
+    const client = new grpc.Client(`127.0.0.1:${p.port}`, grpc.credentials.createSsl(readFileSync(p.tlsCa)), {
+      // The peer's certificate names its host (cryptogen); an IP as TLS server name is deprecated in Node.
+      'grpc.ssl_target_name_override': p.id,
+    });
+    const gateway = connect({
+      client,
+      identity: { mspId: p.msp, credentials: readFileSync(firstFile(join(p.userMsp, 'signcerts'))) },
+      signer: signers.newPrivateKeySigner(createPrivateKey(readFileSync(firstFile(join(p.userMsp, 'keystore'))))),
+      hash: hash.sha256,
+      evaluateOptions: () => ({ deadline: Date.now() + 10_000 }),
+      endorseOptions: () => ({ deadline: Date.now() + 30_000 }),
+      submitOptions: () => ({ deadline: Date.now() + 30_000 }),
+      commitStatusOptions: () => ({ deadline: Date.now() + 60_000 }),
+    });
+    const contract = gateway.getNetwork(this.plan.channel).getContract(this.plan.chaincode.name);
+    this.open.set(org, { client, gateway, contract });
+    return contract;
+  }
+
+  /** Submit and wait for the commit on the org's own peer. */
+  async submit(org: string, fn: string, args: readonly string[]): Promise<{ ok: boolean; txID?: string; block?: number; payload?: string; error?: string }> {
+    let txID: string | undefined;
+    try {
+      const c = this.contract(org);
+      const commit = await c.submitAsync(fn, { arguments: [...args] });
+      txID = commit.getTransactionId();
+      const status = await commit.getStatus();
+      if (!status.successful) {
+        return { ok: false, txID, block: Number(status.blockNumber), error: `transaction ${txID} was not committed: ${TX_CODES[status.code] ?? `validation code ${status.code}`}` };
+      }
+      return { ok: true, txID, block: Number(status.blockNumber), payload: Buffer.from(commit.getResult()).toString('utf8') };
+    } catch (e) {
+      return { ok: false, ...(txID !== undefined ? { txID } : {}), error: chaincodeMessage(e) ?? gatewayErrorText(e) };
+    }
+  }
+
+  async issue(org: string, cert: Certificate): Promise<IssueResult> {
+    const r = await this.submit(org, 'IssueCertificate', [cert.certID, cert.studentID, cert.studentName, cert.courseID, cert.courseName, cert.issueDate, cert.expiryDate]);
+    return r.ok ? { ok: true, ...(r.txID !== undefined ? { txID: r.txID } : {}), ...(r.block !== undefined ? { block: r.block } : {}) } : { ok: false, ...(r.txID !== undefined ? { txID: r.txID } : {}), error: r.error ?? 'failed' };
+  }
+
+  async revoke(org: string, certID: string): Promise<OkResult> {
+    const r = await this.submit(org, 'RevokeCertificate', [certID]);
+    return r.ok ? { ok: true } : { ok: false, error: r.error ?? 'failed' };
+  }
+
+  async verify(org: string, certID: string): Promise<VerifyResult> {
+    try {
+      const bytes = await this.contract(org).evaluateTransaction('VerifyCertificate', certID);
+      const v = JSON.parse(Buffer.from(bytes).toString('utf8')) as { status: VerifyStatus; certificate?: Certificate & { revoked?: boolean } };
+      if (v.certificate === undefined) return { status: v.status };
+      const c = v.certificate;
+      return {
+        status: v.status,
+        certificate: {
+          certID: c.certID,
+          studentID: c.studentID,
+          studentName: c.studentName,
+          courseID: c.courseID,
+          courseName: c.courseName,
+          issueDate: c.issueDate,
+          expiryDate: c.expiryDate,
+          revoked: c.revoked === true,
+        },
+      };
+    } catch (e) {
+      return { status: 'NOT_FOUND', error: chaincodeMessage(e) ?? gatewayErrorText(e) };
+    }
+  }
+
+  close(): void {
+    for (const g of this.open.values()) {
+      g.gateway.close();
+      g.client.close();
+    }
+    this.open.clear();
+  }
+}
