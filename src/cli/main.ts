@@ -25,7 +25,12 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   check: { summary: 'search random fault schedules (fast-check); shrink and save failures', load: async () => (await import('./commands/check.ts')).checkCommand },
   lab: { summary: "run the lab's three demos and print a summary (npm start)", load: async () => (await import('./commands/lab.ts')).labCommand },
   live: { summary: 'run a scenario against a real cluster (dry run by default)', load: async () => (await import('../live/cli.ts')).runLiveCommand },
-  compare: { summary: 'run a scenario in the simulator and on a real cluster, side by side', load: async () => (await import('../live/cli.ts')).runCompareCommand },
+  compare: {
+    summary: 'run a scenario in the simulator and on a real cluster (or --target local), side by side',
+    // `--target local` compares with the network `net up` started (src/local); otherwise a live cluster (--config).
+    load: async () => async (argv, env) =>
+      argv.some((a) => a === '--target' || a.startsWith('--target=')) ? (await import('../local/run.ts')).compareLocalCommand(argv, env) : (await import('../live/cli.ts')).runCompareCommand(argv, env),
+  },
   serve: { summary: 'serve a simulated CertChain (REST API, Keycloak tokens, metrics) on loopback', load: async () => (await import('../live/cli.ts')).runServeCertChainCommand },
   size: { summary: 'orderer sizing: fault tolerance, quorum and latency per orderer count', load: async () => (await import('../sizing/cli.ts')).runSizeCommand },
   net: { summary: 'a real Fabric 3 BFT network on 127.0.0.1 from your Fabric binaries (net up|down|status|logs)', load: async () => (await import('../local/cli.ts')).netCommand },

@@ -111,13 +111,14 @@ function cut(s: string, w: number): string {
   return s.length <= w ? s.padEnd(w) : `${s.slice(0, w - 1)}…`;
 }
 
-export function formatComparison(c: Comparison): string {
-  const lines = [`${c.scenario}: simulator beside live cluster`, `  #  ${cut('step', 44)} ${cut('sim', 26)} ${cut('live', 26)} verdict`];
+/** `other` names the real side: `live` (an OpenShift cluster, the default) or `local` (net up's network). */
+export function formatComparison(c: Comparison, other: { column: string; title: string } = { column: 'live', title: 'live cluster' }): string {
+  const lines = [`${c.scenario}: simulator beside ${other.title}`, `  #  ${cut('step', 44)} ${cut('sim', 26)} ${cut(other.column, 26)} verdict`];
   for (const r of c.rows) {
     lines.push(`${String(r.index).padStart(3)}  ${cut(r.name, 44)} ${cut(r.sim, 26)} ${cut(r.live, 26)} ${r.verdict}`);
     if (r.why !== undefined && r.verdict !== 'same') lines.push(`       why: ${r.why}`);
     if (r.simEvidence !== undefined) lines.push(`       sim:  ${r.simEvidence}`);
-    if (r.liveEvidence !== undefined) lines.push(`       live: ${r.liveEvidence}`);
+    if (r.liveEvidence !== undefined) lines.push(`       ${`${other.column}:`.padEnd(5)} ${r.liveEvidence}`);
   }
   if (c.timing.length > 0) lines.push('timing (reported, not failed):', ...c.timing.map((t) => `  ${t}`));
   lines.push(c.outcomeDiffers ? 'OUTCOMES DIFFER' : 'no outcome differences');

@@ -1,8 +1,9 @@
 /**
  * The `Cluster` port: everything a scenario can do, in the lab's vocabulary.
  *
- * Two targets implement it: `SimCluster` (src/sim, deterministic, simulated time) and
- * `LiveCluster` (src/live: oc + REST + Keycloak + logs, wall time). A scenario never
+ * Three targets implement it: `SimCluster` (src/sim, deterministic, simulated time),
+ * `LiveCluster` (src/live: oc + REST + Keycloak + logs, wall time) and `LocalCluster`
+ * (src/local: Fabric processes on 127.0.0.1, wall time). A scenario never
  * knows where it runs. Every operation is async because the live side is; the sim side
  * advances simulated time while an operation "waits".
  *
@@ -143,7 +144,7 @@ export interface TopologyInfo {
 export type Selector = 'leader' | 'nextLeader' | 'followers' | 'all' | 'orderers' | 'peers';
 
 export interface Cluster {
-  readonly target: 'sim' | 'live';
+  readonly target: 'sim' | 'live' | 'local';
   readonly topology: TopologyInfo;
   /** Milliseconds since the cluster was opened. */
   now(): number;

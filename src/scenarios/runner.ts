@@ -48,7 +48,7 @@ export type Verdict = 'passed' | 'failed' | 'budget exceeded';
 export interface ScenarioResult {
   readonly scenario: string;
   readonly seed: number;
-  readonly target: 'sim' | 'live';
+  readonly target: 'sim' | 'live' | 'local';
   readonly passed: boolean;
   readonly verdict: Verdict;
   /** Why the run stopped early, and the steps it did not run (empty when it ran them all). */

@@ -22,6 +22,9 @@ export const RUN_FLAGS: FlagSpec = {
   report: { type: 'string', placeholder: 'a file name (.html)' },
   'max-time': { type: 'duration' },
   'max-wall': { type: 'duration' },
+  target: { type: 'string', placeholder: 'sim (default) or local' },
+  dir: { type: 'string', placeholder: 'the run folder of net up' },
+  timeout: { type: 'duration' },
 };
 
 export const RUN_HELP = `Usage: fabric-bft-sim run <name|file> [options]
@@ -42,6 +45,8 @@ Options:
   --report FILE.html     write a self-contained HTML report of the run (timeline, views, blocks)
   --max-time DURATION    simulated-time budget of the steps (default 4h)
   --max-wall DURATION    wall-clock budget of the run (default 10m)
+  --target local         run on the real Fabric network "fabric-bft-sim net up" started
+                         (with --dir DIR, --timeout DURATION; see docs/local.md)
   -h, --help             this help
 `;
 
@@ -51,6 +56,8 @@ export async function runCommand(argv: readonly string[], env: CliEnv): Promise<
     env.stdout(RUN_HELP);
     return 0;
   }
+  if (str(p, 'target') !== undefined && str(p, 'target') !== 'sim') return (await import('../../local/run.ts')).runLocalCommand(argv, env);
+  for (const f of ['dir', 'timeout']) if (p.flags[f] !== undefined) throw new UsageError(`run: --${f} goes with --target local`);
   if (p.positionals.length !== 1) {
     throw new UsageError(`run: expects one scenario name or file, got ${p.positionals.length === 0 ? 'none' : p.positionals.join(' ')} (see "fabric-bft-sim run --help")`);
   }

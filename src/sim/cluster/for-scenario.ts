@@ -11,6 +11,7 @@ import { blockHashesAgree, converged, stateMatchesLedger, transactionsValid } fr
 import { SimCluster } from './sim-cluster.ts';
 import { RAFT_BYZANTINE_BEHAVIOURS } from '../raft/index.ts';
 import { BYZANTINE_BEHAVIOURS } from '../smartbft/api.ts';
+import type { SmartBftConfig } from '../smartbft/config.ts';
 
 /**
  * The Byzantine behaviours a scenario may name, by the orderers' consensus: SmartBFT's or
@@ -28,6 +29,8 @@ export interface SimClusterForOptions {
   readonly traceSink?: (record: TraceRecord) => void;
   /** The caller's wall-clock and memory budget, polled inside the event loop. */
   readonly interrupt?: () => string | undefined;
+  /** SmartBFT options other than Fabric's defaults (compare --target local runs the real network's). */
+  readonly smartbft?: Partial<SmartBftConfig>;
 }
 
 export async function simClusterFor(scenario: Scenario, options: SimClusterForOptions): Promise<SimCluster> {
@@ -45,6 +48,7 @@ export async function simClusterFor(scenario: Scenario, options: SimClusterForOp
     },
     ...(options.traceSink !== undefined ? { trace: { sink: options.traceSink } } : {}),
     ...(options.interrupt !== undefined ? { interrupt: options.interrupt } : {}),
+    ...(options.smartbft !== undefined ? { smartbft: options.smartbft } : {}),
   });
 }
 
