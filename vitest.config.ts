@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
@@ -6,6 +6,8 @@ export default defineConfig({
     // One seed for every property test (TEST_SEED, printed once); see test/setup/seed-global.ts.
     globalSetup: ['test/setup/seed-global.ts'],
     setupFiles: ['test/setup/seed.ts'],
+    // The real-network suite needs Fabric binaries and minutes: `npm run test:local` (vitest.local.config.ts).
+    exclude: [...configDefaults.exclude, 'test/local/real/**'],
     // The machine has 2 cores; property tests are CPU-bound.
     pool: 'forks',
     maxWorkers: 2,

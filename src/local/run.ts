@@ -59,17 +59,17 @@ function prepare(command: 'run' | 'compare', argv: readonly string[], env: CliEn
   try {
     state = loadNetState(dir);
   } catch (e) {
-    throw new UsageError(`${command} --target local: ${(e as Error).message}`);
+    throw new UsageError(`${command}: --target local: ${(e as Error).message}`);
   }
   const n = state.plan.orderers.length;
   const loaded = loadScenario(env, command, p.positionals[0] as string, num(p, 'orderers') ?? n);
   const scenario = loaded.scenario;
   const refused = unsupportedStep(scenario);
-  if (refused !== undefined) throw new UsageError(`${command} --target local: ${scenario.name} ${refused}`);
+  if (refused !== undefined) throw new UsageError(`${command}: --target local: ${scenario.name} ${refused}`);
   const mismatch = topologyMismatch(scenario, state);
-  if (mismatch !== undefined) throw new UsageError(`${command} --target local: ${mismatch}`);
+  if (mismatch !== undefined) throw new UsageError(`${command}: --target local: ${mismatch}`);
   const down = processNames(state.plan).filter((name) => !isRunning(readPid(dir, name)));
-  if (down.length > 0) throw new UsageError(`${command} --target local: ${down.join(', ')} not running in ${dir} ("fabric-bft-sim net status"; "net up" starts a fresh network)`);
+  if (down.length > 0) throw new UsageError(`${command}: --target local: ${down.join(', ')} not running in ${dir} ("fabric-bft-sim net status"; "net up" starts a fresh network)`);
   const timeout = str(p, 'timeout');
   return { state, scenario, ref: loaded.ref, seed: num(p, 'seed') ?? scenario.seed ?? DEFAULT_SEED, timeoutMs: timeout === undefined ? 30 * 60_000 : durationMs(timeout), json: bool(p, 'json') };
 }
@@ -119,7 +119,7 @@ export async function runLocalCommand(argv: readonly string[], env: CliEnv): Pro
   try {
     result = await runOnLocal(pr, env);
   } catch (e) {
-    if (e instanceof NetError) throw new UsageError(`run --target local: ${e.message}`);
+    if (e instanceof NetError) throw new UsageError(`run: --target local: ${e.message}`);
     throw e;
   }
   if (pr.json) {

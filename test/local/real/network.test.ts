@@ -1,0 +1,106 @@
+/**
+ * Against a real Fabric network on 127.0.0.1 (`npm run test:local`): net up, the
+ * certificates through the Gateway, a crashed orderer and a rebuilt peer through
+ * LocalCluster, net down. Needs the binaries of a Fabric 3.1 release ($FABRIC_HOME, or
+ * ~/.cache/fabric-bft-sim/fabric-3.1.5); without them the suite is skipped and says why.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalCluster } from '../../../src/local/cluster.ts';
+import { netDown, netUp, processNames, resolveFabricHome, type NetState } from '../../../src/local/net.ts';
+import { allPidNames, isRunning, readPid } from '../../../src/local/procs.ts';
+import { certificateFor } from '../../../src/scenarios/cluster.ts';
+
+let fabricHome: string | undefined;
+let why = '';
+try {
+  fabricHome = resolveFabricHome(undefined, process.env);
+} catch (e) {
+  why = (e as Error).message;
+  console.log(`test/local/real skipped: ${why}`);
+}
+
+const BASE_PORT = Number(process.env['FABRIC_BFT_SIM_TEST_PORT'] ?? 28050);
+
+(fabricHome === undefined ? describe.skip : describe)('a real Fabric 3 network ordered by SmartBFT', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fbs-real-'));
+  let state: NetState;
+  let c: LocalCluster;
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    state = await netUp({ dir, fabricHome: fabricHome as string, basePort: BASE_PORT, smartbft: 'LeaderHeartbeatTimeout=10s', say: (l) => void lines.push(l) });
+    c = new LocalCluster(state, { certIdSuffix: 't' });
+  });
+
+  afterAll(async () => {
+    await c?.close();
+    await netDown(dir, () => undefined);
+    const left = allPidNames(dir).filter((n) => isRunning(readPid(dir, n)));
+    rmSync(dir, { recursive: true, force: true });
+    expect(left).toEqual([]);
+  });
+
+  it('comes up with every process running, the chaincode committed and the SmartBFT options said', async () => {
+    expect(processNames(state.plan).filter((n) => !isRunning(readPid(dir, n)))).toEqual([]);
+    expect(lines[1]).toBe(
+      'SmartBFT: LeaderHeartbeatTimeout=10s* LeaderHeartbeatCount=10 RequestForwardTimeout=2s RequestComplainTimeout=20s ViewChangeTimeout=20s RequestBatchMaxInterval=50ms (* given, the rest Fabric\'s defaults)',
+    );
+    expect(state.packageId).toMatch(/^certcontract_1\.0:[0-9a-f]{64}$/);
+    const s = await c.ordererStatus('orderer.dataforge');
+    expect(s).toMatchObject({ role: 'follower', view: 0, leader: 'orderer.techpulse' });
+    expect((await c.ordererStatus('orderer.techpulse')).role).toBe('leader');
+  });
+
+  it("serves the lab's initial certificates as the model's bootstrap issues them", async () => {
+    expect((await c.verifyCertificate('TP-FSWD-001', 'techpulse')).status).toBe('VALID');
+    expect((await c.verifyCertificate('TP-SEC-003', 'dataforge')).status).toBe('EXPIRED');
+    expect((await c.verifyCertificate('ORG3-INTRO-001', 'org3')).status).toBe('VALID');
+  });
+
+  it('issues, verifies and revokes with the model’s answers and errors', async () => {
+    const cert = certificateFor('techpulse', { certID: 'REAL-1' });
+    const r = await c.issueCertificate('techpulse', cert);
+    expect(r.ok).toBe(true);
+    expect(r.block).toBeGreaterThan(0);
+    const again = await c.issueCertificate('dataforge', cert);
+    expect(again).toMatchObject({ ok: false, error: 'the certificate REAL-1-t already exists' });
+    expect(await c.verifyCertificate('REAL-1', 'org3')).toMatchObject({ status: 'VALID', certificate: { certID: 'REAL-1-t', revoked: false } });
+    expect(await c.revokeCertificate('REAL-1', 'dataforge')).toEqual({ ok: true });
+    expect((await c.verifyCertificate('REAL-1', 'techpulse')).status).toBe('REVOKED');
+    expect(await c.revokeCertificate('REAL-1', 'org3')).toEqual({ ok: false, error: 'the certificate REAL-1-t is already revoked' });
+    expect((await c.verifyCertificate('NO-SUCH', 'techpulse')).status).toBe('NOT_FOUND');
+  });
+
+  it('keeps issuing with a follower orderer crashed; the orderer comes back on its data', async () => {
+    expect(await c.stop('orderer.org3')).toEqual({ ok: true });
+    expect(await c.isUp('orderer.org3')).toBe(false);
+    expect((await c.ordererStatus('orderer.org3')).role).toBe('down');
+    expect((await c.issueCertificate('dataforge', certificateFor('dataforge', { certID: 'REAL-2' }))).ok).toBe(true);
+    expect(await c.start('orderer.org3')).toEqual({ ok: true });
+    // A new block makes the restarted follower see it is behind (SmartBFT heartbeats carry the sequence).
+    expect((await c.issueCertificate('org3', certificateFor('org3', { certID: 'REAL-3' }))).ok).toBe(true);
+    const leaderHeight = async (): Promise<number> => (await c.ordererStatus('orderer.techpulse')).lastBlock;
+    expect(await c.waitUntil(async () => (await c.ordererStatus('orderer.org3')).lastBlock === (await leaderHeight()), 60_000)).toBe(true);
+    const log = await c.logs('orderer.org3');
+    expect(log.some((l) => l.kind === 'smartbft.startView')).toBe(true);
+  });
+
+  it('rebuilds a stopped peer’s databases with peer node rebuild-dbs, and the peer replays its blocks', async () => {
+    const before = (await c.channelInfo('peer0.org3')).height;
+    expect(await c.rebuildDbs('peer0.org3')).toEqual({ ok: false, error: 'rebuild-dbs on peer0.org3: the peer is running (stop it first)' });
+    expect(await c.stop('peer0.org3')).toEqual({ ok: true });
+    expect(await c.rebuildDbs('peer0.org3')).toEqual({ ok: true });
+    expect(await c.start('peer0.org3')).toEqual({ ok: true });
+    expect(await c.waitUntil(async () => (await c.channelInfo('peer0.org3').catch(() => ({ height: 0 }))).height >= before, 60_000)).toBe(true);
+    expect((await c.verifyCertificate('TP-FSWD-001', 'org3')).status).toBe('VALID');
+  });
+
+  it('refuses what LevelDB and loopback cannot do, in one line', async () => {
+    await expect(c.stateDocCount('peer0.techpulse')).rejects.toThrow(/^docCount peer0\.techpulse: the local network's peers use LevelDB/);
+    await expect(c.partition()).rejects.toThrow(/^partition: /);
+    await expect(c.setByzantine('orderer.org3')).rejects.toThrow(/^byzantine orderer\.org3: a real orderer cannot be made to lie from outside/);
+  });
+});
