@@ -335,7 +335,8 @@ export function configtxYaml(p: NetPlan): string {
 
 /** Logging: SmartBFT and the ledger at INFO (the lines scenarios wait for), the chatty modules at WARN. */
 export const ORDERER_LOGGING = 'info:comm.grpc=warn:grpc=warn:orderer.common.broadcast=warn:orderer.common.deliver=warn:orderer.common.cluster.puller=warn:policies=warn';
-export const PEER_LOGGING = 'info:comm.grpc=warn:grpc=warn:gossip=warn:endorser=warn:chaincode.platform=warn:peer.gossip=warn:deliveryClient=warn:policies=warn';
+/** Peers keep gossip's channel, election, state and privdata lines (the catalog has them); membership chatter is at WARN. */
+export const PEER_LOGGING = 'info:comm.grpc=warn:grpc=warn:gossip.discovery=warn:gossip.comm=warn:gossip.pull=warn:endorser=warn:chaincode.platform=warn:policies=warn';
 
 const list = (xs: readonly string[]): string => `[${xs.join(',')}]`;
 
