@@ -29,6 +29,21 @@ export const LOCAL_FLAGS: FlagSpec = {
   timeout: { type: 'duration' },
 };
 
+export const COMPARE_LOCAL_HELP = `Usage: fabric-bft-sim compare <name|file> --target local [options]
+
+Run a scenario in the simulator, on the topology and SmartBFT options of the network
+"fabric-bft-sim net up" started, then on that network; print both side by side, step by
+step. Exit code 1 when some step's outcome differs; timing differences are only shown.
+Partition and Byzantine steps are refused before anything runs. See docs/local.md.
+
+Options:
+  --dir DIR              the run folder of net up (default ./.fabric-net)
+  --seed N               seed of the simulator run
+  --json                 the comparison and both results, as JSON
+  --timeout DURATION     wall-clock limit of the real run (default 30m)
+  -h, --help             this help
+`;
+
 /** The model's SmartBFT options for the network's (only those given at net up; the rest are the same defaults). */
 export function simSmartBft(options: SmartBftOptions, changed: readonly SmartBftOptionName[]): Partial<SmartBftConfig> {
   const out: Record<string, number | boolean> = {};
@@ -138,6 +153,10 @@ export async function runLocalCommand(argv: readonly string[], env: CliEnv): Pro
 
 /** `compare X --target local`: the simulator (same topology, same SmartBFT options), then the local network. */
 export async function compareLocalCommand(argv: readonly string[], env: CliEnv): Promise<number> {
+  if (argv.includes('-h') || argv.includes('--help')) {
+    env.stdout(COMPARE_LOCAL_HELP);
+    return 0;
+  }
   const pr = prepare('compare', argv, env);
   const smart = describeSmartBft(pr.state.plan.smartbft, pr.state.plan.smartbftChanged);
   env.stderr(`${smart}; the simulator runs with the same\n`);
