@@ -115,15 +115,17 @@ export async function netCommand(argv: readonly string[], env: CliEnv): Promise<
 async function upWithSignals(env: CliEnv, dir: string, o: Parameters<typeof netUp>[0]): Promise<number> {
   let interrupted = false;
   let stopping: Promise<unknown> | undefined;
+  const ac = new AbortController();
   const onSignal = (sig: NodeJS.Signals): void => {
     interrupted = true;
+    ac.abort();
     env.stderr(`\nnet up: ${sig}: stopping every process started so far...\n`);
     stopping ??= netDown(dir, (l) => env.stderr(`${l}\n`)).then(() => process.exit(130));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    await netUp(o);
+    await netUp({ ...o, signal: ac.signal });
     return 0;
   } catch (e) {
     if (interrupted) {

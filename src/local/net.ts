@@ -200,6 +200,8 @@ export interface UpOptions {
   readonly basePort?: number;
   readonly smartbft?: string;
   readonly say: (line: string) => void;
+  /** Ctrl-C / SIGTERM: nothing more is started once it fires (the caller stops what was). */
+  readonly signal?: AbortSignal;
 }
 
 async function timed<T>(timings: Record<string, number>, key: string, f: () => Promise<T>): Promise<T> {
@@ -231,6 +233,11 @@ export async function netUp(o: UpOptions): Promise<NetState> {
   }
   const timings: Record<string, number> = {};
   const t0 = performance.now();
+  // Every process is launched through this: none starts after an interrupt.
+  const start = (spec: ProcSpec): void => {
+    if (o.signal?.aborted) throw new NetError('interrupted');
+    launch(dir, spec);
+  };
   say(`net up: ${plan.orderers.length} orderers, ${plan.peers.length} peers (LevelDB), channel ${plan.channel}, ports ${plan.basePort}-${plan.basePort + 90} on 127.0.0.1, in ${dir}`);
   say(describeSmartBft(plan.smartbft, plan.smartbftChanged));
   if (existsSync(dir)) {
@@ -252,10 +259,11 @@ export async function netUp(o: UpOptions): Promise<NetState> {
     writeFileSync(join(builder, name), text);
     chmodSync(join(builder, name), 0o755);
   }
+  if (o.signal?.aborted) throw new NetError('interrupted');
   launchLogKeeper(dir);
 
   await timed(timings, 'orderers', async () => {
-    for (const ord of plan.orderers) launch(dir, ordererSpec(plan, ord));
+    for (const ord of plan.orderers) start(ordererSpec(plan, ord));
     for (const ord of plan.orderers) await waitHealthy(dir, ord.id, ord.opsPort, 30_000);
     await Promise.all(
       plan.orderers.map((ord) => {
@@ -273,13 +281,13 @@ export async function netUp(o: UpOptions): Promise<NetState> {
   say(`  ${plan.orderers.length} orderers started and joined ${plan.channel} (${timings['orderers']} ms)`);
 
   await timed(timings, 'peers', async () => {
-    for (const p of plan.peers) launch(dir, peerSpec(plan, p));
+    for (const p of plan.peers) start(peerSpec(plan, p));
     for (const p of plan.peers) await waitHealthy(dir, p.id, p.opsPort, 30_000);
     await Promise.all(plan.peers.map((p) => tool(plan, 'peer', ['channel', 'join', '-b', join(dir, `${plan.channel}.block`)], adminEnv(plan, p), `peer channel join on ${p.id}`)));
   });
   say(`  ${plan.peers.length} peers started and joined ${plan.channel} (${timings['peers']} ms)`);
 
-  const packageId = await timed(timings, 'chaincode', () => deployChaincode(plan, say));
+  const packageId = await timed(timings, 'chaincode', () => deployChaincode(plan, say, start));
   say(`  ${plan.chaincode.name} committed (${timings['chaincode']} ms): ${packageId}`);
 
   await timed(timings, 'gossip', () => waitGossip(plan));
@@ -307,7 +315,7 @@ async function ensureChaincodeModules(say: (l: string) => void): Promise<void> {
 }
 
 /** Package (ccaas), install on every peer, serve, approve per org, commit. Returns the package id. */
-async function deployChaincode(plan: NetPlan, say: (l: string) => void): Promise<string> {
+async function deployChaincode(plan: NetPlan, say: (l: string) => void, start: (spec: ProcSpec) => void): Promise<string> {
   await ensureChaincodeModules(say);
   const pkgDir = join(plan.dir, 'package');
   mkdirSync(pkgDir, { recursive: true });
@@ -319,7 +327,7 @@ async function deployChaincode(plan: NetPlan, say: (l: string) => void): Promise
   await tool(plan, 'tar', ['-czf', pkg, '-C', pkgDir, 'metadata.json', 'code.tar.gz'], {}, 'chaincode package');
   const packageId = packageIdOf(plan.chaincode.label, readFileSync(pkg));
   await Promise.all(plan.peers.map((p) => tool(plan, 'peer', ['lifecycle', 'chaincode', 'install', pkg], adminEnv(plan, p), `chaincode install on ${p.id}`)));
-  launch(plan.dir, chaincodeSpec(plan, packageId));
+  start(chaincodeSpec(plan, packageId));
   await waitListening(plan.dir, plan.chaincode.name, plan.chaincode.port, 30_000);
   // The peer CLI sends to one orderer; a follower forwards only after
   // RequestForwardTimeout, so send to view 0's leader (consenter 1).
