@@ -14,7 +14,8 @@ import {
   portsOf,
   SMARTBFT_DEFAULTS,
 } from '../../src/local/plan.ts';
-import { DEFAULT_CONFIG } from '../../src/sim/smartbft/config.ts';
+import { DEFAULT_CONFIG, resolveConfig } from '../../src/sim/smartbft/config.ts';
+import { simSmartBft } from '../../src/local/run.ts';
 
 const plan = (o: Partial<Parameters<typeof makePlan>[0]> = {}) => makePlan({ dir: '/tmp/x/net', fabricHome: '/opt/fabric', ...o });
 
@@ -69,6 +70,14 @@ describe('SmartBFT options', () => {
     expect(describeSmartBft(options, changed)).toBe(
       'SmartBFT: LeaderHeartbeatTimeout=10s* LeaderHeartbeatCount=10 RequestForwardTimeout=2s RequestComplainTimeout=8s* ViewChangeTimeout=20s RequestBatchMaxInterval=50ms SyncOnStart=true* (* given, the rest Fabric\'s defaults)',
     );
+  });
+
+  it('gives the simulator the same options, in its units', () => {
+    const { options, changed } = parseSmartBftOptions('LeaderHeartbeatTimeout=10s,RequestComplainTimeout=8s,RequestBatchMaxInterval=1m30s,IncomingMessageBufferSize=300');
+    const sim = simSmartBft(options, changed);
+    // IncomingMessageBufferSize is not modelled.
+    expect(sim).toEqual({ LeaderHeartbeatTimeout: 10_000, RequestComplainTimeout: 8_000, RequestBatchMaxInterval: 90_000 });
+    expect(resolveConfig(sim).LeaderHeartbeatTimeout).toBe(10_000);
   });
 
   it('refuses what the orderer would refuse, in one line', () => {
