@@ -95,7 +95,8 @@ export async function netCommand(argv: readonly string[], env: CliEnv): Promise<
         if (!names.includes(node)) throw new UsageError(`net: unknown node "${node}" (nodes: ${names.join(', ')})`);
         const f = logFile(dir, node);
         const text = existsSync(f) ? readFileSync(f, 'utf8') : '';
-        const lines = text.split('\n').filter((l) => l !== '');
+        // Fabric colours its lines; keep the colours only on a terminal.
+        const lines = (env.tty ? text : text.replace(/\x1b\[[0-9;]*m/g, '')).split('\n').filter((l) => l !== '');
         env.stdout(`${lines.slice(-(num(p, 'lines') ?? 50)).join('\n')}\n`);
         return 0;
       }
