@@ -15,7 +15,6 @@
  * the pending undos in reverse order. In a dry run every call is only recorded.
  */
 import {
-  countLoadError,
   loadCertificate,
   type Certificate,
   type ChannelInfo,
@@ -31,6 +30,7 @@ import {
   type VerifyResult,
 } from '../scenarios/cluster.ts';
 import { LogParser } from '../sim/logs/format.ts';
+import { LoadTallies, issueCounted } from '../scenarios/load-tally.ts';
 import { CertChainApi } from './api.ts';
 import { LOG_CATALOG } from '../sim/logs/catalog.ts';
 import { secretRefs, type LiveConfig, type NodeTarget } from './config.ts';
@@ -110,8 +110,8 @@ export class LiveCluster implements Cluster {
   private readonly paused = new Map<string, { automated: unknown; undo: UndoHandle }>();
   private readonly issuedIds = new Map<string, string>();
   private readonly loads = new Set<{ stop: boolean; done: Promise<void> }>();
-  /** Each background load's running tally, by the id `startLoad` gave (its index). */
-  private readonly tallies: { count: number; issued: number; committed: number; failed: number; errors: Record<string, number> }[] = [];
+  /** Each background load's tally, by the id `startLoad` gave. */
+  private readonly tallies = new LoadTallies();
   private closed: Promise<UndoReport[]> | undefined;
   /** Readiness read within the last UP_CACHE_MS (a poll asks isUp, then ordererStatus asks again). */
   private readonly upCache = new Map<NodeId, { up: boolean; atMs: number }>();
@@ -411,9 +411,7 @@ export class LiveCluster implements Cluster {
   }
 
   async startLoad(via: string, count: number, everyMs: number): Promise<LoadStarted> {
-    const tally = { count, issued: 0, committed: 0, failed: 0, errors: {} as Record<string, number> };
-    this.tallies.push(tally);
-    const load = this.tallies.length - 1;
+    const load = this.tallies.begin(count);
     if (this.io.dryRun) {
       this.io.note(`background load: ${count} certificates through ${via}, one every ${formatDuration(everyMs)}, each:`);
       await this.issueCertificate(via, loadCertificate(via, 0, this.now()));
@@ -422,13 +420,7 @@ export class LiveCluster implements Cluster {
     const handle = { stop: false, done: Promise.resolve() };
     handle.done = (async () => {
       for (let i = 0; i < count && !handle.stop && !this.io.aborted; i++) {
-        tally.issued++;
-        const r = await this.issueCertificate(via, loadCertificate(via, i, Date.now())).catch((e: unknown) => ({ ok: false, error: e instanceof Error ? e.message : String(e) }));
-        if (r.ok) tally.committed++;
-        else {
-          tally.failed++;
-          countLoadError(tally.errors, r.error ?? 'failed');
-        }
+        await issueCounted(this.tallies, load, () => this.issueCertificate(via, loadCertificate(via, i, Date.now())));
         await this.pause(everyMs);
       }
     })();
@@ -437,9 +429,7 @@ export class LiveCluster implements Cluster {
   }
 
   async loadTally(load: number): Promise<LoadTally> {
-    const t = this.tallies[load];
-    if (t === undefined) throw new Error(`no background load ${load}`);
-    return { count: t.count, issued: t.issued, committed: t.committed, failed: t.failed, pending: t.issued - t.committed - t.failed, errors: { ...t.errors } };
+    return this.tallies.tally(load);
   }
 
   // ---- Argo CD ------------------------------------------------------------------------

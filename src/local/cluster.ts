@@ -23,6 +23,8 @@ import {
   type Cluster,
   type ClusterLogLine,
   type IssueResult,
+  type LoadStarted,
+  type LoadTally,
   type NodeId,
   type OkResult,
   type OrdererStatus,
@@ -33,6 +35,7 @@ import type { Scenario } from '../scenarios/schema.ts';
 import { LOG_CATALOG } from '../sim/logs/catalog.ts';
 import { LogParser } from '../sim/logs/format.ts';
 import { ordererStateFromLogs, ordererStatus, parseGetInfo, parseLogText, parsePrometheusText } from '../live/parse.ts';
+import { LoadTallies, issueCounted } from '../scenarios/load-tally.ts';
 import { OrgGateways } from './gateway.ts';
 import { httpGet, loadNetState, ordererSpec, peerSpec, tool, waitHealthy, type NetState } from './net.ts';
 import { adminEnv, peerEnv, type OrdererPlan, type PeerPlan } from './plan.ts';
@@ -182,18 +185,26 @@ export class LocalCluster implements Cluster {
     return this.gateways.revoke(this.orgOf(via), this.realId(certID));
   }
 
-  async startLoad(via: string, count: number, everyMs: number): Promise<OkResult> {
+  async startLoad(via: string, count: number, everyMs: number): Promise<LoadStarted> {
     const org = this.orgOf(via);
+    const load = this.tallies.begin(count);
     const handle = { stop: false, done: Promise.resolve() };
     const tag = Date.now().toString(36);
     handle.done = (async () => {
       for (let i = 0; i < count && !handle.stop; i++) {
-        await this.gateways.issue(org, loadCertificate(org, i, tag));
+        await issueCounted(this.tallies, load, () => this.gateways.issue(org, loadCertificate(org, i, tag)));
         await this.pause(everyMs);
       }
     })();
     this.loads.add(handle);
-    return { ok: true };
+    return { ok: true, load };
+  }
+
+  /** Each background load's tally, by the id `startLoad` gave. */
+  private readonly tallies = new LoadTallies();
+
+  async loadTally(load: number): Promise<LoadTally> {
+    return this.tallies.tally(load);
   }
 
   // ---- processes ----------------------------------------------------------------------
