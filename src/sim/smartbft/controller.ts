@@ -129,6 +129,7 @@ function changeView(s: ConsenterState, io: Io, view: number, seq: number, decisi
   stopView(s, io);
   const leader = leaderOf(s, view);
   s.view = newViewState(view, leader, seq, decisions);
+  s.viewSeq = { seq, active: true };
   const role = leader === s.id ? 'leader' : 'follower';
   changeRole(s, io, role, view, leader);
   io.log('startView', view, seq, decisions);
@@ -184,6 +185,7 @@ export function startInFlightView(s: ConsenterState, io: Io, proposal: Proposal)
   const view = proposal.metadata.viewId;
   const v = newViewState(view, s.id, proposal.metadata.latestSequence, proposal.metadata.decisionsInView);
   v.inFlightOnly = true;
+  s.viewSeq = { seq: v.seq, active: true };
   v.proposal = proposal;
   const commit: Commit = { type: 'Commit', view, seq: v.seq, digest: proposal.digest, signature: sign(s.id, proposal.digest), assist: false };
   v.myCommit = commit;
@@ -241,7 +243,7 @@ function onMessage(s: ConsenterState, io: Io, from: string, m: BftMessage): void
       handleHeartBeatResponse(s, io, sender, m);
       return;
     case 'StateTransferRequest':
-      io.send(sender, { type: 'StateTransferResponse', viewNum: s.view.number, sequence: s.view.seq });
+      io.send(sender, { type: 'StateTransferResponse', viewNum: s.view.number, sequence: s.viewSeq.seq });
       return;
     case 'StateTransferResponse':
       onStateTransferResponse(s, io, sender, m);
@@ -368,6 +370,7 @@ function initialState(opts: ConsenterOptions, now: number): ConsenterState {
     processedLogHead: 0,
     processedIndexed: 0,
     view: newViewState(0, sorted[0]?.id ?? 1, 1, 0),
+    viewSeq: { seq: 0, active: false },
     inFlight: undefined,
     earlyMessages: [],
     hb: newHeartbeatState(now),

@@ -58,6 +58,9 @@ export interface HeartbeatState {
   stopSending: boolean;
   /** f+1 HeartBeatResponses already triggered a sync in this role (Go's syncReq). */
   syncRequested: boolean;
+  /** followerBehind: the last heartbeat's sequence was exactly one past ours (ViewSequences.ProposalSeq). */
+  followerBehind: boolean;
+  /** The highest sequence of ours seen behind; a higher one restarts the count. */
   behindSeq: number;
   behindCounter: number;
   responses: Set<number>;
@@ -155,6 +158,14 @@ export interface ConsenterState {
   /** `requests` holds the processed marks of the log up to here; the rest are added before the next lookup by a submission. */
   processedIndexed: number;
   view: ViewState;
+  /**
+   * ViewSequences (util.go, view.go): ProposalSeq is the sequence a view started at, then
+   * the sequence it is deciding, set in decide BEFORE the view moves to the next one; so
+   * after deciding 56 it is 56, while a view just started at 57 says 57. It is what a
+   * HeartBeat carries, what a follower compares a heartbeat with, and what a
+   * StateTransferResponse reports.
+   */
+  viewSeq: { seq: number; active: boolean };
   /** InFlightData: the last accepted proposal and whether we prepared it (survives view aborts). */
   inFlight: { proposal: Proposal; prepared: boolean } | undefined;
   /** Messages for the view the ViewChanger moved to, received before that view started. */

@@ -44,6 +44,7 @@ export function newViewState(number: number, leaderId: number, seq: number, deci
 export function stopView(s: ConsenterState, io: Io): void {
   if (s.view.stopped) return;
   s.view.stopped = true;
+  s.viewSeq = { seq: s.view.seq, active: false };
   s.view.phase = PHASE.ABORT;
   s.leaderToken = false;
   io.cancelTimer('batch');
@@ -230,6 +231,7 @@ function decide(s: ConsenterState, io: Io, proposal: Proposal, signatures: Signa
   const v = s.view;
   const seq = v.seq;
   io.log('decide', seq);
+  s.viewSeq = { seq, active: true };
   // startNextSeq
   v.prevPrepare = v.myPrepare;
   v.prevCommit = v.myCommit;

@@ -31,7 +31,7 @@ describe('restart', () => {
     expect(checkSequenceIntegrity(c.decided).ok).toBe(true);
   });
 
-  it('rolling restart with SyncOnStart=false: a restarted follower catches up lazily from the leader heartbeat (n=4, f=1)', () => {
+  it('rolling restart with SyncOnStart=false: a restarted follower a block behind stays behind while idle, and catches up after the next decision (n=4, f=1)', () => {
     const c = new BftCluster({ n: 4 });
     c.submit('c', 1);
     expect(c.runUntilHeight(1, 5_000)).toBe(true);
@@ -40,16 +40,22 @@ describe('restart', () => {
       c.submit('c', 1);
       expect(c.runUntilHeight(c.height(1) + 1, 1_000, [1])).toBe(true);
       c.sim.restart(c.name(id));
-      // Behind by one: NumOfTicksBehindBeforeSyncing (10) ticks after the first idle heartbeat (6s).
+      // handleHeartBeat compares ViewSequences.ProposalSeq on both sides: the leader's is the
+      // sequence it last decided, the restarted node's the one its view starts at, the same
+      // number, so an idle heartbeat does not make it look behind (Fabric 3.1.5 does the same:
+      // docs/local.md, over 60 s behind on an idle network).
       expect(c.height(id)).toBe(c.height(1) - 1);
-      expect(c.runUntilHeight(c.height(1), 20_000, [id])).toBe(true);
+      expect(c.runUntilHeight(c.height(1), 30_000, [id])).toBe(false);
+      // The next decision puts the leader's heartbeat one past it: NumOfTicksBehindBeforeSyncing ticks later it syncs.
+      c.submit('c', 1);
+      expect(c.runUntilHeight(c.height(1), 30_000, [id])).toBe(true);
       const synced = c.decided.filter((d) => d.node === c.name(id) && d.viaSync);
       expect(synced.length).toBeGreaterThan(0);
       // Blocks pulled by sync do not move consensus_BFT_committed_block_number.
       expect(c.state(id)!.committedBlock).toBeLessThan(c.height(id));
     }
     c.submit('c', 1);
-    expect(c.runUntilHeight(5, 5_000)).toBe(true);
+    expect(c.runUntilHeight(c.height(1), 5_000)).toBe(true);
     expect(checkAgreement(c.decided).ok).toBe(true);
     expect(checkSequenceIntegrity(c.decided).ok).toBe(true);
   });
