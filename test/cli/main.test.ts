@@ -115,7 +115,7 @@ describe('cli: run (in-process, fake target)', () => {
     expect(r.out).toMatch(/✓\s+3\s+\S+\s+Step 2: scale down the DataForge orderer/);
     expect(r.out).toContain('Log evidence');
     expect(r.out).toContain('has been safely committed');
-    expect(r.out).toMatch(/^PASSED {2}13\/13 steps/m);
+    expect(r.out).toMatch(/^PASSED {2}16\/16 steps/m);
     expect(r.out).not.toContain('replay:');
   });
 
@@ -190,7 +190,7 @@ describe('cli: lab and check (fake target)', () => {
   it('lab runs the three demos and prints a summary', async () => {
     const r = await cli(['lab']);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/Summary\n.*\n  kill-orderer\s+✓ pass\s+13\/13/);
+    expect(r.out).toMatch(/Summary\n.*\n  kill-orderer\s+✓ pass\s+16\/16/);
     expect(r.out).toMatch(/peer-recovery\s+✓ pass/);
     expect(r.out).toMatch(/couchdb-rebuild\s+✓ pass/);
     expect(r.out).toContain('All three lab demos passed.');

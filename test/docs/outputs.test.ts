@@ -49,7 +49,9 @@ interface ShellRun {
  *   run, which parses the scenario and the config and prints the whole plan;
  * - `serve` runs until Ctrl-C on a fixed port of a shared machine: `serve ... --help`;
  * - `check` searches from a fresh random seed: exit 1 (a schedule failed) is its verdict on
- *   the model, which test/scenarios covers; here the line must be accepted and the search run.
+ *   the model, which test/scenarios covers; here the line must be accepted and the search run;
+ * - `net ...` and `... --target local` start real Fabric processes (binaries, ~10 s to a
+ *   minute): `--help`, which parses the line; `npm run test:local` runs the network itself.
  */
 function shellRun(command: string): ShellRun {
   let argv = argvOf(command);
@@ -61,6 +63,10 @@ function shellRun(command: string): ShellRun {
   if (argv[0] === 'serve') {
     argv = [...argv, '--help'];
     changed = '--help: serve runs until Ctrl-C';
+  }
+  if (argv[0] === 'net' || argv.join(' ').includes('--target local')) {
+    argv = [...argv, '--help'];
+    changed = '--help: needs a real Fabric network (npm run test:local runs it)';
   }
   const files = Object.fromEntries(Object.entries(SHELL_FILES).filter(([name]) => argv.includes(name)));
   return { invocation: { argv, files }, exits: argv[0] === 'check' ? [0, 1] : [0], changed };

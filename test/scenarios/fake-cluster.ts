@@ -2,8 +2,9 @@
  * A small in-memory `Cluster` for testing the runner and the CLI without the model: a
  * test double, not shipped. Time is a counter the operations advance. Orderers and peers
  * have heights; an issue commits one block when a quorum of orderers and a majority of
- * orgs (with an up peer) are available; a restarted node catches up 2 s after it starts
- * and logs the lab's lines. The leader of view v is orderer v mod n; a call that finds
+ * orgs (with an up peer) are available; a restarted peer catches up 2 s after it starts, a
+ * restarted orderer with the next block (idle, it stays behind, as SmartBFT's heartbeats
+ * carry the last decided sequence), and both log the lab's lines. The leader of view v is orderer v mod n; a call that finds
  * the leader down moves the view on (20 s, a view change).
  */
 import type {
@@ -77,6 +78,7 @@ export class FakeCluster implements Cluster {
     this.t += ms;
     for (const [node, at] of this.startedAt) {
       if (this.down.has(node) || this.t - at < 2000 || (this.heights.get(node) ?? 0) >= this.height) continue;
+      if (this.topology.orderers.includes(node)) continue;
       const from = this.heights.get(node) ?? 0;
       this.heights.set(node, this.height);
       if (this.topology.peers.includes(node)) {
