@@ -60,15 +60,23 @@ const BASE_PORT = Number(process.env['FABRIC_BFT_SIM_TEST_PORT'] ?? 28050);
     expect((await c.verifyCertificate('ORG3-INTRO-001', 'org3')).status).toBe('VALID');
   });
 
+  /** Every peer at the same height: a gateway answers when ITS peer committed; the others may be a few ms behind. */
+  async function settled(): Promise<void> {
+    const heights = async () => Promise.all(c.topology.peers.map(async (p) => (await c.channelInfo(p)).height));
+    expect(await c.waitUntil(async () => new Set(await heights()).size === 1, 10_000, 100)).toBe(true);
+  }
+
   it('issues, verifies and revokes with the model’s answers and errors', async () => {
     const cert = certificateFor('techpulse', { certID: 'REAL-1' });
     const r = await c.issueCertificate('techpulse', cert);
     expect(r.ok).toBe(true);
     expect(r.block).toBeGreaterThan(0);
+    await settled();
     const again = await c.issueCertificate('dataforge', cert);
     expect(again).toMatchObject({ ok: false, error: 'the certificate REAL-1-t already exists' });
     expect(await c.verifyCertificate('REAL-1', 'org3')).toMatchObject({ status: 'VALID', certificate: { certID: 'REAL-1-t', revoked: false } });
     expect(await c.revokeCertificate('REAL-1', 'dataforge')).toEqual({ ok: true });
+    await settled();
     expect((await c.verifyCertificate('REAL-1', 'techpulse')).status).toBe('REVOKED');
     expect(await c.revokeCertificate('REAL-1', 'org3')).toEqual({ ok: false, error: 'the certificate REAL-1-t is already revoked' });
     expect((await c.verifyCertificate('NO-SUCH', 'techpulse')).status).toBe('NOT_FOUND');
