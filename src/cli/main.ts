@@ -35,6 +35,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   size: { summary: 'orderer sizing: fault tolerance, quorum and latency per orderer count', load: async () => (await import('../sizing/cli.ts')).runSizeCommand },
   net: { summary: 'a real Fabric 3 BFT network on 127.0.0.1 from your Fabric binaries (net up|down|status|logs)', load: async () => (await import('../local/cli.ts')).netCommand },
   explain: { summary: 'explain the quorum math for n orderers (explain quorum --orderers N)', load: async () => (await import('../report/cli.ts')).runExplainCommand },
+  schema: { summary: 'print the JSON Schema of scenario files (for editor completion and checks)', load: async () => (await import('./commands/schema.ts')).schemaCommand },
 };
 
 function version(): string {

@@ -209,7 +209,11 @@ const date = z.string().regex(DATE_RE, { error: 'expected a date YYYY-MM-DD' });
 const via = text(64);
 /** A whole number in [min, max], with one message for every way of missing it. */
 const intIn = (min: number, max: number) =>
-  z.number().refine((v) => Number.isInteger(v) && v >= min && v <= max, { error: `must be a whole number from ${min} to ${max}` });
+  z
+    .number()
+    .refine((v) => Number.isInteger(v) && v >= min && v <= max, { error: `must be a whole number from ${min} to ${max}` })
+    // The refinement is invisible to z.toJSONSchema; the metadata says it to editors.
+    .meta({ type: 'integer', minimum: min, maximum: max });
 const node = text(128);
 
 const TopologySchema = z.strictObject({
@@ -282,6 +286,64 @@ const OP_SCHEMAS: { readonly [K in OpName]: z.ZodType } = {
   honest: node,
   load: z.strictObject({ via, count: intIn(1, LIMITS.loadCount), every: z.string() }),
 };
+
+/** One description per operation, for the JSON Schema editors show on hover. */
+const OP_DESCRIPTIONS: { readonly [K in OpName]: string } = {
+  issue: 'Issue a certificate through an org\'s gateway (endorse, order, commit).',
+  verify: 'Read a certificate back (VALID, REVOKED, EXPIRED or NOT_FOUND).',
+  revoke: 'Revoke a certificate.',
+  stop: 'Stop a node (orderer, peer or CouchDB), or a selector such as leader.',
+  start: 'Start a stopped node.',
+  pauseAutoHeal: 'Stop restarting nodes that are stopped (the lab\'s operator pause).',
+  resumeAutoHeal: 'Restart stopped nodes again.',
+  channelInfo: 'The channel height and block hashes a peer reports.',
+  docCount: 'Documents in a peer\'s state database.',
+  dropStateDatabase: 'Drop a peer\'s CouchDB state database.',
+  rebuildDbs: 'Rebuild a peer\'s state database from its ledger.',
+  ordererStatus: 'An orderer\'s role, view, leader and height.',
+  waitFor: 'Wait until a log line appears or a node catches up, within a bound.',
+  sleep: 'Let simulated time pass, e.g. 30s.',
+  partition: 'Split the network into groups (nodes not named form one more group).',
+  heal: 'Remove every partition.',
+  byzantine: 'Make an orderer Byzantine with a named behaviour.',
+  honest: 'Make a Byzantine orderer honest again.',
+  load: 'Issue certificates in the background at a steady rate.',
+};
+
+/**
+ * The scenario format as one zod schema: the structure only, for editors (its JSON
+ * Schema is `fabric-bft-sim schema` and scenario.schema.json). `validateScenario` checks
+ * the same structure step by step, and then what a schema cannot say: node names against
+ * the topology, `$references` to earlier saves, durations, expectations.
+ */
+export const ScenarioDocumentSchema = TopLevelSchema.extend({
+  steps: z
+    .array(
+      z.union(
+        OPERATIONS.map((op) =>
+          CommonSchema.extend({ expect: z.unknown().optional().meta({ description: 'What the step must return: fields to match, or operators (gt, gte, lt, lte, equals, matches).' }), [op]: OP_SCHEMAS[op] }).meta({
+            title: op,
+            description: OP_DESCRIPTIONS[op],
+          }),
+        ),
+      ),
+    )
+    .min(1)
+    .max(LIMITS.steps),
+}).meta({ title: 'fabric-bft-sim scenario', description: 'A fault scenario: a topology, a seed and steps. Runs in the simulator (fabric-bft-sim run FILE) and against a real cluster (fabric-bft-sim live FILE).' });
+
+/**
+ * The JSON Schema (draft-07, what YAML and JSON editors read) of a scenario file,
+ * generated from {@link ScenarioDocumentSchema}.
+ *
+ * @example
+ * ```yaml
+ * # yaml-language-server: $schema=./scenario.schema.json
+ * ```
+ */
+export function scenarioJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(ScenarioDocumentSchema, { target: 'draft-7' }) as Record<string, unknown>;
+}
 
 function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
   let v: unknown = root;
