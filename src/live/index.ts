@@ -23,3 +23,18 @@ export { startServe, type ServeOptions, type RunningServe } from './serve/server
 
 // CLI entry points
 export { runLiveCommand, runCompareCommand, runServeCertChainCommand, type LiveCliIo } from './cli.ts';
+
+// Types the API above mentions, so a caller can name them (and the reference links them)
+export type { LiveIo } from './io.ts';
+export type { LoggedOrdererState, Sample } from './parse.ts';
+export type { OcCall, OcOutput, OcRunnerOptions } from './oc.ts';
+export type { OcEmulator } from './serve/oc-emulator.ts';
+export type { ScaledClock } from './serve/clock.ts';
+export type { SimTarget } from '../cli/io.ts';
+export type { TargetOptions } from '../cli/io.ts';
+export type { HttpRequest, HttpResponse } from './http.ts';
+export type { LiveIoOptions } from './io.ts';
+export type { Plan } from './plan.ts';
+export type { Masker, SecretRef } from './secrets.ts';
+export type { AdminAnswer } from './serve/oc-emulator.ts';
+export type { TlsOptions } from './http.ts';

@@ -15,13 +15,25 @@ import { computeQuorum } from '../sim/smartbft/quorum.ts';
 import type { Scenario, Step } from './schema.ts';
 import { describeTopology, type TopologySpec } from './topology.ts';
 
+/**
+ * The fault kinds a schedule can draw: `crash` stops and starts orderers, `byzantine`
+ * makes at most f orderers Byzantine (and honest again), `partition` splits and heals the
+ * network, `peer` stops and starts peers.
+ */
 export const FAULT_KINDS = ['crash', 'byzantine', 'partition', 'peer'] as const;
+/** One of {@link FAULT_KINDS}. */
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
+/** What {@link scheduleArbitrary} draws schedules over. */
 export interface ScheduleParams {
+  /** The network every schedule runs on, e.g. `{ preset: 'certchain', orderers: 4 }`. */
   readonly topology: TopologySpec;
+  /** Which kinds of fault the safety phase may contain (issue, load and sleep always can). */
   readonly faults: readonly FaultKind[];
-  /** Byzantine behaviour names to draw from. */
+  /**
+   * Byzantine behaviour names to draw from, e.g. `behavioursFor(SCENARIO_BEHAVIOURS,
+   * 'smartbft')`; empty means no Byzantine actions even when `faults` has `byzantine`.
+   */
   readonly behaviours: readonly string[];
   /** Most actions in the safety phase. Default 10. */
   readonly maxActions?: number;
@@ -165,7 +177,27 @@ function actionArbitrary(params: ScheduleParams): fc.Arbitrary<Action> {
   return fc.oneof(...arbs);
 }
 
-/** Random schedules, shrinking towards fewer and simpler actions. */
+/**
+ * Random fault schedules as scenario documents: what `fabric-bft-sim check` searches.
+ * Each scenario has a random seed, a safety phase of up to `maxActions` actions (faults
+ * of the given kinds, issuance, background load, sleeps; actions that make no sense at
+ * that point, such as starting a running node, are left out) and a liveness phase whose
+ * steps are named `liveness: ...` ({@link isLivenessStep}): heal the network, restart
+ * every stopped node, make every Byzantine orderer honest, then a new certificate must
+ * commit and every node catch up within 2 minutes.
+ *
+ * Shrinking goes towards fewer and simpler actions, so a failure shrinks to a short
+ * scenario; write it with {@link scenarioToYaml} and `fabric-bft-sim run FILE` replays it.
+ *
+ * @example
+ * ```ts
+ * const schedules = scheduleArbitrary({ topology: { preset: 'certchain', orderers: 4 }, faults: ['crash', 'partition'], behaviours: [] });
+ * await fc.assert(fc.asyncProperty(schedules, async (scenario) => {
+ *   const cluster = await simClusterFor(scenario, { seed: scenario.seed ?? 1 });
+ *   return (await runScenario(scenario, cluster, { checks: simChecks, seed: scenario.seed ?? 1 })).passed;
+ * }), { numRuns: 20 });
+ * ```
+ */
 export function scheduleArbitrary(params: ScheduleParams): fc.Arbitrary<Scenario> {
   return fc
     .tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.array(actionArbitrary(params), { minLength: 1, maxLength: params.maxActions ?? 10 }))

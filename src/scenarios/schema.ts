@@ -67,20 +67,34 @@ export interface Operations {
 
 export type OpName = keyof Operations;
 
+/** The fields every step may have besides its operation. */
 export interface StepCommon {
+  /** Shown in the step table (default: the operation described). */
   readonly name?: string;
+  /** Keep the step's value as `$name` for later steps (`$name.field`). */
   readonly save?: string;
+  /** What the value must match: fields to compare, or operators (`gt`, `gte`, `lt`, `lte`, `equals`, `matches`). */
   readonly expect?: unknown;
 }
 
 /** One step: one operation key plus the common fields. */
 export type Step = { [K in OpName]: StepCommon & { readonly [P in K]: Operations[K] } }[OpName];
 
+/**
+ * A scenario document: the format of scenario files (YAML or JSON; see
+ * scenario.schema.json), of the built-ins and of {@link scheduleArbitrary}'s schedules.
+ * Check one with {@link validateScenario}, read one with {@link parseScenario}, write one
+ * with {@link scenarioToYaml}.
+ */
 export interface Scenario {
+  /** Letters, digits, dots, dashes and underscores. */
   readonly name: string;
   readonly description?: string;
+  /** The network (default: the CertChain lab's, 4 orderers and three orgs with one peer each). */
   readonly topology?: TopologySpec;
+  /** The run's seed when none is given on the command line (default 1). */
   readonly seed?: number;
+  /** What happens, in order: each step is one operation ({@link Operations}) plus `name`, `save`, `expect`. */
   readonly steps: readonly Step[];
 }
 
@@ -334,7 +348,7 @@ export const ScenarioDocumentSchema = TopLevelSchema.extend({
 
 /**
  * The JSON Schema (draft-07, what YAML and JSON editors read) of a scenario file,
- * generated from {@link ScenarioDocumentSchema}.
+ * generated from the zod schema the validator uses (structure only).
  *
  * @example
  * ```yaml

@@ -21,6 +21,7 @@ import { blockOfDecision, type OrdererState } from '../fabric/orderer.ts';
 import type { PeerState } from '../fabric/peer.ts';
 import type { Decision } from '../smartbft/api.ts';
 
+/** One invariant's verdict: its name, whether it held, and a one-line detail. */
 export interface CheckResult {
   readonly name: string;
   readonly ok: boolean;

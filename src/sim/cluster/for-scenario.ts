@@ -23,7 +23,9 @@ export const SCENARIO_BEHAVIOURS: Behaviours = {
   raft: [...RAFT_BYZANTINE_BEHAVIOURS, 'censorDeliver'],
 };
 
+/** How {@link simClusterFor} opens the simulator. */
 export interface SimClusterForOptions {
+  /** The run's seed: one seed, one exact run (same trace, byte for byte). */
   readonly seed: number;
   /** Receives every trace record of the run (--trace, --check-determinism, reports). */
   readonly traceSink?: (record: TraceRecord) => void;
@@ -33,6 +35,17 @@ export interface SimClusterForOptions {
   readonly smartbft?: Partial<SmartBftConfig>;
 }
 
+/**
+ * The simulated network a scenario describes (its `topology`: orgs, orderers, peers per
+ * org, consensus, dissemination, policy), opened at the given seed and ready for
+ * {@link runScenario}. Pass the same seed to `runScenario` so the result records it.
+ *
+ * @example
+ * ```ts
+ * const cluster = await simClusterFor(scenario, { seed: 7 });
+ * const result = await runScenario(scenario, cluster, { checks: simChecks, behaviours: SCENARIO_BEHAVIOURS, seed: 7 });
+ * ```
+ */
 export async function simClusterFor(scenario: Scenario, options: SimClusterForOptions): Promise<SimCluster> {
   const t = scenario.topology ?? {};
   return SimCluster.create({
@@ -55,7 +68,14 @@ export async function simClusterFor(scenario: Scenario, options: SimClusterForOp
 /** How long after the last step every running peer must reach the orderers' height. */
 export const CONVERGENCE_BOUND_MS = 60_000;
 
-/** The model's invariants, after a run: hash-chain agreement, validity, convergence, state = fold(ledger). */
+/**
+ * The model's invariants, checked once after a run's steps (pass it as `checks` to
+ * {@link runScenario}; a failed check fails the run): every peer's chain is a prefix of
+ * the orderers' ({@link blockHashesAgree}), only submitted transactions commit valid, once
+ * ({@link transactionsValid}), every running peer reaches the orderers' height within
+ * {@link CONVERGENCE_BOUND_MS} ({@link converged}), and each running peer's state database
+ * equals the fold of its ledger ({@link stateMatchesLedger}). Needs a {@link SimCluster}.
+ */
 export async function simChecks(cluster: Cluster): Promise<readonly Check[]> {
   if (!(cluster instanceof SimCluster)) throw new Error('simChecks: the simulator checks need a SimCluster');
   const checks: Check[] = [blockHashesAgree(cluster), transactionsValid(cluster), await converged(cluster, CONVERGENCE_BOUND_MS)];

@@ -78,7 +78,7 @@ export interface RunResult {
   readonly events: number;
 }
 
-type KernelEvent =
+export type KernelEvent =
   | {
       readonly type: 'deliver';
       readonly id: number;
