@@ -3,6 +3,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The packed-package test has its own run: npm run test:package (vitest.package.config.ts).
+    exclude: ['test/package/**', '**/node_modules/**'],
     // One seed for every property test (TEST_SEED, printed once); see test/setup/seed-global.ts.
     globalSetup: ['test/setup/seed-global.ts'],
     setupFiles: ['test/setup/seed.ts'],
