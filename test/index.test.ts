@@ -1,7 +1,22 @@
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findBuiltin, runScenario, simChecks, simClusterFor, computeQuorum } from '../src/index.ts';
+import {
+  findBuiltin,
+  runScenario,
+  simChecks,
+  simClusterFor,
+  computeQuorum,
+  scheduleArbitrary,
+  isLivenessStep,
+  parseScenario,
+  scenarioToYaml,
+  writeRunReport,
+  type Scenario,
+  type TraceRecord,
+} from '../src/index.ts';
 
 /** Static import graph of a module (relative `.ts` imports only). */
 function importGraph(entry: string, seen = new Set<string>()): Set<string> {
@@ -31,5 +46,28 @@ describe('the library entry points', () => {
     expect(graph.filter((f) => f.includes('/src/live/'))).toEqual([]);
     const live = await import('../src/live/index.ts');
     expect(typeof live.LiveCluster).toBe('function');
+  });
+
+  it("a property tester's API: the schedule arbitrary, the runner, a shrunk scenario to a file, the report in one call", async () => {
+    const [schedule] = fc.sample(scheduleArbitrary({ topology: { preset: 'certchain', orderers: 4 }, faults: ['crash'], behaviours: [], maxActions: 3 }), { numRuns: 1, seed: 5 });
+    const scenario = schedule as Scenario;
+    expect(scenario.steps.some((s) => isLivenessStep(s.name ?? ''))).toBe(true);
+    expect(parseScenario(scenarioToYaml(scenario))).toEqual(scenario);
+
+    const records: TraceRecord[] = [];
+    const seed = scenario.seed ?? 1;
+    const cluster = await simClusterFor(scenario, { seed, traceSink: (r) => records.push(r) });
+    const result = await runScenario(scenario, cluster, { checks: simChecks, seed });
+    expect(result.passed).toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), 'fabric-bft-sim-index-'));
+    try {
+      writeRunReport(join(dir, 'run.html'), scenario, result, records);
+      const html = readFileSync(join(dir, 'run.html'), 'utf8');
+      expect(html).toMatch(/^<!DOCTYPE html>/i);
+      expect(html).toContain('orderer.dataforge');
+      expect(html).toContain('liveness: a new certificate commits');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -120,6 +120,11 @@ describe('the packed package, installed in a new project', () => {
     expect(files).toContain(join('dist', 'report', 'client.js'));
     expect(files).toContain('scenario.schema.json');
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
+    // Declarations import ./x.js as the JavaScript does (tsc leaves ./x.ts there; scripts/build.mjs rewrites them).
+    const tsSpecifiers = files
+      .filter((f) => f.endsWith('.d.ts'))
+      .filter((f) => /(?:from|import)\s*\(?\s*['"]\.{1,2}\/[^'"]*\.ts['"]/.test(readFileSync(join(dir, 'node_modules', 'fabric-bft-sim', f), 'utf8')));
+    expect(tsSpecifiers).toEqual([]);
   });
 
   it('(a) plain Node ESM imports it and runs a scenario', () => {
