@@ -18,24 +18,34 @@ import { mismatch, resolveRefs, type Vars } from './expect.ts';
 import { compilePattern } from './pattern.ts';
 import { argOf, opOf, validateScenario, type Behaviours, type OpName, type Scenario, type Step } from './schema.ts';
 
+/** One invariant's verdict after a run (see {@link simChecks}). */
 export interface Check {
+  /** What was checked, e.g. `block hashes agree with the orderers`. */
   readonly name: string;
+  /** Whether it held; a check that did not hold fails the run. */
   readonly ok: boolean;
+  /** One line: the evidence, or the first counterexample. */
   readonly detail: string;
 }
 
 /** Invariant checkers: called once after the steps, their verdicts are part of `passed`. */
 export type Checks = (cluster: Cluster) => Promise<readonly Check[]>;
 
+/** What one step did. */
 export interface StepResult {
   /** 1-based, as the table prints it. */
   readonly index: number;
+  /** The step's operation. */
   readonly op: OpName;
+  /** The step's `name`, or the operation described (`issue CHK-1 via techpulse`). */
   readonly name: string;
+  /** The operation succeeded and its value matched `expect` (a step without `expect` needs only to run). */
   readonly ok: boolean;
+  /** What the operation returned (what `save` keeps and `expect` is matched against). */
   readonly value: unknown;
   /** The step's `expect` with references resolved (null when the step has none). */
   readonly expected: unknown;
+  /** Why the step failed, in one line (null when it passed). */
   readonly error: string | null;
   /** Time of the step's start, in ms since the cluster opened (simulated on the sim). */
   readonly at: number;
@@ -43,23 +53,34 @@ export interface StepResult {
   readonly tookMs: number;
 }
 
+/** How a run ended: every step and check held, one did not, or the time or step budget ran out first. */
 export type Verdict = 'passed' | 'failed' | 'budget exceeded';
 
+/** What {@link runScenario} returns: always a finished result, whatever the steps did. */
 export interface ScenarioResult {
+  /** The scenario's name. */
   readonly scenario: string;
+  /** The seed of the run (replay: `fabric-bft-sim run FILE --seed N`). */
   readonly seed: number;
+  /** The simulator, a real cluster (live) or a real network on this machine (local). */
   readonly target: 'sim' | 'live' | 'local';
+  /** Every step and every check held. */
   readonly passed: boolean;
   readonly verdict: Verdict;
   /** Why the run stopped early, and the steps it did not run (empty when it ran them all). */
   readonly pending: readonly string[];
+  /** The simulator's trace hash: same seed, same hash (absent on a live cluster). */
   readonly traceHash?: string;
+  /** One result per step run, in order. */
   readonly steps: readonly StepResult[];
+  /** The invariant checks' verdicts (empty when no `checks` were given). */
   readonly checks: readonly Check[];
   readonly metrics: RunMetrics;
 }
 
+/** Figures of a run, for the summary line and `--json`. */
 export interface RunMetrics {
+  /** Time the steps took: simulated on the simulator, wall-clock on a live cluster. */
   readonly durationMs: number;
   readonly stepsRun: number;
   readonly stepsFailed: number;
@@ -76,9 +97,11 @@ export interface RunMetrics {
 
 export type LoadTotals = Omit<LoadTally, 'errors'>;
 
+/** How {@link runScenario} runs (exported as `ScenarioRunOptions`). */
 export interface RunOptions {
   /** The seed the cluster was built with, for the result (default: the scenario's, else 1). */
   readonly seed?: number;
+  /** Invariants to check after the steps, e.g. {@link simChecks}; their verdicts are part of `passed`. */
   readonly checks?: Checks;
   /** Simulated (or wall) time the steps may take, from the first step. Default 4 hours. */
   readonly maxTimeMs?: number;

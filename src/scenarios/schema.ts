@@ -44,24 +44,43 @@ export interface WaitForArgs {
 
 /** Every operation and its argument, as written in a step. */
 export interface Operations {
+  /** Issue a certificate through an org's gateway (endorse, order, commit). */
   readonly issue: IssueArgs;
+  /** Read a certificate back (VALID, REVOKED, EXPIRED or NOT_FOUND). */
   readonly verify: { readonly via: string; readonly certID: string };
+  /** Revoke a certificate. */
   readonly revoke: { readonly via: string; readonly certID: string };
+  /** Stop a node (orderer, peer or CouchDB), or a selector such as `leader`. */
   readonly stop: NodeRef;
+  /** Start a stopped node. */
   readonly start: NodeRef;
+  /** Pause Argo CD auto-sync, which would restart a stopped node (a no-op in the simulator). */
   readonly pauseAutoHeal: true;
+  /** Re-enable Argo CD auto-sync. */
   readonly resumeAutoHeal: true;
+  /** A peer's channel height and current and previous block hashes (peer channel getinfo). */
   readonly channelInfo: { readonly peer: NodeRef };
+  /** Documents in a peer's state database. */
   readonly docCount: { readonly peer: NodeRef };
+  /** Drop a peer's CouchDB state database. */
   readonly dropStateDatabase: { readonly peer: NodeRef };
+  /** Rebuild a peer's state database from its ledger. */
   readonly rebuildDbs: { readonly peer: NodeRef };
+  /** An orderer's committed block, last block, view, leader and role. */
   readonly ordererStatus: { readonly orderer: NodeRef };
+  /** Wait until a log line appears or a node catches up, within a bound. */
   readonly waitFor: WaitForArgs;
+  /** Let (simulated) time pass, e.g. `30s`. */
   readonly sleep: Duration;
+  /** Split the network into groups (nodes not named form one more group). */
   readonly partition: readonly (readonly NodeRef[])[];
+  /** Remove every partition. */
   readonly heal: true;
+  /** Make an orderer Byzantine with a named behaviour. */
   readonly byzantine: { readonly node: NodeRef; readonly behaviour: string };
+  /** Make a Byzantine orderer honest again. */
   readonly honest: NodeRef;
+  /** Issue certificates in the background at a steady rate. */
   readonly load: { readonly via: string; readonly count: number; readonly every: Duration };
 }
 
@@ -308,13 +327,13 @@ const OP_DESCRIPTIONS: { readonly [K in OpName]: string } = {
   revoke: 'Revoke a certificate.',
   stop: 'Stop a node (orderer, peer or CouchDB), or a selector such as leader.',
   start: 'Start a stopped node.',
-  pauseAutoHeal: 'Stop restarting nodes that are stopped (the lab\'s operator pause).',
-  resumeAutoHeal: 'Restart stopped nodes again.',
-  channelInfo: 'The channel height and block hashes a peer reports.',
+  pauseAutoHeal: 'Pause Argo CD auto-sync, which would restart a stopped node (a no-op in the simulator).',
+  resumeAutoHeal: 'Re-enable Argo CD auto-sync.',
+  channelInfo: 'A peer\'s channel height and current and previous block hashes (peer channel getinfo).',
   docCount: 'Documents in a peer\'s state database.',
   dropStateDatabase: 'Drop a peer\'s CouchDB state database.',
   rebuildDbs: 'Rebuild a peer\'s state database from its ledger.',
-  ordererStatus: 'An orderer\'s role, view, leader and height.',
+  ordererStatus: 'An orderer\'s committed block, last block, view, leader and role.',
   waitFor: 'Wait until a log line appears or a node catches up, within a bound.',
   sleep: 'Let simulated time pass, e.g. 30s.',
   partition: 'Split the network into groups (nodes not named form one more group).',
