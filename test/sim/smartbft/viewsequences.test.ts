@@ -11,7 +11,11 @@
  * state answers, so the network never converged on a view.
  */
 import { describe, expect, it } from 'vitest';
+import type { TraceRecord } from '../../../src/sim/kernel/index.ts';
 import { BftCluster } from './harness.ts';
+
+type Send = Extract<TraceRecord, { k: 'send' }>;
+const isSend = (r: TraceRecord): r is Send => r.k === 'send';
 
 describe('ViewSequences.ProposalSeq', () => {
   it('leaderTick: an idle leader that decided sequence 2 heartbeats sequence 2, not 3', () => {
@@ -23,7 +27,7 @@ describe('ViewSequences.ProposalSeq', () => {
     expect(c.state(1)!.viewSeq).toEqual({ seq: 2, active: true });
     const from = c.sim.now;
     c.run(10_000);
-    const hb = c.records.filter((r) => r.k === 'send' && r.from === 'orderer1' && r.t > from && r.m.startsWith('HeartBeat'));
+    const hb = c.records.filter(isSend).filter((r) => r.from === 'orderer1' && r.t > from && r.m.startsWith('HeartBeat'));
     expect(hb.length).toBeGreaterThan(0);
     for (const r of hb) expect(r.m).toBe('HeartBeat v0 s2');
   });
@@ -41,7 +45,7 @@ describe('ViewSequences.ProposalSeq', () => {
     expect(c.runUntilHeight(3, 5_000, [1, 2, 3])).toBe(true);
     const from = c.sim.now;
     c.run(30_000);
-    const answers = c.records.filter((r) => r.k === 'send' && r.to === 'orderer4' && r.t >= from && r.m.startsWith('StateTransferResponse'));
+    const answers = c.records.filter(isSend).filter((r) => r.to === 'orderer4' && r.t >= from && r.m.startsWith('StateTransferResponse'));
     expect(answers.length).toBeGreaterThan(0);
     for (const r of answers) expect(r.m).toBe('StateTransferResponse v0 s3');
   });
