@@ -3,12 +3,15 @@
 // `N passed, N failed` counted from vitest's JSON report. Exit 0 only if all passed.
 // `npm run test:package` (--package): the packed-package test alone (test/package, its
 // own vitest config), with the same last line; no typecheck (npm test does that).
+// `npm run test:local` (--local): the real-network suite (test/local/real), likewise.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const packageOnly = process.argv[2] === '--package';
+const CONFIGS = { '--package': 'vitest.package.config.ts', '--local': 'vitest.local.config.ts' };
+const config = CONFIGS[process.argv[2]];
+const packageOnly = config !== undefined;
 const extra = process.argv.slice(packageOnly ? 3 : 2);
 const bin = (name) => join('node_modules', '.bin', name);
 
@@ -23,7 +26,7 @@ const dir = mkdtempSync(join(tmpdir(), 'fabric-bft-sim-test-'));
 const report = join(dir, 'vitest.json');
 const run = spawnSync(
   bin('vitest'),
-  ['run', ...(packageOnly ? ['--config', 'vitest.package.config.ts'] : []), '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extra],
+  ['run', ...(config !== undefined ? ['--config', config] : []), '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extra],
   { stdio: 'inherit' },
 );
 
