@@ -28,6 +28,8 @@ if (json) {
 } else {
   const width = Math.max(...Object.keys(figures).map((k) => k.length));
   for (const [k, v] of Object.entries(figures)) {
-    process.stdout.write(`${k.padEnd(width)}  ${Math.round(v).toLocaleString('en-US')}\n`);
+    // Rates as whole numbers; ratios (below 100) with two decimals.
+    const shown = Math.abs(v) < 100 ? v.toFixed(2) : Math.round(v).toLocaleString('en-US');
+    process.stdout.write(`${k.padEnd(width)}  ${shown}\n`);
   }
 }
