@@ -86,11 +86,16 @@ function drawLatency(d: LatencyDist, rng: Rng): number {
   }
 }
 
-interface LinkState {
-  readonly config: LinkConfig;
+/** One directed link's settings, random stream and FIFO horizon; a handle the kernel may cache. */
+export interface LinkState {
+  /** Replaced in place by `reconfigure`, so a cached handle stays current. */
+  config: LinkConfig;
   readonly rng: Rng;
   lastDelivery: number;
 }
+
+/** What `routeLink` returns for a lost message. */
+export const ROUTE_LOSS = -1;
 
 export class Network {
   /** Link state by sender, then receiver (no string building on the hot path). */
@@ -128,9 +133,7 @@ export class Network {
     Network.validate(config);
     this.config = config;
     for (const [from, byTo] of this.links) {
-      for (const [to, link] of byTo) {
-        byTo.set(to, { config: this.linkConfig(`${from}->${to}`), rng: link.rng, lastDelivery: link.lastDelivery });
-      }
+      for (const [to, link] of byTo) link.config = this.linkConfig(`${from}->${to}`);
     }
   }
 
@@ -207,6 +210,15 @@ export class Network {
       out.push(now);
       return null;
     }
+    const at = this.routeLink(this.link(from, to), now);
+    if (at === ROUTE_LOSS) return 'loss';
+    out.push(at);
+    if (this.duplicateAt >= 0) out.push(this.duplicateAt);
+    return null;
+  }
+
+  /** The link from -> to (two different nodes), created on first use. Stable: `reconfigure` updates it in place. */
+  link(from: NodeId, to: NodeId): LinkState {
     let byTo = this.links.get(from);
     if (byTo === undefined) {
       byTo = new Map();
@@ -218,11 +230,27 @@ export class Network {
       link = { config: this.linkConfig(key), rng: this.rng.fork(`link:${key}`), lastDelivery: 0 };
       byTo.set(to, link);
     }
+    return link;
+  }
+
+  /**
+   * The time of the second copy when the last `routeLink` duplicated its message, else -1.
+   * A field rather than a returned pair, so the hot path allocates nothing.
+   */
+  duplicateAt = -1;
+
+  /**
+   * The hot path of `routeInto` for a connected pair of different nodes whose link the
+   * caller holds: the delivery time, or ROUTE_LOSS; a duplicate's time is left in
+   * `duplicateAt`. Draws exactly what `routeInto` draws, in the same order.
+   */
+  routeLink(link: LinkState, now: number): number {
     const c = link.config;
-    if (c.lossProbability > 0 && link.rng.chance(c.lossProbability)) return 'loss';
-    out.push(this.deliveryTime(link, now));
-    if (c.duplicateProbability > 0 && link.rng.chance(c.duplicateProbability)) out.push(this.deliveryTime(link, now));
-    return null;
+    this.duplicateAt = -1;
+    if (c.lossProbability > 0 && link.rng.chance(c.lossProbability)) return ROUTE_LOSS;
+    const at = this.deliveryTime(link, now);
+    if (c.duplicateProbability > 0 && link.rng.chance(c.duplicateProbability)) this.duplicateAt = this.deliveryTime(link, now);
+    return at;
   }
 
   private deliveryTime(link: LinkState, now: number): number {

@@ -10,7 +10,7 @@
  * old connection's traffic); its durable store survives. A restart calls the machine's
  * `start` with that durable store.
  */
-import { Network, type NetworkConfig } from './network.ts';
+import { Network, ROUTE_LOSS, type LinkState, type NetworkConfig } from './network.ts';
 import { Rng } from './rng.ts';
 import { hash32 } from '../hash.ts';
 import { Scheduler, type ScheduledEvent } from './scheduler.ts';
@@ -78,30 +78,42 @@ export interface RunResult {
   readonly events: number;
 }
 
+/**
+ * A message in flight. A class, so every delivery has one shape; it holds the slots
+ * themselves, so dispatch looks nothing up by name.
+ */
+export class Delivery {
+  readonly type = 'deliver' as const;
+  constructor(
+    readonly id: number,
+    readonly from: NodeSlot,
+    readonly to: NodeSlot,
+    readonly msg: unknown,
+    /** The message's description and its hash32, computed once at send. */
+    readonly m: string,
+    readonly mHash: number,
+    readonly incarnation: number,
+    readonly handled: boolean,
+  ) {}
+}
+
 export type KernelEvent =
-  | {
-      readonly type: 'deliver';
-      readonly id: number;
-      readonly from: NodeId;
-      readonly to: NodeId;
-      readonly msg: unknown;
-      /** The message's description and its hash32, computed once at send. */
-      readonly m: string;
-      readonly mHash: number;
-      readonly incarnation: number;
-      readonly handled: boolean;
-    }
+  | Delivery
   | { readonly type: 'timer'; readonly node: NodeId; readonly name: string; readonly data: unknown; readonly incarnation: number }
   | { readonly type: 'action'; readonly fn: () => void };
 
 interface NodeSlot {
   readonly id: NodeId;
+  /** Position in `order`: the index of this node in every other slot's `links`. */
+  readonly index: number;
   /** hash32(id), folded into the trace for every message. */
   readonly idHash: number;
   readonly machine: AnyMachine;
   readonly durable: DurableStore;
   readonly rng: Rng;
   readonly timers: Map<string, ScheduledEvent<KernelEvent>>;
+  /** The network's link to each node, by its index (filled on first send). */
+  readonly links: (LinkState | undefined)[];
   state: unknown;
   up: boolean;
   incarnation: number;
@@ -132,7 +144,6 @@ export class Simulation {
   private processed = 0;
   private sent = 0;
   private delivered = 0;
-  private readonly routeTimes: number[] = [];
   /** A broadcast sends one message object to many: describe it once. */
   private lastMsg: unknown = undefined;
   private lastMachine: AnyMachine | undefined = undefined;
@@ -183,11 +194,13 @@ export class Simulation {
     const rng = this.rng.fork(`node:${id}`);
     const slot: NodeSlot = {
       id,
+      index: this.order.length,
       idHash: hash32(id),
       machine,
       durable: new DurableStore(),
       rng,
       timers: new Map(),
+      links: [],
       state: undefined,
       up: false,
       incarnation: 0,
@@ -335,25 +348,25 @@ export class Simulation {
     const p = ev.payload;
     switch (p.type) {
       case 'deliver': {
-        const s = this.slot(p.to);
+        const s = p.to;
+        const from = p.from;
         if (!s.up || s.incarnation !== p.incarnation) {
-          this.trace.record({ t: this.now, k: 'drop', id: p.id, from: p.from, to: p.to, m: p.m, reason: 'down' });
+          this.trace.record({ t: this.now, k: 'drop', id: p.id, from: from.id, to: s.id, m: p.m, reason: 'down' });
           return;
         }
-        if (!p.handled && !this.network.connected(p.from, p.to)) {
-          this.trace.record({ t: this.now, k: 'drop', id: p.id, from: p.from, to: p.to, m: p.m, reason: 'partition' });
+        if (!p.handled && !this.network.connected(from.id, s.id)) {
+          this.trace.record({ t: this.now, k: 'drop', id: p.id, from: from.id, to: s.id, m: p.m, reason: 'partition' });
           return;
         }
         if (!p.handled && s.costMs > 0) {
           // Arrived: wait for the node to finish what it is handling, then take costMs.
           s.busyUntil = Math.max(this.now, s.busyUntil) + s.costMs;
-          this.scheduler.schedule(s.busyUntil, { ...p, handled: true });
+          this.scheduler.schedule(s.busyUntil, new Delivery(p.id, from, s, p.msg, p.m, p.mHash, p.incarnation, true));
           return;
         }
         this.delivered++;
-        const from = this.nodes.get(p.from) as NodeSlot;
-        this.trace.recordMessage('deliver', this.now, p.id, p.from, from.idHash, p.to, s.idHash, p.m, p.mHash);
-        this.stepNode(s, { kind: 'message', from: p.from, msg: p.msg });
+        this.trace.recordMessage('deliver', this.now, p.id, from.id, from.idHash, s.id, s.idHash, p.m, p.mHash);
+        this.stepNode(s, { kind: 'message', from: from.id, msg: p.msg });
         return;
       }
       case 'timer': {
@@ -426,15 +439,25 @@ export class Simulation {
     const now = this.now;
     this.sent++;
     this.trace.recordMessage('send', now, id, s.id, s.idHash, to, target.idHash, m, mHash);
-    const times = this.routeTimes;
-    times.length = 0;
-    const dropped = this.network.routeInto(s.id, to, now, times);
-    if (dropped !== null) {
-      this.trace.record({ t: now, k: 'drop', id, from: s.id, to, m, reason: dropped });
+    // Network.routeInto, without its lookups: connected, then the cached link's draws.
+    const network = this.network;
+    if (!network.connected(s.id, to)) {
+      this.trace.record({ t: now, k: 'drop', id, from: s.id, to, m, reason: 'partition' });
       return;
     }
-    for (let i = 0; i < times.length; i++) {
-      this.scheduler.schedule(times[i] as number, { type: 'deliver', id, from: s.id, to, msg, m, mHash, incarnation: target.incarnation, handled: false });
+    let at = now;
+    let again = -1;
+    if (target !== s) {
+      let link = s.links[target.index];
+      if (link === undefined) s.links[target.index] = link = network.link(s.id, to);
+      at = network.routeLink(link, now);
+      if (at === ROUTE_LOSS) {
+        this.trace.record({ t: now, k: 'drop', id, from: s.id, to, m, reason: 'loss' });
+        return;
+      }
+      again = network.duplicateAt;
     }
+    this.scheduler.schedule(at, new Delivery(id, s, target, msg, m, mHash, target.incarnation, false));
+    if (again >= 0) this.scheduler.schedule(again, new Delivery(id, s, target, msg, m, mHash, target.incarnation, false));
   }
 }

@@ -106,13 +106,32 @@ export class Trace {
       this.record({ t, k, id, from, to, m });
       return;
     }
-    this.foldInt(KIND_CODE[k]);
-    this.foldInt(Math.round(t * 1000));
-    this.foldInt(id);
-    this.foldHash(fromHash);
-    this.foldHash(toHash);
-    this.foldHash(mHash);
-    this.endRecord();
+    // foldInt(kind), foldInt(time in µs), foldInt(id), foldHash x3, endRecord: the same
+    // arithmetic as `foldRecord`, on locals (this runs twice per message).
+    let h1 = this.h1;
+    let h2 = this.h2;
+    const code = k === 'send' ? 1 : 2;
+    h1 = Math.imul(Math.imul(Math.imul(h1 ^ code, 2654435761), 2654435761) ^ 31, 2654435761);
+    h2 = Math.imul(Math.imul(Math.imul(h2 ^ code, 1597334677), 1597334677) ^ 31, 1597334677);
+    const us = Math.round(t * 1000);
+    let lo = us | 0;
+    let hi = Math.floor(us / 4294967296) | 0;
+    h1 = Math.imul(Math.imul(Math.imul(h1 ^ lo, 2654435761) ^ hi, 2654435761) ^ 31, 2654435761);
+    h2 = Math.imul(Math.imul(Math.imul(h2 ^ lo, 1597334677) ^ hi, 1597334677) ^ 31, 1597334677);
+    lo = id | 0;
+    hi = Math.floor(id / 4294967296) | 0;
+    h1 = Math.imul(Math.imul(Math.imul(h1 ^ lo, 2654435761) ^ hi, 2654435761) ^ 31, 2654435761);
+    h2 = Math.imul(Math.imul(Math.imul(h2 ^ lo, 1597334677) ^ hi, 1597334677) ^ 31, 1597334677);
+    h1 = Math.imul(h1 ^ fromHash, 2654435761);
+    h2 = Math.imul(h2 ^ fromHash, 1597334677);
+    h1 = Math.imul(h1 ^ toHash, 2654435761);
+    h2 = Math.imul(h2 ^ toHash, 1597334677);
+    h1 = Math.imul(h1 ^ mHash, 2654435761);
+    h2 = Math.imul(h2 ^ mHash, 1597334677);
+    h1 ^= Math.imul(h1 ^ (h2 >>> 15), 0x735a2d97);
+    h2 ^= Math.imul(h2 ^ (h1 >>> 15), 0xcaf649a9);
+    this.h1 = h1;
+    this.h2 = h2;
     this.count++;
   }
 
