@@ -10,7 +10,7 @@
  * - `kernel.ratioToFloor`: eventsPerSec / floorEventsPerSec.
  */
 import { Simulation, type NodeMachine } from '../src/sim/kernel/index.ts';
-import { measureRate } from './measure.ts';
+import { performance } from 'node:perf_hooks';
 
 type Msg = { readonly type: 'noop' };
 const NOOP: Msg = { type: 'noop' };
@@ -108,8 +108,29 @@ function floorOnce(): number {
   return EVENTS_PER_RUN;
 }
 
+/**
+ * Floor and kernel runs alternate (one warm-up each, then at least ROUNDS pairs and a
+ * second of each), so a machine whose load changes during the bench slows both alike.
+ */
+const ROUNDS = 5;
+const MIN_MS = 1_000;
+
 export async function benchKernel(): Promise<Record<string, number>> {
-  const floor = await measureRate('kernel.floorEventsPerSec', floorOnce);
-  const events = await measureRate('kernel.eventsPerSec', runOnce);
+  floorOnce();
+  runOnce();
+  let floorMs = 0;
+  let kernelMs = 0;
+  let floorEvents = 0;
+  let kernelEvents = 0;
+  for (let round = 0; round < ROUNDS || floorMs < MIN_MS || kernelMs < MIN_MS; round++) {
+    let t = performance.now();
+    floorEvents += floorOnce();
+    floorMs += performance.now() - t;
+    t = performance.now();
+    kernelEvents += runOnce();
+    kernelMs += performance.now() - t;
+  }
+  const floor = (floorEvents / floorMs) * 1000;
+  const events = (kernelEvents / kernelMs) * 1000;
   return { 'kernel.eventsPerSec': events, 'kernel.floorEventsPerSec': floor, 'kernel.ratioToFloor': events / floor };
 }
