@@ -51,6 +51,31 @@ export class Scheduler<P> {
     return ev;
   }
 
+  /**
+   * Schedule an event object the caller built (a class of its own that is also the
+   * payload, say): one allocation per event instead of two. Its `seq` is set here; its
+   * `time` must not be before now.
+   */
+  scheduleEvent(ev: ScheduledEvent<P> & { seq: number }): void {
+    const time = ev.time;
+    if (!(time >= this.clock)) {
+      throw new RangeError(`Scheduler.schedule: time ${time} is before now (${this.clock})`);
+    }
+    const seq = (ev.seq = this.nextSeq++);
+    const heap = this.heap;
+    heap.push(ev);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const p = heap[parent] as ScheduledEvent<P>;
+      if (p.time < time || (p.time === time && p.seq < seq)) break;
+      heap[i] = p;
+      i = parent;
+    }
+    heap[i] = ev;
+    this.live++;
+  }
+
   /** Cancel a scheduled event; it will never be returned by `next`. */
   cancel(ev: ScheduledEvent<P>): void {
     if (!ev.cancelled) {

@@ -79,12 +79,16 @@ export interface RunResult {
 }
 
 /**
- * A message in flight. A class, so every delivery has one shape; it holds the slots
- * themselves, so dispatch looks nothing up by name.
+ * A message in flight, and its own scheduler entry (one object per message). A class, so
+ * every delivery has one shape; it holds the slots themselves, so dispatch looks nothing
+ * up by name.
  */
-export class Delivery {
+export class Delivery implements ScheduledEvent<KernelEvent> {
   readonly type = 'deliver' as const;
+  seq = 0;
+  cancelled = false;
   constructor(
+    readonly time: number,
     readonly id: number,
     readonly from: NodeSlot,
     readonly to: NodeSlot,
@@ -95,6 +99,9 @@ export class Delivery {
     readonly incarnation: number,
     readonly handled: boolean,
   ) {}
+  get payload(): KernelEvent {
+    return this;
+  }
 }
 
 export type KernelEvent =
@@ -361,7 +368,7 @@ export class Simulation {
         if (!p.handled && s.costMs > 0) {
           // Arrived: wait for the node to finish what it is handling, then take costMs.
           s.busyUntil = Math.max(this.now, s.busyUntil) + s.costMs;
-          this.scheduler.schedule(s.busyUntil, new Delivery(p.id, from, s, p.msg, p.m, p.mHash, p.incarnation, true));
+          this.scheduler.scheduleEvent(new Delivery(s.busyUntil, p.id, from, s, p.msg, p.m, p.mHash, p.incarnation, true));
           return;
         }
         this.delivered++;
@@ -457,7 +464,7 @@ export class Simulation {
       }
       again = network.duplicateAt;
     }
-    this.scheduler.schedule(at, new Delivery(id, s, target, msg, m, mHash, target.incarnation, false));
-    if (again >= 0) this.scheduler.schedule(again, new Delivery(id, s, target, msg, m, mHash, target.incarnation, false));
+    this.scheduler.scheduleEvent(new Delivery(at, id, s, target, msg, m, mHash, target.incarnation, false));
+    if (again >= 0) this.scheduler.scheduleEvent(new Delivery(again, id, s, target, msg, m, mHash, target.incarnation, false));
   }
 }
