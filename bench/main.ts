@@ -2,6 +2,7 @@
  * `npm run bench`: every performance figure of the project, measured in one run.
  * `npm run bench -- --json` prints them as one JSON object keyed by figure name.
  * Figures are rates on this machine; compare them as ratios within one run.
+ * `memory.peakRssMB` is the whole process's peak, over the suites run.
  */
 import { benchKernel } from './kernel.ts';
 import { benchSmartbft } from './smartbft.ts';
@@ -23,6 +24,8 @@ for (const [name, suite] of suites) {
   if (!json) process.stderr.write(`running ${name} ...\n`);
   Object.assign(figures, await suite());
 }
+// The process's peak resident set over every suite run (kilobytes from the kernel).
+figures['memory.peakRssMB'] = process.resourceUsage().maxRSS / 1024;
 if (json) {
   process.stdout.write(JSON.stringify(figures, null, 2) + '\n');
 } else {
