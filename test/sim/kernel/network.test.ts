@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { test as fcTest, fc } from '@fast-check/vitest';
 import { Network, Rng, Simulation } from '../../../src/sim/kernel/index.ts';
+import { ROUTE_LOSS } from '../../../src/sim/kernel/network.ts';
 import { pinger, type PingState } from './helpers.ts';
 
 const nodes = ['a', 'b', 'c', 'd'];
@@ -118,5 +120,51 @@ describe('network: latency, loss, duplication, reordering, zones', () => {
   it('bad settings are refused with the field named', () => {
     expect(() => new Network({ lossProbability: 2 }, Rng.create(1))).toThrow(/lossProbability must be in \[0, 1\]/);
     expect(() => new Network({ latency: { kind: 'uniform', minMs: 5, maxMs: 1 } }, Rng.create(1))).toThrow(/network.latency/);
+  });
+});
+
+describe('network: the kernel\'s hot path (link handles, routeLink)', () => {
+  fcTest.prop([fc.integer(), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true })], { numRuns: 50 })(
+    'routeLink on a held link draws what routeInto draws, message for message',
+    (seed, loss, dup, reorder) => {
+      const cfg = { latency: { kind: 'uniform', minMs: 1, maxMs: 40 } as const, lossProbability: loss, duplicateProbability: dup, reorderProbability: reorder };
+      const viaRoute = new Network(cfg, Rng.create(seed));
+      const viaLink = new Network(cfg, Rng.create(seed));
+      const link = viaLink.link('a', 'b');
+      for (let now = 0; now < 60; now += 1.5) {
+        const out: number[] = [];
+        const dropped = viaRoute.routeInto('a', 'b', now, out);
+        const at = viaLink.routeLink(link, now);
+        if (dropped === 'loss') {
+          expect(at).toBe(ROUTE_LOSS);
+        } else {
+          expect([at, ...(viaLink.duplicateAt >= 0 ? [viaLink.duplicateAt] : [])]).toEqual(out);
+        }
+      }
+    },
+  );
+
+  it('reconfigure updates a link in place: a handle taken before it sees the new settings', () => {
+    const net = new Network({ latency: { kind: 'fixed', ms: 5 } }, Rng.create(1));
+    const link = net.link('a', 'b');
+    expect(net.routeLink(link, 0)).toBe(5);
+    net.reconfigure({ latency: { kind: 'fixed', ms: 40 } });
+    expect(net.link('a', 'b')).toBe(link);
+    expect(net.routeLink(link, 10)).toBe(50);
+    net.reconfigure({ latency: { kind: 'fixed', ms: 1 }, lossProbability: 1 });
+    expect(net.routeLink(link, 60)).toBe(ROUTE_LOSS);
+  });
+
+  it('a simulation picks up a mid-run reconfigure on links it has already used', () => {
+    const sim = new Simulation({ seed: 3, network: { latency: { kind: 'fixed', ms: 2 } }, trace: { keep: true } });
+    sim.addNode('a', pinger);
+    sim.addNode('b', pinger);
+    sim.command('a', { type: 'kick', to: 'b', n: 0 });
+    sim.run();
+    sim.network.reconfigure({ latency: { kind: 'fixed', ms: 25 } });
+    sim.command('a', { type: 'kick', to: 'b', n: 0 });
+    sim.run();
+    const delivered = sim.trace.records.filter((r) => r.k === 'deliver').map((r) => r.t);
+    expect(delivered).toEqual([2, 27]);
   });
 });

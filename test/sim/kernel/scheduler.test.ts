@@ -69,3 +69,31 @@ describe('scheduler: (time, insertion) order', () => {
     expect(s.pending).toBe(0);
   });
 });
+
+describe('scheduler: caller-built events (scheduleEvent)', () => {
+  fcTest.prop([fc.array(fc.tuple(fc.integer({ min: 0, max: 10 }), fc.boolean()), { maxLength: 100 })])(
+    'events scheduled either way come out together in (time, insertion) order',
+    (specs) => {
+      const s = new Scheduler<number>();
+      specs.forEach(([t, own], i) => {
+        if (own) s.scheduleEvent({ time: t, seq: -1, payload: i, cancelled: false });
+        else s.schedule(t, i);
+      });
+      const expected = specs.map(([t], i) => ({ t, i })).sort((a, b) => a.t - b.t || a.i - b.i).map((x) => x.i);
+      const got: number[] = [];
+      for (let e = s.next(); e; e = s.next()) got.push(e.payload);
+      expect(got).toEqual(expected);
+    },
+  );
+
+  it('a caller-built event can be cancelled, and one in the past is refused', () => {
+    const s = new Scheduler<string>();
+    const ev = { time: 3, seq: -1, payload: 'x', cancelled: false };
+    s.scheduleEvent(ev);
+    s.schedule(4, 'y');
+    s.cancel(ev);
+    expect(s.pending).toBe(1);
+    expect(s.next()?.payload).toBe('y');
+    expect(() => s.scheduleEvent({ time: 2, seq: -1, payload: 'late', cancelled: false })).toThrow(/before now/);
+  });
+});

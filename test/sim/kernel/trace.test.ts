@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { test as fcTest, fc } from '@fast-check/vitest';
 import { Trace, canonicalLine, hash32, type TraceRecord } from '../../../src/sim/kernel/index.ts';
 
 const base: TraceRecord[] = [
@@ -64,5 +65,22 @@ describe('trace: identity of a run', () => {
     }
     expect(seen).toEqual(['note', 'event']);
     expect(t.hash()).toBe(hashOf(base));
+  });
+});
+
+describe('trace: the message fast path', () => {
+  fcTest.prop(
+    [fc.array(fc.tuple(fc.boolean(), fc.double({ min: 0, max: 1e10, noNaN: true }), fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), fc.string(), fc.string(), fc.string()), { maxLength: 20 })],
+    { numRuns: 200 },
+  )('recordMessage folds exactly what record folds (times past 2^32 µs, ids past 2^32)', (msgs) => {
+    const slow = new Trace({ keep: true });
+    const fast = new Trace();
+    for (const [send, t, id, from, to, m] of msgs) {
+      const k = send ? 'send' : 'deliver';
+      slow.recordMessage(k, t, id, from, hash32(from), to, hash32(to), m, hash32(m));
+      fast.recordMessage(k, t, id, from, hash32(from), to, hash32(to), m, hash32(m));
+    }
+    expect(fast.hash()).toBe(slow.hash());
+    expect(fast.length).toBe(slow.length);
   });
 });
