@@ -10,6 +10,7 @@
  */
 import type { NodeId } from './types.ts';
 import { hash32 } from '../hash.ts';
+import { jsonHash32 } from './json-hash.ts';
 
 export type DropReason = 'loss' | 'partition' | 'down';
 
@@ -193,7 +194,8 @@ export class Trace {
         break;
       case 'event':
         this.foldText(r.node);
-        this.foldText(JSON.stringify(r.e));
+        // foldText(JSON.stringify(r.e)), without building the text.
+        this.foldHash(jsonHash32(r.e));
         break;
       case 'note':
         this.foldText(r.text);

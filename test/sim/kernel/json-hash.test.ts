@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { test as fcTest, fc } from '@fast-check/vitest';
+import { hash32 } from '../../../src/sim/kernel/index.ts';
+import { jsonHash32 } from '../../../src/sim/kernel/json-hash.ts';
+
+/** What the trace folded before: the hash of the JSON text, or what JSON.stringify threw. */
+const reference = (v: unknown): number | string => {
+  try {
+    return hash32(JSON.stringify(v) as string);
+  } catch (e) {
+    return `throws ${(e as Error).name}`;
+  }
+};
+const streamed = (v: unknown): number | string => {
+  try {
+    return jsonHash32(v);
+  } catch (e) {
+    return `throws ${(e as Error).name}`;
+  }
+};
+
+/** Any UTF-16 text, lone surrogates and control characters included. */
+const rawText = fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 12 }).map((units) => String.fromCharCode(...units));
+
+describe('jsonHash32: hash32(JSON.stringify(v)) without the text', () => {
+  fcTest.prop(
+    [
+      fc.anything({
+        key: fc.oneof(fc.string(), rawText, fc.constantFrom('0', '1', '10', '-1', '01', '4294967295', 'toJSON')),
+        values: [fc.string(), rawText, fc.double(), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(undefined)],
+        withBoxedValues: true,
+        withMap: true,
+        withSet: true,
+        withDate: true,
+        withNullPrototype: true,
+        withSparseArray: true,
+        withTypedArray: true,
+        withBigInt: true,
+        withObjectString: true,
+      }),
+    ],
+    { numRuns: 1000 },
+  )('the same hash (or the same throw) for any value', (v) => {
+    expect(streamed(v)).toEqual(reference(v));
+  });
+
+  fcTest.prop([rawText])('the same hash for any string, escapes and surrogates included', (s) => {
+    expect(jsonHash32(s)).toBe(hash32(JSON.stringify(s)));
+    expect(jsonHash32({ [s]: [s] })).toBe(hash32(JSON.stringify({ [s]: [s] })));
+  });
+
+  it('members JSON leaves out, toJSON, -0 and non-finite numbers, cycles', () => {
+    const cases: unknown[] = [
+      { a: undefined, b: () => 1, c: Symbol('x'), d: 1 },
+      [undefined, () => 1, Symbol('x')],
+      { toJSON: () => ({ swapped: true }) },
+      { toJSON: 1 },
+      { n: -0, inf: Infinity, nan: NaN, big: 1e21, small: 5e-7 },
+      { date: new Date(0) },
+      { 2: 'b', 1: 'a', z: 'z', [-1]: 'm' },
+    ];
+    for (const v of cases) expect(streamed(v), JSON.stringify(v)).toEqual(reference(v));
+    const cyclic: Record<string, unknown> = {};
+    cyclic['self'] = cyclic;
+    expect(streamed(cyclic)).toBe('throws TypeError');
+    expect(streamed(undefined)).toBe(reference(undefined));
+  });
+});
