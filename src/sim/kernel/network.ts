@@ -105,6 +105,11 @@ export class Network {
   private groupOf: Map<NodeId, number> | undefined;
   /** One-way cuts `"from->to"`. */
   private readonly cuts = new Set<string>();
+  /**
+   * The time of the second copy when the last `routeLink` duplicated its message, else -1.
+   * A field rather than a returned pair, so the hot path allocates nothing.
+   */
+  duplicateAt = -1;
 
   constructor(
     config: NetworkConfig,
@@ -232,12 +237,6 @@ export class Network {
     }
     return link;
   }
-
-  /**
-   * The time of the second copy when the last `routeLink` duplicated its message, else -1.
-   * A field rather than a returned pair, so the hot path allocates nothing.
-   */
-  duplicateAt = -1;
 
   /**
    * The hot path of `routeInto` for a connected pair of different nodes whose link the

@@ -59,7 +59,7 @@ export class Scheduler<P> {
   scheduleEvent(ev: ScheduledEvent<P> & { seq: number }): void {
     const time = ev.time;
     if (!(time >= this.clock)) {
-      throw new RangeError(`Scheduler.schedule: time ${time} is before now (${this.clock})`);
+      throw new RangeError(`Scheduler.scheduleEvent: time ${time} is before now (${this.clock})`);
     }
     const seq = (ev.seq = this.nextSeq++);
     const heap = this.heap;
