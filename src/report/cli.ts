@@ -14,6 +14,8 @@ export function reportHtml(
   result: ReportResultLike,
   records: readonly TraceRecord[],
   topology: { readonly orderers: readonly string[]; readonly peers: readonly string[] },
+  /** The replay command the caller printed (`run` knows the file path or built-in and --orderers). */
+  replay?: string,
 ): string {
-  return renderReport(reportInputOf(result, records, topology));
+  return renderReport(reportInputOf(result, records, topology, replay));
 }

@@ -18,7 +18,10 @@
   };
   var FATES = ['delivered', 'loss', 'partition', 'down', 'in flight'];
   var MAX_ARROWS = 1500;
-  var W = 860, ML = 150, MR = 16;
+  // The charts' user units are CSS pixels at the width they are shown (so 11 px text is
+  // 11 px on screen), at least 480 wide: narrower screens scale the drawing down.
+  var W = Math.max(480, Math.round(document.getElementById('chart-committed').getBoundingClientRect().width) || 860);
+  var ML = 150, MR = 16;
   var PW = W - ML - MR;
   var state = { t: D.focus, win: 200 };
 
@@ -38,18 +41,7 @@
   function title(node, text) { node.appendChild(el('title', {}, text)); return node; }
   function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
   function fmt(ms) { return ms >= 1000 ? (ms / 1000).toFixed(3) + ' s' : ms.toFixed(1) + ' ms'; }
-  /** Axis labels: as short as the tick step allows. */
-  function fmtTick(ms, step) {
-    if (ms >= 1000 || step >= 1000) return (ms / 1000).toFixed(step >= 1000 ? 0 : step >= 100 ? 1 : step >= 10 ? 2 : 3).replace(/\.?0+$/, '') + ' s';
-    return (step >= 1 ? String(Math.round(ms)) : ms.toFixed(2)) + ' ms';
-  }
-  /** The largest 1-2-5 step that gives at least `count` ticks over `range`. */
-  function tickStep(range, count) {
-    var raw = range / Math.max(1, count), mag = Math.pow(10, Math.floor(Math.log10(raw || 1)));
-    var steps = [5, 2, 1];
-    for (var i = 0; i < steps.length; i++) if (steps[i] * mag <= raw) return steps[i] * mag;
-    return mag;
-  }
+  // fmtTick(ms, step) and tickStep(range, count) come from ticks.ts, inlined before this script.
   function round(x) { return Math.round(x * 10) / 10; }
   function colorOf(list, node) { var i = list.indexOf(node); return COLORS[(i < 0 ? 0 : i) % COLORS.length]; }
   function typeColor(type) { return TYPE_COLORS[type] || '#555'; }
@@ -63,6 +55,22 @@
     for (var i = 0; i < steps.length; i++) if (raw <= steps[i] * mag) return steps[i] * mag;
     return 10 * mag;
   }
+  /**
+   * A text label at x in the first row (y0, y0 + dy, ...) where it does not overlap the
+   * labels already placed there; `rows` holds each row's right edge. Widths are measured.
+   */
+  function placeLabel(svg, rows, x, y0, dy, text, cls) {
+    var t = el('text', { x: round(x), y: y0, 'class': cls }, text);
+    svg.appendChild(t);
+    var w = 0;
+    try { w = t.getComputedTextLength(); } catch (e) { w = 0; }
+    if (!(w > 0)) w = text.length * 7;
+    var row = 0;
+    while (row < rows.length && rows[row] > x - 2) row++;
+    rows[row] = x + w;
+    t.setAttribute('y', String(y0 + row * dy));
+    return t;
+  }
   function downIntervals(node) {
     return D.faults.filter(function (f) { return f.kind === 'crash' && f.node === node; });
   }
@@ -74,7 +82,7 @@
   verdict.className = D.passed ? 'ok' : 'bad';
   $('meta').textContent = 'target ' + D.target + ' · seed ' + D.seed + ' · trace ' + D.traceHash + ' · ' +
     D.orderers.length + ' orderers, ' + D.peers.length + ' peers · run length ' + fmt(D.end) +
-    ' · replay: fabric-bft-sim run ' + D.scenario + ' --seed ' + D.seed;
+    ' · replay: ' + D.replay;
   var stepsList = $('steps');
   D.steps.forEach(function (s) {
     var li = h('li', s.ok ? 'step ok' : 'step bad');
@@ -174,11 +182,12 @@
     var ph = CH - CT - CB;
     function yOf(v) { return CT + ph - (v / max) * ph; }
     quietBands(svg, CT, CT + ph);
+    var labelRows = [];
     D.faults.filter(faultFilter).forEach(function (f) {
       // at least 4 px, so an instant outage (an offline command) still shows
       var r = el('rect', { x: round(xOf(f.from)), y: CT, width: Math.max(4, round(xOf(f.to) - xOf(f.from))), height: ph, 'class': 'fault ' + f.kind });
       svg.appendChild(title(r, f.label + ' (' + fmt(f.from) + ' – ' + fmt(f.to) + ')'));
-      svg.appendChild(el('text', { x: round(xOf(f.from) + 3), y: CT + 10, 'class': 'fault-label' }, f.label));
+      placeLabel(svg, labelRows, xOf(f.from) + 3, CT + 12, 13, f.label, 'fault-label');
     });
     var ystep = Math.max(1, niceStep(max, 4));
     for (var v = 0; v <= max; v += ystep) {
@@ -330,11 +339,17 @@
       msc.appendChild(el('line', { x1: ML, x2: W - MR, y1: y(i), y2: y(i), 'class': 'lane' }));
       var label = el('text', { x: ML - 8, y: y(i) + 4, 'text-anchor': 'end', 'class': 'lane-label' }, o);
       msc.appendChild(label);
+      var laneLabelEnd = -1e9;
       downIntervals(o).forEach(function (f) {
         if (f.to < a || f.from > b) return;
         var x0 = x(Math.max(a, f.from)), x1 = x(Math.min(b, f.to));
         msc.appendChild(title(el('rect', { x: round(x0), y: y(i) - LANE / 2 + 4, width: Math.max(1, round(x1 - x0)), height: LANE - 8, 'class': 'down' }), f.label));
-        msc.appendChild(el('text', { x: round(x0 + 4), y: y(i) - LANE / 2 + 14, 'class': 'down-label' }, 'down'));
+        // two outages close together on one lane: one label (the band's tooltip names each)
+        if (x0 + 4 > laneLabelEnd) {
+          var dl = el('text', { x: round(x0 + 4), y: y(i) - LANE / 2 + 16, 'class': 'down-label' }, 'down');
+          msc.appendChild(dl);
+          laneLabelEnd = x0 + 4 + (dl.getComputedTextLength() || 28) + 4;
+        }
       });
     });
     var xstep = tickStep(b - a, 6);
@@ -461,13 +476,17 @@
     D.certificates.forEach(function (c) { if (c.t <= state.t && (best === null || c.t > best.t)) best = c; });
     if (best === null) { box.appendChild(h('p', 'muted', 'Nothing decided yet at this moment.')); return; }
     box.appendChild(h('p', '', 'Decision s' + best.seq + (best.view !== null ? ' (view ' + best.view + ')' : '') + ' decided at ' + fmt(best.t) + '.'));
+    // The certificate is the first Q signatures: they decided it; any later ones did not.
+    var q = D.quorum.q, deciding = best.signers.slice(0, q);
     var ul = h('ul', 'signers');
     D.orderers.forEach(function (o) {
-      var signed = best.signers.indexOf(o) >= 0;
-      ul.appendChild(h('li', signed ? 'signed' : 'unsigned', (signed ? '✔ ' : '· ') + o + (signed ? ' signed' : ' no signature')));
+      var signed = deciding.indexOf(o) >= 0, late = !signed && best.signers.indexOf(o) >= 0;
+      ul.appendChild(h('li', signed ? 'signed' : 'unsigned', (signed ? '✔ ' : '· ') + o + (signed ? ' signed' : late ? ' signed after the quorum' : ' no signature')));
     });
     box.appendChild(ul);
-    box.appendChild(h('p', 'muted', best.signers.length + ' signatures; Q = ' + D.quorum.q + '. Decided by: ' + best.decidedBy.join(', ') + '.'));
+    box.appendChild(h('p', '', 'Decided by the ' + deciding.length + ' signature' + (deciding.length === 1 ? '' : 's') + ' (Q = ' + q + ') of ' +
+      (deciding.length > 0 ? deciding.join(', ') : 'no orderer (no signatures recorded)') + '.'));
+    box.appendChild(h('p', 'muted', 'Written to the ledger through consensus by ' + best.decidedBy.length + ' orderer' + (best.decidedBy.length === 1 ? '' : 's') + ' by the end of the run.'));
   }
 
   // ------------------------------------------------------------ quorum panel
@@ -541,6 +560,30 @@
     for (var i = 0; i < moments.length; i++) if (moments[i] > state.t + 1e-6) return setTime(moments[i]);
     setTime(D.end);
   });
+  // ▶ plays the run along the slider's axis: the whole run in about 30 s, quiet stretches quickly.
+  var playBtn = $('play'), playing = false, lastFrame = 0;
+  function frame(now) {
+    if (!playing) return;
+    var f = axisFraction(state.t) + (lastFrame ? (now - lastFrame) / 30000 : 0);
+    lastFrame = now;
+    if (f >= 1) { setTime(D.end); stop(); return; }
+    setTime(axisTime(f));
+    window.requestAnimationFrame(frame);
+  }
+  function stop() { playing = false; playBtn.textContent = '▶ play'; playBtn.setAttribute('aria-pressed', 'false'); }
+  playBtn.addEventListener('click', function () {
+    if (playing) return stop();
+    if (state.t >= D.end) setTime(0);
+    playing = true; lastFrame = 0;
+    playBtn.textContent = '❚❚ pause'; playBtn.setAttribute('aria-pressed', 'true');
+    window.requestAnimationFrame(frame);
+  });
+  // A link per moment: #t=<ms> in the address, kept up to date, read at load and on change.
+  function momentFromHash() {
+    var m = /(?:^#|&)t=([0-9]+(?:\.[0-9]+)?)/.exec(location.hash);
+    return m ? Number(m[1]) : null;
+  }
+  window.addEventListener('hashchange', function () { var t = momentFromHash(); if (t !== null && Math.abs(t - state.t) > 1e-6) setTime(t); });
   function setTime(t) {
     state.t = Math.max(0, Math.min(D.end, t));
     var f = axisFraction(state.t);
@@ -566,7 +609,13 @@
     drawCert();
     drawQuorum();
     document.body.setAttribute('data-t', String(state.t));
+    var hash = '#t=' + Math.round(state.t * 1000) / 1000;
+    $('moment-link').href = hash;
+    if (!playing && location.hash !== hash) {
+      try { history.replaceState(null, '', hash); } catch (e) { /* a sandboxed frame: the link still works */ }
+    }
   }
-  setTime(D.focus);
+  var fromHash = momentFromHash();
+  setTime(fromHash !== null ? fromHash : D.focus);
   render();
 })();

@@ -18,6 +18,8 @@
  */
 import type { TraceRecord } from '../sim/kernel/trace.ts';
 import { computeQuorum } from '../sim/smartbft/quorum.ts';
+import { findBuiltin } from '../scenarios/builtins/index.ts';
+import { describeTopology } from '../scenarios/topology.ts';
 
 // ---------------------------------------------------------------- input
 
@@ -58,6 +60,8 @@ export interface ReportInput {
   /** Orderers in consenter-id order (id 1 first), peers in any order. */
   readonly nodes: { readonly orderers: readonly string[]; readonly peers: readonly string[] };
   readonly quorum: { readonly n: number; readonly f: number; readonly q: number };
+  /** The command that replays the run exactly, when the producer knows it (run --report passes its own). */
+  readonly replay?: string | undefined;
 }
 
 /**
@@ -69,10 +73,33 @@ export function reportInputOf(
   result: ReportResultLike,
   records: readonly TraceRecord[],
   topology: { readonly orderers: readonly string[]; readonly peers: readonly string[] },
+  replay?: string,
 ): ReportInput {
   const n = topology.orderers.length;
   const { f, q } = n >= 1 ? computeQuorum(n) : { f: 0, q: 0 };
-  return { result, records, nodes: { orderers: [...topology.orderers], peers: [...topology.peers] }, quorum: { n, f, q } };
+  return { result, records, nodes: { orderers: [...topology.orderers], peers: [...topology.peers] }, quorum: { n, f, q }, ...(replay !== undefined ? { replay } : {}) };
+}
+
+/**
+ * The command that replays the run: the producer's own when given; for a built-in, its
+ * name with `--orderers` when n is not the built-in's default; for a scenario from a file
+ * (whose path the report was not told), the file named as such, never a wrong name.
+ */
+export function replayCommand(input: ReportInput): string {
+  if (input.replay !== undefined && input.replay !== '') return input.replay;
+  const { scenario, seed } = input.result;
+  const builtin = findBuiltin(scenario);
+  if (builtin !== undefined) {
+    const n = input.nodes.orderers.length;
+    let defaultN: number | undefined;
+    try {
+      defaultN = describeTopology(builtin.build({}).topology).orderers.length;
+    } catch {
+      defaultN = undefined;
+    }
+    return `fabric-bft-sim run ${scenario} --seed ${seed}${n !== defaultN ? ` --orderers ${n}` : ''}`;
+  }
+  return `fabric-bft-sim run <the file of scenario "${scenario}"> --seed ${seed}`;
 }
 
 // ---------------------------------------------------------------- output
@@ -160,6 +187,8 @@ export type NodeState = Partial<Record<StateKey, StateValue>>;
 
 export interface ReportData {
   readonly scenario: string;
+  /** The command that replays this run exactly (see `replayCommand`). */
+  readonly replay: string;
   readonly seed: number;
   readonly target: string;
   readonly passed: boolean;
@@ -839,6 +868,7 @@ export function buildReportData(input: ReportInput): ReportData {
   const notes = input.records.flatMap((r) => (r.k === 'note' ? [{ t: r.t, text: r.text }] : []));
   return {
     scenario: input.result.scenario,
+    replay: replayCommand(input),
     seed: input.result.seed,
     target: input.result.target,
     passed: input.result.passed,

@@ -12,10 +12,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { computeQuorum } from '../sim/smartbft/quorum.ts';
+import { fmtTick, tickStep } from './ticks.ts';
 import { buildReportData, type ConsensusMessage, type ReportData, type ReportInput, type Series } from './data.ts';
 
 const CLIENT_JS = readFileSync(new URL('./client.js', import.meta.url), 'utf8');
 if (/<\/script|<!--/i.test(CLIENT_JS)) throw new Error('report: client.js must not contain "</script" or "<!--" (it is inlined in a <script> element)');
+
+/** The axis-label functions the page shares with the tests (ticks.ts), as page script. */
+const TICKS_JS = `${fmtTick.toString()}\n${tickStep.toString()}\n`;
 
 const FATE_CODE: Record<ConsensusMessage['fate'], number> = { delivered: 0, loss: 1, partition: 2, down: 3, 'in-flight': 4 };
 
@@ -58,6 +62,7 @@ export function pageData(data: ReportData): Record<string, unknown> {
   }
   return {
     scenario: data.scenario,
+    replay: data.replay,
     seed: data.seed,
     target: data.target,
     passed: data.passed,
@@ -119,36 +124,36 @@ ol,ul{margin:0;padding:0;list-style:none}
 li.ok{color:#2e7d32}li.bad{color:#c62828;font-weight:600}.muted{color:#7a8595}
 p.ok{color:#2e7d32}p.bad{color:#c62828;font-weight:600}
 .controls{display:flex;gap:10px;align-items:center;position:sticky;top:0;background:#fff;padding:4px 0;z-index:1}
-#slider{flex:1}#time{font-variant-numeric:tabular-nums;min-width:80px;font-weight:600}
+#slider{flex:1}#moment-link{font-size:12px;color:#1f5fbf}#time{font-variant-numeric:tabular-nums;min-width:80px;font-weight:600}
 svg{width:100%;height:auto;display:block}
-.grid{stroke:#eceff3}.axis{font-size:10px;fill:#7a8595}
+.grid{stroke:#eceff3}.axis{font-size:11px;fill:#5f6b7a}
 .series{fill:none;stroke-width:2;stroke-linejoin:round}
-.view-change{stroke:#c2185b;stroke-width:1.5;stroke-dasharray:5 3}.view-label{font-size:10px;fill:#c2185b;font-weight:600}
+.view-change{stroke:#c2185b;stroke-width:1.5;stroke-dasharray:5 3}.view-label{font-size:11px;fill:#c2185b;font-weight:600}
 .note-mark{fill:#8d6e63;cursor:help}
 .step-mark{fill:#4a5566;cursor:pointer}.step-mark.bad{fill:#c62828}
 .synced{fill:#fff;stroke-width:2}
 .fault{opacity:.35}.fault.crash{fill:#9aa3ad}.fault.partition{fill:#7fb3e6}.fault.byzantine{fill:#f28b82}
 .quiet{fill:#eef0f3;opacity:.8}.axis-break{stroke:#7a8595;stroke-width:1.5;fill:none}
-.fault-label{font-size:10px;fill:#4a5566}
+.fault-label{font-size:11px;fill:#4a5566}
 .window{fill:none;stroke:#e6a100;stroke-width:1.5;stroke-dasharray:4 3}.cursor{stroke:#e65100;stroke-width:1.5}
 .legend{display:flex;flex-wrap:wrap;gap:10px;font-size:11px;margin:2px 0 6px}
 .legend-item{display:inline-flex;align-items:center;gap:4px}
 .swatch{width:12px;height:3px;display:inline-block}
 .key-qc{border-bottom:3px solid #ffb300}.key-byz{color:#d00;font-weight:700}.key-drop{color:#c62828}
 .lane{stroke:#cfd5dd}.lane-label{font-size:11px;fill:#1d2430}
-.down{fill:#c4c9d0;opacity:.7}.down-label{font-size:10px;fill:#4a5566}
+.down{fill:#c4c9d0;opacity:.7}.down-label{font-size:11px;fill:#4a5566}
 .msg line{stroke-width:1.3}.msg.dropped line{stroke-dasharray:3 2}
 .msg.byz line{stroke-width:2.2}.byz-mark{fill:#d00;font-weight:700;font-size:12px}
 .qc-halo{stroke:#ffb300 !important;stroke-width:5 !important;opacity:.55}
 .drop-mark{fill:#c62828;font-weight:700;font-size:13px}
-.decided{fill:#ffb300;stroke:#7a5800}.decided-label{font-size:9px;fill:#7a5800}
+.decided{fill:#ffb300;stroke:#7a5800}.decided-label{font-size:11px;fill:#7a5800}
 #msc-note{font-size:11px;color:#7a8595}
-.scroll{overflow-x:auto}#peers{margin-top:6px}table{border-collapse:collapse;width:100%;font-size:10.5px}
+.scroll{overflow-x:auto}#peers{margin-top:6px}table{border-collapse:collapse;width:100%;font-size:11.5px}
 th,td{border-bottom:1px solid #eceff3;padding:2px 2px;text-align:left;white-space:nowrap}
 td.node{font-weight:600}tr.is-down td{color:#a0a7b1;background:#f0f1f3}tr.is-leader td.node{color:#1f5fbf}
 .qnode{fill:#e3e8ef;stroke:#4a5566}.qnode.both{fill:#ffb300}.qnode.down{fill:#c4c9d0;stroke-dasharray:3 2}
 .qnum{font-size:11px}.bracket{fill:none;stroke-width:2}.bracket.q1{stroke:#1f5fbf}.bracket.q2{stroke:#2e9e44}
-.bracket-label{font-size:10px}.bracket-label.q1{fill:#1f5fbf}.bracket-label.q2{fill:#2e9e44}
+.bracket-label{font-size:11px}.bracket-label.q1{fill:#1f5fbf}.bracket-label.q2{fill:#2e9e44}
 .signers li.signed{color:#2e7d32}.signers li.unsigned{color:#a0a7b1}
 @media (max-width:1100px){main{grid-template-columns:1fr}}
 `;
@@ -171,7 +176,7 @@ export function renderReport(input: ReportInput): string {
 <main>
 <aside><h2>Steps</h2><ol id="steps"></ol><h2>Checks</h2><ul id="checks"></ul></aside>
 <section>
-<div class="controls"><label for="slider">time</label><button id="prev" type="button" title="previous step, fault or view change">◀</button><input id="slider" type="range"><button id="next" type="button" title="next step, fault or view change">▶</button><output id="time"></output>
+<div class="controls"><button id="play" type="button" aria-pressed="false" title="play the run along the time axis">▶ play</button><label for="slider">time</label><button id="prev" type="button" title="previous step, fault or view change">◀</button><input id="slider" type="range"><button id="next" type="button" title="next step, fault or view change">▶</button><output id="time"></output><a id="moment-link" title="a link to this moment (#t=milliseconds)">link</a>
 <label for="zoom">window</label><select id="zoom"></select></div>
 <h2>BFT Committed Block Number <span class="muted">(consensus_BFT_committed_block_number per orderer; ○ = blocks pulled by sync)</span></h2>
 <div class="legend" id="legend-committed"></div><svg id="chart-committed" role="img" aria-label="committed block per orderer"></svg>
@@ -186,7 +191,7 @@ export function renderReport(input: ReportInput): string {
 </aside>
 </main>
 <script id="report-data" type="application/json">${scriptJson(pageData(data))}</script>
-<script>${CLIENT_JS}</script>
+<script>${TICKS_JS}${CLIENT_JS}</script>
 </body>
 </html>
 `;

@@ -7,6 +7,7 @@ import {
   faultIntervals,
   heightSeries,
   parseDescription,
+  replayCommand,
   reportInputOf,
   stateAt,
   stateChanges,
@@ -276,5 +277,33 @@ describe('report data from hand-written traces', () => {
   it('rejects a node listed twice with a clear message', () => {
     const bad = { ...input([]), nodes: { orderers: ['o1', 'o1'], peers: [] } };
     expect(() => buildReportData(bad)).toThrow('report: node "o1" is listed twice');
+  });
+});
+
+describe('replayCommand: the command printed in the report header', () => {
+  const base = (scenario: string, orderers: number, replay?: string): ReportInput => ({
+    result: { scenario, seed: 7, target: 'sim', passed: false, steps: [] },
+    records: [],
+    nodes: { orderers: Array.from({ length: orderers }, (_, i) => `o${i + 1}`), peers: [] },
+    quorum: { n: orderers, f: 0, q: orderers },
+    ...(replay !== undefined ? { replay } : {}),
+  });
+
+  it('a built-in at its default size: its name and the seed', () => {
+    expect(replayCommand(base('kill-orderer', 4))).toBe('fabric-bft-sim run kill-orderer --seed 7');
+  });
+
+  it('a built-in run with --orderers 7: the flag is part of the replay', () => {
+    expect(replayCommand(base('leader-crash', 7))).toBe('fabric-bft-sim run leader-crash --seed 7 --orderers 7');
+  });
+
+  it('a scenario from a file whose path the report was not told: the file, never the name as a built-in', () => {
+    expect(replayCommand(base('orderer-and-peer-outage', 7))).toBe('fabric-bft-sim run <the file of scenario "orderer-and-peer-outage"> --seed 7');
+  });
+
+  it("the producer's own command when given (run --report passes the file path)", () => {
+    const cmd = 'fabric-bft-sim run examples/orderer-and-peer-outage.yaml --seed 7';
+    expect(replayCommand(base('orderer-and-peer-outage', 7, cmd))).toBe(cmd);
+    expect(buildReportData(base('orderer-and-peer-outage', 7, cmd)).replay).toBe(cmd);
   });
 });
