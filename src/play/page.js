@@ -19,7 +19,7 @@ const TYPE_COLORS = {
   BlockRequest: '#6d4c41', BlockResponse: '#6d4c41',
 };
 /** Colours of the 1st, 2nd, ... different proposal seen for one (view, sequence): an equivocation shows as two colours. */
-const PROPOSAL_COLORS = ['#1f5fbf', '#ff6f00', '#6a1b9a', '#00897b'];
+const PROPOSAL_COLORS = ['#1f5fbf', '#111111', '#6a1b9a', '#00897b'];
 const LEGEND = ['PrePrepare', 'Prepare', 'Commit', 'ViewChange', 'ViewData', 'NewView', 'HeartBeat'];
 const SPEEDS = [0.25, 0.5, 1, 2, 5, 10, 50, 200];
 /** Simulated ms per wall ms at 1x: slow while messages fly (they take 1-3 ms), faster when all is quiet. */
@@ -63,6 +63,7 @@ function start(link) {
     ui.error = 'Cannot replay this link: ' + (e && e.message ? e.message : String(e)) + '. Started a fresh run instead.';
     ui.model = new PlayModel(CONFIG.seed, CONFIG.n);
   }
+  $('export-box').hidden = true;
   $('seed').value = String(ui.model.seed);
   $('n').value = String(ui.model.n);
   buildRing();
@@ -151,9 +152,11 @@ function drawFlights(snap) {
     if (f.from < 1 || f.to < 1) continue;
     const [ax, ay] = nodePos(f.from - 1, n), [bx, by] = nodePos(f.to - 1, n);
     // Two directions of one link drawn 5 px apart, so a message and its answer do not hide each other.
-    const len = Math.hypot(bx - ax, by - ay) || 1, ox = (-(by - ay) / len) * 5, oy = ((bx - ax) / len) * 5;
-    const x0 = ax + ox, y0 = ay + oy, x1 = bx + ox, y1 = by + oy;
-    const frac = Math.max(0.06, Math.min(0.9, (snap.now - f.sent) / 2.5));
+    const len = Math.hypot(bx - ax, by - ay) || 1, ux = (bx - ax) / len, uy = (by - ay) / len;
+    // from the sender's rim to the receiver's rim, the two directions of a link 5 px apart
+    const rim = nodeGroups[0] ? nodeGroups[0].r + 9 : NODE_R + 9;
+    const x0 = ax - uy * 5 + ux * rim, y0 = ay + ux * 5 + uy * rim, x1 = bx - uy * 5 - ux * rim, y1 = by + ux * 5 - uy * rim;
+    const frac = Math.min(1, (snap.now - f.sent) / 2.5);
     const x = x0 + (x1 - x0) * frac, y = y0 + (y1 - y0) * frac;
     const color = flightColor(f);
     g.appendChild(svgEl('line', { x1: x0.toFixed(1), y1: y0.toFixed(1), x2: x.toFixed(1), y2: y.toFixed(1), stroke: color, class: 'trail' }));
@@ -304,14 +307,15 @@ function toggleNode(id) {
   act({ op: nd.up ? 'crash' : 'restart', node: id });
 }
 
-function setPlaying(on) {
+function setPlaying(on, quiet) {
+  const was = ui.playing;
   ui.playing = on;
   ui.lastFrame = 0;
   $('play').textContent = on ? '❚❚ pause' : '▶ play';
   $('play').setAttribute('aria-pressed', on ? 'true' : 'false');
   document.body.setAttribute('data-playing', on ? 'true' : 'false');
-  if (on) requestAnimationFrame(frame);
-  else render(true);
+  if (on && !was) requestAnimationFrame(frame);
+  else if (!on && was && !quiet) render(true);
 }
 
 function frame(now) {
@@ -378,9 +382,11 @@ $('export').addEventListener('click', () => {
 });
 window.addEventListener('hashchange', () => {
   if (location.hash === '#' + linkOf(ui.model)) return;
-  setPlaying(false);
+  // Read the new address before anything renders (a render writes the current run's link).
+  const link = readLink();
+  setPlaying(false, true);
   proposalDigests.clear();
-  start(readLink());
+  start(link);
 });
 
 function readLink() {
