@@ -549,6 +549,14 @@
     D.steps.forEach(function (s) { if (s.at !== null) ts.push(s.at); });
     D.faults.forEach(function (f) { ts.push(f.from, f.to); });
     viewStarts.forEach(function (v) { ts.push(v[0]); });
+    // A Byzantine leader's proposals (an equivocation is one): the first send of each (view, seq).
+    var seenProposal = {};
+    for (var i = 0; i < COUNT; i++) {
+      var o = i * STRIDE;
+      if (!(M[o + 8] & 1) || D.types[M[o + 4]] !== 'PrePrepare') continue;
+      var key = M[o + 5] + '/' + M[o + 6];
+      if (!seenProposal[key]) { seenProposal[key] = true; ts.push(M[o]); }
+    }
     return ts.filter(function (t) { return t <= D.end; }).sort(function (a, b) { return a - b; });
   })();
   $('prev').addEventListener('click', function () {

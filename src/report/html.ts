@@ -176,7 +176,7 @@ export function renderReport(input: ReportInput): string {
 <main>
 <aside><h2>Steps</h2><ol id="steps"></ol><h2>Checks</h2><ul id="checks"></ul></aside>
 <section>
-<div class="controls"><button id="play" type="button" aria-pressed="false" title="play the run along the time axis">▶ play</button><label for="slider">time</label><button id="prev" type="button" title="previous step, fault or view change">◀</button><input id="slider" type="range"><button id="next" type="button" title="next step, fault or view change">▶</button><output id="time"></output><a id="moment-link" title="a link to this moment (#t=milliseconds)">link</a>
+<div class="controls"><button id="play" type="button" aria-pressed="false" title="play the run along the time axis">▶ play</button><label for="slider">time</label><button id="prev" type="button" title="previous step, fault, view change or Byzantine proposal">◀</button><input id="slider" type="range"><button id="next" type="button" title="next step, fault, view change or Byzantine proposal">▶</button><output id="time"></output><a id="moment-link" title="a link to this moment (#t=milliseconds)">link</a>
 <label for="zoom">window</label><select id="zoom"></select></div>
 <h2>BFT Committed Block Number <span class="muted">(consensus_BFT_committed_block_number per orderer; ○ = blocks pulled by sync)</span></h2>
 <div class="legend" id="legend-committed"></div><svg id="chart-committed" role="img" aria-label="committed block per orderer"></svg>

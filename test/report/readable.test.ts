@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { renderReport } from '../../src/report/html.ts';
-import type { ReportInput } from '../../src/report/data.ts';
+import { buildReportData, type ReportInput } from '../../src/report/data.ts';
 import type { TraceRecord } from '../../src/sim/kernel/index.ts';
 import { runBuiltin } from './kill-orderer.ts';
 
@@ -53,11 +53,14 @@ describe.skipIf(!HAVE_CHROMIUM)(HAVE_CHROMIUM ? 'report read at 1280 px in headl
   let profile: string;
   const errors: string[] = [];
   const files: Record<string, string> = {};
+  /** Send time of the equivocating leader's first proposal in byzantine-leader. */
+  let firstByzantineProposal = NaN;
 
   beforeAll(async () => {
     mkdirSync(OUT, { recursive: true });
-    for (const name of ['kill-orderer', 'beyond-f']) {
+    for (const name of ['kill-orderer', 'beyond-f', 'byzantine-leader']) {
       const run = await runBuiltin(name);
+      if (name === 'byzantine-leader') firstByzantineProposal = buildReportData(run.input).messages.find((m) => m.byzantine && m.type === 'PrePrepare')?.sent ?? NaN;
       files[name] = join(OUT, `${name}-1280.html`);
       writeFileSync(files[name] as string, renderReport(run.input));
     }
@@ -154,6 +157,22 @@ describe.skipIf(!HAVE_CHROMIUM)(HAVE_CHROMIUM ? 'report read at 1280 px in headl
     const t = await page.getAttribute('body', 'data-t');
     expect(await page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash)).toBe(`#t=${t}`);
     expect(await page.getAttribute('#moment-link', 'href')).toBe(`#t=${t}`);
+  });
+
+  it('▶ (next) stops at the equivocating leader\'s first proposal (byzantine-leader)', async () => {
+    await open('byzantine-leader', '#t=0');
+    const target = Math.round(firstByzantineProposal * 1000) / 1000;
+    expect(target).toBeGreaterThan(0);
+    const visited: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const before = await page.getAttribute('body', 'data-t');
+      await page.click('#next');
+      await page.waitForFunction((b) => (globalThis as unknown as { document: { body: { getAttribute(a: string): string | null } } }).document.body.getAttribute('data-t') !== b, before);
+      const t = Number(await page.getAttribute('body', 'data-t'));
+      visited.push(t);
+      if (t >= target) break;
+    }
+    expect(visited).toContain(target);
   });
 
   it('▶ play moves the moment forward until paused', async () => {
