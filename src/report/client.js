@@ -23,6 +23,8 @@
   var W = Math.max(480, Math.round(document.getElementById('chart-committed').getBoundingClientRect().width) || 860);
   var ML = 150, MR = 16;
   var PW = W - ML - MR;
+  // The time charts need room only for their numbers on the left (the sequence chart, for lane names).
+  var CML = 56, CPW = W - CML - MR;
   var state = { t: D.focus, win: 200 };
 
   function $(id) { return document.getElementById(id); }
@@ -133,7 +135,7 @@
     }
     return D.end;
   }
-  function xOf(t) { return ML + axisFraction(t) * PW; }
+  function xOf(t) { return CML + axisFraction(t) * CPW; }
   /** Quiet (compressed) stretches, drawn under everything else. */
   function quietBands(svg, y0, y1) {
     D.axis.forEach(function (a) {
@@ -154,10 +156,13 @@
         return;
       }
       var step = tickStep(a.to - a.from, Math.max(2, Math.floor((x1 - x0) / 80)));
+      var last = a === D.axis[D.axis.length - 1];
       for (var t = Math.ceil(a.from / step) * step; t <= a.to + 1e-9; t += step) {
         var x = xOf(t);
         if (x - lastX < 60) continue;
-        svg.appendChild(el('text', { x: round(x), y: y, 'class': 'axis', 'text-anchor': x - ML < 20 ? 'start' : 'middle' }, fmtTick(t, step)));
+        // keep clear of the // of a compressed stretch that follows
+        if (!last && x > x1 - 26) continue;
+        svg.appendChild(el('text', { x: round(x), y: y, 'class': 'axis', 'text-anchor': x - CML < 20 ? 'start' : 'middle' }, fmtTick(t, step)));
         lastX = x;
       }
     });
@@ -191,11 +196,11 @@
     });
     var ystep = Math.max(1, niceStep(max, 4));
     for (var v = 0; v <= max; v += ystep) {
-      svg.appendChild(el('line', { x1: ML, x2: W - MR, y1: round(yOf(v)), y2: round(yOf(v)), 'class': 'grid' }));
-      svg.appendChild(el('text', { x: ML - 6, y: round(yOf(v) + 4), 'class': 'axis', 'text-anchor': 'end' }, v));
+      svg.appendChild(el('line', { x1: CML, x2: W - MR, y1: round(yOf(v)), y2: round(yOf(v)), 'class': 'grid' }));
+      svg.appendChild(el('text', { x: CML - 6, y: round(yOf(v) + 4), 'class': 'axis', 'text-anchor': 'end' }, v));
     }
     timeTicks(svg, CH - 8);
-    svg.appendChild(el('text', { x: 4, y: CT + 10, 'class': 'axis' }, unit));
+    svg.appendChild(el('text', { x: 4, y: CT - 4, 'class': 'axis' }, unit));
     series.forEach(function (s) {
       var color = colorOf(nodes, s.node);
       var downs = downIntervals(s.node);
@@ -256,7 +261,7 @@
     svg.appendChild(cursor);
     svg.addEventListener('click', function (ev) {
       var p = svgPoint(svg, ev);
-      if (p.x >= ML && p.x <= W - MR) setTime(axisTime((p.x - ML) / PW));
+      if (p.x >= CML && p.x <= W - MR) setTime(axisTime((p.x - CML) / CPW));
     });
     return { band: band, cursor: cursor };
   }
