@@ -95,3 +95,13 @@ describe('HTML report: a long run stays small', () => {
     expect(html.length).toBeLessThan(12_000 * 70);
   });
 });
+
+describe('reportHtml: the replay command in the header', () => {
+  it('is the caller\'s own when given (run knows the file path), else derived from the scenario name', () => {
+    const { input } = runToy('orderer.dataforge');
+    const topo = { orderers: input.nodes.orderers, peers: input.nodes.peers };
+    const given = 'fabric-bft-sim run examples/toy.yaml --seed 1';
+    expect(pageJson(reportHtml(input.result, input.records, topo, given))['replay']).toBe(given);
+    expect(pageJson(reportHtml(input.result, input.records, topo))['replay']).toBe('fabric-bft-sim run <the file of scenario "toy-kill-orderer"> --seed 7');
+  });
+});
