@@ -67,6 +67,7 @@ function start(link) {
   $('seed').value = String(ui.model.seed);
   $('n').value = String(ui.model.n);
   buildRing();
+  buildTable();
   render(true);
 }
 
@@ -188,38 +189,62 @@ function drawNodes(snap) {
   });
 }
 
-function drawTable(snap) {
+/** The table's rows are built once per run and updated in place, so a menu stays open while the run plays. */
+let tableRows = [];
+const TABLE_KEYS = ['name', 'role', 'view', 'leader', 'seq', 'phase', 'height', 'wal', 'timers'];
+function buildTable() {
   const body = $('nodes').tBodies[0];
   clear(body);
-  for (const nd of snap.nodes) {
-    const tr = h('tr', nd.up ? (nd.role === 'leader' ? 'is-leader' : '') : 'is-down');
-    tr.setAttribute('data-node', String(nd.id));
-    const cell = (key, text) => { const td = h('td', '', text); td.setAttribute('data-key', key); tr.appendChild(td); return td; };
-    cell('name', '#' + nd.id + ' ' + nd.name);
-    cell('role', nd.up ? nd.role : 'DOWN');
-    cell('view', nd.up ? String(nd.view) : '–');
-    cell('leader', nd.up ? '#' + nd.leader : '–');
-    cell('seq', nd.up ? String(nd.seq) : '–');
-    cell('phase', nd.up ? nd.phase : '–');
-    cell('height', String(nd.height));
-    cell('wal', String(nd.wal));
-    const timers = [];
-    if (nd.heartbeatTimeoutAt !== undefined) timers.push('hb ' + fmtLeft(nd.heartbeatTimeoutAt - snap.now));
-    for (const t of nd.timers) if (t.name !== 'tick') timers.push(t.name + ' ' + fmtLeft(t.due - snap.now));
-    cell('timers', timers.join(' · ') || '–').className = 'timers';
+  tableRows = [];
+  for (let id = 1; id <= ui.model.n; id++) {
+    const tr = h('tr');
+    tr.setAttribute('data-node', String(id));
+    const cells = {};
+    for (const key of TABLE_KEYS) {
+      const td = h('td', key === 'timers' ? 'timers' : '');
+      td.setAttribute('data-key', key);
+      tr.appendChild(td);
+      cells[key] = td;
+    }
     const td = h('td');
     td.setAttribute('data-key', 'byzantine');
     const sel = h('select');
-    sel.setAttribute('aria-label', 'behaviour of ' + nd.name);
+    sel.setAttribute('aria-label', 'behaviour of orderer' + id);
     sel.appendChild(new Option('honest', ''));
     for (const b of PLAY_BEHAVIOURS) sel.appendChild(new Option(b, b));
-    sel.value = nd.byzantine || '';
-    sel.disabled = !nd.up;
-    sel.addEventListener('change', () => act(sel.value === '' ? { op: 'honest', node: nd.id } : { op: 'byzantine', node: nd.id, behaviour: sel.value }));
+    sel.addEventListener('change', () => act(sel.value === '' ? { op: 'honest', node: id } : { op: 'byzantine', node: id, behaviour: sel.value }));
     td.appendChild(sel);
     tr.appendChild(td);
     body.appendChild(tr);
+    tableRows.push({ tr, cells, sel });
   }
+}
+
+function setText(node, text) { if (node.textContent !== text) node.textContent = text; }
+
+function drawTable(snap) {
+  snap.nodes.forEach((nd, i) => {
+    const row = tableRows[i];
+    row.tr.className = nd.up ? (nd.role === 'leader' ? 'is-leader' : '') : 'is-down';
+    const timers = [];
+    if (nd.heartbeatTimeoutAt !== undefined) timers.push('hb ' + fmtLeft(nd.heartbeatTimeoutAt - snap.now));
+    for (const t of nd.timers) if (t.name !== 'tick') timers.push(t.name + ' ' + fmtLeft(t.due - snap.now));
+    const values = {
+      name: '#' + nd.id + ' ' + nd.name,
+      role: nd.up ? nd.role : 'DOWN',
+      view: nd.up ? String(nd.view) : '–',
+      leader: nd.up ? '#' + nd.leader : '–',
+      seq: nd.up ? String(nd.seq) : '–',
+      phase: nd.up ? nd.phase : '–',
+      height: String(nd.height),
+      wal: String(nd.wal),
+      timers: timers.join(' · ') || '–',
+    };
+    for (const key of TABLE_KEYS) setText(row.cells[key], values[key]);
+    // Leave an open menu alone; the run's value shows once it closes.
+    if (document.activeElement !== row.sel && row.sel.value !== (nd.byzantine || '')) row.sel.value = nd.byzantine || '';
+    row.sel.disabled = !nd.up;
+  });
 }
 
 function drawQuorum(snap) {

@@ -75,6 +75,8 @@ describe.skipIf(!HAVE_CHROMIUM)(HAVE_CHROMIUM ? 'play page in headless chromium 
     await page.click('#ring g.node[data-node="1"]');
     expect(await cell(1, 'role')).toBe('DOWN');
     expect(await hash()).toMatch(/_crash_1$/);
+    // the behaviour menus are updated in place while the run plays (one a user has open stays open)
+    const menu = await page.$('#nodes tr[data-node="3"] select');
     await page.selectOption('#speed', '200');
     await page.click('#play');
     await page.waitForSelector('body[data-max-view="1"]', { state: 'attached', timeout: 30_000 });
@@ -84,6 +86,7 @@ describe.skipIf(!HAVE_CHROMIUM)(HAVE_CHROMIUM ? 'play page in headless chromium 
     for (const n of [2, 3, 4]) expect(await cell(n, 'leader')).toBe('#2');
     expect(await cell(2, 'role')).toBe('leader');
     expect(await page.$eval('#ring g.node[data-node="2"]', (g) => g.getAttribute('class'))).toContain('leader');
+    expect(await menu?.evaluate((m) => m.isConnected)).toBe(true);
   });
 
   it('step back restores the state before the last step exactly, and step forward again the same', async () => {
