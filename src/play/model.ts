@@ -479,6 +479,9 @@ function validateLog(actions: readonly LoggedAction[], n: number): LoggedAction[
  * `seed=1&n=4&k=120&a=35_6000_crash_1~80_9000.5_byzantine_2_equivocate`: seed, n, the
  * event count shown (k) and the action log, each action `at_t_op_node[_behaviour]`.
  */
+/** The most events a link may ask to replay (an idle 4-orderer network makes about 16,000 per simulated hour). */
+export const MAX_LINK_EVENTS = 1_000_000;
+
 export interface PlayLink {
   readonly seed: number;
   readonly n: number;
@@ -518,5 +521,7 @@ export function decodeLink(hash: string, defaults: { seed: number; n: number }):
       actions.push(a);
     }
   }
-  return { seed: int('seed', defaults.seed), n, events: int('k', 0), actions };
+  const events = int('k', 0);
+  if (events > MAX_LINK_EVENTS) throw new PlayError(`link: k = ${events} events is more than a link replays (${MAX_LINK_EVENTS}, some 60 simulated hours of an idle network)`);
+  return { seed: int('seed', defaults.seed), n, events, actions };
 }

@@ -110,6 +110,7 @@ describe('the play link: seed, n, event and actions in the address', () => {
     expect(() => decodeLink('#n=four', { seed: 1, n: 4 })).toThrow('link: n must be a whole number, got "four"');
     expect(() => decodeLink('#a=1_2_crash', { seed: 1, n: 4 })).toThrow('link: action "1_2_crash" is not at_t_op_node[_behaviour]');
     expect(() => decodeLink('#a=1_2_explode_1', { seed: 1, n: 4 })).toThrow('unknown action "explode"');
+    expect(() => decodeLink('#k=99999999999', { seed: 1, n: 4 })).toThrow('link: k = 99999999999 events is more than a link replays (1000000, some 60 simulated hours of an idle network)');
     expect(() => PlayModel.replay(1, 4, [{ at: 9, t: 5, op: 'crash', node: 1 }, { at: 3, t: 9, op: 'restart', node: 1 }], 20)).toThrow(PlayError);
   });
 });
