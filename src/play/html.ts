@@ -112,7 +112,7 @@ export async function renderPlayPage(opts: PlayPageOptions): Promise<string> {
 <label>speed <select id="speed"></select></label>
 <button id="submit" type="button" title="a client sends one request to every live orderer">submit request</button>
 </div>
-<p class="hint">Click an orderer to crash it or restart it. The purple arc is how long a follower still waits for the leader before it complains (LeaderHeartbeatTimeout, 60 s as Fabric runs it); gold rings are the Q signers of the last block.</p>
+<p class="hint">Keys: space plays or pauses, → steps, ← steps back. Click an orderer to crash it or restart it. The purple arc is how long a follower still waits for the leader before it complains (LeaderHeartbeatTimeout, 60 s as Fabric runs it); gold rings are the Q signers of the last block.</p>
 <div id="error" role="alert" hidden></div>
 <div class="legend" id="legend"></div>
 <svg id="ring" role="img" aria-label="orderers on a ring and the messages between them"></svg>

@@ -414,6 +414,18 @@ window.addEventListener('hashchange', () => {
   start(link);
 });
 
+// Keys, for a projector: space plays or pauses, → steps, ← steps back (not while typing in a field).
+document.addEventListener('keydown', (ev) => {
+  const tag = ev.target && ev.target.tagName;
+  if (tag === 'INPUT' || tag === 'SELECT' || tag === 'TEXTAREA' || ev.altKey || ev.ctrlKey || ev.metaKey) return;
+  // space on a focused button or orderer is that button's or orderer's own click
+  if (ev.key === ' ' && (tag === 'BUTTON' || (ev.target.closest && ev.target.closest('g.node')))) return;
+  const button = ev.key === ' ' ? 'play' : ev.key === 'ArrowRight' ? 'step' : ev.key === 'ArrowLeft' ? 'back' : null;
+  if (button === null || $(button).disabled) return;
+  ev.preventDefault();
+  $(button).click();
+});
+
 function readLink() {
   try {
     return decodeLink(location.hash, { seed: CONFIG.seed, n: CONFIG.n });

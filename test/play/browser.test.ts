@@ -101,6 +101,12 @@ describe.skipIf(!HAVE_CHROMIUM)(HAVE_CHROMIUM ? 'play page in headless chromium 
     expect(await shown()).toBe(before);
     await page.click('#step');
     expect(await shown()).toBe(after);
+    // the same with the keys: ← back, → forward
+    await page.focus('body');
+    await page.keyboard.press('ArrowLeft');
+    expect(await shown()).toBe(before);
+    await page.keyboard.press('ArrowRight');
+    expect(await shown()).toBe(after);
   });
 
   it('a shared link replays the same run in a fresh page', async () => {
