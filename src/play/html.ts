@@ -119,7 +119,7 @@ export async function renderPlayPage(opts: PlayPageOptions): Promise<string> {
 </section>
 <section>
 <h2>Orderers</h2>
-<table id="nodes"><thead><tr><th>orderer</th><th>role</th><th>view</th><th title="the leader it follows">leader</th><th title="sequence being agreed on">seq</th><th>phase</th><th title="ledger height (blocks)">height</th><th title="write-ahead-log entries">WAL</th><th title="timers set, time left (hb: leader heartbeat timeout)">timers</th><th>behaviour</th></tr></thead><tbody></tbody></table>
+<table id="nodes"><thead><tr><th>orderer</th><th>role</th><th>view</th><th title="the leader it follows">leader</th><th title="sequence being agreed on">seq</th><th>phase</th><th title="ledger height (blocks)">height</th><th title="write-ahead-log entries">WAL</th><th title="time left: hb = leader heartbeat timeout, view change = ViewChangeTimeout, then the consenter's own timers">timers</th><th>behaviour</th></tr></thead><tbody></tbody></table>
 <h2>Quorum</h2>
 <div id="quorum"></div>
 <h2>What happened</h2>

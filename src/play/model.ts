@@ -79,6 +79,8 @@ export interface NodeView {
   readonly timers: readonly TimerView[];
   /** When this follower complains about a silent leader (LeaderHeartbeatTimeout after the last heartbeat). */
   readonly heartbeatTimeoutAt?: number;
+  /** While a view change is pending: when it times out and moves on to the next view (ViewChangeTimeout, backed off). */
+  readonly viewChangeTimeoutAt?: number;
 }
 
 export interface DecisionView {
@@ -426,6 +428,7 @@ export class PlayModel {
         nextView: s.vc.nextView,
         timers,
         ...(s.hb.follower && !s.hb.timedOut ? { heartbeatTimeoutAt: s.hb.lastHeartbeat + s.config.LeaderHeartbeatTimeout } : {}),
+        ...(s.vc.checkTimeout ? { viewChangeTimeoutAt: s.vc.startViewChangeTime + s.config.ViewChangeTimeout * s.vc.backOffFactor } : {}),
       };
     });
     return {

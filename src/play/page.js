@@ -228,6 +228,7 @@ function drawTable(snap) {
     row.tr.className = nd.up ? (nd.role === 'leader' ? 'is-leader' : '') : 'is-down';
     const timers = [];
     if (nd.heartbeatTimeoutAt !== undefined) timers.push('hb ' + fmtLeft(nd.heartbeatTimeoutAt - snap.now));
+    if (nd.viewChangeTimeoutAt !== undefined) timers.push('view change ' + fmtLeft(nd.viewChangeTimeoutAt - snap.now));
     for (const t of nd.timers) if (t.name !== 'tick') timers.push(t.name + ' ' + fmtLeft(t.due - snap.now));
     const values = {
       name: '#' + nd.id + ' ' + nd.name,

@@ -34,6 +34,19 @@ describe('PlayModel: a bare SmartBFT network driven by the playground', () => {
     expect(s.nodes[1]?.role).toBe('leader');
   });
 
+  it('a pending view change shows when it times out; a follower, when it stops waiting for the leader', () => {
+    const m = new PlayModel(1, 4);
+    const hb = m.snapshot().nodes[1]?.heartbeatTimeoutAt;
+    expect(hb).toBe(60_000);
+    m.act({ op: 'crash', node: 1 });
+    m.act({ op: 'crash', node: 2 });
+    m.runUntil(61_500);
+    // 2 of 4 up: below Q, the view change to view 1 cannot complete
+    const n3 = m.snapshot().nodes[2];
+    expect(n3?.inViewChange).toBe(true);
+    expect(n3?.viewChangeTimeoutAt).toBe(60_000 + 20_000); // complained at the 60 s tick
+  });
+
   it('replaying seed, n and the action log reaches the same state, event for event', () => {
     const m = leaderCrash();
     const again = PlayModel.replay(1, 4, m.actions(), m.events);
