@@ -100,7 +100,7 @@ export async function runCommand(argv: readonly string[], env: CliEnv): Promise<
     }
   }
   if (tracePath !== undefined) writeOutput(env, 'run', 'trace', tracePath, first.map((r) => JSON.stringify(r)).join('\n') + (first.length > 0 ? '\n' : ''));
-  if (reportPath !== undefined) writeOutput(env, 'run', 'report', reportPath, await reportHtml(scenario, result, first));
+  if (reportPath !== undefined) writeOutput(env, 'run', 'report', reportPath, await reportHtml(scenario, result, first, replayCommand(loaded.ref, seed, orderersFlag)));
 
   const passed = result.passed && divergence === undefined;
   if (bool(p, 'json')) {
