@@ -139,7 +139,7 @@ console.log(JSON.stringify({ passed: result.passed, steps: result.steps.length, 
     );
     const out = JSON.parse(ok(sh(process.execPath, ['run.mjs'], dir), 'node run.mjs')) as { passed: boolean; steps: number; traceHash: string };
     expect(out.passed).toBe(true);
-    expect(out.steps).toBe(13);
+    expect(out.steps).toBe(16);
     expect(out.traceHash).toMatch(/^[0-9a-f]{16}$/);
   });
 
@@ -224,7 +224,7 @@ test('crashes and partitions never fork the chain, and the network recovers', as
   it('(d) npx fabric-bft-sim run kill-orderer works from the installed package, on plain node', () => {
     const r = sh(NPX, ['fabric-bft-sim', 'run', 'kill-orderer'], dir);
     expect(r.stderr).toBe('');
-    expect(ok(r, 'npx fabric-bft-sim run kill-orderer')).toMatch(/PASSED {2}13\/13 steps, 6\/6 checks/);
+    expect(ok(r, 'npx fabric-bft-sim run kill-orderer')).toMatch(/PASSED {2}16\/16 steps, 6\/6 checks/);
     expect(ok(sh(NPX, ['fabric-bft-sim', 'schema'], dir), 'npx fabric-bft-sim schema')).toBe(readFileSync(join(ROOT, 'scenario.schema.json'), 'utf8'));
   });
 });
