@@ -44,7 +44,8 @@ describe('PlayModel: a bare SmartBFT network driven by the playground', () => {
     // 2 of 4 up: below Q, the view change to view 1 cannot complete
     const n3 = m.snapshot().nodes[2];
     expect(n3?.inViewChange).toBe(true);
-    expect(n3?.viewChangeTimeoutAt).toBe(60_000 + 20_000); // complained at the 60 s tick
+    expect(n3?.viewChangeTimeoutAt).toBeGreaterThanOrEqual(60_000 + 20_000); // each node's 1 s ticker has its own phase
+    expect(n3?.viewChangeTimeoutAt).toBeLessThan(60_000 + 20_000 + 1_000); // complained at the 60 s tick
   });
 
   it('replaying seed, n and the action log reaches the same state, event for event', () => {
