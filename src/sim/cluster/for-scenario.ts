@@ -11,6 +11,7 @@ import { blockHashesAgree, converged, stateMatchesLedger, transactionsValid } fr
 import { SimCluster } from './sim-cluster.ts';
 import { RAFT_BYZANTINE_BEHAVIOURS } from '../raft/index.ts';
 import { BYZANTINE_BEHAVIOURS } from '../smartbft/api.ts';
+import { checkRestartResume, observeRestarts, type RestartObservation } from '../smartbft/checkers.ts';
 import type { SmartBftConfig } from '../smartbft/config.ts';
 
 /**
@@ -48,7 +49,7 @@ export interface SimClusterForOptions {
  */
 export async function simClusterFor(scenario: Scenario, options: SimClusterForOptions): Promise<SimCluster> {
   const t = scenario.topology ?? {};
-  return SimCluster.create({
+  const cluster = await SimCluster.create({
     seed: options.seed,
     topology: {
       ...(t.orgs !== undefined ? { orgs: t.orgs } : {}),
@@ -63,7 +64,13 @@ export async function simClusterFor(scenario: Scenario, options: SimClusterForOp
     ...(options.interrupt !== undefined ? { interrupt: options.interrupt } : {}),
     ...(options.smartbft !== undefined ? { smartbft: options.smartbft } : {}),
   });
+  // Every restart of a SmartBFT orderer from here on, for the restart-resumption invariant.
+  if (t.consensus !== 'raft') restarts.set(cluster, observeRestarts(cluster.sim, cluster.topology.orderers));
+  return cluster;
 }
+
+/** The restarts each cluster opened by simClusterFor has seen (SmartBFT orderers only). */
+const restarts = new WeakMap<SimCluster, () => RestartObservation[]>();
 
 /** How long after the last step every running peer must reach the orderers' height. */
 export const CONVERGENCE_BOUND_MS = 60_000;
@@ -80,5 +87,8 @@ export async function simChecks(cluster: Cluster): Promise<readonly Check[]> {
   if (!(cluster instanceof SimCluster)) throw new Error('simChecks: the simulator checks need a SimCluster');
   const checks: Check[] = [blockHashesAgree(cluster), transactionsValid(cluster), await converged(cluster, CONVERGENCE_BOUND_MS)];
   for (const p of cluster.topology.peers) if (cluster.sim.isUp(p)) checks.push(stateMatchesLedger(cluster, p));
+  const seen = restarts.get(cluster)?.();
+  // Only when an orderer restarted: the checks table of a run without restarts stays as it was.
+  if (seen !== undefined && seen.length > 0) checks.push(checkRestartResume(seen));
   return checks;
 }
