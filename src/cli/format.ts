@@ -67,13 +67,20 @@ export function resultJson(value: unknown): string {
 export function checksTable(result: ScenarioResult): string {
   if (result.checks.length === 0) return '';
   const w = Math.max(...result.checks.map((c) => c.name.length));
-  return ['Checks', ...result.checks.map((c) => `  ${c.ok ? '✓' : '✗'}  ${c.name.padEnd(w)}  ${c.detail}`)].join('\n');
+  const lines = result.checks.map((c) => `  ${c.ok ? '✓' : c.warning === true ? '!' : '✗'}  ${c.name.padEnd(w)}  ${c.detail}`);
+  const warned = [...new Set(result.checks.filter((c) => c.warning === true).map((c) => c.expectation ?? c.name))];
+  if (warned.length > 0) {
+    // Say why a failed line did not fail the run: it is the lab's expectation, not Fabric's invariant.
+    lines.push(`  ! = a warning: ${warned.join(', ')} is an expectation of the lab, not an invariant of Fabric (Fabric itself behaves so); add "expectations: [${warned.join(', ')}]" to the scenario to fail the run on it`);
+  }
+  return ['Checks', ...lines].join('\n');
 }
 
 export function verdictLine(result: ScenarioResult, wallMs: number): string {
   const okSteps = result.steps.filter((s) => s.ok).length;
   const okChecks = result.checks.filter((c) => c.ok).length;
-  const figures = `${okSteps}/${result.steps.length} steps, ${okChecks}/${result.checks.length} checks; ${formatDuration(result.metrics.durationMs)} simulated in ${formatDuration(wallMs)}`;
+  const warnings = result.checks.filter((c) => c.warning === true).length;
+  const figures = `${okSteps}/${result.steps.length} steps, ${okChecks}/${result.checks.length} checks${warnings > 0 ? ` (${warnings} warning${warnings === 1 ? '' : 's'})` : ''}; ${formatDuration(result.metrics.durationMs)} simulated in ${formatDuration(wallMs)}`;
   if (result.verdict === 'passed') return `PASSED  ${figures}`;
   if (result.verdict === 'budget exceeded') return `BUDGET EXCEEDED  ${figures}\n  pending: ${result.pending.join('\n           ')}`;
   return `FAILED  ${figures}`;

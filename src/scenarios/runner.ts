@@ -16,16 +16,33 @@ import { describeStep } from './describe.ts';
 import { durationMs, formatDuration } from './duration.ts';
 import { mismatch, resolveRefs, type Vars } from './expect.ts';
 import { compilePattern } from './pattern.ts';
-import { argOf, opOf, validateScenario, type Behaviours, type OpName, type Scenario, type Step } from './schema.ts';
+import { argOf, opOf, validateScenario, type Behaviours, type Expectation, type OpName, type Scenario, type Step } from './schema.ts';
 
-/** One invariant's verdict after a run (see {@link simChecks}). */
+/** One check's verdict after a run (see {@link simChecks}). */
 export interface Check {
   /** What was checked, e.g. `block hashes agree with the orderers`. */
   readonly name: string;
-  /** Whether it held; a check that did not hold fails the run. */
+  /** Whether it held; an invariant (or a required expectation) that did not hold fails the run. */
   readonly ok: boolean;
   /** One line: the evidence, or the first counterexample. */
   readonly detail: string;
+  /**
+   * `invariant` (the default): a property Fabric guarantees (agreement, hash chain,
+   * validity); `expectation`: what the lab expects of a run but Fabric does not promise
+   * (convergence, state = fold(ledger)), named by {@link Check.expectation}.
+   */
+  readonly severity?: 'invariant' | 'expectation';
+  /** An expectation's name, as a scenario's `expectations` lists it to make it fail the run. */
+  readonly expectation?: Expectation;
+  /** Set by the runner: an expectation that did not hold and the scenario did not require; shown as a warning, the run passes. */
+  readonly warning?: boolean;
+}
+
+/** An expectation that did not hold fails the run only when the scenario lists it in `expectations`. */
+function weigh(check: Check, required: readonly Expectation[]): Check {
+  if (check.ok || check.severity !== 'expectation') return check;
+  if (check.expectation !== undefined && required.includes(check.expectation)) return check;
+  return { ...check, warning: true };
 }
 
 /** Invariant checkers: called once after the steps, their verdicts are part of `passed`. */
@@ -73,7 +90,7 @@ export interface ScenarioResult {
   readonly traceHash?: string;
   /** One result per step run, in order. */
   readonly steps: readonly StepResult[];
-  /** The invariant checks' verdicts (empty when no `checks` were given). */
+  /** The checks' verdicts (empty when no `checks` were given); a failed expectation the scenario did not require has `warning`. */
   readonly checks: readonly Check[];
   readonly metrics: RunMetrics;
 }
@@ -515,7 +532,8 @@ export async function runScenario(input: Scenario | unknown, cluster: Cluster, o
     metrics = await run.metrics(steps.length, failed);
     if (options.checks !== undefined) {
       try {
-        checks = await abortable(options.checks(cluster), options.signal);
+        const required = scenario.expectations ?? [];
+        checks = (await abortable(options.checks(cluster), options.signal)).map((c) => weigh(c, required));
       } catch (e) {
         if (isAborted(options.signal)) aborted = true;
         checks = [{ name: 'checkers', ok: false, detail: `the checkers could not run: ${aborted ? abortReason(options.signal) : errorText(e)}` }];
@@ -525,7 +543,7 @@ export async function runScenario(input: Scenario | unknown, cluster: Cluster, o
   const loadTotals = sumLoads(steps);
   if (loadTotals !== undefined) metrics = { ...metrics, load: loadTotals };
   const exceeded = budget || aborted;
-  const passed = !exceeded && failed === 0 && checks.every((c) => c.ok);
+  const passed = !exceeded && failed === 0 && checks.every((c) => c.ok || c.warning === true);
   const traceHash = cluster.traceHash?.();
   return {
     scenario: scenario.name,

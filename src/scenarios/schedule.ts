@@ -143,6 +143,9 @@ export function scheduleScenario(params: ScheduleParams, seed: number, actions: 
     topology: params.topology,
     seed,
     steps: [...safety, ...liveness],
+    // The liveness phase heals everything and no fault drops a database: every peer must
+    // catch up and its state must be the fold of its ledger, so these fail the run here.
+    expectations: ['convergence', 'state'],
   };
 }
 

@@ -115,7 +115,22 @@ export interface Scenario {
   readonly seed?: number;
   /** What happens, in order: each step is one operation ({@link Operations}) plus `name`, `save`, `expect`. */
   readonly steps: readonly Step[];
+  /**
+   * The lab's expectations this run must meet (a failed one fails the run): `convergence`
+   * (every running peer reaches the orderers' height), `state` (each running peer's state
+   * database equals the fold of its ledger). Without it a failed expectation is a warning:
+   * Fabric itself may leave a peer behind or its state lost (see {@link EXPECTATIONS}).
+   */
+  readonly expectations?: readonly Expectation[];
 }
+
+/**
+ * The run-level checks that are expectations of the lab, not invariants of Fabric: Fabric
+ * does not rebuild a dropped state database by itself (state), and a 2.x gossip follower
+ * without state transfer never catches up (convergence).
+ */
+export const EXPECTATIONS = ['convergence', 'state'] as const;
+export type Expectation = (typeof EXPECTATIONS)[number];
 
 export const OPERATIONS: readonly OpName[] = [
   'issue',
@@ -276,6 +291,11 @@ const TopLevelSchema = z.strictObject({
   topology: TopologySchema.optional(),
   seed: intIn(0, 0xffffffff).optional(),
   steps: z.array(z.unknown()).min(1, { error: 'a scenario needs at least one step' }).max(LIMITS.steps),
+  expectations: z
+    .array(z.enum(EXPECTATIONS))
+    .max(EXPECTATIONS.length)
+    .optional()
+    .meta({ description: 'Lab expectations that fail the run when they do not hold (convergence, state); otherwise they are warnings.' }),
 });
 
 const CommonSchema = z.strictObject({

@@ -49,7 +49,7 @@ describe('scenario files: errors name the place and the fix', () => {
   });
 
   it('misspelt top-level key is reported before the missing one', () => {
-    expect(errorOf('name: t\nstep:\n  - heal: true\n')).toBe('s.yaml:2:1: step: unknown key "step" (did you mean steps?) (expected name, description, topology, seed, steps)');
+    expect(errorOf('name: t\nstep:\n  - heal: true\n')).toBe('s.yaml:2:1: step: unknown key "step" (did you mean steps?) (expected name, description, topology, seed, steps, expectations)');
   });
 
   it('a step with two operations', () => {

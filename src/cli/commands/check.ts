@@ -59,8 +59,10 @@ async function attempt(target: SimTarget, scenario: Scenario): Promise<ScenarioR
 function phaseOf(result: ScenarioResult | string): string {
   if (typeof result === 'string') return result;
   const failedStep = result.steps.find((s) => !s.ok);
-  const safetyCheck = result.checks.find((c) => !c.ok && !isLivenessCheck(c.name));
-  const livenessCheck = result.checks.find((c) => !c.ok && isLivenessCheck(c.name));
+  // A warning (an expectation the schedule did not require) is not a failure.
+  const failed = result.checks.filter((c) => !c.ok && c.warning !== true);
+  const safetyCheck = failed.find((c) => !isLivenessCheck(c.name));
+  const livenessCheck = failed.find((c) => isLivenessCheck(c.name));
   if (safetyCheck !== undefined) return `safety: ${safetyCheck.name}: ${safetyCheck.detail}`;
   if (failedStep !== undefined && !isLivenessStep(failedStep.name)) return `safety phase: step ${failedStep.index} ${failedStep.name}: ${failedStep.error ?? ''}`;
   if (result.verdict === 'budget exceeded') return `budget exceeded: ${result.pending[0] ?? ''}`;

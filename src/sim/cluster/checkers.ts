@@ -11,6 +11,10 @@
  *   valid write, at its (block, tx) version), document for document (`_id`, fields,
  *   `~version`; not `_rev`, CouchDB's own revision history, which restarts when a database
  *   is recreated), plus the chaincode's index design docs, and `doc_count` matches.
+ *
+ * The first two are invariants of Fabric; the last two are expectations of the lab (a
+ * Fabric network may break them without a bug: a 2.x gossip follower without state
+ * transfer never catches up, a dropped state database stays empty until `rebuild-dbs`).
  */
 import { blockHeaderHash, envelopesOf, TxValidationCode, type Height, type StoredBlock } from '../fabric/block.ts';
 import { CERT_INDEXES, CHAINCODE, LIFECYCLE_NS } from '../fabric/chaincode.ts';
@@ -21,12 +25,24 @@ import { blockOfDecision, type OrdererState } from '../fabric/orderer.ts';
 import type { PeerState } from '../fabric/peer.ts';
 import type { Decision } from '../smartbft/api.ts';
 
-/** One invariant's verdict: its name, whether it held, and a one-line detail. */
+/**
+ * One check's verdict: its name, whether it held, and a one-line detail. An `invariant`
+ * is what Fabric guarantees (a run that breaks it found a bug); an `expectation` is what
+ * the lab expects of a run but Fabric itself does not promise (a scenario's
+ * `expectations` makes it fail the run, else it is a warning).
+ */
 export interface CheckResult {
   readonly name: string;
   readonly ok: boolean;
   readonly detail: string;
+  readonly severity: 'invariant' | 'expectation';
+  readonly expectation?: 'convergence' | 'state';
 }
+
+/** Fabric does not promise it: a 2.x gossip follower without state transfer stays behind (gossip/state/state.go). */
+const CONVERGENCE = { severity: 'expectation', expectation: 'convergence' } as const;
+/** Fabric does not promise it: a dropped state database is not rebuilt until `peer node rebuild-dbs` (kvledger/kv_ledger_provider.go). */
+const STATE = { severity: 'expectation', expectation: 'state' } as const;
 
 /** An orderer's decided blocks: from its state while it runs, from its disk while it is down. */
 function ordererLedger(c: SimCluster, orderer: string): readonly Decision[] {
@@ -61,16 +77,16 @@ function peerBlocks(c: SimCluster, peer: string): readonly StoredBlock[] {
 export function blockHashesAgree(c: SimCluster): CheckResult {
   const name = 'block hashes agree with the orderers';
   const { hashes, problem } = ordererChainHashes(c);
-  if (problem !== null) return { name, ok: false, detail: problem };
+  if (problem !== null) return { name, severity: 'invariant', ok: false, detail: problem };
   for (const p of c.topology.peers) {
     const blocks = peerBlocks(c, p);
-    if (blocks.length > hashes.length) return { name, ok: false, detail: `${p} has ${blocks.length} blocks, more than the orderers' ${hashes.length}` };
+    if (blocks.length > hashes.length) return { name, severity: 'invariant', ok: false, detail: `${p} has ${blocks.length} blocks, more than the orderers' ${hashes.length}` };
     for (let i = 0; i < blocks.length; i++) {
       const h = blockHeaderHash((blocks[i] as StoredBlock).block.header);
-      if (h !== hashes[i]) return { name, ok: false, detail: `${p} block ${i} has hash ${h}, the orderers' block ${i} has ${hashes[i] ?? ''}` };
+      if (h !== hashes[i]) return { name, severity: 'invariant', ok: false, detail: `${p} block ${i} has hash ${h}, the orderers' block ${i} has ${hashes[i] ?? ''}` };
     }
   }
-  return { name, ok: true, detail: `${c.topology.peers.length} peers are prefixes of the orderers' chain of ${hashes.length} blocks` };
+  return { name, severity: 'invariant', ok: true, detail: `${c.topology.peers.length} peers are prefixes of the orderers' chain of ${hashes.length} blocks` };
 }
 
 /** Validity: only submitted transactions are ordered, and none commits valid twice. */
@@ -87,8 +103,8 @@ export function transactionsValid(c: SimCluster): CheckResult {
     const block = blockOfDecision(d);
     for (const env of envelopesOf(block)) {
       txs++;
-      if (env === null) return { name, ok: false, detail: `block ${block.header.number} carries a transaction that does not parse` };
-      if (!submitted.has(env.txId)) return { name, ok: false, detail: `block ${block.header.number} carries transaction ${env.txId}, which no client submitted` };
+      if (env === null) return { name, severity: 'invariant', ok: false, detail: `block ${block.header.number} carries a transaction that does not parse` };
+      if (!submitted.has(env.txId)) return { name, severity: 'invariant', ok: false, detail: `block ${block.header.number} carries transaction ${env.txId}, which no client submitted` };
     }
   }
   for (const p of c.topology.peers) {
@@ -100,13 +116,13 @@ export function transactionsValid(c: SimCluster): CheckResult {
         if (env === null || env === undefined || sb.flags[i] !== TxValidationCode.VALID) continue;
         const first = seen.get(env.txId);
         if (first !== undefined) {
-          return { name, ok: false, detail: `${p} committed transaction ${env.txId} as VALID in block ${first} and again in block ${sb.block.header.number}` };
+          return { name, severity: 'invariant', ok: false, detail: `${p} committed transaction ${env.txId} as VALID in block ${first} and again in block ${sb.block.header.number}` };
         }
         seen.set(env.txId, sb.block.header.number);
       }
     }
   }
-  return { name, ok: true, detail: `${txs} ordered transactions, all submitted by a gateway; no transaction valid twice on ${c.topology.peers.length} peers` };
+  return { name, severity: 'invariant', ok: true, detail: `${txs} ordered transactions, all submitted by a gateway; no transaction valid twice on ${c.topology.peers.length} peers` };
 }
 
 /** Every running peer reaches the orderers' height within `boundMs` of simulated time. */
@@ -116,8 +132,8 @@ export async function converged(c: SimCluster, boundMs: number): Promise<CheckRe
   const target = (): number => ordererChainHashes(c).hashes.length;
   const ok = await c.waitUntil(() => c.topology.peers.every((p) => !c.sim.isUp(p) || heightOf(p) >= target()), boundMs, 250);
   const lagging = c.topology.peers.filter((p) => c.sim.isUp(p) && heightOf(p) < target());
-  if (ok) return { name, ok, detail: `every running peer reached height ${target()} by t=${Math.round(c.now())}ms` };
-  return { name, ok, detail: `within ${boundMs} ms ${lagging.map((p) => `${p} stayed at height ${heightOf(p)}`).join(', ')}; the orderers are at ${target()}` };
+  if (ok) return { name, ...CONVERGENCE, ok, detail: `every running peer reached height ${target()} by t=${Math.round(c.now())}ms` };
+  return { name, ...CONVERGENCE, ok, detail: `within ${boundMs} ms ${lagging.map((p) => `${p} stayed at height ${heightOf(p)}`).join(', ')}; the orderers are at ${target()}` };
 }
 
 /**
@@ -154,7 +170,7 @@ export function stateMatchesLedger(c: SimCluster, peer: string): CheckResult {
   const known = new Set([...namespaces].map((ns) => namespaceDbName(ns)));
   for (const db of have.allDbs()) {
     if (skip.has(db) || known.has(db)) continue;
-    if (have.liveStored(db).length > 0) return { name, ok: false, detail: `${db} holds documents the ledger never wrote` };
+    if (have.liveStored(db).length > 0) return { name, ...STATE, ok: false, detail: `${db} holds documents the ledger never wrote` };
   }
   let docs = 0;
   for (const ns of [...namespaces].sort()) {
@@ -162,25 +178,25 @@ export function stateMatchesLedger(c: SimCluster, peer: string): CheckResult {
     const keys = [...(fold.get(ns) ?? new Map<string, { value: string | null; version: Height }>())].filter(([, w]) => w.value !== null).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const designs = ns === CHAINCODE && defined.has(CHAINCODE) ? CERT_INDEXES.length : 0;
     if (!have.exists(db)) {
-      if (keys.length + designs > 0) return { name, ok: false, detail: `${db} does not exist, the ledger holds ${keys.length} live keys for it` };
+      if (keys.length + designs > 0) return { name, ...STATE, ok: false, detail: `${db} does not exist, the ledger holds ${keys.length} live keys for it` };
       continue;
     }
     const live = have.liveStored(db);
     const ledgerDocs = live.filter((d) => !d._id.startsWith('_design/'));
     const designDocs = live.length - ledgerDocs.length;
     const count = have.info(db)?.doc_count ?? 0;
-    if (count !== keys.length + designs) return { name, ok: false, detail: `${db} doc_count is ${count}, the ledger gives ${keys.length} live keys + ${designs} index design docs` };
-    if (designDocs !== designs) return { name, ok: false, detail: `${db} has ${designDocs} design docs, the chaincode package has ${designs} indexes` };
+    if (count !== keys.length + designs) return { name, ...STATE, ok: false, detail: `${db} doc_count is ${count}, the ledger gives ${keys.length} live keys + ${designs} index design docs` };
+    if (designDocs !== designs) return { name, ...STATE, ok: false, detail: `${db} has ${designDocs} design docs, the chaincode package has ${designs} indexes` };
     for (let i = 0; i < Math.max(keys.length, ledgerDocs.length); i++) {
       const want = keys[i];
       const got = ledgerDocs[i];
       const wantDoc = want === undefined ? null : JSON.stringify(withoutRev(expectedDoc(want[0], want[1].value ?? '', want[1].version)));
       const gotDoc = got === undefined ? null : JSON.stringify(withoutRev(toCouchDoc(got)));
-      if (wantDoc !== gotDoc) return { name, ok: false, detail: `${db} document ${i}: have ${gotDoc ?? 'none'}, the ledger gives ${wantDoc ?? 'none'}` };
+      if (wantDoc !== gotDoc) return { name, ...STATE, ok: false, detail: `${db} document ${i}: have ${gotDoc ?? 'none'}, the ledger gives ${wantDoc ?? 'none'}` };
     }
     docs += live.length;
   }
-  return { name, ok: true, detail: `${namespaces.size} namespace databases (${docs} documents) match the fold of ${blocks.length} blocks` };
+  return { name, ...STATE, ok: true, detail: `${namespaces.size} namespace databases (${docs} documents) match the fold of ${blocks.length} blocks` };
 }
 
 function withoutRev(doc: CouchDoc): Record<string, unknown> {

@@ -1,7 +1,7 @@
 /**
  * A scenario's simulator: `simClusterFor` opens a `SimCluster` on a scenario's topology and
- * seed, and `simChecks` runs the model's invariants on it after a run (hash-chain
- * agreement, validity, convergence, state = fold(ledger) on every running peer).
+ * seed, and `simChecks` runs the model's checks on it after a run (invariants: hash-chain
+ * agreement, validity; expectations: convergence, state = fold(ledger) on every running peer).
  */
 import type { Cluster } from '../../scenarios/cluster.ts';
 import type { Check } from '../../scenarios/runner.ts';
@@ -76,12 +76,14 @@ const restarts = new WeakMap<SimCluster, () => RestartObservation[]>();
 export const CONVERGENCE_BOUND_MS = 60_000;
 
 /**
- * The model's invariants, checked once after a run's steps (pass it as `checks` to
- * {@link runScenario}; a failed check fails the run): every peer's chain is a prefix of
- * the orderers' ({@link blockHashesAgree}), only submitted transactions commit valid, once
- * ({@link transactionsValid}), every running peer reaches the orderers' height within
- * {@link CONVERGENCE_BOUND_MS} ({@link converged}), and each running peer's state database
- * equals the fold of its ledger ({@link stateMatchesLedger}). Needs a {@link SimCluster}.
+ * The model's checks, run once after a run's steps (pass it as `checks` to
+ * {@link runScenario}). Invariants of Fabric (a failed one fails the run): every peer's
+ * chain is a prefix of the orderers' ({@link blockHashesAgree}), only submitted
+ * transactions commit valid, once ({@link transactionsValid}). Expectations of the lab
+ * (a failed one is a warning unless the scenario lists it in `expectations`): every
+ * running peer reaches the orderers' height within {@link CONVERGENCE_BOUND_MS}
+ * ({@link converged}), and each running peer's state database equals the fold of its
+ * ledger ({@link stateMatchesLedger}). Needs a {@link SimCluster}.
  */
 export async function simChecks(cluster: Cluster): Promise<readonly Check[]> {
   if (!(cluster instanceof SimCluster)) throw new Error('simChecks: the simulator checks need a SimCluster');
