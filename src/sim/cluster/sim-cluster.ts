@@ -12,12 +12,19 @@
  * peer panics at its next commit that writes to it); `rebuildDbs` is the offline command
  * (refused while the peer runs, failing after its retries while CouchDB is down). Beyond the lab: partitions, Byzantine orderers, load.
  *
+ * Pods: `stop` scales a deployment to 0 (it stays down until `start`). A container that
+ * dies by itself (a peer's panic, a failed `peer node start`) is restarted by the kubelet
+ * with CrashLoopBackOff: 10 s, 20 s, 40 s, ... capped at 5 min, the back-off reset after
+ * 10 min of running (kubelet's defaults). A peer started while its CouchDB is down retries
+ * it maxRetriesOnStartup times (about 2 min) and panics with `Error in instantiating ledger
+ * provider: ...` (core/ledger/ledgermgmt/ledger_mgmt.go:85), before opening any channel.
+ *
  * Observations come from the trace: log lines per node (rendered with Fabric's line shape;
  * `logs(node)` is what `oc logs` shows: since the node's last stop), metric change points,
  * and gateway answers.
  */
 import { countLoadError, loadCertificate, type Certificate, type ChannelInfo, type Cluster, type ClusterLogLine, type IssueResult, type LoadStarted, type LoadTally, type NodeId, type OkResult, type OrdererStatus, type Selector, type TopologyInfo, type VerifyResult } from '../../scenarios/cluster.ts';
-import { Simulation, type NetworkConfig, type TraceOptions, type TraceRecord } from '../kernel/index.ts';
+import { Simulation, type ActionHandle, type NetworkConfig, type TraceOptions, type TraceRecord } from '../kernel/index.ts';
 import { renderLine, sprintf, type LogFormat, type LogArg } from '../logs/format.ts';
 import { consenterStatus, type ConsenterState, type SmartBftConfig } from '../smartbft/api.ts';
 import { isByzantineBehaviour } from '../smartbft/byzantine.ts';
@@ -30,7 +37,7 @@ import { CHAINCODE, CHAINCODE_VERSION, LIFECYCLE_NS } from '../fabric/chaincode.
 import { COUCH_PREFIX, DB_NOT_FOUND, deleteDatabase, namespaceDbName, type CouchDbInfo } from '../fabric/couchdb.ts';
 import { createGateway, type GatewayCommand } from '../fabric/gateway.ts';
 import { getinfoOutput } from '../fabric/logs.ts';
-import { rebuildDbs, resetLedger, rollbackLedger, type CommandResult } from '../fabric/offline.ts';
+import { ledgerProviderPanic, rebuildDbs, resetLedger, rollbackLedger, type CommandResult } from '../fabric/offline.ts';
 import { createOrderer, type OrdererState } from '../fabric/orderer.ts';
 import { createPeer, type PeerState } from '../fabric/peer.ts';
 import { buildTopology, peerOfCouchdb, type Topology, type TopologyOptions } from '../fabric/topology.ts';
@@ -84,6 +91,25 @@ interface NodeLog {
   seq: number;
 }
 
+/** kubelet's CrashLoopBackOff: the first restart delay, doubled per crash, capped (pkg/kubelet/kubelet.go backOffPeriod, MaxContainerBackOff). */
+export const CRASH_BACKOFF_INITIAL_MS = 10_000;
+export const CRASH_BACKOFF_MAX_MS = 300_000;
+/** A container that ran this long without crashing starts its back-off from the beginning again. */
+export const CRASH_BACKOFF_RESET_MS = 600_000;
+
+/** One container's restart history under the kubelet. */
+interface PodState {
+  /** Restarts by the kubelet so far (`oc get pods` RESTARTS). */
+  restarts: number;
+  /** The back-off's exponent: the next delay is 10 s x 2^step. */
+  step: number;
+  startedAt: number;
+  /** The kubelet's pending restart, or the steps of a start in progress (CouchDB retries). */
+  pending: ActionHandle[];
+  /** A start is in progress (the peer retrying its CouchDB before it panics). */
+  starting: boolean;
+}
+
 /** The initial certificates (the lab verifies TP-FSWD-001). */
 export const INITIAL_CERTIFICATES: Readonly<Record<string, readonly Certificate[]>> = {
   techpulse: [
@@ -121,6 +147,9 @@ export class SimCluster implements Cluster {
   private readonly couchdbDown = new Set<NodeId>();
   /** Why a process last died on its own (panic, failed start). */
   private readonly exits = new Map<NodeId, string>();
+  /** Deployments scaled to 0 by `stop`: the kubelet does not restart them. */
+  private readonly scaledDown = new Set<NodeId>();
+  private readonly pods = new Map<NodeId, PodState>();
   private nextRequest = 0;
   private readonly opTimeoutMs: number;
   /** Each node's logging spec: a line below its logger's level is not printed. */
@@ -218,11 +247,13 @@ export class SimCluster implements Cluster {
         if (s === undefined) this.series.set(key, (s = []));
         s.push({ t: r.t, value: e.value ?? 0 });
       } else if (e.type === 'peer.panic' || e.type === 'peer.exit') {
-        // The peer process dies (a panic, or `peer node start` failing): the pod restarts only when told.
+        // The peer process dies (a panic, or `peer node start` failing): the kubelet restarts it with back-off.
         const node = r.node;
         this.exits.set(node, String((e as { reason?: unknown }).reason ?? e.type));
         this.sim.after(0, () => {
-          if (this.sim.isUp(node)) this.crash(node);
+          if (!this.sim.isUp(node)) return;
+          this.crash(node);
+          this.crashLoop(node);
         });
       } else if (e.type === 'gateway.submitted') {
         this.submitted.add(String((e as { txId?: unknown }).txId));
@@ -416,13 +447,86 @@ export class SimCluster implements Cluster {
       if (this.sim.isUp(peer)) {
         // A runtime CouchDB failure panics the peer (fabric#3633).
         this.sim.note(`${peer} panics: its state database ${node} is unreachable`);
+        this.exits.set(peer, `its state database ${node} is unreachable`);
         this.crash(peer);
+        this.crashLoop(peer);
       }
       return { ok: true };
     }
+    // `oc scale --replicas=0`: the kubelet leaves it down, a pending restart is called off.
+    this.scaledDown.add(node);
+    this.cancelPod(node);
     if (!this.sim.isUp(node)) return { ok: true };
     this.crash(node);
     return { ok: true };
+  }
+
+  private pod(node: NodeId): PodState {
+    let p = this.pods.get(node);
+    if (p === undefined) this.pods.set(node, (p = { restarts: 0, step: 0, startedAt: 0, pending: [], starting: false }));
+    return p;
+  }
+
+  private cancelPod(node: NodeId): void {
+    const p = this.pods.get(node);
+    if (p === undefined) return;
+    for (const h of p.pending) this.sim.cancel(h);
+    p.pending = [];
+    p.starting = false;
+  }
+
+  /** The container died by itself: the kubelet restarts it after its back-off, unless the deployment is scaled to 0. */
+  private crashLoop(node: NodeId): void {
+    if (this.scaledDown.has(node)) return;
+    const p = this.pod(node);
+    this.cancelPod(node);
+    if (this.sim.now - p.startedAt >= CRASH_BACKOFF_RESET_MS) p.step = 0;
+    const delay = Math.min(CRASH_BACKOFF_INITIAL_MS * 2 ** p.step, CRASH_BACKOFF_MAX_MS);
+    p.step++;
+    this.sim.note(`${node} CrashLoopBackOff: back-off ${delay / 1000}s restarting failed container`);
+    p.pending = [
+      this.sim.after(delay, () => {
+        p.pending = [];
+        if (this.scaledDown.has(node) || this.sim.isUp(node)) return;
+        p.restarts++;
+        this.launch(node);
+      }),
+    ];
+  }
+
+  /** A new container of `node`: the process starts (a peer whose CouchDB is down retries it, then panics). */
+  private launch(node: NodeId): void {
+    const p = this.pod(node);
+    p.startedAt = this.sim.now;
+    const spec = this.fabric.peers.find((x) => x.id === node);
+    this.exits.delete(node);
+    if (spec === undefined || !this.couchdbDown.has(spec.couchdb)) {
+      this.sim.restart(node);
+      return;
+    }
+    // The new container's log (what `oc logs` shows) starts empty.
+    const l = this.nodeLog(node);
+    l.sinceStop = l.entries.length;
+    l.seq = 0;
+    const r = ledgerProviderPanic({ address: `${spec.couchdb}:5984`, up: false });
+    p.starting = true;
+    this.sim.note(`${node} starts with CouchDB ${spec.couchdb} down`);
+    p.pending = r.logs.map((e) =>
+      this.sim.after(e.atMs ?? 0, () => {
+        if (!(this.logSpecs_.get(node) ?? this.defaultLogSpec).enabled(LOG_FORMATS.get(e.kind)?.module ?? '', LOG_FORMATS.get(e.kind)?.level ?? 'INFO')) return;
+        l.seq++;
+        l.entries.push({ at: this.sim.now, seq: l.seq, kind: e.kind, args: e.args });
+      }),
+    );
+    p.pending.push(
+      this.sim.after(r.durationMs, () => {
+        p.pending = [];
+        p.starting = false;
+        this.exits.set(node, `panic: ${r.reason}`);
+        this.sim.note(`${node} panics: ${r.reason}`);
+        this.crashLoop(node);
+      }),
+    );
   }
 
   private crash(node: NodeId): void {
@@ -440,20 +544,26 @@ export class SimCluster implements Cluster {
       this.sim.note(`couchdb ${node} started`);
       return { ok: true };
     }
-    if (k === 'peer') {
-      const spec = this.fabric.peers.find((p) => p.id === node);
-      if (spec !== undefined && this.couchdbDown.has(spec.couchdb)) {
-        return { ok: false, error: `${node} cannot open its ledger: CouchDB ${spec.couchdb} is down (Fabric retries maxRetriesOnStartup=10 times, then runs without the channel)` };
-      }
-    }
+    // `oc scale --replicas=1`: a container starts now (a pending back-off restart is replaced by it).
+    this.scaledDown.delete(node);
     if (this.sim.isUp(node)) return { ok: true };
-    this.exits.delete(node);
-    this.sim.restart(node);
-    // `oc rollout status`: the pod is ready a moment later.
+    const pod = this.pod(node);
+    if (!pod.starting) {
+      this.cancelPod(node);
+      this.launch(node);
+    }
+    // `oc rollout status`: the pod is ready a moment later, or its process has died (a
+    // peer whose CouchDB is down panics after its retries).
     this.sim.run({ until: this.sim.now + 1 });
+    if (pod.starting) this.runUntil(() => !pod.starting, Math.max(this.opTimeoutMs, 600_000));
     const exit = this.exits.get(node);
     if (exit !== undefined && !this.sim.isUp(node)) return { ok: false, error: `${node} exited: ${exit}` };
     return { ok: true };
+  }
+
+  /** How often the kubelet restarted the node's container after it died by itself (`oc get pods` RESTARTS). */
+  restarts(node: NodeId): number {
+    return this.pods.get(node)?.restarts ?? 0;
   }
 
   async isUp(node: NodeId): Promise<boolean> {

@@ -61,7 +61,7 @@ const RETRY_WAIT_MS = 125;
  * (statecouchdb/couchdb.go handleRequest): maxRetriesOnStartup + 1 attempts, each failure
  * logged, waits of 125ms doubling in between; then the error.
  */
-function couchUnreachable(couch: CouchEndpoint, logs: CommandLog[]): { error: string; durationMs: number } {
+export function couchUnreachable(couch: CouchEndpoint, logs: CommandLog[]): { error: string; durationMs: number } {
   const httpErr = `Get "http://${couch.address}/": dial tcp ${couch.address}: connect: connection refused`;
   let at = 0;
   let wait = RETRY_WAIT_MS;
@@ -72,6 +72,19 @@ function couchUnreachable(couch: CouchEndpoint, logs: CommandLog[]): { error: st
     wait *= 2;
   }
   return { error: `unable to connect to CouchDB, check the hostname and port: http error calling couchdb: ${httpErr}`, durationMs: at };
+}
+
+/**
+ * `peer node start` with the peer's CouchDB down: `ledgermgmt.NewLedgerMgr` builds the
+ * ledger provider, whose state DB provider (statecouchdb.NewVersionedDBProvider ->
+ * createCouchInstance -> verifyCouchConfig) retries maxRetriesOnStartup times and fails;
+ * core/ledger/ledgermgmt/ledger_mgmt.go:85 then panics with
+ * `Error in instantiating ledger provider: %+v`, before any channel is opened.
+ */
+export function ledgerProviderPanic(couch: CouchEndpoint): { reason: string; logs: CommandLog[]; durationMs: number } {
+  const logs: CommandLog[] = [];
+  const { error, durationMs } = couchUnreachable(couch, logs);
+  return { reason: `Error in instantiating ledger provider: ${error}`, logs, durationMs };
 }
 
 export const FILE_LOCK_ERROR = 'as another peer node command is executing, wait for that command to complete its execution or terminate it before retrying';

@@ -67,15 +67,61 @@ describe('SimCluster', () => {
     expect(await c.verifyCertificate('NOPE-1', 'org3')).toEqual({ status: 'NOT_FOUND' });
   });
 
-  it('CouchDB stopped under a running peer: the peer dies (runtime CouchDB failures panic it) and cannot start until CouchDB is back', async () => {
+  it('CouchDB stopped under a running peer: the peer panics, and started with CouchDB down it panics in the ledger provider and crash-loops until CouchDB is back', async () => {
     const c = await SimCluster.create({ seed: 13 });
     await c.stop('couchdb.dataforge');
     expect(await c.isUp('peer0.dataforge')).toBe(false);
     await expect(c.stateDocCount('couchdb.dataforge')).rejects.toThrow('CouchDB couchdb.dataforge is down');
-    expect((await c.start('peer0.dataforge')).error).toMatch(/CouchDB couchdb\.dataforge is down/);
+    const t0 = c.now();
+    const r = await c.start('peer0.dataforge');
+    // core/ledger/ledgermgmt/ledger_mgmt.go:85, after verifyCouchConfig's 11 attempts (125 ms doubling).
+    expect(r.error).toBe(
+      'peer0.dataforge exited: panic: Error in instantiating ledger provider: unable to connect to CouchDB, check the hostname and port: http error calling couchdb: Get "http://couchdb.dataforge:5984/": dial tcp couchdb.dataforge:5984: connect: connection refused',
+    );
+    expect(c.now() - t0).toBeGreaterThan(127_000);
+    const lines = (await c.logs('peer0.dataforge')).map((l) => l.message);
+    expect(lines.filter((t) => /Attempt \d+ of 11 returned error/.test(t))).toHaveLength(11);
+    expect(lines.some((t) => /Loading chain|Opened ledger|Starting peer/.test(t))).toBe(false);
+    // Not scaled to 0: the kubelet restarts it after its back-off, and once CouchDB is back it runs.
     await c.start('couchdb.dataforge');
-    expect(await c.start('peer0.dataforge')).toEqual({ ok: true });
+    expect(await c.isUp('peer0.dataforge')).toBe(false);
+    await c.sleep(21_000);
+    expect(await c.isUp('peer0.dataforge')).toBe(true);
     expect(await c.stateDocCount('peer0.dataforge')).toBeGreaterThan(0);
+  });
+
+  it('CrashLoopBackOff: a container that dies by itself restarts after 10 s, 20 s, 40 s...; a stopped one (scaled to 0) stays down', async () => {
+    const c = await SimCluster.create({ seed: 13 });
+    await c.stop('couchdb.dataforge');
+    const t0 = c.now();
+    const at = async (s: number): Promise<number> => {
+      await c.sleep(t0 + s * 1000 - c.now());
+      return c.restarts('peer0.dataforge');
+    };
+    // Panic at t0; restart at +10 s, which retries CouchDB for ~128 s and panics; then +20 s, then +40 s.
+    expect(await at(9)).toBe(0);
+    expect(await at(11)).toBe(1);
+    expect(await at(157)).toBe(1);
+    expect(await at(159)).toBe(2);
+    expect(await at(325)).toBe(2);
+    expect(await at(327)).toBe(3);
+    expect(await c.isUp('peer0.dataforge')).toBe(false);
+
+    await c.stop('peer0.techpulse');
+    await c.sleep(600_000);
+    expect(await c.isUp('peer0.techpulse')).toBe(false);
+    expect(c.restarts('peer0.techpulse')).toBe(0);
+  });
+
+  it('a peer that panics by itself (its state database deleted under it) is restarted by the kubelet without a start', async () => {
+    const c = await SimCluster.create({ seed: 14 });
+    expect(await c.dropStateDatabase('peer0.org3')).toEqual({ ok: true });
+    expect((await c.issueCertificate('dataforge', { certID: 'P-1', studentID: 's', studentName: 'S', courseID: 'C', courseName: 'Course', issueDate: '2026-03-14', expiryDate: '2027-03-14' })).ok).toBe(true);
+    await c.sleep(1_000);
+    expect(await c.isUp('peer0.org3')).toBe(false);
+    await c.sleep(10_000);
+    expect(await c.isUp('peer0.org3')).toBe(true);
+    expect(c.restarts('peer0.org3')).toBe(1);
   });
 
   it('state database deleted under a running peer: the peer runs on until a commit writes to it', async () => {
