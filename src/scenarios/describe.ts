@@ -26,7 +26,7 @@ export function describeStep(step: Step): string {
     case 'waitFor': {
       const a = argOf(step, op);
       const within = a.within === undefined ? '' : ` within ${a.within}`;
-      return a.log !== undefined ? `waitFor ${a.log.node} log /${a.log.match}/${within}` : `waitFor ${a.caughtUp ?? '?'} caught up${within}`;
+      return a.log !== undefined ? `waitFor ${a.log.node} log /${a.log.match}/${a.log.absent === true ? ' absent' : ''}${within}` : `waitFor ${a.caughtUp ?? '?'} caught up${within}`;
     }
     case 'sleep':
       return `sleep ${argOf(step, op)}`;

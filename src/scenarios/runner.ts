@@ -228,7 +228,8 @@ class Run {
       }
       case 'verify': {
         const r = await c.verifyCertificate(s('certID'), s('via'));
-        return r.error !== undefined ? { status: r.status, error: r.error } : { status: r.status };
+        // The stored certificate as the API returned it (absent for NOT_FOUND), so `expect` and `save` can read its fields.
+        return { status: r.status, ...(r.certificate !== undefined ? { certificate: r.certificate } : {}), ...(r.error !== undefined ? { error: r.error } : {}) };
       }
       case 'revoke':
         return c.revokeCertificate(s('certID'), s('via'));
@@ -289,11 +290,40 @@ class Run {
     }
   }
 
+  /**
+   * The negative log check: no line of the node's log (since the runner last started it,
+   * as the positive check reads) matches, up to the end of the window. Fails at the first
+   * matching line, naming it; holds when the window ends without one.
+   */
+  private async waitForAbsent(log: { node: string; match: string }, ms: number, cut: boolean, within: number): Promise<unknown> {
+    const c = this.cluster;
+    const node = await this.one(log.node, 'waitFor log');
+    const re = compilePattern(log.match);
+    const since = this.startedAt.get(node) ?? 0;
+    let found: string | undefined;
+    const seen = async (): Promise<boolean> => {
+      for (const l of await c.logs(node)) {
+        if (l.at >= since && re.test(l.text)) {
+          found = l.text;
+          return true;
+        }
+      }
+      return false;
+    };
+    // waitUntil ends early only when a line matched; a last look covers the window's end.
+    if ((await c.waitUntil(seen, ms, this.pollMs)) || (await seen())) {
+      throw new Error(`${node} logged a line matching /${log.match}/, which must not appear: ${found ?? ''}`);
+    }
+    if (cut) throw new BudgetExceeded(`waitFor ${node} log /${log.match}/ absent`);
+    return { absent: true, within: formatDuration(within) };
+  }
+
   private async waitFor(a: Record<string, unknown>): Promise<unknown> {
     const c = this.cluster;
     const within = a['within'] === undefined ? DEFAULT_WAIT_MS : durationMs(String(a['within']));
     const { ms, cut } = this.budgeted(within);
-    const log = a['log'] as { node: string; match: string } | undefined;
+    const log = a['log'] as { node: string; match: string; absent?: boolean } | undefined;
+    if (log !== undefined && log.absent === true) return this.waitForAbsent(log, ms, cut, within);
     if (log !== undefined) {
       const node = await this.one(log.node, 'waitFor log');
       const re = compilePattern(log.match);

@@ -37,7 +37,8 @@ export interface IssueArgs {
 }
 
 export interface WaitForArgs {
-  readonly log?: { readonly node: NodeRef; readonly match: string };
+  /** A log line to wait for; with `absent: true`, a line that must NOT appear up to the end of `within`. */
+  readonly log?: { readonly node: NodeRef; readonly match: string; readonly absent?: boolean };
   readonly caughtUp?: NodeRef;
   readonly within?: Duration;
 }
@@ -328,7 +329,7 @@ const OP_SCHEMAS: { readonly [K in OpName]: z.ZodType } = {
   rebuildDbs: z.strictObject({ peer: node }),
   ordererStatus: z.strictObject({ orderer: node }),
   waitFor: z.strictObject({
-    log: z.strictObject({ node, match: text(1000) }).optional(),
+    log: z.strictObject({ node, match: text(1000), absent: z.boolean().optional() }).optional(),
     caughtUp: node.optional(),
     within: z.string().optional(),
   }),
@@ -354,7 +355,7 @@ const OP_DESCRIPTIONS: { readonly [K in OpName]: string } = {
   dropStateDatabase: 'Drop a peer\'s CouchDB state database.',
   rebuildDbs: 'Rebuild a peer\'s state database from its ledger.',
   ordererStatus: 'An orderer\'s committed block, last block, view, leader and role.',
-  waitFor: 'Wait until a log line appears or a node catches up, within a bound.',
+  waitFor: 'Wait until a log line appears (or, with log.absent, check that none appears) or a node catches up, within a bound.',
   sleep: 'Let simulated time pass, e.g. 30s.',
   partition: 'Split the network into groups (nodes not named form one more group).',
   heal: 'Remove every partition.',
