@@ -103,8 +103,8 @@
   });
   var checks = $('checks');
   D.checks.forEach(function (c) {
-    var li = h('li', c.ok ? 'ok' : 'bad', (c.ok ? '✔ ' : '✘ ') + c.name);
-    if (c.detail) li.appendChild(h('div', 'detail', c.detail));
+    var li = h('li', c.ok ? 'ok' : c.warning ? 'warn' : 'bad', (c.ok ? '✔ ' : c.warning ? '! ' : '✘ ') + c.name);
+    if (c.detail) li.appendChild(h('div', 'detail', c.detail + (c.warning ? ' (a warning: an expectation of the lab, not an invariant of Fabric)' : '')));
     checks.appendChild(li);
   });
   if (D.checks.length === 0) checks.appendChild(h('li', 'muted', 'no checks'));

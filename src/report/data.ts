@@ -40,6 +40,8 @@ export interface ReportCheckLike {
   readonly name: string;
   readonly ok: boolean;
   readonly detail?: string | undefined;
+  /** A lab expectation that did not hold and did not fail the run (runner.ts Check.warning). */
+  readonly warning?: boolean | undefined;
 }
 
 /** The runner's `ScenarioResult`, as far as the report reads it. */
@@ -198,7 +200,7 @@ export interface ReportData {
   readonly peers: string[];
   readonly quorum: { readonly n: number; readonly f: number; readonly q: number; readonly intersection: number };
   readonly steps: StepView[];
-  readonly checks: { name: string; ok: boolean; detail: string }[];
+  readonly checks: { name: string; ok: boolean; detail: string; warning?: boolean }[];
   readonly committed: Series[];
   /** Blocks an orderer wrote through sync (not on the committed panel in Fabric): markers. */
   readonly synced: Series[];
@@ -878,7 +880,7 @@ export function buildReportData(input: ReportInput): ReportData {
     peers: [...input.nodes.peers],
     quorum: { n, f, q, intersection: 2 * q - n },
     steps,
-    checks: (input.result.checks ?? []).map((c) => ({ name: c.name, ok: c.ok, detail: c.detail ?? '' })),
+    checks: (input.result.checks ?? []).map((c) => ({ name: c.name, ok: c.ok, detail: c.detail ?? '', ...(c.warning === true ? { warning: true } : {}) })),
     committed,
     synced,
     heights,

@@ -121,7 +121,7 @@ ol,ul{margin:0;padding:0;list-style:none}
 .step button:hover{background:#eef2f8}.step button:disabled{cursor:default}
 .step.ok button{color:#1d2430}.step.bad button{color:#c62828;font-weight:600}
 .at{color:#7a8595;font-size:11px}.detail{color:#7a8595;font-size:11px;margin:0 0 4px 18px;word-break:break-word}
-li.ok{color:#2e7d32}li.bad{color:#c62828;font-weight:600}.muted{color:#7a8595}
+li.ok{color:#2e7d32}li.bad{color:#c62828;font-weight:600}li.warn{color:#b26a00}.muted{color:#7a8595}
 p.ok{color:#2e7d32}p.bad{color:#c62828;font-weight:600}
 .controls button{white-space:nowrap}.controls{display:flex;gap:10px;align-items:center;position:sticky;top:0;background:#fff;padding:4px 0;z-index:1}
 #slider{flex:1}#moment-link{font-size:12px;color:#1f5fbf}#time{font-variant-numeric:tabular-nums;min-width:80px;font-weight:600}

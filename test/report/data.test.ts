@@ -237,6 +237,18 @@ describe('report data from hand-written traces', () => {
     ]);
   });
 
+  it('a failed expectation that did not fail the run is carried as a warning', () => {
+    const checks = [
+      { name: 'block hashes agree with the orderers', ok: true, detail: 'ok' },
+      { name: 'peers converge to the orderers height', ok: false, detail: 'peer1 stayed at height 3', warning: true },
+    ];
+    const inp = reportInputOf({ scenario: 's', seed: 1, target: 'sim', passed: true, steps: [], checks }, [], { orderers: ['o1', 'o2', 'o3', 'o4'], peers: ['p1'] });
+    expect(buildReportData(inp).checks).toEqual([
+      { name: 'block hashes agree with the orderers', ok: true, detail: 'ok' },
+      { name: 'peers converge to the orderers height', ok: false, detail: 'peer1 stayed at height 3', warning: true },
+    ]);
+  });
+
   it('reportInputOf takes n, f and Q from the orderer count (n=6: f=1, Q=4)', () => {
     const six = ['o1', 'o2', 'o3', 'o4', 'o5', 'o6'];
     const inp = reportInputOf({ scenario: 's', seed: 1, target: 'sim', passed: true, steps: [] }, [], { orderers: six, peers: ['p1'] });
