@@ -10,6 +10,13 @@ import { ENDORSEMENT_POLICIES, SIZING_DEFAULTS, type EndorsementPolicy, type Siz
  */
 export const DEFAULT_CPU_PER_MESSAGE_MS = 0.1;
 
+/**
+ * Default mean time to repair a crashed orderer: an assumption (a VM or pod replaced and
+ * caught up within the hour), stated in the output; pass your own with --node-mttr. With
+ * the node availability it gives how often the leader crashes.
+ */
+export const DEFAULT_NODE_MTTR_MS = 3_600_000;
+
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
@@ -21,6 +28,10 @@ export interface SizeArgs {
   readonly rttAcrossZonesMs: number;
   /** CPU cost of handling one consensus message on an orderer (signature checks), ms. */
   readonly cpuPerMessageMs: number;
+  /** Mean time to repair a crashed orderer, ms (how often the leader crashes, with the node availability). */
+  readonly nodeMttrMs: number;
+  /** `--report FILE.html`: the sizing page with its plots. */
+  readonly reportPath: string | undefined;
   readonly seed: number;
   readonly json: boolean;
   /** Run the simulator for the measured columns (off: math only). */
@@ -32,9 +43,9 @@ export interface SizeArgs {
 
 export const SIZE_USAGE = `usage: fabric-bft-sim size [--orderers 4,7,10,13] [--zones N | --placement 3,2,2]
          [--rtt-in-zone 1ms] [--rtt-across-zones 30ms] [--cpu-per-message 0.1ms] [--node-availability 0.999]
-         [--zone-availability 0.9999] [--peer-availability P] [--peers-per-org 1,2] [--orgs 3]
-         [--policy MAJORITY|ANY|ALL] [--tolerate F] [--survive-zone-loss] [--seed N]
-         [--no-measure] [--json]
+         [--node-mttr 1h] [--zone-availability 0.9999] [--peer-availability P] [--peers-per-org 1,2]
+         [--orgs 3] [--policy MAJORITY|ANY|ALL] [--tolerate F] [--survive-zone-loss] [--seed N]
+         [--no-measure] [--json] [--report sizing.html]
        fabric-bft-sim size --raft-vs-bft [--orderers 4] [--seed N] [--json]`;
 
 const FLAGS_WITH_VALUE = new Set([
@@ -52,6 +63,8 @@ const FLAGS_WITH_VALUE = new Set([
   '--policy',
   '--tolerate',
   '--seed',
+  '--node-mttr',
+  '--report',
 ]);
 const BOOLEAN_FLAGS = new Set(['--survive-zone-loss', '--json', '--no-measure', '--raft-vs-bft', '--help', '-h']);
 
@@ -73,12 +86,13 @@ function probability(flag: string, v: string): number {
   return x;
 }
 
-/** `30ms`, `1.5ms`, `2s`, or a bare number of milliseconds. */
+/** `30ms`, `1.5ms`, `2s`, `10m`, `1h`, or a bare number of milliseconds. */
 export function parseDurationMs(flag: string, v: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$/.exec(v);
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(v);
   if (m === null) throw new UsageError(`${flag} takes a duration like 1ms, 30ms or 2s, got "${v}"`);
   const x = Number(m[1]);
-  return m[2] === 's' ? x * 1000 : x;
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 'ms'] ?? 1;
+  return x * unit;
 }
 
 /** Parse argv (after `size`). Throws UsageError on the first bad flag or value. */
@@ -130,6 +144,10 @@ export function parseSizeArgs(argv: readonly string[]): SizeArgs {
   const rttInZoneMs = get('--rtt-in-zone') !== undefined ? parseDurationMs('--rtt-in-zone', get('--rtt-in-zone') as string) : 1;
   const rttAcrossZonesMs = get('--rtt-across-zones') !== undefined ? parseDurationMs('--rtt-across-zones', get('--rtt-across-zones') as string) : 30;
   const cpuPerMessageMs = get('--cpu-per-message') !== undefined ? parseDurationMs('--cpu-per-message', get('--cpu-per-message') as string) : DEFAULT_CPU_PER_MESSAGE_MS;
+  const nodeMttrMs = get('--node-mttr') !== undefined ? parseDurationMs('--node-mttr', get('--node-mttr') as string) : DEFAULT_NODE_MTTR_MS;
+  if (!(nodeMttrMs > 0)) throw new UsageError(`--node-mttr takes a duration above zero (e.g. 1h or 30m), got "${get('--node-mttr') ?? ''}"`);
+  const reportPath = get('--report');
+  if (reportPath !== undefined && reportPath.trim() === '') throw new UsageError('--report takes a file name (e.g. sizing.html)');
   const seed = get('--seed') !== undefined ? int('--seed', get('--seed') as string) : 1;
   if (!Number.isSafeInteger(seed)) throw new UsageError(`--seed takes a whole number, got "${get('--seed') ?? ''}"`);
   return {
@@ -137,6 +155,8 @@ export function parseSizeArgs(argv: readonly string[]): SizeArgs {
     rttInZoneMs,
     rttAcrossZonesMs,
     cpuPerMessageMs,
+    nodeMttrMs,
+    reportPath,
     seed,
     json: flags.has('--json'),
     measure: !flags.has('--no-measure'),

@@ -3,16 +3,56 @@
  * `--raft-vs-bft`, the Raft vs SmartBFT comparison. The CLI dispatcher calls
  * `runSizeCommand(argv, io)`; exit code 0 on success, 2 on bad arguments (one line on
  * stderr), 1 when the Raft vs SmartBFT comparison did not show what it should.
+ *
+ * `--report FILE.html` also writes the sizing page (src/sizing/html.ts) from the same
+ * numbers. Measuring takes a second or two per size: on a terminal stderr (and never with
+ * --json) a progress line shows the size being measured and an estimate of the time left.
  */
+import type { CliEnv } from '../cli/io.ts';
+import { checkOutputFile, writeOutput } from '../cli/output.ts';
 import { parseSizeArgs, SIZE_USAGE, UsageError } from './args.ts';
+import { availabilityDominance } from './dominance.ts';
 import { renderSizing } from './format.ts';
-import { measureOptions, type MeasureSetup } from './measure.ts';
+import { renderSizingHtml } from './html.ts';
+import { measureOptions, type MeasureProgress, type MeasureSetup } from './measure.ts';
 import { computeSizing, placementFor } from './model.ts';
 import { renderRaftVsBft, runRaftVsBft } from './raft-vs-bft.ts';
 
 export interface SizeIo {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
+  /** Whether stderr is a terminal: the progress line is printed only then. */
+  readonly stderrTty?: boolean;
+  /** Wall-clock ms, for the progress estimate only. */
+  readonly wallMs?: () => number;
+  /** Writes a whole file (`--report`); the CLI's is atomic. */
+  readonly writeFile?: CliEnv['writeFile'];
+  readonly pathKind?: CliEnv['pathKind'];
+  readonly canWrite?: CliEnv['canWrite'];
+}
+
+/** The CLI's output checks read only these members of the environment. */
+type FileEnv = Pick<CliEnv, 'writeFile' | 'pathKind' | 'canWrite'>;
+const asEnv = (e: Partial<FileEnv>): CliEnv => e as CliEnv;
+
+/** "size: measuring n = 10 (3 of 4), 5.2 s so far, about 2 s left", redrawn in place. */
+export function progressLine(io: SizeIo): MeasureProgress {
+  const now = io.wallMs ?? (() => performance.now());
+  const t0 = now();
+  let width = 0;
+  return ({ done, total, n }) => {
+    const elapsed = (now() - t0) / 1000;
+    let line: string;
+    if (n === null) line = `size: measured ${total} size${total === 1 ? '' : 's'} in ${elapsed.toFixed(1)} s`;
+    else {
+      // Later sizes cost more (messages grow with n^2): a plain average per size, so "about".
+      const left = done === 0 ? '' : `, about ${Math.max(1, Math.round((elapsed / done) * (total - done)))} s left`;
+      line = `size: measuring n = ${n} (${done + 1} of ${total}), ${elapsed.toFixed(1)} s so far${left}`;
+    }
+    const pad = ' '.repeat(Math.max(0, width - line.length));
+    width = line.length;
+    io.stderr(`\r${line}${pad}${n === null ? '\n' : ''}`);
+  };
 }
 
 export async function runSizeCommand(argv: readonly string[], io: SizeIo): Promise<number> {
@@ -26,6 +66,19 @@ export async function runSizeCommand(argv: readonly string[], io: SizeIo): Promi
   if (args.help) {
     io.stdout(`${SIZE_USAGE}\n`);
     return 0;
+  }
+
+  if (args.raftVsBft && args.reportPath !== undefined) {
+    io.stderr('fabric-bft-sim size: --report draws the sizing table; it does not go with --raft-vs-bft\n');
+    return 2;
+  }
+  if (args.reportPath !== undefined && io.pathKind !== undefined && io.canWrite !== undefined) {
+    try {
+      checkOutputFile(asEnv({ pathKind: io.pathKind, canWrite: io.canWrite }), 'fabric-bft-sim size', 'report', args.reportPath);
+    } catch (e) {
+      io.stderr(`${(e as Error).message}\n`);
+      return 2;
+    }
   }
 
   if (args.raftVsBft) {
@@ -51,14 +104,31 @@ export async function runSizeCommand(argv: readonly string[], io: SizeIo): Promi
   }
   const setup: MeasureSetup = { seed: args.seed, rttInZoneMs: args.rttInZoneMs, rttAcrossZonesMs: args.rttAcrossZonesMs, cpuPerMessageMs: args.cpuPerMessageMs };
   const shape = { roundRobin: args.params.placement === undefined, orgs: args.params.orgs, peersPerOrg: Math.min(...args.params.peersPerOrg) };
-  const measured = args.measure ? await measureOptions(report.options.map((o) => ({ n: o.n, placement: placementFor(o.n, args.params) })), setup, shape) : undefined;
+  const progress = io.stderrTty === true && !args.json ? progressLine(io) : undefined;
+  const measured = args.measure ? await measureOptions(report.options.map((o) => ({ n: o.n, placement: placementFor(o.n, args.params) })), setup, shape, progress) : undefined;
+  const dominance = measured === undefined ? null : availabilityDominance(report, measured, args.nodeMttrMs);
+  const text = renderSizing(report, measured, measured === undefined ? undefined : setup, dominance);
 
   if (args.json) {
     const options = report.options.map((o) => ({ ...o, measured: measured?.get(o.n) ?? null }));
-    const body = { seed: args.seed, rttInZoneMs: args.rttInZoneMs, rttAcrossZonesMs: args.rttAcrossZonesMs, cpuPerMessageMs: args.cpuPerMessageMs, zoneCount: report.zoneCount, params: report.params, options, endorsement: report.endorsement, recommendation: report.recommendation };
+    const body = { seed: args.seed, rttInZoneMs: args.rttInZoneMs, rttAcrossZonesMs: args.rttAcrossZonesMs, cpuPerMessageMs: args.cpuPerMessageMs, nodeMttrMs: args.nodeMttrMs, zoneCount: report.zoneCount, params: report.params, options, endorsement: report.endorsement, recommendation: report.recommendation, dominance };
     io.stdout(`${JSON.stringify(body, (_k, v: unknown) => (v === Infinity ? 'Infinity' : v), 2)}\n`);
   } else {
-    io.stdout(renderSizing(report, measured, measured === undefined ? undefined : setup));
+    io.stdout(text);
+  }
+  if (args.reportPath !== undefined) {
+    const html = renderSizingHtml({ report, measured, setup: measured === undefined ? undefined : setup, dominance, text });
+    if (io.writeFile === undefined) {
+      io.stderr('fabric-bft-sim size: --report needs a file system to write to\n');
+      return 2;
+    }
+    try {
+      writeOutput(asEnv({ writeFile: io.writeFile }), 'fabric-bft-sim size', 'report', args.reportPath, html);
+    } catch (e) {
+      io.stderr(`${(e as Error).message}\n`);
+      return 2;
+    }
+    if (!args.json) io.stdout(`\nReport: ${args.reportPath}\n`);
   }
   return 0;
 }

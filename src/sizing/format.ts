@@ -3,6 +3,7 @@
  * then the notes and the recommendation. Pure: report in, string out.
  */
 import { formatProbability, type OrdererOption, type SizingReport } from './model.ts';
+import type { Dominance } from './dominance.ts';
 import type { Measured, MeasureSetup } from './measure.ts';
 
 function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -20,6 +21,30 @@ function zoneLossCell(o: OrdererOption): string {
   return o.zoneLoss.map((z) => (z.live ? `z${z.zone} ok` : `z${z.zone} HALT (${z.left}<${o.q})`)).join(', ');
 }
 
+/** `yes`, or `no: ` and the requirements it fails (`no: f 1<2, z1 loss halts`). */
+export function meetsCell(o: OrdererOption): string {
+  return o.meets ? 'yes' : `no: ${o.failed.join(', ')}`;
+}
+
+/** The requirements "meets" counts (the flags given), and zone-loss survival as information when it was not asked. */
+export function requirementsLine(report: SizingReport): string[] {
+  const p = report.params;
+  const asked = [`f >= ${p.tolerate} Byzantine (--tolerate)`];
+  if (p.surviveZoneLoss) asked.push(`any one zone lost with ordering going on (--survive-zone-loss)`);
+  const out = [`meets: ${asked.join(' and ')}.`];
+  if (!p.surviveZoneLoss) {
+    const halting = report.options.filter((o) => !o.survivesAnyZoneLoss).map((o) => o.n);
+    const what =
+      halting.length === 0
+        ? 'every size listed goes on ordering after losing any one zone'
+        : halting.length === report.options.length
+          ? `every size listed halts when ${report.zoneCount === 1 ? 'its one zone is' : 'its biggest zone is'} lost`
+          : `${halting.join(', ')} halt${halting.length === 1 ? 's' : ''} when ${halting.length === 1 ? 'its' : 'their'} biggest zone is lost, the others go on`;
+    out.push(`Zone loss was not asked (add --survive-zone-loss to require it), so "meets" does not count it: ${what}.`);
+  }
+  return out;
+}
+
 function ms(x: number): string {
   return x >= 10_000 ? `${(x / 1000).toFixed(1)}s` : x >= 100 ? `${x.toFixed(0)}ms` : `${x.toFixed(1)}ms`;
 }
@@ -28,7 +53,7 @@ function nines(x: number): string {
   return Number.isFinite(x) ? x.toFixed(2) : 'inf';
 }
 
-export function renderSizing(report: SizingReport, measured: ReadonlyMap<number, Measured> | undefined, setup: MeasureSetup | undefined): string {
+export function renderSizing(report: SizingReport, measured: ReadonlyMap<number, Measured> | undefined, setup: MeasureSetup | undefined, dominance?: Dominance | null): string {
   const p = report.params;
   const out: string[] = [];
   const zones = p.placement !== undefined ? `placement ${p.placement.join(',')}` : `${report.zoneCount} zone${report.zoneCount === 1 ? '' : 's'}, round-robin`;
@@ -51,11 +76,11 @@ export function renderSizing(report: SizingReport, measured: ReadonlyMap<number,
         formatProbability(o.availability.withZoneOutages),
         nines(o.availability.nines),
         `${o.availability.downtimeMinutesPerYear.toFixed(1)}m`,
-        o.meets ? 'yes' : 'no',
+        meetsCell(o),
       ]),
     ),
   );
-  out.push('', 'byz/crash: Byzantine (f) and crash-only (n-Q) faults tolerated. A lost zone never breaks safety (quorums of Q intersect in >= f+1); HALT means fewer than Q orderers are left, so ordering stops until the zone returns.');
+  out.push('', 'byz/crash: Byzantine (f) and crash-only (n-Q) faults tolerated. A lost zone never breaks safety (quorums of Q intersect in >= f+1); HALT means fewer than Q orderers are left, so ordering stops until the zone returns.', ...requirementsLine(report));
 
   if (measured !== undefined && setup !== undefined) {
     out.push(
@@ -79,6 +104,7 @@ export function renderSizing(report: SizingReport, measured: ReadonlyMap<number,
       ];
     });
     out.push(table(['n', 'msgs/decision', 'p50', 'p99', 'cert e2e', 'decisions/s', 'requests/s', 'leader crash: heartbeat path', 'complain path'], rows));
+    if (dominance !== undefined && dominance !== null) out.push('', dominance.sentence);
     const note = [...measured.values()][0]?.notes;
     if (note !== undefined) out.push('', ...note);
   }

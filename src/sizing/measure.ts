@@ -354,9 +354,22 @@ export async function measureOption(n: number, placement: readonly number[], set
   };
 }
 
+/** Called before each size is measured (`done` of `total` sizes measured so far) and once at the end (`n` null). */
+export type MeasureProgress = (p: { readonly done: number; readonly total: number; readonly n: number | null }) => void;
+
 /** Measured columns for each option (same seed for all). */
-export async function measureOptions(options: readonly { n: number; placement: readonly number[] }[], setup: MeasureSetup, shape: FabricShape = DEFAULT_FABRIC_SHAPE): Promise<Map<number, Measured>> {
+export async function measureOptions(
+  options: readonly { n: number; placement: readonly number[] }[],
+  setup: MeasureSetup,
+  shape: FabricShape = DEFAULT_FABRIC_SHAPE,
+  onProgress?: MeasureProgress,
+): Promise<Map<number, Measured>> {
   const out = new Map<number, Measured>();
-  for (const o of options) if (!out.has(o.n)) out.set(o.n, await measureOption(o.n, o.placement, setup, shape));
+  const todo = options.filter((o, i) => options.findIndex((x) => x.n === o.n) === i);
+  for (const [i, o] of todo.entries()) {
+    onProgress?.({ done: i, total: todo.length, n: o.n });
+    out.set(o.n, await measureOption(o.n, o.placement, setup, shape));
+  }
+  onProgress?.({ done: todo.length, total: todo.length, n: null });
   return out;
 }

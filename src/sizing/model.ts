@@ -114,9 +114,27 @@ export interface OrdererOption {
   /** Fewest zones (round-robin) with which any one can be lost; null if n - Q = 0. */
   readonly zonesNeededForZoneLoss: number | null;
   readonly availability: Availability;
-  /** Why this option does or does not meet the requirements. */
+  /** Whether it meets every requirement asked (`requirements`). */
   readonly meets: boolean;
+  /** Why this option does or does not meet the requirements. */
   readonly verdict: string;
+  /** Each requirement asked, in order, and whether this option meets it. */
+  readonly requirements: readonly RequirementCheck[];
+  /** Short names of the requirements it fails (`f 1<2`, `z1 loss halts`); empty when it meets them all. */
+  readonly failed: readonly string[];
+}
+
+/**
+ * One requirement the flags asked for: `tolerate` (f >= --tolerate, always asked, default 1)
+ * and `zone-loss` (only with --survive-zone-loss).
+ */
+export interface RequirementCheck {
+  readonly id: 'tolerate' | 'zone-loss';
+  readonly met: boolean;
+  /** Short, for the table: `f 1<2`, `z1 loss halts`. */
+  readonly short: string;
+  /** One clause: why it is met or not. */
+  readonly detail: string;
 }
 
 export interface EndorsementRow {
@@ -146,7 +164,7 @@ export interface SizingReport {
   readonly recommendation: Recommendation;
 }
 
-const MINUTES_PER_YEAR = 365.25 * 24 * 60;
+export const MINUTES_PER_YEAR = 365.25 * 24 * 60;
 const MAX_ZONES = 16;
 const MAX_ORDERERS = 100;
 const MAX_SEARCH_N = 64;
@@ -263,7 +281,7 @@ function zonesNeeded(n: number, q: number): number | null {
 }
 
 /** Everything about one candidate n except the verdict. */
-function describeOption(n: number, p: SizingParams): Omit<OrdererOption, 'meets' | 'verdict'> {
+function describeOption(n: number, p: SizingParams): Omit<OrdererOption, 'meets' | 'verdict' | 'requirements' | 'failed'> {
   const { f, q } = computeQuorum(n);
   const placement = placementFor(n, p);
   const zoneLoss: ZoneLoss[] = placement.map((lost, i) => ({
@@ -298,17 +316,38 @@ function describeOption(n: number, p: SizingParams): Omit<OrdererOption, 'meets'
   };
 }
 
-function verdictOf(o: Omit<OrdererOption, 'meets' | 'verdict'>, p: SizingParams): { meets: boolean; verdict: string } {
-  const why: string[] = [];
-  if (o.f < p.tolerate) why.push(`tolerates f = ${o.f} < ${p.tolerate} Byzantine`);
-  if (p.surviveZoneLoss && !o.survivesAnyZoneLoss) {
+/** The requirements asked (the flags given) and how option o fares against each. */
+export function requirementChecks(o: Omit<OrdererOption, 'meets' | 'verdict' | 'requirements' | 'failed'>, p: Pick<SizingParams, 'tolerate' | 'surviveZoneLoss'>): RequirementCheck[] {
+  const out: RequirementCheck[] = [];
+  const fOk = o.f >= p.tolerate;
+  out.push({
+    id: 'tolerate',
+    met: fOk,
+    short: fOk ? `f ${o.f}>=${p.tolerate}` : `f ${o.f}<${p.tolerate}`,
+    detail: fOk ? `f = ${o.f} >= ${p.tolerate}` : `tolerates f = ${o.f} < ${p.tolerate} Byzantine`,
+  });
+  if (p.surviveZoneLoss) {
     const worst = o.zoneLoss.reduce((a, b) => (b.lost > a.lost ? b : a));
-    why.push(`losing zone ${worst.zone} (${worst.lost} of ${o.n}) leaves ${worst.left} < Q = ${o.q}`);
+    out.push({
+      id: 'zone-loss',
+      met: o.survivesAnyZoneLoss,
+      short: o.survivesAnyZoneLoss ? 'any zone loss ok' : `z${worst.zone} loss halts`,
+      detail: o.survivesAnyZoneLoss ? `every zone loss leaves >= Q = ${o.q}` : `losing zone ${worst.zone} (${worst.lost} of ${o.n}) leaves ${worst.left} < Q = ${o.q}`,
+    });
   }
-  if (why.length > 0) return { meets: false, verdict: why.join('; ') };
-  const parts = [`f = ${o.f} >= ${p.tolerate}`];
-  if (p.surviveZoneLoss) parts.push(`every zone loss leaves >= Q = ${o.q}`);
-  return { meets: true, verdict: parts.join(', ') };
+  return out;
+}
+
+function verdictOf(o: Omit<OrdererOption, 'meets' | 'verdict' | 'requirements' | 'failed'>, p: SizingParams): Pick<OrdererOption, 'meets' | 'verdict' | 'requirements' | 'failed'> {
+  const requirements = requirementChecks(o, p);
+  const failing = requirements.filter((r) => !r.met);
+  const meets = failing.length === 0;
+  return {
+    meets,
+    verdict: (meets ? requirements : failing).map((r) => r.detail).join(meets ? ', ' : '; '),
+    requirements,
+    failed: failing.map((r) => r.short),
+  };
 }
 
 function policyNeeds(policy: EndorsementPolicy, orgs: number): number {

@@ -52,6 +52,28 @@ describe('fabric-bft-sim size', () => {
     expect(r.out).toContain('Peers: 2 peers per org');
   });
 
+  it('--zones 3 without --survive-zone-loss: "meets" counts only --tolerate, and says which sizes halt on a zone loss as information', async () => {
+    const r = await size('--orderers', '4,9', '--zones', '3', '--no-measure');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^4 +3f\+1 .* z1 HALT \(2<3\), z2 ok, z3 ok .* yes$/m);
+    expect(r.out).toContain('meets: f >= 1 Byzantine (--tolerate).\n');
+    expect(r.out).toContain('Zone loss was not asked (add --survive-zone-loss to require it), so "meets" does not count it: 4 halts when its biggest zone is lost, the others go on.');
+    const j = JSON.parse((await size('--orderers', '4,9', '--zones', '3', '--no-measure', '--json')).out) as { options: { n: number; meets: boolean; requirements: { id: string; met: boolean }[]; failed: string[] }[] };
+    expect(j.options.map((o) => [o.n, o.meets, o.requirements.map((q) => q.id), o.failed])).toEqual([
+      [4, true, ['tolerate'], []],
+      [9, true, ['tolerate'], []],
+    ]);
+  });
+
+  it('--tolerate 2 --survive-zone-loss: "meets" names every requirement a size fails', async () => {
+    const r = await size('--orderers', '4,7,9', '--zones', '3', '--tolerate', '2', '--survive-zone-loss', '--no-measure');
+    expect(r.out).toMatch(/^4 +3f\+1 .* no: f 1<2, z1 loss halts$/m);
+    expect(r.out).toMatch(/^7 +3f\+1 .* no: z1 loss halts$/m);
+    expect(r.out).toMatch(/^9 +3f\+3 .* yes$/m);
+    expect(r.out).toContain('meets: f >= 2 Byzantine (--tolerate) and any one zone lost with ordering going on (--survive-zone-loss).\n');
+    expect(r.out).not.toContain('Zone loss was not asked');
+  });
+
   it.each([
     [['--orderers', '4,x'], '--orderers takes comma-separated whole numbers (e.g. 4,7,10), got "4,x"'],
     [['--node-availability', '1.5'], '--node-availability takes a probability from 0 to 1 (e.g. 0.999), got "1.5"'],
