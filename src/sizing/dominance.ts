@@ -38,7 +38,7 @@ export interface Dominance {
 }
 
 function minutes(x: number): string {
-  return x >= 10 ? x.toFixed(0) : x >= 0.1 ? x.toFixed(1) : x.toFixed(2);
+  return x >= 10 ? x.toFixed(0) : x >= 1 ? x.toFixed(1) : x.toFixed(2);
 }
 
 function seconds(ms: number): string {
@@ -90,7 +90,7 @@ export function availabilityDominance(report: SizingReport, measured: ReadonlyMa
   let sentence: string;
   if (report.options.length === 1) sentence = `Leader-crash recovery: ${stops}; at ${rate} that is ${cost} (${minutes(worst.minutesPerYear)} min/yr for n = ${worst.n}).`;
   else if (verdict === 'recovery') sentence = `What dominates availability: leader-crash recovery, more than n. ${cap(stops)}; at ${rate} that is ${cost}, more than the ${minutes(spread)} min/yr by which ${differ.replace(/ differ by [^(]*/, ' differ ')}.`;
-  else if (verdict === 'size') sentence = `What dominates availability: the choice of n, more than leader-crash recovery. ${cap(differ)}, more than the ${cost.replace(', not counted in down/yr', '')} leader crashes cost (${stops}, at ${rate}).`;
+  else if (verdict === 'size') sentence = `What dominates availability: the choice of n, more than leader-crash recovery. ${cap(differ)}, more than leader crashes cost: ${cost}; ${stops}, at ${rate}.`;
   else sentence = `What dominates availability depends on the path: ${stops}; at ${rate} that is ${cost}; ${differ}: more than the complaint path costs, less than the heartbeat path.`;
   return {
     verdict,
