@@ -40,13 +40,20 @@ export function progressLine(io: SizeIo): MeasureProgress {
   const now = io.wallMs ?? (() => performance.now());
   const t0 = now();
   let width = 0;
+  let previous = t0;
+  let lastSize = 0;
   return ({ done, total, n }) => {
-    const elapsed = (now() - t0) / 1000;
+    const at = now();
+    if (done > 0) lastSize = (at - previous) / 1000;
+    previous = at;
+    const elapsed = (at - t0) / 1000;
     let line: string;
     if (n === null) line = `size: measured ${total} size${total === 1 ? '' : 's'} in ${elapsed.toFixed(1)} s`;
     else {
-      // Later sizes cost more (messages grow with n^2): a plain average per size, so "about".
-      const left = done === 0 ? '' : `, about ${Math.max(1, Math.round((elapsed / done) * (total - done)))} s left`;
+      // Bigger sizes cost more (messages grow with n^2), so each size left is counted at the
+      // slower of the average and the last size measured: "about".
+      const perSize = Math.max(elapsed / Math.max(1, done), lastSize);
+      const left = done === 0 ? '' : `, about ${Math.max(1, Math.round(perSize * (total - done)))} s left`;
       line = `size: measuring n = ${n} (${done + 1} of ${total}), ${elapsed.toFixed(1)} s so far${left}`;
     }
     const pad = ' '.repeat(Math.max(0, width - line.length));
