@@ -20,7 +20,7 @@ import { Simulation, type TraceRecord } from '../sim/kernel/index.ts';
 import { createRaftNode, type RaftState } from '../sim/raft/index.ts';
 import { createConsenter, type Request } from '../sim/smartbft/api.ts';
 import { checkAgreement, checkLiveness, checkValidity, type CheckResult, type DecidedFact, type NodeLedger } from '../sim/smartbft/checkers.ts';
-import { requestKey } from '../sim/smartbft/crypto.ts';
+import { requestKey } from '../sim/consensus/crypto.ts';
 import type { ConsenterState } from '../sim/smartbft/state.ts';
 
 export type FaultKind = 'crash' | 'corrupt-block' | 'equivocate';

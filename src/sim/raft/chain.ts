@@ -24,9 +24,9 @@
  *   Followers accept both: Raft checks (index, term), never content.
  */
 import type { Input, NodeContext, NodeMachine } from '../kernel/types.ts';
-import type { Application, Decision, Proposal, Request } from '../smartbft/api.ts';
-import { defaultApplication } from '../smartbft/app.ts';
-import { hash64, sign, withDigest } from '../smartbft/crypto.ts';
+import type { Application, Decision, Proposal, Request } from '../consensus/types.ts';
+import { defaultApplication } from '../consensus/app.ts';
+import { hash64, sign, withDigest } from '../consensus/crypto.ts';
 import { resolveRaftOptions, type RaftOptions } from './config.ts';
 import { RAFT_BYZANTINE_BEHAVIOURS, describeRaftMessage, type Entry, type RaftByzantineBehaviour, type RaftCommand, type RaftEvent, type RaftMessage } from './messages.ts';
 import { appendEntry, bcastAppend, campaign, lastIndex, maybeCommit, resetRandomizedElectionTimeout, stepMessage, tick, type ChainHooks } from './raft.ts';

@@ -6,7 +6,7 @@
  * Commands and the decided ledger have the SmartBFT consenter's shape (`submit`,
  * `byzantine`, `state.ledger: Decision[]`), so an orderer can be built on either.
  */
-import type { Decision, Proposal, Request } from '../smartbft/api.ts';
+import type { Decision, Proposal, Request } from '../consensus/types.ts';
 
 /** A log entry. `block` is absent for the empty entry a new leader appends in its term. */
 export interface Entry {

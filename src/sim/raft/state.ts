@@ -8,7 +8,7 @@
  * `raft/applied` (last applied index), `ledger` (decided blocks, as SmartBFT's).
  */
 import type { Effect, NodeContext } from '../kernel/types.ts';
-import type { Application, Decision, Proposal, Request } from '../smartbft/api.ts';
+import type { Application, Decision, Proposal, Request } from '../consensus/types.ts';
 import type { RaftOptions } from './config.ts';
 import type { Entry, RaftByzantineBehaviour, RaftEvent, RaftMessage } from './messages.ts';
 

@@ -12,7 +12,7 @@ import { PHASE } from './state.ts';
 import { nextRequests } from './requestpool.ts';
 import { propose } from './view.ts';
 import { censoredClient, slowLeaderDelayMs } from './byzantine.ts';
-import { withDigest } from './crypto.ts';
+import { withDigest } from '../consensus/crypto.ts';
 
 const TIMER = 'batch';
 

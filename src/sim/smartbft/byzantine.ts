@@ -22,7 +22,7 @@
  */
 import type { NodeContext } from '../kernel/types.ts';
 import type { Proposal } from './api.ts';
-import { sign, withDigest } from './crypto.ts';
+import { sign, withDigest } from '../consensus/crypto.ts';
 import type { BftMessage } from './messages.ts';
 import type { ConsenterState } from './state.ts';
 import { firstPooled } from './requestpool.ts';

@@ -6,7 +6,7 @@
 import type { Simulation } from '../kernel/simulation.ts';
 import type { TraceRecord } from '../kernel/trace.ts';
 import type { Decision } from './api.ts';
-import { requestKey } from './crypto.ts';
+import { requestKey } from '../consensus/crypto.ts';
 import type { SavedMessage } from './messages.ts';
 import { computeQuorum } from './quorum.ts';
 

@@ -7,12 +7,12 @@
  */
 import type { DurableView, Effect, Input, NodeContext, NodeMachine } from '../kernel/types.ts';
 import type { ConsenterOptions, Decision, Proposal } from './api.ts';
-import { defaultApplication } from './app.ts';
+import { defaultApplication } from '../consensus/app.ts';
 import { isByzantineBehaviour, voteForEverything } from './byzantine.ts';
 import { resolveConfig } from './config.ts';
 import { goList, Io } from './io.ts';
 import { describeMessage, type BftCommand, type BftEvent, type BftMessage, type Commit, type ConsensusMessage, type SavedMessage } from './messages.ts';
-import { sign } from './crypto.ts';
+import { sign } from '../consensus/crypto.ts';
 import { computeQuorum } from './quorum.ts';
 import { nextBatch, onBatchTimer } from './batcher.ts';
 import { changeRole, handleHeartBeat, handleHeartBeatResponse, heartbeatTick, newHeartbeatState } from './heartbeatmonitor.ts';

@@ -14,7 +14,7 @@
  * Difference from Go: the 5-second erase runs on the first 1-second tick at or after it.
  */
 import type { Request } from './api.ts';
-import { requestKey } from './crypto.ts';
+import { requestKey } from '../consensus/crypto.ts';
 import type { Io } from './io.ts';
 import type { ConsenterState, PoolEntry } from './state.ts';
 import { leaderId, complain } from './controller.ts';

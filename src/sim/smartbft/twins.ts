@@ -8,7 +8,7 @@
 import type { DurableOp, DurableView, Effect, Input, NodeContext, NodeMachine } from '../kernel/types.ts';
 import type { ConsenterOptions } from './api.ts';
 import { createConsenter } from './controller.ts';
-import { hash64 } from './crypto.ts';
+import { hash64 } from '../consensus/crypto.ts';
 import { describeMessage, type BftCommand, type BftEvent, type BftMessage } from './messages.ts';
 import type { ConsenterState } from './state.ts';
 

@@ -5,7 +5,7 @@
  * commits show a later sequence or view (`discoverIfSyncNeeded`).
  */
 import type { Decision, Proposal, Signature } from './api.ts';
-import { digestMatches, sign, verifySignature } from './crypto.ts';
+import { digestMatches, sign, verifySignature } from '../consensus/crypto.ts';
 import type { Commit, ConsensusMessage, PrePrepare, Prepare } from './messages.ts';
 import { describeMessage } from './messages.ts';
 import { goList, type Io } from './io.ts';

@@ -16,7 +16,7 @@
  * until it joins, instead of being dropped (Go relies on timing for that race).
  */
 import type { Decision, Proposal } from './api.ts';
-import { digestMatches, sign, verifySignature } from './crypto.ts';
+import { digestMatches, sign, verifySignature } from '../consensus/crypto.ts';
 import type { Io } from './io.ts';
 import type { NewView, SignedViewData, ViewChange, ViewData, ViewDataMsg } from './messages.ts';
 import { describeMessage } from './messages.ts';

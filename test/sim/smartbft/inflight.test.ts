@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceRecord } from '../../../src/sim/kernel/index.ts';
 import type { Proposal } from '../../../src/sim/smartbft/api.ts';
-import { sign } from '../../../src/sim/smartbft/crypto.ts';
+import { sign } from '../../../src/sim/consensus/crypto.ts';
 import type { Commit, PrePrepare, SignedViewData } from '../../../src/sim/smartbft/messages.ts';
 import { viewDataSummary } from '../../../src/sim/smartbft/viewchanger.ts';
 import { BftCluster } from './harness.ts';

@@ -4,7 +4,7 @@
  * sequence make a node sync (discoverIfSyncNeeded).
  */
 import { describe, expect, it } from 'vitest';
-import { sign } from '../../../src/sim/smartbft/crypto.ts';
+import { sign } from '../../../src/sim/consensus/crypto.ts';
 import type { Commit, PrePrepare } from '../../../src/sim/smartbft/messages.ts';
 import { logs, OneConsenter, sends } from './one.ts';
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Decision, Proposal } from '../../../src/sim/smartbft/api.ts';
-import { sign } from '../../../src/sim/smartbft/crypto.ts';
+import { sign } from '../../../src/sim/consensus/crypto.ts';
 import type { SignedViewData, ViewDataMsg } from '../../../src/sim/smartbft/messages.ts';
 import { checkInFlight, viewDataSummary } from '../../../src/sim/smartbft/viewchanger.ts';
 import { BftCluster } from './harness.ts';

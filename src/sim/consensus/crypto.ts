@@ -2,9 +2,10 @@
  * Deterministic stand-ins for SmartBFT's crypto (`types.Proposal.Digest`, the Signer and
  * Verifier Fabric plugs in): a fast 64-bit hash printed as 16 hex digits, and signatures
  * that only the named signer's code path produces, so a corrupted signature is detectable.
+ * Consensus-neutral: the Raft orderer signs and digests its blocks with the same functions.
  */
 import { fmix32 } from '../hash.ts';
-import type { Proposal, Request, Signature, ViewMetadata } from './api.ts';
+import type { Proposal, Request, Signature, ViewMetadata } from './types.ts';
 
 /** Two independent 32-bit FNV-1a lanes with a murmur3 finaliser, as 16 hex digits. */
 export function hash64(text: string): string {

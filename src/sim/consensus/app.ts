@@ -3,7 +3,7 @@
  * (orderer/consensus/smartbft/assembler.go) and its follower-side VerifyProposal. The
  * header chains to the previous decision: `<number>|<previous digest>|<data hash>`.
  */
-import type { Application, Decision, Proposal, Request, ViewMetadata } from './api.ts';
+import type { Application, Decision, Proposal, Request, ViewMetadata } from './types.ts';
 import { hash64, requestKey } from './crypto.ts';
 
 /** Payload arrays are immutable once proposed and shared by every node: hash each once. */
