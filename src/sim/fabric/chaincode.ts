@@ -15,7 +15,7 @@
  * The chaincode package carries one CouchDB index (META-INF/statedb/couchdb/indexes), which
  * the peer turns into a `_design/indexStudentDoc` document when the definition commits.
  */
-import type { Certificate } from '../../scenarios/cluster.ts';
+import type { Certificate } from '../../shared/certificate.ts';
 import { DEFAULT_EPOCH_MS } from '../logs/format.ts';
 import type { Height, KVRead, KVWrite, NsRwSet } from './block.ts';
 
