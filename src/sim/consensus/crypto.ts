@@ -4,7 +4,7 @@
  * that only the named signer's code path produces, so a corrupted signature is detectable.
  * Consensus-neutral: the Raft orderer signs and digests its blocks with the same functions.
  */
-import { fmix32 } from '../hash.ts';
+import { fmix32 } from '../../shared/hash.ts';
 import type { Proposal, Request, Signature, ViewMetadata } from './types.ts';
 
 /** Two independent 32-bit FNV-1a lanes with a murmur3 finaliser, as 16 hex digits. */

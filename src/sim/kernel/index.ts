@@ -1,6 +1,6 @@
 /** The simulation kernel: time, randomness, the network, node lifecycle and the trace. */
 export { Rng } from './rng.ts';
-export { hash32, fmix32 } from '../hash.ts';
+export { hash32, fmix32 } from '../../shared/hash.ts';
 export { Scheduler, type ScheduledEvent } from './scheduler.ts';
 export { Network, DEFAULT_LINK, ROUTE_LOSS, validateLatency, type LatencyDist, type LinkConfig, type LinkState, type NetworkConfig, type Routing } from './network.ts';
 export { jsonHash32 } from './json-hash.ts';

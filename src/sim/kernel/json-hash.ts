@@ -7,7 +7,7 @@
  * instance, a Map, a BigInt, a cycle, very deep nesting) takes the exact slow path:
  * `hash32(JSON.stringify(value))`, which also throws where JSON.stringify throws.
  */
-import { fmix32, hash32 } from '../hash.ts';
+import { fmix32, hash32 } from '../../shared/hash.ts';
 
 const FNV_PRIME = 0x01000193;
 const FNV_OFFSET = 0x811c9dc5;

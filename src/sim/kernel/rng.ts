@@ -8,7 +8,7 @@
  * (`unsafe`) form because this sits on the simulator's hot path.
  */
 import { xoroshiro128plus, type RandomGenerator } from 'pure-rand';
-import { hash32 } from '../hash.ts';
+import { hash32 } from '../../shared/hash.ts';
 
 const TWO_POW_32 = 4294967296;
 

@@ -12,7 +12,7 @@
  */
 import { Network, ROUTE_LOSS, type LinkState, type NetworkConfig } from './network.ts';
 import { Rng } from './rng.ts';
-import { hash32 } from '../hash.ts';
+import { hash32 } from '../../shared/hash.ts';
 import { Scheduler, type ScheduledEvent } from './scheduler.ts';
 import { Trace, type TraceOptions, type TraceRecord } from './trace.ts';
 import { DurableStore } from './durable.ts';

@@ -9,7 +9,7 @@
  * `describe` (type, view, sequence...), so the hash is cheap on the hot path.
  */
 import type { NodeId } from './types.ts';
-import { hash32 } from '../hash.ts';
+import { hash32 } from '../../shared/hash.ts';
 import { jsonHash32 } from './json-hash.ts';
 
 export type DropReason = 'loss' | 'partition' | 'down';
