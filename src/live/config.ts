@@ -11,7 +11,7 @@ import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { NodeId, TopologyInfo } from '../scenarios/cluster.ts';
-import { DEPLOYED_NODE_ID_RE, couchdbId } from '../sim/names.ts';
+import { DEPLOYED_NODE_ID_RE, couchdbId } from '../shared/names.ts';
 import { MAX_DURATION_MS } from '../scenarios/duration.ts';
 import type { SecretRef } from './secrets.ts';
 import { FileReadError, readRegularFile } from '../cli/files.ts';

@@ -7,7 +7,7 @@
  * `couchdb.<org>` beside peer0 and `couchdb<i>.<org>` beside peer i.
  */
 import type { NodeId, TopologyInfo } from './cluster.ts';
-import { CHANNEL, DEFAULT_ORGS, couchdbId, ordererIds, peerId } from '../sim/names.ts';
+import { CHANNEL, DEFAULT_ORGS, couchdbId, ordererIds, peerId } from '../shared/names.ts';
 
 export type Dissemination = 'deliver' | 'gossip';
 

@@ -11,7 +11,7 @@
  * a peer writes it into the block metadata it stores (`StoredBlock`), as Fabric does.
  */
 import { createHash } from 'node:crypto';
-import { CHANNEL } from '../names.ts';
+import { CHANNEL } from '../../shared/names.ts';
 
 export { CHANNEL };
 

@@ -16,7 +16,7 @@
 import type { NodeId } from '../kernel/types.ts';
 import { CHANNEL } from './block.ts';
 import { DEFAULT_POLICY, parsePolicy, type Policy } from './policy.ts';
-import { DEFAULT_ORGS, ORDERING_ORG, ORG_NAME_RE, couchdbId, gatewayId, ordererId, peerId } from '../names.ts';
+import { DEFAULT_ORGS, ORDERING_ORG, ORG_NAME_RE, couchdbId, gatewayId, ordererId, peerId } from '../../shared/names.ts';
 
 export type Dissemination = 'deliver' | 'gossip';
 
