@@ -17,9 +17,7 @@
  */
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { CHAINCODE, CHAINCODE_VERSION } from '../sim/fabric/chaincode.ts';
-import { DEFAULT_POLICY, mspId } from '../sim/fabric/policy.ts';
-import { CHANNEL, DEFAULT_ORGS, ORDERING_ORG, ordererId, peerId } from '../shared/names.ts';
+import { CHAINCODE, CHAINCODE_VERSION, CHANNEL, DEFAULT_ORGS, DEFAULT_POLICY, mspId, ORDERING_ORG, ordererId, peerId } from '../shared/names.ts';
 
 /** Orderers a local network may have (each is a process of ~50-100 MB). */
 export const MAX_LOCAL_ORDERERS = 16;

@@ -6,7 +6,9 @@
  *   `orderer.ordering`, then `orderer5.ordering`, `orderer6.ordering`, ... (the number is
  *   the consenter id); the leader of view v is consenter (v mod n) + 1;
  * - peers `peer<i>.<org>`; the CouchDB beside peer0 is `couchdb.<org>`, beside peer i
- *   `couchdb<i>.<org>`; each org's API (gateway) `gateway.<org>`.
+ *   `couchdb<i>.<org>`; each org's API (gateway) `gateway.<org>`;
+ * - and the names around them: the chaincode (`certcontract` 1.0), each org's MSP id
+ *   (`TechpulseMSP`) and the channel's endorsement policy.
  */
 
 /** The lab's channel. */
@@ -48,4 +50,16 @@ export function couchdbId(org: string, peerIndex: number): string {
 
 export function gatewayId(org: string): string {
   return `gateway.${org}`;
+}
+
+/** The lab's chaincode (certcontract) and the version its definition commits. */
+export const CHAINCODE = 'certcontract';
+export const CHAINCODE_VERSION = '1.0';
+
+/** The channel's endorsement policy, as the lab's configtx writes it. */
+export const DEFAULT_POLICY = 'MAJORITY Endorsement';
+
+/** The org's MSP id as the model spells it: `techpulse` -> `TechpulseMSP`. */
+export function mspId(org: string): string {
+  return `${org.charAt(0).toUpperCase()}${org.slice(1)}MSP`;
 }

@@ -23,7 +23,7 @@ import { ScaledClock } from './clock.ts';
 import { OcEmulator } from './oc-emulator.ts';
 import { TokenSigner } from './tokens.ts';
 import { metricsText } from './metrics.ts';
-import { mspId } from '../../sim/fabric/policy.ts';
+import { mspId } from '../../shared/names.ts';
 
 export interface ServeOptions {
   readonly cluster: Cluster;

@@ -17,10 +17,10 @@
  */
 import type { Certificate } from '../../shared/certificate.ts';
 import { DEFAULT_EPOCH_MS } from '../logs/format.ts';
+import { CHAINCODE } from '../../shared/names.ts';
 import type { Height, KVRead, KVWrite, NsRwSet } from './block.ts';
 
-export const CHAINCODE = 'certcontract';
-export const CHAINCODE_VERSION = '1.0';
+export { CHAINCODE, CHAINCODE_VERSION } from '../../shared/names.ts';
 export const LIFECYCLE_NS = '_lifecycle';
 
 /** `META-INF/statedb/couchdb/indexes/indexStudent.json` of the package. */

@@ -6,18 +6,14 @@
  *
  * MAJORITY threshold = floor(orgs / 2) + 1: with 2 orgs both must endorse, with 3 orgs 2.
  */
+import { mspId } from '../../shared/names.ts';
+
+export { DEFAULT_POLICY, mspId } from '../../shared/names.ts';
 
 export type Policy =
   | { readonly kind: 'implicitMeta'; readonly rule: 'MAJORITY' | 'ANY' | 'ALL' }
   | { readonly kind: 'signedBy'; readonly org: string }
   | { readonly kind: 'outOf'; readonly n: number; readonly of: readonly Policy[] };
-
-export const DEFAULT_POLICY = 'MAJORITY Endorsement';
-
-/** The org's MSP id as the model spells it: `techpulse` -> `TechpulseMSP`. */
-export function mspId(org: string): string {
-  return `${org.charAt(0).toUpperCase()}${org.slice(1)}MSP`;
-}
 
 function orgOfPrincipal(p: string, orgs: readonly string[]): string {
   const raw = p.trim().replace(/^['"]|['"]$/g, '');
