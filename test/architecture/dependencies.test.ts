@@ -26,7 +26,7 @@ interface Violation {
 function cruise(): Violation[] {
   const bin = join(ROOT, 'node_modules', '.bin', 'depcruise');
   const r = spawnSync(bin, ['src', '--config', '.dependency-cruiser.cjs', '--output-type', 'json'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (r.error !== undefined) throw r.error;
+  if (r.error !== undefined) throw new Error(`cannot run ${bin} (${r.error.message}): is dependency-cruiser installed? (npm install)`);
   let out: { summary?: { violations?: Violation[] } };
   try {
     out = JSON.parse(r.stdout) as typeof out;
