@@ -32,7 +32,19 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
       argv.some((a) => a === '--target' || a.startsWith('--target=')) ? (await import('../local/run.ts')).compareLocalCommand(argv, env) : (await import('../live/cli.ts')).runCompareCommand(argv, env),
   },
   serve: { summary: 'serve a simulated CertChain (REST API, Keycloak tokens, metrics) on loopback', load: async () => (await import('../live/cli.ts')).runServeCertChainCommand },
-  size: { summary: 'orderer sizing: fault tolerance, quorum and latency per orderer count', load: async () => (await import('../sizing/cli.ts')).runSizeCommand },
+  size: {
+    summary: 'orderer sizing: fault tolerance, quorum and latency per orderer count',
+    // The CLI's output checks (a one-line error before any work; atomic writes) for --report.
+    load: async () => {
+      const [{ runSizeCommand }, { checkOutputFile, writeOutput }] = await Promise.all([import('../sizing/cli.ts'), import('./output.ts')]);
+      return (argv, env) =>
+        runSizeCommand(argv, {
+          ...env,
+          checkOutput: (flag, path) => checkOutputFile(env, 'fabric-bft-sim size', flag, path),
+          writeOutput: (flag, path, text) => writeOutput(env, 'fabric-bft-sim size', flag, path, text),
+        });
+    },
+  },
   net: { summary: 'a real Fabric 3 BFT network on 127.0.0.1 from your Fabric binaries (net up|down|status|logs)', load: async () => (await import('../local/cli.ts')).netCommand },
   play: { summary: 'the SmartBFT playground in your browser (crash, Byzantine, step, step back, share a link)', load: async () => (await import('./commands/play.ts')).playCommand },
   explain: { summary: 'explain the quorum math for n orderers (explain quorum --orderers N)', load: async () => (await import('../report/cli.ts')).runExplainCommand },

@@ -8,8 +8,6 @@
  * numbers. Measuring takes a second or two per size: on a terminal stderr (and never with
  * --json) a progress line shows the size being measured and an estimate of the time left.
  */
-import type { CliEnv } from '../cli/io.ts';
-import { checkOutputFile, writeOutput } from '../cli/output.ts';
 import { parseSizeArgs, SIZE_USAGE, UsageError } from './args.ts';
 import { availabilityDominance } from './dominance.ts';
 import { renderSizing } from './format.ts';
@@ -25,17 +23,15 @@ export interface SizeIo {
   readonly stderrTty?: boolean;
   /** Wall-clock ms, for the progress estimate only. */
   readonly wallMs?: () => number;
-  /** Writes a whole file (`--report`); the CLI's is atomic. */
-  readonly writeFile?: CliEnv['writeFile'];
-  readonly pathKind?: CliEnv['pathKind'];
-  readonly canWrite?: CliEnv['canWrite'];
+  /**
+   * `--report`: the CLI's output checks, given by the CLI (src/cli/main.ts), so sizing
+   * imports nothing of the CLI. `checkOutput` throws a one-line error before any work;
+   * `writeOutput` writes the whole file atomically.
+   */
+  readonly checkOutput?: (flag: string, path: string) => void;
+  readonly writeOutput?: (flag: string, path: string, text: string) => void;
 }
 
-/** The CLI's output checks read only these members of the environment. */
-type FileEnv = Pick<CliEnv, 'writeFile' | 'pathKind' | 'canWrite'>;
-const asEnv = (e: Partial<FileEnv>): CliEnv => e as CliEnv;
-
-/** "size: measuring n = 10 (3 of 4), 5.2 s so far, about 2 s left", redrawn in place. */
 export function progressLine(io: SizeIo): MeasureProgress {
   const now = io.wallMs ?? (() => performance.now());
   const t0 = now();
@@ -79,9 +75,10 @@ export async function runSizeCommand(argv: readonly string[], io: SizeIo): Promi
     io.stderr('fabric-bft-sim size: --report draws the sizing table; it does not go with --raft-vs-bft\n');
     return 2;
   }
-  if (args.reportPath !== undefined && io.pathKind !== undefined && io.canWrite !== undefined) {
+  if (args.reportPath !== undefined) {
     try {
-      checkOutputFile(asEnv({ pathKind: io.pathKind, canWrite: io.canWrite }), 'fabric-bft-sim size', 'report', args.reportPath);
+      if (io.checkOutput === undefined || io.writeOutput === undefined) throw new Error('fabric-bft-sim size: --report needs a file system to write to');
+      io.checkOutput('report', args.reportPath);
     } catch (e) {
       io.stderr(`${(e as Error).message}\n`);
       return 2;
@@ -125,12 +122,12 @@ export async function runSizeCommand(argv: readonly string[], io: SizeIo): Promi
   }
   if (args.reportPath !== undefined) {
     const html = renderSizingHtml({ report, measured, setup: measured === undefined ? undefined : setup, dominance, text });
-    if (io.writeFile === undefined) {
+    if (io.writeOutput === undefined) {
       io.stderr('fabric-bft-sim size: --report needs a file system to write to\n');
       return 2;
     }
     try {
-      writeOutput(asEnv({ writeFile: io.writeFile }), 'fabric-bft-sim size', 'report', args.reportPath, html);
+      io.writeOutput('report', args.reportPath, html);
     } catch (e) {
       io.stderr(`${(e as Error).message}\n`);
       return 2;

@@ -3,6 +3,8 @@
  * see"): the real sizing command, measured on the simulator, with its files captured.
  */
 import { describe, expect, it } from 'vitest';
+import type { CliEnv } from '../../src/cli/io.ts';
+import { checkOutputFile, writeOutput } from '../../src/cli/output.ts';
 import { runSizeCommand, type SizeIo } from '../../src/sizing/cli.ts';
 
 interface Run {
@@ -16,12 +18,17 @@ async function size(argv: string[], extra: Partial<SizeIo> = {}): Promise<Run> {
   let out = '';
   let err = '';
   const files = new Map<string, string>();
+  // The file system the CLI hands sizing (src/cli/main.ts), over an in-memory one.
+  const fs = {
+    writeFile: (p: string, t: string) => void files.set(p, t),
+    pathKind: (p: string) => (p === '/out' ? 'dir' : p.startsWith('/out/') ? 'missing' : 'dir'),
+    canWrite: () => true,
+  } as unknown as CliEnv;
   const io: SizeIo = {
     stdout: (s) => (out += s),
     stderr: (s) => (err += s),
-    writeFile: (p, t) => void files.set(p, t),
-    pathKind: (p) => (p === '/out' ? 'dir' : p.startsWith('/out/') ? 'missing' : 'dir'),
-    canWrite: () => true,
+    checkOutput: (flag, path) => checkOutputFile(fs, 'fabric-bft-sim size', flag, path),
+    writeOutput: (flag, path, text) => writeOutput(fs, 'fabric-bft-sim size', flag, path, text),
     ...extra,
   };
   const code = await runSizeCommand(argv, io);
