@@ -43,7 +43,7 @@ export async function simTargetOf(io: LiveCliIo): Promise<SimTarget> {
 }
 
 /** Operations LiveCluster refuses (see LiveCluster.partition and friends). */
-const LIVE_UNSUPPORTED = ['partition', 'heal', 'byzantine', 'honest'];
+const LIVE_UNSUPPORTED = ['partition', 'heal', 'cut', 'dropMessages', 'byzantine', 'honest'];
 
 const LIVE_FLAGS = { values: ['config', 'ca-file', 'timeout'], switches: ['yes', 'json', 'insecure'] } as const;
 const COMPARE_FLAGS = { values: [...LIVE_FLAGS.values, 'report'], switches: LIVE_FLAGS.switches } as const;

@@ -45,6 +45,8 @@ import { isRunning, launch, logFile, readPid, removeBelow, stopProc } from './pr
 const UNSUPPORTED: Readonly<Record<string, string>> = {
   partition: 'the processes share 127.0.0.1; cutting links between them needs network namespaces the local target does not create',
   heal: 'the local target does not partition',
+  cut: 'the processes share 127.0.0.1; cutting links between them needs network namespaces the local target does not create',
+  dropMessages: 'dropping some message types needs a proxy between the orderers the local target does not run',
   byzantine: 'a real orderer cannot be made to lie from outside',
   honest: 'the local target does not make orderers Byzantine',
 };

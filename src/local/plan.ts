@@ -18,6 +18,7 @@
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { CHAINCODE, CHAINCODE_VERSION, CHANNEL, DEFAULT_ORGS, DEFAULT_POLICY, mspId, ORDERING_ORG, ordererId, peerId } from '../shared/names.ts';
+import { SMARTBFT_DEFAULTS, goDurationMs, validateRuleProblem, type SmartBftOptionName, type SmartBftOptions } from '../sim/smartbft/options.ts';
 
 /** Orderers a local network may have (each is a process of ~50-100 MB). */
 export const MAX_LOCAL_ORDERERS = 16;
@@ -25,47 +26,7 @@ export const DEFAULT_BASE_PORT = 27050;
 /** Ports a network uses from its base port (see `portsOf`). */
 export const PORT_SPAN = 100;
 
-/** SmartBFT options of the channel config, Fabric's defaults (SmartBFT v1.0.1 types.DefaultConfig; configtxgen genesisDefaults). */
-export const SMARTBFT_DEFAULTS = {
-  RequestBatchMaxInterval: '50ms',
-  RequestForwardTimeout: '2s',
-  RequestComplainTimeout: '20s',
-  RequestAutoRemoveTimeout: '3m0s',
-  ViewChangeResendInterval: '5s',
-  ViewChangeTimeout: '20s',
-  LeaderHeartbeatTimeout: '1m0s',
-  LeaderHeartbeatCount: 10,
-  CollectTimeout: '1s',
-  IncomingMessageBufferSize: 200,
-  RequestPoolSize: 400,
-  SyncOnStart: false,
-  SpeedUpViewChange: false,
-} as const;
-
-export type SmartBftOptionName = keyof typeof SMARTBFT_DEFAULTS;
-export type SmartBftOptions = { -readonly [K in SmartBftOptionName]: (typeof SMARTBFT_DEFAULTS)[K] extends boolean ? boolean : (typeof SMARTBFT_DEFAULTS)[K] extends number ? number : string };
-
-const DURATION_OPTIONS = new Set<SmartBftOptionName>([
-  'RequestBatchMaxInterval',
-  'RequestForwardTimeout',
-  'RequestComplainTimeout',
-  'RequestAutoRemoveTimeout',
-  'ViewChangeResendInterval',
-  'ViewChangeTimeout',
-  'LeaderHeartbeatTimeout',
-  'CollectTimeout',
-]);
-
-/** Go's `time.ParseDuration` subset we accept: `500ms`, `10s`, `1m30s`, `2h`. Milliseconds. */
-export function goDurationMs(text: string): number | undefined {
-  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(text)) return undefined;
-  let ms = 0;
-  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
-    const v = Number(m[1]);
-    ms += m[2] === 'ms' ? v : m[2] === 's' ? v * 1000 : m[2] === 'm' ? v * 60_000 : v * 3_600_000;
-  }
-  return ms;
-}
+export { SMARTBFT_DEFAULTS, goDurationMs, type SmartBftOptionName, type SmartBftOptions } from '../sim/smartbft/options.ts';
 
 /**
  * `--smartbft LeaderHeartbeatTimeout=10s,RequestForwardTimeout=1s` over Fabric's defaults,
@@ -95,12 +56,12 @@ export function parseSmartBftOptions(text: string | undefined): { options: Smart
     }
     if (!changed.includes(name)) changed.push(name);
   }
-  const d = (n: SmartBftOptionName): number => goDurationMs(String(options[n])) ?? 0;
-  // SmartBFT pkg/types/config.go Validate().
-  if (!(d('RequestForwardTimeout') <= d('RequestComplainTimeout'))) throw new Error('--smartbft: RequestForwardTimeout must be at most RequestComplainTimeout (SmartBFT Validate)');
-  if (!(d('RequestComplainTimeout') <= d('RequestAutoRemoveTimeout'))) throw new Error('--smartbft: RequestComplainTimeout must be at most RequestAutoRemoveTimeout (SmartBFT Validate)');
-  if (!(d('ViewChangeResendInterval') <= d('ViewChangeTimeout'))) throw new Error('--smartbft: ViewChangeResendInterval must be at most ViewChangeTimeout (SmartBFT Validate)');
-  if (options.LeaderHeartbeatCount > d('LeaderHeartbeatTimeout')) throw new Error('--smartbft: LeaderHeartbeatTimeout must be at least LeaderHeartbeatCount nanoseconds');
+  // SmartBFT pkg/types/config.go Validate(), shared with a scenario's topology.smartbft.
+  const rule = validateRuleProblem((n) => {
+    const v = (options as Record<string, unknown>)[n];
+    return typeof v === 'string' ? (goDurationMs(v) ?? 0) : Number(v);
+  });
+  if (rule !== undefined) throw new Error(`--smartbft: ${rule}`);
   return { options, changed };
 }
 

@@ -156,6 +156,10 @@ export interface Cluster {
   // Faults beyond the lab. A target that cannot do one rejects with a clear reason.
   partition(groups: readonly (readonly NodeId[])[]): Promise<OkResult>;
   heal(): Promise<OkResult>;
+  /** One-way cuts from each of `from` to each of `to` (`heal` removes them). Absent on targets that cannot. */
+  cut?(from: readonly NodeId[], to: readonly NodeId[]): Promise<OkResult>;
+  /** Drop only messages of some types (SmartBFT's `Commit`, ...) from each of `from` to each of `to` (`heal` removes it). Absent on targets that cannot. */
+  dropMessages?(from: readonly NodeId[], to: readonly NodeId[], types: readonly string[]): Promise<OkResult>;
   setByzantine(node: NodeId, behaviour: string | null): Promise<OkResult>;
   /** Background issuance through `via`: `count` certificates, one every `everyMs`; `load` names it for `loadTally`. */
   startLoad(via: string, count: number, everyMs: number): Promise<LoadStarted>;

@@ -34,6 +34,14 @@ export function describeStep(step: Step): string {
       return `partition ${argOf(step, op)
         .map((g) => `[${g.join(' ')}]`)
         .join(' | ')}`;
+    case 'cut': {
+      const a = argOf(step, op);
+      return `cut ${a.from} -> ${a.to}`;
+    }
+    case 'dropMessages': {
+      const a = argOf(step, op);
+      return `drop ${a.types.join(', ')} ${a.from} -> ${a.to ?? 'orderers'}`;
+    }
     case 'byzantine': {
       const a = argOf(step, op);
       return `byzantine ${a.node} ${a.behaviour}`;

@@ -275,6 +275,16 @@ class Run {
       case 'heal':
         Run.must(await c.heal(), 'heal');
         return null;
+      case 'cut': {
+        if (c.cut === undefined) throw new Error('cut: this target cannot cut links one way; run it in the simulator');
+        Run.must(await c.cut(await this.nodes(s('from')), await this.nodes(s('to'))), 'cut');
+        return null;
+      }
+      case 'dropMessages': {
+        if (c.dropMessages === undefined) throw new Error('dropMessages: this target cannot drop messages by type; run it in the simulator');
+        Run.must(await c.dropMessages(await this.nodes(s('from')), await this.nodes(a['to'] === undefined ? 'orderers' : s('to')), a['types'] as string[]), 'dropMessages');
+        return null;
+      }
       case 'byzantine':
         Run.must(await this.forEach(s('node'), (id) => c.setByzantine(id, s('behaviour'))), 'byzantine');
         return null;

@@ -17,6 +17,7 @@ import { parsePattern } from './pattern.ts';
 import { closest, didYouMean } from './suggest.ts';
 import { parsePolicy } from '../sim/fabric/policy.ts';
 import { describeTopology, type TopologySpec } from './topology.ts';
+import { SCENARIO_SMARTBFT_DEFAULTS, SMARTBFT_MESSAGE_TYPES, optionKind, scenarioSmartBftProblems, type ScenarioSmartBftName } from '../sim/smartbft/options.ts';
 
 // ---------------------------------------------------------------------------------------
 // Types: the document as written (durations stay strings, so a scenario can be written back).
@@ -75,8 +76,12 @@ export interface Operations {
   readonly sleep: Duration;
   /** Split the network into groups (nodes not named form one more group). */
   readonly partition: readonly (readonly NodeRef[])[];
-  /** Remove every partition. */
+  /** Remove every partition, cut and message drop. */
   readonly heal: true;
+  /** One-way cut: nothing `from` sends reaches `to` (nodes or selectors); the other way still works. */
+  readonly cut: { readonly from: NodeRef; readonly to: NodeRef };
+  /** Drop only messages of some SmartBFT types (`Commit`, `HeartBeat`, ...) from `from` to `to` (default: every other node). */
+  readonly dropMessages: { readonly from: NodeRef; readonly to?: NodeRef; readonly types: readonly string[] };
   /** Make an orderer Byzantine with a named behaviour. */
   readonly byzantine: { readonly node: NodeRef; readonly behaviour: string };
   /** Make a Byzantine orderer honest again. */
@@ -150,6 +155,8 @@ export const OPERATIONS: readonly OpName[] = [
   'sleep',
   'partition',
   'heal',
+  'cut',
+  'dropMessages',
   'byzantine',
   'honest',
   'load',
@@ -284,6 +291,18 @@ const TopologySchema = z.strictObject({
       blockGossip: z.boolean().optional(),
     })
     .optional(),
+  smartbft: z
+    .strictObject(
+      Object.fromEntries(
+        (Object.keys(SCENARIO_SMARTBFT_DEFAULTS) as ScenarioSmartBftName[]).map((k) => {
+          const kind = optionKind(k);
+          const t = kind === 'boolean' ? z.boolean() : kind === 'count' ? z.number() : z.string();
+          return [k, t.optional().meta({ description: kind === 'duration' ? `a Go duration such as 500ms, 10s, 1m30s (Fabric's default ${String(SCENARIO_SMARTBFT_DEFAULTS[k])})` : `Fabric's default ${String(SCENARIO_SMARTBFT_DEFAULTS[k])}` })];
+        }),
+      ),
+    )
+    .optional()
+    .meta({ description: "SmartBFT options by Fabric's names (configtx.yaml Orderer.SmartBFT), checked as SmartBFT's Configuration.Validate() does." }),
 });
 
 const TopLevelSchema = z.strictObject({
@@ -336,6 +355,8 @@ const OP_SCHEMAS: { readonly [K in OpName]: z.ZodType } = {
   sleep: z.string(),
   partition: z.array(z.array(node).min(1, { error: 'a partition group needs at least one node' })).min(1),
   heal: z.literal(true),
+  cut: z.strictObject({ from: node, to: node }),
+  dropMessages: z.strictObject({ from: node, to: node.optional(), types: z.array(text(64)).min(1, { error: 'name at least one message type' }) }),
   byzantine: z.strictObject({ node, behaviour: text(64) }),
   honest: node,
   load: z.strictObject({ via, count: intIn(1, LIMITS.loadCount), every: z.string() }),
@@ -358,7 +379,9 @@ const OP_DESCRIPTIONS: { readonly [K in OpName]: string } = {
   waitFor: 'Wait until a log line appears (or, with log.absent, check that none appears) or a node catches up, within a bound.',
   sleep: 'Let simulated time pass, e.g. 30s.',
   partition: 'Split the network into groups (nodes not named form one more group).',
-  heal: 'Remove every partition.',
+  heal: 'Remove every partition, cut and message drop.',
+  cut: 'Cut the links from one node (or selector) to another, one way only.',
+  dropMessages: 'Drop only some SmartBFT message types (Commit, HeartBeat, ...) from one node to others.',
   byzantine: 'Make an orderer Byzantine with a named behaviour.',
   honest: 'Make a Byzantine orderer honest again.',
   load: 'Issue certificates in the background at a steady rate.',
@@ -549,6 +572,8 @@ class Checker {
     readonly behaviours: readonly string[] | undefined,
     /** Set when the target's behaviours are per consensus: errors then say whose list it was. */
     readonly consensus: Consensus | undefined,
+    /** The scenario's own `topology.consensus` (dropMessages names SmartBFT's message types). */
+    readonly consensusOfTopology: Consensus = 'smartbft',
   ) {}
 
   add(path: readonly PathSegment[], message: string, at?: 'key'): void {
@@ -791,6 +816,22 @@ class Checker {
         groups.forEach((g, i) => g.forEach((n, j) => this.node(n, [...path, i, j], ['orderer', 'peer', 'couchdb'], false, 'partition')));
         return;
       }
+      case 'cut':
+        this.node(str('from'), [...path, 'from'], ['orderer', 'peer', 'couchdb'], false, op);
+        this.node(str('to'), [...path, 'to'], ['orderer', 'peer', 'couchdb'], false, op);
+        return;
+      case 'dropMessages': {
+        this.node(str('from'), [...path, 'from'], ['orderer'], false, op);
+        if (a['to'] !== undefined) this.node(str('to'), [...path, 'to'], ['orderer'], false, op);
+        if (this.consensusOfTopology === 'raft') {
+          this.add([...path, 'types'], 'dropMessages names SmartBFT message types; topology.consensus is raft');
+          return;
+        }
+        (a['types'] as string[]).forEach((t, i) => {
+          if (!(SMARTBFT_MESSAGE_TYPES as readonly string[]).includes(t)) this.add([...path, 'types', i], `unknown SmartBFT message type "${t}"${didYouMean(t, SMARTBFT_MESSAGE_TYPES)} (known: ${SMARTBFT_MESSAGE_TYPES.join(', ')})`);
+        });
+        return;
+      }
       case 'byzantine': {
         this.node(str('node'), [...path, 'node'], ['orderer'], false, op);
         const b = str('behaviour');
@@ -864,7 +905,7 @@ export function scenarioIssues(input: unknown, options: ValidateOptions = {}): I
     if (!Array.isArray(steps) || steps.length > LIMITS.steps) return ordered;
     if (options.topology === undefined && topology !== undefined && !TopologySchema.safeParse(topology).success) return ordered;
     const consensus = (topology as TopologySpec | undefined)?.consensus;
-    const checker = new Checker(options.topology ?? describeTopology(topology as TopologySpec | undefined), options.behaviours && behavioursFor(options.behaviours, consensus === 'raft' ? 'raft' : 'smartbft'), perConsensus(options.behaviours, consensus === 'raft' ? 'raft' : 'smartbft'));
+    const checker = new Checker(options.topology ?? describeTopology(topology as TopologySpec | undefined), options.behaviours && behavioursFor(options.behaviours, consensus === 'raft' ? 'raft' : 'smartbft'), perConsensus(options.behaviours, consensus === 'raft' ? 'raft' : 'smartbft'), consensus === 'raft' ? 'raft' : 'smartbft');
     steps.forEach((s: unknown, i) => checker.step(s, i));
     return [...ordered, ...checker.issues];
   }
@@ -885,8 +926,13 @@ export function scenarioIssues(input: unknown, options: ValidateOptions = {}): I
   if (doc.topology?.gossip !== undefined && doc.topology.dissemination !== 'gossip') {
     return [{ path: ['topology', 'gossip'], message: 'gossip options need dissemination: gossip (with BFT orderers Fabric 3.x turns block gossip off)', at: 'key' }];
   }
+  if (doc.topology?.smartbft !== undefined) {
+    if (doc.topology.consensus === 'raft') return [{ path: ['topology', 'smartbft'], message: 'SmartBFT options need SmartBFT orderers (topology.consensus is raft)', at: 'key' }];
+    const problems = scenarioSmartBftProblems(doc.topology.smartbft);
+    if (problems.length > 0) return problems.map((p) => ({ path: p.name === undefined ? ['topology', 'smartbft'] : ['topology', 'smartbft', p.name], message: p.message }));
+  }
   const consensus = doc.topology?.consensus ?? 'smartbft';
-  const checker = new Checker(topology, options.behaviours && behavioursFor(options.behaviours, consensus), perConsensus(options.behaviours, consensus));
+  const checker = new Checker(topology, options.behaviours && behavioursFor(options.behaviours, consensus), perConsensus(options.behaviours, consensus), consensus);
   doc.steps.forEach((s, i) => checker.step(s, i));
   return checker.issues;
 }

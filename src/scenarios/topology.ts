@@ -7,6 +7,7 @@
  * `couchdb.<org>` beside peer0 and `couchdb<i>.<org>` beside peer i.
  */
 import type { NodeId, TopologyInfo } from './cluster.ts';
+import type { ScenarioSmartBft } from '../sim/smartbft/options.ts';
 import { CHANNEL, DEFAULT_ORGS, couchdbId, ordererIds, peerId } from '../shared/names.ts';
 
 export type Dissemination = 'deliver' | 'gossip';
@@ -27,6 +28,8 @@ export interface TopologySpec {
   readonly policy?: string;
   /** The 2.x gossip options (core.yaml `peer.gossip.*`), with `dissemination: gossip` only. */
   readonly gossip?: GossipSpec;
+  /** SmartBFT options by Fabric's names, e.g. `{ LeaderHeartbeatTimeout: 10s, SyncOnStart: true }` (src/sim/smartbft/options.ts). */
+  readonly smartbft?: ScenarioSmartBft;
 }
 
 export interface GossipSpec {

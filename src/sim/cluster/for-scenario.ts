@@ -1,7 +1,8 @@
 /**
- * A scenario's simulator: `simClusterFor` opens a `SimCluster` on a scenario's topology and
- * seed, and `simChecks` runs the model's checks on it after a run (invariants: hash-chain
- * agreement, validity; expectations: convergence, state = fold(ledger) on every running peer).
+ * A scenario's simulator: `simClusterFor` opens a `SimCluster` on a scenario's topology
+ * (with its SmartBFT options) and seed, and `simChecks` runs the model's checks on it after
+ * a run (invariants: hash-chain agreement, validity; expectations: convergence, state =
+ * fold(ledger) on every running peer).
  */
 import type { Cluster } from '../../scenarios/cluster.ts';
 import type { Check } from '../../scenarios/runner.ts';
@@ -13,6 +14,7 @@ import { RAFT_BYZANTINE_BEHAVIOURS } from '../raft/index.ts';
 import { BYZANTINE_BEHAVIOURS } from '../smartbft/api.ts';
 import { checkRestartResume, observeRestarts, type RestartObservation } from '../smartbft/checkers.ts';
 import type { SmartBftConfig } from '../smartbft/config.ts';
+import { modelConfigOf } from '../smartbft/options.ts';
 
 /**
  * The Byzantine behaviours a scenario may name, by the orderers' consensus: SmartBFT's or
@@ -62,7 +64,8 @@ export async function simClusterFor(scenario: Scenario, options: SimClusterForOp
     },
     ...(options.traceSink !== undefined ? { trace: { sink: options.traceSink } } : {}),
     ...(options.interrupt !== undefined ? { interrupt: options.interrupt } : {}),
-    ...(options.smartbft !== undefined ? { smartbft: options.smartbft } : {}),
+    // The scenario's topology.smartbft, under the caller's (compare --target local passes the real network's).
+    ...(t.smartbft !== undefined || options.smartbft !== undefined ? { smartbft: { ...modelConfigOf(t.smartbft ?? {}), ...options.smartbft } } : {}),
   });
   // Every restart of a SmartBFT orderer from here on, for the restart-resumption invariant.
   if (t.consensus !== 'raft') restarts.set(cluster, observeRestarts(cluster.sim, cluster.topology.orderers));

@@ -827,6 +827,27 @@ export class SimCluster implements Cluster {
     return { ok: true };
   }
 
+  /** The simulator node ids that carry `node`'s traffic: a CouchDB's peer; a gateway peer's org API too. */
+  private linkEnds(node: NodeId): NodeId[] {
+    const ids = [this.kindOf(node) === 'couchdb' ? this.peerOf(node) : node];
+    for (const gw of this.fabric.gateways) if (ids.includes(gw.peer)) ids.push(gw.id);
+    return ids;
+  }
+
+  /** One-way cuts: nothing `from` sends reaches `to` (each pair of different nodes); the other way still works. */
+  async cut(from: readonly NodeId[], to: readonly NodeId[]): Promise<OkResult> {
+    for (const a of from) for (const b of to) if (a !== b) for (const x of this.linkEnds(a)) for (const y of this.linkEnds(b)) this.sim.network.cut(x, y);
+    this.sim.note(`cut ${JSON.stringify(from)} -> ${JSON.stringify(to)}`);
+    return { ok: true };
+  }
+
+  /** Drop the messages of the given types (`Commit`, `HeartBeat`, ...) from each of `from` to each of `to`. */
+  async dropMessages(from: readonly NodeId[], to: readonly NodeId[], types: readonly string[]): Promise<OkResult> {
+    for (const a of from) for (const b of to) if (a !== b) this.sim.network.dropTypes(a, b, types);
+    this.sim.note(`drop ${types.join(',')} ${JSON.stringify(from)} -> ${JSON.stringify(to)}`);
+    return { ok: true };
+  }
+
   async heal(): Promise<OkResult> {
     this.sim.network.heal();
     this.sim.note('heal');

@@ -105,6 +105,8 @@ export class Network {
   private groupOf: Map<NodeId, number> | undefined;
   /** One-way cuts `"from->to"`. */
   private readonly cuts = new Set<string>();
+  /** Message types dropped one way, `"from->to"` -> types (a message's `type` field). */
+  private readonly typeDrops = new Map<string, Set<string>>();
   /**
    * The time of the second copy when the last `routeLink` duplicated its message, else -1.
    * A field rather than a returned pair, so the hot path allocates nothing.
@@ -170,6 +172,26 @@ export class Network {
     this.cuts.add(`${from}->${to}`);
   }
 
+  /**
+   * Drop the messages from -> to whose `type` field is one of `types` (SmartBFT's
+   * `Commit`, `HeartBeat`, ...); other messages still pass. Adds to earlier drops.
+   */
+  dropTypes(from: NodeId, to: NodeId, types: readonly string[]): void {
+    const key = `${from}->${to}`;
+    let set = this.typeDrops.get(key);
+    if (set === undefined) this.typeDrops.set(key, (set = new Set()));
+    for (const t of types) set.add(t);
+  }
+
+  /** Whether `msg` from -> to passes the type drops (true when none is in force). */
+  passes(from: NodeId, to: NodeId, msg: unknown): boolean {
+    if (this.typeDrops.size === 0) return true;
+    const set = this.typeDrops.get(`${from}->${to}`);
+    if (set === undefined) return true;
+    const type = msg !== null && typeof msg === 'object' ? (msg as { type?: unknown }).type : undefined;
+    return !(typeof type === 'string' && set.has(type));
+  }
+
   /** Cut every link to and from `node`. */
   isolate(node: NodeId, others: readonly NodeId[]): void {
     for (const o of others) {
@@ -179,10 +201,11 @@ export class Network {
     }
   }
 
-  /** Remove every partition and cut. */
+  /** Remove every partition, cut and type drop. */
   heal(): void {
     this.groupOf = undefined;
     this.cuts.clear();
+    this.typeDrops.clear();
   }
 
   /** Whether a message from -> to can pass right now. */

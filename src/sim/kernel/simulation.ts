@@ -361,7 +361,7 @@ export class Simulation {
           this.trace.record({ t: this.now, k: 'drop', id: p.id, from: from.id, to: s.id, m: p.m, reason: 'down' });
           return;
         }
-        if (!p.handled && !this.network.connected(from.id, s.id)) {
+        if (!p.handled && (!this.network.connected(from.id, s.id) || !this.network.passes(from.id, s.id, p.msg))) {
           this.trace.record({ t: this.now, k: 'drop', id: p.id, from: from.id, to: s.id, m: p.m, reason: 'partition' });
           return;
         }
@@ -448,7 +448,7 @@ export class Simulation {
     this.trace.recordMessage('send', now, id, s.id, s.idHash, to, target.idHash, m, mHash);
     // Network.routeInto, without its lookups: connected, then the cached link's draws.
     const network = this.network;
-    if (!network.connected(s.id, to)) {
+    if (!network.connected(s.id, to) || !network.passes(s.id, to, msg)) {
       this.trace.record({ t: now, k: 'drop', id, from: s.id, to, m, reason: 'partition' });
       return;
     }

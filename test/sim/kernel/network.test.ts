@@ -22,6 +22,18 @@ describe('network: partitions block exactly the cut links', () => {
     for (const x of nodes) for (const y of nodes) expect(net.connected(x, y)).toBe(true);
   });
 
+  it('type drops block only the named message types, one way, until heal', () => {
+    const net = new Network({}, Rng.create(1));
+    net.dropTypes('a', 'b', ['Commit']);
+    expect(net.passes('a', 'b', { type: 'Commit' })).toBe(false);
+    expect(net.passes('a', 'b', { type: 'Prepare' })).toBe(true);
+    expect(net.passes('b', 'a', { type: 'Commit' })).toBe(true);
+    expect(net.passes('a', 'b', 'not an object')).toBe(true);
+    expect(net.connected('a', 'b')).toBe(true);
+    net.heal();
+    expect(net.passes('a', 'b', { type: 'Commit' })).toBe(true);
+  });
+
   it('a one-way cut blocks one direction only', () => {
     const net = new Network({}, Rng.create(1));
     net.cut('a', 'b');

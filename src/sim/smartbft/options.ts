@@ -1,0 +1,150 @@
+/**
+ * SmartBFT options by the names a Fabric channel config gives them (configtx.yaml
+ * `Orderer.SmartBFT`, orderer.proto `SmartBFTOptions`), with Fabric's defaults and the rules
+ * of SmartBFT v1.0.1's `Configuration.Validate()` (pkg/types/config.go) that relate two
+ * options. A leaf module: `net up --smartbft` (src/local/plan.ts) and a scenario's
+ * `topology.smartbft` (src/scenarios/schema.ts) both check their options here, and
+ * {@link modelConfigOf} turns them into the model's {@link SmartBftConfig} (milliseconds).
+ */
+import type { SmartBftConfig } from './config.ts';
+import type { BftMessage } from './messages.ts';
+
+/** SmartBFT options of the channel config, Fabric's defaults (SmartBFT v1.0.1 types.DefaultConfig; configtxgen genesisDefaults). */
+export const SMARTBFT_DEFAULTS = {
+  RequestBatchMaxInterval: '50ms',
+  RequestForwardTimeout: '2s',
+  RequestComplainTimeout: '20s',
+  RequestAutoRemoveTimeout: '3m0s',
+  ViewChangeResendInterval: '5s',
+  ViewChangeTimeout: '20s',
+  LeaderHeartbeatTimeout: '1m0s',
+  LeaderHeartbeatCount: 10,
+  CollectTimeout: '1s',
+  IncomingMessageBufferSize: 200,
+  RequestPoolSize: 400,
+  SyncOnStart: false,
+  SpeedUpViewChange: false,
+} as const;
+
+export type SmartBftOptionName = keyof typeof SMARTBFT_DEFAULTS;
+export type SmartBftOptions = { -readonly [K in SmartBftOptionName]: (typeof SMARTBFT_DEFAULTS)[K] extends boolean ? boolean : (typeof SMARTBFT_DEFAULTS)[K] extends number ? number : string };
+
+/**
+ * What a scenario's `topology.smartbft` may set: the channel config's options, and
+ * `RequestBatchMaxCount`, which Fabric takes from `BatchSize.MaxMessageCount` (500 in the
+ * lab's channel) rather than from the SmartBFT block.
+ */
+export const SCENARIO_SMARTBFT_DEFAULTS = { ...SMARTBFT_DEFAULTS, RequestBatchMaxCount: 500 } as const;
+export type ScenarioSmartBftName = keyof typeof SCENARIO_SMARTBFT_DEFAULTS;
+/** A scenario's options as written: durations as Go durations (`10s`, `1m30s`), counts as numbers. */
+export type ScenarioSmartBft = { readonly [K in ScenarioSmartBftName]?: string | number | boolean };
+
+/** Go's `time.ParseDuration` subset we accept: `500ms`, `10s`, `1m30s`, `2h`. Milliseconds. */
+export function goDurationMs(text: string): number | undefined {
+  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(text)) return undefined;
+  let ms = 0;
+  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
+    const v = Number(m[1]);
+    ms += m[2] === 'ms' ? v : m[2] === 's' ? v * 1000 : m[2] === 'm' ? v * 60_000 : v * 3_600_000;
+  }
+  return ms;
+}
+
+/** The kind of value an option takes. */
+export function optionKind(name: ScenarioSmartBftName): 'duration' | 'count' | 'boolean' {
+  const def = SCENARIO_SMARTBFT_DEFAULTS[name];
+  return typeof def === 'boolean' ? 'boolean' : typeof def === 'number' ? 'count' : 'duration';
+}
+
+/**
+ * The first rule of SmartBFT's `Validate()` relating two options that `ms` (every
+ * duration in milliseconds, counts as numbers) breaks, in Validate's order, as one line
+ * without a prefix; undefined when they all hold.
+ */
+export function validateRuleProblem(ms: (name: ScenarioSmartBftName) => number): string | undefined {
+  if (!(ms('RequestForwardTimeout') <= ms('RequestComplainTimeout'))) return 'RequestForwardTimeout must be at most RequestComplainTimeout (SmartBFT Validate)';
+  if (!(ms('RequestComplainTimeout') <= ms('RequestAutoRemoveTimeout'))) return 'RequestComplainTimeout must be at most RequestAutoRemoveTimeout (SmartBFT Validate)';
+  if (!(ms('ViewChangeResendInterval') <= ms('ViewChangeTimeout'))) return 'ViewChangeResendInterval must be at most ViewChangeTimeout (SmartBFT Validate)';
+  if (ms('LeaderHeartbeatCount') > ms('LeaderHeartbeatTimeout') * 1_000_000) return 'LeaderHeartbeatTimeout must be at least LeaderHeartbeatCount nanoseconds';
+  return undefined;
+}
+
+/**
+ * The problem with one scenario option's value, or undefined. Durations are Go durations
+ * (`500ms`, `10s`, `1m30s`); counts whole numbers > 0; SyncOnStart and SpeedUpViewChange
+ * true or false.
+ */
+export function optionValueProblem(name: ScenarioSmartBftName, value: unknown): string | undefined {
+  switch (optionKind(name)) {
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : `${name} is true or false`;
+    case 'count':
+      return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 1_000_000 ? undefined : `${name} is a whole number from 1 to 1000000`;
+    case 'duration': {
+      const ms = typeof value === 'string' ? goDurationMs(value) : undefined;
+      return ms !== undefined && ms > 0 && ms <= 86_400_000 ? undefined : `${name} is a duration such as 500ms, 10s or 1m30s (at most 24h)`;
+    }
+  }
+}
+
+/** Milliseconds (durations) or the value itself, with the defaults under what `given` leaves out. */
+function msOf(given: ScenarioSmartBft): (name: ScenarioSmartBftName) => number {
+  return (name) => {
+    const v = given[name] ?? SCENARIO_SMARTBFT_DEFAULTS[name];
+    return typeof v === 'string' ? (goDurationMs(v) ?? 0) : Number(v);
+  };
+}
+
+/** Every problem with a scenario's `topology.smartbft`: `[name or undefined, message]`; the rule check only when every value is good. */
+export function scenarioSmartBftProblems(given: Readonly<Record<string, unknown>>): { readonly name: string | undefined; readonly message: string }[] {
+  const out: { name: string | undefined; message: string }[] = [];
+  for (const [name, value] of Object.entries(given)) {
+    if (!(name in SCENARIO_SMARTBFT_DEFAULTS)) continue; // unknown names are the schema's ("did you mean")
+    const p = optionValueProblem(name as ScenarioSmartBftName, value);
+    if (p !== undefined) out.push({ name, message: p });
+  }
+  if (out.length > 0) return out;
+  const rule = validateRuleProblem(msOf(given as ScenarioSmartBft));
+  return rule === undefined ? [] : [{ name: undefined, message: rule }];
+}
+
+/**
+ * The model's configuration for the options given (the rest stay the model's defaults,
+ * which are Fabric's). IncomingMessageBufferSize has no counterpart in the model (its
+ * queues do not overflow) and is left out.
+ */
+export function modelConfigOf(given: ScenarioSmartBft): Partial<SmartBftConfig> {
+  const out: Record<string, number | boolean> = {};
+  for (const [name, v] of Object.entries(given)) {
+    if (name === 'IncomingMessageBufferSize' || v === undefined) continue;
+    out[name] = typeof v === 'string' ? (goDurationMs(v) ?? 0) : v;
+  }
+  return out as Partial<SmartBftConfig>;
+}
+
+/**
+ * The message types a scenario's `dropMessages` step may name: SmartBFT's (messages.ts
+ * `BftMessage`, the consenters' protocol; a Submit is a client's broadcast reaching an orderer).
+ */
+export const SMARTBFT_MESSAGE_TYPES = [
+  'PrePrepare',
+  'Prepare',
+  'Commit',
+  'ViewChange',
+  'ViewData',
+  'NewView',
+  'HeartBeat',
+  'HeartBeatResponse',
+  'StateTransferRequest',
+  'StateTransferResponse',
+  'Submit',
+  'FwdRequest',
+  'HeightRequest',
+  'HeightResponse',
+  'BlockRequest',
+  'BlockResponse',
+] as const satisfies readonly BftMessage['type'][];
+
+// Every BftMessage type is in the list (a type error here names the one missing).
+const _allTypes: Exclude<BftMessage['type'], (typeof SMARTBFT_MESSAGE_TYPES)[number]> extends never ? true : never = true;
+void _allTypes;
