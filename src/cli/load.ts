@@ -1,5 +1,5 @@
 /** `run <name|file>`: a built-in by name or a YAML/JSON file, with `--orderers` applied. */
-import { BUILTINS, BuiltinParamError, findBuiltin } from '../scenarios/builtins/index.ts';
+import { BUILTINS, BuiltinParamError, SMARTBFT_STORIES, findBuiltin } from '../scenarios/builtins/index.ts';
 import { parseScenario } from '../scenarios/parse.ts';
 import { ScenarioError, type Scenario, type ValidateOptions } from '../scenarios/schema.ts';
 import { didYouMean } from '../scenarios/suggest.ts';
@@ -33,7 +33,7 @@ export function loadScenario(env: CliEnv, command: string, arg: string, orderers
   if (kind !== 'file') {
     if (looksLikeFile(arg)) throw new UsageError(kind === 'missing' ? `${command}: no such file: ${arg}` : `${command}: ${arg} is not a regular file`);
     throw new UsageError(
-      `${command}: unknown scenario "${arg}"${didYouMean(arg, [...BUILTINS.map((b) => b.name), RAFT_VS_BFT.name])}; "fabric-bft-sim scenarios" lists the built-ins, or give a .yaml/.json file`,
+      `${command}: unknown scenario "${arg}"${didYouMean(arg, [...BUILTINS.map((b) => b.name), ...SMARTBFT_STORIES.map((b) => b.name), RAFT_VS_BFT.name])}; "fabric-bft-sim scenarios" lists the built-ins, or give a .yaml/.json file`,
     );
   }
   let text: string;

@@ -10,6 +10,7 @@ import { leaderCrash } from './leader-crash.ts';
 import { partitionedLeader } from './partitioned-leader.ts';
 import { peerRecovery } from './peer-recovery.ts';
 import { rollingRestart } from './rolling-restart.ts';
+import { SMARTBFT_STORIES } from './smartbft-stories.ts';
 
 export { BuiltinParamError, type BuiltinParams, type BuiltinScenario } from './builtin.ts';
 
@@ -29,6 +30,9 @@ export const BUILTINS: readonly BuiltinScenario[] = [
 /** The lab's three demos, in the lab's order. */
 export const LAB_SCENARIOS: readonly BuiltinScenario[] = BUILTINS.filter((b) => b.lab);
 
+export { SMARTBFT_STORIES };
+
+/** A built-in by name: the lab's list, then SmartBFT's test stories (`smartbft.TestBasic`, ...). */
 export function findBuiltin(name: string): BuiltinScenario | undefined {
-  return BUILTINS.find((b) => b.name === name);
+  return BUILTINS.find((b) => b.name === name) ?? SMARTBFT_STORIES.find((b) => b.name === name);
 }
