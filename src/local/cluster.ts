@@ -39,6 +39,7 @@ import { LoadTallies, issueCounted } from '../scenarios/load-tally.ts';
 import { OrgGateways } from './gateway.ts';
 import { httpGet, loadNetState, ordererSpec, peerSpec, tool, waitHealthy, type NetState } from './net.ts';
 import { adminEnv, peerEnv, type OrdererPlan, type PeerPlan } from './plan.ts';
+import { smartBftMismatch } from '../sim/smartbft/options.ts';
 import { isRunning, launch, logFile, readPid, removeBelow, stopProc } from './procs.ts';
 
 /** Operations the local target cannot do, and why (one line each). */
@@ -71,6 +72,7 @@ export function topologyMismatch(scenario: Scenario, state: NetState): string | 
   if (t.peersPerOrg !== undefined && t.peersPerOrg !== 1) return `the scenario wants ${t.peersPerOrg} peers per org; the local network has 1`;
   if (t.orgs !== undefined && t.orgs.join(',') !== state.plan.orgs.join(',')) return `the scenario's orgs (${t.orgs.join(', ')}) are not the local network's (${state.plan.orgs.join(', ')})`;
   if (t.consensus === 'raft') return 'the scenario runs on Raft; the local network is SmartBFT';
+  if (t.smartbft !== undefined) return smartBftMismatch(t.smartbft, state.plan.smartbft);
   return undefined;
 }
 

@@ -7,8 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { runScenario, type ScenarioResult } from '../../src/scenarios/runner.ts';
 import { validateScenario, type Scenario, type Step } from '../../src/scenarios/schema.ts';
 import { SCENARIO_BEHAVIOURS, simChecks, simClusterFor } from '../../src/sim/cluster/for-scenario.ts';
-import { unsupportedStep } from '../../src/local/cluster.ts';
-import { parseSmartBftOptions } from '../../src/local/plan.ts';
+import { topologyMismatch, unsupportedStep } from '../../src/local/cluster.ts';
+import type { NetState } from '../../src/local/net.ts';
+import { makePlan, parseSmartBftOptions } from '../../src/local/plan.ts';
 import { modelConfigOf } from '../../src/sim/smartbft/options.ts';
 
 const problem = (doc: unknown): string => {
@@ -74,6 +75,22 @@ describe('topology.smartbft', () => {
     expect(fast.result.steps.map((s) => s.ok)).toEqual([true, true]);
     const slow = await run(scenario({}, steps));
     expect(slow.result.steps.map((s) => s.ok)).toEqual([true, false]);
+  });
+});
+
+describe('topology.smartbft on the local target', () => {
+  const state = (smartbft?: string): NetState => ({ plan: makePlan({ dir: '/tmp/n', fabricHome: '/tmp/f', ...(smartbft !== undefined ? { smartbft } : {}) }) }) as unknown as NetState;
+
+  it("runs when the network has the scenario's options (durations compared by value)", () => {
+    expect(topologyMismatch(scenario({ smartbft: { LeaderHeartbeatTimeout: '10s', SyncOnStart: true } }), state('LeaderHeartbeatTimeout=10s,SyncOnStart=true'))).toBeUndefined();
+    expect(topologyMismatch(scenario({ smartbft: { RequestAutoRemoveTimeout: '3m' } }), state())).toBeUndefined();
+  });
+
+  it('names the first difference and the net up flag that matches the scenario', () => {
+    expect(topologyMismatch(scenario({ smartbft: { LeaderHeartbeatTimeout: '10s', ViewChangeTimeout: '10s' } }), state())).toBe(
+      "the scenario's SmartBFT LeaderHeartbeatTimeout is 10s, the local network's 1m0s (net up --smartbft LeaderHeartbeatTimeout=10s,ViewChangeTimeout=10s)",
+    );
+    expect(topologyMismatch(scenario({ smartbft: { RequestBatchMaxCount: 100 } }), state())).toBe('the scenario sets RequestBatchMaxCount, which a local network keeps at BatchSize.MaxMessageCount 500');
   });
 });
 

@@ -148,3 +148,24 @@ export const SMARTBFT_MESSAGE_TYPES = [
 // Every BftMessage type is in the list (a type error here names the one missing).
 const _allTypes: Exclude<BftMessage['type'], (typeof SMARTBFT_MESSAGE_TYPES)[number]> extends never ? true : never = true;
 void _allTypes;
+
+/**
+ * Where a scenario's `topology.smartbft` differs from a network's options (a real network
+ * made by `net up --smartbft`): one line naming the first difference and the `net up`
+ * flag that would match it; undefined when every option the scenario gives is the
+ * network's. Durations compare by value (`1m` equals `1m0s`).
+ */
+export function smartBftMismatch(scenario: ScenarioSmartBft, network: Readonly<Record<string, unknown>>): string | undefined {
+  const value = (v: unknown): number | boolean | undefined => (typeof v === 'string' ? goDurationMs(v) : typeof v === 'number' || typeof v === 'boolean' ? v : undefined);
+  const differ: string[] = [];
+  for (const [name, want] of Object.entries(scenario)) {
+    if (want === undefined) continue;
+    const has = network[name] ?? SCENARIO_SMARTBFT_DEFAULTS[name as ScenarioSmartBftName];
+    if (value(want) !== value(has)) differ.push(name);
+  }
+  const first = differ[0];
+  if (first === undefined) return undefined;
+  if (first === 'RequestBatchMaxCount') return 'the scenario sets RequestBatchMaxCount, which a local network keeps at BatchSize.MaxMessageCount 500';
+  const flag = differ.filter((n) => n !== 'RequestBatchMaxCount').map((n) => `${n}=${String(scenario[n as ScenarioSmartBftName])}`).join(',');
+  return `the scenario's SmartBFT ${first} is ${String(scenario[first as ScenarioSmartBftName])}, the local network's ${String(network[first] ?? SCENARIO_SMARTBFT_DEFAULTS[first as ScenarioSmartBftName])} (net up --smartbft ${flag})`;
+}
