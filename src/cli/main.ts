@@ -23,6 +23,8 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   scenarios: { summary: 'list the built-in scenarios (or print one as YAML)', load: async () => (await import('./commands/scenarios.ts')).scenariosCommand },
   run: { summary: 'run a scenario (built-in name or YAML/JSON file) in the simulator', load: async () => (await import('./commands/run.ts')).runCommand },
   check: { summary: 'search random fault schedules (fast-check); shrink and save failures', load: async () => (await import('./commands/check.ts')).checkCommand },
+  sweep: { summary: 'run a scenario over lists of seeds, orderer counts and options (worker threads, shards, Kubernetes Jobs)', load: async () => (await import('./commands/sweep.ts')).sweepCommand },
+  merge: { summary: 'fold the JSON of sweep or check shards (--shard K/N) into the whole run\'s result', load: async () => (await import('./commands/merge.ts')).mergeCommand },
   lab: { summary: "run the lab's three demos and print a summary (npm start)", load: async () => (await import('./commands/lab.ts')).labCommand },
   live: { summary: 'run a scenario against a real cluster (dry run by default)', load: async () => (await import('../live/cli.ts')).runLiveCommand },
   compare: {

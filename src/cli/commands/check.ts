@@ -9,11 +9,14 @@ import fc from 'fast-check';
 import { DEFAULT_TOPOLOGY } from '../../scenarios/topology.ts';
 import { scenarioToYaml } from '../../scenarios/parse.ts';
 import type { ScenarioResult } from '../../scenarios/runner.ts';
-import { FAULT_KINDS, isLivenessStep, scheduleArbitrary, type FaultKind } from '../../scenarios/schedule.ts';
+import { FAULT_KINDS, type FaultKind } from '../../scenarios/schedule.ts';
 import { LIMITS, behavioursFor, type Scenario } from '../../scenarios/schema.ts';
 import { bool, list, num, parseArgs, str } from '../args.ts';
 import { execute } from '../execute.ts';
 import { UsageError, type CliEnv, type SimTarget } from '../io.ts';
+import { defaultWorkers, MAX_WORKERS, runJob } from '../workers/pool.ts';
+import { parseShard, shardLabel, WHOLE } from '../workers/shard.ts';
+import { checkArbitrary, checkAttempt, passedOf, phaseOf, type CheckJob } from '../workers/tasks.ts';
 import { checkOutputFile, writeOutput } from '../output.ts';
 import { reportHtml } from '../report.ts';
 import type { TraceRecord } from '../../sim/kernel/index.ts';
@@ -35,41 +38,12 @@ Options:
   --out FILE        where to write a failing schedule (default check-failure-<seed>.yaml)
   --report FILE     also write the HTML report of the shrunk failing run (.html)
   --json            print a JSON summary alone
+  --workers N       worker threads (default: one per core, here ${'${'}defaultWorkers()}); the
+                    result is the same for any N: the lowest failing schedule is shrunk
+  --shard K/N       run schedules i with i mod N = K only (K from 0 to N-1); the JSON
+                    of N shards folds into the whole run's with "fabric-bft-sim merge"
   -h, --help        this help
 `;
-
-/** Convergence is a liveness property; the other checkers (agreement, hash chain, state) are safety. */
-function isLivenessCheck(name: string): boolean {
-  return /converge/i.test(name);
-}
-
-/**
- * One schedule's run; a run that could not even start (the network set-up failed, the
- * budget ran out) is a failure with its reason, not an exception that loses the reason.
- */
-async function attempt(target: SimTarget, scenario: Scenario): Promise<ScenarioResult | string> {
-  try {
-    return await execute(target, scenario, { seed: scenario.seed ?? 1, maxWall: '2m' });
-  } catch (e) {
-    return `the run could not start or finish: ${(e instanceof Error ? e.message : String(e)).split('\n')[0] ?? ''}`;
-  }
-}
-
-/** Which phase failed, and the first reason, in one line. */
-function phaseOf(result: ScenarioResult | string): string {
-  if (typeof result === 'string') return result;
-  const failedStep = result.steps.find((s) => !s.ok);
-  // A warning (an expectation the schedule did not require) is not a failure.
-  const failed = result.checks.filter((c) => !c.ok && c.warning !== true);
-  const safetyCheck = failed.find((c) => !isLivenessCheck(c.name));
-  const livenessCheck = failed.find((c) => isLivenessCheck(c.name));
-  if (safetyCheck !== undefined) return `safety: ${safetyCheck.name}: ${safetyCheck.detail}`;
-  if (failedStep !== undefined && !isLivenessStep(failedStep.name)) return `safety phase: step ${failedStep.index} ${failedStep.name}: ${failedStep.error ?? ''}`;
-  if (result.verdict === 'budget exceeded') return `budget exceeded: ${result.pending[0] ?? ''}`;
-  if (failedStep !== undefined) return `liveness: step ${failedStep.index} ${failedStep.name}: ${failedStep.error ?? ''}`;
-  if (livenessCheck !== undefined) return `liveness: ${livenessCheck.name}: ${livenessCheck.detail}`;
-  return 'passed';
-}
 
 export async function checkCommand(argv: readonly string[], env: CliEnv): Promise<number> {
   const p = parseArgs('check', argv, {
@@ -81,6 +55,8 @@ export async function checkCommand(argv: readonly string[], env: CliEnv): Promis
     out: { type: 'string', placeholder: 'a file name' },
     report: { type: 'string', placeholder: 'a file name (.html)' },
     json: { type: 'bool' },
+    workers: { type: 'int', min: 1, max: MAX_WORKERS },
+    shard: { type: 'string', placeholder: 'K/N (shard K of N, K from 0)' },
   });
   if (p.help) {
     env.stdout(CHECK_HELP);
@@ -98,54 +74,72 @@ export async function checkCommand(argv: readonly string[], env: CliEnv): Promis
   const reportPath = str(p, 'report');
   checkOutputFile(env, 'check', 'out', file);
   if (reportPath !== undefined) checkOutputFile(env, 'check', 'report', reportPath);
+  const workers = num(p, 'workers') ?? defaultWorkers();
+  const shardRaw = str(p, 'shard');
+  const shard = shardRaw === undefined ? WHOLE : parseShard('check', shardRaw);
+  const sharded = shardRaw !== undefined;
   const target = await env.target();
-  const topology = { preset: 'certchain', orderers } as const;
   // The schedules run on SmartBFT orderers: draw only behaviours they take (Raft's
   // `corrupt-block` is refused by a SmartBFT orderer, and that is not a safety failure).
   // `twins` switched on mid-run is inert (byzantine.ts: twins are two copies from the start).
   const behaviours = behavioursFor(target.behaviours ?? [], 'smartbft').filter((b) => b !== 'twins');
-  const arb = scheduleArbitrary({ topology, faults, behaviours, maxActions: num(p, 'actions') ?? 10 });
+  const job: CheckJob = { kind: 'check', seed, runs, orderers, faults, actions: num(p, 'actions') ?? 10, behaviours };
 
+  // A shard runs the indices i with i mod N = K; its own share is what progress counts.
+  const mine = Math.ceil((runs - shard.index) / shard.count);
+  const where = sharded ? ` shard ${shardLabel(shard)}:` : '';
   let done = 0;
-  let shrinking = false;
-  const lastFailure: { scenario?: Scenario; result?: ScenarioResult | string } = {};
+  let failedSeen = false;
   // A terminal gets one line rewritten per run; a log file a line every 10%.
-  const every = env.stderrTty ? 1 : Math.max(1, Math.ceil(runs / 10));
-  if (!json) env.stderr(`check: ${runs} schedules on ${orderers} orderers, faults ${faults.join(',')}, seed ${seed}\n`);
-  const details = await fc.check(
-    fc.asyncProperty(arb, async (scenario) => {
-      const result = await attempt(target, scenario);
-      const passed = typeof result !== 'string' && result.passed;
-      if (!shrinking) {
-        done++;
-        if (!json && (done % every === 0 || done === runs || !passed)) {
-          const line = `check: ${done}/${runs} runs${passed ? '' : ` - FAILED (${phaseOf(result)}); shrinking...`}`;
-          env.stderr(env.stderrTty ? `\r${line}${done === runs || !passed ? '\n' : ''}` : `${line}\n`);
-        }
+  const every = env.stderrTty ? 1 : Math.max(1, Math.ceil(mine / 10));
+  if (!json) env.stderr(`check:${where} ${sharded ? `${mine} of ` : ''}${runs} schedules on ${orderers} orderers, faults ${faults.join(',')}, seed ${seed}${workers > 1 ? `, ${workers} workers` : ''}\n`);
+  const results = await runJob(job, runs, shard, {
+    workers,
+    target,
+    onResult: (r) => {
+      if (failedSeen) return;
+      done++;
+      if (!r.passed) failedSeen = true;
+      if (!json && (done % every === 0 || done === mine || !r.passed)) {
+        const line = `check:${where} ${done}/${mine} runs${r.passed ? '' : ` - FAILED (${r.failure ?? ''}); shrinking...`}`;
+        env.stderr(env.stderrTty ? `\r${line}${done === mine || !r.passed ? '\n' : ''}` : `${line}\n`);
       }
+    },
+  });
+  // The first failure in seed order: every lower index of this shard ran and passed.
+  const first = results.find((r) => !r.passed);
+  const ran = first === undefined ? results.length : results.filter((r) => r.index <= first.index).length;
+  const shardFields = sharded ? { shard: shardLabel(shard), job: { seed, runs, orderers, faults, actions: job.actions }, ran, failureIndex: first?.index ?? null } : {};
+
+  if (first === undefined) {
+    if (json) env.stdout(JSON.stringify({ passed: true, runs: sharded ? ran : runs, seed, ...shardFields }, null, 2) + '\n');
+    else env.stdout(`check:${where} ${sharded ? ran : runs} schedules passed (seed ${seed})\n`);
+    return 0;
+  }
+  // Shrink it here, as fast-check would have had it been the first failure of one sequential
+  // run: the path "i" replays schedule i of this seed and shrinks from it.
+  const lastFailure: { scenario?: Scenario; result?: ScenarioResult | string } = {};
+  const details = await fc.check(
+    fc.asyncProperty(checkArbitrary(job), async (scenario) => {
+      const result = await checkAttempt(target, scenario);
+      const passed = passedOf(result);
       if (!passed) {
-        shrinking = true;
         lastFailure.scenario = scenario;
         lastFailure.result = result;
       }
       return passed;
     }),
-    { numRuns: runs, seed, endOnFailure: false },
+    { seed, numRuns: 1, path: String(first.index), endOnFailure: false },
   );
-
-  if (!details.failed) {
-    if (json) env.stdout(JSON.stringify({ passed: true, runs: details.numRuns, seed }, null, 2) + '\n');
-    else env.stdout(`check: ${details.numRuns} schedules passed (seed ${seed})\n`);
-    return 0;
-  }
   const counterexample = details.counterexample?.[0] ?? lastFailure.scenario;
-  if (counterexample === undefined) {
-    const why = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
-    env.stderr(`check: the property threw: ${why}\n`);
+  if (!details.failed || counterexample === undefined) {
+    const why = details.failed ? (details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance)) : `schedule ${first.index} failed once and passed when replayed: the run is not deterministic`;
+    env.stderr(`check: ${why}\n`);
     return 1;
   }
   const result = lastFailure.result;
   const scenario: Scenario = { ...counterexample, name: `check-failure-${seed}` };
+  const schedules = first.index + 1;
   writeOutput(env, 'check', 'out', file, `# Shrunk by "fabric-bft-sim check --seed ${seed}" (fast-check path ${details.counterexamplePath ?? '?'}).\n${scenarioToYaml(scenario)}`);
   if (reportPath !== undefined) {
     // The shrunk run once more, deterministic, this time keeping its trace for the report.
@@ -154,12 +148,12 @@ export async function checkCommand(argv: readonly string[], env: CliEnv): Promis
     writeOutput(env, 'check', 'report', reportPath, await reportHtml(scenario, replay, records));
   }
   if (json) {
-    env.stdout(JSON.stringify({ passed: false, runs: details.numRuns, seed, path: details.counterexamplePath, file, ...(reportPath !== undefined ? { report: reportPath } : {}), failure: result ? phaseOf(result) : null, scenario }, null, 2) + '\n');
+    env.stdout(JSON.stringify({ passed: false, runs: schedules, seed, path: details.counterexamplePath, file, ...(reportPath !== undefined ? { report: reportPath } : {}), failure: result ? phaseOf(result) : null, scenario, ...shardFields }, null, 2) + '\n');
     return 1;
   }
   env.stdout(
     [
-      `check: FAILED after ${details.numRuns} schedules (seed ${seed}, path ${details.counterexamplePath ?? '?'}, ${details.numShrinks} shrinks)`,
+      `check:${where} FAILED after ${sharded ? `${ran} of this shard's ` : ''}${schedules} schedules (seed ${seed}, path ${details.counterexamplePath ?? '?'}, ${details.numShrinks} shrinks)`,
       result ? `  ${phaseOf(result)}` : '',
       `  shrunk schedule (${scenario.steps.length} steps) written to ${file}`,
       reportPath !== undefined ? `  report of the shrunk run: ${reportPath}` : '',
