@@ -1,0 +1,117 @@
+/**
+ * `--workers N` (src/cli/workers): the same result for any N, in the same order. On the
+ * real simulator a sweep and a check run in worker threads and in this thread and print
+ * the same JSON; on the test fake (which fails every partition) the lowest failing
+ * schedule is shrunk to what one sequential fast-check run shrinks it to.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+import { simTarget } from '../../src/cli/targets.ts';
+import { runJob } from '../../src/cli/workers/pool.ts';
+import { parseShard, shardIndices } from '../../src/cli/workers/shard.ts';
+import { checkArbitrary, checkAttempt, passedOf, type CheckJob } from '../../src/cli/workers/tasks.ts';
+import { fakeTarget, testEnv } from './env.ts';
+
+async function cli(argv: string[], target = fakeTarget()) {
+  const env = testEnv({}, target);
+  const code = await main(argv, env);
+  return { code, out: env.out(), err: env.err(), env };
+}
+
+describe('--workers: one thread or several, one result', () => {
+  it('a sweep on the simulator: 2 worker threads print the JSON one thread prints', async () => {
+    const argv = ['sweep', 'kill-orderer', '--seeds', '1..3', '--orderers', '4,5', '--json'];
+    const one = await cli([...argv, '--workers', '1'], simTarget());
+    const two = await cli([...argv, '--workers', '2'], simTarget());
+    expect(one.code, one.err).toBe(0);
+    expect(two.code, two.err).toBe(0);
+    expect(two.out).toBe(one.out);
+    const body = JSON.parse(one.out) as { rows: { index: number; seed: number; orderers: number; traceHash: string }[] };
+    expect(body.rows.map((r) => [r.index, r.orderers, r.seed])).toEqual([[0, 4, 1], [1, 4, 2], [2, 4, 3], [3, 5, 1], [4, 5, 2], [5, 5, 3]]);
+    // Row 0 is `run kill-orderer --seed 1`, whose trace hash README shows.
+    expect(body.rows[0]?.traceHash).toBe('9c61d2ef9d2a0d2b');
+  }, 120_000);
+
+  it('a check on the simulator: 2 worker threads print the JSON one thread prints', async () => {
+    const argv = ['check', '--runs', '16', '--seed', '11', '--json'];
+    const one = await cli([...argv, '--workers', '1'], simTarget());
+    const two = await cli([...argv, '--workers', '2'], simTarget());
+    expect(one.code, one.err).toBe(0);
+    expect(two.out).toBe(one.out);
+    expect(JSON.parse(two.out)).toEqual({ passed: true, runs: 16, seed: 11 });
+  }, 120_000);
+
+  it('check shrinks the lowest failing schedule as one sequential fast-check run does', async () => {
+    // The fake cannot partition: schedules with a partition fail, the others pass.
+    const seed = 4;
+    const r = await cli(['check', '--runs', '40', '--seed', String(seed), '--faults', 'crash,partition', '--workers', '1', '--json', '--out', 'f.yaml']);
+    expect(r.code, r.err).toBe(1);
+    const got = JSON.parse(r.out) as { runs: number; path: string; scenario: unknown };
+
+    const target = fakeTarget();
+    const job: CheckJob = { kind: 'check', seed, runs: 40, orderers: 4, faults: ['crash', 'partition'], actions: 10, behaviours: ['silent', 'equivocate', 'censor'] };
+    const sequential = await fc.check(
+      fc.asyncProperty(checkArbitrary(job), async (s) => passedOf(await checkAttempt(target, s))),
+      { seed, numRuns: 40 },
+    );
+    expect(sequential.failed).toBe(true);
+    expect(got.path).toBe(sequential.counterexamplePath);
+    expect(got.runs).toBe(sequential.numRuns);
+    expect(got.scenario).toEqual({ ...(sequential.counterexample?.[0] as object), name: `check-failure-${seed}` });
+  });
+
+  it('the job runner returns every index of the shard once, in order, and stops above the lowest failure', async () => {
+    const job: CheckJob = { kind: 'check', seed: 9, runs: 30, orderers: 4, faults: ['crash', 'partition'], actions: 10, behaviours: [] };
+    const all = await runJob(job, 30, { index: 1, count: 3 }, { workers: 1, target: fakeTarget() });
+    const firstFail = all.find((r) => !r.passed);
+    expect(firstFail).toBeDefined();
+    expect(all.map((r) => r.index)).toEqual(shardIndices(30, { index: 1, count: 3 }).filter((i) => i <= (firstFail?.index ?? 30)));
+    expect(all.every((r) => r.index % 3 === 1)).toBe(true);
+  });
+});
+
+describe('--shard K/N', () => {
+  it('N shards are disjoint and cover 0..total-1', () => {
+    const all = [0, 1, 2, 3].flatMap((k) => shardIndices(10, { index: k, count: 4 }));
+    expect([...all].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(parseShard('sweep', '2/5')).toEqual({ index: 2, count: 5 });
+  });
+});
+
+describe('bad input: one line, exit 2', () => {
+  const cases: [string[], string][] = [
+    [['sweep', 'kill-orderer', '--shard', '3/2'], 'fabric-bft-sim sweep: --shard 3/2: K counts from 0 to N-1 (as JOB_COMPLETION_INDEX does), so K must be below 2'],
+    [['check', '--shard', '3/2'], 'fabric-bft-sim check: --shard 3/2: K counts from 0 to N-1 (as JOB_COMPLETION_INDEX does), so K must be below 2'],
+    [['sweep', 'kill-orderer', '--shard', 'x'], 'fabric-bft-sim sweep: --shard expects K/N (shard K of N, K from 0 to N-1), got "x"'],
+    [['sweep', 'kill-orderer', '--workers', '0'], 'fabric-bft-sim sweep: --workers expects a whole number from 1 to 256, got "0"'],
+    [['check', '--workers', '0'], 'fabric-bft-sim check: --workers expects a whole number from 1 to 256, got "0"'],
+    [['sweep', 'kill-orderer', '--seeds', '5..1'], 'fabric-bft-sim sweep: --seeds has a range that runs backwards (5..1), got "5..1"'],
+    [['sweep', 'kill-orderer', '--orderers', '4,4'], 'fabric-bft-sim sweep: --orderers lists a value twice, got "4,4"'],
+    [['sweep', 'kill-orderer', '--emit-job', '--shards', '2'], 'fabric-bft-sim sweep: --emit-job needs --image IMAGE (the fabric-bft-sim container image the pods run)'],
+    [['sweep', 'kill-orderer', '--image', 'x'], 'fabric-bft-sim sweep: --image goes with --emit-job'],
+    [['merge'], 'fabric-bft-sim merge: give the JSON files of the shards to fold (see "fabric-bft-sim merge --help")'],
+  ];
+  it.each(cases)('%j', async (argv, line) => {
+    const r = await cli(argv);
+    expect(r).toMatchObject({ code: 2, out: '', err: `${line}\n` });
+  });
+
+  it('merge refuses files of different sweeps, a repeated shard, a missing shard and non-shard JSON', async () => {
+    const a0 = (await cli(['sweep', 'kill-orderer', '--seeds', '1..4', '--shard', '0/2', '--json'])).out;
+    const a1 = (await cli(['sweep', 'kill-orderer', '--seeds', '1..4', '--shard', '1/2', '--json'])).out;
+    const b1 = (await cli(['sweep', 'kill-orderer', '--seeds', '1..5', '--shard', '1/2', '--json'])).out;
+    const files = { 'a0.json': a0, 'a1.json': a1, 'b1.json': b1, 'x.json': '{"passed":true}' };
+    const merge = async (argv: string[]) => {
+      const env = testEnv(files);
+      return { code: await main(['merge', ...argv], env), out: env.out(), err: env.err() };
+    };
+    expect(await merge(['a0.json', 'b1.json'])).toMatchObject({ code: 2, out: '', err: 'fabric-bft-sim merge: b1.json is from a different sweep than a0.json (its scenario, seeds or options differ); merge the shards of one run\n' });
+    expect(await merge(['a0.json', 'a0.json'])).toMatchObject({ code: 2, err: 'fabric-bft-sim merge: a0.json and a0.json are both shard 0/2\n' });
+    expect(await merge(['a1.json'])).toMatchObject({ code: 2, err: 'fabric-bft-sim merge: shard 0/2 missing (have 1 of 2)\n' });
+    expect(await merge(['x.json'])).toMatchObject({ code: 2, err: 'fabric-bft-sim merge: x.json is not the JSON of a sweep or of a check shard (written by "sweep --json" or "check --shard K/N --json")\n' });
+    const ok = await merge(['a1.json', 'a0.json', '--json']);
+    expect(ok.code, ok.err).toBe(0);
+    expect(ok.out).toBe((await cli(['sweep', 'kill-orderer', '--seeds', '1..4', '--json'])).out);
+  });
+});
