@@ -7,6 +7,7 @@
 import { benchKernel } from './kernel.ts';
 import { benchSmartbft } from './smartbft.ts';
 import { benchFabric } from './fabric.ts';
+import { benchCheck } from './check.ts';
 
 type Suite = () => Promise<Record<string, number>>;
 
@@ -14,6 +15,7 @@ const suites: [string, Suite][] = [
   ['kernel', benchKernel],
   ['smartbft', benchSmartbft],
   ['fabric', benchFabric],
+  ['check', benchCheck],
 ];
 
 const json = process.argv.includes('--json');
