@@ -61,7 +61,7 @@ describe('sweep --emit-job', () => {
     const c = job.spec.template.spec.containers[0];
     expect(c?.image).toBe('quay.io/example/fabric-bft-sim:0.1.0');
     expect(c?.command).toEqual(['fabric-bft-sim']);
-    expect(c?.args).toEqual(['sweep', 'kill-orderer', '--seeds', '1..100', '--orderers', '4,7,10', '--shard', '$(JOB_COMPLETION_INDEX)/10', '--workers', '1', '--json']);
+    expect(c?.args).toEqual(['sweep', 'kill-orderer', '--seeds', '1..100', '--orderers', '4,7,10', '--shard', '$(JOB_COMPLETION_INDEX)/10', '--workers', '1', '--json', '--exit-zero']);
     expect(c?.env).toEqual([{ name: 'JOB_COMPLETION_INDEX', valueFrom: { fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } } }]);
     expect(job.metadata.name).toBe('fabric-bft-sim-sweep-kill-orderer');
     expect(job.spec.template.spec.restartPolicy).toBe('Never');
@@ -72,7 +72,7 @@ describe('sweep --emit-job', () => {
     const pod = job.spec.template.spec;
     expect(pod.volumes).toEqual([{ name: 'results', persistentVolumeClaim: { claimName: 'sweep-results' } }]);
     expect(pod.containers[0]?.volumeMounts).toEqual([{ name: 'results', mountPath: '/results' }]);
-    expect(pod.containers[0]?.args.slice(-5)).toEqual(['--workers', '2', '--json', '--out', '/results/shard-$(JOB_COMPLETION_INDEX).json']);
+    expect(pod.containers[0]?.args.slice(-6)).toEqual(['--workers', '2', '--json', '--exit-zero', '--out', '/results/shard-$(JOB_COMPLETION_INDEX).json']);
     expect(pod.containers[0]?.resources?.requests['cpu']).toBe('2');
   });
 

@@ -71,6 +71,24 @@ describe('--workers: one thread or several, one result', () => {
   });
 });
 
+describe('sweep rows that fail', () => {
+  it('exit 1 with a replay line per failed row; --exit-zero (the Job\'s pods) exits 0 with the same rows', async () => {
+    // The fake cannot partition: every row of this file fails.
+    const files = { 'p.yaml': 'name: p\nsteps:\n  - partition: [[orderer.techpulse], [orderer.dataforge]]\n' };
+    const run = async (extra: string[]) => {
+      const env = testEnv(files);
+      return { code: await main(['sweep', 'p.yaml', '--seeds', '1,2', ...extra], env), out: env.out() };
+    };
+    const plain = await run([]);
+    expect(plain.code).toBe(1);
+    expect(plain.out).toContain('sweep: 2 runs, 0 passed, 2 failed');
+    expect(plain.out).toContain('  replay: fabric-bft-sim sweep p.yaml --seeds 2\n');
+    const zero = await run(['--exit-zero', '--json']);
+    expect(zero.code).toBe(0);
+    expect(JSON.parse(zero.out)).toMatchObject({ passed: 0, failed: 2 });
+  });
+});
+
 describe('--shard K/N', () => {
   it('N shards are disjoint and cover 0..total-1', () => {
     const all = [0, 1, 2, 3].flatMap((k) => shardIndices(10, { index: k, count: 4 }));

@@ -3,7 +3,8 @@
  * of the sweep (`--shard $(JOB_COMPLETION_INDEX)/N --json`), for OpenShift or any
  * cluster. Each pod prints its shard's JSON on stdout (`kubectl logs`), or writes it to
  * a volume (`--results-pvc`); `fabric-bft-sim merge` folds the N files into the whole
- * run's result. The container runs as any non-root user with no privileges (OpenShift's
+ * run's result. A pod exits 0 when its shard ran, failed rows or not (`--exit-zero`): a
+ * failed row is a result, and a failed pod would be retried to the same result. The container runs as any non-root user with no privileges (OpenShift's
  * restricted-v2 SCC admits it as it is).
  */
 import { stringify } from 'yaml';
@@ -30,7 +31,7 @@ export function jobName(scenario: string): string {
 
 export function jobManifest(p: JobParams): Record<string, unknown> {
   const index = '$(JOB_COMPLETION_INDEX)';
-  const args = ['sweep', ...p.args, '--shard', `${index}/${p.shards}`, '--workers', String(p.workers), '--json', ...(p.resultsPvc !== undefined ? ['--out', `${RESULTS_DIR}/shard-${index}.json`] : [])];
+  const args = ['sweep', ...p.args, '--shard', `${index}/${p.shards}`, '--workers', String(p.workers), '--json', '--exit-zero', ...(p.resultsPvc !== undefined ? ['--out', `${RESULTS_DIR}/shard-${index}.json`] : [])];
   const container: Record<string, unknown> = {
     name: 'sweep',
     image: p.image,
