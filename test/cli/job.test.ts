@@ -65,6 +65,9 @@ describe('sweep --emit-job', () => {
     expect(c?.env).toEqual([{ name: 'JOB_COMPLETION_INDEX', valueFrom: { fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } } }]);
     expect(job.metadata.name).toBe('fabric-bft-sim-sweep-kill-orderer');
     expect(job.spec.template.spec.restartPolicy).toBe('Never');
+    // The schema is strict enough to refuse a Job that is not Indexed or restarts Always.
+    const bad = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'x' }, spec: { completions: 2, parallelism: 2, template: { spec: { restartPolicy: 'Always', containers: [] } } } };
+    expect(JobSchema.safeParse(bad).success).toBe(false);
   });
 
   it('--results-pvc: each pod writes /results/shard-K.json on the claim; --workers sets threads and the CPU request', async () => {
@@ -76,8 +79,4 @@ describe('sweep --emit-job', () => {
     expect(pod.containers[0]?.resources?.requests['cpu']).toBe('2');
   });
 
-  it('the schema catches a manifest that is not an Indexed Job', () => {
-    const bad = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'x' }, spec: { completions: 2, parallelism: 2, template: { spec: { restartPolicy: 'Always', containers: [] } } } };
-    expect(JobSchema.safeParse(bad).success).toBe(false);
-  });
 });
