@@ -1,7 +1,7 @@
 /**
- * `--workers N`: runs a job's indices on N worker threads (node:worker_threads), or in
- * this thread when N is 1 or the target is not the built-in simulator (a test's fake
- * target cannot cross into another thread). Results come back in index order, whatever
+ * `--workers N`: runs a job's indices on N threads, this one and N - 1 worker threads
+ * (node:worker_threads), or in this thread alone when N is 1 or the target is not the
+ * built-in simulator (a test's fake target cannot cross into another thread). Results come back in index order, whatever
  * thread ran them, so the output does not depend on N.
  *
  * A worker loads the sources the CLI itself runs from: the compiled `worker.js` beside
@@ -67,29 +67,30 @@ export async function runJob(job: Job, total: number, shard: Shard, options: { r
   if (threads <= 1 || !(await isBuiltinSim(options.target))) {
     await runTask(options.target, job, new Claims(shared, indices), take);
   } else {
+    // N - 1 threads, and this thread as the N-th: it has the model loaded already, so it
+    // runs the first indices while the threads start.
     const data: WorkerData = { job, shard, total, shared };
     const workers: Worker[] = [];
     try {
-      await Promise.all(
-        Array.from({ length: threads }, () => {
-          const w = spawn(data);
-          workers.push(w);
-          return new Promise<void>((resolve, reject) => {
-            let done = false;
-            w.on('message', (m: WorkerMessage) => {
-              if (m.type === 'result') take(m.result);
-              else if (m.type === 'done') {
-                done = true;
-                resolve();
-              } else reject(new Error(`a worker failed: ${m.message}`));
-            });
-            w.on('error', (e) => reject(new Error(`a worker failed: ${e.message}`)));
-            w.on('exit', (code) => {
-              if (!done) reject(new Error(`a worker exited (code ${code}) before it finished`));
-            });
+      const threadsDone = Array.from({ length: threads - 1 }, () => {
+        const w = spawn(data);
+        workers.push(w);
+        return new Promise<void>((resolve, reject) => {
+          let done = false;
+          w.on('message', (m: WorkerMessage) => {
+            if (m.type === 'result') take(m.result);
+            else if (m.type === 'done') {
+              done = true;
+              resolve();
+            } else reject(new Error(`a worker failed: ${m.message}`));
           });
-        }),
-      );
+          w.on('error', (e) => reject(new Error(`a worker failed: ${e.message}`)));
+          w.on('exit', (code) => {
+            if (!done) reject(new Error(`a worker exited (code ${code}) before it finished`));
+          });
+        });
+      });
+      await Promise.all([...threadsDone, runTask(options.target, job, new Claims(shared, indices), take)]);
     } finally {
       await Promise.all(workers.map((w) => w.terminate()));
     }
