@@ -89,6 +89,23 @@ describe('sweep rows that fail', () => {
   });
 });
 
+describe('check shards', () => {
+  it('merge takes the lowest failing schedule over the shards: the whole search\'s shrunk failure', async () => {
+    // The fake fails every partition; schedule 0 may pass, so the failure can be in either shard.
+    const argv = ['check', '--runs', '30', '--seed', '6', '--faults', 'crash,partition', '--json'];
+    const whole = await cli(argv);
+    expect(whole.code).toBe(1);
+    const files: Record<string, string> = {};
+    for (const k of [0, 1, 2]) {
+      const r = await cli([...argv, '--shard', `${k}/3`]);
+      files[`c${k}.json`] = r.out;
+    }
+    const env = testEnv(files);
+    expect(await main(['merge', 'c2.json', 'c0.json', 'c1.json', '--json'], env)).toBe(1);
+    expect(JSON.parse(env.out())).toEqual(JSON.parse(whole.out));
+  });
+});
+
 describe('--shard K/N', () => {
   it('N shards are disjoint and cover 0..total-1', () => {
     const all = [0, 1, 2, 3].flatMap((k) => shardIndices(10, { index: k, count: 4 }));
