@@ -55,7 +55,8 @@ async function soakCheck(o: Options): Promise<{ passed: number; failed: number }
     const out: string[] = [];
     const env: CliEnv = { ...processEnv(), stdout: (t) => void out.push(t), stderr: () => undefined, stderrTty: false };
     const file = `/tmp/fabric-bft-sim-soak-${process.pid}-${seed}.yaml`;
-    const code = await main(['check', '--runs', String(runs), '--seed', String(seed), '--out', file], env);
+    // One worker: CI runs the soak's two parts side by side on the two cores.
+    const code = await main(['check', '--runs', String(runs), '--seed', String(seed), '--workers', '1', '--out', file], env);
     done += runs;
     if (code === 0) {
       passed += runs;
