@@ -1,0 +1,221 @@
+/**
+ * `fabric-bft-sim calibrate`, the network half: a fixed set of measurements on a real
+ * Fabric 3.1.5 BFT network that it starts itself (`net up`, src/local) and that the caller
+ * stops (`net down`, by pid). Each figure is what the profile holds
+ * (src/sim/fabric/profile.ts); the pure parts (percentiles, the commit-time fit, the log
+ * parsers) are in profile.ts beside this file.
+ *
+ * Order (about 1-2 minutes after `net up`): submit-to-commit latency sequentially, at 5/s
+ * and at 20/s (block cutting from the orderers' heights); evaluate latency; the commit
+ * lines of the blocks those made; a peer killed and started (healthz, height); an orderer
+ * killed while a transaction is submitted (every peer's height moving again), then started
+ * (healthz); `rebuild-dbs` on a stopped peer and its replay at start (its log's
+ * `Recommitting lost blocks` .. `Recommitted lost blocks`); the view-0 leader killed (time
+ * to a new view on a follower, with LeaderHeartbeatTimeout=10s).
+ */
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { loadCertificate } from '../scenarios/cluster.ts';
+import { LocalCluster } from '../local/cluster.ts';
+import { FABRIC_VERSION, httpGet, netUp, type NetState } from '../local/net.ts';
+import { logFile } from '../local/procs.ts';
+import type { CalibrationProfile, LatencyFigure } from '../sim/fabric/profile.ts';
+import { commitFigures, parseCommitLog, parseRecommitSpan, percentile } from './profile.ts';
+
+/** The SmartBFT options of the network calibrate starts (the view change is measured with them). */
+export const CALIBRATE_SMARTBFT = 'LeaderHeartbeatTimeout=10s';
+const HEARTBEAT_TIMEOUT_MS = 10_000;
+
+export interface CalibrateOptions {
+  readonly dir: string;
+  readonly fabricHome: string;
+  readonly basePort?: number;
+  readonly say: (line: string) => void;
+  readonly signal?: AbortSignal;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function stripColours(s: string): string {
+  return s.replace(/\x1b\[[0-9;]*m/g, '');
+}
+
+/** Start the network and measure; throws on a failed step (the caller stops the network). */
+export async function calibrate(o: CalibrateOptions): Promise<CalibrationProfile> {
+  const loadBefore = loadavg();
+  const state: NetState = await netUp({ dir: o.dir, fabricHome: o.fabricHome, smartbft: CALIBRATE_SMARTBFT, say: (l) => o.say(`  ${l}`), ...(o.basePort !== undefined ? { basePort: o.basePort } : {}), ...(o.signal !== undefined ? { signal: o.signal } : {}) });
+  const plan = state.plan;
+  const cluster = new LocalCluster(state);
+  const check = (): void => {
+    if (o.signal?.aborted) throw new Error('interrupted');
+  };
+  const metric = async (port: number, name: string): Promise<number | undefined> => {
+    const r = await httpGet(port, '/metrics', 2000);
+    const m = r === undefined ? null : new RegExp(`^${name}(?:\\{[^}]*channel="${plan.channel}"[^}]*\\})?\\s+(\\S+)`, 'm').exec(r.body);
+    return m ? Number(m[1]) : undefined;
+  };
+  const peerHeight = (id: string): Promise<number | undefined> => metric(plan.peers.find((p) => p.id === id)?.opsPort ?? 0, 'ledger_blockchain_height');
+  const ordererHeight = async (): Promise<number> => {
+    let h = 0;
+    for (const x of plan.orderers) h = Math.max(h, (await metric(x.opsPort, 'ledger_blockchain_height')) ?? 0);
+    return h;
+  };
+  /** Poll until `f` holds; the ms it took from `t0`, or undefined after `timeoutMs`. */
+  const until = async (t0: number, f: () => Promise<boolean>, timeoutMs: number, pollMs = 100): Promise<number | undefined> => {
+    for (;;) {
+      check();
+      if (await f()) return performance.now() - t0;
+      if (performance.now() - t0 > timeoutMs) return undefined;
+      await sleep(pollMs);
+    }
+  };
+  const tag = Date.now().toString(36);
+  let seq = 0;
+  const issue = async (): Promise<{ ok: boolean; ms: number; error?: string }> => {
+    const cert = loadCertificate('techpulse', seq++, `CAL-${tag}`);
+    const t = performance.now();
+    const r = await cluster.issueCertificate('techpulse', cert);
+    return { ok: r.ok, ms: performance.now() - t, ...(r.error !== undefined ? { error: r.error } : {}) };
+  };
+
+  try {
+    // 1. Submit-to-commit latency and block cutting.
+    const firstBlock = await ordererHeight();
+    const latency: LatencyFigure[] = [];
+    for (const [rate, count] of [
+      [0, 20],
+      [5, 25],
+      [20, 60],
+    ] as const) {
+      check();
+      const h0 = await ordererHeight();
+      const results: { ok: boolean; ms: number }[] = [];
+      if (rate === 0) for (let i = 0; i < count; i++) results.push(await issue());
+      else {
+        const pending: Promise<void>[] = [];
+        for (let i = 0; i < count; i++) {
+          pending.push(issue().then((r) => void results.push(r)));
+          await sleep(1000 / rate);
+        }
+        await Promise.all(pending);
+      }
+      await sleep(300);
+      const blocks = (await ordererHeight()) - h0;
+      const oks = results.filter((r) => r.ok).map((r) => r.ms);
+      const fig: LatencyFigure = {
+        ratePerSec: rate,
+        count,
+        failed: count - oks.length,
+        p50Ms: Math.round(percentile(oks, 50)),
+        p95Ms: Math.round(percentile(oks, 95)),
+        minMs: Math.round(Math.min(...oks)),
+        maxMs: Math.round(Math.max(...oks)),
+        blocks,
+        txPerBlock: blocks === 0 ? 0 : Math.round((oks.length / blocks) * 100) / 100,
+      };
+      latency.push(fig);
+      o.say(`  submit-to-commit at ${rate === 0 ? 'sequential' : `${rate}/s`}: p50 ${fig.p50Ms} ms, p95 ${fig.p95Ms} ms, ${blocks} blocks`);
+    }
+
+    // 2. Evaluate.
+    const evals: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const t = performance.now();
+      await cluster.verifyCertificate('TP-FSWD-001', 'techpulse');
+      evals.push(performance.now() - t);
+    }
+    o.say(`  evaluate: p50 ${Math.round(percentile(evals, 50))} ms`);
+
+    // 3. The commit lines of the blocks the load made (peer0.techpulse's log).
+    const techLog = stripColours(readFileSync(logFile(plan.dir, 'peer0.techpulse'), 'utf8'));
+    const parsed = parseCommitLog(techLog);
+    const commit = commitFigures(
+      parsed.commits.filter((c) => c.block >= firstBlock),
+      parsed.validated,
+    );
+    o.say(`  commit lines: ${commit.blocks} blocks`);
+
+    // 4. A peer killed and started.
+    const p = 'peer0.org3';
+    const ph = (await peerHeight(p)) ?? 0;
+    await cluster.stop(p);
+    let t0 = performance.now();
+    const started = await cluster.start(p);
+    if (!started.ok) throw new Error(`starting ${p}: ${started.error ?? ''}`);
+    const healthzMs = performance.now() - t0;
+    const ledgerReadyMs = (await until(t0, async () => ((await peerHeight(p)) ?? -1) >= ph, 30_000)) ?? Number.NaN;
+    o.say(`  ${p} restarted: /healthz after ${Math.round(healthzMs)} ms, height ${ph} after ${Math.round(ledgerReadyMs)} ms`);
+
+    // 5. An orderer killed while a transaction is submitted; then started.
+    const killed = 'orderer.org3';
+    await cluster.stop(killed);
+    t0 = performance.now();
+    const sub = await issue();
+    const target = await ordererHeight();
+    const peersMovedMs = (await until(t0, async () => (await Promise.all(plan.peers.map((x) => peerHeight(x.id)))).every((h) => (h ?? 0) >= target), 60_000)) ?? Number.NaN;
+    o.say(`  ${killed} killed: submit ${Math.round(sub.ms)} ms (${sub.ok ? 'ok' : sub.error ?? 'failed'}), every peer at ${target} after ${Math.round(peersMovedMs)} ms`);
+    t0 = performance.now();
+    const ostart = await cluster.start(killed);
+    if (!ostart.ok) throw new Error(`starting ${killed}: ${ostart.error ?? ''}`);
+    const ordererHealthzMs = performance.now() - t0;
+
+    // 6. rebuild-dbs and the replay at the next start.
+    const rp = 'peer0.dataforge';
+    await cluster.stop(rp);
+    t0 = performance.now();
+    const rb = await cluster.rebuildDbs(rp);
+    if (!rb.ok) throw new Error(`rebuild-dbs on ${rp}: ${rb.error ?? ''}`);
+    const commandMs = performance.now() - t0;
+    const logBefore = stripColours(readFileSync(logFile(plan.dir, rp), 'utf8'));
+    t0 = performance.now();
+    const rs = await cluster.start(rp);
+    if (!rs.ok) throw new Error(`starting ${rp} after rebuild-dbs: ${rs.error ?? ''}`);
+    let span: ReturnType<typeof parseRecommitSpan>;
+    await until(t0, async () => (span = parseRecommitSpan(stripColours(readFileSync(logFile(plan.dir, rp), 'utf8')).slice(logBefore.length))) !== undefined, 30_000, 200);
+    span ??= parseRecommitSpan(stripColours(readFileSync(logFile(plan.dir, rp), 'utf8')).slice(logBefore.length));
+    if (span === undefined) throw new Error(`${rp} printed no "Recommitted lost blocks" line within 30 s of its start after rebuild-dbs`);
+    const txsOf = new Map(parseCommitLog(logBefore).commits.map((c) => [c.block, c.txs]));
+    let transactions = 0;
+    for (let b = span.first; b <= span.last; b++) transactions += txsOf.get(b) ?? 1;
+    const blocks = span.last - span.first + 1;
+    const replaySec = Math.max(span.ms, 1) / 1000;
+    const rebuild = { commandMs: Math.round(commandMs), blocks, transactions, replayMs: span.ms, blocksPerSec: Math.round(blocks / replaySec), txPerSec: Math.round(transactions / replaySec) };
+    o.say(`  rebuild-dbs on ${rp}: command ${rebuild.commandMs} ms; replay of ${blocks} blocks in ${span.ms} ms`);
+
+    // 7. View change after the leader's crash.
+    const follower = 'orderer.dataforge';
+    const st = await cluster.ordererStatus(follower);
+    const leader = st.leader;
+    const v0 = st.view;
+    const viewChange: { leaderHeartbeatTimeoutMs: number; viewChangedMs: number; submitAfterMs: number }[] = [];
+    if (leader !== null && leader !== follower) {
+      await cluster.stop(leader);
+      t0 = performance.now();
+      const viewChangedMs = (await until(t0, async () => ((await metric(plan.orderers.find((x) => x.id === follower)?.opsPort ?? 0, 'consensus_smartbft_view_number')) ?? v0) > v0, 90_000, 250)) ?? Number.NaN;
+      const after = await issue();
+      viewChange.push({ leaderHeartbeatTimeoutMs: HEARTBEAT_TIMEOUT_MS, viewChangedMs: Math.round(viewChangedMs), submitAfterMs: Math.round(after.ms) });
+      o.say(`  leader ${leader} killed: new view on ${follower} after ${Math.round(viewChangedMs)} ms; next submit ${Math.round(after.ms)} ms`);
+      await cluster.start(leader);
+    }
+
+    const loadAfter = loadavg();
+    return {
+      version: 1,
+      fabric: FABRIC_VERSION,
+      machine: { cores: cpus().length, model: cpus()[0]?.model.trim() ?? 'unknown', loadavg: loadBefore.map((l, i) => Math.round(((l + (loadAfter[i] ?? l)) / 2) * 100) / 100) },
+      measuredAt: new Date().toISOString(),
+      figures: {
+        submitLatency: latency,
+        evaluate: { count: evals.length, p50Ms: Math.round(percentile(evals, 50)), p95Ms: Math.round(percentile(evals, 95)) },
+        commit,
+        peerStart: { healthzMs: Math.round(healthzMs), ledgerReadyMs: Math.round(ledgerReadyMs) },
+        ordererStart: { healthzMs: Math.round(ordererHealthzMs) },
+        rebuild,
+        deliverReconnect: { orderer: killed, submitMs: Math.round(sub.ms), peersMovedMs: Math.round(peersMovedMs) },
+        viewChange,
+      },
+    };
+  } finally {
+    await cluster.close();
+  }
+}

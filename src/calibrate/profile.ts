@@ -1,0 +1,212 @@
+/**
+ * `fabric-bft-sim calibrate`, the pure half: percentiles, the least-squares fit of the
+ * peer's commit times, the parser of Fabric's commit log lines, the profile's validation
+ * (zod) and the printed table. No network, no clock: unit-tested in `npm test`.
+ *
+ * The log lines are the peer's own (core/ledger/kvledger/kv_ledger.go `commit` and
+ * core/committer/txvalidator/v20/validator.go `Validate`):
+ *   `[certchannel] Committed block [12] with 1 transaction(s) in 41ms (state_validation=2ms block_and_pvtdata_commit=27ms state_commit=10ms) commitHash=[...]`
+ *   `[certchannel] Validated block [12] in 9ms`
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { CalibrationProfile, LinearCost } from '../sim/fabric/profile.ts';
+
+/** Nearest-rank percentile (p in 0..100) of the values; NaN for none. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] as number;
+}
+
+/** Least-squares `y = base + perTx x`; one distinct x (or none) gives perTx 0 and the mean. */
+export function fitLinear(points: readonly { readonly x: number; readonly y: number }[]): LinearCost {
+  if (points.length === 0) return { baseMs: 0, perTxMs: 0 };
+  const n = points.length;
+  const mx = points.reduce((s, p) => s + p.x, 0) / n;
+  const my = points.reduce((s, p) => s + p.y, 0) / n;
+  const sxx = points.reduce((s, p) => s + (p.x - mx) ** 2, 0);
+  if (sxx === 0) return { baseMs: round2(my), perTxMs: 0 };
+  const slope = Math.max(0, points.reduce((s, p) => s + (p.x - mx) * (p.y - my), 0) / sxx);
+  return { baseMs: round2(Math.max(0, my - slope * mx)), perTxMs: round2(slope) };
+}
+
+function round2(v: number): number {
+  return Math.round(v * 100) / 100;
+}
+
+export interface CommitLine {
+  readonly block: number;
+  readonly txs: number;
+  readonly totalMs: number;
+  readonly stateValidationMs: number;
+  readonly blockCommitMs: number;
+  readonly stateCommitMs: number;
+}
+
+const COMMITTED = /Committed block \[(\d+)\] with (\d+) transaction\(s\) in (\d+)ms \(state_validation=(\d+)ms block_and_pvtdata_commit=(\d+)ms state_commit=(\d+)ms\)/;
+const VALIDATED = /Validated block \[(\d+)\] in (\d+)ms/;
+
+/** The peer's `Committed block` lines in a log text, and its `Validated block` times by block. */
+export function parseCommitLog(text: string): { commits: CommitLine[]; validated: Map<number, number> } {
+  const commits: CommitLine[] = [];
+  const validated = new Map<number, number>();
+  for (const line of text.split('\n')) {
+    const c = COMMITTED.exec(line);
+    if (c !== null) {
+      commits.push({ block: Number(c[1]), txs: Number(c[2]), totalMs: Number(c[3]), stateValidationMs: Number(c[4]), blockCommitMs: Number(c[5]), stateCommitMs: Number(c[6]) });
+      continue;
+    }
+    const v = VALIDATED.exec(line);
+    if (v !== null) validated.set(Number(v[1]), Number(v[2]));
+  }
+  return { commits, validated };
+}
+
+const LINE_TIME = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}\.\d{3}) UTC/;
+const RECOMMITTING = /Recommitting lost blocks - firstBlockNum=(\d+), lastBlockNum=(\d+)/;
+const RECOMMITTED = /Recommitted lost blocks - firstBlockNum=(\d+), lastBlockNum=(\d+)/;
+
+function lineTimeMs(line: string): number | undefined {
+  const m = LINE_TIME.exec(line);
+  return m === null ? undefined : Date.parse(`${m[1]}T${m[2]}Z`);
+}
+
+/**
+ * The replay a peer's start did after rebuild-dbs: the blocks of its last `Recommitting
+ * lost blocks` .. `Recommitted lost blocks` pair and the ms between the two lines'
+ * timestamps; undefined until both are in the text.
+ */
+export function parseRecommitSpan(text: string): { first: number; last: number; ms: number } | undefined {
+  let start: { t: number; first: number; last: number } | undefined;
+  let found: { first: number; last: number; ms: number } | undefined;
+  for (const line of text.split('\n')) {
+    const a = RECOMMITTING.exec(line);
+    const t = lineTimeMs(line);
+    if (a !== null && t !== undefined) start = { t, first: Number(a[1]), last: Number(a[2]) };
+    const b = RECOMMITTED.exec(line);
+    if (b !== null && t !== undefined && start !== undefined) found = { first: start.first, last: start.last, ms: t - start.t };
+  }
+  return found;
+}
+
+/** The commit figures of a profile from the commit lines of blocks committed in normal operation. */
+export function commitFigures(commits: readonly CommitLine[], validated: ReadonlyMap<number, number>): CalibrationProfile['figures']['commit'] {
+  const fit = (f: (c: CommitLine) => number | undefined): LinearCost =>
+    fitLinear(commits.flatMap((c) => {
+      const y = f(c);
+      return y === undefined ? [] : [{ x: c.txs, y }];
+    }));
+  return {
+    blocks: commits.length,
+    validate: fit((c) => validated.get(c.block)),
+    stateValidation: fit((c) => c.stateValidationMs),
+    blockCommit: fit((c) => c.blockCommitMs),
+    stateCommit: fit((c) => c.stateCommitMs),
+  };
+}
+
+// ---- the profile file ------------------------------------------------------------------
+
+const ms = z.number().finite().nonnegative();
+const linear = z.object({ baseMs: ms, perTxMs: ms }).strict();
+
+export const PROFILE_SCHEMA = z
+  .object({
+    version: z.literal(1),
+    fabric: z.string().min(1),
+    machine: z.object({ cores: z.number().int().positive(), model: z.string(), loadavg: z.array(z.number().nonnegative()).length(3) }).strict(),
+    measuredAt: z.string().min(1),
+    figures: z
+      .object({
+        submitLatency: z.array(
+          z.object({ ratePerSec: ms, count: z.number().int().nonnegative(), failed: z.number().int().nonnegative(), p50Ms: ms, p95Ms: ms, minMs: ms, maxMs: ms, blocks: z.number().int().nonnegative(), txPerBlock: ms }).strict(),
+        ),
+        evaluate: z.object({ count: z.number().int().nonnegative(), p50Ms: ms, p95Ms: ms }).strict(),
+        commit: z.object({ blocks: z.number().int().nonnegative(), validate: linear, stateValidation: linear, blockCommit: linear, stateCommit: linear }).strict(),
+        peerStart: z.object({ healthzMs: ms, ledgerReadyMs: ms }).strict(),
+        ordererStart: z.object({ healthzMs: ms }).strict(),
+        rebuild: z.object({ commandMs: ms, blocks: z.number().int().nonnegative(), transactions: z.number().int().nonnegative(), replayMs: ms, blocksPerSec: z.number().finite().positive(), txPerSec: ms }).strict(),
+        deliverReconnect: z.object({ orderer: z.string(), submitMs: ms, peersMovedMs: ms }).strict(),
+        viewChange: z.array(z.object({ leaderHeartbeatTimeoutMs: ms, viewChangedMs: ms, submitAfterMs: ms }).strict()),
+      })
+      .strict(),
+  })
+  .strict();
+
+/** Thrown for a profile that cannot be read or is not valid; the message is one line naming the file. */
+export class ProfileError extends Error {}
+
+/** A profile from parsed JSON; `where` names it in the error. */
+export function validateProfile(data: unknown, where: string): CalibrationProfile {
+  const r = PROFILE_SCHEMA.safeParse(data);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const path = issue === undefined || issue.path.length === 0 ? '' : ` at ${issue.path.join('.')}`;
+    throw new ProfileError(`${where}: not a calibration profile${path}: ${issue?.message ?? 'invalid'} (write one with "fabric-bft-sim calibrate")`);
+  }
+  return r.data as CalibrationProfile;
+}
+
+/** Read and validate a profile file (the CLI's side; the simulator never reads files). */
+export function readProfile(file: string): CalibrationProfile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ProfileError(`${file}: cannot read the profile${code === 'ENOENT' ? ': no such file' : code !== undefined ? ` (${code})` : ''}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new ProfileError(`${file}: not JSON: ${(e as Error).message.split('\n')[0] ?? ''}`);
+  }
+  return validateProfile(data, file);
+}
+
+// ---- the printed table -----------------------------------------------------------------
+
+function f0(v: number): string {
+  return Number.isFinite(v) ? String(Math.round(v)) : '-';
+}
+
+function lin(c: LinearCost): string {
+  return `${c.baseMs} ms + ${c.perTxMs} ms/tx`;
+}
+
+/** The rows `calibrate` prints: what, figure. */
+export function profileRows(p: CalibrationProfile): [string, string][] {
+  const f = p.figures;
+  const rows: [string, string][] = [];
+  for (const l of f.submitLatency) {
+    const rate = l.ratePerSec === 0 ? 'sequential' : `${l.ratePerSec}/s`;
+    rows.push([`submit-to-commit, ${rate} (${l.count} tx${l.failed > 0 ? `, ${l.failed} failed` : ''})`, `p50 ${f0(l.p50Ms)} ms, p95 ${f0(l.p95Ms)} ms (min ${f0(l.minMs)}, max ${f0(l.maxMs)})`]);
+    rows.push([`block cutting, ${rate}`, `${l.blocks} blocks, ${l.txPerBlock} tx/block`]);
+  }
+  rows.push([`evaluate (verify), ${f.evaluate.count} calls`, `p50 ${f0(f.evaluate.p50Ms)} ms, p95 ${f0(f.evaluate.p95Ms)} ms`]);
+  rows.push([`commit: validate (${f.commit.blocks} blocks)`, lin(f.commit.validate)]);
+  rows.push(['commit: state validation', lin(f.commit.stateValidation)]);
+  rows.push(['commit: block and pvtdata commit', lin(f.commit.blockCommit)]);
+  rows.push(['commit: state commit', lin(f.commit.stateCommit)]);
+  rows.push(['peer start to /healthz', `${f0(f.peerStart.healthzMs)} ms`]);
+  rows.push(['peer start to its height served', `${f0(f.peerStart.ledgerReadyMs)} ms`]);
+  rows.push(['orderer start to /healthz', `${f0(f.ordererStart.healthzMs)} ms`]);
+  rows.push(['rebuild-dbs command', `${f0(f.rebuild.commandMs)} ms`]);
+  rows.push([`rebuild replay (${f.rebuild.blocks} blocks, ${f.rebuild.transactions} tx)`, `${f0(f.rebuild.replayMs)} ms: ${f.rebuild.blocksPerSec} blocks/s, ${f.rebuild.txPerSec} tx/s`]);
+  rows.push([`deliver reconnect (${f.deliverReconnect.orderer} killed)`, `submit ${f0(f.deliverReconnect.submitMs)} ms, every peer's height moved after ${f0(f.deliverReconnect.peersMovedMs)} ms`]);
+  for (const v of f.viewChange) {
+    rows.push([`view change, LeaderHeartbeatTimeout=${v.leaderHeartbeatTimeoutMs / 1000}s`, `new view after ${f0(v.viewChangedMs)} ms; next submit ${f0(v.submitAfterMs)} ms`]);
+  }
+  return rows;
+}
+
+/** The table `calibrate` prints under its header line. */
+export function formatProfile(p: CalibrationProfile): string {
+  const rows = profileRows(p);
+  const w = Math.max(...rows.map((r) => r[0].length));
+  const head = `calibration profile v${p.version}: Fabric ${p.fabric}, ${p.machine.cores} cores (${p.machine.model}), load ${p.machine.loadavg.map((l) => l.toFixed(2)).join(' ')}, measured ${p.measuredAt}`;
+  return [head, ...rows.map(([a, b]) => `  ${a.padEnd(w)}  ${b}`)].join('\n');
+}

@@ -1,0 +1,109 @@
+/**
+ * The cost model's measured figures: a calibration profile (`fabric-bft-sim calibrate`
+ * writes one from a real Fabric 3.1.5 network) and the costs the model takes from it.
+ *
+ * Mirrors no Go file: these are the times Fabric's own log lines and endpoints report on
+ * a real machine (kvledger `Committed block [N] with K transaction(s) in Xms (...)`,
+ * txvalidator `Validated block [N] in Xms`, the operations port's `/healthz`), which the
+ * model charges as simulated time instead of fixed guesses.
+ *
+ * Pure data: the profile is passed in (the CLI reads and validates a file; the default is
+ * imported as a JSON module, measured on the development machine). Nothing here does I/O.
+ */
+import defaultProfileJson from './profile-default.json' with { type: 'json' };
+
+/** `base + perTx x transactions` ms, as fitted (least squares) over the measured blocks. */
+export interface LinearCost {
+  readonly baseMs: number;
+  readonly perTxMs: number;
+}
+
+/** Submit-to-commit latency through the Gateway at one request rate. */
+export interface LatencyFigure {
+  /** Requests per second; 0 = sequential (each waits for the previous one's commit). */
+  readonly ratePerSec: number;
+  readonly count: number;
+  readonly failed: number;
+  readonly p50Ms: number;
+  readonly p95Ms: number;
+  readonly minMs: number;
+  readonly maxMs: number;
+  /** Blocks the orderers cut while these requests ran, and transactions per block. */
+  readonly blocks: number;
+  readonly txPerBlock: number;
+}
+
+export interface ProfileFigures {
+  readonly submitLatency: readonly LatencyFigure[];
+  /** Evaluate (`verify`) round trip through the Gateway: one endorsement, no ordering. */
+  readonly evaluate: { readonly count: number; readonly p50Ms: number; readonly p95Ms: number };
+  /** The peer's commit of one block, by part, from its log lines. */
+  readonly commit: {
+    readonly blocks: number;
+    readonly validate: LinearCost;
+    readonly stateValidation: LinearCost;
+    readonly blockCommit: LinearCost;
+    readonly stateCommit: LinearCost;
+  };
+  /** A killed peer started again: launch to `/healthz` 200, and to its height being served again. */
+  readonly peerStart: { readonly healthzMs: number; readonly ledgerReadyMs: number };
+  /** A killed orderer started again: launch to `/healthz` 200. */
+  readonly ordererStart: { readonly healthzMs: number };
+  /** `peer node rebuild-dbs`, then start: the replay of every block into the state database. */
+  readonly rebuild: { readonly commandMs: number; readonly blocks: number; readonly transactions: number; readonly replayMs: number; readonly blocksPerSec: number; readonly txPerSec: number };
+  /** An orderer killed, a transaction submitted: until every peer's height moved past it. */
+  readonly deliverReconnect: { readonly orderer: string; readonly submitMs: number; readonly peersMovedMs: number };
+  /** The view-0 leader killed: until a follower reports a new view, with the channel's LeaderHeartbeatTimeout. */
+  readonly viewChange: readonly { readonly leaderHeartbeatTimeoutMs: number; readonly viewChangedMs: number; readonly submitAfterMs: number }[];
+}
+
+export interface CalibrationProfile {
+  readonly version: 1;
+  readonly fabric: string;
+  readonly machine: { readonly cores: number; readonly model: string; readonly loadavg: readonly number[] };
+  readonly measuredAt: string;
+  readonly figures: ProfileFigures;
+}
+
+/** The profile measured on the development machine (see docs/calibration.md). */
+export const DEFAULT_PROFILE = defaultProfileJson as CalibrationProfile;
+
+/** The simulated costs the Fabric nodes charge (ms). */
+export interface CostModel {
+  /** Validate, state validation, block store, state commit of a block of `txCount` transactions. */
+  readonly commit: {
+    readonly validate: LinearCost;
+    readonly stateValidation: LinearCost;
+    readonly blockCommit: LinearCost;
+    readonly stateCommit: LinearCost;
+  };
+  /** A peer's time to simulate a proposal and sign the response (chaincode round trip included). */
+  readonly endorseMs: number;
+  /** Process start to ready (`/healthz`), peers and orderers. */
+  readonly peerStartMs: number;
+  readonly ordererStartMs: number;
+  /** Blocks per second a peer replays into its state database at start (after rebuild-dbs). */
+  readonly replayBlocksPerSec: number;
+}
+
+/** The network round trip the model already charges an evaluate (client -> gateway -> peer and back). */
+const EVALUATE_NETWORK_MS = 2;
+
+/** The cost model a profile gives. */
+export function costModelOf(p: CalibrationProfile): CostModel {
+  const f = p.figures;
+  return {
+    commit: { validate: f.commit.validate, stateValidation: f.commit.stateValidation, blockCommit: f.commit.blockCommit, stateCommit: f.commit.stateCommit },
+    endorseMs: Math.max(0, Math.round(f.evaluate.p50Ms - EVALUATE_NETWORK_MS)),
+    peerStartMs: Math.round(f.peerStart.healthzMs),
+    ordererStartMs: Math.round(f.ordererStart.healthzMs),
+    replayBlocksPerSec: f.rebuild.blocksPerSec,
+  };
+}
+
+export const DEFAULT_COST_MODEL: CostModel = costModelOf(DEFAULT_PROFILE);
+
+/** Whole ms of a linear cost (never negative). */
+export function costMs(c: LinearCost, txCount: number): number {
+  return Math.max(0, Math.round(c.baseMs + c.perTxMs * txCount));
+}
