@@ -6,6 +6,7 @@ import { didYouMean } from '../scenarios/suggest.ts';
 import { RAFT_VS_BFT } from './commands/raft-vs-bft.ts';
 import { FileReadError } from './files.ts';
 import { UsageError, type CliEnv } from './io.ts';
+import { scenarioProfile } from './targets.ts';
 
 export interface LoadedScenario {
   readonly scenario: Scenario;
@@ -45,6 +46,8 @@ export function loadScenario(env: CliEnv, command: string, arg: string, orderers
   }
   try {
     const scenario = parseScenario(text, { file: arg, ...validate, ...(orderers !== undefined ? { topologyOverride: { orderers } } : {}) });
+    // A missing or invalid profile is a one-line error before anything runs.
+    scenarioProfile(scenario);
     return { scenario, ref: arg, builtin: false };
   } catch (e) {
     if (e instanceof ScenarioError) throw new UsageError(e.file === undefined ? `${arg}: ${e.message}` : e.message);

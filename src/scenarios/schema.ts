@@ -284,6 +284,7 @@ const TopologySchema = z.strictObject({
   consensus: z.enum(['smartbft', 'raft']).optional(),
   dissemination: z.enum(['deliver', 'gossip']).optional(),
   policy: z.string().min(1).max(500).optional(),
+  profile: z.string().min(1).max(1000).meta({ description: 'a calibration profile (JSON written by fabric-bft-sim calibrate) whose measured costs the simulator uses; default: the built-in profile' }).optional(),
   gossip: z
     .strictObject({
       orgLeader: z.enum(['all', 'peer0', 'election']).optional(),

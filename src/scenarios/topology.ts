@@ -30,6 +30,12 @@ export interface TopologySpec {
   readonly gossip?: GossipSpec;
   /** SmartBFT options by Fabric's names, e.g. `{ LeaderHeartbeatTimeout: 10s, SyncOnStart: true }` (src/sim/smartbft/options.ts). */
   readonly smartbft?: ScenarioSmartBft;
+  /**
+   * A calibration profile file (`fabric-bft-sim calibrate`): the measured costs the
+   * simulator charges. The CLI reads it (relative to the current directory); the
+   * simulator takes the parsed profile. Default: the built-in profile.
+   */
+  readonly profile?: string;
 }
 
 export interface GossipSpec {

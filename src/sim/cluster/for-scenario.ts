@@ -15,6 +15,7 @@ import { BYZANTINE_BEHAVIOURS } from '../smartbft/api.ts';
 import { checkRestartResume, observeRestarts, type RestartObservation } from '../smartbft/checkers.ts';
 import type { SmartBftConfig } from '../smartbft/config.ts';
 import { modelConfigOf } from '../smartbft/options.ts';
+import type { CalibrationProfile } from '../fabric/profile.ts';
 
 /**
  * The Byzantine behaviours a scenario may name, by the orderers' consensus: SmartBFT's or
@@ -36,6 +37,11 @@ export interface SimClusterForOptions {
   readonly interrupt?: () => string | undefined;
   /** SmartBFT options other than Fabric's defaults (compare --target local runs the real network's). */
   readonly smartbft?: Partial<SmartBftConfig>;
+  /**
+   * The calibration profile the scenario's `topology.profile` names, read and validated by
+   * the caller (the simulator does no I/O). Default: the built-in profile.
+   */
+  readonly profile?: CalibrationProfile;
 }
 
 /**
@@ -66,6 +72,7 @@ export async function simClusterFor(scenario: Scenario, options: SimClusterForOp
     ...(options.interrupt !== undefined ? { interrupt: options.interrupt } : {}),
     // The scenario's topology.smartbft, under the caller's (compare --target local passes the real network's).
     ...(t.smartbft !== undefined || options.smartbft !== undefined ? { smartbft: { ...modelConfigOf(t.smartbft ?? {}), ...options.smartbft } } : {}),
+    ...(options.profile !== undefined ? { profile: options.profile } : {}),
   });
   // Every restart of a SmartBFT orderer from here on, for the restart-resumption invariant.
   if (t.consensus !== 'raft') restarts.set(cluster, observeRestarts(cluster.sim, cluster.topology.orderers));

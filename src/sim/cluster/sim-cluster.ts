@@ -40,6 +40,8 @@ import { getinfoOutput } from '../fabric/logs.ts';
 import { ledgerProviderPanic, rebuildDbs, resetLedger, rollbackLedger, type CommandResult } from '../fabric/offline.ts';
 import { createOrderer, type OrdererState } from '../fabric/orderer.ts';
 import { createPeer, type PeerState } from '../fabric/peer.ts';
+import { blocksToReplay } from '../fabric/kvledger.ts';
+import { costModelOf, DEFAULT_COST_MODEL, type CalibrationProfile, type CostModel } from '../fabric/profile.ts';
 import { buildTopology, peerOfCouchdb, type Topology, type TopologyOptions } from '../fabric/topology.ts';
 
 export interface SimClusterOptions {
@@ -51,6 +53,8 @@ export interface SimClusterOptions {
   /** Shorthand for `trace.keep`. */
   readonly traceKeep?: boolean;
   readonly smartbft?: Partial<SmartBftConfig>;
+  /** Measured costs (a `calibrate` profile, read by the caller): commit and endorsement time, process start, replay rate. Default: the built-in profile. */
+  readonly profile?: CalibrationProfile;
   /** Set up the channel (chaincode definition and initial certificates). Default true. */
   readonly bootstrap?: boolean;
   /** Simulated ms an operation may wait for its answer before it fails. Default 120 s. */
@@ -161,6 +165,8 @@ export class SimCluster implements Cluster {
     /** The full model topology (orgs, policy, dissemination...). */
     readonly fabric: Topology,
     opTimeoutMs: number,
+    /** The measured costs the nodes charge (the profile's, or the built-in default's). */
+    readonly cost: CostModel = DEFAULT_COST_MODEL,
   ) {
     this.opTimeoutMs = opTimeoutMs;
     this.genesis = genesisBlock({ channel: CHANNEL, orgs: fabric.orgs, orderers: fabric.orderers.map((o) => o.id), policy: fabric.policyText });
@@ -182,14 +188,15 @@ export class SimCluster implements Cluster {
     const trace: TraceOptions = { ...(options.trace ?? {}), ...(options.traceKeep !== undefined ? { keep: options.traceKeep } : {}) };
     const network: NetworkConfig = { ...(options.network ?? {}), zones: { ...fabric.zones, ...(options.network?.zones ?? {}) } };
     const sim = new Simulation({ seed: options.seed, network, trace, ...(options.interrupt !== undefined ? { interrupt: options.interrupt } : {}) });
-    const c = new SimCluster(sim, fabric, options.opTimeoutMs ?? 120_000);
+    const cost = options.profile !== undefined ? costModelOf(options.profile) : DEFAULT_COST_MODEL;
+    const c = new SimCluster(sim, fabric, options.opTimeoutMs ?? 120_000, cost);
     if (options.logSpec !== undefined) c.defaultLogSpec = new LogSpec(options.logSpec);
     for (const [node, spec] of Object.entries(options.logSpecs ?? {})) c.setLogSpec(node, spec);
     sim.observe((r) => c.record(r), ['event', 'crash', 'restart', 'drop']);
     for (const o of fabric.orderers) {
       sim.addNode(o.id, createOrderer({ id: o.id, topology: fabric, genesis: c.genesis, ...(options.smartbft !== undefined ? { config: options.smartbft } : {}) }));
     }
-    for (const p of fabric.peers) sim.addNode(p.id, createPeer({ id: p.id, topology: fabric, genesis: c.genesis }));
+    for (const p of fabric.peers) sim.addNode(p.id, createPeer({ id: p.id, topology: fabric, genesis: c.genesis, cost }));
     for (const g of fabric.gateways) sim.addNode(g.id, createGateway(fabric, g.org));
     if (options.bootstrap ?? true) await c.bootstrap();
     return c;
@@ -501,7 +508,23 @@ export class SimCluster implements Cluster {
     const spec = this.fabric.peers.find((x) => x.id === node);
     this.exits.delete(node);
     if (spec === undefined || !this.couchdbDown.has(spec.couchdb)) {
-      this.sim.restart(node);
+      // The process starts: the measured time to its `/healthz`, plus, for a peer whose
+      // state database is behind its block store (after rebuild-dbs), the replay of those
+      // blocks at the measured rate (calibration profile). It serves nothing until then.
+      const replay = spec !== undefined ? blocksToReplay(this.sim.durable(node)) : 0;
+      const startMs = (spec !== undefined ? this.cost.peerStartMs : this.cost.ordererStartMs) + Math.round((replay * 1000) / this.cost.replayBlocksPerSec);
+      if (startMs <= 0) {
+        this.sim.restart(node);
+        return;
+      }
+      p.starting = true;
+      p.pending = [
+        this.sim.after(startMs, () => {
+          p.pending = [];
+          p.starting = false;
+          this.sim.restart(node);
+        }),
+      ];
       return;
     }
     // The new container's log (what `oc logs` shows) starts empty.

@@ -20,6 +20,7 @@ import { blockHeaderHash, CHANNEL, envelopesOf, hexToBase64, type Block, type He
 import { CERT_INDEXES, CHAINCODE, definitionKeys, indexDesignDoc, LIFECYCLE_NS, type StateReader } from './chaincode.ts';
 import { CHANNEL_METADATA_DOC, CouchInstance, docValue, docVersion, fieldsOf, INTERNAL_DB, METADATA_DB, namespaceDbName, SAVEPOINT_DOC } from './couchdb.ts';
 import type { Out } from './effects.ts';
+import { costMs, DEFAULT_COST_MODEL, type CostModel } from './profile.ts';
 import type { Policy } from './policy.ts';
 import { updatesFromFlags, validateBlock, type StateUpdate } from './validator.ts';
 
@@ -61,18 +62,35 @@ export interface CommitTiming {
   readonly stateCommitMs: number;
 }
 
-/** A peer's commit cost model (ms) for a block of `txCount` transactions. */
-export function commitTiming(txCount: number): CommitTiming {
+/**
+ * A peer's commit cost (ms) for a block of `txCount` transactions: each part is the
+ * profile's measured `base + perTx x txCount` (profile.ts; the default profile unless the
+ * scenario gives one), the times the real peer's `Validated block` and `Committed block`
+ * lines print.
+ */
+export function commitTiming(txCount: number, cost: CostModel['commit'] = DEFAULT_COST_MODEL.commit): CommitTiming {
   return {
-    validateMs: 1 + Math.floor(txCount / 10),
-    stateValidationMs: Math.floor(txCount / 20),
-    blockCommitMs: 1 + Math.floor(txCount / 50),
-    stateCommitMs: 2 + Math.floor(txCount / 10),
+    validateMs: costMs(cost.validate, txCount),
+    stateValidationMs: costMs(cost.stateValidation, txCount),
+    blockCommitMs: costMs(cost.blockCommit, txCount),
+    stateCommitMs: costMs(cost.stateCommit, txCount),
   };
 }
 
 export function totalCommitMs(t: CommitTiming): number {
   return t.validateMs + t.stateValidationMs + t.blockCommitMs + t.stateCommitMs;
+}
+
+/**
+ * Blocks a peer's next start replays into its state database (`recommitLostBlocks`): the
+ * block store's height above the state savepoint, e.g. every block after rebuild-dbs.
+ */
+export function blocksToReplay(durable: DurableView): number {
+  const blocks = durable.list(BLOCKS_KEY).length;
+  if (blocks === 0) return 0;
+  const sp = CouchInstance.load(durable).get(METADATA_DB, SAVEPOINT_DOC) as { BlockNum?: number } | undefined;
+  const stateHeight = sp?.BlockNum === undefined ? 0 : sp.BlockNum + 1;
+  return Math.max(0, blocks - stateHeight);
 }
 
 export interface ChainInfo {
@@ -97,13 +115,13 @@ export class KvLedger {
   ) {}
 
   /** `CreateLedger`: a new ledger from the genesis block (joining the channel). */
-  static create(genesis: Block, out: Out): KvLedger {
+  static create(genesis: Block, out: Out, cost: CostModel['commit'] = DEFAULT_COST_MODEL.commit): KvLedger {
     out.log('ledgermgmt.creating', [CHANNEL]);
     const couch = new CouchInstance();
     const l = new KvLedger([], couch);
     l.openStateDb(out);
     l.commitValidated(genesis, [0], out);
-    const t = commitTiming(1);
+    const t = commitTiming(1, cost);
     out.log('kvledger.committed', [CHANNEL, 0, 1, t.stateValidationMs + t.blockCommitMs + t.stateCommitMs, t.stateValidationMs, t.blockCommitMs, t.stateCommitMs, '']);
     out.log('ledgermgmt.created', [CHANNEL]);
     return l;

@@ -25,6 +25,7 @@ import { CouchInstance, namespaceDbName } from './couchdb.ts';
 import { BLOCKS_KEY, commitTiming, dataformatError, KvLedger, PRE_RESET_KEY, totalCommitMs } from './kvledger.ts';
 import { describeFabricMessage, type FabricMessage, type Proposal } from './messages.ts';
 import { mspId } from './policy.ts';
+import { DEFAULT_COST_MODEL, type CostModel } from './profile.ts';
 import type { Topology } from './topology.ts';
 
 export interface PeerOptions {
@@ -35,6 +36,8 @@ export interface PeerOptions {
   readonly gossip?: Partial<Omit<GossipConfig, 'stateTransfer' | 'blockGossip'>>;
   /** Orderer signatures a block must carry; default: the BFT quorum of the orderers (1 with Raft). */
   readonly minSigners?: number;
+  /** Measured costs (profile.ts): commit time per block, endorsement time. Default: the default profile's. */
+  readonly cost?: CostModel;
 }
 
 /** Commands from outside the peer process. */
@@ -69,6 +72,7 @@ const NETWORK_ID = 'dev';
 
 export function createPeer(options: PeerOptions): NodeMachine<PeerState, FabricMessage, PeerCommand, FabricEvent> {
   const topo = options.topology;
+  const cost = options.cost ?? DEFAULT_COST_MODEL;
   const spec = topo.peers.find((p) => p.id === options.id);
   if (spec === undefined) throw new Error(`createPeer: ${options.id} is not a peer of the topology`);
   const deliverCfg: DeliverConfig = { ...DEFAULT_DELIVER_CONFIG, ...(options.deliver ?? {}) };
@@ -128,7 +132,7 @@ export function createPeer(options: PeerOptions): NodeMachine<PeerState, FabricM
     s.buffer.delete(block.header.number);
     s.committing = block;
     out.log('privdata.receivedBlock', [block.header.number], true);
-    out.timer('peer.commit', totalCommitMs(commitTiming(block.data.length)));
+    out.timer('peer.commit', totalCommitMs(commitTiming(block.data.length, cost.commit)));
   }
 
   function bump(s: PeerState, key: string, by = 1): number {
@@ -163,7 +167,7 @@ export function createPeer(options: PeerOptions): NodeMachine<PeerState, FabricM
       out.fact('peer.panic', { peer: s.id, reason: `Cannot commit block to the ledger due to ${why}` });
       return;
     }
-    const timing = commitTiming(block.data.length);
+    const timing = commitTiming(block.data.length, cost.commit);
     const lost = writtenNamespaces(block).map((ns) => namespaceDbName(ns)).find((db) => ledger.couch.isDeletedUnder(db));
     if (lost !== undefined) {
       // The block writes to a database deleted under the peer: loading the committed
@@ -227,7 +231,10 @@ export function createPeer(options: PeerOptions): NodeMachine<PeerState, FabricM
     if (r.status !== 200 && !p.evaluate) {
       out.metric('endorser_endorsement_failures', bump(s, `ef|${p.chaincode}`), { channel: CHANNEL, chaincode: p.chaincode, chaincodeerror: 'true' });
     }
-    out.send(from, { type: 'proposal.response', id: p.id, peer: s.id, org: s.org, status: r.status, message: r.message, payload: r.payload, rwset: r.rwset });
+    const response: FabricMessage = { type: 'proposal.response', id: p.id, peer: s.id, org: s.org, status: r.status, message: r.message, payload: r.payload, rwset: r.rwset };
+    // The chaincode round trip and the signature take the measured endorsement time.
+    if (cost.endorseMs > 0) out.timer(`peer.endorse:${from}:${p.id}`, cost.endorseMs, { to: from, msg: response });
+    else out.send(from, response);
   }
 
   return {
@@ -267,7 +274,7 @@ export function createPeer(options: PeerOptions): NodeMachine<PeerState, FabricM
         }
       }
       out.log('nodeCmd.starting', [spec.id, NETWORK_ID, addr]);
-      if (!joined) s.ledger = KvLedger.create(options.genesis, out);
+      if (!joined) s.ledger = KvLedger.create(options.genesis, out, cost.commit);
       const ledger = s.ledger;
       if (ledger !== null) {
         out.metric('ledger_blockchain_height', ledger.height, { channel: CHANNEL });
@@ -315,6 +322,10 @@ export function createPeer(options: PeerOptions): NodeMachine<PeerState, FabricM
       if (input.kind === 'timer') {
         const name = input.name;
         if (name === 'peer.commit') commitNow(s, out);
+        else if (name.startsWith('peer.endorse:')) {
+          const d = input.data as { to: NodeId; msg: FabricMessage };
+          out.send(d.to, d.msg);
+        }
         else if (name === 'peer.resetLoop') {
           out.log('nodeCmd.resetCheck', []);
           const h = s.ledger?.height ?? 0;

@@ -87,7 +87,7 @@ export interface CostModel {
 }
 
 /** The network round trip the model already charges an evaluate (client -> gateway -> peer and back). */
-const EVALUATE_NETWORK_MS = 2;
+const EVALUATE_NETWORK_MS = 4;
 
 /** The cost model a profile gives. */
 export function costModelOf(p: CalibrationProfile): CostModel {

@@ -1,0 +1,98 @@
+/** The cost model takes a calibration profile: commit and endorsement time, process start, replay rate. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../src/cli/main.ts';
+import { simTarget } from '../../../src/cli/targets.ts';
+import { SimCluster } from '../../../src/sim/cluster/sim-cluster.ts';
+import { costModelOf, DEFAULT_PROFILE, type CalibrationProfile } from '../../../src/sim/fabric/profile.ts';
+import { testEnv } from '../../cli/env.ts';
+
+function profile(over: { commit?: Partial<CalibrationProfile['figures']['commit']>; evaluateP50?: number; peerStartMs?: number; blocksPerSec?: number }): CalibrationProfile {
+  const f = DEFAULT_PROFILE.figures;
+  return {
+    ...DEFAULT_PROFILE,
+    figures: {
+      ...f,
+      commit: { ...f.commit, ...(over.commit ?? {}) },
+      evaluate: { ...f.evaluate, p50Ms: over.evaluateP50 ?? f.evaluate.p50Ms },
+      peerStart: { ...f.peerStart, healthzMs: over.peerStartMs ?? f.peerStart.healthzMs },
+      rebuild: { ...f.rebuild, blocksPerSec: over.blocksPerSec ?? f.rebuild.blocksPerSec },
+    },
+  };
+}
+
+const lin = (baseMs: number, perTxMs = 0) => ({ baseMs, perTxMs });
+
+describe('a profile in SimCluster', () => {
+  it("prints the profile's commit time in the peer's Validated and Committed block lines", async () => {
+    const c = await SimCluster.create({ seed: 4, profile: profile({ commit: { validate: lin(7), stateValidation: lin(11), blockCommit: lin(13, 2), stateCommit: lin(17) } }) });
+    const log = (await c.logs('peer0.techpulse')).map((l) => l.message);
+    expect(log).toContain('[certchannel] Committed block [0] with 1 transaction(s) in 43ms (state_validation=11ms block_and_pvtdata_commit=15ms state_commit=17ms) commitHash=[]');
+    expect(log).toContain('[certchannel] Validated block [1] in 7ms');
+  });
+
+  it('charges the measured endorsement time to an evaluate', async () => {
+    const slow = await SimCluster.create({ seed: 4, profile: profile({ evaluateP50: 504 }) });
+    const t0 = slow.now();
+    expect((await slow.verifyCertificate('TP-FSWD-001', 'techpulse')).status).toBe('VALID');
+    expect(slow.now() - t0).toBeGreaterThanOrEqual(500);
+    const fast = await SimCluster.create({ seed: 4, profile: profile({ evaluateP50: 4 }) });
+    const t1 = fast.now();
+    await fast.verifyCertificate('TP-FSWD-001', 'techpulse');
+    expect(fast.now() - t1).toBeLessThan(100);
+  });
+
+  it('takes the measured start time for a peer, plus the replay of its blocks after rebuild-dbs', async () => {
+    const c = await SimCluster.create({ seed: 4, profile: profile({ peerStartMs: 3000, blocksPerSec: 2 }) });
+    const p = 'peer0.dataforge';
+    await c.stop(p);
+    let t = c.now();
+    await c.start(p);
+    expect(c.now() - t).toBe(3001);
+    const height = (await c.channelInfo(p)).height;
+    await c.stop(p);
+    expect((await c.rebuildDbs(p)).ok).toBe(true);
+    t = c.now();
+    await c.start(p);
+    expect(c.now() - t).toBe(3000 + (height * 1000) / 2 + 1);
+    expect(await c.isUp(p)).toBe(true);
+  });
+
+  it('uses the built-in profile by default', async () => {
+    const c = await SimCluster.create({ seed: 4 });
+    expect(c.cost).toEqual(costModelOf(DEFAULT_PROFILE));
+  });
+});
+
+describe('topology: { profile: FILE }', () => {
+  it('is read by the CLI and passed to the simulator', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'profile-test-'));
+    const file = join(dir, 'p.json');
+    const p = profile({ peerStartMs: 1234 });
+    writeFileSync(file, JSON.stringify(p));
+    const c = await simTarget().create({ name: 'x', topology: { profile: file }, steps: [] }, { seed: 1 });
+    expect((c as SimCluster).cost.peerStartMs).toBe(1234);
+  });
+
+  it('a missing or invalid file is one line naming it, exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'profile-test-'));
+    const missing = join(dir, 'none.json');
+    const scenario = (f: string) => `name: x\ntopology: { profile: ${f} }\nsteps:\n  - sleep: 1s\n`;
+    let env = testEnv({ 's.yaml': scenario(missing) });
+    expect(await main(['run', 's.yaml'], env)).toBe(2);
+    expect(env.err()).toBe(`fabric-bft-sim: topology.profile: ${missing}: cannot read the profile: no such file\n`);
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ version: 1 }));
+    env = testEnv({ 's.yaml': scenario(bad) });
+    expect(await main(['run', 's.yaml'], env)).toBe(2);
+    expect(env.err()).toMatch(new RegExp(`^fabric-bft-sim: topology\\.profile: ${bad}: not a calibration profile at fabric: .*\\n$`));
+  });
+
+  it('calibrate without Fabric binaries says so in one line', async () => {
+    const env = testEnv();
+    expect(await main(['calibrate', '--fabric-home', '/nonexistent-fabric'], env)).toBe(2);
+    expect(env.err()).toBe('fabric-bft-sim calibrate: no Fabric binaries in /nonexistent-fabric/bin (orderer, peer, configtxgen, cryptogen, osnadmin): set FABRIC_HOME to an unpacked Fabric 3.1 release; calibrate measures a real network\n');
+  });
+});
