@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { num, parseArgs, str, type FlagSpec } from '../cli/args.ts';
 import type { CliEnv } from '../cli/io.ts';
 import { NetError, netDown, resolveFabricHome } from '../local/net.ts';
-import { calibrate, CALIBRATE_SMARTBFT } from './measure.ts';
+import { calibrate, CALIBRATE_SMARTBFT, networkDirs } from './measure.ts';
 import { formatProfile } from './profile.ts';
 
 const FLAGS: FlagSpec = {
@@ -23,15 +23,17 @@ const HELP = `Usage: fabric-bft-sim calibrate [options]
 
 Measures a real Fabric 3.1 BFT network on this machine and writes a profile the simulator
 takes (topology: { profile: FILE }). It starts the network itself ("net up" in a temporary
-folder, SmartBFT ${CALIBRATE_SMARTBFT}), measures for 1-3 minutes and stops every
-process it started, by pid (also on Ctrl-C). Needs the Fabric binaries ($FABRIC_HOME).
-See docs/calibration.md.
+folder, SmartBFT ${CALIBRATE_SMARTBFT}), measures, stops it, starts a second one with
+Fabric's default SmartBFT options for one more view change, and stops it: about 2 minutes.
+Every process it started is stopped by pid, also on a failure or Ctrl-C. Needs the Fabric
+binaries ($FABRIC_HOME). See docs/calibration.md.
 
 Measured: submit-to-commit latency (sequential, 5/s, 20/s) and transactions per block;
 evaluate latency; the peer's commit time per block (its "Committed block" and "Validated
 block" lines); peer and orderer start to /healthz; rebuild-dbs and the replay rate at the
 next start; every peer's height moving again after an orderer is killed; the view change
-after the leader is killed.
+after the leader is killed (LeaderHeartbeatTimeout=10s, no traffic; and Fabric's defaults
+with a transaction submitted at the kill: the complain path).
 
 Options:
   --out FILE           where to write the profile (default calibration-profile.json)
@@ -64,7 +66,7 @@ export async function calibrateCommand(argv: readonly string[], env: CliEnv): Pr
   const onSignal = (sig: NodeJS.Signals): void => {
     ac.abort();
     env.stderr(`\ncalibrate: ${sig}: stopping every process started so far...\n`);
-    stopping ??= netDown(dir, (l) => env.stderr(`${l}\n`)).then(() => process.exit(130));
+    stopping ??= stopAll(dir, (l) => env.stderr(`${l}\n`)).then(() => process.exit(130));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -86,10 +88,15 @@ export async function calibrateCommand(argv: readonly string[], env: CliEnv): Pr
     return 1;
   } finally {
     if (!ac.signal.aborted) {
-      await netDown(dir, (l) => say(l));
+      await stopAll(dir, say);
       if (given === undefined) rmSync(dir, { recursive: true, force: true });
     }
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/** `net down` of every network calibrate may have started under `dir`, by pid. */
+async function stopAll(dir: string, say: (l: string) => void): Promise<void> {
+  for (const d of networkDirs(dir)) await netDown(d, say);
 }

@@ -129,7 +129,7 @@ export const PROFILE_SCHEMA = z
         ordererStart: z.object({ healthzMs: ms }).strict(),
         rebuild: z.object({ commandMs: ms, blocks: z.number().int().nonnegative(), transactions: z.number().int().nonnegative(), replayMs: ms, blocksPerSec: z.number().finite().positive(), txPerSec: ms }).strict(),
         deliverReconnect: z.object({ orderer: z.string(), submitMs: ms, peersMovedMs: ms }).strict(),
-        viewChange: z.array(z.object({ leaderHeartbeatTimeoutMs: ms, viewChangedMs: ms, submitAfterMs: ms }).strict()),
+        viewChange: z.array(z.object({ leaderHeartbeatTimeoutMs: ms, submittedAtKill: z.boolean(), viewChangedMs: ms, submitMs: ms }).strict()),
       })
       .strict(),
   })
@@ -198,7 +198,10 @@ export function profileRows(p: CalibrationProfile): [string, string][] {
   rows.push([`rebuild replay (${f.rebuild.blocks} blocks, ${f.rebuild.transactions} tx)`, `${f0(f.rebuild.replayMs)} ms: ${f.rebuild.blocksPerSec} blocks/s, ${f.rebuild.txPerSec} tx/s`]);
   rows.push([`deliver reconnect (${f.deliverReconnect.orderer} killed)`, `submit ${f0(f.deliverReconnect.submitMs)} ms, every peer's height moved after ${f0(f.deliverReconnect.peersMovedMs)} ms`]);
   for (const v of f.viewChange) {
-    rows.push([`view change, LeaderHeartbeatTimeout=${v.leaderHeartbeatTimeoutMs / 1000}s`, `new view after ${f0(v.viewChangedMs)} ms; next submit ${f0(v.submitAfterMs)} ms`]);
+    rows.push([
+      `view change, LeaderHeartbeatTimeout=${v.leaderHeartbeatTimeoutMs / 1000}s, ${v.submittedAtKill ? 'submit at the kill' : 'idle'}`,
+      `new view after ${f0(v.viewChangedMs)} ms; ${v.submittedAtKill ? 'that submit took' : 'next submit'} ${f0(v.submitMs)} ms`,
+    ]);
   }
   return rows;
 }

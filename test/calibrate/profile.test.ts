@@ -85,4 +85,14 @@ describe('the printed table', () => {
     expect(t).toMatch(/rebuild replay \(\d+ blocks, \d+ tx\)\s+\d+ ms: \d+ blocks\/s/);
     expect(lines.length).toBe(1 + DEFAULT_PROFILE.figures.submitLatency.length * 2 + 11 + DEFAULT_PROFILE.figures.viewChange.length);
   });
+
+  it('says which view change had a transaction submitted at the kill', () => {
+    const viewChange = [
+      { leaderHeartbeatTimeoutMs: 10_000, submittedAtKill: false, viewChangedMs: 30_641, submitMs: 169 },
+      { leaderHeartbeatTimeoutMs: 60_000, submittedAtKill: true, viewChangedMs: 22_445, submitMs: 22_382 },
+    ];
+    const t = formatProfile({ ...DEFAULT_PROFILE, figures: { ...DEFAULT_PROFILE.figures, viewChange } });
+    expect(t).toMatch(/view change, LeaderHeartbeatTimeout=10s, idle\s+new view after 30641 ms; next submit 169 ms/);
+    expect(t).toMatch(/view change, LeaderHeartbeatTimeout=60s, submit at the kill\s+new view after 22445 ms; that submit took 22382 ms/);
+  });
 });

@@ -53,8 +53,13 @@ export interface ProfileFigures {
   readonly rebuild: { readonly commandMs: number; readonly blocks: number; readonly transactions: number; readonly replayMs: number; readonly blocksPerSec: number; readonly txPerSec: number };
   /** An orderer killed, a transaction submitted: until every peer's height moved past it. */
   readonly deliverReconnect: { readonly orderer: string; readonly submitMs: number; readonly peersMovedMs: number };
-  /** The view-0 leader killed: until a follower reports a new view, with the channel's LeaderHeartbeatTimeout. */
-  readonly viewChange: readonly { readonly leaderHeartbeatTimeoutMs: number; readonly viewChangedMs: number; readonly submitAfterMs: number }[];
+  /**
+   * The view-0 leader killed: until a follower reports a new view, with the channel's
+   * LeaderHeartbeatTimeout. `submittedAtKill`: a transaction was submitted at the kill
+   * (the complain path) and `submitMs` is its latency; otherwise the network was idle and
+   * `submitMs` is one submit after the new view.
+   */
+  readonly viewChange: readonly { readonly leaderHeartbeatTimeoutMs: number; readonly submittedAtKill: boolean; readonly viewChangedMs: number; readonly submitMs: number }[];
 }
 
 export interface CalibrationProfile {
@@ -84,6 +89,8 @@ export interface CostModel {
   readonly ordererStartMs: number;
   /** Blocks per second a peer replays into its state database at start (after rebuild-dbs). */
   readonly replayBlocksPerSec: number;
+  /** `peer node rebuild-dbs` from start to exit. */
+  readonly rebuildCommandMs: number;
 }
 
 /** The network round trip the model already charges an evaluate (client -> gateway -> peer and back). */
@@ -98,6 +105,7 @@ export function costModelOf(p: CalibrationProfile): CostModel {
     peerStartMs: Math.round(f.peerStart.healthzMs),
     ordererStartMs: Math.round(f.ordererStart.healthzMs),
     replayBlocksPerSec: f.rebuild.blocksPerSec,
+    rebuildCommandMs: Math.round(f.rebuild.commandMs),
   };
 }
 
