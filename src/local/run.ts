@@ -11,6 +11,7 @@ import { bool, num, parseArgs, str, type FlagSpec } from '../cli/args.ts';
 import { checksTable, header, logEvidence, resultJson, stepTable, verdictLine } from '../cli/format.ts';
 import { UsageError, type CliEnv } from '../cli/io.ts';
 import { loadScenario } from '../cli/load.ts';
+import { scenarioProfile } from '../cli/targets.ts';
 import { durationMs } from '../scenarios/duration.ts';
 import { simClusterFor } from '../sim/cluster/for-scenario.ts';
 import type { SmartBftConfig } from '../sim/smartbft/config.ts';
@@ -161,7 +162,8 @@ export async function compareLocalCommand(argv: readonly string[], env: CliEnv):
   const smart = describeSmartBft(pr.state.plan.smartbft, pr.state.plan.smartbftChanged);
   env.stderr(`${smart}; the simulator runs with the same\n`);
   const target = await env.target();
-  const simCluster = await simClusterFor(pr.scenario, { seed: pr.seed, smartbft: simSmartBft(pr.state.plan.smartbft, pr.state.plan.smartbftChanged) });
+  const profile = scenarioProfile(pr.scenario);
+  const simCluster = await simClusterFor(pr.scenario, { seed: pr.seed, smartbft: simSmartBft(pr.state.plan.smartbft, pr.state.plan.smartbftChanged), ...(profile !== undefined ? { profile } : {}) });
   let sim: ScenarioResult;
   try {
     sim = await runScenario(pr.scenario, simCluster, { seed: pr.seed, ...(target.checks ? { checks: target.checks } : {}), ...(target.behaviours ? { behaviours: target.behaviours } : {}) });

@@ -661,7 +661,11 @@ export class SimCluster implements Cluster {
   async rebuildDbs(peer: NodeId): Promise<OkResult> {
     const p = this.peerOf(peer);
     const couch = this.fabric.peers.find((x) => x.id === p)?.couchdb as NodeId;
-    return this.offline(p, 'rebuild-dbs', (up) => rebuildDbs(this.sim.durable(p), up, { address: `${couch}:5984`, up: !this.couchdbDown.has(couch) }));
+    return this.offline(p, 'rebuild-dbs', (up) => {
+      const r = rebuildDbs(this.sim.durable(p), up, { address: `${couch}:5984`, up: !this.couchdbDown.has(couch) });
+      // A command that ran takes the measured time of `peer node rebuild-dbs` (process start, drops, exit).
+      return r.ok ? { ...r, durationMs: (r.durationMs ?? 0) + this.cost.rebuildCommandMs } : r;
+    });
   }
 
   /** `peer node reset` (peer stopped). */

@@ -9,7 +9,7 @@ import { SimCluster } from '../../../src/sim/cluster/sim-cluster.ts';
 import { costModelOf, DEFAULT_PROFILE, type CalibrationProfile } from '../../../src/sim/fabric/profile.ts';
 import { testEnv } from '../../cli/env.ts';
 
-function profile(over: { commit?: Partial<CalibrationProfile['figures']['commit']>; evaluateP50?: number; peerStartMs?: number; blocksPerSec?: number }): CalibrationProfile {
+function profile(over: { commit?: Partial<CalibrationProfile['figures']['commit']>; evaluateP50?: number; peerStartMs?: number; blocksPerSec?: number; rebuildMs?: number }): CalibrationProfile {
   const f = DEFAULT_PROFILE.figures;
   return {
     ...DEFAULT_PROFILE,
@@ -18,7 +18,7 @@ function profile(over: { commit?: Partial<CalibrationProfile['figures']['commit'
       commit: { ...f.commit, ...(over.commit ?? {}) },
       evaluate: { ...f.evaluate, p50Ms: over.evaluateP50 ?? f.evaluate.p50Ms },
       peerStart: { ...f.peerStart, healthzMs: over.peerStartMs ?? f.peerStart.healthzMs },
-      rebuild: { ...f.rebuild, blocksPerSec: over.blocksPerSec ?? f.rebuild.blocksPerSec },
+      rebuild: { ...f.rebuild, blocksPerSec: over.blocksPerSec ?? f.rebuild.blocksPerSec, commandMs: over.rebuildMs ?? f.rebuild.commandMs },
     },
   };
 }
@@ -44,8 +44,8 @@ describe('a profile in SimCluster', () => {
     expect(fast.now() - t1).toBeLessThan(100);
   });
 
-  it('takes the measured start time for a peer, plus the replay of its blocks after rebuild-dbs', async () => {
-    const c = await SimCluster.create({ seed: 4, profile: profile({ peerStartMs: 3000, blocksPerSec: 2 }) });
+  it('takes the measured start time for a peer, rebuild-dbs time, and the replay of its blocks after rebuild-dbs', async () => {
+    const c = await SimCluster.create({ seed: 4, profile: profile({ peerStartMs: 3000, blocksPerSec: 2, rebuildMs: 700 }) });
     const p = 'peer0.dataforge';
     await c.stop(p);
     let t = c.now();
@@ -53,7 +53,9 @@ describe('a profile in SimCluster', () => {
     expect(c.now() - t).toBe(3001);
     const height = (await c.channelInfo(p)).height;
     await c.stop(p);
+    t = c.now();
     expect((await c.rebuildDbs(p)).ok).toBe(true);
+    expect(c.now() - t).toBe(700);
     t = c.now();
     await c.start(p);
     expect(c.now() - t).toBe(3000 + (height * 1000) / 2 + 1);
