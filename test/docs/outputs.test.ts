@@ -50,8 +50,9 @@ interface ShellRun {
  * - `serve` runs until Ctrl-C on a fixed port of a shared machine: `serve ... --help`;
  * - `check` searches from a fresh random seed: exit 1 (a schedule failed) is its verdict on
  *   the model, which test/scenarios covers; here the line must be accepted and the search run;
- * - `net ...` and `... --target local` start real Fabric processes (binaries, ~10 s to a
- *   minute): `--help`, which parses the line; `npm run test:local` runs the network itself.
+ * - `net ...`, `calibrate ...` and `... --target local` start real Fabric processes
+ *   (binaries, ~10 s to a few minutes): `--help`, which parses the line; `npm run
+ *   test:local` runs the network itself.
  */
 function shellRun(command: string): ShellRun {
   let argv = argvOf(command);
@@ -64,7 +65,7 @@ function shellRun(command: string): ShellRun {
     argv = [...argv, '--help'];
     changed = '--help: serve runs until Ctrl-C';
   }
-  if (argv[0] === 'net' || argv.join(' ').includes('--target local')) {
+  if (argv[0] === 'net' || argv[0] === 'calibrate' || argv.join(' ').includes('--target local')) {
     argv = [...argv, '--help'];
     changed = '--help: needs a real Fabric network (npm run test:local runs it)';
   }
