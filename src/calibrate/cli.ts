@@ -66,7 +66,10 @@ export async function calibrateCommand(argv: readonly string[], env: CliEnv): Pr
   const onSignal = (sig: NodeJS.Signals): void => {
     ac.abort();
     env.stderr(`\ncalibrate: ${sig}: stopping every process started so far...\n`);
-    stopping ??= stopAll(dir, (l) => env.stderr(`${l}\n`)).then(() => process.exit(130));
+    stopping ??= stopAll(dir, (l) => env.stderr(`${l}\n`)).then(() => {
+      if (given === undefined) rmSync(dir, { recursive: true, force: true });
+      process.exit(130);
+    });
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
