@@ -577,8 +577,8 @@ export class SimCluster implements Cluster {
     }
     // `oc rollout status`: the pod is ready a moment later, or its process has died (a
     // peer whose CouchDB is down panics after its retries).
-    this.sim.run({ until: this.sim.now + 1 });
     if (pod.starting) this.runUntil(() => !pod.starting, Math.max(this.opTimeoutMs, 600_000));
+    this.sim.run({ until: this.sim.now + 1 });
     const exit = this.exits.get(node);
     if (exit !== undefined && !this.sim.isUp(node)) return { ok: false, error: `${node} exited: ${exit}` };
     return { ok: true };
