@@ -29,8 +29,9 @@ describe('--workers: one thread or several, one result', () => {
     expect(two.out).toBe(one.out);
     const body = JSON.parse(one.out) as { rows: { index: number; seed: number; orderers: number; traceHash: string }[] };
     expect(body.rows.map((r) => [r.index, r.orderers, r.seed])).toEqual([[0, 4, 1], [1, 4, 2], [2, 4, 3], [3, 5, 1], [4, 5, 2], [5, 5, 3]]);
-    // Row 0 is `run kill-orderer --seed 1`, whose trace hash README shows.
-    expect(body.rows[0]?.traceHash).toBe('9c61d2ef9d2a0d2b');
+    // Row 0 is `run kill-orderer --seed 1`: the same trace hash as that run.
+    const run = await cli(['run', 'kill-orderer', '--seed', '1', '--json'], simTarget());
+    expect(body.rows[0]?.traceHash).toBe((JSON.parse(run.out) as { traceHash: string }).traceHash);
   }, 120_000);
 
   it('a check on the simulator: 2 worker threads print the JSON one thread prints', async () => {
