@@ -31,6 +31,7 @@ import {
 } from '../scenarios/cluster.ts';
 import { LogParser } from '../sim/logs/format.ts';
 import { LoadTallies, issueCounted } from '../scenarios/load-tally.ts';
+import { resolveOnTarget } from '../scenarios/selectors.ts';
 import { CertChainApi } from './api.ts';
 import { LOG_CATALOG } from '../sim/logs/catalog.ts';
 import { secretRefs, type LiveConfig, type NodeTarget } from './config.ts';
@@ -527,28 +528,9 @@ export class LiveCluster implements Cluster {
 
   async resolve(nodeOrSelector: string): Promise<readonly NodeId[]> {
     const t = this.topology;
-    if (nodeOrSelector in this.config.nodes) return [nodeOrSelector];
-    switch (nodeOrSelector) {
-      case 'all':
-        // As in the simulator: the Fabric processes (CouchDB is named explicitly).
-        return [...t.orderers, ...t.peers];
-      case 'orderers':
-        return t.orderers;
-      case 'peers':
-        return t.peers;
-      case 'leader':
-      case 'nextLeader':
-      case 'followers': {
-        const leader = await this.currentLeader();
-        if (nodeOrSelector === 'leader') return [leader];
-        if (nodeOrSelector === 'followers') return t.orderers.filter((o) => o !== leader);
-        const i = t.orderers.indexOf(leader);
-        return [t.orderers[(i + 1) % t.orderers.length] ?? leader];
-      }
-      default:
-        throw new Error(`unknown node or selector "${nodeOrSelector}" (nodes: ${Object.keys(this.config.nodes).join(', ')}; selectors: leader, nextLeader, followers, all, orderers, peers)`);
-    }
+    return resolveOnTarget(t, nodeOrSelector, { isNode: (n) => n in this.config.nodes, nodes: Object.keys(this.config.nodes), currentLeader: () => this.currentLeader() });
   }
+
 
   /** The leader most running orderers name in their logs (view 0's leader when none says). */
   private async currentLeader(): Promise<NodeId> {

@@ -36,6 +36,7 @@ import { LOG_CATALOG } from '../sim/logs/catalog.ts';
 import { LogParser } from '../sim/logs/format.ts';
 import { ordererStateFromLogs, ordererStatus, parseGetInfo, parseLogText, parsePrometheusText } from '../live/parse.ts';
 import { LoadTallies, issueCounted } from '../scenarios/load-tally.ts';
+import { resolveOnTarget } from '../scenarios/selectors.ts';
 import { OrgGateways } from './gateway.ts';
 import { httpGet, loadNetState, ordererSpec, peerSpec, tool, waitHealthy, type NetState } from './net.ts';
 import { adminEnv, peerEnv, type OrdererPlan, type PeerPlan } from './plan.ts';
@@ -373,27 +374,9 @@ export class LocalCluster implements Cluster {
 
   async resolve(nodeOrSelector: string): Promise<readonly NodeId[]> {
     const t = this.topology;
-    if (t.orderers.includes(nodeOrSelector) || t.peers.includes(nodeOrSelector)) return [nodeOrSelector];
-    switch (nodeOrSelector) {
-      case 'all':
-        return [...t.orderers, ...t.peers];
-      case 'orderers':
-        return t.orderers;
-      case 'peers':
-        return t.peers;
-      case 'leader':
-      case 'nextLeader':
-      case 'followers': {
-        const leader = await this.currentLeader();
-        if (nodeOrSelector === 'leader') return [leader];
-        if (nodeOrSelector === 'followers') return t.orderers.filter((o) => o !== leader);
-        const i = t.orderers.indexOf(leader);
-        return [t.orderers[(i + 1) % t.orderers.length] ?? leader];
-      }
-      default:
-        throw new Error(`unknown node or selector "${nodeOrSelector}" (nodes: ${[...t.orderers, ...t.peers].join(', ')}; selectors: leader, nextLeader, followers, all, orderers, peers)`);
-    }
+    return resolveOnTarget(t, nodeOrSelector, { isNode: (n) => t.orderers.includes(n) || t.peers.includes(n), nodes: [...t.orderers, ...t.peers], currentLeader: () => this.currentLeader() });
   }
+
 
   /** The leader most running orderers name (view 0's leader when none says). */
   private async currentLeader(): Promise<NodeId> {
