@@ -19,6 +19,7 @@ import { writeFileAtomic } from '../src/cli/files.ts';
 import type { Comparison } from '../src/live/compare.ts';
 import { netDown, netUp, resolveFabricHome } from '../src/local/net.ts';
 import { compareLocalCommand } from '../src/local/run.ts';
+import { exitCodeOf, onStopSignals } from '../src/shared/stop-signals.ts';
 
 /** The scenarios compared, with why each is in the list. */
 /**
@@ -68,12 +69,10 @@ async function main(): Promise<number> {
     await netDown(dir, (l) => process.stderr.write(`${l}\n`));
     rmSync(dir, { recursive: true, force: true });
   };
-  const onSignal = (sig: NodeJS.Signals): void => {
+  onStopSignals((sig) => {
     process.stderr.write(`fidelity: ${sig}: stopping the network\n`);
-    void stop().then(() => process.exit(sig === 'SIGINT' ? 130 : 143));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+    void stop().then(() => process.exit(exitCodeOf(sig)));
+  });
 
   const results: { name: string; why: string; cmp: Comparison | undefined; error?: string }[] = [];
   const started = Date.now();

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { num, parseArgs, str, type FlagSpec } from '../cli/args.ts';
 import type { CliEnv } from '../cli/io.ts';
 import { NetError, netDown, resolveFabricHome } from '../local/net.ts';
+import { exitCodeOf, onStopSignals } from '../shared/stop-signals.ts';
 import { calibrate, CALIBRATE_SMARTBFT, networkDirs } from './measure.ts';
 import { formatProfile } from './profile.ts';
 
@@ -63,16 +64,16 @@ export async function calibrateCommand(argv: readonly string[], env: CliEnv): Pr
   const say = (l: string): void => env.stdout(`${l}\n`);
   const ac = new AbortController();
   let stopping: Promise<unknown> | undefined;
-  const onSignal = (sig: NodeJS.Signals): void => {
+  let code = 130;
+  const stopListening = onStopSignals((sig) => {
     ac.abort();
+    code = exitCodeOf(sig);
     env.stderr(`\ncalibrate: ${sig}: stopping every process started so far...\n`);
     stopping ??= stopAll(dir, (l) => env.stderr(`${l}\n`)).then(() => {
       if (given === undefined) rmSync(dir, { recursive: true, force: true });
-      process.exit(130);
+      process.exit(code);
     });
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  });
   const t0 = performance.now();
   say(`calibrate: a real network in ${dir}`);
   try {
@@ -85,7 +86,7 @@ export async function calibrateCommand(argv: readonly string[], env: CliEnv): Pr
   } catch (e) {
     if (ac.signal.aborted) {
       await stopping;
-      return 130;
+      return code;
     }
     env.stderr(`fabric-bft-sim calibrate: ${((e as Error).message.split('\n')[0] ?? '').trim()}\n`);
     return 1;
@@ -94,8 +95,7 @@ export async function calibrateCommand(argv: readonly string[], env: CliEnv): Pr
       await stopAll(dir, say);
       if (given === undefined) rmSync(dir, { recursive: true, force: true });
     }
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopListening();
   }
 }
 

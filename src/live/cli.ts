@@ -11,9 +11,9 @@
  * `-h`/`--help` prints each command's usage (usage.ts).
  */
 import { statSync } from 'node:fs';
-import { constants } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { FileReadError, readRegularFile } from '../cli/files.ts';
+import { STOP_SIGNALS, exitCodeOf, onStopSignals, type StopSignal } from '../shared/stop-signals.ts';
 import { loadLiveConfig, parseDuration, type LiveConfig } from './config.ts';
 import { LiveCluster } from './cluster.ts';
 import { parseArgs, UsageError, type ParsedArgs } from './args.ts';
@@ -207,9 +207,8 @@ async function dryRun(command: string, s: LiveSetup, json: boolean, io: LiveCliI
   return 0;
 }
 
-/** The signals that end a live run: Ctrl-C, `kill`, and the terminal closing. Each runs the undos. */
-export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-type StopSignal = (typeof STOP_SIGNALS)[number];
+/** The signals that end a live run (src/shared/stop-signals.ts); each runs the undos. */
+export { STOP_SIGNALS };
 
 const ignoreOutputError = (): void => undefined;
 
@@ -225,20 +224,16 @@ export function interruptSignal(
 ): { signal: AbortSignal; dispose: () => void; interrupted: () => boolean; exitCode: () => number | undefined } {
   const ac = new AbortController();
   let received: StopSignal | undefined;
-  const handlers = STOP_SIGNALS.map((sig) => {
-    const handler = (): void => {
-      if (received === undefined) {
-        received = sig;
-        // After SIGHUP the terminal is gone: a failed write must not kill the undos.
-        process.stdout.on('error', ignoreOutputError);
-        process.stderr.on('error', ignoreOutputError);
-        const how = sig === 'SIGINT' ? '' : ` by ${sig}`;
-        io.stderr(`\ninterrupted${how}: stopping and running the undos (Ctrl-C or another signal does not skip them)...\n`);
-      }
-      ac.abort();
-    };
-    process.on(sig, handler);
-    return { sig, handler };
+  const stopListening = onStopSignals((sig) => {
+    if (received === undefined) {
+      received = sig;
+      // After SIGHUP the terminal is gone: a failed write must not kill the undos.
+      process.stdout.on('error', ignoreOutputError);
+      process.stderr.on('error', ignoreOutputError);
+      const how = sig === 'SIGINT' ? '' : ` by ${sig}`;
+      io.stderr(`\ninterrupted${how}: stopping and running the undos (Ctrl-C or another signal does not skip them)...\n`);
+    }
+    ac.abort();
   });
   const timer = setTimeout(() => {
     io.stderr(`\nthe run took longer than its --timeout: stopping and running the undos...\n`);
@@ -247,10 +242,10 @@ export function interruptSignal(
   return {
     signal: ac.signal,
     interrupted: () => received !== undefined,
-    exitCode: () => (received === undefined ? undefined : 128 + constants.signals[received]),
+    exitCode: () => (received === undefined ? undefined : exitCodeOf(received)),
     dispose: () => {
       clearTimeout(timer);
-      for (const { sig, handler } of handlers) process.off(sig, handler);
+      stopListening();
       process.stdout.off('error', ignoreOutputError);
       process.stderr.off('error', ignoreOutputError);
     },

@@ -11,6 +11,7 @@ import { describeSmartBft } from './plan.ts';
 import { DEFAULT_DIR, loadNetState, NetError, netDown, netStatus, netUp, resolveFabricHome } from './net.ts';
 import { logFile } from './procs.ts';
 import { MAX_LOCAL_ORDERERS } from './plan.ts';
+import { exitCodeOf, onStopSignals } from '../shared/stop-signals.ts';
 
 export const NET_FLAGS: FlagSpec = {
   dir: { type: 'string', placeholder: 'a folder (default ./.fabric-net)' },
@@ -112,33 +113,32 @@ export async function netCommand(argv: readonly string[], env: CliEnv): Promise<
   }
 }
 
-/** `net up` with Ctrl-C and SIGTERM stopping every process started so far; a failure stops them too. */
+/** `net up` with a stop signal (Ctrl-C, SIGTERM, SIGHUP) stopping every process started so far; a failure stops them too. */
 async function upWithSignals(env: CliEnv, dir: string, o: Parameters<typeof netUp>[0]): Promise<number> {
   let interrupted = false;
   let stopping: Promise<unknown> | undefined;
   const ac = new AbortController();
-  const onSignal = (sig: NodeJS.Signals): void => {
+  let code = 130;
+  const stopListening = onStopSignals((sig) => {
     interrupted = true;
+    code = exitCodeOf(sig);
     ac.abort();
     env.stderr(`\nnet up: ${sig}: stopping every process started so far...\n`);
-    stopping ??= netDown(dir, (l) => env.stderr(`${l}\n`)).then(() => process.exit(130));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+    stopping ??= netDown(dir, (l) => env.stderr(`${l}\n`)).then(() => process.exit(code));
+  });
   try {
     await netUp({ ...o, signal: ac.signal });
     return 0;
   } catch (e) {
     if (interrupted) {
       await stopping;
-      return 130;
+      return code;
     }
     env.stderr(`fabric-bft-sim net up: ${(e as Error).message}\n`);
     env.stderr('net up: stopping what was started...\n');
     await netDown(dir, (l) => env.stderr(`${l}\n`));
     return 1;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopListening();
   }
 }

@@ -20,6 +20,7 @@ import { LocalCluster, topologyMismatch, unsupportedStep } from './cluster.ts';
 import { DEFAULT_DIR, loadNetState, NetError, processNames, type NetState } from './net.ts';
 import { describeSmartBft, goDurationMs, type SmartBftOptions, type SmartBftOptionName } from './plan.ts';
 import { isRunning, readPid } from './procs.ts';
+import { onStopSignals } from '../shared/stop-signals.ts';
 
 export const LOCAL_FLAGS: FlagSpec = {
   target: { type: 'string', placeholder: 'sim (default) or local' },
@@ -90,22 +91,19 @@ function prepare(command: 'run' | 'compare', argv: readonly string[], env: CliEn
   return { state, scenario, ref: loaded.ref, seed: num(p, 'seed') ?? scenario.seed ?? DEFAULT_SEED, timeoutMs: timeout === undefined ? 30 * 60_000 : durationMs(timeout), json: bool(p, 'json') };
 }
 
-/** Ctrl-C or the time limit aborts the run; the cluster still restores what it stopped. */
+/** A stop signal (Ctrl-C, SIGTERM, SIGHUP) or the time limit aborts the run; the cluster still restores what it stopped. */
 function stopSignal(timeoutMs: number, env: CliEnv): { signal: AbortSignal; dispose: () => void } {
   const ac = new AbortController();
-  const onSig = (): void => {
+  const stopListening = onStopSignals(() => {
     env.stderr('\ninterrupted: stopping the run and starting again what it stopped...\n');
     ac.abort();
-  };
-  process.on('SIGINT', onSig);
-  process.on('SIGTERM', onSig);
+  });
   const t = setTimeout(() => ac.abort(), timeoutMs);
   return {
     signal: ac.signal,
     dispose: () => {
       clearTimeout(t);
-      process.off('SIGINT', onSig);
-      process.off('SIGTERM', onSig);
+      stopListening();
     },
   };
 }
