@@ -8,6 +8,7 @@
  */
 import { getHeapStatistics } from 'node:v8';
 import { formatDuration } from '../scenarios/duration.ts';
+import { abortReason } from '../scenarios/runner.ts';
 
 /** Share of V8's heap limit a run may use before it is stopped (the process dies past the limit). */
 export const HEAP_SHARE = 0.8;
@@ -36,7 +37,7 @@ export function runBudget(maxWallMs: number, options: { readonly heapLimitBytes?
   return {
     signal: controller.signal,
     interrupt: () => {
-      if (controller.signal.aborted) return reasonOf(controller.signal);
+      if (controller.signal.aborted) return abortReason(controller.signal);
       if (now() >= deadline) return stop(wallReason);
       const used = heapUsed();
       if (used >= heapLimit) return stop(`memory budget used up: the heap holds ${mb(used)} of the ${mb(heapLimit)} a run may use`);
@@ -44,12 +45,6 @@ export function runBudget(maxWallMs: number, options: { readonly heapLimitBytes?
     },
     dispose: () => clearTimeout(timer),
   };
-}
-
-/** The sentence an aborted signal carries. */
-export function reasonOf(signal: AbortSignal): string {
-  const r: unknown = signal.reason;
-  return r instanceof Error ? r.message : String(r ?? 'aborted');
 }
 
 function mb(bytes: number): string {

@@ -1,11 +1,11 @@
 /** Running one scenario on the simulated target: open, run, collect logs, close. */
 import { canonicalLine, type TraceRecord } from '../sim/kernel/index.ts';
 import type { Cluster } from '../scenarios/cluster.ts';
-import { runScenario, type ScenarioResult } from '../scenarios/runner.ts';
+import { abortReason, runScenario, type ScenarioResult } from '../scenarios/runner.ts';
 import { ScenarioError, type Scenario } from '../scenarios/schema.ts';
 import { durationMs } from '../scenarios/duration.ts';
 import { UsageError, type CliEnv, type SimTarget } from './io.ts';
-import { reasonOf, runBudget } from './budget.ts';
+import { runBudget } from './budget.ts';
 import { LOGS_MARKER, writeOutput } from './output.ts';
 
 export interface ExecuteOptions {
@@ -27,7 +27,7 @@ export async function execute(target: SimTarget, scenario: Scenario, options: Ex
     cluster = await target.create(scenario, { seed: options.seed, interrupt: budget.interrupt, ...(options.traceSink ? { traceSink: options.traceSink } : {}) });
   } catch (e) {
     budget.dispose();
-    if (budget.signal.aborted) throw new UsageError(`the network could not be set up: ${reasonOf(budget.signal)}`);
+    if (budget.signal.aborted) throw new UsageError(`the network could not be set up: ${abortReason(budget.signal)}`);
     throw e;
   }
   try {

@@ -448,8 +448,8 @@ function isAborted(signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true;
 }
 
-/** The sentence an aborted signal carries (its reason's message). */
-function abortReason(signal: AbortSignal | undefined): string {
+/** The sentence an aborted signal carries (its reason's message; a bare abort or timeout: the wall clock). */
+export function abortReason(signal: AbortSignal | undefined): string {
   const r: unknown = signal?.reason;
   if (r instanceof Error && r.name !== 'TimeoutError' && r.name !== 'AbortError') return r.message;
   return 'wall-clock budget used up';
