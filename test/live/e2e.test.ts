@@ -7,9 +7,9 @@ import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runLiveCommand } from '../../src/live/cli.ts';
-import { startServe, type RunningServe } from '../../src/live/serve/server.ts';
-import { SimCluster } from '../../src/sim/cluster/sim-cluster.ts';
-import { SECRETS, callLog, exampleDoc, removeTempDirs, tempDir, writeConfig } from './helpers.ts';
+import type { RunningServe } from '../../src/live/serve/server.ts';
+import type { SimCluster } from '../../src/sim/cluster/sim-cluster.ts';
+import { SECRETS, callLog, removeTempDirs, startTestServe, tempDir } from './helpers.ts';
 
 const ADMIN = 'test-admin-token';
 let serve: RunningServe;
@@ -18,16 +18,7 @@ let cfg: string;
 const log = callLog();
 
 beforeAll(async () => {
-  sim = await SimCluster.create({ seed: 1 });
-  serve = await startServe({
-    cluster: sim,
-    port: 0,
-    speed: 20,
-    adminToken: ADMIN,
-    passwords: { techpulse: SECRETS.CERTCHAIN_TECHPULSE_PASSWORD, dataforge: SECRETS.CERTCHAIN_DATAFORGE_PASSWORD, org3: SECRETS.CERTCHAIN_ORG3_PASSWORD },
-    couchdbPassword: SECRETS.CERTCHAIN_COUCHDB_PASSWORD,
-  });
-  cfg = writeConfig(exampleDoc({ api: serve.url, keycloak: serve.url }));
+  ({ sim, serve, cfg } = await startTestServe(ADMIN));
   Object.assign(process.env, SECRETS, { OC_STANDIN_URL: serve.url, OC_STANDIN_TOKEN: ADMIN, OC_STANDIN_LOG: log.path });
 });
 

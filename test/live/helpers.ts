@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { buildLiveConfig, type LiveConfig } from '../../src/live/config.ts';
+import { startServe, type RunningServe } from '../../src/live/serve/server.ts';
+import { SimCluster } from '../../src/sim/cluster/sim-cluster.ts';
 
 export const STANDIN = resolve(import.meta.dirname, 'fixtures/oc');
 export const EXAMPLE = resolve(import.meta.dirname, '../../examples/certchain.live.yaml');
@@ -88,4 +90,22 @@ export async function loopbackServer(handler: Handler): Promise<{ url: string; c
     url: `http://127.0.0.1:${port}`,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
+}
+
+/**
+ * The simulated CertChain behind the real HTTP APIs on 127.0.0.1 (port 0), with the
+ * test secrets as its passwords, and a live config pointing at it: what the end-to-end
+ * live tests drive through the `oc` stand-in.
+ */
+export async function startTestServe(adminToken: string): Promise<{ sim: SimCluster; serve: RunningServe; cfg: string }> {
+  const sim = await SimCluster.create({ seed: 1 });
+  const serve = await startServe({
+    cluster: sim,
+    port: 0,
+    speed: 20,
+    adminToken,
+    passwords: { techpulse: SECRETS.CERTCHAIN_TECHPULSE_PASSWORD, dataforge: SECRETS.CERTCHAIN_DATAFORGE_PASSWORD, org3: SECRETS.CERTCHAIN_ORG3_PASSWORD },
+    couchdbPassword: SECRETS.CERTCHAIN_COUCHDB_PASSWORD,
+  });
+  return { sim, serve, cfg: writeConfig(exampleDoc({ api: serve.url, keycloak: serve.url })) };
 }

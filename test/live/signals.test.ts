@@ -8,9 +8,9 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startServe, type RunningServe } from '../../src/live/serve/server.ts';
-import { SimCluster } from '../../src/sim/cluster/sim-cluster.ts';
-import { SECRETS, callLog, exampleDoc, removeTempDirs, writeConfig } from './helpers.ts';
+import type { RunningServe } from '../../src/live/serve/server.ts';
+import type { SimCluster } from '../../src/sim/cluster/sim-cluster.ts';
+import { SECRETS, callLog, removeTempDirs, startTestServe } from './helpers.ts';
 
 const BIN = resolve(import.meta.dirname, '../../bin/fabric-bft-sim.js');
 const ADMIN = 'signals-admin-token';
@@ -20,16 +20,7 @@ let cfg: string;
 const log = callLog();
 
 beforeAll(async () => {
-  sim = await SimCluster.create({ seed: 1 });
-  serve = await startServe({
-    cluster: sim,
-    port: 0,
-    speed: 20,
-    adminToken: ADMIN,
-    passwords: { techpulse: SECRETS.CERTCHAIN_TECHPULSE_PASSWORD, dataforge: SECRETS.CERTCHAIN_DATAFORGE_PASSWORD, org3: SECRETS.CERTCHAIN_ORG3_PASSWORD },
-    couchdbPassword: SECRETS.CERTCHAIN_COUCHDB_PASSWORD,
-  });
-  cfg = writeConfig(exampleDoc({ api: serve.url, keycloak: serve.url }));
+  ({ sim, serve, cfg } = await startTestServe(ADMIN));
 });
 
 afterAll(async () => {
