@@ -49,7 +49,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   },
   net: { summary: 'a real Fabric 3 BFT network on 127.0.0.1 from your Fabric binaries (net up|down|status|logs)', load: async () => (await import('../local/cli.ts')).netCommand },
   play: { summary: 'the SmartBFT playground in your browser (crash, Byzantine, step, step back, share a link)', load: async () => (await import('./commands/play.ts')).playCommand },
-  calibrate: { summary: 'measure a real Fabric network here and write a profile the simulator takes (docs/calibration.md)', load: async () => (await import('../calibrate/cli.ts')).calibrateCommand },
+  calibrate: { summary: 'measure a real Fabric network here and write a profile the simulator takes (docs/calibration.md)', load: async () => (await import('./commands/calibrate.ts')).calibrateCommand },
   explain: { summary: 'explain the quorum math for n orderers (explain quorum --orderers N)', load: async () => (await import('../report/cli.ts')).runExplainCommand },
   schema: { summary: 'print the JSON Schema of scenario files (for editor completion and checks)', load: async () => (await import('./commands/schema.ts')).schemaCommand },
 };

@@ -6,12 +6,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { num, parseArgs, str, type FlagSpec } from '../cli/args.ts';
-import type { CliEnv } from '../cli/io.ts';
-import { NetError, netDown, resolveFabricHome } from '../local/net.ts';
-import { exitCodeOf, onStopSignals } from '../shared/stop-signals.ts';
-import { calibrate, CALIBRATE_SMARTBFT, networkDirs } from './measure.ts';
-import { formatProfile } from './profile.ts';
+import { num, parseArgs, str, type FlagSpec } from '../args.ts';
+import type { CliEnv } from '../io.ts';
+import { NetError, netDown, resolveFabricHome } from '../../local/net.ts';
+import { exitCodeOf, onStopSignals } from '../../shared/stop-signals.ts';
+import { calibrate, CALIBRATE_SMARTBFT, networkDirs } from '../../calibrate/measure.ts';
+import { formatProfile } from '../../calibrate/profile.ts';
 
 const FLAGS: FlagSpec = {
   out: { type: 'string', placeholder: 'a file (default calibration-profile.json)' },
