@@ -36,18 +36,7 @@ export class Scheduler<P> {
       throw new RangeError(`Scheduler.schedule: time ${time} is before now (${this.clock})`);
     }
     const ev: ScheduledEvent<P> = { time, seq: this.nextSeq++, payload, cancelled: false };
-    const heap = this.heap;
-    heap.push(ev);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const p = heap[parent] as ScheduledEvent<P>;
-      if (p.time < time || (p.time === time && p.seq < ev.seq)) break;
-      heap[i] = p;
-      i = parent;
-    }
-    heap[i] = ev;
-    this.live++;
+    this.push(ev);
     return ev;
   }
 
@@ -57,11 +46,16 @@ export class Scheduler<P> {
    * `time` must not be before now.
    */
   scheduleEvent(ev: ScheduledEvent<P> & { seq: number }): void {
-    const time = ev.time;
-    if (!(time >= this.clock)) {
-      throw new RangeError(`Scheduler.scheduleEvent: time ${time} is before now (${this.clock})`);
+    if (!(ev.time >= this.clock)) {
+      throw new RangeError(`Scheduler.scheduleEvent: time ${ev.time} is before now (${this.clock})`);
     }
-    const seq = (ev.seq = this.nextSeq++);
+    ev.seq = this.nextSeq++;
+    this.push(ev);
+  }
+
+  /** Sift a new entry up the (time, seq) heap. */
+  private push(ev: ScheduledEvent<P>): void {
+    const { time, seq } = ev;
     const heap = this.heap;
     heap.push(ev);
     let i = heap.length - 1;
@@ -75,6 +69,7 @@ export class Scheduler<P> {
     heap[i] = ev;
     this.live++;
   }
+
 
   /** Cancel a scheduled event; it will never be returned by `next`. */
   cancel(ev: ScheduledEvent<P>): void {
