@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { processEnv, type CliEnv } from '../../src/cli/io.ts';
 import { escapeControls } from '../../src/scenarios/describe.ts';
-import { writeFileAtomic as writeAtomically } from '../../src/cli/files.ts';
+import { writeFileAtomic } from '../../src/cli/files.ts';
 import { runBudget } from '../../src/cli/budget.ts';
 import { simTarget } from '../../src/cli/targets.ts';
 import { runScenario } from '../../src/scenarios/runner.ts';
@@ -124,10 +124,10 @@ describe('output', () => {
     const dir = tempDir();
     const file = join(dir, 'out.json');
     writeFileSync(file, 'old');
-    writeAtomically(file, 'new');
+    writeFileAtomic(file, 'new');
     expect(readFileSync(file, 'utf8')).toBe('new');
     expect(readdirSync(dir)).toEqual(['out.json']);
-    expect(() => writeAtomically(join(dir, 'missing', 'x.json'), 'y')).toThrow();
+    expect(() => writeFileAtomic(join(dir, 'missing', 'x.json'), 'y')).toThrow();
     expect(readdirSync(dir)).toEqual(['out.json']);
   });
 
