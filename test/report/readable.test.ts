@@ -153,7 +153,8 @@ describe.skipIf(!HAVE_CHROMIUM)(HAVE_CHROMIUM ? 'report read at 1280 px in headl
     expect(await page.getAttribute('body', 'data-t')).toBe('5000');
     await page.focus('#slider');
     await page.keyboard.press('End');
-    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash)).toMatch(/^#t=\d/);
+    // Wait for the address to move off the opening moment: it already matches #t=<digits> before the key takes effect.
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash)).not.toBe('#t=5000');
     const t = Number(await page.getAttribute('body', 'data-t'));
     // The link keeps the moment to the microsecond (a simulated time can have more digits).
     const hash = await page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash);
