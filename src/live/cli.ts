@@ -43,7 +43,25 @@ export async function simTargetOf(io: LiveCliIo): Promise<SimTarget> {
 }
 
 /** Operations LiveCluster refuses (see LiveCluster.partition and friends). */
-const LIVE_UNSUPPORTED = ['partition', 'heal', 'cut', 'dropMessages', 'byzantine', 'honest'];
+const LIVE_UNSUPPORTED = ['partition', 'heal', 'cut', 'dropMessages', 'byzantine', 'honest', 'reset', 'rollback'];
+
+/** Steps a `--yes` run refuses before anything runs, and why (one line each). */
+const LIVE_REFUSED: Readonly<Record<string, string>> = {
+  reset: "peer node reset truncates the peer's block store on the cluster's volume, and the lab's peers keep their CouchDB, which reset does not drop (LiveCluster.resetLedger)",
+  rollback: "peer node rollback truncates the peer's block store on the cluster's volume, and the lab's peers keep their CouchDB, which rollback does not drop (LiveCluster.rollbackLedger)",
+};
+
+/** The first step a live run refuses, as one line; undefined when none. */
+export function liveRefusedStep(scenario: Scenario): string | undefined {
+  for (const [i, st] of scenario.steps.entries()) {
+    const op = Object.keys(st).find((k) => k in LIVE_REFUSED);
+    if (op !== undefined) {
+      const name = (st as { name?: string }).name;
+      return `steps[${i}]${name !== undefined ? ` (${name})` : ''}: ${op} is not run on a live cluster: ${LIVE_REFUSED[op] ?? ''}; run it in the simulator or with --target local`;
+    }
+  }
+  return undefined;
+}
 
 const LIVE_FLAGS = { values: ['config', 'ca-file', 'timeout'], switches: ['yes', 'json', 'insecure'] } as const;
 const COMPARE_FLAGS = { values: [...LIVE_FLAGS.values, 'report'], switches: LIVE_FLAGS.switches } as const;
@@ -90,6 +108,11 @@ async function runCommand(command: 'live' | 'compare' | 'serve', argv: readonly 
     const args = parseArgs(argv, command === 'compare' ? COMPARE_FLAGS : LIVE_FLAGS);
     const setup = prepare(command, args);
     if (!args.switches.has('yes')) return await dryRun(command, setup, args.switches.has('json'), io);
+    const refused = liveRefusedStep(setup.scenario);
+    if (refused !== undefined) {
+      io.stderr(`fabric-bft-sim ${command}: ${refused}\n`);
+      return 2;
+    }
     if (command === 'live') return await execute(setup, args.switches.has('json'), io);
     const report = args.values.get('report');
     return await runCompare(setup, { json: args.switches.has('json'), ...(report !== undefined ? { reportPath: report } : {}) }, io);

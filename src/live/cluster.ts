@@ -562,6 +562,15 @@ export class LiveCluster implements Cluster {
     return Promise.reject(new Error('heal: not supported on a live cluster (partition is not either)'));
   }
 
+  /** Refused: the run refuses a scenario with this step before it starts (cli.ts liveRefusedStep). */
+  resetLedger(peer: NodeId): Promise<OkResult> {
+    return Promise.reject(new Error(`reset ${peer}: not run on a live cluster (it truncates the peer's block store and leaves its CouchDB ahead of it); run it in the simulator or with --target local`));
+  }
+
+  rollbackLedger(peer: NodeId, blockNumber: number): Promise<OkResult> {
+    return Promise.reject(new Error(`rollback ${peer} -b ${blockNumber}: not run on a live cluster (it truncates the peer's block store and leaves its CouchDB ahead of it); run it in the simulator or with --target local`));
+  }
+
   setByzantine(node: NodeId): Promise<OkResult> {
     return Promise.reject(new Error(`byzantine ${node}: not supported on a live cluster (a real orderer cannot be made to lie from outside)`));
   }

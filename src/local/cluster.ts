@@ -9,6 +9,7 @@
  *                   ledger_blockchain_height) and its log, as LiveCluster reads them
  *   logs            the log files, parsed with the shared parser (src/sim/logs)
  *   rebuildDbs      `peer node rebuild-dbs` with the peer's own configuration (stopped)
+ *   reset, rollback `peer node reset`, `peer node rollback -c CH -b N` (stopped), the same way
  *   dropStateDatabase  deletes the peer's LevelDB state database (stopped)
  *   docCount        refused: LevelDB has no CouchDB doc_count
  *   partition, byzantine  refused (before the run: see unsupportedStep)
@@ -277,6 +278,27 @@ export class LocalCluster implements Cluster {
     if (isRunning(readPid(this.dir, peerId))) return { ok: false, error: `rebuild-dbs on ${peerId}: the peer is running (stop it first)` };
     try {
       await tool(this.state.plan, 'peer', ['node', 'rebuild-dbs'], peerEnv(this.state.plan, p), `rebuild-dbs on ${peerId}`, 60_000);
+      return { ok: true };
+    } catch (e) {
+      return { ok: false, error: (e as Error).message };
+    }
+  }
+
+  /** `peer node reset` with the peer's own configuration (stopped); LevelDB state is dropped by the command itself. */
+  async resetLedger(peerId: NodeId): Promise<OkResult> {
+    return this.offlinePeerCommand(peerId, 'reset', ['node', 'reset']);
+  }
+
+  /** `peer node rollback -c <channel> -b N` with the peer's own configuration (stopped). */
+  async rollbackLedger(peerId: NodeId, blockNumber: number): Promise<OkResult> {
+    return this.offlinePeerCommand(peerId, `rollback -b ${blockNumber}`, ['node', 'rollback', '-c', this.state.plan.channel, '-b', String(blockNumber)]);
+  }
+
+  private async offlinePeerCommand(peerId: NodeId, what: string, args: readonly string[]): Promise<OkResult> {
+    const p = this.peer(peerId);
+    if (isRunning(readPid(this.dir, peerId))) return { ok: false, error: `${what} on ${peerId}: the peer is running (stop it first)` };
+    try {
+      await tool(this.state.plan, 'peer', [...args], peerEnv(this.state.plan, p), `${what} on ${peerId}`, 60_000);
       return { ok: true };
     } catch (e) {
       return { ok: false, error: (e as Error).message };

@@ -138,6 +138,10 @@ export interface Cluster {
   dropStateDatabase(peer: NodeId): Promise<OkResult>;
   /** `peer node rebuild-dbs` (refused while the peer runs). */
   rebuildDbs(peer: NodeId): Promise<OkResult>;
+  /** `peer node reset`: every channel back to its genesis block (refused while the peer runs). */
+  resetLedger(peer: NodeId): Promise<OkResult>;
+  /** `peer node rollback -c <channel> -b N` (refused while the peer runs; N below the last block). */
+  rollbackLedger(peer: NodeId, blockNumber: number): Promise<OkResult>;
   ordererStatus(orderer: NodeId): Promise<OrdererStatus>;
   /** The node's log so far, parsed. */
   logs(node: NodeId): Promise<readonly ClusterLogLine[]>;

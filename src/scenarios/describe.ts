@@ -20,7 +20,12 @@ export function describeStep(step: Step): string {
     case 'docCount':
     case 'dropStateDatabase':
     case 'rebuildDbs':
+    case 'reset':
       return `${op} ${argOf(step, op).peer}`;
+    case 'rollback': {
+      const a = argOf(step, op);
+      return `rollback ${a.peer} to block ${a.block}`;
+    }
     case 'ordererStatus':
       return `ordererStatus ${argOf(step, op).orderer}`;
     case 'waitFor': {

@@ -252,6 +252,10 @@ class Run {
         return c.dropStateDatabase(await this.one(s('peer'), op));
       case 'rebuildDbs':
         return c.rebuildDbs(await this.one(s('peer'), op));
+      case 'reset':
+        return c.resetLedger(await this.one(s('peer'), op));
+      case 'rollback':
+        return c.rollbackLedger(await this.one(s('peer'), op), Number(a['block']));
       case 'ordererStatus':
         return c.ordererStatus(await this.one(s('orderer'), op));
       case 'waitFor':

@@ -68,6 +68,10 @@ export interface Operations {
   readonly dropStateDatabase: { readonly peer: NodeRef };
   /** Rebuild a peer's state database from its ledger. */
   readonly rebuildDbs: { readonly peer: NodeRef };
+  /** `peer node reset`: a stopped peer's channels back to the genesis block (refetched on start). */
+  readonly reset: { readonly peer: NodeRef };
+  /** `peer node rollback -b N`: a stopped peer's channel back to block N (refetched on start). */
+  readonly rollback: { readonly peer: NodeRef; readonly block: number };
   /** An orderer's committed block, last block, view, leader and role. */
   readonly ordererStatus: { readonly orderer: NodeRef };
   /** Wait until a log line appears or a node catches up, within a bound. */
@@ -150,6 +154,8 @@ export const OPERATIONS: readonly OpName[] = [
   'docCount',
   'dropStateDatabase',
   'rebuildDbs',
+  'reset',
+  'rollback',
   'ordererStatus',
   'waitFor',
   'sleep',
@@ -347,6 +353,8 @@ const OP_SCHEMAS: { readonly [K in OpName]: z.ZodType } = {
   docCount: z.strictObject({ peer: node }),
   dropStateDatabase: z.strictObject({ peer: node }),
   rebuildDbs: z.strictObject({ peer: node }),
+  reset: z.strictObject({ peer: node }),
+  rollback: z.strictObject({ peer: node, block: intIn(0, Number.MAX_SAFE_INTEGER) }),
   ordererStatus: z.strictObject({ orderer: node }),
   waitFor: z.strictObject({
     log: z.strictObject({ node, match: text(1000), absent: z.boolean().optional() }).optional(),
@@ -376,6 +384,8 @@ const OP_DESCRIPTIONS: { readonly [K in OpName]: string } = {
   docCount: 'Documents in a peer\'s state database.',
   dropStateDatabase: 'Drop a peer\'s CouchDB state database.',
   rebuildDbs: 'Rebuild a peer\'s state database from its ledger.',
+  reset: 'peer node reset: a stopped peer\'s channels back to the genesis block; it refetches the blocks when started.',
+  rollback: 'peer node rollback -b N: a stopped peer\'s channel back to block N (below its last block); it refetches the rest when started.',
   ordererStatus: 'An orderer\'s committed block, last block, view, leader and role.',
   waitFor: 'Wait until a log line appears (or, with log.absent, check that none appears) or a node catches up, within a bound.',
   sleep: 'Let simulated time pass, e.g. 30s.',
@@ -784,6 +794,8 @@ class Checker {
       case 'docCount':
       case 'dropStateDatabase':
       case 'rebuildDbs':
+      case 'reset':
+      case 'rollback':
         this.node(str('peer'), [...path, 'peer'], ['peer'], true, op);
         return;
       case 'ordererStatus':

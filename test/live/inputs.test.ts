@@ -143,3 +143,14 @@ describe('what reaches curl and oc', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 });
+
+describe('steps a live run refuses before it starts', () => {
+  test('reset and rollback: one line naming the step and why, exit 2, nothing run', async () => {
+    const cfg = writeConfig(exampleDoc());
+    const scenario = join(tempDir(), 'reset.yaml');
+    writeFileSync(scenario, 'name: reset-live\nsteps:\n  - stop: peer0.org3\n  - name: back to genesis\n    reset: { peer: peer0.org3 }\n');
+    expect(await badInput([scenario, '--config', cfg, '--yes'])).toMatch(/^fabric-bft-sim live: steps\[1\] \(back to genesis\): reset is not run on a live cluster: peer node reset truncates .*; run it in the simulator or with --target local$/);
+    writeFileSync(scenario, 'name: rollback-live\nsteps:\n  - rollback: { peer: peer0.org3, block: 2 }\n');
+    expect(await badInput([scenario, '--config', cfg, '--yes'])).toMatch(/^fabric-bft-sim live: steps\[0\]: rollback is not run on a live cluster/);
+  });
+});

@@ -195,6 +195,18 @@ export class FakeCluster implements Cluster {
     return { ok: true };
   }
 
+  async resetLedger(peer: NodeId): Promise<OkResult> {
+    this.check('resetLedger');
+    if (!this.down.has(peer)) return { ok: false, error: `${peer} is running; stop it first` };
+    return { ok: true };
+  }
+
+  async rollbackLedger(peer: NodeId, blockNumber: number): Promise<OkResult> {
+    this.check('rollbackLedger');
+    if (!this.down.has(peer)) return { ok: false, error: `${peer} is running; stop it first` };
+    return blockNumber >= 0 ? { ok: true } : { ok: false, error: `bad block ${blockNumber}` };
+  }
+
   async ordererStatus(orderer: NodeId): Promise<OrdererStatus> {
     this.check('ordererStatus');
     if (this.down.has(orderer)) return { committedBlock: 0, lastBlock: 0, view: 0, leader: null, role: 'down' };

@@ -10,12 +10,17 @@
  *   CouchDB, check the hostname and port`; nothing is dropped.
  * - `reset` (kvledger.ResetAllKVLedgers): `dropDBs` (LevelDB paths only: CouchDB is NOT
  *   dropped), delete the index, record the pre-reset height, truncate to the genesis block.
- * - `rollback -b N` (kvledger.RollbackKVLedger): the same, truncating to block N.
+ * - `rollback -b N` (kvledger.RollbackKVLedger): the same drops, the index rolled back to
+ *   block N, the block files truncated after it.
+ * Neither touches the private data store (`ledgersData/pvtdataStore`) or CouchDB: with
+ * CouchDB the state database stays at the old height, so the next start refuses the
+ * ledger (`the state database ... is ahead of the block store`) until `rebuild-dbs`.
  *
  * All of them take the file lock: with the peer running they fail with Fabric's message.
  * The lines they print are returned as log events (the command's own output).
  */
 import type { DurableOp } from '../kernel/types.ts';
+import { CHANNEL } from './block.ts';
 import { dropApplicationDbs } from './couchdb.ts';
 import { BLOCKS_KEY, INDEX_KEY, LEDGER_ROOT, PRE_RESET_KEY } from './kvledger.ts';
 import { goDuration } from './logs.ts';
@@ -103,11 +108,6 @@ function dropIndex(v: Volume, logs: CommandLog[]): void {
   v.apply({ op: 'delete', key: INDEX_KEY });
 }
 
-function noLedger(v: Volume): CommandResult | undefined {
-  if (v.listLength(BLOCKS_KEY) === 0) return { ok: false, error: 'the peer has not joined any channel: no ledger to work on', logs: [] };
-  return undefined;
-}
-
 /** `peer node rebuild-dbs` (kvledger/rebuild_dbs.go RebuildDBs); `couch` down: it cannot drop the databases. */
 export function rebuildDbs(v: Volume, peerRunning: boolean, couch?: CouchEndpoint): CommandResult {
   if (peerRunning) return { ok: false, error: FILE_LOCK_ERROR, logs: [] };
@@ -122,38 +122,71 @@ export function rebuildDbs(v: Volume, peerRunning: boolean, couch?: CouchEndpoin
   return { ok: true, logs };
 }
 
-function truncateTo(v: Volume, keepBlocks: number, logs: CommandLog[]): void {
+/**
+ * blkstorage `recordHeightIfGreaterThanPreviousRecording` (reset.go): keep the greater of
+ * the current height and a height recorded before, so a second reset or rollback before
+ * the ledger caught up still waits for the original height.
+ */
+function recordPreResetHeight(v: Volume, logs: CommandLog[]): void {
   const height = v.listLength(BLOCKS_KEY);
-  // blkstorage recordHeightIfGreaterThanPreviousRecording: keep the greater of the two, so a
-  // second reset before the ledger caught up still waits for the original height.
   const recorded = v.get<number>(PRE_RESET_KEY);
-  if (recorded === undefined || height > recorded) v.apply({ op: 'set', key: PRE_RESET_KEY, value: height });
-  dropLevelDbs(logs);
-  dropIndex(v, logs);
-  v.apply({ op: 'truncate', key: BLOCKS_KEY, length: keepBlocks });
+  if (recorded === undefined || height > recorded) {
+    logs.push(log('blkstorage.recordingHeight', height));
+    v.apply({ op: 'set', key: PRE_RESET_KEY, value: height });
+  } else logs.push(log('blkstorage.notRecordingHeight', height, recorded));
 }
 
-/** `peer node reset`: every channel back to its genesis block. */
+/**
+ * `peer node reset` (internal/peer/node/reset.go -> kvledger/reset.go ResetAllKVLedgers):
+ * file lock, then `dropDBs` (the LevelDB state, config history, bookkeeper and history
+ * directories: CouchDB is NOT dropped), then blkstorage `ResetBlockStore`: delete the index,
+ * and for every channel record the pre-reset height and truncate to the genesis block. A
+ * peer that joined no channel: `No ledgers found.. exiting`, and the command succeeds.
+ */
 export function resetLedger(v: Volume, peerRunning: boolean): CommandResult {
   if (peerRunning) return { ok: false, error: FILE_LOCK_ERROR, logs: [] };
-  const missing = noLedger(v);
-  if (missing !== undefined) return missing;
-  const logs: CommandLog[] = [];
-  truncateTo(v, 1, logs);
+  const logs: CommandLog[] = [log('kvledger.resetting'), log('kvledger.ledgerFolder', LEDGER_ROOT)];
+  dropLevelDbs(logs);
+  logs.push(log('kvledger.resetBlockStore', `${LEDGER_ROOT}/chains`));
+  dropIndex(v, logs);
+  if (v.listLength(BLOCKS_KEY) === 0) {
+    logs.push(log('blkstorage.noLedgers'));
+    return { ok: true, logs };
+  }
+  logs.push(log('blkstorage.foundLedgers', `[${CHANNEL}]`));
+  recordPreResetHeight(v, logs);
+  logs.push(log('blkstorage.resetToGenesis', `${LEDGER_ROOT}/chains/chains/${CHANNEL}`));
+  v.apply({ op: 'truncate', key: BLOCKS_KEY, length: 1 });
+  logs.push(log('kvledger.resetDone'));
   return { ok: true, logs };
 }
 
-/** `peer node rollback -c certchannel -b N`. */
-export function rollbackLedger(v: Volume, peerRunning: boolean, blockNumber: number): CommandResult {
+/**
+ * `peer node rollback -c certchannel -b N` (internal/peer/node/rollback.go ->
+ * kvledger/rollback.go RollbackKVLedger): file lock; blkstorage `ValidateRollbackParams`
+ * (the channel's block directory must exist: `ledgerID [%s] does not exist`; N must be
+ * below the last block: `target block number [N] should be less than the biggest block
+ * number [last]`); `dropDBs` (LevelDB only, as reset); blkstorage `Rollback`: record the
+ * pre-reset height, roll the index back to N (it is kept, not dropped), truncate the block
+ * files after N.
+ */
+export function rollbackLedger(v: Volume, peerRunning: boolean, blockNumber: number, channel: string = CHANNEL): CommandResult {
   if (peerRunning) return { ok: false, error: FILE_LOCK_ERROR, logs: [] };
-  const missing = noLedger(v);
-  if (missing !== undefined) return missing;
+  if (!Number.isInteger(blockNumber) || blockNumber < 0) return { ok: false, error: `invalid argument "${blockNumber}" for "-b, --blockNumber" flag: strconv.ParseUint: parsing "${blockNumber}": invalid syntax`, logs: [] };
+  const logs: CommandLog[] = [log('blkstorage.validatingRollback', channel, blockNumber)];
   const height = v.listLength(BLOCKS_KEY);
-  if (!Number.isInteger(blockNumber) || blockNumber < 0) return { ok: false, error: `rollback: block number must be a non-negative integer, got ${blockNumber}`, logs: [] };
+  if (channel !== CHANNEL || height === 0) return { ok: false, error: `ledgerID [${channel}] does not exist`, logs };
   if (blockNumber >= height - 1) {
-    return { ok: false, error: `target block number [${blockNumber}] should be less than the biggest block number [${height - 1}]`, logs: [] };
+    return { ok: false, error: `target block number [${blockNumber}] should be less than the biggest block number [${height - 1}]`, logs };
   }
-  const logs: CommandLog[] = [];
-  truncateTo(v, blockNumber + 1, logs);
+  logs.push(log('kvledger.droppingDatabases'));
+  dropLevelDbs(logs);
+  logs.push(log('kvledger.rollingBack'));
+  recordPreResetHeight(v, logs);
+  logs.push(log('blkstorage.rollingBackIndex', blockNumber));
+  v.apply({ op: 'set', key: INDEX_KEY, value: { lastBlockIndexed: blockNumber } });
+  logs.push(log('blkstorage.rollingBackFiles', blockNumber));
+  v.apply({ op: 'truncate', key: BLOCKS_KEY, length: blockNumber + 1 });
+  logs.push(log('kvledger.rolledBack', channel, blockNumber));
   return { ok: true, logs };
 }

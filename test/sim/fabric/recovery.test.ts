@@ -7,6 +7,8 @@ import type { Certificate } from '../../../src/scenarios/cluster.ts';
 import { stateMatchesLedger } from '../../../src/sim/cluster/checkers.ts';
 import { SimCluster } from '../../../src/sim/cluster/sim-cluster.ts';
 import { deleteDatabase } from '../../../src/sim/fabric/couchdb.ts';
+import { BLOCKS_KEY, INDEX_KEY, PRE_RESET_KEY } from '../../../src/sim/fabric/kvledger.ts';
+import { FILE_LOCK_ERROR, resetLedger, rollbackLedger } from '../../../src/sim/fabric/offline.ts';
 
 const cert = (certID: string): Certificate => ({ certID, studentID: 's@techpulse.demo', studentName: 'S', courseID: 'C', courseName: 'Course', issueDate: '2026-03-14', expiryDate: '2027-03-14' });
 
@@ -156,5 +158,87 @@ describe('rebuild-dbs with the peer\'s CouchDB down', () => {
     expect(warns[10]).toMatch(/^Attempt 11 of 11 .*\. Retries exhausted$/);
     await c.start('couchdb.techpulse');
     expect(await c.stateDocCount('peer0.techpulse')).toBe(before);
+  });
+});
+
+/** One rule each of kvledger/reset.go, kvledger/rollback.go and blkstorage (v3.1.5), on a stopped peer's volume. */
+describe('offline commands, rule by rule (Fabric kvledger reset_test.go / rollback_test.go)', () => {
+  it('TestResetAllLedgers: drops the LevelDB stores and the index, records the pre-reset height, keeps only the genesis block; CouchDB is untouched', async () => {
+    const c = await withBlocks(31, 1);
+    const p = 'peer0.dataforge';
+    const height = (await c.channelInfo(p)).height;
+    const docs = c.dbInfo(p)?.doc_count;
+    await c.stop(p);
+    const v = c.sim.durable(p);
+    const r = resetLedger(v, false);
+    expect(r.ok).toBe(true);
+    expect(r.logs.map((l) => l.kind)).toEqual([
+      'kvledger.resetting', 'kvledger.ledgerFolder', 'kvledger.dropState', 'kvledger.dropConfigHistory', 'kvledger.dropBookkeeper', 'kvledger.dropHistory',
+      'kvledger.resetBlockStore', 'blkstorage.dropIndex', 'blkstorage.foundLedgers', 'blkstorage.recordingHeight', 'blkstorage.resetToGenesis', 'kvledger.resetDone',
+    ]);
+    expect(v.listLength(BLOCKS_KEY)).toBe(1);
+    expect(v.get(PRE_RESET_KEY)).toBe(height);
+    expect(v.get(INDEX_KEY)).toBeUndefined();
+    expect(c.dbInfo(p)?.doc_count).toBe(docs);
+  });
+
+  it('recordHeightIfGreaterThanPreviousRecording: a second reset before the peer caught up keeps the first height', async () => {
+    const c = await withBlocks(32, 1);
+    const p = 'peer0.dataforge';
+    const height = (await c.channelInfo(p)).height;
+    await c.stop(p);
+    const v = c.sim.durable(p);
+    resetLedger(v, false);
+    const again = resetLedger(v, false);
+    expect(again.logs).toContainEqual({ type: 'log', kind: 'blkstorage.notRecordingHeight', args: [1, height] });
+    expect(v.get(PRE_RESET_KEY)).toBe(height);
+  });
+
+  it('TestResetAllLedgers on a peer that joined no channel: "No ledgers found.. exiting", and the command succeeds', async () => {
+    const c = await SimCluster.create({ seed: 33 });
+    const p = 'peer0.org3';
+    await c.stop(p);
+    const v = c.sim.durable(p);
+    v.apply({ op: 'truncate', key: BLOCKS_KEY, length: 0 });
+    const r = resetLedger(v, false);
+    expect(r).toMatchObject({ ok: true });
+    expect(r.logs.at(-1)?.kind).toBe('blkstorage.noLedgers');
+  });
+
+  it('the file lock: reset and rollback on a running peer fail with Fabric\'s message and change nothing', async () => {
+    const c = await SimCluster.create({ seed: 34 });
+    const v = c.sim.durable('peer0.techpulse');
+    const before = v.listLength(BLOCKS_KEY);
+    expect(resetLedger(v, true)).toEqual({ ok: false, error: FILE_LOCK_ERROR, logs: [] });
+    expect(rollbackLedger(v, true, 1)).toEqual({ ok: false, error: FILE_LOCK_ERROR, logs: [] });
+    expect(v.listLength(BLOCKS_KEY)).toBe(before);
+  });
+
+  it('TestValidateRollbackParams: an unknown channel is "ledgerID [..] does not exist"; a target at or past the last block is refused', async () => {
+    const c = await SimCluster.create({ seed: 35 });
+    const p = 'peer0.org3';
+    await c.stop(p);
+    const v = c.sim.durable(p);
+    const last = v.listLength(BLOCKS_KEY) - 1;
+    expect(rollbackLedger(v, false, 1, 'otherchannel')).toMatchObject({ ok: false, error: 'ledgerID [otherchannel] does not exist' });
+    expect(rollbackLedger(v, false, last)).toMatchObject({ ok: false, error: `target block number [${last}] should be less than the biggest block number [${last}]` });
+    expect(v.listLength(BLOCKS_KEY)).toBe(last + 1);
+  });
+
+  it('TestRollbackKVLedger: drops the LevelDB stores, rolls the index back to N (kept, not dropped), truncates after N, records the pre-reset height', async () => {
+    const c = await withBlocks(36, 1);
+    const p = 'peer0.org3';
+    const height = (await c.channelInfo(p)).height;
+    await c.stop(p);
+    const v = c.sim.durable(p);
+    const r = rollbackLedger(v, false, 1);
+    expect(r.ok).toBe(true);
+    expect(r.logs.map((l) => l.kind)).toEqual([
+      'blkstorage.validatingRollback', 'kvledger.droppingDatabases', 'kvledger.dropState', 'kvledger.dropConfigHistory', 'kvledger.dropBookkeeper', 'kvledger.dropHistory',
+      'kvledger.rollingBack', 'blkstorage.recordingHeight', 'blkstorage.rollingBackIndex', 'blkstorage.rollingBackFiles', 'kvledger.rolledBack',
+    ]);
+    expect(v.get(INDEX_KEY)).toEqual({ lastBlockIndexed: 1 });
+    expect(v.listLength(BLOCKS_KEY)).toBe(2);
+    expect(v.get(PRE_RESET_KEY)).toBe(height);
   });
 });
