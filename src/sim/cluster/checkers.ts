@@ -20,7 +20,7 @@ import { blockHeaderHash, envelopesOf, TxValidationCode, type Height, type Store
 import { CERT_INDEXES, CHAINCODE, LIFECYCLE_NS } from '../fabric/chaincode.ts';
 import type { SimCluster } from './sim-cluster.ts';
 import { CouchInstance, encodeVersionField, INTERNAL_DB, METADATA_DB, namespaceDbName, toCouchDoc, type CouchDoc } from '../fabric/couchdb.ts';
-import { BLOCKS_KEY } from '../fabric/kvledger.ts';
+import { BLOCKS_KEY, PVTDATA_PREFIX, type TxPvtData } from '../fabric/kvledger.ts';
 import { blockOfDecision, type OrdererState } from '../fabric/orderer.ts';
 import type { PeerState } from '../fabric/peer.ts';
 import type { Decision } from '../smartbft/api.ts';
@@ -140,28 +140,54 @@ export async function converged(c: SimCluster, boundMs: number): Promise<CheckRe
  * The fold of a ledger: for each namespace, each key's last valid write and its version
  * (block, tx index), walking the stored blocks with their validation flags. Written here
  * independently of the peer's commit code, so the checker does not trust what it checks.
+ *
+ * Private data collections fold as Fabric's state database holds them
+ * (privacyenabledstate/db.go): every peer has the hashes of every valid transaction's
+ * private writes in `<ns>$$h<coll>`, under the base64 of the key hash with the value hash
+ * (hex in the model) as the value; the private values themselves (`<ns>$$p<coll>`) only
+ * where the peer's private data store has them (`pvt`, block number -> its transactions).
  */
-export function foldLedger(blocks: readonly StoredBlock[]): Map<string, Map<string, { value: string | null; version: Height }>> {
+export function foldLedger(blocks: readonly StoredBlock[], pvt: ReadonlyMap<number, readonly TxPvtData[]> = new Map()): Map<string, Map<string, { value: string | null; version: Height }>> {
   const state = new Map<string, Map<string, { value: string | null; version: Height }>>();
+  const put = (ns: string, key: string, value: string | null, version: Height): void => {
+    let m = state.get(ns);
+    if (m === undefined) state.set(ns, (m = new Map()));
+    m.set(key, { value, version });
+  };
   for (const sb of blocks) {
+    const block = sb.block.header.number;
     const envs = envelopesOf(sb.block);
     envs.forEach((env, tx) => {
       if (env === null || env.type === 'CONFIG' || sb.flags[tx] !== 0) return;
       for (const ns of env.rwset) {
-        let m = state.get(ns.ns);
-        if (m === undefined) state.set(ns.ns, (m = new Map()));
-        for (const w of ns.writes) m.set(w.key, { value: w.value, version: { block: sb.block.header.number, tx } });
+        if (!state.has(ns.ns)) state.set(ns.ns, new Map());
+        for (const w of ns.writes) put(ns.ns, w.key, w.value, { block, tx });
+        for (const c of ns.collHashed ?? []) {
+          for (const h of c.hashedWrites) put(`${ns.ns}$$h${c.coll}`, Buffer.from(h.keyHash, 'hex').toString('base64'), h.valueHash, { block, tx });
+        }
+      }
+      for (const t of pvt.get(block) ?? []) {
+        if (t.tx !== tx) continue;
+        for (const c of t.pvt) for (const w of c.writes) put(`${c.ns}$$p${c.coll}`, w.key, w.value, { block, tx });
       }
     });
   }
   return state;
 }
 
+/** A peer's private data store, as its volume holds it. */
+function peerPvtData(c: SimCluster, peer: string): Map<number, readonly TxPvtData[]> {
+  const v = c.sim.durable(peer);
+  const out = new Map<number, readonly TxPvtData[]>();
+  for (const key of v.keys()) if (key.startsWith(PVTDATA_PREFIX)) out.set(Number(key.slice(PVTDATA_PREFIX.length)), v.get<TxPvtData[]>(key) as TxPvtData[]);
+  return out;
+}
+
 /** A peer's CouchDB equals the fold of its block files, document for document, with matching doc_count. */
 export function stateMatchesLedger(c: SimCluster, peer: string): CheckResult {
   const name = `state database of ${peer} equals the fold of its ledger`;
   const blocks = peerBlocks(c, peer);
-  const fold = foldLedger(blocks);
+  const fold = foldLedger(blocks, peerPvtData(c, peer));
   const have = CouchInstance.load(c.sim.durable(peer));
   const defined = new Set<string>();
   for (const [key, w] of fold.get(LIFECYCLE_NS) ?? []) if (w.value !== null && key.startsWith('namespaces/metadata/')) defined.add(key.slice('namespaces/metadata/'.length));

@@ -33,7 +33,7 @@ import { computeQuorum } from '../smartbft/quorum.ts';
 import { LOG_FORMATS } from '../logs/catalog.ts';
 import { DEFAULT_LOG_SPEC, LogSpec } from '../logs/spec.ts';
 import { CHANNEL, genesisBlock, type Block } from '../fabric/block.ts';
-import { CHAINCODE, CHAINCODE_VERSION, LIFECYCLE_NS } from '../fabric/chaincode.ts';
+import { APPROVE_FN, CHAINCODE, CHAINCODE_VERSION, COMMIT_FN, LIFECYCLE_NS } from '../fabric/chaincode.ts';
 import { COUCH_PREFIX, DB_NOT_FOUND, deleteDatabase, namespaceDbName, type CouchDbInfo } from '../fabric/couchdb.ts';
 import { createGateway, type GatewayCommand } from '../fabric/gateway.ts';
 import { getinfoOutput } from '../fabric/logs.ts';
@@ -211,8 +211,19 @@ export class SimCluster implements Cluster {
       });
       if (!(await this.waitUntil(elected, 60_000, 100))) throw new Error('SimCluster bootstrap: the Raft orderers elected no leader within 60 s');
     }
+    // A real channel's set-up (fabric-samples test-network deployCC): the package is installed
+    // on every peer (no transaction), each org approves the definition for itself
+    // (`approveformyorg --waitForEvent`: one transaction, one block each, in turn), then one
+    // org commits it (one more block).
+    const definition = [CHAINCODE, CHAINCODE_VERSION, '1', this.fabric.policyText];
+    for (const org of this.fabric.orgs) {
+      const approved = await this.request(org, { type: 'invoke', requestId: '', chaincode: LIFECYCLE_NS, fn: APPROVE_FN, args: definition });
+      if (approved.httpStatus >= 300) throw new Error(`SimCluster bootstrap: approveformyorg by ${org} failed: ${String(approved.body['error'])}`);
+    }
+    // The commit is endorsed by peers of a majority of orgs, each of which must have seen its own approval.
+    this.awaitPeersAt(this.ordererHeight());
     const first = this.fabric.orgs[0] as string;
-    const def = await this.request(first, { type: 'invoke', requestId: '', chaincode: LIFECYCLE_NS, fn: 'CommitChaincodeDefinition', args: [CHAINCODE, CHAINCODE_VERSION, '1', this.fabric.policyText] });
+    const def = await this.request(first, { type: 'invoke', requestId: '', chaincode: LIFECYCLE_NS, fn: COMMIT_FN, args: definition });
     if (def.httpStatus >= 300) throw new Error(`SimCluster bootstrap: chaincode definition failed: ${String(def.body['error'])}`);
     // The definition answered once the first org's peer committed it; an issue endorsed by
     // another org's peer before that peer commits the definition block fails with

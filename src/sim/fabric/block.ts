@@ -33,11 +33,61 @@ export interface KVWrite {
   readonly value: string | null;
 }
 
+/** A private write as the block carries it (`kvrwset.KVWriteHash`): hex SHA-256 of the key and of the value (null: a delete). */
+export interface KVWriteHash {
+  readonly keyHash: string;
+  readonly valueHash: string | null;
+}
+
+/** The hashed writes of one private data collection (`rwset.CollectionHashedReadWriteSet`). */
+export interface CollHashedRwSet {
+  readonly coll: string;
+  readonly hashedWrites: readonly KVWriteHash[];
+}
+
 /** The read-write set of one namespace (chaincode) in a transaction (`rwset.NsReadWriteSet`). */
 export interface NsRwSet {
   readonly ns: string;
   readonly reads: readonly KVRead[];
   readonly writes: readonly KVWrite[];
+  /** Hashes of private writes, per collection: every peer applies them to `<ns>$$h<coll>`. */
+  readonly collHashed?: readonly CollHashedRwSet[];
+}
+
+/** The private writes of one collection (`rwset.CollectionPvtReadWriteSet`): not in the block; only eligible peers hold them. */
+export interface CollPvtRwSet {
+  readonly ns: string;
+  readonly coll: string;
+  readonly writes: readonly KVWrite[];
+}
+
+/** privacyenabledstate/db.go `deriveHashedDataNs`: `<ns>$$h<coll>`. */
+export function hashedDataNs(ns: string, coll: string): string {
+  return `${ns}$$h${coll}`;
+}
+
+/** privacyenabledstate/db.go `derivePvtDataNs`: `<ns>$$p<coll>`. */
+export function pvtDataNs(ns: string, coll: string): string {
+  return `${ns}$$p${coll}`;
+}
+
+/** core/chaincode/implicitcollection/name.go `NameForOrg`: `_implicit_org_<mspID>`. */
+export function implicitCollection(msp: string): string {
+  return `_implicit_org_${msp}`;
+}
+
+/**
+ * The state key of a hashed write: privacyenabledstate/db.go `addHashedUpdates` with
+ * base64Key (a CouchDB state database cannot hold the raw hash bytes as a key), so the
+ * standard base64 of the key hash.
+ */
+export function hashedStateKey(keyHashHex: string): string {
+  return Buffer.from(keyHashHex, 'hex').toString('base64');
+}
+
+/** Hex SHA-256 of a key or value (util.ComputeHash). */
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 export interface Endorsement {

@@ -18,10 +18,14 @@
 import type { Certificate } from '../../shared/certificate.ts';
 import { DEFAULT_EPOCH_MS } from '../logs/format.ts';
 import { CHAINCODE } from '../../shared/names.ts';
-import type { Height, KVRead, KVWrite, NsRwSet } from './block.ts';
+import { hashedDataNs, hashedStateKey, implicitCollection, sha256Hex, type CollPvtRwSet, type Height, type KVRead, type KVWrite, type NsRwSet } from './block.ts';
 
 export { CHAINCODE, CHAINCODE_VERSION } from '../../shared/names.ts';
 export const LIFECYCLE_NS = '_lifecycle';
+/** `peer lifecycle chaincode approveformyorg` invokes this `_lifecycle` function. */
+export const APPROVE_FN = 'ApproveChaincodeDefinitionForMyOrg';
+/** `peer lifecycle chaincode commit` invokes this one. */
+export const COMMIT_FN = 'CommitChaincodeDefinition';
 
 /** `META-INF/statedb/couchdb/indexes/indexStudent.json` of the package. */
 export const CERT_INDEXES: readonly { readonly ddoc: string; readonly name: string; readonly fields: readonly string[] }[] = [
@@ -63,6 +67,8 @@ export interface ChaincodeResult {
   readonly payload: string;
   readonly message: string;
   readonly rwset: readonly NsRwSet[];
+  /** Private writes (implicit collections): kept by the endorsing peer, never in the block. */
+  readonly pvt?: readonly CollPvtRwSet[];
 }
 
 /** A stub recording reads and writes for one namespace. */
@@ -190,20 +196,96 @@ export function definitionKeys(name: string): { metadata: string; fields: readon
   };
 }
 
+/**
+ * The private keys an approval writes to the org's implicit collection
+ * (lifecycle.go ApproveChaincodeDefinitionForOrg: Serializer.Serialize of the definition's
+ * parameters under `<name>#<sequence>`, then of the local package under `chaincode-sources`).
+ */
+export function approvalKeys(name: string, sequence: number): { metadata: string; fields: readonly string[]; sourceMetadata: string; sourceFields: readonly string[] } {
+  const priv = `${name}#${sequence}`;
+  return {
+    metadata: `namespaces/metadata/${priv}`,
+    fields: ['EndorsementInfo', 'ValidationInfo', 'Collections'].map((f) => `namespaces/fields/${priv}/${f}`),
+    sourceMetadata: `chaincode-sources/metadata/${priv}`,
+    sourceFields: [`chaincode-sources/fields/${priv}/PackageID`],
+  };
+}
+
+/** The `<label>:<hash>` package id `peer lifecycle chaincode install` prints (the model's hash of the label). */
+export function packageId(name: string, version: string): string {
+  const label = `${name}_${version}`;
+  return `${label}:${sha256Hex(`package:${label}`)}`;
+}
+
+/** The serialized parameters of a definition, as approval and commit write them (the model's JSON for Fabric's protobuf). */
+function definitionValues(version: string, policy: string): { metadata: string; endorsement: string; validation: string; collections: string } {
+  return {
+    metadata: JSON.stringify({ Datatype: 'ChaincodeParameters', Fields: ['EndorsementInfo', 'ValidationInfo', 'Collections'] }),
+    endorsement: JSON.stringify({ Version: version, InitRequired: false, EndorsementPlugin: 'escc' }),
+    validation: JSON.stringify({ ValidationPlugin: 'vscc', ValidationParameter: policy }),
+    collections: JSON.stringify({ Config: [] }),
+  };
+}
+
+function currentSequence(stub: Stub, name: string): number {
+  const cur = stub.getState(definitionKeys(name).fields[0] as string);
+  return cur === undefined ? 0 : (JSON.parse(cur) as { Int64: number }).Int64;
+}
+
 function simulateLifecycle(inv: Invocation, state: StateReader): ChaincodeResult {
-  if (inv.fn !== 'CommitChaincodeDefinition') return fail(`_lifecycle: function ${inv.fn} is not modelled`);
+  if (inv.fn === APPROVE_FN) return simulateApprove(inv, state);
+  if (inv.fn !== COMMIT_FN) return fail(`_lifecycle: function ${inv.fn} is not modelled`);
   const [name, version, sequence, policy] = inv.args as [string?, string?, string?, string?];
   if (name === undefined || version === undefined || sequence === undefined) return fail('CommitChaincodeDefinition: expected name, version, sequence[, policy]');
   const stub = new Stub(LIFECYCLE_NS, state);
   const keys = definitionKeys(name);
   const seqKey = keys.fields[0] as string;
-  const cur = stub.getState(seqKey);
-  const curSeq = cur === undefined ? 0 : (JSON.parse(cur) as { Int64: number }).Int64;
+  const curSeq = currentSequence(stub, name);
   if (Number(sequence) !== curSeq + 1) return fail(`requested sequence is ${sequence}, but new definition must be sequence ${curSeq + 1}`);
+  // scc.go CommitChaincodeDefinition: QueryApprovalStatus compares the hash of each org's
+  // approval (its implicit collection's `$$h`), and the committing org must have approved.
+  const p = policy ?? '/Channel/Application/Endorsement';
+  const want = sha256Hex(definitionValues(version, p).metadata);
+  const hashed = state.get(hashedDataNs(LIFECYCLE_NS, implicitCollection(inv.creatorMsp)), hashedStateKey(sha256Hex(approvalKeys(name, Number(sequence)).metadata)));
+  if (hashed?.value !== want) return fail(`chaincode definition not agreed to by this org (${inv.creatorMsp})`);
   stub.putState(keys.metadata, JSON.stringify({ Datatype: 'ChaincodeDefinition', Fields: ['EndorsementInfo', 'ValidationInfo', 'Collections', 'Sequence'] }));
   stub.putState(seqKey, JSON.stringify({ Int64: Number(sequence) }));
-  stub.putState(keys.fields[1] as string, JSON.stringify({ Version: version, InitRequired: false, EndorsementPlugin: 'escc' }));
-  stub.putState(keys.fields[2] as string, JSON.stringify({ ValidationPlugin: 'vscc', ValidationParameter: policy ?? '/Channel/Application/Endorsement' }));
-  stub.putState(keys.fields[3] as string, JSON.stringify({ Config: [] }));
+  const v = definitionValues(version, p);
+  stub.putState(keys.fields[1] as string, v.endorsement);
+  stub.putState(keys.fields[2] as string, v.validation);
+  stub.putState(keys.fields[3] as string, v.collections);
   return ok(stub, { name, version, sequence: Number(sequence) });
+}
+
+/**
+ * `ApproveChaincodeDefinitionForMyOrg` (lifecycle.go ApproveChaincodeDefinitionForOrg): the
+ * requested sequence must be the next one (or the current one, unchanged); the definition's
+ * parameters and the package id go to the org's implicit collection `_implicit_org_<MSP>`.
+ * The block carries only their hashes (every peer's `_lifecycle$$h_implicit_org_<MSP>`);
+ * the values stay with the org's own peer (`_lifecycle$$p_implicit_org_<MSP>` and its
+ * private data store).
+ */
+function simulateApprove(inv: Invocation, state: StateReader): ChaincodeResult {
+  const [name, version, sequence, policy] = inv.args as [string?, string?, string?, string?];
+  if (name === undefined || version === undefined || sequence === undefined) return fail(`${APPROVE_FN}: expected name, version, sequence[, policy]`);
+  const stub = new Stub(LIFECYCLE_NS, state);
+  const seq = Number(sequence);
+  const curSeq = currentSequence(stub, name);
+  if (seq === 0 && curSeq === 0) return fail('requested sequence is 0, but first definable sequence number is 1');
+  if (seq < curSeq) return fail(`currently defined sequence ${curSeq} is larger than requested sequence ${seq}`);
+  if (seq > curSeq + 1) return fail(`requested sequence ${seq} is larger than the next available sequence number ${curSeq + 1}`);
+  const coll = implicitCollection(inv.creatorMsp);
+  const keys = approvalKeys(name, seq);
+  const v = definitionValues(version, policy ?? '/Channel/Application/Endorsement');
+  const writes: KVWrite[] = [
+    { key: keys.fields[0] as string, value: v.endorsement },
+    { key: keys.fields[1] as string, value: v.validation },
+    { key: keys.fields[2] as string, value: v.collections },
+    { key: keys.metadata, value: v.metadata },
+    { key: keys.sourceFields[0] as string, value: JSON.stringify({ String: packageId(name, version) }) },
+    { key: keys.sourceMetadata, value: JSON.stringify({ Datatype: 'ChaincodeLocalPackage', Fields: ['PackageID'] }) },
+  ];
+  const hashedWrites = writes.map((w) => ({ keyHash: sha256Hex(w.key), valueHash: w.value === null ? null : sha256Hex(w.value) }));
+  const rwset: NsRwSet[] = [{ ns: LIFECYCLE_NS, reads: [...stub.reads.values()], writes: [], collHashed: [{ coll, hashedWrites }] }];
+  return { status: 200, payload: JSON.stringify({ name, version, sequence: seq }), message: '', rwset, pvt: [{ ns: LIFECYCLE_NS, coll, writes }] };
 }

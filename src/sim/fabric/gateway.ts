@@ -30,11 +30,13 @@
 import { createHash } from 'node:crypto';
 import type { Effect, Input, NodeContext, NodeId, NodeMachine } from '../kernel/types.ts';
 import { CHANNEL, serializeEnvelope, validationCodeName, type Endorsement, type Envelope, type NsRwSet } from './block.ts';
-import { type CertificateInput, CHAINCODE, simulatedDate, type CertificateRecord, type VerifyStatus } from './chaincode.ts';
+import { APPROVE_FN, type CertificateInput, CHAINCODE, LIFECYCLE_NS, simulatedDate, type CertificateRecord, type VerifyStatus } from './chaincode.ts';
 import { Out, type FabricEvent } from './effects.ts';
 import { describeFabricMessage, type CommitStatusResponse, type FabricMessage, type ProposalResponse } from './messages.ts';
 import { evaluatePolicy } from './policy.ts';
 import type { Topology } from './topology.ts';
+
+const isApproval = (chaincode: string, fn: string): boolean => chaincode === LIFECYCLE_NS && fn === APPROVE_FN;
 
 export type { CertificateInput };
 
@@ -171,7 +173,8 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
     const p: Pending = { requestId: cmd.requestId, kind, op: cmd.type, txId, chaincode, fn, args, timestampMs: ctx.now, responses: new Map(), keys: new Map(), phase: 'endorse', envelope: '', ordererOrder: [], ordererIndex: 0, awaiting: new Set(), broadcastOk: 0, broadcastFailed: 0, errorDetails: [], certID };
     s.pending.set(cmd.requestId, p);
     s.byTx.set(txId, cmd.requestId);
-    const targets = kind === 'evaluate' ? [spec!.peer] : peers;
+    // approveformyorg is endorsed by the org's own peer only (its implicit collection).
+    const targets = kind === 'evaluate' || isApproval(chaincode, fn) ? [spec!.peer] : peers;
     for (const t of targets) {
       out.send(t, { type: 'proposal', id: cmd.requestId, txId, creator: org, chaincode, fn, args, timestampMs: ctx.now, evaluate: kind === 'evaluate' });
     }
@@ -183,6 +186,7 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
     const own = p.responses.get(spec!.peer);
     if (own === undefined || own.status !== 200) return undefined;
     const key = p.keys.get(own.peer);
+    if (isApproval(p.chaincode, p.fn)) return [own];
     const agreeing = [...p.responses.values()].filter((r) => r.status === 200 && p.keys.get(r.peer) === key);
     const orgs = new Set(agreeing.map((r) => r.org));
     return evaluatePolicy(topology.policy, orgs, topology.orgs).ok ? agreeing : undefined;

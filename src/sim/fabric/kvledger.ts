@@ -16,7 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { DurableView } from '../kernel/types.ts';
-import { blockHeaderHash, CHANNEL, envelopesOf, hexToBase64, type Block, type Height, type StoredBlock } from './block.ts';
+import { blockHeaderHash, CHANNEL, envelopesOf, hexToBase64, pvtDataNs, type Block, type CollPvtRwSet, type Height, type StoredBlock } from './block.ts';
 import { CERT_INDEXES, CHAINCODE, definitionKeys, indexDesignDoc, LIFECYCLE_NS, type StateReader } from './chaincode.ts';
 import { CHANNEL_METADATA_DOC, CouchInstance, docValue, docVersion, fieldsOf, INTERNAL_DB, METADATA_DB, namespaceDbName, SAVEPOINT_DOC } from './couchdb.ts';
 import type { Out } from './effects.ts';
@@ -28,6 +28,22 @@ export const BLOCKS_KEY = `ledgersData/chains/chains/${CHANNEL}`;
 export const INDEX_KEY = 'ledgersData/chains/index';
 export const PRE_RESET_KEY = `ledgersData/chains/chains/${CHANNEL}/__preResetHeight`;
 export const LEDGER_ROOT = '/var/hyperledger/production/ledgersData';
+/**
+ * The private data store (`ledgersData/pvtdataStore`): per block, the private writes of its
+ * valid transactions this peer is eligible for. rebuild-dbs, reset and rollback do not
+ * touch it (kvledger/rebuild_dbs.go, drop_dbs.go: state, config history, bookkeeper,
+ * history and the block index only).
+ */
+export const PVTDATA_PREFIX = 'ledgersData/pvtdataStore/';
+
+/** One transaction's private writes in the private data store. */
+export interface TxPvtData {
+  readonly tx: number;
+  readonly pvt: readonly CollPvtRwSet[];
+}
+
+/** The transient store of an endorsing peer: a transaction's private writes until it commits. */
+export type TransientStore = (txId: string) => readonly CollPvtRwSet[] | undefined;
 
 /** Slots per block in the tx index encoding (far above any block's transaction count). */
 const TX_SLOTS = 1_000_000;
@@ -108,6 +124,8 @@ export class KvLedger {
   private readonly nsDbNames = new Map<string, string>();
   private readonly headerHashes: string[] = [];
   private nsDbs: Record<string, { Namespace: string; DBName: string }> = {};
+  /** The private data store's blocks (block number -> private writes). */
+  private readonly pvtStore = new Map<number, readonly TxPvtData[]>();
 
   private constructor(
     readonly blocks: StoredBlock[],
@@ -132,6 +150,9 @@ export class KvLedger {
     out.log('ledgermgmt.opening', [CHANNEL]);
     const blocks = durable.list<StoredBlock>(BLOCKS_KEY) as StoredBlock[];
     const l = new KvLedger(blocks, CouchInstance.load(durable));
+    for (const key of durable.keys()) {
+      if (key.startsWith(PVTDATA_PREFIX)) l.pvtStore.set(Number(key.slice(PVTDATA_PREFIX.length)), durable.get<TxPvtData[]>(key) as TxPvtData[]);
+    }
     const last = blocks.length - 1;
     const index = durable.get<{ lastBlockIndexed: number }>(INDEX_KEY);
     const from = index === undefined ? 0 : index.lastBlockIndexed + 1;
@@ -219,10 +240,29 @@ export class KvLedger {
     };
   }
 
-  /** Validate (txvalidator + MVCC) and commit a new block; returns its flags. */
-  commit(block: Block, policy: Policy, orgs: readonly string[], out: Out): { flags: readonly number[]; valid: number } {
+  /**
+   * Validate (txvalidator + MVCC) and commit a new block; returns its flags. Private writes
+   * of its valid transactions come from the private data store when it already has the
+   * block (it is ahead of the block store after reset/rollback: kv_ledger.go CommitLegacy,
+   * FetchPvtDataFromLedger), else from the transient store of the endorsing peer.
+   */
+  commit(block: Block, policy: Policy, orgs: readonly string[], out: Out, transient?: TransientStore): { flags: readonly number[]; valid: number } {
     const res = validateBlock(block, this, policy, orgs, out);
-    this.commitWith(block, res.flags, res.updates, out);
+    const num = block.header.number;
+    let pvt = this.pvtStore.get(num);
+    if (pvt === undefined && transient !== undefined) {
+      const fresh: TxPvtData[] = [];
+      envelopesOf(block).forEach((env, tx) => {
+        const p = env === null || res.flags[tx] !== 0 ? undefined : transient(env.txId);
+        if (p !== undefined && p.length > 0) fresh.push({ tx, pvt: p });
+      });
+      if (fresh.length > 0) {
+        pvt = fresh;
+        this.pvtStore.set(num, fresh);
+        out.persist({ op: 'set', key: `${PVTDATA_PREFIX}${num}`, value: fresh });
+      }
+    }
+    this.commitWith(block, res.flags, res.updates, out, pvtUpdates(num, pvt));
     return { flags: res.flags, valid: res.flags.filter((f) => f === 0).length };
   }
 
@@ -230,7 +270,8 @@ export class KvLedger {
     this.commitWith(block, flags, updatesFromFlags(block, flags), out);
   }
 
-  private commitWith(block: Block, flags: readonly number[], updates: readonly StateUpdate[], out: Out): void {
+  /** `pvt`: private writes, applied to state but not in the commit hash (which covers the public and hashed updates). */
+  private commitWith(block: Block, flags: readonly number[], updates: readonly StateUpdate[], out: Out, pvt: readonly StateUpdate[] = []): void {
     const num = block.header.number;
     const prevCommit = this.blocks[num - 1]?.commitHash ?? '';
     const commitHash = num === 0 ? '' : computeCommitHash(prevCommit, flags, updates);
@@ -239,7 +280,7 @@ export class KvLedger {
     out.persist({ op: 'append', key: BLOCKS_KEY, value: stored });
     out.persist({ op: 'set', key: INDEX_KEY, value: { lastBlockIndexed: num } });
     this.indexBlock(block);
-    this.applyState(num, block.data.length, updates, out);
+    this.applyState(num, block.data.length, pvt.length === 0 ? updates : [...updates, ...pvt], out);
   }
 
   private indexBlock(block: Block): void {
@@ -313,10 +354,18 @@ export class KvLedger {
         out.log('lockbasedtxmgr.recommitBlock', [n]);
         out.log('history.recommitBlock', [n]);
       }
-      this.applyState(n, sb.block.data.length, updatesFromFlags(sb.block, sb.flags), out);
+      // GetPvtDataAndBlockByNum: the block with its private data from the private data store.
+      this.applyState(n, sb.block.data.length, [...updatesFromFlags(sb.block, sb.flags), ...pvtUpdates(n, this.pvtStore.get(n))], out);
     }
     out.log('kvledger.recommitted', [first, last, RECOVERABLES]);
   }
+}
+
+/** Private writes as state updates of `<ns>$$p<coll>` at (block, tx). */
+function pvtUpdates(block: number, pvt: readonly TxPvtData[] | undefined): StateUpdate[] {
+  const out: StateUpdate[] = [];
+  for (const t of pvt ?? []) for (const c of t.pvt) for (const w of c.writes) out.push({ ns: pvtDataNs(c.ns, c.coll), write: w, version: { block, tx: t.tx } });
+  return out;
 }
 
 function computeCommitHash(prev: string, flags: readonly number[], updates: readonly StateUpdate[]): string {

@@ -16,7 +16,7 @@
  */
 import type { DurableView, NodeContext, NodeId, NodeMachine, Effect, Input } from '../kernel/types.ts';
 import { computeQuorum } from '../smartbft/quorum.ts';
-import { blockHeaderHash, CHANNEL, envelopesOf, validationCodeName, type Block } from './block.ts';
+import { blockHeaderHash, CHANNEL, envelopesOf, validationCodeName, type Block, type CollPvtRwSet } from './block.ts';
 import { CHAINCODE_VERSION, definitionKeys, LIFECYCLE_NS, simulate } from './chaincode.ts';
 import { DeliverClient, DEFAULT_DELIVER_CONFIG, type DeliverConfig } from './deliverclient.ts';
 import { Out, type FabricEvent } from './effects.ts';
@@ -61,6 +61,12 @@ export interface PeerState {
   gossip: GossipState | null;
   readonly waiters: Map<string, NodeId[]>;
   preResetHeight: number | null;
+  /**
+   * The transient store: private writes this peer endorsed (its org's implicit collection),
+   * until the transaction commits. Volatile: a crash loses it (Fabric keeps it on disk, but
+   * purges it at commit; the model's approvals commit before any fault).
+   */
+  readonly transient: Map<string, readonly CollPvtRwSet[]>;
   readonly counters: Map<string, number>;
   /** Set when the peer panicked (it stops processing). */
   halted: string | null;
@@ -179,7 +185,8 @@ export function createPeer(options: PeerOptions): NodeMachine<PeerState, FabricM
       out.fact('peer.panic', { peer: s.id, reason: `Cannot commit block to the ledger due to ${why}` });
       return;
     }
-    const { flags } = ledger.commit(block, topo.policy, topo.orgs, out);
+    const { flags } = ledger.commit(block, topo.policy, topo.orgs, out, (txId) => s.transient.get(txId));
+    for (const env of envelopesOf(block)) if (env !== null) s.transient.delete(env.txId);
     const stored = ledger.blocks[num];
     out.log('txvalidator.validated', [CHANNEL, num, timing.validateMs]);
     const commitMs = timing.stateValidationMs + timing.blockCommitMs + timing.stateCommitMs;
@@ -231,6 +238,7 @@ export function createPeer(options: PeerOptions): NodeMachine<PeerState, FabricM
     if (r.status !== 200 && !p.evaluate) {
       out.metric('endorser_endorsement_failures', bump(s, `ef|${p.chaincode}`), { channel: CHANNEL, chaincode: p.chaincode, chaincodeerror: 'true' });
     }
+    if (r.status === 200 && !p.evaluate && r.pvt !== undefined) s.transient.set(p.txId, r.pvt);
     const response: FabricMessage = { type: 'proposal.response', id: p.id, peer: s.id, org: s.org, status: r.status, message: r.message, payload: r.payload, rwset: r.rwset };
     // The chaincode round trip and the signature take the measured endorsement time.
     if (cost.endorseMs > 0) out.timer(`peer.endorse:${from}:${p.id}`, cost.endorseMs, { to: from, msg: response });
@@ -251,6 +259,7 @@ export function createPeer(options: PeerOptions): NodeMachine<PeerState, FabricM
         gossip: null,
         waiters: new Map(),
         preResetHeight: null,
+        transient: new Map(),
         counters: new Map(),
         halted: null,
       };

@@ -11,7 +11,8 @@
  * Height(block, txIndex). During recovery (`recommitLostBlocks`) the stored flags are reused
  * and MVCC is not re-checked (`doMVCCValidation=false`).
  */
-import { envelopesOf, TxValidationCode, validationCodeName, type Block, type Envelope, type Height, type KVWrite } from './block.ts';
+import { envelopesOf, hashedDataNs, hashedStateKey, TxValidationCode, validationCodeName, type Block, type Envelope, type Height, type KVWrite, type NsRwSet } from './block.ts';
+import { APPROVE_FN, LIFECYCLE_NS } from './chaincode.ts';
 import type { Out } from './effects.ts';
 import { evaluatePolicy, type Policy } from './policy.ts';
 
@@ -59,7 +60,9 @@ export function validateBlock(block: Block, view: CommittedStateView, policy: Po
       continue;
     }
     const orgSet = new Set(env.endorsements.map((e) => e.org));
-    const ev = evaluatePolicy(policy, orgSet, orgs);
+    // An approval writes only to its org's implicit collection, whose endorsement policy is
+    // that org's own (lifecycle: implicit collections are endorsed by their org's peers).
+    const ev = isApproval(env) ? (orgSet.has(env.creator) ? { ok: true } : { ok: false, error: `approval of ${env.creator} not endorsed by its own org` }) : evaluatePolicy(policy, orgSet, orgs);
     if (!ev.ok) {
       flags[i] = TxValidationCode.ENDORSEMENT_POLICY_FAILURE;
       // The error of statebased/v20.go (policyErr) as validateTx logs Dispatch's error.
@@ -99,12 +102,9 @@ export function validateBlock(block: Block, view: CommittedStateView, policy: Po
       continue;
     }
     const version = { block: num, tx: i };
-    for (const ns of env.rwset) {
-      for (const w of ns.writes) {
-        const u: StateUpdate = { ns: ns.ns, write: w, version };
-        written.set(`${ns.ns}\u0000${w.key}`, u);
-        updates.push(u);
-      }
+    for (const u of txUpdates(env.rwset, version)) {
+      written.set(`${u.ns}\u0000${u.write.key}`, u);
+      updates.push(u);
     }
   }
   return { flags, updates, envelopes: envs };
@@ -118,8 +118,30 @@ export function updatesFromFlags(block: Block, flags: readonly number[]): StateU
   for (let i = 0; i < envs.length; i++) {
     const env = envs[i];
     if (env === null || env === undefined || flags[i] !== TxValidationCode.VALID || env.type === 'CONFIG') continue;
-    const version = { block: num, tx: i };
-    for (const ns of env.rwset) for (const w of ns.writes) updates.push({ ns: ns.ns, write: w, version });
+    updates.push(...txUpdates(env.rwset, { block: num, tx: i }));
   }
   return updates;
+}
+
+/** `_lifecycle`'s ApproveChaincodeDefinitionForMyOrg. */
+function isApproval(env: Envelope): boolean {
+  return env.chaincode === LIFECYCLE_NS && env.fn === APPROVE_FN;
+}
+
+/**
+ * The state updates of a valid transaction's public and hashed writes: each namespace's
+ * writes, then each collection's hashes into `<ns>$$h<coll>` under the base64 key hash
+ * with the value hash (hex) as the value (privacyenabledstate/db.go addHashedUpdates; Fabric
+ * stores the 32 hash bytes). Private values are not in the block (kvledger.ts applies them).
+ */
+export function txUpdates(rwset: readonly NsRwSet[], version: Height): StateUpdate[] {
+  const out: StateUpdate[] = [];
+  for (const ns of rwset) for (const w of ns.writes) out.push({ ns: ns.ns, write: w, version });
+  for (const ns of rwset) {
+    for (const c of ns.collHashed ?? []) {
+      const hns = hashedDataNs(ns.ns, c.coll);
+      for (const h of c.hashedWrites) out.push({ ns: hns, write: { key: hashedStateKey(h.keyHash), value: h.valueHash }, version });
+    }
+  }
+  return out;
 }

@@ -47,8 +47,8 @@ describe('peer channel getinfo', () => {
   it('after set-up, currentBlockHash is the last header hash and previousBlockHash its PreviousHash', async () => {
     const c = await SimCluster.create({ seed: 3 });
     const info = await c.channelInfo('peer0.dataforge');
-    expect(info.height).toBe(3);
-    expect(c.getinfo('peer0.dataforge')).toBe(`Blockchain info: {"height":3,"currentBlockHash":"${info.currentBlockHash}","previousBlockHash":"${info.previousBlockHash ?? ''}"}\n`);
+    expect(info.height).toBe(6);
+    expect(c.getinfo('peer0.dataforge')).toBe(`Blockchain info: {"height":6,"currentBlockHash":"${info.currentBlockHash}","previousBlockHash":"${info.previousBlockHash ?? ''}"}\n`);
   });
 });
 

@@ -4,7 +4,7 @@
  * model livelock. Each stall below is a Go rule:
  *
  * - orderer.ordering (id 4) is Byzantine `mutate` while view 2's NewView carries the
- *   in-flight proposal of sequence 3: its in-flight view decides (it counts the honest
+ *   in-flight proposal of sequence 6 (3 before the channel set-up had its approval blocks): its in-flight view decides (it counts the honest
  *   commits), the others' in-flight views never see three valid commits and time out
  *   (commitInFlightProposal: "not changing the view"). Id 4 is now a decision ahead of
  *   ids 2 and 3, and sync cannot close the gap: computeTargetHeight takes the (f+1)-th
@@ -13,7 +13,7 @@
  * - View 4's leader is orderer.techpulse (id 1), still in view 1: processMsg accepts a
  *   ViewChange only for currView+1, the help rule only for a next view above the helper's
  *   realView, and the StateTransferResponses report the controllers' view 1.
- * - View 5's leader (id 2) takes id 4's ViewData first (delivering sequence 3 from it),
+ * - View 5's leader (id 2) takes id 4's ViewData first (delivering sequence 6 from it),
  *   then rejects id 3's, a decision behind it now: an arrival race in Go as in the model.
  * - View 6 (leader id 3) forms at ~202 s, after back-off (20 s x 1, 2, 3 ...): the
  *   certificate issued at 120 s commits there, after the check's 1-minute window.
@@ -57,7 +57,7 @@ describe('check --seed 1009: SmartBFT recovers, after the liveness window', () =
       [4, '<ViewData signed by 2 with NextView: 3>', 2],
       [4, '<ViewData signed by 3 with NextView: 3>', 3],
     ]);
-    // View 5: its leader (id 2) delivers sequence 3 from id 4's ViewData, then rejects id 3's.
+    // View 5: its leader (id 2) delivers sequence 6 from id 4's ViewData, then rejects id 3's.
     expect(on('orderer.dataforge', 'viewDataLastDecisionFailed').map((f) => f.e.args)).toEqual([[2, '<ViewData signed by 3 with NextView: 5>', 3]]);
 
     // orderer.techpulse never takes part in a view change: it stays in view 1 until a sync
@@ -68,13 +68,13 @@ describe('check --seed 1009: SmartBFT recovers, after the liveness window', () =
       [1, 6],
     ]);
 
-    // The first view installed after the heal is 6, at ~202 s; block 4 (the certificate) is decided in it.
+    // The first view installed after the heal is 6, at ~202 s; block 7 (the certificate) is decided in it.
     const changed = facts.filter((f) => f.e.type === 'bft.viewChanged' && f.t > 60_000);
     expect(changed.map((f) => f.e.view)).toEqual([6, 6, 6]);
     expect(changed[0]!.t).toBeGreaterThan(200_000);
     expect(changed[0]!.t).toBeLessThan(205_000);
-    const block4 = facts.filter((f) => f.e.type === 'bft.decided' && f.e.seq === 4);
-    expect(new Set(block4.map((f) => f.e.view))).toEqual(new Set([6]));
+    const block7 = facts.filter((f) => f.e.type === 'bft.decided' && f.e.seq === 7);
+    expect(new Set(block7.map((f) => f.e.view))).toEqual(new Set([6]));
 
     // The check's step times out (issued at 120 s, one minute), yet the certificate commits and verifies.
     const step = (name: string) => result.steps.find((s) => s.name === name)!;
