@@ -211,10 +211,10 @@ export class SimCluster implements Cluster {
       });
       if (!(await this.waitUntil(elected, 60_000, 100))) throw new Error('SimCluster bootstrap: the Raft orderers elected no leader within 60 s');
     }
-    // A real channel's set-up (fabric-samples test-network deployCC): the package is installed
-    // on every peer (no transaction), each org approves the definition for itself
-    // (`approveformyorg --waitForEvent`: one transaction, one block each, in turn), then one
-    // org commits it (one more block).
+    // A real channel's set-up (fabric-samples test-network deployCC, scripts/ccutils.sh): the
+    // package is installed on every peer (no transaction), each org approves the definition
+    // for itself in turn (approveForMyOrg, then checkCommitReadiness polls until the approval
+    // is committed: one transaction, one block each), then one org commits it (one more block).
     const definition = [CHAINCODE, CHAINCODE_VERSION, '1', this.fabric.policyText];
     for (const org of this.fabric.orgs) {
       const approved = await this.request(org, { type: 'invoke', requestId: '', chaincode: LIFECYCLE_NS, fn: APPROVE_FN, args: definition });
