@@ -81,7 +81,7 @@ export {
 } from './sim/cluster/index.ts';
 
 // SmartBFT
-export { computeQuorum, quorumIntersection, type Quorum } from './sim/smartbft/quorum.ts';
+export { computeQuorum, leaderOfView, quorumIntersection, type Quorum } from './sim/consensus/quorum.ts';
 export {
   createConsenter,
   consenterStatus,

@@ -14,7 +14,7 @@
  */
 import { Simulation, type AnyMachine, type Effect, type Input, type NodeContext, type TraceRecord } from '../sim/kernel/index.ts';
 import { BYZANTINE_BEHAVIOURS, consenterStatus, createConsenter, type BftMessage, type ConsenterState, type Request } from '../sim/smartbft/api.ts';
-import { computeQuorum } from '../sim/smartbft/quorum.ts';
+import { computeQuorum } from '../sim/consensus/quorum.ts';
 import { WAL_KEY } from '../sim/smartbft/wal.ts';
 
 /** What a user can do. `node` is a consenter id (1..n); `submit` goes to every live orderer. */

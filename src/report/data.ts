@@ -17,7 +17,7 @@
  *   - metrics, facts and the traffic itself for each node's state over time.
  */
 import type { TraceRecord } from '../sim/kernel/trace.ts';
-import { computeQuorum } from '../sim/smartbft/quorum.ts';
+import { computeQuorum, leaderOfView } from '../sim/consensus/quorum.ts';
 import { findBuiltin } from '../scenarios/builtins/index.ts';
 import { describeTopology } from '../scenarios/topology.ts';
 
@@ -669,7 +669,7 @@ export function stateChanges(input: ReportInput): { node: string; changes: State
   const setView = (node: string, t: number, view: number): void => {
     set(node, t, 'view', view);
     if (!metricsSeen.has('leader') && orderers.length > 0) {
-      const leader = orderers[view % orderers.length] as string;
+      const leader = leaderOfView(orderers, view);
       set(node, t, 'leader', leader);
       if (!metricsSeen.has('role')) set(node, t, 'role', leader === node ? 'leader' : 'follower');
     }

@@ -1,9 +1,9 @@
 /**
  * `fabric-bft-sim explain quorum --orderers N`: the quorum argument of the report's
  * quorum panel, as terminal text. The numbers come from SmartBFT's own quorum function
- * (src/sim/smartbft/quorum.ts, mirroring internal/bft/util.go computeQuorum).
+ * (src/sim/consensus/quorum.ts, mirroring internal/bft/util.go computeQuorum).
  */
-import { computeQuorum } from '../sim/smartbft/quorum.ts';
+import { computeQuorum } from '../sim/consensus/quorum.ts';
 
 /** Smallest n that tolerates f faults (3f + 1). */
 function smallestFor(f: number): number {

@@ -11,7 +11,7 @@
  * only through textContent / setAttribute, so a node name or log text cannot inject HTML.
  */
 import { readFileSync } from 'node:fs';
-import { computeQuorum } from '../sim/smartbft/quorum.ts';
+import { computeQuorum } from '../sim/consensus/quorum.ts';
 import { fmtTick, tickStep } from './ticks.ts';
 import { buildReportData, type ConsensusMessage, type ReportData, type ReportInput, type Series } from './data.ts';
 

@@ -11,7 +11,7 @@
  * that `fabric-bft-sim run` replays.
  */
 import fc from 'fast-check';
-import { computeQuorum } from '../sim/smartbft/quorum.ts';
+import { computeQuorum } from '../sim/consensus/quorum.ts';
 import type { Scenario, Step } from './schema.ts';
 import { describeTopology, type TopologySpec } from './topology.ts';
 

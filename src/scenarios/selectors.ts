@@ -4,6 +4,7 @@
  * the live and local targets cannot disagree on `nextLeader`. The simulator resolves the
  * same names from its own state (SimCluster.select).
  */
+import { leaderOfView } from '../sim/consensus/quorum.ts';
 import type { NodeId, Selector, TopologyInfo } from './cluster.ts';
 
 export const SELECTORS: readonly Selector[] = ['leader', 'nextLeader', 'followers', 'all', 'orderers', 'peers'];
@@ -34,8 +35,10 @@ export async function resolveOnTarget(t: TopologyInfo, nodeOrSelector: string, t
       const leader = await target.currentLeader();
       if (nodeOrSelector === 'leader') return [leader];
       if (nodeOrSelector === 'followers') return t.orderers.filter((o) => o !== leader);
-      const i = t.orderers.indexOf(leader);
-      return [t.orderers[(i + 1) % t.orderers.length] ?? leader];
+      // The leader of view v is consenter (v mod n) + 1, so the next view's leader is the
+      // consenter after this one.
+      if (t.orderers.length === 0) return [leader];
+      return [leaderOfView(t.orderers, t.orderers.indexOf(leader) + 1)];
     }
   }
 }

@@ -28,7 +28,7 @@
  * `tolerate` and `surviveZoneLoss`, and the smallest listed peers-per-org with which an
  * org's gateway is at least as available as ordering.
  */
-import { computeQuorum } from '../sim/smartbft/quorum.ts';
+import { computeQuorum } from '../sim/consensus/quorum.ts';
 
 export type EndorsementPolicy = 'MAJORITY' | 'ANY' | 'ALL';
 export const ENDORSEMENT_POLICIES: readonly EndorsementPolicy[] = ['MAJORITY', 'ANY', 'ALL'];

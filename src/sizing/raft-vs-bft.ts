@@ -21,6 +21,7 @@ import { createRaftNode, type RaftState } from '../sim/raft/index.ts';
 import { createConsenter, type Request } from '../sim/smartbft/api.ts';
 import { checkAgreement, checkLiveness, checkValidity, type CheckResult, type DecidedFact, type NodeLedger } from '../sim/smartbft/checkers.ts';
 import { requestKey } from '../sim/consensus/crypto.ts';
+import { leaderOfView } from '../sim/consensus/quorum.ts';
 import type { ConsenterState } from '../sim/smartbft/state.ts';
 
 export type FaultKind = 'crash' | 'corrupt-block' | 'equivocate';
@@ -116,7 +117,7 @@ function bftHarness(n: number, seed: number): Harness {
       for (const nm of names) {
         const s = st(nm);
         if (s === undefined) continue;
-        const l = s.nodes[s.view.number % s.n] as number;
+        const l = leaderOfView(s.nodes, s.view.number);
         votes.set(l, (votes.get(l) ?? 0) + 1);
       }
       const best = [...votes.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeQuorum } from '../../src/sim/smartbft/quorum.ts';
+import { computeQuorum } from '../../src/sim/consensus/quorum.ts';
 import { explainQuorum, runExplainCommand } from '../../src/report/explain.ts';
 
 function capture(): { io: { stdout: (s: string) => void; stderr: (s: string) => void }; out: string[]; err: string[] } {

@@ -22,7 +22,7 @@ import type {
   VerifyResult,
 } from '../../src/scenarios/cluster.ts';
 import { describeTopology, type TopologySpec } from '../../src/scenarios/topology.ts';
-import { computeQuorum } from '../../src/sim/smartbft/quorum.ts';
+import { computeQuorum } from '../../src/sim/consensus/quorum.ts';
 
 interface FakeOptions {
   readonly topology?: TopologySpec;

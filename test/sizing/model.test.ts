@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { binomialBelow, computeSizing, endorsementRow, orderingUnavailability, roundRobin, SIZING_DEFAULTS, type SizingParams } from '../../src/sizing/model.ts';
-import { computeQuorum } from '../../src/sim/smartbft/quorum.ts';
+import { computeQuorum } from '../../src/sim/consensus/quorum.ts';
 
 const { zones: _oneZone, ...defaults } = SIZING_DEFAULTS;
 const base: SizingParams = { ...defaults, orderers: [4, 7, 10, 13], peersPerOrg: [1, 2], peerAvailability: SIZING_DEFAULTS.nodeAvailability };

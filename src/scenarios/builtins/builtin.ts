@@ -4,7 +4,7 @@
  * (SmartBFT's `computeQuorum`), so `run beyond-f --orderers 7` stops f+1 = 3 orderers.
  * `defineBuiltin` writes the common opening (shape, orderer check, name, seed) once.
  */
-import { computeQuorum, type Quorum } from '../../sim/smartbft/quorum.ts';
+import { computeQuorum, type Quorum } from '../../sim/consensus/quorum.ts';
 import type { Scenario, Step } from '../schema.ts';
 import { ordererIds, resolveTopology, type TopologySpec } from '../topology.ts';
 

@@ -29,7 +29,7 @@ import { renderLine, sprintf, type LogFormat, type LogArg } from '../logs/format
 import { consenterStatus, type ConsenterState, type SmartBftConfig } from '../smartbft/api.ts';
 import { isByzantineBehaviour } from '../smartbft/byzantine.ts';
 import { RAFT_BYZANTINE_BEHAVIOURS, raftStatus, type RaftState } from '../raft/index.ts';
-import { computeQuorum } from '../smartbft/quorum.ts';
+import { computeQuorum, leaderOfView } from '../consensus/quorum.ts';
 import { LOG_FORMATS } from '../logs/catalog.ts';
 import { DEFAULT_LOG_SPEC, LogSpec } from '../logs/spec.ts';
 import { CHANNEL, genesisBlock, type Block } from '../fabric/block.ts';
@@ -787,19 +787,19 @@ export class SimCluster implements Cluster {
     return [nodeOrSelector];
   }
 
-  private currentView(): { view: number; n: number } {
+  private currentView(): number {
     const views: number[] = [];
     for (const o of this.topology.orderers) {
       const s = this.ordererState(o);
       if (s !== undefined) views.push(this.consenterStatus(s).view);
     }
-    if (views.length === 0) return { view: 0, n: this.topology.orderers.length };
+    if (views.length === 0) return 0;
     // The view most running orderers are in (ties: the highest).
     const counts = new Map<number, number>();
     for (const v of views) counts.set(v, (counts.get(v) ?? 0) + 1);
     let best = views[0] as number;
     for (const [v, c] of counts) if (c > (counts.get(best) ?? 0) || (c === counts.get(best) && v > best)) best = v;
-    return { view: best, n: this.topology.orderers.length };
+    return best;
   }
 
   /** Raft: the leader most running orderers follow (elected, so there is no "next leader"). */
@@ -823,8 +823,9 @@ export class SimCluster implements Cluster {
       return sel === 'leader' ? [leader] : this.topology.orderers.filter((o) => o !== leader);
     }
     const orderers = this.fabric.orderers;
-    const { view, n } = this.currentView();
-    const leaderOf = (v: number): NodeId => (orderers.find((o) => o.consenterId === (v % n) + 1) as { id: NodeId }).id;
+    const view = this.currentView();
+    // fabric.orderers is in consenter order (index i is consenter i + 1).
+    const leaderOf = (v: number): NodeId => leaderOfView(orderers, v).id;
     switch (sel) {
       case 'leader':
         return [leaderOf(view)];

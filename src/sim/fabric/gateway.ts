@@ -28,6 +28,7 @@
  * with `body` shaped like the REST API's JSON.
  */
 import { createHash } from 'node:crypto';
+import { computeQuorum } from '../consensus/quorum.ts';
 import type { Effect, Input, NodeContext, NodeId, NodeMachine } from '../kernel/types.ts';
 import { CHANNEL, serializeEnvelope, validationCodeName, type Endorsement, type Envelope, type NsRwSet } from './block.ts';
 import { APPROVE_FN, type CertificateInput, CHAINCODE, LIFECYCLE_NS, simulatedDate, type CertificateRecord, type VerifyStatus } from './chaincode.ts';
@@ -67,10 +68,10 @@ export interface GatewayConfig {
 
 export const DEFAULT_GATEWAY_CONFIG: GatewayConfig = { connTimeoutMs: 3_000, commitTimeoutMs: 60_000, broadcastTimeoutMs: 30_000 };
 
-/** `computeBFTQuorum` of internal/pkg/gateway/submit.go (a copy of SmartBFT's): Q for N orderers. */
+/** `computeBFTQuorum` of internal/pkg/gateway/submit.go (a copy of SmartBFT's `computeQuorum`): Q and F for N orderers. */
 export function computeBFTQuorum(n: number): { q: number; f: number } {
-  const f = Math.floor((n - 1) / 3);
-  return { q: Math.ceil((n + f + 1) / 2), f };
+  const { q, f } = computeQuorum(n);
+  return { q, f };
 }
 
 /** The orderer's info that `broadcastToAll` (submit.go) counts as a success: it already holds the transaction. */

@@ -15,7 +15,7 @@
  * state transfer. Commits take simulated time (`commitTiming`).
  */
 import type { DurableView, NodeContext, NodeId, NodeMachine, Effect, Input } from '../kernel/types.ts';
-import { computeQuorum } from '../smartbft/quorum.ts';
+import { computeQuorum } from '../consensus/quorum.ts';
 import { blockHeaderHash, CHANNEL, envelopesOf, validationCodeName, type Block, type CollPvtRwSet } from './block.ts';
 import { CHAINCODE_VERSION, definitionKeys, LIFECYCLE_NS, simulate } from './chaincode.ts';
 import { DeliverClient, DEFAULT_DELIVER_CONFIG, type DeliverConfig } from './deliverclient.ts';

@@ -8,7 +8,7 @@ import type { TraceRecord } from '../kernel/trace.ts';
 import type { Decision } from './api.ts';
 import { requestKey } from '../consensus/crypto.ts';
 import type { SavedMessage } from './messages.ts';
-import { computeQuorum } from './quorum.ts';
+import { computeQuorum } from '../consensus/quorum.ts';
 
 export interface CheckResult {
   readonly name: string;

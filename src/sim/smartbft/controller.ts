@@ -13,7 +13,7 @@ import { resolveConfig } from './config.ts';
 import { goList, Io } from './io.ts';
 import { describeMessage, type BftCommand, type BftEvent, type BftMessage, type Commit, type ConsensusMessage, type SavedMessage } from './messages.ts';
 import { sign } from '../consensus/crypto.ts';
-import { computeQuorum } from './quorum.ts';
+import { computeQuorum, leaderOfView } from '../consensus/quorum.ts';
 import { nextBatch, onBatchTimer } from './batcher.ts';
 import { changeRole, handleHeartBeat, handleHeartBeatResponse, heartbeatTick, newHeartbeatState } from './heartbeatmonitor.ts';
 import { eraseProcessed, onRequestTimers, onSubmitTimeouts, POOL_SUBMIT_TIMER, PROCESSED_ERASE_INTERVAL_MS, removeRequests, submitRequest } from './requestpool.ts';
@@ -33,8 +33,9 @@ import { LEDGER_KEY, restoreView, startPoint, WAL_KEY, type Restored } from './w
 const TICK = 'tick';
 const EARLY_LIMIT_PER_NODE = 8;
 
+/** The leader of `view` (leader rotation off, as Fabric runs SmartBFT). */
 export function leaderOf(s: ConsenterState, view: number): number {
-  return s.nodes[view % s.n] as number;
+  return leaderOfView(s.nodes, view);
 }
 
 /** Controller.leaderID(): the leader of the current view. */

@@ -3,6 +3,7 @@
  * consensus_BFT_committed_block_number gauge, the ledger's last block, the view, the leader
  * it believes in and its role.
  */
+import { leaderOfView } from '../consensus/quorum.ts';
 import type { ConsenterState } from './state.ts';
 
 export interface ConsenterStatus {
@@ -17,7 +18,7 @@ export interface ConsenterStatus {
 }
 
 export function consenterStatus(s: ConsenterState): ConsenterStatus {
-  const leaderId = s.nodes[s.view.number % s.n] as number;
+  const leaderId = leaderOfView(s.nodes, s.view.number);
   return {
     committedBlock: s.committedBlock,
     lastBlock: s.ledger.length,

@@ -3,7 +3,7 @@
  * signatures per decision, one proposal in flight, batching, idle heartbeats, determinism.
  */
 import { describe, expect, it } from 'vitest';
-import { computeQuorum } from '../../../src/sim/smartbft/quorum.ts';
+import { computeQuorum } from '../../../src/sim/consensus/quorum.ts';
 import { checkAgreement, checkSequenceIntegrity, checkValidity } from '../../../src/sim/smartbft/checkers.ts';
 import { BftCluster } from './harness.ts';
 

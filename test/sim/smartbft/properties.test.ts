@@ -6,7 +6,7 @@
  */
 import { describe, expect } from 'vitest';
 import { fc, it } from '@fast-check/vitest';
-import { computeQuorum } from '../../../src/sim/smartbft/quorum.ts';
+import { computeQuorum } from '../../../src/sim/consensus/quorum.ts';
 import { checkAgreement, checkLiveness, checkSequenceIntegrity, checkValidity } from '../../../src/sim/smartbft/checkers.ts';
 import { BftCluster } from './harness.ts';
 

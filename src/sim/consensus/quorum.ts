@@ -1,4 +1,8 @@
 /**
+ * Quorum math and the leader of a view: shared words of the BFT model, the Fabric model
+ * (the gateway's `computeBFTQuorum` in internal/pkg/gateway/submit.go is a copy of
+ * SmartBFT's), the scenarios, the report, sizing and the playground. A leaf module.
+ *
  * Quorum math, exactly as SmartBFT's `computeQuorum` (internal/bft/util.go).
  *
  *   f = floor((n - 1) / 3)        Byzantine (or crash) faults tolerated
@@ -34,4 +38,16 @@ export function computeQuorum(n: number): Quorum {
 export function quorumIntersection(n: number): number {
   const { q } = computeQuorum(n);
   return 2 * q - n;
+}
+
+/**
+ * The leader of view `view` among `consenters`, given in consenter order (sorted by
+ * consenter id, so index 0 is consenter 1): `consenters[view mod n]`, the consenter with
+ * id (view mod n) + 1. This is SmartBFT's `getLeaderID` (internal/bft/util.go) with leader
+ * rotation off, which Fabric forces (configtxgen's encoder.go; configverifier.go rejects
+ * ROTATION_ON).
+ */
+export function leaderOfView<T>(consenters: readonly T[], view: number): T {
+  if (consenters.length === 0) throw new RangeError('leaderOfView: there are no consenters');
+  return consenters[view % consenters.length] as T;
 }

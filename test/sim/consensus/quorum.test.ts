@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeQuorum, quorumIntersection } from '../../../src/sim/smartbft/quorum.ts';
+import { computeQuorum, leaderOfView, quorumIntersection } from '../../../src/sim/consensus/quorum.ts';
 
 describe('computeQuorum (SmartBFT internal/bft/util.go, TestQuorum)', () => {
   // n -> [f, Q], from the reference table and TestQuorum.
@@ -31,5 +31,20 @@ describe('computeQuorum (SmartBFT internal/bft/util.go, TestQuorum)', () => {
   it('rejects a non-integer or empty cluster with a clear error', () => {
     expect(() => computeQuorum(0)).toThrow(/integer >= 1, got 0/);
     expect(() => computeQuorum(2.5)).toThrow(/integer >= 1/);
+  });
+});
+
+describe('leaderOfView (SmartBFT getLeaderID, leader rotation off as Fabric forces it)', () => {
+  it('the leader of view v is consenter (v mod n) + 1', () => {
+    const consenters = [1, 2, 3, 4];
+    expect([0, 1, 2, 3, 4, 5, 9].map((v) => leaderOfView(consenters, v))).toEqual([1, 2, 3, 4, 1, 2, 2]);
+  });
+
+  it('takes any list in consenter order (node ids, orderer records)', () => {
+    expect(leaderOfView(['orderer.techpulse', 'orderer.dataforge', 'orderer.org3', 'orderer.ordering'], 1)).toBe('orderer.dataforge');
+  });
+
+  it('no consenters: a RangeError that says so', () => {
+    expect(() => leaderOfView([], 0)).toThrow('leaderOfView: there are no consenters');
   });
 });
