@@ -12,14 +12,12 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { NodeId, TopologyInfo } from '../scenarios/cluster.ts';
 import { DEPLOYED_NODE_ID_RE, couchdbId } from '../shared/names.ts';
-import { MAX_DURATION_MS } from '../scenarios/duration.ts';
+import { MAX_DURATION_MS, durationTermMs } from '../scenarios/duration.ts';
 import type { SecretRef } from './secrets.ts';
 import { FileReadError, readRegularFile } from '../cli/files.ts';
 
 /** Largest config file read (a config is a page or two). */
 export const MAX_CONFIG_BYTES = 1_000_000;
-
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
 
 /**
  * `500ms`, `30s`, `2m`, `1h`, or a number of milliseconds; more than 0 and at most 24h.
@@ -27,15 +25,8 @@ const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
  * 1000h` would have aborted the run immediately, and `0s` would poll without pause.)
  */
 export function parseDuration(v: string | number): number {
-  let ms: number;
-  if (typeof v === 'number') ms = v;
-  else {
-    const m = DURATION.exec(v.trim());
-    if (!m) throw new Error(`"${v}" is not a duration (use 500ms, 30s, 2m or 1h)`);
-    const n = Number(m[1]);
-    const unit = m[2];
-    ms = Math.round(unit === 'ms' ? n : unit === 's' ? n * 1000 : unit === 'm' ? n * 60_000 : n * 3_600_000);
-  }
+  const ms = typeof v === 'number' ? v : durationTermMs(v);
+  if (ms === undefined) throw new Error(`"${v}" is not a duration (use 500ms, 30s, 2m or 1h)`);
   if (!(ms > 0)) throw new Error(`"${v}" is not longer than 0`);
   if (ms > MAX_DURATION_MS) throw new Error(`"${v}" is longer than the limit of 24h`);
   return ms;

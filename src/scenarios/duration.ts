@@ -1,7 +1,10 @@
-/** Durations in scenario files: `500ms`, `30s`, `2m`, `1h` (decimals allowed: `1.5s`). */
+/**
+ * Durations in scenario files and the live config: `500ms`, `30s`, `2m`, `1h` (decimals
+ * allowed: `1.5s`), one term of the grammar in src/shared/duration.ts, at most 24h.
+ */
+import { durationTermMs } from '../shared/duration.ts';
 
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
-const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+export { durationTermMs };
 
 /** The longest duration a scenario may name (one simulated day). */
 export const MAX_DURATION_MS = 24 * 3_600_000;
@@ -11,9 +14,8 @@ export function parseDuration(text: unknown): { ms: number } | { error: string }
   if (typeof text !== 'string') {
     return { error: `expected a duration like 500ms, 30s or 2m, got ${describeValue(text)}` };
   }
-  const m = DURATION.exec(text.trim());
-  if (!m) return { error: `expected a duration like 500ms, 30s or 2m, got "${text}"` };
-  const ms = Math.round(Number(m[1]) * (UNIT_MS[m[2] ?? 'ms'] ?? 1));
+  const ms = durationTermMs(text);
+  if (ms === undefined) return { error: `expected a duration like 500ms, 30s or 2m, got "${text}"` };
   if (ms > MAX_DURATION_MS) return { error: `duration "${text}" is longer than the limit of 24h` };
   return { ms };
 }

@@ -21,7 +21,7 @@ import type { NodeContext, NodeId } from '../kernel/types.ts';
 import type { Block } from './block.ts';
 import { CHANNEL, blockDataHash } from './block.ts';
 import type { Out } from './effects.ts';
-import { goDuration } from './logs.ts';
+import { goDuration } from '../../shared/duration.ts';
 import type { DeliverBlock, DeliverHeader, DeliverToPeer, FabricMessage } from './messages.ts';
 
 export interface DeliverConfig {

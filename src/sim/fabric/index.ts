@@ -22,4 +22,5 @@ export { rebuildDbs, resetLedger, rollbackLedger, FILE_LOCK_ERROR, type CommandR
 export { simulate, simulatedDate, verifyStatus, CHAINCODE, type CertificateRecord } from './chaincode.ts';
 
 // Logs
-export { FABRIC_LOGS, getinfoOutput, goDuration } from './logs.ts';
+export { FABRIC_LOGS, getinfoOutput } from './logs.ts';
+export { goDuration } from '../../shared/duration.ts';

@@ -105,20 +105,6 @@ export const FABRIC_LOGS: LogFormat[] = [
   f('censorship.detected', 'BFTCensorshipMonitor', 'Monitor', 'WARN', 'Block censorship detected, block source endpoint: %s'),
 ];
 
-/** Go's `time.Duration.String()` for a whole number of milliseconds: `100ms`, `1.6s`, `3m20s`, `1h0m0s`. */
-export function goDuration(ms: number): string {
-  const total = Math.round(ms);
-  if (total === 0) return '0s';
-  if (total < 1000) return `${total}ms`;
-  const h = Math.floor(total / 3_600_000);
-  const m = Math.floor((total % 3_600_000) / 60_000);
-  const sMs = total % 60_000;
-  const s = (sMs / 1000).toFixed(3).replace(/\.?0+$/, '');
-  if (h > 0) return `${h}h${m}m${s}s`;
-  if (m > 0) return `${m}m${s}s`;
-  return `${s}s`;
-}
-
 /** `peer channel getinfo` stdout, byte for byte (json.Marshal of BlockchainInfo; omitempty fields). */
 export function getinfoOutput(info: { height: number; currentBlockHash: string; previousBlockHash?: string }): string {
   const fields: string[] = [`"height":${info.height}`];

@@ -23,7 +23,7 @@ import type { DurableOp } from '../kernel/types.ts';
 import { CHANNEL } from './block.ts';
 import { dropApplicationDbs } from './couchdb.ts';
 import { BLOCKS_KEY, INDEX_KEY, LEDGER_ROOT, PRE_RESET_KEY } from './kvledger.ts';
-import { goDuration } from './logs.ts';
+import { goDuration } from '../../shared/duration.ts';
 
 /** The operations a stopped peer's volume offers. */
 export interface Volume {

@@ -9,7 +9,7 @@
  * of a higher view makes it sync and rejoin.
  */
 import type { Io } from './io.ts';
-import { goDuration } from './io.ts';
+import { goDuration } from '../../shared/duration.ts';
 import type { HeartBeat, HeartBeatResponse } from './messages.ts';
 import type { ConsenterState } from './state.ts';
 import { onHeartbeatTimeout, requestSync } from './controller.ts';

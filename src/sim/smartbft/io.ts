@@ -80,21 +80,3 @@ export class Io {
 export function goList(ids: readonly number[]): string {
   return `[${ids.join(' ')}]`;
 }
-
-/** Go's time.Duration String(): `1m0s`, `20s`, `500ms`, `1m0.000412s`. */
-export function goDuration(ms: number): string {
-  if (ms === 0) return '0s';
-  if (ms < 1000) return `${trim(ms.toFixed(6))}ms`;
-  const totalSeconds = ms / 1000;
-  const h = Math.floor(totalSeconds / 3600);
-  const m = Math.floor((totalSeconds - h * 3600) / 60);
-  const sec = totalSeconds - h * 3600 - m * 60;
-  const secText = `${trim(sec.toFixed(9))}s`;
-  if (h > 0) return `${h}h${m}m${secText}`;
-  if (m > 0) return `${m}m${secText}`;
-  return secText;
-}
-
-function trim(fixed: string): string {
-  return fixed.includes('.') ? fixed.replace(/0+$/, '').replace(/\.$/, '') : fixed;
-}

@@ -8,6 +8,7 @@
  */
 import type { SmartBftConfig } from './config.ts';
 import type { BftMessage } from './messages.ts';
+import { goDurationMs } from '../../shared/duration.ts';
 
 /** SmartBFT options of the channel config, Fabric's defaults (SmartBFT v1.0.1 types.DefaultConfig; configtxgen genesisDefaults). */
 export const SMARTBFT_DEFAULTS = {
@@ -38,17 +39,6 @@ export const SCENARIO_SMARTBFT_DEFAULTS = { ...SMARTBFT_DEFAULTS, RequestBatchMa
 export type ScenarioSmartBftName = keyof typeof SCENARIO_SMARTBFT_DEFAULTS;
 /** A scenario's options as written: durations as Go durations (`10s`, `1m30s`), counts as numbers. */
 export type ScenarioSmartBft = { readonly [K in ScenarioSmartBftName]?: string | number | boolean };
-
-/** Go's `time.ParseDuration` subset we accept: `500ms`, `10s`, `1m30s`, `2h`. Milliseconds. */
-export function goDurationMs(text: string): number | undefined {
-  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(text)) return undefined;
-  let ms = 0;
-  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
-    const v = Number(m[1]);
-    ms += m[2] === 'ms' ? v : m[2] === 's' ? v * 1000 : m[2] === 'm' ? v * 60_000 : v * 3_600_000;
-  }
-  return ms;
-}
 
 /** The kind of value an option takes. */
 export function optionKind(name: ScenarioSmartBftName): 'duration' | 'count' | 'boolean' {

@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { blockDataHash, blockHeaderBytes, blockHeaderHash, genesisBlock, hexToBase64, newBlock, verifyBlock } from '../../../src/sim/fabric/block.ts';
-import { getinfoOutput, goDuration } from '../../../src/sim/fabric/logs.ts';
+import { getinfoOutput } from '../../../src/sim/fabric/logs.ts';
+import { goDuration } from '../../../src/shared/duration.ts';
 import { SimCluster } from '../../../src/sim/cluster/sim-cluster.ts';
 
 describe('block header hash: ASN.1 DER SEQUENCE{Number, PreviousHash, DataHash}', () => {

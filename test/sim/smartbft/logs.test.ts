@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { LogParser, renderLine, type LogEvent } from '../../../src/sim/logs/format.ts';
 import { SMARTBFT_LOGS } from '../../../src/sim/smartbft/logs.ts';
-import { goDuration } from '../../../src/sim/smartbft/io.ts';
+import { goDuration } from '../../../src/shared/duration.ts';
 import { BftCluster } from './harness.ts';
 
 const catalog = new Map(SMARTBFT_LOGS.map((f) => [f.kind, f]));
