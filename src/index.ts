@@ -170,7 +170,9 @@ export type { EndorsementPolicy, EndorsementRow, OrdererOption, Recommendation }
 export type { FabricShape } from './sizing/measure.ts';
 export type { RaftVsBftOptions, RaftVsBftResult } from './sizing/raft-vs-bft.ts';
 export type { ReportData, ReportResultLike } from './report/data.ts';
-export type { AxisSegment, Certificate as ReportCertificate, ConsensusMessage as ReportConsensusMessage, Decision as ReportDecision, Fault, ReportCheckLike, ReportStepLike, Series, StateChange, StepView } from './report/data.ts';
+export type { AxisSegment, Fault, NodeDecision, OrdererMessage, QuorumCertificate, ReportCheckLike, ReportStepLike, Series, StateChange, StepView } from './report/data.ts';
+/** @deprecated The old names of `QuorumCertificate`, `OrdererMessage` and `NodeDecision` (docs/architecture.md, "Vocabulary"). */
+export type { QuorumCertificate as ReportCertificate, OrdererMessage as ReportConsensusMessage, NodeDecision as ReportDecision } from './report/data.ts';
 export type { NodeId as ClusterNodeId } from './scenarios/cluster.ts';
 export type { BlockHeader } from './sim/fabric/block.ts';
 export type { Policy } from './sim/fabric/policy.ts';

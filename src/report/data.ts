@@ -129,7 +129,7 @@ export interface Fault {
 export type MessageFate = 'delivered' | 'loss' | 'partition' | 'down' | 'in-flight';
 
 /** One consensus message between two orderers. */
-export interface ConsensusMessage {
+export interface OrdererMessage {
   readonly id: number;
   readonly from: string;
   readonly to: string;
@@ -151,7 +151,7 @@ export interface ConsensusMessage {
 }
 
 /** One node deciding one sequence (a `bft.decided` fact). */
-export interface Decision {
+export interface NodeDecision {
   readonly node: string;
   readonly t: number;
   readonly seq: number;
@@ -163,7 +163,7 @@ export interface Decision {
 }
 
 /** The quorum certificate of one sequence: who signed, who decided on it, when first. */
-export interface Certificate {
+export interface QuorumCertificate {
   readonly seq: number;
   readonly t: number;
   readonly view: number | null;
@@ -206,9 +206,9 @@ export interface ReportData {
   readonly synced: Series[];
   readonly heights: Series[];
   readonly faults: Fault[];
-  readonly messages: ConsensusMessage[];
-  readonly decisions: Decision[];
-  readonly certificates: Certificate[];
+  readonly messages: OrdererMessage[];
+  readonly decisions: NodeDecision[];
+  readonly certificates: QuorumCertificate[];
   readonly states: { node: string; changes: StateChange[] }[];
   /** The moment the page opens at: the first fault, else the middle of the run. */
   readonly focus: number;
@@ -276,8 +276,8 @@ function seriesFromMetric(records: readonly TraceRecord[], nodes: readonly strin
 // ---------------------------------------------------------------- series
 
 /** Decisions (`bft.decided` facts) in trace order. Signer ids given as numbers are consenter ids. */
-export function decisions(input: ReportInput): Decision[] {
-  const out: Decision[] = [];
+export function decisions(input: ReportInput): NodeDecision[] {
+  const out: NodeDecision[] = [];
   const orderers = input.nodes.orderers;
   for (const r of events(input.records)) {
     const e = r.e;
@@ -469,7 +469,7 @@ export function parseDescription(m: string): { type: string; view: number | null
  * sorted by send time. Messages sent while the sender is Byzantine are marked, and so
  * are the Commits that form a quorum certificate some node decided on.
  */
-export function consensusMessages(input: ReportInput, faults: readonly Fault[] = faultIntervals(input)): ConsensusMessage[] {
+export function consensusMessages(input: ReportInput, faults: readonly Fault[] = faultIntervals(input)): OrdererMessage[] {
   const orderers = new Set(input.nodes.orderers);
   const end = runEnd(input);
   interface Open {
@@ -524,7 +524,7 @@ export function consensusMessages(input: ReportInput, faults: readonly Fault[] =
 
 /** For each decision, the latest Commit of each signer for that sequence delivered to the decider by then. */
 function certificateMessageIds(
-  decided: readonly Decision[],
+  decided: readonly NodeDecision[],
   msgs: readonly { id: number; from: string; to: string; m: string; end: number | null; fate: MessageFate }[],
 ): Set<number> {
   const commitsTo = new Map<string, { id: number; from: string; seq: number | null; end: number }[]>();
@@ -550,7 +550,7 @@ function certificateMessageIds(
 }
 
 /** One certificate per decided sequence: signers of the first decision, every node that decided it. */
-export function certificates(decided: readonly Decision[]): Certificate[] {
+export function quorumCertificates(decided: readonly NodeDecision[]): QuorumCertificate[] {
   const bySeq = new Map<number, { seq: number; t: number; view: number | null; digest: string; signers: string[]; decidedBy: string[] }>();
   for (const d of decided) {
     const c = bySeq.get(d.seq);
@@ -808,7 +808,7 @@ function interestingTimes(parts: {
   faults: readonly Fault[];
   steps: readonly StepView[];
   series: readonly Series[];
-  messages: readonly ConsensusMessage[];
+  messages: readonly OrdererMessage[];
   states: readonly { changes: readonly StateChange[] }[];
   notes: readonly { t: number }[];
 }): number[] {
@@ -887,7 +887,7 @@ export function buildReportData(input: ReportInput): ReportData {
     faults,
     messages,
     decisions: decided,
-    certificates: certificates(decided),
+    certificates: quorumCertificates(decided),
     states,
     focus: firstFault !== undefined ? firstFault.from : end / 2,
     axis: timeAxis(interestingTimes({ faults, steps, series: [...committed, ...synced, ...heights], messages, states, notes }), end),

@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { computeQuorum } from '../sim/consensus/quorum.ts';
 import { fmtTick, tickStep } from './ticks.ts';
-import { buildReportData, type ConsensusMessage, type ReportData, type ReportInput, type Series } from './data.ts';
+import { buildReportData, type OrdererMessage, type ReportData, type ReportInput, type Series } from './data.ts';
 
 const CLIENT_JS = readFileSync(new URL('./client.js', import.meta.url), 'utf8');
 if (/<\/script|<!--/i.test(CLIENT_JS)) throw new Error('report: client.js must not contain "</script" or "<!--" (it is inlined in a <script> element)');
@@ -21,7 +21,7 @@ if (/<\/script|<!--/i.test(CLIENT_JS)) throw new Error('report: client.js must n
 /** The axis-label functions the page shares with the tests (ticks.ts), as page script. */
 const TICKS_JS = `${fmtTick.toString()}\n${tickStep.toString()}\n`;
 
-const FATE_CODE: Record<ConsensusMessage['fate'], number> = { delivered: 0, loss: 1, partition: 2, down: 3, 'in-flight': 4 };
+const FATE_CODE: Record<OrdererMessage['fate'], number> = { delivered: 0, loss: 1, partition: 2, down: 3, 'in-flight': 4 };
 
 /** Milliseconds to 0.001 ms, as the trace's canonical lines print them. */
 function ms(t: number): number {

@@ -101,10 +101,11 @@ export interface OrdererOptions {
   readonly events?: 'all' | 'facts';
 }
 
-type ConsensusMessage = BftMessage | RaftMessage;
+/** What an orderer's consenter exchanges with the other consenters: SmartBFT's or Raft's messages. */
+type ConsenterMessage = BftMessage | RaftMessage;
 type ConsensusEvent = BftEvent | RaftEvent;
-type OrdererMsg = FabricMessage | ConsensusMessage;
-type Consenter = NodeMachine<ConsenterState | RaftState, ConsensusMessage, BftCommand, ConsensusEvent>;
+type OrdererMsg = FabricMessage | ConsenterMessage;
+type Consenter = NodeMachine<ConsenterState | RaftState, ConsenterMessage, BftCommand, ConsensusEvent>;
 
 /** Decided and rejected facts of either consenter. */
 const DECIDED = new Set(['bft.decided', 'raft.decided']);
@@ -184,7 +185,7 @@ export function createOrderer(options: OrdererOptions): NodeMachine<OrdererState
   }
 
   /** Pass the consenter's effects through; stream new blocks after a decision. */
-  function afterConsenter(s: OrdererState, inner: readonly Effect<ConsensusMessage, ConsensusEvent>[], effects: Effect<OrdererMsg, FabricEvent | ConsensusEvent>[]): void {
+  function afterConsenter(s: OrdererState, inner: readonly Effect<ConsenterMessage, ConsensusEvent>[], effects: Effect<OrdererMsg, FabricEvent | ConsensusEvent>[]): void {
     let decided = false;
     for (const e of inner) {
       effects.push(e);
@@ -211,7 +212,7 @@ export function createOrderer(options: OrdererOptions): NodeMachine<OrdererState
           onBroadcast(s, input.from, m, ctx, effects);
           return effects;
         }
-        afterConsenter(s, consenter.step(s.consenter, { kind: 'message', from: input.from, msg: m as ConsensusMessage }, ctx), effects);
+        afterConsenter(s, consenter.step(s.consenter, { kind: 'message', from: input.from, msg: m as ConsenterMessage }, ctx), effects);
         return effects;
       }
       if (input.kind === 'command' && input.command.type === 'byzantine') {
@@ -225,7 +226,7 @@ export function createOrderer(options: OrdererOptions): NodeMachine<OrdererState
           for (const sess of s.sessions.values()) pump(s, sess, effects);
         }
       }
-      afterConsenter(s, consenter.step(s.consenter, input as Input<ConsensusMessage, BftCommand>, ctx), effects);
+      afterConsenter(s, consenter.step(s.consenter, input as Input<ConsenterMessage, BftCommand>, ctx), effects);
       return effects;
     },
     describe(msg: OrdererMsg): string {
@@ -236,7 +237,7 @@ export function createOrderer(options: OrdererOptions): NodeMachine<OrdererState
 }
 
 /** Consensus messages (SmartBFT's and Raft's types are capitalised, Fabric's are not). */
-function isBft(m: OrdererMsg): m is ConsensusMessage {
+function isBft(m: OrdererMsg): m is ConsenterMessage {
   return /^[A-Z]/.test(m.type);
 }
 
