@@ -90,12 +90,10 @@ export {
   type ConsenterOptions,
   type ConsenterState,
   type SmartBftConfig,
-  type Application,
-  type Request,
-  type Proposal,
-  type Decision,
   type ByzantineBehaviour,
 } from './sim/smartbft/api.ts';
+// The words SmartBFT and Raft both speak
+export type { Application, Decision, Proposal, Request, Signature, ViewMetadata } from './sim/consensus/types.ts';
 export {
   checkAgreement,
   checkSequenceIntegrity,
@@ -157,7 +155,6 @@ export type { RunOptions as SimulationRunOptions } from './sim/kernel/simulation
 export type { Topology as FabricTopology, TopologyOptions as FabricTopologyOptions } from './sim/fabric/topology.ts';
 export type { Block } from './sim/fabric/block.ts';
 export type { CouchDbInfo } from './sim/fabric/couchdb.ts';
-export type { Signature, ViewMetadata } from './sim/smartbft/api.ts';
 export type { BftMessage, BftCommand, BftEvent, ConsensusMessage } from './sim/smartbft/messages.ts';
 export type { ConsenterStatus } from './sim/smartbft/status.ts';
 export type { HeartbeatState, PoolEntry, SyncState, ViewChangerState, ViewState } from './sim/smartbft/state.ts';

@@ -13,7 +13,8 @@
  * Controller, View, ViewChanger, HeartbeatMonitor).
  */
 import { Simulation, type AnyMachine, type Effect, type Input, type NodeContext, type TraceRecord } from '../sim/kernel/index.ts';
-import { BYZANTINE_BEHAVIOURS, consenterStatus, createConsenter, type BftMessage, type ConsenterState, type Request } from '../sim/smartbft/api.ts';
+import type { Request } from '../sim/consensus/types.ts';
+import { BYZANTINE_BEHAVIOURS, consenterStatus, createConsenter, type BftMessage, type ConsenterState } from '../sim/smartbft/api.ts';
 import { computeQuorum } from '../sim/consensus/quorum.ts';
 import { WAL_KEY } from '../sim/smartbft/wal.ts';
 

@@ -36,7 +36,8 @@
 import { SimCluster } from '../sim/cluster/sim-cluster.ts';
 import { buildTopology, DEFAULT_ORGS } from '../sim/fabric/topology.ts';
 import { Simulation, type LatencyDist, type NetworkConfig } from '../sim/kernel/index.ts';
-import { createConsenter, type Request } from '../sim/smartbft/api.ts';
+import type { Request } from '../sim/consensus/types.ts';
+import { createConsenter } from '../sim/smartbft/api.ts';
 import { computeQuorum } from '../sim/consensus/quorum.ts';
 import type { ConsenterState } from '../sim/smartbft/state.ts';
 

@@ -18,7 +18,8 @@
  */
 import { Simulation, type TraceRecord } from '../sim/kernel/index.ts';
 import { createRaftNode, type RaftState } from '../sim/raft/index.ts';
-import { createConsenter, type Request } from '../sim/smartbft/api.ts';
+import type { Request } from '../sim/consensus/types.ts';
+import { createConsenter } from '../sim/smartbft/api.ts';
 import { checkAgreement, checkLiveness, checkValidity, type CheckResult, type DecidedFact, type NodeLedger } from '../sim/smartbft/checkers.ts';
 import { requestKey } from '../sim/consensus/crypto.ts';
 import { leaderOfView } from '../sim/consensus/quorum.ts';

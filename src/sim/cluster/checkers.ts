@@ -23,7 +23,7 @@ import { CouchInstance, encodeVersionField, INTERNAL_DB, METADATA_DB, namespaceD
 import { BLOCKS_KEY, PVTDATA_PREFIX, type TxPvtData } from '../fabric/kvledger.ts';
 import { blockOfDecision, type OrdererState } from '../fabric/orderer.ts';
 import type { PeerState } from '../fabric/peer.ts';
-import type { Decision } from '../smartbft/api.ts';
+import type { Decision } from '../consensus/types.ts';
 
 /**
  * One check's verdict: its name, whether it held, and a one-line detail. An `invariant`

@@ -17,7 +17,9 @@
  * censorship monitor is there to catch.
  */
 import type { DurableView, Effect, Input, NodeContext, NodeId, NodeMachine } from '../kernel/types.ts';
-import { createConsenter, proposalDigest, type Application, type Decision, type Proposal, type Request } from '../smartbft/api.ts';
+import { proposalDigest } from '../consensus/crypto.ts';
+import type { Application, Decision, Proposal, Request } from '../consensus/types.ts';
+import { createConsenter } from '../smartbft/api.ts';
 import type { BftCommand, BftEvent, BftMessage, ConsenterState, SmartBftConfig } from '../smartbft/api.ts';
 import { createRaftNode, type RaftEvent, type RaftMessage, type RaftState } from '../raft/index.ts';
 import { blockDataHash, blockHeaderHash, CHANNEL, type Block, type BlockHeader } from './block.ts';
