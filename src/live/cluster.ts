@@ -12,7 +12,9 @@
  *   logs/status     `oc logs deployment/D -n NS`, parsed; optional Prometheus text metrics
  *   certificates    REST API with a Keycloak token per org
  * Every disruptive step registers its undo before it acts; `close()` (and `abort()`) run
- * the pending undos in reverse order. In a dry run every call is only recorded.
+ * the pending undos in reverse order. A dry run is the same code on another IO
+ * (`DryRunRecorder`, src/live/io.ts), which records every call and runs none. Each step
+ * that answers an `OkResult` runs in `attempt()`: an error is the step's failure.
  */
 import {
   loadCertificate,
@@ -35,7 +37,7 @@ import { resolveOnTarget } from '../scenarios/selectors.ts';
 import { CertChainApi } from './api.ts';
 import { LOG_CATALOG } from '../sim/logs/catalog.ts';
 import { secretRefs, type LiveConfig, type NodeTarget } from './config.ts';
-import { LiveIo } from './io.ts';
+import { createLiveIo, type Background, type LiveIo } from './io.ts';
 import { formatDuration } from '../scenarios/duration.ts';
 import { ordererStateFromLogs, ordererStatus, parseCouchDbDelete, parseCouchDbInfo, parseGetInfo, parseLogText, parsePrometheusText, pickSample } from './parse.ts';
 import { curlConfigQuote, describeSecret } from './secrets.ts';
@@ -110,7 +112,7 @@ export class LiveCluster implements Cluster {
   /** Argo CD applications paused by us, with the `automated` policy read before. */
   private readonly paused = new Map<string, { automated: unknown; undo: UndoHandle }>();
   private readonly issuedIds = new Map<string, string>();
-  private readonly loads = new Set<{ stop: boolean; done: Promise<void> }>();
+  private readonly loads = new Set<Background>();
   /** Each background load's tally, by the id `startLoad` gave. */
   private readonly tallies = new LoadTallies();
   private closed: Promise<UndoReport[]> | undefined;
@@ -124,7 +126,7 @@ export class LiveCluster implements Cluster {
     private readonly options: LiveClusterOptions,
   ) {
     this.topology = config.topology;
-    this.io = new LiveIo({
+    this.io = createLiveIo({
       dryRun: options.dryRun,
       ocPath: config.oc.path,
       ocTimeoutMs: config.oc.timeout,
@@ -175,23 +177,27 @@ export class LiveCluster implements Cluster {
   }
 
   private async waitScaledDown(n: NodeTarget): Promise<void> {
-    if (this.io.dryRun) {
-      this.io.note(`repeat every ${formatDuration(this.config.timeouts.poll)} (up to ${formatDuration(this.config.timeouts.scaleDown)}) until status.replicas is 0:`);
-      await this.getDeployment(n, `is ${n.id} gone`);
-      return;
-    }
-    const deadline = Date.now() + this.config.timeouts.scaleDown;
-    for (;;) {
+    let pods = 0;
+    const gone = await this.io.repeatUntil('status.replicas is 0', this.config.timeouts.poll, this.config.timeouts.scaleDown, async () => {
       const d = await this.getDeployment(n, `is ${n.id} gone`);
-      if (d === undefined || d.replicas === 0) return;
-      if (Date.now() > deadline) throw new Error(`${n.id}: still ${d.replicas} pod(s) after ${formatDuration(this.config.timeouts.scaleDown)}`);
-      await this.pause(this.config.timeouts.poll);
+      pods = d?.replicas ?? 0;
+      return pods === 0;
+    });
+    if (!gone) throw new Error(`${n.id}: still ${pods} pod(s) after ${formatDuration(this.config.timeouts.scaleDown)}`);
+  }
+
+  /** The one error rule of the steps that answer an `OkResult`: what the step throws is its failure, in the error's words. */
+  private async attempt(step: () => Promise<OkResult | void>): Promise<OkResult> {
+    try {
+      return (await step()) ?? { ok: true };
+    } catch (e) {
+      return { ok: false, error: e instanceof Error ? e.message : String(e) };
     }
   }
 
   async stop(id: NodeId): Promise<OkResult> {
     const n = this.node(id);
-    try {
+    return this.attempt(async () => {
       const before = await this.getDeployment(n, `replicas of ${id} before stopping it`);
       const replicas = before === undefined ? 1 : before.specReplicas;
       // A deployment already at 0 replicas is left as it was: nothing to undo.
@@ -201,28 +207,22 @@ export class LiveCluster implements Cluster {
           await this.rollout(n, true);
         });
         this.stopped.set(id, { replicas, undo });
-        if (this.io.dryRun) this.io.note(`undo registered: oc scale deployment ${n.deployment} -n ${n.namespace} --replicas=${replicas}`);
+        this.io.narrate(`undo registered: oc scale deployment ${n.deployment} -n ${n.namespace} --replicas=${replicas}`);
       }
       await this.scaleTo(n, 0);
       await this.waitScaledDown(n);
-      return { ok: true };
-    } catch (e) {
-      return { ok: false, error: (e as Error).message };
-    }
+    });
   }
 
   async start(id: NodeId): Promise<OkResult> {
     const n = this.node(id);
     const s = this.stopped.get(id);
-    try {
+    return this.attempt(async () => {
       await this.scaleTo(n, s?.replicas ?? 1);
       await this.rollout(n);
       s?.undo.discharge();
       this.stopped.delete(id);
-      return { ok: true };
-    } catch (e) {
-      return { ok: false, error: (e as Error).message };
-    }
+    });
   }
 
   async isUp(id: NodeId): Promise<boolean> {
@@ -281,7 +281,7 @@ export class LiveCluster implements Cluster {
 
   async dropStateDatabase(peerId: NodeId): Promise<OkResult> {
     const p = this.peer(peerId);
-    try {
+    return this.attempt(async () => {
       if (!this.dropped.has(peerId)) {
         // The ledger is the source of truth: rebuild-dbs with the peer stopped puts the
         // state back on its next start (which the stop's own undo performs).
@@ -295,13 +295,11 @@ export class LiveCluster implements Cluster {
           } else await this.debugRebuild(p, true);
         });
         this.dropped.set(peerId, undo);
-        if (this.io.dryRun) this.io.note(`undo registered: oc debug deployment/${p.deployment} -n ${p.namespace} -- peer node rebuild-dbs`);
+        this.io.narrate(`undo registered: oc debug deployment/${p.deployment} -n ${p.namespace} -- peer node rebuild-dbs`);
       }
       const body = await this.couch(peerId, 'DELETE', `delete ${this.stateDb} beside ${peerId}`);
       return body === undefined ? { ok: true } : parseCouchDbDelete(body, this.stateDb);
-    } catch (e) {
-      return { ok: false, error: (e as Error).message };
-    }
+    });
   }
 
   private async debugRebuild(p: NodeTarget, recovery: boolean): Promise<string | undefined> {
@@ -314,17 +312,14 @@ export class LiveCluster implements Cluster {
 
   async rebuildDbs(peerId: NodeId): Promise<OkResult> {
     const p = this.peer(peerId);
-    try {
+    return this.attempt(async () => {
       const text = await this.debugRebuild(p, false);
       if (text !== undefined && /another peer node command is executing/.test(text)) {
         return { ok: false, error: `rebuild-dbs on ${peerId}: the peer is running (stop it first)` };
       }
       this.dropped.get(peerId)?.discharge();
       this.dropped.delete(peerId);
-      return { ok: true };
-    } catch (e) {
-      return { ok: false, error: (e as Error).message };
-    }
+    });
   }
 
   // ---- orderers, logs, metrics ---------------------------------------------------------
@@ -338,7 +333,7 @@ export class LiveCluster implements Cluster {
   async logs(id: NodeId): Promise<readonly ClusterLogLine[]> {
     const n = this.node(id);
     const cached = this.logCache.get(id);
-    const since = cached === undefined ? undefined : this.io.dryRun ? '<time of the last line read>' : sinceTimeOf(cached, this.openedAtMs);
+    const since = cached === undefined ? undefined : this.io.fromReads(() => sinceTimeOf(cached, this.openedAtMs), '<time of the last line read>');
     try {
       const out = await this.io.oc(
         ['logs', `deployment/${n.deployment}`, '-n', n.namespace, ...this.withContainer(n), ...(since !== undefined ? [`--since-time=${since}`] : [])],
@@ -355,7 +350,7 @@ export class LiveCluster implements Cluster {
     } catch (e) {
       this.logCache.delete(id);
       // A stopped deployment has no pod, hence no log.
-      if (!this.io.dryRun && !(await this.isUp(id))) return [];
+      if (!(await this.isUp(id))) return [];
       throw e;
     }
   }
@@ -413,19 +408,8 @@ export class LiveCluster implements Cluster {
 
   async startLoad(via: string, count: number, everyMs: number): Promise<LoadStarted> {
     const load = this.tallies.begin(count);
-    if (this.io.dryRun) {
-      this.io.note(`background load: ${count} certificates through ${via}, one every ${formatDuration(everyMs)}, each:`);
-      await this.issueCertificate(via, loadCertificate(via, 0, this.now()));
-      return { ok: true, load };
-    }
-    const handle = { stop: false, done: Promise.resolve() };
-    handle.done = (async () => {
-      for (let i = 0; i < count && !handle.stop && !this.io.aborted; i++) {
-        await issueCounted(this.tallies, load, () => this.issueCertificate(via, loadCertificate(via, i, Date.now())));
-        await this.pause(everyMs);
-      }
-    })();
-    this.loads.add(handle);
+    const each = (i: number): Promise<void> => issueCounted(this.tallies, load, () => this.issueCertificate(via, loadCertificate(via, i, Date.now())));
+    this.loads.add(await this.io.background(`background load: ${count} certificates through ${via}, one every ${formatDuration(everyMs)}, each:`, count, everyMs, each));
     return { ok: true, load };
   }
 
@@ -448,7 +432,7 @@ export class LiveCluster implements Cluster {
   }
 
   async pauseAutoHeal(): Promise<OkResult> {
-    try {
+    return this.attempt(async () => {
       for (const app of this.applications()) {
         if (this.paused.has(app)) continue;
         const out = await this.io.oc(['get', 'application', app, '-n', this.config.argocd.namespace, '-o', 'json'], `sync policy of ${app} (restored afterwards)`);
@@ -464,66 +448,31 @@ export class LiveCluster implements Cluster {
           this.patchAutomated(app, restore, `restore auto-sync of ${app}`, true),
         );
         this.paused.set(app, { automated: restore, undo });
-        if (this.io.dryRun) this.io.note(`undo registered: patch ${app} back to the automated policy read above`);
+        this.io.narrate(`undo registered: patch ${app} back to the automated policy read above`);
         await this.patchAutomated(app, null, `pause auto-sync of ${app}`, false);
       }
-      return { ok: true };
-    } catch (e) {
-      return { ok: false, error: (e as Error).message };
-    }
+    });
   }
 
   async resumeAutoHeal(): Promise<OkResult> {
-    try {
+    return this.attempt(async () => {
       for (const [app, p] of [...this.paused]) {
-        if (this.io.dryRun) this.io.note(`restore the automated policy read from ${app} before pausing`);
+        this.io.narrate(`restore the automated policy read from ${app} before pausing`);
         await this.patchAutomated(app, p.automated, `restore auto-sync of ${app}`, false);
         p.undo.discharge();
         this.paused.delete(app);
       }
-      return { ok: true };
-    } catch (e) {
-      return { ok: false, error: (e as Error).message };
-    }
+    });
   }
 
   // ---- waiting, selectors -------------------------------------------------------------
 
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolveP) => {
-      const t = setTimeout(done, ms);
-      const sig = this.io.signal;
-      function done(): void {
-        sig.removeEventListener('abort', done);
-        clearTimeout(t);
-        resolveP();
-      }
-      sig.addEventListener('abort', done);
-    });
+  sleep(ms: number): Promise<void> {
+    return this.io.sleep(ms);
   }
 
-  async sleep(ms: number): Promise<void> {
-    if (this.io.dryRun) {
-      this.io.note(`sleep ${formatDuration(ms)}`);
-      return;
-    }
-    await this.pause(ms);
-  }
-
-  async waitUntil(condition: () => Promise<boolean> | boolean, timeoutMs: number, pollMs?: number): Promise<boolean> {
-    const every = pollMs ?? this.config.timeouts.poll;
-    if (this.io.dryRun) {
-      this.io.note(`repeat every ${formatDuration(every)} (up to ${formatDuration(timeoutMs)}) until the condition holds:`);
-      await condition();
-      return true;
-    }
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      if (this.io.aborted) throw new Error('run aborted');
-      if (await condition()) return true;
-      if (Date.now() >= deadline) return false;
-      await this.pause(Math.min(every, Math.max(0, deadline - Date.now())));
-    }
+  waitUntil(condition: () => Promise<boolean> | boolean, timeoutMs: number, pollMs?: number): Promise<boolean> {
+    return this.io.repeatUntil('the condition holds', pollMs ?? this.config.timeouts.poll, timeoutMs, condition);
   }
 
   async resolve(nodeOrSelector: string): Promise<readonly NodeId[]> {
@@ -533,23 +482,25 @@ export class LiveCluster implements Cluster {
 
 
   /** The leader most running orderers name in their logs (view 0's leader when none says). */
-  private async currentLeader(): Promise<NodeId> {
+  private currentLeader(): Promise<NodeId> {
     const first = this.topology.orderers[0]!;
-    if (this.io.dryRun) {
-      this.io.note('find the leader: the view and leader each running orderer logged last');
-      await this.ordererStatus(first);
-      this.io.note(`(dry run: the plan below assumes the leader is ${first})`);
-      return first;
-    }
-    const votes = new Map<NodeId, number>();
-    for (const o of this.topology.orderers) {
-      const s = await this.ordererStatus(o);
-      if (s.leader !== null && s.role !== 'down') votes.set(s.leader, (votes.get(s.leader) ?? 0) + 1);
-    }
-    let best: NodeId = first;
-    let most = 0;
-    for (const [id, n] of votes) if (n > most) [best, most] = [id, n];
-    return best;
+    return this.io.findOut({
+      what: 'find the leader: the view and leader each running orderer logged last',
+      find: async () => {
+        const votes = new Map<NodeId, number>();
+        for (const o of this.topology.orderers) {
+          const s = await this.ordererStatus(o);
+          if (s.leader !== null && s.role !== 'down') votes.set(s.leader, (votes.get(s.leader) ?? 0) + 1);
+        }
+        let best: NodeId = first;
+        let most = 0;
+        for (const [id, n] of votes) if (n > most) [best, most] = [id, n];
+        return best;
+      },
+      sample: () => this.ordererStatus(first),
+      assume: first,
+      assumption: `(dry run: the plan below assumes the leader is ${first})`,
+    });
   }
 
   // ---- faults a live cluster does not do ---------------------------------------------------
@@ -634,7 +585,7 @@ export class LiveCluster implements Cluster {
   /** Stop background load and run every pending undo; resolves with the undo report. Idempotent. */
   finish(): Promise<UndoReport[]> {
     this.closed ??= (async () => {
-      for (const l of this.loads) l.stop = true;
+      for (const l of this.loads) l.stop();
       await Promise.allSettled([...this.loads].map((l) => l.done));
       return this.undos.runAll();
     })();

@@ -25,7 +25,7 @@ export { startServe, type ServeOptions, type RunningServe } from './serve/server
 export { runLiveCommand, runCompareCommand, runServeCertChainCommand, type LiveCliIo } from './cli.ts';
 
 // Types the API above mentions, so a caller can name them (and the reference links them)
-export type { LiveIo } from './io.ts';
+export type { Background, DryRunRecorder, ExecutingIo, FindOut, LiveIo, OcOptions } from './io.ts';
 export type { LoggedOrdererState, Sample } from './parse.ts';
 export type { OcCall, OcOutput, OcRunnerOptions } from './oc.ts';
 export type { OcEmulator } from './serve/oc-emulator.ts';
