@@ -92,6 +92,13 @@ module.exports = {
       to: { path: ['^src/(cli|live|local|report|sizing|play)/', '^src/index[.]ts$'] },
     },
     {
+      name: 'grammar-knows-no-commands',
+      comment: 'The command-line grammar (src/args: the parser, the help layout, UsageError) knows no command: it imports only the scenario language\'s duration grammar and suggestions, and leaf modules, so the CLI and the commands outside it (live, local, sizing, report) may all import it.',
+      severity: 'error',
+      from: { path: '^src/args/' },
+      to: { path: '^src/', pathNot: ['^src/args/', '^src/scenarios/(duration|suggest)[.]ts$', ...LEAVES] },
+    },
+    {
       name: 'leaves-are-leaves',
       comment: 'A leaf module (shared words) imports nothing of the project but other leaves, so everyone may import it.',
       severity: 'error',

@@ -94,10 +94,9 @@ export function processEnv(): CliEnv {
   };
 }
 
-/** A bad command line or input file: printed as one line on stderr, exit code 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+/**
+ * A bad command line or input file: printed as one line on stderr, exit code 2. One class
+ * for every command, defined with the grammar (src/args) so that commands outside the CLI
+ * folder (live, net, size, explain) throw the same one.
+ */
+export { UsageError } from '../args/grammar.ts';

@@ -10,48 +10,59 @@
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { didYouMean } from '../scenarios/suggest.ts';
+import { asks, usageLine, type CommandSpec } from '../args/grammar.ts';
+import { helpText as commandHelp } from '../args/help.ts';
 import { processEnv, UsageError, type CliEnv } from './io.ts';
 
 export type CommandFn = (argv: readonly string[], env: CliEnv) => Promise<number>;
 
 interface CommandEntry {
   readonly summary: string;
+  /** The command's grammar: its parser reads it, and `--help` is generated from it (src/args/help.ts). */
+  readonly spec: () => Promise<CommandSpec>;
   readonly load: () => Promise<CommandFn>;
 }
 
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
-  scenarios: { summary: 'list the built-in scenarios (or print one as YAML)', load: async () => (await import('./commands/scenarios.ts')).scenariosCommand },
-  run: { summary: 'run a scenario (built-in name or YAML/JSON file) in the simulator', load: async () => (await import('./commands/run.ts')).runCommand },
-  check: { summary: 'search random fault schedules (fast-check); shrink and save failures', load: async () => (await import('./commands/check.ts')).checkCommand },
-  sweep: { summary: 'run a scenario over lists of seeds, orderer counts and options, one result row each', load: async () => (await import('./commands/sweep.ts')).sweepCommand },
-  merge: { summary: 'fold the JSON of sweep or check shards (--shard K/N) into the whole run\'s result', load: async () => (await import('./commands/merge.ts')).mergeCommand },
-  lab: { summary: "run the lab's three demos and print a summary (npm start)", load: async () => (await import('./commands/lab.ts')).labCommand },
-  live: { summary: 'run a scenario against a real cluster (dry run by default)', load: async () => (await import('../live/cli.ts')).runLiveCommand },
+  scenarios: { summary: 'list the built-in scenarios (or print one as YAML)', spec: async () => (await import('./commands/scenarios.ts')).SCENARIOS_SPEC, load: async () => (await import('./commands/scenarios.ts')).scenariosCommand },
+  run: { summary: 'run a scenario (built-in name or YAML/JSON file) in the simulator', spec: async () => (await import('./commands/run.ts')).RUN_SPEC, load: async () => (await import('./commands/run.ts')).runCommand },
+  check: { summary: 'search random fault schedules (fast-check); shrink and save failures', spec: async () => (await import('./commands/check.ts')).CHECK_SPEC, load: async () => (await import('./commands/check.ts')).checkCommand },
+  sweep: { summary: 'run a scenario over lists of seeds, orderer counts and options, one result row each', spec: async () => (await import('./commands/sweep.ts')).SWEEP_SPEC, load: async () => (await import('./commands/sweep.ts')).sweepCommand },
+  merge: { summary: 'fold the JSON of sweep or check shards (--shard K/N) into the whole run\'s result', spec: async () => (await import('./commands/merge.ts')).MERGE_SPEC, load: async () => (await import('./commands/merge.ts')).mergeCommand },
+  lab: { summary: "run the lab's three demos and print a summary (npm start)", spec: async () => (await import('./commands/lab.ts')).LAB_SPEC, load: async () => (await import('./commands/lab.ts')).labCommand },
+  live: { summary: 'run a scenario against a real cluster (dry run by default)', spec: async () => (await import('../live/usage.ts')).LIVE_SPECS.live, load: async () => (await import('../live/cli.ts')).runLiveCommand },
   compare: {
     summary: 'run a scenario in the simulator and on a real cluster (or --target local), side by side',
+    // One help for both: the live cluster's flags, then those only --target local takes.
+    spec: async () => {
+      const [{ LIVE_SPECS }, { LOCAL_FLAGS }] = await Promise.all([import('../live/usage.ts'), import('../local/run.ts')]);
+      const live = LIVE_SPECS.compare;
+      return { ...live, flags: { ...live.flags, ...Object.fromEntries(Object.entries(LOCAL_FLAGS).filter(([k]) => !(k in live.flags))) } };
+    },
     // `--target local` compares with the network `net up` started (src/local); otherwise a live cluster (--config).
     load: async () => async (argv, env) =>
       argv.some((a) => a === '--target' || a.startsWith('--target=')) ? (await import('../local/run.ts')).compareLocalCommand(argv, env) : (await import('../live/cli.ts')).runCompareCommand(argv, env),
   },
-  serve: { summary: 'serve a simulated CertChain (REST API, Keycloak tokens, metrics) on loopback', load: async () => (await import('../live/cli.ts')).runServeCertChainCommand },
+  serve: { summary: 'serve a simulated CertChain (REST API, Keycloak tokens, metrics) on loopback', spec: async () => (await import('../live/usage.ts')).LIVE_SPECS.serve, load: async () => (await import('../live/cli.ts')).runServeCertChainCommand },
   size: {
     summary: 'orderer sizing: fault tolerance, quorum and latency per orderer count',
+    spec: async () => (await import('../sizing/args.ts')).SIZE_SPEC,
     // The CLI's output checks (a one-line error before any work; atomic writes) for --report.
     load: async () => {
       const [{ runSizeCommand }, { checkOutputFile, writeOutput }] = await Promise.all([import('../sizing/cli.ts'), import('./output.ts')]);
       return (argv, env) =>
         runSizeCommand(argv, {
           ...env,
-          checkOutput: (flag, path) => checkOutputFile(env, 'fabric-bft-sim size', flag, path),
-          writeOutput: (flag, path, text) => writeOutput(env, 'fabric-bft-sim size', flag, path, text),
+          checkOutput: (flag, path) => checkOutputFile(env, 'size', flag, path),
+          writeOutput: (flag, path, text) => writeOutput(env, 'size', flag, path, text),
         });
     },
   },
-  net: { summary: 'a real Fabric 3 BFT network on 127.0.0.1 from your Fabric binaries (net up|down|status|logs)', load: async () => (await import('../local/cli.ts')).netCommand },
-  play: { summary: 'the SmartBFT playground in your browser (crash, Byzantine, step, step back, share a link)', load: async () => (await import('./commands/play.ts')).playCommand },
-  calibrate: { summary: 'measure a real Fabric network here and write a profile the simulator takes (docs/calibration.md)', load: async () => (await import('./commands/calibrate.ts')).calibrateCommand },
-  explain: { summary: 'explain the quorum math for n orderers (explain quorum --orderers N)', load: async () => (await import('../report/cli.ts')).runExplainCommand },
-  schema: { summary: 'print the JSON Schema of scenario files (for editor completion and checks)', load: async () => (await import('./commands/schema.ts')).schemaCommand },
+  net: { summary: 'a real Fabric 3 BFT network on 127.0.0.1 from your Fabric binaries (net up|down|status|logs)', spec: async () => (await import('../local/cli.ts')).NET_SPEC, load: async () => (await import('../local/cli.ts')).netCommand },
+  play: { summary: 'the SmartBFT playground in your browser (crash, Byzantine, step, step back, share a link)', spec: async () => (await import('./commands/play.ts')).PLAY_SPEC, load: async () => (await import('./commands/play.ts')).playCommand },
+  calibrate: { summary: 'measure a real Fabric network here and write a profile the simulator takes (docs/calibration.md)', spec: async () => (await import('./commands/calibrate.ts')).CALIBRATE_SPEC, load: async () => (await import('./commands/calibrate.ts')).calibrateCommand },
+  explain: { summary: 'explain the quorum math for n orderers (explain quorum --orderers N)', spec: async () => (await import('../report/explain.ts')).EXPLAIN_SPEC, load: async () => (await import('../report/cli.ts')).runExplainCommand },
+  schema: { summary: 'print the JSON Schema of scenario files (for editor completion and checks)', spec: async () => (await import('./commands/schema.ts')).SCHEMA_SPEC, load: async () => (await import('./commands/schema.ts')).schemaCommand },
 };
 
 function version(): string {
@@ -70,8 +81,8 @@ Commands:
 ${names.map((n) => `  ${n.padEnd(w)}  ${COMMANDS[n]?.summary ?? ''}`).join('\n')}
 
 Options:
-  -h, --help      help (also "fabric-bft-sim <command> --help")
-  -v, --version   print the version
+  -h, --help      help (also "fabric-bft-sim <command> --help" or "fabric-bft-sim help <command>")
+  -v, --version   print the version (also after a command)
 
 Examples:
   fabric-bft-sim lab
@@ -83,12 +94,12 @@ Examples:
 }
 
 /**
- * One error style for every command: `fabric-bft-sim run: --seed ...` when the error is
- * about a command's arguments (as live, compare, serve, size and explain print theirs),
- * `fabric-bft-sim: my.yaml:6:11: ...` otherwise.
+ * One error style for every command: `fabric-bft-sim run: --seed ...`, `fabric-bft-sim
+ * run: my.yaml:6:11: ...` (src/args usageLine); `fabric-bft-sim: ...` only when there is
+ * no command (an unknown one).
  */
 function usagePrefix(message: string, command: string | undefined): string {
-  if (command !== undefined && message.startsWith(`${command}: `)) return `fabric-bft-sim ${command}: ${message.slice(command.length + 2)}`;
+  if (command !== undefined && Object.hasOwn(COMMANDS, command)) return usageLine(command, message);
   return `fabric-bft-sim: ${message}`;
 }
 
@@ -96,6 +107,7 @@ export async function main(argv: string[], env: CliEnv = processEnv()): Promise<
   try {
     const [command, ...rest] = argv;
     if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+      // `help run` is `run --help`; `help nope` is the unknown-command error.
       if (command === 'help' && rest[0] !== undefined) return await main([rest[0], '--help'], env);
       env.stdout(await helpText());
       return 0;
@@ -104,10 +116,19 @@ export async function main(argv: string[], env: CliEnv = processEnv()): Promise<
       env.stdout(`${version()}\n`);
       return 0;
     }
-    const entry = COMMANDS[command];
+    const entry = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
     if (entry === undefined) {
       const hint = command.startsWith('-') ? '' : didYouMean(command, Object.keys(COMMANDS));
       throw new UsageError(`unknown ${command.startsWith('-') ? 'option' : 'command'} "${command}"${hint}; "fabric-bft-sim --help" lists the commands`);
+    }
+    // Every command takes -h/--help and -v/--version, before anything else on the line.
+    if (asks(rest, ['-h', '--help'])) {
+      env.stdout(commandHelp(await entry.spec()));
+      return 0;
+    }
+    if (asks(rest, ['-v', '--version'])) {
+      env.stdout(`${version()}\n`);
+      return 0;
     }
     const fn = await entry.load();
     return await fn(rest, env);

@@ -16,10 +16,10 @@ import { FileReadError, readRegularFile } from '../cli/files.ts';
 import { STOP_SIGNALS, exitCodeOf, onStopSignals, type StopSignal } from '../shared/stop-signals.ts';
 import { loadLiveConfig, parseDuration, type LiveConfig } from './config.ts';
 import { LiveCluster } from './cluster.ts';
-import { parseArgs, UsageError, type ParsedArgs } from './args.ts';
+import { bool, only, parseArgs, str, usageLine, UsageError, type Parsed } from '../args/grammar.ts';
 import { escapeControls, formatResult } from './report.ts';
 import { runLive, type LiveRunOptions } from './run.ts';
-import { usageText, wantsHelp } from './usage.ts';
+import { LIVE_SPECS, usageText, wantsHelp } from './usage.ts';
 import { loadScenario } from './scenario.ts';
 import type { SimTarget } from '../cli/io.ts';
 import { runScenario } from '../scenarios/runner.ts';
@@ -63,8 +63,8 @@ export function liveRefusedStep(scenario: Scenario): string | undefined {
   return undefined;
 }
 
-const LIVE_FLAGS = { values: ['config', 'ca-file', 'timeout'], switches: ['yes', 'json', 'insecure'] } as const;
-const COMPARE_FLAGS = { values: [...LIVE_FLAGS.values, 'report'], switches: LIVE_FLAGS.switches } as const;
+/** compare's own flags: its --help also lists those of --target local (src/local/run.ts), which src/cli/main.ts routes there. */
+const COMPARE = only(LIVE_SPECS.compare, ['config', 'yes', 'json', 'insecure', 'ca-file', 'timeout', 'report']);
 
 /**
  * `live`, `compare` or `serve` with their arguments. Also callable as `(argv, env)`, the
@@ -105,20 +105,20 @@ async function runCommand(command: 'live' | 'compare' | 'serve', argv: readonly 
       return 0;
     }
     if (command === 'serve') return await runServe(argv, io);
-    const args = parseArgs(argv, command === 'compare' ? COMPARE_FLAGS : LIVE_FLAGS);
+    const args = parseArgs(command === 'compare' ? COMPARE : LIVE_SPECS.live, argv);
     const setup = prepare(command, args);
-    if (!args.switches.has('yes')) return await dryRun(command, setup, args.switches.has('json'), io);
+    if (!bool(args, 'yes')) return await dryRun(command, setup, bool(args, 'json'), io);
     const refused = liveRefusedStep(setup.scenario);
     if (refused !== undefined) {
       io.stderr(`fabric-bft-sim ${command}: ${refused}\n`);
       return 2;
     }
-    if (command === 'live') return await execute(setup, args.switches.has('json'), io);
-    const report = args.values.get('report');
-    return await runCompare(setup, { json: args.switches.has('json'), ...(report !== undefined ? { reportPath: report } : {}) }, io);
+    if (command === 'live') return await execute(setup, bool(args, 'json'), io);
+    const report = str(args, 'report');
+    return await runCompare(setup, { json: bool(args, 'json'), ...(report !== undefined ? { reportPath: report } : {}) }, io);
   } catch (e) {
     if (e instanceof UsageError || e instanceof ConfigError) {
-      io.stderr(`fabric-bft-sim ${command}: ${e.message}\n`);
+      io.stderr(`${usageLine(command, e.message)}\n`);
       return 2;
     }
     io.stderr(`fabric-bft-sim ${command}: ${(e as Error).message.split('\n')[0] ?? ''}\n`);
@@ -156,11 +156,11 @@ export interface LiveSetup {
   readonly timeoutMs: number;
 }
 
-function prepare(command: string, args: ParsedArgs): LiveSetup {
-  if (args.positional.length !== 1) {
-    throw new UsageError(`expects one scenario name or file, got ${args.positional.length === 0 ? 'none' : args.positional.join(' ')} (see "fabric-bft-sim ${command} --help")`);
+function prepare(command: string, args: Parsed): LiveSetup {
+  if (args.positionals.length !== 1) {
+    throw new UsageError(`expects one scenario name or file, got ${args.positionals.length === 0 ? 'none' : args.positionals.join(' ')} (see "fabric-bft-sim ${command} --help")`);
   }
-  const configPath = args.values.get('config');
+  const configPath = str(args, 'config');
   if (configPath === undefined) throw new UsageError('--config c.yaml is required (see examples/certchain.live.yaml)');
   let config: LiveConfig;
   try {
@@ -170,14 +170,14 @@ function prepare(command: string, args: ParsedArgs): LiveSetup {
   }
   let scenario: Scenario;
   try {
-    scenario = loadScenario(args.positional[0]!, config.topology);
+    scenario = loadScenario(args.positionals[0]!, config.topology);
   } catch (e) {
     throw new ConfigError((e as Error).message.split('\n')[0] ?? '');
   }
-  const caFlag = args.values.get('ca-file');
+  const caFlag = str(args, 'ca-file');
   const caFile = caFlag ?? (config.tls.caFile !== undefined ? resolve(config.baseDir, config.tls.caFile) : undefined);
   let ca: string | undefined;
-  if (caFile !== undefined && args.switches.has('yes')) {
+  if (caFile !== undefined && bool(args, 'yes')) {
     try {
       ca = readRegularFile(caFile, MAX_CA_BYTES);
     } catch (e) {
@@ -185,10 +185,10 @@ function prepare(command: string, args: ParsedArgs): LiveSetup {
       throw e;
     }
   }
-  const report = args.values.get('report');
+  const report = str(args, 'report');
   if (report !== undefined) checkReportPath(report);
   let timeoutMs = 30 * 60_000;
-  const t = args.values.get('timeout');
+  const t = str(args, 'timeout');
   if (t !== undefined) {
     try {
       timeoutMs = parseDuration(t);
@@ -196,7 +196,7 @@ function prepare(command: string, args: ParsedArgs): LiveSetup {
       throw new UsageError(`--timeout: ${(e as Error).message}`);
     }
   }
-  const tls = { ...(args.switches.has('insecure') ? { insecure: true } : {}), ...(ca !== undefined ? { ca } : {}) };
+  const tls = { ...(bool(args, 'insecure') ? { insecure: true } : {}), ...(ca !== undefined ? { ca } : {}) };
   return { config, configPath, scenario, tls, timeoutMs };
 }
 

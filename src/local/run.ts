@@ -7,7 +7,7 @@
 import { runScenario, DEFAULT_SEED, type ScenarioResult } from '../scenarios/runner.ts';
 import type { Scenario } from '../scenarios/schema.ts';
 import { resolve } from 'node:path';
-import { bool, num, parseArgs, str, type FlagSpec } from '../cli/args.ts';
+import { bool, num, parseArgs, str, type CommandSpec, type FlagSpec } from '../args/grammar.ts';
 import { checksTable, header, logEvidence, resultJson, stepTable, verdictLine } from '../cli/format.ts';
 import { UsageError, type CliEnv } from '../cli/io.ts';
 import { loadScenario } from '../cli/load.ts';
@@ -22,29 +22,21 @@ import { describeSmartBft, goDurationMs, type SmartBftOptions, type SmartBftOpti
 import { isRunning, readPid } from './procs.ts';
 import { onStopSignals } from '../shared/stop-signals.ts';
 
+/**
+ * The flags of `run X --target local` and `compare X --target local`. `compare --help`
+ * (src/cli/main.ts) lists them after the live cluster's flags (src/live/usage.ts).
+ */
 export const LOCAL_FLAGS: FlagSpec = {
-  target: { type: 'string', placeholder: 'sim (default) or local' },
-  dir: { type: 'string', placeholder: 'the run folder of net up (default ./.fabric-net)' },
-  seed: { type: 'int', min: 0, max: 0xffffffff },
-  orderers: { type: 'int', min: 1, max: 100 },
-  json: { type: 'bool' },
-  timeout: { type: 'duration' },
+  target: { type: 'string', value: 'local', expects: 'sim (default) or local', help: 'run on the real Fabric network "fabric-bft-sim net up" started (docs/local.md)' },
+  dir: { type: 'string', value: 'DIR', expects: 'the run folder of net up (default ./.fabric-net)', help: 'with --target local: the run folder of net up', default: './.fabric-net' },
+  seed: { type: 'int', min: 0, max: 0xffffffff, help: 'with --target local: seed of the simulator run', default: "the scenario's seed, else 1" },
+  orderers: { type: 'int', min: 1, max: 100, help: "with --target local: number of orderers (default: the network's)" },
+  json: { type: 'bool', help: 'the comparison and both results, as JSON' },
+  timeout: { type: 'duration', help: 'wall-clock limit of the real run', default: '30m' },
 };
 
-export const COMPARE_LOCAL_HELP = `Usage: fabric-bft-sim compare <name|file> --target local [options]
-
-Run a scenario in the simulator, on the topology and SmartBFT options of the network
-"fabric-bft-sim net up" started, then on that network; print both side by side, step by
-step. Exit code 1 when some step's outcome differs; timing differences are only shown.
-Partition and Byzantine steps are refused before anything runs. See docs/local.md.
-
-Options:
-  --dir DIR              the run folder of net up (default ./.fabric-net)
-  --seed N               seed of the simulator run
-  --json                 the comparison and both results, as JSON
-  --timeout DURATION     wall-clock limit of the real run (default 30m)
-  -h, --help             this help
-`;
+/** `compare X --target local`'s grammar (its --help is compare's, src/cli/main.ts). */
+const COMPARE_LOCAL: Pick<CommandSpec, 'name' | 'flags'> = { name: 'compare', flags: LOCAL_FLAGS };
 
 /** The model's SmartBFT options for the network's (only those given at net up; the rest are the same defaults). */
 export function simSmartBft(options: SmartBftOptions, changed: readonly SmartBftOptionName[]): Partial<SmartBftConfig> {
@@ -66,7 +58,7 @@ interface Prepared {
 }
 
 function prepare(command: 'run' | 'compare', argv: readonly string[], env: CliEnv): Prepared & { json: boolean } {
-  const p = parseArgs(command, argv, LOCAL_FLAGS);
+  const p = parseArgs(command === 'compare' ? COMPARE_LOCAL : { name: 'run', flags: LOCAL_FLAGS }, argv);
   if (str(p, 'target') !== 'local') {
     throw new UsageError(command === 'run' ? `run: --target is sim or local, got "${str(p, 'target') ?? ''}"` : `compare: --target local is the only target (without it, compare runs against a live cluster given by --config)`);
   }
@@ -152,10 +144,7 @@ export async function runLocalCommand(argv: readonly string[], env: CliEnv): Pro
 
 /** `compare X --target local`: the simulator (same topology, same SmartBFT options), then the local network. */
 export async function compareLocalCommand(argv: readonly string[], env: CliEnv): Promise<number> {
-  if (argv.includes('-h') || argv.includes('--help')) {
-    env.stdout(COMPARE_LOCAL_HELP);
-    return 0;
-  }
+  // `compare --help` lists these flags with the live cluster's (src/cli/main.ts answers it).
   const pr = prepare('compare', argv, env);
   const smart = describeSmartBft(pr.state.plan.smartbft, pr.state.plan.smartbftChanged);
   env.stderr(`${smart}; the simulator runs with the same\n`);

@@ -3,6 +3,8 @@
  * quorum panel, as terminal text. The numbers come from SmartBFT's own quorum function
  * (src/sim/consensus/quorum.ts, mirroring internal/bft/util.go computeQuorum).
  */
+import { bool, num, parseArgs, usageLine, UsageError, type CommandSpec } from '../args/grammar.ts';
+import { helpText } from '../args/help.ts';
 import { computeQuorum } from '../sim/consensus/quorum.ts';
 
 /** Smallest n that tolerates f faults (3f + 1). */
@@ -72,40 +74,45 @@ export interface ExplainIo {
   readonly stderr: (text: string) => void;
 }
 
-const USAGE = 'usage: fabric-bft-sim explain quorum --orderers N   (N an integer >= 1; default 4, the lab\'s certchain)';
+export const EXPLAIN_SPEC: CommandSpec = {
+  name: 'explain',
+  usage: ['quorum [--orderers N]'],
+  description: "Explain SmartBFT's quorum math for n orderers: f, the quorum Q, why two quorums always share an honest orderer (safety), how many orderers may be down with blocks still decided (liveness), and what one more or one fewer orderer changes. The only topic is \"quorum\". The numbers come from SmartBFT's own quorum function (computeQuorum).",
+  flags: {
+    orderers: { type: 'int', min: 1, max: 1_000_000, short: 'n', help: 'number of orderers', default: "4, the lab's certchain" },
+    json: { type: 'bool', help: 'the numbers (n, f, Q, the quorums\' intersection) and the text, as JSON' },
+  },
+  examples: ['fabric-bft-sim explain quorum', 'fabric-bft-sim explain quorum --orderers 7', 'fabric-bft-sim explain quorum -n 10 --json'],
+};
 
 /**
  * `explain` for the CLI dispatcher: `argv` are the arguments after `explain`
  * (`['quorum', '--orderers', '4']`). Exit 0 on success, 2 on bad input (one-line error).
  */
 export async function runExplainCommand(argv: readonly string[], io: ExplainIo): Promise<number> {
-  const fail = (msg: string): number => {
-    io.stderr(`fabric-bft-sim explain: ${msg} (${USAGE})\n`);
-    return 2;
-  };
-  const [topic, ...rest] = argv;
-  if (topic === '--help' || topic === '-h' || topic === 'help') {
-    io.stdout(`${USAGE}\n`);
-    return 0;
-  }
-  if (topic !== 'quorum') return fail(topic === undefined ? 'missing topic (the only topic is "quorum")' : `unknown topic "${topic}" (the only topic is "quorum")`);
-  let raw: string | undefined = '4';
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i] as string;
-    if (a === '--orderers' || a === '-n') {
-      raw = rest[++i];
-      if (raw === undefined) return fail(`${a} needs a value`);
-    } else if (a.startsWith('--orderers=')) {
-      raw = a.slice('--orderers='.length);
-    } else if (a === '--help' || a === '-h') {
-      io.stdout(`${USAGE}\n`);
+  try {
+    const p = parseArgs(EXPLAIN_SPEC, argv);
+    if (p.help) {
+      io.stdout(helpText(EXPLAIN_SPEC));
       return 0;
-    } else {
-      return fail(`unknown option "${a}"`);
     }
+    const [topic, ...extra] = p.positionals;
+    if (topic === 'help') {
+      io.stdout(helpText(EXPLAIN_SPEC));
+      return 0;
+    }
+    if (topic !== 'quorum') throw new UsageError(topic === undefined ? 'missing topic (the only topic is "quorum")' : `unknown topic "${topic}" (the only topic is "quorum")`);
+    if (extra.length > 0) throw new UsageError(`quorum takes no more arguments, got "${extra.join(' ')}"`);
+    const n = num(p, 'orderers') ?? 4;
+    const text = explainQuorum(n);
+    if (bool(p, 'json')) {
+      const { f, q } = computeQuorum(n);
+      io.stdout(`${JSON.stringify({ topic: 'quorum', orderers: n, f, quorum: q, intersection: 2 * q - n, text }, null, 2)}\n`);
+    } else io.stdout(text);
+    return 0;
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.stderr(`${usageLine('explain', e.message)}\n`);
+    return 2;
   }
-  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1) return fail(`--orderers must be an integer >= 1, got "${raw}"`);
-  io.stdout(explainQuorum(n));
-  return 0;
 }

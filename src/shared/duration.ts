@@ -19,11 +19,17 @@ const EACH_TERM = new RegExp(TERM, 'g');
 /** Milliseconds in one of each unit. */
 export const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** Whole milliseconds for one term (`500ms`, `1.5s`, `2m`; spaces around it ignored), or undefined. */
-export function durationTermMs(text: string): number | undefined {
+/** Milliseconds for one term, not rounded (`0.1ms` is 0.1; spaces around it ignored), or undefined. */
+export function durationTermExactMs(text: string): number | undefined {
   const m = ONE_TERM.exec(text.trim());
   if (m === null) return undefined;
-  return Math.round(Number(m[1]) * (UNIT_MS[m[2] ?? 'ms'] ?? 1));
+  return Number(m[1]) * (UNIT_MS[m[2] ?? 'ms'] ?? 1);
+}
+
+/** Whole milliseconds for one term (`500ms`, `1.5s`, `2m`; spaces around it ignored), or undefined. */
+export function durationTermMs(text: string): number | undefined {
+  const ms = durationTermExactMs(text);
+  return ms === undefined ? undefined : Math.round(ms);
 }
 
 /** Go's `time.ParseDuration`, the subset we accept: terms one after another (`500ms`, `10s`, `1m30s`, `2h`). Milliseconds, not rounded. */

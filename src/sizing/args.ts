@@ -1,7 +1,8 @@
 /**
- * Parsing of `fabric-bft-sim size` arguments into sizing parameters. Every bad value is
- * a `UsageError` with one line naming the flag, the value and what it takes.
+ * `fabric-bft-sim size`'s grammar (src/args) and its arguments as sizing parameters. Every
+ * bad value is a `UsageError` with one line naming the flag, the value and what it takes.
  */
+import { bool, ints, ms, num, parseArgs, str, UsageError, type CommandSpec } from '../args/grammar.ts';
 import { ENDORSEMENT_POLICIES, SIZING_DEFAULTS, type EndorsementPolicy, type SizingParams } from './model.ts';
 
 /**
@@ -16,10 +17,6 @@ export const DEFAULT_CPU_PER_MESSAGE_MS = 0.1;
  * the node availability it gives how often the leader crashes.
  */
 export const DEFAULT_NODE_MTTR_MS = 3_600_000;
-
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 export interface SizeArgs {
   readonly params: SizingParams;
@@ -41,126 +38,80 @@ export interface SizeArgs {
   readonly help: boolean;
 }
 
-export const SIZE_USAGE = `usage: fabric-bft-sim size [--orderers 4,7,10,13] [--zones N | --placement 3,2,2]
-         [--rtt-in-zone 1ms] [--rtt-across-zones 30ms] [--cpu-per-message 0.1ms] [--node-availability 0.999]
-         [--node-mttr 1h] [--zone-availability 0.9999] [--peer-availability P] [--peers-per-org 1,2]
-         [--orgs 3] [--policy MAJORITY|ANY|ALL] [--tolerate F] [--survive-zone-loss] [--seed N]
-         [--no-measure] [--json] [--report sizing.html]
-       fabric-bft-sim size --raft-vs-bft [--orderers 4] [--seed N] [--json]`;
+const MAX_ORDERERS = 100;
+const MAX_ZONES = 16;
 
-const FLAGS_WITH_VALUE = new Set([
-  '--orderers',
-  '--zones',
-  '--placement',
-  '--rtt-in-zone',
-  '--rtt-across-zones',
-  '--cpu-per-message',
-  '--node-availability',
-  '--zone-availability',
-  '--peer-availability',
-  '--peers-per-org',
-  '--orgs',
-  '--policy',
-  '--tolerate',
-  '--seed',
-  '--node-mttr',
-  '--report',
-]);
-const BOOLEAN_FLAGS = new Set(['--survive-zone-loss', '--json', '--no-measure', '--raft-vs-bft', '--help', '-h']);
-
-function intList(flag: string, v: string): number[] {
-  const parts = v.split(',');
-  const out = parts.map((s) => (/^\s*\d+\s*$/.test(s) ? Number(s) : NaN));
-  if (out.some((n) => !Number.isSafeInteger(n))) throw new UsageError(`${flag} takes comma-separated whole numbers (e.g. 4,7,10), got "${v}"`);
-  return out;
-}
-
-function int(flag: string, v: string): number {
-  if (!/^\d+$/.test(v.trim())) throw new UsageError(`${flag} takes a whole number, got "${v}"`);
-  return Number(v);
-}
-
-function probability(flag: string, v: string): number {
-  const x = Number(v);
-  if (v.trim() === '' || !Number.isFinite(x) || x < 0 || x > 1) throw new UsageError(`${flag} takes a probability from 0 to 1 (e.g. 0.999), got "${v}"`);
-  return x;
-}
-
-/** `30ms`, `1.5ms`, `2s`, `10m`, `1h`, or a bare number of milliseconds. */
-export function parseDurationMs(flag: string, v: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(v);
-  if (m === null) throw new UsageError(`${flag} takes a duration like 1ms, 30ms or 2s, got "${v}"`);
-  const x = Number(m[1]);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 'ms'] ?? 1;
-  return x * unit;
-}
+export const SIZE_SPEC: CommandSpec = {
+  name: 'size',
+  usage: ['[options]', '--raft-vs-bft [--orderers N] [--seed N] [--json]'],
+  description:
+    'Orderer sizing: for each orderer count, the faults tolerated (f), the quorum (Q), what losing a zone does, availability, and the messages and latency of one decision, measured in the simulator over the zones you give (--no-measure: the math only). Then a recommendation: the smallest count that meets --tolerate (and --survive-zone-loss). Assumptions (CPU per message, time to repair) are stated in the output; pass your own. With --raft-vs-bft, the same faults on Raft and SmartBFT instead (exit 1 if the comparison does not show what it should). docs/sizing.md explains every column.',
+  flags: {
+    orderers: { type: 'ints', min: 1, max: MAX_ORDERERS, help: 'orderer counts to compare', default: SIZING_DEFAULTS.orderers.join(',') },
+    zones: { type: 'int', min: 1, max: MAX_ZONES, help: 'zones the orderers are dealt over round-robin', default: String(SIZING_DEFAULTS.zones) },
+    placement: { type: 'ints', min: 0, max: MAX_ORDERERS, help: 'orderers per zone instead of --zones, e.g. 3,2,2 (one orderer count: their sum)' },
+    'rtt-in-zone': { type: 'duration', allowZero: true, help: 'round-trip time inside a zone', default: '1ms' },
+    'rtt-across-zones': { type: 'duration', allowZero: true, help: 'round-trip time between zones', default: '30ms' },
+    'cpu-per-message': { type: 'duration', allowZero: true, help: 'CPU cost of one consensus message on an orderer (about one ECDSA P-256 check)', default: `${DEFAULT_CPU_PER_MESSAGE_MS}ms` },
+    'node-availability': { type: 'number', min: 0, max: 1, value: 'P', help: "one orderer's availability", default: String(SIZING_DEFAULTS.nodeAvailability) },
+    'node-mttr': { type: 'duration', maxMs: 365 * 24 * 3_600_000, help: 'mean time to repair a crashed orderer (with the availability, how often the leader crashes)', default: '1h' },
+    'zone-availability': { type: 'number', min: 0, max: 1, value: 'P', help: "one zone's availability", default: String(SIZING_DEFAULTS.zoneAvailability) },
+    'peer-availability': { type: 'number', min: 0, max: 1, value: 'P', help: "one peer's availability", default: 'the node availability' },
+    'peers-per-org': { type: 'ints', min: 1, max: 20, help: 'peers per org, for the endorsement table', default: SIZING_DEFAULTS.peersPerOrg.join(',') },
+    orgs: { type: 'int', min: 1, max: 50, help: 'orgs', default: String(SIZING_DEFAULTS.orgs) },
+    policy: { type: 'string', value: 'MAJORITY|ANY|ALL', expects: 'MAJORITY, ANY or ALL', help: 'endorsement policy', default: SIZING_DEFAULTS.policy },
+    tolerate: { type: 'int', min: 0, max: 33, value: 'F', help: 'Byzantine orderers the recommendation must tolerate', default: String(SIZING_DEFAULTS.tolerate) },
+    'survive-zone-loss': { type: 'bool', help: 'the recommendation must also go on ordering with any one zone lost' },
+    seed: { type: 'int', min: 0, max: 0xffffffff, help: 'seed of the measuring runs', default: '1' },
+    'no-measure': { type: 'bool', help: 'the math only: no simulator runs' },
+    json: { type: 'bool', help: 'the table and the recommendation as JSON' },
+    report: { type: 'string', value: 'FILE.html', expects: 'a file name (e.g. sizing.html)', help: 'also write the sizing page with its plots' },
+    'raft-vs-bft': { type: 'bool', help: 'the Raft vs SmartBFT comparison instead of the sizing table (one --orderers N >= 4)' },
+  },
+  examples: ['fabric-bft-sim size', 'fabric-bft-sim size --orderers 4,7,10,13 --zones 4 --tolerate 2 --survive-zone-loss', 'fabric-bft-sim size --placement 3,2,2 --rtt-across-zones 10ms --report sizing.html', 'fabric-bft-sim size --raft-vs-bft --orderers 4'],
+};
 
 /** Parse argv (after `size`). Throws UsageError on the first bad flag or value. */
 export function parseSizeArgs(argv: readonly string[]): SizeArgs {
-  const values = new Map<string, string>();
-  const flags = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const raw = argv[i] ?? '';
-    const eq = raw.indexOf('=');
-    const name = raw.startsWith('--') && eq > 0 ? raw.slice(0, eq) : raw;
-    if (values.has(name) || flags.has(name)) throw new UsageError(`${name} is given twice`);
-    if (FLAGS_WITH_VALUE.has(name)) {
-      const v = eq > 0 && raw.startsWith('--') ? raw.slice(eq + 1) : argv[++i];
-      if (v === undefined || (v.startsWith('--') && eq < 0)) throw new UsageError(`${name} needs a value`);
-      values.set(name, v);
-    } else if (BOOLEAN_FLAGS.has(name)) {
-      flags.add(name);
-    } else {
-      throw new UsageError(`unknown argument "${raw}" (see fabric-bft-sim size --help)`);
-    }
-  }
-
-  const get = (k: string): string | undefined => values.get(k);
-  const placement = get('--placement') !== undefined ? intList('--placement', get('--placement') as string) : undefined;
-  const zones = get('--zones') !== undefined ? int('--zones', get('--zones') as string) : undefined;
+  const p = parseArgs(SIZE_SPEC, argv);
+  if (p.positionals.length > 0) throw new UsageError(`size: takes no arguments, got "${p.positionals.join(' ')}" (see "fabric-bft-sim size --help")`);
+  const placement = ints(p, 'placement');
+  const zones = num(p, 'zones');
   if (placement !== undefined && zones !== undefined) throw new UsageError('give either --zones or --placement, not both');
-  let orderers = get('--orderers') !== undefined ? intList('--orderers', get('--orderers') as string) : undefined;
+  let orderers = ints(p, 'orderers');
   if (orderers === undefined) {
-    orderers = placement !== undefined ? [placement.reduce((a, b) => a + b, 0)] : flags.has('--raft-vs-bft') ? [4] : [...SIZING_DEFAULTS.orderers];
+    orderers = placement !== undefined ? [placement.reduce((a, b) => a + b, 0)] : bool(p, 'raft-vs-bft') ? [4] : [...SIZING_DEFAULTS.orderers];
   }
-  const policyRaw = (get('--policy') ?? SIZING_DEFAULTS.policy).toUpperCase();
+  const policyGiven = str(p, 'policy');
+  const policyRaw = (policyGiven ?? SIZING_DEFAULTS.policy).toUpperCase();
   if (!(ENDORSEMENT_POLICIES as readonly string[]).includes(policyRaw)) {
-    throw new UsageError(`--policy must be one of ${ENDORSEMENT_POLICIES.join(', ')}, got "${get('--policy') ?? ''}"`);
+    throw new UsageError(`--policy must be one of ${ENDORSEMENT_POLICIES.join(', ')}, got "${policyGiven ?? ''}"`);
   }
-  const nodeAvailability = get('--node-availability') !== undefined ? probability('--node-availability', get('--node-availability') as string) : SIZING_DEFAULTS.nodeAvailability;
+  const nodeAvailability = num(p, 'node-availability') ?? SIZING_DEFAULTS.nodeAvailability;
   const params: SizingParams = {
-    orderers,
+    orderers: [...orderers],
     ...(zones !== undefined ? { zones } : {}),
-    ...(placement !== undefined ? { placement } : {}),
+    ...(placement !== undefined ? { placement: [...placement] } : {}),
     nodeAvailability,
-    zoneAvailability: get('--zone-availability') !== undefined ? probability('--zone-availability', get('--zone-availability') as string) : SIZING_DEFAULTS.zoneAvailability,
-    peerAvailability: get('--peer-availability') !== undefined ? probability('--peer-availability', get('--peer-availability') as string) : nodeAvailability,
-    peersPerOrg: get('--peers-per-org') !== undefined ? intList('--peers-per-org', get('--peers-per-org') as string) : [...SIZING_DEFAULTS.peersPerOrg],
-    orgs: get('--orgs') !== undefined ? int('--orgs', get('--orgs') as string) : SIZING_DEFAULTS.orgs,
+    zoneAvailability: num(p, 'zone-availability') ?? SIZING_DEFAULTS.zoneAvailability,
+    peerAvailability: num(p, 'peer-availability') ?? nodeAvailability,
+    peersPerOrg: [...(ints(p, 'peers-per-org') ?? SIZING_DEFAULTS.peersPerOrg)],
+    orgs: num(p, 'orgs') ?? SIZING_DEFAULTS.orgs,
     policy: policyRaw as EndorsementPolicy,
-    tolerate: get('--tolerate') !== undefined ? int('--tolerate', get('--tolerate') as string) : SIZING_DEFAULTS.tolerate,
-    surviveZoneLoss: flags.has('--survive-zone-loss'),
+    tolerate: num(p, 'tolerate') ?? SIZING_DEFAULTS.tolerate,
+    surviveZoneLoss: bool(p, 'survive-zone-loss'),
   };
-  const rttInZoneMs = get('--rtt-in-zone') !== undefined ? parseDurationMs('--rtt-in-zone', get('--rtt-in-zone') as string) : 1;
-  const rttAcrossZonesMs = get('--rtt-across-zones') !== undefined ? parseDurationMs('--rtt-across-zones', get('--rtt-across-zones') as string) : 30;
-  const cpuPerMessageMs = get('--cpu-per-message') !== undefined ? parseDurationMs('--cpu-per-message', get('--cpu-per-message') as string) : DEFAULT_CPU_PER_MESSAGE_MS;
-  const nodeMttrMs = get('--node-mttr') !== undefined ? parseDurationMs('--node-mttr', get('--node-mttr') as string) : DEFAULT_NODE_MTTR_MS;
-  if (!(nodeMttrMs > 0)) throw new UsageError(`--node-mttr takes a duration above zero (e.g. 1h or 30m), got "${get('--node-mttr') ?? ''}"`);
-  const reportPath = get('--report');
-  if (reportPath !== undefined && reportPath.trim() === '') throw new UsageError('--report takes a file name (e.g. sizing.html)');
-  const seed = get('--seed') !== undefined ? int('--seed', get('--seed') as string) : 1;
-  if (!Number.isSafeInteger(seed)) throw new UsageError(`--seed takes a whole number, got "${get('--seed') ?? ''}"`);
   return {
     params,
-    rttInZoneMs,
-    rttAcrossZonesMs,
-    cpuPerMessageMs,
-    nodeMttrMs,
-    reportPath,
-    seed,
-    json: flags.has('--json'),
-    measure: !flags.has('--no-measure'),
-    raftVsBft: flags.has('--raft-vs-bft'),
-    help: flags.has('--help') || flags.has('-h'),
+    rttInZoneMs: ms(p, 'rtt-in-zone') ?? 1,
+    rttAcrossZonesMs: ms(p, 'rtt-across-zones') ?? 30,
+    cpuPerMessageMs: ms(p, 'cpu-per-message') ?? DEFAULT_CPU_PER_MESSAGE_MS,
+    nodeMttrMs: ms(p, 'node-mttr') ?? DEFAULT_NODE_MTTR_MS,
+    reportPath: str(p, 'report'),
+    seed: num(p, 'seed') ?? 1,
+    json: bool(p, 'json'),
+    measure: !bool(p, 'no-measure'),
+    raftVsBft: bool(p, 'raft-vs-bft'),
+    help: p.help,
   };
 }

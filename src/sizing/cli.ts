@@ -8,7 +8,9 @@
  * numbers. Measuring takes a second or two per size: on a terminal stderr (and never with
  * --json) a progress line shows the size being measured and an estimate of the time left.
  */
-import { parseSizeArgs, SIZE_USAGE, UsageError } from './args.ts';
+import { usageLine, UsageError } from '../args/grammar.ts';
+import { helpText } from '../args/help.ts';
+import { parseSizeArgs, SIZE_SPEC } from './args.ts';
 import { availabilityDominance } from './dominance.ts';
 import { renderSizing } from './format.ts';
 import { renderSizingHtml } from './html.ts';
@@ -63,11 +65,12 @@ export async function runSizeCommand(argv: readonly string[], io: SizeIo): Promi
   try {
     args = parseSizeArgs(argv);
   } catch (e) {
-    io.stderr(`fabric-bft-sim size: ${(e as Error).message}\n`);
+    if (!(e instanceof UsageError)) throw e;
+    io.stderr(`${usageLine('size', e.message)}\n`);
     return 2;
   }
   if (args.help) {
-    io.stdout(`${SIZE_USAGE}\n`);
+    io.stdout(helpText(SIZE_SPEC));
     return 0;
   }
 
@@ -77,10 +80,10 @@ export async function runSizeCommand(argv: readonly string[], io: SizeIo): Promi
   }
   if (args.reportPath !== undefined) {
     try {
-      if (io.checkOutput === undefined || io.writeOutput === undefined) throw new Error('fabric-bft-sim size: --report needs a file system to write to');
+      if (io.checkOutput === undefined || io.writeOutput === undefined) throw new Error('--report needs a file system to write to');
       io.checkOutput('report', args.reportPath);
     } catch (e) {
-      io.stderr(`${(e as Error).message}\n`);
+      io.stderr(`${usageLine('size', (e as Error).message)}\n`);
       return 2;
     }
   }
@@ -129,7 +132,7 @@ export async function runSizeCommand(argv: readonly string[], io: SizeIo): Promi
     try {
       io.writeOutput('report', args.reportPath, html);
     } catch (e) {
-      io.stderr(`${(e as Error).message}\n`);
+      io.stderr(`${usageLine('size', (e as Error).message)}\n`);
       return 2;
     }
     if (!args.json) io.stdout(`\nReport: ${args.reportPath}\n`);

@@ -18,7 +18,7 @@ async function cli(argv: string[], files: Record<string, string> = {}, target = 
 function expectOneLineError(r: { code: number; out: string; err: string }, text: string): void {
   expect(r.code).toBe(2);
   expect(r.out).toBe('');
-  // Errors about a command's arguments name the command (`fabric-bft-sim run: ...`), others not.
+  // Every error of a command names it (`fabric-bft-sim run: ...`); only an unknown command has none to name.
   const line = /^(run|check|scenarios|lab): /.test(text) ? `fabric-bft-sim ${text}` : `fabric-bft-sim: ${text}`;
   expect(r.err).toBe(`${line}\n`);
   expect(r.err).not.toMatch(/\n\s+at /);
@@ -66,13 +66,13 @@ describe('cli: bad input is one clear line and exit code 2', () => {
   it('malformed YAML: file, line and column', async () => {
     const r = await cli(['run', 'bad.yaml'], { 'bad.yaml': 'name: t\nsteps:\n  - stop: [orderer.techpulse\n' });
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/^fabric-bft-sim: bad\.yaml:\d+:\d+: malformed YAML: .+\n$/);
+    expect(r.err).toMatch(/^fabric-bft-sim run: bad\.yaml:\d+:\d+: malformed YAML: .+\n$/);
   });
 
   it('schema error: path and what was expected', async () => {
     expectOneLineError(
       await cli(['run', 's.yaml'], { 's.yaml': 'name: t\nsteps:\n  - heal: true\n  - stop: orderer.dataforg\n' }),
-      's.yaml:4:11: steps[1].stop: unknown node "orderer.dataforg" (did you mean orderer.dataforge?)',
+      'run: s.yaml:4:11: steps[1].stop: unknown node "orderer.dataforg" (did you mean orderer.dataforge?)',
     );
   });
 
@@ -138,7 +138,7 @@ describe('cli: run (in-process, fake target)', () => {
 
   it('--orderers applies to files too (and is checked against their node names)', async () => {
     const file = 'name: t\nsteps:\n  - stop: orderer5.ordering\n';
-    expectOneLineError(await cli(['run', 'o.yaml'], { 'o.yaml': file }), 'o.yaml:3:11: steps[0].stop: unknown node "orderer5.ordering": this topology has 4 orderers (orderer.techpulse, orderer.dataforge, orderer.org3, orderer.ordering); raise topology.orderers or --orderers');
+    expectOneLineError(await cli(['run', 'o.yaml'], { 'o.yaml': file }), 'run: o.yaml:3:11: steps[0].stop: unknown node "orderer5.ordering": this topology has 4 orderers (orderer.techpulse, orderer.dataforge, orderer.org3, orderer.ordering); raise topology.orderers or --orderers');
     expect((await cli(['run', 'o.yaml', '--orderers', '7'], { 'o.yaml': file })).code).toBe(0);
   });
 

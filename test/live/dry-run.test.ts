@@ -82,7 +82,7 @@ describe('live: dry run is the default and runs nothing', () => {
       [['kill-ordrer', '--config', cfg], /unknown scenario "kill-ordrer" \(did you mean kill-orderer\?\)/],
       [['kill-orderer'], /--config c\.yaml is required/],
       [['kill-orderer', '--config', cfg, '--password', 'x'], /--password: secrets are never taken from the command line/],
-      [['kill-orderer', '--config', cfg, '--yess'], /unknown flag --yess \(did you mean --yes\?\)/],
+      [['kill-orderer', '--config', cfg, '--yess'], /unknown option --yess \(did you mean --yes\?\)/],
       [['kill-orderer', '--config', '/nonexistent.yaml'], /^fabric-bft-sim live: --config \/nonexistent\.yaml does not exist$/m],
     ];
     for (const [argv, re] of cases) {

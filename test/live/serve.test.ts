@@ -290,6 +290,6 @@ describe('serve command', () => {
     const { runLiveCommand } = await import('../../src/live/cli.ts');
     const err: string[] = [];
     expect(await runLiveCommand('serve', ['--speed', '0'], { stdout: () => undefined, stderr: (s) => err.push(s) })).toBe(2);
-    expect(err.join('')).toBe('fabric-bft-sim serve: --speed must be a number above 0 and at most 1000, got "0"\n');
+    expect(err.join('')).toBe('fabric-bft-sim serve: --speed expects a number above 0 and at most 1000, got "0"\n');
   });
 });

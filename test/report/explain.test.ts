@@ -60,10 +60,10 @@ describe('fabric-bft-sim explain (CLI entry)', () => {
   });
 
   it.each([
-    [['quorum', '--orderers', '0'], '--orderers must be an integer >= 1, got "0"'],
-    [['quorum', '--orderers', 'four'], '--orderers must be an integer >= 1, got "four"'],
+    [['quorum', '--orderers', '0'], '--orderers expects a whole number from 1 to 1000000, got "0"'],
+    [['quorum', '--orderers', 'four'], '--orderers expects a whole number from 1 to 1000000, got "four"'],
     [['quorum', '--orderers'], '--orderers needs a value'],
-    [['quorum', '--nodes', '4'], 'unknown option "--nodes"'],
+    [['quorum', '--nodes', '4'], 'unknown option --nodes'],
     [['leader'], 'unknown topic "leader"'],
     [[], 'missing topic'],
   ])('bad input %j: one-line error, exit 2', async (argv, message) => {

@@ -75,15 +75,15 @@ describe('fabric-bft-sim size', () => {
   });
 
   it.each([
-    [['--orderers', '4,x'], '--orderers takes comma-separated whole numbers (e.g. 4,7,10), got "4,x"'],
-    [['--node-availability', '1.5'], '--node-availability takes a probability from 0 to 1 (e.g. 0.999), got "1.5"'],
-    [['--rtt-in-zone', 'fast'], '--rtt-in-zone takes a duration like 1ms, 30ms or 2s, got "fast"'],
+    [['--orderers', '4,x'], '--orderers expects comma-separated whole numbers from 1 to 100 (e.g. 4,7,10), got "4,x"'],
+    [['--node-availability', '1.5'], '--node-availability expects a number from 0 to 1, got "1.5"'],
+    [['--rtt-in-zone', 'fast'], '--rtt-in-zone expects a duration like 500ms, 30s or 10m, got "fast"'],
     [['--zones', '3', '--placement', '2,1,1'], 'give either --zones or --placement, not both'],
     [['--orderers', '7', '--placement', '2,1,1'], '--placement 2,1,1 places 4 orderers but --orderers asks for 7'],
     [['--policy', 'SOME'], '--policy must be one of MAJORITY, ANY, ALL, got "SOME"'],
-    [['--zones', '0'], '--zones must be an integer from 1 to 16, got 0'],
-    [['--tolerate'], '--tolerate needs a value'],
-    [['--frobnicate'], 'unknown argument "--frobnicate" (see fabric-bft-sim size --help)'],
+    [['--zones', '0'], '--zones expects a whole number from 1 to 16, got "0"'],
+    [['--tolerate'], '--tolerate needs a value (a whole number from 0 to 33)'],
+    [['--frobnicate'], 'unknown option --frobnicate'],
   ])('bad input %j: exit 2 and one line', async (argv, message) => {
     const r = await size(...argv);
     expect(r.code).toBe(2);
@@ -94,6 +94,6 @@ describe('fabric-bft-sim size', () => {
   it('--help prints the usage and exits 0', async () => {
     const r = await size('--help');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^usage: fabric-bft-sim size/);
+    expect(r.out).toMatch(/^Usage: fabric-bft-sim size/);
   });
 });

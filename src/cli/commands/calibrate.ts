@@ -6,48 +6,32 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { num, parseArgs, str, type FlagSpec } from '../args.ts';
+import { bool, num, parseArgs, str, type CommandSpec } from '../../args/grammar.ts';
+import { helpText } from '../../args/help.ts';
 import type { CliEnv } from '../io.ts';
 import { NetError, netDown, resolveFabricHome } from '../../local/net.ts';
 import { exitCodeOf, onStopSignals } from '../../shared/stop-signals.ts';
 import { calibrate, CALIBRATE_SMARTBFT, networkDirs } from '../../calibrate/measure.ts';
 import { formatProfile } from '../../calibrate/profile.ts';
 
-const FLAGS: FlagSpec = {
-  out: { type: 'string', placeholder: 'a file (default calibration-profile.json)' },
-  'fabric-home': { type: 'string', placeholder: 'a folder with bin/ and config/ of a Fabric 3.1 release' },
-  'base-port': { type: 'int', min: 1024, max: 65435 },
-  dir: { type: 'string', placeholder: 'a folder for the network (default: a new temporary one, removed after)' },
+export const CALIBRATE_SPEC: CommandSpec = {
+  name: 'calibrate',
+  usage: ['[options]'],
+  description: `Measures a real Fabric 3.1 BFT network on this machine and writes a profile the simulator takes (topology: { profile: FILE }). It starts the network itself ("net up" in a temporary folder, SmartBFT ${CALIBRATE_SMARTBFT}), measures, stops it, starts a second one with Fabric's default SmartBFT options for one more view change, and stops it: about 2 minutes. Every process it started is stopped by pid, also on a failure or Ctrl-C. Needs the Fabric binaries ($FABRIC_HOME). Measured: submit-to-commit latency (sequential, 5/s, 20/s) and transactions per block; evaluate latency; the peer's commit time per block; peer and orderer start to /healthz; rebuild-dbs and the replay rate at the next start; every peer's height moving again after an orderer is killed; the view change after the leader is killed. See docs/calibration.md.`,
+  flags: {
+    out: { type: 'string', value: 'FILE', expects: 'a file (default calibration-profile.json)', help: 'where to write the profile', default: 'calibration-profile.json' },
+    'fabric-home': { type: 'string', value: 'DIR', expects: 'a folder with bin/ and config/ of a Fabric 3.1 release', help: 'Fabric release folder', default: '$FABRIC_HOME' },
+    'base-port': { type: 'int', min: 1024, max: 65435, help: 'first of the 100 ports the network uses', default: '27050' },
+    dir: { type: 'string', value: 'DIR', expects: 'a folder for the network', help: "the network's folder", default: 'a temporary one, removed after' },
+    json: { type: 'bool', help: 'print the profile as JSON on stdout (progress goes to stderr)' },
+  },
+  examples: ['fabric-bft-sim calibrate', 'FABRIC_HOME=~/fabric-3.1.5 fabric-bft-sim calibrate --out my-profile.json'],
 };
 
-const HELP = `Usage: fabric-bft-sim calibrate [options]
-
-Measures a real Fabric 3.1 BFT network on this machine and writes a profile the simulator
-takes (topology: { profile: FILE }). It starts the network itself ("net up" in a temporary
-folder, SmartBFT ${CALIBRATE_SMARTBFT}), measures, stops it, starts a second one with
-Fabric's default SmartBFT options for one more view change, and stops it: about 2 minutes.
-Every process it started is stopped by pid, also on a failure or Ctrl-C. Needs the Fabric
-binaries ($FABRIC_HOME). See docs/calibration.md.
-
-Measured: submit-to-commit latency (sequential, 5/s, 20/s) and transactions per block;
-evaluate latency; the peer's commit time per block (its "Committed block" and "Validated
-block" lines); peer and orderer start to /healthz; rebuild-dbs and the replay rate at the
-next start; every peer's height moving again after an orderer is killed; the view change
-after the leader is killed (LeaderHeartbeatTimeout=10s, no traffic; and Fabric's defaults
-with a transaction submitted at the kill: the complain path).
-
-Options:
-  --out FILE           where to write the profile (default calibration-profile.json)
-  --fabric-home DIR    Fabric release folder (default $FABRIC_HOME)
-  --base-port P        first of the 100 ports the network uses (default 27050)
-  --dir DIR            the network's folder (default a temporary one, removed after)
-  -h, --help           this help
-`;
-
 export async function calibrateCommand(argv: readonly string[], env: CliEnv): Promise<number> {
-  const p = parseArgs('calibrate', argv, FLAGS);
+  const p = parseArgs(CALIBRATE_SPEC, argv);
   if (p.help) {
-    env.stdout(HELP);
+    env.stdout(helpText(CALIBRATE_SPEC));
     return 0;
   }
   const out = resolve(str(p, 'out') ?? 'calibration-profile.json');
@@ -61,7 +45,9 @@ export async function calibrateCommand(argv: readonly string[], env: CliEnv): Pr
   }
   const given = str(p, 'dir');
   const dir = given !== undefined ? resolve(given) : mkdtempSync(join(tmpdir(), 'fabric-bft-sim-calibrate-'));
-  const say = (l: string): void => env.stdout(`${l}\n`);
+  const json = bool(p, 'json');
+  // With --json the progress goes to stderr: stdout holds the profile alone.
+  const say = (l: string): void => (json ? env.stderr(`${l}\n`) : env.stdout(`${l}\n`));
   const ac = new AbortController();
   let stopping: Promise<unknown> | undefined;
   let code = 130;
@@ -79,8 +65,11 @@ export async function calibrateCommand(argv: readonly string[], env: CliEnv): Pr
   try {
     const profile = await calibrate({ dir, fabricHome, say, signal: ac.signal, ...(num(p, 'base-port') !== undefined ? { basePort: num(p, 'base-port') as number } : {}) });
     writeFileSync(out, `${JSON.stringify(profile, null, 2)}\n`);
-    say('');
-    say(formatProfile(profile));
+    if (json) env.stdout(`${JSON.stringify(profile, null, 2)}\n`);
+    else {
+      say('');
+      say(formatProfile(profile));
+    }
     say(`calibrate: profile written to ${out} in ${((performance.now() - t0) / 1000).toFixed(0)} s; use it with topology: { profile: ${out} }`);
     return 0;
   } catch (e) {

@@ -11,7 +11,8 @@ import { scenarioToYaml } from '../../scenarios/parse.ts';
 import type { ScenarioResult } from '../../scenarios/runner.ts';
 import { FAULT_KINDS, type FaultKind } from '../../scenarios/schedule.ts';
 import { LIMITS, behavioursFor, type Scenario } from '../../scenarios/schema.ts';
-import { bool, list, num, parseArgs, str } from '../args.ts';
+import { bool, list, num, parseArgs, str, type CommandSpec } from '../../args/grammar.ts';
+import { helpText } from '../../args/help.ts';
 import { execute } from '../execute.ts';
 import { UsageError, type CliEnv, type SimTarget } from '../io.ts';
 import { defaultWorkers, MAX_WORKERS, runJob } from '../workers/pool.ts';
@@ -21,45 +22,29 @@ import { checkOutputFile, writeOutput } from '../output.ts';
 import { reportHtml } from '../report.ts';
 import type { TraceRecord } from '../../sim/kernel/index.ts';
 
-export const CHECK_HELP = `Usage: fabric-bft-sim check [options]
-
-Search random fault schedules with fast-check. Every run: a safety phase (faults
-anywhere, at most f Byzantine orderers; agreement, validity, hash chain must hold), then
-a liveness phase (network healed, nodes restarted: a new certificate must commit and
-every node catch up). A failure is shrunk and written as a scenario file to replay with
-"fabric-bft-sim run FILE".
-
-Options:
-  --runs N          number of schedules (default 100)
-  --seed N          fast-check seed (default: drawn from the clock, and printed)
-  --orderers N      number of orderers (default 4)
-  --faults LIST     comma-separated: ${FAULT_KINDS.join(', ')} (default: all)
-  --actions N       most actions per safety phase (default 10)
-  --out FILE        where to write a failing schedule (default check-failure-<seed>.yaml)
-  --report FILE     also write the HTML report of the shrunk failing run (.html)
-  --json            print a JSON summary alone
-  --workers N       worker threads (default: one per core, here ${'${'}defaultWorkers()}); the
-                    result is the same for any N: the lowest failing schedule is shrunk
-  --shard K/N       run schedules i with i mod N = K only (K from 0 to N-1); the JSON
-                    of N shards folds into the whole run's with "fabric-bft-sim merge"
-  -h, --help        this help
-`;
+export const CHECK_SPEC: CommandSpec = {
+  name: 'check',
+  usage: ['[options]'],
+  description: `Search random fault schedules with fast-check. Every run: a safety phase (faults anywhere, at most f Byzantine orderers; agreement, validity, hash chain must hold), then a liveness phase (network healed, nodes restarted: a new certificate must commit and every node catch up). A failure is shrunk and written as a scenario file to replay with "fabric-bft-sim run FILE". Exit code 0 iff every schedule passed.`,
+  flags: {
+    runs: { type: 'int', min: 1, max: 1_000_000, help: 'number of schedules', default: '100' },
+    seed: { type: 'int', min: 0, max: 0x7fffffff, help: 'fast-check seed', default: 'drawn from the clock, and printed' },
+    orderers: { type: 'int', min: 1, max: LIMITS.orderers, help: 'number of orderers', default: '4' },
+    faults: { type: 'list', values: FAULT_KINDS, help: `fault kinds to draw: ${FAULT_KINDS.join(', ')}`, default: 'all' },
+    actions: { type: 'int', min: 1, max: 200, help: 'most actions per safety phase', default: '10' },
+    out: { type: 'string', value: 'FILE', expects: 'a file name', help: 'where to write a failing schedule', default: 'check-failure-<seed>.yaml' },
+    report: { type: 'string', value: 'FILE.html', expects: 'a file name (.html)', help: 'also write the HTML report of the shrunk failing run' },
+    json: { type: 'bool', help: 'print a JSON summary alone' },
+    workers: { type: 'int', min: 1, max: MAX_WORKERS, help: 'worker threads; the result is the same for any N: the lowest failing schedule is shrunk', default: 'one per core' },
+    shard: { type: 'string', value: 'K/N', expects: 'K/N (shard K of N, K from 0)', help: 'run schedules i with i mod N = K only (K from 0 to N-1); "fabric-bft-sim merge" folds the JSON of N shards into the whole run\'s' },
+  },
+  examples: ['fabric-bft-sim check --runs 200 --faults crash,byzantine,partition', 'fabric-bft-sim check --runs 50 --seed 42 --json', 'fabric-bft-sim check --runs 1000 --shard 0/4 --json > shard0.json'],
+};
 
 export async function checkCommand(argv: readonly string[], env: CliEnv): Promise<number> {
-  const p = parseArgs('check', argv, {
-    runs: { type: 'int', min: 1, max: 1_000_000 },
-    seed: { type: 'int', min: 0, max: 0x7fffffff },
-    orderers: { type: 'int', min: 1, max: LIMITS.orderers },
-    faults: { type: 'list', values: FAULT_KINDS },
-    actions: { type: 'int', min: 1, max: 200 },
-    out: { type: 'string', placeholder: 'a file name' },
-    report: { type: 'string', placeholder: 'a file name (.html)' },
-    json: { type: 'bool' },
-    workers: { type: 'int', min: 1, max: MAX_WORKERS },
-    shard: { type: 'string', placeholder: 'K/N (shard K of N, K from 0)' },
-  });
+  const p = parseArgs(CHECK_SPEC, argv);
   if (p.help) {
-    env.stdout(CHECK_HELP);
+    env.stdout(helpText(CHECK_SPEC));
     return 0;
   }
   if (p.positionals.length > 0) throw new UsageError(`check: takes no scenario, got "${p.positionals.join(' ')}" (see "fabric-bft-sim check --help")`);

@@ -2,21 +2,27 @@
 import { LAB_SCENARIOS } from '../../scenarios/builtins/index.ts';
 import { formatDuration } from '../../scenarios/duration.ts';
 import type { ScenarioResult } from '../../scenarios/runner.ts';
-import { bool, num, parseArgs } from '../args.ts';
+import { bool, num, parseArgs, type CommandSpec } from '../../args/grammar.ts';
+import { helpText } from '../../args/help.ts';
 import { execute } from '../execute.ts';
 import { checksTable, logEvidence, replayCommand, resultJson, stepTable } from '../format.ts';
 import type { CliEnv } from '../io.ts';
 
-export const LAB_HELP = `Usage: fabric-bft-sim lab [--seed N] [--json]
-
-Run the lab's three demos (kill-orderer, peer-recovery, couchdb-rebuild) on the default
-certchain topology (4 orderers, 3 orgs) and print a summary table. Exit code 0 iff all pass.
-`;
+export const LAB_SPEC: CommandSpec = {
+  name: 'lab',
+  usage: ['[options]'],
+  description: "Run the lab's three demos (kill-orderer, peer-recovery, couchdb-rebuild) on the default certchain topology (4 orderers, 3 orgs) and print a summary table. Exit code 0 iff all pass. \"npm start\" runs it.",
+  flags: {
+    seed: { type: 'int', min: 0, max: 0xffffffff, help: 'seed of every run', default: "each scenario's seed" },
+    json: { type: 'bool', help: 'print the three results as JSON' },
+  },
+  examples: ['fabric-bft-sim lab', 'fabric-bft-sim lab --seed 7 --json'],
+};
 
 export async function labCommand(argv: readonly string[], env: CliEnv): Promise<number> {
-  const p = parseArgs('lab', argv, { seed: { type: 'int', min: 0, max: 0xffffffff }, json: { type: 'bool' } });
+  const p = parseArgs(LAB_SPEC, argv);
   if (p.help) {
-    env.stdout(LAB_HELP);
+    env.stdout(helpText(LAB_SPEC));
     return 0;
   }
   const target = await env.target();

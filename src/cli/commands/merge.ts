@@ -4,27 +4,24 @@
  * result the whole run prints in one process, byte for byte for a sweep. Shards from
  * different runs, a shard given twice or a shard missing are refused (exit 2, one line).
  */
-import { bool, parseArgs, str } from '../args.ts';
+import { bool, parseArgs, str, type CommandSpec } from '../../args/grammar.ts';
+import { helpText } from '../../args/help.ts';
 import { FileReadError } from '../files.ts';
 import { UsageError, type CliEnv } from '../io.ts';
 import { checkOutputFile, writeOutput } from '../output.ts';
 import type { SweepRow } from '../workers/tasks.ts';
 import { sweepTable, type SweepIdentity, type SweepJson } from './sweep.ts';
 
-export const MERGE_HELP = `Usage: fabric-bft-sim merge FILE... [--json] [--out FILE]
-
-Fold the JSON of the N shards of one sweep or one check run (each written by
-"sweep ... --shard K/N --json" or "check ... --shard K/N --json", on this machine or as
-the pods of "sweep --emit-job") into the result of the whole run: for a sweep the rows of
-every shard in order; for a check the lowest failing schedule over all shards, shrunk by
-the shard that ran it. Files from different runs, or a missing or repeated shard, are an
-error.
-
-Options:
-  --json        print the merged result as JSON (what the whole run's --json prints)
-  --out FILE    also write the merged JSON to FILE
-  -h, --help    this help
-`;
+export const MERGE_SPEC: CommandSpec = {
+  name: 'merge',
+  usage: ['FILE... [options]'],
+  description: `Fold the JSON of the N shards of one sweep or one check run (each written by "sweep ... --shard K/N --json" or "check ... --shard K/N --json", on this machine or as the pods of "sweep --emit-job") into the result of the whole run: for a sweep the rows of every shard in order; for a check the lowest failing schedule over all shards, shrunk by the shard that ran it. Files from different runs, or a missing or repeated shard, are an error. Exit code 0 iff the whole run passed.`,
+  flags: {
+    json: { type: 'bool', help: 'print the merged result as JSON (what the whole run\'s --json prints)' },
+    out: { type: 'string', value: 'FILE', expects: 'a file name (.json)', help: 'also write the merged JSON to FILE' },
+  },
+  examples: ['fabric-bft-sim merge shard0.json shard1.json', 'fabric-bft-sim merge results/*.json --json --out sweep.json'],
+};
 
 interface CheckShardJson {
   readonly passed: boolean;
@@ -107,9 +104,9 @@ function mergeCheck(loaded: readonly Loaded[]): Record<string, unknown> {
 }
 
 export async function mergeCommand(argv: readonly string[], env: CliEnv): Promise<number> {
-  const p = parseArgs('merge', argv, { json: { type: 'bool' }, out: { type: 'string', placeholder: 'a file name (.json)' } });
+  const p = parseArgs(MERGE_SPEC, argv);
   if (p.help) {
-    env.stdout(MERGE_HELP);
+    env.stdout(helpText(MERGE_SPEC));
     return 0;
   }
   if (p.positionals.length === 0) throw new UsageError('merge: give the JSON files of the shards to fold (see "fabric-bft-sim merge --help")');

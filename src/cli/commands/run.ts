@@ -3,7 +3,8 @@ import type { TraceRecord } from '../../sim/kernel/index.ts';
 import { DEFAULT_SEED } from '../../scenarios/runner.ts';
 import { LIMITS } from '../../scenarios/schema.ts';
 import { resolveTopology } from '../../scenarios/topology.ts';
-import { bool, num, parseArgs, str, type FlagSpec } from '../args.ts';
+import { bool, num, parseArgs, str, type CommandSpec } from '../../args/grammar.ts';
+import { helpText } from '../../args/help.ts';
 import { execute, firstDivergence, writeLogs } from '../execute.ts';
 import { checksTable, header, logEvidence, replayCommand, resultJson, stepTable, verdictLine } from '../format.ts';
 import { UsageError, type CliEnv } from '../io.ts';
@@ -12,48 +13,31 @@ import { checkOutputFile, prepareLogsDir, writeOutput } from '../output.ts';
 import { reportHtml } from '../report.ts';
 import { RAFT_VS_BFT, runRaftVsBftCommand } from './raft-vs-bft.ts';
 
-export const RUN_FLAGS: FlagSpec = {
-  seed: { type: 'int', min: 0, max: 0xffffffff },
-  orderers: { type: 'int', min: 1, max: LIMITS.orderers },
-  json: { type: 'bool' },
-  trace: { type: 'string', placeholder: 'a file name (JSON Lines)' },
-  logs: { type: 'string', placeholder: 'a directory' },
-  'check-determinism': { type: 'bool' },
-  report: { type: 'string', placeholder: 'a file name (.html)' },
-  'max-time': { type: 'duration' },
-  'max-wall': { type: 'duration' },
-  target: { type: 'string', placeholder: 'sim (default) or local' },
-  dir: { type: 'string', placeholder: 'the run folder of net up' },
-  timeout: { type: 'duration' },
+export const RUN_SPEC: CommandSpec = {
+  name: 'run',
+  usage: ['<name|file> [options]', 'raft-vs-bft [--orderers N] [--seed N] [--json]'],
+  description: `Run a built-in scenario (see "fabric-bft-sim scenarios") or a scenario file (YAML or JSON, format in docs/scenarios.md) in the simulator. Exit code 0 iff every step's expectation and every invariant check held. Output paths are checked before the run. "run raft-vs-bft" runs the same faults on Raft and SmartBFT and exits 0 iff the comparison shows what it should. With --target local the scenario runs on the real Fabric network "fabric-bft-sim net up" started (docs/local.md).`,
+  flags: {
+    seed: { type: 'int', min: 0, max: 0xffffffff, help: 'seed of the run', default: "the scenario's seed, else 1" },
+    orderers: { type: 'int', min: 1, max: LIMITS.orderers, help: 'number of orderers (fault counts of built-ins scale with f)' },
+    json: { type: 'bool', help: 'print the result object alone, as JSON' },
+    trace: { type: 'string', value: 'FILE.jsonl', expects: 'a file name (JSON Lines)', help: 'write every trace record (send, deliver, timer, event...) as JSON Lines' },
+    logs: { type: 'string', value: 'DIR', expects: 'a directory', help: "write each node's log in Fabric's line format (DIR/<node>.log)" },
+    'check-determinism': { type: 'bool', help: 'run twice in this process; fail on the first diverging trace record' },
+    report: { type: 'string', value: 'FILE.html', expects: 'a file name (.html)', help: 'write a self-contained HTML report of the run (timeline, views, blocks)' },
+    'max-time': { type: 'duration', help: 'simulated-time budget of the steps', default: '4h' },
+    'max-wall': { type: 'duration', help: 'wall-clock budget of the run', default: '10m' },
+    target: { type: 'string', value: 'sim|local', expects: 'sim (default) or local', help: 'where to run: the simulator, or the network "fabric-bft-sim net up" started', default: 'sim' },
+    dir: { type: 'string', value: 'DIR', expects: 'the run folder of net up', help: 'with --target local: the run folder of net up', default: './.fabric-net' },
+    timeout: { type: 'duration', help: 'with --target local: wall-clock limit of the real run', default: '30m' },
+  },
+  examples: ['fabric-bft-sim run kill-orderer --seed 7 --logs logs/', 'fabric-bft-sim run beyond-f --orderers 7', 'fabric-bft-sim run my-scenario.yaml --json', 'fabric-bft-sim run raft-vs-bft'],
 };
 
-export const RUN_HELP = `Usage: fabric-bft-sim run <name|file> [options]
-
-Run a built-in scenario (see "fabric-bft-sim scenarios") or a scenario file (YAML or
-JSON, format in docs/scenarios.md) in the simulator. Exit code 0 iff every step's
-expectation and every invariant check held. Output paths are checked before the run.
-"run raft-vs-bft [--orderers N] [--seed N] [--json]" runs the same faults on Raft and
-SmartBFT and exits 0 iff the comparison shows what it should.
-
-Options:
-  --seed N               seed of the run (default: the scenario's seed, else 1)
-  --orderers N           number of orderers (fault counts of built-ins scale with f)
-  --json                 print the result object alone, as JSON
-  --trace FILE.jsonl     write every trace record (send, deliver, timer, event...) as JSON Lines
-  --logs DIR             write each node's log in Fabric's line format (DIR/<node>.log)
-  --check-determinism    run twice in this process; fail on the first diverging trace record
-  --report FILE.html     write a self-contained HTML report of the run (timeline, views, blocks)
-  --max-time DURATION    simulated-time budget of the steps (default 4h)
-  --max-wall DURATION    wall-clock budget of the run (default 10m)
-  --target local         run on the real Fabric network "fabric-bft-sim net up" started
-                         (with --dir DIR, --timeout DURATION; see docs/local.md)
-  -h, --help             this help
-`;
-
 export async function runCommand(argv: readonly string[], env: CliEnv): Promise<number> {
-  const p = parseArgs('run', argv, RUN_FLAGS);
+  const p = parseArgs(RUN_SPEC, argv);
   if (p.help) {
-    env.stdout(RUN_HELP);
+    env.stdout(helpText(RUN_SPEC));
     return 0;
   }
   if (str(p, 'target') !== undefined && str(p, 'target') !== 'sim') return (await import('../../local/run.ts')).runLocalCommand(argv, env);

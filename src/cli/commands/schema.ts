@@ -6,24 +6,19 @@
  * it current) and shipped in the package.
  */
 import { scenarioJsonSchema } from '../../scenarios/schema.ts';
-import { parseArgs } from '../args.ts';
+import { parseArgs, type CommandSpec } from '../../args/grammar.ts';
+import { helpText } from '../../args/help.ts';
 import { UsageError, type CliEnv } from '../io.ts';
 
-export const SCHEMA_HELP = `Usage: fabric-bft-sim schema
-
-Print the JSON Schema (draft-07) of scenario files, for editor completion and checks.
-The package ships it as fabric-bft-sim/scenario.schema.json. In a YAML scenario, a first
-line such as
-
-  # yaml-language-server: $schema=./scenario.schema.json
-
-makes VS Code (YAML extension), Neovim and others complete and check the file. The schema
-is the structure only; "fabric-bft-sim run FILE" also checks node names, references and
-durations against the topology.
-
-Examples:
-  fabric-bft-sim schema > scenario.schema.json
-`;
+export const SCHEMA_SPEC: CommandSpec = {
+  name: 'schema',
+  usage: ['[options]'],
+  description: `Print the JSON Schema (draft-07) of scenario files, for editor completion and checks. The package ships it as fabric-bft-sim/scenario.schema.json. In a YAML scenario, a first line "# yaml-language-server: $schema=./scenario.schema.json" makes VS Code (YAML extension), Neovim and others complete and check the file. The schema is the structure only; "fabric-bft-sim run FILE" also checks node names, references and durations against the topology.`,
+  flags: {
+    json: { type: 'bool', help: 'the same JSON document (the output is JSON either way)' },
+  },
+  examples: ['fabric-bft-sim schema > scenario.schema.json'],
+};
 
 /** The schema as printed and committed: two-space JSON and a final newline. */
 export function scenarioSchemaText(): string {
@@ -31,9 +26,9 @@ export function scenarioSchemaText(): string {
 }
 
 export async function schemaCommand(argv: readonly string[], env: CliEnv): Promise<number> {
-  const p = parseArgs('schema', argv, {});
+  const p = parseArgs(SCHEMA_SPEC, argv);
   if (p.help) {
-    env.stdout(SCHEMA_HELP);
+    env.stdout(helpText(SCHEMA_SPEC));
     return 0;
   }
   if (p.positionals.length > 0) throw new UsageError(`schema: takes no arguments, got "${p.positionals.join(' ')}" (see "fabric-bft-sim schema --help")`);

@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import { LIMITS, ScenarioError, validateScenario, type Scenario } from '../../scenarios/schema.ts';
 import type { TopologySpec } from '../../scenarios/topology.ts';
-import { bool, num, parseArgs, str, type FlagSpec } from '../args.ts';
+import { bool, num, parseArgs, str, type CommandSpec } from '../../args/grammar.ts';
+import { helpText } from '../../args/help.ts';
 import { UsageError, type CliEnv } from '../io.ts';
 import { loadScenario } from '../load.ts';
 import { checkOutputFile, writeOutput } from '../output.ts';
@@ -17,54 +18,30 @@ import { parseShard, shardIndices, shardLabel, WHOLE } from '../workers/shard.ts
 import type { SweepJob, SweepRow } from '../workers/tasks.ts';
 import { parseDuration } from '../../scenarios/duration.ts';
 
-export const SWEEP_FLAGS: FlagSpec = {
-  seeds: { type: 'string', placeholder: 'seeds like 1..100 or 1,5,9' },
-  orderers: { type: 'string', placeholder: 'orderer counts like 4,7,10' },
-  'peers-per-org': { type: 'string', placeholder: 'peer counts like 1,2' },
-  dissemination: { type: 'list', values: ['deliver', 'gossip'] },
-  consensus: { type: 'list', values: ['smartbft', 'raft'] },
-  'max-wall': { type: 'duration' },
-  workers: { type: 'int', min: 1, max: MAX_WORKERS },
-  shard: { type: 'string', placeholder: 'K/N (shard K of N, K from 0)' },
-  json: { type: 'bool' },
-  'exit-zero': { type: 'bool' },
-  out: { type: 'string', placeholder: 'a file name (.json)' },
-  'emit-job': { type: 'bool' },
-  image: { type: 'string', placeholder: 'a container image' },
-  shards: { type: 'int', min: 1, max: 10_000 },
-  'results-pvc': { type: 'string', placeholder: 'a PersistentVolumeClaim name' },
-  'job-name': { type: 'string', placeholder: 'a Job name' },
+export const SWEEP_SPEC: CommandSpec = {
+  name: 'sweep',
+  usage: ['<name|file> [options]', '<name|file> --emit-job --image IMAGE --shards N [--results-pvc CLAIM] [--job-name NAME]'],
+  description: `Run one scenario (a built-in or a YAML/JSON file) for every combination of seeds, orderer counts and topology options: one result row each, in a fixed order (orderers, then peers per org, dissemination, consensus, then seeds). Exit code 0 iff every row passed. With --emit-job, print a Kubernetes Indexed Job that runs the sweep as --shards pods instead.`,
+  flags: {
+    seeds: { type: 'string', value: 'LIST', expects: 'seeds like 1..100 or 1,5,9', help: 'seeds: 1..100, 1,5,9 or both (1..10,20)', default: "the scenario's" },
+    orderers: { type: 'string', value: 'LIST', expects: 'orderer counts like 4,7,10', help: 'orderer counts, e.g. 4,7,10', default: "the scenario's" },
+    'peers-per-org': { type: 'string', value: 'LIST', expects: 'peer counts like 1,2', help: 'peers per org, e.g. 1,2' },
+    dissemination: { type: 'list', values: ['deliver', 'gossip'], help: 'block dissemination: deliver, gossip' },
+    consensus: { type: 'list', values: ['smartbft', 'raft'], help: 'ordering service: smartbft, raft' },
+    'max-wall': { type: 'duration', help: 'wall-clock budget of each run', default: '10m' },
+    workers: { type: 'int', min: 1, max: MAX_WORKERS, help: 'worker threads; the rows are the same for any N', default: 'one per core' },
+    shard: { type: 'string', value: 'K/N', expects: 'K/N (shard K of N, K from 0)', help: 'only the rows i with i mod N = K (K from 0 to N-1); "fabric-bft-sim merge" folds the N shards\' JSON into the whole sweep\'s' },
+    json: { type: 'bool', help: 'print the result as JSON' },
+    out: { type: 'string', value: 'FILE', expects: 'a file name (.json)', help: 'write the JSON result to FILE' },
+    'exit-zero': { type: 'bool', help: "exit 0 when the sweep ran, even if rows failed (a Job's pods: a failed row is a result, not a failed pod; merge's exit code says)" },
+    'emit-job': { type: 'bool', help: 'print a Kubernetes Indexed Job that runs the sweep as --shards pods' },
+    image: { type: 'string', value: 'IMAGE', expects: 'a container image', help: 'with --emit-job: the fabric-bft-sim container image the pods run' },
+    shards: { type: 'int', min: 1, max: 10_000, help: 'with --emit-job: the number of pods, each one shard' },
+    'results-pvc': { type: 'string', value: 'CLAIM', expects: 'a PersistentVolumeClaim name', help: "with --emit-job: a PersistentVolumeClaim for the pods' results" },
+    'job-name': { type: 'string', value: 'NAME', expects: 'a Job name', help: 'with --emit-job: the Job\'s name', default: 'from the scenario' },
+  },
+  examples: ['fabric-bft-sim sweep kill-orderer --seeds 1..100 --orderers 4,7,10 --json', 'fabric-bft-sim sweep kill-orderer --seeds 1..20 --shard 0/2 --json --out shard0.json', 'fabric-bft-sim sweep kill-orderer --seeds 1..1000 --emit-job --image ghcr.io/me/fabric-bft-sim:1 --shards 10'],
 };
-
-export const SWEEP_HELP = `Usage: fabric-bft-sim sweep <name|file> [options]
-
-Run one scenario (a built-in or a YAML/JSON file) for every combination of seeds,
-orderer counts and topology options: one result row each, in a fixed order (orderers,
-then peers per org, dissemination, consensus, then seeds). Exit code 0 iff every row
-passed.
-
-Options:
-  --seeds LIST           seeds: 1..100, 1,5,9 or both (1..10,20); default the scenario's
-  --orderers LIST        orderer counts, e.g. 4,7,10 (default the scenario's)
-  --peers-per-org LIST   peers per org, e.g. 1,2
-  --dissemination LIST   deliver, gossip
-  --consensus LIST       smartbft, raft
-  --max-wall DURATION    wall-clock budget of each run (default 10m)
-  --workers N            worker threads (default: one per core, here ${defaultWorkers()}); the rows
-                         are the same for any N
-  --shard K/N            only the rows i with i mod N = K (K from 0 to N-1); "fabric-bft-sim
-                         merge" folds the N shards' JSON into the whole sweep's
-  --json                 print the result as JSON
-  --out FILE             write the JSON result to FILE
-  --exit-zero            exit 0 when the sweep ran, even if rows failed (a Job's pods: a
-                         failed row is a result, not a failed pod; merge's exit code says)
-  --emit-job             print a Kubernetes Indexed Job that runs the sweep as --shards pods
-                         (with --image IMAGE, --shards N, [--results-pvc CLAIM], [--job-name NAME])
-  -h, --help             this help
-
-Example:
-  fabric-bft-sim sweep kill-orderer --seeds 1..100 --orderers 4,7,10 --json
-`;
 
 /** The most rows one sweep may have. */
 export const MAX_ROWS = 1_000_000;
@@ -116,9 +93,9 @@ function product(axes: readonly Axis[]): Record<string, string | number>[] {
 }
 
 export async function sweepCommand(argv: readonly string[], env: CliEnv): Promise<number> {
-  const p = parseArgs('sweep', argv, SWEEP_FLAGS);
+  const p = parseArgs(SWEEP_SPEC, argv);
   if (p.help) {
-    env.stdout(SWEEP_HELP);
+    env.stdout(helpText(SWEEP_SPEC));
     return 0;
   }
   if (p.positionals.length !== 1) throw new UsageError(`sweep: expects one scenario name or file, got ${p.positionals.length === 0 ? 'none' : p.positionals.join(' ')} (see "fabric-bft-sim sweep --help")`);

@@ -5,27 +5,20 @@
  * (CERTCHAIN_<ORG>_PASSWORD, CERTCHAIN_COUCHDB_PASSWORD), defaulting to the lab's.
  */
 import { randomBytes } from 'node:crypto';
-import { parseArgs, UsageError } from '../args.ts';
+import { bool, num, parseArgs, str, UsageError } from '../../args/grammar.ts';
+import { LIVE_SPECS } from '../usage.ts';
 import type { LiveCliIo } from '../cli.ts';
 import { simTargetOf } from '../cli.ts';
 import { startServe } from './server.ts';
 
-function intFlag(v: string | undefined, name: string, dflt: number, min: number, max: number): number {
-  if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${v}"`);
-  return n;
-}
-
 export async function runServe(argv: readonly string[], io: LiveCliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const args = parseArgs(argv, { values: ['port', 'host', 'speed', 'seed', 'orderers'], switches: [] });
-  if (args.positional.length > 0) throw new UsageError(`serve takes no arguments, got "${args.positional[0] ?? ''}"`);
-  const port = intFlag(args.values.get('port'), 'port', 8080, 0, 65535);
-  const seed = intFlag(args.values.get('seed'), 'seed', 1, 0, 2 ** 31 - 1);
-  const orderers = intFlag(args.values.get('orderers'), 'orderers', 4, 1, 31);
-  const speed = Number(args.values.get('speed') ?? '1');
-  if (!(speed > 0 && speed <= 1000)) throw new UsageError(`--speed must be a number above 0 and at most 1000, got "${args.values.get('speed') ?? ''}"`);
-  const host = args.values.get('host') ?? '127.0.0.1';
+  const args = parseArgs(LIVE_SPECS.serve, argv);
+  if (args.positionals.length > 0) throw new UsageError(`serve: takes no arguments, got "${args.positionals[0] ?? ''}"`);
+  const port = num(args, 'port') ?? 8080;
+  const seed = num(args, 'seed') ?? 1;
+  const orderers = num(args, 'orderers') ?? 4;
+  const speed = num(args, 'speed') ?? 1;
+  const host = str(args, 'host') ?? '127.0.0.1';
 
   const target = await simTargetOf(io);
   const cluster = await target.create({ name: 'serve', topology: { preset: 'certchain', orderers }, steps: [] }, { seed });
@@ -33,18 +26,23 @@ export async function runServe(argv: readonly string[], io: LiveCliIo, env: Node
   for (const org of cluster.topology.orgs) passwords[org] = env[`CERTCHAIN_${org.toUpperCase()}_PASSWORD`] ?? 'admin';
   const adminToken = env['OC_STANDIN_TOKEN'] ?? randomBytes(16).toString('hex');
   const running = await startServe({ cluster, host, port, speed, passwords, couchdbPassword: env['CERTCHAIN_COUCHDB_PASSWORD'] ?? 'adminpw', adminToken });
-  io.stdout(
-    [
-      `CertChain (simulated, seed ${seed}, ${orderers} orderers, speed x${speed}) on ${running.url}`,
-      `  token:   curl -X POST ${running.url}/realms/techpulse/protocol/openid-connect/token -d grant_type=password -d client_id=course-manager-ui -d username=admin@techpulse.demo -d password=...`,
-      `  issue:   POST ${running.url}/api/v1/certificates    verify: GET ${running.url}/api/v1/verify/TP-FSWD-001    metrics: ${running.url}/metrics`,
-      `  oc stand-in (test/live/fixtures/oc): export OC_STANDIN_URL=${running.url} OC_STANDIN_TOKEN=<the admin token in $OC_STANDIN_TOKEN, or set it before starting serve>`,
-      host !== '127.0.0.1' && host !== 'localhost' && host !== '::1' ? `  WARNING: listening on ${host}, not loopback: anyone who can reach it can use the API.` : '',
-      'Ctrl-C stops it.',
-    ]
-      .filter((l) => l !== '')
-      .join('\n') + '\n',
-  );
+  if (bool(args, 'json')) {
+    // One document, then the server runs until Ctrl-C; the admin token is not printed.
+    io.stdout(`${JSON.stringify({ url: running.url, seed, orderers, speed, token: `${running.url}/realms/techpulse/protocol/openid-connect/token`, api: `${running.url}/api/v1`, metrics: `${running.url}/metrics` }, null, 2)}\n`);
+  } else {
+    io.stdout(
+      [
+        `CertChain (simulated, seed ${seed}, ${orderers} orderers, speed x${speed}) on ${running.url}`,
+        `  token:   curl -X POST ${running.url}/realms/techpulse/protocol/openid-connect/token -d grant_type=password -d client_id=course-manager-ui -d username=admin@techpulse.demo -d password=...`,
+        `  issue:   POST ${running.url}/api/v1/certificates    verify: GET ${running.url}/api/v1/verify/TP-FSWD-001    metrics: ${running.url}/metrics`,
+        `  oc stand-in (test/live/fixtures/oc): export OC_STANDIN_URL=${running.url} OC_STANDIN_TOKEN=<the admin token in $OC_STANDIN_TOKEN, or set it before starting serve>`,
+        host !== '127.0.0.1' && host !== 'localhost' && host !== '::1' ? `  WARNING: listening on ${host}, not loopback: anyone who can reach it can use the API.` : '',
+        'Ctrl-C stops it.',
+      ]
+        .filter((l) => l !== '')
+        .join('\n') + '\n',
+    );
+  }
   await new Promise<void>((resolveP) => process.once('SIGINT', () => resolveP()));
   await running.close();
   await cluster.close();

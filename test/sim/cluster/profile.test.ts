@@ -84,12 +84,12 @@ describe('topology: { profile: FILE }', () => {
     const scenario = (f: string) => `name: x\ntopology: { profile: ${f} }\nsteps:\n  - sleep: 1s\n`;
     let env = testEnv({ 's.yaml': scenario(missing) });
     expect(await main(['run', 's.yaml'], env)).toBe(2);
-    expect(env.err()).toBe(`fabric-bft-sim: topology.profile: ${missing}: cannot read the profile: no such file\n`);
+    expect(env.err()).toBe(`fabric-bft-sim run: topology.profile: ${missing}: cannot read the profile: no such file\n`);
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ version: 1 }));
     env = testEnv({ 's.yaml': scenario(bad) });
     expect(await main(['run', 's.yaml'], env)).toBe(2);
-    expect(env.err()).toMatch(new RegExp(`^fabric-bft-sim: topology\\.profile: ${bad}: not a calibration profile at fabric: .*\\n$`));
+    expect(env.err()).toMatch(new RegExp(`^fabric-bft-sim run: topology\\.profile: ${bad}: not a calibration profile at fabric: .*\\n$`));
   });
 
   it('calibrate without Fabric binaries says so in one line', async () => {
