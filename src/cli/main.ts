@@ -138,7 +138,7 @@ export async function main(argv: string[], env: CliEnv = processEnv()): Promise<
       return 2;
     }
     const msg = e instanceof Error ? e.message : String(e);
-    env.stderr(`fabric-bft-sim: internal error: ${msg.split('\n')[0] ?? ''}\n`);
+    env.stderr(`${usagePrefix(`internal error: ${msg.split('\n')[0] ?? ''}`, argv[0])}\n`);
     if (process.env['FABRIC_BFT_SIM_DEBUG'] !== undefined && e instanceof Error && e.stack !== undefined) env.stderr(`${e.stack}\n`);
     return 3;
   }
