@@ -90,10 +90,10 @@ export interface Parsed {
 
 const SECRET_FLAG = /^--?(password|passwd|pass|token|secret|client-secret|bearer|api-key|apikey)(=|$)/i;
 
-/** `fabric-bft-sim run: --seed ...`: one error style; a message may already start with `run: `. */
+/** `fabric-bft-sim run: --seed ...`: one error style; a message may already start with `run: ` (or the whole prefix). */
 export function usageLine(command: string, message: string): string {
-  const rest = message.startsWith(`${command}: `) ? message.slice(command.length + 2) : message;
-  return `${PROGRAM} ${command}: ${rest}`;
+  for (const prefix of [`${PROGRAM} ${command}: `, `${command}: `]) if (message.startsWith(prefix)) return `${PROGRAM} ${command}: ${message.slice(prefix.length)}`;
+  return `${PROGRAM} ${command}: ${message}`;
 }
 
 /** Whether argv (before `--`) asks for one of these flags: help and version win over anything else. */

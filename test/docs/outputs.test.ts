@@ -92,6 +92,7 @@ describe('docs: the convention finds the blocks', () => {
     expect(docs.map((d) => d.doc)).toContain('docs/sizing.md');
     expect(blocks.filter((b) => b.doc === 'README.md').map((b) => b.command)).toEqual([
       'npm start',
+      'fabric-bft-sim explain --help',
       'fabric-bft-sim run my.yaml',
       'fabric-bft-sim size --orderers 4,7,10 --zones 4 --tolerate 2 --survive-zone-loss',
       'fabric-bft-sim run raft-vs-bft',

@@ -117,7 +117,7 @@ describe('size --report', () => {
   it.each([
     [['--raft-vs-bft', '--report', '/out/r.html'], '--report draws the sizing table; it does not go with --raft-vs-bft'],
     [['--report', '/out'], '--report /out: is a directory; give a file name'],
-    [['--node-mttr', '0'], '--node-mttr takes a duration above zero (e.g. 1h or 30m), got "0"'],
+    [['--node-mttr', '0s'], '--node-mttr expects a duration above 0, got "0s"'],
   ])('bad input %j: exit 2 and one line', async (argv, message) => {
     const r = await size(argv);
     expect(r.code).toBe(2);
