@@ -6,6 +6,7 @@ import { ScenarioError, type Scenario } from '../scenarios/schema.ts';
 import { durationMs } from '../scenarios/duration.ts';
 import { UsageError, type CliEnv, type SimTarget } from './io.ts';
 import { runBudget } from './budget.ts';
+import type { RunProgress } from './progress.ts';
 import { LOGS_MARKER, writeOutput } from './output.ts';
 
 export interface ExecuteOptions {
@@ -17,19 +18,26 @@ export interface ExecuteOptions {
   readonly maxWall?: string;
   /** Called with the cluster after the run, before it closes (to write logs). */
   readonly after?: (cluster: Cluster) => Promise<void>;
+  /** The progress line (a terminal's stderr only); cleared when the run is over. */
+  readonly progress?: RunProgress;
 }
 
 export async function execute(target: SimTarget, scenario: Scenario, options: ExecuteOptions): Promise<ScenarioResult> {
   // One budget for the whole run, set-up included: the event loop polls it mid-step.
   const budget = runBudget(durationMs(options.maxWall ?? '10m'));
+  const progress = options.progress;
+  // The progress line is redrawn where the event loop polls the budget: it reads, never stops.
+  const interrupt = progress === undefined ? budget.interrupt : () => progress.interrupt() ?? budget.interrupt();
   let cluster: Cluster;
   try {
-    cluster = await target.create(scenario, { seed: options.seed, interrupt: budget.interrupt, ...(options.traceSink ? { traceSink: options.traceSink } : {}) });
+    cluster = await target.create(scenario, { seed: options.seed, interrupt, ...(options.traceSink ? { traceSink: options.traceSink } : {}) });
   } catch (e) {
     budget.dispose();
+    progress?.line.end();
     if (budget.signal.aborted) throw new UsageError(`the network could not be set up: ${abortReason(budget.signal)}`);
     throw e;
   }
+  progress?.attach(cluster);
   try {
     const result = await runScenario(scenario, cluster, {
       seed: options.seed,
@@ -37,6 +45,7 @@ export async function execute(target: SimTarget, scenario: Scenario, options: Ex
       ...(target.behaviours ? { behaviours: target.behaviours } : {}),
       ...(options.maxTime !== undefined ? { maxTimeMs: durationMs(options.maxTime) } : {}),
       signal: budget.signal,
+      ...(progress !== undefined ? { onStep: progress.onStep } : {}),
     });
     if (options.after) await options.after(cluster);
     return result;
@@ -45,6 +54,7 @@ export async function execute(target: SimTarget, scenario: Scenario, options: Ex
     throw e;
   } finally {
     budget.dispose();
+    progress?.line.end();
     await cluster.close();
   }
 }

@@ -10,6 +10,10 @@ import { MAX_INPUT_FILE_BYTES, readRegularFile, writeFileAtomic } from './files.
 import type { Checks } from '../scenarios/runner.ts';
 import type { Behaviours, Scenario } from '../scenarios/schema.ts';
 import type { TraceRecord } from '../sim/kernel/index.ts';
+import type { Step } from '../scenarios/schema.ts';
+import { PROGRESS_EVERY_MS, progressFor, runProgress, type RunProgress } from './progress.ts';
+
+export type { RunProgress };
 
 export interface TargetOptions {
   readonly seed: number;
@@ -45,12 +49,17 @@ export interface CliEnv {
   readonly canWrite: (dir: string) => boolean;
   /** Whether stdout is a terminal (progress lines, colours). */
   readonly tty: boolean;
-  /** Whether stderr is a terminal (`check` prints progress per run there, else every 10%). */
+  /** Whether stderr is a terminal: progress lines (src/cli/progress.ts) are drawn only there. */
   readonly stderrTty: boolean;
   /** Loads the simulated target (lazily: `--help` does not load the model). */
   readonly target: () => Promise<SimTarget>;
   /** Wall-clock milliseconds, for "took 1.2s" lines only (never inside a run). */
   readonly wallMs: () => number;
+  /**
+   * The progress line of one simulator run (src/cli/progress.ts `runProgress`), for the
+   * commands that live outside src/cli (`compare`); it draws nothing off a terminal or with --json.
+   */
+  readonly simProgress?: (label: string, steps: readonly Step[], json: boolean) => RunProgress;
 }
 
 export type PathKind = 'file' | 'dir' | 'other' | 'missing';
@@ -73,11 +82,26 @@ function canWriteIn(dir: string): boolean {
   }
 }
 
-export function processEnv(): CliEnv {
-  return {
-    stdout: (t) => process.stdout.write(escapeControls(t)),
-    // A progress line (check on a terminal) starts with a carriage return of our own.
-    stderr: (t) => process.stderr.write(t.startsWith('\r') ? `\r${escapeControls(t.slice(1))}` : escapeControls(t)),
+/** What `processEnv` writes to: the process's own streams, or stand-ins (a test's fake terminal). */
+export interface OutputStream {
+  readonly isTTY?: boolean;
+  write(text: string): unknown;
+}
+
+/** `text` with control characters escaped, but for the carriage returns a progress line (src/cli/progress.ts) begins or ends with. */
+function escapeOutput(text: string): string {
+  const head = text.startsWith('\r') ? '\r' : '';
+  const body = text.slice(head.length);
+  const tail = body.endsWith('\r') ? '\r' : '';
+  return `${head}${escapeControls(body.slice(0, body.length - tail.length))}${tail}`;
+}
+
+export function processEnv(streams: { readonly stdout?: OutputStream; readonly stderr?: OutputStream } = {}): CliEnv {
+  const out = streams.stdout ?? process.stdout;
+  const err = streams.stderr ?? process.stderr;
+  const env: CliEnv = {
+    stdout: (t) => out.write(escapeControls(t)),
+    stderr: (t) => err.write(escapeOutput(t)),
     // A regular file under the cap only: /dev/zero or a FIFO is an error, not a hang.
     readFile: (p) => readRegularFile(p, MAX_INPUT_FILE_BYTES),
     // Atomically (a temporary file, then a rename): nobody reads half a report.
@@ -87,11 +111,13 @@ export function processEnv(): CliEnv {
     mkdir: (p) => mkdirSync(p),
     pathKind: pathKindOf,
     canWrite: canWriteIn,
-    tty: process.stdout.isTTY === true,
-    stderrTty: process.stderr.isTTY === true,
+    tty: out.isTTY === true,
+    stderrTty: err.isTTY === true,
     target: async () => (await import('./targets.ts')).simTarget(),
     wallMs: () => performance.now(),
+    simProgress: (label, steps, json) => runProgress(progressFor(env, json, PROGRESS_EVERY_MS), label, steps),
   };
+  return env;
 }
 
 /**

@@ -47,12 +47,13 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   size: {
     summary: 'orderer sizing: fault tolerance, quorum and latency per orderer count',
     spec: async () => (await import('../sizing/args.ts')).SIZE_SPEC,
-    // The CLI's output checks (a one-line error before any work; atomic writes) for --report.
+    // The CLI's output checks (a one-line error before any work; atomic writes) for --report, and its progress line.
     load: async () => {
-      const [{ runSizeCommand }, { checkOutputFile, writeOutput }] = await Promise.all([import('../sizing/cli.ts'), import('./output.ts')]);
+      const [{ runSizeCommand }, { checkOutputFile, writeOutput }, { progressLine }] = await Promise.all([import('../sizing/cli.ts'), import('./output.ts'), import('./progress.ts')]);
       return (argv, env) =>
         runSizeCommand(argv, {
           ...env,
+          progress: (enabled) => progressLine({ stderr: env.stderr, wallMs: env.wallMs, enabled }),
           checkOutput: (flag, path) => checkOutputFile(env, 'size', flag, path),
           writeOutput: (flag, path, text) => writeOutput(env, 'size', flag, path, text),
         });

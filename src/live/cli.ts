@@ -21,7 +21,7 @@ import { escapeControls, formatResult } from './report.ts';
 import { runLive, type LiveRunOptions } from './run.ts';
 import { LIVE_SPECS, usageText, wantsHelp } from './usage.ts';
 import { loadScenario } from './scenario.ts';
-import type { SimTarget } from '../cli/io.ts';
+import type { CliEnv, SimTarget } from '../cli/io.ts';
 import { runScenario } from '../scenarios/runner.ts';
 import type { Scenario } from '../scenarios/schema.ts';
 import { runCompare } from './compare-run.ts';
@@ -34,6 +34,8 @@ export interface LiveCliIo {
   readonly target?: () => Promise<SimTarget>;
   /** Writes a file (`compare --report`); src/cli's CliEnv has it, else node:fs. */
   readonly writeFile?: (path: string, text: string) => void;
+  /** The progress line of the simulator run (`compare`, on a terminal only); src/cli's CliEnv has it. */
+  readonly simProgress?: CliEnv['simProgress'];
 }
 
 /** The simulated target: the CLI env's, else src/cli's default wiring. */

@@ -6,7 +6,7 @@
  */
 import { writeFileAtomic } from '../cli/files.ts';
 import type { TopologyInfo } from '../scenarios/cluster.ts';
-import { runScenario } from '../scenarios/runner.ts';
+import { runScenario, type ScenarioResult } from '../scenarios/runner.ts';
 import type { Scenario } from '../scenarios/schema.ts';
 import { describeTopology, type TopologySpec } from '../scenarios/topology.ts';
 import type { TraceRecord } from '../sim/kernel/trace.ts';
@@ -34,13 +34,22 @@ export async function runCompare(s: LiveSetup, opts: CompareOptions, io: LiveCli
   const target = await simTargetOf(io);
   const seed = scenario.seed ?? 1;
   const records: TraceRecord[] = [];
-  const simCluster = await target.create(scenario, { seed, ...(reportPath !== undefined ? { traceSink: (r: TraceRecord) => void records.push(r) } : {}) });
-  const sim = await runScenario(scenario, simCluster, {
-    seed,
-    ...(target.checks ? { checks: target.checks } : {}),
-    ...(target.behaviours ? { behaviours: target.behaviours } : {}),
-  });
-  await simCluster.close();
+  // On a terminal, a progress line while the simulator runs (the cluster side prints a line per command).
+  const progress = io.simProgress?.(`compare ${scenario.name}: simulator`, scenario.steps, json);
+  let sim: ScenarioResult;
+  try {
+    const simCluster = await target.create(scenario, { seed, ...(reportPath !== undefined ? { traceSink: (r: TraceRecord) => void records.push(r) } : {}), ...(progress !== undefined ? { interrupt: progress.interrupt } : {}) });
+    progress?.attach(simCluster);
+    sim = await runScenario(scenario, simCluster, {
+      seed,
+      ...(target.checks ? { checks: target.checks } : {}),
+      ...(target.behaviours ? { behaviours: target.behaviours } : {}),
+      ...(progress !== undefined ? { onStep: progress.onStep } : {}),
+    });
+    await simCluster.close();
+  } finally {
+    progress?.line.end();
+  }
   io.stderr(`simulator: ${sim.passed ? 'passed' : sim.verdict} (seed ${seed}); now the live cluster...\n`);
   if (reportPath !== undefined) {
     const { reportHtml } = await import('../report/cli.ts');

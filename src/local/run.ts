@@ -150,12 +150,19 @@ export async function compareLocalCommand(argv: readonly string[], env: CliEnv):
   env.stderr(`${smart}; the simulator runs with the same\n`);
   const target = await env.target();
   const profile = scenarioProfile(pr.scenario);
-  const simCluster = await simClusterFor(pr.scenario, { seed: pr.seed, smartbft: simSmartBft(pr.state.plan.smartbft, pr.state.plan.smartbftChanged), ...(profile !== undefined ? { profile } : {}) });
+  // On a terminal, a progress line while the simulator runs (the local side prints a line per step).
+  const progress = env.simProgress?.(`compare ${pr.scenario.name}: simulator`, pr.scenario.steps, pr.json);
   let sim: ScenarioResult;
   try {
-    sim = await runScenario(pr.scenario, simCluster, { seed: pr.seed, ...(target.checks ? { checks: target.checks } : {}), ...(target.behaviours ? { behaviours: target.behaviours } : {}) });
+    const simCluster = await simClusterFor(pr.scenario, { seed: pr.seed, smartbft: simSmartBft(pr.state.plan.smartbft, pr.state.plan.smartbftChanged), ...(profile !== undefined ? { profile } : {}), ...(progress !== undefined ? { interrupt: progress.interrupt } : {}) });
+    progress?.attach(simCluster);
+    try {
+      sim = await runScenario(pr.scenario, simCluster, { seed: pr.seed, ...(target.checks ? { checks: target.checks } : {}), ...(target.behaviours ? { behaviours: target.behaviours } : {}), ...(progress !== undefined ? { onStep: progress.onStep } : {}) });
+    } finally {
+      await simCluster.close();
+    }
   } finally {
-    await simCluster.close();
+    progress?.line.end();
   }
   env.stderr(`simulator: ${sim.passed ? 'passed' : sim.verdict} (seed ${pr.seed}); now the local network...\n`);
   const local = await runOnLocal(pr, env);

@@ -23,8 +23,8 @@ export interface SizeIo {
   stderr: (s: string) => void;
   /** Whether stderr is a terminal: the progress line is printed only then. */
   readonly stderrTty?: boolean;
-  /** Wall-clock ms, for the progress estimate only. */
-  readonly wallMs?: () => number;
+  /** The CLI's progress line (src/cli/progress.ts); without it, no progress is shown. */
+  readonly progress?: (enabled: boolean) => SizeProgressLine;
   /**
    * `--report`: the CLI's output checks, given by the CLI (src/cli/main.ts), so sizing
    * imports nothing of the CLI. `checkOutput` throws a one-line error before any work;
@@ -34,29 +34,34 @@ export interface SizeIo {
   readonly writeOutput?: (flag: string, path: string, text: string) => void;
 }
 
-export function progressLine(io: SizeIo): MeasureProgress {
-  const now = io.wallMs ?? (() => performance.now());
-  const t0 = now();
-  let width = 0;
-  let previous = t0;
+/**
+ * The CLI's progress line (src/cli/progress.ts), handed in by the CLI so sizing imports
+ * nothing of it: redrawn in place on a terminal's stderr, nothing when `enabled` is false.
+ */
+export interface SizeProgressLine {
+  show(text: string, force?: boolean): void;
+  end(last?: string): void;
+  elapsedMs(): number;
+}
+
+/** The line while measuring: the size being measured, the time so far and an estimate of what is left. */
+export function measuringProgress(line: SizeProgressLine): MeasureProgress {
+  let previous = 0;
   let lastSize = 0;
   return ({ done, total, n }) => {
-    const at = now();
+    const at = line.elapsedMs();
     if (done > 0) lastSize = (at - previous) / 1000;
     previous = at;
-    const elapsed = (at - t0) / 1000;
-    let line: string;
-    if (n === null) line = `size: measured ${total} size${total === 1 ? '' : 's'} in ${elapsed.toFixed(1)} s`;
-    else {
-      // Bigger sizes cost more (messages grow with n^2), so each size left is counted at the
-      // slower of the average and the last size measured: "about".
-      const perSize = Math.max(elapsed / Math.max(1, done), lastSize);
-      const left = done === 0 ? '' : `, about ${Math.max(1, Math.round(perSize * (total - done)))} s left`;
-      line = `size: measuring n = ${n} (${done + 1} of ${total}), ${elapsed.toFixed(1)} s so far${left}`;
+    const elapsed = at / 1000;
+    if (n === null) {
+      line.end(`size: measured ${total} size${total === 1 ? '' : 's'} in ${elapsed.toFixed(1)} s`);
+      return;
     }
-    const pad = ' '.repeat(Math.max(0, width - line.length));
-    width = line.length;
-    io.stderr(`\r${line}${pad}${n === null ? '\n' : ''}`);
+    // Bigger sizes cost more (messages grow with n^2), so each size left is counted at the
+    // slower of the average and the last size measured: "about".
+    const perSize = Math.max(elapsed / Math.max(1, done), lastSize);
+    const left = done === 0 ? '' : `, about ${Math.max(1, Math.round(perSize * (total - done)))} s left`;
+    line.show(`size: measuring n = ${n} (${done + 1} of ${total}), ${elapsed.toFixed(1)} s so far${left}`, true);
   };
 }
 
@@ -111,7 +116,7 @@ export async function runSizeCommand(argv: readonly string[], io: SizeIo): Promi
   }
   const setup: MeasureSetup = { seed: args.seed, rttInZoneMs: args.rttInZoneMs, rttAcrossZonesMs: args.rttAcrossZonesMs, cpuPerMessageMs: args.cpuPerMessageMs };
   const shape = { roundRobin: args.params.placement === undefined, orgs: args.params.orgs, peersPerOrg: Math.min(...args.params.peersPerOrg) };
-  const progress = io.stderrTty === true && !args.json ? progressLine(io) : undefined;
+  const progress = io.stderrTty === true && !args.json && io.progress !== undefined ? measuringProgress(io.progress(true)) : undefined;
   const measured = args.measure ? await measureOptions(report.options.map((o) => ({ n: o.n, placement: placementFor(o.n, args.params) })), setup, shape, progress) : undefined;
   const dominance = measured === undefined ? null : availabilityDominance(report, measured, args.nodeMttrMs);
   const text = renderSizing(report, measured, measured === undefined ? undefined : setup, dominance);

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CliEnv } from '../../src/cli/io.ts';
 import { checkOutputFile, writeOutput } from '../../src/cli/output.ts';
+import { progressLine } from '../../src/cli/progress.ts';
 import { runSizeCommand, type SizeIo } from '../../src/sizing/cli.ts';
 
 interface Run {
@@ -14,7 +15,7 @@ interface Run {
   files: Map<string, string>;
 }
 
-async function size(argv: string[], extra: Partial<SizeIo> = {}): Promise<Run> {
+async function size(argv: string[], extra: Partial<SizeIo> & { wallMs?: () => number } = {}): Promise<Run> {
   let out = '';
   let err = '';
   const files = new Map<string, string>();
@@ -24,12 +25,16 @@ async function size(argv: string[], extra: Partial<SizeIo> = {}): Promise<Run> {
     pathKind: (p: string) => (p === '/out' ? 'dir' : p.startsWith('/out/') ? 'missing' : 'dir'),
     canWrite: () => true,
   } as unknown as CliEnv;
+  const { wallMs, ...rest } = extra;
+  const stderr = (s: string): void => void (err += s);
   const io: SizeIo = {
     stdout: (s) => (out += s),
-    stderr: (s) => (err += s),
+    stderr,
     checkOutput: (flag, path) => checkOutputFile(fs, 'fabric-bft-sim size', flag, path),
     writeOutput: (flag, path, text) => writeOutput(fs, 'fabric-bft-sim size', flag, path, text),
-    ...extra,
+    // The CLI's progress line, as src/cli/main.ts hands it in.
+    progress: (enabled) => progressLine({ stderr, wallMs: wallMs ?? (() => 0), enabled }),
+    ...rest,
   };
   const code = await runSizeCommand(argv, io);
   return { code, out, err, files };

@@ -19,6 +19,7 @@ import { defaultWorkers, MAX_WORKERS, runJob } from '../workers/pool.ts';
 import { parseShard, shardLabel, WHOLE } from '../workers/shard.ts';
 import { checkArbitrary, checkAttempt, passedOf, phaseOf, type CheckJob } from '../workers/tasks.ts';
 import { checkOutputFile, writeOutput } from '../output.ts';
+import { runsProgress } from '../progress.ts';
 import { reportHtml } from '../report.ts';
 import type { TraceRecord } from '../../sim/kernel/index.ts';
 
@@ -75,8 +76,8 @@ export async function checkCommand(argv: readonly string[], env: CliEnv): Promis
   const where = sharded ? ` shard ${shardLabel(shard)}:` : '';
   let done = 0;
   let failedSeen = false;
-  // A terminal gets one line rewritten per run; a log file a line every 10%.
-  const every = env.stderrTty ? 1 : Math.max(1, Math.ceil(mine / 10));
+  // The progress line on a terminal (with an estimate), a line every 10% in a log.
+  const progress = runsProgress(env, json, `check:${where}`, mine);
   if (!json) env.stderr(`check:${where} ${sharded ? `${mine} of ` : ''}${runs} schedules on ${orderers} orderers, faults ${faults.join(',')}, seed ${seed}${workers > 1 ? `, ${workers} workers` : ''}\n`);
   const results = await runJob(job, runs, shard, {
     workers,
@@ -85,12 +86,10 @@ export async function checkCommand(argv: readonly string[], env: CliEnv): Promis
       if (failedSeen) return;
       done++;
       if (!r.passed) failedSeen = true;
-      if (!json && (done % every === 0 || done === mine || !r.passed)) {
-        const line = `check:${where} ${done}/${mine} runs${r.passed ? '' : ` - FAILED (${r.failure ?? ''}); shrinking...`}`;
-        env.stderr(env.stderrTty ? `\r${line}${done === mine || !r.passed ? '\n' : ''}` : `${line}\n`);
-      }
+      progress.ran(done, r.passed ? undefined : (r.failure ?? ''));
     },
   });
+  progress.end();
   // The first failure in seed order: every lower index of this shard ran and passed.
   const first = results.find((r) => !r.passed);
   const ran = first === undefined ? results.length : results.filter((r) => r.index <= first.index).length;

@@ -10,6 +10,7 @@ import { checksTable, header, logEvidence, replayCommand, resultJson, stepTable,
 import { UsageError, type CliEnv } from '../io.ts';
 import { loadScenario } from '../load.ts';
 import { checkOutputFile, prepareLogsDir, writeOutput } from '../output.ts';
+import { PROGRESS_EVERY_MS, progressFor, runProgress } from '../progress.ts';
 import { reportHtml } from '../report.ts';
 import { RAFT_VS_BFT, runRaftVsBftCommand } from './raft-vs-bft.ts';
 
@@ -64,6 +65,9 @@ export async function runCommand(argv: readonly string[], env: CliEnv): Promise<
   if (logsDir !== undefined) prepareLogsDir(env, 'run', 'logs', logsDir);
 
   const started = env.wallMs();
+  const json = bool(p, 'json');
+  // On a terminal stderr only (never --json): the step, the simulated time, an estimate of what is left.
+  const progress = (label: string) => ({ progress: runProgress(progressFor(env, json, PROGRESS_EVERY_MS), label, scenario.steps) });
   const first: TraceRecord[] = [];
   const keep = tracePath !== undefined || determinism || reportPath !== undefined;
   const result = await execute(target, scenario, {
@@ -71,13 +75,14 @@ export async function runCommand(argv: readonly string[], env: CliEnv): Promise<
     ...budgets,
     ...(keep ? { traceSink: (r: TraceRecord) => void first.push(r) } : {}),
     ...(logsDir !== undefined ? { after: async (c) => void (await writeLogs(env, c, logsDir)) } : {}),
+    ...progress(`run ${scenario.name}`),
   });
   const wall = env.wallMs() - started;
 
   let divergence: ReturnType<typeof firstDivergence> | undefined;
   if (determinism) {
     const second: TraceRecord[] = [];
-    const again = await execute(target, scenario, { seed, ...budgets, traceSink: (r) => void second.push(r) });
+    const again = await execute(target, scenario, { seed, ...budgets, traceSink: (r) => void second.push(r), ...progress(`run ${scenario.name} (second run)`) });
     divergence = firstDivergence(first, second);
     if (divergence === undefined && JSON.stringify(again) !== JSON.stringify(result)) {
       divergence = { index: first.length, first: 'results differ', second: 'results differ' };
@@ -87,7 +92,7 @@ export async function runCommand(argv: readonly string[], env: CliEnv): Promise<
   if (reportPath !== undefined) writeOutput(env, 'run', 'report', reportPath, await reportHtml(scenario, result, first, replayCommand(loaded.ref, seed, orderersFlag)));
 
   const passed = result.passed && divergence === undefined;
-  if (bool(p, 'json')) {
+  if (json) {
     const out = determinism ? { ...result, passed, determinism: divergence === undefined ? { identical: true, records: first.length } : { identical: false, ...divergence } } : result;
     env.stdout(resultJson(out));
     return passed ? 0 : 1;

@@ -11,6 +11,7 @@ import { bool, num, parseArgs, str, type CommandSpec } from '../../args/grammar.
 import { helpText } from '../../args/help.ts';
 import { UsageError, type CliEnv } from '../io.ts';
 import { loadScenario } from '../load.ts';
+import { runsProgress } from '../progress.ts';
 import { checkOutputFile, writeOutput } from '../output.ts';
 import { jobName, jobYaml } from '../workers/job.ts';
 import { defaultWorkers, MAX_WORKERS, runJob } from '../workers/pool.ts';
@@ -176,16 +177,14 @@ export async function sweepCommand(argv: readonly string[], env: CliEnv): Promis
   const where = shardRaw === undefined ? '' : ` shard ${shardLabel(shard)}:`;
   if (!json) env.stderr(`sweep:${where} ${mine} runs of ${ref}${workers > 1 && mine > 1 ? ` on ${Math.min(workers, mine)} workers` : ''}\n`);
   let done = 0;
-  const every = env.stderrTty ? 1 : Math.max(1, Math.ceil(mine / 10));
+  const progress = runsProgress(env, json, `sweep:${where}`, mine);
   const started = env.wallMs();
   const results = await runJob(job, rows, shard, {
     workers,
     target,
-    onResult: () => {
-      done++;
-      if (!json && (done % every === 0 || done === mine)) env.stderr(env.stderrTty ? `\rsweep:${where} ${done}/${mine} runs${done === mine ? '\n' : ''}` : `sweep:${where} ${done}/${mine} runs\n`);
-    },
+    onResult: () => progress.ran(++done),
   });
+  progress.end();
   const wall = env.wallMs() - started;
   const rowsOut = results.map((r) => r.row as SweepRow);
   const failed = rowsOut.filter((r) => !r.passed).length;
