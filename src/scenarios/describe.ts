@@ -14,6 +14,8 @@ export function describeStep(step: Step): string {
     }
     case 'stop':
     case 'start':
+    case 'stopZone':
+    case 'startZone':
     case 'honest':
       return `${op} ${argOf(step, op)}`;
     case 'channelInfo':

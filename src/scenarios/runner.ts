@@ -17,6 +17,8 @@ import { durationMs, formatDuration } from './duration.ts';
 import { mismatch, resolveRefs, type Vars } from './expect.ts';
 import { compilePattern } from './pattern.ts';
 import { argOf, opOf, validateScenario, type Behaviours, type Expectation, type OpName, type Scenario, type Step } from './schema.ts';
+import { zonesOf } from './topology.ts';
+import type { ZonePlacement } from '../shared/zones.ts';
 
 /** One check's verdict after a run (see {@link simChecks}). */
 export interface Check {
@@ -165,6 +167,8 @@ class Run {
     private readonly cluster: Cluster,
     private readonly maxTimeMs: number,
     pollMs: number,
+    /** Where `topology.zones` puts each node (stopZone, startZone). */
+    private readonly zones: ZonePlacement | undefined = undefined,
   ) {
     this.t0 = cluster.now();
     this.pollMs = pollMs;
@@ -240,6 +244,21 @@ class Run {
           this.startedAt.set(id, c.now());
           return c.start(id);
         });
+      case 'stopZone':
+      case 'startZone': {
+        // The loss of a zone is a crash of every node in it (as size models it); coming back,
+        // CouchDBs start before their peers.
+        const zone = String(arg);
+        const members = this.zones?.members[zone];
+        if (members === undefined) throw new Error(`unknown zone "${zone}"${this.zones === undefined ? ' (topology.zones names none)' : ` (zones: ${this.zones.zones.join(', ')})`}`);
+        let error: string | undefined;
+        for (const id of op === 'stopZone' ? [...members].reverse() : members) {
+          if (op === 'startZone') this.startedAt.set(id, c.now());
+          const r = op === 'stopZone' ? await c.stop(id) : await c.start(id);
+          if (!r.ok && error === undefined) error = `${id}: ${r.error ?? 'failed'}`;
+        }
+        return error === undefined ? { ok: true, zone, nodes: members } : { ok: false, error, zone, nodes: members };
+      }
       case 'pauseAutoHeal':
         return c.pauseAutoHeal();
       case 'resumeAutoHeal':
@@ -490,7 +509,7 @@ export async function runScenario(input: Scenario | unknown, cluster: Cluster, o
   const scenario = validateScenario(input, { topology: cluster.topology, ...(options.behaviours ? { behaviours: options.behaviours } : {}) });
   const maxSteps = options.maxSteps ?? 10_000;
   const maxTimeMs = options.maxTimeMs ?? DEFAULT_MAX_TIME_MS;
-  const run = new Run(cluster, maxTimeMs, options.pollMs ?? 500);
+  const run = new Run(cluster, maxTimeMs, options.pollMs ?? 500, zonesOf(scenario.topology));
   const steps: StepResult[] = [];
   const pending: string[] = [];
   /** Load steps run so far: where their result sits in `steps`, and the target's id of the load. */

@@ -17,6 +17,7 @@ import { parsePattern } from './pattern.ts';
 import { closest, didYouMean } from './suggest.ts';
 import { parsePolicy } from '../sim/fabric/policy.ts';
 import { describeTopology, type TopologySpec } from './topology.ts';
+import { MAX_ZONES, ZONE_DEFAULTS as ZONE_RTT_DEFAULTS, ZONE_NAME_RE, zoneNames } from '../shared/zones.ts';
 import { SCENARIO_SMARTBFT_DEFAULTS, SMARTBFT_MESSAGE_TYPES, optionKind, scenarioSmartBftProblems, type ScenarioSmartBftName } from '../sim/smartbft/options.ts';
 
 // ---------------------------------------------------------------------------------------
@@ -56,6 +57,10 @@ export interface Operations {
   readonly stop: NodeRef;
   /** Start a stopped node. */
   readonly start: NodeRef;
+  /** Lose a whole zone (`topology.zones`): stop every node in it. */
+  readonly stopZone: string;
+  /** Bring a lost zone back: start every node in it (CouchDBs first, then orderers, then peers). */
+  readonly startZone: string;
   /** Pause Argo CD auto-sync, which would restart a stopped node (a no-op in the simulator). */
   readonly pauseAutoHeal: true;
   /** Re-enable Argo CD auto-sync. */
@@ -148,6 +153,8 @@ export const OPERATIONS: readonly OpName[] = [
   'revoke',
   'stop',
   'start',
+  'stopZone',
+  'startZone',
   'pauseAutoHeal',
   'resumeAutoHeal',
   'channelInfo',
@@ -312,10 +319,33 @@ const TopologySchema = z.strictObject({
     .meta({ description: "SmartBFT options by Fabric's names (configtx.yaml Orderer.SmartBFT), checked as SmartBFT's Configuration.Validate() does." }),
 });
 
+/** `topology.zones` as editors see it; validated by `zoneIssues` (one message per problem, with its place). */
+const ZonesSchema = z
+  .union([
+    z.number().meta({ type: 'integer', minimum: 1, maximum: MAX_ZONES, description: `orderers dealt round-robin over zone1..zoneN in consenter order (as size --zones N); org k's peers in zone (k mod N)+1` }),
+    z.record(z.string().regex(ZONE_NAME_RE), z.array(node).min(1)).meta({ description: "zone name -> its orderers and peers; every orderer named once; a peer not named sits with its org's orderer" }),
+  ])
+  .meta({ description: 'Zones of the network, as fabric-bft-sim size has them: a count or zone name -> nodes. stopZone / startZone lose a zone and bring it back.' });
+const rtt = (what: string, dflt: number) => z.string().meta({ description: `round-trip time ${what}, a duration such as ${dflt}ms (default ${dflt}ms, as fabric-bft-sim size); with zones only` });
+
+const TopologyFields = {
+  ...TopologySchema.shape,
+  zones: z.unknown().optional(),
+  rttInZone: z.unknown().optional(),
+  rttAcrossZones: z.unknown().optional(),
+};
+const TopologyCheckSchema = z.strictObject(TopologyFields);
+const TopologyDocumentSchema = z.strictObject({
+  ...TopologySchema.shape,
+  zones: ZonesSchema.optional(),
+  rttInZone: rtt('between two nodes of one zone', ZONE_RTT_DEFAULTS.rttInZoneMs).optional(),
+  rttAcrossZones: rtt('between nodes of two zones', ZONE_RTT_DEFAULTS.rttAcrossZonesMs).optional(),
+});
+
 const TopLevelSchema = z.strictObject({
   name: z.string().regex(NAME_RE, { error: 'a scenario name is letters, digits, dots, dashes and underscores' }).max(80),
   description: z.string().max(4000).optional(),
-  topology: TopologySchema.optional(),
+  topology: TopologyCheckSchema.optional(),
   seed: intIn(0, 0xffffffff).optional(),
   steps: z.array(z.unknown()).min(1, { error: 'a scenario needs at least one step' }).max(LIMITS.steps),
   expectations: z
@@ -347,6 +377,8 @@ const OP_SCHEMAS: { readonly [K in OpName]: z.ZodType } = {
   revoke: certArgs,
   stop: node,
   start: node,
+  stopZone: text(64),
+  startZone: text(64),
   pauseAutoHeal: z.literal(true),
   resumeAutoHeal: z.literal(true),
   channelInfo: z.strictObject({ peer: node }),
@@ -378,6 +410,8 @@ const OP_DESCRIPTIONS: { readonly [K in OpName]: string } = {
   revoke: 'Revoke a certificate.',
   stop: 'Stop a node (orderer, peer or CouchDB), or a selector such as leader.',
   start: 'Start a stopped node.',
+  stopZone: 'Lose a whole zone (topology.zones): stop every node in it.',
+  startZone: 'Bring a lost zone back: start every node in it.',
   pauseAutoHeal: 'Pause Argo CD auto-sync, which would restart a stopped node (a no-op in the simulator).',
   resumeAutoHeal: 'Re-enable Argo CD auto-sync.',
   channelInfo: 'A peer\'s channel height and current and previous block hashes (peer channel getinfo).',
@@ -405,6 +439,7 @@ const OP_DESCRIPTIONS: { readonly [K in OpName]: string } = {
  * the topology, `$references` to earlier saves, durations, expectations.
  */
 export const ScenarioDocumentSchema = TopLevelSchema.extend({
+  topology: TopologyDocumentSchema.optional(),
   steps: z
     .array(
       z.union(
@@ -585,6 +620,8 @@ class Checker {
     readonly consensus: Consensus | undefined,
     /** The scenario's own `topology.consensus` (dropMessages names SmartBFT's message types). */
     readonly consensusOfTopology: Consensus = 'smartbft',
+    /** The zones `topology.zones` names (stopZone, startZone), if any. */
+    readonly zones: readonly string[] | undefined = undefined,
   ) {}
 
   add(path: readonly PathSegment[], message: string, at?: 'key'): void {
@@ -790,6 +827,14 @@ class Checker {
       case 'honest':
         this.node(String(arg), path, ['orderer'], false, op);
         return;
+      case 'stopZone':
+      case 'startZone': {
+        const zone = String(arg);
+        if (this.ref(zone, path)) return;
+        if (this.zones === undefined) this.add(path, `${op} needs zones: topology.zones places the nodes in zones (docs/scenarios.md#zones)`);
+        else if (!this.zones.includes(zone)) this.add(path, `unknown zone "${zone}"${didYouMean(zone, this.zones)} (zones: ${this.zones.join(', ')})`);
+        return;
+      }
       case 'channelInfo':
       case 'docCount':
       case 'dropStateDatabase':
@@ -899,6 +944,72 @@ function depthOf(v: unknown, limit: number): number {
   return max;
 }
 
+/** The zone names a topology (as written, maybe invalid) gives, for checking stopZone / startZone. */
+function zoneNamesIn(topology: unknown): string[] | undefined {
+  const z = topology !== null && typeof topology === 'object' ? (topology as Record<string, unknown>)['zones'] : undefined;
+  if (typeof z === 'number' && Number.isInteger(z) && z >= 1 && z <= MAX_ZONES) return zoneNames(z);
+  if (z !== null && typeof z === 'object' && !Array.isArray(z)) return Object.keys(z);
+  return undefined;
+}
+
+/**
+ * Problems with `topology.zones`, `rttInZone` and `rttAcrossZones`: the zone names, nodes
+ * that the topology does not have, a node in two zones, an orderer in none.
+ */
+function zoneIssues(t: Readonly<Record<string, unknown>>, topology: TopologyInfo): Issue[] {
+  const out: Issue[] = [];
+  const base = ['topology', 'zones'];
+  const z = t['zones'];
+  for (const k of ['rttInZone', 'rttAcrossZones']) {
+    if (t[k] === undefined) continue;
+    if (z === undefined) {
+      out.push({ path: ['topology', k], message: `${k} needs zones: topology.zones places the nodes in zones`, at: 'key' });
+      continue;
+    }
+    const r = parseDuration(t[k]);
+    if ('error' in r) out.push({ path: ['topology', k], message: r.error });
+  }
+  if (z === undefined) return out;
+  if (typeof z === 'number') {
+    if (!Number.isInteger(z) || z < 1 || z > MAX_ZONES) out.push({ path: base, message: `a number of zones is a whole number from 1 to ${MAX_ZONES}, got ${describeValue(z)}` });
+    return out;
+  }
+  if (z === null || typeof z !== 'object' || Array.isArray(z)) {
+    out.push({ path: base, message: `expected a number of zones (orderers round-robin over zone1..zoneN) or zone names with their nodes ({ a: [orderer.techpulse, ...] }), got ${describeValue(z)}` });
+    return out;
+  }
+  const names = Object.keys(z);
+  if (names.length === 0) out.push({ path: base, message: 'needs at least one zone' });
+  if (names.length > MAX_ZONES) out.push({ path: base, message: `has ${names.length} zones, more than ${MAX_ZONES}` });
+  const placeable = [...topology.orderers, ...topology.peers];
+  const zoneOfNode = new Map<string, string>();
+  for (const name of names) {
+    const path = [...base, name];
+    if (!ZONE_NAME_RE.test(name)) out.push({ path, message: `a zone name is lower-case letters, digits and dashes, got "${name}"`, at: 'key' });
+    const list = (z as Record<string, unknown>)[name];
+    if (!Array.isArray(list)) {
+      out.push({ path, message: `expected a list of the zone's orderers and peers, got ${describeValue(list)}` });
+      continue;
+    }
+    if (list.length === 0) out.push({ path, message: 'a zone needs at least one node' });
+    list.forEach((n: unknown, i) => {
+      const at = [...path, i];
+      if (typeof n !== 'string') out.push({ path: at, message: `expected a node id, got ${describeValue(n)}` });
+      else if (placeable.includes(n)) {
+        const earlier = zoneOfNode.get(n);
+        if (earlier !== undefined) out.push({ path: at, message: `${n} is already in zone ${earlier}: a node is in one zone` });
+        else zoneOfNode.set(n, name);
+      } else if (topology.couchdbs.includes(n)) out.push({ path: at, message: `"${n}" is a CouchDB: it sits beside its peer, place the peer` });
+      else out.push({ path: at, message: `unknown node "${n}"${didYouMean(n, placeable)} (a zone holds orderers and peers of this topology: ${placeable.slice(0, 8).join(', ')}${placeable.length > 8 ? ', ...' : ''})` });
+    });
+  }
+  if (out.length === 0) {
+    const unplaced = topology.orderers.filter((o) => !zoneOfNode.has(o));
+    if (unplaced.length > 0) out.push({ path: base, message: `${unplaced.join(', ')} ${unplaced.length === 1 ? 'is' : 'are'} in no zone: name every orderer in a zone (or give zones: N to deal them round-robin)` });
+  }
+  return out;
+}
+
 /** Every problem with a scenario document, in document order. */
 export function scenarioIssues(input: unknown, options: ValidateOptions = {}): Issue[] {
   if (input === null || input === undefined) return [{ path: [], message: 'the scenario is empty: it needs name and steps' }];
@@ -916,9 +1027,9 @@ export function scenarioIssues(input: unknown, options: ValidateOptions = {}): I
     // The steps' own problems count too, when there is a list of steps and a topology to check them against.
     const { steps, topology } = input as Record<string, unknown>;
     if (!Array.isArray(steps) || steps.length > LIMITS.steps) return ordered;
-    if (options.topology === undefined && topology !== undefined && !TopologySchema.safeParse(topology).success) return ordered;
+    if (options.topology === undefined && topology !== undefined && !TopologyCheckSchema.safeParse(topology).success) return ordered;
     const consensus = (topology as TopologySpec | undefined)?.consensus;
-    const checker = new Checker(options.topology ?? describeTopology(topology as TopologySpec | undefined), options.behaviours && behavioursFor(options.behaviours, consensus === 'raft' ? 'raft' : 'smartbft'), perConsensus(options.behaviours, consensus === 'raft' ? 'raft' : 'smartbft'), consensus === 'raft' ? 'raft' : 'smartbft');
+    const checker = new Checker(options.topology ?? describeTopology(topology as TopologySpec | undefined), options.behaviours && behavioursFor(options.behaviours, consensus === 'raft' ? 'raft' : 'smartbft'), perConsensus(options.behaviours, consensus === 'raft' ? 'raft' : 'smartbft'), consensus === 'raft' ? 'raft' : 'smartbft', zoneNamesIn(topology));
     steps.forEach((s: unknown, i) => checker.step(s, i));
     return [...ordered, ...checker.issues];
   }
@@ -944,8 +1055,12 @@ export function scenarioIssues(input: unknown, options: ValidateOptions = {}): I
     const problems = scenarioSmartBftProblems(doc.topology.smartbft);
     if (problems.length > 0) return problems.map((p) => ({ path: p.name === undefined ? ['topology', 'smartbft'] : ['topology', 'smartbft', p.name], message: p.message }));
   }
+  if (doc.topology !== undefined) {
+    const zones = zoneIssues(doc.topology, topology);
+    if (zones.length > 0) return zones;
+  }
   const consensus = doc.topology?.consensus ?? 'smartbft';
-  const checker = new Checker(topology, options.behaviours && behavioursFor(options.behaviours, consensus), perConsensus(options.behaviours, consensus), consensus);
+  const checker = new Checker(topology, options.behaviours && behavioursFor(options.behaviours, consensus), perConsensus(options.behaviours, consensus), consensus, zoneNamesIn(doc.topology));
   doc.steps.forEach((s, i) => checker.step(s, i));
   return checker.issues;
 }

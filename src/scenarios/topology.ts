@@ -9,6 +9,7 @@
 import type { NodeId, TopologyInfo } from './cluster.ts';
 import type { ScenarioSmartBft } from '../sim/smartbft/options.ts';
 import { CHANNEL, DEFAULT_ORGS, couchdbId, ordererIds, peerId } from '../shared/names.ts';
+import { zonePlacement, type ZonePlacement, type ZonesSpec } from '../shared/zones.ts';
 
 export type Dissemination = 'deliver' | 'gossip';
 
@@ -36,6 +37,17 @@ export interface TopologySpec {
    * simulator takes the parsed profile. Default: the built-in profile.
    */
   readonly profile?: string;
+  /**
+   * Zones, in `size`'s vocabulary (src/shared/zones.ts): a count (orderers round-robin over
+   * zone1..zoneN, org k's peers in zone (k mod N)+1), or zone name -> its orderers and peers
+   * (every orderer named; a peer not named sits with its org's orderer). Steps `stopZone` and
+   * `startZone` lose a whole zone and bring it back.
+   */
+  readonly zones?: ZonesSpec;
+  /** Round-trip time between two nodes of one zone, e.g. `1ms` (the default, as `size --rtt-in-zone`); with zones only. */
+  readonly rttInZone?: string;
+  /** Round-trip time between nodes of two zones, e.g. `30ms` (the default, as `size --rtt-across-zones`); with zones only. */
+  readonly rttAcrossZones?: string;
 }
 
 export interface GossipSpec {
@@ -97,4 +109,11 @@ export function describeTopology(spec: TopologySpec | undefined): TopologyInfo {
     peers.push(...mine);
   }
   return { channel: CHANNEL, orgs: t.orgs, orderers: ordererIds(t.orderers, t.orgs), peers, peersByOrg, couchdbs };
+}
+
+/** Where a topology's zones put each node, or undefined without `zones`. The spec must be valid. */
+export function zonesOf(spec: TopologySpec | undefined): ZonePlacement | undefined {
+  if (spec?.zones === undefined) return undefined;
+  const t = describeTopology(spec);
+  return zonePlacement(spec.zones, { orderers: t.orderers, orgs: t.orgs, peersByOrg: t.peersByOrg, couchdbOf: (p) => t.couchdbs[t.peers.indexOf(p)] ?? p });
 }

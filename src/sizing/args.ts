@@ -4,6 +4,7 @@
  */
 import { bool, ints, ms, num, parseArgs, str, UsageError, type CommandSpec } from '../args/grammar.ts';
 import { ENDORSEMENT_POLICIES, SIZING_DEFAULTS, type EndorsementPolicy, type SizingParams } from './model.ts';
+import { ZONE_DEFAULTS } from '../shared/zones.ts';
 
 /**
  * Default CPU cost of one consensus message: about one ECDSA P-256 signature check in Go
@@ -103,8 +104,8 @@ export function parseSizeArgs(argv: readonly string[]): SizeArgs {
   };
   return {
     params,
-    rttInZoneMs: ms(p, 'rtt-in-zone') ?? 1,
-    rttAcrossZonesMs: ms(p, 'rtt-across-zones') ?? 30,
+    rttInZoneMs: ms(p, 'rtt-in-zone') ?? ZONE_DEFAULTS.rttInZoneMs,
+    rttAcrossZonesMs: ms(p, 'rtt-across-zones') ?? ZONE_DEFAULTS.rttAcrossZonesMs,
     cpuPerMessageMs: ms(p, 'cpu-per-message') ?? DEFAULT_CPU_PER_MESSAGE_MS,
     nodeMttrMs: ms(p, 'node-mttr') ?? DEFAULT_NODE_MTTR_MS,
     reportPath: str(p, 'report'),

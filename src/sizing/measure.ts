@@ -35,7 +35,7 @@
  */
 import { SimCluster } from '../sim/cluster/sim-cluster.ts';
 import { buildTopology, DEFAULT_ORGS } from '../sim/fabric/topology.ts';
-import { Simulation, type LatencyDist, type NetworkConfig } from '../sim/kernel/index.ts';
+import { latencyOfRtt, Simulation, type LatencyDist, type NetworkConfig } from '../sim/kernel/index.ts';
 import type { Request } from '../sim/consensus/types.ts';
 import { createConsenter } from '../sim/smartbft/api.ts';
 import { computeQuorum } from '../sim/consensus/quorum.ts';
@@ -92,10 +92,7 @@ export function zoneAssignment(placement: readonly number[], roundRobin: boolean
   return out;
 }
 
-function halfRtt(rtt: number): LatencyDist {
-  const oneWay = rtt / 2;
-  return { kind: 'uniform', minMs: oneWay * 0.9, maxMs: oneWay * 1.1 };
-}
+const halfRtt = latencyOfRtt;
 
 interface Cluster {
   readonly sim: Simulation;

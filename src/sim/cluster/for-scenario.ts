@@ -16,6 +16,7 @@ import { checkRestartResume, observeRestarts, type RestartObservation } from '..
 import type { SmartBftConfig } from '../smartbft/config.ts';
 import { modelConfigOf } from '../smartbft/options.ts';
 import type { CalibrationProfile } from '../fabric/profile.ts';
+import { rttMsOf, ZONE_DEFAULTS } from '../../shared/zones.ts';
 
 /**
  * The Byzantine behaviours a scenario may name, by the orderers' consensus: SmartBFT's or
@@ -46,7 +47,7 @@ export interface SimClusterForOptions {
 
 /**
  * The simulated network a scenario describes (its `topology`: orgs, orderers, peers per
- * org, consensus, dissemination, policy), opened at the given seed and ready for
+ * org, consensus, dissemination, policy, zones), opened at the given seed and ready for
  * {@link runScenario}. Pass the same seed to `runScenario` so the result records it.
  *
  * @example
@@ -73,6 +74,10 @@ export async function simClusterFor(scenario: Scenario, options: SimClusterForOp
     // The scenario's topology.smartbft, under the caller's (compare --target local passes the real network's).
     ...(t.smartbft !== undefined || options.smartbft !== undefined ? { smartbft: { ...modelConfigOf(t.smartbft ?? {}), ...options.smartbft } } : {}),
     ...(options.profile !== undefined ? { profile: options.profile } : {}),
+    // topology.zones: where each node sits, and the round-trip times inside and across zones (size's defaults).
+    ...(t.zones !== undefined
+      ? { zones: { spec: t.zones, rttInZoneMs: rttMsOf(t.rttInZone, ZONE_DEFAULTS.rttInZoneMs), rttAcrossZonesMs: rttMsOf(t.rttAcrossZones, ZONE_DEFAULTS.rttAcrossZonesMs) } }
+      : {}),
   });
   // Every restart of a SmartBFT orderer from here on, for the restart-resumption invariant.
   if (t.consensus !== 'raft') restarts.set(cluster, observeRestarts(cluster.sim, cluster.topology.orderers));

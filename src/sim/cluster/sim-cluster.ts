@@ -24,7 +24,7 @@
  * and gateway answers.
  */
 import { countLoadError, loadCertificate, type Certificate, type ChannelInfo, type Cluster, type ClusterLogLine, type IssueResult, type LoadStarted, type LoadTally, type NodeId, type OkResult, type OrdererStatus, type Selector, type TopologyInfo, type VerifyResult } from '../../scenarios/cluster.ts';
-import { Simulation, type ActionHandle, type NetworkConfig, type TraceOptions, type TraceRecord } from '../kernel/index.ts';
+import { latencyOfRtt, Simulation, type ActionHandle, type LatencyDist, type NetworkConfig, type TraceOptions, type TraceRecord } from '../kernel/index.ts';
 import { renderLine, sprintf, type LogFormat, type LogArg } from '../logs/format.ts';
 import { consenterStatus, type ConsenterState, type SmartBftConfig } from '../smartbft/api.ts';
 import { isByzantineBehaviour } from '../smartbft/byzantine.ts';
@@ -43,6 +43,7 @@ import { createPeer, type PeerState } from '../fabric/peer.ts';
 import { blocksToReplay } from '../fabric/kvledger.ts';
 import { costModelOf, DEFAULT_COST_MODEL, type CalibrationProfile, type CostModel } from '../fabric/profile.ts';
 import { buildTopology, peerOfCouchdb, type Topology, type TopologyOptions } from '../fabric/topology.ts';
+import { zonePlacement, type ZonesSpec } from '../../shared/zones.ts';
 
 export interface SimClusterOptions {
   readonly seed: number;
@@ -64,6 +65,12 @@ export interface SimClusterOptions {
   /** Every node's `FABRIC_LOGGING_SPEC` (flogging semantics, default `info`); `logSpecs` overrides per node. */
   readonly logSpec?: string;
   readonly logSpecs?: Readonly<Record<NodeId, string>>;
+  /**
+   * Zones (a scenario's `topology.zones`, src/shared/zones.ts): where each orderer and peer
+   * sits (a gateway with its org's first peer), links inside a zone at `rttInZoneMs`,
+   * across zones at `rttAcrossZonesMs` (one way: half, +-10%). Overrides `network`'s zones and latency.
+   */
+  readonly zones?: { readonly spec: ZonesSpec; readonly rttInZoneMs: number; readonly rttAcrossZonesMs: number };
 }
 
 /** A change point of one metric series. */
@@ -186,7 +193,7 @@ export class SimCluster implements Cluster {
   static async create(options: SimClusterOptions): Promise<SimCluster> {
     const fabric = buildTopology(options.topology ?? {});
     const trace: TraceOptions = { ...(options.trace ?? {}), ...(options.traceKeep !== undefined ? { keep: options.traceKeep } : {}) };
-    const network: NetworkConfig = { ...(options.network ?? {}), zones: { ...fabric.zones, ...(options.network?.zones ?? {}) } };
+    const network: NetworkConfig = options.zones !== undefined ? zonedNetwork(fabric, options.zones, options.network) : { ...(options.network ?? {}), zones: { ...fabric.zones, ...(options.network?.zones ?? {}) } };
     const sim = new Simulation({ seed: options.seed, network, trace, ...(options.interrupt !== undefined ? { interrupt: options.interrupt } : {}) });
     const cost = options.profile !== undefined ? costModelOf(options.profile) : DEFAULT_COST_MODEL;
     const c = new SimCluster(sim, fabric, options.opTimeoutMs ?? 120_000, cost);
@@ -946,4 +953,16 @@ export class SimCluster implements Cluster {
   async close(): Promise<void> {
     // Nothing to release: the simulation holds no outside resources.
   }
+}
+
+/** The network of a zoned topology: every node's zone, in-zone latency, and latency across each pair of zones. */
+function zonedNetwork(fabric: Topology, z: NonNullable<SimClusterOptions['zones']>, base: NetworkConfig | undefined): NetworkConfig {
+  const peersByOrg: Record<string, NodeId[]> = {};
+  for (const p of fabric.peers) (peersByOrg[p.org] ??= []).push(p.id);
+  const placement = zonePlacement(z.spec, { orderers: fabric.orderers.map((o) => o.id), orgs: fabric.orgs, peersByOrg, couchdbOf: (p) => fabric.peers.find((x) => x.id === p)?.couchdb ?? p });
+  const zones: Record<NodeId, string> = { ...placement.zoneOf };
+  for (const g of fabric.gateways) zones[g.id] = placement.zoneOf[g.peer] ?? (placement.zones[0] as string);
+  const zoneLatency: Record<string, LatencyDist> = {};
+  for (const a of placement.zones) for (const b of placement.zones) if (a < b) zoneLatency[`${a}->${b}`] = latencyOfRtt(z.rttAcrossZonesMs);
+  return { ...(base ?? {}), latency: latencyOfRtt(z.rttInZoneMs), zones, zoneLatency };
 }

@@ -2,7 +2,7 @@
 export { Rng } from './rng.ts';
 export { hash32, fmix32 } from '../../shared/hash.ts';
 export { Scheduler, type ScheduledEvent } from './scheduler.ts';
-export { Network, DEFAULT_LINK, ROUTE_LOSS, validateLatency, type LatencyDist, type LinkConfig, type LinkState, type NetworkConfig, type Routing } from './network.ts';
+export { Network, DEFAULT_LINK, ROUTE_LOSS, validateLatency, latencyOfRtt, type LatencyDist, type LinkConfig, type LinkState, type NetworkConfig, type Routing } from './network.ts';
 export { jsonHash32 } from './json-hash.ts';
 export { Trace, canonicalLine, type TraceRecord, type TraceOptions, type DropReason } from './trace.ts';
 export { DurableStore } from './durable.ts';

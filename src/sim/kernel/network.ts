@@ -49,6 +49,15 @@ export type Routing =
   | { readonly delivered: readonly number[] }
   | { readonly dropped: 'loss' | 'partition' };
 
+/**
+ * A link's one-way latency for a round-trip time: half of it, +-10% uniform (as `size`
+ * measures, and as `topology.zones` sets links inside and across zones).
+ */
+export function latencyOfRtt(rttMs: number): LatencyDist {
+  const oneWay = rttMs / 2;
+  return { kind: 'uniform', minMs: oneWay * 0.9, maxMs: oneWay * 1.1 };
+}
+
 export function validateLatency(d: LatencyDist, where: string): void {
   const bad = (why: string): never => {
     throw new RangeError(`${where}: ${why}`);
