@@ -292,6 +292,12 @@
 
   // ------------------------------------------------------------ message sequence chart
   var M = D.msgs, STRIDE = 9, COUNT = M.length / STRIDE;
+  // Each distinct proposal of one sequence (by digest; an equivocating leader sends two) in
+  // its own colour: the first in the Byzantine red, the others apart from every type colour.
+  var PROPOSAL_COLORS = ['#d00', '#ff9800', '#6a1b9a', '#00897b', '#5d4037'];
+  var proposalOfMsg = {};
+  (D.proposalMsgs || []).forEach(function (p) { proposalOfMsg[p[0]] = p[1]; });
+  function proposalColor(k) { return PROPOSAL_COLORS[D.proposals[k].nth % PROPOSAL_COLORS.length]; }
   function lowerBound(t) {
     var lo = 0, hi = COUNT;
     while (lo < hi) { var mid = (lo + hi) >> 1; if (M[mid * STRIDE] < t) lo = mid + 1; else hi = mid; }
@@ -364,7 +370,7 @@
     }
     var idx = inWindow(a, b);
     var shown = idx.length > MAX_ARROWS ? idx.slice(0, MAX_ARROWS) : idx;
-    var seen = {};
+    var seen = {}, seenProposals = {};
     var arrows = el('g', { 'class': 'arrows' });
     shown.forEach(function (i) {
       var o = i * STRIDE;
@@ -377,9 +383,15 @@
         D.orderers[to] + ', sent ' + fmt(sent) + ', ' + FATES[fate] + (fate === 4 ? '' : ' ' + fmt(end)) +
         (flags & 1 ? ' · BYZANTINE sender' : '') + (flags & 2 ? ' · part of the quorum certificate of s' + seq : '') +
         (flags & 4 ? ' · duplicated' : '');
+      var pk = proposalOfMsg[i], prop = pk === undefined ? null : D.proposals[pk];
+      if (prop) {
+        seenProposals[pk] = true;
+        label += ' · proposal #' + prop.digest.slice(0, 8) + (prop.of > 1 ? ' (' + (prop.nth + 1) + ' of ' + prop.of + ' different proposals for s' + prop.seq + ')' : '');
+      }
       var g = el('g', { 'class': 'msg' + (fate === 0 ? '' : ' dropped') + (flags & 1 ? ' byz' : '') + (flags & 2 ? ' qc' : ''), 'data-type': type });
+      if (prop) g.setAttribute('data-proposal', prop.seq + '/' + prop.digest);
       if (flags & 2) g.appendChild(el('line', { x1: x1, y1: y1, x2: x2, y2: y2, 'class': 'qc-halo' }));
-      var line = el('line', { x1: x1, y1: y1, x2: x2, y2: y2, stroke: flags & 1 ? '#d00' : typeColor(type) });
+      var line = el('line', { x1: x1, y1: y1, x2: x2, y2: y2, stroke: prop ? proposalColor(pk) : flags & 1 ? '#d00' : typeColor(type) });
       if (fate === 0) line.setAttribute('marker-end', 'url(#arrow)');
       g.appendChild(line);
       if (fate !== 0 && fate !== 4) g.appendChild(el('text', { x: x2, y: y2 + 4, 'text-anchor': 'middle', 'class': 'drop-mark' }, '×'));
@@ -405,6 +417,16 @@
     Object.keys(seen).sort().forEach(function (type) {
       var item = h('span', 'legend-item'); var sw = h('span', 'swatch');
       sw.style.background = typeColor(type); item.appendChild(sw); item.appendChild(document.createTextNode(type)); lg.appendChild(item);
+    });
+    // One entry per proposal shown of a sequence that had more than one: its colour and digest.
+    Object.keys(seenProposals).map(Number).sort(function (x, y) { return x - y; }).forEach(function (k) {
+      var p = D.proposals[k];
+      if (p.of < 2) return;
+      var item = h('span', 'legend-item key-proposal'); var sw = h('span', 'swatch');
+      sw.style.background = proposalColor(k); item.appendChild(sw);
+      item.appendChild(document.createTextNode('s' + p.seq + ' proposal ' + (p.nth + 1) + ' of ' + p.of + ' #' + p.digest.slice(0, 8)));
+      item.setAttribute('data-proposal', p.seq + '/' + p.digest);
+      lg.appendChild(item);
     });
     [['qc', 'in a quorum certificate', '.qc'], ['byz', '! Byzantine sender', '.byz'], ['drop', '× dropped', '.dropped'], ['dec', '◆ decided', '.decided']].forEach(function (k) {
       if (msc.querySelector(k[2])) lg.appendChild(h('span', 'legend-item key-' + k[0], k[1]));

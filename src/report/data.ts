@@ -148,6 +148,8 @@ export interface OrdererMessage {
   readonly certificate: boolean;
   /** Delivered more than once (network duplication). */
   readonly duplicated: boolean;
+  /** The proposal's digest, for a PrePrepare whose description gives it (a Byzantine sender's); else null. */
+  readonly digest: string | null;
 }
 
 /** One node deciding one sequence (a `bft.decided` fact). */
@@ -456,12 +458,16 @@ const VIEW_RE = /\bn?v(\d+)\b/;
 const SEQ_RE = /\bs(\d+)\b/;
 const BYZ_WORDS = /\b(byz|byzantine|equivocat\w*|corrupt\w*|forged)\b/i;
 
-/** `PrePrepare v0 s5` -> type, view, sequence (null when the description has none). */
-export function parseDescription(m: string): { type: string; view: number | null; seq: number | null } {
+/** `#c03863784b72fbae`: the proposal digest a Byzantine sender's PrePrepare shows. */
+const DIGEST_RE = /(?:^|\s)#([0-9a-f]+)\b/;
+
+/** `PrePrepare v0 s5 #c038...` -> type, view, sequence, digest (null when the description has none). */
+export function parseDescription(m: string): { type: string; view: number | null; seq: number | null; digest: string | null } {
   const type = m.split(/\s+/, 1)[0] ?? m;
   const v = VIEW_RE.exec(m);
   const s = SEQ_RE.exec(m);
-  return { type, view: v ? Number(v[1]) : null, seq: s ? Number(s[1]) : null };
+  const d = DIGEST_RE.exec(m);
+  return { type, view: v ? Number(v[1]) : null, seq: s ? Number(s[1]) : null, digest: d ? (d[1] as string) : null };
 }
 
 /**
@@ -518,6 +524,7 @@ export function consensusMessages(input: ReportInput, faults: readonly Fault[] =
       byzantine: byz,
       certificate: certificateIds.has(o.id),
       duplicated: o.deliveries > 1,
+      digest: d.digest,
     };
   });
 }

@@ -44,6 +44,26 @@ export function pageData(data: ReportData): Record<string, unknown> {
   const msgs: number[] = [];
   let maxFlight = 0;
   const sorted = [...data.messages].sort((a, b) => a.sent - b.sent || a.id - b.id);
+  // Distinct proposals of one sequence (an equivocation has two), each numbered in order of
+  // first send: the page gives each its own colour. `proposalMsgs` pairs a message's index
+  // with its proposal's.
+  const proposals: { seq: number; digest: string; nth: number }[] = [];
+  const proposalIndex = new Map<string, number>();
+  const perSeq = new Map<number, number>();
+  const proposalMsgs: [number, number][] = [];
+  for (const [i, m] of sorted.entries()) {
+    if (m.digest === null || m.seq === null) continue;
+    const key = `${m.seq}/${m.digest}`;
+    let k = proposalIndex.get(key);
+    if (k === undefined) {
+      k = proposals.length;
+      const nth = perSeq.get(m.seq) ?? 0;
+      perSeq.set(m.seq, nth + 1);
+      proposals.push({ seq: m.seq, digest: m.digest, nth });
+      proposalIndex.set(key, k);
+    }
+    proposalMsgs.push([i, k]);
+  }
   for (const m of sorted) {
     let ti = typeIndex.get(m.type);
     if (ti === undefined) {
@@ -82,6 +102,8 @@ export function pageData(data: ReportData): Record<string, unknown> {
     faults: data.faults.map((f) => ({ ...f, from: ms(f.from), to: ms(f.to) })),
     types,
     msgs,
+    proposals: proposals.map((p) => ({ ...p, of: perSeq.get(p.seq) ?? 1 })),
+    proposalMsgs,
     maxFlight: ms(maxFlight),
     decided: data.decisions.filter((d) => !d.viaSync && oi.has(d.node)).map((d) => [ms(d.t), oi.get(d.node) ?? 0, d.seq]),
     certificates: data.certificates.map((c) => ({ ...c, t: ms(c.t) })),

@@ -109,11 +109,12 @@ describe('report data from a toy leader crash (view change, n=4)', () => {
 });
 
 describe('report data from hand-written traces', () => {
-  it('parses message descriptions: type, view, sequence', () => {
-    expect(parseDescription('PrePrepare v0 s5')).toEqual({ type: 'PrePrepare', view: 0, seq: 5 });
-    expect(parseDescription('ViewChange nv2')).toEqual({ type: 'ViewChange', view: 2, seq: null });
-    expect(parseDescription('StateTransferRequest')).toEqual({ type: 'StateTransferRequest', view: null, seq: null });
-    expect(parseDescription('HeartBeat v3 s12 extra')).toEqual({ type: 'HeartBeat', view: 3, seq: 12 });
+  it('parses message descriptions: type, view, sequence, and the digest a Byzantine sender\'s PrePrepare shows', () => {
+    expect(parseDescription('PrePrepare v0 s5')).toEqual({ type: 'PrePrepare', view: 0, seq: 5, digest: null });
+    expect(parseDescription('PrePrepare v0 s4 #c03863784b72fbae')).toEqual({ type: 'PrePrepare', view: 0, seq: 4, digest: 'c03863784b72fbae' });
+    expect(parseDescription('ViewChange nv2')).toEqual({ type: 'ViewChange', view: 2, seq: null, digest: null });
+    expect(parseDescription('StateTransferRequest')).toEqual({ type: 'StateTransferRequest', view: null, seq: null, digest: null });
+    expect(parseDescription('HeartBeat v3 s12 extra')).toEqual({ type: 'HeartBeat', view: 3, seq: 12, digest: null });
   });
 
   it('partition from a note until a heal; Byzantine on/off from notes and commands; an unfinished crash runs to the end', () => {

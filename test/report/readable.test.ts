@@ -178,6 +178,34 @@ describe.skipIf(!HAVE_CHROMIUM)(HAVE_CHROMIUM ? 'report read at 1280 px in headl
     expect(visited).toContain(target);
   });
 
+  it('the equivocating leader\'s two proposals for one sequence are drawn in two colours, each in the legend (byzantine-leader)', async () => {
+    await open('byzantine-leader', `#t=${Math.round(firstByzantineProposal * 1000) / 1000}`);
+    const drawn = await page.$$eval('#msc g.msg[data-type="PrePrepare"][data-proposal]', (gs) =>
+      gs.map((g) => ({ proposal: g.getAttribute('data-proposal') ?? '', stroke: g.querySelector('line:not(.qc-halo)')?.getAttribute('stroke') ?? '' })),
+    );
+    const bySeq = new Map<string, Map<string, Set<string>>>();
+    for (const d of drawn) {
+      const [seq = '', digest = ''] = d.proposal.split('/');
+      const digests = bySeq.get(seq) ?? new Map<string, Set<string>>();
+      bySeq.set(seq, digests);
+      digests.set(digest, (digests.get(digest) ?? new Set()).add(d.stroke));
+    }
+    const equivocated = [...bySeq.entries()].filter(([, digests]) => digests.size === 2);
+    expect(equivocated.length).toBeGreaterThan(0);
+    const [seq, digests] = equivocated[0] as [string, Map<string, Set<string>>];
+    // One colour per proposal, and the two colours differ.
+    const colours = [...digests.values()].map((c) => [...c]);
+    expect(colours.map((c) => c.length)).toEqual([1, 1]);
+    expect(colours[0]?.[0]).not.toBe(colours[1]?.[0]);
+    const legend = await page.$$eval('#legend-msc .key-proposal', (items) =>
+      items.map((i) => ({ proposal: i.getAttribute('data-proposal') ?? '', text: i.textContent ?? '', colour: (i.querySelector('.swatch') as HTMLElement | null)?.style.background ?? '' })),
+    );
+    const mine = legend.filter((l) => l.proposal.startsWith(`${seq}/`));
+    expect(mine.map((l) => l.text)).toEqual([expect.stringMatching(new RegExp(`^s${seq} proposal 1 of 2 #[0-9a-f]{8}$`)), expect.stringMatching(new RegExp(`^s${seq} proposal 2 of 2 #[0-9a-f]{8}$`))]);
+    expect(new Set(mine.map((l) => l.colour)).size).toBe(2);
+    expect(errors).toEqual([]);
+  });
+
   it('▶ play moves the moment forward until paused', async () => {
     await open('kill-orderer', '#t=0');
     await page.click('#play');

@@ -31,7 +31,9 @@ export class Io {
       return;
     }
     const out = outgoing(s, to, msg, this.ctx);
-    if (out !== null) this.effects.push({ kind: 'send', to: name, msg: out });
+    if (out === null) return;
+    // A Byzantine sender's proposals carry their digest into the trace (an equivocation shows two).
+    this.effects.push({ kind: 'send', to: name, msg: out.type === 'PrePrepare' ? { ...out, showDigest: true } : out });
   }
 
   /** Send to every other consenter (Comm.BroadcastConsensus). */

@@ -7,7 +7,18 @@
  */
 import type { Decision, Proposal, Request, Signature } from './api.ts';
 
-export interface PrePrepare { readonly type: 'PrePrepare'; readonly view: number; readonly seq: number; readonly proposal: Proposal }
+export interface PrePrepare {
+  readonly type: 'PrePrepare';
+  readonly view: number;
+  readonly seq: number;
+  readonly proposal: Proposal;
+  /**
+   * Set on a PrePrepare a Byzantine sender sends (io.ts), so the trace's description shows
+   * the proposal's digest: an equivocation's two proposals are then told apart (the report
+   * colours each). Not part of the wire message; receivers ignore it.
+   */
+  readonly showDigest?: true;
+}
 export interface Prepare { readonly type: 'Prepare'; readonly view: number; readonly seq: number; readonly digest: string; readonly assist: boolean }
 export interface Commit {
   readonly type: 'Commit';
@@ -80,7 +91,7 @@ export type BftEvent =
 export function describeMessage(m: BftMessage): string {
   switch (m.type) {
     case 'PrePrepare':
-      return `PrePrepare v${m.view} s${m.seq}`;
+      return `PrePrepare v${m.view} s${m.seq}${m.showDigest === true ? ` #${m.proposal.digest}` : ''}`;
     case 'Prepare':
     case 'Commit':
       return `${m.type} v${m.view} s${m.seq}${m.assist ? ' assist' : ''}`;

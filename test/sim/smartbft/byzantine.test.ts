@@ -38,6 +38,28 @@ describe('Byzantine behaviours', () => {
     expect(c.height(2)).toBeGreaterThanOrEqual(2);
   });
 
+  it('the trace shows the digest of a Byzantine leader\'s PrePrepares (an equivocation: two), and none of an honest leader\'s (n=4)', () => {
+    const describe = (byzantine: boolean): string[] => {
+      const c = new BftCluster({ n: 4 });
+      const sent: string[] = [];
+      c.sim.observe((r) => {
+        if (r.k === 'send' && r.m.startsWith('PrePrepare')) sent.push(r.m);
+      });
+      if (byzantine) c.byzantine(1, 'equivocate');
+      c.submit('c', 1);
+      c.run(500);
+      return sent;
+    };
+    const honest = describe(false);
+    expect(honest.length).toBe(3);
+    expect(honest.every((m) => /^PrePrepare v0 s1$/.test(m))).toBe(true);
+    const equivocated = describe(true);
+    expect(equivocated.length).toBe(3);
+    expect(equivocated.every((m) => /^PrePrepare v0 s1 #[0-9a-f]+$/.test(m))).toBe(true);
+    // The first half of the followers sees one proposal, the rest another.
+    expect(new Set(equivocated).size).toBe(2);
+  });
+
   it('f+1 equivocators (leader + a follower that votes for everything) fork the honest nodes (n=4): the bound is tight', () => {
     const c = new BftCluster({ n: 4 });
     c.byzantine(1, 'equivocate');
