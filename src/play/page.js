@@ -135,7 +135,8 @@ const proposalDigests = new Map();
 function flightColor(f) {
   if (f.byzantine && f.type !== 'PrePrepare') return '#d00';
   if (f.type === 'PrePrepare' && f.digest) {
-    const key = f.text;
+    // "PrePrepare v0 s1" (a Byzantine sender's description also ends in its digest: " #c038...").
+    const key = f.text.replace(/ #[0-9a-f]+$/, '');
     let list = proposalDigests.get(key);
     if (!list) proposalDigests.set(key, (list = []));
     let i = list.indexOf(f.digest);

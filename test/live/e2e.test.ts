@@ -7,6 +7,8 @@ import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runLiveCommand } from '../../src/live/cli.ts';
+import { processEnv } from '../../src/cli/io.ts';
+import { main } from '../../src/cli/main.ts';
 import type { RunningServe } from '../../src/live/serve/server.ts';
 import type { SimCluster } from '../../src/sim/cluster/sim-cluster.ts';
 import { SECRETS, callLog, removeTempDirs, startTestServe, tempDir } from './helpers.ts';
@@ -84,6 +86,29 @@ describe('against serve + the oc stand-in (live --yes inside compare)', () => {
       if (name !== 'couchdb-rebuild') expect(logCalls.some((x) => x.args.some((a) => /^--since-time=\d{4}-\d\d-\d\dT[\d:.]+Z$/.test(a)))).toBe(true);
     },
   );
+
+  test('compare on a terminal stderr: a progress line while the simulator runs, cleared before the cluster side', async () => {
+    const stream = (isTTY: boolean) => ({
+      isTTY,
+      text: '',
+      write(t: string) {
+        this.text += t;
+        return true;
+      },
+    });
+    const out = stream(false);
+    const err = stream(true);
+    const code = await main(['compare', 'peer-recovery', '--config', cfg, '--yes'], processEnv({ stdout: out, stderr: err }));
+    expect(code, out.text + err.text).toBe(0);
+    const simSide = err.text.slice(0, err.text.indexOf('simulator: passed'));
+    expect(simSide).toMatch(/^\rcompare peer-recovery: simulator: step 1 of \d+, \S+ simulated, \S+ so far/);
+    // Cleared (spaces, then back to the start of the line) before the next line is written.
+    expect(simSide).toMatch(/\r +\r$/);
+    expect(simSide).not.toContain('\n');
+    // The cluster side's lines are plain lines (one per command and step), no carriage return.
+    expect(err.text.slice(simSide.length)).not.toContain('\r');
+    await clusterAsItBegan();
+  }, 120_000);
 
   test('live --yes prints the step table, the undo report and PASSED (human output, no secrets)', async () => {
     const c = capture();

@@ -198,7 +198,7 @@ describe.skipIf(!HAVE_CHROMIUM)(HAVE_CHROMIUM ? 'report read at 1280 px in headl
     expect(colours.map((c) => c.length)).toEqual([1, 1]);
     expect(colours[0]?.[0]).not.toBe(colours[1]?.[0]);
     const legend = await page.$$eval('#legend-msc .key-proposal', (items) =>
-      items.map((i) => ({ proposal: i.getAttribute('data-proposal') ?? '', text: i.textContent ?? '', colour: (i.querySelector('.swatch') as HTMLElement | null)?.style.background ?? '' })),
+      items.map((i) => ({ proposal: i.getAttribute('data-proposal') ?? '', text: i.textContent ?? '', colour: (i.querySelector('.swatch') as unknown as { style: { background: string } } | null)?.style.background ?? '' })),
     );
     const mine = legend.filter((l) => l.proposal.startsWith(`${seq}/`));
     expect(mine.map((l) => l.text)).toEqual([expect.stringMatching(new RegExp(`^s${seq} proposal 1 of 2 #[0-9a-f]{8}$`)), expect.stringMatching(new RegExp(`^s${seq} proposal 2 of 2 #[0-9a-f]{8}$`))]);
