@@ -51,6 +51,8 @@ export interface CliEnv {
   readonly tty: boolean;
   /** Whether stderr is a terminal: progress lines (src/cli/progress.ts) are drawn only there. */
   readonly stderrTty: boolean;
+  /** The width of that terminal, when known: a progress line is cut to it. */
+  readonly stderrColumns?: number;
   /** Loads the simulated target (lazily: `--help` does not load the model). */
   readonly target: () => Promise<SimTarget>;
   /** Wall-clock milliseconds, for "took 1.2s" lines only (never inside a run). */
@@ -85,6 +87,8 @@ function canWriteIn(dir: string): boolean {
 /** What `processEnv` writes to: the process's own streams, or stand-ins (a test's fake terminal). */
 export interface OutputStream {
   readonly isTTY?: boolean;
+  /** A terminal's width, when it is one. */
+  readonly columns?: number;
   write(text: string): unknown;
 }
 
@@ -113,6 +117,7 @@ export function processEnv(streams: { readonly stdout?: OutputStream; readonly s
     canWrite: canWriteIn,
     tty: out.isTTY === true,
     stderrTty: err.isTTY === true,
+    ...(err.isTTY === true && typeof err.columns === 'number' ? { stderrColumns: err.columns } : {}),
     target: async () => (await import('./targets.ts')).simTarget(),
     wallMs: () => performance.now(),
     simProgress: (label, steps, json) => runProgress(progressFor(env, json, PROGRESS_EVERY_MS), label, steps),

@@ -1,8 +1,9 @@
 /**
  * The progress line of long work (`run`, `check`, `compare`, `size`): one line on a
  * terminal's stderr, redrawn in place with a carriage return and cleared when the work is
- * over. Nothing at all when stderr is not a terminal (a pipe, a log file) or with --json:
- * the caller asks for a line with `enabled` false and gets one that draws nothing.
+ * over. No line at all when stderr is not a terminal (a pipe, a log file) or with --json:
+ * the caller asks for a line with `enabled` false and gets one that draws nothing (`check`
+ * and `sweep` print a plain line every 10% to a log instead, see `runsProgress`).
  *
  * What the line says is the caller's; this module draws it, throttles redraws, prints log
  * lines above it, and estimates the time left. It reads the wall clock the CLI gives it,
@@ -41,8 +42,10 @@ export interface ProgressOptions {
 }
 
 /** The progress line of a command: drawn only on a terminal stderr and never with --json. */
-export function progressFor(env: { readonly stderr: (text: string) => void; readonly wallMs: () => number; readonly stderrTty: boolean }, json: boolean, everyMs = 0): ProgressLine {
-  return progressLine({ stderr: env.stderr, wallMs: env.wallMs, enabled: env.stderrTty && !json, everyMs });
+export function progressFor(env: { readonly stderr: (text: string) => void; readonly wallMs: () => number; readonly stderrTty: boolean; readonly stderrColumns?: number }, json: boolean, everyMs = 0): ProgressLine {
+  // One column short of the terminal's width, so the line never wraps (a wrapped line is not overwritten).
+  const columns = env.stderrColumns;
+  return progressLine({ stderr: env.stderr, wallMs: env.wallMs, enabled: env.stderrTty && !json, everyMs, ...(columns !== undefined && columns > 20 ? { maxWidth: columns - 1 } : {}) });
 }
 
 export function progressLine(o: ProgressOptions): ProgressLine {
@@ -157,7 +160,7 @@ export function runProgress(line: ProgressLine, label: string, steps: readonly S
  * done; off a terminal (a pod's or a CI job's log) a plain line every 10%; nothing with
  * --json. `failure` ends it early: the line says so and the rest is not counted.
  */
-export function runsProgress(env: { readonly stderr: (text: string) => void; readonly wallMs: () => number; readonly stderrTty: boolean }, json: boolean, label: string, total: number): { ran(done: number, failure?: string): void; end(): void } {
+export function runsProgress(env: { readonly stderr: (text: string) => void; readonly wallMs: () => number; readonly stderrTty: boolean; readonly stderrColumns?: number }, json: boolean, label: string, total: number): { ran(done: number, failure?: string): void; end(): void } {
   const line = progressFor(env, json);
   const every = Math.max(1, Math.ceil(total / 10));
   return {

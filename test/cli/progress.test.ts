@@ -17,9 +17,10 @@ interface Captured {
 }
 
 /** A stream as a terminal or a pipe presents itself: isTTY and write. */
-function stream(isTTY: boolean): { isTTY: boolean; text: string; write(t: string): boolean } {
+function stream(isTTY: boolean, columns?: number): { isTTY: boolean; columns?: number; text: string; write(t: string): boolean } {
   return {
     isTTY,
+    ...(columns !== undefined ? { columns } : {}),
     text: '',
     write(t: string) {
       this.text += t;
@@ -33,9 +34,9 @@ function stream(isTTY: boolean): { isTTY: boolean; text: string; write(t: string
  * wall clock ticks 100 ms per reading, so every poll of the simulator redraws the line and
  * what is drawn does not depend on this machine's speed.
  */
-async function cli(argv: string[], stderrTty: boolean, files: Record<string, string> = {}): Promise<Captured> {
+async function cli(argv: string[], stderrTty: boolean, files: Record<string, string> = {}, columns?: number): Promise<Captured> {
   const out = stream(false);
-  const err = stream(stderrTty);
+  const err = stream(stderrTty, columns);
   let t = 0;
   const base = processEnv({ stdout: out, stderr: err });
   const env: CliEnv = { ...base, wallMs: () => (t += 100), readFile: (p) => files[p] ?? base.readFile(p), pathKind: (p) => (p in files ? 'file' : base.pathKind(p)) };
@@ -82,6 +83,14 @@ describe('progress line: run', () => {
     expect(simulated.some((s) => /^\d+m/.test(s))).toBe(true);
     // One step done: an estimate of what is left, from the pace so far.
     expect(inSleep.every((l) => /, about \S+ left \(sleep 1h\)$/.test(l))).toBe(true);
+  });
+
+  it('a terminal 60 columns wide: every line is cut to 59, so a carriage return still overwrites it', async () => {
+    const r = await cli(['run', 'long.yaml'], true, { 'long.yaml': LONG_SLEEP }, 60);
+    const lines = drawn(r.err);
+    expect(lines.length).toBeGreaterThan(3);
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(59);
+    expect(lines.some((l) => l.endsWith('…'))).toBe(true);
   });
 
   it('stderr not a terminal: not one byte on stderr', async () => {
