@@ -20,6 +20,13 @@ export interface LogFormat {
   readonly level: Level;
   /** Go format string with `%d %s %v %x %q %%`. */
   readonly format: string;
+  /**
+   * Where the line comes from: `<file>:<line> <log call>`, the file in hyperledger/fabric
+   * v3.1.5 (from the repository root) or, prefixed `SmartBFT `, in hyperledger-labs/SmartBFT
+   * v1.0.1; the call's method gives the level (`Infof` INFO, `Debugf` DEBU, `Warningf` WARN, ...).
+   * Every catalog entry has one (test/sim/logs/vocabulary.test.ts).
+   */
+  readonly source?: string;
 }
 
 export type LogArg = string | number;
@@ -156,19 +163,27 @@ export class LogParser {
     const fields: Record<string, string> = {};
     let message = rest;
     const f = TRAILING_FIELDS.exec(rest);
-    if (f && f[1]) {
-      message = rest.slice(0, rest.length - f[1].length);
-      for (const kv of f[1].trim().split(' ')) {
+    const pairs = f && f[1] ? f[1].trim().split(' ') : [];
+    if (pairs.length > 0) {
+      message = rest.slice(0, rest.length - (f?.[1]?.length ?? 0));
+      for (const kv of pairs) {
         const eq = kv.indexOf('=');
         fields[kv.slice(0, eq)] = kv.slice(eq + 1);
       }
     }
     const timeMs = zone === 'UTC' ? Date.parse(time.replace(' ', 'T') + 'Z') : Date.parse(`${time} ${zone}`);
     const common = { time: `${time} ${zone}`, timeMs, id, level, module, func };
-    // A message may itself end in `key=value` text (e.g. `commitHash=[...]`): when the
-    // stripped message matches no format, try the whole text before giving up.
-    const attempts: [string, Record<string, string>][] = message === rest ? [[rest, {}]] : [[message, fields], [rest, {}]];
-    for (const [text, flds] of attempts) {
+    // A message may itself end in `key=value` text (e.g. `commitHash=[...]`, `block height=5`):
+    // when the stripped message matches no format, give the message back the fields one at a
+    // time from the left (the rest stay fields) before giving up.
+    for (let keep = 0; keep <= pairs.length; keep++) {
+      const tail = pairs.slice(keep);
+      const text = keep === 0 ? message : `${message} ${pairs.slice(0, keep).join(' ')}`;
+      const flds: Record<string, string> = {};
+      for (const kv of tail) {
+        const eq = kv.indexOf('=');
+        flds[kv.slice(0, eq)] = kv.slice(eq + 1);
+      }
       const hit = this.match(module, text);
       if (hit) return { ...common, message: text, fields: flds, ...hit };
     }
