@@ -184,18 +184,23 @@ export class LogParser {
         const eq = kv.indexOf('=');
         flds[kv.slice(0, eq)] = kv.slice(eq + 1);
       }
-      const hit = this.match(module, text);
+      const hit = this.match(module, func, text);
       if (hit) return { ...common, message: text, fields: flds, ...hit };
     }
     return { ...common, message, fields };
   }
 
-  private match(module: string, message: string): { kind: string; args: LogArg[] } | undefined {
+  /** The catalog format of this module matching the message; one printed by the line's own function first (several functions print "Nothing to restore"). */
+  private match(module: string, func: string, message: string): { kind: string; args: LogArg[] } | undefined {
+    let first: { kind: string; args: LogArg[] } | undefined;
     for (const c of this.compiled) {
       if (c.fmt.module !== module) continue;
       const m = c.re.exec(message);
-      if (m) return { kind: c.fmt.kind, args: c.numeric.map((isNum, i) => (isNum ? Number(m[i + 1]) : (m[i + 1] ?? ''))) };
+      if (!m) continue;
+      const hit = { kind: c.fmt.kind, args: c.numeric.map((isNum, i) => (isNum ? Number(m[i + 1]) : (m[i + 1] ?? ''))) };
+      if (c.fmt.func === func) return hit;
+      first ??= hit;
     }
-    return undefined;
+    return first;
   }
 }

@@ -28,7 +28,7 @@ export const SMARTBFT_LOGS: LogFormat[] = [
   e('syncView', CONSENSUS, 'sync', 'INFO', 'Synchronizer returned with view number %d while the controller is at view number %d', 'SmartBFT internal/bft/controller.go:647 c.Logger.Infof'),
   e('fetchStateFailed', CONSENSUS, 'sync', 'INFO', 'Fetching state failed', 'SmartBFT internal/bft/controller.go:653 c.Logger.Infof'),
   e('collectedState', CONSENSUS, 'sync', 'INFO', 'Node %d collected state with view %d and sequence %d', 'SmartBFT internal/bft/controller.go:663 c.Logger.Infof'),
-  e('syncedDeleteInFlight', CONSENSUS, 'sync', 'INFO', 'Synced to sequence %d, deleting in-flight as it is stale', 'SmartBFT internal/bft/controller.go:714 c.Logger.Infof'),
+  e('syncedDeleteInFlight', CONSENSUS, 'maybePruneInFlight', 'INFO', 'Synced to sequence %d, deleting in-flight as it is stale', 'SmartBFT internal/bft/controller.go:714 c.Logger.Infof'),
   e('viewChanged', CONSENSUS, 'ViewChanged', 'DEBU', 'ViewChanged, the new view is %d', 'SmartBFT internal/bft/controller.go:476 c.Logger.Debugf'),
   // heartbeatmonitor.go
   e('changeRole', CONSENSUS, 'ChangeRole', 'INFO', 'Changing to %s role, current view: %d, current leader: %d', 'SmartBFT internal/bft/heartbeatmonitor.go:185 hm.logger.Infof'),
@@ -87,8 +87,8 @@ export const SMARTBFT_LOGS: LogFormat[] = [
   e('bftSyncInitiated', CHAIN, 'Sync', 'DEBU', 'BFT Sync initiated', 'orderer/consensus/smartbft/synchronizer_bft.go:48 s.Logger.Debug'),
   e('heightsByEndpoints', CHAIN, 'detectTargetHeight', 'INFO', 'HeightsByEndpoints: %+v, my endpoint: %s', 'orderer/consensus/smartbft/synchronizer_bft.go:144 s.Logger.Infof'),
   e('targetHeight', CHAIN, 'detectTargetHeight', 'INFO', 'Detected target height: %d', 'orderer/consensus/smartbft/synchronizer_bft.go:157 s.Logger.Infof'),
-  e('finishedSync', CHAIN, 'synchronize', 'INFO', 'Finished synchronizing with cluster, fetched %d blocks, starting from block [%d], up until and including block [%d]', 'orderer/consensus/smartbft/synchronizer_bft.go:277 s.Logger.Infof'),
-  e('returningDecision', CHAIN, 'Sync', 'INFO', 'Returning decision from block [%d], decision: %+v', 'orderer/consensus/smartbft/synchronizer_bft.go:122 s.Logger.Infof'),
+  e('finishedSync', CHAIN, 'getBlocksFromSyncBuffer', 'INFO', 'Finished synchronizing with cluster, fetched %d blocks, starting from block [%d], up until and including block [%d]', 'orderer/consensus/smartbft/synchronizer_bft.go:277 s.Logger.Infof'),
+  e('returningDecision', CHAIN, 'synchronize', 'INFO', 'Returning decision from block [%d], decision: %+v', 'orderer/consensus/smartbft/synchronizer_bft.go:122 s.Logger.Infof'),
   e('syncFailed', CHAIN, 'Sync', 'WARN', 'Could not synchronize with remote orderers due to %s, returning state from local ledger', 'orderer/consensus/smartbft/synchronizer_bft.go:51 s.Logger.Warnf'),
   e('fetchedBlock', CHAIN, 'getBlocksFromSyncBuffer', 'DEBU', 'Fetched and committed block [%d] from cluster', 'orderer/consensus/smartbft/synchronizer_bft.go:259 s.Logger.Debugf'),
 ];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LogParser, logTime, renderLine, sprintf, type LogFormat } from '../../../src/sim/logs/format.ts';
+import { LOG_CATALOG } from '../../../src/sim/logs/catalog.ts';
 
 const catalog: LogFormat[] = [
   { kind: 'smartbft.startView', module: 'orderer.consensus.smartbft.consensus', func: 'startView', level: 'INFO', format: 'Starting view with number %d, sequence %d, and decisions %d' },
@@ -67,5 +68,21 @@ describe('logs: Fabric line shape, rendered and parsed', () => {
     expect(back.kind).toBe(ev.kind);
     expect(back.args).toEqual(ev.args);
     expect(back.fields).toEqual(ev.fields);
+  });
+});
+
+describe('logs: parsing real lines with the whole catalog', () => {
+  const parser = new LogParser(LOG_CATALOG);
+
+  it("one text printed by several functions parses as the line's own function's template", () => {
+    const at = (func: string): string | undefined => parser.parse(`2026-12-02 13:40:01.100 UTC 0004 INFO [orderer.consensus.smartbft.consensus] ${func} -> Nothing to restore channel=certchannel`)?.kind;
+    expect([at('LoadViewChangeIfApplicable'), at('LoadNewViewIfApplicable'), at('Restore')]).toEqual(['smartbft.nothingToRestoreViewChange', 'smartbft.nothingToRestoreNewView', 'smartbft.nothingToRestore']);
+  });
+
+  it('a message ending in key=value text, followed by logger fields (bft_deliverer.go initDeliverBlocks)', () => {
+    const p = parser.parse('2026-12-02 13:40:01.100 UTC 0031 INFO [peer.blocksprovider] initDeliverBlocks -> Starting to DeliverBlocks on channel `certchannel`, block height=12 channel=certchannel');
+    expect(p?.kind).toBe('blocksprovider.startDeliver');
+    expect(p?.args).toEqual(['certchannel', 12]);
+    expect(p?.fields).toEqual({ channel: 'certchannel' });
   });
 });
