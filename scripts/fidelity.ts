@@ -2,37 +2,41 @@
  * `npm run fidelity`: the model beside a real Fabric 3.1 network on this machine.
  *
  * Starts a network with `net up` (binaries from $FABRIC_HOME, see docs/local.md) in a
- * temporary folder, runs `compare X --target local` for each scenario below (the simulator
- * on the same topology and SmartBFT options, then the real network), stops the network by
- * pid and prints one row per step: the simulator's value and time, the real network's, and
- * whether the outcome is the same. `--write FILE` also writes that table as Markdown
- * (docs/fidelity.md is one such run). Ends with `N passed, N failed`, one per compared step.
+ * temporary folder, runs `compare X --target local` for each built-in below (the simulator
+ * on the same topology and SmartBFT options, then the real network), reads the nodes' logs,
+ * stops the network by pid and judges three things, one count each:
  *
- * Without the binaries it says so in one line and counts nothing: `0 passed, 0 failed`.
+ * - each step's outcome is the same on both sides;
+ * - each timed quantity (commit latency, process start, each recovery) is within the
+ *   tolerance stated for it in TOLERANCES;
+ * - each log template the model prints at INFO is one the real network printed, from the
+ *   same function at the same level (src/sim/logs/vocabulary.ts); with FABRIC_SRC (a Fabric
+ *   v3.1.5 source tree) the catalog's source citations are checked against it too.
+ *
+ * `--write FILE` writes the whole as Markdown (docs/fidelity.md is one such run): the
+ * tolerances, one row per scenario and quantity (simulator, real, ratio, tolerance,
+ * verdict), the vocabulary, what cannot be compared and why, and the step tables. Ends with
+ * `N passed, N failed`. Without the binaries it says so in one line: `0 passed, 0 failed`.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { processEnv, type CliEnv } from '../src/cli/io.ts';
 import { writeFileAtomic } from '../src/cli/files.ts';
-import type { Comparison } from '../src/live/compare.ts';
-import { netDown, netUp, resolveFabricHome } from '../src/local/net.ts';
-import { compareLocalCommand } from '../src/local/run.ts';
+import type { Comparison, CompareRow } from '../src/live/compare.ts';
+import { topologyMismatch, unsupportedStep } from '../src/local/cluster.ts';
+import { loadNetState, netDown, netUp, resolveFabricHome, type NetState } from '../src/local/net.ts';
+import { compareLocalCommand, simSmartBft } from '../src/local/run.ts';
+import { BUILTINS, SMARTBFT_STORIES, findBuiltin, type BuiltinScenario } from '../src/scenarios/builtins/index.ts';
+import { DEFAULT_SEED, runScenario } from '../src/scenarios/runner.ts';
+import type { Scenario } from '../src/scenarios/schema.ts';
+import { simClusterFor } from '../src/sim/cluster/for-scenario.ts';
+import { LOG_CATALOG, LOG_FORMATS } from '../src/sim/logs/catalog.ts';
+import { LogParser, type ParsedLine } from '../src/sim/logs/format.ts';
+import { compareVocabulary, parseSource, type VocabularyLine, type VocabularyRow } from '../src/sim/logs/vocabulary.ts';
+import { RAFT_LOGS } from '../src/sim/raft/logs.ts';
 import { exitCodeOf, onStopSignals } from '../src/shared/stop-signals.ts';
-
-/** The scenarios compared, with why each is in the list. */
-/**
- * peer-recovery comes last: right after a peer restarts, its gateway cannot endorse with
- * another org for a few seconds (gossip has not yet rediscovered the other orgs' peers:
- * `9 FAILED_PRECONDITION`), which the model does not reproduce; the next scenario would
- * fail its first issue for that reason, not its own.
- */
-const SCENARIOS: readonly { name: string; why: string }[] = [
-  { name: 'kill-orderer', why: "the lab's first demo: a follower orderer killed and restored" },
-  { name: 'leader-crash', why: 'the leader killed: a view change (shortened heartbeat timeouts)' },
-  { name: 'peer-recovery', why: "the lab's second demo: a peer killed and restored" },
-];
 
 /** Shortened, so a leader crash changes the view in ~10 s (Forward <= Complain <= AutoRemove holds). */
 const SMARTBFT = 'LeaderHeartbeatTimeout=10s,RequestComplainTimeout=8s';
@@ -50,6 +54,240 @@ function ms(v: number | undefined): string {
 
 function cell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\s+/g, ' ').slice(0, 80);
+}
+
+/**
+ * The built-ins the real network can run, in the order they run (each on the ledger the
+ * previous one left). kill-orderer and SmartBFT's stories come first: they expect view 0,
+ * which leader-crash and beyond-f leave behind (and on a busy machine a follower's restart
+ * may bring a view change of its own: a story that does so fails alone). `recoveries` names the steps whose time is a recovery (judged with the
+ * recovery tolerance rather than as a commit); `notCompared` the steps that cannot be
+ * compared here, with the reason; `settleMs` a pause after the scenario.
+ *
+ * Right after a peer restarts, its gateway cannot endorse with another org for a few
+ * seconds (gossip has not yet rediscovered the other orgs' peers: `9 FAILED_PRECONDITION`),
+ * which the model does not reproduce: couchdb-rebuild (which restarts peer0.techpulse) is
+ * followed by a pause and peer-recovery runs last, so no scenario fails its first issue for
+ * that reason rather than its own.
+ */
+interface Compared {
+  readonly name: string;
+  readonly why: string;
+  readonly recoveries?: readonly RegExp[];
+  readonly notCompared?: readonly { match: RegExp; why: string }[];
+  readonly settleMs?: number;
+}
+
+const COUCHDB_ONLY = 'CouchDB only: the real peers here use LevelDB (CouchDB is not available on this machine)';
+
+const SCENARIOS: readonly Compared[] = [
+  { name: 'kill-orderer', why: "the lab's first demo: a follower orderer killed and restored" },
+  { name: 'smartbft.TestBasic', why: "SmartBFT's basic_test.go TestBasic: four requests, every orderer delivers the same blocks" },
+  { name: 'smartbft.TestRestartFollowers', why: "SmartBFT's TestRestartFollowers: followers restarted one by one, each back in view 0" },
+  { name: 'leader-crash', why: 'the leader killed: a view change (shortened heartbeat timeouts)', recoveries: [/leader is down/] },
+  { name: 'beyond-f', why: 'f+1 orderers down: no progress, no fork, recovery when one returns', recoveries: [/issuance works again/] },
+  { name: 'rolling-restart', why: 'each orderer stopped for 10 s and restarted in turn, under background issuance', recoveries: [/after the last restart/] },
+  {
+    name: 'couchdb-rebuild',
+    why: "the lab's third demo, on LevelDB: the state database deleted and rebuilt with `peer node rebuild-dbs`",
+    notCompared: [
+      { match: /doc_count/, why: `${COUCHDB_ONLY}: no \`doc_count\`` },
+      { match: /CouchDB database recreated|system state database recreated/, why: `${COUCHDB_ONLY}: \`Created state database\` is printed by the CouchDB state database alone` },
+    ],
+    settleMs: 10_000,
+  },
+  { name: 'peer-recovery', why: "the lab's second demo: a peer killed and restored" },
+];
+
+/** A timing tolerance: the simulator's value is within `rel` of the real one, or within `absMs`. */
+interface Tolerance {
+  readonly rel: number;
+  readonly absMs: number;
+  readonly why: string;
+}
+
+const TOLERANCES: Readonly<Record<'commit' | 'recovery' | 'start', Tolerance & { quantity: string }>> = {
+  commit: {
+    quantity: 'commit latency: an `issue` step in normal operation, submit to commit status (median of the scenario\'s issue steps)',
+    rel: 0.5,
+    absMs: 50,
+    why: 'on this shared 2-core machine the real p50 moves from 63 to 119 ms with the load (docs/calibration.md), a factor of 2 between runs; a tighter bound would judge the load, not the model',
+  },
+  recovery: {
+    quantity: 'recovery time: a restarted node catching up (`waitFor caughtUp`), an issue that waits for a view change or for a quorum to return',
+    rel: 0.25,
+    absMs: 2000,
+    why: "issue #15's figure: these are driven by SmartBFT's and Fabric's timers, which the model runs as configured",
+  },
+  start: {
+    quantity: 'process start: `start NODE` until the process answers /healthz (median of the scenario\'s start steps)',
+    rel: 0.5,
+    absMs: 200,
+    why: 'the model charges the profile\'s measured start time; a start on the real machine moves by about 100 ms with the load',
+  },
+};
+
+function within(sim: number, real: number, t: Tolerance): boolean {
+  return Math.abs(sim - real) <= Math.max(t.rel * real, t.absMs);
+}
+
+function tolText(t: Tolerance): string {
+  return `${Math.round(t.rel * 100)}% or ${ms(t.absMs)}`;
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+interface TimingRow {
+  readonly scenario: string;
+  readonly quantity: string;
+  readonly sim: number;
+  readonly real: number;
+  readonly tolerance: Tolerance;
+  readonly ok: boolean;
+}
+
+/** The timed quantities of one comparison: commit latency, process start, each recovery. */
+function timings(c: Compared, scenario: Scenario, cmp: Comparison): TimingRow[] {
+  const out: TimingRow[] = [];
+  const both = cmp.rows.filter((r) => r.verdict === 'same' && r.simTookMs !== undefined && r.liveTookMs !== undefined);
+  const isRecovery = (r: CompareRow): boolean => {
+    const step = scenario.steps[r.index - 1] as Record<string, unknown> | undefined;
+    const wait = step?.['waitFor'] as Record<string, unknown> | undefined;
+    return (wait !== undefined && 'caughtUp' in wait) || (c.recoveries ?? []).some((re) => re.test(r.name));
+  };
+  const add = (quantity: string, rows: readonly CompareRow[], t: Tolerance, agg: 'median' | 'one'): void => {
+    if (rows.length === 0) return;
+    const sim = agg === 'one' ? (rows[0]?.simTookMs ?? 0) : median(rows.map((r) => r.simTookMs ?? 0));
+    const real = agg === 'one' ? (rows[0]?.liveTookMs ?? 0) : median(rows.map((r) => r.liveTookMs ?? 0));
+    out.push({ scenario: c.name, quantity, sim, real, tolerance: t, ok: within(sim, real, t) });
+  };
+  // A committed issue (one that fails on both sides, as beyond-f expects, times no commit).
+  const committed = (r: CompareRow): boolean => /^ok\b/.test(r.sim) && /^ok\b/.test(r.live);
+  const commits = both.filter((r) => r.op === 'issue' && committed(r) && !isRecovery(r));
+  add(`commit latency (median of ${commits.length} issue${commits.length === 1 ? '' : 's'}: steps ${commits.map((r) => r.index).join(', ')})`, commits, TOLERANCES.commit, 'median');
+  const starts = both.filter((r) => r.op === 'start');
+  add(`process start (median of ${starts.length}: steps ${starts.map((r) => r.index).join(', ')})`, starts, TOLERANCES.start, 'median');
+  for (const r of both.filter(isRecovery)) add(`recovery, step ${r.index}: ${r.name}`, [r], TOLERANCES.recovery, 'one');
+  return out;
+}
+
+/** The built-ins the local target cannot run, each with the reason it gives. */
+function notRunnable(state: NetState): { name: string; why: string }[] {
+  const out: { name: string; why: string }[] = [];
+  const n = state.plan.orderers.length;
+  for (const b of [...BUILTINS, ...SMARTBFT_STORIES]) {
+    if (SCENARIOS.some((s) => s.name === b.name)) continue;
+    let scenario: Scenario;
+    try {
+      scenario = b.build({ orderers: Math.max(n, b.minOrderers) });
+    } catch (e) {
+      out.push({ name: b.name, why: (e as Error).message });
+      continue;
+    }
+    const why = unsupportedStep(scenario) ?? topologyMismatch(scenario, state);
+    out.push({ name: b.name, why: why ?? 'runs on the local target but is not in the suite' });
+  }
+  out.push({ name: 'raft-vs-bft', why: 'runs the same faults on an etcdraft and a SmartBFT ordering service side by side; `net up` builds SmartBFT only' });
+  return out;
+}
+
+/** Every line of the real network's logs (the rotated `.log.1` first), parsed with the catalog. */
+function realLogLines(dir: string): { node: string; line: ParsedLine }[] {
+  const parser = new LogParser(LOG_CATALOG);
+  const logs = join(dir, 'logs');
+  const out: { node: string; line: ParsedLine }[] = [];
+  if (!existsSync(logs)) return out;
+  const files = readdirSync(logs).filter((f) => /\.log(\.1)?$/.test(f)).sort((a, b) => (a.endsWith('.1') === b.endsWith('.1') ? a.localeCompare(b) : a.endsWith('.1') ? -1 : 1));
+  for (const f of files) {
+    const node = f.replace(/\.log(\.1)?$/, '');
+    for (const raw of readFileSync(join(logs, f), 'utf8').split('\n')) {
+      const line = parser.parse(raw);
+      if (line !== undefined) out.push({ node, line });
+    }
+  }
+  return out;
+}
+
+/** The model's log lines for the same scenarios on the same topology and SmartBFT options (every node, every line). */
+async function modelLogLines(state: NetState): Promise<VocabularyLine[]> {
+  const out: VocabularyLine[] = [];
+  for (const c of SCENARIOS) {
+    const scenario = (findBuiltin(c.name) as BuiltinScenario).build({ orderers: state.plan.orderers.length });
+    const seed = scenario.seed ?? DEFAULT_SEED;
+    const cluster = await simClusterFor(scenario, { seed, smartbft: simSmartBft(state.plan.smartbft, state.plan.smartbftChanged) });
+    try {
+      await runScenario(scenario, cluster, { seed });
+      for (const node of [...cluster.topology.orderers, ...cluster.topology.peers]) for (const l of cluster.allLogs(node)) out.push(l);
+    } finally {
+      await cluster.close();
+    }
+  }
+  return out;
+}
+
+/**
+ * Templates the real network here cannot print in a node's log, with why: the peers use
+ * LevelDB, so the CouchDB state database's lines never appear; `peer node rebuild-dbs` is a
+ * process of its own, whose output the local target does not keep (the model prints its
+ * lines in the peer's log, as a container running the command would).
+ */
+const REBUILD_OUTPUT = "printed by the `peer node rebuild-dbs` command, a process of its own whose output the local target does not keep in the peer's log";
+const VOCABULARY_NOT_COMPARED: Readonly<Record<string, string>> = {
+  'couchdb.': COUCHDB_ONLY,
+  'kvledger.dropState': REBUILD_OUTPUT,
+  'kvledger.dropConfigHistory': REBUILD_OUTPUT,
+  'kvledger.dropBookkeeper': REBUILD_OUTPUT,
+  'kvledger.dropHistory': REBUILD_OUTPUT,
+  'blkstorage.dropIndex': REBUILD_OUTPUT,
+};
+
+/** With `FABRIC_SRC` (a hyperledger/fabric v3.1.5 tree, SmartBFT under its vendor/), each citation is checked against it. */
+function checkCitations(src: string): string[] {
+  const problems: string[] = [];
+  const cache = new Map<string, string[]>();
+  for (const fmt of [...LOG_CATALOG, ...RAFT_LOGS]) {
+    const c = parseSource(fmt.source);
+    if (c === undefined) {
+      problems.push(`${fmt.kind}: no source citation`);
+      continue;
+    }
+    const path = join(src, c.repo === 'smartbft' ? 'vendor/github.com/hyperledger-labs/SmartBFT' : '', c.file);
+    let lines = cache.get(path);
+    if (lines === undefined) {
+      lines = existsSync(path) ? readFileSync(path, 'utf8').split('\n') : [];
+      cache.set(path, lines);
+    }
+    const text = lines.slice(c.line - 1, c.line + 2).join(' ');
+    // The format's first literal part (up to its first verb), as Go source spells it.
+    const head = JSON.stringify(fmt.format.split(/%[-+# 0]*\d*[dsvxq]/)[0] ?? '').slice(1, -1).replace(/^\[/, '').slice(0, 24);
+    if (!(lines[c.line - 1] ?? '').includes(`${c.call}(`)) problems.push(`${fmt.kind}: ${fmt.source ?? ''}: no ${c.call}( on that line`);
+    else if (!text.includes((head.split(', ')[0] ?? head).trim())) problems.push(`${fmt.kind}: ${fmt.source ?? ''}: the line does not print "${head}"`);
+  }
+  return problems;
+}
+
+/** Issue #15's last condition, from this run: kill-orderer's commit latency in the simulator against the real network's. */
+function doneWhen(rows: readonly TimingRow[]): string[] {
+  const q = rows.find((r) => r.scenario === 'kill-orderer' && r.quantity.startsWith('commit latency'));
+  if (q === undefined) return [];
+  return [
+    "### kill-orderer's commit latency (issue #15: \"within the stated tolerance of the real network's\")",
+    '',
+    `In this run: ${ms(q.sim)} in the simulator, ${ms(q.real)} on the real network (ratio ${(q.sim / Math.max(q.real, 1)).toFixed(2)}): ${q.ok ? '**within**' : '**outside**'} ${tolText(q.tolerance)}.`,
+    "The model's latency is SmartBFT's batching (a request waits up to RequestBatchMaxInterval, 50 ms)",
+    "plus the profile's endorsement and commit costs and 1-3 ms links; its orderers spend no time on a",
+    'message (the kernel\'s `perMessageMs` is 0: no signature checks, block signing or WAL writes), and',
+    'that is where the real network spends the difference, more of it the busier the machine. Recalibrating',
+    'the built-in profile with `calibrate` on a busy machine raises only the endorsement and commit costs',
+    '(docs/calibration.md: evaluate p50 4-29 ms, a block commit 5-11 ms across loads), which does not',
+    'close a gap of this size, so the built-in profile was left as measured; a per-message cost measured',
+    'by `calibrate` is what is missing (issue #15 item 1 lists it).',
+    '',
+  ];
 }
 
 async function main(): Promise<number> {
@@ -74,73 +312,161 @@ async function main(): Promise<number> {
     void stop().then(() => process.exit(exitCodeOf(sig)));
   });
 
-  const results: { name: string; why: string; cmp: Comparison | undefined; error?: string }[] = [];
+  const results: { c: Compared; scenario: Scenario; cmp: Comparison | undefined; error?: string }[] = [];
   const started = Date.now();
   let upMs = 0;
+  let state: NetState | undefined;
+  let real: { node: string; line: ParsedLine }[] = [];
   try {
     const t0 = Date.now();
     await netUp({ dir, fabricHome, basePort: BASE_PORT, smartbft: SMARTBFT, say: (l) => process.stderr.write(`${l}\n`) });
     upMs = Date.now() - t0;
-    for (const s of SCENARIOS) {
+    state = loadNetState(dir);
+    for (const c of SCENARIOS) {
+      const scenario = (findBuiltin(c.name) as BuiltinScenario).build({ orderers: state.plan.orderers.length });
       let text = '';
       const env: CliEnv = { ...processEnv(), stdout: (t) => void (text += t), stderr: () => undefined };
+      process.stderr.write(`fidelity: ${c.name}...\n`);
       try {
-        await compareLocalCommand([s.name, '--target', 'local', '--dir', dir, '--json'], env);
+        await compareLocalCommand([c.name, '--target', 'local', '--dir', dir, '--json'], env);
         const cmp = (JSON.parse(text) as { comparison: Comparison }).comparison;
-        results.push({ name: s.name, why: s.why, cmp });
+        results.push({ c, scenario, cmp });
       } catch (e) {
-        results.push({ name: s.name, why: s.why, cmp: undefined, error: (e as Error).message.split('\n')[0] ?? '' });
+        results.push({ c, scenario, cmp: undefined, error: (e as Error).message.split('\n')[0] ?? '' });
       }
+      if (c.settleMs !== undefined) await new Promise((r) => setTimeout(r, c.settleMs));
     }
+    real = realLogLines(dir);
   } finally {
     await stop();
   }
 
   let passed = 0;
   let failed = 0;
-  const md: string[] = [];
+  const steps: string[] = [];
+  const timingRows: TimingRow[] = [];
   for (const r of results) {
-    process.stdout.write(`\n${r.name}: ${r.why}\n`);
-    md.push(`## ${r.name}`, '', r.why + '.', '', '| # | step | simulator | sim time | real network | real time | outcome |', '|---|---|---|---|---|---|---|');
+    process.stdout.write(`\n${r.c.name}: ${r.c.why}\n`);
+    steps.push(`### ${r.c.name}`, '', r.c.why + '.', '', '| # | step | simulator | sim time | real network | real time | outcome |', '|---|---|---|---|---|---|---|');
     if (r.cmp === undefined) {
       failed++;
       process.stdout.write(`  FAILED to run: ${r.error ?? ''}\n`);
-      md.push(`| - | the comparison did not run: ${cell(r.error ?? '')} | | | | | failed |`, '');
+      steps.push(`| - | the comparison did not run: ${cell(r.error ?? '')} | | | | | failed |`, '');
       continue;
     }
     for (const row of r.cmp.rows) {
+      const skip = r.c.notCompared?.find((n) => n.match.test(row.name));
       const same = row.verdict === 'same';
-      if (same) passed++;
-      else failed++;
-      process.stdout.write(`  ${same ? '✓' : '✗'} ${String(row.index).padStart(2)} ${row.name.slice(0, 56).padEnd(56)} sim ${row.sim.slice(0, 28).padEnd(28)} ${ms(row.simTookMs).padStart(7)}   real ${row.live.slice(0, 28).padEnd(28)} ${ms(row.liveTookMs).padStart(7)}  ${row.verdict.replace('live', 'real')}\n`);
-      md.push(`| ${row.index} | ${cell(row.name)} | ${cell(row.sim)} | ${ms(row.simTookMs)} | ${cell(row.live)} | ${ms(row.liveTookMs)} | ${row.verdict.replace('live', 'real')} |`);
+      const verdict = skip !== undefined ? 'not compared' : row.verdict.replace('live', 'real');
+      if (skip === undefined) {
+        if (same) passed++;
+        else failed++;
+      }
+      process.stdout.write(`  ${skip !== undefined ? '-' : same ? '✓' : '✗'} ${String(row.index).padStart(2)} ${row.name.slice(0, 56).padEnd(56)} sim ${row.sim.slice(0, 28).padEnd(28)} ${ms(row.simTookMs).padStart(7)}   real ${row.live.slice(0, 28).padEnd(28)} ${ms(row.liveTookMs).padStart(7)}  ${verdict}\n`);
+      steps.push(`| ${row.index} | ${cell(row.name)} | ${cell(row.sim)} | ${ms(row.simTookMs)} | ${cell(row.live)} | ${ms(row.liveTookMs)} | ${skip !== undefined ? `not compared: ${skip.why}` : verdict} |`);
     }
-    md.push('');
+    steps.push('');
+    const t = timings(r.c, r.scenario, r.cmp);
+    timingRows.push(...t);
+    for (const q of t) {
+      if (q.ok) passed++;
+      else failed++;
+      process.stdout.write(`  ${q.ok ? '✓' : '✗'} ${q.quantity.slice(0, 70).padEnd(70)} sim ${ms(q.sim).padStart(7)}  real ${ms(q.real).padStart(7)}  ratio ${(q.sim / Math.max(q.real, 1)).toFixed(2)}  within ${tolText(q.tolerance)}: ${q.ok ? 'yes' : 'NO'}\n`);
+    }
   }
+
+  // The log vocabulary: the model's INFO lines beside the lines the real network printed.
+  const vocab: VocabularyRow[] = [];
+  if (state !== undefined) {
+    const model = await modelLogLines(state);
+    vocab.push(...compareVocabulary(LOG_FORMATS, model, real.map((x) => x.line), VOCABULARY_NOT_COMPARED));
+    process.stdout.write(`\nlog vocabulary: ${vocab.length} templates the model printed at INFO, beside ${real.length} real lines\n`);
+    for (const v of vocab) {
+      if (v.verdict === 'same') passed++;
+      else if (v.verdict !== 'not compared') failed++;
+      process.stdout.write(`  ${v.verdict === 'same' ? '✓' : v.verdict === 'not compared' ? '-' : '✗'} ${v.kind.padEnd(36)} model ${String(v.model).padStart(5)}  real ${String(v.real).padStart(5)}  ${v.verdict}${v.why !== undefined ? `: ${v.why}` : ''}\n`);
+    }
+  }
+  const fabricSrc = process.env['FABRIC_SRC'];
+  let citations = '';
+  if (fabricSrc !== undefined && fabricSrc !== '') {
+    const problems = checkCitations(fabricSrc);
+    const total = LOG_CATALOG.length + RAFT_LOGS.length;
+    passed += total - problems.length;
+    failed += problems.length;
+    citations = `${total - problems.length} of ${total} citations checked against ${fabricSrc}`;
+    process.stdout.write(`\nsource citations: ${citations}\n${problems.map((p) => `  ✗ ${p}\n`).join('')}`);
+  }
+
   process.stdout.write(`\nreal network: net up ${ms(upMs)}, all in ${ms(Date.now() - started)}\n`);
-  if (out !== undefined) {
+  if (out !== undefined && state !== undefined) {
     const version = execFileSync(join(fabricHome, 'bin', 'orderer'), ['version'], { encoding: 'utf8' }).match(/Version: (\S+)/)?.[1] ?? '?';
     const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-    const head = [
+    const ran = results.filter((r) => r.cmp !== undefined).map((r) => `\`${r.c.name}\``).join(', ');
+    const md = [
       '# Fidelity: the model beside a real Fabric network',
       '',
-      `Generated by \`npm run fidelity -- --write docs/fidelity.md\` on ${new Date().toISOString().slice(0, 10)}: Fabric ${version}`,
+      `Generated by \`npm run fidelity -- --write docs/fidelity.md\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, from one run: Fabric ${version}`,
       `(orderer, peer, configtxgen, cryptogen, osnadmin), 4 SmartBFT orderers and 3 peers on LevelDB as plain`,
       `processes on 127.0.0.1, ${cpus().length} cores, load average ${load} at the end. SmartBFT options: \`${SMARTBFT}\`,`,
-      "the rest Fabric's defaults; the simulator runs with the same. `net up` took " + `${ms(upMs)}.`,
+      "the rest Fabric's defaults; the simulator runs with the same and the built-in calibration profile",
+      "(docs/calibration.md). `net up` took " + `${ms(upMs)}; the whole run ${ms(Date.now() - started)}.`,
       '',
-      'Each row is one step of the scenario: the value each side observed, how long the step',
-      'took (simulated time on the simulator, wall time on the real network), and whether the',
-      'outcome is the same. The simulator charges the built-in calibration profile\'s measured',
-      'costs (commit, endorsement, process start, replay: docs/calibration.md); timing',
-      'differences are shown, not judged.',
+      'The machine was shared with other sessions running CPU-heavy tests at the same time, so the',
+      "real network's timings are noisier than on a quiet machine (the real side is wall time, the",
+      'simulator\'s is simulated time): compare the ratios of this one run, not figures across runs.',
       '',
-      'What cannot be compared here: Byzantine behaviours and partitions (the real network runs',
-      'honest processes on one loopback interface; `--target local` refuses those steps), and',
-      "CouchDB's `doc_count` and its log lines (CouchDB is not available on this machine; the",
-      'peers use LevelDB).',
+      `Compared on both targets: ${ran}. Each step's outcome must be the same on both sides; each`,
+      'timed quantity must fall within the tolerance stated for it; each log template the model prints at',
+      'INFO must be one the real network printed. The suite ends with `N passed, N failed`, one per',
+      'step, quantity and template.',
       '',
-      'What the real network has shown about the model (see the commit history for each):',
+      '## Tolerances',
+      '',
+      '| quantity | tolerance (of the real value) | why |',
+      '|---|---|---|',
+      ...Object.values(TOLERANCES).map((t) => `| ${t.quantity} | within ${tolText(t)} | ${t.why} |`),
+      '',
+      'A sleep, a log wait after a sleep, and reads (`channelInfo`, `ordererStatus`, `verify`) are not',
+      'timed quantities: their times are the scenario\'s, or a few milliseconds on both sides.',
+      '',
+      '## Timings',
+      '',
+      '| scenario | quantity | simulator | real network | ratio | tolerance | verdict |',
+      '|---|---|---|---|---|---|---|',
+      ...timingRows.map((q) => `| ${q.scenario} | ${cell(q.quantity)} | ${ms(q.sim)} | ${ms(q.real)} | ${(q.sim / Math.max(q.real, 1)).toFixed(2)} | ${tolText(q.tolerance)} | ${q.ok ? 'within' : '**outside**'} |`),
+      '',
+      ...doneWhen(timingRows),
+      '## Log vocabulary',
+      '',
+      'Every template the model printed at INFO while it ran the scenarios above (all nodes, from the',
+      "network's start), beside the lines the real network printed in this run (`logs/<node>.log`,",
+      "parsed with the same catalog: same module, same format with the values as parameters), and the",
+      'Fabric or SmartBFT log call each comes from (its method gives the level: the model prints no line',
+      'at INFO that Fabric prints at DEBUG only). `test/sim/logs/vocabulary.test.ts` checks the cited',
+      'levels and every built-in\'s INFO lines without a real network' + (citations !== '' ? `; this run also checked the citations: ${citations}.` : '.'),
+      '',
+      'The model\'s counts add up one fresh simulated network per scenario (each starts with its own',
+      'bootstrap); the real counts come from one network that ran them all, so counts are shown, not compared.',
+      '',
+      '| template | source | model lines | real lines | verdict |',
+      '|---|---|---|---|---|',
+      ...vocab.map((v) => `| \`${v.kind}\`: ${v.template.replace(/`/g, "'").replace(/\|/g, '\\|')} | ${v.source} | ${v.model} | ${v.real} | ${v.verdict}${v.why !== undefined ? `: ${v.why}` : ''} |`),
+      '',
+      '## What cannot be compared',
+      '',
+      '| built-in | why |',
+      '|---|---|',
+      ...notRunnable(state).map((x) => `| \`${x.name}\` | ${x.why.replace(/\|/g, '\\|').replace(/; run it in the simulator$/, '')} |`),
+      ...SCENARIOS.flatMap((c) => (c.notCompared ?? []).map((n) => `| \`${c.name}\`, steps matching ${n.match.source.replace(/\|/g, ' or ')} | ${n.why} |`)),
+      ...Object.entries(VOCABULARY_NOT_COMPARED).map(([k, why]) => `| log lines \`${k}${k.endsWith('.') ? '*' : ''}\` | ${why} |`),
+      '',
+      'Byzantine behaviours need an orderer that lies, which a real binary cannot be made to do from',
+      'outside; partitions and one-way cuts need network namespaces the local target does not create',
+      '(every process shares 127.0.0.1). Those stories are checked in the simulator only',
+      '(`fabric-bft-sim check`, the SmartBFT test stories).',
+      '',
+      '## What the real network has shown about the model',
       '',
       '- An orderer restarted a block behind an idle network stays behind until the next',
       "  block: SmartBFT's heartbeats carry the last decided sequence (ViewSequences.ProposalSeq),",
@@ -149,10 +475,28 @@ async function main(): Promise<number> {
       '  certificate before it waits for the catch-up.',
       "- Right after a peer restarts, its gateway cannot endorse with another org for a few",
       "  seconds (`9 FAILED_PRECONDITION`: gossip has not yet rediscovered the other orgs' peers).",
-      '  The model endorses at once. Not modelled yet; the scenarios here run peer-recovery last.',
+      '  The model endorses at once. Not modelled yet; the suite pauses after couchdb-rebuild and',
+      '  runs peer-recovery last.',
+      '- beyond-f: right after one of the two stopped orderers is back (3 of 4 up), the real Gateway',
+      '  refused the next issue at once (`14 UNAVAILABLE: insufficient number of orderers could',
+      '  successfully process transaction`) in three of five development runs on 2026-12-02 (in the',
+      '  other two it committed after 10.2 s and 15.6 s); the model commits it after about 10 s. Not',
+      '  modelled yet: which',
+      '  orderer refuses, and why, is still to be read from their logs.',
+      '- Under a load average of 15-25 on the 2 cores, the real timings (commit latency, process',
+      '  start, catch-up after a restart) are two to ten times those of a quiet machine, and a follower',
+      '  restart has brought a view change of its own (a heartbeat timeout on a starved leader); the',
+      '  model\'s timers and costs do not move with the load.',
       '',
+      '## Step by step',
+      '',
+      'Each row is one step: the value each side observed, how long the step took (simulated time',
+      'on the simulator, wall time on the real network), and whether the outcome is the same.',
+      'Heights and block numbers differ: the real ledger carries the history of the scenarios before.',
+      '',
+      ...steps,
     ];
-    writeFileAtomic(out, [...head, ...md].join('\n'));
+    writeFileAtomic(out, md.join('\n'));
     process.stdout.write(`wrote ${out}\n`);
   }
   process.stdout.write(`${passed} passed, ${failed} failed\n`);
