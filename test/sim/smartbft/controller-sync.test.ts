@@ -2,7 +2,7 @@
  * Controller.sync (internal/bft/controller.go): what it logs after Fabric's synchronizer
  * returns, one consenter fed the heights and state answers by hand.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Decision } from '../../../src/sim/smartbft/api.ts';
 import type { HeightRequest } from '../../../src/sim/smartbft/messages.ts';
 import { BftCluster } from './harness.ts';
@@ -18,7 +18,12 @@ function chain(): Decision[] {
 }
 
 describe('Controller.sync (controller.go)', () => {
-  const ledger = chain();
+  // Built in each test, not when the file is collected: mutation testing (npm run mutate)
+  // then knows which tests reach which code.
+  let ledger: Decision[];
+  beforeEach(() => {
+    ledger = chain();
+  });
 
   /** Node 2 syncs; the others report `height` and state (view, seq). Returns the log kinds and args. */
   function syncWith(height: number, state: { view: number; seq: number }): string[] {

@@ -3,7 +3,7 @@
  * the view, commits count only when signed by their sender, and f+1 commits for a later
  * sequence make a node sync (discoverIfSyncNeeded).
  */
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { sign } from '../../../src/sim/consensus/crypto.ts';
 import type { Commit, PrePrepare } from '../../../src/sim/smartbft/messages.ts';
 import { logs, OneConsenter, sends } from './one.ts';
@@ -20,7 +20,11 @@ function prePrepare(): PrePrepare {
 const commit = (pp: PrePrepare, signer: number): Commit => ({ type: 'Commit', view: pp.view, seq: pp.seq, digest: pp.proposal.digest, signature: sign(signer, pp.proposal.digest), assist: false });
 
 describe('View (view.go)', () => {
-  const pp = prePrepare();
+  // Built in each test, not when the file is collected (see controller-sync.test.ts).
+  let pp: PrePrepare;
+  beforeEach(() => {
+    pp = prePrepare();
+  });
 
   it('Abort (stopView): once a view change aborts the view, its PrePrepare is not prepared', () => {
     const fresh = new OneConsenter(2, 4);

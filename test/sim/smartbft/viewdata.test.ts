@@ -2,7 +2,7 @@
  * The new leader's checks of a ViewData (viewchanger.go validateViewDataMsg /
  * checkLastDecision), one consenter fed one message at a time.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Decision, Proposal } from '../../../src/sim/smartbft/api.ts';
 import { sign } from '../../../src/sim/consensus/crypto.ts';
 import type { SignedViewData, ViewDataMsg } from '../../../src/sim/smartbft/messages.ts';
@@ -30,7 +30,12 @@ function inViewChange(id: number, ledger: readonly Decision[]): { node: OneConse
 }
 
 describe('checkLastDecision (viewchanger.go)', () => {
-  const [d1, d2] = chain() as [Decision, Decision];
+  // Built in each test, not when the file is collected (see controller-sync.test.ts).
+  let d1: Decision;
+  let d2: Decision;
+  beforeEach(() => {
+    [d1, d2] = chain() as [Decision, Decision];
+  });
 
   it('rejects ViewData from a node a decision behind: no NewView with only Q-1 acceptable', () => {
     const leader = inViewChange(2, [d1, d2]).node; // leader of view 1, own ViewData registered
