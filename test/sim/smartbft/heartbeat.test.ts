@@ -65,3 +65,129 @@ describe('HeartbeatMonitor: a leader that stopped sending heartbeats', () => {
     expect(logKinds(c.records, 'orderer1')).not.toContain('smartbft.heartbeatTimeoutComplain');
   });
 });
+
+// Per-rule tests of internal/bft/heartbeatmonitor.go (SmartBFT v1.0.1), in the style of its
+// heartbeatmonitor_test.go: one consenter of 4 (leader 1, f=1), fed one tick or one
+// heartbeat at a time.
+const heartbeatsIn = (out: ReturnType<OneConsenter['receive']>): number[] =>
+  sends(out)
+    .filter((x) => x.msg.type === 'HeartBeat')
+    .map((x) => x.to);
+const kindsOf = (out: ReturnType<OneConsenter['receive']>): string[] => logs(out).map((l) => l.kind);
+
+describe('HeartbeatMonitor.leaderTick (heartbeatmonitor.go)', () => {
+  it('an idle leader sends HeartBeat{view, seq} to all once LeaderHeartbeatTimeout / LeaderHeartbeatCount (6 s) have passed, not before', () => {
+    const leader = new OneConsenter(1, 4);
+    expect(heartbeatsIn(leader.tickAt(5_999))).toEqual([]);
+    const out = leader.tickAt(6_000);
+    expect(sends(out)).toEqual([2, 3, 4].map((to) => ({ to, msg: { type: 'HeartBeat', view: 0, seq: leader.state.viewSeq.seq } })));
+    expect(heartbeatsIn(leader.tickAt(11_999))).toEqual([]);
+    expect(heartbeatsIn(leader.tickAt(12_000))).toEqual([2, 3, 4]);
+  });
+
+  it('no heartbeat while the view is inactive ("ViewSequence uninitialized or view inactive")', () => {
+    const leader = new OneConsenter(1, 4);
+    leader.receive(3, { type: 'ViewChange', nextView: 1, reason: 'test' });
+    leader.receive(4, { type: 'ViewChange', nextView: 1, reason: 'test' });
+    expect(leader.state.viewSeq.active).toBe(false);
+    expect(heartbeatsIn(leader.tickAt(6_000))).toEqual([]);
+  });
+});
+
+describe('HeartbeatMonitor.followerTick (heartbeatmonitor.go)', () => {
+  it('TestHeartbeatTimeoutCausesViewChange: after LeaderHeartbeatTimeout without the leader, the follower complains once', () => {
+    const node = new OneConsenter(2, 4);
+    expect(kindsOf(node.tickAt(59_999))).toEqual([]);
+    const out = node.tickAt(60_000);
+    expect(logs(out)[0]).toEqual({ kind: 'heartbeatTimeout', args: ['1m0s', 1, '1m0s'] });
+    expect(kindsOf(out)).toContain('heartbeatTimeoutComplain');
+    expect(sends(out).filter((x) => x.msg.type === 'ViewChange').map((x) => x.to)).toEqual([1, 3, 4]);
+    // timedOut: once per role change.
+    expect(kindsOf([...node.tickAt(61_000), ...node.tickAt(121_000), ...node.tickAt(200_000)])).not.toContain('heartbeatTimeout');
+  });
+});
+
+describe('HeartbeatMonitor.handleHeartBeat (heartbeatmonitor.go), follower 2 of 4', () => {
+  it('a heartbeat of a lower view is answered with HeartBeatResponse{our view}, to its sender only', () => {
+    // Node 3 restarts in view 1 (leader 2) from a NewView WAL record.
+    const node = new OneConsenter(3, 4, { wal: [{ type: 'NewView', viewId: 1, latestSequence: 0, decisionsInView: 0 }] });
+    expect(sends(node.receive(1, { type: 'HeartBeat', view: 0, seq: 0 }))).toEqual([{ to: 1, msg: { type: 'HeartBeatResponse', view: 1 } }]);
+  });
+
+  it('a heartbeat from a node that is not the leader is ignored: it does not hold off the timeout', () => {
+    const fromLeader = new OneConsenter(2, 4);
+    const fromOther = new OneConsenter(2, 4);
+    for (const node of [fromLeader, fromOther]) node.tickAt(50_000);
+    const seq = fromLeader.state.viewSeq.seq;
+    expect(sends(fromLeader.receive(1, { type: 'HeartBeat', view: 0, seq }))).toEqual([]);
+    expect(sends(fromOther.receive(3, { type: 'HeartBeat', view: 0, seq }))).toEqual([]);
+    expect(kindsOf(fromLeader.tickAt(60_000))).toEqual([]);
+    expect(kindsOf(fromOther.tickAt(60_000))).toContain('heartbeatTimeout');
+  });
+
+  it('a heartbeat of a higher view from the leader makes the follower sync', () => {
+    const node = new OneConsenter(2, 4);
+    expect(kindsOf(node.receive(1, { type: 'HeartBeat', view: 1, seq: 0 }))).toEqual(['bftSyncInitiated']);
+  });
+
+  it('TestFollowerBehindSync: a leader two sequences ahead makes it sync at once', () => {
+    const node = new OneConsenter(2, 4);
+    const seq = node.state.viewSeq.seq;
+    expect(kindsOf(node.receive(1, { type: 'HeartBeat', view: 0, seq: seq + 2 }))).toEqual(['bftSyncInitiated']);
+  });
+
+  it('TestFollowerBehindSync: one sequence ahead for NumOfTicksBehindBeforeSyncing (10) ticks makes it sync, then it counts again', () => {
+    const node = new OneConsenter(2, 4);
+    const seq = node.state.viewSeq.seq;
+    expect(kindsOf(node.receive(1, { type: 'HeartBeat', view: 0, seq: seq + 1 }))).toEqual([]);
+    for (let t = 1; t <= 9; t++) expect(kindsOf(node.tickAt(t * 1_000))).toEqual([]);
+    const tenth = node.tickAt(10_000);
+    expect(logs(tenth)[0]).toEqual({ kind: 'behindSync', args: [seq, 10] });
+    expect(kindsOf(tenth)).toContain('bftSyncInitiated');
+    const next = [];
+    for (let t = 11; t <= 19; t++) next.push(...node.tickAt(t * 1_000));
+    expect(kindsOf(next)).not.toContain('behindSync');
+  });
+
+  it('a heartbeat at our sequence clears "behind"; so does one while the view is inactive', () => {
+    const caughtUp = new OneConsenter(2, 4);
+    const seq = caughtUp.state.viewSeq.seq;
+    caughtUp.receive(1, { type: 'HeartBeat', view: 0, seq: seq + 1 });
+    caughtUp.receive(1, { type: 'HeartBeat', view: 0, seq });
+    const ticks = [];
+    for (let t = 1; t <= 12; t++) ticks.push(...caughtUp.tickAt(t * 1_000));
+    expect(kindsOf(ticks)).toEqual([]);
+
+    const inactive = new OneConsenter(2, 4);
+    inactive.receive(3, { type: 'ViewChange', nextView: 1, reason: 'test' });
+    inactive.receive(4, { type: 'ViewChange', nextView: 1, reason: 'test' });
+    expect(inactive.state.viewSeq.active).toBe(false);
+    expect(kindsOf(inactive.receive(1, { type: 'HeartBeat', view: 0, seq: seq + 1 }))).toEqual([]);
+    const later = [];
+    for (let t = 1; t <= 12; t++) later.push(...inactive.tickAt(t * 1_000));
+    expect(kindsOf(later)).not.toContain('behindSync');
+  });
+});
+
+describe('HeartbeatMonitor.handleHeartBeatResponse (heartbeatmonitor.go), leader 1 of 4', () => {
+  it('TestHeartbeatResponseLeader: f+1 distinct senders of a higher view make the leader sync, once', () => {
+    const leader = new OneConsenter(1, 4);
+    expect(kindsOf(leader.receive(2, { type: 'HeartBeatResponse', view: 1 }))).toEqual([]);
+    expect(kindsOf(leader.receive(2, { type: 'HeartBeatResponse', view: 1 }))).toEqual([]);
+    const out = leader.receive(3, { type: 'HeartBeatResponse', view: 1 });
+    expect(logs(out)[0]).toEqual({ kind: 'heartbeatResponseSync', args: [1] });
+    expect(kindsOf(out)).toContain('bftSyncInitiated');
+  });
+
+  it('responses that do not show a higher view are not counted', () => {
+    const leader = new OneConsenter(1, 4);
+    leader.receive(2, { type: 'HeartBeatResponse', view: 0 });
+    expect(kindsOf(leader.receive(3, { type: 'HeartBeatResponse', view: 1 }))).toEqual([]);
+  });
+
+  it('a follower ignores HeartBeatResponses', () => {
+    const node = new OneConsenter(2, 4);
+    node.receive(3, { type: 'HeartBeatResponse', view: 1 });
+    expect(kindsOf(node.receive(4, { type: 'HeartBeatResponse', view: 1 }))).toEqual([]);
+  });
+});
