@@ -27,6 +27,8 @@ export default {
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
   tempDirName: '.stryker-tmp',
+  // Not copied into the sandbox: other runs' sandboxes and reports, the local network's folder.
+  ignorePatterns: ['/.stryker-tmp*', '/reports', '/.fabric-net', '/test-output'],
   cleanTempDir: true,
   // issue #13: at least 85% of mutants killed per file. Reported, not enforced.
   thresholds: { high: 85, low: 70, break: null },
