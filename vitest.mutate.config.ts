@@ -32,5 +32,9 @@ export default defineConfig({
     include: ['test/sim/smartbft/**/*.test.ts'],
     exclude: [...(base.test?.exclude ?? []), 'test/sim/smartbft/properties.test.ts', 'test/sim/smartbft/liveness-1009.test.ts'],
     sequence: { sequencer: RulesFirst },
+    // One worker that keeps its modules between files: Stryker switches mutants through a
+    // global, so nothing needs re-importing, and a fresh process per file cost ~1 s each.
+    pool: 'threads',
+    isolate: false,
   },
 });
