@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { sign, withDigest } from '../../../src/sim/consensus/crypto.ts';
 import type { Request, ViewMetadata } from '../../../src/sim/smartbft/api.ts';
 import { blockHeader } from '../../../src/sim/consensus/app.ts';
-import { describeMessage, type Commit, type PrePrepare, type Prepare } from '../../../src/sim/smartbft/messages.ts';
+import { describeMessage, type Commit, type PrePrepare, type Prepare, type ViewDataMsg } from '../../../src/sim/smartbft/messages.ts';
 import { logs, OneConsenter, sends } from './one.ts';
 
 /** The PrePrepare leader 1 of 4 broadcasts for one request. */
@@ -351,6 +351,17 @@ describe('View.discoverIfSyncNeeded (view.go): only f+1 equal commits for a late
     expect(kinds(out)).toEqual(['wrongSeq']);
   });
 
+  it('"Disregard votes for past sequences for this view": f+1 commits for an older sequence do not make a node sync', () => {
+    const node = new OneConsenter(2, 4);
+    const p1 = proposalAt(1);
+    decideOn(node, p1);
+    decideOn(node, proposalAt(2, { prev: p1 }));
+    node.receive(3, commitOf(p1, 3));
+    const out = node.receive(4, commitOf(p1, 4));
+    expect(kinds(out)).toEqual(['wrongSeq']);
+    expect(node.state.view.stopped).toBe(false);
+  });
+
   it('Prepares for a later sequence never make a node sync', () => {
     const node = new OneConsenter(2, 4);
     node.receive(3, prepareOf(proposalAt(5)));
@@ -417,5 +428,125 @@ describe('heartbeats from the view (heartbeatmonitor.go)', () => {
     expect(leader.state.view.myCommit).toBeDefined();
     expect(sent(leader.tickAt(7_000)).filter((x) => x.startsWith('HeartBeat'))).toEqual([]);
     expect(sent(leader.tickAt(10_000)).filter((x) => x.startsWith('HeartBeat'))).toEqual(['HeartBeat v0 s1->2', 'HeartBeat v0 s1->3', 'HeartBeat v0 s1->4']);
+  });
+});
+
+describe('View (view.go): more rules found by mutation testing (npm run mutate)', () => {
+  it('voteSet.registerVote: a sender\'s first vote for the next sequence is the one kept', () => {
+    const node = new OneConsenter(2, 4);
+    const p1 = proposalAt(1);
+    const p2 = proposalAt(2, { prev: p1 });
+    node.receive(1, p1);
+    node.receive(1, p2);
+    node.receive(3, prepareOf(p2, 'another digest'));
+    node.receive(3, prepareOf(p2));
+    node.receive(4, prepareOf(p2));
+    node.receive(3, { ...commitOf(p2, 3), digest: 'another digest' });
+    node.receive(3, commitOf(p2, 3));
+    node.receive(4, commitOf(p2, 4));
+    node.receive(1, prepareOf(p1));
+    node.receive(3, prepareOf(p1));
+    node.receive(1, commitOf(p1, 1));
+    const out = node.receive(3, commitOf(p1, 3));
+    // Only node 4's Prepare for seq 2 counts: Q-1 = 2 are needed, so no Commit for seq 2 yet.
+    expect(sent(out)).toEqual(['Prepare v0 s2->1', 'Prepare v0 s2->3', 'Prepare v0 s2->4']);
+    node.receive(1, prepareOf(p2));
+    node.receive(1, commitOf(p2, 1));
+    // Node 3's first Commit (wrong digest) was its vote: only 4 and 1 count.
+    expect(node.ledger().at(-1)!.signatures.map((x) => x.signer)).toEqual([4, 1, 2]);
+  });
+
+  it('a Commit whose digest is not the proposal\'s is not counted, even with a signature over the right one', () => {
+    const node = new OneConsenter(2, 4);
+    const p = proposalAt(1);
+    node.receive(1, p);
+    node.receive(1, prepareOf(p));
+    node.receive(3, prepareOf(p));
+    node.receive(3, { ...commitOf(p, 3), digest: 'another digest' });
+    node.receive(4, commitOf(p, 4));
+    expect(node.ledger()).toEqual([]);
+  });
+
+  it('a decision logs, in Go\'s order, "Processed proposal", "collected prepares", "Processed prepares", "collected commits", "processed commits", "Deciding", "Sequence: 1-->2"', () => {
+    const node = new OneConsenter(2, 4);
+    const p = proposalAt(1);
+    const out = [node.receive(1, p), node.receive(1, prepareOf(p)), node.receive(3, prepareOf(p)), node.receive(1, commitOf(p, 1)), node.receive(3, commitOf(p, 3))].flat();
+    expect(logs(out).filter((l) => l.kind !== 'deliver' && !l.kind.startsWith('deliver'))).toEqual([
+      { kind: 'processedProposal', args: [1] },
+      { kind: 'collectedPrepares', args: [2, 2, '[1 3]'] },
+      { kind: 'processedPrepares', args: [1] },
+      { kind: 'collectedCommits', args: [2, 2, '[1 3]'] },
+      { kind: 'processedCommits', args: [2, 1] },
+      { kind: 'decide', args: [1] },
+      { kind: 'startNextSeq', args: [1, 2] },
+    ]);
+  });
+
+  it('more than Q-1 votes before the PrePrepare: Q-1 are collected and the decision carries exactly Q signatures (n=4)', () => {
+    const node = new OneConsenter(2, 4);
+    const p = proposalAt(1);
+    for (const id of [1, 3, 4]) node.receive(id, prepareOf(p));
+    for (const id of [1, 3, 4]) node.receive(id, commitOf(p, id));
+    const out = node.receive(1, p);
+    expect(logs(out).find((l) => l.kind === 'collectedPrepares')?.args).toEqual([2, 2, '[1 3]']);
+    expect(logs(out).find((l) => l.kind === 'collectedCommits')?.args).toEqual([2, 2, '[1 3]']);
+    expect(node.ledger()[0]!.signatures.map((x) => x.signer)).toEqual([1, 3, 2]);
+  });
+
+  it('ViewData carries the in-flight proposal, prepared only once the node sent its Commit (viewchanger.go prepareViewDataMsg)', () => {
+    const viewDataOf = (node: OneConsenter): ViewDataMsg => {
+      node.receive(2, { type: 'ViewChange', nextView: 1, reason: 'test' });
+      const out = node.receive(4, { type: 'ViewChange', nextView: 1, reason: 'test' });
+      return sends(out).find((x) => x.msg.type === 'ViewData' && x.to === 2)!.msg as ViewDataMsg;
+    };
+    const p = proposalAt(1);
+    const proposed = new OneConsenter(3, 4);
+    proposed.receive(1, p);
+    expect(viewDataOf(proposed).signed.viewData).toMatchObject({ inFlightProposal: p.proposal, inFlightPrepared: false });
+    const prepared = new OneConsenter(3, 4);
+    prepared.receive(1, p);
+    prepared.receive(1, prepareOf(p));
+    prepared.receive(2, prepareOf(p));
+    expect(viewDataOf(prepared).signed.viewData).toMatchObject({ inFlightProposal: p.proposal, inFlightPrepared: true });
+  });
+
+  it('a follower\'s own Commit is not a heartbeat from the leader: it still times out 60 s after the leader\'s PrePrepare', () => {
+    const node = new OneConsenter(2, 4);
+    const p = proposalAt(1);
+    node.receive(1, p);
+    node.tickAt(50_000);
+    node.receive(3, prepareOf(p));
+    node.receive(4, prepareOf(p));
+    expect(node.state.view.myCommit).toBeDefined();
+    expect(kinds(node.tickAt(60_000))).toContain('heartbeatTimeout');
+  });
+
+  it('"Disregard votes for past views": f+1 commits of an older view for our sequence do not make a node sync', () => {
+    // Node 3 restarts in view 1 (leader 2); nodes 1 and 4 still send view-0 commits for seq 1.
+    const node = new OneConsenter(3, 4, { wal: [{ type: 'NewView', viewId: 1, latestSequence: 0, decisionsInView: 0 }] });
+    const old = proposalAt(1);
+    node.receive(1, commitOf(old, 1));
+    const out = node.receive(4, commitOf(old, 4));
+    expect(kinds(out)).toEqual(['wrongView']);
+    expect(node.state.view.stopped).toBe(false);
+  });
+
+  it('commits for the same digest and sequence in different later views do not add up', () => {
+    const node = new OneConsenter(2, 4);
+    node.receive(3, commitOf(proposalAt(1, { view: 1 }), 3));
+    const p = proposalAt(1, { view: 1 });
+    const out = node.receive(4, { ...commitOf(p, 4), view: 2 });
+    expect(kinds(out)).toEqual(['wrongView']);
+    expect(node.state.view.stopped).toBe(false);
+  });
+
+  it('a stopped view processes nothing: a later message of a higher view from the leader brings no second complaint or sync', () => {
+    const node = new OneConsenter(2, 4);
+    node.receive(3, { type: 'ViewChange', nextView: 1, reason: 'test' });
+    node.receive(4, { type: 'ViewChange', nextView: 1, reason: 'test' });
+    expect(node.state.view.stopped).toBe(true);
+    const out = node.receive(1, { ...prepareOf(proposalAt(1)), view: 5 });
+    expect(kinds(out)).toEqual([]);
+    expect(sent(out)).toEqual([]);
   });
 });
