@@ -550,3 +550,14 @@ describe('View (view.go): more rules found by mutation testing (npm run mutate)'
     expect(sent(out)).toEqual([]);
   });
 });
+
+describe('PersistedState.Restore (state.go): a node restarted PROPOSED', () => {
+  it('re-sends its Prepare and still needs Q-1 prepares from others before it commits', () => {
+    const p = proposalAt(1);
+    const node = new OneConsenter(2, 4, { wal: [{ type: 'ProposedRecord', prePrepare: p, prepare: prepareOf(p) }] });
+    expect(node.state.view.proposal).toEqual(p.proposal);
+    expect(sent(node.effects).filter((x) => x.startsWith('Prepare'))).toEqual(['Prepare v0 s1->1', 'Prepare v0 s1->3', 'Prepare v0 s1->4']);
+    expect(sent(node.receive(3, prepareOf(p)))).toEqual([]);
+    expect(sent(node.receive(4, prepareOf(p)))).toEqual(['Commit v0 s1->1', 'Commit v0 s1->3', 'Commit v0 s1->4']);
+  });
+});
