@@ -159,6 +159,7 @@ describe('HeartbeatMonitor.handleHeartBeat (heartbeatmonitor.go), follower 2 of 
     expect(kindsOf(ticks)).toEqual([]);
 
     const inactive = new OneConsenter(2, 4);
+    inactive.receive(1, { type: 'HeartBeat', view: 0, seq: seq + 1 });
     inactive.receive(3, { type: 'ViewChange', nextView: 1, reason: 'test' });
     inactive.receive(4, { type: 'ViewChange', nextView: 1, reason: 'test' });
     expect(inactive.state.viewSeq.active).toBe(false);
@@ -189,5 +190,25 @@ describe('HeartbeatMonitor.handleHeartBeatResponse (heartbeatmonitor.go), leader
     const node = new OneConsenter(2, 4);
     node.receive(3, { type: 'HeartBeatResponse', view: 1 });
     expect(kindsOf(node.receive(4, { type: 'HeartBeatResponse', view: 1 }))).toEqual([]);
+  });
+});
+
+describe('HeartbeatMonitor: the behind counter (heartbeatmonitor.go followerTick)', () => {
+  it('a fresh follower is not behind: no sync however many ticks pass without a heartbeat ahead', () => {
+    const node = new OneConsenter(2, 4);
+    const ticks = [];
+    for (let t = 1; t <= 15; t++) ticks.push(...node.tickAt(t * 1_000));
+    expect(kindsOf(ticks)).toEqual([]);
+  });
+
+  it('TestFollowerBehindSync: more heartbeats one sequence ahead, at the same sequence, do not restart the count', () => {
+    const node = new OneConsenter(2, 4);
+    const seq = node.state.viewSeq.seq;
+    node.receive(1, { type: 'HeartBeat', view: 0, seq: seq + 1 });
+    for (let t = 1; t <= 5; t++) node.tickAt(t * 1_000);
+    node.receive(1, { type: 'HeartBeat', view: 0, seq: seq + 1 });
+    const rest = [];
+    for (let t = 6; t <= 10; t++) rest.push(...node.tickAt(t * 1_000));
+    expect(kindsOf(rest)).toContain('behindSync');
   });
 });
