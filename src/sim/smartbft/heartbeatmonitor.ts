@@ -19,9 +19,13 @@ export function newHeartbeatState(now: number): ConsenterState['hb'] {
     lastTick: now,
     lastHeartbeat: now,
     lastHeartbeatSent: now,
+    // Stryker disable next-line BooleanLiteral: changeRole sets it when the first view starts, before any tick or message
     follower: true,
+    // Stryker disable next-line BooleanLiteral: changeRole sets it when the first view starts, before any tick or message
     timedOut: false,
+    // Stryker disable next-line BooleanLiteral: changeRole sets it when the first view starts, before any tick or message
     stopSending: false,
+    // Stryker disable next-line BooleanLiteral: changeRole sets it when the first view starts, before any tick or message
     syncRequested: false,
     followerBehind: false,
     behindSeq: 0,
