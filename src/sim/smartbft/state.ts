@@ -44,8 +44,8 @@ export interface ViewState {
   nextCommits: Map<number, Commit>;
   prevPrepare: Prepare | undefined;
   prevCommit: Commit | undefined;
-  /** discoverIfSyncNeeded: the last commit each sender sent for a later seq or other view. */
-  lateCommits: Map<number, Commit>;
+  /** discoverIfSyncNeeded (view.go lastVotedProposalByID): the last commit each sender sent for another sequence or view. */
+  lastVotedProposalByID: Map<number, Commit>;
 }
 
 export interface HeartbeatState {

@@ -37,7 +37,7 @@ export function newViewState(number: number, leaderId: number, seq: number, deci
     nextCommits: new Map(),
     prevPrepare: undefined,
     prevCommit: undefined,
-    lateCommits: new Map(),
+    lastVotedProposalByID: new Map(),
   };
 }
 
@@ -273,19 +273,24 @@ function handlePrevSeqMessage(s: ConsenterState, io: Io, sender: number, m: Cons
   else if (m.type === 'Commit' && v.prevCommit !== undefined) io.send(sender, { ...v.prevCommit, assist: true });
 }
 
-/** f+1 commits for the same later (view, seq, digest) mean we fell behind: stop and sync. */
+/**
+ * f+1 commits for the same later (view, seq, digest) mean we fell behind: stop and sync.
+ * As view.go's discoverIfSyncNeeded: every commit replaces its sender's last vote
+ * (lastVotedProposalByID); votes of a past view, and of a past or current sequence of
+ * this view, are disregarded whatever their sequence.
+ */
 function discoverIfSyncNeeded(s: ConsenterState, io: Io, sender: number, m: ConsensusMessage): void {
   if (m.type !== 'Commit') return;
   const v = s.view;
-  if (!(m.view > v.number || m.seq > v.seq)) return;
-  v.lateCommits.set(sender, m);
+  v.lastVotedProposalByID.set(sender, m);
+  if (m.view < v.number || (m.view === v.number && m.seq <= v.seq)) return;
   let count = 0;
-  for (const c of v.lateCommits.values()) {
+  for (const c of v.lastVotedProposalByID.values()) {
     if (c.digest === m.digest && c.seq === m.seq && c.view === m.view) count++;
   }
   if (count < s.f + 1) return;
   io.log('seenVotes', count, m.digest, m.view, m.seq, v.number, v.seq);
-  v.lateCommits.clear();
+  v.lastVotedProposalByID.clear();
   stopView(s, io);
   // The in-flight view's Sync is the ViewChanger's: it abandons the in-flight proposal.
   if (v.inFlightOnly) inFlightAskedToSync(s, io);

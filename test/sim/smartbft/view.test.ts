@@ -531,6 +531,27 @@ describe('View (view.go): more rules found by mutation testing (npm run mutate)'
     expect(node.state.view.stopped).toBe(false);
   });
 
+  it('"Disregard votes for past views" whatever their sequence: f+1 view-0 commits for a later sequence do not make a node in view 1 sync', () => {
+    // Node 3 restarts in view 1 (leader 2); nodes 1 and 4 send view-0 commits for seq 5, ahead of its seq 1.
+    const node = new OneConsenter(3, 4, { wal: [{ type: 'NewView', viewId: 1, latestSequence: 0, decisionsInView: 0 }] });
+    const ahead = proposalAt(5);
+    node.receive(1, commitOf(ahead, 1));
+    const out = node.receive(4, commitOf(ahead, 4));
+    expect(kinds(out)).toEqual(['wrongView']);
+    expect(node.state.view.stopped).toBe(false);
+  });
+
+  it('lastVotedProposalByID: every commit replaces its sender\'s last vote, a past-view one too, so the earlier later-sequence vote no longer counts', () => {
+    // Node 3 in view 1 (leader 2) at seq 1: node 1 votes for view 1 seq 5, then sends a view-0 commit.
+    const node = new OneConsenter(3, 4, { wal: [{ type: 'NewView', viewId: 1, latestSequence: 0, decisionsInView: 0 }] });
+    const ahead = proposalAt(5, { view: 1 });
+    node.receive(1, commitOf(ahead, 1));
+    node.receive(1, commitOf(proposalAt(1), 1));
+    const out = node.receive(4, commitOf(ahead, 4));
+    expect(kinds(out)).toEqual(['wrongSeq']);
+    expect(node.state.view.stopped).toBe(false);
+  });
+
   it('commits for the same digest and sequence in different later views do not add up', () => {
     const node = new OneConsenter(2, 4);
     node.receive(3, commitOf(proposalAt(1, { view: 1 }), 3));
