@@ -97,6 +97,37 @@ export class OrgGateways {
     }
   }
 
+  /**
+   * Issue several certificates as one batch: every proposal is endorsed first, then all are
+   * sent to the orderers at once, so the leader orders them in one block (its batch waits
+   * RequestBatchMaxInterval for more) as the simulator does with requests that arrive together.
+   */
+  async issueTogether(items: readonly { org: string; cert: Certificate }[]): Promise<IssueResult[]> {
+    const endorsed = await Promise.all(
+      items.map(async ({ org, cert }) => {
+        try {
+          const proposal = this.contract(org).newProposal('IssueCertificate', { arguments: [cert.certID, cert.studentID, cert.studentName, cert.courseID, cert.courseName, cert.issueDate, cert.expiryDate] });
+          return { tx: await proposal.endorse() };
+        } catch (e) {
+          return { error: chaincodeMessage(e) ?? gatewayErrorText(e) };
+        }
+      }),
+    );
+    return Promise.all(
+      endorsed.map(async (x): Promise<IssueResult> => {
+        if (x.tx === undefined) return { ok: false, error: x.error ?? 'failed' };
+        const txID = x.tx.getTransactionId();
+        try {
+          const status = await (await x.tx.submit()).getStatus();
+          if (!status.successful) return { ok: false, txID, error: `transaction ${txID} was not committed: ${TX_CODES[status.code] ?? `validation code ${status.code}`}` };
+          return { ok: true, txID, block: Number(status.blockNumber) };
+        } catch (e) {
+          return { ok: false, txID, error: gatewayErrorText(e) };
+        }
+      }),
+    );
+  }
+
   async issue(org: string, cert: Certificate): Promise<IssueResult> {
     const r = await this.submit(org, 'IssueCertificate', [cert.certID, cert.studentID, cert.studentName, cert.courseID, cert.courseName, cert.issueDate, cert.expiryDate]);
     return r.ok ? { ok: true, ...(r.txID !== undefined ? { txID: r.txID } : {}), ...(r.block !== undefined ? { block: r.block } : {}) } : { ok: false, ...(r.txID !== undefined ? { txID: r.txID } : {}), error: r.error ?? 'failed' };

@@ -5,8 +5,8 @@
  *
  * `up`: crypto material (cryptogen), the channel's genesis block (configtxgen), orderers
  * joined with `osnadmin channel join` (no system channel), peers joined with `peer channel
- * join`, certcontract as chaincode-as-a-service (package, install, approveformyorg per
- * org sent to the leader orderer, commit), then the lab's initial certificates.
+ * join`, certcontract as chaincode-as-a-service (package, install, approveformyorg by one
+ * org after the other sent to the leader orderer, commit), then the lab's initial certificates.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -16,6 +16,7 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initialCertificates } from '../sim/cluster/sim-cluster.ts';
+import type { IssueResult } from '../scenarios/cluster.ts';
 import { OrgGateways } from './gateway.ts';
 import {
   adminEnv,
@@ -292,8 +293,8 @@ export async function netUp(o: UpOptions): Promise<NetState> {
 
   await timed(timings, 'gossip', () => waitGossip(plan));
   say(`  every peer knows the other orgs' peers through gossip (${timings['gossip']} ms)`);
-  await timed(timings, 'certificates', () => issueInitialCertificates(plan));
-  say(`  the lab's initial certificates issued (${timings['certificates']} ms)`);
+  const blocks = await timed(timings, 'certificates', () => issueInitialCertificates(plan));
+  say(`  the lab's initial certificates issued in block${blocks.length > 1 ? 's' : ''} ${blocks.join(', ')} (${timings['certificates']} ms)`);
   timings['total'] = Math.round(performance.now() - t0);
   const state: NetState = { plan, packageId, upAt: new Date().toISOString(), timings };
   writeFileSync(stateFile(dir), `${JSON.stringify(state, null, 2)}\n`);
@@ -333,9 +334,12 @@ async function deployChaincode(plan: NetPlan, say: (l: string) => void, start: (
   // RequestForwardTimeout, so send to view 0's leader (consenter 1).
   const leader = plan.orderers[0] as OrdererPlan;
   const common = ['--channelID', plan.channel, '--name', plan.chaincode.name, '--version', plan.chaincode.version, '--sequence', '1', '-o', `127.0.0.1:${leader.port}`, '--tls', '--cafile', ordererTlsCa(leader)];
-  await Promise.all(
-    plan.peers.map((p) => tool(plan, 'peer', ['lifecycle', 'chaincode', 'approveformyorg', ...common, '--package-id', packageId, '--waitForEvent'], adminEnv(plan, p), `approveformyorg for ${p.org}`)),
-  );
+  // One org after the other, as fabric-samples test-network (scripts/ccutils.sh) and the
+  // simulator's bootstrap: `--waitForEvent` returns once the org's peer committed its
+  // approval, so each approval is a block of its own and the heights match the simulator's.
+  for (const p of plan.peers) {
+    await tool(plan, 'peer', ['lifecycle', 'chaincode', 'approveformyorg', ...common, '--package-id', packageId, '--waitForEvent'], adminEnv(plan, p), `approveformyorg for ${p.org}`);
+  }
   const first = plan.peers[0] as PeerPlan;
   await tool(
     plan,
@@ -370,12 +374,16 @@ async function waitGossip(plan: NetPlan, timeoutMs = 90_000): Promise<void> {
 }
 
 /** As SimCluster's bootstrap: each org issues its initial certificates; all must commit. */
-async function issueInitialCertificates(plan: NetPlan): Promise<void> {
+async function issueInitialCertificates(plan: NetPlan): Promise<number[]> {
   const gw = new OrgGateways(plan);
   try {
-    const results = await Promise.all(plan.orgs.flatMap((org) => initialCertificates(org).map(async (cert) => ({ org, cert, r: await gw.issue(org, cert) }))));
+    // Sent together, as the simulator's bootstrap sends them: one block, so the heights match.
+    const items = plan.orgs.flatMap((org) => initialCertificates(org).map((cert) => ({ org, cert })));
+    const rs = await gw.issueTogether(items);
+    const results = items.map((x, i) => ({ ...x, r: rs[i] as IssueResult }));
     const bad = results.find((x) => !x.r.ok);
     if (bad !== undefined) throw new NetError(`initial certificate ${bad.cert.certID} via ${bad.org} failed: ${bad.r.error ?? ''}`);
+    return [...new Set(results.map((x) => (x.r.ok ? (x.r.block ?? -1) : -1)))].sort((a, b) => a - b);
   } finally {
     gw.close();
   }
