@@ -8,8 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../../src/cli/main.ts';
+import { processEnv } from '../../../src/cli/io.ts';
 import { LocalCluster } from '../../../src/local/cluster.ts';
-import { netDown, netUp, processNames, resolveFabricHome, type NetState } from '../../../src/local/net.ts';
+import { loadNetState, netDown, processNames, resolveFabricHome, type NetState } from '../../../src/local/net.ts';
 import { allPidNames, isRunning, readPid } from '../../../src/local/procs.ts';
 import { certificateFor } from '../../../src/scenarios/cluster.ts';
 
@@ -24,14 +26,28 @@ try {
 
 const BASE_PORT = Number(process.env['FABRIC_BFT_SIM_TEST_PORT'] ?? 28050);
 
+/** The CLI in this process, as a user runs it. */
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { ...processEnv(), stdout: (t) => void (out += t), stderr: (t) => void (err += t) });
+  return { code, out, err };
+}
+
 (fabricHome === undefined ? describe.skip : describe)('a real Fabric 3 network ordered by SmartBFT', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fbs-real-'));
   let state: NetState;
   let c: LocalCluster;
-  const lines: string[] = [];
+  let lines: string[] = [];
+  let upJson: Record<string, unknown> = {};
 
   beforeAll(async () => {
-    state = await netUp({ dir, fabricHome: fabricHome as string, basePort: BASE_PORT, smartbft: 'LeaderHeartbeatTimeout=10s', say: (l) => void lines.push(l) });
+    // `net up --json`: the progress on stderr, one JSON document on stdout.
+    const r = await cli('net', 'up', '--json', '--dir', dir, '--base-port', String(BASE_PORT), '--fabric-home', fabricHome as string, '--smartbft', 'LeaderHeartbeatTimeout=10s');
+    lines = r.err.split('\n');
+    if (r.code !== 0) throw new Error(`net up failed (${r.code}): ${r.err}`);
+    upJson = JSON.parse(r.out) as Record<string, unknown>;
+    state = loadNetState(dir);
     c = new LocalCluster(state, { certIdSuffix: 't' });
   });
 
@@ -52,6 +68,29 @@ const BASE_PORT = Number(process.env['FABRIC_BFT_SIM_TEST_PORT'] ?? 28050);
     const s = await c.ordererStatus('orderer.dataforge');
     expect(s).toMatchObject({ role: 'follower', view: 0, leader: 'orderer.techpulse' });
     expect((await c.ordererStatus('orderer.techpulse')).role).toBe('leader');
+  });
+
+  it('net up --json prints one document: the folder, the nodes and the SmartBFT options', () => {
+    expect(upJson).toMatchObject({ dir, orderers: ['orderer.techpulse', 'orderer.dataforge', 'orderer.org3', 'orderer.ordering'], peers: ['peer0.techpulse', 'peer0.dataforge', 'peer0.org3'], smartbft: { LeaderHeartbeatTimeout: '10s', LeaderHeartbeatCount: 10 } });
+    expect(upJson['upAt']).toBe(state.upAt);
+  });
+
+  it('approves the chaincode one org after the other, as the simulator: one block each, then the commit', () => {
+    // Blocks 1-3 the approvals, 4 the definition, then the initial certificates.
+    expect(lines.find((l) => l.includes('initial certificates issued'))).toMatch(/issued in blocks? 5(, 6)? \(/);
+  });
+
+  it('net status --json: every process with its pid, running, and the orderers at one height', async () => {
+    const r = await cli('net', 'status', '--json', '--dir', dir);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out) as { dir: string; smartbft: Record<string, unknown>; nodes: { name: string; pid?: number; running: boolean; detail: string }[] };
+    expect(doc.dir).toBe(dir);
+    expect(doc.smartbft['LeaderHeartbeatTimeout']).toBe('10s');
+    expect(doc.nodes.map((n) => n.name.split(' ')[0])).toEqual(processNames(state.plan));
+    expect(doc.nodes.every((n) => n.running && typeof n.pid === 'number')).toBe(true);
+    const heights = doc.nodes.filter((n) => n.name.startsWith('orderer')).map((n) => /^height (\d+)/.exec(n.detail)?.[1]);
+    expect(new Set(heights).size).toBe(1);
+    expect(doc.nodes[0]?.detail).toMatch(/view 0, leader orderer\.techpulse \(itself\)$/);
   });
 
   it("serves the lab's initial certificates as the model's bootstrap issues them", async () => {
@@ -104,6 +143,20 @@ const BASE_PORT = Number(process.env['FABRIC_BFT_SIM_TEST_PORT'] ?? 28050);
     expect(await c.start('peer0.org3')).toEqual({ ok: true });
     expect(await c.waitUntil(async () => (await c.channelInfo('peer0.org3').catch(() => ({ height: 0 }))).height >= before, 60_000)).toBe(true);
     expect((await c.verifyCertificate('TP-FSWD-001', 'org3')).status).toBe('VALID');
+  });
+
+  it('rolls a stopped peer back with peer node rollback; it refetches the blocks and serves again', async () => {
+    const before = (await c.channelInfo('peer0.dataforge')).height;
+    expect((await c.rollbackLedger('peer0.dataforge', 2)).error).toMatch(/^rollback -b 2 on peer0\.dataforge: the peer is running/);
+    expect(await c.stop('peer0.dataforge')).toEqual({ ok: true });
+    const past = await c.rollbackLedger('peer0.dataforge', 999);
+    expect(past.ok).toBe(false);
+    expect(past.error).toContain(`target block number [999] should be less than the biggest block number [${before - 1}]`);
+    expect(await c.rollbackLedger('peer0.dataforge', 2)).toEqual({ ok: true });
+    expect(await c.start('peer0.dataforge')).toEqual({ ok: true });
+    expect(await c.waitUntil(async () => (await c.channelInfo('peer0.dataforge').catch(() => ({ height: 0 }))).height >= before, 60_000)).toBe(true);
+    // Endorsement comes back when the peer's reset loop (every 10 s) sees the height reached.
+    expect(await c.waitUntil(async () => (await c.verifyCertificate('REAL-2', 'dataforge')).status === 'VALID', 30_000, 500)).toBe(true);
   });
 
   it('refuses what LevelDB and loopback cannot do, in one line', async () => {
