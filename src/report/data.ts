@@ -148,7 +148,7 @@ export interface OrdererMessage {
   readonly certificate: boolean;
   /** Delivered more than once (network duplication). */
   readonly duplicated: boolean;
-  /** The proposal's digest, for a PrePrepare whose description gives it (a Byzantine sender's); else null. */
+  /** The proposal's digest, for a PrePrepare, Prepare or Commit whose description gives it (a Byzantine sender's); else null. */
   readonly digest: string | null;
 }
 
@@ -458,7 +458,7 @@ const VIEW_RE = /\bn?v(\d+)\b/;
 const SEQ_RE = /\bs(\d+)\b/;
 const BYZ_WORDS = /\b(byz|byzantine|equivocat\w*|corrupt\w*|forged)\b/i;
 
-/** `#c03863784b72fbae`: the proposal digest a Byzantine sender's PrePrepare shows. */
+/** `#c03863784b72fbae`: the proposal digest a Byzantine sender's PrePrepare, Prepare or Commit shows. */
 const DIGEST_RE = /(?:^|\s)#([0-9a-f]+)\b/;
 
 /** `PrePrepare v0 s5 #c038...` -> type, view, sequence, digest (null when the description has none). */

@@ -32,8 +32,9 @@ export class Io {
     }
     const out = outgoing(s, to, msg, this.ctx);
     if (out === null) return;
-    // A Byzantine sender's proposals carry their digest into the trace (an equivocation shows two).
-    this.effects.push({ kind: 'send', to: name, msg: out.type === 'PrePrepare' ? { ...out, showDigest: true } : out });
+    // A Byzantine sender's proposals and votes carry their digest into the trace (an
+    // equivocation shows two; the report colours each vote as the proposal it is for).
+    this.effects.push({ kind: 'send', to: name, msg: out.type === 'PrePrepare' || out.type === 'Prepare' || out.type === 'Commit' ? { ...out, showDigest: true } : out });
   }
 
   /** Send to every other consenter (Comm.BroadcastConsensus). */

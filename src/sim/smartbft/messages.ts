@@ -19,7 +19,15 @@ export interface PrePrepare {
    */
   readonly showDigest?: true;
 }
-export interface Prepare { readonly type: 'Prepare'; readonly view: number; readonly seq: number; readonly digest: string; readonly assist: boolean }
+export interface Prepare {
+  readonly type: 'Prepare';
+  readonly view: number;
+  readonly seq: number;
+  readonly digest: string;
+  readonly assist: boolean;
+  /** Set on a Byzantine sender's copy: the trace shows the digest it votes for. */
+  readonly showDigest?: true;
+}
 export interface Commit {
   readonly type: 'Commit';
   readonly view: number;
@@ -27,6 +35,8 @@ export interface Commit {
   readonly digest: string;
   readonly signature: Signature;
   readonly assist: boolean;
+  /** Set on a Byzantine sender's copy: the trace shows the digest it votes for. */
+  readonly showDigest?: true;
 }
 export interface ViewChange { readonly type: 'ViewChange'; readonly nextView: number; readonly reason: string }
 
@@ -94,7 +104,7 @@ export function describeMessage(m: BftMessage): string {
       return `PrePrepare v${m.view} s${m.seq}${m.showDigest === true ? ` #${m.proposal.digest}` : ''}`;
     case 'Prepare':
     case 'Commit':
-      return `${m.type} v${m.view} s${m.seq}${m.assist ? ' assist' : ''}`;
+      return `${m.type} v${m.view} s${m.seq}${m.assist ? ' assist' : ''}${m.showDigest === true ? ` #${m.digest}` : ''}`;
     case 'ViewChange':
       return `ViewChange nv${m.nextView}`;
     case 'ViewData':
