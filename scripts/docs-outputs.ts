@@ -33,16 +33,61 @@
  * that differs is replaced by the same number of output lines most like it (an elided line
  * stays elided): when the output grew (a new table row), widen the paragraph by hand.
  * Review the rewritten blocks in `git diff` before committing them.
+ *
+ * A second kind of block is generated from the code rather than printed by a command: the
+ * marker `<!-- generated: NAME ... -->` is followed by lines (up to the next blank line) that
+ * GENERATED[NAME] makes, e.g. docs/scenarios.md's operation table from the operation table
+ * (src/scenarios/operations.ts). The same test checks them and the same script rewrites them.
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { operationsMarkdown } from '../src/scenarios/operations.ts';
 
 export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const BIN = join(ROOT, 'bin', 'fabric-bft-sim.js');
 const MARKER_START = '<!-- output:';
+const GENERATED_START = '<!-- generated: ';
+
+/** The generated sections a document may hold, by name: what their lines must be. */
+export const GENERATED: Readonly<Record<string, () => readonly string[]>> = {
+  operations: operationsMarkdown,
+};
+
+export interface GeneratedSection {
+  readonly doc: string;
+  /** 1-based line of the marker. */
+  readonly line: number;
+  readonly name: string;
+  /** 0-based index of the section's first line, and how many lines it has (up to the next blank line). */
+  readonly start: number;
+  readonly length: number;
+  readonly body: readonly string[];
+}
+
+/** The `<!-- generated: NAME -->` sections of a document; an unknown NAME is an error naming its line. */
+export function findGeneratedSections(doc: string, text: string): GeneratedSection[] {
+  const lines = text.split('\n');
+  const out: GeneratedSection[] = [];
+  lines.forEach((l, i) => {
+    if (!l.startsWith(GENERATED_START)) return;
+    const name = l.slice(GENERATED_START.length).split(/[\s(]/)[0] ?? '';
+    if (!(name in GENERATED)) throw new Error(`${doc}:${i + 1}: unknown generated section "${name}" (known: ${Object.keys(GENERATED).join(', ')})`);
+    let end = i + 1;
+    while (end < lines.length && (lines[end] ?? '').trim() !== '') end++;
+    out.push({ doc, line: i + 1, name, start: i + 1, length: end - i - 1, body: lines.slice(i + 1, end) });
+  });
+  return out;
+}
+
+/** The document with every generated section made what its generator says now. */
+export function rewriteGenerated(doc: string, text: string): string {
+  const lines = text.split('\n');
+  for (const s of findGeneratedSections(doc, text).reverse()) lines.splice(s.start, s.length, ...(GENERATED[s.name] as () => readonly string[])());
+  return lines.join('\n');
+}
 const ELISION = ' ...';
 
 /** README.md and docs/*.md, as paths relative to the repository. */
@@ -421,6 +466,12 @@ export function rewrite(text: string, replacements: readonly { block: OutputBloc
 
 /** `npm run docs:outputs`: rewrite every block that differs; exit 1 if one cannot be made right. */
 async function main(): Promise<number> {
+  for (const doc of docFiles()) {
+    const text = readFileSync(join(ROOT, doc), 'utf8');
+    const next = rewriteGenerated(doc, text);
+    for (const s of findGeneratedSections(doc, text)) console.log(`${doc}:${s.line} generated ${s.name}: ${next === text ? 'unchanged' : 'updated'}`);
+    if (next !== text) writeFileSync(join(ROOT, doc), next);
+  }
   const docs = docFiles().map((doc) => ({ doc, text: readFileSync(join(ROOT, doc), 'utf8') }));
   const blocks = docs.flatMap(({ doc, text }) => findOutputBlocks(doc, text));
   const started = performance.now();

@@ -23,6 +23,7 @@ import { LIVE_SPECS, usageText, wantsHelp } from './usage.ts';
 import { loadScenario } from './scenario.ts';
 import type { CliEnv, SimTarget } from '../cli/io.ts';
 import { runScenario } from '../scenarios/runner.ts';
+import { refusedIn } from '../scenarios/operations.ts';
 import type { Scenario } from '../scenarios/schema.ts';
 import { runCompare } from './compare-run.ts';
 import { runServe } from './serve/cli.ts';
@@ -44,22 +45,13 @@ export async function simTargetOf(io: LiveCliIo): Promise<SimTarget> {
   return (await import('../cli/targets.ts')).simTarget();
 }
 
-/** Operations LiveCluster refuses (see LiveCluster.partition and friends). */
-const LIVE_UNSUPPORTED = ['partition', 'heal', 'cut', 'dropMessages', 'byzantine', 'honest', 'reset', 'rollback'];
-
-/** Steps a `--yes` run refuses before anything runs, and why (one line each). */
-const LIVE_REFUSED: Readonly<Record<string, string>> = {
-  reset: "peer node reset truncates the peer's block store on the cluster's volume, and the lab's peers keep their CouchDB, which reset does not drop (LiveCluster.resetLedger)",
-  rollback: "peer node rollback truncates the peer's block store on the cluster's volume, and the lab's peers keep their CouchDB, which rollback does not drop (LiveCluster.rollbackLedger)",
-};
-
 /** The first step a live run refuses, as one line; undefined when none. */
 export function liveRefusedStep(scenario: Scenario): string | undefined {
   for (const [i, st] of scenario.steps.entries()) {
-    const op = Object.keys(st).find((k) => k in LIVE_REFUSED);
-    if (op !== undefined) {
+    const refused = refusedIn(st, 'live', 'before');
+    if (refused !== undefined) {
       const name = (st as { name?: string }).name;
-      return `steps[${i}]${name !== undefined ? ` (${name})` : ''}: ${op} is not run on a live cluster: ${LIVE_REFUSED[op] ?? ''}; run it in the simulator or with --target local`;
+      return `steps[${i}]${name !== undefined ? ` (${name})` : ''}: ${refused.op} is not run on a live cluster: ${refused.refusal.why}; run it in the simulator or with --target local`;
     }
   }
   return undefined;
@@ -221,7 +213,7 @@ async function dryRun(command: string, s: LiveSetup, json: boolean, io: LiveCliI
     '',
   ];
   const unsupported = s.scenario.steps
-    .map((st, i) => ({ i, op: Object.keys(st).find((k) => LIVE_UNSUPPORTED.includes(k)) }))
+    .map((st, i) => ({ i, op: refusedIn(st, 'live')?.op }))
     .filter((x) => x.op !== undefined);
   for (const u of unsupported) lines.push(`WARNING: steps[${u.i}] ${u.op ?? ''} cannot run on a live cluster; that step will fail (run it in the simulator).`);
   if (pending.length > 0) lines.push(`At the end these undos would still be pending and would run: ${pending.map((u) => u.label).join('; ')}`);

@@ -32,6 +32,7 @@ import {
   type TopologyInfo,
   type VerifyResult,
 } from '../scenarios/cluster.ts';
+import { refusal, refusedIn, type OpName } from '../scenarios/operations.ts';
 import type { Scenario } from '../scenarios/schema.ts';
 import { LOG_CATALOG } from '../sim/logs/catalog.ts';
 import { LogParser } from '../sim/logs/format.ts';
@@ -44,23 +45,18 @@ import { adminEnv, peerEnv, type OrdererPlan, type PeerPlan } from './plan.ts';
 import { smartBftMismatch } from '../sim/smartbft/options.ts';
 import { isRunning, launch, logFile, readPid, removeBelow, stopProc } from './procs.ts';
 
-/** Operations the local target cannot do, and why (one line each). */
-const UNSUPPORTED: Readonly<Record<string, string>> = {
-  partition: 'the processes share 127.0.0.1; cutting links between them needs network namespaces the local target does not create',
-  heal: 'the local target does not partition',
-  cut: 'the processes share 127.0.0.1; cutting links between them needs network namespaces the local target does not create',
-  dropMessages: 'dropping some message types needs a proxy between the orderers the local target does not run',
-  byzantine: 'a real orderer cannot be made to lie from outside',
-  honest: 'the local target does not make orderers Byzantine',
-};
+/** Why the local target does not run `op` (operations.ts declares it). */
+function whyNot(op: OpName): string {
+  return refusal(op, 'local')?.why ?? '';
+}
 
 /** The first step the local target refuses, as one line naming the step and the target; undefined when it can run them all. */
 export function unsupportedStep(scenario: Scenario): string | undefined {
   for (const [i, st] of scenario.steps.entries()) {
-    const op = Object.keys(st).find((k) => k in UNSUPPORTED);
-    if (op !== undefined) {
+    const refused = refusedIn(st, 'local', 'before');
+    if (refused !== undefined) {
       const name = (st as { name?: string }).name;
-      return `steps[${i}]${name !== undefined ? ` (${name})` : ''}: ${op} cannot run on the local target: ${UNSUPPORTED[op] ?? ''}; run it in the simulator`;
+      return `steps[${i}]${name !== undefined ? ` (${name})` : ''}: ${refused.op} cannot run on the local target: ${refused.refusal.why}; run it in the simulator`;
     }
   }
   return undefined;
@@ -425,15 +421,15 @@ export class LocalCluster implements Cluster {
   }
 
   partition(): Promise<OkResult> {
-    return Promise.reject(new Error(`partition: ${UNSUPPORTED['partition']}`));
+    return Promise.reject(new Error(`partition: ${whyNot('partition')}`));
   }
 
   heal(): Promise<OkResult> {
-    return Promise.reject(new Error(`heal: ${UNSUPPORTED['heal']}`));
+    return Promise.reject(new Error(`heal: ${whyNot('heal')}`));
   }
 
   setByzantine(node: NodeId): Promise<OkResult> {
-    return Promise.reject(new Error(`byzantine ${node}: ${UNSUPPORTED['byzantine']}`));
+    return Promise.reject(new Error(`byzantine ${node}: ${whyNot('byzantine')}`));
   }
 
   /** Stop background load, close the gateways, start again every node the run stopped and left down. */

@@ -1,67 +1,12 @@
 /** One-line descriptions of steps and values, for tables, progress and budget reports. */
+import { operation } from './operations.ts';
 import { argOf, opOf, type Step } from './schema.ts';
 
-/** `stop orderer.dataforge`, `issue RESIL-BFT-1 via techpulse`, `waitFor caughtUp peer0.techpulse (60s)`. */
+/** `stop orderer.dataforge`, `issue RESIL-BFT-1 via techpulse`, `waitFor caughtUp peer0.techpulse (60s)`: the step's `name`, else its operation's `describe` (operations.ts). */
 export function describeStep(step: Step): string {
   if (step.name !== undefined) return step.name;
   const op = opOf(step);
-  switch (op) {
-    case 'issue':
-    case 'verify':
-    case 'revoke': {
-      const a = argOf(step, op);
-      return `${op} ${a.certID} via ${a.via}`;
-    }
-    case 'stop':
-    case 'start':
-    case 'stopZone':
-    case 'startZone':
-    case 'honest':
-      return `${op} ${argOf(step, op)}`;
-    case 'channelInfo':
-    case 'docCount':
-    case 'dropStateDatabase':
-    case 'rebuildDbs':
-    case 'reset':
-      return `${op} ${argOf(step, op).peer}`;
-    case 'rollback': {
-      const a = argOf(step, op);
-      return `rollback ${a.peer} to block ${a.block}`;
-    }
-    case 'ordererStatus':
-      return `ordererStatus ${argOf(step, op).orderer}`;
-    case 'waitFor': {
-      const a = argOf(step, op);
-      const within = a.within === undefined ? '' : ` within ${a.within}`;
-      return a.log !== undefined ? `waitFor ${a.log.node} log /${a.log.match}/${a.log.absent === true ? ' absent' : ''}${within}` : `waitFor ${a.caughtUp ?? '?'} caught up${within}`;
-    }
-    case 'sleep':
-      return `sleep ${argOf(step, op)}`;
-    case 'partition':
-      return `partition ${argOf(step, op)
-        .map((g) => `[${g.join(' ')}]`)
-        .join(' | ')}`;
-    case 'cut': {
-      const a = argOf(step, op);
-      return `cut ${a.from} -> ${a.to}`;
-    }
-    case 'dropMessages': {
-      const a = argOf(step, op);
-      return `drop ${a.types.join(', ')} ${a.from} -> ${a.to ?? 'orderers'}`;
-    }
-    case 'byzantine': {
-      const a = argOf(step, op);
-      return `byzantine ${a.node} ${a.behaviour}`;
-    }
-    case 'load': {
-      const a = argOf(step, op);
-      return `load ${a.count} certificates via ${a.via} every ${a.every}`;
-    }
-    case 'pauseAutoHeal':
-    case 'resumeAutoHeal':
-    case 'heal':
-      return op;
-  }
+  return operation(op).describe(argOf(step, op), op);
 }
 
 /** A short rendering of a step's value: `ok, block 5`, `height 7`, `VALID`, `12`. */

@@ -11,6 +11,8 @@
  *   kill.yaml:14:11: steps[3].stop: unknown node "orderer.dataforg" (did you mean orderer.dataforge?)
  */
 import { z } from 'zod';
+import { LIMITS, intIn, node } from './fields.ts';
+import { OPERATIONS, OPERATION_TABLE, type OpName, type Operations } from './operations.ts';
 import type { TopologyInfo } from './cluster.ts';
 import { describeValue, parseDuration } from './duration.ts';
 import { parsePattern } from './pattern.ts';
@@ -23,83 +25,8 @@ import { SCENARIO_SMARTBFT_DEFAULTS, SMARTBFT_MESSAGE_TYPES, optionKind, scenari
 // ---------------------------------------------------------------------------------------
 // Types: the document as written (durations stay strings, so a scenario can be written back).
 
-export type Duration = string;
-/** A node id, a selector (`leader`, `nextLeader`, `followers`, `orderers`, `peers`, `all`) or a `$reference`. */
-export type NodeRef = string;
-
-export interface IssueArgs {
-  readonly via: string;
-  readonly certID: string;
-  readonly studentID?: string;
-  readonly studentName?: string;
-  readonly courseID?: string;
-  readonly courseName?: string;
-  readonly issueDate?: string;
-  readonly expiryDate?: string;
-}
-
-export interface WaitForArgs {
-  /** A log line to wait for; with `absent: true`, a line that must NOT appear up to the end of `within`. */
-  readonly log?: { readonly node: NodeRef; readonly match: string; readonly absent?: boolean };
-  readonly caughtUp?: NodeRef;
-  readonly within?: Duration;
-}
-
-/** Every operation and its argument, as written in a step. */
-export interface Operations {
-  /** Issue a certificate through an org's gateway (endorse, order, commit). */
-  readonly issue: IssueArgs;
-  /** Read a certificate back (VALID, REVOKED, EXPIRED or NOT_FOUND). */
-  readonly verify: { readonly via: string; readonly certID: string };
-  /** Revoke a certificate. */
-  readonly revoke: { readonly via: string; readonly certID: string };
-  /** Stop a node (orderer, peer or CouchDB), or a selector such as `leader`. */
-  readonly stop: NodeRef;
-  /** Start a stopped node. */
-  readonly start: NodeRef;
-  /** Lose a whole zone (`topology.zones`): stop every node in it. */
-  readonly stopZone: string;
-  /** Bring a lost zone back: start every node in it (CouchDBs first, then orderers, then peers). */
-  readonly startZone: string;
-  /** Pause Argo CD auto-sync, which would restart a stopped node (a no-op in the simulator). */
-  readonly pauseAutoHeal: true;
-  /** Re-enable Argo CD auto-sync. */
-  readonly resumeAutoHeal: true;
-  /** A peer's channel height and current and previous block hashes (peer channel getinfo). */
-  readonly channelInfo: { readonly peer: NodeRef };
-  /** Documents in a peer's state database. */
-  readonly docCount: { readonly peer: NodeRef };
-  /** Drop a peer's CouchDB state database. */
-  readonly dropStateDatabase: { readonly peer: NodeRef };
-  /** Rebuild a peer's state database from its ledger. */
-  readonly rebuildDbs: { readonly peer: NodeRef };
-  /** `peer node reset`: a stopped peer's channels back to the genesis block (refetched on start). */
-  readonly reset: { readonly peer: NodeRef };
-  /** `peer node rollback -b N`: a stopped peer's channel back to block N (refetched on start). */
-  readonly rollback: { readonly peer: NodeRef; readonly block: number };
-  /** An orderer's committed block, last block, view, leader and role. */
-  readonly ordererStatus: { readonly orderer: NodeRef };
-  /** Wait until a log line appears or a node catches up, within a bound. */
-  readonly waitFor: WaitForArgs;
-  /** Let (simulated) time pass, e.g. `30s`. */
-  readonly sleep: Duration;
-  /** Split the network into groups (nodes not named form one more group). */
-  readonly partition: readonly (readonly NodeRef[])[];
-  /** Remove every partition, cut and message drop. */
-  readonly heal: true;
-  /** One-way cut: nothing `from` sends reaches `to` (nodes or selectors); the other way still works. */
-  readonly cut: { readonly from: NodeRef; readonly to: NodeRef };
-  /** Drop only messages of some SmartBFT types (`Commit`, `HeartBeat`, ...) from `from` to `to` (default: every other node). */
-  readonly dropMessages: { readonly from: NodeRef; readonly to?: NodeRef; readonly types: readonly string[] };
-  /** Make an orderer Byzantine with a named behaviour. */
-  readonly byzantine: { readonly node: NodeRef; readonly behaviour: string };
-  /** Make a Byzantine orderer honest again. */
-  readonly honest: NodeRef;
-  /** Issue certificates in the background at a steady rate. */
-  readonly load: { readonly via: string; readonly count: number; readonly every: Duration };
-}
-
-export type OpName = keyof Operations;
+export { OPERATIONS, type Duration, type IssueArgs, type NodeRef, type Operations, type OpName, type WaitForArgs } from './operations.ts';
+export { LIMITS } from './fields.ts';
 
 /** The fields every step may have besides its operation. */
 export interface StepCommon {
@@ -147,42 +74,11 @@ export interface Scenario {
 export const EXPECTATIONS = ['convergence', 'state'] as const;
 export type Expectation = (typeof EXPECTATIONS)[number];
 
-export const OPERATIONS: readonly OpName[] = [
-  'issue',
-  'verify',
-  'revoke',
-  'stop',
-  'start',
-  'stopZone',
-  'startZone',
-  'pauseAutoHeal',
-  'resumeAutoHeal',
-  'channelInfo',
-  'docCount',
-  'dropStateDatabase',
-  'rebuildDbs',
-  'reset',
-  'rollback',
-  'ordererStatus',
-  'waitFor',
-  'sleep',
-  'partition',
-  'heal',
-  'cut',
-  'dropMessages',
-  'byzantine',
-  'honest',
-  'load',
-];
-
 const COMMON_KEYS = ['name', 'save', 'expect'] as const;
 
 export const SELECTORS = ['leader', 'nextLeader', 'followers', 'orderers', 'peers', 'all'] as const;
 
 export const EXPECT_OPERATORS = ['gt', 'gte', 'lt', 'lte', 'equals', 'matches'] as const;
-
-/** Limits that keep a scenario reasonable (and the fuzzer's huge numbers out). */
-export const LIMITS = { steps: 10_000, orderers: 100, peersPerOrg: 8, orgs: 10, loadCount: 100_000, nesting: 64 } as const;
 
 /** The operation of a validated step. */
 export function opOf(step: Step): OpName {
@@ -270,20 +166,7 @@ export interface Issue {
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const ORG_RE = /^(?!ordering$)[a-z][a-z0-9-]*$/;
-const DATE_RE = /^\d{4}-\d\d-\d\d$/;
 const VAR_RE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-
-const text = (max = 256) => z.string().min(1, { error: 'must not be empty' }).max(max, { error: `must be at most ${max} characters` });
-const date = z.string().regex(DATE_RE, { error: 'expected a date YYYY-MM-DD' });
-const via = text(64);
-/** A whole number in [min, max], with one message for every way of missing it. */
-const intIn = (min: number, max: number) =>
-  z
-    .number()
-    .refine((v) => Number.isInteger(v) && v >= min && v <= max, { error: `must be a whole number from ${min} to ${max}` })
-    // The refinement is invisible to z.toJSONSchema; the metadata says it to editors.
-    .meta({ type: 'integer', minimum: min, maximum: max });
-const node = text(128);
 
 const TopologySchema = z.strictObject({
   preset: z.literal('certchain').optional(),
@@ -360,78 +243,6 @@ const CommonSchema = z.strictObject({
   save: z.string().regex(VAR_RE, { error: 'a variable name is letters, digits, _ and -, starting with a letter or _' }).optional(),
 });
 
-const certArgs = z.strictObject({ via, certID: text() });
-
-const OP_SCHEMAS: { readonly [K in OpName]: z.ZodType } = {
-  issue: z.strictObject({
-    via,
-    certID: text(),
-    studentID: text().optional(),
-    studentName: text().optional(),
-    courseID: text().optional(),
-    courseName: text().optional(),
-    issueDate: date.optional(),
-    expiryDate: date.optional(),
-  }),
-  verify: certArgs,
-  revoke: certArgs,
-  stop: node,
-  start: node,
-  stopZone: text(64),
-  startZone: text(64),
-  pauseAutoHeal: z.literal(true),
-  resumeAutoHeal: z.literal(true),
-  channelInfo: z.strictObject({ peer: node }),
-  docCount: z.strictObject({ peer: node }),
-  dropStateDatabase: z.strictObject({ peer: node }),
-  rebuildDbs: z.strictObject({ peer: node }),
-  reset: z.strictObject({ peer: node }),
-  rollback: z.strictObject({ peer: node, block: intIn(0, Number.MAX_SAFE_INTEGER) }),
-  ordererStatus: z.strictObject({ orderer: node }),
-  waitFor: z.strictObject({
-    log: z.strictObject({ node, match: text(1000), absent: z.boolean().optional() }).optional(),
-    caughtUp: node.optional(),
-    within: z.string().optional(),
-  }),
-  sleep: z.string(),
-  partition: z.array(z.array(node).min(1, { error: 'a partition group needs at least one node' })).min(1),
-  heal: z.literal(true),
-  cut: z.strictObject({ from: node, to: node }),
-  dropMessages: z.strictObject({ from: node, to: node.optional(), types: z.array(text(64)).min(1, { error: 'name at least one message type' }) }),
-  byzantine: z.strictObject({ node, behaviour: text(64) }),
-  honest: node,
-  load: z.strictObject({ via, count: intIn(1, LIMITS.loadCount), every: z.string() }),
-};
-
-/** One description per operation, for the JSON Schema editors show on hover. */
-const OP_DESCRIPTIONS: { readonly [K in OpName]: string } = {
-  issue: 'Issue a certificate through an org\'s gateway (endorse, order, commit).',
-  verify: 'Read a certificate back (VALID, REVOKED, EXPIRED or NOT_FOUND).',
-  revoke: 'Revoke a certificate.',
-  stop: 'Stop a node (orderer, peer or CouchDB), or a selector such as leader.',
-  start: 'Start a stopped node.',
-  stopZone: 'Lose a whole zone (topology.zones): stop every node in it.',
-  startZone: 'Bring a lost zone back: start every node in it.',
-  pauseAutoHeal: 'Pause Argo CD auto-sync, which would restart a stopped node (a no-op in the simulator).',
-  resumeAutoHeal: 'Re-enable Argo CD auto-sync.',
-  channelInfo: 'A peer\'s channel height and current and previous block hashes (peer channel getinfo).',
-  docCount: 'Documents in a peer\'s state database.',
-  dropStateDatabase: 'Drop a peer\'s CouchDB state database.',
-  rebuildDbs: 'Rebuild a peer\'s state database from its ledger.',
-  reset: 'peer node reset: a stopped peer\'s channels back to the genesis block; it refetches the blocks when started.',
-  rollback: 'peer node rollback -b N: a stopped peer\'s channel back to block N (below its last block); it refetches the rest when started.',
-  ordererStatus: 'An orderer\'s committed block, last block, view, leader and role.',
-  waitFor: 'Wait until a log line appears (or, with log.absent, check that none appears) or a node catches up, within a bound.',
-  sleep: 'Let simulated time pass, e.g. 30s.',
-  partition: 'Split the network into groups (nodes not named form one more group).',
-  heal: 'Remove every partition, cut and message drop.',
-  cut: 'Cut the links from one node (or selector) to another, one way only.',
-  dropMessages: 'Drop only some SmartBFT message types (Commit, HeartBeat, ...) from one node to others.',
-  byzantine: 'Make an orderer Byzantine with a named behaviour.',
-  honest: 'Make a Byzantine orderer honest again.',
-  load: 'Issue certificates in the background at a steady rate.',
-};
-
 /**
  * The scenario format as one zod schema: the structure only, for editors (its JSON
  * Schema is `fabric-bft-sim schema` and scenario.schema.json). `validateScenario` checks
@@ -444,9 +255,9 @@ export const ScenarioDocumentSchema = TopLevelSchema.extend({
     .array(
       z.union(
         OPERATIONS.map((op) =>
-          CommonSchema.extend({ expect: z.unknown().optional().meta({ description: 'What the step must return: fields to match, or operators (gt, gte, lt, lte, equals, matches).' }), [op]: OP_SCHEMAS[op] }).meta({
+          CommonSchema.extend({ expect: z.unknown().optional().meta({ description: 'What the step must return: fields to match, or operators (gt, gte, lt, lte, equals, matches).' }), [op]: OPERATION_TABLE[op].schema }).meta({
             title: op,
-            description: OP_DESCRIPTIONS[op],
+            description: OPERATION_TABLE[op].summary,
           }),
         ),
       ),
@@ -800,9 +611,10 @@ class Checker {
       return;
     }
     const arg = step[op];
-    const parsed = OP_SCHEMAS[op].safeParse(arg);
+    const schema = OPERATION_TABLE[op].schema;
+    const parsed = schema.safeParse(arg);
     if (!parsed.success) {
-      this.issues.push(...fromZod(parsed.error, arg, [...path, op], OP_SCHEMAS[op]));
+      this.issues.push(...fromZod(parsed.error, arg, [...path, op], schema));
       return;
     }
     this.meaning(op, arg, [...path, op]);

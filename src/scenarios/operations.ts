@@ -1,0 +1,351 @@
+/**
+ * The operation table: every scenario operation (`issue`, `stop`, `waitFor`, ...) declared
+ * once, with
+ *   - `schema`: its argument's structure (zod), from which the validator checks a step and
+ *     scenario.schema.json is generated (schema.ts);
+ *   - `summary`: the one sentence editors show on hover (the JSON Schema's description);
+ *   - `targets`: the targets that refuse it (live, local), when, and why; the simulator runs
+ *     every operation. `live` and `--target local` read their refusals from here;
+ *   - `describe`: the step's one-line label when it has no `name` (describe.ts);
+ *   - `docs`: its rows of the operation table in docs/scenarios.md, which is generated from
+ *     this table (`npm run docs:outputs`) and checked by test/docs/operations.test.ts.
+ *
+ * The table's order is the order of scenario.schema.json and of the docs table.
+ */
+import { z } from 'zod';
+import { LIMITS, date, intIn, node, text, via } from './fields.ts';
+
+/** A node id, a selector (`leader`, `nextLeader`, `followers`, `orderers`, `peers`, `all`) or a `$reference`. */
+export type NodeRef = string;
+export type Duration = string;
+
+export interface IssueArgs {
+  readonly via: string;
+  readonly certID: string;
+  readonly studentID?: string;
+  readonly studentName?: string;
+  readonly courseID?: string;
+  readonly courseName?: string;
+  readonly issueDate?: string;
+  readonly expiryDate?: string;
+}
+
+export interface WaitForArgs {
+  /** A log line to wait for; with `absent: true`, a line that must NOT appear up to the end of `within`. */
+  readonly log?: { readonly node: NodeRef; readonly match: string; readonly absent?: boolean };
+  readonly caughtUp?: NodeRef;
+  readonly within?: Duration;
+}
+
+/** The targets that run scenarios besides the simulator, which runs every operation. */
+export type RealTarget = 'live' | 'local';
+
+/**
+ * A target that does not run an operation: `before` refuses a scenario with it before
+ * anything runs; `step` lets the run start, and that step fails (a dry run warns of it).
+ */
+export interface Refusal {
+  readonly when: 'before' | 'step';
+  /** Why, in one clause (it follows `OP cannot run on the local target: `). */
+  readonly why: string;
+}
+
+/** One row of the operation table in docs/scenarios.md. */
+export interface DocRow {
+  /** How the step is written, e.g. `stop: NODE`. */
+  readonly syntax: string;
+  /** The lab step it mirrors. */
+  readonly mirrors: string;
+  /** The step's value. */
+  readonly value: string;
+}
+
+/** One operation, declared once; `A` is its argument as written in a step. */
+export interface OperationSpec<A> {
+  readonly schema: z.ZodType;
+  readonly summary: string;
+  readonly targets?: { readonly [T in RealTarget]?: Refusal };
+  readonly describe: (arg: A, op: string) => string;
+  readonly docs: readonly DocRow[];
+}
+
+const define = <A>(spec: OperationSpec<A>): OperationSpec<A> => spec;
+
+const certArgs = z.strictObject({ via, certID: text() });
+const peerArg = (extra?: { block: z.ZodType }) => z.strictObject({ peer: node, ...extra });
+
+const opAndArg = (arg: string, op: string): string => `${op} ${arg}`;
+const opAndPeer = (a: { readonly peer: NodeRef }, op: string): string => `${op} ${a.peer}`;
+const opAlone = (_: unknown, op: string): string => op;
+const certificate = (a: { readonly via: string; readonly certID: string }, op: string): string => `${op} ${a.certID} via ${a.via}`;
+
+/** Why the live target refuses `reset` and `rollback` before a run. */
+const LIVE_TRUNCATES = (cmd: string): string => `peer node ${cmd} truncates the peer's block store on the cluster's volume, and the lab's peers keep their CouchDB, which ${cmd} does not drop (LiveCluster.${cmd}Ledger)`;
+const LOCAL_NO_NETNS = 'the processes share 127.0.0.1; cutting links between them needs network namespaces the local target does not create';
+
+/** Every operation, in the order of scenario.schema.json and docs/scenarios.md. */
+export const OPERATION_TABLE = {
+  issue: define<IssueArgs>({
+    schema: z.strictObject({
+      via,
+      certID: text(),
+      studentID: text().optional(),
+      studentName: text().optional(),
+      courseID: text().optional(),
+      courseName: text().optional(),
+      issueDate: date.optional(),
+      expiryDate: date.optional(),
+    }),
+    summary: "Issue a certificate through an org's gateway (endorse, order, commit).",
+    describe: certificate,
+    docs: [
+      {
+        syntax: '`issue: { via: ORG, certID, studentID, studentName, courseID, courseName, issueDate, expiryDate }`',
+        mirrors: "`POST /api/v1/certificates` with ORG's token; all fields but `via` and `certID` default to the lab's (`student01@<org>.demo`, `Resilience Test`, `TEST-101`, `BFT Testing`, `2026-03-14`, `2027-03-14`)",
+        value: '`{ ok, txID, block, error }`',
+      },
+    ],
+  }),
+  verify: define<{ readonly via: string; readonly certID: string }>({
+    schema: certArgs,
+    summary: 'Read a certificate back (VALID, REVOKED, EXPIRED or NOT_FOUND).',
+    describe: certificate,
+    docs: [
+      {
+        syntax: '`verify: { via: ORG, certID }`',
+        mirrors: '`GET /api/v1/verify/{certID}`',
+        value: '`{ status, certificate }`: status `VALID`, `NOT_FOUND`, `REVOKED`, `EXPIRED`; `certificate` is the stored one (`certID`, `studentID`, `studentName`, `courseID`, `courseName`, `issueDate`, `expiryDate`, `revoked`), absent when NOT_FOUND',
+      },
+    ],
+  }),
+  revoke: define<{ readonly via: string; readonly certID: string }>({
+    schema: certArgs,
+    summary: 'Revoke a certificate.',
+    describe: certificate,
+    docs: [{ syntax: '`revoke: { via: ORG, certID }`', mirrors: "revoke through ORG's API", value: '`{ ok, error }`' }],
+  }),
+  stop: define<NodeRef>({
+    schema: node,
+    summary: 'Stop a node (orderer, peer or CouchDB), or a selector such as leader.',
+    describe: opAndArg,
+    docs: [{ syntax: '`stop: NODE`', mirrors: '`oc scale deployment X --replicas=0`', value: '`{ ok }`' }],
+  }),
+  start: define<NodeRef>({
+    schema: node,
+    summary: 'Start a stopped node.',
+    describe: opAndArg,
+    docs: [{ syntax: '`start: NODE`', mirrors: '`oc scale deployment X --replicas=1`', value: '`{ ok }`' }],
+  }),
+  stopZone: define<string>({
+    schema: text(64),
+    summary: 'Lose a whole zone (topology.zones): stop every node in it.',
+    describe: opAndArg,
+    docs: [{ syntax: '`stopZone: ZONE`', mirrors: 'the loss of a whole zone ([Zones](#zones)): every node in it stops', value: '`{ ok, zone, nodes }`' }],
+  }),
+  startZone: define<string>({
+    schema: text(64),
+    summary: 'Bring a lost zone back: start every node in it.',
+    describe: opAndArg,
+    docs: [{ syntax: '`startZone: ZONE`', mirrors: 'the zone comes back: every node in it starts', value: '`{ ok, zone, nodes }`' }],
+  }),
+  pauseAutoHeal: define<true>({
+    schema: z.literal(true),
+    summary: 'Pause Argo CD auto-sync, which would restart a stopped node (a no-op in the simulator).',
+    describe: opAlone,
+    docs: [{ syntax: '`pauseAutoHeal: true`', mirrors: 'pause Argo CD auto-sync (no-op in the simulator)', value: '`{ ok }`' }],
+  }),
+  resumeAutoHeal: define<true>({
+    schema: z.literal(true),
+    summary: 'Re-enable Argo CD auto-sync.',
+    describe: opAlone,
+    docs: [{ syntax: '`resumeAutoHeal: true`', mirrors: 're-enable Argo CD auto-sync', value: '`{ ok }`' }],
+  }),
+  channelInfo: define<{ readonly peer: NodeRef }>({
+    schema: peerArg(),
+    summary: "A peer's channel height and current and previous block hashes (peer channel getinfo).",
+    describe: opAndPeer,
+    docs: [{ syntax: '`channelInfo: { peer: NODE }`', mirrors: '`peer channel getinfo -c certchannel`', value: '`{ height, currentBlockHash, previousBlockHash }`' }],
+  }),
+  docCount: define<{ readonly peer: NodeRef }>({
+    schema: peerArg(),
+    summary: "Documents in a peer's state database.",
+    targets: { local: { when: 'step', why: "the local network's peers use LevelDB, which has no CouchDB doc_count" } },
+    describe: opAndPeer,
+    docs: [{ syntax: '`docCount: { peer: NODE }`', mirrors: 'CouchDB `doc_count` of `certchannel_certcontract`', value: 'a number' }],
+  }),
+  dropStateDatabase: define<{ readonly peer: NodeRef }>({
+    schema: peerArg(),
+    summary: "Drop a peer's CouchDB state database.",
+    describe: opAndPeer,
+    docs: [{ syntax: '`dropStateDatabase: { peer: NODE }`', mirrors: '`curl -X DELETE .../certchannel_certcontract`', value: '`{ ok, error }`' }],
+  }),
+  rebuildDbs: define<{ readonly peer: NodeRef }>({
+    schema: peerArg(),
+    summary: "Rebuild a peer's state database from its ledger.",
+    describe: opAndPeer,
+    docs: [{ syntax: '`rebuildDbs: { peer: NODE }`', mirrors: '`peer node rebuild-dbs` (the peer must be stopped)', value: '`{ ok, error }`' }],
+  }),
+  reset: define<{ readonly peer: NodeRef }>({
+    schema: peerArg(),
+    summary: "peer node reset: a stopped peer's channels back to the genesis block; it refetches the blocks when started.",
+    targets: { live: { when: 'before', why: LIVE_TRUNCATES('reset') } },
+    describe: opAndPeer,
+    docs: [
+      {
+        syntax: '`reset: { peer: NODE }`',
+        mirrors: '`peer node reset` (the peer must be stopped): every channel back to its genesis block; see [reset and rollback](#reset-and-rollback)',
+        value: '`{ ok, error }`',
+      },
+    ],
+  }),
+  rollback: define<{ readonly peer: NodeRef; readonly block: number }>({
+    schema: peerArg({ block: intIn(0, Number.MAX_SAFE_INTEGER) }),
+    summary: "peer node rollback -b N: a stopped peer's channel back to block N (below its last block); it refetches the rest when started.",
+    targets: { live: { when: 'before', why: LIVE_TRUNCATES('rollback') } },
+    describe: (a) => `rollback ${a.peer} to block ${a.block}`,
+    docs: [{ syntax: '`rollback: { peer: NODE, block: N }`', mirrors: '`peer node rollback -c certchannel -b N` (the peer must be stopped; N below the last block)', value: '`{ ok, error }`' }],
+  }),
+  ordererStatus: define<{ readonly orderer: NodeRef }>({
+    schema: z.strictObject({ orderer: node }),
+    summary: "An orderer's committed block, last block, view, leader and role.",
+    describe: (a, op) => `${op} ${a.orderer}`,
+    docs: [{ syntax: '`ordererStatus: { orderer: NODE }`', mirrors: 'SmartBFT logs and metrics', value: '`{ committedBlock, lastBlock, view, leader, role }`' }],
+  }),
+  waitFor: define<WaitForArgs>({
+    schema: z.strictObject({
+      log: z.strictObject({ node, match: text(1000), absent: z.boolean().optional() }).optional(),
+      caughtUp: node.optional(),
+      within: z.string().optional(),
+    }),
+    summary: 'Wait until a log line appears (or, with log.absent, check that none appears) or a node catches up, within a bound.',
+    describe: (a) => {
+      const within = a.within === undefined ? '' : ` within ${a.within}`;
+      return a.log !== undefined ? `waitFor ${a.log.node} log /${a.log.match}/${a.log.absent === true ? ' absent' : ''}${within}` : `waitFor ${a.caughtUp ?? '?'} caught up${within}`;
+    },
+    docs: [
+      { syntax: '`waitFor: { log: { node: NODE, match: REGEX }, within: DURATION }`', mirrors: '`oc logs ... \\| grep` in a polling loop', value: 'the first matching log line' },
+      { syntax: '`waitFor: { log: { node: NODE, match: REGEX, absent: true }, within: DURATION }`', mirrors: '`oc logs ... \\| grep` must find nothing', value: '`{ absent: true, within }`' },
+      { syntax: '`waitFor: { caughtUp: NODE, within: DURATION }`', mirrors: 'the lab\'s "catches up"', value: 'the height reached' },
+    ],
+  }),
+  sleep: define<Duration>({
+    schema: z.string(),
+    summary: 'Let simulated time pass, e.g. 30s.',
+    describe: opAndArg,
+    docs: [{ syntax: '`sleep: DURATION`', mirrors: '`sleep`', value: '-' }],
+  }),
+  partition: define<readonly (readonly NodeRef[])[]>({
+    schema: z.array(z.array(node).min(1, { error: 'a partition group needs at least one node' })).min(1),
+    summary: 'Split the network into groups (nodes not named form one more group).',
+    targets: {
+      live: { when: 'step', why: 'the adapter does not write NetworkPolicies' },
+      local: { when: 'before', why: LOCAL_NO_NETNS },
+    },
+    describe: (groups) => `partition ${groups.map((g) => `[${g.join(' ')}]`).join(' | ')}`,
+    docs: [{ syntax: '`partition: [[NODE, ...], [NODE, ...]]`', mirrors: 'network partition; nodes in no group form one more group', value: '-' }],
+  }),
+  heal: define<true>({
+    schema: z.literal(true),
+    summary: 'Remove every partition, cut and message drop.',
+    targets: {
+      live: { when: 'step', why: 'the live target does not partition' },
+      local: { when: 'before', why: 'the local target does not partition' },
+    },
+    describe: opAlone,
+    docs: [{ syntax: '`heal: true`', mirrors: 'remove every partition, cut and message drop', value: '-' }],
+  }),
+  cut: define<{ readonly from: NodeRef; readonly to: NodeRef }>({
+    schema: z.strictObject({ from: node, to: node }),
+    summary: 'Cut the links from one node (or selector) to another, one way only.',
+    targets: {
+      live: { when: 'step', why: 'the adapter does not write NetworkPolicies' },
+      local: { when: 'before', why: LOCAL_NO_NETNS },
+    },
+    describe: (a) => `cut ${a.from} -> ${a.to}`,
+    docs: [{ syntax: '`cut: { from: NODE, to: NODE }`', mirrors: 'a one-way link failure: nothing `from` sends reaches `to` (both may be selectors: every pair), the other way still works', value: '-' }],
+  }),
+  dropMessages: define<{ readonly from: NodeRef; readonly to?: NodeRef; readonly types: readonly string[] }>({
+    schema: z.strictObject({ from: node, to: node.optional(), types: z.array(text(64)).min(1, { error: 'name at least one message type' }) }),
+    summary: 'Drop only some SmartBFT message types (Commit, HeartBeat, ...) from one node to others.',
+    targets: {
+      live: { when: 'step', why: 'dropping some message types needs a proxy between the orderers the live target does not run' },
+      local: { when: 'before', why: 'dropping some message types needs a proxy between the orderers the local target does not run' },
+    },
+    describe: (a) => `drop ${a.types.join(', ')} ${a.from} -> ${a.to ?? 'orderers'}`,
+    docs: [
+      {
+        syntax: '`dropMessages: { from: NODE, to: NODE, types: [TYPE, ...] }`',
+        mirrors: 'lose only some SmartBFT messages: those of the given types from `from` to `to` (orderers; `to` defaults to `orderers`), e.g. `{ from: orderer.org3, types: [Commit] }`',
+        value: '-',
+      },
+    ],
+  }),
+  byzantine: define<{ readonly node: NodeRef; readonly behaviour: string }>({
+    schema: z.strictObject({ node, behaviour: text(64) }),
+    summary: 'Make an orderer Byzantine with a named behaviour.',
+    targets: {
+      live: { when: 'step', why: 'a real orderer cannot be made to lie from outside' },
+      local: { when: 'before', why: 'a real orderer cannot be made to lie from outside' },
+    },
+    describe: (a) => `byzantine ${a.node} ${a.behaviour}`,
+    docs: [{ syntax: '`byzantine: { node: NODE, behaviour: NAME }`', mirrors: 'make an orderer Byzantine', value: '-' }],
+  }),
+  honest: define<NodeRef>({
+    schema: node,
+    summary: 'Make a Byzantine orderer honest again.',
+    targets: {
+      live: { when: 'step', why: 'the live target does not make orderers Byzantine' },
+      local: { when: 'before', why: 'the local target does not make orderers Byzantine' },
+    },
+    describe: opAndArg,
+    docs: [{ syntax: '`honest: NODE`', mirrors: 'back to honest', value: '-' }],
+  }),
+  load: define<{ readonly via: string; readonly count: number; readonly every: Duration }>({
+    schema: z.strictObject({ via, count: intIn(1, LIMITS.loadCount), every: z.string() }),
+    summary: 'Issue certificates in the background at a steady rate.',
+    describe: (a) => `load ${a.count} certificates via ${a.via} every ${a.every}`,
+    docs: [{ syntax: '`load: { via: ORG, count: N, every: DURATION }`', mirrors: 'background issuance: N certificates, one every DURATION', value: 'at the end of the run, its tally (below)' }],
+  }),
+};
+
+type Table = typeof OPERATION_TABLE;
+
+/** Every operation and its argument, as written in a step (see {@link OPERATION_TABLE}). */
+export type Operations = { readonly [K in keyof Table]: Table[K] extends OperationSpec<infer A> ? A : never };
+
+export type OpName = keyof Operations;
+
+/** The operations' names, in the table's order. */
+export const OPERATIONS = Object.keys(OPERATION_TABLE) as readonly OpName[];
+
+/** The operation's entry, typed by its argument. */
+export function operation<K extends OpName>(op: K): OperationSpec<Operations[K]> {
+  return OPERATION_TABLE[op] as unknown as OperationSpec<Operations[K]>;
+}
+
+/** How `target` treats `op`: undefined when it runs it. */
+export function refusal(op: OpName, target: RealTarget): Refusal | undefined {
+  const targets: OperationSpec<unknown>['targets'] = OPERATION_TABLE[op].targets;
+  return targets?.[target];
+}
+
+/** The targets that run `op`, for the docs: `sim, local, live`. */
+export function targetsOf(op: OpName): string {
+  return ['sim', ...(['local', 'live'] as const).filter((t) => refusal(op, t) === undefined)].join(', ');
+}
+
+/** The first operation in `step` that `target` refuses at `when`, with its refusal. */
+export function refusedIn(step: object, target: RealTarget, when?: Refusal['when']): { op: OpName; refusal: Refusal } | undefined {
+  for (const k of Object.keys(step)) {
+    if (!Object.hasOwn(OPERATION_TABLE, k)) continue;
+    const r = refusal(k as OpName, target);
+    if (r !== undefined && (when === undefined || r.when === when)) return { op: k as OpName, refusal: r };
+  }
+  return undefined;
+}
+
+/** The operation table of docs/scenarios.md, as markdown lines (generated from the table). */
+export function operationsMarkdown(): string[] {
+  const rows = OPERATIONS.flatMap((op) => OPERATION_TABLE[op].docs.map((r) => `| ${r.syntax} | ${r.mirrors} | ${r.value} | ${targetsOf(op)} |`));
+  return ['| operation | lab step it mirrors | value | runs on |', '|---|---|---|---|', ...rows];
+}
