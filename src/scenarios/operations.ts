@@ -4,6 +4,9 @@
  *   - `schema`: its argument's structure (zod), from which the validator checks a step and
  *     scenario.schema.json is generated (schema.ts);
  *   - `summary`: the one sentence editors show on hover (the JSON Schema's description);
+ *   - `check`: what a schema cannot say, once the structure holds (node names and selectors
+ *     against the topology, orgs, zones, durations, patterns, `$references`), through the
+ *     validator's `CheckContext`;
  *   - `targets`: the targets that refuse it (live, local), when, and why; the simulator runs
  *     every operation. `live` and `--target local` read their refusals from here;
  *   - `describe`: the step's one-line label when it has no `name` (describe.ts);
@@ -14,6 +17,9 @@
  */
 import { z } from 'zod';
 import { LIMITS, date, intIn, node, text, via } from './fields.ts';
+import { parsePattern } from './pattern.ts';
+import { didYouMean } from './suggest.ts';
+import { SMARTBFT_MESSAGE_TYPES } from '../sim/smartbft/options.ts';
 
 /** A node id, a selector (`leader`, `nextLeader`, `followers`, `orderers`, `peers`, `all`) or a `$reference`. */
 export type NodeRef = string;
@@ -60,10 +66,36 @@ export interface DocRow {
   readonly value: string;
 }
 
+export type NodeKind = 'orderer' | 'peer' | 'couchdb';
+type Path = readonly (string | number)[];
+const ANY_NODE: readonly NodeKind[] = ['orderer', 'peer', 'couchdb'];
+
+/** What an operation's meaning check can ask of the validator (schema.ts's Checker). */
+export interface CheckContext {
+  /** Record a problem at `path`. */
+  add(path: Path, message: string, at?: 'key'): void;
+  /** A string that may be a `$reference`: checks it names an earlier save; true when it is one. */
+  ref(value: string, path: Path): boolean;
+  /** A node id or selector of one of `kinds` (`single`: one node), `what` naming the operation in messages. */
+  node(value: string, path: Path, kinds: readonly NodeKind[], single: boolean, what: string): void;
+  org(value: string, path: Path): void;
+  duration(value: unknown, path: Path): void;
+  /** The zones `topology.zones` names, if any. */
+  readonly zones: readonly string[] | undefined;
+  /** The Byzantine behaviours the target knows (undefined: any name). */
+  readonly behaviours: readonly string[] | undefined;
+  /** Set when the target's behaviours are per consensus: errors then say whose list it was. */
+  readonly consensus: 'smartbft' | 'raft' | undefined;
+  /** The scenario's own `topology.consensus`. */
+  readonly consensusOfTopology: 'smartbft' | 'raft';
+}
+
 /** One operation, declared once; `A` is its argument as written in a step. */
 export interface OperationSpec<A> {
   readonly schema: z.ZodType;
   readonly summary: string;
+  /** What the schema cannot say, once the structure holds: names against the topology, durations, references. */
+  readonly check?: (arg: A, c: CheckContext, path: Path, op: string) => void;
   readonly targets?: { readonly [T in RealTarget]?: Refusal };
   readonly describe: (arg: A, op: string) => string;
   readonly docs: readonly DocRow[];
@@ -73,6 +105,19 @@ const define = <A>(spec: OperationSpec<A>): OperationSpec<A> => spec;
 
 const certArgs = z.strictObject({ via, certID: text() });
 const peerArg = (extra?: { block: z.ZodType }) => z.strictObject({ peer: node, ...extra });
+
+/** An org (`via`) and `$references` in the other fields. */
+const checkCertificate = (a: { readonly via: string }, c: CheckContext, path: Path): void => {
+  c.org(a.via, [...path, 'via']);
+  for (const [k, v] of Object.entries(a)) if (k !== 'via' && typeof v === 'string') c.ref(v, [...path, k]);
+};
+const checkAnyNodes = (n: NodeRef, c: CheckContext, path: Path, op: string): void => c.node(n, path, ANY_NODE, false, op);
+const checkPeer = (a: { readonly peer: NodeRef }, c: CheckContext, path: Path, op: string): void => c.node(a.peer, [...path, 'peer'], ['peer'], true, op);
+const checkZone = (zone: string, c: CheckContext, path: Path, op: string): void => {
+  if (c.ref(zone, path)) return;
+  if (c.zones === undefined) c.add(path, `${op} needs zones: topology.zones places the nodes in zones (docs/scenarios.md#zones)`);
+  else if (!c.zones.includes(zone)) c.add(path, `unknown zone "${zone}"${didYouMean(zone, c.zones)} (zones: ${c.zones.join(', ')})`);
+};
 
 const opAndArg = (arg: string, op: string): string => `${op} ${arg}`;
 const opAndPeer = (a: { readonly peer: NodeRef }, op: string): string => `${op} ${a.peer}`;
@@ -97,6 +142,7 @@ export const OPERATION_TABLE = {
       expiryDate: date.optional(),
     }),
     summary: "Issue a certificate through an org's gateway (endorse, order, commit).",
+    check: checkCertificate,
     describe: certificate,
     docs: [
       {
@@ -109,6 +155,7 @@ export const OPERATION_TABLE = {
   verify: define<{ readonly via: string; readonly certID: string }>({
     schema: certArgs,
     summary: 'Read a certificate back (VALID, REVOKED, EXPIRED or NOT_FOUND).',
+    check: checkCertificate,
     describe: certificate,
     docs: [
       {
@@ -121,30 +168,35 @@ export const OPERATION_TABLE = {
   revoke: define<{ readonly via: string; readonly certID: string }>({
     schema: certArgs,
     summary: 'Revoke a certificate.',
+    check: checkCertificate,
     describe: certificate,
     docs: [{ syntax: '`revoke: { via: ORG, certID }`', mirrors: "revoke through ORG's API", value: '`{ ok, error }`' }],
   }),
   stop: define<NodeRef>({
     schema: node,
     summary: 'Stop a node (orderer, peer or CouchDB), or a selector such as leader.',
+    check: checkAnyNodes,
     describe: opAndArg,
     docs: [{ syntax: '`stop: NODE`', mirrors: '`oc scale deployment X --replicas=0`', value: '`{ ok }`' }],
   }),
   start: define<NodeRef>({
     schema: node,
     summary: 'Start a stopped node.',
+    check: checkAnyNodes,
     describe: opAndArg,
     docs: [{ syntax: '`start: NODE`', mirrors: '`oc scale deployment X --replicas=1`', value: '`{ ok }`' }],
   }),
   stopZone: define<string>({
     schema: text(64),
     summary: 'Lose a whole zone (topology.zones): stop every node in it.',
+    check: checkZone,
     describe: opAndArg,
     docs: [{ syntax: '`stopZone: ZONE`', mirrors: 'the loss of a whole zone ([Zones](#zones)): every node in it stops', value: '`{ ok, zone, nodes }`' }],
   }),
   startZone: define<string>({
     schema: text(64),
     summary: 'Bring a lost zone back: start every node in it.',
+    check: checkZone,
     describe: opAndArg,
     docs: [{ syntax: '`startZone: ZONE`', mirrors: 'the zone comes back: every node in it starts', value: '`{ ok, zone, nodes }`' }],
   }),
@@ -163,12 +215,14 @@ export const OPERATION_TABLE = {
   channelInfo: define<{ readonly peer: NodeRef }>({
     schema: peerArg(),
     summary: "A peer's channel height and current and previous block hashes (peer channel getinfo).",
+    check: checkPeer,
     describe: opAndPeer,
     docs: [{ syntax: '`channelInfo: { peer: NODE }`', mirrors: '`peer channel getinfo -c certchannel`', value: '`{ height, currentBlockHash, previousBlockHash }`' }],
   }),
   docCount: define<{ readonly peer: NodeRef }>({
     schema: peerArg(),
     summary: "Documents in a peer's state database.",
+    check: checkPeer,
     targets: { local: { when: 'step', why: "the local network's peers use LevelDB, which has no CouchDB doc_count" } },
     describe: opAndPeer,
     docs: [{ syntax: '`docCount: { peer: NODE }`', mirrors: 'CouchDB `doc_count` of `certchannel_certcontract`', value: 'a number' }],
@@ -176,18 +230,21 @@ export const OPERATION_TABLE = {
   dropStateDatabase: define<{ readonly peer: NodeRef }>({
     schema: peerArg(),
     summary: "Drop a peer's CouchDB state database.",
+    check: checkPeer,
     describe: opAndPeer,
     docs: [{ syntax: '`dropStateDatabase: { peer: NODE }`', mirrors: '`curl -X DELETE .../certchannel_certcontract`', value: '`{ ok, error }`' }],
   }),
   rebuildDbs: define<{ readonly peer: NodeRef }>({
     schema: peerArg(),
     summary: "Rebuild a peer's state database from its ledger.",
+    check: checkPeer,
     describe: opAndPeer,
     docs: [{ syntax: '`rebuildDbs: { peer: NODE }`', mirrors: '`peer node rebuild-dbs` (the peer must be stopped)', value: '`{ ok, error }`' }],
   }),
   reset: define<{ readonly peer: NodeRef }>({
     schema: peerArg(),
     summary: "peer node reset: a stopped peer's channels back to the genesis block; it refetches the blocks when started.",
+    check: checkPeer,
     targets: { live: { when: 'before', why: LIVE_TRUNCATES('reset') } },
     describe: opAndPeer,
     docs: [
@@ -201,6 +258,7 @@ export const OPERATION_TABLE = {
   rollback: define<{ readonly peer: NodeRef; readonly block: number }>({
     schema: peerArg({ block: intIn(0, Number.MAX_SAFE_INTEGER) }),
     summary: "peer node rollback -b N: a stopped peer's channel back to block N (below its last block); it refetches the rest when started.",
+    check: checkPeer,
     targets: { live: { when: 'before', why: LIVE_TRUNCATES('rollback') } },
     describe: (a) => `rollback ${a.peer} to block ${a.block}`,
     docs: [{ syntax: '`rollback: { peer: NODE, block: N }`', mirrors: '`peer node rollback -c certchannel -b N` (the peer must be stopped; N below the last block)', value: '`{ ok, error }`' }],
@@ -208,6 +266,7 @@ export const OPERATION_TABLE = {
   ordererStatus: define<{ readonly orderer: NodeRef }>({
     schema: z.strictObject({ orderer: node }),
     summary: "An orderer's committed block, last block, view, leader and role.",
+    check: (a, c, path, op) => c.node(a.orderer, [...path, 'orderer'], ['orderer'], true, op),
     describe: (a, op) => `${op} ${a.orderer}`,
     docs: [{ syntax: '`ordererStatus: { orderer: NODE }`', mirrors: 'SmartBFT logs and metrics', value: '`{ committedBlock, lastBlock, view, leader, role }`' }],
   }),
@@ -218,6 +277,24 @@ export const OPERATION_TABLE = {
       within: z.string().optional(),
     }),
     summary: 'Wait until a log line appears (or, with log.absent, check that none appears) or a node catches up, within a bound.',
+    check: (a, c, path) => {
+      const hasLog = a.log !== undefined;
+      const hasCaughtUp = a.caughtUp !== undefined;
+      if (hasLog === hasCaughtUp) {
+        c.add(path, 'waitFor needs exactly one of log: { node, match } or caughtUp: NODE');
+        return;
+      }
+      if (a.within !== undefined) c.duration(a.within, [...path, 'within']);
+      if (a.log !== undefined) {
+        c.node(a.log.node, [...path, 'log', 'node'], ANY_NODE, true, 'waitFor.log');
+        if (!c.ref(a.log.match, [...path, 'log', 'match'])) {
+          const r = parsePattern(a.log.match);
+          if ('error' in r) c.add([...path, 'log', 'match'], r.error);
+        }
+      } else {
+        c.node(String(a.caughtUp), [...path, 'caughtUp'], ['orderer', 'peer'], true, 'waitFor.caughtUp');
+      }
+    },
     describe: (a) => {
       const within = a.within === undefined ? '' : ` within ${a.within}`;
       return a.log !== undefined ? `waitFor ${a.log.node} log /${a.log.match}/${a.log.absent === true ? ' absent' : ''}${within}` : `waitFor ${a.caughtUp ?? '?'} caught up${within}`;
@@ -231,12 +308,14 @@ export const OPERATION_TABLE = {
   sleep: define<Duration>({
     schema: z.string(),
     summary: 'Let simulated time pass, e.g. 30s.',
+    check: (d, c, path) => c.duration(d, path),
     describe: opAndArg,
     docs: [{ syntax: '`sleep: DURATION`', mirrors: '`sleep`', value: '-' }],
   }),
   partition: define<readonly (readonly NodeRef[])[]>({
     schema: z.array(z.array(node).min(1, { error: 'a partition group needs at least one node' })).min(1),
     summary: 'Split the network into groups (nodes not named form one more group).',
+    check: (groups, c, path) => groups.forEach((g, i) => g.forEach((n, j) => c.node(n, [...path, i, j], ANY_NODE, false, 'partition'))),
     targets: {
       live: { when: 'step', why: 'the adapter does not write NetworkPolicies' },
       local: { when: 'before', why: LOCAL_NO_NETNS },
@@ -257,6 +336,10 @@ export const OPERATION_TABLE = {
   cut: define<{ readonly from: NodeRef; readonly to: NodeRef }>({
     schema: z.strictObject({ from: node, to: node }),
     summary: 'Cut the links from one node (or selector) to another, one way only.',
+    check: (a, c, path, op) => {
+      c.node(a.from, [...path, 'from'], ANY_NODE, false, op);
+      c.node(a.to, [...path, 'to'], ANY_NODE, false, op);
+    },
     targets: {
       live: { when: 'step', why: 'the adapter does not write NetworkPolicies' },
       local: { when: 'before', why: LOCAL_NO_NETNS },
@@ -267,6 +350,17 @@ export const OPERATION_TABLE = {
   dropMessages: define<{ readonly from: NodeRef; readonly to?: NodeRef; readonly types: readonly string[] }>({
     schema: z.strictObject({ from: node, to: node.optional(), types: z.array(text(64)).min(1, { error: 'name at least one message type' }) }),
     summary: 'Drop only some SmartBFT message types (Commit, HeartBeat, ...) from one node to others.',
+    check: (a, c, path, op) => {
+      c.node(a.from, [...path, 'from'], ['orderer'], false, op);
+      if (a.to !== undefined) c.node(a.to, [...path, 'to'], ['orderer'], false, op);
+      if (c.consensusOfTopology === 'raft') {
+        c.add([...path, 'types'], 'dropMessages names SmartBFT message types; topology.consensus is raft');
+        return;
+      }
+      a.types.forEach((t, i) => {
+        if (!(SMARTBFT_MESSAGE_TYPES as readonly string[]).includes(t)) c.add([...path, 'types', i], `unknown SmartBFT message type "${t}"${didYouMean(t, SMARTBFT_MESSAGE_TYPES)} (known: ${SMARTBFT_MESSAGE_TYPES.join(', ')})`);
+      });
+    },
     targets: {
       live: { when: 'step', why: 'dropping some message types needs a proxy between the orderers the live target does not run' },
       local: { when: 'before', why: 'dropping some message types needs a proxy between the orderers the local target does not run' },
@@ -283,6 +377,15 @@ export const OPERATION_TABLE = {
   byzantine: define<{ readonly node: NodeRef; readonly behaviour: string }>({
     schema: z.strictObject({ node, behaviour: text(64) }),
     summary: 'Make an orderer Byzantine with a named behaviour.',
+    check: (a, c, path, op) => {
+      c.node(a.node, [...path, 'node'], ['orderer'], false, op);
+      const b = a.behaviour;
+      // `censor:<clientId>` is a parameterised `censor`: the name before the colon must be known.
+      if (c.behaviours !== undefined && !c.behaviours.includes(b) && !c.behaviours.includes(b.split(':')[0] ?? '')) {
+        const orderers = c.consensus === undefined ? '' : c.consensus === 'raft' ? ' for etcdraft orderers (topology.consensus: raft)' : ' for SmartBFT orderers';
+        c.add([...path, 'behaviour'], `unknown Byzantine behaviour "${b}"${orderers}${didYouMean(b, c.behaviours)} (known: ${c.behaviours.join(', ')})`);
+      }
+    },
     targets: {
       live: { when: 'step', why: 'a real orderer cannot be made to lie from outside' },
       local: { when: 'before', why: 'a real orderer cannot be made to lie from outside' },
@@ -293,6 +396,7 @@ export const OPERATION_TABLE = {
   honest: define<NodeRef>({
     schema: node,
     summary: 'Make a Byzantine orderer honest again.',
+    check: (n, c, path, op) => c.node(n, path, ['orderer'], false, op),
     targets: {
       live: { when: 'step', why: 'the live target does not make orderers Byzantine' },
       local: { when: 'before', why: 'the local target does not make orderers Byzantine' },
@@ -303,6 +407,10 @@ export const OPERATION_TABLE = {
   load: define<{ readonly via: string; readonly count: number; readonly every: Duration }>({
     schema: z.strictObject({ via, count: intIn(1, LIMITS.loadCount), every: z.string() }),
     summary: 'Issue certificates in the background at a steady rate.',
+    check: (a, c, path) => {
+      c.org(a.via, [...path, 'via']);
+      c.duration(a.every, [...path, 'every']);
+    },
     describe: (a) => `load ${a.count} certificates via ${a.via} every ${a.every}`,
     docs: [{ syntax: '`load: { via: ORG, count: N, every: DURATION }`', mirrors: 'background issuance: N certificates, one every DURATION', value: 'at the end of the run, its tally (below)' }],
   }),

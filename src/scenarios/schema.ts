@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import { LIMITS, intIn, node } from './fields.ts';
-import { OPERATIONS, OPERATION_TABLE, type OpName, type Operations } from './operations.ts';
+import { OPERATIONS, OPERATION_TABLE, type CheckContext, type NodeKind, type OpName, type Operations } from './operations.ts';
 import type { TopologyInfo } from './cluster.ts';
 import { describeValue, parseDuration } from './duration.ts';
 import { parsePattern } from './pattern.ts';
@@ -20,7 +20,7 @@ import { closest, didYouMean } from './suggest.ts';
 import { parsePolicy } from '../sim/fabric/policy.ts';
 import { describeTopology, type TopologySpec } from './topology.ts';
 import { MAX_ZONES, ZONE_DEFAULTS as ZONE_RTT_DEFAULTS, ZONE_NAME_RE, zoneNames } from '../shared/zones.ts';
-import { SCENARIO_SMARTBFT_DEFAULTS, SMARTBFT_MESSAGE_TYPES, optionKind, scenarioSmartBftProblems, type ScenarioSmartBftName } from '../sim/smartbft/options.ts';
+import { SCENARIO_SMARTBFT_DEFAULTS, optionKind, scenarioSmartBftProblems, type ScenarioSmartBftName } from '../sim/smartbft/options.ts';
 
 // ---------------------------------------------------------------------------------------
 // Types: the document as written (durations stay strings, so a scenario can be written back).
@@ -408,8 +408,6 @@ function isBehaviourList(b: Behaviours): b is readonly string[] {
   return Array.isArray(b);
 }
 
-type NodeKind = 'orderer' | 'peer' | 'couchdb';
-
 const REF_RE = /^\$([A-Za-z_][A-Za-z0-9_-]*)((?:\.[A-Za-z0-9_-]+)*)$/;
 
 /** `$name.field` -> `{ name, fields }`; undefined when the string is not a reference. `$$x` is the literal `$x`. */
@@ -420,7 +418,10 @@ export function parseRef(s: string): { name: string; fields: string[] } | undefi
   return { name: m[1] ?? '', fields: (m[2] ?? '').split('.').filter((f) => f !== '') };
 }
 
-class Checker {
+/** An operation's meaning check, its argument already of the operation's structure. */
+type CheckOf = (arg: unknown, c: CheckContext, path: readonly PathSegment[], op: string) => void;
+
+class Checker implements CheckContext {
   readonly issues: Issue[] = [];
   readonly saved: string[] = [];
 
@@ -617,110 +618,10 @@ class Checker {
       this.issues.push(...fromZod(parsed.error, arg, [...path, op], schema));
       return;
     }
-    this.meaning(op, arg, [...path, op]);
+    // What the schema cannot say: names against the topology, durations, references (operations.ts).
+    (OPERATION_TABLE[op].check as CheckOf | undefined)?.(arg, this, [...path, op], op);
     if ('expect' in step) this.expect(step['expect'], [...path, 'expect']);
     if (typeof step['save'] === 'string') this.saved.push(step['save']);
-  }
-
-  meaning(op: OpName, arg: unknown, path: readonly PathSegment[]): void {
-    const a = arg as Record<string, unknown>;
-    const str = (k: string): string => String(a[k]);
-    switch (op) {
-      case 'issue':
-      case 'verify':
-      case 'revoke':
-        this.org(str('via'), [...path, 'via']);
-        for (const [k, v] of Object.entries(a)) if (k !== 'via' && typeof v === 'string') this.ref(v, [...path, k]);
-        return;
-      case 'stop':
-      case 'start':
-        this.node(String(arg), path, ['orderer', 'peer', 'couchdb'], false, op);
-        return;
-      case 'honest':
-        this.node(String(arg), path, ['orderer'], false, op);
-        return;
-      case 'stopZone':
-      case 'startZone': {
-        const zone = String(arg);
-        if (this.ref(zone, path)) return;
-        if (this.zones === undefined) this.add(path, `${op} needs zones: topology.zones places the nodes in zones (docs/scenarios.md#zones)`);
-        else if (!this.zones.includes(zone)) this.add(path, `unknown zone "${zone}"${didYouMean(zone, this.zones)} (zones: ${this.zones.join(', ')})`);
-        return;
-      }
-      case 'channelInfo':
-      case 'docCount':
-      case 'dropStateDatabase':
-      case 'rebuildDbs':
-      case 'reset':
-      case 'rollback':
-        this.node(str('peer'), [...path, 'peer'], ['peer'], true, op);
-        return;
-      case 'ordererStatus':
-        this.node(str('orderer'), [...path, 'orderer'], ['orderer'], true, op);
-        return;
-      case 'waitFor': {
-        const hasLog = a['log'] !== undefined;
-        const hasCaughtUp = a['caughtUp'] !== undefined;
-        if (hasLog === hasCaughtUp) {
-          this.add(path, 'waitFor needs exactly one of log: { node, match } or caughtUp: NODE');
-          return;
-        }
-        if (a['within'] !== undefined) this.duration(a['within'], [...path, 'within']);
-        if (hasLog) {
-          const log = a['log'] as { node: string; match: string };
-          this.node(log.node, [...path, 'log', 'node'], ['orderer', 'peer', 'couchdb'], true, 'waitFor.log');
-          if (!this.ref(log.match, [...path, 'log', 'match'])) {
-            const r = parsePattern(log.match);
-            if ('error' in r) this.add([...path, 'log', 'match'], r.error);
-          }
-        } else {
-          this.node(str('caughtUp'), [...path, 'caughtUp'], ['orderer', 'peer'], true, 'waitFor.caughtUp');
-        }
-        return;
-      }
-      case 'sleep':
-        this.duration(arg, path);
-        return;
-      case 'partition': {
-        const groups = arg as string[][];
-        groups.forEach((g, i) => g.forEach((n, j) => this.node(n, [...path, i, j], ['orderer', 'peer', 'couchdb'], false, 'partition')));
-        return;
-      }
-      case 'cut':
-        this.node(str('from'), [...path, 'from'], ['orderer', 'peer', 'couchdb'], false, op);
-        this.node(str('to'), [...path, 'to'], ['orderer', 'peer', 'couchdb'], false, op);
-        return;
-      case 'dropMessages': {
-        this.node(str('from'), [...path, 'from'], ['orderer'], false, op);
-        if (a['to'] !== undefined) this.node(str('to'), [...path, 'to'], ['orderer'], false, op);
-        if (this.consensusOfTopology === 'raft') {
-          this.add([...path, 'types'], 'dropMessages names SmartBFT message types; topology.consensus is raft');
-          return;
-        }
-        (a['types'] as string[]).forEach((t, i) => {
-          if (!(SMARTBFT_MESSAGE_TYPES as readonly string[]).includes(t)) this.add([...path, 'types', i], `unknown SmartBFT message type "${t}"${didYouMean(t, SMARTBFT_MESSAGE_TYPES)} (known: ${SMARTBFT_MESSAGE_TYPES.join(', ')})`);
-        });
-        return;
-      }
-      case 'byzantine': {
-        this.node(str('node'), [...path, 'node'], ['orderer'], false, op);
-        const b = str('behaviour');
-        // `censor:<clientId>` is a parameterised `censor`: the name before the colon must be known.
-        if (this.behaviours !== undefined && !this.behaviours.includes(b) && !this.behaviours.includes(b.split(':')[0] ?? '')) {
-          const orderers = this.consensus === undefined ? '' : this.consensus === 'raft' ? ' for etcdraft orderers (topology.consensus: raft)' : ' for SmartBFT orderers';
-          this.add([...path, 'behaviour'], `unknown Byzantine behaviour "${b}"${orderers}${didYouMean(b, this.behaviours)} (known: ${this.behaviours.join(', ')})`);
-        }
-        return;
-      }
-      case 'load':
-        this.org(str('via'), [...path, 'via']);
-        this.duration(a['every'], [...path, 'every']);
-        return;
-      case 'pauseAutoHeal':
-      case 'resumeAutoHeal':
-      case 'heal':
-        return;
-    }
   }
 }
 
