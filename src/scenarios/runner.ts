@@ -8,14 +8,17 @@
  * caller ties to the wall clock) make sure a run always ends: a run that exceeds one
  * stops with the verdict "budget exceeded" and says what was still pending.
  *
+ * How each operation runs is its entry's `run` in the operation table (operations.ts);
+ * the runner gives it a `RunContext` (node resolution, the time budget, start times).
+ *
  * The runner knows only the `Cluster` port: checkers that need the simulator's insides
  * are passed in (`options.checks`).
  */
-import { certificateFor, type Certificate, type Cluster, type LoadTally, type NodeId, type OkResult } from './cluster.ts';
+import type { Cluster, LoadTally, NodeId, OkResult } from './cluster.ts';
 import { describeStep } from './describe.ts';
-import { durationMs, formatDuration } from './duration.ts';
+import { formatDuration } from './duration.ts';
 import { mismatch, resolveRefs, type Vars } from './expect.ts';
-import { compilePattern } from './pattern.ts';
+import { BudgetExceeded, DEFAULT_WAIT_MS, OPERATION_TABLE, type RunContext } from './operations.ts';
 import { argOf, opOf, validateScenario, type Behaviours, type Expectation, type OpName, type Scenario, type Step } from './schema.ts';
 import { zonesOf } from './topology.ts';
 import type { ZonePlacement } from '../shared/zones.ts';
@@ -138,10 +141,8 @@ export interface RunOptions {
 
 export const DEFAULT_SEED = 1;
 export const DEFAULT_MAX_TIME_MS = 4 * 3_600_000;
-export const DEFAULT_WAIT_MS = 60_000;
+export { DEFAULT_WAIT_MS };
 
-/** Thrown when a step ran into the time budget while waiting. */
-class BudgetExceeded extends Error {}
 /** Thrown when the abort signal fired during a step. */
 class Aborted extends Error {}
 
@@ -154,21 +155,24 @@ function jsonSafe(v: unknown): unknown {
   return v === undefined ? null : v;
 }
 
-class Run {
+/** An operation's `run`, its argument already resolved. */
+type RunOf = (arg: unknown, x: RunContext, op: string) => Promise<unknown>;
+
+class Run implements RunContext {
   private readonly vars = new Map<string, unknown>();
   /** When the runner last started a node: `waitFor log` reads the log from there (as `oc logs` of the new pod). */
-  private readonly startedAt = new Map<NodeId, number>();
+  private readonly started = new Map<NodeId, number>();
   private readonly t0: number;
-  private readonly pollMs: number;
+  readonly pollMs: number;
   issued = 0;
   issueFailed = 0;
 
   constructor(
-    private readonly cluster: Cluster,
+    readonly cluster: Cluster,
     private readonly maxTimeMs: number,
     pollMs: number,
     /** Where `topology.zones` puts each node (stopZone, startZone). */
-    private readonly zones: ZonePlacement | undefined = undefined,
+    readonly zones: ZonePlacement | undefined = undefined,
   ) {
     this.t0 = cluster.now();
     this.pollMs = pollMs;
@@ -186,29 +190,24 @@ class Run {
     return this.cluster.now() - this.t0;
   }
 
-  /** `ms`, cut to what is left of the time budget; `cut` says whether it was cut. */
-  private budgeted(ms: number): { ms: number; cut: boolean } {
+  budgeted(ms: number): { ms: number; cut: boolean } {
     const left = Math.max(0, this.maxTimeMs - this.elapsed());
     return ms > left ? { ms: left, cut: true } : { ms, cut: false };
   }
 
-  private async nodes(name: string): Promise<readonly NodeId[]> {
+  async nodes(name: string): Promise<readonly NodeId[]> {
     const ids = await this.cluster.resolve(name);
     if (ids.length === 0) throw new Error(`"${name}" names no node at this moment`);
     return ids;
   }
 
-  private async one(name: string, what: string): Promise<NodeId> {
+  async one(name: string, what: string): Promise<NodeId> {
     const ids = await this.nodes(name);
     if (ids.length !== 1) throw new Error(`"${name}" names ${ids.length} nodes at this moment (${ids.join(', ')}); ${what} needs one`);
     return ids[0] as NodeId;
   }
 
-  private static must(r: OkResult, what: string): void {
-    if (!r.ok) throw new Error(`${what} failed${r.error !== undefined ? `: ${r.error}` : ''}`);
-  }
-
-  private async forEach(names: string, fn: (id: NodeId) => Promise<OkResult>): Promise<OkResult> {
+  async forEach(names: string, fn: (id: NodeId) => Promise<OkResult>): Promise<OkResult> {
     let error: string | undefined;
     for (const id of await this.nodes(names)) {
       const r = await fn(id);
@@ -217,195 +216,22 @@ class Run {
     return error === undefined ? { ok: true } : { ok: false, error };
   }
 
-  /** Execute one operation with references already resolved; returns the step's value. */
+  starting(id: NodeId): void {
+    this.started.set(id, this.cluster.now());
+  }
+
+  startedAt(id: NodeId): number | undefined {
+    return this.started.get(id);
+  }
+
+  countIssue(ok: boolean): void {
+    if (ok) this.issued++;
+    else this.issueFailed++;
+  }
+
+  /** Execute one operation with references already resolved (its `run`, operations.ts); returns the step's value. */
   async execute(op: OpName, arg: unknown): Promise<unknown> {
-    const c = this.cluster;
-    const a = arg as Record<string, unknown>;
-    const s = (k: string): string => String(a[k]);
-    switch (op) {
-      case 'issue': {
-        const via = s('via');
-        const r = await c.issueCertificate(via, certificateFor(via, a as { certID: string } & Partial<Certificate>));
-        if (r.ok) this.issued++;
-        else this.issueFailed++;
-        return r;
-      }
-      case 'verify': {
-        const r = await c.verifyCertificate(s('certID'), s('via'));
-        // The stored certificate as the API returned it (absent for NOT_FOUND), so `expect` and `save` can read its fields.
-        return { status: r.status, ...(r.certificate !== undefined ? { certificate: r.certificate } : {}), ...(r.error !== undefined ? { error: r.error } : {}) };
-      }
-      case 'revoke':
-        return c.revokeCertificate(s('certID'), s('via'));
-      case 'stop':
-        return this.forEach(String(arg), (id) => c.stop(id));
-      case 'start':
-        return this.forEach(String(arg), (id) => {
-          this.startedAt.set(id, c.now());
-          return c.start(id);
-        });
-      case 'stopZone':
-      case 'startZone': {
-        // The loss of a zone is a crash of every node in it (as size models it); coming back,
-        // CouchDBs start before their peers.
-        const zone = String(arg);
-        const members = this.zones?.members[zone];
-        if (members === undefined) throw new Error(`unknown zone "${zone}"${this.zones === undefined ? ' (topology.zones names none)' : ` (zones: ${this.zones.zones.join(', ')})`}`);
-        let error: string | undefined;
-        for (const id of op === 'stopZone' ? [...members].reverse() : members) {
-          if (op === 'startZone') this.startedAt.set(id, c.now());
-          const r = op === 'stopZone' ? await c.stop(id) : await c.start(id);
-          if (!r.ok && error === undefined) error = `${id}: ${r.error ?? 'failed'}`;
-        }
-        return error === undefined ? { ok: true, zone, nodes: members } : { ok: false, error, zone, nodes: members };
-      }
-      case 'pauseAutoHeal':
-        return c.pauseAutoHeal();
-      case 'resumeAutoHeal':
-        return c.resumeAutoHeal();
-      case 'channelInfo':
-        return c.channelInfo(await this.one(s('peer'), op));
-      case 'docCount':
-        return c.stateDocCount(await this.one(s('peer'), op));
-      case 'dropStateDatabase':
-        return c.dropStateDatabase(await this.one(s('peer'), op));
-      case 'rebuildDbs':
-        return c.rebuildDbs(await this.one(s('peer'), op));
-      case 'reset':
-        return c.resetLedger(await this.one(s('peer'), op));
-      case 'rollback':
-        return c.rollbackLedger(await this.one(s('peer'), op), Number(a['block']));
-      case 'ordererStatus':
-        return c.ordererStatus(await this.one(s('orderer'), op));
-      case 'waitFor':
-        return this.waitFor(a);
-      case 'sleep': {
-        const { ms, cut } = this.budgeted(durationMs(String(arg)));
-        await c.sleep(ms);
-        if (cut) throw new BudgetExceeded(`sleep ${String(arg)}`);
-        return null;
-      }
-      case 'partition': {
-        const groups: NodeId[][] = [];
-        for (const g of arg as string[][]) {
-          const ids: NodeId[] = [];
-          for (const n of g) for (const id of await this.nodes(n)) if (!ids.includes(id)) ids.push(id);
-          groups.push(ids);
-        }
-        Run.must(await c.partition(groups), 'partition');
-        return null;
-      }
-      case 'heal':
-        Run.must(await c.heal(), 'heal');
-        return null;
-      case 'cut': {
-        if (c.cut === undefined) throw new Error('cut: this target cannot cut links one way; run it in the simulator');
-        Run.must(await c.cut(await this.nodes(s('from')), await this.nodes(s('to'))), 'cut');
-        return null;
-      }
-      case 'dropMessages': {
-        if (c.dropMessages === undefined) throw new Error('dropMessages: this target cannot drop messages by type; run it in the simulator');
-        Run.must(await c.dropMessages(await this.nodes(s('from')), await this.nodes(a['to'] === undefined ? 'orderers' : s('to')), a['types'] as string[]), 'dropMessages');
-        return null;
-      }
-      case 'byzantine':
-        Run.must(await this.forEach(s('node'), (id) => c.setByzantine(id, s('behaviour'))), 'byzantine');
-        return null;
-      case 'honest':
-        Run.must(await this.forEach(String(arg), (id) => c.setByzantine(id, null)), 'honest');
-        return null;
-      case 'load': {
-        const started = await c.startLoad(s('via'), Number(a['count']), durationMs(s('every')));
-        Run.must(started, 'load');
-        if (started.load === undefined) throw new Error('load: the target gave the load no id');
-        return { load: started.load };
-      }
-    }
-  }
-
-  /**
-   * The negative log check: no line of the node's log (since the runner last started it,
-   * as the positive check reads) matches, up to the end of the window. Fails at the first
-   * matching line, naming it; holds when the window ends without one.
-   */
-  private async waitForAbsent(log: { node: string; match: string }, ms: number, cut: boolean, within: number): Promise<unknown> {
-    const c = this.cluster;
-    const node = await this.one(log.node, 'waitFor log');
-    const re = compilePattern(log.match);
-    const since = this.startedAt.get(node) ?? 0;
-    let found: string | undefined;
-    const seen = async (): Promise<boolean> => {
-      for (const l of await c.logs(node)) {
-        if (l.at >= since && re.test(l.text)) {
-          found = l.text;
-          return true;
-        }
-      }
-      return false;
-    };
-    // waitUntil ends early only when a line matched; a last look covers the window's end.
-    if ((await c.waitUntil(seen, ms, this.pollMs)) || (await seen())) {
-      throw new Error(`${node} logged a line matching /${log.match}/, which must not appear: ${found ?? ''}`);
-    }
-    if (cut) throw new BudgetExceeded(`waitFor ${node} log /${log.match}/ absent`);
-    return { absent: true, within: formatDuration(within) };
-  }
-
-  private async waitFor(a: Record<string, unknown>): Promise<unknown> {
-    const c = this.cluster;
-    const within = a['within'] === undefined ? DEFAULT_WAIT_MS : durationMs(String(a['within']));
-    const { ms, cut } = this.budgeted(within);
-    const log = a['log'] as { node: string; match: string; absent?: boolean } | undefined;
-    if (log !== undefined && log.absent === true) return this.waitForAbsent(log, ms, cut, within);
-    if (log !== undefined) {
-      const node = await this.one(log.node, 'waitFor log');
-      const re = compilePattern(log.match);
-      const since = this.startedAt.get(node) ?? 0;
-      let found: string | undefined;
-      const ok = await c.waitUntil(
-        async () => {
-          const lines = await c.logs(node);
-          for (const l of lines) {
-            if (l.at >= since && re.test(l.text)) {
-              found = l.text;
-              return true;
-            }
-          }
-          return false;
-        },
-        ms,
-        this.pollMs,
-      );
-      if (ok && found !== undefined) return found;
-      if (cut) throw new BudgetExceeded(`waitFor ${node} log /${log.match}/`);
-      throw new Error(`no line of ${node}${since > 0 ? ' since its restart' : ''} matched /${log.match}/ within ${formatDuration(within)}`);
-    }
-    const node = await this.one(String(a['caughtUp']), 'waitFor caughtUp');
-    const isOrderer = c.topology.orderers.includes(node);
-    let mine = 0;
-    let target = 0;
-    const ok = await c.waitUntil(
-      async () => {
-        try {
-          if (!(await c.isUp(node))) return false;
-          target = 0;
-          for (const o of c.topology.orderers) {
-            if (o === node || !(await c.isUp(o))) continue;
-            const st = await c.ordererStatus(o);
-            if (st.role !== 'down') target = Math.max(target, st.lastBlock + 1);
-          }
-          mine = isOrderer ? (await c.ordererStatus(node)).lastBlock + 1 : (await c.channelInfo(node)).height;
-          return mine >= target;
-        } catch {
-          return false;
-        }
-      },
-      ms,
-      this.pollMs,
-    );
-    if (ok) return mine;
-    if (cut) throw new BudgetExceeded(`waitFor ${node} caught up`);
-    throw new Error(`${node} did not catch up within ${formatDuration(within)}: height ${mine}, orderers at ${target}`);
+    return (OPERATION_TABLE[op].run as RunOf)(arg, this, op);
   }
 
   async metrics(stepsRun: number, stepsFailed: number): Promise<RunMetrics> {
