@@ -12,17 +12,16 @@
  *     every operation. `live` and `--target local` read their refusals from here;
  *   - `describe`: the step's one-line label when it has no `name` (describe.ts);
  *   - `docs`: its rows of the operation table in docs/scenarios.md, which is generated from
- *     this table (`npm run docs:outputs`) and checked by test/docs/operations.test.ts.
+ *     this table (`npm run docs:outputs`) and checked by test/docs/generated.test.ts.
  *
  * The table's order is the order of scenario.schema.json and of the docs table.
  */
 import { z } from 'zod';
 import { certificateFor, type Certificate, type Cluster, type NodeId, type OkResult } from './cluster.ts';
 import { durationMs, formatDuration } from './duration.ts';
-import { compilePattern } from './pattern.ts';
+import { compilePattern, parsePattern } from './pattern.ts';
 import type { ZonePlacement } from '../shared/zones.ts';
 import { LIMITS, date, intIn, node, text, via } from './fields.ts';
-import { parsePattern } from './pattern.ts';
 import { didYouMean } from './suggest.ts';
 import { SMARTBFT_MESSAGE_TYPES } from '../sim/smartbft/options.ts';
 
