@@ -636,7 +636,7 @@ export const OPERATION_TABLE = {
 
 type Table = typeof OPERATION_TABLE;
 
-/** Every operation and its argument, as written in a step (see {@link OPERATION_TABLE}). */
+/** Every operation and its argument, as written in a step (declared in the operation table, src/scenarios/operations.ts). */
 export type Operations = { readonly [K in keyof Table]: Table[K] extends OperationSpec<infer A> ? A : never };
 
 export type OpName = keyof Operations;
