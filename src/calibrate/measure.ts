@@ -6,7 +6,10 @@
  * parsers) are in profile.ts beside this file.
  *
  * Order (about 1-2 minutes after `net up`): submit-to-commit latency sequentially, at 5/s
- * and at 20/s (block cutting from the orderers' heights); evaluate latency; the commit
+ * and at 20/s (block cutting from the orderers' heights), and over that load the orderers'
+ * CPU time (/proc/<pid>/stat utime + stime, the pids from the net's pid files) against the
+ * messages they handled (`cluster_comm_msg_send_time_count` from each orderer's
+ * operations port, plus one broadcast per transaction and orderer); evaluate latency; the commit
  * lines of the blocks those made; a peer killed and started (healthz, height); an orderer
  * killed while a transaction is submitted (every peer's height moving again), then started
  * (healthz); `rebuild-dbs` on a stopped peer and its replay at start (its log's
@@ -19,9 +22,9 @@ import { cpus, loadavg } from 'node:os';
 import { loadCertificate } from '../scenarios/cluster.ts';
 import { LocalCluster } from '../local/cluster.ts';
 import { FABRIC_VERSION, httpGet, netDown, netUp, type NetState } from '../local/net.ts';
-import { logFile } from '../local/procs.ts';
+import { logFile, procCpuMs, readPid } from '../local/procs.ts';
 import type { CalibrationProfile, LatencyFigure } from '../sim/fabric/profile.ts';
-import { commitFigures, parseCommitLog, parseRecommitSpan, percentile } from './profile.ts';
+import { commitFigures, ordererCpuFigure, parseCommitLog, parseRecommitSpan, percentile, sumMetric } from './profile.ts';
 
 /** The SmartBFT options of the network calibrate starts (the view change is measured with them). */
 export const CALIBRATE_SMARTBFT = 'LeaderHeartbeatTimeout=10s';
@@ -162,9 +165,27 @@ async function measureShortened(o: CalibrateOptions): Promise<CalibrationProfile
     return { ok: r.ok, ms: performance.now() - t, ...(r.error !== undefined ? { error: r.error } : {}) };
   };
 
+  /** The orderers' CPU ms so far (summed) and the cluster messages they have sent (summed). */
+  const ordererLoad = async (): Promise<{ cpuMs: number; clusterMessages: number }> => {
+    let cpuMs = 0;
+    let clusterMessages = 0;
+    for (const x of plan.orderers) {
+      const rec = readPid(plan.dir, x.id);
+      const cpu = rec === undefined ? undefined : procCpuMs(rec.pid);
+      if (cpu === undefined) throw new Error(`${x.id} is not running: its CPU time cannot be read`);
+      cpuMs += cpu;
+      const r = await httpGet(x.opsPort, '/metrics', 2000);
+      if (r === undefined) throw new Error(`${x.id}'s /metrics did not answer`);
+      clusterMessages += sumMetric(r.body, 'cluster_comm_msg_send_time_count', plan.channel);
+    }
+    return { cpuMs, clusterMessages };
+  };
+
   try {
-    // 1. Submit-to-commit latency and block cutting.
+    // 1. Submit-to-commit latency and block cutting; the orderers' CPU over it.
     const firstBlock = await ordererHeight();
+    const load0 = await ordererLoad();
+    const wall0 = performance.now();
     const latency: LatencyFigure[] = [];
     for (const [rate, count] of [
       [0, 20],
@@ -200,6 +221,17 @@ async function measureShortened(o: CalibrateOptions): Promise<CalibrationProfile
       latency.push(fig);
       o.say(`  submit-to-commit at ${rate === 0 ? 'sequential' : `${rate}/s`}: p50 ${fig.p50Ms} ms, p95 ${fig.p95Ms} ms, ${blocks} blocks`);
     }
+
+    const load1 = await ordererLoad();
+    const ordererCpu = ordererCpuFigure({
+      wallMs: performance.now() - wall0,
+      cpuMs: load1.cpuMs - load0.cpuMs,
+      clusterMessages: load1.clusterMessages - load0.clusterMessages,
+      transactions: latency.reduce((s, l) => s + l.count, 0),
+      orderers: plan.orderers.length,
+      blocks: (await ordererHeight()) - firstBlock,
+    });
+    o.say(`  orderer CPU: ${ordererCpu.cpuMs} ms over ${ordererCpu.clusterMessages} cluster messages and ${ordererCpu.broadcasts} broadcasts: ${ordererCpu.perMessageMs} ms a message`);
 
     // 2. Evaluate.
     const evals: number[] = [];
@@ -284,7 +316,7 @@ async function measureShortened(o: CalibrateOptions): Promise<CalibrationProfile
 
     const loadAfter = loadavg();
     return {
-      version: 1,
+      version: 2,
       fabric: FABRIC_VERSION,
       machine: { cores: cpus().length, model: cpus()[0]?.model.trim() ?? 'unknown', loadavg: loadBefore.map((l, i) => Math.round(((l + (loadAfter[i] ?? l)) / 2) * 100) / 100) },
       measuredAt: new Date().toISOString(),
@@ -297,6 +329,7 @@ async function measureShortened(o: CalibrateOptions): Promise<CalibrationProfile
         rebuild,
         deliverReconnect: { orderer: killed, submitMs: Math.round(sub.ms), peersMovedMs: Math.round(peersMovedMs) },
         viewChange,
+        ordererCpu,
       },
     };
   } finally {

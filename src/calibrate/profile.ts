@@ -114,7 +114,7 @@ const linear = z.object({ baseMs: ms, perTxMs: ms }).strict();
 
 export const PROFILE_SCHEMA = z
   .object({
-    version: z.literal(1),
+    version: z.union([z.literal(1), z.literal(2)]),
     fabric: z.string().min(1),
     machine: z.object({ cores: z.number().int().positive(), model: z.string(), loadavg: z.array(z.number().nonnegative()).length(3) }).strict(),
     measuredAt: z.string().min(1),
@@ -130,10 +130,52 @@ export const PROFILE_SCHEMA = z
         rebuild: z.object({ commandMs: ms, blocks: z.number().int().nonnegative(), transactions: z.number().int().nonnegative(), replayMs: ms, blocksPerSec: z.number().finite().positive(), txPerSec: ms }).strict(),
         deliverReconnect: z.object({ orderer: z.string(), submitMs: ms, peersMovedMs: ms }).strict(),
         viewChange: z.array(z.object({ leaderHeartbeatTimeoutMs: ms, submittedAtKill: z.boolean(), viewChangedMs: ms, submitMs: ms }).strict()),
+        ordererCpu: z
+          .object({ wallMs: ms, cpuMs: ms, clusterMessages: z.number().int().nonnegative(), broadcasts: z.number().int().nonnegative(), blocks: z.number().int().nonnegative(), perMessageMs: ms, perBlockMs: ms })
+          .strict()
+          .optional(),
       })
       .strict(),
   })
-  .strict();
+  .strict()
+  // Version 2 is version 1 with the orderers' CPU cost; each version has exactly its figures.
+  .refine((p) => (p.version === 2) === (p.figures.ordererCpu !== undefined), {
+    message: 'figures.ordererCpu is what version 2 adds: a version 2 profile has it, a version 1 profile does not',
+    path: ['figures', 'ordererCpu'],
+  });
+
+/**
+ * The orderers' per-message cost from what calibrate read around its load: CPU ms summed
+ * over the orderers, the cluster messages they sent one another, the transactions
+ * submitted (each broadcast to every one of `orderers`), the blocks cut.
+ */
+export function ordererCpuFigure(m: { wallMs: number; cpuMs: number; clusterMessages: number; transactions: number; orderers: number; blocks: number }): NonNullable<CalibrationProfile['figures']['ordererCpu']> {
+  const broadcasts = m.transactions * m.orderers;
+  const handled = m.clusterMessages + broadcasts;
+  return {
+    wallMs: Math.round(m.wallMs),
+    cpuMs: Math.round(m.cpuMs),
+    clusterMessages: m.clusterMessages,
+    broadcasts,
+    blocks: m.blocks,
+    perMessageMs: handled === 0 ? 0 : Math.round((m.cpuMs / handled) * 1000) / 1000,
+    perBlockMs: m.blocks === 0 ? 0 : Math.round((m.cpuMs / m.blocks) * 10) / 10,
+  };
+}
+
+/** The sum of a Prometheus counter's (or a histogram's `_count`) series on `channel`, from a `/metrics` text. */
+export function sumMetric(body: string, name: string, channel: string): number {
+  let sum = 0;
+  for (const line of body.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    const labels = /^[^{\s]*(\{[^}]*\})?\s+(\S+)/.exec(line);
+    if (labels === null) continue;
+    if (labels[1] !== undefined && !labels[1].includes(`channel="${channel}"`)) continue;
+    const v = Number(labels[2]);
+    if (Number.isFinite(v)) sum += v;
+  }
+  return sum;
+}
 
 /** Thrown for a profile that cannot be read or is not valid; the message is one line naming the file. */
 export class ProfileError extends Error {}
@@ -197,6 +239,13 @@ export function profileRows(p: CalibrationProfile): [string, string][] {
   rows.push(['rebuild-dbs command', `${f0(f.rebuild.commandMs)} ms`]);
   rows.push([`rebuild replay (${f.rebuild.blocks} blocks, ${f.rebuild.transactions} tx)`, `${f0(f.rebuild.replayMs)} ms: ${f.rebuild.blocksPerSec} blocks/s, ${f.rebuild.txPerSec} tx/s`]);
   rows.push([`deliver reconnect (${f.deliverReconnect.orderer} killed)`, `submit ${f0(f.deliverReconnect.submitMs)} ms, every peer's height moved after ${f0(f.deliverReconnect.peersMovedMs)} ms`]);
+  if (f.ordererCpu !== undefined) {
+    const c = f.ordererCpu;
+    rows.push([
+      `orderer CPU over the load (${(c.wallMs / 1000).toFixed(1)} s)`,
+      `${f0(c.cpuMs)} ms for ${c.clusterMessages} cluster messages + ${c.broadcasts} broadcasts: ${c.perMessageMs} ms a message (${c.perBlockMs} ms a block, ${c.blocks} blocks)`,
+    ]);
+  }
   for (const v of f.viewChange) {
     rows.push([
       `view change, LeaderHeartbeatTimeout=${v.leaderHeartbeatTimeoutMs / 1000}s, ${v.submittedAtKill ? 'submit at the kill' : 'idle'}`,

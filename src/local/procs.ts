@@ -56,6 +56,24 @@ export function procStartTime(pid: number): number | undefined {
   return Number.isFinite(v) ? v : undefined;
 }
 
+/**
+ * CPU time a process has used so far, user + system (/proc/<pid>/stat fields 14 and 15, in
+ * clock ticks; `ticksPerSec` is the kernel's USER_HZ, 100 on Linux x86 and arm64), in ms;
+ * undefined when there is no such process.
+ */
+export function procCpuMs(pid: number, ticksPerSec = 100): number | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // rest[0] is field 3; utime (field 14) is rest[11], stime (field 15) rest[12].
+  const ticks = Number(rest[11]) + Number(rest[12]);
+  return Number.isFinite(ticks) ? (ticks * 1000) / ticksPerSec : undefined;
+}
+
 export function readPid(dir: string, name: string): PidRecord | undefined {
   const f = join(pidsDir(dir), `${name}.json`);
   if (!existsSync(f)) return undefined;

@@ -3,8 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { commitFigures, fitLinear, formatProfile, parseCommitLog, parseRecommitSpan, percentile, ProfileError, readProfile, validateProfile } from '../../src/calibrate/profile.ts';
-import { DEFAULT_PROFILE } from '../../src/sim/fabric/profile.ts';
+import { commitFigures, fitLinear, formatProfile, ordererCpuFigure, parseCommitLog, parseRecommitSpan, percentile, ProfileError, readProfile, sumMetric, validateProfile } from '../../src/calibrate/profile.ts';
+import { procCpuMs } from '../../src/local/procs.ts';
+import { costModelOf, DEFAULT_PROFILE, type CalibrationProfile } from '../../src/sim/fabric/profile.ts';
 
 // Lines as a Fabric 3.1.5 peer printed them (colours stripped) during `calibrate`.
 const LOG = [
@@ -60,10 +61,20 @@ describe("the peer's log lines", () => {
 
 describe('the profile file', () => {
   it('accepts the built-in profile and names the first bad field of another', () => {
-    expect(validateProfile(DEFAULT_PROFILE, 'default').version).toBe(1);
+    expect(validateProfile(DEFAULT_PROFILE, 'default').version).toBe(2);
     const bad = { ...DEFAULT_PROFILE, figures: { ...DEFAULT_PROFILE.figures, peerStart: { healthzMs: -1, ledgerReadyMs: 0 } } };
     expect(() => validateProfile(bad, 'p.json')).toThrow(/^p\.json: not a calibration profile at figures\.peerStart\.healthzMs: /);
     expect(() => validateProfile({ version: 2 }, 'p.json')).toThrow(ProfileError);
+  });
+
+  it('still reads a version 1 profile (no orderer CPU figure: its orderers spend nothing on a message), and each version has exactly its figures', () => {
+    const { ordererCpu, ...v1figures } = DEFAULT_PROFILE.figures;
+    const v1: CalibrationProfile = { ...DEFAULT_PROFILE, version: 1, figures: v1figures };
+    expect(validateProfile(JSON.parse(JSON.stringify(v1)), 'v1.json').version).toBe(1);
+    expect(costModelOf(v1).ordererPerMessageMs).toBe(0);
+    expect(costModelOf(DEFAULT_PROFILE).ordererPerMessageMs).toBe(ordererCpu?.perMessageMs);
+    expect(() => validateProfile({ ...v1, version: 2 }, 'p.json')).toThrow(/^p\.json: not a calibration profile at figures\.ordererCpu: figures\.ordererCpu is what version 2 adds/);
+    expect(() => validateProfile({ ...DEFAULT_PROFILE, version: 1 }, 'p.json')).toThrow(/at figures\.ordererCpu: /);
   });
 
   it('reads a file: missing, not JSON, and valid each give one line naming the path', () => {
@@ -76,14 +87,45 @@ describe('the profile file', () => {
   });
 });
 
+describe("the orderers' CPU per message", () => {
+  // As a Fabric 3.1.5 orderer's /metrics printed them during `calibrate` (cluster/metrics.go MessageSendTimeOpts).
+  const METRICS = [
+    '# HELP cluster_comm_msg_send_time The time it takes to send a message in seconds.',
+    'cluster_comm_msg_send_time_bucket{channel="certchannel",host="127.0.0.1:17003",le="0.005"} 17',
+    'cluster_comm_msg_send_time_sum{channel="certchannel",host="127.0.0.1:17003"} 0.0012',
+    'cluster_comm_msg_send_time_count{channel="certchannel",host="127.0.0.1:17003"} 17',
+    'cluster_comm_msg_send_time_count{channel="certchannel",host="127.0.0.1:17006"} 18',
+    'cluster_comm_msg_send_time_count{channel="other",host="127.0.0.1:17006"} 100',
+    'cluster_comm_msg_send_time_count{channel="certchannel",host="127.0.0.1:17009"} 18',
+  ].join('\n');
+
+  it("sums a histogram's count over the channel's series only", () => {
+    expect(sumMetric(METRICS, 'cluster_comm_msg_send_time_count', 'certchannel')).toBe(53);
+    expect(sumMetric(METRICS, 'no_such_metric', 'certchannel')).toBe(0);
+  });
+
+  it('divides the CPU time by the cluster messages plus one broadcast per transaction and orderer', () => {
+    const f = ordererCpuFigure({ wallMs: 14_000.4, cpuMs: 3870, clusterMessages: 2823, transactions: 105, orderers: 4, blocks: 90 });
+    expect(f).toEqual({ wallMs: 14_000, cpuMs: 3870, clusterMessages: 2823, broadcasts: 420, blocks: 90, perMessageMs: 1.193, perBlockMs: 43 });
+    expect(ordererCpuFigure({ wallMs: 0, cpuMs: 0, clusterMessages: 0, transactions: 0, orderers: 4, blocks: 0 }).perMessageMs).toBe(0);
+  });
+
+  it("reads a process's CPU time from /proc (this one's)", () => {
+    const a = procCpuMs(process.pid);
+    expect(a).toBeGreaterThan(0);
+    expect(procCpuMs(2 ** 30)).toBeUndefined();
+  });
+});
+
 describe('the printed table', () => {
   it('has a header with the machine and one row per figure', () => {
     const t = formatProfile(DEFAULT_PROFILE);
     const lines = t.split('\n');
-    expect(lines[0]).toMatch(/^calibration profile v1: Fabric 3\.1\.5, \d+ cores /);
+    expect(lines[0]).toMatch(/^calibration profile v2: Fabric 3\.1\.5, \d+ cores /);
+    expect(t).toMatch(/orderer CPU over the load \([\d.]+ s\)\s+\d+ ms for \d+ cluster messages \+ \d+ broadcasts: [\d.]+ ms a message/);
     expect(t).toMatch(/submit-to-commit, sequential \(\d+ tx\)\s+p50 \d+ ms, p95 \d+ ms/);
     expect(t).toMatch(/rebuild replay \(\d+ blocks, \d+ tx\)\s+\d+ ms: \d+ blocks\/s/);
-    expect(lines.length).toBe(1 + DEFAULT_PROFILE.figures.submitLatency.length * 2 + 11 + DEFAULT_PROFILE.figures.viewChange.length);
+    expect(lines.length).toBe(1 + DEFAULT_PROFILE.figures.submitLatency.length * 2 + 12 + DEFAULT_PROFILE.figures.viewChange.length);
   });
 
   it('says which view change had a transaction submitted at the kill', () => {

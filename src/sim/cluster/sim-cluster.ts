@@ -194,8 +194,11 @@ export class SimCluster implements Cluster {
     const fabric = buildTopology(options.topology ?? {});
     const trace: TraceOptions = { ...(options.trace ?? {}), ...(options.traceKeep !== undefined ? { keep: options.traceKeep } : {}) };
     const network: NetworkConfig = options.zones !== undefined ? zonedNetwork(fabric, options.zones, options.network) : { ...(options.network ?? {}), zones: { ...fabric.zones, ...(options.network?.zones ?? {}) } };
-    const sim = new Simulation({ seed: options.seed, network, trace, ...(options.interrupt !== undefined ? { interrupt: options.interrupt } : {}) });
     const cost = options.profile !== undefined ? costModelOf(options.profile) : DEFAULT_COST_MODEL;
+    // The orderers handle one message at a time at the measured CPU cost; peers and gateways
+    // are charged their costs by the model itself (endorsement, commit), not per message.
+    const processing = cost.ordererPerMessageMs > 0 ? { processing: { perMessageMs: 0, perNodeMs: Object.fromEntries(fabric.orderers.map((o) => [o.id, cost.ordererPerMessageMs])) } } : {};
+    const sim = new Simulation({ seed: options.seed, network, trace, ...processing, ...(options.interrupt !== undefined ? { interrupt: options.interrupt } : {}) });
     const c = new SimCluster(sim, fabric, options.opTimeoutMs ?? 120_000, cost);
     if (options.logSpec !== undefined) c.defaultLogSpec = new LogSpec(options.logSpec);
     for (const [node, spec] of Object.entries(options.logSpecs ?? {})) c.setLogSpec(node, spec);

@@ -60,10 +60,36 @@ export interface ProfileFigures {
    * `submitMs` is one submit after the new view.
    */
   readonly viewChange: readonly { readonly leaderHeartbeatTimeoutMs: number; readonly submittedAtKill: boolean; readonly viewChangedMs: number; readonly submitMs: number }[];
+  /** The orderers' CPU time over the latency load, per message they handled (profile v2; a v1 profile has none). */
+  readonly ordererCpu?: OrdererCpuFigure;
 }
 
+/**
+ * The orderers' CPU time (user + system, /proc/<pid>/stat) summed over the four processes
+ * while `submitLatency` ran, and the messages they handled meanwhile: every cluster message
+ * one orderer sent another (SmartBFT's consensus messages, heartbeats and forwarded
+ * requests; the `cluster_comm_msg_send_time` histogram's count) and every transaction's
+ * broadcast (the Gateway sends each one to every orderer). `perMessageMs` is
+ * `cpuMs / (clusterMessages + broadcasts)`: everything an orderer spends (signature checks,
+ * block signing, WAL and ledger writes, delivering blocks) charged to the messages that
+ * cause it. `perBlockMs` is the same time per block cut, for reading only.
+ */
+export interface OrdererCpuFigure {
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly clusterMessages: number;
+  readonly broadcasts: number;
+  readonly blocks: number;
+  readonly perMessageMs: number;
+  readonly perBlockMs: number;
+}
+
+/**
+ * Version 2 added `figures.ordererCpu`; a version 1 profile (no such figure) is still read,
+ * and its orderers spend no time on a message.
+ */
 export interface CalibrationProfile {
-  readonly version: 1;
+  readonly version: 1 | 2;
   readonly fabric: string;
   readonly machine: { readonly cores: number; readonly model: string; readonly loadavg: readonly number[] };
   readonly measuredAt: string;
@@ -91,6 +117,8 @@ export interface CostModel {
   readonly replayBlocksPerSec: number;
   /** `peer node rebuild-dbs` from start to exit. */
   readonly rebuildCommandMs: number;
+  /** CPU time an orderer spends on each message it receives (the kernel's `processing`); 0 for a v1 profile. */
+  readonly ordererPerMessageMs: number;
 }
 
 /** The network round trip the model already charges an evaluate (client -> gateway -> peer and back). */
@@ -106,6 +134,7 @@ export function costModelOf(p: CalibrationProfile): CostModel {
     ordererStartMs: Math.round(f.ordererStart.healthzMs),
     replayBlocksPerSec: f.rebuild.blocksPerSec,
     rebuildCommandMs: Math.round(f.rebuild.commandMs),
+    ordererPerMessageMs: f.ordererCpu?.perMessageMs ?? 0,
   };
 }
 

@@ -66,7 +66,7 @@ describe('joining the channel', () => {
   it('commits the genesis block with an empty commit hash, then computes commit hashes from block 1', async () => {
     const c = await SimCluster.create({ seed: 4 });
     const log = (await c.logs('peer0.techpulse')).map((l) => l.message);
-    expect(log).toContain('[certchannel] Committed block [0] with 1 transaction(s) in 5ms (state_validation=0ms block_and_pvtdata_commit=4ms state_commit=1ms) commitHash=[]');
+    expect(log).toContain('[certchannel] Committed block [0] with 1 transaction(s) in 25ms (state_validation=1ms block_and_pvtdata_commit=6ms state_commit=18ms) commitHash=[]');
     expect(log.find((m) => m.startsWith('[certchannel] Committed block [1]'))).toMatch(/commitHash=\[[0-9a-f]{64}\]$/);
   });
 });
