@@ -17,10 +17,13 @@
  * tolerances, one row per scenario and quantity (simulator, real, ratio, tolerance,
  * verdict), the vocabulary, what cannot be compared and why, and the step tables. Ends with
  * `N passed, N failed`. Without the binaries it says so in one line: `0 passed, 0 failed`.
+ * `--base-port P` moves the network's 100 ports (default 29050, or FABRIC_BFT_SIM_FIDELITY_PORT)
+ * and `--dir DIR` puts it in DIR, kept after with the nodes' logs (default: a temporary
+ * folder, removed), so two runs on one machine do not collide.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { processEnv, type CliEnv } from '../src/cli/io.ts';
 import { writeFileAtomic } from '../src/cli/files.ts';
@@ -32,6 +35,7 @@ import { BUILTINS, SMARTBFT_STORIES, findBuiltin, type BuiltinScenario } from '.
 import { DEFAULT_SEED, runScenario } from '../src/scenarios/runner.ts';
 import type { Scenario } from '../src/scenarios/schema.ts';
 import { simClusterFor } from '../src/sim/cluster/for-scenario.ts';
+import { DEFAULT_PROFILE } from '../src/sim/fabric/profile.ts';
 import { LOG_CATALOG, LOG_FORMATS } from '../src/sim/logs/catalog.ts';
 import { LogParser, type ParsedLine } from '../src/sim/logs/format.ts';
 import { compareVocabulary, parseSource, type VocabularyLine, type VocabularyRow } from '../src/sim/logs/vocabulary.ts';
@@ -40,7 +44,15 @@ import { exitCodeOf, onStopSignals } from '../src/shared/stop-signals.ts';
 
 /** Shortened, so a leader crash changes the view in ~10 s (Forward <= Complain <= AutoRemove holds). */
 const SMARTBFT = 'LeaderHeartbeatTimeout=10s,RequestComplainTimeout=8s';
-const BASE_PORT = Number(process.env['FABRIC_BFT_SIM_FIDELITY_PORT'] ?? 29050);
+/** `--base-port P` (or FABRIC_BFT_SIM_FIDELITY_PORT): the first of the 100 ports the network uses. */
+function basePort(): number {
+  const given = arg('--base-port') ?? process.env['FABRIC_BFT_SIM_FIDELITY_PORT'] ?? '29050';
+  const p = Number(given);
+  if (!Number.isInteger(p) || p < 1024 || p > 65435) throw new UsageError(`--base-port: expected an integer from 1024 to 65435, got "${given}"`);
+  return p;
+}
+
+class UsageError extends Error {}
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -278,14 +290,13 @@ function doneWhen(rows: readonly TimingRow[]): string[] {
     "### kill-orderer's commit latency (issue #15: \"within the stated tolerance of the real network's\")",
     '',
     `In this run: ${ms(q.sim)} in the simulator, ${ms(q.real)} on the real network (ratio ${(q.sim / Math.max(q.real, 1)).toFixed(2)}): ${q.ok ? '**within**' : '**outside**'} ${tolText(q.tolerance)}.`,
-    "The model's latency is SmartBFT's batching (a request waits up to RequestBatchMaxInterval, 50 ms)",
-    "plus the profile's endorsement and commit costs and 1-3 ms links; its orderers spend no time on a",
-    'message (the kernel\'s `perMessageMs` is 0: no signature checks, block signing or WAL writes), and',
-    'that is where the real network spends the difference, more of it the busier the machine. Recalibrating',
-    'the built-in profile with `calibrate` on a busy machine raises only the endorsement and commit costs',
-    '(docs/calibration.md: evaluate p50 4-29 ms, a block commit 5-11 ms across loads), which does not',
-    'close a gap of this size, so the built-in profile was left as measured; a per-message cost measured',
-    'by `calibrate` is what is missing (issue #15 item 1 lists it).',
+    "The model's latency is SmartBFT's batching (a request waits up to RequestBatchMaxInterval, 50 ms),",
+    "the built-in profile's endorsement and commit costs, the orderers' CPU time per message",
+    `(${DEFAULT_PROFILE.figures.ordererCpu?.perMessageMs ?? 0} ms: each message an orderer receives waits its turn and takes that long) and 1-3 ms`,
+    `links. Every one of those figures comes from one \`calibrate\` run (${DEFAULT_PROFILE.measuredAt.slice(0, 16).replace('T', ' ')} UTC, load`,
+    `${DEFAULT_PROFILE.machine.loadavg.join(' / ')}; docs/calibration.md), none is fitted to this comparison. What the model does not`,
+    'charge is the wait for a core on this shared 2-core machine (the profile holds CPU time, not that',
+    "wait), so the real latency moves with the other sessions' load from run to run while the model's does not.",
     '',
   ];
 }
@@ -299,13 +310,28 @@ async function main(): Promise<number> {
     return 0;
   }
   const out = arg('--write');
-  const dir = mkdtempSync(join(tmpdir(), 'fbs-fidelity-'));
+  let port: number;
+  try {
+    port = basePort();
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`fidelity: ${e.message}\n`);
+    return 2;
+  }
+  // `--dir DIR`: the network's folder, kept after (with the nodes' logs); it must not hold a network already.
+  const given = arg('--dir');
+  if (given !== undefined && existsSync(join(given, 'pids')) && readdirSync(join(given, 'pids')).length > 0) {
+    process.stderr.write(`fidelity: --dir ${given} holds a network already ("net down --dir ${given}" stops it)\n`);
+    return 2;
+  }
+  if (given !== undefined) mkdirSync(given, { recursive: true });
+  const dir = given !== undefined ? resolve(given) : mkdtempSync(join(tmpdir(), 'fbs-fidelity-'));
   let stopping = false;
   const stop = async (): Promise<void> => {
     if (stopping) return;
     stopping = true;
     await netDown(dir, (l) => process.stderr.write(`${l}\n`));
-    rmSync(dir, { recursive: true, force: true });
+    if (given === undefined) rmSync(dir, { recursive: true, force: true });
   };
   onStopSignals((sig) => {
     process.stderr.write(`fidelity: ${sig}: stopping the network\n`);
@@ -319,7 +345,7 @@ async function main(): Promise<number> {
   let real: { node: string; line: ParsedLine }[] = [];
   try {
     const t0 = Date.now();
-    await netUp({ dir, fabricHome, basePort: BASE_PORT, smartbft: SMARTBFT, say: (l) => process.stderr.write(`${l}\n`) });
+    await netUp({ dir, fabricHome, basePort: port, smartbft: SMARTBFT, say: (l) => process.stderr.write(`${l}\n`) });
     upMs = Date.now() - t0;
     state = loadNetState(dir);
     for (const c of SCENARIOS) {
