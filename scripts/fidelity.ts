@@ -41,6 +41,7 @@ import { LogParser, type ParsedLine } from '../src/sim/logs/format.ts';
 import { compareVocabulary, parseSource, type VocabularyLine, type VocabularyRow } from '../src/sim/logs/vocabulary.ts';
 import { RAFT_LOGS } from '../src/sim/raft/logs.ts';
 import { exitCodeOf, onStopSignals } from '../src/shared/stop-signals.ts';
+import { allPidNames, isRunning, readPid } from '../src/local/procs.ts';
 
 /** Shortened, so a leader crash changes the view in ~10 s (Forward <= Complain <= AutoRemove holds). */
 const SMARTBFT = 'LeaderHeartbeatTimeout=10s,RequestComplainTimeout=8s';
@@ -318,10 +319,12 @@ async function main(): Promise<number> {
     process.stderr.write(`fidelity: ${e.message}\n`);
     return 2;
   }
-  // `--dir DIR`: the network's folder, kept after (with the nodes' logs); it must not hold a network already.
+  // `--dir DIR`: the network's folder, kept after (with the nodes' logs). One running there
+  // already is refused before anything starts: the final `net down` would stop it.
   const given = arg('--dir');
-  if (given !== undefined && existsSync(join(given, 'pids')) && readdirSync(join(given, 'pids')).length > 0) {
-    process.stderr.write(`fidelity: --dir ${given} holds a network already ("net down --dir ${given}" stops it)\n`);
+  const running = given === undefined ? [] : allPidNames(given).filter((n) => isRunning(readPid(given, n)));
+  if (running.length > 0) {
+    process.stderr.write(`fidelity: a network is already running in ${given} (${running.join(', ')}): "fabric-bft-sim net down --dir ${given}" stops it\n`);
     return 2;
   }
   if (given !== undefined) mkdirSync(given, { recursive: true });
