@@ -24,8 +24,15 @@ import type { TraceRecord } from '../../../src/sim/kernel/index.ts';
 import { simChecks, simClusterFor } from '../../../src/sim/cluster/for-scenario.ts';
 import { parseScenario } from '../../../src/scenarios/parse.ts';
 import { runScenario } from '../../../src/scenarios/runner.ts';
+import { validateProfile } from '../../../src/calibrate/profile.ts';
 
 const FIXTURE = new URL('./fixtures/liveness-seed1009.yaml', import.meta.url);
+/**
+ * The built-in profile the soak found this failure with (calibrate, 2026-12-02 08:20 UTC,
+ * v1: no per-message cost). The story below is one interleaving of the seed; other costs
+ * give other interleavings of the same seed, so the replay pins the costs it was found with.
+ */
+const PROFILE = validateProfile(JSON.parse(readFileSync(new URL('./fixtures/profile-v1-2026-12-02T0820.json', import.meta.url), 'utf8')), 'profile-v1-2026-12-02T0820.json');
 
 interface Fact {
   readonly t: number;
@@ -42,7 +49,7 @@ describe('check --seed 1009: SmartBFT recovers, after the liveness window', () =
       const rec = r as unknown as { t: number; k: string; node?: string; e?: Record<string, unknown> };
       if (rec.k === 'event' && rec.e !== undefined && rec.node?.startsWith('orderer.')) facts.push({ t: rec.t, node: rec.node, e: rec.e });
     };
-    const cluster = await simClusterFor(scenario, { seed, traceSink: sink });
+    const cluster = await simClusterFor(scenario, { seed, traceSink: sink, profile: PROFILE });
     const result = await runScenario(scenario, cluster, { seed, checks: simChecks });
     await cluster.close();
     const logs = (kind: string) => facts.filter((f) => f.e.type === 'log' && f.e.kind === `smartbft.${kind}`);
