@@ -49,6 +49,10 @@ describe('jsonHash32: hash32(JSON.stringify(v)) without the text', () => {
     expect(jsonHash32({ [s]: [s] })).toBe(hash32(JSON.stringify({ [s]: [s] })));
   });
 
+  fcTest.prop([fc.integer({ min: -(2 ** 40), max: 2 ** 40 })])('the same hash for any integer (digits written without text)', (n) => {
+    for (const v of [n, n % 1e9, [n, -n], { n }]) expect(jsonHash32(v)).toBe(hash32(JSON.stringify(v)));
+  });
+
   it('members JSON leaves out, toJSON, -0 and non-finite numbers, cycles', () => {
     const cases: unknown[] = [
       { a: undefined, b: () => 1, c: Symbol('x'), d: 1 },
@@ -56,6 +60,7 @@ describe('jsonHash32: hash32(JSON.stringify(v)) without the text', () => {
       { toJSON: () => ({ swapped: true }) },
       { toJSON: 1 },
       { n: -0, inf: Infinity, nan: NaN, big: 1e21, small: 5e-7 },
+      [0, 9, 10, 99, 100, 999_999_999, 1e9, 2 ** 31, 2 ** 53 - 1, 2 ** 53, -1, -10, 1.5],
       { date: new Date(0) },
       { 2: 'b', 1: 'a', z: 'z', [-1]: 'm' },
     ];
