@@ -1,0 +1,438 @@
+/**
+ * ViewChanger per-rule tests (internal/bft/viewchanger.go, viewchanger_test.go style): one
+ * consenter fed one input (a ViewChange, ViewData or NewView from a named consenter, a
+ * tick, a restart with a given WAL), asserting what it sends, logs, writes to its WAL and
+ * which view it starts. Leaders: view v is led by consenter v+1 (n=4).
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Decision, Proposal } from '../../../src/sim/smartbft/api.ts';
+import { sign, withDigest } from '../../../src/sim/consensus/crypto.ts';
+import { describeMessage, type NewView, type SignedViewData, type ViewChange, type ViewData, type ViewDataMsg } from '../../../src/sim/smartbft/messages.ts';
+import { checkInFlight, viewDataSummary } from '../../../src/sim/smartbft/viewchanger.ts';
+import { BftCluster } from './harness.ts';
+import { logs, OneConsenter, sends } from './one.ts';
+
+type Effects = ReturnType<OneConsenter['receive']>;
+
+const vcMsg = (nextView: number, reason = 'test'): ViewChange => ({ type: 'ViewChange', nextView, reason });
+const sent = (out: Effects): string[] => sends(out).map((x) => `${describeMessage(x.msg)}->${x.to}`);
+const kinds = (out: Effects): string[] => logs(out).map((l) => l.kind);
+const reasons = (out: Effects): string[] => sends(out).flatMap((x) => (x.msg.type === 'ViewChange' && x.to === 1 ? [x.msg.reason] : []));
+function facts(out: Effects, type: string): Record<string, unknown>[] {
+  const r: Record<string, unknown>[] = [];
+  for (const e of out) if (e.kind === 'emit' && (e.event as { type: string }).type === type) r.push(e.event as Record<string, unknown>);
+  return r;
+}
+function metric(out: Effects, name: string): number[] {
+  const r: number[] = [];
+  for (const e of out) {
+    const ev = e.event as { type: string; name?: string; value?: number } | undefined;
+    if (e.kind === 'emit' && ev?.type === 'metric' && ev.name === name) r.push(ev.value as number);
+  }
+  return r;
+}
+
+/** The node's effects tick by tick (its own timers) up to `until`: [time, effects][]. */
+function timeline(node: OneConsenter, until: number): [number, Effects][] {
+  const out: [number, Effects][] = [];
+  for (;;) {
+    const due = Math.min(...node.timers.values());
+    if (!(due <= until)) break;
+    out.push([due, node.runUntil(due)]);
+  }
+  return out;
+}
+
+function svd(signer: number, viewData: ViewData, by = signer): SignedViewData {
+  return { viewData, signer, signature: sign(by, viewDataSummary(viewData)).value };
+}
+const vdOf = (nextView: number, lastDecision?: Decision, inFlightProposal?: Proposal, inFlightPrepared = false): ViewData => ({ nextView, lastDecision, inFlightProposal, inFlightPrepared });
+const vdMsg = (signed: SignedViewData): ViewDataMsg => ({ type: 'ViewData', signed });
+
+/** Two real decisions, and the PrePrepare proposal of a third (seq 3, in flight), made by a 4-node cluster in view 0. */
+function chain(): { d1: Decision; d2: Decision; p3: Proposal } {
+  const c = new BftCluster({ n: 4 });
+  c.submit('c', 1);
+  expect(c.runUntilHeight(1, 5_000)).toBe(true);
+  c.submit('c', 1);
+  expect(c.runUntilHeight(2, 5_000)).toBe(true);
+  c.submit('c', 1);
+  expect(c.runUntilHeight(3, 5_000)).toBe(true);
+  const [d1, d2, d3] = c.ledger(1) as [Decision, Decision, Decision];
+  return { d1, d2, p3: d3.proposal };
+}
+
+/** Node `id` of 4 with `ledger`, joined view 1 on the votes of two others. */
+function joined(id: number, ledger: readonly Decision[] = []): OneConsenter {
+  const node = new OneConsenter(id, 4, { ledger });
+  const voters = [1, 2, 3, 4].filter((x) => x !== id && x !== 2).slice(0, 2);
+  for (const v of voters) node.receive(v, vcMsg(1));
+  expect([node.state.vc.realView, node.state.vc.currView]).toEqual([0, 1]);
+  return node;
+}
+
+describe('StartViewChange, resend and timeout (viewchanger.go; TestStartViewChange, TestResendViewChangeMessage, TestBackOff)', () => {
+  it('a follower that hears no leader complains: ViewChange nv1 to all, view aborted, request timers stopped, "started view change"', () => {
+    const node = new OneConsenter(3, 4);
+    const ticks = timeline(node, 70_000);
+    const at = ticks.findIndex(([, out]) => kinds(out).includes('startedViewChange'));
+    const [t, out] = ticks[at]!;
+    expect(sent(out).filter((x) => x.startsWith('ViewChange'))).toEqual(['ViewChange nv1->1', 'ViewChange nv1->2', 'ViewChange nv1->4']);
+    expect(reasons(out)).toEqual(['heartbeat timeout']);
+    expect(logs(out).find((l) => l.kind === 'startedViewChange')!.args).toEqual([3, 0]);
+    expect(metric(out, 'consensus_smartbft_viewchange_next_view')).toEqual([1]);
+    expect(node.state.view.stopped).toBe(true);
+    expect(node.state.vc).toMatchObject({ currView: 0, nextView: 1, realView: 0, checkTimeout: true, startViewChangeTime: t });
+    expect(node.wal()).toEqual([]);
+  });
+
+  it('a lone complainer re-sends on the next tick, then every 5 s, and times out at exactly 20 s, 40 s, 60 s after it started (ViewChangeTimeout x 1, 2, 3 from the same start), syncing each time and never starting again', () => {
+    const node = new OneConsenter(3, 4);
+    const ticks = timeline(node, 130_000);
+    const start = ticks.find(([, out]) => kinds(out).includes('startedViewChange'))![0];
+    const resends = ticks.filter(([, out]) => reasons(out).includes('resend')).map(([t]) => t - start);
+    expect(resends.slice(0, 4)).toEqual([1_000, 6_000, 11_000, 16_000]);
+    const timeouts = ticks.flatMap(([t, out]) => facts(out, 'bft.viewChangeTimeout').map((f) => [t - start, f['view'], f['backOffFactor']]));
+    expect(timeouts.slice(0, 3)).toEqual([
+      [20_000, 0, 2],
+      [40_000, 0, 3],
+      [60_000, 0, 4],
+    ]);
+    expect(ticks.filter(([, out]) => facts(out, 'bft.syncStarted').length > 0).length).toBeGreaterThanOrEqual(3);
+    // The complaint is not started again: one "started view change", no ViewChange but resends.
+    const all = ticks.flatMap(([, out]) => out);
+    expect(kinds(all).filter((k) => k === 'startedViewChange')).toHaveLength(1);
+    expect(new Set(reasons(all))).toEqual(new Set(['heartbeat timeout', 'resend']));
+  });
+});
+
+describe('processViewChangeMsg (viewchanger.go; TestViewChangeProcess)', () => {
+  it('Q-1 votes (n=4): join with a ViewChange, WAL ViewChange{currView}, move to view 1, ViewData to its leader', () => {
+    const node = new OneConsenter(3, 4);
+    const one = node.receive(1, vcMsg(1));
+    expect(sent(one)).toEqual([]);
+    expect(node.state.vc.currView).toBe(0);
+    const out = node.receive(4, vcMsg(1));
+    expect(kinds(out).filter((k) => k !== 'changeRole')).toEqual(['joiningViewChange', 'startedViewChange', 'sentViewData']);
+    expect(logs(out).find((l) => l.kind === 'joiningViewChange')!.args).toEqual([3, 0]);
+    expect(logs(out).find((l) => l.kind === 'sentViewData')!.args).toEqual([3, 1, 2]);
+    expect(reasons(out)).toEqual(['joining']);
+    expect(sent(out)).toEqual(['ViewChange nv1->1', 'ViewChange nv1->2', 'ViewChange nv1->4', 'ViewData nv1->2']);
+    expect(node.wal()).toEqual([{ type: 'ViewChange', nextView: 0 }]);
+    expect(node.state.vc).toMatchObject({ currView: 1, nextView: 1, realView: 0, checkTimeout: true });
+    expect(node.state.vc.votes.size).toBe(0);
+    expect(metric(out, 'sim_smartbft_viewchange_total')).toEqual([1]);
+    expect(metric(out, 'consensus_smartbft_viewchange_current_view').at(-1)).toBe(1);
+    expect(node.state.view.stopped).toBe(true);
+  });
+
+  it('votes for another view are not counted: a bigger view, the same view twice from one sender', () => {
+    const node = new OneConsenter(3, 4);
+    node.receive(1, vcMsg(2));
+    node.receive(1, vcMsg(1));
+    expect(sent(node.receive(1, vcMsg(1)))).toEqual([]);
+    expect(node.state.vc.currView).toBe(0);
+  });
+
+  it('SpeedUpViewChange (n=7): f+1 votes join (ViewChange) without moving; Q-1 move', () => {
+    const node = new OneConsenter(3, 7, {}, { SpeedUpViewChange: true });
+    node.receive(1, vcMsg(1));
+    node.receive(4, vcMsg(1));
+    const third = node.receive(5, vcMsg(1));
+    expect(kinds(third)).toEqual(['joiningViewChange', 'startedViewChange']);
+    expect(reasons(third)).toEqual(['joining']);
+    expect(node.state.vc.currView).toBe(0);
+    expect(node.state.view.stopped).toBe(true);
+    expect(node.wal()).toEqual([]);
+    const fourth = node.receive(6, vcMsg(1));
+    expect(kinds(fourth)).toEqual(['sentViewData']);
+    expect(sent(fourth)).toEqual(['ViewData nv1->2']);
+    expect(node.state.vc.currView).toBe(1);
+  });
+
+  it('without SpeedUpViewChange (n=7): f+1 votes do nothing, Q-1 join and move at once', () => {
+    const node = new OneConsenter(3, 7);
+    node.receive(1, vcMsg(1));
+    node.receive(4, vcMsg(1));
+    expect(sent(node.receive(5, vcMsg(1)))).toEqual([]);
+    expect(node.state.view.stopped).toBe(false);
+    const fourth = node.receive(6, vcMsg(1));
+    expect(kinds(fourth).filter((k) => k !== 'changeRole')).toEqual(['joiningViewChange', 'startedViewChange', 'sentViewData']);
+    expect(node.state.vc.currView).toBe(1);
+  });
+
+  it('TestRestoreViewChange: restarted with a ViewChange last in the WAL, it joins again (no second WAL record) and sends its ViewData', () => {
+    const node = new OneConsenter(3, 4, { wal: [{ type: 'ViewChange', nextView: 0 }] });
+    expect(node.state.vc).toMatchObject({ currView: 1, nextView: 1, realView: 0 });
+    expect(sent(node.effects)).toContain('ViewData nv1->2');
+    expect(node.wal()).toEqual([{ type: 'ViewChange', nextView: 0 }]);
+  });
+
+  it('after joining, the view change times out at 20 s: Sync, and a view change to the next view (reason "view change timeout"), not before', () => {
+    const node = joined(3);
+    const ticks = timeline(node, 25_000);
+    const before = ticks.filter(([t]) => t < 20_000).flatMap(([, out]) => sent(out));
+    expect(before.filter((x) => x.startsWith('ViewChange nv2'))).toEqual([]);
+    const [t, out] = ticks.find(([, o]) => facts(o, 'bft.viewChangeTimeout').length > 0)!;
+    expect(t).toBeGreaterThanOrEqual(20_000);
+    expect(t).toBeLessThan(21_000);
+    expect(facts(out, 'bft.viewChangeTimeout')).toEqual([{ type: 'bft.viewChangeTimeout', view: 1, backOffFactor: 2 }]);
+    expect(kinds(out)).toContain('bftSyncInitiated');
+    expect(sent(out).filter((x) => x.startsWith('ViewChange nv2'))).toEqual(['ViewChange nv2->1', 'ViewChange nv2->2', 'ViewChange nv2->4']);
+    expect(reasons(out)).toContain('view change timeout');
+  });
+});
+
+describe('validateViewDataMsg and checkLastDecision, at the new leader (viewchanger.go; TestBadViewDataMessage, TestViewDataProcess)', () => {
+  let d1: Decision;
+  let d2: Decision;
+  let p3: Proposal;
+  beforeEach(() => {
+    ({ d1, d2, p3 } = chain());
+  });
+  const accepted = (node: OneConsenter, from: number): boolean => node.state.vc.viewData.has(from);
+
+  it('a quorum of ViewData: NewView with the leader\'s own first, then WAL NewView, view 1 started at the next sequence', () => {
+    const leader = joined(2, [d1, d2]);
+    expect(accepted(leader, 2)).toBe(true);
+    const second = leader.receive(3, vdMsg(svd(3, vdOf(1, d2))));
+    expect(sent(second)).toEqual([]);
+    expect(kinds(second)).toEqual([]);
+    const out = leader.receive(4, vdMsg(svd(4, vdOf(1, d2))));
+    expect(kinds(out).slice(0, 3)).toEqual(['quorumViewData', 'broadcastNewView', 'viewChanged']);
+    expect(logs(out)[0]!.args).toEqual([2]);
+    const nv = sends(out).filter((x) => x.msg.type === 'NewView');
+    expect(nv.map((x) => x.to)).toEqual([1, 3, 4]);
+    expect((nv[0]!.msg as NewView).signedViewData.map((x) => x.signer)).toEqual([2, 3, 4]);
+    expect(leader.wal().at(-1)).toEqual({ type: 'NewView', viewId: 1, latestSequence: 2, decisionsInView: 0 });
+    expect(logs(out).find((l) => l.kind === 'startView')!.args).toEqual([1, 3, 0]);
+    expect(facts(out, 'bft.viewChanged')).toEqual([{ type: 'bft.viewChanged', view: 1, leader: 2 }]);
+    expect(leader.state.vc).toMatchObject({ currView: 1, nextView: 1, realView: 1, checkTimeout: false, backOffFactor: 1 });
+    expect(leader.state.vc.viewData.size).toBe(0);
+    // A late ViewData changes nothing.
+    const late = leader.receive(1, vdMsg(svd(1, vdOf(1, d2))));
+    expect([sent(late), kinds(late)]).toEqual([[], []]);
+    // The view change is over: no timeout.
+    const ticks = timeline(leader, leader.now + 30_000).flatMap(([, o]) => o);
+    expect(facts(ticks, 'bft.viewChangeTimeout')).toEqual([]);
+  });
+
+  it('a ViewData for the view it is about to lead, received before it joined, is counted once it joins', () => {
+    const leader = new OneConsenter(2, 4, { ledger: [d1, d2] });
+    leader.receive(3, vdMsg(svd(3, vdOf(1, d2))));
+    expect(leader.state.vc.viewData.size).toBe(0);
+    leader.receive(1, vcMsg(1));
+    leader.receive(4, vcMsg(1));
+    expect(accepted(leader, 3)).toBe(true);
+  });
+
+  it('ignored when this node does not lead the view, and when the view is not the one it is changing to', () => {
+    const follower = joined(3, [d1, d2]);
+    const out = follower.receive(4, vdMsg(svd(4, vdOf(1, d2))));
+    expect([sent(out), kinds(out), follower.state.vc.viewData.size]).toEqual([[], [], 0]);
+    const leader = joined(2, [d1, d2]);
+    leader.receive(3, vdMsg(svd(3, vdOf(5, d2))));
+    expect(accepted(leader, 3)).toBe(false);
+  });
+
+  const rejected: [string, (d: { d1: Decision; d2: Decision; p3: Proposal }) => SignedViewData][] = [
+    ['signed by another node than its sender', ({ d2 }) => svd(4, vdOf(1, d2))],
+    ['a signature that does not verify', ({ d2 }) => svd(3, vdOf(1, d2), 4)],
+    ['the same sequence but another decision', ({ d2 }) => svd(3, vdOf(1, { ...d2, proposal: withDigest({ ...d2.proposal, header: 'other' }) }))],
+    ['genesis while the leader has decided', () => svd(3, vdOf(1))],
+    ['a decision behind the leader\'s', ({ d1 }) => svd(3, vdOf(1, d1))],
+    ['an in-flight proposal at another sequence than last + 1', ({ d2 }) => svd(3, vdOf(1, d2, d2.proposal, true))],
+    ['an in-flight proposal whose digest is not its content\'s', ({ d2, p3 }) => svd(3, vdOf(1, d2, { ...p3, digest: 'forged' }, true))],
+  ];
+  it.each(rejected)('TestBadViewDataMessage: rejected, %s', (_name, make) => {
+    const leader = joined(2, [d1, d2]);
+    leader.receive(3, vdMsg(make({ d1, d2, p3 })));
+    expect(accepted(leader, 3)).toBe(false);
+    // And a quorum is not reached with the next good one.
+    const out = leader.receive(4, vdMsg(svd(4, vdOf(1, d2))));
+    expect(sent(out)).toEqual([]);
+  });
+
+  it('an in-flight proposal at last + 1 is accepted', () => {
+    const leader = joined(2, [d1, d2]);
+    leader.receive(3, vdMsg(svd(3, vdOf(1, d2, p3, true))));
+    expect(accepted(leader, 3)).toBe(true);
+  });
+
+  it('genesis ViewData at a genesis leader: accepted when signed by its sender', () => {
+    const leader = joined(2, []);
+    leader.receive(3, vdMsg(svd(3, vdOf(1), 4)));
+    expect(accepted(leader, 3)).toBe(false);
+    leader.receive(4, vdMsg(svd(4, vdOf(1))));
+    expect(accepted(leader, 4)).toBe(true);
+  });
+
+  it('one decision ahead: a decision without a quorum of signatures is rejected and not delivered', () => {
+    const leader = joined(2, [d1]);
+    leader.receive(3, vdMsg(svd(3, vdOf(1, { ...d2, signatures: d2.signatures.slice(0, 2) }))));
+    expect(accepted(leader, 3)).toBe(false);
+    expect(leader.ledger()).toHaveLength(1);
+    // Duplicate signatures do not make a quorum either.
+    leader.receive(3, vdMsg(svd(3, vdOf(1, { ...d2, signatures: [d2.signatures[0]!, d2.signatures[0]!, d2.signatures[0]!] }))));
+    expect(leader.ledger()).toHaveLength(1);
+    // Nor does a decision whose sequence is not its proposal's.
+    leader.receive(3, vdMsg(svd(3, vdOf(1, { ...d2, proposal: d1.proposal }))));
+    expect(leader.ledger()).toHaveLength(1);
+  });
+
+  it('one decision ahead with a valid decision: delivered first, then the ViewData signature is checked', () => {
+    const leader = joined(2, [d1]);
+    const out = leader.receive(3, vdMsg(svd(3, vdOf(1, d2), 4)));
+    expect(leader.ledger().map((d) => d.seq)).toEqual([1, 2]);
+    expect(kinds(out)).toContain('viewDataLastDecisionFailed');
+    expect(accepted(leader, 3)).toBe(false);
+  });
+
+  it('CheckInFlight fails with a quorum: two different prepared proposals and one without: no NewView', () => {
+    const leader = joined(2, [d1, d2]);
+    const other = withDigest({ ...p3, header: 'another block' });
+    leader.receive(3, vdMsg(svd(3, vdOf(1, d2, p3, true))));
+    const out = leader.receive(4, vdMsg(svd(4, vdOf(1, d2, other, true))));
+    expect(leader.state.vc.viewData.size).toBe(3);
+    expect(sent(out)).toEqual([]);
+    expect(kinds(out)).toEqual([]);
+    expect(leader.state.vc.realView).toBe(0);
+  });
+});
+
+describe('processNewViewMsg (viewchanger.go; TestNewViewProcess, TestBadNewViewMessage)', () => {
+  let d1: Decision;
+  let d2: Decision;
+  let p3: Proposal;
+  beforeEach(() => {
+    ({ d1, d2, p3 } = chain());
+  });
+  const nvOf = (...signed: SignedViewData[]): NewView => ({ type: 'NewView', signedViewData: signed });
+  const good = (last?: Decision) => [svd(2, vdOf(1, last)), svd(3, vdOf(1, last)), svd(4, vdOf(1, last))];
+
+  it('a valid NewView from the new leader: WAL NewView{1, seq}, view 1 started at seq + 1, timers restarted, no timeout', () => {
+    const node = joined(3, [d1, d2]);
+    const out = node.receive(2, nvOf(...good(d2)));
+    expect(node.wal()).toEqual([
+      { type: 'ViewChange', nextView: 0 },
+      { type: 'NewView', viewId: 1, latestSequence: 2, decisionsInView: 0 },
+    ]);
+    expect(logs(out).find((l) => l.kind === 'startView')!.args).toEqual([1, 3, 0]);
+    expect(node.state.vc).toMatchObject({ realView: 1, currView: 1, nextView: 1, checkTimeout: false });
+    expect(metric(out, 'consensus_smartbft_viewchange_real_view')).toEqual([1]);
+    expect(node.state.view).toMatchObject({ number: 1, leaderId: 2, stopped: false });
+    const ticks = timeline(node, node.now + 30_000).flatMap(([, o]) => o);
+    expect(facts(ticks, 'bft.viewChangeTimeout')).toEqual([]);
+    // A second NewView is ignored.
+    expect(kinds(node.receive(2, nvOf(...good(d2))))).toEqual([]);
+  });
+
+  it('from a node that does not lead the view: "got newView message ... expected sender to be 2"', () => {
+    const node = joined(3, [d1, d2]);
+    const out = node.receive(1, nvOf(...good(d2)));
+    expect(logs(out)).toEqual([{ kind: 'wrongNewViewSender', args: [3, 'NewView nv1', 1, 2] }]);
+    expect(node.state.vc.realView).toBe(0);
+  });
+
+  it('a NewView received before joining its view is processed on joining', () => {
+    const node = new OneConsenter(3, 4, { ledger: [d1, d2] });
+    node.receive(2, nvOf(...good(d2)));
+    expect(node.state.vc.realView).toBe(0);
+    node.receive(1, vcMsg(1));
+    node.receive(4, vcMsg(1));
+    expect(node.state.vc.realView).toBe(1);
+  });
+
+  const bad: [string, (d: { d1: Decision; d2: Decision; p3: Proposal }) => SignedViewData][] = [
+    ['a ViewData signed by another node than its signer field', ({ d2 }) => svd(4, vdOf(1, d2), 1)],
+    ['a ViewData for another view', ({ d2 }) => svd(4, vdOf(2, d2))],
+    ['a ViewData whose last decision lacks a quorum of signatures', ({ d2 }) => svd(4, vdOf(1, { ...d2, signatures: d2.signatures.slice(0, 1) }))],
+    ['a ViewData whose in-flight proposal\'s digest is forged', ({ d2, p3 }) => svd(4, vdOf(1, d2, { ...p3, digest: 'forged' }, true))],
+    ['a second ViewData of the same signer', ({ d2 }) => svd(3, vdOf(1, d2))],
+    ['a ViewData of an unknown signer', ({ d2 }) => svd(9, vdOf(1, d2))],
+  ];
+  it.each(bad)('TestBadNewViewMessage: Q-1 valid and %s: the view is not started', (_name, make) => {
+    const node = joined(3, [d1, d2]);
+    node.receive(2, nvOf(svd(2, vdOf(1, d2)), svd(3, vdOf(1, d2)), make({ d1, d2, p3 })));
+    expect(node.state.vc.realView).toBe(0);
+    expect(node.wal()).toHaveLength(1);
+  });
+
+  it('"deliver": a node one decision behind delivers the highest last decision, then starts the view after it', () => {
+    const node = joined(3, [d1]);
+    node.receive(2, nvOf(svd(2, vdOf(1, d2)), svd(3, vdOf(1, d1)), svd(4, vdOf(1, d1))));
+    expect(node.ledger().map((d) => d.seq)).toEqual([1, 2]);
+    expect(node.state.vc.realView).toBe(1);
+    expect(node.state.view.seq).toBe(3);
+    expect(node.wal().at(-1)).toEqual({ type: 'NewView', viewId: 1, latestSequence: 2, decisionsInView: 0 });
+  });
+
+  it('"sync": a node more than one decision behind syncs and does not start the view', () => {
+    const node = joined(3, []);
+    const out = node.receive(2, nvOf(...good(d2)));
+    expect(kinds(out)).toContain('bftSyncInitiated');
+    expect(node.ledger()).toEqual([]);
+    expect(node.state.vc.realView).toBe(0);
+  });
+
+  it('a node at the same decision as all does not deliver, and one ahead of some still starts the view', () => {
+    const node = joined(3, [d1, d2]);
+    const out = node.receive(2, nvOf(svd(2, vdOf(1, d2)), svd(3, vdOf(1, d2)), svd(4, vdOf(1, d1))));
+    expect(kinds(out)).not.toContain('deliver');
+    expect(node.state.vc.realView).toBe(1);
+  });
+
+  it('an agreed in-flight proposal is committed first ("Waiting two ticks before starting in-flight view")', () => {
+    const node = joined(3, [d1, d2]);
+    const out = node.receive(2, nvOf(svd(2, vdOf(1, d2, p3, true)), svd(3, vdOf(1, d2, p3, true)), svd(4, vdOf(1, d2))));
+    expect(kinds(out)).toEqual(['inFlightWaitTwoTicks']);
+    expect(node.state.vc.pendingInFlight?.proposal.digest).toBe(p3.digest);
+    expect(node.state.vc.realView).toBe(0);
+  });
+
+  it('CheckInFlight not ok: no view change', () => {
+    const node = joined(3, [d1, d2]);
+    const other = withDigest({ ...p3, header: 'another block' });
+    const out = node.receive(2, nvOf(svd(2, vdOf(1, d2, p3, true)), svd(3, vdOf(1, d2, other, true)), svd(4, vdOf(1, d2))));
+    expect(kinds(out)).toEqual([]);
+    expect(node.state.vc.realView).toBe(0);
+  });
+});
+
+describe('CheckInFlight (viewchanger.go; TestCheckInFlightNoProposal, TestCheckInFlightWithProposal), n=4: f=1, Q=3', () => {
+  const P = (digest: string, seq = 2): Proposal => ({ header: 'h', payload: [], metadata: { viewId: 0, latestSequence: seq, decisionsInView: 0 }, digest });
+  const last = (seq: number): Decision => ({ seq } as Decision);
+  const v = (lastSeq: number, inFlight: Proposal | undefined, prepared: boolean): SignedViewData => ({ viewData: vdOf(1, lastSeq === 0 ? undefined : last(lastSeq), inFlight, prepared), signer: 0, signature: '' });
+  const run = (...list: SignedViewData[]) => checkInFlight(new OneConsenter(2, 4).state, list);
+  const p = P('P');
+  const q = P('Q');
+
+  it('no in-flight proposal in a quorum: ok, none', () => {
+    expect(run(v(1, undefined, false), v(1, undefined, false), v(1, undefined, false))).toEqual({ ok: true, proposal: undefined });
+    expect(run(v(1, undefined, false), v(1, undefined, false), v(1, undefined, false), v(1, p, true))).toEqual({ ok: true, proposal: undefined });
+  });
+
+  it('A: f+1 hold the proposal one prepared and a quorum does not argue: ok, that proposal (exactly f+1 is enough)', () => {
+    expect(run(v(1, p, true), v(1, p, false), v(1, undefined, false), v(1, undefined, false))).toEqual({ ok: true, proposal: p });
+  });
+
+  it('the expected sequence is the highest last decision + 1: proposals at other sequences are no argument and not in flight', () => {
+    const p3 = P('P3', 3);
+    expect(run(v(2, p3, true), v(1, p3, false), v(1, undefined, false))).toEqual({ ok: true, proposal: p3 });
+    // Prepared, but at the old expected sequence: not a candidate; three "no in flight" make B.
+    expect(run(v(2, undefined, false), v(1, p, true), v(1, p, true))).toEqual({ ok: true, proposal: undefined });
+  });
+
+  it('a quorum argues (another proposal at the sequence): not A; B when a quorum has none prepared', () => {
+    expect(run(v(1, p, true), v(1, p, false), v(1, q, false), v(1, q, false))).toEqual({ ok: true, proposal: undefined });
+  });
+
+  it('neither A nor B: not ok', () => {
+    expect(run(v(1, p, true), v(1, q, true), v(1, undefined, false))).toEqual({ ok: false, proposal: undefined });
+    expect(run(v(1, p, true), v(1, q, true), v(1, p, false))).toEqual({ ok: false, proposal: undefined });
+  });
+
+  it('the same prepared proposal reported twice is one candidate', () => {
+    expect(run(v(1, p, true), v(1, p, true), v(1, q, true), v(1, undefined, false))).toEqual({ ok: true, proposal: p });
+  });
+});
