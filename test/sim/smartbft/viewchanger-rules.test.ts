@@ -26,8 +26,9 @@ function facts(out: Effects, type: string): Record<string, unknown>[] {
 function metric(out: Effects, name: string): number[] {
   const r: number[] = [];
   for (const e of out) {
-    const ev = e.event as { type: string; name?: string; value?: number } | undefined;
-    if (e.kind === 'emit' && ev?.type === 'metric' && ev.name === name) r.push(ev.value as number);
+    if (e.kind !== 'emit') continue;
+    const ev = e.event as { type: string; name?: string; value?: number };
+    if (ev.type === 'metric' && ev.name === name) r.push(ev.value as number);
   }
   return r;
 }
