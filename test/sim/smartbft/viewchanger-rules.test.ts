@@ -437,3 +437,82 @@ describe('CheckInFlight (viewchanger.go; TestCheckInFlightNoProposal, TestCheckI
     expect(run(v(1, p, true), v(1, p, true), v(1, q, true), v(1, undefined, false))).toEqual({ ok: true, proposal: p });
   });
 });
+
+describe('processMsg (viewchanger.go): helping the lagging nodes, wrong views', () => {
+  /** Node 3 joined view 1, whose change timed out: it is changing to view 2 (currView 1, nextView 2, realView 0). */
+  function changingToView2(): OneConsenter {
+    const node = joined(3);
+    node.runUntil(21_000);
+    expect(node.state.vc).toMatchObject({ currView: 1, nextView: 2, realView: 0 });
+    return node;
+  }
+
+  it('an older view change from a node whose highest view it is: re-broadcast with reason "lagging view change"', () => {
+    const node = changingToView2();
+    const out = node.receive(1, vcMsg(1));
+    expect(reasons(out)).toEqual(['lagging view change']);
+    expect(logs(out)).toEqual([{ kind: 'helpLaggingViewChange', args: [3, 'ViewChange nv1', 1, 1, 2] }]);
+  });
+
+  it('a view change for a view beyond the next one: "got viewChange message ... expected view", no help', () => {
+    const node = changingToView2();
+    const out = node.receive(1, vcMsg(5));
+    expect(sent(out)).toEqual([]);
+    expect(logs(out)).toEqual([{ kind: 'wrongViewChange', args: [3, 'ViewChange nv5', 1, 5, 2] }]);
+  });
+
+  it('a view change for the view already started (not above realView): no help', () => {
+    const node = new OneConsenter(3, 4, { wal: [{ type: 'NewView', viewId: 1, latestSequence: 0, decisionsInView: 0 }] });
+    node.receive(2, vcMsg(2));
+    node.receive(4, vcMsg(2)); // joined view 2
+    node.runUntil(node.now + 21_000); // and changing to view 3
+    expect(node.state.vc).toMatchObject({ currView: 2, nextView: 3, realView: 1 });
+    expect(sent(node.receive(1, vcMsg(1)))).toEqual([]);
+  });
+});
+
+describe('commitInFlightProposal (viewchanger.go; TestCommitInFlight, TestDontCommitInFlight), one consenter', () => {
+  let d1: Decision;
+  let d2: Decision;
+  let p3: Proposal;
+  beforeEach(() => {
+    ({ d1, d2, p3 } = chain());
+  });
+  function committing(): OneConsenter {
+    const node = joined(3, [d1, d2]);
+    node.receive(2, { type: 'NewView', signedViewData: [svd(2, vdOf(1, d2, p3, true)), svd(3, vdOf(1, d2, p3, true)), svd(4, vdOf(1, d2))] });
+    return node;
+  }
+  const commit = (signer: number) => ({ type: 'Commit' as const, view: 0, seq: 3, digest: p3.digest, signature: sign(signer, p3.digest), assist: false });
+
+  it('decided: WAL NewView with the in-flight sequence, view 1 started after it, nothing more sent', () => {
+    const node = committing();
+    const ticks = timeline(node, node.now + 2_000).flatMap(([, o]) => o);
+    expect(sent(ticks).filter((x) => x.startsWith('Commit'))).toEqual(['Commit v0 s3->1', 'Commit v0 s3->2', 'Commit v0 s3->4']);
+    node.receive(2, commit(2));
+    const out = node.receive(4, commit(4));
+    expect(logs(out).find((l) => l.kind === 'inFlightCommitted')!.args).toEqual([0, 3]);
+    expect(node.ledger().map((d) => d.seq)).toEqual([1, 2, 3]);
+    expect(node.wal().at(-1)).toEqual({ type: 'NewView', viewId: 1, latestSequence: 3, decisionsInView: 0 });
+    expect(logs(out).find((l) => l.kind === 'startView')!.args).toEqual([1, 4, 0]);
+    expect(sent(out).filter((x) => x.startsWith('ViewChange'))).toEqual([]);
+    expect(node.state.vc).toMatchObject({ realView: 1, pendingInFlight: undefined, checkTimeout: false });
+  });
+
+  it('not decided by the view-change timeout: "Timeout expired waiting on In-flight", not changing the view, a view change to view 2', () => {
+    const node = committing();
+    const ticks = timeline(node, 25_000);
+    const [, out] = ticks.find(([, o]) => kinds(o).includes('inFlightTimeout'))!;
+    expect(logs(out).filter((l) => l.kind.startsWith('inFlight'))).toEqual([
+      { kind: 'inFlightTimeout', args: [0, 3] },
+      { kind: 'inFlightUnable', args: [3] },
+    ]);
+    expect(facts(out, 'bft.viewChangeTimeout')).toEqual([{ type: 'bft.viewChangeTimeout', view: 1, backOffFactor: 2 }]);
+    expect(reasons(out)).toEqual(['view change timeout']);
+    expect(node.state.vc).toMatchObject({ realView: 0, currView: 1, nextView: 2, pendingInFlight: undefined });
+    // No resend while the in-flight view waited.
+    const before = ticks.filter(([t]) => t < 20_000).flatMap(([, o]) => o);
+    expect(reasons(before)).toEqual([]);
+    expect(node.wal()).toHaveLength(1);
+  });
+});
