@@ -7,7 +7,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Decision, Proposal } from '../../../src/sim/smartbft/api.ts';
 import { sign, withDigest } from '../../../src/sim/consensus/crypto.ts';
-import { describeMessage, type NewView, type SignedViewData, type ViewChange, type ViewData, type ViewDataMsg } from '../../../src/sim/smartbft/messages.ts';
+import { describeMessage, type HeightRequest, type NewView, type SignedViewData, type ViewChange, type ViewData, type ViewDataMsg } from '../../../src/sim/smartbft/messages.ts';
 import { checkInFlight, viewDataSummary } from '../../../src/sim/smartbft/viewchanger.ts';
 import { BftCluster } from './harness.ts';
 import { logs, OneConsenter, sends } from './one.ts';
@@ -252,6 +252,17 @@ describe('validateViewDataMsg and checkLastDecision, at the new leader (viewchan
     // And a quorum is not reached with the next good one.
     const out = leader.receive(4, vdMsg(svd(4, vdOf(1, d2))));
     expect(sent(out)).toEqual([]);
+  });
+
+  it('a signature is over the whole ViewData: one made for other content does not verify', () => {
+    const leader = joined(2, [d1, d2]);
+    const signedOther = (vd: ViewData, other: ViewData): SignedViewData => ({ viewData: vd, signer: 3, signature: svd(3, other).signature });
+    leader.receive(3, vdMsg(signedOther(vdOf(1, d2, p3, true), vdOf(1, d2))));
+    leader.receive(3, vdMsg(signedOther(vdOf(1, d2, p3, true), vdOf(1, d2, p3, false))));
+    expect(accepted(leader, 3)).toBe(false);
+    const genesis = joined(2, []);
+    genesis.receive(3, vdMsg(signedOther(vdOf(1, undefined, p3, true), vdOf(1))));
+    expect(accepted(genesis, 3)).toBe(false);
   });
 
   it('an in-flight proposal at last + 1 is accepted', () => {
@@ -514,5 +525,53 @@ describe('commitInFlightProposal (viewchanger.go; TestCommitInFlight, TestDontCo
     const before = ticks.filter(([t]) => t < 20_000).flatMap(([, o]) => o);
     expect(reasons(before)).toEqual([]);
     expect(node.wal()).toHaveLength(1);
+  });
+});
+
+describe('InformNewView (viewchanger.go; TestInformViewChanger): sync found a view', () => {
+  let d1: Decision;
+  let d2: Decision;
+  let p3: Proposal;
+  beforeEach(() => {
+    ({ d1, d2, p3 } = chain());
+  });
+  /** Node `node` syncs: nothing to fetch (heights 3), and f+1 others report view `view` at sequence 3. */
+  function syncTo(node: OneConsenter, view: number): Effects {
+    const out = node.step({ kind: 'timer', name: 'syncOnStart' });
+    const req = sends(out).find((x) => x.msg.type === 'HeightRequest')!.msg as HeightRequest;
+    const all = [...out];
+    for (const id of [1, 2, 4]) all.push(...node.receive(id, { type: 'HeightResponse', syncId: req.syncId, height: 3 }));
+    for (const id of [1, 2, 4]) all.push(...node.receive(id, { type: 'StateTransferResponse', viewNum: view, sequence: 3 }));
+    return all;
+  }
+
+  it('a later view: current, real and next view all move there, the view change is over (no timeout)', () => {
+    const node = joined(3, [d1, d2]);
+    const out = syncTo(node, 4);
+    expect(logs(out).find((l) => l.kind === 'informNewView')!.args).toEqual([3, 4]);
+    expect(node.state.vc).toMatchObject({ currView: 4, realView: 4, nextView: 4, checkTimeout: false, backOffFactor: 1 });
+    expect(metric(out, 'consensus_smartbft_viewchange_real_view')).toEqual([4]);
+    const ticks = timeline(node, node.now + 30_000).flatMap(([, o]) => o);
+    expect(facts(ticks, 'bft.viewChangeTimeout')).toEqual([]);
+  });
+
+  it('the view it is changing to (current view, not yet real): that view becomes real', () => {
+    const node = joined(3, [d1, d2]);
+    const out = syncTo(node, 1);
+    expect(kinds(out)).toContain('informNewView');
+    expect(node.state.vc).toMatchObject({ currView: 1, realView: 1, nextView: 1, checkTimeout: false });
+  });
+
+  it('while committing an in-flight proposal: the in-flight view ends, and the view-change messages that waited are handled in the new view', () => {
+    const node = joined(3, [d1, d2]);
+    node.receive(2, { type: 'NewView', signedViewData: [svd(2, vdOf(1, d2, p3, true)), svd(3, vdOf(1, d2, p3, true)), svd(4, vdOf(1, d2))] });
+    expect(node.state.vc.pendingInFlight).toBeDefined();
+    node.receive(1, vcMsg(5));
+    expect(node.state.vc.votes.size).toBe(0);
+    syncTo(node, 4);
+    expect(node.state.vc.pendingInFlight).toBeUndefined();
+    expect(node.state.vc.deferred).toEqual([]);
+    expect([...node.state.vc.votes.keys()]).toEqual([1]);
+    expect(node.state.vc).toMatchObject({ currView: 4, realView: 4 });
   });
 });
