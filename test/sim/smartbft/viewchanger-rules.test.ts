@@ -213,6 +213,7 @@ describe('validateViewDataMsg and checkLastDecision, at the new leader (viewchan
     // A late ViewData changes nothing.
     const late = leader.receive(1, vdMsg(svd(1, vdOf(1, d2))));
     expect([sent(late), kinds(late)]).toEqual([[], []]);
+    expect(leader.state.vc.viewData.size).toBe(0);
     // The view change is over: no timeout.
     const ticks = timeline(leader, leader.now + 30_000).flatMap(([, o]) => o);
     expect(facts(ticks, 'bft.viewChangeTimeout')).toEqual([]);
@@ -287,9 +288,26 @@ describe('validateViewDataMsg and checkLastDecision, at the new leader (viewchan
     // Duplicate signatures do not make a quorum either.
     leader.receive(3, vdMsg(svd(3, vdOf(1, { ...d2, signatures: [d2.signatures[0]!, d2.signatures[0]!, d2.signatures[0]!] }))));
     expect(leader.ledger()).toHaveLength(1);
-    // Nor does a decision whose sequence is not its proposal's.
-    leader.receive(3, vdMsg(svd(3, vdOf(1, { ...d2, proposal: d1.proposal }))));
+    // Nor does a decision whose sequence is not its proposal's (d1 and its signatures, called 2).
+    leader.receive(3, vdMsg(svd(3, vdOf(1, { ...d1, seq: 2 }))));
     expect(leader.ledger()).toHaveLength(1);
+    // Nor signatures of unknown signers, nor signature values that do not verify.
+    leader.receive(3, vdMsg(svd(3, vdOf(1, { ...d2, signatures: [d2.signatures[0]!, sign(9, d2.proposal.digest), sign(10, d2.proposal.digest)] }))));
+    expect(leader.ledger()).toHaveLength(1);
+    leader.receive(3, vdMsg(svd(3, vdOf(1, { ...d2, signatures: [1, 2, 3].map((signer) => ({ signer, value: 'forged' })) }))));
+    expect(leader.ledger()).toHaveLength(1);
+    // Nor a proposal whose digest is not its content's, however well signed.
+    const forged = { ...d2.proposal, digest: 'forged' };
+    leader.receive(3, vdMsg(svd(3, vdOf(1, { ...d2, proposal: forged, signatures: [1, 3, 4].map((x) => sign(x, 'forged')) }))));
+    expect(leader.ledger()).toHaveLength(1);
+    expect(accepted(leader, 3)).toBe(false);
+  });
+
+  it('the same sequence with another decision, even one signed by a quorum, is rejected', () => {
+    const leader = joined(2, [d1, d2]);
+    const fork = withDigest({ ...d2.proposal, header: 'fork' });
+    leader.receive(3, vdMsg(svd(3, vdOf(1, { ...d2, proposal: fork, signatures: [1, 3, 4].map((x) => sign(x, fork.digest)) }))));
+    expect(accepted(leader, 3)).toBe(false);
   });
 
   it('one decision ahead with a valid decision: delivered first, then the ViewData signature is checked', () => {
@@ -359,7 +377,7 @@ describe('processNewViewMsg (viewchanger.go; TestNewViewProcess, TestBadNewViewM
     ['a ViewData signed by another node than its signer field', ({ d2 }) => svd(4, vdOf(1, d2), 1)],
     ['a ViewData for another view', ({ d2 }) => svd(4, vdOf(2, d2))],
     ['a ViewData whose last decision lacks a quorum of signatures', ({ d2 }) => svd(4, vdOf(1, { ...d2, signatures: d2.signatures.slice(0, 1) }))],
-    ['a ViewData whose in-flight proposal\'s digest is forged', ({ d2, p3 }) => svd(4, vdOf(1, d2, { ...p3, digest: 'forged' }, true))],
+    ['a ViewData whose in-flight proposal\'s digest is forged', ({ d2, p3 }) => svd(4, vdOf(1, d2, { ...p3, digest: 'forged' }, false))],
     ['a second ViewData of the same signer', ({ d2 }) => svd(3, vdOf(1, d2))],
     ['a ViewData of an unknown signer', ({ d2 }) => svd(9, vdOf(1, d2))],
   ];
@@ -372,10 +390,36 @@ describe('processNewViewMsg (viewchanger.go; TestNewViewProcess, TestBadNewViewM
 
   it('"deliver": a node one decision behind delivers the highest last decision, then starts the view after it', () => {
     const node = joined(3, [d1]);
-    node.receive(2, nvOf(svd(2, vdOf(1, d2)), svd(3, vdOf(1, d1)), svd(4, vdOf(1, d1))));
+    const out = node.receive(2, nvOf(svd(2, vdOf(1, d2)), svd(3, vdOf(1, d1)), svd(4, vdOf(1, d1))));
     expect(node.ledger().map((d) => d.seq)).toEqual([1, 2]);
+    expect(logs(out).find((l) => l.kind === 'deliver')?.args[0]).toBe(2);
     expect(node.state.vc.realView).toBe(1);
     expect(node.state.view.seq).toBe(3);
+    expect(node.wal().at(-1)).toEqual({ type: 'NewView', viewId: 1, latestSequence: 2, decisionsInView: 0 });
+  });
+
+  it('fewer than Q valid ViewData: nothing delivered either', () => {
+    const node = joined(3, [d1]);
+    node.receive(2, nvOf(svd(2, vdOf(1, d2)), svd(3, vdOf(1, d2))));
+    expect(node.ledger()).toHaveLength(1);
+    expect(node.state.vc.realView).toBe(0);
+  });
+
+  it('an empty NewView, or one for the next view from a node that will not lead it, is dropped (not kept for later)', () => {
+    const node = new OneConsenter(3, 4, { ledger: [d1, d2] });
+    expect(kinds(node.receive(2, nvOf()))).toEqual([]);
+    node.receive(1, nvOf(...good(d2)));
+    node.receive(1, vcMsg(1));
+    const out = node.receive(4, vcMsg(1));
+    expect(kinds(out)).not.toContain('wrongNewViewSender');
+    expect(node.state.vc.realView).toBe(0);
+  });
+
+  it('TestCommitWhileHavingInFlight: an agreed in-flight proposal this node has already decided is not committed again', () => {
+    const node = joined(3, [d1, d2]);
+    const out = node.receive(2, nvOf(svd(2, vdOf(1, d1, d2.proposal, true)), svd(3, vdOf(1, d2)), svd(4, vdOf(1, d1, d2.proposal, true))));
+    expect(kinds(out)).not.toContain('inFlightWaitTwoTicks');
+    expect(node.state.vc.realView).toBe(1);
     expect(node.wal().at(-1)).toEqual({ type: 'NewView', viewId: 1, latestSequence: 2, decisionsInView: 0 });
   });
 
@@ -442,6 +486,14 @@ describe('CheckInFlight (viewchanger.go; TestCheckInFlightNoProposal, TestCheckI
   it('neither A nor B: not ok', () => {
     expect(run(v(1, p, true), v(1, q, true), v(1, undefined, false))).toEqual({ ok: false, proposal: undefined });
     expect(run(v(1, p, true), v(1, q, true), v(1, p, false))).toEqual({ ok: false, proposal: undefined });
+  });
+
+  it('every prepared proposal is a candidate: the second one can be the agreed one', () => {
+    expect(run(v(1, p, true), v(1, q, true), v(1, q, false), v(1, undefined, false))).toEqual({ ok: true, proposal: q });
+  });
+
+  it('a proposal at another sequence does not argue: it counts towards the quorum of A', () => {
+    expect(run(v(1, p, true), v(1, p, false), v(1, P('R', 1), false))).toEqual({ ok: true, proposal: p });
   });
 
   it('the same prepared proposal reported twice is one candidate', () => {
