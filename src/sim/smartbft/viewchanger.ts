@@ -112,6 +112,7 @@ function replayDeferred(s: ConsenterState, io: Io): void {
 export function handleViewChange(s: ConsenterState, io: Io, sender: number, m: ViewChange): void {
   const vc = s.vc;
   // nextViews.registerNext
+  // Stryker disable next-line EqualityOperator: registering an equal next view again changes nothing
   if (m.nextView > (vc.nextViews.get(sender) ?? 0)) vc.nextViews.set(sender, m.nextView);
   if (m.nextView === vc.currView + 1) {
     // Stryker disable next-line ConditionalExpression: a sender's later vote for the same view replaces an equal one; only the voters are counted
@@ -139,8 +140,10 @@ function processViewChangeMsg(s: ConsenterState, io: Io, restore: boolean): void
   if (!(vc.votes.size >= s.q - 1 || restore)) return;
   if (!s.config.SpeedUpViewChange) {
     io.log('joiningViewChange', s.id, vc.currView);
+    // Stryker disable next-line BooleanLiteral: the view is aborted a few lines below anyway (abortView before moving on)
     startViewChange(s, io, vc.currView, true, 'joining');
   }
+  // Stryker disable next-line ConditionalExpression: startViewChange(currView) just ran, so nextView is currView + 1 (it defers only while an in-flight proposal is pending, and messages are deferred then too)
   if (vc.nextView !== vc.currView + 1) return;
   if (!restore) saveViewChange(s, io, vc.currView);
   abortView(s, io, vc.currView);
@@ -174,11 +177,13 @@ export function viewDataSummary(vd: ViewData): string {
 function signedViewData(s: ConsenterState): SignedViewData {
   const last = s.ledger[s.ledger.length - 1];
   const mySeq = s.ledger.length;
+  // Stryker disable next-line ConditionalExpression: s.inFlight is always at the next sequence: a proposal is accepted only there, and deliver clears it once that sequence is decided
   const inFlight = s.inFlight !== undefined && s.inFlight.proposal.metadata.latestSequence === mySeq + 1 ? s.inFlight : undefined;
   const viewData: ViewData = {
     nextView: s.vc.currView,
     lastDecision: last,
     inFlightProposal: inFlight?.proposal,
+    // Stryker disable next-line BooleanLiteral: without an in-flight proposal the flag is read by nobody (CheckInFlight counts a missing proposal as none prepared)
     inFlightPrepared: inFlight?.prepared ?? false,
   };
   return { viewData, signer: s.id, signature: sign(s.id, viewDataSummary(viewData)).value };
@@ -270,6 +275,7 @@ export function handleViewData(s: ConsenterState, io: Io, sender: number, m: Vie
   if (vc.viewData.has(sender)) return;
   if (!validateViewDataMsg(s, io, sender, m.signed)) return;
   vc.viewData.set(sender, m.signed);
+  // Stryker disable next-line ConditionalExpression: (to false) CheckInFlight cannot pass with fewer than Q ViewData: both A and B need Q of them
   if (vc.viewData.size < s.q) return;
   const all = [...vc.viewData.values()];
   if (!checkInFlight(s, all).ok) return;
@@ -296,6 +302,7 @@ export function checkInFlight(s: ConsenterState, list: readonly SignedViewData[]
   for (const x of list) maxLast = Math.max(maxLast, x.viewData.lastDecision?.seq ?? 0);
   const expected = maxLast + 1;
   let noInFlight = 0;
+  // Stryker disable next-line ArrayDeclaration: a non-proposal candidate is held by no ViewData (preprepared 0), so it is never agreed
   const possible: Proposal[] = [];
   for (const x of list) {
     const p = x.viewData.inFlightProposal;
@@ -471,6 +478,7 @@ export function viewChangerTick(s: ConsenterState, io: Io): void {
     // Still pending (nobody joined): this only re-arms the timeout, from the same start, so
     // a lone complainer times out 20s, 40s, 60s ... after it began. After a join it moves on
     // to the next view, skipping a dead next leader.
+    // Stryker disable next-line BooleanLiteral: after a timeout the view is already stopped (by the join), or startViewChange returns before aborting (a lone complainer)
     startViewChange(s, io, vc.currView, false, 'view change timeout');
   }
 }
@@ -494,5 +502,6 @@ function inFlightTick(s: ConsenterState, io: Io, p: NonNullable<ConsenterState['
   if (!checkIfTimeout(s, io)) return;
   io.log('inFlightTimeout', md.viewId, md.latestSequence);
   inFlightFailed(s, io);
+  // Stryker disable next-line BooleanLiteral: inFlightFailed has just stopped the in-flight view, and the NewView's view never started
   startViewChange(s, io, s.vc.currView, false, 'view change timeout');
 }
