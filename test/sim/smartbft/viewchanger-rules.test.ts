@@ -417,7 +417,8 @@ describe('processNewViewMsg (viewchanger.go; TestNewViewProcess, TestBadNewViewM
 
   it('TestCommitWhileHavingInFlight: an agreed in-flight proposal this node has already decided is not committed again', () => {
     const node = joined(3, [d1, d2]);
-    const out = node.receive(2, nvOf(svd(2, vdOf(1, d1, d2.proposal, true)), svd(3, vdOf(1, d2)), svd(4, vdOf(1, d1, d2.proposal, true))));
+    // All three report d1 last and d2's proposal prepared: CheckInFlight agrees on it (sequence 2); this node has decided 2.
+    const out = node.receive(2, nvOf(svd(2, vdOf(1, d1, d2.proposal, true)), svd(3, vdOf(1, d1, d2.proposal, true)), svd(4, vdOf(1, d1))));
     expect(kinds(out)).not.toContain('inFlightWaitTwoTicks');
     expect(node.state.vc.realView).toBe(1);
     expect(node.wal().at(-1)).toEqual({ type: 'NewView', viewId: 1, latestSequence: 2, decisionsInView: 0 });
