@@ -41,17 +41,25 @@ export function logFile(dir: string, name: string): string {
   return join(logsDir(dir), `${name}.log`);
 }
 
-/** Field 22 of /proc/<pid>/stat (after the parenthesised command name), or undefined when there is no such process. */
-export function procStartTime(pid: number): number | undefined {
+/**
+ * The fields of /proc/<pid>/stat after the parenthesised command name (rest[0] is field 3,
+ * the state), or undefined when there is no such process.
+ */
+function statFieldsFrom3(pid: number): string[] | undefined {
   let stat: string;
   try {
     stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   } catch {
     return undefined;
   }
-  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // rest[0] is field 3 (state); field 22 is rest[19]. A zombie is not running.
-  if (rest[0] === 'Z') return undefined;
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/** Field 22 of /proc/<pid>/stat (the start time), or undefined when there is no such process. */
+export function procStartTime(pid: number): number | undefined {
+  const rest = statFieldsFrom3(pid);
+  // Field 22 is rest[19]. A zombie is not running.
+  if (rest === undefined || rest[0] === 'Z') return undefined;
   const v = Number(rest[19]);
   return Number.isFinite(v) ? v : undefined;
 }
@@ -62,14 +70,9 @@ export function procStartTime(pid: number): number | undefined {
  * undefined when there is no such process.
  */
 export function procCpuMs(pid: number, ticksPerSec = 100): number | undefined {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // rest[0] is field 3; utime (field 14) is rest[11], stime (field 15) rest[12].
+  const rest = statFieldsFrom3(pid);
+  if (rest === undefined) return undefined;
+  // utime (field 14) is rest[11], stime (field 15) rest[12].
   const ticks = Number(rest[11]) + Number(rest[12]);
   return Number.isFinite(ticks) ? (ticks * 1000) / ticksPerSec : undefined;
 }
