@@ -19,11 +19,12 @@
  * the last value), has no suggestions, and a value that starts with `-` is taken as a
  * value; the checks on top would be most of this file anyway.
  *
- * This folder imports only the scenario language's duration grammar and suggestions, so
+ * This folder imports only the duration grammar (src/shared) with the scenario limit, and suggestions, so
  * the CLI and the commands that live outside it (src/live, src/local, src/sizing,
  * src/report) can all import it without a folder cycle.
  */
-import { durationGrammarMs, MAX_DURATION_MS } from '../scenarios/duration.ts';
+import { MAX_DURATION_MS } from '../scenarios/duration.ts';
+import { durationTermExactMs } from '../shared/duration.ts';
 import { didYouMean } from '../scenarios/suggest.ts';
 
 /** The program's name, as every usage line and error starts. */
@@ -210,7 +211,7 @@ function valueOf(command: string, name: string, kind: FlagKind, raw: string): Fl
       return x;
     }
     case 'duration': {
-      const ms = durationGrammarMs(raw);
+      const ms = durationTermExactMs(raw);
       if (ms === undefined) bad();
       const max = kind.maxMs ?? MAX_DURATION_MS;
       if (kind.allowZero !== true && ms === 0) throw new UsageError(`${command}: --${name} expects a duration above 0, got "${raw}"`);
@@ -263,7 +264,7 @@ export function ints(p: Parsed, name: string): readonly number[] | undefined {
 /** A duration flag in milliseconds (not rounded: size takes `0.1ms`). */
 export function ms(p: Parsed, name: string): number | undefined {
   const v = str(p, name);
-  return v === undefined ? undefined : durationGrammarMs(v);
+  return v === undefined ? undefined : durationTermExactMs(v);
 }
 
 /** The spec with only these flags (one command line, two parsers: compare with and without --target local). */

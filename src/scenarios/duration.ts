@@ -2,21 +2,12 @@
  * Durations in scenario files and the live config: `500ms`, `30s`, `2m`, `1h` (decimals
  * allowed: `1.5s`), one term of the grammar in src/shared/duration.ts, at most 24h.
  */
-import { durationTermExactMs, durationTermMs } from '../shared/duration.ts';
+import { durationTermMs } from '../shared/duration.ts';
 
 export { durationTermMs };
 
 /** The longest duration a scenario may name (one simulated day). */
 export const MAX_DURATION_MS = 24 * 3_600_000;
-
-/**
- * The grammar alone: milliseconds, not rounded (`0.1ms` is 0.1), no upper limit, or
- * undefined. Command-line flags take durations through it (src/args), so a flag and a
- * scenario file read `30s` the same way.
- */
-export function durationGrammarMs(text: string): number | undefined {
-  return durationTermExactMs(text);
-}
 
 /** Milliseconds for a duration string, or a one-line reason why it is not one. */
 export function parseDuration(text: unknown): { ms: number } | { error: string } {
