@@ -17,6 +17,7 @@ import type { TopologyInfo } from './cluster.ts';
 import { describeValue, parseDuration } from './duration.ts';
 import { parsePattern } from './pattern.ts';
 import { closest, didYouMean } from './suggest.ts';
+import { SELECTORS } from './selectors.ts';
 import { parsePolicy } from '../sim/fabric/policy.ts';
 import { describeTopology, type TopologySpec } from './topology.ts';
 import { MAX_ZONES, ZONE_DEFAULTS as ZONE_RTT_DEFAULTS, ZONE_NAME_RE, zoneNames } from '../shared/zones.ts';
@@ -76,7 +77,8 @@ export type Expectation = (typeof EXPECTATIONS)[number];
 
 const COMMON_KEYS = ['name', 'save', 'expect'] as const;
 
-export const SELECTORS = ['leader', 'nextLeader', 'followers', 'orderers', 'peers', 'all'] as const;
+// The selector names are declared once, where they are resolved (selectors.ts).
+export { SELECTORS };
 
 export const EXPECT_OPERATORS = ['gt', 'gte', 'lt', 'lte', 'equals', 'matches'] as const;
 
