@@ -18,111 +18,112 @@ const HEX = '0123456789abcdef';
 /** Thrown inside the walk when the value is not plain data; caught by `jsonHash32`. */
 const BAIL = new Error('json-hash: not plain data');
 
-// The FNV-1a state is threaded through the walk as an argument and a return value: a
-// module-level variable would be loaded and stored (with its TDZ check) for every code unit.
+/** The running FNV-1a state of the walk in progress (the walk never re-enters). */
+let h = 0;
 
-function ascii(h: number, s: string): number {
+function unit(c: number): void {
+  h = Math.imul(h ^ c, FNV_PRIME);
+}
+
+function ascii(s: string): void {
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
-  return h;
 }
 
 /** A JSON string literal: quotes, `\"`, `\\`, short escapes, `\u00xx`, lone surrogates as `\udxxx`. */
-function quoted(h: number, s: string): number {
+function quoted(s: string): void {
   h = Math.imul(h ^ 34, FNV_PRIME);
   const n = s.length;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
     if (c >= 0x20 && c !== 34 && c !== 92 && (c < 0xd800 || c > 0xdfff)) {
       h = Math.imul(h ^ c, FNV_PRIME);
+    } else if (c === 34 || c === 92) {
+      unit(92);
+      unit(c);
+    } else if (c < 0x20) {
+      unit(92);
+      if (c === 8) unit(98);
+      else if (c === 9) unit(116);
+      else if (c === 10) unit(110);
+      else if (c === 12) unit(102);
+      else if (c === 13) unit(114);
+      else {
+        ascii('u00');
+        unit(HEX.charCodeAt(c >> 4));
+        unit(HEX.charCodeAt(c & 15));
+      }
     } else {
-      h = escaped(h, s, i, c);
-      // A well-formed surrogate pair is written as two units: skip the second.
-      if (c >= 0xd800 && c <= 0xdbff && i + 1 < n && s.charCodeAt(i + 1) >= 0xdc00 && s.charCodeAt(i + 1) <= 0xdfff) i++;
+      // A surrogate: a well-formed pair passes as is, a lone one is escaped.
+      const d = i + 1 < n ? s.charCodeAt(i + 1) : 0;
+      if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+        unit(c);
+        unit(d);
+        i++;
+      } else {
+        unit(92);
+        unit(117);
+        for (let k = 12; k >= 0; k -= 4) unit(HEX.charCodeAt((c >> k) & 15));
+      }
     }
   }
-  return Math.imul(h ^ 34, FNV_PRIME);
+  h = Math.imul(h ^ 34, FNV_PRIME);
 }
 
-/** The rare code units of `quoted`: escapes, and surrogates (a pair passes as is, a lone one is escaped). */
-function escaped(h: number, s: string, i: number, c: number): number {
-  if (c === 34 || c === 92) return Math.imul(Math.imul(h ^ 92, FNV_PRIME) ^ c, FNV_PRIME);
-  if (c < 0x20) {
-    h = Math.imul(h ^ 92, FNV_PRIME);
-    if (c === 8) return Math.imul(h ^ 98, FNV_PRIME);
-    if (c === 9) return Math.imul(h ^ 116, FNV_PRIME);
-    if (c === 10) return Math.imul(h ^ 110, FNV_PRIME);
-    if (c === 12) return Math.imul(h ^ 102, FNV_PRIME);
-    if (c === 13) return Math.imul(h ^ 114, FNV_PRIME);
-    h = ascii(h, 'u00');
-    h = Math.imul(h ^ HEX.charCodeAt(c >> 4), FNV_PRIME);
-    return Math.imul(h ^ HEX.charCodeAt(c & 15), FNV_PRIME);
-  }
-  const d = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
-  if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) return Math.imul(Math.imul(h ^ c, FNV_PRIME) ^ d, FNV_PRIME);
-  h = Math.imul(Math.imul(h ^ 92, FNV_PRIME) ^ 117, FNV_PRIME);
-  for (let k = 12; k >= 0; k -= 4) h = Math.imul(h ^ HEX.charCodeAt((c >> k) & 15), FNV_PRIME);
-  return h;
-}
-
-/** A non-negative integer below 1e9: its decimal digits, as `String(v)` writes them, without building the text. */
-function digits(h: number, v: number): number {
-  let p = 1;
-  while (p * 10 <= v) p *= 10;
-  for (; p >= 1; p = (p / 10) | 0) {
-    const d = (v / p) | 0;
-    h = Math.imul(h ^ (48 + d), FNV_PRIME);
-    v -= d * p;
-  }
-  return h;
-}
-
-/** Whether JSON.stringify writes nothing for `v` as a member (undefined, a function, a symbol). */
-function omitted(v: unknown): boolean {
-  return v === undefined || typeof v === 'function' || typeof v === 'symbol';
-}
-
-/** Folds `v` (not `omitted`) as JSON.stringify writes it. */
-function value(h: number, v: unknown, depth: number): number {
+/** Folds `v` as JSON.stringify writes it; false when it writes nothing (undefined, a function, a symbol). */
+function value(v: unknown, depth: number): boolean {
   switch (typeof v) {
     case 'string':
-      return quoted(h, v);
+      quoted(v);
+      return true;
     case 'number':
-      if (Number.isInteger(v) && v >= 0 && v < 1e9) return digits(h, v);
-      return ascii(h, Number.isFinite(v) ? String(v) : 'null');
+      if (Number.isFinite(v)) {
+        if (Number.isSafeInteger(v) && v >= 0 && v < 10) unit(48 + v);
+        else ascii(String(v));
+      } else ascii('null');
+      return true;
     case 'boolean':
-      return ascii(h, v ? 'true' : 'false');
+      ascii(v ? 'true' : 'false');
+      return true;
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return false;
     case 'object': {
-      if (v === null) return ascii(h, 'null');
+      if (v === null) {
+        ascii('null');
+        return true;
+      }
       if (depth > MAX_DEPTH) throw BAIL;
       const proto: unknown = Object.getPrototypeOf(v);
       if (proto === Array.prototype) {
         const a = v as readonly unknown[];
         if ((a as { toJSON?: unknown }).toJSON !== undefined) throw BAIL;
-        h = Math.imul(h ^ 91, FNV_PRIME);
+        unit(91);
         for (let i = 0; i < a.length; i++) {
-          if (i > 0) h = Math.imul(h ^ 44, FNV_PRIME);
-          const x = a[i];
-          h = omitted(x) ? ascii(h, 'null') : value(h, x, depth + 1);
+          if (i > 0) unit(44);
+          if (!value(a[i], depth + 1)) ascii('null');
         }
-        return Math.imul(h ^ 93, FNV_PRIME);
+        unit(93);
+        return true;
       }
       if (proto !== Object.prototype && proto !== null) throw BAIL;
       const o = v as Readonly<Record<string, unknown>>;
       if (o['toJSON'] !== undefined) throw BAIL;
-      h = Math.imul(h ^ 123, FNV_PRIME);
+      unit(123);
       let first = true;
       const keys = Object.keys(o);
       for (let i = 0; i < keys.length; i++) {
         const k = keys[i] as string;
         const x = o[k];
-        if (omitted(x)) continue;
-        if (!first) h = Math.imul(h ^ 44, FNV_PRIME);
+        if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+        if (!first) unit(44);
         first = false;
-        h = quoted(h, k);
-        h = Math.imul(h ^ 58, FNV_PRIME);
-        h = value(h, x, depth + 1);
+        quoted(k);
+        unit(58);
+        value(x, depth + 1);
       }
-      return Math.imul(h ^ 125, FNV_PRIME);
+      unit(125);
+      return true;
     }
     default:
       // bigint: JSON.stringify throws; let it.
@@ -132,12 +133,11 @@ function value(h: number, v: unknown, depth: number): number {
 
 /** `hash32(JSON.stringify(v))`, bit for bit, for any `v` JSON.stringify turns into text. */
 export function jsonHash32(v: unknown): number {
-  if (!omitted(v)) {
-    try {
-      return fmix32(value(FNV_OFFSET, v, 0));
-    } catch (e) {
-      if (e !== BAIL) throw e;
-    }
+  h = FNV_OFFSET;
+  try {
+    if (value(v, 0)) return fmix32(h);
+  } catch (e) {
+    if (e !== BAIL) throw e;
   }
   return hash32(JSON.stringify(v) as string);
 }
