@@ -1,5 +1,5 @@
 /** calibrate's pure half: percentiles, the commit-time fit, Fabric's log lines, the profile file, the table. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -83,7 +83,11 @@ describe('the profile file', () => {
     writeFileSync(join(dir, 'bad.json'), '{ nope');
     expect(() => readProfile(join(dir, 'bad.json'))).toThrow(new RegExp(`^${join(dir, 'bad.json')}: not JSON: `));
     writeFileSync(join(dir, 'ok.json'), JSON.stringify(DEFAULT_PROFILE));
-    expect(readProfile(join(dir, 'ok.json'))).toEqual(DEFAULT_PROFILE);
+    try {
+      expect(readProfile(join(dir, 'ok.json'))).toEqual(DEFAULT_PROFILE);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
