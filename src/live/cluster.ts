@@ -477,28 +477,21 @@ export class LiveCluster implements Cluster {
 
   async resolve(nodeOrSelector: string): Promise<readonly NodeId[]> {
     const t = this.topology;
-    return resolveOnTarget(t, nodeOrSelector, { isNode: (n) => n in this.config.nodes, nodes: Object.keys(this.config.nodes), currentLeader: () => this.currentLeader() });
+    return resolveOnTarget(t, nodeOrSelector, { isNode: (n) => n in this.config.nodes, nodes: Object.keys(this.config.nodes), ordererStatuses: () => this.ordererStatuses() });
   }
 
-
-  /** The leader most running orderers name in their logs (view 0's leader when none says). */
-  private currentLeader(): Promise<NodeId> {
+  /** Each orderer's status, for the selectors (a dry run reads none: view 0, whose leader is the first orderer). */
+  private ordererStatuses(): Promise<readonly OrdererStatus[]> {
     const first = this.topology.orderers[0]!;
-    return this.io.findOut({
+    return this.io.findOut<readonly OrdererStatus[]>({
       what: 'find the leader: the view and leader each running orderer logged last',
       find: async () => {
-        const votes = new Map<NodeId, number>();
-        for (const o of this.topology.orderers) {
-          const s = await this.ordererStatus(o);
-          if (s.leader !== null && s.role !== 'down') votes.set(s.leader, (votes.get(s.leader) ?? 0) + 1);
-        }
-        let best: NodeId = first;
-        let most = 0;
-        for (const [id, n] of votes) if (n > most) [best, most] = [id, n];
-        return best;
+        const statuses: OrdererStatus[] = [];
+        for (const o of this.topology.orderers) statuses.push(await this.ordererStatus(o));
+        return statuses;
       },
       sample: () => this.ordererStatus(first),
-      assume: first,
+      assume: [],
       assumption: `(dry run: the plan below assumes the leader is ${first})`,
     });
   }

@@ -392,21 +392,14 @@ export class LocalCluster implements Cluster {
 
   async resolve(nodeOrSelector: string): Promise<readonly NodeId[]> {
     const t = this.topology;
-    return resolveOnTarget(t, nodeOrSelector, { isNode: (n) => t.orderers.includes(n) || t.peers.includes(n), nodes: [...t.orderers, ...t.peers], currentLeader: () => this.currentLeader() });
+    return resolveOnTarget(t, nodeOrSelector, { isNode: (n) => t.orderers.includes(n) || t.peers.includes(n), nodes: [...t.orderers, ...t.peers], ordererStatuses: () => this.ordererStatuses() });
   }
 
-
-  /** The leader most running orderers name (view 0's leader when none says). */
-  private async currentLeader(): Promise<NodeId> {
-    const votes = new Map<NodeId, number>();
-    for (const o of this.topology.orderers) {
-      const s = await this.ordererStatus(o);
-      if (s.leader !== null && s.role !== 'down') votes.set(s.leader, (votes.get(s.leader) ?? 0) + 1);
-    }
-    let best = this.topology.orderers[0] as NodeId;
-    let most = 0;
-    for (const [id, n] of votes) if (n > most) [best, most] = [id, n];
-    return best;
+  /** Each orderer's status, for the selectors. */
+  private async ordererStatuses(): Promise<readonly OrdererStatus[]> {
+    const statuses: OrdererStatus[] = [];
+    for (const o of this.topology.orderers) statuses.push(await this.ordererStatus(o));
+    return statuses;
   }
 
   // ---- what the local target does not have ----------------------------------------------

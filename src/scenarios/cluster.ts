@@ -114,7 +114,8 @@ export interface TopologyInfo {
   readonly couchdbs: readonly NodeId[];
 }
 
-export type Selector = 'leader' | 'nextLeader' | 'followers' | 'all' | 'orderers' | 'peers';
+/** The selector names, declared where every target resolves them (src/sim/consensus/selectors.ts). */
+export type { Selector } from '../sim/consensus/selectors.ts';
 
 export interface Cluster {
   readonly target: 'sim' | 'live' | 'local';

@@ -23,13 +23,14 @@
  * `logs(node)` is what `oc logs` shows: since the node's last stop), metric change points,
  * and gateway answers.
  */
-import { countLoadError, loadCertificate, type Certificate, type ChannelInfo, type Cluster, type ClusterLogLine, type IssueResult, type LoadStarted, type LoadTally, type NodeId, type OkResult, type OrdererStatus, type Selector, type TopologyInfo, type VerifyResult } from '../../scenarios/cluster.ts';
+import { countLoadError, loadCertificate, type Certificate, type ChannelInfo, type Cluster, type ClusterLogLine, type IssueResult, type LoadStarted, type LoadTally, type NodeId, type OkResult, type OrdererStatus, type TopologyInfo, type VerifyResult } from '../../scenarios/cluster.ts';
 import { latencyOfRtt, Simulation, type ActionHandle, type LatencyDist, type NetworkConfig, type TraceOptions, type TraceRecord } from '../kernel/index.ts';
 import { renderLine, sprintf, type LogFormat, type LogArg } from '../logs/format.ts';
 import { consenterStatus, type ConsenterState, type SmartBftConfig } from '../smartbft/api.ts';
 import { isByzantineBehaviour } from '../smartbft/byzantine.ts';
 import { RAFT_BYZANTINE_BEHAVIOURS, raftStatus, type RaftState } from '../raft/index.ts';
-import { computeQuorum, leaderOfView } from '../consensus/quorum.ts';
+import { computeQuorum } from '../consensus/quorum.ts';
+import { resolveOnTarget } from '../consensus/selectors.ts';
 import { LOG_FORMATS } from '../logs/catalog.ts';
 import { DEFAULT_LOG_SPEC, LogSpec } from '../logs/spec.ts';
 import { CHANNEL, genesisBlock, type Block } from '../fabric/block.ts';
@@ -143,8 +144,6 @@ export function initialCertificates(org: string): readonly Certificate[] {
     ]
   );
 }
-
-const SELECTORS: readonly Selector[] = ['leader', 'nextLeader', 'followers', 'all', 'orderers', 'peers'];
 
 export class SimCluster implements Cluster {
   readonly target = 'sim' as const;
@@ -792,64 +791,13 @@ export class SimCluster implements Cluster {
   }
 
   async resolve(nodeOrSelector: string): Promise<readonly NodeId[]> {
-    if ((SELECTORS as readonly string[]).includes(nodeOrSelector)) return this.select(nodeOrSelector as Selector);
-    this.kindOf(nodeOrSelector);
-    return [nodeOrSelector];
-  }
-
-  private currentView(): number {
-    const views: number[] = [];
-    for (const o of this.topology.orderers) {
-      const s = this.ordererState(o);
-      if (s !== undefined) views.push(this.consenterStatus(s).view);
-    }
-    if (views.length === 0) return 0;
-    // The view most running orderers are in (ties: the highest).
-    const counts = new Map<number, number>();
-    for (const v of views) counts.set(v, (counts.get(v) ?? 0) + 1);
-    let best = views[0] as number;
-    for (const [v, c] of counts) if (c > (counts.get(best) ?? 0) || (c === counts.get(best) && v > best)) best = v;
-    return best;
-  }
-
-  /** Raft: the leader most running orderers follow (elected, so there is no "next leader"). */
-  private raftLeader(): NodeId {
-    const votes = new Map<NodeId, number>();
-    for (const o of this.topology.orderers) {
-      const s = this.ordererState(o);
-      const leader = s === undefined ? null : this.consenterStatus(s).leader;
-      if (leader !== null) votes.set(leader, (votes.get(leader) ?? 0) + 1);
-    }
-    let best: NodeId | undefined;
-    for (const [l, c] of votes) if (best === undefined || c > (votes.get(best) ?? 0)) best = l;
-    if (best === undefined) throw new Error('no Raft leader is known right now (an election is under way)');
-    return best;
-  }
-
-  private select(sel: Selector): NodeId[] {
-    if (this.fabric.consensus === 'raft' && (sel === 'leader' || sel === 'nextLeader' || sel === 'followers')) {
-      if (sel === 'nextLeader') throw new Error('nextLeader has no meaning with Raft: leaders are elected, not rotated');
-      const leader = this.raftLeader();
-      return sel === 'leader' ? [leader] : this.topology.orderers.filter((o) => o !== leader);
-    }
-    const orderers = this.fabric.orderers;
-    const view = this.currentView();
-    // fabric.orderers is in consenter order (index i is consenter i + 1).
-    const leaderOf = (v: number): NodeId => leaderOfView(orderers, v).id;
-    switch (sel) {
-      case 'leader':
-        return [leaderOf(view)];
-      case 'nextLeader':
-        return [leaderOf(view + 1)];
-      case 'followers':
-        return this.topology.orderers.filter((o) => o !== leaderOf(view));
-      case 'orderers':
-        return [...this.topology.orderers];
-      case 'peers':
-        return [...this.topology.peers];
-      case 'all':
-        return [...this.topology.orderers, ...this.topology.peers];
-    }
+    const t = this.topology;
+    return resolveOnTarget(t, nodeOrSelector, {
+      isNode: (n) => t.orderers.includes(n) || t.peers.includes(n) || t.couchdbs.includes(n),
+      nodes: [...t.orderers, ...t.peers, ...t.couchdbs],
+      leaderRule: this.fabric.consensus,
+      ordererStatuses: () => Promise.all(t.orderers.map((o) => this.ordererStatus(o))),
+    });
   }
 
   async pauseAutoHeal(): Promise<OkResult> {

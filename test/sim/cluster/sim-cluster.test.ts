@@ -54,7 +54,7 @@ describe('SimCluster', () => {
     expect(await c.resolve('leader')).toEqual(['orderer.techpulse']);
     expect(await c.resolve('nextLeader')).toEqual(['orderer.dataforge']);
     expect(await c.resolve('followers')).toEqual(['orderer.dataforge', 'orderer.org3', 'orderer.ordering']);
-    await expect(c.resolve('peer7.nowhere')).rejects.toThrow(/unknown node "peer7.nowhere"/);
+    await expect(c.resolve('peer7.nowhere')).rejects.toThrow(/^unknown node or selector "peer7.nowhere" \(nodes: orderer.techpulse, .*, couchdb.techpulse, .*; selectors: leader, /);
     await c.stop('orderer.techpulse');
     expect(await c.waitUntil(async () => (await c.resolve('leader'))[0] === 'orderer.dataforge', 120_000)).toBe(true);
     expect(await c.ordererStatus('orderer.techpulse')).toMatchObject({ role: 'down', leader: null });
