@@ -15,7 +15,7 @@ import { request } from 'node:http';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { initialCertificates } from '../sim/cluster/sim-cluster.ts';
+import { initialCertificates } from '../shared/certificate.ts';
 import type { IssueResult } from '../scenarios/cluster.ts';
 import { OrgGateways } from './gateway.ts';
 import {

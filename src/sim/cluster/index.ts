@@ -3,6 +3,7 @@
  * on the kernel (the only part of src/sim outside the kernel that drives it), and the
  * checkers that read the whole cluster's state.
  */
-export { SimCluster, INITIAL_CERTIFICATES, type SimClusterOptions, type MetricPoint } from './sim-cluster.ts';
+export { SimCluster, type SimClusterOptions, type MetricPoint } from './sim-cluster.ts';
+export { INITIAL_CERTIFICATES } from '../../shared/certificate.ts';
 export { blockHashesAgree, transactionsValid, converged, stateMatchesLedger, foldLedger, ordererChainHashes, type CheckResult } from './checkers.ts';
 export { simClusterFor, simChecks, SCENARIO_BEHAVIOURS, CONVERGENCE_BOUND_MS, type SimClusterForOptions } from './for-scenario.ts';
