@@ -24,55 +24,33 @@
  * and gateway answers.
  */
 import { countLoadError, loadCertificate, type Certificate, type ChannelInfo, type Cluster, type ClusterLogLine, type IssueResult, type LoadStarted, type LoadTally, type NodeId, type OkResult, type OrdererStatus, type TopologyInfo, type VerifyResult } from '../../scenarios/cluster.ts';
-import { latencyOfRtt, Simulation, type ActionHandle, type LatencyDist, type NetworkConfig, type TraceOptions, type TraceRecord } from '../kernel/index.ts';
-import { renderLine, sprintf, type LogFormat, type LogArg } from '../logs/format.ts';
-import { consenterStatus, type ConsenterState, type SmartBftConfig } from '../smartbft/api.ts';
+import type { ActionHandle, Simulation, TraceRecord } from '../kernel/index.ts';
+import { renderLine, sprintf, type LogArg } from '../logs/format.ts';
+import type { SmartBftConfig } from '../smartbft/api.ts';
 import { isByzantineBehaviour } from '../smartbft/byzantine.ts';
-import { RAFT_BYZANTINE_BEHAVIOURS, raftStatus, type RaftState } from '../raft/index.ts';
+import { RAFT_BYZANTINE_BEHAVIOURS } from '../raft/index.ts';
 import { computeQuorum } from '../consensus/quorum.ts';
 import { resolveOnTarget } from '../consensus/selectors.ts';
 import { LOG_FORMATS } from '../logs/catalog.ts';
 import { DEFAULT_LOG_SPEC, LogSpec } from '../logs/spec.ts';
-import { CHANNEL, genesisBlock, type Block } from '../fabric/block.ts';
-import { APPROVE_FN, CHAINCODE, CHAINCODE_VERSION, COMMIT_FN, LIFECYCLE_NS } from '../fabric/chaincode.ts';
+import { CHANNEL, type Block } from '../fabric/block.ts';
+import { CHAINCODE } from '../fabric/chaincode.ts';
 import { COUCH_PREFIX, DB_NOT_FOUND, deleteDatabase, namespaceDbName, type CouchDbInfo } from '../fabric/couchdb.ts';
-import { createGateway, type GatewayCommand } from '../fabric/gateway.ts';
 import { getinfoOutput } from '../fabric/logs.ts';
 import { ledgerProviderPanic, rebuildDbs, resetLedger, rollbackLedger, type CommandResult } from '../fabric/offline.ts';
-import { createOrderer, type OrdererState } from '../fabric/orderer.ts';
-import { createPeer, type PeerState } from '../fabric/peer.ts';
 import { blocksToReplay } from '../fabric/kvledger.ts';
-import { costModelOf, DEFAULT_COST_MODEL, type CalibrationProfile, type CostModel } from '../fabric/profile.ts';
-import { buildTopology, peerOfCouchdb, type Topology, type TopologyOptions } from '../fabric/topology.ts';
-import { zonePlacement, type ZonesSpec } from '../../shared/zones.ts';
-import { initialCertificates } from '../../shared/certificate.ts';
+import type { CostModel } from '../fabric/profile.ts';
+import type { Topology } from '../fabric/topology.ts';
+import { SimWorld, type WorldOptions } from './world.ts';
 
-export interface SimClusterOptions {
-  readonly seed: number;
-  readonly topology?: TopologyOptions;
-  readonly network?: NetworkConfig;
-  /** Trace options for the kernel (a sink for JSON Lines, keep in memory). */
-  readonly trace?: TraceOptions;
-  /** Shorthand for `trace.keep`. */
-  readonly traceKeep?: boolean;
+/** How `SimCluster.create` opens the simulator: the world's options (world.ts), the nodes' and the channel's. */
+export interface SimClusterOptions extends WorldOptions {
   readonly smartbft?: Partial<SmartBftConfig>;
-  /** Measured costs (a `calibrate` profile, read by the caller): commit and endorsement time, process start, replay rate. Default: the built-in profile. */
-  readonly profile?: CalibrationProfile;
   /** Set up the channel (chaincode definition and initial certificates). Default true. */
   readonly bootstrap?: boolean;
-  /** Simulated ms an operation may wait for its answer before it fails. Default 120 s. */
-  readonly opTimeoutMs?: number;
-  /** The caller's wall-clock and memory budget, polled inside the event loop (see `SimulationOptions.interrupt`). */
-  readonly interrupt?: () => string | undefined;
   /** Every node's `FABRIC_LOGGING_SPEC` (flogging semantics, default `info`); `logSpecs` overrides per node. */
   readonly logSpec?: string;
   readonly logSpecs?: Readonly<Record<NodeId, string>>;
-  /**
-   * Zones (a scenario's `topology.zones`, src/shared/zones.ts): where each orderer and peer
-   * sits (a gateway with its org's first peer), links inside a zone at `rttInZoneMs`,
-   * across zones at `rttAcrossZonesMs` (one way: half, +-10%). Overrides `network`'s zones and latency.
-   */
-  readonly zones?: { readonly spec: ZonesSpec; readonly rttInZoneMs: number; readonly rttAcrossZonesMs: number };
 }
 
 /** A change point of one metric series. */
@@ -129,110 +107,50 @@ export class SimCluster implements Cluster {
   readonly genesis: Block;
   private readonly logs_ = new Map<NodeId, NodeLog>();
   private readonly series = new Map<string, MetricPoint[]>();
-  private readonly answers = new Map<string, { httpStatus: number; body: Readonly<Record<string, unknown>> }>();
   /** Transaction ids the gateways submitted to the orderers (for the validity check). */
   private readonly submitted = new Set<string>();
-  private readonly couchdbDown = new Set<NodeId>();
   /** Why a process last died on its own (panic, failed start). */
   private readonly exits = new Map<NodeId, string>();
   /** Deployments scaled to 0 by `stop`: the kubelet does not restart them. */
   private readonly scaledDown = new Set<NodeId>();
   private readonly pods = new Map<NodeId, PodState>();
-  private nextRequest = 0;
-  private readonly opTimeoutMs: number;
   /** Each node's logging spec: a line below its logger's level is not printed. */
   private readonly logSpecs_ = new Map<NodeId, LogSpec>();
   private defaultLogSpec = new LogSpec(DEFAULT_LOG_SPEC);
 
   private constructor(
-    readonly sim: Simulation,
-    /** The full model topology (orgs, policy, dissemination...). */
-    readonly fabric: Topology,
-    opTimeoutMs: number,
-    /** The measured costs the nodes charge (the profile's, or the built-in default's). */
-    readonly cost: CostModel = DEFAULT_COST_MODEL,
+    /** The nodes, the network and simulated time (world.ts). */
+    readonly world: SimWorld,
   ) {
-    this.opTimeoutMs = opTimeoutMs;
-    this.genesis = genesisBlock({ channel: CHANNEL, orgs: fabric.orgs, orderers: fabric.orderers.map((o) => o.id), policy: fabric.policyText });
-    const peersByOrg: Record<string, NodeId[]> = {};
-    for (const p of fabric.peers) (peersByOrg[p.org] ??= []).push(p.id);
-    this.topology = {
-      channel: CHANNEL,
-      orgs: fabric.orgs,
-      orderers: fabric.orderers.map((o) => o.id),
-      peers: fabric.peers.map((p) => p.id),
-      peersByOrg,
-      couchdbs: fabric.peers.map((p) => p.couchdb),
-    };
+    this.topology = world.topology;
+    this.genesis = world.genesis;
+  }
+
+  /** The kernel's simulation the cluster runs on. */
+  get sim(): Simulation {
+    return this.world.sim;
+  }
+
+  /** The full model topology (orgs, policy, dissemination...). */
+  get fabric(): Topology {
+    return this.world.fabric;
+  }
+
+  /** The measured costs the nodes charge (the profile's, or the built-in default's). */
+  get cost(): CostModel {
+    return this.world.cost;
   }
 
   /** Build the network, start every node and (by default) set the channel up. */
   static async create(options: SimClusterOptions): Promise<SimCluster> {
-    const fabric = buildTopology(options.topology ?? {});
-    const trace: TraceOptions = { ...(options.trace ?? {}), ...(options.traceKeep !== undefined ? { keep: options.traceKeep } : {}) };
-    const network: NetworkConfig = options.zones !== undefined ? zonedNetwork(fabric, options.zones, options.network) : { ...(options.network ?? {}), zones: { ...fabric.zones, ...(options.network?.zones ?? {}) } };
-    const cost = options.profile !== undefined ? costModelOf(options.profile) : DEFAULT_COST_MODEL;
-    // The orderers handle one message at a time at the measured CPU cost; peers and gateways
-    // are charged their costs by the model itself (endorsement, commit), not per message.
-    const processing = cost.ordererPerMessageMs > 0 ? { processing: { perMessageMs: 0, perNodeMs: Object.fromEntries(fabric.orderers.map((o) => [o.id, cost.ordererPerMessageMs])) } } : {};
-    const sim = new Simulation({ seed: options.seed, network, trace, ...processing, ...(options.interrupt !== undefined ? { interrupt: options.interrupt } : {}) });
-    const c = new SimCluster(sim, fabric, options.opTimeoutMs ?? 120_000, cost);
+    const world = SimWorld.open(options);
+    const c = new SimCluster(world);
     if (options.logSpec !== undefined) c.defaultLogSpec = new LogSpec(options.logSpec);
     for (const [node, spec] of Object.entries(options.logSpecs ?? {})) c.setLogSpec(node, spec);
-    sim.observe((r) => c.record(r), ['event', 'crash', 'restart', 'drop']);
-    for (const o of fabric.orderers) {
-      sim.addNode(o.id, createOrderer({ id: o.id, topology: fabric, genesis: c.genesis, ...(options.smartbft !== undefined ? { config: options.smartbft } : {}) }));
-    }
-    for (const p of fabric.peers) sim.addNode(p.id, createPeer({ id: p.id, topology: fabric, genesis: c.genesis, cost }));
-    for (const g of fabric.gateways) sim.addNode(g.id, createGateway(fabric, g.org));
-    if (options.bootstrap ?? true) await c.bootstrap();
+    world.sim.observe((r) => c.record(r), ['event', 'crash', 'restart', 'drop']);
+    world.addNodes(options.smartbft);
+    if (options.bootstrap ?? true) await world.bootstrap();
     return c;
-  }
-
-  private async bootstrap(): Promise<void> {
-    if (this.fabric.consensus === 'raft') {
-      // A Raft channel has no leader until its first election (ElectionTick x TickInterval).
-      const elected = (): boolean => this.topology.orderers.some((o) => {
-        const s = this.ordererState(o);
-        return s !== undefined && this.consenterStatus(s).role === 'leader';
-      });
-      if (!(await this.waitUntil(elected, 60_000, 100))) throw new Error('SimCluster bootstrap: the Raft orderers elected no leader within 60 s');
-    }
-    // A real channel's set-up (fabric-samples test-network deployCC, scripts/ccutils.sh): the
-    // package is installed on every peer (no transaction), each org approves the definition
-    // for itself in turn (approveForMyOrg, then checkCommitReadiness polls until the approval
-    // is committed: one transaction, one block each), then one org commits it (one more block).
-    const definition = [CHAINCODE, CHAINCODE_VERSION, '1', this.fabric.policyText];
-    for (const org of this.fabric.orgs) {
-      const approved = await this.request(org, { type: 'invoke', requestId: '', chaincode: LIFECYCLE_NS, fn: APPROVE_FN, args: definition });
-      if (approved.httpStatus >= 300) throw new Error(`SimCluster bootstrap: approveformyorg by ${org} failed: ${String(approved.body['error'])}`);
-    }
-    // The commit is endorsed by peers of a majority of orgs, each of which must have seen its own approval.
-    this.awaitPeersAt(this.ordererHeight());
-    const first = this.fabric.orgs[0] as string;
-    const def = await this.request(first, { type: 'invoke', requestId: '', chaincode: LIFECYCLE_NS, fn: COMMIT_FN, args: definition });
-    if (def.httpStatus >= 300) throw new Error(`SimCluster bootstrap: chaincode definition failed: ${String(def.body['error'])}`);
-    // The definition answered once the first org's peer committed it; an issue endorsed by
-    // another org's peer before that peer commits the definition block fails with
-    // `chaincode certcontract not found` (1 seed in a few hundred, by link latency). A real
-    // set-up waits for every org's peer the same way (`approveformyorg --waitForEvent`).
-    this.awaitPeersAt(this.ordererHeight());
-    const ids: { org: string; id: string }[] = [];
-    for (const org of this.fabric.orgs) {
-      for (const cert of initialCertificates(org)) ids.push({ org, id: this.send(org, { type: 'issue', requestId: '', cert }) });
-    }
-    this.runUntil(() => ids.every((x) => this.answers.has(x.id)), this.opTimeoutMs);
-    for (const x of ids) {
-      const a = this.answers.get(x.id);
-      if (a === undefined || a.httpStatus >= 300) throw new Error(`SimCluster bootstrap: initial certificate via ${x.org} failed: ${a === undefined ? 'no answer' : String(a.body['error'])}`);
-    }
-    // Let every peer commit the set-up blocks.
-    this.awaitPeersAt(this.ordererHeight());
-  }
-
-  /** Runs the simulation until every peer's ledger reaches `height` (or the operation timeout). */
-  private awaitPeersAt(height: number): void {
-    this.runUntil(() => this.fabric.peers.every((p) => (this.sim.state<PeerState>(p.id)?.ledger?.height ?? 0) >= height), this.opTimeoutMs);
   }
 
   // --- observation ----------------------------------------------------------------------
@@ -263,10 +181,10 @@ export class SimCluster implements Cluster {
       } else if (e.type === 'gateway.submitted') {
         this.submitted.add(String((e as { txId?: unknown }).txId));
       } else if (e.type === 'gateway.answer' && e.requestId !== undefined) {
-        this.answers.set(e.requestId, { httpStatus: e.httpStatus ?? 500, body: e.body ?? {} });
+        this.world.answers.set(e.requestId, { httpStatus: e.httpStatus ?? 500, body: e.body ?? {} });
       }
     } else if (r.k === 'drop') {
-      if (r.reason === 'down') this.refused(r.from, r.to, r.m);
+      if (r.reason === 'down') this.world.refused(r.from, r.to, r.m);
     } else if (r.k === 'crash') {
       const l = this.nodeLog(r.node);
       l.sinceStop = l.entries.length;
@@ -275,26 +193,9 @@ export class SimCluster implements Cluster {
     }
   }
 
-  /**
-   * A connection attempt reached an orderer whose process is down: its host refuses it
-   * (TCP RST), which the dialer sees at once (a gRPC non-temporary dial error), not after
-   * a timeout. The kernel only drops the message; this hands the refusal back.
-   */
-  private refused(from: NodeId, to: NodeId, m: string): void {
-    if (!this.topology.orderers.includes(to)) return;
-    let cmd: { type: 'connectionRefused'; orderer: NodeId; txId?: string } | undefined;
-    if (m.startsWith('Broadcast ')) cmd = { type: 'connectionRefused', orderer: to, txId: m.slice('Broadcast '.length) };
-    else if (m === 'deliver.seek') cmd = { type: 'connectionRefused', orderer: to };
-    if (cmd === undefined) return;
-    const c = cmd;
-    this.sim.after(0, () => {
-      if (this.sim.isUp(from)) this.sim.command(from, c, `connectionRefused ${to}`);
-    });
-  }
-
   /** Set a node's logging spec from now on (`FABRIC_LOGGING_SPEC` at its start, or `PUT /logspec`). */
   setLogSpec(node: NodeId, spec: string): void {
-    this.kindOf(node);
+    this.world.kindOf(node);
     this.logSpecs_.set(node, new LogSpec(spec));
   }
 
@@ -342,39 +243,18 @@ export class SimCluster implements Cluster {
   // --- running the simulation -----------------------------------------------------------
 
   now(): number {
-    return this.sim.now;
+    return this.world.now();
   }
 
-  private runUntil(done: () => boolean, timeoutMs: number): boolean {
-    const until = this.sim.now + timeoutMs;
-    const r = this.sim.run({ until, stopWhen: done });
-    return r.reason === 'condition' || done();
-  }
-
-  private send(org: string, cmd: GatewayCommand): string {
-    const gw = this.fabric.gateways.find((g) => g.org === org || g.id === org);
-    if (gw === undefined) throw new Error(`unknown org "${org}" (orgs: ${this.fabric.orgs.join(', ')})`);
-    const requestId = `r${++this.nextRequest}`;
-    this.sim.command(gw.id, { ...cmd, requestId }, `${cmd.type} ${requestId}`);
-    return requestId;
-  }
-
-  private async request(org: string, cmd: GatewayCommand): Promise<{ httpStatus: number; body: Readonly<Record<string, unknown>> }> {
-    const id = this.send(org, cmd);
-    this.runUntil(() => this.answers.has(id), this.opTimeoutMs);
-    return this.answers.get(id) ?? { httpStatus: 504, body: { success: false, error: `no answer from the ${org} API within ${this.opTimeoutMs} ms` } };
-  }
-
-  private orgOf(via: string): string {
-    const org = via.startsWith('gateway.') ? via.slice('gateway.'.length) : via;
-    if (!this.fabric.orgs.includes(org)) throw new Error(`unknown org "${via}" (orgs: ${this.fabric.orgs.join(', ')})`);
-    return org;
+  /** Height of the orderers' chain (the highest among running orderers, genesis included). */
+  ordererHeight(): number {
+    return this.world.ordererHeight();
   }
 
   // --- the lab's operations -------------------------------------------------------------
 
   async issueCertificate(via: string, cert: Certificate): Promise<IssueResult> {
-    const a = await this.request(this.orgOf(via), { type: 'issue', requestId: '', cert });
+    const a = await this.world.request(this.world.orgOf(via), { type: 'issue', requestId: '', cert });
     if (a.httpStatus < 300) return { ok: true, txID: String(a.body['txID']), block: Number(a.body['blockNumber']) };
     const txID = a.body['txID'];
     return { ok: false, error: String(a.body['error']) + this.orderingDiagnosis(a.httpStatus), ...(typeof txID === 'string' ? { txID } : {}) };
@@ -393,7 +273,7 @@ export class SimCluster implements Cluster {
   }
 
   async verifyCertificate(certID: string, via: string): Promise<VerifyResult> {
-    const a = await this.request(this.orgOf(via), { type: 'verify', requestId: '', certID });
+    const a = await this.world.request(this.world.orgOf(via), { type: 'verify', requestId: '', certID });
     if (a.httpStatus >= 300) return { status: 'NOT_FOUND', error: String(a.body['error']) };
     const cert = a.body['certificate'] as (Certificate & { revoked?: boolean }) | undefined;
     const status = a.body['status'] as VerifyResult['status'];
@@ -415,39 +295,25 @@ export class SimCluster implements Cluster {
   }
 
   async revokeCertificate(certID: string, via: string): Promise<OkResult> {
-    const a = await this.request(this.orgOf(via), { type: 'revoke', requestId: '', certID });
+    const a = await this.world.request(this.world.orgOf(via), { type: 'revoke', requestId: '', certID });
     return a.httpStatus < 300 ? { ok: true } : { ok: false, error: String(a.body['error']) };
   }
 
   /** The REST API's raw answer (status and JSON body) for `POST /api/v1/certificates`. */
   async issueRaw(via: string, cert: Certificate): Promise<{ httpStatus: number; body: Readonly<Record<string, unknown>> }> {
-    return this.request(this.orgOf(via), { type: 'issue', requestId: '', cert });
+    return this.world.request(this.world.orgOf(via), { type: 'issue', requestId: '', cert });
   }
 
   /** The REST API's raw answer for `GET /api/v1/verify/{id}`. */
   async verifyRaw(certID: string, via: string): Promise<{ httpStatus: number; body: Readonly<Record<string, unknown>> }> {
-    return this.request(this.orgOf(via), { type: 'verify', requestId: '', certID });
-  }
-
-  private kindOf(node: NodeId): 'orderer' | 'peer' | 'couchdb' {
-    if (this.topology.orderers.includes(node)) return 'orderer';
-    if (this.topology.peers.includes(node)) return 'peer';
-    if (this.topology.couchdbs.includes(node)) return 'couchdb';
-    throw new Error(`unknown node "${node}" (orderers: ${this.topology.orderers.join(', ')}; peers: ${this.topology.peers.join(', ')}; couchdbs: ${this.topology.couchdbs.join(', ')})`);
-  }
-
-  private peerOf(node: NodeId): NodeId {
-    const k = this.kindOf(node);
-    if (k === 'peer') return node;
-    if (k === 'couchdb') return (peerOfCouchdb(this.fabric, node) as { id: NodeId }).id;
-    throw new Error(`${node} is an orderer, not a peer or CouchDB`);
+    return this.world.request(this.world.orgOf(via), { type: 'verify', requestId: '', certID });
   }
 
   async stop(node: NodeId): Promise<OkResult> {
-    const k = this.kindOf(node);
+    const k = this.world.kindOf(node);
     if (k === 'couchdb') {
-      this.couchdbDown.add(node);
-      const peer = this.peerOf(node);
+      this.world.couchdbDown.add(node);
+      const peer = this.world.peerOf(node);
       this.sim.note(`couchdb ${node} stopped`);
       if (this.sim.isUp(peer)) {
         // A runtime CouchDB failure panics the peer (fabric#3633).
@@ -505,7 +371,7 @@ export class SimCluster implements Cluster {
     p.startedAt = this.sim.now;
     const spec = this.fabric.peers.find((x) => x.id === node);
     this.exits.delete(node);
-    if (spec === undefined || !this.couchdbDown.has(spec.couchdb)) {
+    if (spec === undefined || !this.world.couchdbDown.has(spec.couchdb)) {
       // The process starts: the measured time to its `/healthz`, plus, for a peer whose
       // state database is behind its block store (after rebuild-dbs), the replay of those
       // blocks at the measured rate (calibration profile). It serves nothing until then.
@@ -552,16 +418,16 @@ export class SimCluster implements Cluster {
 
   private crash(node: NodeId): void {
     this.sim.crash(node);
-    if (this.kindOf(node) === 'orderer') {
+    if (this.world.kindOf(node) === 'orderer') {
       // The process is gone: its TCP connections are reset.
       for (const p of this.topology.peers) if (this.sim.isUp(p)) this.sim.command(p, { type: 'connectionReset', orderer: node }, `connectionReset ${node}`);
     }
   }
 
   async start(node: NodeId): Promise<OkResult> {
-    const k = this.kindOf(node);
+    const k = this.world.kindOf(node);
     if (k === 'couchdb') {
-      this.couchdbDown.delete(node);
+      this.world.couchdbDown.delete(node);
       this.sim.note(`couchdb ${node} started`);
       return { ok: true };
     }
@@ -575,7 +441,7 @@ export class SimCluster implements Cluster {
     }
     // `oc rollout status`: the pod is ready a moment later, or its process has died (a
     // peer whose CouchDB is down panics after its retries).
-    if (pod.starting) this.runUntil(() => !pod.starting, Math.max(this.opTimeoutMs, 600_000));
+    if (pod.starting) this.world.runUntil(() => !pod.starting, Math.max(this.world.opTimeoutMs, 600_000));
     this.sim.run({ until: this.sim.now + 1 });
     const exit = this.exits.get(node);
     if (exit !== undefined && !this.sim.isUp(node)) return { ok: false, error: `${node} exited: ${exit}` };
@@ -588,49 +454,43 @@ export class SimCluster implements Cluster {
   }
 
   async isUp(node: NodeId): Promise<boolean> {
-    if (this.kindOf(node) === 'couchdb') return !this.couchdbDown.has(node);
+    if (this.world.kindOf(node) === 'couchdb') return !this.world.couchdbDown.has(node);
     return this.sim.isUp(node);
   }
 
-  private peerState(peer: NodeId): PeerState {
-    const s = this.sim.state<PeerState>(peer);
-    if (s === undefined) throw new Error(`${peer} is down: cannot run \`peer channel getinfo\` on it`);
-    return s;
-  }
-
   async channelInfo(peer: NodeId): Promise<ChannelInfo> {
-    const s = this.peerState(this.peerOf(peer));
+    const s = this.world.peerState(this.world.peerOf(peer));
     if (s.ledger === null) throw new Error(`channel ${CHANNEL} not found on ${peer}: ${s.ledgerError ?? ''}`);
     return s.ledger.info();
   }
 
   /** `peer channel getinfo -c certchannel` stdout, byte for byte. */
   getinfo(peer: NodeId): string {
-    const s = this.peerState(this.peerOf(peer));
+    const s = this.world.peerState(this.world.peerOf(peer));
     if (s.ledger === null) throw new Error(`channel ${CHANNEL} not found on ${peer}`);
     return getinfoOutput(s.ledger.info());
   }
 
   /** CouchDB `GET /<db>` of a peer's CouchDB (peer or couchdb id); undefined when the database does not exist. */
   dbInfo(peerOrCouchdb: NodeId, db = namespaceDbName(CHAINCODE)): CouchDbInfo | undefined {
-    const peer = this.peerOf(peerOrCouchdb);
+    const peer = this.world.peerOf(peerOrCouchdb);
     return this.sim.durable(peer).get<CouchDbInfo>(`${COUCH_PREFIX}${db}/_info`);
   }
 
   async stateDocCount(peer: NodeId): Promise<number> {
-    const p = this.peerOf(peer);
+    const p = this.world.peerOf(peer);
     const spec = this.fabric.peers.find((x) => x.id === p);
-    if (spec !== undefined && this.couchdbDown.has(spec.couchdb)) throw new Error(`CouchDB ${spec.couchdb} is down`);
+    if (spec !== undefined && this.world.couchdbDown.has(spec.couchdb)) throw new Error(`CouchDB ${spec.couchdb} is down`);
     const info = this.dbInfo(p);
     if (info === undefined) throw new Error(DB_NOT_FOUND);
     return info.doc_count;
   }
 
   async dropStateDatabase(peer: NodeId): Promise<OkResult> {
-    const p = this.peerOf(peer);
+    const p = this.world.peerOf(peer);
     const db = namespaceDbName(CHAINCODE);
     const couch = this.fabric.peers.find((x) => x.id === p)?.couchdb;
-    if (couch !== undefined && this.couchdbDown.has(couch)) {
+    if (couch !== undefined && this.world.couchdbDown.has(couch)) {
       return { ok: false, error: `curl: (7) Failed to connect to ${couch} port 5984: Connection refused (CouchDB is stopped)` };
     }
     if (!deleteDatabase(this.sim.durable(p), db)) return { ok: false, error: DB_NOT_FOUND };
@@ -644,7 +504,7 @@ export class SimCluster implements Cluster {
   }
 
   private offline(peer: NodeId, name: string, run: (up: boolean) => CommandResult): OkResult {
-    const p = this.peerOf(peer);
+    const p = this.world.peerOf(peer);
     const r = run(this.sim.isUp(p));
     this.sim.note(`peer node ${name} on ${p}: ${r.ok ? 'ok' : r.error ?? 'failed'}`);
     const l = this.nodeLog(p);
@@ -657,10 +517,10 @@ export class SimCluster implements Cluster {
   }
 
   async rebuildDbs(peer: NodeId): Promise<OkResult> {
-    const p = this.peerOf(peer);
+    const p = this.world.peerOf(peer);
     const couch = this.fabric.peers.find((x) => x.id === p)?.couchdb as NodeId;
     return this.offline(p, 'rebuild-dbs', (up) => {
-      const r = rebuildDbs(this.sim.durable(p), up, { address: `${couch}:5984`, up: !this.couchdbDown.has(couch) });
+      const r = rebuildDbs(this.sim.durable(p), up, { address: `${couch}:5984`, up: !this.world.couchdbDown.has(couch) });
       // A command that ran takes the measured time of `peer node rebuild-dbs` (process start, drops, exit).
       return r.ok ? { ...r, durationMs: (r.durationMs ?? 0) + this.cost.rebuildCommandMs } : r;
     });
@@ -668,51 +528,26 @@ export class SimCluster implements Cluster {
 
   /** `peer node reset` (peer stopped). */
   async resetLedger(peer: NodeId): Promise<OkResult> {
-    const p = this.peerOf(peer);
+    const p = this.world.peerOf(peer);
     return this.offline(p, 'reset', (up) => resetLedger(this.sim.durable(p), up));
   }
 
   /** `peer node rollback -c certchannel -b N` (peer stopped). */
   async rollbackLedger(peer: NodeId, blockNumber: number): Promise<OkResult> {
-    const p = this.peerOf(peer);
+    const p = this.world.peerOf(peer);
     return this.offline(p, `rollback -b ${blockNumber}`, (up) => rollbackLedger(this.sim.durable(p), up, blockNumber));
   }
 
-  private ordererState(o: NodeId): OrdererState | undefined {
-    return this.sim.state<OrdererState>(o);
-  }
-
-  /** Height of the orderers' chain (the highest among running orderers, genesis included). */
-  ordererHeight(): number {
-    let h = 0;
-    for (const o of this.topology.orderers) {
-      const s = this.ordererState(o);
-      if (s !== undefined) h = Math.max(h, s.consenter.ledger.length + 1);
-    }
-    return h;
-  }
-
   async ordererStatus(orderer: NodeId): Promise<OrdererStatus> {
-    if (this.kindOf(orderer) !== 'orderer') throw new Error(`${orderer} is not an orderer`);
-    const s = this.ordererState(orderer);
+    if (this.world.kindOf(orderer) !== 'orderer') throw new Error(`${orderer} is not an orderer`);
+    const s = this.world.ordererState(orderer);
     if (s === undefined) {
       const last = this.metric(orderer, 'consensus_BFT_committed_block_number');
       const committed = last[last.length - 1]?.value ?? 0;
       return { committedBlock: committed, lastBlock: this.sim.durable(orderer).listLength('ledger'), view: 0, leader: null, role: 'down' };
     }
-    const st = this.consenterStatus(s);
+    const st = this.world.consenterStatus(s);
     return { committedBlock: st.committedBlock, lastBlock: st.lastBlock, view: st.view, leader: st.leader, role: st.role === 'candidate' ? 'follower' : st.role };
-  }
-
-  /** SmartBFT's or Raft's status of a running orderer, with the leader as a node id. */
-  private consenterStatus(s: OrdererState): { committedBlock: number; lastBlock: number; view: number; leader: NodeId | null; role: 'leader' | 'follower' | 'candidate' } {
-    if (this.fabric.consensus === 'raft') {
-      const st = raftStatus(s.consenter as RaftState);
-      const leader = this.fabric.orderers.find((o) => o.consenterId === st.leaderId)?.id ?? null;
-      return { committedBlock: st.committedBlock, lastBlock: st.lastBlock, view: st.view, leader, role: st.role };
-    }
-    const st = consenterStatus(s.consenter as ConsenterState);
-    return { committedBlock: st.committedBlock, lastBlock: st.lastBlock, view: st.view, leader: (s.consenter as ConsenterState).nameOf.get(st.leaderId) ?? null, role: st.role };
   }
 
   // --- logs -----------------------------------------------------------------------------
@@ -728,7 +563,7 @@ export class SimCluster implements Cluster {
   }
 
   private logLines(node: NodeId, all: boolean): ClusterLogLine[] {
-    const k = this.kindOf(node);
+    const k = this.world.kindOf(node);
     if (k === 'couchdb') return [];
     const l = this.logs_.get(node);
     if (l === undefined) return [];
@@ -755,17 +590,12 @@ export class SimCluster implements Cluster {
 
   // --- waiting ---------------------------------------------------------------------------
 
-  async waitUntil(condition: () => Promise<boolean> | boolean, timeoutMs: number, pollMs = 500): Promise<boolean> {
-    const end = this.sim.now + timeoutMs;
-    for (;;) {
-      if (await condition()) return true;
-      if (this.sim.now >= end) return false;
-      this.sim.run({ until: Math.min(end, this.sim.now + pollMs) });
-    }
+  waitUntil(condition: () => Promise<boolean> | boolean, timeoutMs: number, pollMs?: number): Promise<boolean> {
+    return this.world.waitUntil(condition, timeoutMs, pollMs);
   }
 
-  async sleep(ms: number): Promise<void> {
-    this.sim.run({ until: this.sim.now + ms });
+  sleep(ms: number): Promise<void> {
+    return this.world.sleep(ms);
   }
 
   async resolve(nodeOrSelector: string): Promise<readonly NodeId[]> {
@@ -792,7 +622,7 @@ export class SimCluster implements Cluster {
     // kindOf rejects an unknown id: a typo must not leave the named node in the "everyone
     // else" group and silently cut nothing.
     const mapped = groups.map((g) => {
-      const ids = g.map((n) => (this.kindOf(n) === 'couchdb' ? this.peerOf(n) : n));
+      const ids = g.map((n) => (this.world.kindOf(n) === 'couchdb' ? this.world.peerOf(n) : n));
       // An org's API sits with its gateway peer.
       for (const gw of this.fabric.gateways) if (ids.includes(gw.peer)) ids.push(gw.id);
       return ids;
@@ -802,16 +632,9 @@ export class SimCluster implements Cluster {
     return { ok: true };
   }
 
-  /** The simulator node ids that carry `node`'s traffic: a CouchDB's peer; a gateway peer's org API too. */
-  private linkEnds(node: NodeId): NodeId[] {
-    const ids = [this.kindOf(node) === 'couchdb' ? this.peerOf(node) : node];
-    for (const gw of this.fabric.gateways) if (ids.includes(gw.peer)) ids.push(gw.id);
-    return ids;
-  }
-
   /** One-way cuts: nothing `from` sends reaches `to` (each pair of different nodes); the other way still works. */
   async cut(from: readonly NodeId[], to: readonly NodeId[]): Promise<OkResult> {
-    for (const a of from) for (const b of to) if (a !== b) for (const x of this.linkEnds(a)) for (const y of this.linkEnds(b)) this.sim.network.cut(x, y);
+    for (const a of from) for (const b of to) if (a !== b) for (const x of this.world.linkEnds(a)) for (const y of this.world.linkEnds(b)) this.sim.network.cut(x, y);
     this.sim.note(`cut ${JSON.stringify(from)} -> ${JSON.stringify(to)}`);
     return { ok: true };
   }
@@ -830,7 +653,7 @@ export class SimCluster implements Cluster {
   }
 
   async setByzantine(node: NodeId, behaviour: string | null): Promise<OkResult> {
-    if (this.kindOf(node) !== 'orderer') return { ok: false, error: `${node} is not an orderer: only orderers take Byzantine behaviours` };
+    if (this.world.kindOf(node) !== 'orderer') return { ok: false, error: `${node} is not an orderer: only orderers take Byzantine behaviours` };
     const known = this.fabric.consensus === 'raft' ? (b: string): boolean => (RAFT_BYZANTINE_BEHAVIOURS as readonly string[]).includes(b) : isByzantineBehaviour;
     if (behaviour !== null && behaviour !== 'censorDeliver' && !known(behaviour)) {
       return { ok: false, error: `unknown Byzantine behaviour "${behaviour}"` };
@@ -841,17 +664,17 @@ export class SimCluster implements Cluster {
   }
 
   async startLoad(via: string, count: number, everyMs: number): Promise<LoadStarted> {
-    const org = this.orgOf(via);
+    const org = this.world.orgOf(via);
     if (!Number.isInteger(count) || count < 1) return { ok: false, error: `load count must be an integer >= 1, got ${count}` };
     if (!(everyMs >= 0)) return { ok: false, error: `load interval must be >= 0 ms, got ${everyMs}` };
     const base = this.sim.now;
-    const tag = ++this.nextRequest;
+    const tag = this.world.nextTag();
     const load: SimLoad = { count, requestIds: [] };
     this.loads.push(load);
     for (let i = 0; i < count; i++) {
       this.sim.at(base + i * everyMs, () => {
         const cert = loadCertificate(org, i + 1, `${org.toUpperCase()}-${tag}`);
-        load.requestIds.push(this.send(org, { type: 'issue', requestId: '', cert }));
+        load.requestIds.push(this.world.send(org, { type: 'issue', requestId: '', cert }));
       });
     }
     return { ok: true, load: this.loads.length - 1 };
@@ -867,7 +690,7 @@ export class SimCluster implements Cluster {
     let failed = 0;
     const errors: Record<string, number> = {};
     for (const id of load.requestIds) {
-      const a = this.answers.get(id);
+      const a = this.world.answers.get(id);
       if (a === undefined) continue;
       if (a.httpStatus < 300) committed++;
       else {
@@ -884,14 +707,3 @@ export class SimCluster implements Cluster {
   }
 }
 
-/** The network of a zoned topology: every node's zone, in-zone latency, and latency across each pair of zones. */
-function zonedNetwork(fabric: Topology, z: NonNullable<SimClusterOptions['zones']>, base: NetworkConfig | undefined): NetworkConfig {
-  const peersByOrg: Record<string, NodeId[]> = {};
-  for (const p of fabric.peers) (peersByOrg[p.org] ??= []).push(p.id);
-  const placement = zonePlacement(z.spec, { orderers: fabric.orderers.map((o) => o.id), orgs: fabric.orgs, peersByOrg, couchdbOf: (p) => fabric.peers.find((x) => x.id === p)?.couchdb ?? p });
-  const zones: Record<NodeId, string> = { ...placement.zoneOf };
-  for (const g of fabric.gateways) zones[g.id] = placement.zoneOf[g.peer] ?? (placement.zones[0] as string);
-  const zoneLatency: Record<string, LatencyDist> = {};
-  for (const a of placement.zones) for (const b of placement.zones) if (a < b) zoneLatency[`${a}->${b}`] = latencyOfRtt(z.rttAcrossZonesMs);
-  return { ...(base ?? {}), latency: latencyOfRtt(z.rttInZoneMs), zones, zoneLatency };
-}
