@@ -24,24 +24,24 @@
  * and gateway answers.
  */
 import { countLoadError, loadCertificate, type Certificate, type ChannelInfo, type Cluster, type ClusterLogLine, type IssueResult, type LoadStarted, type LoadTally, type NodeId, type OkResult, type OrdererStatus, type TopologyInfo, type VerifyResult } from '../../scenarios/cluster.ts';
-import type { ActionHandle, Simulation, TraceRecord } from '../kernel/index.ts';
-import { renderLine, sprintf, type LogArg } from '../logs/format.ts';
+import type { ActionHandle, Simulation } from '../kernel/index.ts';
 import type { SmartBftConfig } from '../smartbft/api.ts';
 import { isByzantineBehaviour } from '../smartbft/byzantine.ts';
 import { RAFT_BYZANTINE_BEHAVIOURS } from '../raft/index.ts';
 import { computeQuorum } from '../consensus/quorum.ts';
 import { resolveOnTarget } from '../consensus/selectors.ts';
 import { LOG_FORMATS } from '../logs/catalog.ts';
-import { DEFAULT_LOG_SPEC, LogSpec } from '../logs/spec.ts';
-import { CHANNEL, type Block } from '../fabric/block.ts';
+import type { Block } from '../fabric/block.ts';
 import { CHAINCODE } from '../fabric/chaincode.ts';
-import { COUCH_PREFIX, DB_NOT_FOUND, deleteDatabase, namespaceDbName, type CouchDbInfo } from '../fabric/couchdb.ts';
-import { getinfoOutput } from '../fabric/logs.ts';
+import { DB_NOT_FOUND, deleteDatabase, namespaceDbName, type CouchDbInfo } from '../fabric/couchdb.ts';
 import { ledgerProviderPanic, rebuildDbs, resetLedger, rollbackLedger, type CommandResult } from '../fabric/offline.ts';
 import { blocksToReplay } from '../fabric/kvledger.ts';
 import type { CostModel } from '../fabric/profile.ts';
 import type { Topology } from '../fabric/topology.ts';
 import { SimWorld, type WorldOptions } from './world.ts';
+import { SimObservers, type MetricPoint } from './observers.ts';
+
+export type { MetricPoint } from './observers.ts';
 
 /** How `SimCluster.create` opens the simulator: the world's options (world.ts), the nodes' and the channel's. */
 export interface SimClusterOptions extends WorldOptions {
@@ -53,33 +53,10 @@ export interface SimClusterOptions extends WorldOptions {
   readonly logSpecs?: Readonly<Record<NodeId, string>>;
 }
 
-/** A change point of one metric series. */
-export interface MetricPoint {
-  readonly t: number;
-  readonly value: number;
-}
-
-interface LogEntry {
-  readonly at: number;
-  readonly seq: number;
-  readonly kind: string;
-  readonly args: readonly LogArg[];
-  readonly fields?: Readonly<Record<string, string>>;
-  /** Printed by an offline command, not by the node process. */
-  readonly command?: boolean;
-}
-
 /** A background load: how many it asked for, and the requests sent so far. */
 interface SimLoad {
   readonly count: number;
   readonly requestIds: string[];
-}
-
-interface NodeLog {
-  entries: LogEntry[];
-  /** Index of the first entry since the node's last stop. */
-  sinceStop: number;
-  seq: number;
 }
 
 /** kubelet's CrashLoopBackOff: the first restart delay, doubled per crash, capped (pkg/kubelet/kubelet.go backOffPeriod, MaxContainerBackOff). */
@@ -105,18 +82,11 @@ export class SimCluster implements Cluster {
   readonly target = 'sim' as const;
   readonly topology: TopologyInfo;
   readonly genesis: Block;
-  private readonly logs_ = new Map<NodeId, NodeLog>();
-  private readonly series = new Map<string, MetricPoint[]>();
-  /** Transaction ids the gateways submitted to the orderers (for the validity check). */
-  private readonly submitted = new Set<string>();
   /** Why a process last died on its own (panic, failed start). */
   private readonly exits = new Map<NodeId, string>();
   /** Deployments scaled to 0 by `stop`: the kubelet does not restart them. */
   private readonly scaledDown = new Set<NodeId>();
   private readonly pods = new Map<NodeId, PodState>();
-  /** Each node's logging spec: a line below its logger's level is not printed. */
-  private readonly logSpecs_ = new Map<NodeId, LogSpec>();
-  private defaultLogSpec = new LogSpec(DEFAULT_LOG_SPEC);
 
   private constructor(
     /** The nodes, the network and simulated time (world.ts). */
@@ -124,7 +94,11 @@ export class SimCluster implements Cluster {
   ) {
     this.topology = world.topology;
     this.genesis = world.genesis;
+    this.observers = new SimObservers(world, (node, reason) => this.exited(node, reason));
   }
+
+  /** What the cluster shows of itself: logs, metrics, statuses (observers.ts). */
+  readonly observers: SimObservers;
 
   /** The kernel's simulation the cluster runs on. */
   get sim(): Simulation {
@@ -145,9 +119,9 @@ export class SimCluster implements Cluster {
   static async create(options: SimClusterOptions): Promise<SimCluster> {
     const world = SimWorld.open(options);
     const c = new SimCluster(world);
-    if (options.logSpec !== undefined) c.defaultLogSpec = new LogSpec(options.logSpec);
+    if (options.logSpec !== undefined) c.observers.setDefaultLogSpec(options.logSpec);
     for (const [node, spec] of Object.entries(options.logSpecs ?? {})) c.setLogSpec(node, spec);
-    world.sim.observe((r) => c.record(r), ['event', 'crash', 'restart', 'drop']);
+    world.sim.observe((r) => c.observers.record(r), ['event', 'crash', 'restart', 'drop']);
     world.addNodes(options.smartbft);
     if (options.bootstrap ?? true) await world.bootstrap();
     return c;
@@ -155,89 +129,76 @@ export class SimCluster implements Cluster {
 
   // --- observation ----------------------------------------------------------------------
 
-  private record(r: TraceRecord): void {
-    if (r.k === 'event') {
-      const e = r.e as { type: string; kind?: string; args?: LogArg[]; fields?: Record<string, string>; name?: string; value?: number; labels?: Record<string, string>; requestId?: string; httpStatus?: number; body?: Record<string, unknown> };
-      if (e.type === 'log' && e.kind !== undefined) {
-        const fmt = LOG_FORMATS.get(e.kind);
-        if (fmt !== undefined && !(this.logSpecs_.get(r.node) ?? this.defaultLogSpec).enabled(fmt.module, fmt.level)) return;
-        const l = this.nodeLog(r.node);
-        l.seq++;
-        l.entries.push({ at: r.t, seq: l.seq, kind: e.kind, args: e.args ?? [], ...(e.fields !== undefined ? { fields: e.fields } : {}) });
-      } else if (e.type === 'metric' && e.name !== undefined) {
-        const key = `${r.node}|${e.name}|${e.labels === undefined ? '' : JSON.stringify(e.labels)}`;
-        let s = this.series.get(key);
-        if (s === undefined) this.series.set(key, (s = []));
-        s.push({ t: r.t, value: e.value ?? 0 });
-      } else if (e.type === 'peer.panic' || e.type === 'peer.exit') {
-        // The peer process dies (a panic, or `peer node start` failing): the kubelet restarts it with back-off.
-        const node = r.node;
-        this.exits.set(node, String((e as { reason?: unknown }).reason ?? e.type));
-        this.sim.after(0, () => {
-          if (!this.sim.isUp(node)) return;
-          this.crash(node);
-          this.crashLoop(node);
-        });
-      } else if (e.type === 'gateway.submitted') {
-        this.submitted.add(String((e as { txId?: unknown }).txId));
-      } else if (e.type === 'gateway.answer' && e.requestId !== undefined) {
-        this.world.answers.set(e.requestId, { httpStatus: e.httpStatus ?? 500, body: e.body ?? {} });
-      }
-    } else if (r.k === 'drop') {
-      if (r.reason === 'down') this.world.refused(r.from, r.to, r.m);
-    } else if (r.k === 'crash') {
-      const l = this.nodeLog(r.node);
-      l.sinceStop = l.entries.length;
-    } else if (r.k === 'restart') {
-      this.nodeLog(r.node).seq = 0;
-    }
+  /** A process died by itself (a panic, or `peer node start` failing): the kubelet restarts it with back-off. */
+  private exited(node: NodeId, reason: string): void {
+    this.exits.set(node, reason);
+    this.sim.after(0, () => {
+      if (!this.sim.isUp(node)) return;
+      this.crash(node);
+      this.crashLoop(node);
+    });
   }
 
   /** Set a node's logging spec from now on (`FABRIC_LOGGING_SPEC` at its start, or `PUT /logspec`). */
   setLogSpec(node: NodeId, spec: string): void {
-    this.world.kindOf(node);
-    this.logSpecs_.set(node, new LogSpec(spec));
+    this.observers.setLogSpec(node, spec);
   }
 
-  private nodeLog(node: NodeId): NodeLog {
-    let l = this.logs_.get(node);
-    if (l === undefined) this.logs_.set(node, (l = { entries: [], sinceStop: 0, seq: 0 }));
-    return l;
+  /** Every transaction id a gateway has submitted to the ordering service so far. */
+  submittedTxIds(): ReadonlySet<string> {
+    return this.observers.submittedTxIds();
   }
 
   /** The stable hash of the run's trace (its identity). */
-  /** Every transaction id a gateway has submitted to the ordering service so far. */
-  submittedTxIds(): ReadonlySet<string> {
-    return this.submitted;
-  }
-
   traceHash(): string {
-    return this.sim.trace.hash();
+    return this.observers.traceHash();
   }
 
   /** Change points of a metric on a node: `metric('peer0.techpulse', 'ledger_blockchain_height')`. */
   metric(node: NodeId, name: string, labels?: Readonly<Record<string, string>>): readonly MetricPoint[] {
-    if (labels !== undefined) return this.series.get(`${node}|${name}|${JSON.stringify(labels)}`) ?? [];
-    for (const [k, v] of this.series) if (k.startsWith(`${node}|${name}|`)) return v;
-    return [];
+    return this.observers.metric(node, name, labels);
   }
 
   /** Every metric series, keyed `node|name|labels`. */
   metricSeries(): ReadonlyMap<string, readonly MetricPoint[]> {
-    return this.series;
+    return this.observers.metricSeries();
   }
 
   /** A series sampled every `stepMs` from 0 to now (the value in force at each sample time). */
   sampleMetric(node: NodeId, name: string, stepMs = 1000): MetricPoint[] {
-    const pts = this.metric(node, name);
-    const out: MetricPoint[] = [];
-    let i = 0;
-    let v: number | undefined;
-    for (let t = 0; t <= this.sim.now; t += stepMs) {
-      while (i < pts.length && (pts[i] as MetricPoint).t <= t) v = (pts[i++] as MetricPoint).value;
-      if (v !== undefined) out.push({ t, value: v });
-    }
-    return out;
+    return this.observers.sampleMetric(node, name, stepMs);
+  }
+
+  async ordererStatus(orderer: NodeId): Promise<OrdererStatus> {
+    return this.observers.ordererStatus(orderer);
+  }
+
+  /** The node's log lines, parsed, as `oc logs` shows them: since the node's last stop. */
+  async logs(node: NodeId): Promise<readonly ClusterLogLine[]> {
+    return this.observers.logLines(node, false);
+  }
+
+  /** Every log line of the node since the run began. */
+  allLogs(node: NodeId): readonly ClusterLogLine[] {
+    return this.observers.logLines(node, true);
+  }
+
+  async channelInfo(peer: NodeId): Promise<ChannelInfo> {
+    return this.observers.channelInfo(peer);
+  }
+
+  /** `peer channel getinfo -c certchannel` stdout, byte for byte. */
+  getinfo(peer: NodeId): string {
+    return this.observers.getinfo(peer);
+  }
+
+  /** CouchDB `GET /<db>` of a peer's CouchDB (peer or couchdb id); undefined when the database does not exist. */
+  dbInfo(peerOrCouchdb: NodeId, db?: string): CouchDbInfo | undefined {
+    return this.observers.dbInfo(peerOrCouchdb, db);
+  }
+
+  async stateDocCount(peer: NodeId): Promise<number> {
+    return this.observers.stateDocCount(peer);
   }
 
   // --- running the simulation -----------------------------------------------------------
@@ -392,7 +353,7 @@ export class SimCluster implements Cluster {
       return;
     }
     // The new container's log (what `oc logs` shows) starts empty.
-    const l = this.nodeLog(node);
+    const l = this.observers.nodeLog(node);
     l.sinceStop = l.entries.length;
     l.seq = 0;
     const r = ledgerProviderPanic({ address: `${spec.couchdb}:5984`, up: false });
@@ -400,7 +361,7 @@ export class SimCluster implements Cluster {
     this.sim.note(`${node} starts with CouchDB ${spec.couchdb} down`);
     p.pending = r.logs.map((e) =>
       this.sim.after(e.atMs ?? 0, () => {
-        if (!(this.logSpecs_.get(node) ?? this.defaultLogSpec).enabled(LOG_FORMATS.get(e.kind)?.module ?? '', LOG_FORMATS.get(e.kind)?.level ?? 'INFO')) return;
+        if (!this.observers.logSpecOf(node).enabled(LOG_FORMATS.get(e.kind)?.module ?? '', LOG_FORMATS.get(e.kind)?.level ?? 'INFO')) return;
         l.seq++;
         l.entries.push({ at: this.sim.now, seq: l.seq, kind: e.kind, args: e.args });
       }),
@@ -458,34 +419,6 @@ export class SimCluster implements Cluster {
     return this.sim.isUp(node);
   }
 
-  async channelInfo(peer: NodeId): Promise<ChannelInfo> {
-    const s = this.world.peerState(this.world.peerOf(peer));
-    if (s.ledger === null) throw new Error(`channel ${CHANNEL} not found on ${peer}: ${s.ledgerError ?? ''}`);
-    return s.ledger.info();
-  }
-
-  /** `peer channel getinfo -c certchannel` stdout, byte for byte. */
-  getinfo(peer: NodeId): string {
-    const s = this.world.peerState(this.world.peerOf(peer));
-    if (s.ledger === null) throw new Error(`channel ${CHANNEL} not found on ${peer}`);
-    return getinfoOutput(s.ledger.info());
-  }
-
-  /** CouchDB `GET /<db>` of a peer's CouchDB (peer or couchdb id); undefined when the database does not exist. */
-  dbInfo(peerOrCouchdb: NodeId, db = namespaceDbName(CHAINCODE)): CouchDbInfo | undefined {
-    const peer = this.world.peerOf(peerOrCouchdb);
-    return this.sim.durable(peer).get<CouchDbInfo>(`${COUCH_PREFIX}${db}/_info`);
-  }
-
-  async stateDocCount(peer: NodeId): Promise<number> {
-    const p = this.world.peerOf(peer);
-    const spec = this.fabric.peers.find((x) => x.id === p);
-    if (spec !== undefined && this.world.couchdbDown.has(spec.couchdb)) throw new Error(`CouchDB ${spec.couchdb} is down`);
-    const info = this.dbInfo(p);
-    if (info === undefined) throw new Error(DB_NOT_FOUND);
-    return info.doc_count;
-  }
-
   async dropStateDatabase(peer: NodeId): Promise<OkResult> {
     const p = this.world.peerOf(peer);
     const db = namespaceDbName(CHAINCODE);
@@ -507,7 +440,7 @@ export class SimCluster implements Cluster {
     const p = this.world.peerOf(peer);
     const r = run(this.sim.isUp(p));
     this.sim.note(`peer node ${name} on ${p}: ${r.ok ? 'ok' : r.error ?? 'failed'}`);
-    const l = this.nodeLog(p);
+    const l = this.observers.nodeLog(p);
     for (const e of r.logs) {
       l.seq++;
       l.entries.push({ at: this.sim.now + (e.atMs ?? 0), seq: l.seq, kind: e.kind, args: e.args, command: true });
@@ -536,56 +469,6 @@ export class SimCluster implements Cluster {
   async rollbackLedger(peer: NodeId, blockNumber: number): Promise<OkResult> {
     const p = this.world.peerOf(peer);
     return this.offline(p, `rollback -b ${blockNumber}`, (up) => rollbackLedger(this.sim.durable(p), up, blockNumber));
-  }
-
-  async ordererStatus(orderer: NodeId): Promise<OrdererStatus> {
-    if (this.world.kindOf(orderer) !== 'orderer') throw new Error(`${orderer} is not an orderer`);
-    const s = this.world.ordererState(orderer);
-    if (s === undefined) {
-      const last = this.metric(orderer, 'consensus_BFT_committed_block_number');
-      const committed = last[last.length - 1]?.value ?? 0;
-      return { committedBlock: committed, lastBlock: this.sim.durable(orderer).listLength('ledger'), view: 0, leader: null, role: 'down' };
-    }
-    const st = this.world.consenterStatus(s);
-    return { committedBlock: st.committedBlock, lastBlock: st.lastBlock, view: st.view, leader: st.leader, role: st.role === 'candidate' ? 'follower' : st.role };
-  }
-
-  // --- logs -----------------------------------------------------------------------------
-
-  /** The node's log lines, parsed, as `oc logs` shows them: since the node's last stop. */
-  async logs(node: NodeId): Promise<readonly ClusterLogLine[]> {
-    return this.logLines(node, false);
-  }
-
-  /** Every log line of the node since the run began. */
-  allLogs(node: NodeId): readonly ClusterLogLine[] {
-    return this.logLines(node, true);
-  }
-
-  private logLines(node: NodeId, all: boolean): ClusterLogLine[] {
-    const k = this.world.kindOf(node);
-    if (k === 'couchdb') return [];
-    const l = this.logs_.get(node);
-    if (l === undefined) return [];
-    const out: ClusterLogLine[] = [];
-    for (let i = all ? 0 : l.sinceStop; i < l.entries.length; i++) {
-      const e = l.entries[i] as LogEntry;
-      const fmt = LOG_FORMATS.get(e.kind);
-      if (fmt === undefined) continue;
-      const ev = { type: 'log' as const, kind: e.kind, args: e.args, ...(e.fields !== undefined ? { fields: e.fields } : {}) };
-      out.push({
-        at: e.at,
-        node,
-        level: fmt.level,
-        module: fmt.module,
-        func: fmt.func,
-        message: sprintf(fmt.format, e.args),
-        kind: e.kind,
-        args: e.args,
-        text: renderLine(fmt, ev, e.at, e.seq),
-      });
-    }
-    return out;
   }
 
   // --- waiting ---------------------------------------------------------------------------
