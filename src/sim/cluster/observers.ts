@@ -5,7 +5,7 @@
  * stop), metric change points, the gateways' answers and submitted transactions, and the
  * status a peer or an orderer reports (channel info, CouchDB, the consenter's view).
  *
- * It reads the world (world.ts) and hands two things back: a gateway answer to the world
+ * It reads the world (world.ts) and hands three things back: a gateway answer to the world
  * (`answers`), a refused connection to the world's network (`refused`), and a process that
  * died by itself to whoever restarts it (`exited`, the fault injector's kubelet). It knows
  * no scenario language: its lines and statuses have the `Cluster` port's shapes.
@@ -50,6 +50,7 @@ export interface SimOrdererStatus {
   readonly role: 'leader' | 'follower' | 'down';
 }
 
+/** One line a node printed, kept as its catalog kind and arguments (rendered when read). */
 export interface LogEntry {
   readonly at: number;
   readonly seq: number;
@@ -60,6 +61,7 @@ export interface LogEntry {
   readonly command?: boolean;
 }
 
+/** A node's log: every line since the run began, and where its current container's starts. */
 export interface NodeLog {
   entries: LogEntry[];
   /** Index of the first entry since the node's last stop. */
@@ -95,7 +97,7 @@ export class SimObservers {
     this.defaultLogSpec = new LogSpec(spec);
   }
 
-  /** Take one trace record in (the world's only observer: SimCluster subscribes it). */
+  /** Take one trace record in (SimCluster subscribes it to the kernel's events, crashes, restarts and drops). */
   record(r: TraceRecord): void {
     if (r.k === 'event') {
       const e = r.e as { type: string; kind?: string; args?: LogArg[]; fields?: Record<string, string>; name?: string; value?: number; labels?: Record<string, string>; requestId?: string; httpStatus?: number; body?: Record<string, unknown> };

@@ -200,6 +200,7 @@ export class SimWorld {
 
   // --- names ---------------------------------------------------------------------------
 
+  /** What a node id names; an unknown id is a one-line error listing the nodes. */
   kindOf(node: NodeId): 'orderer' | 'peer' | 'couchdb' {
     if (this.topology.orderers.includes(node)) return 'orderer';
     if (this.topology.peers.includes(node)) return 'peer';
@@ -207,6 +208,7 @@ export class SimWorld {
     throw new Error(`unknown node "${node}" (orderers: ${this.topology.orderers.join(', ')}; peers: ${this.topology.peers.join(', ')}; couchdbs: ${this.topology.couchdbs.join(', ')})`);
   }
 
+  /** The peer a peer or CouchDB id stands for (a CouchDB's volume is its peer's). */
   peerOf(node: NodeId): NodeId {
     const k = this.kindOf(node);
     if (k === 'peer') return node;
@@ -216,16 +218,19 @@ export class SimWorld {
 
   // --- running the simulation -----------------------------------------------------------
 
+  /** Simulated ms since the world was opened. */
   now(): number {
     return this.sim.now;
   }
 
+  /** Run the simulation until `done` holds or `timeoutMs` passes; whether it holds. */
   runUntil(done: () => boolean, timeoutMs: number): boolean {
     const until = this.sim.now + timeoutMs;
     const r = this.sim.run({ until, stopWhen: done });
     return r.reason === 'condition' || done();
   }
 
+  /** Hand a command to an org's gateway (its REST API); the request id its answer will carry. */
   send(org: string, cmd: GatewayCommand): string {
     const gw = this.fabric.gateways.find((g) => g.org === org || g.id === org);
     if (gw === undefined) throw new Error(`unknown org "${org}" (orgs: ${this.fabric.orgs.join(', ')})`);
@@ -234,12 +239,14 @@ export class SimWorld {
     return requestId;
   }
 
+  /** Send a command and run the simulation until its answer (a 504 after the operation timeout). */
   async request(org: string, cmd: GatewayCommand): Promise<GatewayAnswer> {
     const id = this.send(org, cmd);
     this.runUntil(() => this.answers.has(id), this.opTimeoutMs);
     return this.answers.get(id) ?? { httpStatus: 504, body: { success: false, error: `no answer from the ${org} API within ${this.opTimeoutMs} ms` } };
   }
 
+  /** The org a step names (`techpulse` or `gateway.techpulse`); an unknown one is a one-line error. */
   orgOf(via: string): string {
     const org = via.startsWith('gateway.') ? via.slice('gateway.'.length) : via;
     if (!this.fabric.orgs.includes(org)) throw new Error(`unknown org "${via}" (orgs: ${this.fabric.orgs.join(', ')})`);
@@ -251,6 +258,7 @@ export class SimWorld {
     return ++this.nextRequest;
   }
 
+  /** Poll `condition` every `pollMs` of simulated time until it holds or `timeoutMs` passes. */
   async waitUntil(condition: () => Promise<boolean> | boolean, timeoutMs: number, pollMs = 500): Promise<boolean> {
     const end = this.sim.now + timeoutMs;
     for (;;) {
@@ -260,12 +268,14 @@ export class SimWorld {
     }
   }
 
+  /** Let `ms` of simulated time pass. */
   async sleep(ms: number): Promise<void> {
     this.sim.run({ until: this.sim.now + ms });
   }
 
   // --- the nodes' state -------------------------------------------------------------------
 
+  /** A running orderer's state (undefined when its process is down). */
   ordererState(o: NodeId): OrdererState | undefined {
     return this.sim.state<OrdererState>(o);
   }
@@ -280,6 +290,7 @@ export class SimWorld {
     return h;
   }
 
+  /** A running peer's state; a down peer is a one-line error. */
   peerState(peer: NodeId): PeerState {
     const s = this.sim.state<PeerState>(peer);
     if (s === undefined) throw new Error(`${peer} is down: cannot run \`peer channel getinfo\` on it`);
