@@ -5,7 +5,7 @@
  */
 import { accessSync, constants, mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import type { Cluster } from '../scenarios/cluster.ts';
-import { escapeControls } from '../scenarios/describe.ts';
+import { escapeControls } from '../shared/escape.ts';
 import { MAX_INPUT_FILE_BYTES, readRegularFile, writeFileAtomic } from './files.ts';
 import type { Checks } from '../scenarios/runner.ts';
 import type { Behaviours, Scenario } from '../scenarios/schema.ts';

@@ -10,9 +10,10 @@
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { didYouMean } from '../scenarios/suggest.ts';
-import { asks, usageLine, type CommandSpec } from '../args/grammar.ts';
+import { asks, usageLine, UsageError, type CommandSpec } from '../args/grammar.ts';
 import { helpText as commandHelp } from '../args/help.ts';
-import { processEnv, UsageError, type CliEnv } from './io.ts';
+import { escapeControls } from '../shared/escape.ts';
+import type { CliEnv } from './io.ts';
 
 export type CommandFn = (argv: readonly string[], env: CliEnv) => Promise<number>;
 
@@ -104,19 +105,27 @@ function usagePrefix(message: string, command: string | undefined): string {
   return `fabric-bft-sim: ${message}`;
 }
 
-export async function main(argv: string[], env: CliEnv = processEnv()): Promise<number> {
+/**
+ * `env` defaults to the process's own (src/cli/io.ts `processEnv`), loaded only past
+ * `--help` and `--version`: io.ts brings the progress line, which describes scenario steps
+ * and so loads the scenario schema (zod, about 100 modules), most of `--help`'s start-up.
+ */
+export async function main(argv: string[], given?: CliEnv): Promise<number> {
+  const [command, ...rest] = argv;
+  // The same escaping as processEnv's stdout.
+  const print = (text: string): void => void (given === undefined ? process.stdout.write(escapeControls(text)) : given.stdout(text));
+  if (command === undefined || command === '-h' || command === '--help' || (command === 'help' && rest[0] === undefined)) {
+    print(await helpText());
+    return 0;
+  }
+  if (command === '-v' || command === '--version') {
+    print(`${version()}\n`);
+    return 0;
+  }
+  const env = given ?? (await import('./io.ts')).processEnv();
   try {
-    const [command, ...rest] = argv;
-    if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
-      // `help run` is `run --help`; `help nope` is the unknown-command error.
-      if (command === 'help' && rest[0] !== undefined) return await main([rest[0], '--help'], env);
-      env.stdout(await helpText());
-      return 0;
-    }
-    if (command === '-v' || command === '--version') {
-      env.stdout(`${version()}\n`);
-      return 0;
-    }
+    // `help run` is `run --help`; `help nope` is the unknown-command error.
+    if (command === 'help' && rest[0] !== undefined) return await main([rest[0], '--help'], env);
     const entry = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
     if (entry === undefined) {
       const hint = command.startsWith('-') ? '' : didYouMean(command, Object.keys(COMMANDS));

@@ -3,7 +3,7 @@ import { describeValueShort } from '../scenarios/describe.ts';
 import type { ScenarioResult, StepResult } from '../scenarios/runner.ts';
 import type { UndoReport } from './undo.ts';
 
-export { escapeControls } from '../scenarios/describe.ts';
+export { escapeControls } from '../shared/escape.ts';
 
 export function formatStep(s: StepResult): string {
   const mark = s.ok ? '✓' : '✗';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { processEnv, type CliEnv } from '../../src/cli/io.ts';
-import { escapeControls } from '../../src/scenarios/describe.ts';
+import { escapeControls } from '../../src/shared/escape.ts';
 import { writeFileAtomic } from '../../src/cli/files.ts';
 import { runBudget } from '../../src/cli/budget.ts';
 import { simTarget } from '../../src/cli/targets.ts';
