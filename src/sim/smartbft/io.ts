@@ -46,6 +46,15 @@ export class Io {
     }
   }
 
+  /**
+   * Whether log lines are emitted (`events` other than 'facts'). A call site whose
+   * arguments cost something to build (a request key, a Go list) asks first, so a run
+   * without log lines does not build them only for `log` to drop them.
+   */
+  get logging(): boolean {
+    return this.s.emitLogs;
+  }
+
   log(kind: string, ...args: (string | number)[]): void {
     if (!this.s.emitLogs) return;
     this.effects.push({ kind: 'emit', event: { type: 'log', kind: `smartbft.${kind}`, args, fields: { channel: this.s.channel } } });

@@ -322,10 +322,10 @@ function expire(s: ConsenterState, io: Io, e: PoolEntry): void {
   if (e.stage === 0) {
     // Controller.OnRequestTimeout
     if (leader !== s.id) {
-      io.log('requestForward', requestKey(e.request), leader);
+      if (io.logging) io.log('requestForward', requestKey(e.request), leader);
       io.send(leader, { type: 'FwdRequest', request: e.request });
     } else {
-      io.log('requestLeaderNothing', requestKey(e.request));
+      if (io.logging) io.log('requestLeaderNothing', requestKey(e.request));
     }
     e.stage = 1;
     e.deadline = io.now + s.config.RequestComplainTimeout;
@@ -336,10 +336,10 @@ function expire(s: ConsenterState, io: Io, e: PoolEntry): void {
     e.deadline = io.now + s.config.RequestAutoRemoveTimeout;
     enqueue(s, io, e);
     if (leader === s.id) {
-      io.log('requestLeaderStopHeartbeat', requestKey(e.request));
+      if (io.logging) io.log('requestLeaderStopHeartbeat', requestKey(e.request));
       stopLeaderSendMsg(s, io);
     } else {
-      io.log('requestComplain', requestKey(e.request), leader);
+      if (io.logging) io.log('requestComplain', requestKey(e.request), leader);
       complain(s, io, s.view.number, true, 'request leader-forwarding timeout');
     }
   } else {

@@ -64,7 +64,7 @@ export function processMsg(s: ConsenterState, io: Io, sender: number, m: Consens
   const v = s.view;
   if (v.stopped) return;
   if (m.view !== v.number) {
-    io.log('wrongView', s.id, describeMessage(m), sender, m.view, v.number);
+    if (io.logging) io.log('wrongView', s.id, describeMessage(m), sender, m.view, v.number);
     if (sender !== v.leaderId) {
       discoverIfSyncNeeded(s, io, sender, m);
       return;
@@ -82,7 +82,7 @@ export function processMsg(s: ConsenterState, io: Io, sender: number, m: Consens
     return;
   }
   if (m.seq !== v.seq && m.seq !== v.seq + 1) {
-    io.log('wrongSeq', s.id, sender, m.seq, v.seq);
+    if (io.logging) io.log('wrongSeq', s.id, sender, m.seq, v.seq);
     discoverIfSyncNeeded(s, io, sender, m);
     return;
   }
@@ -167,7 +167,7 @@ function processProposal(s: ConsenterState, io: Io, sender: number, pp: PrePrepa
   v.myPrepare = prepare;
   s.inFlight = { proposal: pp.proposal, prepared: false };
   v.phase = PHASE.PROPOSED;
-  io.log('processedProposal', v.seq);
+  if (io.logging) io.log('processedProposal', v.seq);
   io.broadcast(prepare);
   if (s.id === v.leaderId) heartbeatWasSent(s);
   enterProposed(s, io);
@@ -202,9 +202,11 @@ export function processPrepares(s: ConsenterState, io: Io): void {
   if (p === undefined || v.phase !== PHASE.PROPOSED) return;
   const need = s.q - 1;
   if (v.prepareFrom.length < need) return;
-  const from = v.prepareFrom.slice(0, need);
-  io.log('collectedPrepares', s.id, from.length, goList(from));
-  io.log('processedPrepares', v.seq);
+  if (io.logging) {
+    const from = v.prepareFrom.slice(0, need);
+    io.log('collectedPrepares', s.id, from.length, goList(from));
+    io.log('processedPrepares', v.seq);
+  }
   const signature: Signature = sign(s.id, p.digest);
   const commit: Commit = { type: 'Commit', view: v.number, seq: v.seq, digest: p.digest, signature, assist: false };
   saveCommit(s, io, commit);
@@ -224,8 +226,10 @@ function processCommits(s: ConsenterState, io: Io): void {
   const need = s.q - 1;
   if (v.commitSigs.length < need) return;
   const sigs: Signature[] = v.commitSigs.slice(0, need);
-  io.log('collectedCommits', s.id, sigs.length, goList(sigs.map((x) => x.signer)));
-  io.log('processedCommits', s.id, v.seq);
+  if (io.logging) {
+    io.log('collectedCommits', s.id, sigs.length, goList(sigs.map((x) => x.signer)));
+    io.log('processedCommits', s.id, v.seq);
+  }
   sigs.push(v.myCommit.signature);
   decide(s, io, p, sigs);
 }
@@ -234,7 +238,7 @@ function processCommits(s: ConsenterState, io: Io): void {
 function decide(s: ConsenterState, io: Io, proposal: Proposal, signatures: Signature[]): void {
   const v = s.view;
   const seq = v.seq;
-  io.log('decide', seq);
+  if (io.logging) io.log('decide', seq);
   s.viewSeq = { seq, active: true };
   // startNextSeq
   v.prevPrepare = v.myPrepare;
@@ -257,7 +261,7 @@ function decide(s: ConsenterState, io: Io, proposal: Proposal, signatures: Signa
   v.nextPrepares = new Map();
   v.nextCommits = new Map();
   v.nextPrePrepare = undefined;
-  io.log('startNextSeq', seq, seq + 1);
+  if (io.logging) io.log('startNextSeq', seq, seq + 1);
   decideInView(s, io, { seq, proposal, signatures });
   if (s.view !== v || v.stopped) return;
   if (npp !== undefined && v.phase === PHASE.COMMITTED && v.proposal === undefined) processProposal(s, io, v.leaderId, npp);
@@ -289,7 +293,7 @@ function discoverIfSyncNeeded(s: ConsenterState, io: Io, sender: number, m: Cons
     if (c.digest === m.digest && c.seq === m.seq && c.view === m.view) count++;
   }
   if (count < s.f + 1) return;
-  io.log('seenVotes', count, m.digest, m.view, m.seq, v.number, v.seq);
+  if (io.logging) io.log('seenVotes', count, m.digest, m.view, m.seq, v.number, v.seq);
   v.lastVotedProposalByID.clear();
   stopView(s, io);
   // The in-flight view's Sync is the ViewChanger's: it abandons the in-flight proposal.
