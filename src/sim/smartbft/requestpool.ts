@@ -37,13 +37,6 @@ function indexSet(s: ConsenterState, r: Request, value: PoolEntry | number): voi
   m.set(r.reqId, value);
 }
 
-function indexDelete(s: ConsenterState, r: Request): void {
-  const m = s.requests.get(r.clientId);
-  if (m === undefined) return;
-  m.delete(r.reqId);
-  if (m.size === 0) s.requests.delete(r.clientId);
-}
-
 function unpool(s: ConsenterState, e: PoolEntry): void {
   e.inPool = false;
   s.poolSize--;
@@ -178,12 +171,16 @@ export function removeRequests(s: ConsenterState, io: Io, requests: readonly Req
   const now = io.now;
   let freed = false;
   if (s.poolSize > 0) {
+    // One look-up per request: a pooled one is in its client's map already, so its
+    // processed mark replaces the entry in that same map.
     for (let i = 0; i < requests.length; i++) {
       const r = requests[i] as Request;
-      const known = lookup(s, r);
+      const m = s.requests.get(r.clientId);
+      if (m === undefined) continue;
+      const known = m.get(r.reqId);
       if (typeof known === 'object') {
         unpool(s, known);
-        indexSet(s, r, now);
+        m.set(r.reqId, now);
         freed = true;
       }
     }
@@ -208,7 +205,11 @@ export function eraseProcessed(s: ConsenterState, io: Io): void {
     const cut = Math.min(excess, block.requests.length);
     for (let i = 0; i < cut; i++) {
       const r = block.requests[i] as Request;
-      if (lookup(s, r) === block.at) indexDelete(s, r);
+      const m = s.requests.get(r.clientId);
+      if (m !== undefined && m.get(r.reqId) === block.at) {
+        m.delete(r.reqId);
+        if (m.size === 0) s.requests.delete(r.clientId);
+      }
     }
     excess -= cut;
     s.processedCount -= cut;
@@ -230,7 +231,11 @@ function indexProcessed(s: ConsenterState): void {
   const log = s.processedLog;
   for (let i = s.processedIndexed; i < log.length; i++) {
     const entry = log[i] as { at: number; requests: readonly Request[] };
-    for (const r of entry.requests) if (lookup(s, r) === undefined) indexSet(s, r, entry.at);
+    for (const r of entry.requests) {
+      let m = s.requests.get(r.clientId);
+      if (m === undefined) s.requests.set(r.clientId, (m = new Map()));
+      if (!m.has(r.reqId)) m.set(r.reqId, entry.at);
+    }
   }
   s.processedIndexed = log.length;
 }
@@ -271,9 +276,9 @@ export function onRequestTimers(s: ConsenterState, io: Io): void {
     let bestAt = Infinity;
     for (let q = 0; q < 3; q++) {
       const head = peek(s, q);
-      if (head !== undefined && head.entry.deadline < bestAt) {
+      if (head !== undefined && head.deadline < bestAt) {
         best = q;
-        bestAt = head.entry.deadline;
+        bestAt = head.deadline;
       }
     }
     if (best < 0) break;
@@ -291,14 +296,15 @@ export function onRequestTimers(s: ConsenterState, io: Io): void {
   compact(s);
 }
 
-function peek(s: ConsenterState, q: number): { entry: PoolEntry } | undefined {
+/** The head of timer queue `q`: its first entry still pooled and still at stage `q`. */
+function peek(s: ConsenterState, q: number): PoolEntry | undefined {
   const queue = s.poolQueues[q as 0 | 1 | 2];
   let h = s.poolQueueHeads[q as 0 | 1 | 2];
   while (h < queue.length) {
     const e = queue[h] as PoolEntry;
     if (e.stage === q && e.inPool) {
       s.poolQueueHeads[q as 0 | 1 | 2] = h;
-      return { entry: e };
+      return e;
     }
     h++;
   }
