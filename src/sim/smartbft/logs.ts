@@ -70,6 +70,7 @@ export const SMARTBFT_LOGS: LogFormat[] = [
   e('wrongViewChange', CONSENSUS, 'processMsg', 'WARN', 'Node %d got viewChange message %v from %d with view %d, expected view %d', 'SmartBFT internal/bft/viewchanger.go:299 v.Logger.Warnf'),
   e('wrongNewViewSender', CONSENSUS, 'processMsg', 'WARN', 'Node %d got newView message %v from %d, expected sender to be %d the next leader', 'SmartBFT internal/bft/viewchanger.go:319 v.Logger.Warnf'),
   e('viewDataLastDecisionFailed', CONSENSUS, 'validateViewDataMsg', 'WARN', "Node %d got %v from %d, but the check of the last decision didn't pass", 'SmartBFT internal/bft/viewchanger.go:519 v.Logger.Warnf'),
+  e('newViewInvalid', CONSENSUS, 'processNewViewMsg', 'WARN', 'Node %d is processing a newView message, but the message is invalid', 'SmartBFT internal/bft/viewchanger.go:1117 v.Logger.Warnf'),
   e('helpLaggingViewChange', CONSENSUS, 'processMsg', 'WARN', 'Node %d got viewChange message %v from %d with view %d, expected view %d, help the lagging nodes', 'SmartBFT internal/bft/viewchanger.go:296 v.Logger.Warnf'),
   e('inFlightWaitTwoTicks', CONSENSUS, 'commitInFlightProposal', 'DEBU', 'Waiting two ticks before starting in-flight view', 'SmartBFT internal/bft/viewchanger.go:1275 v.Logger.Debugf'),
   e('inFlightViewStarted', CONSENSUS, 'commitInFlightProposal', 'DEBU', 'Node %d started a view %d for the in flight proposal', 'SmartBFT internal/bft/viewchanger.go:1284 v.Logger.Debugf'),

@@ -200,13 +200,34 @@ export function validDecision(s: ConsenterState, d: Decision): boolean {
   return signers.size >= s.q;
 }
 
-function validViewData(s: ConsenterState, sender: number, svd: SignedViewData, view: number): boolean {
-  const vd = svd.viewData;
-  if (svd.signer !== sender || vd.nextView !== view) return false;
-  if (!verifySignature({ signer: svd.signer, value: svd.signature }, viewDataSummary(vd))) return false;
-  if (vd.lastDecision !== undefined && !validDecision(s, vd.lastDecision)) return false;
-  if (vd.inFlightProposal !== undefined && !digestMatches(vd.inFlightProposal)) return false;
-  return true;
+/**
+ * ValidateLastDecision (viewchanger.go), the view changer's check of a last decision: at
+ * least Q signatures, each verified once per signer, and any one that does not verify
+ * (an unknown signer's included: the Verifier knows only consenters) rejects the whole
+ * decision, however many valid ones come with it. The model's stand-in for a malformed
+ * proposal (a digest that is not its content's, a sequence that is not its metadata's) is
+ * rejected too. The synchronizer's looser check is `validDecision`.
+ */
+export function validateLastDecision(s: ConsenterState, d: Decision): boolean {
+  if (!digestMatches(d.proposal) || d.proposal.metadata.latestSequence !== d.seq) return false;
+  if (d.signatures.length < s.q) return false;
+  const signers = new Set<number>();
+  for (const sig of d.signatures) {
+    if (signers.has(sig.signer)) continue;
+    signers.add(sig.signer);
+    if (!s.nameOf.has(sig.signer) || !verifySignature(sig, d.proposal.digest)) return false;
+  }
+  return signers.size >= s.q;
+}
+
+/** ValidateInFlight (viewchanger.go): an in-flight proposal, if any, is at the last decision's sequence + 1. */
+function validInFlight(p: Proposal | undefined, lastSeq: number): boolean {
+  return p === undefined || (digestMatches(p) && p.metadata.latestSequence === lastSeq + 1);
+}
+
+/** The ViewData's own signature, by a consenter (VerifySignature of a SignedViewData). */
+function signedByItsSigner(s: ConsenterState, svd: SignedViewData): boolean {
+  return s.nameOf.has(svd.signer) && verifySignature({ signer: svd.signer, value: svd.signature }, viewDataSummary(svd.viewData));
 }
 
 /**
@@ -238,7 +259,7 @@ export function checkLastDecision(s: ConsenterState, io: Io, sender: number, svd
     return { valid: true, lastSeq: last.seq };
   }
   // One sequence behind the sender: validate its last decision and deliver it.
-  if (!validDecision(s, last)) return invalid;
+  if (!validateLastDecision(s, last)) return invalid;
   deliver(s, io, last, false);
   if (!signedBySender()) return invalid;
   return { valid: true, lastSeq: last.seq };
@@ -254,9 +275,7 @@ function validateViewDataMsg(s: ConsenterState, io: Io, sender: number, svd: Sig
     return false;
   }
   // ValidateInFlight
-  const inFlight = vd.inFlightProposal;
-  if (inFlight !== undefined && (!digestMatches(inFlight) || inFlight.metadata.latestSequence !== check.lastSeq + 1)) return false;
-  return true;
+  return validInFlight(vd.inFlightProposal, check.lastSeq);
 }
 
 /** signedViewDataToString (util.go). */
@@ -329,6 +348,61 @@ export function checkInFlight(s: ConsenterState, list: readonly SignedViewData[]
   return { ok: false, proposal: undefined };
 }
 
+/**
+ * validateNewViewMsg (viewchanger.go), a follower's check of the NewView's ViewData, in the
+ * message's order, each signer's first one only. Any bad ViewData makes the whole message
+ * invalid, however many good ones it carries. What is checked depends on where the
+ * ViewData's last decision stands against this node's own sequence (Go cannot validate a
+ * decision made under a configuration it does not have):
+ * - genesis: its signature, unless this node has decided (then nothing but the in-flight);
+ * - behind this node: only the in-flight proposal's sequence, no signature at all;
+ * - at this node's sequence: its signature, and that it is this node's last decision (the
+ *   decision's own signatures are not checked);
+ * - one ahead: ValidateLastDecision, deliver it, then its signature: "deliver", and the
+ *   caller validates the message again at the new sequence;
+ * - more than one ahead: sync at once ("sync"), whatever the ViewData after it hold.
+ * Then at least Q counted. Like Go, the ViewData not checked are counted whoever signed them.
+ */
+function validateNewViewMsg(s: ConsenterState, io: Io, m: NewView): 'valid' | 'invalid' | 'sync' | 'deliver' {
+  const mySeq = s.ledger.length;
+  const seen = new Set<number>();
+  let valid = 0;
+  for (const svd of m.signedViewData) {
+    if (seen.has(svd.signer)) continue;
+    seen.add(svd.signer);
+    const vd = svd.viewData;
+    if (vd.nextView !== s.vc.currView) return 'invalid';
+    const last = vd.lastDecision;
+    if (last === undefined) {
+      if (mySeq === 0 && !signedByItsSigner(s, svd)) return 'invalid';
+      if (!validInFlight(vd.inFlightProposal, 0)) return 'invalid';
+      valid++;
+      continue;
+    }
+    if (last.proposal.metadata.viewId >= vd.nextView) return 'invalid';
+    if (last.seq > mySeq + 1) {
+      requestSync(s, io);
+      return 'sync';
+    }
+    if (last.seq < mySeq) {
+      if (!validInFlight(vd.inFlightProposal, last.seq)) return 'invalid';
+      valid++;
+      continue;
+    }
+    if (last.seq === mySeq) {
+      const mine = s.ledger[mySeq - 1] as Decision;
+      if (!signedByItsSigner(s, svd) || mine.proposal.digest !== last.proposal.digest || !validInFlight(vd.inFlightProposal, last.seq)) return 'invalid';
+      valid++;
+      continue;
+    }
+    if (!validateLastDecision(s, last)) return 'invalid';
+    deliver(s, io, last, false);
+    if (!signedByItsSigner(s, svd) || !validInFlight(vd.inFlightProposal, last.seq)) return 'invalid';
+    return 'deliver';
+  }
+  return valid < s.q ? 'invalid' : 'valid';
+}
+
 export function handleNewView(s: ConsenterState, io: Io, sender: number, m: NewView): void {
   const vc = s.vc;
   const nextView = m.signedViewData[0]?.viewData.nextView ?? -1;
@@ -342,27 +416,16 @@ export function handleNewView(s: ConsenterState, io: Io, sender: number, m: NewV
     io.log('wrongNewViewSender', s.id, describeMessage(m), sender, expectedLeader);
     return;
   }
-  const valid: SignedViewData[] = [];
-  const seen = new Set<number>();
-  for (const svd of m.signedViewData) {
-    if (seen.has(svd.signer) || !s.nameOf.has(svd.signer)) continue;
-    if (!validViewData(s, svd.signer, svd, vc.currView)) continue;
-    seen.add(svd.signer);
-    valid.push(svd);
-  }
-  if (valid.length < s.q) return;
-  let maxLast: Decision | undefined;
-  for (const x of valid) {
-    const d = x.viewData.lastDecision;
-    if (d !== undefined && (maxLast === undefined || d.seq > maxLast.seq)) maxLast = d;
-  }
-  const mySeq = s.ledger.length;
-  if (maxLast !== undefined && maxLast.seq > mySeq + 1) {
-    requestSync(s, io);
+  // processNewViewMsg: validate, and again after each decision delivered from the message.
+  let result = validateNewViewMsg(s, io, m);
+  while (result === 'deliver') result = validateNewViewMsg(s, io, m);
+  if (result === 'invalid') {
+    io.log('newViewInvalid', s.id);
     return;
   }
-  if (maxLast !== undefined && maxLast.seq === mySeq + 1) deliver(s, io, maxLast, false);
-  const check = checkInFlight(s, valid);
+  if (result === 'sync') return;
+  // extractViewDataMessages: every ViewData of the message, a signer's second one included.
+  const check = checkInFlight(s, m.signedViewData);
   if (!check.ok) return;
   if (check.proposal !== undefined && check.proposal.metadata.latestSequence === s.ledger.length + 1) {
     // commitInFlightProposal: the view for the proposal starts after two ticks.

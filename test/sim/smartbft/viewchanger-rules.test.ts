@@ -51,7 +51,7 @@ const vdOf = (nextView: number, lastDecision?: Decision, inFlightProposal?: Prop
 const vdMsg = (signed: SignedViewData): ViewDataMsg => ({ type: 'ViewData', signed });
 
 /** Two real decisions, and the PrePrepare proposal of a third (seq 3, in flight), made by a 4-node cluster in view 0. */
-function chain(): { d1: Decision; d2: Decision; p3: Proposal } {
+function chain(): { d1: Decision; d2: Decision; p3: Proposal; d3: Decision } {
   const c = new BftCluster({ n: 4 });
   c.submit('c', 1);
   expect(c.runUntilHeight(1, 5_000)).toBe(true);
@@ -60,7 +60,7 @@ function chain(): { d1: Decision; d2: Decision; p3: Proposal } {
   c.submit('c', 1);
   expect(c.runUntilHeight(3, 5_000)).toBe(true);
   const [d1, d2, d3] = c.ledger(1) as [Decision, Decision, Decision];
-  return { d1, d2, p3: d3.proposal };
+  return { d1, d2, p3: d3.proposal, d3 };
 }
 
 /** Node `id` of 4 with `ledger`, joined view 1 on the votes of two others. */
@@ -303,6 +303,15 @@ describe('validateViewDataMsg and checkLastDecision, at the new leader (viewchan
     expect(accepted(leader, 3)).toBe(false);
   });
 
+  it('ValidateLastDecision at the leader: one decision ahead, a quorum of valid signatures and one that does not verify: rejected, not delivered', () => {
+    const extra = [1, 2, 3, 4].find((x) => !d2.signatures.some((sig) => sig.signer === x))!;
+    const leader = joined(2, [d1]);
+    const out = leader.receive(3, vdMsg(svd(3, vdOf(1, { ...d2, signatures: [...d2.signatures, { signer: extra, value: 'corrupted' }] }))));
+    expect(kinds(out)).toEqual(['viewDataLastDecisionFailed']);
+    expect(leader.ledger()).toHaveLength(1);
+    expect(accepted(leader, 3)).toBe(false);
+  });
+
   it('the same sequence with another decision, even one signed by a quorum, is rejected', () => {
     const leader = joined(2, [d1, d2]);
     const fork = withDigest({ ...d2.proposal, header: 'fork' });
@@ -334,8 +343,9 @@ describe('processNewViewMsg (viewchanger.go; TestNewViewProcess, TestBadNewViewM
   let d1: Decision;
   let d2: Decision;
   let p3: Proposal;
+  let d3: Decision;
   beforeEach(() => {
-    ({ d1, d2, p3 } = chain());
+    ({ d1, d2, p3, d3 } = chain());
   });
   const nvOf = (...signed: SignedViewData[]): NewView => ({ type: 'NewView', signedViewData: signed });
   const good = (last?: Decision) => [svd(2, vdOf(1, last)), svd(3, vdOf(1, last)), svd(4, vdOf(1, last))];
@@ -376,7 +386,8 @@ describe('processNewViewMsg (viewchanger.go; TestNewViewProcess, TestBadNewViewM
   const bad: [string, (d: { d1: Decision; d2: Decision; p3: Proposal }) => SignedViewData][] = [
     ['a ViewData signed by another node than its signer field', ({ d2 }) => svd(4, vdOf(1, d2), 1)],
     ['a ViewData for another view', ({ d2 }) => svd(4, vdOf(2, d2))],
-    ['a ViewData whose last decision lacks a quorum of signatures', ({ d2 }) => svd(4, vdOf(1, { ...d2, signatures: d2.signatures.slice(0, 1) }))],
+    ['a ViewData whose last decision is not this node\'s (same sequence)', ({ d2 }) => svd(4, vdOf(1, { ...d2, proposal: withDigest({ ...d2.proposal, header: 'fork' }) }))],
+    ['a ViewData whose in-flight proposal is not at its last decision + 1', ({ d2 }) => svd(4, vdOf(1, d2, d2.proposal, true))],
     ['a ViewData whose in-flight proposal\'s digest is forged', ({ d2, p3 }) => svd(4, vdOf(1, d2, { ...p3, digest: 'forged' }, false))],
     ['a second ViewData of the same signer', ({ d2 }) => svd(3, vdOf(1, d2))],
     ['a ViewData of an unknown signer', ({ d2 }) => svd(9, vdOf(1, d2))],
@@ -386,6 +397,96 @@ describe('processNewViewMsg (viewchanger.go; TestNewViewProcess, TestBadNewViewM
     node.receive(2, nvOf(svd(2, vdOf(1, d2)), svd(3, vdOf(1, d2)), make({ d1, d2, p3 })));
     expect(node.state.vc.realView).toBe(0);
     expect(node.wal()).toHaveLength(1);
+  });
+
+  // validateNewViewMsg returns "invalid" at the first bad ViewData: the whole NewView is dropped.
+  const badBesideQuorum: [string, (d: { d1: Decision; d2: Decision; p3: Proposal }) => SignedViewData][] = [
+    ['for another view', ({ d2 }) => svd(1, vdOf(2, d2))],
+    ['whose signature does not verify (same sequence)', ({ d2 }) => svd(1, vdOf(1, d2), 4)],
+    ['whose last decision is not this node\'s (same sequence)', ({ d2 }) => svd(1, vdOf(1, { ...d2, proposal: withDigest({ ...d2.proposal, header: 'fork' }) }))],
+    ['whose last decision\'s view is not below the next view', ({ d2 }) => svd(1, vdOf(1, { ...d2, proposal: withDigest({ ...d2.proposal, metadata: { ...d2.proposal.metadata, viewId: 1 } }) }))],
+    ['whose in-flight proposal is not at its last decision + 1', ({ d2 }) => svd(1, vdOf(1, d2, d2.proposal, true))],
+    ['behind this node, whose in-flight proposal is not at its last decision + 1', ({ d1, p3 }) => svd(1, vdOf(1, d1, p3, true))],
+  ];
+  it.each(badBesideQuorum)('validateNewViewMsg: Q valid ViewData and one %s: the whole NewView is invalid, the view is not started', (_name, make) => {
+    const node = joined(3, [d1, d2]);
+    for (const order of [[0, 1, 2, 3], [3, 0, 1, 2]]) {
+      const all = [...good(d2), make({ d1, d2, p3 })];
+      const out = node.receive(2, nvOf(...order.map((i) => all[i]!)));
+      expect(logs(out)).toEqual([{ kind: 'newViewInvalid', args: [3] }]);
+    }
+    expect(node.state.vc.realView).toBe(0);
+    expect(node.wal()).toHaveLength(1);
+    // The same three good ones alone start the view.
+    node.receive(2, nvOf(...good(d2)));
+    expect(node.state.vc.realView).toBe(1);
+  });
+
+  it('validateNewViewMsg: a second ViewData of a signer is skipped, whatever it holds; the first one counts', () => {
+    const node = joined(3, [d1, d2]);
+    node.receive(2, nvOf(...good(d2), svd(4, vdOf(7, d1), 1)));
+    expect(node.state.vc.realView).toBe(1);
+  });
+
+  it('validateNewViewMsg: a ViewData behind this node is counted unchecked: neither its last decision\'s signatures nor its own ("this node is ahead")', () => {
+    const node = joined(3, [d1, d2]);
+    const unsignedD1 = { ...d1, signatures: d1.signatures.slice(0, 1) };
+    const out = node.receive(2, nvOf(svd(2, vdOf(1, d2)), svd(3, vdOf(1, d2)), svd(4, vdOf(1, unsignedD1), 1)));
+    expect(kinds(out)).not.toContain('newViewInvalid');
+    expect(node.state.vc.realView).toBe(1);
+    // A genesis ViewData at a node that has decided: likewise.
+    const other = joined(3, [d1]);
+    other.receive(2, nvOf(svd(2, vdOf(1, d1)), svd(3, vdOf(1, d1)), svd(4, vdOf(1), 1)));
+    expect(other.state.vc.realView).toBe(1);
+  });
+
+  it('validateNewViewMsg: at this node\'s sequence, the last decision is compared with its own, its signatures are not checked (it may have been a reconfiguration)', () => {
+    const node = joined(3, [d1, d2]);
+    const oneSig = { ...d2, signatures: d2.signatures.slice(0, 1) };
+    node.receive(2, nvOf(svd(2, vdOf(1, d2)), svd(3, vdOf(1, d2)), svd(4, vdOf(1, oneSig))));
+    expect(node.state.vc.realView).toBe(1);
+  });
+
+  it('validateNewViewMsg "sync": a ViewData more than one decision ahead makes the node sync at once, before anything else is checked', () => {
+    const node = joined(3, []);
+    const unsigned = { ...d2, signatures: [] };
+    const out = node.receive(2, nvOf(svd(2, vdOf(1, unsigned), 4)));
+    expect(kinds(out)).toEqual(['bftSyncInitiated']);
+    expect(node.state.vc.realView).toBe(0);
+    // A bad ViewData before it is seen first: invalid, no sync.
+    const first = joined(3, []);
+    const out2 = first.receive(2, nvOf(svd(1, vdOf(2)), svd(2, vdOf(1, d2))));
+    expect(kinds(out2)).toEqual(['newViewInvalid']);
+  });
+
+  it('processNewViewMsg "deliver": each ViewData one decision ahead is delivered in turn and the message validated again, up to the view', () => {
+    const node = joined(3, [d1]);
+    const out = node.receive(2, nvOf(svd(2, vdOf(1, d2)), svd(3, vdOf(1, d3)), svd(4, vdOf(1, d1))));
+    expect(logs(out).filter((l) => l.kind === 'deliver').map((l) => l.args[0])).toEqual([2, 3]);
+    expect(node.state.vc.realView).toBe(1);
+    expect(node.wal().at(-1)).toEqual({ type: 'NewView', viewId: 1, latestSequence: 3, decisionsInView: 0 });
+  });
+
+  it('ValidateLastDecision: one decision ahead, a quorum of valid signatures and one that does not verify: invalid, nothing delivered', () => {
+    const extra = [1, 2, 3, 4].find((x) => !d2.signatures.some((sig) => sig.signer === x))!;
+    const withBad = { ...d2, signatures: [...d2.signatures, { signer: extra, value: 'corrupted' }] };
+    const node = joined(3, [d1]);
+    const out = node.receive(2, nvOf(svd(2, vdOf(1, withBad)), svd(3, vdOf(1, d1)), svd(4, vdOf(1, d1))));
+    expect(kinds(out)).toEqual(['newViewInvalid']);
+    expect(node.ledger()).toHaveLength(1);
+    // An unknown signer's valid-looking signature: the same.
+    const unknown = { ...d2, signatures: [...d2.signatures, sign(9, d2.proposal.digest)] };
+    node.receive(2, nvOf(svd(2, vdOf(1, unknown)), svd(3, vdOf(1, d1)), svd(4, vdOf(1, d1))));
+    expect(node.ledger()).toHaveLength(1);
+    // A duplicate of a valid signature is skipped, not an error.
+    node.receive(2, nvOf(svd(2, vdOf(1, { ...d2, signatures: [...d2.signatures, d2.signatures[0]!] })), svd(3, vdOf(1, d1)), svd(4, vdOf(1, d1))));
+    expect(node.ledger()).toHaveLength(2);
+  });
+
+  it('extractViewDataMessages: CheckInFlight counts every ViewData of the NewView, a signer\'s second one included', () => {
+    const node = joined(3, [d1, d2]);
+    const out = node.receive(2, nvOf(svd(2, vdOf(1, d2, p3, true)), svd(3, vdOf(1, d2)), svd(4, vdOf(1, d2)), svd(2, vdOf(1, d2, p3, true))));
+    expect(kinds(out)).toEqual(['inFlightWaitTwoTicks']);
   });
 
   it('"deliver": a node one decision behind delivers the highest last decision, then starts the view after it', () => {
@@ -398,10 +499,11 @@ describe('processNewViewMsg (viewchanger.go; TestNewViewProcess, TestBadNewViewM
     expect(node.wal().at(-1)).toEqual({ type: 'NewView', viewId: 1, latestSequence: 2, decisionsInView: 0 });
   });
 
-  it('fewer than Q valid ViewData: nothing delivered either', () => {
+  it('fewer than Q valid ViewData: the view is not started, but a valid decision one ahead is delivered first (validateNewViewMsg delivers as it checks)', () => {
     const node = joined(3, [d1]);
-    node.receive(2, nvOf(svd(2, vdOf(1, d2)), svd(3, vdOf(1, d2))));
-    expect(node.ledger()).toHaveLength(1);
+    const out = node.receive(2, nvOf(svd(2, vdOf(1, d2)), svd(3, vdOf(1, d2))));
+    expect(node.ledger()).toHaveLength(2);
+    expect(kinds(out).at(-1)).toBe('newViewInvalid');
     expect(node.state.vc.realView).toBe(0);
   });
 
