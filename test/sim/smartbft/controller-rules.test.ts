@@ -6,8 +6,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Decision } from '../../../src/sim/smartbft/api.ts';
 import { createConsenter } from '../../../src/sim/smartbft/api.ts';
-import { sign } from '../../../src/sim/consensus/crypto.ts';
-import type { Commit, PrePrepare, Prepare } from '../../../src/sim/smartbft/messages.ts';
+import { sign, withDigest } from '../../../src/sim/consensus/crypto.ts';
+import { Rng } from '../../../src/sim/kernel/rng.ts';
+import type { Commit, PrePrepare, Prepare, SavedMessage, ViewData, ViewDataMsg } from '../../../src/sim/smartbft/messages.ts';
+import { deliver, onHeartbeatTimeout } from '../../../src/sim/smartbft/controller.ts';
+import { Io } from '../../../src/sim/smartbft/io.ts';
 import { BftCluster } from './harness.ts';
 import { logs, OneConsenter, sends } from './one.ts';
 
@@ -19,6 +22,7 @@ function events(out: Effects, type: string): Record<string, unknown>[] {
 }
 const metrics = (out: Effects): Record<string, number> => Object.fromEntries(events(out, 'metric').map((m) => [m['name'] as string, m['value'] as number]));
 const nodes = (...ids: number[]) => ids.map((id) => ({ id, name: `orderer${id}` }));
+const emptyStore = { get: () => undefined, list: () => [], has: () => false, keys: () => [] };
 
 describe('createConsenter: options (consensus.go New / Fabric configuration checks)', () => {
   const cases: [string, Parameters<typeof createConsenter>[0], string][] = [
@@ -135,5 +139,193 @@ describe('Deliver (controller.go decide, Fabric BFTChain.Deliver)', () => {
 
   it('the first decision chains to nothing', () => {
     expect(events(decide([], d1), 'bft.decided')[0]).toMatchObject({ seq: 1, prev: '' });
+  });
+});
+
+describe('consensus.go Start and Fabric NewChain: what a start prints and sets', () => {
+  it('the start lines in order: local consenter id, WAL directory of the channel, WAL entries, then the view, then "servicing chain"', () => {
+    const node = new OneConsenter(2, 4, { wal: [{ type: 'NewView', viewId: 0, latestSequence: 0, decisionsInView: 0 }] });
+    const lines = logs(node.effects).map((l) => `${l.kind} ${l.args.join(',')}`);
+    expect(lines[0]).toBe('localConsenterId 2');
+    expect(lines[1]).toBe('initializingWal certchannel,/var/hyperledger/production/orderer/smartbft/wal/certchannel');
+    expect(lines[2]).toBe('walInitialized 1');
+    expect(lines.at(-1)).toBe('servicingChain ');
+    expect(lines.indexOf('startView 0,1,0')).toBeGreaterThan(2);
+  });
+
+  it('committed block gauge at start: the ledger height, also when 0', () => {
+    expect(metrics(new OneConsenter(2, 4).effects)['consensus_BFT_committed_block_number']).toBe(0);
+  });
+
+  it('events: "facts": no log lines at all, the facts still', () => {
+    const m = createConsenter({ id: 2, nodes: nodes(1, 2, 3, 4), events: 'facts' });
+    const out = m.start({ now: 0, self: 'orderer2', rng: Rng.create(1) }, emptyStore);
+    expect(out.effects.filter((e) => e.kind === 'emit' && (e.event as { type: string }).type === 'log')).toEqual([]);
+    expect(events(out.effects, 'bft.viewStarted')).toHaveLength(1);
+  });
+
+  /** The first tick's delay for `seed`, with `TickIntervalMs`. */
+  function firstTick(seed: number, TickIntervalMs: number): number {
+    const m = createConsenter({ id: 2, nodes: nodes(1, 2, 3, 4), config: { TickIntervalMs } });
+    const { effects } = m.start({ now: 0, self: 'orderer2', rng: Rng.create(seed) }, emptyStore);
+    const timers = effects.filter((e) => e.kind === 'setTimer' && e.name === 'tick');
+    expect(timers).toHaveLength(1);
+    return (timers[0] as { afterMs: number }).afterMs;
+  }
+
+  it('each node\'s ticker has its own phase: the first tick is 1 .. TickIntervalMs-1 ms after the start, drawn per node', () => {
+    const delays = Array.from({ length: 40 }, (_, i) => firstTick(i + 1, 1_000));
+    for (const d of delays) expect(d >= 1 && d <= 999 && Number.isInteger(d)).toBe(true);
+    expect(Math.min(...delays)).toBeLessThan(300);
+    expect(Math.max(...delays)).toBeGreaterThan(700);
+    // With a 2 ms interval the only phase is 1 ms.
+    expect(new Set(Array.from({ length: 20 }, (_, i) => firstTick(i + 1, 2)))).toEqual(new Set([1]));
+  });
+
+  it('SyncOnStart: a sync right after the start (timer at 0), none without it', () => {
+    const node = new OneConsenter(2, 4, {}, { SyncOnStart: true });
+    expect(node.timers.get('syncOnStart')).toBe(0);
+    expect(logs(node.runUntil(0)).map((l) => l.kind)).toContain('bftSyncInitiated');
+    expect(new OneConsenter(2, 4).timers.has('syncOnStart')).toBe(false);
+  });
+});
+
+describe('Controller routing (controller.go ProcessMessages): voteAll, Submit from a consenter', () => {
+  it('a Submit from a consenter is taken into the pool like a client\'s', () => {
+    const node = new OneConsenter(2, 4);
+    node.receive(3, { type: 'Submit', request: { clientId: 'c', reqId: 'tx9', size: 10, payload: null } });
+    expect(node.state.poolSize).toBe(1);
+  });
+
+  it('a voteAll node echoes a Prepare and a signed Commit to the sender of a PrePrepare, an honest one does not', () => {
+    const node = new OneConsenter(2, 4);
+    const proposal = node.state.app.assemble([], { viewId: 0, latestSequence: 1, decisionsInView: 0 }, undefined);
+    const pp: PrePrepare = { type: 'PrePrepare', view: 0, seq: 1, proposal: withDigest(proposal) };
+    const honest = sends(new OneConsenter(2, 4).receive(1, pp)).filter((x) => x.to === 1 && (x.msg as { assist?: boolean }).assist === true);
+    expect(honest).toEqual([]);
+    node.step({ kind: 'command', command: { type: 'byzantine', behaviour: 'voteAll' } });
+    const echoes = sends(node.receive(1, pp)).filter((x) => x.to === 1 && (x.msg as { assist?: boolean }).assist === true);
+    expect(echoes.map((x) => x.msg.type)).toEqual(['Prepare', 'Commit']);
+  });
+});
+
+describe('Deliver and decide, called directly (controller.go, Fabric BFTChain.Deliver, synchronizer_bft.go)', () => {
+  let d1: Decision;
+  let d2: Decision;
+  let d3: Decision;
+  beforeEach(() => {
+    const c = new BftCluster({ n: 4 });
+    for (let h = 1; h <= 3; h++) {
+      c.submit('c', 1);
+      expect(c.runUntilHeight(h, 5_000)).toBe(true);
+    }
+    [d1, d2, d3] = c.ledger(1) as [Decision, Decision, Decision];
+  });
+  const ioOf = (node: OneConsenter): Io => new Io(node.state, { now: node.now, self: `orderer${node.id}`, rng: Rng.create(1) });
+
+  it('MutuallyExclusiveDeliver: only the next block is written; another returns false and writes nothing', () => {
+    const node = new OneConsenter(2, 4, { ledger: [d1] });
+    const io = ioOf(node);
+    expect(deliver(node.state, io, d3, false)).toBe(false);
+    expect(deliver(node.state, io, d1, false)).toBe(false);
+    expect(io.effects).toEqual([]);
+    expect(deliver(node.state, io, d2, false)).toBe(true);
+    expect(node.state.ledger.map((d) => d.seq)).toEqual([1, 2]);
+  });
+
+  it('a block written by sync: "Fetched and committed block", not "Delivering", no committed-block gauge', () => {
+    const node = new OneConsenter(2, 4, { ledger: [d1] });
+    const io = ioOf(node);
+    expect(deliver(node.state, io, d2, true)).toBe(true);
+    expect(logs(io.effects)).toEqual([{ kind: 'fetchedBlock', args: [2] }]);
+    expect(metrics(io.effects)['consensus_BFT_committed_block_number']).toBeUndefined();
+    expect(events(io.effects, 'bft.decided')[0]).toMatchObject({ seq: 2, viaSync: true });
+  });
+
+  it('the in-flight proposal is dropped once its sequence is written, kept while it is ahead', () => {
+    const node = new OneConsenter(2, 4, { ledger: [d1] });
+    node.state.inFlight = { proposal: d3.proposal, prepared: true };
+    deliver(node.state, ioOf(node), d2, true);
+    expect(node.state.inFlight?.proposal.digest).toBe(d3.proposal.digest);
+    deliver(node.state, ioOf(node), d3, true);
+    expect(node.state.inFlight).toBeUndefined();
+  });
+
+  it('decided in the view: the view gauges follow (proposal sequence 3, decisions in view 2: d1 was decided in view 0 too)', () => {
+    const node = new OneConsenter(2, 4, { ledger: [d1] });
+    const pp: PrePrepare = { type: 'PrePrepare', view: 0, seq: 2, proposal: d2.proposal };
+    const prep = (): Prepare => ({ type: 'Prepare', view: 0, seq: 2, digest: d2.proposal.digest, assist: false });
+    const com = (x: number): Commit => ({ type: 'Commit', view: 0, seq: 2, digest: d2.proposal.digest, signature: sign(x, d2.proposal.digest), assist: false });
+    node.receive(1, pp);
+    node.receive(1, prep());
+    node.receive(3, prep());
+    node.receive(1, com(1));
+    const out = node.receive(3, com(3));
+    expect(metrics(out)).toMatchObject({ consensus_smartbft_view_proposal_sequence: 3, consensus_smartbft_view_decisions: 2 });
+  });
+
+  it('OnHeartbeatTimeout: a timeout reported for another leader than the current one is ignored ("differs from reported leader"); for the current one, a complaint', () => {
+    const node = new OneConsenter(2, 4);
+    const io = ioOf(node);
+    onHeartbeatTimeout(node.state, io, 0, 3);
+    expect(logs(io.effects)).toEqual([{ kind: 'heartbeatTimeoutIgnored', args: [1, 3] }]);
+    expect(node.state.vc.nextView).toBe(0);
+    const io2 = ioOf(node);
+    onHeartbeatTimeout(node.state, io2, 0, 1);
+    expect(logs(io2.effects)[0]).toEqual({ kind: 'heartbeatTimeoutComplain', args: [1] });
+    expect(node.state.vc.nextView).toBe(1);
+    // The leader itself: nothing.
+    const leader = new OneConsenter(1, 4);
+    const io3 = ioOf(leader);
+    onHeartbeatTimeout(leader.state, io3, 0, 1);
+    expect(io3.effects).toEqual([]);
+  });
+});
+
+describe('PersistedState.Restore through Start (state.go, controller.go startView): a restarted node resumes its WAL\'s proposal', () => {
+  let d1: Decision;
+  let d2: Decision;
+  beforeEach(() => {
+    const c = new BftCluster({ n: 4 });
+    for (let h = 1; h <= 2; h++) {
+      c.submit('c', 1);
+      expect(c.runUntilHeight(h, 5_000)).toBe(true);
+    }
+    [d1, d2] = c.ledger(1) as [Decision, Decision];
+  });
+  const pp = (): PrePrepare => ({ type: 'PrePrepare', view: 0, seq: 2, proposal: d2.proposal });
+  const prep = (): Prepare => ({ type: 'Prepare', view: 0, seq: 2, digest: d2.proposal.digest, assist: false });
+  const com = (x: number): Commit => ({ type: 'Commit', view: 0, seq: 2, digest: d2.proposal.digest, signature: sign(x, d2.proposal.digest), assist: false });
+
+  /** Node 3 restarted with the WAL, then joining view 1: the ViewData it sends to node 2. */
+  function viewDataAfterRestart(wal: SavedMessage[]): { start: Effects; vd: ViewData } {
+    const node = new OneConsenter(3, 4, { ledger: [d1], wal });
+    const start = node.effects.slice();
+    node.receive(1, { type: 'ViewChange', nextView: 1, reason: 'test' });
+    const out = node.receive(4, { type: 'ViewChange', nextView: 1, reason: 'test' });
+    const msg = sends(out).find((x) => x.msg.type === 'ViewData')!.msg as ViewDataMsg;
+    return { start, vd: msg.signed.viewData };
+  }
+
+  it('a proposal in the WAL (ProposedRecord): PROPOSED again, its Prepare re-sent, reported in flight but not prepared', () => {
+    const { start, vd } = viewDataAfterRestart([{ type: 'ProposedRecord', prePrepare: pp(), prepare: prep() }]);
+    expect(sends(start).map((x) => x.msg.type)).toEqual(['Prepare', 'Prepare', 'Prepare']);
+    expect(vd.inFlightProposal?.digest).toBe(d2.proposal.digest);
+    expect(vd.inFlightPrepared).toBe(false);
+  });
+
+  it('a proposal and its Commit in the WAL: PREPARED again, its Commit re-sent, reported in flight and prepared', () => {
+    const { start, vd } = viewDataAfterRestart([{ type: 'ProposedRecord', prePrepare: pp(), prepare: prep() }, { type: 'Commit', commit: com(3) }]);
+    expect(sends(start).map((x) => x.msg.type)).toEqual(['Commit', 'Commit', 'Commit']);
+    expect(vd.inFlightProposal?.digest).toBe(d2.proposal.digest);
+    expect(vd.inFlightPrepared).toBe(true);
+  });
+
+  it('a leader restarted with its proposal in the WAL does not take the token for a new batch', () => {
+    const node = new OneConsenter(1, 4, { ledger: [d1], wal: [{ type: 'ProposedRecord', prePrepare: pp(), prepare: prep() }] });
+    expect(node.state.view.phase).not.toBe(0);
+    expect(node.state.leaderToken).toBe(false);
+    const fresh = new OneConsenter(1, 4, { ledger: [d1] });
+    expect(fresh.state.leaderToken).toBe(true);
   });
 });

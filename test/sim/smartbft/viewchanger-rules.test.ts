@@ -7,7 +7,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Decision, Proposal } from '../../../src/sim/smartbft/api.ts';
 import { sign, withDigest } from '../../../src/sim/consensus/crypto.ts';
-import { describeMessage, type HeightRequest, type NewView, type SignedViewData, type ViewChange, type ViewData, type ViewDataMsg } from '../../../src/sim/smartbft/messages.ts';
+import { describeMessage, type ConsensusMessage, type HeightRequest, type NewView, type SignedViewData, type ViewChange, type ViewData, type ViewDataMsg } from '../../../src/sim/smartbft/messages.ts';
 import { checkInFlight, viewDataSummary } from '../../../src/sim/smartbft/viewchanger.ts';
 import { BftCluster } from './harness.ts';
 import { logs, OneConsenter, sends } from './one.ts';
@@ -728,5 +728,77 @@ describe('InformNewView (viewchanger.go; TestInformViewChanger): sync found a vi
     expect(node.state.vc.deferred).toEqual([]);
     expect([...node.state.vc.votes.keys()]).toEqual([1]);
     expect(node.state.vc).toMatchObject({ currView: 4, realView: 4 });
+  });
+});
+
+describe('Controller: consensus messages of a view not started yet are held until it starts (controller.go ProcessMessages during a view change)', () => {
+  let d1: Decision;
+  let d2: Decision;
+  let p3: Proposal;
+  beforeEach(() => {
+    ({ d1, d2, p3 } = chain());
+  });
+  const prepare = (view: number, seq: number, digest = 'd'): ConsensusMessage => ({ type: 'Prepare', view, seq, digest, assist: false });
+  const newView = (): NewView => ({ type: 'NewView', signedViewData: [svd(2, vdOf(1, d2)), svd(3, vdOf(1, d2)), svd(4, vdOf(1, d2))] });
+  /** The PrePrepare of view 1's leader (2) for sequence 3. */
+  function prePrepare(node: OneConsenter): ConsensusMessage {
+    const proposal = withDigest(node.state.app.assemble(p3.payload, { viewId: 1, latestSequence: 3, decisionsInView: 0 }, d2));
+    return { type: 'PrePrepare', view: 1, seq: 3, proposal };
+  }
+
+  it('a PrePrepare for the view it is changing to waits, and is processed when the NewView starts that view (a Prepare to all)', () => {
+    const node = joined(3, [d1, d2]);
+    const held = node.receive(2, prePrepare(node));
+    expect([sent(held), kinds(held)]).toEqual([[], []]);
+    expect(node.state.earlyMessages).toHaveLength(1);
+    const out = node.receive(2, newView());
+    expect(sent(out).filter((x) => x.startsWith('Prepare'))).toEqual(['Prepare v1 s3->1', 'Prepare v1 s3->2', 'Prepare v1 s3->4']);
+    expect(node.state.earlyMessages).toHaveLength(0);
+  });
+
+  it('held while the view is stopped whatever its view; on start, a later view\'s message is kept, an older one dropped, neither processed', () => {
+    const node = joined(3, [d1, d2]);
+    node.receive(2, prepare(2, 3));
+    node.receive(2, prepare(0, 3));
+    expect(node.state.earlyMessages).toHaveLength(2);
+    const out = node.receive(2, newView());
+    expect(kinds(out)).not.toContain('wrongView');
+    expect(node.state.earlyMessages.map((e) => e.msg.view)).toEqual([2]);
+  });
+
+  it('at most 8 per consenter (32 for n=4): the oldest is dropped', () => {
+    const node = joined(3, [d1, d2]);
+    for (let i = 0; i < 33; i++) node.receive(2, prepare(1, 3, `d${i}`));
+    expect(node.state.earlyMessages).toHaveLength(32);
+    expect((node.state.earlyMessages[0]!.msg as { digest: string }).digest).toBe('d1');
+  });
+
+  it('not held before joining a view change: a complainer\'s stopped view drops messages (current view not changed yet)', () => {
+    const node = new OneConsenter(3, 4, { ledger: [d1, d2] });
+    node.receive(1, vcMsg(1)); // one vote: not joined, the view still runs
+    node.receive(2, prepare(0, 3));
+    expect(node.state.earlyMessages).toHaveLength(0);
+    timeline(node, 70_000);
+    expect(node.state.view.stopped).toBe(true);
+    expect(node.state.vc).toMatchObject({ realView: 0, currView: 0 });
+    node.receive(2, prepare(0, 3, 'x'));
+    node.receive(2, prepare(1, 3, 'y'));
+    expect(node.state.earlyMessages).toHaveLength(0);
+  });
+
+  it('while the in-flight view runs: a message for the new view waits, one for a view beyond it does not, the in-flight view\'s own is processed', () => {
+    const node = joined(3, [d1, d2]);
+    node.receive(2, { type: 'NewView', signedViewData: [svd(2, vdOf(1, d2, p3, true)), svd(3, vdOf(1, d2, p3, true)), svd(4, vdOf(1, d2))] });
+    timeline(node, node.now + 2_000);
+    expect(node.state.view).toMatchObject({ inFlightOnly: true, number: 0, stopped: false });
+    node.receive(2, prepare(1, 4));
+    expect(node.state.earlyMessages).toHaveLength(1);
+    node.receive(2, prepare(2, 4));
+    expect(node.state.earlyMessages).toHaveLength(1);
+    const commit = (signer: number): ConsensusMessage => ({ type: 'Commit', view: 0, seq: 3, digest: p3.digest, signature: sign(signer, p3.digest), assist: false });
+    node.receive(2, commit(2));
+    node.receive(4, commit(4));
+    expect(node.ledger()).toHaveLength(3);
+    expect(node.state.earlyMessages).toHaveLength(0);
   });
 });
