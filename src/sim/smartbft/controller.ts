@@ -186,7 +186,9 @@ export function startInFlightView(s: ConsenterState, io: Io, proposal: Proposal)
   const view = proposal.metadata.viewId;
   const v = newViewState(view, s.id, proposal.metadata.latestSequence, proposal.metadata.decisionsInView);
   v.inFlightOnly = true;
-  s.viewSeq = { seq: v.seq, active: true };
+  // ViewSequences stay as stopView left them (inactive): Go's in-flight View is built
+  // directly, not by the controller's startView (util.go), and stores them only when it
+  // decides (view.go decide) or ends. So a former leader sends no heartbeat meanwhile.
   v.proposal = proposal;
   const commit: Commit = { type: 'Commit', view, seq: v.seq, digest: proposal.digest, signature: sign(s.id, proposal.digest), assist: false };
   v.myCommit = commit;

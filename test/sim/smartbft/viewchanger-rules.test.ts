@@ -665,6 +665,15 @@ describe('commitInFlightProposal (viewchanger.go; TestCommitInFlight, TestDontCo
     expect(node.state.vc).toMatchObject({ realView: 1, pendingInFlight: undefined, checkTimeout: false });
   });
 
+  it('the in-flight view leaves the view sequences inactive (view.go stores them only at a decision and when a view ends; util.go when the controller starts a view): the old leader sends no heartbeat while it runs', () => {
+    const node = joined(1, [d1, d2]);
+    node.receive(2, { type: 'NewView', signedViewData: [svd(2, vdOf(1, d2, p3, true)), svd(3, vdOf(1, d2, p3, true)), svd(4, vdOf(1, d2))] });
+    const ticks = timeline(node, node.now + 15_000);
+    expect(node.state.view).toMatchObject({ inFlightOnly: true, stopped: false });
+    expect(node.state.viewSeq.active).toBe(false);
+    expect(ticks.flatMap(([, o]) => sent(o)).filter((x) => x.startsWith('HeartBeat'))).toEqual([]);
+  });
+
   it('not decided by the view-change timeout: "Timeout expired waiting on In-flight", not changing the view, a view change to view 2', () => {
     const node = committing();
     const ticks = timeline(node, 25_000);
