@@ -54,6 +54,7 @@ export function complain(s: ConsenterState, io: Io, view: number, stopView: bool
 
 /** Controller.AbortView. */
 export function abortView(s: ConsenterState, io: Io, view: number): void {
+  // Stryker disable next-line ConditionalExpression: every caller passes vc.currView, and the running view's number is at most that (realView, or the in-flight proposal's view, which is below it)
   if (s.view.number <= view) stopView(s, io);
 }
 
@@ -118,6 +119,7 @@ export function decideInView(s: ConsenterState, io: Io, d: Decision): void {
     completeNewView(s, io);
     return;
   }
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: a follower's token is never read (canPropose checks the leader; stopView clears it at every view change), and a stopped view decides nothing
   if (s.view.leaderId === s.id && !s.view.stopped) {
     s.leaderToken = true;
     nextBatch(s, io);
@@ -201,6 +203,7 @@ export function startInFlightView(s: ConsenterState, io: Io, proposal: Proposal)
 }
 
 function replayEarly(s: ConsenterState, io: Io): void {
+  // Stryker disable next-line ConditionalExpression: a shortcut; the loop below does nothing with an empty list
   if (s.earlyMessages.length === 0) return;
   const early = s.earlyMessages;
   s.earlyMessages = [];
@@ -353,9 +356,11 @@ function initialState(opts: ConsenterOptions, now: number): ConsenterState {
     q,
     emitLogs: opts.events !== 'facts',
     metricValues: new Map(),
+    // Stryker disable next-line ArrayDeclaration: start replaces it with the durable ledger before anything reads it
     ledger: [],
     committedBlock: 0,
     leaderToken: false,
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: nextBatch sets all three before the batcher reads them (a follower's are read only once it leads, after nextBatch)
     batch: { armed: false, startedAt: now, idle: false },
     pool: [],
     poolHead: 0,
@@ -372,7 +377,9 @@ function initialState(opts: ConsenterOptions, now: number): ConsenterState {
     processedEraseAt: now + PROCESSED_ERASE_INTERVAL_MS,
     processedLogHead: 0,
     processedIndexed: 0,
+    // Stryker disable next-line all: placeholders; start replaces the view (changeView) and its sequences before anything reads them
     view: newViewState(0, sorted[0]?.id ?? 1, 1, 0),
+    // Stryker disable next-line all: placeholders; start replaces the view (changeView) and its sequences before anything reads them
     viewSeq: { seq: 0, active: false },
     inFlight: undefined,
     earlyMessages: [],
@@ -389,6 +396,7 @@ function initialState(opts: ConsenterOptions, now: number): ConsenterState {
 function start(opts: ConsenterOptions, ctx: NodeContext, durable: DurableView): { state: ConsenterState; effects: Effect<BftMessage, BftEvent>[] } {
   const s = initialState(opts, ctx.now);
   const io = new Io(s, ctx);
+  // Stryker disable next-line BooleanLiteral: the placeholder view is replaced below before anything reads it
   s.view.stopped = true;
   s.ledger = durable.list<Decision>(LEDGER_KEY).slice();
   s.committedBlock = s.ledger.length;
@@ -401,6 +409,7 @@ function start(opts: ConsenterOptions, ctx: NodeContext, durable: DurableView): 
   io.metric('consensus_BFT_cluster_size', s.n);
   io.metric('consensus_BFT_committed_block_number', s.committedBlock);
   const restored = restoreView(io, wal, p.seq + 1);
+  // Stryker disable next-line ArithmeticOperator: a stopped placeholder that changeView replaces at once (its numbers are not read: the stopped view fails changeView's "already running" check)
   s.view = newViewState(p.view, leaderOf(s, p.view), p.seq + 1, p.decisions);
   s.view.stopped = true;
   changeView(s, io, p.view, p.seq + 1, p.decisions, restored);

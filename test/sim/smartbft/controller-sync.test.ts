@@ -53,3 +53,48 @@ describe('Controller.sync (controller.go)', () => {
     expect(node.state.vc.currView).toBe(4);
   });
 });
+
+describe('Controller.sync then changeView (controller.go sync, changeView)', () => {
+  let ledger: Decision[];
+  beforeEach(() => {
+    ledger = chain();
+  });
+  const vc = (nextView: number) => ({ type: 'ViewChange' as const, nextView, reason: 'test' });
+
+  /** Sync on `node`: heights `height` from 1, 3, 4 (blocks served from `ledger`), then state (view, seq) from 1, 3, 4. */
+  function sync(node: OneConsenter, height: number, state: { view: number; seq: number }): ReturnType<OneConsenter['receive']> {
+    const all = [...node.step({ kind: 'timer', name: 'syncOnStart' })];
+    const req = sends(all).find((x) => x.msg.type === 'HeightRequest')!.msg as HeightRequest;
+    for (const id of [1, 3, 4]) all.push(...node.receive(id, { type: 'HeightResponse', syncId: req.syncId, height }));
+    const br = sends(all).find((x) => x.msg.type === 'BlockRequest');
+    if (br !== undefined) {
+      const m = br.msg as { syncId: number; fromSeq: number; toSeq: number };
+      all.push(...node.receive(br.to, { type: 'BlockResponse', syncId: m.syncId, decisions: ledger.slice(m.fromSeq - 1, m.toSeq) }));
+    }
+    for (const id of [1, 3, 4]) all.push(...node.receive(id, { type: 'StateTransferResponse', viewNum: state.view, sequence: state.seq }));
+    return all;
+  }
+  const starts = (out: ReturnType<OneConsenter['receive']>): string[] => logs(out).filter((l) => l.kind === 'startView').map((l) => l.args.join(','));
+
+  it('blocks fetched, same view: the view starts again at the next sequence', () => {
+    const node = new OneConsenter(2, 4, { ledger: ledger.slice(0, 1) });
+    const out = sync(node, 3, { view: 0, seq: 2 });
+    expect(node.ledger()).toHaveLength(2);
+    expect(starts(out)).toEqual(['0,3,2']);
+  });
+
+  it('nothing fetched, same view, view running: not restarted', () => {
+    const node = new OneConsenter(2, 4, { ledger });
+    expect(starts(sync(node, 3, { view: 0, seq: 2 }))).toEqual([]);
+  });
+
+  it('a node that joined a view change to a later view than sync found: its view is not changed back', () => {
+    const node = new OneConsenter(3, 4, { ledger });
+    node.receive(1, vc(1));
+    node.receive(4, vc(1));
+    expect(node.state.vc.currView).toBe(1);
+    const out = sync(node, 3, { view: 0, seq: 2 });
+    expect(starts(out)).toEqual([]);
+    expect(node.state.view.stopped).toBe(true);
+  });
+});
