@@ -196,7 +196,8 @@ export function startInFlightView(s: ConsenterState, io: Io, proposal: Proposal)
   v.myCommit = commit;
   v.phase = PHASE.PREPARED;
   s.view = v;
-  s.inFlight = { proposal, prepared: true };
+  // InFlightData (s.inFlight) is left as it was: Go's in-flight View writes no WAL record,
+  // and state.go stores InFlightData only with those (ProposedRecord, Commit).
   io.broadcast(commit);
   replayEarly(s, io);
   enterPrepared(s, io);

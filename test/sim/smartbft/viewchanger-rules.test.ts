@@ -674,6 +674,18 @@ describe('commitInFlightProposal (viewchanger.go; TestCommitInFlight, TestDontCo
     expect(ticks.flatMap(([, o]) => sent(o)).filter((x) => x.startsWith('HeartBeat'))).toEqual([]);
   });
 
+  it('the in-flight view leaves InFlightData as it was (state.go stores it only with the WAL records, which that view does not write): after its timeout, the next ViewData reports this node\'s own in-flight state', () => {
+    // Node 4 never saw p3's PrePrepare: after the failed in-flight view it still has no in-flight proposal.
+    const node = joined(4, [d1, d2]);
+    node.receive(2, { type: 'NewView', signedViewData: [svd(2, vdOf(1, d2, p3, true)), svd(3, vdOf(1, d2, p3, true)), svd(4, vdOf(1, d2))] });
+    timeline(node, 25_000);
+    expect(node.state.vc).toMatchObject({ realView: 0, currView: 1, nextView: 2, pendingInFlight: undefined });
+    node.receive(1, vcMsg(2));
+    const out = node.receive(2, vcMsg(2));
+    const vd = sends(out).find((x) => x.msg.type === 'ViewData' && x.to === 3)!.msg as ViewDataMsg;
+    expect(vd.signed.viewData).toMatchObject({ nextView: 2, inFlightProposal: undefined, inFlightPrepared: false });
+  });
+
   it('not decided by the view-change timeout: "Timeout expired waiting on In-flight", not changing the view, a view change to view 2', () => {
     const node = committing();
     const ticks = timeline(node, 25_000);
