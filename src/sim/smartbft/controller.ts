@@ -128,6 +128,7 @@ export function decideInView(s: ConsenterState, io: Io, d: Decision): void {
 
 /** Controller.startView: a fresh View, ChangeRole, "Starting view ...", metrics. */
 function changeView(s: ConsenterState, io: Io, view: number, seq: number, decisions: number, restored?: Restored): void {
+  // Stryker disable next-line EqualityOperator: `restored` is read only for a running view at the same view and sequence, which reaches here from neither caller that passes it (start's view is a stopped placeholder) nor from changeViewAfterSync (it returns first)
   if (s.view.number === view && s.view.seq === seq && !s.view.stopped && restored === undefined) return;
   stopView(s, io);
   const leader = leaderOf(s, view);
@@ -174,6 +175,7 @@ export function viewChanged(s: ConsenterState, io: Io, view: number, seq: number
 /** After sync: adopt what it found, unless we already joined a later view change. */
 export function changeViewAfterSync(s: ConsenterState, io: Io, view: number, seq: number, decisions: number): void {
   if (s.vc.currView > view) return;
+  // Stryker disable next-line ConditionalExpression: (to false) changeView's own check returns in the same case
   if (s.view.number === view && s.view.seq === seq && !s.view.stopped) return;
   changeView(s, io, view, seq, decisions);
 }
@@ -210,6 +212,7 @@ function replayEarly(s: ConsenterState, io: Io): void {
   s.earlyMessages = [];
   for (const e of early) {
     if (e.msg.view === s.view.number) processMsg(s, io, e.sender, e.msg);
+    // Stryker disable next-line EqualityOperator: (to >=) the equal view is the branch above
     else if (e.msg.view > s.view.number) s.earlyMessages.push(e);
   }
 }
@@ -217,6 +220,7 @@ function replayEarly(s: ConsenterState, io: Io): void {
 function onConsensusMessage(s: ConsenterState, io: Io, sender: number, m: ConsensusMessage): void {
   const vc = s.vc;
   // A view change is under way and the message is for a view we have not started yet.
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: (m.view > s.view.number to true or >=) a running view during a view change is the in-flight one, whose number (the proposal's view) is below currView, so m.view === vc.currView implies it
   if (vc.realView !== vc.currView && (s.view.stopped || (m.view > s.view.number && m.view === vc.currView))) {
     if (s.earlyMessages.length >= EARLY_LIMIT_PER_NODE * s.n) s.earlyMessages.shift();
     s.earlyMessages.push({ sender, msg: m });
@@ -235,6 +239,7 @@ function onMessage(s: ConsenterState, io: Io, from: string, m: BftMessage): void
     case 'PrePrepare':
     case 'Prepare':
     case 'Commit':
+      // Stryker disable next-line ConditionalExpression: (to true) a shortcut; voteForEverything returns nothing unless the node is voteAll
       if (s.byzantine === 'voteAll') for (const echo of voteForEverything(s, sender, m)) io.send(sender, echo);
       onConsensusMessage(s, io, sender, m);
       return;

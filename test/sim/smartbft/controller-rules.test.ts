@@ -42,7 +42,9 @@ describe('createConsenter: options (consensus.go New / Fabric configuration chec
     const node = new OneConsenter(3, 4);
     expect(node.state.nodes).toEqual([1, 2, 3, 4]);
     const m = createConsenter({ id: 2, nodes: nodes(4, 2, 3, 1) });
-    expect(m).toBeDefined();
+    const { state, effects } = m.start({ now: 0, self: 'orderer2', rng: Rng.create(1) }, emptyStore);
+    expect(state.nodes).toEqual([1, 2, 3, 4]);
+    expect(events(effects, 'bft.viewStarted')[0]).toMatchObject({ leader: 1, role: 'follower' });
   });
 });
 
@@ -178,6 +180,8 @@ describe('consensus.go Start and Fabric NewChain: what a start prints and sets',
     for (const d of delays) expect(d >= 1 && d <= 999 && Number.isInteger(d)).toBe(true);
     expect(Math.min(...delays)).toBeLessThan(300);
     expect(Math.max(...delays)).toBeGreaterThan(700);
+    // Drawn from the node's own stream forked as "tick-phase" (a renamed stream would move every trace).
+    expect(firstTick(7, 1_000)).toBe(1 + Math.floor(Rng.create(7).fork('tick-phase').float() * 999));
     // With a 2 ms interval the only phase is 1 ms.
     expect(new Set(Array.from({ length: 20 }, (_, i) => firstTick(i + 1, 2)))).toEqual(new Set([1]));
   });

@@ -51,6 +51,8 @@ describe('Controller.sync (controller.go)', () => {
     const two = node.receive(4, { type: 'StateTransferResponse', viewNum: 4, sequence: 3 });
     expect(logs(two).map((l) => l.kind).slice(0, 2)).toEqual(['collectorValid', 'collectedState']);
     expect(node.state.vc.currView).toBe(4);
+    // The controller starts the view sync found, at the sequence it already had.
+    expect(node.state.view).toMatchObject({ number: 4, seq: 3, stopped: false });
   });
 });
 
@@ -86,6 +88,18 @@ describe('Controller.sync then changeView (controller.go sync, changeView)', () 
   it('nothing fetched, same view, view running: not restarted', () => {
     const node = new OneConsenter(2, 4, { ledger });
     expect(starts(sync(node, 3, { view: 0, seq: 2 }))).toEqual([]);
+  });
+
+  it('a complainer\'s stopped view is started again by a sync that finds the same view (changeView skips only a running view)', () => {
+    const node = new OneConsenter(3, 4, { ledger });
+    for (;;) {
+      const due = Math.min(...node.timers.values());
+      node.runUntil(due);
+      if (node.state.view.stopped) break;
+    }
+    expect(node.state.vc).toMatchObject({ realView: 0, currView: 0, nextView: 1 });
+    expect(starts(sync(node, 3, { view: 0, seq: 2 }))).toEqual(['0,3,2']);
+    expect(node.state.view.stopped).toBe(false);
   });
 
   it('a node that joined a view change to a later view than sync found: its view is not changed back', () => {
