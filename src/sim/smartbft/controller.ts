@@ -211,9 +211,12 @@ function replayEarly(s: ConsenterState, io: Io): void {
   const early = s.earlyMessages;
   s.earlyMessages = [];
   for (const e of early) {
-    if (e.msg.view === s.view.number) processMsg(s, io, e.sender, e.msg);
-    // Stryker disable next-line EqualityOperator: (to >=) the equal view is the branch above
-    else if (e.msg.view > s.view.number) s.earlyMessages.push(e);
+    if (e.msg.view === s.view.number) {
+      processMsg(s, io, e.sender, e.msg);
+      continue;
+    }
+    // Stryker disable next-line EqualityOperator: (to >=) the equal view is handled above
+    if (e.msg.view > s.view.number) s.earlyMessages.push(e);
   }
 }
 
