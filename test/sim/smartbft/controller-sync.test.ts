@@ -8,6 +8,12 @@ import type { HeightRequest } from '../../../src/sim/smartbft/messages.ts';
 import { BftCluster } from './harness.ts';
 import { logs, OneConsenter, sends } from './one.ts';
 
+function events(out: readonly { kind: string; event?: unknown }[], type: string): Record<string, unknown>[] {
+  const r: Record<string, unknown>[] = [];
+  for (const e of out) if (e.kind === 'emit' && (e.event as { type: string }).type === type) r.push(e.event as Record<string, unknown>);
+  return r;
+}
+
 function chain(): Decision[] {
   const c = new BftCluster({ n: 4 });
   c.submit('c', 1);
@@ -110,5 +116,145 @@ describe('Controller.sync then changeView (controller.go sync, changeView)', () 
     const out = sync(node, 3, { view: 0, seq: 2 });
     expect(starts(out)).toEqual([]);
     expect(node.state.view.stopped).toBe(true);
+  });
+});
+
+describe('BFTSynchronizer (orderer/consensus/smartbft/synchronizer_bft.go) and the StateCollector (statecollector.go), one consenter', () => {
+  let ledger: Decision[];
+  beforeEach(() => {
+    ledger = chain();
+  });
+  type Out = ReturnType<OneConsenter['receive']>;
+  const lines = (out: Out): string[] => logs(out).map((l) => `${l.kind} ${l.args.join(',')}`);
+  const sent = (out: Out): string[] => sends(out).map((x) => `${x.msg.type}->${x.to}`);
+  function begin(node: OneConsenter): { out: Out; syncId: number } {
+    const out = node.step({ kind: 'timer', name: 'syncOnStart' });
+    const req = sends(out).find((x) => x.msg.type === 'HeightRequest');
+    return { out, syncId: (req?.msg as HeightRequest | undefined)?.syncId ?? -1 };
+  }
+  const height = (node: OneConsenter, from: number, syncId: number, h: number): Out => node.receive(from, { type: 'HeightResponse', syncId, height: h });
+
+  it('Sync: HeightRequest to every other orderer, the sync counter, "BFT Sync initiated", a 1 s wait for heights; a second Sync while one runs starts again once it ends', () => {
+    const node = new OneConsenter(2, 4, { ledger });
+    const { out, syncId } = begin(node);
+    expect(sent(out)).toEqual(['HeightRequest->1', 'HeightRequest->3', 'HeightRequest->4']);
+    expect(syncId).toBe(1);
+    expect(lines(out)).toEqual(['bftSyncInitiated ']);
+    expect(events(out, 'metric').map((m) => [m['name'], m['value']])).toContainEqual(['consensus_smartbft_consensus_latency_sync_count', 1]);
+    expect(events(out, 'bft.syncStarted')).toEqual([{ type: 'bft.syncStarted', height: 3 }]);
+    expect(node.timers.get('sync')).toBe(node.now + 1_000);
+    // Again while running: nothing now.
+    expect(sent(node.step({ kind: 'timer', name: 'syncOnStart' }))).toEqual([]);
+    const all: Out = [];
+    for (const id of [1, 3, 4]) all.push(...height(node, id, syncId, 3));
+    for (const id of [1, 3, 4]) all.push(...node.receive(id, { type: 'StateTransferResponse', viewNum: 0, sequence: 3 }));
+    expect(events(all, 'bft.synced')).toEqual([{ type: 'bft.synced', height: 3, view: 0 }]);
+    const again = sends(all).filter((x) => x.msg.type === 'HeightRequest').map((x) => (x.msg as HeightRequest).syncId);
+    expect(again).toEqual([2, 2, 2]);
+  });
+
+  it('heights: only this sync\'s answers count, and the target is computed once all others answered', () => {
+    const node = new OneConsenter(2, 4, { ledger });
+    const { syncId } = begin(node);
+    expect(lines(height(node, 1, syncId + 1, 9))).toEqual([]);
+    expect(lines(height(node, 1, syncId, 3))).toEqual([]);
+    expect(lines(height(node, 3, syncId, 3))).toEqual([]);
+    expect(lines(height(node, 4, syncId, 3)).map((l) => l.split(' ')[0])).toContain('targetHeight');
+    expect(lines(height(node, 4, syncId, 3))).toEqual([]);
+  });
+
+  it('detectTargetHeight: "HeightsByEndpoints" keyed host:port in string order, the (f+1)-th highest height is the target', () => {
+    const node = new OneConsenter(2, 4, { ledger: ledger.slice(0, 1) });
+    const { syncId } = begin(node);
+    height(node, 4, syncId, 2);
+    height(node, 1, syncId, 5);
+    const out = height(node, 3, syncId, 3);
+    expect(lines(out).slice(0, 2)).toEqual(['heightsByEndpoints map[orderer1:7050:5 orderer3:7050:3 orderer4:7050:2],orderer2:7050', 'targetHeight 3']);
+    // Sources: every orderer at the target or above, the highest first.
+    expect(sends(out).filter((x) => x.msg.type === 'BlockRequest').map((x) => [x.to, (x.msg as { fromSeq: number }).fromSeq, (x.msg as { toSeq: number }).toSeq])).toEqual([[1, 2, 2]]);
+  });
+
+  it('heights time out after 1 s: the target from those that answered (the lowest when fewer than f+1)', () => {
+    const node = new OneConsenter(2, 4, { ledger: ledger.slice(0, 1) });
+    const { syncId } = begin(node);
+    height(node, 3, syncId, 3);
+    const out = node.runUntil(node.now + 1_000);
+    expect(lines(out)).toContain('targetHeight 3');
+    expect(sent(out)).toEqual(['BlockRequest->3']);
+  });
+
+  it('blocks: an orderer that does not answer in time is skipped for the next; when none is left, "failed pulling blocks"', () => {
+    const node = new OneConsenter(2, 4, { ledger: ledger.slice(0, 1) });
+    const { syncId } = begin(node);
+    for (const id of [1, 3, 4]) height(node, id, syncId, 3);
+    const t1 = node.runUntil(node.now + node.state.config.ReplicationPullTimeoutMs);
+    expect(sent(t1)).toEqual(['BlockRequest->3']);
+    const t2 = node.runUntil(node.now + node.state.config.ReplicationPullTimeoutMs);
+    expect(sent(t2)).toEqual(['BlockRequest->4']);
+    const t3 = node.runUntil(node.now + node.state.config.ReplicationPullTimeoutMs);
+    expect(lines(t3)).toContain('syncFailed failed pulling blocks up to height 3 from 3 orderers');
+  });
+
+  it('a block response: only from the orderer asked, for this sync; a block that does not verify stops the pull and the next orderer is asked', () => {
+    const node = new OneConsenter(2, 4, { ledger: [] });
+    const { syncId } = begin(node);
+    for (const id of [1, 3, 4]) height(node, id, syncId, 3);
+    const resp = (decisions: Decision[], id = syncId) => ({ type: 'BlockResponse' as const, syncId: id, decisions });
+    expect(node.receive(3, resp(ledger))).toEqual([]);
+    expect(node.receive(1, resp(ledger, syncId + 1))).toEqual([]);
+    const bad = { ...ledger[1]!, signatures: ledger[1]!.signatures.slice(0, 1) };
+    const out = node.receive(1, resp([ledger[0]!, bad]));
+    expect(node.ledger()).toHaveLength(1);
+    expect(lines(out)).toEqual(['fetchedBlock 1']);
+    expect(sends(out).map((x) => [x.to, (x.msg as { fromSeq: number }).fromSeq])).toEqual([[3, 2]]);
+    const done = node.receive(3, resp([ledger[0]!, ledger[1]!]));
+    expect(lines(done).slice(0, 3)).toEqual(['fetchedBlock 2', 'finishedSync 2,1,2', `returningDecision 2,{seq:2 digest:${ledger[1]!.proposal.digest} signers:${ledger[1]!.signatures.length}}`]);
+    expect(lines(done)).toContain('syncSequence 2,0');
+    expect(events(done, 'bft.decided').map((e) => e['viaSync'])).toEqual([true]);
+  });
+
+  it('serving a block puller: the decisions held in the range asked, none beyond the ledger', () => {
+    const node = new OneConsenter(2, 4, { ledger });
+    const ask = (fromSeq: number, toSeq: number) => (sends(node.receive(3, { type: 'BlockRequest', syncId: 5, fromSeq, toSeq }))[0]!.msg as { decisions: readonly Decision[] }).decisions.map((d) => d.seq);
+    expect(ask(0, 9)).toEqual([1, 2]);
+    expect(ask(2, 2)).toEqual([2]);
+    expect(ask(3, 9)).toEqual([]);
+  });
+
+  it('nothing decided anywhere: "Synchronizer returned with an empty proposal metadata"', () => {
+    const node = new OneConsenter(2, 4);
+    const { syncId } = begin(node);
+    const out: Out = [];
+    for (const id of [1, 3, 4]) out.push(...height(node, id, syncId, 1));
+    expect(lines(out)).toContain('syncEmptyMetadata ');
+    expect(sent(out)).toEqual(['StateTransferRequest->1', 'StateTransferRequest->3', 'StateTransferRequest->4']);
+  });
+
+  it('StateCollector: one answer per orderer, f+1 identical (view and sequence) to accept; only in the state stage; times out with "Fetching state failed"', () => {
+    const node = new OneConsenter(2, 4, { ledger });
+    const st = (from: number, viewNum: number, sequence: number) => node.receive(from, { type: 'StateTransferResponse', viewNum, sequence });
+    expect(st(1, 3, 3)).toEqual([]);
+    const { syncId } = begin(node);
+    expect(st(1, 3, 3)).toEqual([]);
+    for (const id of [1, 3, 4]) height(node, id, syncId, 3);
+    expect(lines(st(1, 3, 3))).toEqual([]);
+    expect(lines(st(1, 3, 3))).toEqual([]);
+    expect(lines(st(3, 3, 4))).toEqual([]);
+    expect(lines(st(4, 2, 3))).toEqual([]);
+    const out = node.runUntil(node.now + node.state.config.CollectTimeout);
+    expect(lines(out).slice(0, 2)).toEqual(['collectorTimeout 2', 'fetchStateFailed ']);
+    expect(node.state.view.number).toBe(0);
+  });
+
+  it('a newer view is taken only at this node\'s next sequence: a view from f+1 at another sequence changes nothing', () => {
+    const node = new OneConsenter(2, 4, { ledger });
+    const { syncId } = begin(node);
+    for (const id of [1, 3, 4]) height(node, id, syncId, 3);
+    node.receive(1, { type: 'StateTransferResponse', viewNum: 2, sequence: 5 });
+    const out = node.receive(3, { type: 'StateTransferResponse', viewNum: 2, sequence: 5 });
+    expect(lines(out)).toContain('collectorValid 2,2,5');
+    expect(lines(out).filter((l) => l.startsWith('collectedState'))).toEqual([]);
+    expect(node.state.view.number).toBe(0);
+    expect(events(out, 'bft.synced')).toEqual([{ type: 'bft.synced', height: 3, view: 0 }]);
   });
 });
