@@ -151,6 +151,15 @@ describe('BFTSynchronizer (orderer/consensus/smartbft/synchronizer_bft.go) and t
     expect(events(all, 'bft.synced')).toEqual([{ type: 'bft.synced', height: 3, view: 0 }]);
     const again = sends(all).filter((x) => x.msg.type === 'HeightRequest').map((x) => (x.msg as HeightRequest).syncId);
     expect(again).toEqual([2, 2, 2]);
+    // A view the others report at this node's next sequence but not above its own: nothing saved.
+    expect(lines(all).filter((l) => l.startsWith('collectedState'))).toEqual([]);
+    expect(node.wal()).toEqual([]);
+    // The second sync ends without a third.
+    const second: Out = [];
+    for (const id of [1, 3, 4]) second.push(...height(node, id, 2, 3));
+    for (const id of [1, 3, 4]) second.push(...node.receive(id, { type: 'StateTransferResponse', viewNum: 0, sequence: 3 }));
+    expect(events(second, 'bft.synced')).toHaveLength(1);
+    expect(sent(second).filter((x) => x.startsWith('HeightRequest'))).toEqual([]);
   });
 
   it('heights: only this sync\'s answers count, and the target is computed once all others answered', () => {
@@ -228,6 +237,73 @@ describe('BFTSynchronizer (orderer/consensus/smartbft/synchronizer_bft.go) and t
     for (const id of [1, 3, 4]) out.push(...height(node, id, syncId, 1));
     expect(lines(out)).toContain('syncEmptyMetadata ');
     expect(sent(out)).toEqual(['StateTransferRequest->1', 'StateTransferRequest->3', 'StateTransferRequest->4']);
+    // The collect timer outside the state stage does nothing; in it, the sync ends, and no other sync follows.
+    const fin = node.runUntil(node.now + node.state.config.CollectTimeout);
+    expect(lines(fin).slice(0, 2)).toEqual(['collectorTimeout 2', 'fetchStateFailed ']);
+    expect(sent(fin)).toEqual([]);
+    expect(lines(node.step({ kind: 'timer', name: 'collectState' }))).toEqual([]);
+    begin(node);
+    expect(lines(node.step({ kind: 'timer', name: 'collectState' }))).toEqual([]);
+  });
+
+  it('one orderer alone (n=1): no requests; the target is its own height and the sync ends in the same step', () => {
+    const node = new OneConsenter(1, 1, { ledger });
+    const { out } = begin(node);
+    expect(sends(out)).toEqual([]);
+    expect(lines(out)).toContain('syncFailed already at target height of 3');
+    expect(events(out, 'bft.synced')).toEqual([{ type: 'bft.synced', height: 3, view: 0 }]);
+  });
+
+  it('n=7 (f=2): the 3rd highest height is the target; sources are those at or above it, highest first then by id, asked in turn', () => {
+    const node = new OneConsenter(1, 7);
+    const { syncId } = begin(node);
+    const hs: [number, number][] = [[7, 2], [6, 5], [5, 6], [4, 3], [3, 6], [2, 4]];
+    let out: Out = [];
+    for (const [id, h] of hs) out = height(node, id, syncId, h);
+    expect(lines(out).slice(0, 2)).toEqual(['heightsByEndpoints map[orderer2:7050:4 orderer3:7050:6 orderer4:7050:3 orderer5:7050:6 orderer6:7050:5 orderer7:7050:2],orderer1:7050', 'targetHeight 5']);
+    const asked = [sends(out).find((x) => x.msg.type === 'BlockRequest')!.to];
+    for (let i = 0; i < 2; i++) asked.push(sends(node.runUntil(node.now + node.state.config.ReplicationPullTimeoutMs)).find((x) => x.msg.type === 'BlockRequest')!.to);
+    expect(asked).toEqual([3, 5, 6]);
+  });
+
+  it('a block response outside the blocks stage is ignored (while heights are collected, after the sync)', () => {
+    const node = new OneConsenter(2, 4, { ledger: [] });
+    const { syncId } = begin(node);
+    expect(node.receive(1, { type: 'BlockResponse', syncId, decisions: ledger })).toEqual([]);
+    for (const id of [1, 3, 4]) height(node, id, syncId, 3);
+    node.receive(1, { type: 'BlockResponse', syncId, decisions: ledger });
+    expect(node.ledger()).toHaveLength(2);
+    for (const id of [1, 3]) node.receive(id, { type: 'StateTransferResponse', viewNum: 0, sequence: 3 });
+    expect(node.state.sync.active).toBe(false);
+    expect(node.receive(1, { type: 'BlockResponse', syncId, decisions: ledger })).toEqual([]);
+  });
+
+  it('a block with a quorum of valid signatures that does not extend this ledger (VerifyProposal) is not written', () => {
+    const other = new BftCluster({ n: 4 });
+    other.submit('other-client', 1);
+    expect(other.runUntilHeight(1, 5_000)).toBe(true);
+    other.submit('other-client', 1);
+    expect(other.runUntilHeight(2, 5_000)).toBe(true);
+    // Sequence 2 of another chain: well signed, but its header does not follow this ledger's block 1.
+    const foreign = other.ledger(1)[1]!;
+    expect(foreign.proposal.digest).not.toBe(ledger[1]!.proposal.digest);
+    const node = new OneConsenter(2, 4, { ledger: [ledger[0]!] });
+    const { syncId } = begin(node);
+    for (const id of [1, 3, 4]) height(node, id, syncId, 3);
+    node.receive(1, { type: 'BlockResponse', syncId, decisions: [foreign] });
+    expect(node.ledger()).toHaveLength(1);
+    node.receive(3, { type: 'BlockResponse', syncId, decisions: [ledger[1]!] });
+    expect(node.ledger()).toHaveLength(2);
+  });
+
+  it('StateCollector keeps each orderer\'s first answer: a changed second answer does not count', () => {
+    const node = new OneConsenter(2, 4, { ledger });
+    const { syncId } = begin(node);
+    for (const id of [1, 3, 4]) height(node, id, syncId, 3);
+    node.receive(1, { type: 'StateTransferResponse', viewNum: 3, sequence: 3 });
+    node.receive(1, { type: 'StateTransferResponse', viewNum: 2, sequence: 3 });
+    const out = node.receive(3, { type: 'StateTransferResponse', viewNum: 3, sequence: 3 });
+    expect(lines(out)).toContain('collectorValid 2,3,3');
   });
 
   it('StateCollector: one answer per orderer, f+1 identical (view and sequence) to accept; only in the state stage; times out with "Fetching state failed"', () => {
