@@ -109,6 +109,7 @@ function heightsDone(s: ConsenterState, io: Io): void {
   }
   y.stage = 'blocks';
   y.target = target;
+  // Stryker disable next-line MethodExpression,ArrowFunction,ArithmeticOperator: the sort below breaks ties by id itself (each of the two id orderings alone gives the same sources)
   const byId = [...y.heights.entries()].sort((a, b) => a[0] - b[0]);
   y.sources = byId.filter(([, h]) => h >= target).sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([id]) => id);
   y.sourceIndex = 0;

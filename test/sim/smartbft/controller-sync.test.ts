@@ -4,6 +4,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Decision } from '../../../src/sim/smartbft/api.ts';
+import { sign, withDigest } from '../../../src/sim/consensus/crypto.ts';
 import type { HeightRequest } from '../../../src/sim/smartbft/messages.ts';
 import { BftCluster } from './harness.ts';
 import { logs, OneConsenter, sends } from './one.ts';
@@ -254,16 +255,18 @@ describe('BFTSynchronizer (orderer/consensus/smartbft/synchronizer_bft.go) and t
     expect(events(out, 'bft.synced')).toEqual([{ type: 'bft.synced', height: 3, view: 0 }]);
   });
 
-  it('n=7 (f=2): the 3rd highest height is the target; sources are those at or above it, highest first then by id, asked in turn', () => {
+  it('n=7 (f=2): the 3rd highest height is the target; sources are those at or above it, highest first then by id (whatever the order the answers came in), asked in turn', () => {
     const node = new OneConsenter(1, 7);
     const { syncId } = begin(node);
-    const hs: [number, number][] = [[7, 2], [6, 5], [5, 6], [4, 3], [3, 6], [2, 4]];
+    // Answers arrive out of id order, and 6 (height 6) before 5 (height 6).
+    const hs: [number, number][] = [[6, 6], [2, 2], [7, 7], [4, 3], [5, 6], [3, 5]];
     let out: Out = [];
     for (const [id, h] of hs) out = height(node, id, syncId, h);
-    expect(lines(out).slice(0, 2)).toEqual(['heightsByEndpoints map[orderer2:7050:4 orderer3:7050:6 orderer4:7050:3 orderer5:7050:6 orderer6:7050:5 orderer7:7050:2],orderer1:7050', 'targetHeight 5']);
+    expect(lines(out).slice(0, 2)).toEqual(['heightsByEndpoints map[orderer2:7050:2 orderer3:7050:5 orderer4:7050:3 orderer5:7050:6 orderer6:7050:6 orderer7:7050:7],orderer1:7050', 'targetHeight 6']);
     const asked = [sends(out).find((x) => x.msg.type === 'BlockRequest')!.to];
     for (let i = 0; i < 2; i++) asked.push(sends(node.runUntil(node.now + node.state.config.ReplicationPullTimeoutMs)).find((x) => x.msg.type === 'BlockRequest')!.to);
-    expect(asked).toEqual([3, 5, 6]);
+    expect(asked).toEqual([7, 5, 6]);
+    expect(lines(node.runUntil(node.now + node.state.config.ReplicationPullTimeoutMs))).toContain('syncFailed failed pulling blocks up to height 6 from 3 orderers');
   });
 
   it('a block response outside the blocks stage is ignored (while heights are collected, after the sync)', () => {
@@ -294,6 +297,21 @@ describe('BFTSynchronizer (orderer/consensus/smartbft/synchronizer_bft.go) and t
     expect(node.ledger()).toHaveLength(1);
     node.receive(3, { type: 'BlockResponse', syncId, decisions: [ledger[1]!] });
     expect(node.ledger()).toHaveLength(2);
+  });
+
+  it('a fetched block decided in a later view: "Synchronizer returned with view number 1 while the controller is at view number 0", and the controller starts that view after it', () => {
+    const proposal = withDigest({ ...ledger[1]!.proposal, metadata: { ...ledger[1]!.proposal.metadata, viewId: 1, decisionsInView: 0 } });
+    const inView1: Decision = { seq: 2, proposal, signatures: [1, 3, 4].map((x) => sign(x, proposal.digest)) };
+    const node = new OneConsenter(2, 4, { ledger: [ledger[0]!] });
+    const { syncId } = begin(node);
+    const out: Out = [];
+    for (const id of [1, 3, 4]) out.push(...height(node, id, syncId, 3));
+    out.push(...node.receive(1, { type: 'BlockResponse', syncId, decisions: [inView1] }));
+    expect(node.ledger()).toHaveLength(2);
+    for (const id of [1, 3]) out.push(...node.receive(id, { type: 'StateTransferResponse', viewNum: 1, sequence: 2 }));
+    expect(lines(out)).toContain('syncSequence 2,1');
+    expect(lines(out)).toContain('syncView 1,0');
+    expect(lines(out).filter((l) => l.startsWith('startView'))).toEqual(['startView 1,3,1']);
   });
 
   it('StateCollector keeps each orderer\'s first answer: a changed second answer does not count', () => {
