@@ -478,9 +478,34 @@ describe('processNewViewMsg (viewchanger.go; TestNewViewProcess, TestBadNewViewM
     const unknown = { ...d2, signatures: [...d2.signatures, sign(9, d2.proposal.digest)] };
     node.receive(2, nvOf(svd(2, vdOf(1, unknown)), svd(3, vdOf(1, d1)), svd(4, vdOf(1, d1))));
     expect(node.ledger()).toHaveLength(1);
-    // A duplicate of a valid signature is skipped, not an error.
-    node.receive(2, nvOf(svd(2, vdOf(1, { ...d2, signatures: [...d2.signatures, d2.signatures[0]!] })), svd(3, vdOf(1, d1)), svd(4, vdOf(1, d1))));
+    // A second signature of a signer already seen is skipped, not checked: even one that does not verify.
+    node.receive(2, nvOf(svd(2, vdOf(1, { ...d2, signatures: [...d2.signatures, { signer: d2.signatures[0]!.signer, value: 'corrupted' }] })), svd(3, vdOf(1, d1)), svd(4, vdOf(1, d1))));
     expect(node.ledger()).toHaveLength(2);
+  });
+
+  it('validateNewViewMsg: a ViewData behind this node whose last decision\'s view is not below the next view is invalid too (the one check made before the sequence is looked at)', () => {
+    const node = joined(3, [d1, d2]);
+    const md = { ...d1.proposal.metadata, viewId: 1 };
+    const late = { ...d1, proposal: withDigest({ ...d1.proposal, metadata: md }) };
+    expect(kinds(node.receive(2, nvOf(...good(d2), svd(1, vdOf(1, late)))))).toEqual(['newViewInvalid']);
+    expect(node.state.vc.realView).toBe(0);
+  });
+
+  it('validateNewViewMsg at genesis: a genesis ViewData needs its signer\'s signature and no in-flight proposal beyond sequence 1', () => {
+    const node = joined(3, []);
+    expect(kinds(node.receive(2, nvOf(svd(2, vdOf(1)), svd(3, vdOf(1)), svd(4, vdOf(1), 1))))).toEqual(['newViewInvalid']);
+    const p2 = d2.proposal;
+    expect(kinds(node.receive(2, nvOf(svd(2, vdOf(1)), svd(3, vdOf(1)), svd(4, vdOf(1, undefined, p2, true)))))).toEqual(['newViewInvalid']);
+    node.receive(2, nvOf(svd(2, vdOf(1)), svd(3, vdOf(1)), svd(4, vdOf(1))));
+    expect(node.state.vc.realView).toBe(1);
+  });
+
+  it('validateNewViewMsg one decision ahead: delivered, then the ViewData\'s own signature is checked: a bad one makes the message invalid (the decision stays delivered)', () => {
+    const node = joined(3, [d1]);
+    const out = node.receive(2, nvOf(svd(2, vdOf(1, d2), 4), svd(3, vdOf(1, d1)), svd(4, vdOf(1, d1))));
+    expect(node.ledger()).toHaveLength(2);
+    expect(kinds(out).at(-1)).toBe('newViewInvalid');
+    expect(node.state.vc.realView).toBe(0);
   });
 
   it('extractViewDataMessages: CheckInFlight counts every ViewData of the NewView, a signer\'s second one included', () => {
