@@ -314,6 +314,24 @@ describe('BFTSynchronizer (orderer/consensus/smartbft/synchronizer_bft.go) and t
     expect(lines(out).filter((l) => l.startsWith('startView'))).toEqual(['startView 1,3,1']);
   });
 
+  it('a fetched block needs Q valid signatures of distinct consenters on a well-formed proposal (validDecision): forged values, unknown signers, one signer three times, a sequence that is not its proposal\'s are all refused', () => {
+    const d2 = ledger[1]!;
+    const bad: Decision[] = [
+      { ...d2, signatures: [1, 3, 4].map((signer) => ({ signer, value: 'forged' })) },
+      { ...d2, signatures: [9, 10, 11].map((x) => sign(x, d2.proposal.digest)) },
+      { ...d2, signatures: [d2.signatures[0]!, d2.signatures[0]!, d2.signatures[0]!] },
+      { ...ledger[0]!, seq: 2 },
+      { ...d2, proposal: { ...d2.proposal, digest: 'forged' }, signatures: [1, 3, 4].map((x) => sign(x, 'forged')) },
+    ];
+    for (const b of bad) {
+      const node = new OneConsenter(2, 4, { ledger: [ledger[0]!] });
+      const { syncId } = begin(node);
+      for (const id of [1, 3, 4]) height(node, id, syncId, 3);
+      node.receive(1, { type: 'BlockResponse', syncId, decisions: [b] });
+      expect(node.ledger()).toHaveLength(1);
+    }
+  });
+
   it('StateCollector keeps each orderer\'s first answer: a changed second answer does not count', () => {
     const node = new OneConsenter(2, 4, { ledger });
     const { syncId } = begin(node);
