@@ -9,7 +9,7 @@ import type { TopologyInfo } from '../scenarios/cluster.ts';
 import { runScenario, type ScenarioResult } from '../scenarios/runner.ts';
 import type { Scenario } from '../scenarios/schema.ts';
 import { describeTopology, type TopologySpec } from '../scenarios/topology.ts';
-import type { TraceRecord } from '../sim/kernel/trace.ts';
+import type { TraceRecord } from '../shared/trace-format.ts';
 import type { LiveCliIo, LiveSetup } from './cli.ts';
 import { executeOptions, interruptSignal, simTargetOf } from './cli.ts';
 import { compareResults, formatComparison } from './compare.ts';

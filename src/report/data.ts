@@ -10,8 +10,8 @@
  *     Committed Block Number" Grafana panel; moves only on blocks decided through
  *     consensus), else `bft.decided` facts (`viaSync: false`);
  *   - `metric ledger_blockchain_height` per peer, else `peer.committed` facts (block + 1);
- *   - crash/restart records, and notes or commands naming partitions, heals and
- *     Byzantine behaviour on/off, for fault shading;
+ *   - crash/restart records, `fault` records (stop/start of a CouchDB container,
+ *     partition, cut, heal) and `*.byzantine` facts, for fault shading;
  *   - send/deliver/drop records between two orderers for the message sequence chart;
  *   - `bft.decided` signers for quorum certificates;
  *   - metrics, facts and the traffic itself for each node's state over time.
@@ -216,7 +216,7 @@ export interface ReportData {
   readonly focus: number;
   /** The time axis of the charts and the slider, quiet stretches compressed. */
   readonly axis: AxisSegment[];
-  /** Notes the run left in the trace (faults on disk, offline commands...): chart markers. */
+  /** Faults and notes the run left in the trace (faults on disk, offline commands...): chart markers, by their text. */
   readonly notes: { t: number; text: string }[];
 }
 
@@ -341,133 +341,89 @@ export function heightSeries(input: ReportInput): Series[] {
 
 // ---------------------------------------------------------------- faults
 
-const PARTITION = /\b(partition|partitioned|isolate|isolated|cut)\b/i;
-const HEAL = /\b(heal|healed|reconnect)\b/i;
-const BYZANTINE = /\bbyzantine\b/i;
-const COUCHDB_NOTE = /^couchdb (\S+) (stopped|started)$/;
-const HONEST = /\b(off|none|null|honest|stop|stopped|clear|cleared)\b/i;
+/** The facts a node emits when its Byzantine behaviour changes (`behaviour: null` is honest again). */
+const BYZANTINE_FACTS: ReadonlySet<string> = new Set(['bft.byzantine', 'raft.byzantine', 'orderer.byzantine']);
 
-/** The first known node named in a text (longest names first, so `orderer5.ordering` beats `orderer`). */
-function nodeNamedIn(text: string, nodes: readonly string[]): string | null {
-  const sorted = [...nodes].sort((a, b) => b.length - a.length);
-  for (const n of sorted) if (text.includes(n)) return n;
-  return null;
-}
-
-interface FaultText {
-  readonly t: number;
-  readonly text: string;
-  /** The node a command went to (null: find the node named in the text). */
-  readonly node: string | null;
-}
-
-/** Partitions (until a heal) and Byzantine behaviour (until turned off) from texts in time order. */
-function textFaults(texts: readonly FaultText[], nodes: readonly string[], end: number): Fault[] {
+/**
+ * Fault intervals, from the trace's fields: crash..restart from the kernel's records (and
+ * `stop`..`start` faults of processes that are not kernel nodes, CouchDB containers);
+ * partitions and one-way cuts until a `heal` fault; Byzantine behaviour from the node's
+ * `*.byzantine` facts until the behaviour is null.
+ */
+export function faultIntervals(input: ReportInput): Fault[] {
+  const end = runEnd(input);
   const out: Fault[] = [];
-  let partition: { from: number; label: string } | null = null;
+  const down = new Map<string, number>();
   const byz = new Map<string, { from: number; label: string }>();
+  let partition: { from: number; label: string } | null = null;
+  const up = (node: string, t: number): void => {
+    const from = down.get(node);
+    if (from === undefined) return;
+    out.push({ kind: 'crash', node, from, to: t, label: `${node} down` });
+    down.delete(node);
+  };
+  const closePartition = (t: number): void => {
+    if (partition !== null) out.push({ kind: 'partition', node: null, from: partition.from, to: t, label: partition.label });
+    partition = null;
+  };
   const closeByz = (node: string, t: number): void => {
     const open = byz.get(node);
     if (open === undefined) return;
     out.push({ kind: 'byzantine', node, from: open.from, to: t, label: open.label });
     byz.delete(node);
   };
-  const closePartition = (t: number): void => {
-    if (partition !== null) out.push({ kind: 'partition', node: null, from: partition.from, to: t, label: partition.label });
-    partition = null;
-  };
-  for (const { t, text, node: target } of texts) {
-    if (BYZANTINE.test(text)) {
-      const node = target ?? nodeNamedIn(text, nodes);
-      if (node === null || byz.get(node)?.label === text) continue; // the same switch seen twice (command and fact)
-      closeByz(node, t);
-      if (!HONEST.test(text)) byz.set(node, { from: t, label: text });
-    } else if (HEAL.test(text)) {
-      closePartition(t);
-    } else if (PARTITION.test(text)) {
-      closePartition(t);
-      partition = { from: t, label: text };
-    }
-  }
-  closePartition(end);
-  for (const node of [...byz.keys()]) closeByz(node, end);
-  return out;
-}
-
-/**
- * Fault intervals: crash..restart from the kernel's records; Byzantine behaviour from
- * the node's `bft.byzantine` facts (`behaviour: null` is honest again); partitions (until
- * a heal) and Byzantine on/off also from notes and command labels, which is how a
- * scenario's fault steps reach the trace, or, when the trace has none of a kind, from
- * the runner's steps (`op` and name, at the step's start).
- */
-export function faultIntervals(input: ReportInput): Fault[] {
-  const end = runEnd(input);
-  const all = [...input.nodes.orderers, ...input.nodes.peers];
-  const out: Fault[] = [];
-  const down = new Map<string, number>();
-  const traced: FaultText[] = [];
   for (const r of input.records) {
     if (r.k === 'crash') {
       if (!down.has(r.node)) down.set(r.node, r.t);
     } else if (r.k === 'restart') {
-      const from = down.get(r.node);
-      if (from !== undefined) {
-        out.push({ kind: 'crash', node: r.node, from, to: r.t, label: `${r.node} down` });
-        down.delete(r.node);
+      up(r.node, r.t);
+    } else if (r.k === 'fault') {
+      switch (r.fault) {
+        case 'stop':
+          if (!down.has(r.node)) down.set(r.node, r.t);
+          break;
+        case 'start':
+          up(r.node, r.t);
+          break;
+        case 'partition':
+        case 'cut':
+          closePartition(r.t);
+          partition = { from: r.t, label: r.text };
+          break;
+        case 'heal':
+          closePartition(r.t);
+          break;
+        default:
+          break;
       }
-    } else if (r.k === 'note') {
-      // SimCluster's CouchDB containers are not kernel nodes: their stop/start are notes.
-      const couch = COUCHDB_NOTE.exec(r.text);
-      if (couch !== null) {
-        const [, id, what] = couch as unknown as [string, string, string];
-        if (what === 'stopped' && !down.has(id)) down.set(id, r.t);
-        const from = down.get(id);
-        if (what === 'started' && from !== undefined) {
-          out.push({ kind: 'crash', node: id, from, to: r.t, label: `${id} down` });
-          down.delete(id);
-        }
-        continue;
-      }
-      traced.push({ t: r.t, text: r.text, node: null });
-    } else if (r.k === 'command') {
-      // A bare `byzantine` label does not say on or off: the node's fact will.
-      if (r.c.trim().toLowerCase() !== 'byzantine') traced.push({ t: r.t, text: `${r.node} ${r.c}`, node: r.node });
-    } else if (r.k === 'event' && isObject(r.e) && r.e['type'] === 'bft.byzantine') {
+    } else if (r.k === 'event' && isObject(r.e) && typeof r.e['type'] === 'string' && BYZANTINE_FACTS.has(r.e['type'])) {
       const b = r.e['behaviour'];
-      traced.push({ t: r.t, text: `${r.node} byzantine ${typeof b === 'string' && b !== '' ? b : 'off'}`, node: r.node });
+      const behaviour = typeof b === 'string' && b !== '' ? b : null;
+      const label = `${r.node} byzantine ${behaviour ?? 'off'}`;
+      if (byz.get(r.node)?.label === label) continue; // the same switch told twice
+      closeByz(r.node, r.t);
+      if (behaviour !== null) byz.set(r.node, { from: r.t, label });
     }
   }
   for (const [node, from] of down) out.push({ kind: 'crash', node, from, to: end, label: `${node} down` });
-  const fromTrace = textFaults(traced, all, end);
-  const stepTexts: FaultText[] = input.result.steps
-    .filter((st): st is ReportStepLike & { at: number } => st.at !== undefined)
-    .map((st) => ({ t: st.at, text: st.name !== undefined && st.name.includes(st.op) ? st.name : `${st.op} ${st.name ?? ''}`, node: null }));
-  const fromSteps = textFaults(stepTexts, all, end);
-  for (const kind of ['partition', 'byzantine'] as const) {
-    const traceOnes = fromTrace.filter((f) => f.kind === kind);
-    out.push(...(traceOnes.length > 0 ? traceOnes : fromSteps.filter((f) => f.kind === kind)));
-  }
+  closePartition(end);
+  for (const node of [...byz.keys()]) closeByz(node, end);
   return out.sort((a, b) => a.from - b.from || a.kind.localeCompare(b.kind));
 }
 
 // ---------------------------------------------------------------- messages
 
-/** `v3`, or `nv3` (the next view a ViewChange / ViewData / NewView is about). */
-const VIEW_RE = /\bn?v(\d+)\b/;
-const SEQ_RE = /\bs(\d+)\b/;
-const BYZ_WORDS = /\b(byz|byzantine|equivocat\w*|corrupt\w*|forged)\b/i;
+type SendRecord = Extract<TraceRecord, { k: 'send' }>;
 
-/** `#c03863784b72fbae`: the proposal digest a Byzantine sender's PrePrepare, Prepare or Commit shows. */
-const DIGEST_RE = /(?:^|\s)#([0-9a-f]+)\b/;
-
-/** `PrePrepare v0 s5 #c038...` -> type, view, sequence, digest (null when the description has none). */
-export function parseDescription(m: string): { type: string; view: number | null; seq: number | null; digest: string | null } {
-  const type = m.split(/\s+/, 1)[0] ?? m;
-  const v = VIEW_RE.exec(m);
-  const s = SEQ_RE.exec(m);
-  const d = DIGEST_RE.exec(m);
-  return { type, view: v ? Number(v[1]) : null, seq: s ? Number(s[1]) : null, digest: d ? (d[1] as string) : null };
+/**
+ * A sent message's fields (the protocol's `fields`, kept on its send record): type,
+ * view, sequence, digest. A send record without them (a producer that gives none) has
+ * its whole description as its type, and no view or sequence.
+ */
+export function messageOf(r: SendRecord): { type: string; view: number | null; seq: number | null; digest: string | null; flags: readonly string[] } {
+  const f = r.msg;
+  if (f === undefined) return { type: r.m, view: null, seq: null, digest: null, flags: [] };
+  return { type: f.type, view: f.view ?? null, seq: f.seq ?? null, digest: f.digest ?? null, flags: f.flags ?? [] };
 }
 
 /**
@@ -479,7 +435,7 @@ export function consensusMessages(input: ReportInput, faults: readonly Fault[] =
   const orderers = new Set(input.nodes.orderers);
   const end = runEnd(input);
   interface Open {
-    id: number; from: string; to: string; m: string; sent: number; end: number | null; fate: MessageFate; deliveries: number;
+    id: number; from: string; to: string; m: string; fields: ReturnType<typeof messageOf>; sent: number; end: number | null; fate: MessageFate; deliveries: number;
   }
   const byId = new Map<number, Open>();
   const order: Open[] = [];
@@ -487,7 +443,7 @@ export function consensusMessages(input: ReportInput, faults: readonly Fault[] =
     if (r.k !== 'send' && r.k !== 'deliver' && r.k !== 'drop') continue;
     if (!orderers.has(r.from) || !orderers.has(r.to)) continue;
     if (r.k === 'send') {
-      const o: Open = { id: r.id, from: r.from, to: r.to, m: r.m, sent: r.t, end: null, fate: 'in-flight', deliveries: 0 };
+      const o: Open = { id: r.id, from: r.from, to: r.to, m: r.m, fields: messageOf(r), sent: r.t, end: null, fate: 'in-flight', deliveries: 0 };
       byId.set(r.id, o);
       order.push(o);
       continue;
@@ -508,8 +464,8 @@ export function consensusMessages(input: ReportInput, faults: readonly Fault[] =
   const byzantine = faults.filter((f) => f.kind === 'byzantine');
   const certificateIds = certificateMessageIds(decisions(input), order);
   return order.map((o) => {
-    const d = parseDescription(o.m);
-    const byz = BYZ_WORDS.test(o.m) || byzantine.some((f) => f.node === o.from && o.sent >= f.from && o.sent <= f.to);
+    const d = o.fields;
+    const byz = byzantine.some((f) => f.node === o.from && o.sent >= f.from && o.sent <= f.to);
     return {
       id: o.id,
       from: o.from,
@@ -532,12 +488,12 @@ export function consensusMessages(input: ReportInput, faults: readonly Fault[] =
 /** For each decision, the latest Commit of each signer for that sequence delivered to the decider by then. */
 function certificateMessageIds(
   decided: readonly NodeDecision[],
-  msgs: readonly { id: number; from: string; to: string; m: string; end: number | null; fate: MessageFate }[],
+  msgs: readonly { id: number; from: string; to: string; fields: { type: string; seq: number | null }; end: number | null; fate: MessageFate }[],
 ): Set<number> {
   const commitsTo = new Map<string, { id: number; from: string; seq: number | null; end: number }[]>();
   for (const o of msgs) {
     if (o.fate !== 'delivered' || o.end === null) continue;
-    const d = parseDescription(o.m);
+    const d = o.fields;
     if (d.type !== 'Commit') continue;
     let list = commitsTo.get(o.to);
     if (list === undefined) commitsTo.set(o.to, (list = []));
@@ -694,12 +650,12 @@ export function stateChanges(input: ReportInput): { node: string; changes: State
         break;
       case 'send': {
         if (!isOrderer.has(r.from) || !isOrderer.has(r.to)) break;
-        const d = parseDescription(r.m);
+        const d = messageOf(r);
         // SmartBFT sets its phase gauge sparsely (abort, restore): traffic fills the gaps.
         // Assists re-send a vote for a sequence already decided: no phase change.
         const phase = PHASE_BY_SENT[d.type];
         const done = decidedUpTo.get(r.from) ?? -1;
-        if (phase !== undefined && !/\bassist\b/.test(r.m) && (d.seq === null || d.seq > done)) set(r.from, r.t, 'phase', phase);
+        if (phase !== undefined && !d.flags.includes('assist') && (d.seq === null || d.seq > done)) set(r.from, r.t, 'phase', phase);
         if (!metricsSeen.has('view') && d.view !== null && d.type !== 'ViewChange' && d.type !== 'ViewData') setView(r.from, r.t, d.view);
         break;
       }
@@ -874,7 +830,7 @@ export function buildReportData(input: ReportInput): ReportData {
   const heights = heightSeries(input);
   const messages = consensusMessages(input, faults);
   const states = stateChanges(input);
-  const notes = input.records.flatMap((r) => (r.k === 'note' ? [{ t: r.t, text: r.text }] : []));
+  const notes = input.records.flatMap((r) => (r.k === 'note' || r.k === 'fault' ? [{ t: r.t, text: r.text }] : []));
   return {
     scenario: input.result.scenario,
     replay: replayCommand(input),

@@ -11,6 +11,10 @@
  */
 
 import type { Certificate } from '../shared/certificate.ts';
+import type { StepEnd, StepStart } from '../shared/trace-format.ts';
+
+/** A step record without its time (the cluster stamps it). */
+export type StepAnnotation = Omit<StepStart, 't'> | Omit<StepEnd, 't'>;
 
 export { certificateFor, loadCertificate, type Certificate } from '../shared/certificate.ts';
 
@@ -173,6 +177,8 @@ export interface Cluster {
 
   /** The run's identity (the simulator's trace hash); absent on the live side. */
   traceHash?(): string;
+  /** Write a scenario step's start or end into the run's trace, at this moment (the simulator's); absent where there is no trace. */
+  recordStep?(step: StepAnnotation): void;
 
   /** Release resources (timers, child processes); run undos on the live side. */
   close(): Promise<void>;

@@ -363,6 +363,7 @@ export async function runScenario(input: Scenario | unknown, cluster: Cluster, o
     }
     const op = opOf(step);
     const at = cluster.now();
+    cluster.recordStep?.({ k: 'step', phase: 'start', index: i + 1, op, name: label });
     let value: unknown = null;
     let expected: unknown = null;
     let error: string | null = null;
@@ -398,6 +399,7 @@ export async function runScenario(input: Scenario | unknown, cluster: Cluster, o
       }
     }
     const result: StepResult = { index: i + 1, op, name: label, ok: error === null, value, expected, error, at, tookMs: cluster.now() - at };
+    cluster.recordStep?.({ k: 'step', phase: 'end', index: result.index, op, name: label, ok: result.ok, value, expected, error, tookMs: result.tookMs });
     steps.push(result);
     options.onStep?.(result);
     if (budget || aborted) {

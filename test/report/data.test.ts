@@ -6,7 +6,7 @@ import {
   consensusMessages,
   faultIntervals,
   heightSeries,
-  parseDescription,
+  messageOf,
   replayCommand,
   reportInputOf,
   stateAt,
@@ -109,35 +109,40 @@ describe('report data from a toy leader crash (view change, n=4)', () => {
 });
 
 describe('report data from hand-written traces', () => {
-  it('parses message descriptions: type, view, sequence, and the digest a Byzantine sender\'s PrePrepare shows', () => {
-    expect(parseDescription('PrePrepare v0 s5')).toEqual({ type: 'PrePrepare', view: 0, seq: 5, digest: null });
-    expect(parseDescription('PrePrepare v0 s4 #c03863784b72fbae')).toEqual({ type: 'PrePrepare', view: 0, seq: 4, digest: 'c03863784b72fbae' });
-    expect(parseDescription('ViewChange nv2')).toEqual({ type: 'ViewChange', view: 2, seq: null, digest: null });
-    expect(parseDescription('StateTransferRequest')).toEqual({ type: 'StateTransferRequest', view: null, seq: null, digest: null });
-    expect(parseDescription('HeartBeat v3 s12 extra')).toEqual({ type: 'HeartBeat', view: 3, seq: 12, digest: null });
+  it('reads a message\'s type, view, sequence and digest from its send record\'s fields, never from its description', () => {
+    expect(messageOf({ t: 0, k: 'send', id: 1, from: 'o1', to: 'o2', m: 'anything', msg: { type: 'PrePrepare', view: 0, seq: 4, digest: 'c038' } })).toEqual({ type: 'PrePrepare', view: 0, seq: 4, digest: 'c038', flags: [] });
+    expect(messageOf({ t: 0, k: 'send', id: 1, from: 'o1', to: 'o2', m: 'Commit v0 s2 assist', msg: { type: 'Commit', view: 0, seq: 2, flags: ['assist'] } })).toMatchObject({ flags: ['assist'] });
+    // without fields the description is the type, whole: it is not parsed
+    expect(messageOf({ t: 0, k: 'send', id: 1, from: 'o1', to: 'o2', m: 'PrePrepare v0 s5' })).toEqual({ type: 'PrePrepare v0 s5', view: null, seq: null, digest: null, flags: [] });
   });
 
-  it('partition from a note until a heal; Byzantine on/off from notes and commands; an unfinished crash runs to the end', () => {
+  it('partition and cut from fault records until a heal; Byzantine on/off from the node\'s facts; an unfinished crash runs to the end', () => {
     const data = faultIntervals(
       input([
-        { t: 10, k: 'note', text: 'partition [o1] | [o2 o3 o4]' },
-        { t: 20, k: 'note', text: 'byzantine o3 equivocate' },
-        { t: 30, k: 'note', text: 'heal' },
-        { t: 40, k: 'note', text: 'byzantine o3 off' },
-        { t: 50, k: 'command', node: 'o2', c: 'byzantine silent' },
+        { t: 10, k: 'fault', fault: 'partition', groups: [['o1'], ['o2', 'o3', 'o4']], text: 'partition [["o1"],["o2","o3","o4"]]' },
+        { t: 20, k: 'event', node: 'o3', e: { type: 'bft.byzantine', behaviour: 'equivocate' } },
+        { t: 30, k: 'fault', fault: 'heal', text: 'heal' },
+        { t: 35, k: 'fault', fault: 'cut', from: ['o4'], to: ['o1'], text: 'cut ["o4"] -> ["o1"]' },
+        { t: 40, k: 'event', node: 'o3', e: { type: 'bft.byzantine', behaviour: null } },
+        { t: 45, k: 'fault', fault: 'heal', text: 'heal' },
+        { t: 50, k: 'event', node: 'o2', e: { type: 'orderer.byzantine', behaviour: 'censorDeliver' } },
         { t: 60, k: 'crash', node: 'p1' },
+        // free text is never read: neither a note nor a command label makes a fault
+        { t: 70, k: 'note', text: 'partition [o1] | [o2 o3 o4]' },
+        { t: 75, k: 'command', node: 'o4', c: 'byzantine silent' },
         { t: 90, k: 'note', text: 'end' },
       ]),
     );
     expect(data).toEqual([
-      { kind: 'partition', node: null, from: 10, to: 30, label: 'partition [o1] | [o2 o3 o4]' },
-      { kind: 'byzantine', node: 'o3', from: 20, to: 40, label: 'byzantine o3 equivocate' },
-      { kind: 'byzantine', node: 'o2', from: 50, to: 90, label: 'o2 byzantine silent' },
+      { kind: 'partition', node: null, from: 10, to: 30, label: 'partition [["o1"],["o2","o3","o4"]]' },
+      { kind: 'byzantine', node: 'o3', from: 20, to: 40, label: 'o3 byzantine equivocate' },
+      { kind: 'partition', node: null, from: 35, to: 45, label: 'cut ["o4"] -> ["o1"]' },
+      { kind: 'byzantine', node: 'o2', from: 50, to: 90, label: 'o2 byzantine censorDeliver' },
       { kind: 'crash', node: 'p1', from: 60, to: 90, label: 'p1 down' },
     ]);
   });
 
-  it('Byzantine intervals from the node\'s bft.byzantine facts; a bare "byzantine" command label is ignored', () => {
+  it('Byzantine intervals from the node\'s bft.byzantine facts; a command label is not read', () => {
     const inp = input([
       { t: 5, k: 'command', node: 'o1', c: 'byzantine' },
       { t: 5, k: 'event', node: 'o1', e: { type: 'bft.byzantine', behaviour: 'equivocate' } },
@@ -148,26 +153,21 @@ describe('report data from hand-written traces', () => {
     expect(faultIntervals(inp)).toEqual([{ kind: 'byzantine', node: 'o1', from: 5, to: 25, label: 'o1 byzantine equivocate' }]);
   });
 
-  it('takes partitions and Byzantine behaviour from the runner\'s steps when the trace does not name them', () => {
+  it('never takes faults from the runner\'s step names', () => {
     const inp = input([{ t: 100, k: 'note', text: 'end' }], [
       { op: 'partition', name: 'partition [o1] | [o2, o3, o4]', ok: true, at: 10 },
       { op: 'byzantine', name: 'byzantine o2 equivocate', ok: true, at: 20 },
-      { op: 'heal', name: 'heal', ok: true, at: 30 },
-      { op: 'byzantine', name: 'byzantine o2 off', ok: true, at: 40 },
     ]);
-    expect(faultIntervals(inp).map((f) => [f.kind, f.node, f.from, f.to])).toEqual([
-      ['partition', null, 10, 30],
-      ['byzantine', 'o2', 20, 40],
-    ]);
+    expect(faultIntervals(inp)).toEqual([]);
   });
 
   it('marks messages a Byzantine sender sent, drops with their reason, duplicates, and what is still in flight', () => {
     const msgs = consensusMessages(
       input([
-        { t: 0, k: 'send', id: 1, from: 'o1', to: 'o2', m: 'Prepare v0 s1' },
-        { t: 1, k: 'note', text: 'byzantine o1 corrupt' },
-        { t: 2, k: 'send', id: 2, from: 'o1', to: 'o2', m: 'Prepare v0 s2' },
-        { t: 2, k: 'send', id: 3, from: 'o2', to: 'o3', m: 'Commit v0 s2' },
+        { t: 0, k: 'send', id: 1, from: 'o1', to: 'o2', m: 'Prepare v0 s1', msg: { type: 'Prepare', view: 0, seq: 1 } },
+        { t: 1, k: 'event', node: 'o1', e: { type: 'bft.byzantine', behaviour: 'corrupt' } },
+        { t: 2, k: 'send', id: 2, from: 'o1', to: 'o2', m: 'Prepare v0 s2', msg: { type: 'Prepare', view: 0, seq: 2 } },
+        { t: 2, k: 'send', id: 3, from: 'o2', to: 'o3', m: 'Commit v0 s2', msg: { type: 'Commit', view: 0, seq: 2 } },
         { t: 2, k: 'drop', id: 3, from: 'o2', to: 'o3', m: 'Commit v0 s2', reason: 'partition' },
         { t: 3, k: 'deliver', id: 1, from: 'o1', to: 'o2', m: 'Prepare v0 s1' },
         { t: 4, k: 'deliver', id: 1, from: 'o1', to: 'o2', m: 'Prepare v0 s1' },
@@ -257,12 +257,13 @@ describe('report data from hand-written traces', () => {
     expect(buildReportData(inp).quorum).toEqual({ n: 6, f: 1, q: 4, intersection: 2 });
   });
 
-  it('CouchDB containers stopped and started (SimCluster notes) are shaded as down', () => {
+  it('CouchDB containers stopped and started (SimCluster stop/start faults) are shaded as down', () => {
     const faults = faultIntervals(
       input([
-        { t: 10, k: 'note', text: 'couchdb couchdb.techpulse stopped' },
-        { t: 12, k: 'note', text: 'peer0.techpulse panics: its state database couchdb.techpulse is unreachable' },
-        { t: 30, k: 'note', text: 'couchdb couchdb.techpulse started' },
+        { t: 10, k: 'fault', fault: 'stop', node: 'couchdb.techpulse', text: 'couchdb couchdb.techpulse stopped' },
+        { t: 12, k: 'fault', fault: 'panic', node: 'peer0.techpulse', reason: 'its state database couchdb.techpulse is unreachable', text: 'peer0.techpulse panics: its state database couchdb.techpulse is unreachable' },
+        { t: 30, k: 'fault', fault: 'start', node: 'couchdb.techpulse', text: 'couchdb couchdb.techpulse started' },
+        { t: 40, k: 'note', text: 'couchdb couchdb.techpulse stopped' },
       ]),
     );
     expect(faults).toEqual([{ kind: 'crash', node: 'couchdb.techpulse', from: 10, to: 30, label: 'couchdb.techpulse down' }]);

@@ -48,10 +48,10 @@ describe('reportHtml: the call run --report makes', () => {
 describe('HTML report: hostile names and texts stay data', () => {
   const evil = '</script><img src=x onerror=alert(1)>';
   const records: TraceRecord[] = [
-    { t: 1, k: 'note', text: `partition ${evil}` },
-    { t: 2, k: 'send', id: 1, from: evil, to: 'o2', m: `Prepare v0 s1 ${evil}` },
+    { t: 1, k: 'fault', fault: 'partition', groups: [[evil], ['o2']], text: `partition ${evil}` },
+    { t: 2, k: 'send', id: 1, from: evil, to: 'o2', m: `Prepare v0 s1 ${evil}`, msg: { type: `Prepare ${evil}`, view: 0, seq: 1 } },
     { t: 3, k: 'deliver', id: 1, from: evil, to: 'o2', m: `Prepare v0 s1 ${evil}` },
-    { t: 4, k: 'note', text: 'heal \u2028' },
+    { t: 4, k: 'fault', fault: 'heal', text: 'heal \u2028' },
   ];
   const input: ReportInput = {
     result: { scenario: `<b>${evil}</b>`, seed: 1, target: 'sim', passed: false, traceHash: '0', steps: [{ op: 'x', name: evil, ok: false, error: evil, at: 2 }] },
@@ -83,7 +83,7 @@ describe('HTML report: a long run stays small', () => {
       const from = orderers[id % 4] as string;
       const to = orderers[(id + 1) % 4] as string;
       const m = `Prepare v0 s${Math.floor(id / 12)}`;
-      records.push({ t: id, k: 'send', id, from, to, m }, { t: id + 2.5, k: 'deliver', id, from, to, m });
+      records.push({ t: id, k: 'send', id, from, to, m, msg: { type: 'Prepare', view: 0, seq: Math.floor(id / 12) } }, { t: id + 2.5, k: 'deliver', id, from, to, m });
     }
     const html = renderReport({
       result: { scenario: 'long', seed: 1, target: 'sim', passed: true, traceHash: '0', steps: [] },

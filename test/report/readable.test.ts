@@ -31,7 +31,7 @@ function twoMinutes(): ReportInput {
   const records: TraceRecord[] = [];
   for (let i = 0; i <= 60; i++) {
     const m = `Prepare v0 s${i + 1}`;
-    records.push({ t: i * 2000, k: 'send', id: i + 1, from: 'o1', to: 'o2', m }, { t: i * 2000 + 5, k: 'deliver', id: i + 1, from: 'o1', to: 'o2', m });
+    records.push({ t: i * 2000, k: 'send', id: i + 1, from: 'o1', to: 'o2', m, msg: { type: 'Prepare', view: 0, seq: i + 1 } }, { t: i * 2000 + 5, k: 'deliver', id: i + 1, from: 'o1', to: 'o2', m });
   }
   return {
     result: { scenario: 'two-minutes', seed: 1, target: 'sim', passed: true, traceHash: '0', steps: [{ op: 'sleep', name: 'sleep 2m', ok: true, at: 0 }] },

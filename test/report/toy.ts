@@ -200,6 +200,18 @@ export function toyOrderer(orderers: readonly string[], peers: readonly string[]
           return `${msg.type} v${msg.view} s${msg.seq}`;
       }
     },
+    fields(msg) {
+      switch (msg.type) {
+        case 'ViewChange':
+          return { type: msg.type, view: msg.next };
+        case 'StateTransferRequest':
+        case 'Block':
+        case 'DeliverRequest':
+          return { type: msg.type };
+        default:
+          return { type: msg.type, view: msg.view, seq: msg.seq };
+      }
+    },
   };
 }
 

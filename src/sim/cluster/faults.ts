@@ -104,10 +104,10 @@ export class SimFaults {
     if (k === 'couchdb') {
       this.world.couchdbDown.add(node);
       const peer = this.world.peerOf(node);
-      this.sim.note(`couchdb ${node} stopped`);
+      this.sim.fault({ fault: 'stop', node }, `couchdb ${node} stopped`);
       if (this.sim.isUp(peer)) {
         // A runtime CouchDB failure panics the peer (fabric#3633).
-        this.sim.note(`${peer} panics: its state database ${node} is unreachable`);
+        this.sim.fault({ fault: 'panic', node: peer, reason: `its state database ${node} is unreachable` }, `${peer} panics: its state database ${node} is unreachable`);
         this.exits.set(peer, `its state database ${node} is unreachable`);
         this.crash(peer);
         this.crashLoop(peer);
@@ -144,7 +144,7 @@ export class SimFaults {
     if (this.sim.now - p.startedAt >= CRASH_BACKOFF_RESET_MS) p.step = 0;
     const delay = Math.min(CRASH_BACKOFF_INITIAL_MS * 2 ** p.step, CRASH_BACKOFF_MAX_MS);
     p.step++;
-    this.sim.note(`${node} CrashLoopBackOff: back-off ${delay / 1000}s restarting failed container`);
+    this.sim.fault({ fault: 'crashLoop', node, backoffMs: delay }, `${node} CrashLoopBackOff: back-off ${delay / 1000}s restarting failed container`);
     p.pending = [
       this.sim.after(delay, () => {
         p.pending = [];
@@ -187,7 +187,7 @@ export class SimFaults {
     l.seq = 0;
     const r = ledgerProviderPanic({ address: `${spec.couchdb}:5984`, up: false });
     p.starting = true;
-    this.sim.note(`${node} starts with CouchDB ${spec.couchdb} down`);
+    this.sim.fault({ fault: 'startWithout', node, dependency: spec.couchdb }, `${node} starts with CouchDB ${spec.couchdb} down`);
     p.pending = r.logs.map((e) =>
       this.sim.after(e.atMs ?? 0, () => {
         if (!this.observers.logSpecOf(node).enabled(LOG_FORMATS.get(e.kind)?.module ?? '', LOG_FORMATS.get(e.kind)?.level ?? 'INFO')) return;
@@ -200,7 +200,7 @@ export class SimFaults {
         p.pending = [];
         p.starting = false;
         this.exits.set(node, `panic: ${r.reason}`);
-        this.sim.note(`${node} panics: ${r.reason}`);
+        this.sim.fault({ fault: 'panic', node, reason: r.reason }, `${node} panics: ${r.reason}`);
         this.crashLoop(node);
       }),
     );
@@ -218,7 +218,7 @@ export class SimFaults {
     const k = this.world.kindOf(node);
     if (k === 'couchdb') {
       this.world.couchdbDown.delete(node);
-      this.sim.note(`couchdb ${node} started`);
+      this.sim.fault({ fault: 'start', node }, `couchdb ${node} started`);
       return { ok: true };
     }
     // `oc scale --replicas=1`: a container starts now (a pending back-off restart is replaced by it).
@@ -258,7 +258,7 @@ export class SimFaults {
       return { ok: false, error: `curl: (7) Failed to connect to ${couch} port 5984: Connection refused (CouchDB is stopped)` };
     }
     if (!deleteDatabase(this.sim.durable(p), db)) return { ok: false, error: DB_NOT_FOUND };
-    this.sim.note(`DELETE ${db} on ${p}'s CouchDB`);
+    this.sim.fault({ fault: 'dropDatabase', node: p, db }, `DELETE ${db} on ${p}'s CouchDB`);
     if (this.sim.isUp(p)) {
       // The running peer keeps its handle to the database: its next commit that writes to
       // it gets CouchDB's 404 and panics (fabric#3633); until then it runs on.
@@ -270,7 +270,7 @@ export class SimFaults {
   private offline(peer: NodeId, name: string, run: (up: boolean) => CommandResult): FaultResult {
     const p = this.world.peerOf(peer);
     const r = run(this.sim.isUp(p));
-    this.sim.note(`peer node ${name} on ${p}: ${r.ok ? 'ok' : r.error ?? 'failed'}`);
+    this.sim.fault({ fault: 'offline', node: p, command: `peer node ${name}`, ok: r.ok, ...(r.ok ? {} : { error: r.error ?? 'failed' }) }, `peer node ${name} on ${p}: ${r.ok ? 'ok' : r.error ?? 'failed'}`);
     const l = this.observers.nodeLog(p);
     for (const e of r.logs) {
       l.seq++;
@@ -314,27 +314,27 @@ export class SimFaults {
       return ids;
     });
     this.sim.network.partition(mapped);
-    this.sim.note(`partition ${JSON.stringify(mapped)}`);
+    this.sim.fault({ fault: 'partition', groups: mapped }, `partition ${JSON.stringify(mapped)}`);
     return { ok: true };
   }
 
   /** One-way cuts: nothing `from` sends reaches `to` (each pair of different nodes); the other way still works. */
   async cut(from: readonly NodeId[], to: readonly NodeId[]): Promise<FaultResult> {
     for (const a of from) for (const b of to) if (a !== b) for (const x of this.world.linkEnds(a)) for (const y of this.world.linkEnds(b)) this.sim.network.cut(x, y);
-    this.sim.note(`cut ${JSON.stringify(from)} -> ${JSON.stringify(to)}`);
+    this.sim.fault({ fault: 'cut', from, to }, `cut ${JSON.stringify(from)} -> ${JSON.stringify(to)}`);
     return { ok: true };
   }
 
   /** Drop the messages of the given types (`Commit`, `HeartBeat`, ...) from each of `from` to each of `to`. */
   async dropMessages(from: readonly NodeId[], to: readonly NodeId[], types: readonly string[]): Promise<FaultResult> {
     for (const a of from) for (const b of to) if (a !== b) this.sim.network.dropTypes(a, b, types);
-    this.sim.note(`drop ${types.join(',')} ${JSON.stringify(from)} -> ${JSON.stringify(to)}`);
+    this.sim.fault({ fault: 'dropMessages', from, to, types }, `drop ${types.join(',')} ${JSON.stringify(from)} -> ${JSON.stringify(to)}`);
     return { ok: true };
   }
 
   async heal(): Promise<FaultResult> {
     this.sim.network.heal();
-    this.sim.note('heal');
+    this.sim.fault({ fault: 'heal' }, 'heal');
     return { ok: true };
   }
 

@@ -113,6 +113,11 @@ export class SimCluster implements Cluster {
     return this.observers.traceHash();
   }
 
+  /** A scenario step's start or end, into the trace (outside its hash). */
+  recordStep(step: Parameters<Simulation['step']>[0]): void {
+    this.sim.step(step);
+  }
+
   /** Change points of a metric on a node: `metric('peer0.techpulse', 'ledger_blockchain_height')`. */
   metric(node: NodeId, name: string, labels?: Readonly<Record<string, string>>): readonly MetricPoint[] {
     return this.observers.metric(node, name, labels);

@@ -33,7 +33,7 @@ import type { Effect, Input, NodeContext, NodeId, NodeMachine } from '../kernel/
 import { CHANNEL, serializeEnvelope, validationCodeName, type Endorsement, type Envelope, type NsRwSet } from './block.ts';
 import { APPROVE_FN, type CertificateInput, CHAINCODE, LIFECYCLE_NS, simulatedDate, type CertificateRecord, type VerifyStatus } from './chaincode.ts';
 import { Out, type FabricEvent } from './effects.ts';
-import { describeFabricMessage, type CommitStatusResponse, type FabricMessage, type ProposalResponse } from './messages.ts';
+import { describeFabricMessage, fabricMessageFields, type CommitStatusResponse, type FabricMessage, type ProposalResponse } from './messages.ts';
 import { evaluatePolicy } from './policy.ts';
 import type { Topology } from './topology.ts';
 
@@ -382,5 +382,6 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
       return out.list;
     },
     describe: describeFabricMessage,
+    fields: fabricMessageFields,
   };
 }

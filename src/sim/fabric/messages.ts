@@ -5,6 +5,7 @@
  * push, pull of recent blocks, StateInfo, state transfer, leader election).
  */
 import type { Block, BlockHeader, NsRwSet } from './block.ts';
+import type { MessageFields } from '../../shared/trace-format.ts';
 
 // --- Deliver (orderer/common/deliver) -------------------------------------------------
 export interface DeliverSeek {
@@ -141,6 +142,28 @@ export interface BroadcastResponse {
 
 /** Every message a Fabric node of the model sends. */
 export type FabricMessage = PeerMessage | DeliverToOrderer | ProposalResponse | CommitStatusResponse | Broadcast | BroadcastResponse;
+
+/** A message's fields for trace readers (the kernel's `fields`): its type as `describeFabricMessage` names it. */
+export function fabricMessageFields(msg: FabricMessage): MessageFields {
+  switch (msg.type) {
+    case 'deliver.block':
+      return { type: 'Block' };
+    case 'deliver.header':
+      return { type: 'Header' };
+    case 'gossip.data':
+      return { type: 'DataMsg' };
+    case 'gossip.stateResponse':
+      return { type: 'RemoteStateResponse' };
+    case 'proposal':
+      return { type: 'Proposal' };
+    case 'proposal.response':
+      return { type: 'ProposalResponse' };
+    case 'broadcast':
+      return { type: 'Broadcast' };
+    default:
+      return { type: msg.type };
+  }
+}
 
 /** A message's short trace description (the kernel's `describe`), for every Fabric node. */
 export function describeFabricMessage(msg: FabricMessage): string {

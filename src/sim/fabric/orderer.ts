@@ -17,6 +17,7 @@
  * censorship monitor is there to catch.
  */
 import type { DurableView, Effect, Input, NodeContext, NodeId, NodeMachine } from '../kernel/types.ts';
+import type { MessageFields } from '../../shared/trace-format.ts';
 import { proposalDigest } from '../consensus/crypto.ts';
 import type { Application, Decision, Proposal, Request } from '../consensus/types.ts';
 import { createConsenter } from '../smartbft/api.ts';
@@ -24,7 +25,7 @@ import type { BftCommand, BftEvent, BftMessage, ConsenterState, SmartBftConfig }
 import { createRaftNode, type RaftEvent, type RaftMessage, type RaftState } from '../raft/index.ts';
 import { blockDataHash, blockHeaderHash, CHANNEL, type Block, type BlockHeader } from './block.ts';
 import type { FabricEvent } from './effects.ts';
-import { describeFabricMessage, type Broadcast, type DeliverToOrderer, type FabricMessage } from './messages.ts';
+import { describeFabricMessage, fabricMessageFields, type Broadcast, type DeliverToOrderer, type FabricMessage } from './messages.ts';
 import type { Topology } from './topology.ts';
 
 /** The Fabric block assembler as SmartBFT's Application (orderer/consensus/smartbft/assembler.go). */
@@ -234,6 +235,10 @@ export function createOrderer(options: OrdererOptions): NodeMachine<OrdererState
     describe(msg: OrdererMsg): string {
       if (isBft(msg)) return consenter.describe !== undefined ? consenter.describe(msg) : msg.type;
       return describeFabricMessage(msg);
+    },
+    fields(msg: OrdererMsg): MessageFields {
+      if (isBft(msg)) return consenter.fields !== undefined ? consenter.fields(msg) : { type: msg.type };
+      return fabricMessageFields(msg);
     },
   };
 }

@@ -23,7 +23,7 @@ import { Out, type FabricEvent } from './effects.ts';
 import { DEFAULT_GOSSIP_CONFIG, GossipState, type GossipConfig } from './gossip.ts';
 import { CouchInstance, namespaceDbName } from './couchdb.ts';
 import { BLOCKS_KEY, commitTiming, dataformatError, KvLedger, PRE_RESET_KEY, totalCommitMs } from './kvledger.ts';
-import { describeFabricMessage, type FabricMessage, type Proposal } from './messages.ts';
+import { describeFabricMessage, fabricMessageFields, type FabricMessage, type Proposal } from './messages.ts';
 import { mspId } from './policy.ts';
 import { DEFAULT_COST_MODEL, type CostModel } from './profile.ts';
 import type { Topology } from './topology.ts';
@@ -387,5 +387,6 @@ export function createPeer(options: PeerOptions): NodeMachine<PeerState, FabricM
     },
 
     describe: describeFabricMessage,
+    fields: fabricMessageFields,
   };
 }

@@ -14,7 +14,8 @@ import { Network, ROUTE_LOSS, type LinkState, type NetworkConfig } from './netwo
 import { Rng } from './rng.ts';
 import { hash32 } from '../../shared/hash.ts';
 import { Scheduler, type ScheduledEvent } from './scheduler.ts';
-import { Trace, type TraceOptions, type TraceRecord } from './trace.ts';
+import { Trace, type InjectedFault, type MessageFields, type StepRecord, type TraceOptions, type TraceRecord } from './trace.ts';
+import type { StepEnd, StepStart } from '../../shared/trace-format.ts';
 import { DurableStore } from './durable.ts';
 import type { AnyMachine, Effect, Input, NodeContext, NodeId } from './types.ts';
 
@@ -139,6 +140,10 @@ function describeDefault(msg: unknown): string {
   return typeof msg;
 }
 
+function fieldsOf(machine: AnyMachine, msg: unknown): MessageFields {
+  return machine.fields ? machine.fields(msg) : { type: describeDefault(msg) };
+}
+
 export class Simulation {
   readonly seed: number;
   readonly rng: Rng;
@@ -156,6 +161,8 @@ export class Simulation {
   private lastMachine: AnyMachine | undefined = undefined;
   private lastM = '';
   private lastMHash = 0;
+  /** Its fields, built on the first send that a reader of records sees. */
+  private lastFields: MessageFields | undefined = undefined;
 
   private readonly processing: ProcessingConfig | undefined;
   private readonly interrupt: (() => string | undefined) | undefined;
@@ -288,9 +295,22 @@ export class Simulation {
     this.scheduler.cancel(handle);
   }
 
-  /** Record a note in the trace (a scenario step, a fault injected from outside). */
+  /** Record free text in the trace (a caption; no reader parses it). */
   note(text: string): void {
     this.trace.record({ t: this.now, k: 'note', text });
+  }
+
+  /**
+   * Record a fault injected from outside the nodes, by its fields; `text` is its line in
+   * the canonical trace (and the hash), the report's label.
+   */
+  fault(fault: InjectedFault, text: string): void {
+    this.trace.record({ t: this.now, k: 'fault', text, ...fault });
+  }
+
+  /** Record a scenario step's start or end (outside the hash: see `Trace.annotate`). */
+  step(record: Omit<StepStart, 't'> | Omit<StepEnd, 't'>): void {
+    this.trace.annotate({ t: this.now, ...record } as StepRecord);
   }
 
   /**
@@ -440,12 +460,13 @@ export class Simulation {
       this.lastMHash = hash32(this.lastM);
       this.lastMsg = msg;
       this.lastMachine = s.machine;
+      this.lastFields = undefined;
     }
     const m = this.lastM;
     const mHash = this.lastMHash;
     const now = this.now;
     this.sent++;
-    this.trace.recordMessage('send', now, id, s.id, s.idHash, to, target.idHash, m, mHash);
+    this.trace.recordMessage('send', now, id, s.id, s.idHash, to, target.idHash, m, mHash, this.trace.wantsMessageRecords ? (this.lastFields ??= fieldsOf(s.machine, msg)) : undefined);
     // Network.routeInto, without its lookups: connected, then the cached link's draws.
     const network = this.network;
     if (!network.connected(s.id, to) || !network.passes(s.id, to, msg)) {

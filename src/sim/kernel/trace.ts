@@ -1,6 +1,7 @@
 /**
- * The trace: every send, delivery, drop, timer, crash, restart, emitted event and
- * external note, in the order the kernel did them.
+ * The trace: every send, delivery, drop, timer, crash, restart, emitted event, injected
+ * fault and scenario step, in the order they happened. The records' layout (one union,
+ * versioned) is src/shared/trace-format.ts.
  *
  * Each record has a canonical one-line text form; the trace hash is a 64-bit hash
  * folded over the same fields, so it is the run's identity: same seed, same hash. Records
@@ -8,22 +9,11 @@
  * writes JSON Lines). The canonical line of a message names it by the node machine's
  * `describe` (type, view, sequence...), so the hash is cheap on the hot path.
  */
-import type { NodeId } from './types.ts';
 import { hash32 } from '../../shared/hash.ts';
+import type { MessageFields, StepRecord, TraceRecord } from '../../shared/trace-format.ts';
 import { jsonHash32 } from './json-hash.ts';
 
-export type DropReason = 'loss' | 'partition' | 'down';
-
-export type TraceRecord =
-  | { readonly t: number; readonly k: 'send'; readonly id: number; readonly from: NodeId; readonly to: NodeId; readonly m: string }
-  | { readonly t: number; readonly k: 'deliver'; readonly id: number; readonly from: NodeId; readonly to: NodeId; readonly m: string }
-  | { readonly t: number; readonly k: 'drop'; readonly id: number; readonly from: NodeId; readonly to: NodeId; readonly m: string; readonly reason: DropReason }
-  | { readonly t: number; readonly k: 'timer'; readonly node: NodeId; readonly name: string }
-  | { readonly t: number; readonly k: 'crash'; readonly node: NodeId }
-  | { readonly t: number; readonly k: 'restart'; readonly node: NodeId }
-  | { readonly t: number; readonly k: 'command'; readonly node: NodeId; readonly c: string }
-  | { readonly t: number; readonly k: 'event'; readonly node: NodeId; readonly e: unknown }
-  | { readonly t: number; readonly k: 'note'; readonly text: string };
+export type { DropReason, FaultRecord, InjectedFault, MessageFields, StepRecord, TraceRecord } from '../../shared/trace-format.ts';
 
 export interface TraceOptions {
   /** Keep every record in memory (for checkers, reports, tests). Default false. */
@@ -32,7 +22,11 @@ export interface TraceOptions {
   readonly sink?: (record: TraceRecord) => void;
 }
 
-/** Canonical text of a record: the hash covers exactly these fields (time to the microsecond). */
+/**
+ * Canonical text of a record: the hash covers exactly these fields (time to the
+ * microsecond). A `send` record's `msg` fields are not in it (they restate `m`), nor is
+ * any `step` record.
+ */
 export function canonicalLine(r: TraceRecord): string {
   const t = r.t.toFixed(3);
   switch (r.k) {
@@ -51,7 +45,12 @@ export function canonicalLine(r: TraceRecord): string {
     case 'event':
       return `${t} event ${r.node} ${JSON.stringify(r.e)}`;
     case 'note':
+    case 'fault':
+      // A fault keeps the line of the note it replaced (the hash did not move).
       return `${t} note ${r.text}`;
+    case 'step':
+      // Not hashed (see `Trace.annotate`): a line for diffs only.
+      return `${t} step ${r.phase} #${r.index} ${r.name}${r.phase === 'end' ? ` ${r.ok ? 'ok' : 'failed'}` : ''}`;
   }
 }
 
@@ -102,9 +101,9 @@ export class Trace {
    * exactly what `record` would, and builds the record object only when someone keeps or
    * watches records.
    */
-  recordMessage(k: 'send' | 'deliver', t: number, id: number, from: NodeId, fromHash: number, to: NodeId, toHash: number, m: string, mHash: number): void {
+  recordMessage(k: 'send' | 'deliver', t: number, id: number, from: string, fromHash: number, to: string, toHash: number, m: string, mHash: number, msg?: MessageFields): void {
     if (this.messageRecordsWanted) {
-      this.record({ t, k, id, from, to, m });
+      this.record(k === 'send' && msg !== undefined ? { t, k, id, from, to, m, msg } : { t, k, id, from, to, m });
       return;
     }
     // foldInt(kind), foldInt(time in µs), foldInt(id), foldHash x3, endRecord: the same
@@ -136,9 +135,32 @@ export class Trace {
     this.count++;
   }
 
+  /** Someone keeps or watches send records: the sender then passes the message's fields. */
+  get wantsMessageRecords(): boolean {
+    return this.messageRecordsWanted;
+  }
+
+  /** Record, fold into the hash and count one record (a `step` record goes to `annotate`). */
   record(r: TraceRecord): void {
+    if (r.k === 'step') {
+      this.annotate(r);
+      return;
+    }
     this.foldRecord(r);
     this.count++;
+    this.pass(r);
+  }
+
+  /**
+   * A scenario step's start or end: kept and passed to listeners like any record, but
+   * outside the hash and the count. Steps are the runner's view of the run: the hash is
+   * what the nodes and the network did, as it was before step records existed.
+   */
+  annotate(r: StepRecord): void {
+    this.pass(r);
+  }
+
+  private pass(r: TraceRecord): void {
     this.kept?.push(r);
     for (const s of this.sinks) if (s.kinds === undefined || s.kinds.has(r.k)) s.listener(r);
   }
@@ -162,7 +184,7 @@ export class Trace {
    * Fold one record into the hash: the same fields, in the same order, as its
    * canonical line, without building the line (this runs for every event).
    */
-  private foldRecord(r: TraceRecord): void {
+  private foldRecord(r: Exclude<TraceRecord, StepRecord>): void {
     this.foldInt(KIND_CODE[r.k]);
     this.foldInt(Math.round(r.t * 1000));
     switch (r.k) {
@@ -198,6 +220,7 @@ export class Trace {
         this.foldHash(jsonHash32(r.e));
         break;
       case 'note':
+      case 'fault':
         this.foldText(r.text);
         break;
     }
@@ -237,7 +260,8 @@ export class Trace {
   }
 }
 
-const KIND_CODE: Readonly<Record<TraceRecord['k'], number>> = {
+/** A fault folds as the note it replaced: same code, same text. */
+const KIND_CODE: Readonly<Record<Exclude<TraceRecord['k'], 'step'>, number>> = {
   send: 1,
   deliver: 2,
   drop: 3,
@@ -247,4 +271,5 @@ const KIND_CODE: Readonly<Record<TraceRecord['k'], number>> = {
   command: 7,
   event: 8,
   note: 9,
+  fault: 9,
 };

@@ -70,6 +70,11 @@ export interface NodeMachine<S = unknown, M = unknown, C = unknown, E = unknown>
   step(state: S, input: Input<M, C>, ctx: NodeContext): Effect<M, E>[];
   /** A short, deterministic description of a message for the trace (default: its `type`). */
   describe?(msg: M): string;
+  /**
+   * The message's fields for readers of the trace (type, view, sequence, digest), asked
+   * only when someone keeps or watches send records (default: `{ type }`).
+   */
+  fields?(msg: M): import('../../shared/trace-format.ts').MessageFields;
 }
 
 /** Any machine, for the kernel's bookkeeping. */

@@ -28,7 +28,7 @@ import type { Application, Decision, Proposal, Request } from '../consensus/type
 import { defaultApplication } from '../consensus/app.ts';
 import { hash64, sign, withDigest } from '../consensus/crypto.ts';
 import { resolveRaftOptions, type RaftOptions } from './config.ts';
-import { RAFT_BYZANTINE_BEHAVIOURS, describeRaftMessage, type Entry, type RaftByzantineBehaviour, type RaftCommand, type RaftEvent, type RaftMessage } from './messages.ts';
+import { RAFT_BYZANTINE_BEHAVIOURS, describeRaftMessage, raftMessageFields, type Entry, type RaftByzantineBehaviour, type RaftCommand, type RaftEvent, type RaftMessage } from './messages.ts';
 import { appendEntry, bcastAppend, campaign, lastIndex, maybeCommit, resetRandomizedElectionTimeout, stepMessage, tick, type ChainHooks } from './raft.ts';
 import { Out, type RaftState } from './state.ts';
 
@@ -336,5 +336,6 @@ export function createRaftNode(opts: RaftNodeOptions): NodeMachine<RaftState, Ra
     },
 
     describe: describeRaftMessage,
+    fields: raftMessageFields,
   };
 }

@@ -7,6 +7,7 @@
  * `byzantine`, `state.ledger: Decision[]`), so an orderer can be built on either.
  */
 import type { Decision, Proposal, Request } from '../consensus/types.ts';
+import type { MessageFields } from '../../shared/trace-format.ts';
 
 /** A log entry. `block` is absent for the empty entry a new leader appends in its term. */
 export interface Entry {
@@ -97,6 +98,11 @@ export type RaftEvent =
   | RaftFact;
 
 export type { Decision, Proposal, Request };
+
+/** A message's fields for trace readers (the kernel's `fields`): its type; Raft's terms and indexes are not SmartBFT views and sequences. */
+export function raftMessageFields(m: RaftMessage): MessageFields {
+  return m.type === 'MsgVoteResp' || m.type === 'MsgPreVoteResp' || m.type === 'MsgAppResp' ? (m.reject ? { type: m.type, flags: ['reject'] } : { type: m.type }) : { type: m.type };
+}
 
 export function describeRaftMessage(m: RaftMessage): string {
   switch (m.type) {

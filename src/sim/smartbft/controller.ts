@@ -11,7 +11,7 @@ import { defaultApplication } from '../consensus/app.ts';
 import { isByzantineBehaviour, voteForEverything } from './byzantine.ts';
 import { resolveConfig } from './config.ts';
 import { goList, Io } from './io.ts';
-import { describeMessage, type BftCommand, type BftEvent, type BftMessage, type Commit, type ConsensusMessage, type SavedMessage } from './messages.ts';
+import { describeMessage, messageFields, type BftCommand, type BftEvent, type BftMessage, type Commit, type ConsensusMessage, type SavedMessage } from './messages.ts';
 import { sign } from '../consensus/crypto.ts';
 import { computeQuorum, leaderOfView } from '../consensus/quorum.ts';
 import { nextBatch, onBatchTimer } from './batcher.ts';
@@ -456,5 +456,6 @@ export function createConsenter(opts: ConsenterOptions): NodeMachine<ConsenterSt
       return io.effects;
     },
     describe: describeMessage,
+    fields: messageFields,
   };
 }

@@ -6,6 +6,7 @@
  * block puller's height/block requests used by BFTSynchronizer.
  */
 import type { Decision, Proposal, Request, Signature } from './api.ts';
+import type { MessageFields } from '../../shared/trace-format.ts';
 
 export interface PrePrepare {
   readonly type: 'PrePrepare';
@@ -96,6 +97,37 @@ export type BftEvent =
   | { readonly type: 'log'; readonly kind: string; readonly args: readonly (string | number)[]; readonly fields: { readonly channel: string } }
   | { readonly type: 'metric'; readonly name: string; readonly value: number; readonly labels: { readonly channel: string } }
   | { readonly type: string; readonly [k: string]: unknown };
+
+/**
+ * The message's fields for trace readers (the kernel's `fields`): what `describeMessage`
+ * shows, as fields: view (the next view of a view change), sequence, the digest a
+ * Byzantine sender shows, `assist` for a vote re-sent for a decided sequence.
+ */
+export function messageFields(m: BftMessage): MessageFields {
+  switch (m.type) {
+    case 'PrePrepare':
+      return { type: m.type, view: m.view, seq: m.seq, ...(m.showDigest === true ? { digest: m.proposal.digest } : {}) };
+    case 'Prepare':
+    case 'Commit':
+      return { type: m.type, view: m.view, seq: m.seq, ...(m.showDigest === true ? { digest: m.digest } : {}), ...(m.assist ? { flags: ['assist'] } : {}) };
+    case 'ViewChange':
+      return { type: m.type, view: m.nextView };
+    case 'ViewData':
+      return { type: m.type, view: m.signed.viewData.nextView };
+    case 'NewView': {
+      const nv = m.signedViewData[0]?.viewData.nextView;
+      return nv === undefined ? { type: m.type } : { type: m.type, view: nv };
+    }
+    case 'HeartBeat':
+      return { type: m.type, view: m.view, seq: m.seq };
+    case 'HeartBeatResponse':
+      return { type: m.type, view: m.view };
+    case 'StateTransferResponse':
+      return { type: m.type, view: m.viewNum, seq: m.sequence };
+    default:
+      return { type: m.type };
+  }
+}
 
 /** Short deterministic description for the trace. */
 export function describeMessage(m: BftMessage): string {

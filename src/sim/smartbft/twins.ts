@@ -9,7 +9,7 @@ import type { DurableOp, DurableView, Effect, Input, NodeContext, NodeMachine } 
 import type { ConsenterOptions } from './api.ts';
 import { createConsenter } from './controller.ts';
 import { hash64 } from '../consensus/crypto.ts';
-import { describeMessage, type BftCommand, type BftEvent, type BftMessage } from './messages.ts';
+import { describeMessage, messageFields, type BftCommand, type BftEvent, type BftMessage } from './messages.ts';
 import type { ConsenterState } from './state.ts';
 
 export interface TwinsState {
@@ -81,5 +81,6 @@ export function createTwins(opts: ConsenterOptions): NodeMachine<TwinsState, Bft
       }
     },
     describe: describeMessage,
+    fields: messageFields,
   };
 }

@@ -84,3 +84,38 @@ describe('trace: the message fast path', () => {
     expect(fast.length).toBe(slow.length);
   });
 });
+
+describe('trace: typed records keep the hash of the notes they replaced', () => {
+  it('a fault folds as the note of its text: same canonical line, same hash', () => {
+    const asNote: TraceRecord[] = [...base, { t: 5, k: 'note', text: 'partition [["a"],["b"]]' }, { t: 9, k: 'note', text: 'heal' }];
+    const asFault: TraceRecord[] = [
+      ...base,
+      { t: 5, k: 'fault', fault: 'partition', groups: [['a'], ['b']], text: 'partition [["a"],["b"]]' },
+      { t: 9, k: 'fault', fault: 'heal', text: 'heal' },
+    ];
+    expect(asFault.map(canonicalLine)).toEqual(asNote.map(canonicalLine));
+    expect(hashOf(asFault)).toBe(hashOf(asNote));
+  });
+
+  it('step records are kept and streamed in order, outside the hash and the count', () => {
+    const seen: string[] = [];
+    const t = new Trace({ keep: true, sink: (r) => seen.push(r.k) });
+    t.annotate({ t: 0, k: 'step', phase: 'start', index: 1, op: 'stop', name: 'stop b' });
+    base.forEach((r) => t.record(r));
+    t.record({ t: 4, k: 'step', phase: 'end', index: 1, op: 'stop', name: 'stop b', ok: true, value: { ok: true }, expected: null, error: null, tookMs: 4 });
+    expect(seen).toEqual(['step', 'note', 'send', 'deliver', 'event', 'step']);
+    expect(t.records).toHaveLength(6);
+    expect(t.length).toBe(4);
+    expect(t.hash()).toBe(hashOf(base));
+    expect(canonicalLine(t.records[5]!)).toBe('4.000 step end #1 stop b ok');
+  });
+
+  it('a send record carries the message fields only when someone keeps records, and they are not hashed', () => {
+    const kept = new Trace({ keep: true });
+    const bare = new Trace();
+    for (const t of [kept, bare]) t.recordMessage('send', 1, 1, 'a', hash32('a'), 'b', hash32('b'), 'Commit v0 s1 assist', hash32('Commit v0 s1 assist'), { type: 'Commit', view: 0, seq: 1, flags: ['assist'] });
+    expect(kept.records[0]).toEqual({ t: 1, k: 'send', id: 1, from: 'a', to: 'b', m: 'Commit v0 s1 assist', msg: { type: 'Commit', view: 0, seq: 1, flags: ['assist'] } });
+    expect(kept.hash()).toBe(bare.hash());
+    expect(kept.hash()).toBe(hashOf([{ t: 1, k: 'send', id: 1, from: 'a', to: 'b', m: 'Commit v0 s1 assist' }]));
+  });
+});
