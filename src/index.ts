@@ -131,6 +131,18 @@ export {
   type DurableView,
   type NodeId,
 } from './sim/kernel/index.ts';
+// The trace's record layout (one versioned union) and its file format (`run --trace`)
+export {
+  TRACE_FORMAT,
+  TRACE_VERSION,
+  parseTraceFile,
+  traceFileText,
+  type TraceHeader,
+  type FaultRecord,
+  type InjectedFault,
+  type MessageFields,
+  type StepRecord,
+} from './shared/trace-format.ts';
 
 // Logs: one vocabulary for the simulator and real Fabric lines
 export { renderLine, LogParser, sprintf, type LogFormat, type LogEvent, type ParsedLine } from './sim/logs/format.ts';

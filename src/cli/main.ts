@@ -64,6 +64,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   play: { summary: 'the SmartBFT playground in your browser (crash, Byzantine, step, step back, share a link)', spec: async () => (await import('./commands/play.ts')).PLAY_SPEC, load: async () => (await import('./commands/play.ts')).playCommand },
   calibrate: { summary: 'measure a real Fabric network here and write a profile the simulator takes (docs/calibration.md)', spec: async () => (await import('./commands/calibrate.ts')).CALIBRATE_SPEC, load: async () => (await import('./commands/calibrate.ts')).calibrateCommand },
   explain: { summary: 'explain the quorum math for n orderers (explain quorum --orderers N)', spec: async () => (await import('../report/explain.ts')).EXPLAIN_SPEC, load: async () => (await import('../report/cli.ts')).runExplainCommand },
+  report: { summary: 'write the HTML report of a run from its trace file (run --trace)', spec: async () => (await import('./commands/report.ts')).REPORT_SPEC, load: async () => (await import('./commands/report.ts')).reportCommand },
   schema: { summary: 'print the JSON Schema of scenario files (for editor completion and checks)', spec: async () => (await import('./commands/schema.ts')).SCHEMA_SPEC, load: async () => (await import('./commands/schema.ts')).schemaCommand },
 };
 

@@ -2,7 +2,10 @@
 import type { TraceRecord } from '../../sim/kernel/index.ts';
 import { DEFAULT_SEED } from '../../scenarios/runner.ts';
 import { LIMITS } from '../../scenarios/schema.ts';
-import { resolveTopology } from '../../scenarios/topology.ts';
+import { describeTopology, resolveTopology } from '../../scenarios/topology.ts';
+import type { ScenarioResult } from '../../scenarios/runner.ts';
+import type { Scenario } from '../../scenarios/schema.ts';
+import { traceFileText, type TraceHeader } from '../../shared/trace-format.ts';
 import { bool, num, parseArgs, str, type CommandSpec } from '../../args/grammar.ts';
 import { helpText } from '../../args/help.ts';
 import { execute, firstDivergence, writeLogs } from '../execute.ts';
@@ -14,6 +17,21 @@ import { PROGRESS_EVERY_MS, progressFor, runProgress } from '../progress.ts';
 import { reportHtml } from '../report.ts';
 import { RAFT_VS_BFT, runRaftVsBftCommand } from './raft-vs-bft.ts';
 
+/** A trace file's header: the run it records (the report rebuilds the run's page from it and the step records). */
+function traceHeaderOf(scenario: Scenario, result: ScenarioResult, replay: string): Omit<TraceHeader, 'format' | 'version'> {
+  const { orderers, peers } = describeTopology(scenario.topology);
+  return {
+    scenario: result.scenario,
+    seed: result.seed,
+    replay,
+    orderers,
+    peers,
+    ...(result.traceHash !== undefined ? { traceHash: result.traceHash } : {}),
+    passed: result.passed,
+    checks: result.checks.map((c) => ({ name: c.name, ok: c.ok, detail: c.detail, ...(c.warning === true ? { warning: true } : {}) })),
+  };
+}
+
 export const RUN_SPEC: CommandSpec = {
   name: 'run',
   usage: ['<name|file> [options]', 'raft-vs-bft [--orderers N] [--seed N] [--json]'],
@@ -22,7 +40,7 @@ export const RUN_SPEC: CommandSpec = {
     seed: { type: 'int', min: 0, max: 0xffffffff, help: 'seed of the run', default: "the scenario's seed, else 1" },
     orderers: { type: 'int', min: 1, max: LIMITS.orderers, help: 'number of orderers (fault counts of built-ins scale with f)' },
     json: { type: 'bool', help: 'print the result object alone, as JSON' },
-    trace: { type: 'string', value: 'FILE.jsonl', expects: 'a file name (JSON Lines)', help: 'write every trace record (send, deliver, timer, event...) as JSON Lines' },
+    trace: { type: 'string', value: 'FILE.jsonl', expects: 'a file name (JSON Lines)', help: 'write every trace record (send, deliver, timer, event, fault, step...) as JSON Lines, after a header line with the format version (docs/report.md); "fabric-bft-sim report FILE" draws it' },
     logs: { type: 'string', value: 'DIR', expects: 'a directory', help: "write each node's log in Fabric's line format (DIR/<node>.log)" },
     'check-determinism': { type: 'bool', help: 'run twice in this process; fail on the first diverging trace record' },
     report: { type: 'string', value: 'FILE.html', expects: 'a file name (.html)', help: 'write a self-contained HTML report of the run (timeline, views, blocks)' },
@@ -88,7 +106,7 @@ export async function runCommand(argv: readonly string[], env: CliEnv): Promise<
       divergence = { index: first.length, first: 'results differ', second: 'results differ' };
     }
   }
-  if (tracePath !== undefined) writeOutput(env, 'run', 'trace', tracePath, first.map((r) => JSON.stringify(r)).join('\n') + (first.length > 0 ? '\n' : ''));
+  if (tracePath !== undefined) writeOutput(env, 'run', 'trace', tracePath, traceFileText(traceHeaderOf(scenario, result, replayCommand(loaded.ref, seed, orderersFlag)), first));
   if (reportPath !== undefined) writeOutput(env, 'run', 'report', reportPath, await reportHtml(scenario, result, first, replayCommand(loaded.ref, seed, orderersFlag)));
 
   const passed = result.passed && divergence === undefined;
