@@ -11,7 +11,7 @@
  */
 import fc from 'fast-check';
 import { scheduleArbitrary, isLivenessStep, type FaultKind } from '../../scenarios/schedule.ts';
-import type { ScenarioResult } from '../../scenarios/runner.ts';
+import type { Check, ScenarioResult } from '../../scenarios/runner.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 import { resolveTopology } from '../../scenarios/topology.ts';
 import { execute } from '../execute.ts';
@@ -97,9 +97,9 @@ export class Claims {
   }
 }
 
-/** Convergence is a liveness property; the other checkers (agreement, hash chain, state) are safety. */
-function isLivenessCheck(name: string): boolean {
-  return /converge/i.test(name);
+/** Convergence is a liveness property; the other checkers (agreement, hash chain, state) are safety. Read from the check's field, not its name. */
+function isLivenessCheck(check: Check): boolean {
+  return check.expectation === 'convergence';
 }
 
 /**
@@ -124,8 +124,8 @@ export function phaseOf(result: ScenarioResult | string): string {
   const failedStep = result.steps.find((s) => !s.ok);
   // A warning (an expectation the schedule did not require) is not a failure.
   const failed = result.checks.filter((c) => !c.ok && c.warning !== true);
-  const safetyCheck = failed.find((c) => !isLivenessCheck(c.name));
-  const livenessCheck = failed.find((c) => isLivenessCheck(c.name));
+  const safetyCheck = failed.find((c) => !isLivenessCheck(c));
+  const livenessCheck = failed.find((c) => isLivenessCheck(c));
   if (safetyCheck !== undefined) return `safety: ${safetyCheck.name}: ${safetyCheck.detail}`;
   if (failedStep !== undefined && !isLivenessStep(failedStep.name)) return `safety phase: step ${failedStep.index} ${failedStep.name}: ${failedStep.error ?? ''}`;
   if (result.verdict === 'budget exceeded') return `budget exceeded: ${result.pending[0] ?? ''}`;
