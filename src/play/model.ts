@@ -19,6 +19,11 @@ import { computeQuorum } from '../sim/consensus/quorum.ts';
 import { WAL_KEY } from '../sim/smartbft/wal.ts';
 
 /** What a user can do. `node` is a consenter id (1..n); `submit` goes to every live orderer. */
+/** SmartBFT's heartbeat traffic, left out of the play log (by the message's type, from its send record). */
+function isHeartBeat(type: string | undefined): boolean {
+  return type === 'HeartBeat' || type === 'HeartBeatResponse';
+}
+
 export type PlayOp = 'crash' | 'restart' | 'byzantine' | 'honest' | 'submit';
 
 export interface PlayAction {
@@ -339,7 +344,7 @@ export class PlayModel {
           id: r.id,
           from,
           to,
-          type: msg?.type ?? r.m.split(' ', 1)[0] ?? r.m,
+          type: msg?.type ?? r.msg?.type ?? r.m,
           text: r.m,
           sent: r.t,
           digest: msg !== undefined ? digestOf(msg) : null,
@@ -348,14 +353,17 @@ export class PlayModel {
         return;
       }
       case 'deliver': {
+        const type = this.flights.get(r.id)?.type;
         this.flights.delete(r.id);
-        if (!r.m.startsWith('HeartBeat')) this.note(`${r.to} ← ${r.m} from ${r.from}`);
+        if (!isHeartBeat(type)) this.note(`${r.to} ← ${r.m} from ${r.from}`);
         return;
       }
-      case 'drop':
+      case 'drop': {
+        const type = this.flights.get(r.id)?.type;
         this.flights.delete(r.id);
-        if (!r.m.startsWith('HeartBeat')) this.note(`${r.m} ${r.from} → ${r.to} dropped (${r.reason})`);
+        if (!isHeartBeat(type)) this.note(`${r.m} ${r.from} → ${r.to} dropped (${r.reason})`);
         return;
+      }
       case 'timer':
         if (r.name !== 'tick') this.note(`${r.node}: timer ${r.name}`);
         return;
@@ -366,7 +374,6 @@ export class PlayModel {
         this.note(`${r.node} restarted`);
         return;
       case 'command':
-        if (r.c.startsWith('byzantine')) this.note(`${r.node}: ${r.c}`);
         return;
       case 'event': {
         const e = r.e as { type?: string; [k: string]: unknown };
@@ -392,6 +399,8 @@ export class PlayModel {
           this.note(`${r.node} moved to view ${String(e['view'])} (leader orderer${String(e['leader'])})`);
         } else if (e.type === 'bft.synced') {
           this.note(`${r.node} synced`);
+        } else if (e.type === 'bft.byzantine') {
+          this.note(`${r.node}: byzantine ${typeof e['behaviour'] === 'string' ? e['behaviour'] : 'off'}`);
         }
         return;
       }
