@@ -466,7 +466,9 @@ export class Simulation {
     const mHash = this.lastMHash;
     const now = this.now;
     this.sent++;
-    this.trace.recordMessage('send', now, id, s.id, s.idHash, to, target.idHash, m, mHash, this.trace.wantsMessageRecords ? (this.lastFields ??= fieldsOf(s.machine, msg)) : undefined);
+    // A reader of records gets the message's fields too (not hashed: the same fold).
+    if (this.trace.wantsMessageRecords) this.trace.record({ t: now, k: 'send', id, from: s.id, to, m, msg: (this.lastFields ??= fieldsOf(s.machine, msg)) });
+    else this.trace.recordMessage('send', now, id, s.id, s.idHash, to, target.idHash, m, mHash);
     // Network.routeInto, without its lookups: connected, then the cached link's draws.
     const network = this.network;
     if (!network.connected(s.id, to) || !network.passes(s.id, to, msg)) {

@@ -10,7 +10,7 @@
  * `describe` (type, view, sequence...), so the hash is cheap on the hot path.
  */
 import { hash32 } from '../../shared/hash.ts';
-import type { MessageFields, StepRecord, TraceRecord } from '../../shared/trace-format.ts';
+import type { StepRecord, TraceRecord } from '../../shared/trace-format.ts';
 import { jsonHash32 } from './json-hash.ts';
 
 export type { DropReason, FaultRecord, InjectedFault, MessageFields, StepRecord, TraceRecord } from '../../shared/trace-format.ts';
@@ -101,9 +101,9 @@ export class Trace {
    * exactly what `record` would, and builds the record object only when someone keeps or
    * watches records.
    */
-  recordMessage(k: 'send' | 'deliver', t: number, id: number, from: string, fromHash: number, to: string, toHash: number, m: string, mHash: number, msg?: MessageFields): void {
+  recordMessage(k: 'send' | 'deliver', t: number, id: number, from: string, fromHash: number, to: string, toHash: number, m: string, mHash: number): void {
     if (this.messageRecordsWanted) {
-      this.record(k === 'send' && msg !== undefined ? { t, k, id, from, to, m, msg } : { t, k, id, from, to, m });
+      this.record({ t, k, id, from, to, m });
       return;
     }
     // foldInt(kind), foldInt(time in µs), foldInt(id), foldHash x3, endRecord: the same
