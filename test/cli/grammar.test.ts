@@ -32,7 +32,8 @@ const NAMES = Object.keys(COMMANDS);
  */
 const JSON_RUNS: Readonly<Record<string, readonly string[] | string>> = {
   scenarios: ['scenarios', '--json'],
-  run: ['run', 'kill-orderer', '--json'],
+  run: ['run', 'kill-orderer', '--json', '--trace', join(dir, 'run.jsonl')],
+  report: ['report', join(dir, 'run.jsonl'), '--out', join(dir, 'run.html'), '--json'],
   check: ['check', '--runs', '1', '--seed', '1', '--workers', '1', '--json'],
   sweep: ['sweep', 'kill-orderer', '--seeds', '1', '--workers', '1', '--json', '--out', join(dir, 'sweep.json')],
   merge: ['merge', join(dir, 'sweep.json'), '--json'],

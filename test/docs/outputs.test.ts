@@ -35,6 +35,8 @@ const SHELL_FILES: Readonly<Record<string, string>> = {
   'my.yaml': 'examples/orderer-and-peer-outage.yaml',
   'certchain.live.yaml': 'examples/certchain.live.yaml',
   'my.live.yaml': 'examples/certchain.live.yaml',
+  // `report run.jsonl` draws a trace file: a small hand-written one (a real run's is ~300 KB)
+  'run.jsonl': 'test/docs/fixtures/run.jsonl',
 };
 
 interface ShellRun {
