@@ -24,7 +24,12 @@ export const TRACE_FORMAT = 'fabric-bft-sim trace';
  */
 export const TRACE_VERSION = 1;
 
-export type DropReason = 'loss' | 'partition' | 'down';
+/**
+ * Why a message was not delivered: the link lost it, a partition cut it, its target was
+ * down, or it was sent on a stream opened to a process of its target that has since died
+ * (`stream`: see `NodeMachine.streamOf`).
+ */
+export type DropReason = 'loss' | 'partition' | 'down' | 'stream';
 
 /**
  * A message's fields, as its protocol gives them (the node machine's `fields`): its

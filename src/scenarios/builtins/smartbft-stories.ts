@@ -74,6 +74,13 @@ export const testRestartFollowers = defineBuiltin({
       { name: 'restart node 3', stop: n3 },
       { start: n3 },
       { name: 'node 3 restarts in view 0', waitFor: { log: { node: n3, match: 'Starting view with number 0, sequence \\d+' }, within: '30s' } },
+      // Go's harness has no connections to lose; Fabric's orderers talk over cluster streams,
+      // and the leader's streams to nodes 2 and 3 still lead to their old processes: the next
+      // two messages on each are lost (orderer/common/cluster/stream.go, rpc.go). Were the next
+      // proposal one of them, it would stall until the followers complain and change the view.
+      // Two heartbeats (LeaderHeartbeatTimeout / LeaderHeartbeatCount apart: 6 s by default)
+      // reopen them first.
+      { name: "the leader's heartbeats reopen its streams to nodes 2 and 3", sleep: '15s' },
       { issue: { via: 'techpulse', certID: 'TRF-2' }, expect: { ok: true }, save: 'second' },
       { name: 'restart node 4', stop: n4 },
       { start: n4 },

@@ -240,8 +240,25 @@ export function createOrderer(options: OrdererOptions): NodeMachine<OrdererState
       if (isBft(msg)) return consenter.fields !== undefined ? consenter.fields(msg) : { type: msg.type };
       return fabricMessageFields(msg);
     },
+    ...(isRaft ? {} : { streamOf: (msg: OrdererMsg): string | undefined => SMARTBFT_STREAMS.get(msg.type) }),
   };
 }
+
+/**
+ * The cluster stream each SmartBFT message travels on between orderers (the kernel's
+ * stream rule: after the destination restarts, the next two sends on it are lost).
+ * orderer/consensus/smartbft/egress.go: `SendConsensus` (every consensus message,
+ * heartbeats and view change included) goes through `RPC.SendConsensus` on the consensus
+ * stream, `SendTransaction` (a request forwarded to the leader) through `RPC.SendSubmit`
+ * on the submit stream (orderer/common/cluster/rpc.go). The synchronizer's messages are
+ * not here: Fabric's synchronizer pulls blocks over Deliver, a connection per pull
+ * (synchronizer_bft.go). Raft's messages use the same cluster streams in Fabric but
+ * etcdraft retransmits what is lost; they are not put on streams here.
+ */
+const SMARTBFT_STREAMS: ReadonlyMap<string, string> = new Map([
+  ...(['PrePrepare', 'Prepare', 'Commit', 'ViewChange', 'ViewData', 'NewView', 'HeartBeat', 'HeartBeatResponse', 'StateTransferRequest', 'StateTransferResponse'] as const).map((t) => [t, 'consensus'] as const),
+  ['FwdRequest', 'submit'] as const,
+]);
 
 /** Consensus messages (SmartBFT's and Raft's types are capitalised, Fabric's are not). */
 function isBft(m: OrdererMsg): m is ConsenterMessage {

@@ -9,6 +9,17 @@
  * state, its timers and the messages in flight to it (a new incarnation never sees the
  * old connection's traffic); its durable store survives. A restart calls the machine's
  * `start` with that durable store.
+ *
+ * A message the sender's machine puts on a client stream (`streamOf`) follows Fabric's
+ * cluster communication (orderer/common/cluster: a gRPC Step stream per destination and
+ * operation, rpc.go `getOrCreateStream`): the stream is opened at the first send to a
+ * process that is up (to a down one the dial fails and the message is lost) and belongs
+ * to that process. After its peer's process died, the next send on it is lost and cancels
+ * it (stream.go `sendMessage`: `StepClient.Send` fails with EOF, `operateWithTimeout`
+ * cancels the stream); the one after that is lost too (`SendWithReport` on a canceled
+ * stream returns its abort reason, and `RPC.SendConsensus` unmaps it); the next opens a new
+ * stream. Opening a stream forgets the sender's canceled ones (`mapStream` ->
+ * `cleanCanceledStreams`). A crash forgets all of the crashed node's streams.
  */
 import { Network, ROUTE_LOSS, type LinkState, type NetworkConfig } from './network.ts';
 import { Rng } from './rng.ts';
@@ -122,6 +133,8 @@ interface NodeSlot {
   readonly timers: Map<string, ScheduledEvent<KernelEvent>>;
   /** The network's link to each node, by its index (filled on first send). */
   readonly links: (LinkState | undefined)[];
+  /** Open client streams, by stream name, then by the peer's index (see the header). */
+  readonly streams: Map<string, (StreamState | undefined)[]>;
   state: unknown;
   up: boolean;
   incarnation: number;
@@ -130,6 +143,12 @@ interface NodeSlot {
   /** Until when the node is busy handling earlier messages. */
   busyUntil: number;
   readonly ctx: { now: number; readonly self: NodeId; readonly rng: Rng };
+}
+
+/** A client stream: the incarnation of the peer it was opened to, and whether a send on it failed. */
+interface StreamState {
+  readonly incarnation: number;
+  canceled: boolean;
 }
 
 /** A handle to a scheduled action, for `cancel`. */
@@ -215,6 +234,7 @@ export class Simulation {
       rng,
       timers: new Map(),
       links: [],
+      streams: new Map(),
       state: undefined,
       up: false,
       incarnation: 0,
@@ -259,6 +279,7 @@ export class Simulation {
     s.state = undefined;
     s.incarnation++;
     s.busyUntil = 0;
+    s.streams.clear();
     for (const t of s.timers.values()) this.scheduler.cancel(t);
     s.timers.clear();
     this.trace.record({ t: this.now, k: 'crash', node: id });
@@ -475,6 +496,13 @@ export class Simulation {
       this.trace.record({ t: now, k: 'drop', id, from: s.id, to, m, reason: 'partition' });
       return;
     }
+    if (target !== s && s.machine.streamOf !== undefined) {
+      const name = s.machine.streamOf(msg);
+      if (name !== undefined && !this.streamSend(s, target, name)) {
+        this.trace.record({ t: now, k: 'drop', id, from: s.id, to, m, reason: target.up ? 'stream' : 'down' });
+        return;
+      }
+    }
     let at = now;
     let again = -1;
     if (target !== s) {
@@ -489,5 +517,27 @@ export class Simulation {
     }
     this.scheduler.scheduleEvent(new Delivery(at, id, s, target, msg, m, mHash, target.incarnation, false));
     if (again >= 0) this.scheduler.scheduleEvent(new Delivery(again, id, s, target, msg, m, mHash, target.incarnation, false));
+  }
+
+  /** A send on `s`'s stream `name` to `target`: false if the message is lost (see the header). */
+  private streamSend(s: NodeSlot, target: NodeSlot, name: string): boolean {
+    let byPeer = s.streams.get(name);
+    if (byPeer === undefined) s.streams.set(name, (byPeer = []));
+    const st = byPeer[target.index];
+    if (st === undefined) {
+      if (!target.up) return false;
+      for (let i = 0; i < byPeer.length; i++) if (byPeer[i]?.canceled === true) byPeer[i] = undefined;
+      byPeer[target.index] = { incarnation: target.incarnation, canceled: false };
+      return true;
+    }
+    if (st.canceled) {
+      byPeer[target.index] = undefined;
+      return false;
+    }
+    if (st.incarnation !== target.incarnation) {
+      st.canceled = true;
+      return false;
+    }
+    return true;
   }
 }

@@ -75,6 +75,12 @@ export interface NodeMachine<S = unknown, M = unknown, C = unknown, E = unknown>
    * only when someone keeps or watches send records (default: `{ type }`).
    */
   fields?(msg: M): import('../../shared/trace-format.ts').MessageFields;
+  /**
+   * The client stream a message is sent on, if any (default: none). A stream is opened to
+   * one process of its peer: after that process dies, a send on it fails and the message
+   * is lost (see `Simulation` for the rule, Fabric's cluster Step streams).
+   */
+  streamOf?(msg: M): string | undefined;
 }
 
 /** Any machine, for the kernel's bookkeeping. */
