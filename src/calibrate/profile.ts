@@ -126,7 +126,12 @@ export const PROFILE_SCHEMA = z
         evaluate: z.object({ count: z.number().int().nonnegative(), p50Ms: ms, p95Ms: ms }).strict(),
         commit: z.object({ blocks: z.number().int().nonnegative(), validate: linear, stateValidation: linear, blockCommit: linear, stateCommit: linear }).strict(),
         peerStart: z.object({ healthzMs: ms, ledgerReadyMs: ms }).strict(),
-        ordererStart: z.object({ healthzMs: ms }).strict(),
+        ordererStart: z
+          .object({
+            healthzMs: ms,
+            remeasured: z.object({ at: z.string().min(1), loadavg: z.array(z.number().nonnegative()).length(3), samplesMs: z.array(ms).min(1), how: z.string().min(1) }).strict().optional(),
+          })
+          .strict(),
         rebuild: z.object({ commandMs: ms, blocks: z.number().int().nonnegative(), transactions: z.number().int().nonnegative(), replayMs: ms, blocksPerSec: z.number().finite().positive(), txPerSec: ms }).strict(),
         deliverReconnect: z.object({ orderer: z.string(), submitMs: ms, peersMovedMs: ms }).strict(),
         viewChange: z.array(z.object({ leaderHeartbeatTimeoutMs: ms, submittedAtKill: z.boolean(), viewChangedMs: ms, submitMs: ms }).strict()),

@@ -67,6 +67,18 @@ describe('the profile file', () => {
     expect(() => validateProfile({ version: 2 }, 'p.json')).toThrow(ProfileError);
   });
 
+  it("the built-in orderer start was re-measured on its own: healthzMs is the median of the samples it lists, with when and the load", () => {
+    const o = DEFAULT_PROFILE.figures.ordererStart;
+    const r = o.remeasured;
+    expect(r).toBeDefined();
+    expect(o.healthzMs).toBe(percentile([...(r?.samplesMs ?? [])], 50));
+    expect(r?.loadavg).toHaveLength(3);
+    expect(Number.isNaN(Date.parse(r?.at ?? ''))).toBe(false);
+    expect(costModelOf(DEFAULT_PROFILE).ordererStartMs).toBe(o.healthzMs);
+    const badSamples = { ...DEFAULT_PROFILE, figures: { ...DEFAULT_PROFILE.figures, ordererStart: { ...o, remeasured: { ...r, samplesMs: [] } } } };
+    expect(() => validateProfile(badSamples, 'p.json')).toThrow(/figures\.ordererStart\.remeasured\.samplesMs/);
+  });
+
   it('still reads a version 1 profile (no orderer CPU figure: its orderers spend nothing on a message), and each version has exactly its figures', () => {
     const { ordererCpu, ...v1figures } = DEFAULT_PROFILE.figures;
     const v1: CalibrationProfile = { ...DEFAULT_PROFILE, version: 1, figures: v1figures };

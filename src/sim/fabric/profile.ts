@@ -47,8 +47,15 @@ export interface ProfileFigures {
   };
   /** A killed peer started again: launch to `/healthz` 200, and to its height being served again. */
   readonly peerStart: { readonly healthzMs: number; readonly ledgerReadyMs: number };
-  /** A killed orderer started again: launch to `/healthz` 200. */
-  readonly ordererStart: { readonly healthzMs: number };
+  /**
+   * A killed orderer started again: launch to `/healthz` 200. `remeasured`: the figure was
+   * measured again on its own after the rest of the profile (when, the load average, every
+   * sample, how); `healthzMs` is then the median of those samples.
+   */
+  readonly ordererStart: {
+    readonly healthzMs: number;
+    readonly remeasured?: { readonly at: string; readonly loadavg: readonly number[]; readonly samplesMs: readonly number[]; readonly how: string };
+  };
   /** `peer node rebuild-dbs`, then start: the replay of every block into the state database. */
   readonly rebuild: { readonly commandMs: number; readonly blocks: number; readonly transactions: number; readonly replayMs: number; readonly blocksPerSec: number; readonly txPerSec: number };
   /** An orderer killed, a transaction submitted: until every peer's height moved past it. */
