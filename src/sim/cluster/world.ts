@@ -183,7 +183,7 @@ export class SimWorld {
     if (!this.topology.orderers.includes(to)) return;
     let cmd: { type: 'connectionRefused'; orderer: NodeId; txId?: string } | undefined;
     if (m.startsWith('Broadcast ')) cmd = { type: 'connectionRefused', orderer: to, txId: m.slice('Broadcast '.length) };
-    else if (m === 'deliver.seek') cmd = { type: 'connectionRefused', orderer: to };
+    else if (m === 'deliver.seek' || m === 'gateway.dial') cmd = { type: 'connectionRefused', orderer: to };
     if (cmd === undefined) return;
     const c = cmd;
     this.sim.after(0, () => {

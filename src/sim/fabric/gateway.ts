@@ -18,6 +18,13 @@
  * whose process is down refuses the connection: its broadcast fails at once (the cluster
  * passes the refusal in as `connectionRefused`, see SimCluster).
  *
+ * The gateway keeps one gRPC connection per orderer (internal/pkg/gateway/endpoint.go
+ * newConnection, with no back-off options: grpc-go's defaults). After a refused dial the
+ * connection is in TRANSIENT_FAILURE: it dials again after the back-off (1 s after the first
+ * failure, then x1.6 with +-20% jitter, up to 120 s: grpc internal/backoff), and until a dial
+ * succeeds every broadcast to that orderer fails at once with the refusal's error (pick_first
+ * stays in TRANSIENT_FAILURE until READY), even after the orderer is serving again.
+ *
  * Failures come back with a reason: a chaincode error, the gateway peer unreachable
  * (connTimeout 3s), the policy unsatisfiable with the peers that answered, too few
  * orderers accepting the envelope, a commit timeout, or an invalidation code (MVCC conflict).
@@ -47,8 +54,8 @@ export type GatewayCommand =
   | { readonly type: 'verify'; readonly requestId: string; readonly certID: string }
   /** A raw submit (network set-up: `_lifecycle` definitions). */
   | { readonly type: 'invoke'; readonly requestId: string; readonly chaincode: string; readonly fn: string; readonly args: readonly string[] }
-  /** The orderer's host refused the connection of this transaction's broadcast (its process is down). */
-  | { readonly type: 'connectionRefused'; readonly orderer: NodeId; readonly txId: string };
+  /** The orderer's host refused a dial: of this transaction's broadcast, or (no txId) of a redial. */
+  | { readonly type: 'connectionRefused'; readonly orderer: NodeId; readonly txId?: string };
 
 export interface GatewayAnswer {
   readonly type: 'gateway.answer';
@@ -110,7 +117,30 @@ export interface GatewayState {
   readonly pending: Map<string, Pending>;
   readonly byTx: Map<string, string>;
   seq: number;
+  /** Connections to orderers in TRANSIENT_FAILURE (absent: ready, or idle until the next broadcast dials). */
+  readonly failedConns: Map<NodeId, FailedConn>;
 }
+
+/** A connection whose dial was refused: the back-off attempt, when it dials again, and the error RPCs get meanwhile. */
+interface FailedConn {
+  attempt: number;
+  redialAt: number;
+  readonly error: string;
+}
+
+/** grpc-go's default back-off (backoff.DefaultConfig; internal/backoff Exponential.Backoff): attempt 0 is 1 s exactly. */
+export const GRPC_BACKOFF = { baseMs: 1_000, multiplier: 1.6, jitter: 0.2, maxMs: 120_000 } as const;
+
+export function grpcBackoffMs(attempt: number, random: () => number): number {
+  if (attempt === 0) return GRPC_BACKOFF.baseMs;
+  let b: number = GRPC_BACKOFF.baseMs;
+  for (let r = attempt; b < GRPC_BACKOFF.maxMs && r > 0; r--) b *= GRPC_BACKOFF.multiplier;
+  b = Math.min(b, GRPC_BACKOFF.maxMs);
+  return Math.max(0, Math.round(b * (1 + GRPC_BACKOFF.jitter * (random() * 2 - 1))));
+}
+
+const refusedError = (orderer: NodeId): string =>
+  `rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp ${orderer}:7050: connect: connection refused"`;
 
 type GwOut = Out<FabricMessage>;
 
@@ -207,10 +237,10 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
       return fail(s, p, r.message.includes('already exists') ? 409 : 500, `failed to endorse transaction: ${r.message}`, out);
     }
     const set = endorsementSet(p);
-    if (set !== undefined) submit(p, set, ctx, out);
+    if (set !== undefined) submit(s, p, set, ctx, out);
   }
 
-  function submit(p: Pending, set: readonly ProposalResponse[], ctx: NodeContext, out: GwOut): void {
+  function submit(s: GatewayState, p: Pending, set: readonly ProposalResponse[], ctx: NodeContext, out: GwOut): void {
     p.phase = 'order';
     out.cancel(`gw.endorse:${p.requestId}`);
     const own = set.find((r) => r.peer === spec!.peer) as ProposalResponse;
@@ -236,26 +266,38 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
       // order every copy it is sent).
       p.ordererOrder = ctx.rng.shuffle(orderers);
       p.ordererIndex = -1;
-      nextRaftOrderer(p, out);
+      nextRaftOrderer(s, p, out);
     } else {
-      // submitBFT: every orderer (a censoring leader cannot hide it).
+      // submitBFT: every orderer (a censoring leader cannot hide it); a connection in
+      // TRANSIENT_FAILURE fails its broadcast at once.
       for (const o of orderers) {
         p.awaiting.add(o);
-        out.send(o, { type: 'broadcast', txId: p.txId, envelope });
+        if (!s.failedConns.has(o)) out.send(o, { type: 'broadcast', txId: p.txId, envelope });
       }
       out.timer(`gw.order:${p.requestId}`, cfg.broadcastTimeoutMs, p.requestId);
+      for (const o of orderers) {
+        const failed = s.failedConns.get(o);
+        if (failed !== undefined) onBroadcastOutcome(s, p, o, failed.error, out);
+      }
     }
+    // Every orderer's connection was failed: the submit has already failed.
+    if (!s.pending.has(p.requestId)) return;
     out.send(spec!.peer, { type: 'commitStatus', txId: p.txId });
     out.timer(`gw.commit:${p.requestId}`, cfg.commitTimeoutMs, p.requestId);
   }
 
   /** Raft: send the envelope to the next orderer; false when every orderer was tried. */
-  function nextRaftOrderer(p: Pending, out: GwOut): boolean {
+  function nextRaftOrderer(s: GatewayState, p: Pending, out: GwOut): boolean {
     if (p.ordererIndex + 1 >= p.ordererOrder.length) return false;
     p.ordererIndex++;
     const o = p.ordererOrder[p.ordererIndex] as NodeId;
     p.awaiting.clear();
     p.awaiting.add(o);
+    const failed = s.failedConns.get(o);
+    if (failed !== undefined) {
+      onBroadcastOutcome(s, p, o, failed.error, out);
+      return true;
+    }
     out.send(o, { type: 'broadcast', txId: p.txId, envelope: p.envelope });
     out.timer(`gw.order:${p.requestId}`, cfg.broadcastTimeoutMs, p.requestId);
     return true;
@@ -282,7 +324,7 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
     }
     if (topology.consensus === 'raft') {
       if (error === null) return ordered(p, out);
-      if (nextRaftOrderer(p, out)) return;
+      if (nextRaftOrderer(s, p, out)) return;
       return failOrdering(s, p, 'no orderers could successfully process transaction', out);
     }
     const { q } = computeBFTQuorum(orderers.length);
@@ -349,26 +391,42 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
 
   return {
     start() {
-      return { state: { id: spec.id, org, pending: new Map(), byTx: new Map(), seq: 0 }, effects: [] };
+      return { state: { id: spec.id, org, pending: new Map(), byTx: new Map(), seq: 0, failedConns: new Map() }, effects: [] };
     },
     step(s: GatewayState, input: Input<FabricMessage, GatewayCommand>, ctx: NodeContext): Effect<FabricMessage, FabricEvent>[] {
       const out: GwOut = new Out();
       if (input.kind === 'command') {
         const c = input.command;
         if (c.type === 'connectionRefused') {
-          const rid = s.byTx.get(c.txId);
-          const p = rid === undefined ? undefined : s.pending.get(rid);
+          // The dial failed: the connection goes to TRANSIENT_FAILURE and dials again after
+          // the back-off (a refusal of a broadcast sent before the first one came back does
+          // not count twice).
+          const failed = s.failedConns.get(c.orderer);
+          if (failed === undefined || failed.redialAt <= ctx.now) {
+            const attempt = failed === undefined ? 0 : failed.attempt + 1;
+            const waitMs = grpcBackoffMs(attempt, () => ctx.rng.float());
+            s.failedConns.set(c.orderer, { attempt, redialAt: ctx.now + waitMs, error: refusedError(c.orderer) });
+            out.timer(`gw.redial:${c.orderer}`, waitMs, c.orderer);
+          }
           // gRPC fails an RPC at once on a connection in TRANSIENT_FAILURE (a refused dial;
           // the gateway's connections dial asynchronously: transport/http2_client.go
           // newHTTP2Client's "transport: Error while dialing").
-          if (p !== undefined) onBroadcastOutcome(s, p, c.orderer, `rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp ${c.orderer}:7050: connect: connection refused"`, out);
+          const rid = c.txId === undefined ? undefined : s.byTx.get(c.txId);
+          const p = rid === undefined ? undefined : s.pending.get(rid);
+          if (p !== undefined) onBroadcastOutcome(s, p, c.orderer, refusedError(c.orderer), out);
         } else begin(s, c, ctx, out);
       }
-      else if (input.kind === 'timer') onTimer(s, input.name, String(input.data), out);
+      else if (input.kind === 'timer') {
+        // The back-off is over: dial again (clientconn.go resetTransportAndUnlock -> Idle, and
+        // pick_first connects at once). Refused: the next back-off; answered: ready.
+        if (input.name.startsWith('gw.redial:')) out.send(String(input.data), { type: 'gateway.dial' });
+        else onTimer(s, input.name, String(input.data), out);
+      }
       else {
         const m = input.msg;
         if (m.type === 'proposal.response') onProposalResponse(s, m, ctx, out);
         else if (m.type === 'commitStatus.response') onCommitStatus(s, m, out);
+        else if (m.type === 'gateway.dialed') s.failedConns.delete(input.from);
         else if (m.type === 'broadcast.response') {
           const rid = s.byTx.get(m.txId);
           const p = rid === undefined ? undefined : s.pending.get(rid);

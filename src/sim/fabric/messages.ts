@@ -140,8 +140,20 @@ export interface BroadcastResponse {
   readonly info: string;
 }
 
+/**
+ * The gateway's gRPC connection to an orderer dialing again after its reconnect back-off
+ * (grpc-go clientconn.go resetTransportAndUnlock): refused while the orderer is down, else
+ * answered, and the connection is ready.
+ */
+export interface GatewayDial {
+  readonly type: 'gateway.dial';
+}
+export interface GatewayDialed {
+  readonly type: 'gateway.dialed';
+}
+
 /** Every message a Fabric node of the model sends. */
-export type FabricMessage = PeerMessage | DeliverToOrderer | ProposalResponse | CommitStatusResponse | Broadcast | BroadcastResponse;
+export type FabricMessage = PeerMessage | DeliverToOrderer | ProposalResponse | CommitStatusResponse | Broadcast | BroadcastResponse | GatewayDial | GatewayDialed;
 
 /** A message's fields for trace readers (the kernel's `fields`): its type as `describeFabricMessage` names it. */
 export function fabricMessageFields(msg: FabricMessage): MessageFields {

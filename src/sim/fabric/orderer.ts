@@ -215,6 +215,10 @@ export function createOrderer(options: OrdererOptions): NodeMachine<OrdererState
           onBroadcast(s, input.from, m, ctx, effects);
           return effects;
         }
+        if (m.type === 'gateway.dial') {
+          effects.push({ kind: 'send', to: input.from, msg: { type: 'gateway.dialed' } });
+          return effects;
+        }
         afterConsenter(s, consenter.step(s.consenter, { kind: 'message', from: input.from, msg: m as ConsenterMessage }, ctx), effects);
         return effects;
       }

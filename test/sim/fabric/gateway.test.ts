@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Certificate } from '../../../src/scenarios/cluster.ts';
 import { SimCluster } from '../../../src/sim/cluster/sim-cluster.ts';
-import { computeBFTQuorum, createGateway } from '../../../src/sim/fabric/gateway.ts';
+import { computeBFTQuorum, createGateway, grpcBackoffMs } from '../../../src/sim/fabric/gateway.ts';
 import { buildTopology } from '../../../src/sim/fabric/topology.ts';
 import { Rng } from '../../../src/sim/kernel/rng.ts';
 
@@ -55,6 +55,36 @@ describe('Gateway submit on BFT (submitBFT)', () => {
     const c = await SimCluster.create({ seed: 22 });
     await c.stop('orderer.org3');
     expect(await c.issueCertificate('techpulse', cert('QUORUM-2'))).toMatchObject({ ok: true });
+  });
+});
+
+describe("the gateway's connection to an orderer after a refused dial (grpc-go reconnect back-off)", () => {
+  it('internal/backoff Exponential.Backoff with backoff.DefaultConfig: 1 s exactly after the first failure, then x1.6 with +-20% jitter, at most 120 s', () => {
+    expect(grpcBackoffMs(0, () => 0.99)).toBe(1_000);
+    expect(grpcBackoffMs(1, () => 0.5)).toBe(1_600);
+    expect(grpcBackoffMs(1, () => 0)).toBe(1_280);
+    expect(grpcBackoffMs(2, () => 0.5)).toBe(2_560);
+    expect(grpcBackoffMs(30, () => 0.5)).toBe(120_000);
+    expect(grpcBackoffMs(30, () => 0.999999)).toBeLessThanOrEqual(144_000);
+  });
+
+  it('pick_first stays in TRANSIENT_FAILURE until a redial succeeds: an orderer serving again is refused its broadcast until then (Fabric 3.1.5: beyond-f, 14 UNAVAILABLE 124 ms after orderer.dataforge was back)', async () => {
+    const c = await SimCluster.create({ seed: 24 });
+    await c.stop('orderer.dataforge');
+    await c.stop('orderer.org3');
+    const refused = await c.issueRaw('techpulse', cert('BACKOFF-1'));
+    expect(refused.httpStatus).toBe(503);
+    await c.start('orderer.dataforge');
+    // Within 1 s of the refused dial: the connection is still failed, so dataforge fails
+    // at once with the refusal's error, as org3 (down) does: 2 failures > N - Q = 1.
+    const early = await c.issueRaw('techpulse', cert('BACKOFF-2'));
+    expect(early.httpStatus).toBe(503);
+    const details = early.body['details'] as { address: string; message: string }[];
+    expect(details.map((d) => d.address).sort()).toEqual(['orderer.dataforge:7050', 'orderer.org3:7050']);
+    expect(details.every((d) => /connect: connection refused"$/.test(d.message))).toBe(true);
+    // The redial 1 s after the refusal reaches dataforge: the next issue makes the quorum.
+    await c.sleep(1_000);
+    expect(await c.issueCertificate('techpulse', cert('BACKOFF-3'))).toMatchObject({ ok: true });
   });
 });
 
