@@ -35,7 +35,7 @@ import { compareLocalCommand, simSmartBft } from '../src/local/run.ts';
 import { BUILTINS, SMARTBFT_STORIES, findBuiltin, type BuiltinScenario } from '../src/scenarios/builtins/index.ts';
 import { DEFAULT_SEED, runScenario } from '../src/scenarios/runner.ts';
 import type { Scenario } from '../src/scenarios/schema.ts';
-import { simClusterFor } from '../src/sim/cluster/for-scenario.ts';
+import { simClusterFor } from '../src/scenarios/simulator.ts';
 import { DEFAULT_PROFILE } from '../src/sim/fabric/profile.ts';
 import { LOG_CATALOG, LOG_FORMATS } from '../src/sim/logs/catalog.ts';
 import { LogParser, type ParsedLine } from '../src/sim/logs/format.ts';

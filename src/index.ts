@@ -65,18 +65,14 @@ export { BUILTINS, LAB_SCENARIOS, findBuiltin, type BuiltinScenario, type Builti
 export { scheduleArbitrary, isLivenessStep, FAULT_KINDS, type FaultKind, type ScheduleParams } from './scenarios/schedule.ts';
 
 // The simulated network behind the port, and its invariants
+export { simClusterFor, simChecks, SCENARIO_BEHAVIOURS, CONVERGENCE_BOUND_MS, type SimClusterForOptions } from './scenarios/simulator.ts';
 export {
   SimCluster,
-  simClusterFor,
-  simChecks,
-  SCENARIO_BEHAVIOURS,
-  CONVERGENCE_BOUND_MS,
   blockHashesAgree,
   transactionsValid,
   converged,
   stateMatchesLedger,
   type SimClusterOptions,
-  type SimClusterForOptions,
   type CheckResult as ClusterCheckResult,
 } from './sim/cluster/index.ts';
 

@@ -3,7 +3,7 @@
  * `topology.profile` is read here (the simulator does no I/O) and passed in parsed.
  */
 import { ProfileError, readProfile } from '../calibrate/profile.ts';
-import { SCENARIO_BEHAVIOURS, simChecks, simClusterFor } from '../sim/cluster/for-scenario.ts';
+import { SCENARIO_BEHAVIOURS, simChecks, simClusterFor } from '../scenarios/simulator.ts';
 import type { CalibrationProfile } from '../sim/fabric/profile.ts';
 import type { Scenario } from '../scenarios/schema.ts';
 import { UsageError, type SimTarget } from './io.ts';

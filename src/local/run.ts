@@ -13,7 +13,7 @@ import { UsageError, type CliEnv } from '../cli/io.ts';
 import { loadScenario } from '../cli/load.ts';
 import { scenarioProfile } from '../cli/targets.ts';
 import { durationMs } from '../scenarios/duration.ts';
-import { simClusterFor } from '../sim/cluster/for-scenario.ts';
+import { simClusterFor } from '../scenarios/simulator.ts';
 import type { SmartBftConfig } from '../sim/smartbft/config.ts';
 import { compareResults, formatComparison } from '../live/compare.ts';
 import { LocalCluster, topologyMismatch, unsupportedStep } from './cluster.ts';

@@ -15,7 +15,7 @@ import { writeFileAtomic } from '../../src/cli/files.ts';
 import { runBudget } from '../../src/cli/budget.ts';
 import { simTarget } from '../../src/cli/targets.ts';
 import { runScenario } from '../../src/scenarios/runner.ts';
-import { simClusterFor } from '../../src/sim/cluster/for-scenario.ts';
+import { simClusterFor } from '../../src/scenarios/simulator.ts';
 import { testEnv } from './env.ts';
 
 const dirs: string[] = [];

@@ -9,7 +9,7 @@ import { main } from '../../src/cli/main.ts';
 import { simTarget } from '../../src/cli/targets.ts';
 import { FAULT_KINDS, scheduleArbitrary } from '../../src/scenarios/schedule.ts';
 import { behavioursFor } from '../../src/scenarios/schema.ts';
-import { SCENARIO_BEHAVIOURS } from '../../src/sim/cluster/for-scenario.ts';
+import { SCENARIO_BEHAVIOURS } from '../../src/scenarios/simulator.ts';
 import { BYZANTINE_BEHAVIOURS } from '../../src/sim/smartbft/api.ts';
 import { testSeed } from '../setup/test-seed.ts';
 import { testEnv } from './env.ts';

@@ -4,7 +4,7 @@
  * trace kept for a report.
  */
 import type { TraceRecord } from '../../src/sim/kernel/index.ts';
-import { simClusterFor } from '../../src/sim/cluster/for-scenario.ts';
+import { simClusterFor } from '../../src/scenarios/simulator.ts';
 import { findBuiltin } from '../../src/scenarios/builtins/index.ts';
 import { runScenario, type ScenarioResult } from '../../src/scenarios/runner.ts';
 import { reportInputOf, type ReportInput } from '../../src/report/data.ts';

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/scenarios/runner.ts';
-import { simChecks, simClusterFor } from '../../src/sim/cluster/for-scenario.ts';
+import { simChecks, simClusterFor } from '../../src/scenarios/simulator.ts';
 import type { LoadTally } from '../../src/scenarios/cluster.ts';
 import type { Scenario } from '../../src/scenarios/schema.ts';
 

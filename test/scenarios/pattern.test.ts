@@ -10,7 +10,7 @@ import { mismatch } from '../../src/scenarios/expect.ts';
 import { compilePattern, MAX_PATTERN_LENGTH, parsePattern, PATTERN_SYNTAX } from '../../src/scenarios/pattern.ts';
 import { runScenario, type ScenarioResult } from '../../src/scenarios/runner.ts';
 import type { Scenario } from '../../src/scenarios/schema.ts';
-import { simClusterFor } from '../../src/sim/cluster/for-scenario.ts';
+import { simClusterFor } from '../../src/scenarios/simulator.ts';
 
 /** Exponential for a backtracking engine on any line with commas that does not end in X. */
 const CATASTROPHIC = '^(.*?,?)*X$';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BUILTINS, BuiltinParamError } from '../../src/scenarios/builtins/index.ts';
 import { parseScenario, scenarioToYaml } from '../../src/scenarios/parse.ts';
 import { ScenarioError, validateScenario } from '../../src/scenarios/schema.ts';
-import { SCENARIO_BEHAVIOURS } from '../../src/sim/cluster/for-scenario.ts';
+import { SCENARIO_BEHAVIOURS } from '../../src/scenarios/simulator.ts';
 
 function errorOf(text: string, options: Parameters<typeof parseScenario>[1] = { file: 's.yaml' }): string {
   try {

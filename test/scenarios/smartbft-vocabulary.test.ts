@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { runScenario, type ScenarioResult } from '../../src/scenarios/runner.ts';
 import { validateScenario, type Scenario, type Step } from '../../src/scenarios/schema.ts';
-import { SCENARIO_BEHAVIOURS, simChecks, simClusterFor } from '../../src/sim/cluster/for-scenario.ts';
+import { SCENARIO_BEHAVIOURS, simChecks, simClusterFor } from '../../src/scenarios/simulator.ts';
 import { topologyMismatch, unsupportedStep } from '../../src/local/cluster.ts';
 import type { NetState } from '../../src/local/net.ts';
 import { makePlan, parseSmartBftOptions } from '../../src/local/plan.ts';

@@ -9,7 +9,7 @@ import { parseScenario } from '../../src/scenarios/parse.ts';
 import { runScenario } from '../../src/scenarios/runner.ts';
 import { ScenarioError, type Scenario } from '../../src/scenarios/schema.ts';
 import { zonesOf } from '../../src/scenarios/topology.ts';
-import { SCENARIO_BEHAVIOURS, simChecks, simClusterFor } from '../../src/sim/cluster/for-scenario.ts';
+import { SCENARIO_BEHAVIOURS, simChecks, simClusterFor } from '../../src/scenarios/simulator.ts';
 import type { TraceRecord } from '../../src/sim/kernel/index.ts';
 
 function errorOf(text: string): string {

@@ -46,7 +46,7 @@ function spawn(data: WorkerData): Worker {
 }
 
 async function isBuiltinSim(target: SimTarget): Promise<boolean> {
-  const { simClusterFor } = await import('../../sim/cluster/for-scenario.ts');
+  const { simClusterFor } = await import('../../scenarios/simulator.ts');
   return target.create === simClusterFor;
 }
 

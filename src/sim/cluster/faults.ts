@@ -31,13 +31,8 @@ import { blocksToReplay } from '../fabric/kvledger.ts';
 import type { CostModel } from '../fabric/profile.ts';
 import type { Topology } from '../fabric/topology.ts';
 import type { SimObservers } from './observers.ts';
-import type { SimWorld, WorldTopology } from './world.ts';
-
-/** A fault's outcome: the shape of the `Cluster` port's `OkResult`. */
-export interface FaultResult {
-  readonly ok: boolean;
-  readonly error?: string;
-}
+import type { SimWorld } from './world.ts';
+import type { OkResult, TopologyInfo } from '../../shared/cluster.ts';
 
 /** kubelet's CrashLoopBackOff: the first restart delay, doubled per crash, capped (pkg/kubelet/kubelet.go backOffPeriod, MaxContainerBackOff). */
 export const CRASH_BACKOFF_INITIAL_MS = 10_000;
@@ -79,7 +74,7 @@ export class SimFaults {
     return this.world.fabric;
   }
 
-  private get topology(): WorldTopology {
+  private get topology(): TopologyInfo {
     return this.world.topology;
   }
 
@@ -99,7 +94,7 @@ export class SimFaults {
     });
   }
 
-  async stop(node: NodeId): Promise<FaultResult> {
+  async stop(node: NodeId): Promise<OkResult> {
     const k = this.world.kindOf(node);
     if (k === 'couchdb') {
       this.world.couchdbDown.add(node);
@@ -214,7 +209,7 @@ export class SimFaults {
     }
   }
 
-  async start(node: NodeId): Promise<FaultResult> {
+  async start(node: NodeId): Promise<OkResult> {
     const k = this.world.kindOf(node);
     if (k === 'couchdb') {
       this.world.couchdbDown.delete(node);
@@ -250,7 +245,7 @@ export class SimFaults {
 
   // --- storage and offline commands ----------------------------------------------------
 
-  async dropStateDatabase(peer: NodeId): Promise<FaultResult> {
+  async dropStateDatabase(peer: NodeId): Promise<OkResult> {
     const p = this.world.peerOf(peer);
     const db = namespaceDbName(CHAINCODE);
     const couch = this.fabric.peers.find((x) => x.id === p)?.couchdb;
@@ -267,7 +262,7 @@ export class SimFaults {
     return { ok: true };
   }
 
-  private offline(peer: NodeId, name: string, run: (up: boolean) => CommandResult): FaultResult {
+  private offline(peer: NodeId, name: string, run: (up: boolean) => CommandResult): OkResult {
     const p = this.world.peerOf(peer);
     const r = run(this.sim.isUp(p));
     this.sim.fault({ fault: 'offline', node: p, command: `peer node ${name}`, ok: r.ok, ...(r.ok ? {} : { error: r.error ?? 'failed' }) }, `peer node ${name} on ${p}: ${r.ok ? 'ok' : r.error ?? 'failed'}`);
@@ -280,7 +275,7 @@ export class SimFaults {
     return r.ok ? { ok: true } : { ok: false, error: r.error ?? `${name} failed` };
   }
 
-  async rebuildDbs(peer: NodeId): Promise<FaultResult> {
+  async rebuildDbs(peer: NodeId): Promise<OkResult> {
     const p = this.world.peerOf(peer);
     const couch = this.fabric.peers.find((x) => x.id === p)?.couchdb as NodeId;
     return this.offline(p, 'rebuild-dbs', (up) => {
@@ -291,20 +286,20 @@ export class SimFaults {
   }
 
   /** `peer node reset` (peer stopped). */
-  async resetLedger(peer: NodeId): Promise<FaultResult> {
+  async resetLedger(peer: NodeId): Promise<OkResult> {
     const p = this.world.peerOf(peer);
     return this.offline(p, 'reset', (up) => resetLedger(this.sim.durable(p), up));
   }
 
   /** `peer node rollback -c certchannel -b N` (peer stopped). */
-  async rollbackLedger(peer: NodeId, blockNumber: number): Promise<FaultResult> {
+  async rollbackLedger(peer: NodeId, blockNumber: number): Promise<OkResult> {
     const p = this.world.peerOf(peer);
     return this.offline(p, `rollback -b ${blockNumber}`, (up) => rollbackLedger(this.sim.durable(p), up, blockNumber));
   }
 
   // --- the network, Byzantine orderers --------------------------------------------------
 
-  async partition(groups: readonly (readonly NodeId[])[]): Promise<FaultResult> {
+  async partition(groups: readonly (readonly NodeId[])[]): Promise<OkResult> {
     // kindOf rejects an unknown id: a typo must not leave the named node in the "everyone
     // else" group and silently cut nothing.
     const mapped = groups.map((g) => {
@@ -319,26 +314,26 @@ export class SimFaults {
   }
 
   /** One-way cuts: nothing `from` sends reaches `to` (each pair of different nodes); the other way still works. */
-  async cut(from: readonly NodeId[], to: readonly NodeId[]): Promise<FaultResult> {
+  async cut(from: readonly NodeId[], to: readonly NodeId[]): Promise<OkResult> {
     for (const a of from) for (const b of to) if (a !== b) for (const x of this.world.linkEnds(a)) for (const y of this.world.linkEnds(b)) this.sim.network.cut(x, y);
     this.sim.fault({ fault: 'cut', from, to }, `cut ${JSON.stringify(from)} -> ${JSON.stringify(to)}`);
     return { ok: true };
   }
 
   /** Drop the messages of the given types (`Commit`, `HeartBeat`, ...) from each of `from` to each of `to`. */
-  async dropMessages(from: readonly NodeId[], to: readonly NodeId[], types: readonly string[]): Promise<FaultResult> {
+  async dropMessages(from: readonly NodeId[], to: readonly NodeId[], types: readonly string[]): Promise<OkResult> {
     for (const a of from) for (const b of to) if (a !== b) this.sim.network.dropTypes(a, b, types);
     this.sim.fault({ fault: 'dropMessages', from, to, types }, `drop ${types.join(',')} ${JSON.stringify(from)} -> ${JSON.stringify(to)}`);
     return { ok: true };
   }
 
-  async heal(): Promise<FaultResult> {
+  async heal(): Promise<OkResult> {
     this.sim.network.heal();
     this.sim.fault({ fault: 'heal' }, 'heal');
     return { ok: true };
   }
 
-  async setByzantine(node: NodeId, behaviour: string | null): Promise<FaultResult> {
+  async setByzantine(node: NodeId, behaviour: string | null): Promise<OkResult> {
     if (this.world.kindOf(node) !== 'orderer') return { ok: false, error: `${node} is not an orderer: only orderers take Byzantine behaviours` };
     const known = this.fabric.consensus === 'raft' ? (b: string): boolean => (RAFT_BYZANTINE_BEHAVIOURS as readonly string[]).includes(b) : isByzantineBehaviour;
     if (behaviour !== null && behaviour !== 'censorDeliver' && !known(behaviour)) {

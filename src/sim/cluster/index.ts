@@ -6,4 +6,3 @@
 export { SimCluster, type SimClusterOptions, type MetricPoint } from './sim-cluster.ts';
 export { INITIAL_CERTIFICATES } from '../../shared/certificate.ts';
 export { blockHashesAgree, transactionsValid, converged, stateMatchesLedger, foldLedger, ordererChainHashes, type CheckResult } from './checkers.ts';
-export { simClusterFor, simChecks, SCENARIO_BEHAVIOURS, CONVERGENCE_BOUND_MS, type SimClusterForOptions } from './for-scenario.ts';

@@ -8,7 +8,7 @@
  * It reads the world (world.ts) and hands three things back: a gateway answer to the world
  * (`answers`), a refused connection to the world's network (`refused`), and a process that
  * died by itself to whoever restarts it (`exited`, the fault injector's kubelet). It knows
- * no scenario language: its lines and statuses have the `Cluster` port's shapes.
+ * no scenario language: its lines and statuses are the `Cluster` port's (src/shared/cluster.ts).
  */
 import type { NodeId, Simulation, TraceRecord } from '../kernel/index.ts';
 import { renderLine, sprintf, type LogArg } from '../logs/format.ts';
@@ -21,33 +21,12 @@ import type { ChainInfo } from '../fabric/kvledger.ts';
 import { getinfoOutput } from '../fabric/logs.ts';
 import type { Topology } from '../fabric/topology.ts';
 import type { SimWorld } from './world.ts';
+import type { ClusterLogLine, OrdererStatus } from '../../shared/cluster.ts';
 
 /** A change point of one metric series. */
 export interface MetricPoint {
   readonly t: number;
   readonly value: number;
-}
-
-/** One log line of a node: the shape of the `Cluster` port's `ClusterLogLine`. */
-export interface SimLogLine {
-  readonly at: number;
-  readonly node: NodeId;
-  readonly level: string;
-  readonly module: string;
-  readonly func: string;
-  readonly message: string;
-  readonly kind?: string;
-  readonly args?: readonly (string | number)[];
-  readonly text: string;
-}
-
-/** An orderer's status: the shape of the `Cluster` port's `OrdererStatus`. */
-export interface SimOrdererStatus {
-  readonly committedBlock: number;
-  readonly lastBlock: number;
-  readonly view: number;
-  readonly leader: NodeId | null;
-  readonly role: 'leader' | 'follower' | 'down';
 }
 
 /** One line a node printed, kept as its catalog kind and arguments (rendered when read). */
@@ -185,7 +164,7 @@ export class SimObservers {
   }
 
   /** An orderer's status: its consenter's, or, when it is down, its last committed block and its ledger. */
-  ordererStatus(orderer: NodeId): SimOrdererStatus {
+  ordererStatus(orderer: NodeId): OrdererStatus {
     if (this.world.kindOf(orderer) !== 'orderer') throw new Error(`${orderer} is not an orderer`);
     const s = this.world.ordererState(orderer);
     if (s === undefined) {
@@ -198,12 +177,12 @@ export class SimObservers {
   }
 
   /** The node's log lines, parsed: since the node's last stop (what `oc logs` shows), or `all` since the run began. */
-  logLines(node: NodeId, all: boolean): SimLogLine[] {
+  logLines(node: NodeId, all: boolean): ClusterLogLine[] {
     const k = this.world.kindOf(node);
     if (k === 'couchdb') return [];
     const l = this.logs_.get(node);
     if (l === undefined) return [];
-    const out: SimLogLine[] = [];
+    const out: ClusterLogLine[] = [];
     for (let i = all ? 0 : l.sinceStop; i < l.entries.length; i++) {
       const e = l.entries[i] as LogEntry;
       const fmt = LOG_FORMATS.get(e.kind);

@@ -16,7 +16,7 @@
  * and the selectors, resolved from the orderers' statuses by the one rule every target
  * shares (src/sim/consensus/selectors.ts).
  */
-import { countLoadError, loadCertificate, type Certificate, type ChannelInfo, type Cluster, type ClusterLogLine, type IssueResult, type LoadStarted, type LoadTally, type NodeId, type OkResult, type OrdererStatus, type TopologyInfo, type VerifyResult } from '../../scenarios/cluster.ts';
+import { countLoadError, loadCertificate, type Certificate, type ChannelInfo, type Cluster, type ClusterLogLine, type IssueResult, type LoadStarted, type LoadTally, type NodeId, type OkResult, type OrdererStatus, type TopologyInfo, type VerifyResult } from '../../shared/cluster.ts';
 import type { Simulation } from '../kernel/index.ts';
 import type { SmartBftConfig } from '../smartbft/api.ts';
 import { computeQuorum } from '../consensus/quorum.ts';

@@ -21,6 +21,7 @@ import { costModelOf, DEFAULT_COST_MODEL, type CalibrationProfile, type CostMode
 import { buildTopology, peerOfCouchdb, type Topology, type TopologyOptions } from '../fabric/topology.ts';
 import { zonePlacement, type ZonesSpec } from '../../shared/zones.ts';
 import { initialCertificates } from '../../shared/certificate.ts';
+import type { TopologyInfo } from '../../shared/cluster.ts';
 
 /** How the world is built: its topology, network, costs and simulation. */
 export interface WorldOptions {
@@ -45,17 +46,6 @@ export interface WorldOptions {
   readonly zones?: { readonly spec: ZonesSpec; readonly rttInZoneMs: number; readonly rttAcrossZonesMs: number };
 }
 
-/** The nodes by the lab's names: the shape of the `Cluster` port's `TopologyInfo`. */
-export interface WorldTopology {
-  readonly channel: string;
-  readonly orgs: readonly string[];
-  readonly orderers: readonly NodeId[];
-  readonly peers: readonly NodeId[];
-  /** Peer ids per org, in order (peer0 first). */
-  readonly peersByOrg: Readonly<Record<string, readonly NodeId[]>>;
-  readonly couchdbs: readonly NodeId[];
-}
-
 /** An org's REST API answer: its HTTP status and JSON body. */
 export interface GatewayAnswer {
   readonly httpStatus: number;
@@ -72,7 +62,8 @@ export interface ConsenterView {
 }
 
 export class SimWorld {
-  readonly topology: WorldTopology;
+  /** The nodes by the lab's names (the `Cluster` port's `TopologyInfo`). */
+  readonly topology: TopologyInfo;
   readonly genesis: Block;
   /** The gateways' answers by request id, as the observers see them arrive. */
   readonly answers = new Map<string, GatewayAnswer>();

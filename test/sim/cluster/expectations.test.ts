@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../../src/scenarios/parse.ts';
 import { runScenario } from '../../../src/scenarios/runner.ts';
-import { simChecks, simClusterFor } from '../../../src/sim/cluster/for-scenario.ts';
+import { simChecks, simClusterFor } from '../../../src/scenarios/simulator.ts';
 import { checksTable } from '../../../src/cli/format.ts';
 import { scheduleScenario } from '../../../src/scenarios/schedule.ts';
 

@@ -2,7 +2,7 @@
 import { expect, it } from 'vitest';
 import { findBuiltin } from '../../../src/scenarios/builtins/index.ts';
 import { runScenario } from '../../../src/scenarios/runner.ts';
-import { simChecks, simClusterFor } from '../../../src/sim/cluster/for-scenario.ts';
+import { simChecks, simClusterFor } from '../../../src/scenarios/simulator.ts';
 
 it('kill-orderer: the restarted orderer resumed its ledger\'s sequence and its WAL\'s view', async () => {
   const scenario = findBuiltin('kill-orderer')!.build({});

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { findBuiltin } from '../../../src/scenarios/builtins/index.ts';
 import { runScenario } from '../../../src/scenarios/runner.ts';
 import { validateScenario, type Scenario } from '../../../src/scenarios/schema.ts';
-import { SCENARIO_BEHAVIOURS, simChecks, simClusterFor } from '../../../src/sim/cluster/for-scenario.ts';
+import { SCENARIO_BEHAVIOURS, simChecks, simClusterFor } from '../../../src/scenarios/simulator.ts';
 
 /** smartbft.TestRestartFollowers with the fidelity suite's SmartBFT options, `keepSettle` false: without its pause before TRF-2. */
 function restartFollowers(keepSettle: boolean): Scenario {

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { BUILTINS, SMARTBFT_STORIES } from '../../../src/scenarios/builtins/index.ts';
 import { runScenario } from '../../../src/scenarios/runner.ts';
-import { SCENARIO_BEHAVIOURS, simClusterFor } from '../../../src/sim/cluster/for-scenario.ts';
+import { SCENARIO_BEHAVIOURS, simClusterFor } from '../../../src/scenarios/simulator.ts';
 import { LOG_CATALOG, LOG_FORMATS } from '../../../src/sim/logs/catalog.ts';
 import { LogParser, type LogFormat } from '../../../src/sim/logs/format.ts';
 import { compareVocabulary, levelOfCall, parseSource } from '../../../src/sim/logs/vocabulary.ts';

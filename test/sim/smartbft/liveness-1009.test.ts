@@ -21,7 +21,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { TraceRecord } from '../../../src/sim/kernel/index.ts';
-import { simChecks, simClusterFor } from '../../../src/sim/cluster/for-scenario.ts';
+import { simChecks, simClusterFor } from '../../../src/scenarios/simulator.ts';
 import { parseScenario } from '../../../src/scenarios/parse.ts';
 import { runScenario } from '../../../src/scenarios/runner.ts';
 import { validateProfile } from '../../../src/calibrate/profile.ts';

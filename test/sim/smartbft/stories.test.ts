@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { findBuiltin, SMARTBFT_STORIES } from '../../../src/scenarios/builtins/index.ts';
 import { runScenario } from '../../../src/scenarios/runner.ts';
 import { validateScenario } from '../../../src/scenarios/schema.ts';
-import { SCENARIO_BEHAVIOURS, simChecks, simClusterFor } from '../../../src/sim/cluster/for-scenario.ts';
+import { SCENARIO_BEHAVIOURS, simChecks, simClusterFor } from '../../../src/scenarios/simulator.ts';
 import { main } from '../../../src/cli/main.ts';
 import { testEnv } from '../../cli/env.ts';
 

@@ -3,20 +3,24 @@
  * (with its SmartBFT options) and seed, and `simChecks` runs the model's checks on it after
  * a run (invariants: hash-chain agreement, validity; expectations: convergence, state =
  * fold(ledger) on every running peer).
+ *
+ * The scenario side's adapter to the simulator: it knows the scenario language (`Scenario`,
+ * `Check`, the `Cluster` port) and the model, so it lives here rather than in src/sim, which
+ * knows no scenario language.
  */
-import type { Cluster } from '../../scenarios/cluster.ts';
-import type { Check } from '../../scenarios/runner.ts';
-import type { Behaviours, Scenario } from '../../scenarios/schema.ts';
-import type { TraceRecord } from '../kernel/trace.ts';
-import { blockHashesAgree, converged, stateMatchesLedger, transactionsValid } from './checkers.ts';
-import { SimCluster } from './sim-cluster.ts';
-import { RAFT_BYZANTINE_BEHAVIOURS } from '../raft/index.ts';
-import { BYZANTINE_BEHAVIOURS } from '../smartbft/api.ts';
-import { checkRestartResume, observeRestarts, type RestartObservation } from '../smartbft/checkers.ts';
-import type { SmartBftConfig } from '../smartbft/config.ts';
-import { modelConfigOf } from '../smartbft/options.ts';
-import type { CalibrationProfile } from '../fabric/profile.ts';
-import { rttMsOf, ZONE_DEFAULTS } from '../../shared/zones.ts';
+import type { Cluster } from './cluster.ts';
+import type { Check } from './runner.ts';
+import type { Behaviours, Scenario } from './schema.ts';
+import type { TraceRecord } from '../sim/kernel/trace.ts';
+import { blockHashesAgree, converged, stateMatchesLedger, transactionsValid } from '../sim/cluster/checkers.ts';
+import { SimCluster } from '../sim/cluster/sim-cluster.ts';
+import { RAFT_BYZANTINE_BEHAVIOURS } from '../sim/raft/index.ts';
+import { BYZANTINE_BEHAVIOURS } from '../sim/smartbft/api.ts';
+import { checkRestartResume, observeRestarts, type RestartObservation } from '../sim/smartbft/checkers.ts';
+import type { SmartBftConfig } from '../sim/smartbft/config.ts';
+import { modelConfigOf } from '../sim/smartbft/options.ts';
+import type { CalibrationProfile } from '../sim/fabric/profile.ts';
+import { rttMsOf, ZONE_DEFAULTS } from '../shared/zones.ts';
 
 /**
  * The Byzantine behaviours a scenario may name, by the orderers' consensus: SmartBFT's or
