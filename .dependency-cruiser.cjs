@@ -14,7 +14,8 @@
  */
 
 /**
- * Leaf modules, the shared words: src/shared (node ids, the certificate, string hashes)
+ * Leaf modules, the shared words: src/shared (node ids, the certificate, string hashes,
+ * the Cluster port's words, the log line format)
  * for everyone, and src/sim/consensus (the words SmartBFT and Raft share). They import
  * nothing of the project but other leaves.
  */
@@ -37,7 +38,7 @@ module.exports = {
     },
     {
       name: 'protocols-know-no-fabric',
-      comment: 'The protocols (src/sim/smartbft, src/sim/raft) know no Fabric: not src/sim/fabric, the simulated cluster or the log catalog (the log line format in src/sim/logs they may use).',
+      comment: 'The protocols (src/sim/smartbft, src/sim/raft) know no Fabric: not src/sim/fabric, the simulated cluster or the log catalog (the log line format, src/shared/log-format.ts, they may use).',
       severity: 'error',
       from: { path: '^src/sim/(smartbft|raft)/' },
       to: { path: ['^src/sim/(fabric|cluster)/', '^src/sim/logs/catalog[.]ts$'] },

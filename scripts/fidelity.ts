@@ -38,7 +38,7 @@ import type { Scenario } from '../src/scenarios/schema.ts';
 import { simClusterFor } from '../src/scenarios/simulator.ts';
 import { DEFAULT_PROFILE } from '../src/sim/fabric/profile.ts';
 import { LOG_CATALOG, LOG_FORMATS } from '../src/sim/logs/catalog.ts';
-import { LogParser, type ParsedLine } from '../src/sim/logs/format.ts';
+import { LogParser, type ParsedLine } from '../src/shared/log-format.ts';
 import { compareVocabulary, parseSource, type VocabularyLine, type VocabularyRow } from '../src/sim/logs/vocabulary.ts';
 import { RAFT_LOGS } from '../src/sim/raft/logs.ts';
 import { exitCodeOf, onStopSignals } from '../src/shared/stop-signals.ts';

@@ -141,7 +141,7 @@ export {
 } from './shared/trace-format.ts';
 
 // Logs: one vocabulary for the simulator and real Fabric lines
-export { renderLine, LogParser, sprintf, type LogFormat, type LogEvent, type ParsedLine } from './sim/logs/format.ts';
+export { renderLine, LogParser, sprintf, type LogFormat, type LogEvent, type ParsedLine } from './shared/log-format.ts';
 export { LOG_CATALOG } from './sim/logs/catalog.ts';
 
 // Sizing, reports, explanations
@@ -170,7 +170,7 @@ export type { RaftState } from './sim/raft/state.ts';
 export type { RaftMessage, RaftCommand, RaftEvent } from './sim/raft/messages.ts';
 export type { RaftOptions } from './sim/raft/config.ts';
 export type { RaftStatus } from './sim/raft/status.ts';
-export type { Level, LogArg } from './sim/logs/format.ts';
+export type { Level, LogArg } from './shared/log-format.ts';
 export type { EndorsementPolicy, EndorsementRow, OrdererOption, Recommendation } from './sizing/model.ts';
 export type { FabricShape } from './sizing/measure.ts';
 export type { RaftVsBftOptions, RaftVsBftResult } from './sizing/raft-vs-bft.ts';

@@ -31,7 +31,7 @@ import {
   type TopologyInfo,
   type VerifyResult,
 } from '../scenarios/cluster.ts';
-import { LogParser } from '../sim/logs/format.ts';
+import { LogParser } from '../shared/log-format.ts';
 import { LoadTallies, issueCounted } from '../scenarios/load-tally.ts';
 import { resolveOnTarget } from '../scenarios/selectors.ts';
 import { CertChainApi } from './api.ts';

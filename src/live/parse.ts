@@ -5,7 +5,7 @@
  * status (view, leader, role, committed block) from its log lines and metrics.
  */
 import type { ChannelInfo, ClusterLogLine, NodeId, OrdererStatus } from '../scenarios/cluster.ts';
-import type { LogParser } from '../sim/logs/format.ts';
+import type { LogParser } from '../shared/log-format.ts';
 
 /** `Blockchain info: {"height":5,"currentBlockHash":"...","previousBlockHash":"..."}` (fabric.md §3). */
 export function parseGetInfo(stdout: string): ChannelInfo {

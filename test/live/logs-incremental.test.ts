@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { appendNewLogLines } from '../../src/live/cluster.ts';
 import { parseLogText } from '../../src/live/parse.ts';
 import { LOG_CATALOG } from '../../src/sim/logs/catalog.ts';
-import { LogParser } from '../../src/sim/logs/format.ts';
+import { LogParser } from '../../src/shared/log-format.ts';
 
 const parser = new LogParser(LOG_CATALOG);
 const T0 = Date.UTC(2025, 2, 4, 9, 16, 0);

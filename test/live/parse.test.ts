@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { LogParser } from '../../src/sim/logs/format.ts';
+import { LogParser } from '../../src/shared/log-format.ts';
 import { LOG_CATALOG } from '../../src/sim/logs/catalog.ts';
 import {
   ordererStateFromLogs,

@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { simulate, type StateReader } from '../../src/sim/fabric/chaincode.ts';
-import { DEFAULT_EPOCH_MS } from '../../src/sim/logs/format.ts';
+import { DEFAULT_EPOCH_MS } from '../../src/shared/log-format.ts';
 
 const require = createRequire(import.meta.url);
 const logic = require('../../fabric/chaincode/lib/logic.js') as {

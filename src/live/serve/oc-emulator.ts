@@ -11,7 +11,7 @@
  */
 import type { Cluster, NodeId } from '../../scenarios/cluster.ts';
 import { getinfoOutput } from '../../sim/fabric/logs.ts';
-import { logTime } from '../../sim/logs/format.ts';
+import { logTime } from '../../shared/log-format.ts';
 import type { ScaledClock } from './clock.ts';
 import { allNodes, deploymentOf, nodeOf, peerOfCouchdb } from './deployments.ts';
 

@@ -11,7 +11,7 @@
  * no scenario language: its lines and statuses are the `Cluster` port's (src/shared/cluster.ts).
  */
 import type { NodeId, Simulation, TraceRecord } from '../kernel/index.ts';
-import { renderLine, sprintf, type LogArg } from '../logs/format.ts';
+import { renderLine, sprintf, type LogArg } from '../../shared/log-format.ts';
 import { LOG_FORMATS } from '../logs/catalog.ts';
 import { DEFAULT_LOG_SPEC, LogSpec } from '../logs/spec.ts';
 import { CHANNEL } from '../fabric/block.ts';

@@ -16,7 +16,7 @@
  * the peer turns into a `_design/indexStudentDoc` document when the definition commits.
  */
 import type { Certificate } from '../../shared/certificate.ts';
-import { DEFAULT_EPOCH_MS } from '../logs/format.ts';
+import { DEFAULT_EPOCH_MS } from '../../shared/log-format.ts';
 import { CHAINCODE } from '../../shared/names.ts';
 import { hashedDataNs, hashedStateKey, implicitCollection, sha256Hex, type CollPvtRwSet, type Height, type KVRead, type KVWrite, type NsRwSet } from './block.ts';
 

@@ -4,7 +4,7 @@
  * Types only from the kernel: the node never touches the kernel itself.
  */
 import type { DurableOp, Effect, NodeId } from '../kernel/types.ts';
-import type { LogArg } from '../logs/format.ts';
+import type { LogArg } from '../../shared/log-format.ts';
 import { CHANNEL } from './block.ts';
 
 export type FabricEvent =

@@ -6,7 +6,7 @@
  * bft_censorship_monitor.go, internal/peer/node/start.go). Also the byte-exact output of
  * `peer channel getinfo` and Go's `time.Duration` text form used in some messages.
  */
-import type { LogFormat } from '../logs/format.ts';
+import type { LogFormat } from '../../shared/log-format.ts';
 
 const f = (kind: string, module: string, func: string, level: LogFormat['level'], format: string, source: string): LogFormat => ({ kind, module, func, level, format, source });
 

@@ -5,7 +5,7 @@
  */
 import { FABRIC_LOGS } from '../fabric/logs.ts';
 import { SMARTBFT_LOGS } from '../smartbft/logs.ts';
-import type { LogFormat } from './format.ts';
+import type { LogFormat } from '../../shared/log-format.ts';
 
 export const LOG_CATALOG: readonly LogFormat[] = [...SMARTBFT_LOGS, ...FABRIC_LOGS];
 

@@ -11,7 +11,7 @@
  * line is printed when its level is at or above its logger's level; a line not printed
  * takes no number of the log sequence (the `%{id}` counter counts encoded entries).
  */
-import type { Level } from './format.ts';
+import type { Level } from '../../shared/log-format.ts';
 
 /** zapcore's order, with flogging's PAYLOAD below DEBUG. */
 const RANK: Readonly<Record<Level, number>> = { DEBU: -1, INFO: 0, WARN: 1, ERRO: 2, PANI: 4, FATA: 5 };

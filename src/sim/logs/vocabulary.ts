@@ -9,7 +9,7 @@
  * network printed, which `npm run fidelity` parses with the catalog and compares here.
  * Pure: the caller reads the files.
  */
-import type { Level, LogFormat } from './format.ts';
+import type { Level, LogFormat } from '../../shared/log-format.ts';
 
 /** `<file>:<line> <call>`, the file in Fabric v3.1.5 or, prefixed `SmartBFT `, in SmartBFT v1.0.1. */
 const SOURCE = /^(SmartBFT )?([\w./-]+\.go):(\d+) ([\w.]+)$/;

@@ -3,7 +3,7 @@
  * `orderer/consensus/etcdraft/chain.go` (`serveRequest`) and `node.go` (`run`), logger
  * `orderer.consensus.etcdraft`.
  */
-import type { LogFormat } from '../logs/format.ts';
+import type { LogFormat } from '../../shared/log-format.ts';
 
 const MODULE = 'orderer.consensus.etcdraft';
 

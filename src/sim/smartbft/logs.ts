@@ -4,7 +4,7 @@
  * (reference section 5). Library logs go through `orderer.consensus.smartbft.consensus`;
  * BFTChain, the synchronizer and WAL init through `orderer.consensus.smartbft.chain`.
  */
-import type { Level, LogFormat } from '../logs/format.ts';
+import type { Level, LogFormat } from '../../shared/log-format.ts';
 
 const CONSENSUS = 'orderer.consensus.smartbft.consensus';
 const CHAIN = 'orderer.consensus.smartbft.chain';

@@ -5,7 +5,7 @@ import { Out } from '../../../src/sim/fabric/effects.ts';
 import { KvLedger } from '../../../src/sim/fabric/kvledger.ts';
 import { parsePolicy } from '../../../src/sim/fabric/policy.ts';
 import { FABRIC_LOGS } from '../../../src/sim/fabric/logs.ts';
-import { renderLine } from '../../../src/sim/logs/format.ts';
+import { renderLine } from '../../../src/shared/log-format.ts';
 
 const orgs = ['techpulse', 'dataforge', 'org3'];
 const policy = parsePolicy('MAJORITY Endorsement', orgs);

@@ -1,6 +1,6 @@
 /** The Fabric log catalog: verbatim strings that parse real 2.5/3.x lines and render back byte for byte. */
 import { describe, expect, it } from 'vitest';
-import { LogParser, renderLine } from '../../../src/sim/logs/format.ts';
+import { LogParser, renderLine } from '../../../src/shared/log-format.ts';
 import { FABRIC_LOGS } from '../../../src/sim/fabric/logs.ts';
 
 const parser = new LogParser(FABRIC_LOGS);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LogParser, logTime, renderLine, sprintf, type LogFormat } from '../../../src/sim/logs/format.ts';
+import { LogParser, logTime, renderLine, sprintf, type LogFormat } from '../../../src/shared/log-format.ts';
 import { LOG_CATALOG } from '../../../src/sim/logs/catalog.ts';
 
 const catalog: LogFormat[] = [

@@ -10,7 +10,7 @@ import { BUILTINS, SMARTBFT_STORIES } from '../../../src/scenarios/builtins/inde
 import { runScenario } from '../../../src/scenarios/runner.ts';
 import { SCENARIO_BEHAVIOURS, simClusterFor } from '../../../src/scenarios/simulator.ts';
 import { LOG_CATALOG, LOG_FORMATS } from '../../../src/sim/logs/catalog.ts';
-import { LogParser, type LogFormat } from '../../../src/sim/logs/format.ts';
+import { LogParser, type LogFormat } from '../../../src/shared/log-format.ts';
 import { compareVocabulary, levelOfCall, parseSource } from '../../../src/sim/logs/vocabulary.ts';
 import { RAFT_LOGS } from '../../../src/sim/raft/logs.ts';
 

@@ -3,7 +3,7 @@
  * read back by the shared parser into the same kinds and arguments.
  */
 import { describe, expect, it } from 'vitest';
-import { LogParser, renderLine, type LogEvent } from '../../../src/sim/logs/format.ts';
+import { LogParser, renderLine, type LogEvent } from '../../../src/shared/log-format.ts';
 import { SMARTBFT_LOGS } from '../../../src/sim/smartbft/logs.ts';
 import { goDuration } from '../../../src/shared/duration.ts';
 import { BftCluster } from './harness.ts';

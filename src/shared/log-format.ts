@@ -5,6 +5,10 @@
  * (flogging's default format, v2.4+ and 3.x) and the parser reads real lines back into
  * the same kinds and arguments.
  *
+ * A leaf module: every model's catalog (SmartBFT's, Raft's, Fabric's) is written in it and
+ * src/sim/logs/catalog.ts gathers them, so it sits below them all (in src/sim/logs it put
+ * the protocols and the Fabric model on a folder cycle with the catalog).
+ *
  *   2026-03-14 10:00:05.131 UTC 0a4c INFO [orderer.consensus.smartbft.consensus] startView -> Starting view with number 1, sequence 8, and decisions 0 channel=certchannel
  */
 
