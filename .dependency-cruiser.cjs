@@ -10,7 +10,10 @@
  * (src/sim/fabric, src/sim/logs) and the simulated cluster (src/sim/cluster); the scenario
  * language (src/scenarios); the targets live (src/live) and local (src/local); the CLI
  * (src/cli), which alone wires targets together. Leaf modules hold the shared words and
- * everyone may import them.
+ * everyone may import them. src/io holds what every command shares of the outside world
+ * (file reads and writes, the progress line, the command environment's types), for the
+ * CLI and the commands outside it (live, local, sizing); the deterministic code never
+ * imports it.
  */
 
 /**
@@ -84,6 +87,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/(live|local)/' },
       to: { path: ['^src/(live|local)/', '^src/cli/'], pathNot: '^src/$1/' },
+    },
+    {
+      name: 'deterministic-code-does-no-io',
+      comment: 'The model, the scenario language and the leaf modules (src/sim, src/scenarios, src/shared) do no I/O: they import none of the I/O helpers the commands share (src/io: bounded file reads, atomic writes, the progress line, the command environment).',
+      severity: 'error',
+      from: { path: ['^src/(sim|scenarios|shared)/'] },
+      to: { path: '^src/io/' },
     },
     {
       name: 'scenarios-know-no-targets',

@@ -27,7 +27,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { processEnv, type CliEnv } from '../src/cli/io.ts';
-import { writeFileAtomic } from '../src/cli/files.ts';
+import { writeFileAtomic } from '../src/io/files.ts';
 import type { Comparison, CompareRow } from '../src/live/compare.ts';
 import { topologyMismatch, unsupportedStep } from '../src/local/cluster.ts';
 import { loadNetState, netDown, netUp, resolveFabricHome, type NetState } from '../src/local/net.ts';

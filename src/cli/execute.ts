@@ -6,7 +6,7 @@ import { ScenarioError, type Scenario } from '../scenarios/schema.ts';
 import { durationMs } from '../scenarios/duration.ts';
 import { UsageError, type CliEnv, type SimTarget } from './io.ts';
 import { runBudget } from './budget.ts';
-import type { RunProgress } from './progress.ts';
+import type { RunProgress } from '../io/progress.ts';
 import { LOGS_MARKER, writeOutput } from './output.ts';
 
 export interface ExecuteOptions {

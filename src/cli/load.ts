@@ -4,7 +4,7 @@ import { parseScenario } from '../scenarios/parse.ts';
 import { ScenarioError, type Scenario, type ValidateOptions } from '../scenarios/schema.ts';
 import { didYouMean } from '../scenarios/suggest.ts';
 import { RAFT_VS_BFT } from './commands/raft-vs-bft.ts';
-import { FileReadError } from './files.ts';
+import { FileReadError } from '../io/files.ts';
 import { UsageError, type CliEnv } from './io.ts';
 import { scenarioProfile } from './targets.ts';
 

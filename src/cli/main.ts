@@ -50,7 +50,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     spec: async () => (await import('../sizing/args.ts')).SIZE_SPEC,
     // The CLI's output checks (a one-line error before any work; atomic writes) for --report, and its progress line.
     load: async () => {
-      const [{ runSizeCommand }, { checkOutputFile, writeOutput }, { progressLine }] = await Promise.all([import('../sizing/cli.ts'), import('./output.ts'), import('./progress.ts')]);
+      const [{ runSizeCommand }, { checkOutputFile, writeOutput }, { progressLine }] = await Promise.all([import('../sizing/cli.ts'), import('./output.ts'), import('../io/progress.ts')]);
       return (argv, env) =>
         runSizeCommand(argv, {
           ...env,

@@ -12,7 +12,7 @@
  */
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { FileReadError, readRegularFile } from '../cli/files.ts';
+import { FileReadError, readRegularFile } from '../io/files.ts';
 import { STOP_SIGNALS, exitCodeOf, onStopSignals, type StopSignal } from '../shared/stop-signals.ts';
 import { loadLiveConfig, parseDuration, type LiveConfig } from './config.ts';
 import { LiveCluster } from './cluster.ts';
@@ -21,7 +21,7 @@ import { escapeControls, formatResult } from './report.ts';
 import { runLive, type LiveRunOptions } from './run.ts';
 import { LIVE_SPECS, usageText, wantsHelp } from './usage.ts';
 import { loadScenario } from './scenario.ts';
-import type { CliEnv, SimTarget } from '../cli/io.ts';
+import type { CliEnv, SimTarget } from '../io/env.ts';
 import { runScenario } from '../scenarios/runner.ts';
 import { refusedIn } from '../scenarios/operations.ts';
 import type { Scenario } from '../scenarios/schema.ts';

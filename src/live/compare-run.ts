@@ -4,7 +4,7 @@
  * fail the command; timing differences are reported. `--report FILE.html` writes the
  * simulator run's HTML report (src/report), from the trace records the run kept.
  */
-import { writeFileAtomic } from '../cli/files.ts';
+import { writeFileAtomic } from '../io/files.ts';
 import type { TopologyInfo } from '../scenarios/cluster.ts';
 import { runScenario, type ScenarioResult } from '../scenarios/runner.ts';
 import type { Scenario } from '../scenarios/schema.ts';

@@ -14,7 +14,7 @@ import type { NodeId, TopologyInfo } from '../scenarios/cluster.ts';
 import { DEPLOYED_NODE_ID_RE, couchdbId } from '../shared/names.ts';
 import { MAX_DURATION_MS, durationTermMs } from '../scenarios/duration.ts';
 import type { SecretRef } from './secrets.ts';
-import { FileReadError, readRegularFile } from '../cli/files.ts';
+import { FileReadError, readRegularFile } from '../io/files.ts';
 
 /** Largest config file read (a config is a page or two). */
 export const MAX_CONFIG_BYTES = 1_000_000;

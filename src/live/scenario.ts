@@ -1,5 +1,5 @@
 /** Load a scenario for a live run: a built-in by name (sized to the config's orderers) or a YAML/JSON file. */
-import { FileReadError, readRegularFile } from '../cli/files.ts';
+import { FileReadError, readRegularFile } from '../io/files.ts';
 import { BUILTINS, findBuiltin } from '../scenarios/builtins/index.ts';
 import { MAX_SCENARIO_BYTES, parseScenario } from '../scenarios/parse.ts';
 import type { Scenario } from '../scenarios/schema.ts';

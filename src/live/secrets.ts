@@ -4,7 +4,7 @@
  * we print, every report and every error (`Masker`).
  */
 import { isAbsolute, resolve } from 'node:path';
-import { FileReadError, readRegularFile } from '../cli/files.ts';
+import { FileReadError, readRegularFile } from '../io/files.ts';
 
 /** How the config names a secret: `{ env: NAME }` or `{ file: PATH }` (relative to the config file). */
 export type SecretRef = { readonly env: string } | { readonly file: string };

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { bool, num, parseArgs, str, UsageError, type CommandSpec } from '../args/grammar.ts';
 import { helpText } from '../args/help.ts';
-import type { CliEnv } from '../cli/io.ts';
+import type { CliEnv } from '../io/env.ts';
 import { describeSmartBft } from './plan.ts';
 import { DEFAULT_DIR, loadNetState, NetError, netDown, netStatus, netUp, resolveFabricHome } from './net.ts';
 import { logFile } from './procs.ts';

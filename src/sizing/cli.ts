@@ -23,7 +23,7 @@ export interface SizeIo {
   stderr: (s: string) => void;
   /** Whether stderr is a terminal: the progress line is printed only then. */
   readonly stderrTty?: boolean;
-  /** The CLI's progress line (src/cli/progress.ts); without it, no progress is shown. */
+  /** The CLI's progress line (src/io/progress.ts); without it, no progress is shown. */
   readonly progress?: (enabled: boolean) => SizeProgressLine;
   /**
    * `--report`: the CLI's output checks, given by the CLI (src/cli/main.ts), so sizing
@@ -35,7 +35,7 @@ export interface SizeIo {
 }
 
 /**
- * The CLI's progress line (src/cli/progress.ts), handed in by the CLI so sizing imports
+ * The CLI's progress line (src/io/progress.ts), handed in by the CLI so sizing imports
  * nothing of it: redrawn in place on a terminal's stderr, nothing when `enabled` is false.
  */
 export interface SizeProgressLine {

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { processEnv, type CliEnv } from '../../src/cli/io.ts';
 import { escapeControls } from '../../src/shared/escape.ts';
-import { writeFileAtomic } from '../../src/cli/files.ts';
+import { writeFileAtomic } from '../../src/io/files.ts';
 import { runBudget } from '../../src/cli/budget.ts';
 import { simTarget } from '../../src/cli/targets.ts';
 import { runScenario } from '../../src/scenarios/runner.ts';

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { FileReadError, readRegularFile, writeFileAtomic } from '../../src/cli/files.ts';
+import { FileReadError, readRegularFile, writeFileAtomic } from '../../src/io/files.ts';
 import { processEnv } from '../../src/cli/io.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fbs-files-'));

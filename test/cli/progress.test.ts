@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { processEnv, type CliEnv } from '../../src/cli/io.ts';
-import { progressLine, timeLeft } from '../../src/cli/progress.ts';
+import { progressLine, timeLeft } from '../../src/io/progress.ts';
 
 interface Captured {
   readonly code: number;

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CliEnv } from '../../src/cli/io.ts';
 import { checkOutputFile, writeOutput } from '../../src/cli/output.ts';
-import { progressLine } from '../../src/cli/progress.ts';
+import { progressLine } from '../../src/io/progress.ts';
 import { runSizeCommand, type SizeIo } from '../../src/sizing/cli.ts';
 
 interface Run {

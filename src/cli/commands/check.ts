@@ -19,7 +19,7 @@ import { defaultWorkers, MAX_WORKERS, runJob } from '../workers/pool.ts';
 import { parseShard, shardLabel, WHOLE } from '../workers/shard.ts';
 import { checkArbitrary, checkAttempt, passedOf, phaseOf, type CheckJob } from '../workers/tasks.ts';
 import { checkOutputFile, writeOutput } from '../output.ts';
-import { runsProgress } from '../progress.ts';
+import { runsProgress } from '../../io/progress.ts';
 import { reportHtml } from '../report.ts';
 import type { TraceRecord } from '../../sim/kernel/index.ts';
 

@@ -6,7 +6,7 @@
  */
 import { bool, parseArgs, str, type CommandSpec } from '../../args/grammar.ts';
 import { helpText } from '../../args/help.ts';
-import { FileReadError } from '../files.ts';
+import { FileReadError } from '../../io/files.ts';
 import { UsageError, type CliEnv } from '../io.ts';
 import { checkOutputFile, writeOutput } from '../output.ts';
 import type { SweepRow } from '../workers/tasks.ts';

@@ -6,7 +6,7 @@
 import { bool, parseArgs, str, type CommandSpec } from '../../args/grammar.ts';
 import { helpText } from '../../args/help.ts';
 import { parseTraceFile, TRACE_VERSION, type StepEnd, type TraceHeader, type TraceRecord } from '../../shared/trace-format.ts';
-import { FileReadError, readRegularFile } from '../files.ts';
+import { FileReadError, readRegularFile } from '../../io/files.ts';
 import { UsageError, type CliEnv } from '../io.ts';
 import { checkOutputFile, writeOutput } from '../output.ts';
 

@@ -13,7 +13,7 @@ import { checksTable, header, logEvidence, replayCommand, resultJson, stepTable,
 import { UsageError, type CliEnv } from '../io.ts';
 import { loadScenario } from '../load.ts';
 import { checkOutputFile, prepareLogsDir, writeOutput } from '../output.ts';
-import { PROGRESS_EVERY_MS, progressFor, runProgress } from '../progress.ts';
+import { PROGRESS_EVERY_MS, progressFor, runProgress } from '../../io/progress.ts';
 import { reportHtml } from '../report.ts';
 import { RAFT_VS_BFT, runRaftVsBftCommand } from './raft-vs-bft.ts';
 

@@ -11,7 +11,7 @@ import { bool, num, parseArgs, str, type CommandSpec } from '../../args/grammar.
 import { helpText } from '../../args/help.ts';
 import { UsageError, type CliEnv } from '../io.ts';
 import { loadScenario } from '../load.ts';
-import { runsProgress } from '../progress.ts';
+import { runsProgress } from '../../io/progress.ts';
 import { checkOutputFile, writeOutput } from '../output.ts';
 import { jobName, jobYaml } from '../workers/job.ts';
 import { defaultWorkers, MAX_WORKERS, runJob } from '../workers/pool.ts';
