@@ -39,7 +39,7 @@ import { LOG_CATALOG } from '../sim/logs/catalog.ts';
 import { secretRefs, type LiveConfig, type NodeTarget } from './config.ts';
 import { createLiveIo, type Background, type LiveIo } from './io.ts';
 import { formatDuration } from '../scenarios/duration.ts';
-import { ordererStateFromLogs, ordererStatus, parseCouchDbDelete, parseCouchDbInfo, parseGetInfo, parseLogText, parsePrometheusText, pickSample } from './parse.ts';
+import { ordererStateFromLogs, ordererStatus, parseCouchDbDelete, parseCouchDbInfo, parseGetInfo, parseLogText, parsePrometheusText, pickSample } from '../shared/node-output.ts';
 import { curlConfigQuote, describeSecret } from './secrets.ts';
 import { UndoStack, type UndoHandle, type UndoReport } from './undo.ts';
 

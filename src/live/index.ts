@@ -12,7 +12,7 @@ export type { UndoReport } from './undo.ts';
 export type { PlanEntry } from './plan.ts';
 
 // Reading what the cluster prints
-export { parseGetInfo, parseCouchDbInfo, parseLogText, parsePrometheusText, ordererStateFromLogs } from './parse.ts';
+export { parseGetInfo, parseCouchDbInfo, parseLogText, parsePrometheusText, ordererStateFromLogs } from '../shared/node-output.ts';
 export { OcRunner, OcError, classifyOcFailure, formatCommand } from './oc.ts';
 
 // Sim beside live
@@ -26,7 +26,7 @@ export { runLiveCommand, runCompareCommand, runServeCertChainCommand, type LiveC
 
 // Types the API above mentions, so a caller can name them (and the reference links them)
 export type { Background, DryRunRecorder, ExecutingIo, FindOut, LiveIo, OcOptions } from './io.ts';
-export type { LoggedOrdererState, Sample } from './parse.ts';
+export type { LoggedOrdererState, Sample } from '../shared/node-output.ts';
 export type { OcCall, OcOutput, OcRunnerOptions } from './oc.ts';
 export type { OcEmulator } from './serve/oc-emulator.ts';
 export type { ScaledClock } from './serve/clock.ts';

@@ -36,7 +36,7 @@ import { refusal, refusedIn, type OpName } from '../scenarios/operations.ts';
 import type { Scenario } from '../scenarios/schema.ts';
 import { LOG_CATALOG } from '../sim/logs/catalog.ts';
 import { LogParser } from '../shared/log-format.ts';
-import { ordererStateFromLogs, ordererStatus, parseGetInfo, parseLogText, parsePrometheusText } from '../live/parse.ts';
+import { ordererStateFromLogs, ordererStatus, parseGetInfo, parseLogText, parsePrometheusText } from '../shared/node-output.ts';
 import { LoadTallies, issueCounted } from '../scenarios/load-tally.ts';
 import { resolveOnTarget } from '../scenarios/selectors.ts';
 import { OrgGateways } from './gateway.ts';

@@ -1,7 +1,7 @@
 /** `oc logs --since-time`: a poll reads only what is new, and logs() still answers the whole log. */
 import { describe, expect, test } from 'vitest';
 import { appendNewLogLines } from '../../src/live/cluster.ts';
-import { parseLogText } from '../../src/live/parse.ts';
+import { parseLogText } from '../../src/shared/node-output.ts';
 import { LOG_CATALOG } from '../../src/sim/logs/catalog.ts';
 import { LogParser } from '../../src/shared/log-format.ts';
 

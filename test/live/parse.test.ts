@@ -9,7 +9,7 @@ import {
   parseLogText,
   parsePrometheusText,
   pickSample,
-} from '../../src/live/parse.ts';
+} from '../../src/shared/node-output.ts';
 
 const parser = new LogParser(LOG_CATALOG);
 const T0 = Date.UTC(2021, 0, 1);

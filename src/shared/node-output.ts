@@ -3,9 +3,12 @@
  * info, `oc logs` (Fabric 2.x and 3.x line shapes, ANSI colours stripped) into the same
  * `ClusterLogLine` events the simulator gives, Prometheus text, and an orderer's SmartBFT
  * status (view, leader, role, committed block) from its log lines and metrics.
+ *
+ * A leaf module: both real targets read their nodes with it (src/live on OpenShift,
+ * src/local on 127.0.0.1), and neither imports the other.
  */
-import type { ChannelInfo, ClusterLogLine, NodeId, OrdererStatus } from '../scenarios/cluster.ts';
-import type { LogParser } from '../shared/log-format.ts';
+import type { ChannelInfo, ClusterLogLine, NodeId, OrdererStatus } from './cluster.ts';
+import type { LogParser } from './log-format.ts';
 
 /** `Blockchain info: {"height":5,"currentBlockHash":"...","previousBlockHash":"..."}` (fabric.md §3). */
 export function parseGetInfo(stdout: string): ChannelInfo {
