@@ -31,7 +31,7 @@ import { writeFileAtomic } from '../src/io/files.ts';
 import type { Comparison, CompareRow } from '../src/live/compare.ts';
 import { topologyMismatch, unsupportedStep } from '../src/local/cluster.ts';
 import { loadNetState, netDown, netUp, resolveFabricHome, type NetState } from '../src/local/net.ts';
-import { compareLocalCommand, simSmartBft } from '../src/local/run.ts';
+import { compareLocalCommand, simSmartBft } from '../src/cli/commands/local.ts';
 import { BUILTINS, SMARTBFT_STORIES, findBuiltin, type BuiltinScenario } from '../src/scenarios/builtins/index.ts';
 import { DEFAULT_SEED, runScenario } from '../src/scenarios/runner.ts';
 import type { Scenario } from '../src/scenarios/schema.ts';

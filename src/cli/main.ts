@@ -36,13 +36,13 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: 'run a scenario in the simulator and on a real cluster (or --target local), side by side',
     // One help for both: the live cluster's flags, then those only --target local takes.
     spec: async () => {
-      const [{ LIVE_SPECS }, { LOCAL_FLAGS }] = await Promise.all([import('../live/usage.ts'), import('../local/run.ts')]);
+      const [{ LIVE_SPECS }, { LOCAL_FLAGS }] = await Promise.all([import('../live/usage.ts'), import('./commands/local.ts')]);
       const live = LIVE_SPECS.compare;
       return { ...live, flags: { ...live.flags, ...Object.fromEntries(Object.entries(LOCAL_FLAGS).filter(([k]) => !(k in live.flags))) } };
     },
     // `--target local` compares with the network `net up` started (src/local); otherwise a live cluster (--config).
     load: async () => async (argv, env) =>
-      argv.some((a) => a === '--target' || a.startsWith('--target=')) ? (await import('../local/run.ts')).compareLocalCommand(argv, env) : (await import('../live/cli.ts')).runCompareCommand(argv, env),
+      argv.some((a) => a === '--target' || a.startsWith('--target=')) ? (await import('./commands/local.ts')).compareLocalCommand(argv, env) : (await import('../live/cli.ts')).runCompareCommand(argv, env),
   },
   serve: { summary: 'serve a simulated CertChain (REST API, Keycloak tokens, metrics) on loopback', spec: async () => (await import('../live/usage.ts')).LIVE_SPECS.serve, load: async () => (await import('../live/cli.ts')).runServeCertChainCommand },
   size: {

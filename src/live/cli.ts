@@ -57,7 +57,7 @@ export function liveRefusedStep(scenario: Scenario): string | undefined {
   return undefined;
 }
 
-/** compare's own flags: its --help also lists those of --target local (src/local/run.ts), which src/cli/main.ts routes there. */
+/** compare's own flags: its --help also lists those of --target local (src/cli/commands/local.ts), which src/cli/main.ts routes there. */
 const COMPARE = only(LIVE_SPECS.compare, ['config', 'yes', 'json', 'insecure', 'ca-file', 'timeout', 'report']);
 
 /**

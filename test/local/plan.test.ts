@@ -15,7 +15,7 @@ import {
   SMARTBFT_DEFAULTS,
 } from '../../src/local/plan.ts';
 import { DEFAULT_CONFIG, resolveConfig } from '../../src/sim/smartbft/config.ts';
-import { simSmartBft } from '../../src/local/run.ts';
+import { simSmartBft } from '../../src/cli/commands/local.ts';
 
 const plan = (o: Partial<Parameters<typeof makePlan>[0]> = {}) => makePlan({ dir: '/tmp/x/net', fabricHome: '/opt/fabric', ...o });
 

@@ -59,7 +59,7 @@ export async function runCommand(argv: readonly string[], env: CliEnv): Promise<
     env.stdout(helpText(RUN_SPEC));
     return 0;
   }
-  if (str(p, 'target') !== undefined && str(p, 'target') !== 'sim') return (await import('../../local/run.ts')).runLocalCommand(argv, env);
+  if (str(p, 'target') !== undefined && str(p, 'target') !== 'sim') return (await import('./local.ts')).runLocalCommand(argv, env);
   for (const f of ['dir', 'timeout']) if (p.flags[f] !== undefined) throw new UsageError(`run: --${f} goes with --target local`);
   if (p.positionals.length !== 1) {
     throw new UsageError(`run: expects one scenario name or file, got ${p.positionals.length === 0 ? 'none' : p.positionals.join(' ')} (see "fabric-bft-sim run --help")`);

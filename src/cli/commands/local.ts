@@ -3,24 +3,27 @@
  * `net up` started (LocalCluster), and the same scenario in the simulator beside it, on
  * the same topology and SmartBFT options, compared step by step with src/live/compare.ts
  * (outcome differences fail the command; timing differences are shown with both numbers).
+ *
+ * A CLI command: it wires the simulator and the real network together, which only the CLI
+ * does (it lived in src/local).
  */
-import { runScenario, DEFAULT_SEED, type ScenarioResult } from '../scenarios/runner.ts';
-import type { Scenario } from '../scenarios/schema.ts';
+import { runScenario, DEFAULT_SEED, type ScenarioResult } from '../../scenarios/runner.ts';
+import type { Scenario } from '../../scenarios/schema.ts';
 import { resolve } from 'node:path';
-import { bool, num, parseArgs, str, type CommandSpec, type FlagSpec } from '../args/grammar.ts';
-import { checksTable, header, logEvidence, resultJson, stepTable, verdictLine } from '../cli/format.ts';
-import { UsageError, type CliEnv } from '../cli/io.ts';
-import { loadScenario } from '../cli/load.ts';
-import { scenarioProfile } from '../cli/targets.ts';
-import { durationMs } from '../scenarios/duration.ts';
-import { simClusterFor } from '../scenarios/simulator.ts';
-import type { SmartBftConfig } from '../sim/smartbft/config.ts';
-import { compareResults, formatComparison } from '../live/compare.ts';
-import { LocalCluster, topologyMismatch, unsupportedStep } from './cluster.ts';
-import { DEFAULT_DIR, loadNetState, NetError, processNames, type NetState } from './net.ts';
-import { describeSmartBft, goDurationMs, type SmartBftOptions, type SmartBftOptionName } from './plan.ts';
-import { isRunning, readPid } from './procs.ts';
-import { onStopSignals } from '../shared/stop-signals.ts';
+import { bool, num, parseArgs, str, type CommandSpec, type FlagSpec } from '../../args/grammar.ts';
+import { checksTable, header, logEvidence, resultJson, stepTable, verdictLine } from '../format.ts';
+import { UsageError, type CliEnv } from '../io.ts';
+import { loadScenario } from '../load.ts';
+import { scenarioProfile } from '../targets.ts';
+import { durationMs } from '../../scenarios/duration.ts';
+import { simClusterFor } from '../../scenarios/simulator.ts';
+import type { SmartBftConfig } from '../../sim/smartbft/config.ts';
+import { compareResults, formatComparison } from '../../live/compare.ts';
+import { LocalCluster, topologyMismatch, unsupportedStep } from '../../local/cluster.ts';
+import { DEFAULT_DIR, loadNetState, NetError, processNames, type NetState } from '../../local/net.ts';
+import { describeSmartBft, goDurationMs, type SmartBftOptions, type SmartBftOptionName } from '../../local/plan.ts';
+import { isRunning, readPid } from '../../local/procs.ts';
+import { onStopSignals } from '../../shared/stop-signals.ts';
 
 /**
  * The flags of `run X --target local` and `compare X --target local`. `compare --help`
