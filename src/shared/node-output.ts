@@ -2,13 +2,23 @@
  * Reading what the real cluster prints: `peer channel getinfo` output, CouchDB's database
  * info, `oc logs` (Fabric 2.x and 3.x line shapes, ANSI colours stripped) into the same
  * `ClusterLogLine` events the simulator gives, Prometheus text, and an orderer's SmartBFT
- * status (view, leader, role, committed block) from its log lines and metrics.
+ * status (view, leader, role, committed block) from its log lines and metrics. And the one
+ * text written here, `peer channel getinfo`'s (`getinfoOutput`), which the simulator and
+ * `serve`'s oc emulator print as a real peer does.
  *
  * A leaf module: both real targets read their nodes with it (src/live on OpenShift,
  * src/local on 127.0.0.1), and neither imports the other.
  */
 import type { ChannelInfo, ClusterLogLine, NodeId, OrdererStatus } from './cluster.ts';
 import type { LogParser } from './log-format.ts';
+
+/** `peer channel getinfo` stdout, byte for byte (json.Marshal of BlockchainInfo; omitempty fields). */
+export function getinfoOutput(info: { height: number; currentBlockHash: string; previousBlockHash?: string }): string {
+  const fields: string[] = [`"height":${info.height}`];
+  if (info.currentBlockHash !== '') fields.push(`"currentBlockHash":${JSON.stringify(info.currentBlockHash)}`);
+  if (info.previousBlockHash !== undefined && info.previousBlockHash !== '') fields.push(`"previousBlockHash":${JSON.stringify(info.previousBlockHash)}`);
+  return `Blockchain info: {${fields.join(',')}}\n`;
+}
 
 /** `Blockchain info: {"height":5,"currentBlockHash":"...","previousBlockHash":"..."}` (fabric.md §3). */
 export function parseGetInfo(stdout: string): ChannelInfo {

@@ -10,7 +10,7 @@
  * why the lab pauses auto-sync first.
  */
 import type { Cluster, NodeId } from '../../scenarios/cluster.ts';
-import { getinfoOutput } from '../../sim/fabric/logs.ts';
+import { getinfoOutput } from '../../shared/node-output.ts';
 import { logTime } from '../../shared/log-format.ts';
 import type { ScaledClock } from './clock.ts';
 import { allNodes, deploymentOf, nodeOf, peerOfCouchdb } from './deployments.ts';

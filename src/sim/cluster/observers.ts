@@ -18,7 +18,7 @@ import { CHANNEL } from '../fabric/block.ts';
 import { CHAINCODE } from '../fabric/chaincode.ts';
 import { COUCH_PREFIX, DB_NOT_FOUND, namespaceDbName, type CouchDbInfo } from '../fabric/couchdb.ts';
 import type { ChainInfo } from '../fabric/kvledger.ts';
-import { getinfoOutput } from '../fabric/logs.ts';
+import { getinfoOutput } from '../../shared/node-output.ts';
 import type { Topology } from '../fabric/topology.ts';
 import type { SimWorld } from './world.ts';
 import type { ClusterLogLine, OrdererStatus } from '../../shared/cluster.ts';

@@ -22,5 +22,6 @@ export { rebuildDbs, resetLedger, rollbackLedger, FILE_LOCK_ERROR, type CommandR
 export { simulate, simulatedDate, verifyStatus, CHAINCODE, type CertificateRecord } from './chaincode.ts';
 
 // Logs
-export { FABRIC_LOGS, getinfoOutput } from './logs.ts';
+export { FABRIC_LOGS } from './logs.ts';
+export { getinfoOutput } from '../../shared/node-output.ts';
 export { goDuration } from '../../shared/duration.ts';

@@ -104,11 +104,3 @@ export const FABRIC_LOGS: LogFormat[] = [
   f('blocksprovider.notAdded', 'peer.blocksprovider', 'HandleBlock', 'WARN', "Block [%d] received from ordering service wasn't added to payload buffer: %v", 'core/deliverservice/gossip_block_handler.go:66 h.logger.Warningf'),
   f('censorship.detected', 'BFTCensorshipMonitor', 'Monitor', 'WARN', 'Block censorship detected, block source endpoint: %s', 'common/deliverclient/blocksprovider/bft_censorship_monitor.go:177 m.logger.Warningf'),
 ];
-
-/** `peer channel getinfo` stdout, byte for byte (json.Marshal of BlockchainInfo; omitempty fields). */
-export function getinfoOutput(info: { height: number; currentBlockHash: string; previousBlockHash?: string }): string {
-  const fields: string[] = [`"height":${info.height}`];
-  if (info.currentBlockHash !== '') fields.push(`"currentBlockHash":${JSON.stringify(info.currentBlockHash)}`);
-  if (info.previousBlockHash !== undefined && info.previousBlockHash !== '') fields.push(`"previousBlockHash":${JSON.stringify(info.previousBlockHash)}`);
-  return `Blockchain info: {${fields.join(',')}}\n`;
-}

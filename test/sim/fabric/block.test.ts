@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { blockDataHash, blockHeaderBytes, blockHeaderHash, genesisBlock, hexToBase64, newBlock, verifyBlock } from '../../../src/sim/fabric/block.ts';
-import { getinfoOutput } from '../../../src/sim/fabric/logs.ts';
+import { getinfoOutput } from '../../../src/shared/node-output.ts';
 import { goDuration } from '../../../src/shared/duration.ts';
 import { SimCluster } from '../../../src/sim/cluster/sim-cluster.ts';
 
