@@ -42,7 +42,7 @@ import { resolveOnTarget } from '../scenarios/selectors.ts';
 import { OrgGateways } from './gateway.ts';
 import { httpGet, loadNetState, ordererSpec, peerSpec, tool, waitHealthy, type NetState } from './net.ts';
 import { adminEnv, peerEnv, type OrdererPlan, type PeerPlan } from './plan.ts';
-import { smartBftMismatch } from '../sim/smartbft/options.ts';
+import { smartBftMismatch } from '../shared/smartbft-options.ts';
 import { isRunning, launch, logFile, readPid, removeBelow, stopProc } from './procs.ts';
 
 /** Why the local target does not run `op` (operations.ts declares it). */

@@ -18,7 +18,7 @@
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { CHAINCODE, CHAINCODE_VERSION, CHANNEL, DEFAULT_ORGS, DEFAULT_POLICY, mspId, ORDERING_ORG, ordererId, peerId } from '../shared/names.ts';
-import { SMARTBFT_DEFAULTS, validateRuleProblem, type SmartBftOptionName, type SmartBftOptions } from '../sim/smartbft/options.ts';
+import { SMARTBFT_DEFAULTS, validateRuleProblem, type SmartBftOptionName, type SmartBftOptions } from '../shared/smartbft-options.ts';
 import { goDurationMs } from '../shared/duration.ts';
 
 /** Orderers a local network may have (each is a process of ~50-100 MB). */
@@ -27,7 +27,7 @@ export const DEFAULT_BASE_PORT = 27050;
 /** Ports a network uses from its base port (see `portsOf`). */
 export const PORT_SPAN = 100;
 
-export { SMARTBFT_DEFAULTS, type SmartBftOptionName, type SmartBftOptions } from '../sim/smartbft/options.ts';
+export { SMARTBFT_DEFAULTS, type SmartBftOptionName, type SmartBftOptions } from '../shared/smartbft-options.ts';
 export { goDurationMs } from '../shared/duration.ts';
 
 /**
