@@ -72,9 +72,9 @@ export async function calibrate(o: CalibrateOptions): Promise<CalibrationProfile
 }
 
 /**
- * `net up`, once more after a failure (stopping what the first attempt started): the
- * lab's initial certificates now and then come back "request already processed" from
- * orderers that decided them already, which fails `net up`.
+ * `net up`, once more after a failure (stopping what the first attempt started): now and
+ * then a node is not yet listening when it is joined. (An initial certificate that orderers
+ * answer "request already processed" no longer fails it: net up reads its commit status.)
  */
 async function netUpRetried(o: CalibrateOptions, name: 'shortened' | 'defaults', smartbft: string | undefined): Promise<NetState> {
   const up = (dir: string): Promise<NetState> =>

@@ -36,6 +36,70 @@ export function gatewayErrorText(e: unknown): string {
   return details.length > 0 ? `${msg} (${details.join('; ')})` : msg;
 }
 
+/**
+ * The orderers' answer when a transaction reached their request pool after it was decided:
+ * SmartBFT's pool keeps a removed request's ID for a while and refuses it again with
+ * ErrReqAlreadyProcessed (SmartBFT internal/bft/requestpool.go), which the orderer answers as
+ * SERVICE_UNAVAILABLE; the Gateway's submitBFT (internal/pkg/gateway/submit.go) lets only
+ * `request already exists` through, so such answers count as failures and can fail the submit
+ * ("insufficient number of orderers could successfully process transaction to satisfy quorum
+ * requirement") although the transaction is in a block (Fabric's integration/gateway
+ * gateway_bft_test.go shows that detail on a resubmitted transaction).
+ */
+export const ALREADY_PROCESSED = 'info=failed to submit request: request already processed';
+
+/**
+ * Whether a failed submit says the ordering service decided the transaction already: one
+ * orderer's detail is `request already processed`. Its fate is then the commit status, not
+ * the submit's error.
+ */
+export function orderedAlready(e: unknown): boolean {
+  const details = (e as { details?: readonly { message?: string }[] }).details ?? [];
+  return details.some((d) => (d.message ?? '').endsWith(ALREADY_PROCESSED));
+}
+
+/** Protobuf's base-128 varint. */
+function varint(n: number): number[] {
+  const out: number[] = [];
+  let v = n;
+  while (v > 0x7f) {
+    out.push((v & 0x7f) | 0x80);
+    v = Math.floor(v / 128);
+  }
+  out.push(v);
+  return out;
+}
+
+/** Length-delimited protobuf fields (wire type 2), in field-number order. */
+function lengthDelimited(fields: readonly [number, Uint8Array][]): Uint8Array {
+  const parts: number[] = [];
+  for (const [n, bytes] of fields) {
+    if (bytes.length === 0) continue;
+    parts.push(...varint((n << 3) | 2), ...varint(bytes.length), ...bytes);
+  }
+  return Uint8Array.from(parts);
+}
+
+/**
+ * An unsigned gateway.SignedCommitStatusRequest (fabric-protos gateway/gateway.proto:
+ * request = 1 holding CommitStatusRequest{transaction_id = 1, channel_id = 2, identity = 3},
+ * identity a msp.SerializedIdentity{mspid = 1, id_bytes = 2}), as the Gateway client builds
+ * it for a submitted transaction; `Gateway.newCommit` reads it and signs it on getStatus.
+ */
+export function commitStatusRequestBytes(channel: string, txID: string, mspId: string, certificate: Uint8Array): Uint8Array {
+  const enc = new TextEncoder();
+  const identity = lengthDelimited([
+    [1, enc.encode(mspId)],
+    [2, certificate],
+  ]);
+  const request = lengthDelimited([
+    [1, enc.encode(txID)],
+    [2, enc.encode(channel)],
+    [3, identity],
+  ]);
+  return lengthDelimited([[1, request]]);
+}
+
 /** The chaincode's own message in an endorsement error (`chaincode response 500, <message>`), if any. */
 export function chaincodeMessage(e: unknown): string | undefined {
   const all = [String((e as { message?: string }).message ?? ''), ...((e as { details?: readonly { message?: string }[] }).details ?? []).map((d) => d.message ?? '')];
@@ -47,7 +111,7 @@ export function chaincodeMessage(e: unknown): string | undefined {
 }
 
 export class OrgGateways {
-  private readonly open = new Map<string, { client: grpc.Client; gateway: Gateway; contract: Contract }>();
+  private readonly open = new Map<string, { client: grpc.Client; gateway: Gateway; contract: Contract; credentials: Uint8Array }>();
 
   constructor(private readonly plan: NetPlan) {}
 
@@ -65,9 +129,10 @@ export class OrgGateways {
       // The peer's certificate names its host (cryptogen); an IP as TLS server name is deprecated in Node.
       'grpc.ssl_target_name_override': p.id,
     });
+    const credentials = readFileSync(firstFile(join(p.userMsp, 'signcerts')));
     const gateway = connect({
       client,
-      identity: { mspId: p.msp, credentials: readFileSync(firstFile(join(p.userMsp, 'signcerts'))) },
+      identity: { mspId: p.msp, credentials },
       signer: signers.newPrivateKeySigner(createPrivateKey(readFileSync(firstFile(join(p.userMsp, 'keystore'))))),
       hash: hash.sha256,
       evaluateOptions: () => ({ deadline: Date.now() + 10_000 }),
@@ -76,8 +141,25 @@ export class OrgGateways {
       commitStatusOptions: () => ({ deadline: Date.now() + 60_000 }),
     });
     const contract = gateway.getNetwork(this.plan.channel).getContract(this.plan.chaincode.name);
-    this.open.set(org, { client, gateway, contract });
+    this.open.set(org, { client, gateway, contract, credentials });
     return contract;
+  }
+
+  /**
+   * The commit status of a transaction this org's gateway endorsed (its peer's CommitStatus,
+   * which waits for the commit): for a submit the orderers refused as already processed.
+   */
+  private async commitStatus(org: string, txID: string): Promise<IssueResult> {
+    this.contract(org);
+    const g = this.open.get(org);
+    if (g === undefined) return { ok: false, txID, error: `no gateway for ${org}` };
+    try {
+      const status = await g.gateway.newCommit(commitStatusRequestBytes(this.plan.channel, txID, this.peerOf(org).msp, g.credentials)).getStatus();
+      if (!status.successful) return { ok: false, txID, error: `transaction ${txID} was not committed: ${TX_CODES[status.code] ?? `validation code ${status.code}`}` };
+      return { ok: true, txID, block: Number(status.blockNumber) };
+    } catch (e) {
+      return { ok: false, txID, error: `transaction ${txID} was already processed by the orderers, but its commit status failed: ${gatewayErrorText(e)}` };
+    }
   }
 
   /** Submit and wait for the commit on the org's own peer. */
@@ -114,7 +196,7 @@ export class OrgGateways {
       }),
     );
     return Promise.all(
-      endorsed.map(async (x): Promise<IssueResult> => {
+      endorsed.map(async (x, i): Promise<IssueResult> => {
         if (x.tx === undefined) return { ok: false, error: x.error ?? 'failed' };
         const txID = x.tx.getTransactionId();
         try {
@@ -122,6 +204,10 @@ export class OrgGateways {
           if (!status.successful) return { ok: false, txID, error: `transaction ${txID} was not committed: ${TX_CODES[status.code] ?? `validation code ${status.code}`}` };
           return { ok: true, txID, block: Number(status.blockNumber) };
         } catch (e) {
+          // Decided already (the orderers that answered late had it removed from their pools):
+          // it succeeded if it commits valid.
+          const org = items[i]?.org;
+          if (orderedAlready(e) && org !== undefined) return this.commitStatus(org, txID);
           return { ok: false, txID, error: gatewayErrorText(e) };
         }
       }),
