@@ -1,0 +1,186 @@
+/**
+ * RequestPool per-rule tests (internal/bft/requestpool.go, and the timeout handlers of
+ * controller.go it calls): one consenter fed one input (a submission, a decision, a timer),
+ * asserting what it rejects, forwards, complains about, removes and proposes. Named after
+ * the rule of pool_test.go / requestpool.go each one pins.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Request } from '../../../src/sim/smartbft/api.ts';
+import type { SmartBftConfig } from '../../../src/sim/smartbft/config.ts';
+import { Rng } from '../../../src/sim/kernel/rng.ts';
+import { Io } from '../../../src/sim/smartbft/io.ts';
+import { removeRequests } from '../../../src/sim/smartbft/requestpool.ts';
+import { logs, OneConsenter, sends } from './one.ts';
+
+type Effects = ReturnType<OneConsenter['step']>;
+const req = (id: string, size = 100, clientId = 'c'): Request => ({ clientId, reqId: id, size, payload: null });
+
+function facts(out: Effects, type: string): Record<string, unknown>[] {
+  const r: Record<string, unknown>[] = [];
+  for (const e of out) if (e.kind === 'emit' && (e.event as { type: string }).type === type) r.push(e.event as Record<string, unknown>);
+  return r;
+}
+const rejected = (out: Effects): string[] => facts(out, 'bft.requestRejected').map((f) => f['reason'] as string);
+const submit = (node: OneConsenter, r: Request): Effects => node.step({ kind: 'command', command: { type: 'submit', request: r } });
+const ioOf = (node: OneConsenter): Io => new Io(node.state, { now: node.now, self: `orderer${node.id}`, rng: Rng.create(1) });
+const kinds = (out: Effects): string[] => logs(out).map((l) => l.kind);
+
+/** Node 2 of 4 (a follower in view 0) with a config of its own. */
+const follower = (config: Partial<SmartBftConfig> = {}) => new OneConsenter(2, 4, {}, config);
+/** Node 1 of 4, the leader of view 0; its proposals wait for Prepares nobody sends. */
+const leader = (config: Partial<SmartBftConfig> = {}) => new OneConsenter(1, 4, {}, config);
+
+describe('Pool.Submit (requestpool.go)', () => {
+  it('a request of RequestMaxBytes is pooled; one byte more is refused with the size error', () => {
+    const node = follower({ RequestMaxBytes: 500 });
+    expect(rejected(submit(node, req('a', 500)))).toEqual([]);
+    expect(node.state.poolSize).toBe(1);
+    expect(node.state.poolBytes).toBe(500);
+    expect(rejected(submit(node, req('b', 501)))).toEqual(['submitted request (501) is bigger than request max bytes (500)']);
+    expect(node.state.poolSize).toBe(1);
+  });
+
+  it('the same request twice: "request already exists", the pool unchanged', () => {
+    const node = follower();
+    submit(node, req('a'));
+    const out = submit(node, req('a'));
+    expect(rejected(out)).toEqual(['request already exists']);
+    expect(facts(out, 'bft.requestRejected')).toEqual([{ type: 'bft.requestRejected', request: 'c:a', reason: 'request already exists' }]);
+    expect(node.state.poolSize).toBe(1);
+    expect(node.state.poolBytes).toBe(100);
+  });
+
+  it('the same id from another client is another request', () => {
+    const node = follower();
+    submit(node, req('a'));
+    expect(rejected(submit(node, req('a', 100, 'd')))).toEqual([]);
+    expect(node.state.poolSize).toBe(2);
+  });
+
+  it('a full pool: the waiter is admitted (bft.requestAdmitted) when auto-removal makes room, FIFO, and the submit timer is cancelled', () => {
+    const node = leader({ RequestPoolSize: 1, RequestPoolSubmitTimeout: 300_000 });
+    submit(node, req('a'));
+    expect(facts(submit(node, req('b')), 'bft.requestWaiting')).toEqual([{ type: 'bft.requestWaiting', request: 'c:b' }]);
+    expect(facts(submit(node, req('c')), 'bft.requestWaiting')).toHaveLength(1);
+    expect(node.state.poolWaiting.map((w) => w.request.reqId)).toEqual(['b', 'c']);
+    // a: forward 2 s, complain 20 s, auto-remove 180 s.
+    const out = node.runUntil(202_000);
+    expect(facts(out, 'bft.requestRemoved').map((f) => f['request'])).toEqual(['c:a']);
+    expect(facts(out, 'bft.requestAdmitted').map((f) => f['request'])).toEqual(['c:b']);
+    expect(node.state.poolWaiting.map((w) => w.request.reqId)).toEqual(['c']);
+    expect(node.state.poolSize).toBe(1);
+  });
+
+  it('a waiter whose request was decided meanwhile is refused when it gets the semaphore: "request already processed"', () => {
+    const node = follower({ RequestPoolSize: 1 });
+    submit(node, req('a'));
+    submit(node, req('b'));
+    // A block of another leader decides both: a's room goes to b, which is processed already.
+    const io = ioOf(node);
+    removeRequests(node.state, io, [req('b'), req('a')]);
+    expect(rejected(io.effects)).toEqual(['request already processed']);
+    expect(facts(io.effects, 'bft.requestAdmitted')).toEqual([]);
+    expect(node.state.poolWaiting).toEqual([]);
+    expect(node.state.poolSize).toBe(0);
+    expect(io.effects).toContainEqual({ kind: 'cancelTimer', name: 'poolSubmit' });
+  });
+
+  it('waiters time out one by one, each RequestPoolSubmitTimeout after its own submission', () => {
+    const node = follower({ RequestPoolSize: 1 });
+    submit(node, req('a'));
+    node.runUntil(1_000);
+    submit(node, req('b'));
+    node.runUntil(3_000);
+    submit(node, req('c'));
+    expect(node.timers.get('poolSubmit')).toBe(6_000);
+    expect(rejected(node.runUntil(5_999))).toEqual([]);
+    expect(rejected(node.runUntil(6_000))).toEqual(['acquiring semaphore for request: c:b: context deadline exceeded']);
+    expect(node.timers.get('poolSubmit')).toBe(8_000);
+    expect(rejected(node.runUntil(7_999))).toEqual([]);
+    expect(rejected(node.runUntil(8_000))).toEqual(['acquiring semaphore for request: c:c: context deadline exceeded']);
+    expect(node.timers.has('poolSubmit')).toBe(false);
+  });
+
+  it('a submission behind a waiter waits too, even with room (the semaphore is FIFO)', () => {
+    const node = follower({ RequestPoolSize: 2 });
+    submit(node, req('a'));
+    submit(node, req('b'));
+    submit(node, req('c'));
+    node.state.poolSize = 1; // as if room were made without a Release
+    expect(facts(submit(node, req('d')), 'bft.requestWaiting')).toHaveLength(1);
+  });
+});
+
+describe('request timers (requestpool.go RequestTimeoutHandler, controller.go OnRequestTimeout / OnLeaderFwdRequestTimeout)', () => {
+  it('follower: forwards the request to the leader after RequestForwardTimeout, not before', () => {
+    const node = follower();
+    submit(node, req('a'));
+    expect(sends(node.runUntil(1_999)).filter((s) => s.msg.type === 'FwdRequest')).toEqual([]);
+    const out = node.runUntil(2_000);
+    expect(sends(out).filter((s) => s.msg.type === 'FwdRequest')).toEqual([{ to: 1, msg: { type: 'FwdRequest', request: req('a') } }]);
+    expect(logs(out).filter((l) => l.kind === 'requestForward')).toEqual([{ kind: 'requestForward', args: ['c:a', 1] }]);
+  });
+
+  it('follower: complains about the leader RequestComplainTimeout after the forward (a view change to view 1)', () => {
+    const node = follower();
+    submit(node, req('a'));
+    node.runUntil(2_000);
+    const before = node.runUntil(21_999);
+    expect(kinds(before)).not.toContain('requestComplain');
+    const out = node.runUntil(22_000);
+    expect(logs(out).filter((l) => l.kind === 'requestComplain')).toEqual([{ kind: 'requestComplain', args: ['c:a', 1] }]);
+    expect(sends(out).filter((s) => s.msg.type === 'ViewChange').map((s) => (s.msg as { nextView: number }).nextView)).toEqual([1, 1, 1]);
+  });
+
+  it('leader: nothing to do at the forward timeout, stops sending heartbeats at the complain timeout, removes it at the auto-remove timeout', () => {
+    const node = leader();
+    submit(node, req('a'));
+    const fwd = node.runUntil(2_000);
+    expect(sends(fwd).filter((s) => s.msg.type === 'FwdRequest')).toEqual([]);
+    expect(logs(fwd).filter((l) => l.kind.startsWith('request'))).toEqual([{ kind: 'requestLeaderNothing', args: ['c:a'] }]);
+    const stop = node.runUntil(22_000);
+    expect(logs(stop).filter((l) => l.kind.startsWith('request'))).toEqual([{ kind: 'requestLeaderStopHeartbeat', args: ['c:a'] }]);
+    expect(sends(node.runUntil(30_000)).filter((s) => s.msg.type === 'HeartBeat')).toEqual([]);
+    expect(facts(node.runUntil(201_999), 'bft.requestRemoved')).toEqual([]);
+    const removed = node.runUntil(202_000);
+    expect(facts(removed, 'bft.requestRemoved')).toEqual([{ type: 'bft.requestRemoved', request: 'c:a' }]);
+    expect(node.state.poolSize).toBe(0);
+    expect(node.state.poolBytes).toBe(0);
+    expect(rejected(submit(node, req('a')))).toEqual(['request already processed']);
+  });
+
+  it('each request keeps its own deadlines: a later one is forwarded later', () => {
+    const node = follower();
+    submit(node, req('a'));
+    node.runUntil(500);
+    submit(node, req('b'));
+    const fwd = (out: Effects) => sends(out).filter((s) => s.msg.type === 'FwdRequest').map((s) => (s.msg as { request: Request }).request.reqId);
+    expect(fwd(node.runUntil(2_000))).toEqual(['a']);
+    expect(fwd(node.runUntil(2_499))).toEqual([]);
+    expect(fwd(node.runUntil(2_500))).toEqual(['b']);
+  });
+
+  it('a request submitted before an earlier-due one re-arms the timer at the earlier deadline', () => {
+    const node = follower({ RequestForwardTimeout: 5_000 });
+    submit(node, req('a'));
+    expect(node.timers.get('requestTimers')).toBe(5_000);
+    node.runUntil(4_000);
+    submit(node, req('b'));
+    expect(node.timers.get('requestTimers')).toBe(5_000);
+  });
+
+  it('a decided request (RemoveRequest) is neither forwarded nor complained about; the other one is', () => {
+    const node = follower();
+    submit(node, req('a'));
+    submit(node, req('b'));
+    removeRequests(node.state, ioOf(node), [req('a')]);
+    expect(node.state.poolSize).toBe(1);
+    expect(node.state.poolBytes).toBe(100);
+    const out = node.runUntil(22_000);
+    expect(logs(out).filter((l) => l.kind.startsWith('request'))).toEqual([
+      { kind: 'requestForward', args: ['c:b', 1] },
+      { kind: 'requestComplain', args: ['c:b', 1] },
+    ]);
+    expect(rejected(submit(node, req('a')))).toEqual(['request already processed']);
+  });
+});
