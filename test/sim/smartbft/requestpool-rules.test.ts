@@ -9,7 +9,7 @@ import type { Request } from '../../../src/sim/smartbft/api.ts';
 import type { SmartBftConfig } from '../../../src/sim/smartbft/config.ts';
 import { Rng } from '../../../src/sim/kernel/rng.ts';
 import { Io } from '../../../src/sim/smartbft/io.ts';
-import { removeRequests } from '../../../src/sim/smartbft/requestpool.ts';
+import { eraseProcessed, firstPooled, nextRequests, removeRequests, restartTimers, stopTimers } from '../../../src/sim/smartbft/requestpool.ts';
 import { logs, OneConsenter, sends } from './one.ts';
 
 type Effects = ReturnType<OneConsenter['step']>;
@@ -182,5 +182,177 @@ describe('request timers (requestpool.go RequestTimeoutHandler, controller.go On
       { kind: 'requestComplain', args: ['c:b', 1] },
     ]);
     expect(rejected(submit(node, req('a')))).toEqual(['request already processed']);
+  });
+});
+
+/** Run `fn` with the node's Io, then apply the timers it set or cancelled to the node. */
+function direct(node: OneConsenter, fn: (io: Io) => void): Effects {
+  const io = ioOf(node);
+  fn(io);
+  for (const e of io.effects) {
+    if (e.kind === 'setTimer') {
+      node.timers.delete(e.name);
+      node.timers.set(e.name, node.now + e.afterMs);
+    } else if (e.kind === 'cancelTimer') node.timers.delete(e.name);
+  }
+  return io.effects;
+}
+
+describe('RequestsTimer.StopTimers / RestartTimers (requestpool.go), the timer queue', () => {
+  const forwarded = (out: Effects) => sends(out).filter((s) => s.msg.type === 'FwdRequest').map((s) => (s.msg as { request: Request }).request.reqId);
+
+  it('StopTimers: no forward while stopped, also for a request pooled meanwhile; RestartTimers: every pooled request gets a whole RequestForwardTimeout again', () => {
+    const node = follower();
+    submit(node, req('a'));
+    node.runUntil(1_000);
+    direct(node, (io) => stopTimers(node.state, io));
+    direct(node, (io) => stopTimers(node.state, io));
+    expect(node.timers.has('requestTimers')).toBe(false);
+    node.runUntil(10_000);
+    submit(node, req('b'));
+    expect(forwarded(node.runUntil(30_000))).toEqual([]);
+    direct(node, (io) => restartTimers(node.state, io));
+    expect(node.timers.get('requestTimers')).toBe(32_000);
+    expect(forwarded(node.runUntil(31_999))).toEqual([]);
+    expect(forwarded(node.runUntil(32_000))).toEqual(['a', 'b']);
+  });
+
+  it('RestartTimers skips decided requests, and a request decided before the restart is not forwarded', () => {
+    const node = follower();
+    submit(node, req('a'));
+    submit(node, req('b'));
+    direct(node, (io) => stopTimers(node.state, io));
+    direct(node, (io) => removeRequests(node.state, io, [req('a')]));
+    direct(node, (io) => restartTimers(node.state, io));
+    expect(forwarded(node.runUntil(2_000))).toEqual(['b']);
+  });
+
+  it('a timer that fires while stopped does nothing (its queue was dropped)', () => {
+    const node = follower();
+    submit(node, req('a'));
+    direct(node, (io) => stopTimers(node.state, io));
+    node.timers.set('requestTimers', 2_000); // a stale kernel timer
+    expect(forwarded(node.runUntil(3_000))).toEqual([]);
+    expect(node.state.pool[0]!.stage).toBe(0);
+  });
+
+  it('the timer stands for the earliest deadline of all three stages: a complaint due before a newer request\'s forward fires on time', () => {
+    const node = follower();
+    submit(node, req('a'));
+    node.runUntil(21_000); // a forwarded at 2 s, its complaint due at 22 s
+    submit(node, req('b')); // forward due at 23 s
+    expect(node.timers.get('requestTimers')).toBe(22_000);
+    const out = node.runUntil(22_000);
+    expect(logs(out).filter((l) => l.kind === 'requestComplain')).toEqual([{ kind: 'requestComplain', args: ['c:a', 1] }]);
+  });
+
+  it('expired timers run in deadline order across stages within one firing', () => {
+    const node = leader({ RequestForwardTimeout: 1_000, RequestComplainTimeout: 1_000 });
+    submit(node, req('a'));
+    node.runUntil(1_200); // a: stage 1 since 1 s, due 2 s
+    submit(node, req('b')); // b: stage 0, due 2.2 s: not earlier, the timer stays at 2 s
+    expect(node.timers.get('requestTimers')).toBe(2_000);
+    node.timers.set('requestTimers', 2_500); // fire late: both have expired
+    const out = node.runUntil(2_500);
+    expect(logs(out).filter((l) => l.kind.startsWith('request')).map((l) => [l.kind, l.args[0]])).toEqual([
+      ['requestLeaderStopHeartbeat', 'c:a'],
+      ['requestLeaderNothing', 'c:b'],
+    ]);
+    expect(node.timers.get('requestTimers')).toBe(3_500);
+  });
+});
+
+describe('Pool.NextRequests (requestpool.go)', () => {
+  it('FIFO up to the count; stops before the request that would pass the bytes, but always takes the first', () => {
+    const node = follower();
+    submit(node, req('a', 300));
+    submit(node, req('b', 300));
+    submit(node, req('c', 300));
+    submit(node, req('d', 300));
+    const ids = (rs: Request[]) => rs.map((r) => r.reqId);
+    expect(ids(nextRequests(node.state, 3, 10_000, undefined))).toEqual(['a', 'b', 'c']);
+    expect(ids(nextRequests(node.state, 10, 600, undefined))).toEqual(['a', 'b']);
+    expect(ids(nextRequests(node.state, 10, 599, undefined))).toEqual(['a']);
+    expect(ids(nextRequests(node.state, 10, 100, undefined))).toEqual(['a']);
+    direct(node, (io) => removeRequests(node.state, io, [req('b')]));
+    expect(ids(nextRequests(node.state, 3, 10_000, undefined))).toEqual(['a', 'c', 'd']);
+    direct(node, (io) => removeRequests(node.state, io, [req('a')]));
+    expect(ids(nextRequests(node.state, 10, 10_000, undefined))).toEqual(['c', 'd']);
+    expect(firstPooled(node.state)?.request.reqId).toBe('c');
+  });
+
+  it('a censoring leader skips the censored client only', () => {
+    const node = follower();
+    submit(node, req('a', 100, 'x'));
+    submit(node, req('b', 100, 'y'));
+    submit(node, req('c', 100, 'x'));
+    expect(nextRequests(node.state, 10, 10_000, 'x').map((r) => r.reqId)).toEqual(['b']);
+    expect(nextRequests(node.state, 10, 10_000, 'z').map((r) => r.reqId)).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('processed ids (requestpool.go delMap / delSlice, eraseFromDelSlice)', () => {
+  it('a decided request that was never pooled is "already processed" when submitted later', () => {
+    const node = follower();
+    direct(node, (io) => removeRequests(node.state, io, [req('a'), req('b', 100, 'd')]));
+    expect(rejected(submit(node, req('a')))).toEqual(['request already processed']);
+    expect(rejected(submit(node, req('b', 100, 'd')))).toEqual(['request already processed']);
+    expect(rejected(submit(node, req('b')))).toEqual([]);
+  });
+
+  it('the erase runs at each 5 s deadline, not before, and keeps the last 1000 ids (also across many blocks)', () => {
+    const node = follower();
+    const start = node.state.processedEraseAt;
+    const blocks = 2_100;
+    for (let i = 0; i < blocks; i++) direct(node, (io) => removeRequests(node.state, io, [req(`t${i}`)]));
+    node.now = start - 1;
+    direct(node, (io) => eraseProcessed(node.state, io));
+    expect(node.state.processedCount).toBe(blocks);
+    node.now = start;
+    direct(node, (io) => eraseProcessed(node.state, io));
+    expect(node.state.processedEraseAt).toBe(start + 5_000);
+    expect(node.state.processedCount).toBe(1_000);
+    expect(rejected(submit(node, req('t1099')))).toEqual([]);
+    expect(rejected(submit(node, req('t1100')))).toEqual(['request already processed']);
+    // 600 more, one block each; the next erase forgets t1100 .. t1699.
+    for (let i = blocks; i < blocks + 600; i++) direct(node, (io) => removeRequests(node.state, io, [req(`t${i}`)]));
+    node.now = start + 5_000;
+    direct(node, (io) => eraseProcessed(node.state, io));
+    expect(node.state.processedCount).toBe(1_000);
+    expect(rejected(submit(node, req('t1699')))).toEqual([]);
+    expect(rejected(submit(node, req('t1700')))).toEqual(['request already processed']);
+    expect(rejected(submit(node, req('t2699')))).toEqual(['request already processed']);
+  });
+
+  it('an erase cuts inside a block: the block\'s later ids are kept', () => {
+    const node = follower();
+    const start = node.state.processedEraseAt;
+    const big = Array.from({ length: 1_005 }, (_, i) => req(`t${i}`));
+    direct(node, (io) => removeRequests(node.state, io, big));
+    direct(node, (io) => removeRequests(node.state, io, [req('u')]));
+    node.now = start + 12_000; // two deadlines passed: one erase, the next deadline after now
+    direct(node, (io) => eraseProcessed(node.state, io));
+    expect(node.state.processedEraseAt).toBe(start + 15_000);
+    expect(node.state.processedCount).toBe(1_000);
+    expect(rejected(submit(node, req('t5')))).toEqual([]);
+    expect(rejected(submit(node, req('t6')))).toEqual(['request already processed']);
+    expect(rejected(submit(node, req('u')))).toEqual(['request already processed']);
+    // the next erase, with nothing in excess, keeps everything
+    node.now = start + 15_000;
+    direct(node, (io) => eraseProcessed(node.state, io));
+    expect(rejected(submit(node, req('t7')))).toEqual(['request already processed']);
+  });
+
+  it('a forgotten id of a client with no other id leaves no entry for that client', () => {
+    const node = follower();
+    const start = node.state.processedEraseAt;
+    direct(node, (io) => removeRequests(node.state, io, [req('a', 100, 'lonely')]));
+    submit(node, req('x', 100, 'other')); // indexes the processed marks
+    direct(node, (io) => removeRequests(node.state, io, Array.from({ length: 1_000 }, (_, i) => req(`t${i}`))));
+    submit(node, req('y', 100, 'other'));
+    node.now = start;
+    direct(node, (io) => eraseProcessed(node.state, io));
+    expect(node.state.requests.has('lonely')).toBe(false);
+    expect(node.state.requests.get('c')?.size).toBe(1_000);
   });
 });
