@@ -117,6 +117,7 @@ function addToPool(s: ConsenterState, io: Io, request: Request): void {
   s.poolSize++;
   indexSet(s, request, entry);
   s.poolBytes += request.size;
+  // Stryker disable next-line ConditionalExpression: (to true) a request enqueued while stopped is consumed without expiring by onRequestTimers' stopped check, and RestartTimers rebuilds the queues from the pool
   if (!s.poolTimersStopped) enqueue(s, io, entry);
   onRequestSubmitted(s, io);
 }

@@ -280,6 +280,16 @@ describe('RequestsTimer.StopTimers / RestartTimers (requestpool.go), the timer q
     expect(logs(out).filter((l) => l.kind === 'requestComplain')).toEqual([{ kind: 'requestComplain', args: ['c:a', 1] }]);
   });
 
+  it('a newer request due before the armed complaint re-arms the timer at its own forward deadline', () => {
+    const node = follower();
+    submit(node, req('a'));
+    node.runUntil(3_000); // a forwarded at 2 s; the timer now stands for its complaint at 22 s
+    expect(node.timers.get('requestTimers')).toBe(22_000);
+    submit(node, req('b'));
+    expect(node.timers.get('requestTimers')).toBe(5_000);
+    expect(sends(node.runUntil(5_000)).filter((x) => x.msg.type === 'FwdRequest').map((x) => (x.msg as { request: Request }).request.reqId)).toEqual(['b']);
+  });
+
   it('expired timers run in deadline order across stages within one firing', () => {
     const node = leader({ RequestForwardTimeout: 1_000, RequestComplainTimeout: 1_000 });
     submit(node, req('a'));
