@@ -79,6 +79,12 @@ export function onRequestSubmitted(s: ConsenterState, io: Io): void {
     nextBatch(s, io);
     return;
   }
+  // Go's leader is inside one of its NextBatch rounds, which returns at once when a
+  // submission fills the batch (batcher.go, the submittedChan case).
+  if (full(s)) {
+    proposeBatch(s, io);
+    return;
+  }
   // Wake at the next boundary of the leader's NextBatch rounds.
   const interval = s.config.RequestBatchMaxInterval;
   const rounds = Math.floor((io.now - s.batch.startedAt) / interval) + 1;
