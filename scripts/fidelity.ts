@@ -467,9 +467,17 @@ async function main(): Promise<number> {
       "the rest Fabric's defaults; the simulator runs with the same and the built-in calibration profile",
       "(docs/calibration.md). Each scenario runs on a fresh network, as in the simulator: " + `${ups.length} \`net up\`, ${ms(upMs)} each (median); the whole run ${ms(Date.now() - started)}.`,
       '',
-      'The machine was shared with other sessions running CPU-heavy tests at the same time, so the',
-      "real network's timings are noisier than on a quiet machine (the real side is wall time, the",
-      'simulator\'s is simulated time): compare the ratios of this one run, not figures across runs.',
+      ...(Number(load.split(' ')[1]) > 2
+        ? [
+            'The machine was busy during the run (a 5-minute load average above 2 on its 2 cores at the end), so the',
+            "real network's timings are noisier than on a quiet machine (the real side is wall time, the",
+            'simulator\'s is simulated time): compare the ratios of this one run, not figures across runs.',
+          ]
+        : [
+            'The machine was quiet during the run (a 5-minute load average of 2 or less on its 2 cores at the end).',
+            "The real side is wall time, the simulator's simulated time: compare the ratios of this one run,",
+            'not figures across runs.',
+          ]),
       '',
       `Compared on both targets: ${ran}. Each step's outcome must be the same on both sides; each`,
       'timed quantity must fall within the tolerance stated for it; each log template the model prints at',
