@@ -31,18 +31,22 @@ import { runServe } from './serve/cli.ts';
 export interface LiveCliIo {
   readonly stdout: (s: string) => void;
   readonly stderr: (s: string) => void;
-  /** The simulator behind the port (src/cli's CliEnv has it); loaded from src/cli/targets.ts when absent. */
-  readonly target?: () => Promise<SimTarget>;
+  /**
+   * The simulator behind the port. The CLI passes its own wiring (src/cli/targets.ts, with
+   * `topology.profile`); a library caller builds one from the main entry:
+   * `async () => ({ create: simClusterFor, checks: simChecks, behaviours: SCENARIO_BEHAVIOURS })`.
+   * Live code never wires the simulator itself (docs/architecture.md: only the CLI wires targets).
+   */
+  readonly target: () => Promise<SimTarget>;
   /** Writes a file (`compare --report`); src/cli's CliEnv has it, else node:fs. */
   readonly writeFile?: (path: string, text: string) => void;
   /** The progress line of the simulator run (`compare`, on a terminal only); src/cli's CliEnv has it. */
   readonly simProgress?: CliEnv['simProgress'];
 }
 
-/** The simulated target: the CLI env's, else src/cli's default wiring. */
+/** The simulated target the caller wired in. */
 export async function simTargetOf(io: LiveCliIo): Promise<SimTarget> {
-  if (io.target !== undefined) return io.target();
-  return (await import('../cli/targets.ts')).simTarget();
+  return io.target();
 }
 
 /** The first step a live run refuses, as one line; undefined when none. */

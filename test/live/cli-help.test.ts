@@ -1,11 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import { executeOptions, runCompareCommand, runLiveCommand, runServeCertChainCommand, type LiveSetup } from '../../src/live/cli.ts';
-import { exampleConfig } from './helpers.ts';
+import { exampleConfig, cliSimTarget } from './helpers.ts';
 
-function capture(): { out: string[]; err: string[]; io: { stdout: (s: string) => void; stderr: (s: string) => void } } {
+function capture(): { out: string[]; err: string[]; io: { stdout: (s: string) => void; stderr: (s: string) => void; target: typeof cliSimTarget } } {
   const out: string[] = [];
   const err: string[] = [];
-  return { out, err, io: { stdout: (s) => out.push(s), stderr: (s) => err.push(s) } };
+  return { out, err, io: { stdout: (s) => out.push(s), stderr: (s) => err.push(s), target: cliSimTarget } };
 }
 
 describe('live, compare and serve --help (promised by "fabric-bft-sim <command> --help")', () => {

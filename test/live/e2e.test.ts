@@ -11,7 +11,7 @@ import { processEnv } from '../../src/cli/io.ts';
 import { main } from '../../src/cli/main.ts';
 import type { RunningServe } from '../../src/live/serve/server.ts';
 import type { SimCluster } from '../../src/sim/cluster/sim-cluster.ts';
-import { SECRETS, callLog, removeTempDirs, startTestServe, tempDir } from './helpers.ts';
+import { SECRETS, callLog, removeTempDirs, startTestServe, tempDir, cliSimTarget } from './helpers.ts';
 
 const ADMIN = 'test-admin-token';
 let serve: RunningServe;
@@ -30,10 +30,10 @@ afterAll(async () => {
   for (const k of [...Object.keys(SECRETS), 'OC_STANDIN_URL', 'OC_STANDIN_TOKEN', 'OC_STANDIN_LOG']) delete process.env[k];
 });
 
-function capture(): { out: string[]; err: string[]; io: { stdout: (s: string) => void; stderr: (s: string) => void } } {
+function capture(): { out: string[]; err: string[]; io: { stdout: (s: string) => void; stderr: (s: string) => void; target: typeof cliSimTarget } } {
   const out: string[] = [];
   const err: string[] = [];
-  return { out, err, io: { stdout: (s) => out.push(s), stderr: (s) => err.push(s) } };
+  return { out, err, io: { stdout: (s) => out.push(s), stderr: (s) => err.push(s), target: cliSimTarget } };
 }
 
 const AUTOMATED = { prune: true, selfHeal: true };

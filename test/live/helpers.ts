@@ -8,6 +8,8 @@ import { parse, stringify } from 'yaml';
 import { buildLiveConfig, type LiveConfig } from '../../src/live/config.ts';
 import { startServe, type RunningServe } from '../../src/live/serve/server.ts';
 import { SimCluster } from '../../src/sim/cluster/sim-cluster.ts';
+import { simTarget } from '../../src/cli/targets.ts';
+import type { SimTarget } from '../../src/io/env.ts';
 
 export const STANDIN = resolve(import.meta.dirname, 'fixtures/oc');
 export const EXAMPLE = resolve(import.meta.dirname, '../../examples/certchain.live.yaml');
@@ -109,3 +111,6 @@ export async function startTestServe(adminToken: string): Promise<{ sim: SimClus
   });
   return { sim, serve, cfg: writeConfig(exampleDoc({ api: serve.url, keycloak: serve.url })) };
 }
+
+/** The simulator wiring the CLI passes to the live commands (their io's `target`). */
+export const cliSimTarget = async (): Promise<SimTarget> => simTarget();

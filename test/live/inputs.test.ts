@@ -12,14 +12,14 @@ import { LiveCluster } from '../../src/live/cluster.ts';
 import { buildLiveConfig, MAX_CONFIG_BYTES } from '../../src/live/config.ts';
 import { OcRunner } from '../../src/live/oc.ts';
 import { Masker, readSecret } from '../../src/live/secrets.ts';
-import { SECRETS, callLog, exampleConfig, exampleDoc, removeTempDirs, tempDir, writeConfig } from './helpers.ts';
+import { SECRETS, callLog, exampleConfig, exampleDoc, removeTempDirs, tempDir, writeConfig, cliSimTarget } from './helpers.ts';
 
 afterAll(removeTempDirs);
 
-function capture(): { out: string[]; err: string[]; io: { stdout: (s: string) => void; stderr: (s: string) => void } } {
+function capture(): { out: string[]; err: string[]; io: { stdout: (s: string) => void; stderr: (s: string) => void; target: typeof cliSimTarget } } {
   const out: string[] = [];
   const err: string[] = [];
-  return { out, err, io: { stdout: (s) => out.push(s), stderr: (s) => err.push(s) } };
+  return { out, err, io: { stdout: (s) => out.push(s), stderr: (s) => err.push(s), target: cliSimTarget } };
 }
 
 function fifo(): string {

@@ -5,14 +5,14 @@
  */
 import { afterAll, describe, expect, test } from 'vitest';
 import { runLiveCommand } from '../../src/live/cli.ts';
-import { SECRETS, exampleDoc, removeTempDirs, writeConfig } from './helpers.ts';
+import { SECRETS, exampleDoc, removeTempDirs, writeConfig, cliSimTarget } from './helpers.ts';
 
 afterAll(removeTempDirs);
 
-function capture(): { out: string[]; err: string[]; io: { stdout: (s: string) => void; stderr: (s: string) => void } } {
+function capture(): { out: string[]; err: string[]; io: { stdout: (s: string) => void; stderr: (s: string) => void; target: typeof cliSimTarget } } {
   const out: string[] = [];
   const err: string[] = [];
-  return { out, err, io: { stdout: (s) => out.push(s), stderr: (s) => err.push(s) } };
+  return { out, err, io: { stdout: (s) => out.push(s), stderr: (s) => err.push(s), target: cliSimTarget } };
 }
 
 /** C0 but newline and tab, DEL, C1. */

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startServe, type RunningServe } from '../../src/live/serve/server.ts';
 import { certificateFor } from '../../src/scenarios/cluster.ts';
 import { SimCluster } from '../../src/sim/cluster/sim-cluster.ts';
+import { cliSimTarget } from './helpers.ts';
 
 let serve: RunningServe;
 
@@ -275,7 +276,7 @@ describe('serve command', () => {
   test('starts the simulated CertChain on loopback, prints how to use it, stops on Ctrl-C', async () => {
     const out: string[] = [];
     const { runLiveCommand } = await import('../../src/live/cli.ts');
-    const done = runLiveCommand('serve', ['--port', '0', '--speed', '5'], { stdout: (s) => out.push(s), stderr: (s) => out.push(s) });
+    const done = runLiveCommand('serve', ['--port', '0', '--speed', '5'], { stdout: (s) => out.push(s), stderr: (s) => out.push(s), target: cliSimTarget });
     const deadline = Date.now() + 20_000;
     while (!out.join('').includes('Ctrl-C stops it.') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     const url = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(out.join(''))?.[1];
@@ -289,7 +290,7 @@ describe('serve command', () => {
   test('bad flags: one line, exit 2', async () => {
     const { runLiveCommand } = await import('../../src/live/cli.ts');
     const err: string[] = [];
-    expect(await runLiveCommand('serve', ['--speed', '0'], { stdout: () => undefined, stderr: (s) => err.push(s) })).toBe(2);
+    expect(await runLiveCommand('serve', ['--speed', '0'], { stdout: () => undefined, stderr: (s) => err.push(s), target: cliSimTarget })).toBe(2);
     expect(err.join('')).toBe('fabric-bft-sim serve: --speed expects a number above 0 and at most 1000, got "0"\n');
   });
 });
