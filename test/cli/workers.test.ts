@@ -90,6 +90,16 @@ describe('sweep rows that fail', () => {
   });
 });
 
+describe('a sweep reports a failed step as it is', () => {
+  it("never reads a user's step name as check's liveness phase (a step named 'liveness: ...' is the user's)", async () => {
+    const files = { 'l.yaml': "name: l\nsteps:\n  - name: 'liveness: stop the world'\n    verify: { via: techpulse, certID: NOPE-1 }\n    expect: { status: VALID }\n" };
+    const env = testEnv(files, simTarget());
+    expect(await main(['sweep', 'l.yaml', '--seeds', '1', '--json', '--exit-zero'], env)).toBe(0);
+    const body = JSON.parse(env.out()) as { rows: { failure: string | null }[] };
+    expect(body.rows[0]?.failure).toMatch(/^step 1 liveness: stop the world: /);
+  }, 60_000);
+});
+
 describe('check shards', () => {
   it('merge takes the lowest failing schedule over the shards: the whole search\'s shrunk failure', async () => {
     // The fake fails every partition; schedule 0 may pass, so the failure can be in either shard.

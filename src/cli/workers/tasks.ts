@@ -118,8 +118,13 @@ export function passedOf(result: ScenarioResult | string): boolean {
   return typeof result !== 'string' && result.passed;
 }
 
-/** Which phase failed, and the first reason, in one line. */
-export function phaseOf(result: ScenarioResult | string): string {
+/**
+ * Which phase failed, and the first reason, in one line. `check`'s schedules have a safety
+ * and a liveness phase, told apart by the names its own generator gives the liveness steps
+ * (src/scenarios/schedule.ts); a sweep's scenarios are the user's, whose step names are never
+ * read (`phases: false`): a failed step is reported as it is.
+ */
+export function phaseOf(result: ScenarioResult | string, phases = true): string {
   if (typeof result === 'string') return result;
   const failedStep = result.steps.find((s) => !s.ok);
   // A warning (an expectation the schedule did not require) is not a failure.
@@ -127,6 +132,7 @@ export function phaseOf(result: ScenarioResult | string): string {
   const safetyCheck = failed.find((c) => !isLivenessCheck(c));
   const livenessCheck = failed.find((c) => isLivenessCheck(c));
   if (safetyCheck !== undefined) return `safety: ${safetyCheck.name}: ${safetyCheck.detail}`;
+  if (!phases && failedStep !== undefined) return `step ${failedStep.index} ${failedStep.name}: ${failedStep.error ?? ''}`;
   if (failedStep !== undefined && !isLivenessStep(failedStep.name)) return `safety phase: step ${failedStep.index} ${failedStep.name}: ${failedStep.error ?? ''}`;
   if (result.verdict === 'budget exceeded') return `budget exceeded: ${result.pending[0] ?? ''}`;
   if (failedStep !== undefined) return `liveness: step ${failedStep.index} ${failedStep.name}: ${failedStep.error ?? ''}`;
@@ -178,7 +184,7 @@ export async function sweepCell(target: SimTarget, job: SweepJob, index: number)
   const seed = job.seeds[index % job.seeds.length] as number;
   const result = await attempt(target, variant, seed, job.maxWall);
   const passed = passedOf(result);
-  const failure = passed ? null : phaseOf(result);
+  const failure = passed ? null : phaseOf(result, false);
   const t = variant.topology ?? {};
   const orderers = resolveTopology(t).orderers;
   const options: Record<string, string | number> = {};
