@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { connect, hash, signers, type Contract, type Gateway } from '@hyperledger/fabric-gateway';
+import { gateway as gatewayProtos, msp } from '@hyperledger/fabric-protos';
 import type { Certificate, IssueResult, OkResult, VerifyResult, VerifyStatus } from '../scenarios/cluster.ts';
 import type { NetPlan, PeerPlan } from './plan.ts';
 
@@ -58,46 +59,23 @@ export function orderedAlready(e: unknown): boolean {
   return details.some((d) => (d.message ?? '').endsWith(ALREADY_PROCESSED));
 }
 
-/** Protobuf's base-128 varint. */
-function varint(n: number): number[] {
-  const out: number[] = [];
-  let v = n;
-  while (v > 0x7f) {
-    out.push((v & 0x7f) | 0x80);
-    v = Math.floor(v / 128);
-  }
-  out.push(v);
-  return out;
-}
-
-/** Length-delimited protobuf fields (wire type 2), in field-number order. */
-function lengthDelimited(fields: readonly [number, Uint8Array][]): Uint8Array {
-  const parts: number[] = [];
-  for (const [n, bytes] of fields) {
-    if (bytes.length === 0) continue;
-    parts.push(...varint((n << 3) | 2), ...varint(bytes.length), ...bytes);
-  }
-  return Uint8Array.from(parts);
-}
-
 /**
- * An unsigned gateway.SignedCommitStatusRequest (fabric-protos gateway/gateway.proto:
- * request = 1 holding CommitStatusRequest{transaction_id = 1, channel_id = 2, identity = 3},
- * identity a msp.SerializedIdentity{mspid = 1, id_bytes = 2}), as the Gateway client builds
- * it for a submitted transaction; `Gateway.newCommit` reads it and signs it on getStatus.
+ * An unsigned gateway.SignedCommitStatusRequest for the transaction, as the Gateway client
+ * builds it for one it submitted: the SDK has no public call for a transaction it did not
+ * submit, so the request is built with fabric-protos (the SDK's own messages), and
+ * `Gateway.newCommit` reads it and signs it on getStatus.
  */
 export function commitStatusRequestBytes(channel: string, txID: string, mspId: string, certificate: Uint8Array): Uint8Array {
-  const enc = new TextEncoder();
-  const identity = lengthDelimited([
-    [1, enc.encode(mspId)],
-    [2, certificate],
-  ]);
-  const request = lengthDelimited([
-    [1, enc.encode(txID)],
-    [2, enc.encode(channel)],
-    [3, identity],
-  ]);
-  return lengthDelimited([[1, request]]);
+  const identity = new msp.SerializedIdentity();
+  identity.setMspid(mspId);
+  identity.setIdBytes(certificate);
+  const request = new gatewayProtos.CommitStatusRequest();
+  request.setTransactionId(txID);
+  request.setChannelId(channel);
+  request.setIdentity(identity.serializeBinary());
+  const signed = new gatewayProtos.SignedCommitStatusRequest();
+  signed.setRequest(request.serializeBinary());
+  return signed.serializeBinary();
 }
 
 /** The chaincode's own message in an endorsement error (`chaincode response 500, <message>`), if any. */
