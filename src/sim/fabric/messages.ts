@@ -155,26 +155,20 @@ export interface GatewayDialed {
 /** Every message a Fabric node of the model sends. */
 export type FabricMessage = PeerMessage | DeliverToOrderer | ProposalResponse | CommitStatusResponse | Broadcast | BroadcastResponse | GatewayDial | GatewayDialed;
 
+/** The name a Fabric message goes by in the trace (Fabric's own message names); others by their `type`. */
+const FABRIC_MESSAGE_NAMES: Readonly<Partial<Record<FabricMessage['type'], string>>> = {
+  'deliver.block': 'Block',
+  'deliver.header': 'Header',
+  'gossip.data': 'DataMsg',
+  'gossip.stateResponse': 'RemoteStateResponse',
+  proposal: 'Proposal',
+  'proposal.response': 'ProposalResponse',
+  broadcast: 'Broadcast',
+};
+
 /** A message's fields for trace readers (the kernel's `fields`): its type as `describeFabricMessage` names it. */
 export function fabricMessageFields(msg: FabricMessage): MessageFields {
-  switch (msg.type) {
-    case 'deliver.block':
-      return { type: 'Block' };
-    case 'deliver.header':
-      return { type: 'Header' };
-    case 'gossip.data':
-      return { type: 'DataMsg' };
-    case 'gossip.stateResponse':
-      return { type: 'RemoteStateResponse' };
-    case 'proposal':
-      return { type: 'Proposal' };
-    case 'proposal.response':
-      return { type: 'ProposalResponse' };
-    case 'broadcast':
-      return { type: 'Broadcast' };
-    default:
-      return { type: msg.type };
-  }
+  return { type: FABRIC_MESSAGE_NAMES[msg.type] ?? msg.type };
 }
 
 /** A message's short trace description (the kernel's `describe`), for every Fabric node. */
