@@ -39,6 +39,16 @@ const INFO_KEY = '_info';
 
 /** `constructNamespaceDBName`: `<channel>_<ns>` with upper case escaped to `$`+lower and `.` to `$`. */
 export function namespaceDbName(ns: string, channel = CHANNEL): string {
+  if (channel !== CHANNEL) return escapedDbName(ns, channel);
+  let name = channelDbNames.get(ns);
+  if (name === undefined) channelDbNames.set(ns, (name = escapedDbName(ns, channel)));
+  return name;
+}
+
+/** The channel's namespace DB names (validation asks one per key read), by namespace. */
+const channelDbNames = new Map<string, string>();
+
+function escapedDbName(ns: string, channel: string): string {
   let esc = '';
   for (const ch of ns) {
     if (ch >= 'A' && ch <= 'Z') esc += '$' + ch.toLowerCase();
@@ -48,65 +58,86 @@ export function namespaceDbName(ns: string, channel = CHANNEL): string {
   return `${channel}_${esc}`;
 }
 
-/** `EncodeOrderPreservingVarUint64`: a length byte, then big-endian bytes without leading zeros (appended to `out`). */
-function pushOrderPreservingVarUint64(n: number, out: number[]): void {
-  const at = out.length;
-  out.push(0);
-  let len = 0;
-  for (let v = n; v > 0; v = Math.floor(v / 256)) {
-    out.splice(at + 1, 0, v % 256);
-    len++;
-  }
-  out[at] = len;
-}
-
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+/** Base64 digit -> its 6-bit value (-1 for anything else). */
+const B64_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 64; i++) B64_VALUE[B64.charCodeAt(i)] = i;
 
-/** Standard base64 of a short byte list (hot path: one per written key). */
-function base64(bytes: readonly number[]): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 3) {
-    const a = bytes[i] as number;
-    const b = bytes[i + 1];
-    const c = bytes[i + 2];
-    out += B64[a >> 2];
-    out += B64[((a & 3) << 4) | ((b ?? 0) >> 4)];
-    out += b === undefined ? '=' : B64[((b & 15) << 2) | ((c ?? 0) >> 6)];
-    out += c === undefined ? '=' : B64[c & 63];
-  }
-  return out;
+/**
+ * The bytes of `~version`, built in place (one per written key on the commit and replay
+ * path: no arrays, no Buffer). Protobuf VersionAndMetadata{version = 1: bytes}: the tag
+ * 0x0a, the length, then `EncodeOrderPreservingVarUint64(block)` and `(tx)`, each a length
+ * byte and the big-endian bytes without leading zeros (metadata empty, omitted).
+ */
+const versionBytes = new Uint8Array(2 + 2 * 9);
+
+/** Writes `n`'s order-preserving varuint at `at`; returns the index after it. */
+function putOrderPreservingVarUint64(n: number, at: number): number {
+  let len = 0;
+  for (let v = n; v > 0; v = Math.floor(v / 256)) len++;
+  versionBytes[at] = len;
+  for (let k = len, v = n; k > 0; k--, v = Math.floor(v / 256)) versionBytes[at + k] = v % 256;
+  return at + 1 + len;
 }
+
+/** Char codes of base64 texts being built, one reused array per length in groups of 4 (String.fromCharCode takes them whole). */
+const b64Codes: number[][] = [];
 
 /** `~version`: base64 of protobuf VersionAndMetadata{version = 1: bytes} (metadata empty, omitted). */
 export function encodeVersionField(h: Height): string {
-  const bytes = [0x0a, 0];
-  pushOrderPreservingVarUint64(h.block, bytes);
-  pushOrderPreservingVarUint64(h.tx, bytes);
-  bytes[1] = bytes.length - 2;
-  return base64(bytes);
+  const b = versionBytes;
+  b[0] = 0x0a;
+  const end = putOrderPreservingVarUint64(h.tx, putOrderPreservingVarUint64(h.block, 2));
+  b[1] = end - 2;
+  const groups = Math.ceil(end / 3);
+  const codes = (b64Codes[groups] ??= new Array<number>(groups * 4).fill(0));
+  for (let i = 0, o = 0; i < end; i += 3, o += 4) {
+    const x = b[i] as number;
+    const y = i + 1 < end ? (b[i + 1] as number) : -1;
+    const z = i + 2 < end ? (b[i + 2] as number) : -1;
+    codes[o] = B64.charCodeAt(x >> 2);
+    codes[o + 1] = B64.charCodeAt(((x & 3) << 4) | (y < 0 ? 0 : y >> 4));
+    codes[o + 2] = y < 0 ? 61 : B64.charCodeAt(((y & 15) << 2) | (z < 0 ? 0 : z >> 6));
+    codes[o + 3] = z < 0 ? 61 : B64.charCodeAt(z & 63);
+  }
+  // One flat string, where appending a character at a time allocated one per character.
+  return String.fromCharCode.apply(null, codes);
 }
 
-/** Inverse of `encodeVersionField`. */
+/** Byte `i` of the bytes a base64 text encodes: bits 8i..8i+7 of its digits (6 bits a digit). */
+function base64ByteAt(b64: string, i: number): number {
+  const bit = i * 8;
+  const d = (bit / 6) | 0;
+  const hi = B64_VALUE[b64.charCodeAt(d) & 127] ?? -1;
+  const lo = B64_VALUE[b64.charCodeAt(d + 1) & 127] ?? -1;
+  // Past the end (or '=' padding) reads as 0 bits, as Buffer's decode did.
+  return ((((hi < 0 ? 0 : hi) << 6) | (lo < 0 ? 0 : lo)) >> (4 - (bit % 6))) & 255;
+}
+
+/** Inverse of `encodeVersionField`, read from the base64 text (validation reads one per key read). */
 export function decodeVersionField(b64: string): Height {
-  const b = Buffer.from(b64, 'base64');
-  if (b[0] !== 0x0a) throw new Error(`~version: not a VersionAndMetadata encoding: ${b64}`);
+  if (base64ByteAt(b64, 0) !== 0x0a) throw new Error(`~version: not a VersionAndMetadata encoding: ${b64}`);
   let i = 2;
-  const read = (): number => {
-    const len = b[i++] ?? 0;
-    let n = 0;
-    for (let k = 0; k < len; k++) n = n * 256 + (b[i++] ?? 0);
-    return n;
-  };
-  const block = read();
-  const tx = read();
+  let len = base64ByteAt(b64, i++);
+  let block = 0;
+  for (let k = 0; k < len; k++) block = block * 256 + base64ByteAt(b64, i++);
+  len = base64ByteAt(b64, i++);
+  let tx = 0;
+  for (let k = 0; k < len; k++) tx = tx * 256 + base64ByteAt(b64, i++);
   return { block, tx };
 }
 
-const HEX2: string[] = [];
-for (let i = 0; i < 256; i++) HEX2.push(i.toString(16).padStart(2, '0'));
+const HEX_CODES = new Uint8Array(16);
+for (let i = 0; i < 16; i++) HEX_CODES[i] = '0123456789abcdef'.charCodeAt(i);
+/** The 32 hex digits of a revision being built (reused). */
+const revCodes = new Array<number>(32).fill(0);
 
-function hex8(n: number): string {
-  return (HEX2[(n >>> 24) & 255] as string) + (HEX2[(n >>> 16) & 255] as string) + (HEX2[(n >>> 8) & 255] as string) + (HEX2[n & 255] as string);
+/** Writes the 8 hex digits of `w` (as unsigned) at `at` of `revCodes`. */
+function putHex8(w: number, at: number): void {
+  for (let k = 7; k >= 0; k--) {
+    revCodes[at + k] = HEX_CODES[w & 15] as number;
+    w >>>= 4;
+  }
 }
 
 /** Two 32-bit FNV-style lanes over a string. */
@@ -121,6 +152,9 @@ function hash2(text: string, seed1: number, seed2: number): [number, number] {
   return [h1, h2];
 }
 
+/** hash2 of the empty previous revision (a document's first write), computed once. */
+const FIRST_REV_HASH = hash2('', 0x9e3779b9, 0x85ebca6b);
+
 /**
  * CouchDB's `_rev`: `<generation>-<32 hex>`. CouchDB hashes the revision tree with MD5; the
  * model mixes the previous revision with a hash of the new body (same shape, deterministic,
@@ -128,8 +162,13 @@ function hash2(text: string, seed1: number, seed2: number): [number, number] {
  */
 function nextRev(prev: string | undefined, bodyHash: readonly [number, number]): string {
   const gen = prev === undefined ? 1 : Number(prev.slice(0, prev.indexOf('-'))) + 1;
-  const [p1, p2] = hash2(prev ?? '', 0x9e3779b9, 0x85ebca6b);
-  return `${gen}-${hex8(bodyHash[0] ^ p1)}${hex8(bodyHash[1] ^ p2)}${hex8(Math.imul(bodyHash[0] ^ p2, 0x27d4eb2f))}${hex8(Math.imul(bodyHash[1] ^ p1, 0x165667b1))}`;
+  const [p1, p2] = prev === undefined ? FIRST_REV_HASH : hash2(prev, 0x9e3779b9, 0x85ebca6b);
+  putHex8(bodyHash[0] ^ p1, 0);
+  putHex8(bodyHash[1] ^ p2, 8);
+  putHex8(Math.imul(bodyHash[0] ^ p2, 0x27d4eb2f), 16);
+  putHex8(Math.imul(bodyHash[1] ^ p1, 0x165667b1), 24);
+  // One flat string of the digits (four hex8 strings of 2-digit pieces made 15 strings a revision).
+  return `${gen}-` + String.fromCharCode.apply(null, revCodes);
 }
 
 const EMPTY_HASH = hash2('', 0x811c9dc5, 0x01000193);

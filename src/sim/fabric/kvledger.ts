@@ -355,7 +355,9 @@ export class KvLedger {
         out.log('history.recommitBlock', [n]);
       }
       // GetPvtDataAndBlockByNum: the block with its private data from the private data store.
-      this.applyState(n, sb.block.data.length, [...updatesFromFlags(sb.block, sb.flags), ...pvtUpdates(n, this.pvtStore.get(n))], out);
+      const updates = updatesFromFlags(sb.block, sb.flags);
+      const pvt = this.pvtStore.get(n);
+      this.applyState(n, sb.block.data.length, pvt === undefined ? updates : [...updates, ...pvtUpdates(n, pvt)], out);
     }
     out.log('kvledger.recommitted', [first, last, RECOVERABLES]);
   }

@@ -118,7 +118,8 @@ export function updatesFromFlags(block: Block, flags: readonly number[]): StateU
   for (let i = 0; i < envs.length; i++) {
     const env = envs[i];
     if (env === null || env === undefined || flags[i] !== TxValidationCode.VALID || env.type === 'CONFIG') continue;
-    updates.push(...txUpdates(env.rwset, { block: num, tx: i }));
+    const tx = txUpdates(env.rwset, { block: num, tx: i });
+    for (let k = 0; k < tx.length; k++) updates.push(tx[k] as StateUpdate);
   }
   return updates;
 }

@@ -1,5 +1,6 @@
 /** The CouchDB state database layout Fabric writes (statecouchdb). */
 import { describe, expect, it } from 'vitest';
+import { test as fcTest, fc } from '@fast-check/vitest';
 import { CouchInstance, decodeVersionField, encodeVersionField, namespaceDbName } from '../../../src/sim/fabric/couchdb.ts';
 import { Out } from '../../../src/sim/fabric/effects.ts';
 
@@ -10,6 +11,33 @@ describe('CouchDB documents', () => {
     expect(encodeVersionField({ block: 12, tx: 2 })).toBe('CgQBDAEC');
     expect(decodeVersionField('CgQBDAEC')).toEqual({ block: 12, tx: 2 });
     expect(decodeVersionField(encodeVersionField({ block: 70000, tx: 300 }))).toEqual({ block: 70000, tx: 300 });
+  });
+
+  fcTest.prop([fc.nat({ max: Number.MAX_SAFE_INTEGER }), fc.nat({ max: 2 ** 32 })])(
+    '~version of any height is the protobuf bytes in base64, and decodes back (built without Buffer)',
+    (block, tx) => {
+      // The encoding written out with Buffer: tag, length, then each varuint's length and big-endian bytes.
+      const varuint = (n: number): number[] => {
+        const be: number[] = [];
+        for (let v = n; v > 0; v = Math.floor(v / 256)) be.unshift(v % 256);
+        return [be.length, ...be];
+      };
+      const body = [...varuint(block), ...varuint(tx)];
+      const expected = Buffer.from([0x0a, body.length, ...body]).toString('base64');
+      expect(encodeVersionField({ block, tx })).toBe(expected);
+      expect(decodeVersionField(expected)).toEqual({ block, tx });
+    },
+  );
+
+  it('_rev and ~version of a write are pinned (built from char tables, they stay the strings they were)', () => {
+    const c = new CouchInstance();
+    const out = new Out();
+    c.createDatabaseIfNotExist('db', out);
+    c.putState('db', { key: 'k5', value: JSON.stringify({ i: 5 }) }, { block: 4885, tx: 5 }, out);
+    expect(c.stored('db', 'k5')).toMatchObject({ _rev: '1-21af810c39fa37b06cb020c200d0f5c2', ver: 'CgUCExUBBQ==' });
+    c.putDoc('db', 'x', { a: 1 }, out);
+    c.putDoc('db', 'x', { a: 2 }, out);
+    expect(c.stored('db', 'x')?._rev).toBe('2-84ef05d2a9edf220a0fbcc92e4dcc93c');
   });
 
   it('namespace DB names escape upper case and dots', () => {
