@@ -195,9 +195,20 @@ export function blockHeaderBytes(h: BlockHeader): Buffer {
   return Buffer.from([0x30, ...derLength(body.length), ...body]);
 }
 
-/** `protoutil.BlockHeaderHash`, hex. */
+const headerHashes = new WeakMap<BlockHeader, string>();
+
+/**
+ * `protoutil.BlockHeaderHash`, hex. Memoised per (immutable) header object: a block
+ * object reaches every peer (and its block store's index) by reference, and each used to
+ * hash its header again.
+ */
 export function blockHeaderHash(h: BlockHeader): string {
-  return createHash('sha256').update(blockHeaderBytes(h)).digest('hex');
+  let hex = headerHashes.get(h);
+  if (hex === undefined) {
+    hex = createHash('sha256').update(blockHeaderBytes(h)).digest('hex');
+    headerHashes.set(h, hex);
+  }
+  return hex;
 }
 
 const dataHashes = new WeakMap<readonly unknown[], string>();
