@@ -262,15 +262,19 @@ export function serializeEnvelope(env: Envelope): string {
   return JSON.stringify(env);
 }
 
-/** Parsed envelopes of a block, memoised per (immutable, shared) block object. */
-const parsed = new WeakMap<Block, (Envelope | null)[]>();
+/**
+ * Parsed envelopes of a block, memoised per (immutable, shared) data array: every orderer
+ * builds its own block object of a decision, around the one data array of the decided
+ * batch, so the peers they deliver to parse it once between them.
+ */
+const parsed = new WeakMap<readonly string[], (Envelope | null)[]>();
 
 /** The block's envelopes; null for an entry that does not parse (BAD_PAYLOAD). */
 export function envelopesOf(block: Block): readonly (Envelope | null)[] {
-  let envs = parsed.get(block);
+  let envs = parsed.get(block.data);
   if (envs === undefined) {
     envs = block.data.map(parseEnvelope);
-    parsed.set(block, envs);
+    parsed.set(block.data, envs);
   }
   return envs;
 }

@@ -36,7 +36,7 @@ export function blockApplication(genesis: Block): Application {
     // Every orderer verifies and assembles on the same (immutable) decided proposal object.
     let hex = proposalHeaderHashes.get(d.proposal);
     if (hex === undefined) {
-      hex = blockHeaderHash(JSON.parse(d.proposal.header) as BlockHeader);
+      hex = blockHeaderHash(headerOfProposal(d.proposal));
       proposalHeaderHashes.set(d.proposal, hex);
     }
     return hex;
@@ -72,6 +72,22 @@ function dataOf(requests: readonly Request[]): readonly string[] {
   return d;
 }
 
+const proposalHeaders = new WeakMap<Proposal, BlockHeader>();
+
+/**
+ * The block header of a proposal, one object per (immutable) proposal: the orderers'
+ * decisions of a block share its proposal, so their blocks share a header and its memoised
+ * hash (`blockHeaderHash`) is computed once for every orderer and peer.
+ */
+function headerOfProposal(p: Proposal): BlockHeader {
+  let h = proposalHeaders.get(p);
+  if (h === undefined) {
+    h = JSON.parse(p.header) as BlockHeader;
+    proposalHeaders.set(p, h);
+  }
+  return h;
+}
+
 const blockCache = new WeakMap<Decision, Block>();
 
 /** The Fabric block of a decision (memoised per decision object). */
@@ -79,7 +95,7 @@ export function blockOfDecision(d: Decision): Block {
   let b = blockCache.get(d);
   if (b === undefined) {
     b = {
-      header: JSON.parse(d.proposal.header) as BlockHeader,
+      header: headerOfProposal(d.proposal),
       data: dataOf(d.proposal.payload),
       metadata: { signers: d.signatures.map((s) => s.signer) },
     };
