@@ -224,7 +224,7 @@ async function modelLogLines(state: NetState): Promise<VocabularyLine[]> {
   for (const c of SCENARIOS) {
     const scenario = (findBuiltin(c.name) as BuiltinScenario).build({ orderers: state.plan.orderers.length });
     const seed = scenario.seed ?? DEFAULT_SEED;
-    const cluster = await simClusterFor(scenario, { seed, smartbft: simSmartBft(state.plan.smartbft, state.plan.smartbftChanged) });
+    const cluster = await simClusterFor(scenario, { seed, smartbft: simSmartBft(state.plan.smartbft, state.plan.smartbftChanged), keep: { logs: true } });
     try {
       await runScenario(scenario, cluster, { seed });
       for (const node of [...cluster.topology.orderers, ...cluster.topology.peers]) for (const l of cluster.allLogs(node)) out.push(l);

@@ -157,7 +157,7 @@ export { explainQuorum } from './report/explain.ts';
 export type { LoadTally, LoadStarted } from './scenarios/cluster.ts';
 export type { LoadTotals } from './scenarios/runner.ts';
 export type { PathSegment, ProblemWhere } from './scenarios/schema.ts';
-export type { MetricPoint } from './sim/cluster/index.ts';
+export type { KeepOptions, MetricPoint } from './sim/cluster/index.ts';
 export type { AnyMachine, ActionHandle, StopReason, DurableStore, LinkConfig, Routing, DropReason, TraceOptions } from './sim/kernel/index.ts';
 export type { RunOptions as SimulationRunOptions } from './sim/kernel/simulation.ts';
 export type { Topology as FabricTopology, TopologyOptions as FabricTopologyOptions } from './sim/fabric/topology.ts';

@@ -4,7 +4,7 @@ import type { Cluster } from '../scenarios/cluster.ts';
 import { abortReason, runScenario, type ScenarioResult } from '../scenarios/runner.ts';
 import { ScenarioError, type Scenario } from '../scenarios/schema.ts';
 import { durationMs } from '../scenarios/duration.ts';
-import { UsageError, type CliEnv, type SimTarget } from './io.ts';
+import { UsageError, type CliEnv, type SimTarget, type TargetOptions } from './io.ts';
 import { runBudget } from './budget.ts';
 import type { RunProgress } from '../io/progress.ts';
 import { LOGS_MARKER, writeOutput } from './output.ts';
@@ -20,6 +20,8 @@ export interface ExecuteOptions {
   readonly after?: (cluster: Cluster) => Promise<void>;
   /** The progress line (a terminal's stderr only); cleared when the run is over. */
   readonly progress?: RunProgress;
+  /** What the cluster keeps beyond what the run needs (every log line for `--logs`). */
+  readonly keep?: TargetOptions['keep'];
 }
 
 export async function execute(target: SimTarget, scenario: Scenario, options: ExecuteOptions): Promise<ScenarioResult> {
@@ -30,7 +32,7 @@ export async function execute(target: SimTarget, scenario: Scenario, options: Ex
   const interrupt = progress === undefined ? budget.interrupt : () => progress.interrupt() ?? budget.interrupt();
   let cluster: Cluster;
   try {
-    cluster = await target.create(scenario, { seed: options.seed, interrupt, ...(options.traceSink ? { traceSink: options.traceSink } : {}) });
+    cluster = await target.create(scenario, { seed: options.seed, interrupt, ...(options.traceSink ? { traceSink: options.traceSink } : {}), ...(options.keep !== undefined ? { keep: options.keep } : {}) });
   } catch (e) {
     budget.dispose();
     progress?.line.end();

@@ -17,6 +17,12 @@ export interface TargetOptions {
   readonly traceSink?: (record: TraceRecord) => void;
   /** Polled inside the simulation's event loop: why to stop now (budget used up), or undefined. */
   readonly interrupt?: () => string | undefined;
+  /**
+   * What the simulated cluster keeps beyond what the run needs: every log line (`run
+   * --logs`, `serve`, which read them), every metric change point. By default neither: a
+   * long run does not grow by them.
+   */
+  readonly keep?: { readonly logs?: boolean; readonly metrics?: boolean };
 }
 
 /** Opens the simulated target for a scenario, plus what it knows beyond the port. */

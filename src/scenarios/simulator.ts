@@ -13,7 +13,8 @@ import type { Check } from './runner.ts';
 import type { Behaviours, Scenario } from './schema.ts';
 import type { TraceRecord } from '../sim/kernel/trace.ts';
 import { blockHashesAgree, converged, stateMatchesLedger, transactionsValid } from '../sim/cluster/checkers.ts';
-import { SimCluster } from '../sim/cluster/sim-cluster.ts';
+import { SimCluster, type KeepOptions } from '../sim/cluster/sim-cluster.ts';
+import { parsePattern, type Pattern } from './pattern.ts';
 import { RAFT_BYZANTINE_BEHAVIOURS } from '../sim/raft/index.ts';
 import { BYZANTINE_BEHAVIOURS } from '../sim/smartbft/api.ts';
 import { checkRestartResume, observeRestarts, type RestartObservation } from '../sim/smartbft/checkers.ts';
@@ -47,6 +48,43 @@ export interface SimClusterForOptions {
    * the caller (the simulator does no I/O). Default: the built-in profile.
    */
   readonly profile?: CalibrationProfile;
+  /**
+   * What the cluster keeps beyond what the run needs (`SimCluster`'s `keep`): `run --logs`
+   * and `serve` keep every log line. By default the cluster keeps only the log lines the
+   * scenario's `waitFor` log steps may look for ({@link waitForLogLines}), and each metric
+   * series' last value.
+   */
+  readonly keep?: KeepOptions;
+}
+
+/**
+ * The log lines a scenario's `waitFor: { log: { match } }` steps may read: `false` when it
+ * has none (no line is kept), a predicate that accepts a rendered line any of their
+ * patterns matches, or `true` (keep every line) when a pattern is only known at run time
+ * (a `$reference`). A line no pattern matches is never read by the run, so dropping it
+ * changes no step's outcome; the lines kept are the ones `logs` returned before.
+ */
+export function waitForLogLines(scenario: Scenario): boolean | ((text: string) => boolean) {
+  const sources = new Set<string>();
+  for (const step of scenario.steps) {
+    const arg = (step as unknown as Record<string, unknown>)['waitFor'];
+    if (arg === null || typeof arg !== 'object') continue;
+    const log = (arg as Record<string, unknown>)['log'];
+    if (log === undefined) continue;
+    const match = log !== null && typeof log === 'object' ? (log as Record<string, unknown>)['match'] : undefined;
+    // A reference (or anything but a literal pattern) is resolved by the runner: keep every line.
+    if (typeof match !== 'string' || (match.startsWith('$') && !match.startsWith('$$'))) return true;
+    sources.add(match.startsWith('$$') ? match.slice(1) : match);
+  }
+  if (sources.size === 0) return false;
+  const patterns: Pattern[] = [];
+  for (const source of sources) {
+    const r = parsePattern(source);
+    // Not a pattern (a scenario that skipped validation): the step says so when it runs, as before.
+    if ('error' in r) return true;
+    patterns.push(r.pattern);
+  }
+  return (text) => patterns.some((p) => p.test(text));
 }
 
 /**
@@ -78,6 +116,7 @@ export async function simClusterFor(scenario: Scenario, options: SimClusterForOp
     // The scenario's topology.smartbft, under the caller's (compare --target local passes the real network's).
     ...(t.smartbft !== undefined || options.smartbft !== undefined ? { smartbft: { ...modelConfigOf(t.smartbft ?? {}), ...options.smartbft } } : {}),
     ...(options.profile !== undefined ? { profile: options.profile } : {}),
+    keep: { logs: options.keep?.logs ?? waitForLogLines(scenario), ...(options.keep?.metrics !== undefined ? { metrics: options.keep.metrics } : {}) },
     // topology.zones: where each node sits, and the round-trip times inside and across zones (size's defaults).
     ...(t.zones !== undefined
       ? { zones: { spec: t.zones, rttInZoneMs: rttMsOf(t.rttInZone, ZONE_DEFAULTS.rttInZoneMs), rttAcrossZonesMs: rttMsOf(t.rttAcrossZones, ZONE_DEFAULTS.rttAcrossZonesMs) } }

@@ -100,7 +100,7 @@ export async function loopbackServer(handler: Handler): Promise<{ url: string; c
  * live tests drive through the `oc` stand-in.
  */
 export async function startTestServe(adminToken: string): Promise<{ sim: SimCluster; serve: RunningServe; cfg: string }> {
-  const sim = await SimCluster.create({ seed: 1 });
+  const sim = await SimCluster.create({ seed: 1, keep: { logs: true } });
   const serve = await startServe({
     cluster: sim,
     port: 0,

@@ -8,7 +8,7 @@ import { cliSimTarget } from './helpers.ts';
 let serve: RunningServe;
 
 beforeAll(async () => {
-  serve = await startServe({ cluster: await SimCluster.create({ seed: 3 }), port: 0, speed: 50, adminToken: 'adm', maxBodyBytes: 2048 });
+  serve = await startServe({ cluster: await SimCluster.create({ seed: 3, keep: { logs: true } }), port: 0, speed: 50, adminToken: 'adm', maxBodyBytes: 2048 });
 });
 afterAll(async () => serve?.close());
 
@@ -230,7 +230,7 @@ describe('serve: client input gets a 4xx with the reason, never a 500', () => {
     expect(c.status).toBe(200);
     expect(await c.json()).toEqual({ stdout: '', stderr: 'curl: (3) URL using bad/illegal format or missing URL\n', code: 3 });
     // The default 64 KiB body limit (this suite's server allows 2 KiB) holds a patch 10 000 levels deep.
-    const roomy = await startServe({ cluster: await SimCluster.create({ seed: 4 }), port: 0, speed: 50, adminToken: 'adm' });
+    const roomy = await startServe({ cluster: await SimCluster.create({ seed: 4, keep: { logs: true } }), port: 0, speed: 50, adminToken: 'adm' });
     try {
       const deep = await fetch(`${roomy.url}/admin/applications/openshift-gitops/certchain-org3`, {
         method: 'PATCH',

@@ -85,7 +85,7 @@ describe('patterns: RE2 syntax', () => {
     for (const b of BUILTINS) {
       const scenario = b.build({});
       patternsIn(scenario, patterns);
-      const cluster = await simClusterFor(scenario, { seed: scenario.seed ?? 1 });
+      const cluster = await simClusterFor(scenario, { seed: scenario.seed ?? 1, keep: { logs: true } });
       const r = await runScenario(scenario, cluster, { seed: scenario.seed ?? 1 });
       expect([b.name, r.steps.filter((s) => !s.ok).map((s) => s.error)]).toEqual([b.name, []]);
       for (const s of r.steps) texts.add(typeof s.value === 'string' ? s.value : JSON.stringify(s.value));

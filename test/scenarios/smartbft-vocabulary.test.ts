@@ -24,7 +24,7 @@ const problem = (doc: unknown): string => {
 const scenario = (topology: Record<string, unknown>, steps: Step[] = [{ sleep: "1s" }]): Scenario => ({ name: "v", topology: topology as NonNullable<Scenario["topology"]>, steps });
 
 async function run(s: Scenario): Promise<{ result: ScenarioResult; logs: (node: string) => Promise<string[]> }> {
-  const cluster = await simClusterFor(s, { seed: 1 });
+  const cluster = await simClusterFor(s, { seed: 1, keep: { logs: true } });
   const result = await runScenario(s, cluster, { seed: 1, checks: simChecks, behaviours: SCENARIO_BEHAVIOURS });
   const logs = async (node: string): Promise<string[]> => (await cluster.logs(node)).map((l) => `${l.at} ${l.text}`);
   return { result, logs };

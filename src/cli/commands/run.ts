@@ -92,7 +92,8 @@ export async function runCommand(argv: readonly string[], env: CliEnv): Promise<
     seed,
     ...budgets,
     ...(keep ? { traceSink: (r: TraceRecord) => void first.push(r) } : {}),
-    ...(logsDir !== undefined ? { after: async (c) => void (await writeLogs(env, c, logsDir)) } : {}),
+    // --logs writes every line: the cluster keeps them all (by default only those the scenario's waitFor steps look for).
+    ...(logsDir !== undefined ? { keep: { logs: true }, after: async (c) => void (await writeLogs(env, c, logsDir)) } : {}),
     ...progress(`run ${scenario.name}`),
   });
   const wall = env.wallMs() - started;

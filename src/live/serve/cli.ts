@@ -21,7 +21,8 @@ export async function runServe(argv: readonly string[], io: LiveCliIo, env: Node
   const host = str(args, 'host') ?? '127.0.0.1';
 
   const target = await simTargetOf(io);
-  const cluster = await target.create({ name: 'serve', topology: { preset: 'certchain', orderers }, steps: [] }, { seed });
+  // `oc logs` of the stand-in reads every node's log: the cluster keeps every line.
+  const cluster = await target.create({ name: 'serve', topology: { preset: 'certchain', orderers }, steps: [] }, { seed, keep: { logs: true } });
   const passwords: Record<string, string> = {};
   for (const org of cluster.topology.orgs) passwords[org] = env[`CERTCHAIN_${org.toUpperCase()}_PASSWORD`] ?? 'admin';
   const adminToken = env['OC_STANDIN_TOKEN'] ?? randomBytes(16).toString('hex');

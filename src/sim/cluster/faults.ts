@@ -186,8 +186,7 @@ export class SimFaults {
     p.pending = r.logs.map((e) =>
       this.sim.after(e.atMs ?? 0, () => {
         if (!this.observers.logSpecOf(node).enabled(LOG_FORMATS.get(e.kind)?.module ?? '', LOG_FORMATS.get(e.kind)?.level ?? 'INFO')) return;
-        l.seq++;
-        l.entries.push({ at: this.sim.now, seq: l.seq, kind: e.kind, args: e.args });
+        this.observers.print(node, { at: this.sim.now, kind: e.kind, args: e.args });
       }),
     );
     p.pending.push(
@@ -266,11 +265,7 @@ export class SimFaults {
     const p = this.world.peerOf(peer);
     const r = run(this.sim.isUp(p));
     this.sim.fault({ fault: 'offline', node: p, command: `peer node ${name}`, ok: r.ok, ...(r.ok ? {} : { error: r.error ?? 'failed' }) }, `peer node ${name} on ${p}: ${r.ok ? 'ok' : r.error ?? 'failed'}`);
-    const l = this.observers.nodeLog(p);
-    for (const e of r.logs) {
-      l.seq++;
-      l.entries.push({ at: this.sim.now + (e.atMs ?? 0), seq: l.seq, kind: e.kind, args: e.args, command: true });
-    }
+    for (const e of r.logs) this.observers.print(p, { at: this.sim.now + (e.atMs ?? 0), kind: e.kind, args: e.args, command: true });
     if (r.durationMs !== undefined && r.durationMs > 0) this.sim.run({ until: this.sim.now + r.durationMs });
     return r.ok ? { ok: true } : { ok: false, error: r.error ?? `${name} failed` };
   }

@@ -6,7 +6,7 @@
  * status a peer or an orderer reports (channel info, CouchDB, the consenter's view).
  *
  * It reads the world (world.ts) and hands three things back: a gateway answer to the world
- * (`answers`), a refused connection to the world's network (`refused`), and a process that
+ * (`answered`), a refused connection to the world's network (`refused`), and a process that
  * died by itself to whoever restarts it (`exited`, the fault injector's kubelet). It knows
  * no scenario language: its lines and statuses are the `Cluster` port's (src/shared/cluster.ts).
  */
@@ -22,6 +22,23 @@ import { getinfoOutput } from '../../shared/node-output.ts';
 import type { Topology } from '../fabric/topology.ts';
 import type { SimWorld } from './world.ts';
 import type { ClusterLogLine, OrdererStatus } from '../../shared/cluster.ts';
+
+/**
+ * What the observers keep beyond what the run itself needs (issue #19: a long run must not
+ * grow by its logs and metric series). The run needs, and always has: every node's line
+ * counter (the id a line is printed with), the last value of every metric series (a down
+ * orderer's last committed block), the statuses. Kept only when asked:
+ */
+export interface KeepOptions {
+  /**
+   * Log lines: every line (`true`: `run --logs`, `serve`, a library caller that reads
+   * `logs`), none (`false`, the default), or only the lines whose rendered text (Fabric's
+   * line, as `logs` returns it) the predicate accepts (a scenario's `waitFor` log patterns).
+   */
+  readonly logs?: boolean | ((text: string) => boolean);
+  /** Every change point of every metric series (`true`); by default only each series' last value. */
+  readonly metrics?: boolean;
+}
 
 /** A change point of one metric series. */
 export interface MetricPoint {
@@ -40,7 +57,7 @@ export interface LogEntry {
   readonly command?: boolean;
 }
 
-/** A node's log: every line since the run began, and where its current container's starts. */
+/** A node's log: the lines kept since the run began (KeepOptions), and where its current container's start. */
 export interface NodeLog {
   entries: LogEntry[];
   /** Index of the first entry since the node's last stop. */
@@ -56,12 +73,18 @@ export class SimObservers {
   /** Each node's logging spec: a line below its logger's level is not printed. */
   private readonly logSpecs_ = new Map<NodeId, LogSpec>();
   private defaultLogSpec = new LogSpec(DEFAULT_LOG_SPEC);
+  private readonly keepLogs: boolean | ((text: string) => boolean);
+  private readonly keepMetrics: boolean;
 
   constructor(
     private readonly world: SimWorld,
     /** A process died by itself (a peer's panic, a failed `peer node start`), for the reason given. */
     private readonly exited: (node: NodeId, reason: string) => void,
-  ) {}
+    keep: KeepOptions = {},
+  ) {
+    this.keepLogs = keep.logs ?? false;
+    this.keepMetrics = keep.metrics ?? false;
+  }
 
   private get sim(): Simulation {
     return this.world.sim;
@@ -83,14 +106,15 @@ export class SimObservers {
       if (e.type === 'log' && e.kind !== undefined) {
         const fmt = LOG_FORMATS.get(e.kind);
         if (fmt !== undefined && !(this.logSpecs_.get(r.node) ?? this.defaultLogSpec).enabled(fmt.module, fmt.level)) return;
-        const l = this.nodeLog(r.node);
-        l.seq++;
-        l.entries.push({ at: r.t, seq: l.seq, kind: e.kind, args: e.args ?? [], ...(e.fields !== undefined ? { fields: e.fields } : {}) });
+        this.print(r.node, { at: r.t, kind: e.kind, args: e.args ?? [], ...(e.fields !== undefined ? { fields: e.fields } : {}) });
       } else if (e.type === 'metric' && e.name !== undefined) {
         const key = `${r.node}|${e.name}|${e.labels === undefined ? '' : JSON.stringify(e.labels)}`;
         let s = this.series.get(key);
         if (s === undefined) this.series.set(key, (s = []));
-        s.push({ t: r.t, value: e.value ?? 0 });
+        const point = { t: r.t, value: e.value ?? 0 };
+        // Not kept: the series is its last value only (bounded by the number of series).
+        if (this.keepMetrics || s.length === 0) s.push(point);
+        else s[0] = point;
       } else if (e.type === 'peer.panic' || e.type === 'peer.exit') {
         // The peer process dies (a panic, or `peer node start` failing): the kubelet restarts it with back-off.
         const node = r.node;
@@ -98,7 +122,7 @@ export class SimObservers {
       } else if (e.type === 'gateway.submitted') {
         this.submitted.add(String((e as { txId?: unknown }).txId));
       } else if (e.type === 'gateway.answer' && e.requestId !== undefined) {
-        this.world.answers.set(e.requestId, { httpStatus: e.httpStatus ?? 500, body: e.body ?? {} });
+        this.world.answered(e.requestId, { httpStatus: e.httpStatus ?? 500, body: e.body ?? {} });
       }
     } else if (r.k === 'drop') {
       if (r.reason === 'down') this.world.refused(r.from, r.to, r.m);
@@ -121,7 +145,25 @@ export class SimObservers {
     return this.logSpecs_.get(node) ?? this.defaultLogSpec;
   }
 
-  /** A node's log, for what the node's container prints outside its process (a failed start, an offline command). */
+  /**
+   * A node prints a line (its process, or its container outside the process: a failed
+   * start, an offline command): the line takes the node's next id, and is kept if the
+   * keep options ask for it.
+   */
+  print(node: NodeId, line: Omit<LogEntry, 'seq'>): void {
+    const l = this.nodeLog(node);
+    l.seq++;
+    const keep = this.keepLogs;
+    if (keep === false) return;
+    const entry: LogEntry = { ...line, seq: l.seq };
+    if (keep !== true) {
+      const fmt = LOG_FORMATS.get(entry.kind);
+      if (fmt === undefined || !keep(renderLine(fmt, { type: 'log', kind: entry.kind, args: entry.args, ...(entry.fields !== undefined ? { fields: entry.fields } : {}) }, entry.at, entry.seq))) return;
+    }
+    l.entries.push(entry);
+  }
+
+  /** A node's log: its kept lines, where its current container's start, its line counter. */
   nodeLog(node: NodeId): NodeLog {
     let l = this.logs_.get(node);
     if (l === undefined) this.logs_.set(node, (l = { entries: [], sinceStop: 0, seq: 0 }));
@@ -180,6 +222,8 @@ export class SimObservers {
   logLines(node: NodeId, all: boolean): ClusterLogLine[] {
     const k = this.world.kindOf(node);
     if (k === 'couchdb') return [];
+    // Reading lines the cluster was told not to keep would be a silent empty answer: say so.
+    if (this.keepLogs === false) throw new Error(`the log lines of ${node} were not kept: open the cluster with keep: { logs: true } (run --logs), or through simClusterFor, which keeps the lines its scenario's waitFor steps look for`);
     const l = this.logs_.get(node);
     if (l === undefined) return [];
     const out: ClusterLogLine[] = [];

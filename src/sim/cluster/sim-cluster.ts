@@ -26,10 +26,10 @@ import type { CouchDbInfo } from '../fabric/couchdb.ts';
 import type { CostModel } from '../fabric/profile.ts';
 import type { Topology } from '../fabric/topology.ts';
 import { SimWorld, type WorldOptions } from './world.ts';
-import { SimObservers, type MetricPoint } from './observers.ts';
+import { SimObservers, type KeepOptions, type MetricPoint } from './observers.ts';
 import { SimFaults } from './faults.ts';
 
-export type { MetricPoint } from './observers.ts';
+export type { KeepOptions, MetricPoint } from './observers.ts';
 export { CRASH_BACKOFF_INITIAL_MS, CRASH_BACKOFF_MAX_MS, CRASH_BACKOFF_RESET_MS } from './faults.ts';
 
 /** How `SimCluster.create` opens the simulator: the world's options (world.ts), the nodes' and the channel's. */
@@ -40,12 +40,25 @@ export interface SimClusterOptions extends WorldOptions {
   /** Every node's `FABRIC_LOGGING_SPEC` (flogging semantics, default `info`); `logSpecs` overrides per node. */
   readonly logSpec?: string;
   readonly logSpecs?: Readonly<Record<NodeId, string>>;
+  /**
+   * What the cluster keeps beyond what the run needs: log lines (all, none, or those a
+   * predicate on the rendered line accepts) and every metric change point. Default: no log
+   * lines and each metric series' last value, so a long run does not grow by them
+   * (`logs`/`allLogs` then return no lines, `metric` one point per series).
+   */
+  readonly keep?: KeepOptions;
 }
 
-/** A background load: how many it asked for, and the requests sent so far. */
+/**
+ * A background load: how many it asked for, how many were sent, and the answers folded in
+ * as they arrive (no answer is kept): the counts, and each failure's reason with its place
+ * in the load, so the tally lists reasons in the order of the requests, as before.
+ */
 interface SimLoad {
   readonly count: number;
-  readonly requestIds: string[];
+  issued: number;
+  committed: number;
+  readonly failures: { readonly index: number; readonly error: string }[];
 }
 
 export class SimCluster implements Cluster {
@@ -61,11 +74,12 @@ export class SimCluster implements Cluster {
   private constructor(
     /** The nodes, the network and simulated time (world.ts). */
     readonly world: SimWorld,
+    keep: KeepOptions | undefined,
   ) {
     this.topology = world.topology;
     this.genesis = world.genesis;
     // A process that dies by itself, seen in the trace, is the kubelet's to restart.
-    this.observers = new SimObservers(world, (node, reason) => this.faults.exited(node, reason));
+    this.observers = new SimObservers(world, (node, reason) => this.faults.exited(node, reason), keep);
     this.faults = new SimFaults(world, this.observers);
   }
 
@@ -87,7 +101,7 @@ export class SimCluster implements Cluster {
   /** Build the network, start every node and (by default) set the channel up. */
   static async create(options: SimClusterOptions): Promise<SimCluster> {
     const world = SimWorld.open(options);
-    const c = new SimCluster(world);
+    const c = new SimCluster(world, options.keep);
     if (options.logSpec !== undefined) c.observers.setDefaultLogSpec(options.logSpec);
     for (const [node, spec] of Object.entries(options.logSpecs ?? {})) c.setLogSpec(node, spec);
     world.sim.observe((r) => c.observers.record(r), ['event', 'crash', 'restart', 'drop']);
@@ -118,7 +132,7 @@ export class SimCluster implements Cluster {
     this.sim.step(step);
   }
 
-  /** Change points of a metric on a node: `metric('peer0.techpulse', 'ledger_blockchain_height')`. */
+  /** Change points of a metric on a node: `metric('peer0.techpulse', 'ledger_blockchain_height')` (only the last unless `keep.metrics`). */
   metric(node: NodeId, name: string, labels?: Readonly<Record<string, string>>): readonly MetricPoint[] {
     return this.observers.metric(node, name, labels);
   }
@@ -137,12 +151,12 @@ export class SimCluster implements Cluster {
     return this.observers.ordererStatus(orderer);
   }
 
-  /** The node's log lines, parsed, as `oc logs` shows them: since the node's last stop. */
+  /** The node's log lines, parsed, as `oc logs` shows them: since the node's last stop (the lines `keep.logs` kept). */
   async logs(node: NodeId): Promise<readonly ClusterLogLine[]> {
     return this.observers.logLines(node, false);
   }
 
-  /** Every log line of the node since the run began. */
+  /** Every log line of the node since the run began (the lines `keep.logs` kept). */
   allLogs(node: NodeId): readonly ClusterLogLine[] {
     return this.observers.logLines(node, true);
   }
@@ -329,12 +343,16 @@ export class SimCluster implements Cluster {
     if (!(everyMs >= 0)) return { ok: false, error: `load interval must be >= 0 ms, got ${everyMs}` };
     const base = this.sim.now;
     const tag = this.world.nextTag();
-    const load: SimLoad = { count, requestIds: [] };
+    const load: SimLoad = { count, issued: 0, committed: 0, failures: [] };
     this.loads.push(load);
     for (let i = 0; i < count; i++) {
       this.sim.at(base + i * everyMs, () => {
         const cert = loadCertificate(org, i + 1, `${org.toUpperCase()}-${tag}`);
-        load.requestIds.push(this.world.send(org, { type: 'issue', requestId: '', cert }));
+        load.issued++;
+        this.world.send(org, { type: 'issue', requestId: '', cert }, (a) => {
+          if (a.httpStatus < 300) load.committed++;
+          else load.failures.push({ index: i, error: String(a.body['error']) });
+        });
       });
     }
     return { ok: true, load: this.loads.length - 1 };
@@ -346,20 +364,12 @@ export class SimCluster implements Cluster {
   async loadTally(loadId: number): Promise<LoadTally> {
     const load = this.loads[loadId];
     if (load === undefined) throw new Error(`no background load ${loadId}`);
-    let committed = 0;
-    let failed = 0;
     const errors: Record<string, number> = {};
-    for (const id of load.requestIds) {
-      const a = this.world.answers.get(id);
-      if (a === undefined) continue;
-      if (a.httpStatus < 300) committed++;
-      else {
-        failed++;
-        countLoadError(errors, String(a.body['error']));
-      }
-    }
-    const issued = load.requestIds.length;
-    return { count: load.count, issued, committed, failed, pending: issued - committed - failed, errors };
+    // In the order of the requests (the first LOAD_ERROR_KINDS reasons are named, the rest `other`).
+    for (const f of [...load.failures].sort((a, b) => a.index - b.index)) countLoadError(errors, f.error);
+    const { count, issued, committed } = load;
+    const failed = load.failures.length;
+    return { count, issued, committed, failed, pending: issued - committed - failed, errors };
   }
 
   async close(): Promise<void> {

@@ -65,8 +65,12 @@ export class SimWorld {
   /** The nodes by the lab's names (the `Cluster` port's `TopologyInfo`). */
   readonly topology: TopologyInfo;
   readonly genesis: Block;
-  /** The gateways' answers by request id, as the observers see them arrive. */
-  readonly answers = new Map<string, GatewayAnswer>();
+  /**
+   * Who waits for each request's answer, by request id. An answer is handed to its waiter
+   * once and forgotten, so a long run does not hold every answer it ever got; an answer
+   * nobody waits for any more (an operation that timed out) is dropped.
+   */
+  private readonly waiters = new Map<string, (answer: GatewayAnswer) => void>();
   /** CouchDB containers that are stopped (CouchDB is no kernel node: its volume is its peer's). */
   readonly couchdbDown = new Set<NodeId>();
   private nextRequest = 0;
@@ -145,13 +149,17 @@ export class SimWorld {
     // `chaincode certcontract not found` (1 seed in a few hundred, by link latency). A real
     // set-up waits for every org's peer the same way (`approveformyorg --waitForEvent`).
     this.awaitPeersAt(this.ordererHeight());
-    const ids: { org: string; id: string }[] = [];
+    const issued: { org: string; answer?: GatewayAnswer }[] = [];
     for (const org of this.fabric.orgs) {
-      for (const cert of initialCertificates(org)) ids.push({ org, id: this.send(org, { type: 'issue', requestId: '', cert }) });
+      for (const cert of initialCertificates(org)) {
+        const x: { org: string; answer?: GatewayAnswer } = { org };
+        issued.push(x);
+        this.send(org, { type: 'issue', requestId: '', cert }, (a) => (x.answer = a));
+      }
     }
-    this.runUntil(() => ids.every((x) => this.answers.has(x.id)), this.opTimeoutMs);
-    for (const x of ids) {
-      const a = this.answers.get(x.id);
+    this.runUntil(() => issued.every((x) => x.answer !== undefined), this.opTimeoutMs);
+    for (const x of issued) {
+      const a = x.answer;
       if (a === undefined || a.httpStatus >= 300) throw new Error(`SimCluster bootstrap: initial certificate via ${x.org} failed: ${a === undefined ? 'no answer' : String(a.body['error'])}`);
     }
     // Let every peer commit the set-up blocks.
@@ -221,20 +229,38 @@ export class SimWorld {
     return r.reason === 'condition' || done();
   }
 
-  /** Hand a command to an org's gateway (its REST API); the request id its answer will carry. */
-  send(org: string, cmd: GatewayCommand): string {
+  /** Hand a command to an org's gateway (its REST API); `onAnswer` takes its answer when it arrives. The request id. */
+  send(org: string, cmd: GatewayCommand, onAnswer: (answer: GatewayAnswer) => void): string {
     const gw = this.fabric.gateways.find((g) => g.org === org || g.id === org);
     if (gw === undefined) throw new Error(`unknown org "${org}" (orgs: ${this.fabric.orgs.join(', ')})`);
     const requestId = `r${++this.nextRequest}`;
+    this.waiters.set(requestId, onAnswer);
     this.sim.command(gw.id, { ...cmd, requestId }, `${cmd.type} ${requestId}`);
     return requestId;
   }
 
+  /** A gateway answered (the observers saw it in the trace): hand it to its waiter, once. */
+  answered(requestId: string, answer: GatewayAnswer): void {
+    const w = this.waiters.get(requestId);
+    if (w === undefined) return;
+    this.waiters.delete(requestId);
+    w(answer);
+  }
+
+  /** Requests whose answer someone still waits for. */
+  waiting(): number {
+    return this.waiters.size;
+  }
+
   /** Send a command and run the simulation until its answer (a 504 after the operation timeout). */
   async request(org: string, cmd: GatewayCommand): Promise<GatewayAnswer> {
-    const id = this.send(org, cmd);
-    this.runUntil(() => this.answers.has(id), this.opTimeoutMs);
-    return this.answers.get(id) ?? { httpStatus: 504, body: { success: false, error: `no answer from the ${org} API within ${this.opTimeoutMs} ms` } };
+    let answer: GatewayAnswer | undefined;
+    const id = this.send(org, cmd, (a) => (answer = a));
+    this.runUntil(() => answer !== undefined, this.opTimeoutMs);
+    if (answer !== undefined) return answer;
+    // Given up on: a late answer is dropped.
+    this.waiters.delete(id);
+    return { httpStatus: 504, body: { success: false, error: `no answer from the ${org} API within ${this.opTimeoutMs} ms` } };
   }
 
   /** The org a step names (`techpulse` or `gateway.techpulse`); an unknown one is a one-line error. */

@@ -27,18 +27,18 @@ const lin = (baseMs: number, perTxMs = 0) => ({ baseMs, perTxMs });
 
 describe('a profile in SimCluster', () => {
   it("prints the profile's commit time in the peer's Validated and Committed block lines", async () => {
-    const c = await SimCluster.create({ seed: 4, profile: profile({ commit: { validate: lin(7), stateValidation: lin(11), blockCommit: lin(13, 2), stateCommit: lin(17) } }) });
+    const c = await SimCluster.create({ seed: 4, keep: { logs: true }, profile: profile({ commit: { validate: lin(7), stateValidation: lin(11), blockCommit: lin(13, 2), stateCommit: lin(17) } }) });
     const log = (await c.logs('peer0.techpulse')).map((l) => l.message);
     expect(log).toContain('[certchannel] Committed block [0] with 1 transaction(s) in 43ms (state_validation=11ms block_and_pvtdata_commit=15ms state_commit=17ms) commitHash=[]');
     expect(log).toContain('[certchannel] Validated block [1] in 7ms');
   });
 
   it('charges the measured endorsement time to an evaluate', async () => {
-    const slow = await SimCluster.create({ seed: 4, profile: profile({ evaluateP50: 504 }) });
+    const slow = await SimCluster.create({ seed: 4, keep: { logs: true }, profile: profile({ evaluateP50: 504 }) });
     const t0 = slow.now();
     expect((await slow.verifyCertificate('TP-FSWD-001', 'techpulse')).status).toBe('VALID');
     expect(slow.now() - t0).toBeGreaterThanOrEqual(500);
-    const fast = await SimCluster.create({ seed: 4, profile: profile({ evaluateP50: 4 }) });
+    const fast = await SimCluster.create({ seed: 4, keep: { logs: true }, profile: profile({ evaluateP50: 4 }) });
     const t1 = fast.now();
     await fast.verifyCertificate('TP-FSWD-001', 'techpulse');
     expect(fast.now() - t1).toBeLessThan(100);
@@ -46,7 +46,7 @@ describe('a profile in SimCluster', () => {
 
   // Close to, not equal: the orderers' per-message cost (1.193 ms in the built-in profile) leaves the clock at fractions of a ms.
   it('takes the measured start time for a peer, rebuild-dbs time, and the replay of its blocks after rebuild-dbs', async () => {
-    const c = await SimCluster.create({ seed: 4, profile: profile({ peerStartMs: 3000, blocksPerSec: 2, rebuildMs: 700 }) });
+    const c = await SimCluster.create({ seed: 4, keep: { logs: true }, profile: profile({ peerStartMs: 3000, blocksPerSec: 2, rebuildMs: 700 }) });
     const p = 'peer0.dataforge';
     await c.stop(p);
     let t = c.now();
@@ -67,7 +67,7 @@ describe('a profile in SimCluster', () => {
     const withCpu = (perMessageMs: number): CalibrationProfile => ({ ...DEFAULT_PROFILE, figures: { ...DEFAULT_PROFILE.figures, ordererCpu: { ...(DEFAULT_PROFILE.figures.ordererCpu as NonNullable<CalibrationProfile['figures']['ordererCpu']>), perMessageMs } } });
     const { ordererCpu: _, ...v1figures } = DEFAULT_PROFILE.figures;
     const tookMs = async (p: CalibrationProfile): Promise<number> => {
-      const c = await SimCluster.create({ seed: 4, profile: p });
+      const c = await SimCluster.create({ seed: 4, keep: { logs: true }, profile: p });
       const t0 = c.now();
       await c.issueCertificate('techpulse', { certID: 'CPU-1', studentID: 's@techpulse.demo', studentName: 'A', courseID: 'C', courseName: 'C', issueDate: '2026-01-01', expiryDate: '2028-01-01' });
       return c.now() - t0;
@@ -79,7 +79,7 @@ describe('a profile in SimCluster', () => {
   });
 
   it('uses the built-in profile by default', async () => {
-    const c = await SimCluster.create({ seed: 4 });
+    const c = await SimCluster.create({ seed: 4, keep: { logs: true } });
     expect(c.cost).toEqual(costModelOf(DEFAULT_PROFILE));
   });
 });

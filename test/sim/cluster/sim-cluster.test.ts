@@ -5,7 +5,7 @@ import { SimCluster } from '../../../src/sim/cluster/sim-cluster.ts';
 const cert = { certID: 'D-1', studentID: 's@x.demo', studentName: 'S', courseID: 'C', courseName: 'Course', issueDate: '2026-03-14', expiryDate: '2027-03-14' };
 
 async function scenario(seed: number): Promise<string> {
-  const c = await SimCluster.create({ seed });
+  const c = await SimCluster.create({ seed, keep: { logs: true, metrics: true } });
   await c.stop('peer0.org3');
   await c.issueCertificate('techpulse', cert);
   await c.start('peer0.org3');
@@ -21,7 +21,7 @@ describe('SimCluster', () => {
   });
 
   it('metrics: ledger height per peer; gossip_state_height is absent after a restart until the first commit', async () => {
-    const c = await SimCluster.create({ seed: 9 });
+    const c = await SimCluster.create({ seed: 9, keep: { logs: true, metrics: true } });
     // Genesis, three approvals, the commit, the initial certificates.
     expect(c.metric('peer0.techpulse', 'ledger_blockchain_height').at(-1)?.value).toBe(6);
     const before = c.metric('peer0.dataforge', 'gossip_state_height').length;
@@ -36,7 +36,7 @@ describe('SimCluster', () => {
   });
 
   it('endorsement failures: a duplicate ID is refused with 409 and counted; the policy needs 2 of 3 orgs', async () => {
-    const c = await SimCluster.create({ seed: 10 });
+    const c = await SimCluster.create({ seed: 10, keep: { logs: true, metrics: true } });
     const dup = await c.issueRaw('techpulse', { ...cert, certID: 'TP-FSWD-001' });
     expect(dup).toMatchObject({ httpStatus: 409, body: { success: false, error: 'failed to endorse transaction: the certificate TP-FSWD-001 already exists' } });
     expect(c.metric('peer0.techpulse', 'endorser_endorsement_failures').at(-1)?.value).toBe(1);
@@ -50,7 +50,7 @@ describe('SimCluster', () => {
   });
 
   it('selectors resolve to the current leader and followers; unknown names are refused', async () => {
-    const c = await SimCluster.create({ seed: 11 });
+    const c = await SimCluster.create({ seed: 11, keep: { logs: true, metrics: true } });
     expect(await c.resolve('leader')).toEqual(['orderer.techpulse']);
     expect(await c.resolve('nextLeader')).toEqual(['orderer.dataforge']);
     expect(await c.resolve('followers')).toEqual(['orderer.dataforge', 'orderer.org3', 'orderer.ordering']);
@@ -61,7 +61,7 @@ describe('SimCluster', () => {
   });
 
   it('verify through the REST API returns the lab JSON shape', async () => {
-    const c = await SimCluster.create({ seed: 12 });
+    const c = await SimCluster.create({ seed: 12, keep: { logs: true, metrics: true } });
     const v = await c.verifyRaw('TP-FSWD-001', 'dataforge');
     expect(v.httpStatus).toBe(200);
     expect(v.body).toMatchObject({ certID: 'TP-FSWD-001', status: 'VALID', verifiedAt: '2026-03-14', certificate: { courseName: 'Full Stack Web Development', issuer: 'TechpulseMSP' } });
@@ -69,7 +69,7 @@ describe('SimCluster', () => {
   });
 
   it('CouchDB stopped under a running peer: the peer panics, and started with CouchDB down it panics in the ledger provider and crash-loops until CouchDB is back', async () => {
-    const c = await SimCluster.create({ seed: 13 });
+    const c = await SimCluster.create({ seed: 13, keep: { logs: true, metrics: true } });
     await c.stop('couchdb.dataforge');
     expect(await c.isUp('peer0.dataforge')).toBe(false);
     await expect(c.stateDocCount('couchdb.dataforge')).rejects.toThrow('CouchDB couchdb.dataforge is down');
@@ -92,7 +92,7 @@ describe('SimCluster', () => {
   });
 
   it('CrashLoopBackOff: a container that dies by itself restarts after 10 s, 20 s, 40 s...; a stopped one (scaled to 0) stays down', async () => {
-    const c = await SimCluster.create({ seed: 13 });
+    const c = await SimCluster.create({ seed: 13, keep: { logs: true, metrics: true } });
     await c.stop('couchdb.dataforge');
     const t0 = c.now();
     const at = async (s: number): Promise<number> => {
@@ -115,7 +115,7 @@ describe('SimCluster', () => {
   });
 
   it('a peer that panics by itself (its state database deleted under it) is restarted by the kubelet without a start', async () => {
-    const c = await SimCluster.create({ seed: 14 });
+    const c = await SimCluster.create({ seed: 14, keep: { logs: true, metrics: true } });
     expect(await c.dropStateDatabase('peer0.org3')).toEqual({ ok: true });
     expect((await c.issueCertificate('dataforge', { certID: 'P-1', studentID: 's', studentName: 'S', courseID: 'C', courseName: 'Course', issueDate: '2026-03-14', expiryDate: '2027-03-14' })).ok).toBe(true);
     await c.sleep(1_000);
@@ -126,14 +126,14 @@ describe('SimCluster', () => {
   });
 
   it('state database deleted under a running peer: the peer runs on until a commit writes to it', async () => {
-    const c = await SimCluster.create({ seed: 14 });
+    const c = await SimCluster.create({ seed: 14, keep: { logs: true, metrics: true } });
     expect(await c.dropStateDatabase('couchdb.org3')).toEqual({ ok: true });
     expect(await c.isUp('peer0.org3')).toBe(true);
     expect(await c.dropStateDatabase('couchdb.org3')).toEqual({ ok: false, error: '{"error":"not_found","reason":"Database does not exist."}' });
   });
 
   it('deleting a database on a stopped CouchDB fails as curl does, and deletes nothing', async () => {
-    const c = await SimCluster.create({ seed: 15 });
+    const c = await SimCluster.create({ seed: 15, keep: { logs: true, metrics: true } });
     const before = await c.stateDocCount('peer0.techpulse');
     await c.stop('peer0.techpulse');
     await c.stop('couchdb.techpulse');
@@ -145,12 +145,12 @@ describe('SimCluster', () => {
   });
 
   it('a partition naming an unknown node is refused instead of silently cutting nothing', async () => {
-    const c = await SimCluster.create({ seed: 16 });
+    const c = await SimCluster.create({ seed: 16, keep: { logs: true, metrics: true } });
     await expect(c.partition([['orderer.dataforg']])).rejects.toThrow(/unknown node "orderer\.dataforg"/);
   });
 
   it('with fewer than a quorum of orderers up, issuance fails and says why', async () => {
-    const c = await SimCluster.create({ seed: 17 });
+    const c = await SimCluster.create({ seed: 17, keep: { logs: true, metrics: true } });
     await c.stop('orderer.org3');
     await c.stop('orderer.ordering');
     const r = await c.issueCertificate('techpulse', { certID: 'NO-QUORUM', studentID: 's', studentName: 'S', courseID: 'C', courseName: 'Course', issueDate: '2026-03-14', expiryDate: '2027-03-14' });
@@ -160,7 +160,7 @@ describe('SimCluster', () => {
   });
 
   it('consensus: raft orders through an elected leader; a crashed leader is replaced by an election', async () => {
-    const c = await SimCluster.create({ seed: 18, topology: { orderers: 5, consensus: 'raft' } });
+    const c = await SimCluster.create({ seed: 18, keep: { logs: true, metrics: true }, topology: { orderers: 5, consensus: 'raft' } });
     const [leader] = await c.resolve('leader');
     expect((await c.ordererStatus(leader as string)).role).toBe('leader');
     await expect(c.resolve('nextLeader')).rejects.toThrow(/leaders are elected/);

@@ -40,13 +40,13 @@ describe('peer channel getinfo', () => {
   });
 
   it('a peer with only the genesis block omits previousHash (height 1)', async () => {
-    const c = await SimCluster.create({ seed: 3, bootstrap: false });
+    const c = await SimCluster.create({ seed: 3, keep: { logs: true }, bootstrap: false });
     const cur = hexToBase64(blockHeaderHash(c.genesis.header));
     expect(c.getinfo('peer0.techpulse')).toBe(`Blockchain info: {"height":1,"currentBlockHash":"${cur}"}\n`);
   });
 
   it('after set-up, currentBlockHash is the last header hash and previousBlockHash its PreviousHash', async () => {
-    const c = await SimCluster.create({ seed: 3 });
+    const c = await SimCluster.create({ seed: 3, keep: { logs: true } });
     const info = await c.channelInfo('peer0.dataforge');
     expect(info.height).toBe(6);
     expect(c.getinfo('peer0.dataforge')).toBe(`Blockchain info: {"height":6,"currentBlockHash":"${info.currentBlockHash}","previousBlockHash":"${info.previousBlockHash ?? ''}"}\n`);
@@ -64,7 +64,7 @@ describe('Go duration text', () => {
 
 describe('joining the channel', () => {
   it('commits the genesis block with an empty commit hash, then computes commit hashes from block 1', async () => {
-    const c = await SimCluster.create({ seed: 4 });
+    const c = await SimCluster.create({ seed: 4, keep: { logs: true } });
     const log = (await c.logs('peer0.techpulse')).map((l) => l.message);
     expect(log).toContain('[certchannel] Committed block [0] with 1 transaction(s) in 25ms (state_validation=1ms block_and_pvtdata_commit=6ms state_commit=18ms) commitHash=[]');
     expect(log.find((m) => m.startsWith('[certchannel] Committed block [1]'))).toMatch(/commitHash=\[[0-9a-f]{64}\]$/);

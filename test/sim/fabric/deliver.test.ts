@@ -12,7 +12,7 @@ const text = async (c: SimCluster, n: string): Promise<string> => (await c.logs(
 
 describe('BFT deliverer (3.x)', () => {
   it("block source killed: the connection reset moves the peer to the next orderer after 100ms; no block is missed", async () => {
-    const c = await SimCluster.create({ seed: 31 });
+    const c = await SimCluster.create({ seed: 31, keep: { logs: true } });
     const src = source(c, 'peer0.org3') as string;
     expect(src).toMatch(/^orderer\./);
     await c.stop(src);
@@ -30,13 +30,13 @@ describe('BFT deliverer (3.x)', () => {
   });
 
   it('the deliverer prints its endpoints as Fabric does: Address: host:port, CertHash: <MD5 of the TLS root certs>', async () => {
-    const c = await SimCluster.create({ seed: 35 });
+    const c = await SimCluster.create({ seed: 35, keep: { logs: true } });
     const line = (await c.logs('peer0.techpulse')).find((l) => l.kind === 'blocksprovider.refreshed');
     expect(line?.text).toMatch(/INFO \[peer\.blocksprovider\] refreshSources -> Refreshed endpoints: \[Address: orderer\.\w+:7050, CertHash: [0-9A-F]{32}( Address: orderer\.\w+:7050, CertHash: [0-9A-F]{32}){3}\] channel=certchannel$/);
   });
 
   it('block source censors (withholds blocks, headers flow from the others): suspicion, then after blockCensorshipTimeout 30s the peer switches and commits', async () => {
-    const c = await SimCluster.create({ seed: 32 });
+    const c = await SimCluster.create({ seed: 32, keep: { logs: true } });
     const src = source(c, 'peer0.techpulse') as string;
     expect((await c.setByzantine(src, 'censorDeliver')).ok).toBe(true);
     const r = await c.issueCertificate('dataforge', cert('CENSORED-1'));
@@ -57,7 +57,7 @@ describe('BFT deliverer (3.x)', () => {
   });
 
   it('link to the block source cut: the header receivers reveal newer blocks and the monitor switches within the censorship timeout', async () => {
-    const c = await SimCluster.create({ seed: 33 });
+    const c = await SimCluster.create({ seed: 33, keep: { logs: true } });
     const src = source(c, 'peer0.dataforge') as string;
     c.sim.network.isolate(src, ['peer0.dataforge']);
     const r = await c.issueCertificate('techpulse', cert('CUT-1'));
@@ -67,7 +67,7 @@ describe('BFT deliverer (3.x)', () => {
   });
 
   it('a cut shorter than the keepalive loses a block on the stream: the next block shows the gap and the peer reconnects from its height', async () => {
-    const c = await SimCluster.create({ seed: 34 });
+    const c = await SimCluster.create({ seed: 34, keep: { logs: true } });
     await c.partition([['peer0.dataforge']]);
     const missed = await c.issueCertificate('techpulse', cert('DURING-CUT'));
     expect(missed.ok).toBe(true);

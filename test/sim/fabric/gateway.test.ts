@@ -34,7 +34,7 @@ describe('computeBFTQuorum (submit.go)', () => {
 
 describe('Gateway submit on BFT (submitBFT)', () => {
   it('2 of 4 orderers down: fails at once with Unavailable "insufficient number of orderers", not a 60 s commit timeout', async () => {
-    const c = await SimCluster.create({ seed: 21 });
+    const c = await SimCluster.create({ seed: 21, keep: { logs: true } });
     await c.stop('orderer.dataforge');
     await c.stop('orderer.org3');
     const t0 = c.now();
@@ -52,7 +52,7 @@ describe('Gateway submit on BFT (submitBFT)', () => {
   });
 
   it('1 of 4 down: 3 successes make the quorum and the certificate commits', async () => {
-    const c = await SimCluster.create({ seed: 22 });
+    const c = await SimCluster.create({ seed: 22, keep: { logs: true } });
     await c.stop('orderer.org3');
     expect(await c.issueCertificate('techpulse', cert('QUORUM-2'))).toMatchObject({ ok: true });
   });
@@ -69,7 +69,7 @@ describe("the gateway's connection to an orderer after a refused dial (grpc-go r
   });
 
   it('pick_first stays in TRANSIENT_FAILURE until a redial succeeds: an orderer serving again is refused its broadcast until then (Fabric 3.1.5: beyond-f, 14 UNAVAILABLE 124 ms after orderer.dataforge was back)', async () => {
-    const c = await SimCluster.create({ seed: 24 });
+    const c = await SimCluster.create({ seed: 24, keep: { logs: true } });
     await c.stop('orderer.dataforge');
     await c.stop('orderer.org3');
     const refused = await c.issueRaw('techpulse', cert('BACKOFF-1'));
@@ -90,7 +90,7 @@ describe("the gateway's connection to an orderer after a refused dial (grpc-go r
 
 describe('a dial to a dead orderer fails at once (FailOnNonTempDialError)', () => {
   it('the peer\'s deliverer logs the refused dial and moves on, without waiting connTimeout (3 s)', async () => {
-    const c = await SimCluster.create({ seed: 23 });
+    const c = await SimCluster.create({ seed: 23, keep: { logs: true } });
     for (const o of ['orderer.dataforge', 'orderer.org3', 'orderer.ordering']) await c.stop(o);
     await c.stop('peer0.techpulse');
     await c.start('peer0.techpulse');
@@ -107,7 +107,7 @@ describe('a dial to a dead orderer fails at once (FailOnNonTempDialError)', () =
 describe('Gateway submit on Raft (submitNonBFT)', () => {
   /** The orderer each submit was first sent to. */
   async function firstTargets(seed: number): Promise<string[]> {
-    const c = await SimCluster.create({ seed, traceKeep: true, topology: { consensus: 'raft' } });
+    const c = await SimCluster.create({ seed, keep: { logs: true }, traceKeep: true, topology: { consensus: 'raft' } });
     const first = new Map<string, string>();
     for (const r of c.sim.trace.records) {
       if (r.k === 'send' && r.from.startsWith('gateway.') && r.m.startsWith('Broadcast ') && !first.has(r.m)) first.set(r.m, r.to);

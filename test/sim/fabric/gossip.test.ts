@@ -15,7 +15,7 @@ const height = (c: SimCluster, p: string): number => c.sim.state<PeerState>(p)?.
 const text = async (c: SimCluster, n: string): Promise<string> => (await c.logs(n)).map((l) => l.text).join('\n');
 
 async function gossipCluster(seed: number, stateTransfer: boolean): Promise<SimCluster> {
-  return SimCluster.create({ seed, topology: { peersPerOrg: 2, dissemination: 'gossip', gossip: { orgLeader: 'peer0', stateTransfer } } });
+  return SimCluster.create({ seed, keep: { logs: true }, topology: { peersPerOrg: 2, dissemination: 'gossip', gossip: { orgLeader: 'peer0', stateTransfer } } });
 }
 
 async function missBlocks(c: SimCluster, peer: string, n: number): Promise<number> {
@@ -77,7 +77,7 @@ describe('gossip path (2.x)', () => {
     // sha256("TechpulseMSP" + id): peer1.techpulse d044..., peer0.techpulse d1bc...
     expect(pkiId('techpulse', 'peer1.techpulse') < pkiId('techpulse', 'peer0.techpulse')).toBe(true);
     expect(pkiId('techpulse', 'peer0.techpulse')).toMatch(/^d1bc3273[0-9a-f]{56}$/);
-    const c = await SimCluster.create({ seed: 46, topology: { peersPerOrg: 2, dissemination: 'gossip', gossip: { orgLeader: 'election' } } });
+    const c = await SimCluster.create({ seed: 46, keep: { logs: true }, topology: { peersPerOrg: 2, dissemination: 'gossip', gossip: { orgLeader: 'election' } } });
     // election.go beLeader: le.logger.Info(le.id, ": Becoming a leader"), the PKI-ID in hex.
     expect(await text(c, 'peer1.techpulse')).toContain(`INFO [gossip.election] beLeader -> ${pkiId('techpulse', 'peer1.techpulse')} : Becoming a leader`);
     expect(await text(c, 'peer0.techpulse')).not.toContain('Becoming a leader');

@@ -24,7 +24,7 @@ async function texts(c: SimCluster, node: string): Promise<string[]> {
 
 describe('lab demo: kill an orderer', () => {
   it('orderer.dataforge down: issuance still works (3 of 4), the restored orderer replays its WAL, rejoins view 0 as a follower and syncs the missed block', async () => {
-    const c = await SimCluster.create({ seed: 11 });
+    const c = await SimCluster.create({ seed: 11, keep: { logs: true } });
     expect((await c.issueCertificate('techpulse', cert('RESIL-1'))).ok).toBe(true);
 
     await c.stop('orderer.dataforge');
@@ -53,7 +53,7 @@ describe('lab demo: kill an orderer', () => {
 
 describe('lab demo: peer recovery', () => {
   it('peer0.techpulse down, a certificate issued through DataForge, the restored peer commits the missed block and verifies it VALID', async () => {
-    const c = await SimCluster.create({ seed: 12 });
+    const c = await SimCluster.create({ seed: 12, keep: { logs: true } });
     const before = await c.channelInfo('peer0.techpulse');
 
     await c.stop('peer0.techpulse');
@@ -82,7 +82,7 @@ describe('lab demo: peer recovery', () => {
 
 describe('lab demo: CouchDB state rebuild', () => {
   it('certchannel_certcontract deleted, rebuild-dbs, restart: identical documents and doc_count, TP-FSWD-001 still VALID', async () => {
-    const c = await SimCluster.create({ seed: 13 });
+    const c = await SimCluster.create({ seed: 13, keep: { logs: true } });
     await c.issueCertificate('dataforge', cert('EXTRA-1'));
     await c.revokeCertificate('TP-CLOUD-002', 'techpulse');
     await converged(c, 10_000);

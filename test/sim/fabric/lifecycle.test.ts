@@ -58,7 +58,7 @@ describe('_lifecycle functions (lifecycle.go; TestApproveChaincodeDefinitionForO
 
 describe('bootstrap: a real channel\'s set-up (test-network deployCC)', () => {
   it('one block per approveformyorg, in org order, then the commit: the initial certificates come after, at block 5', async () => {
-    const c = await SimCluster.create({ seed: 1 });
+    const c = await SimCluster.create({ seed: 1, keep: { logs: true } });
     const blocks = c.sim.durable('peer0.org3').get<StoredBlock[]>(BLOCKS_KEY) ?? [];
     const txs = blocks.map((sb) => envelopesOf(sb.block).map((e) => (e === null ? '?' : `${e.type === 'CONFIG' ? 'CONFIG' : `${e.creator} ${e.fn}`}`)));
     expect(txs.slice(0, 5)).toEqual([['CONFIG'], [`techpulse ${APPROVE_FN}`], [`dataforge ${APPROVE_FN}`], [`org3 ${APPROVE_FN}`], [`techpulse ${COMMIT_FN}`]]);
@@ -68,7 +68,7 @@ describe('bootstrap: a real channel\'s set-up (test-network deployCC)', () => {
   });
 
   it('every peer holds every org\'s hashes ($$h); each org\'s values ($$p) only on its own peer', async () => {
-    const c = await SimCluster.create({ seed: 2 });
+    const c = await SimCluster.create({ seed: 2, keep: { logs: true } });
     const peers = ['peer0.techpulse', 'peer0.dataforge', 'peer0.org3'];
     peers.forEach((p, i) => {
       const have = dbs(c, p);
@@ -83,7 +83,7 @@ describe('bootstrap: a real channel\'s set-up (test-network deployCC)', () => {
 
 describe('rebuild-dbs and reset with private data (kvledger rebuild_dbs.go, drop_dbs.go, kv_ledger.go)', () => {
   it('rebuild-dbs drops every $$h and $$p database; the replay recreates them, logged as Fabric logs them, $$p from the private data store it kept', async () => {
-    const c = await SimCluster.create({ seed: 3 });
+    const c = await SimCluster.create({ seed: 3, keep: { logs: true } });
     const p = 'peer0.dataforge';
     await c.stop(p);
     expect(await c.rebuildDbs(p)).toEqual({ ok: true });
@@ -98,7 +98,7 @@ describe('rebuild-dbs and reset with private data (kvledger rebuild_dbs.go, drop
   });
 
   it('reset then rebuild-dbs: the refetched approval blocks take their private values from the private data store (CommitLegacy FetchPvtDataFromLedger)', async () => {
-    const c = await SimCluster.create({ seed: 4 });
+    const c = await SimCluster.create({ seed: 4, keep: { logs: true } });
     const p = 'peer0.org3';
     await c.stop(p);
     expect(await c.resetLedger(p)).toEqual({ ok: true });

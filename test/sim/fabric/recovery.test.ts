@@ -13,7 +13,7 @@ import { FILE_LOCK_ERROR, resetLedger, rollbackLedger } from '../../../src/sim/f
 const cert = (certID: string): Certificate => ({ certID, studentID: 's@techpulse.demo', studentName: 'S', courseID: 'C', courseName: 'Course', issueDate: '2026-03-14', expiryDate: '2027-03-14' });
 
 async function withBlocks(seed: number, extra: number): Promise<SimCluster> {
-  const c = await SimCluster.create({ seed });
+  const c = await SimCluster.create({ seed, keep: { logs: true } });
   for (let i = 0; i < extra; i++) expect((await c.issueCertificate('dataforge', cert(`R-${i}`))).ok).toBe(true);
   await c.sleep(1_000);
   return c;
@@ -82,7 +82,7 @@ describe('peer node rollback', () => {
 
 describe('state database destroyed without rebuild-dbs', () => {
   it('only certchannel_certcontract deleted: the savepoint says the state is current, so nothing is replayed; the DB is recreated empty on first use and the peer silently answers NOT_FOUND', async () => {
-    const c = await SimCluster.create({ seed: 24 });
+    const c = await SimCluster.create({ seed: 24, keep: { logs: true } });
     await c.stop('peer0.techpulse');
     await c.dropStateDatabase('peer0.techpulse');
     await c.start('peer0.techpulse');
@@ -99,7 +99,7 @@ describe('state database destroyed without rebuild-dbs', () => {
   });
 
   it('the metadata database (savepoint) lost as well: the peer replays every block on start, as after rebuild-dbs', async () => {
-    const c = await SimCluster.create({ seed: 25 });
+    const c = await SimCluster.create({ seed: 25, keep: { logs: true } });
     const before = await c.stateDocCount('peer0.dataforge');
     await c.stop('peer0.dataforge');
     await c.dropStateDatabase('peer0.dataforge');
@@ -111,7 +111,7 @@ describe('state database destroyed without rebuild-dbs', () => {
   });
 
   it('only fabric__internal lost while other databases remain: the data format check fails and the peer does not start', async () => {
-    const c = await SimCluster.create({ seed: 26 });
+    const c = await SimCluster.create({ seed: 26, keep: { logs: true } });
     await c.stop('peer0.org3');
     deleteDatabase(c.sim.durable('peer0.org3'), 'fabric__internal');
     expect(await c.start('peer0.org3')).toEqual({
@@ -124,7 +124,7 @@ describe('state database destroyed without rebuild-dbs', () => {
 
 describe('state database deleted while the peer runs', () => {
   it('the peer runs on until the next commit that writes to it, which fails with CouchDB\'s 404 and panics the peer', async () => {
-    const c = await SimCluster.create({ seed: 27, traceKeep: true });
+    const c = await SimCluster.create({ seed: 27, keep: { logs: true }, traceKeep: true });
     expect(await c.dropStateDatabase('peer0.techpulse')).toEqual({ ok: true });
     await c.sleep(5_000);
     expect(await c.isUp('peer0.techpulse')).toBe(true);
@@ -139,7 +139,7 @@ describe('state database deleted while the peer runs', () => {
 
 describe('rebuild-dbs with the peer\'s CouchDB down', () => {
   it('retries maxRetriesOnStartup (10) times over about 2 min, then fails "unable to connect to CouchDB, check the hostname and port"; nothing is dropped', async () => {
-    const c = await SimCluster.create({ seed: 28 });
+    const c = await SimCluster.create({ seed: 28, keep: { logs: true } });
     const before = await c.stateDocCount('peer0.techpulse');
     await c.stop('peer0.techpulse');
     await c.stop('couchdb.techpulse');
@@ -195,7 +195,7 @@ describe('offline commands, rule by rule (Fabric kvledger reset_test.go / rollba
   });
 
   it('TestResetAllLedgers on a peer that joined no channel: "No ledgers found.. exiting", and the command succeeds', async () => {
-    const c = await SimCluster.create({ seed: 33 });
+    const c = await SimCluster.create({ seed: 33, keep: { logs: true } });
     const p = 'peer0.org3';
     await c.stop(p);
     const v = c.sim.durable(p);
@@ -206,7 +206,7 @@ describe('offline commands, rule by rule (Fabric kvledger reset_test.go / rollba
   });
 
   it('the file lock: reset and rollback on a running peer fail with Fabric\'s message and change nothing', async () => {
-    const c = await SimCluster.create({ seed: 34 });
+    const c = await SimCluster.create({ seed: 34, keep: { logs: true } });
     const v = c.sim.durable('peer0.techpulse');
     const before = v.listLength(BLOCKS_KEY);
     expect(resetLedger(v, true)).toEqual({ ok: false, error: FILE_LOCK_ERROR, logs: [] });
@@ -215,7 +215,7 @@ describe('offline commands, rule by rule (Fabric kvledger reset_test.go / rollba
   });
 
   it('TestValidateRollbackParams: an unknown channel is "ledgerID [..] does not exist"; a target at or past the last block is refused', async () => {
-    const c = await SimCluster.create({ seed: 35 });
+    const c = await SimCluster.create({ seed: 35, keep: { logs: true } });
     const p = 'peer0.org3';
     await c.stop(p);
     const v = c.sim.durable(p);

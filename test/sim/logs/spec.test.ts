@@ -41,7 +41,7 @@ describe('a node prints what its level allows', () => {
   const committed = (lines: readonly { message: string }[], n: number): number => lines.filter((l) => l.message.includes(`Committed block [${n}]`)).length;
 
   it('at the default INFO a peer prints one "Committed block [N]" line per block (kvledger), not the DEBU gossip.state one', async () => {
-    const c = await SimCluster.create({ seed: 31 });
+    const c = await SimCluster.create({ seed: 31, keep: { logs: true } });
     const lines = await c.logs('peer0.techpulse');
     const height = (await c.channelInfo('peer0.techpulse')).height;
     for (let n = 1; n < height; n++) expect(committed(lines, n)).toBe(1);
@@ -52,7 +52,7 @@ describe('a node prints what its level allows', () => {
   });
 
   it('with FABRIC_LOGGING_SPEC=gossip.state=debug the peer prints both lines', async () => {
-    const c = await SimCluster.create({ seed: 31, logSpecs: { 'peer0.techpulse': 'gossip.state=debug' } });
+    const c = await SimCluster.create({ seed: 31, keep: { logs: true }, logSpecs: { 'peer0.techpulse': 'gossip.state=debug' } });
     const lines = await c.logs('peer0.techpulse');
     expect(committed(lines, 1)).toBe(2);
     expect(committed(await c.logs('peer0.dataforge'), 1)).toBe(1);

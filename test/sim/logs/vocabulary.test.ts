@@ -41,7 +41,7 @@ describe("every built-in's INFO lines are Fabric's INFO templates", () => {
   for (const b of [...BUILTINS, ...SMARTBFT_STORIES]) {
     it(b.name, async () => {
       const scenario = b.build({ orderers: Math.max(4, b.minOrderers) });
-      const cluster = await simClusterFor(scenario, { seed: 1 });
+      const cluster = await simClusterFor(scenario, { seed: 1, keep: { logs: true } });
       const problems: string[] = [];
       let info = 0;
       try {

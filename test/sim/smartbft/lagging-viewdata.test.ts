@@ -15,7 +15,7 @@ const cert = (id: string) => ({ certID: id, studentID: 's@x.demo', studentName: 
 
 describe('checkLastDecision (viewchanger.go) on the Fabric model', () => {
   it('an orderer restarted a block behind, then leader failure: view 2 at ~42 s, never view 1', async () => {
-    const c = await SimCluster.create({ seed: 1 });
+    const c = await SimCluster.create({ seed: 1, keep: { logs: true } });
     expect(await c.resolve('leader')).toEqual(['orderer.techpulse']);
     await c.stop('orderer.org3');
     expect((await c.issueCertificate('techpulse', cert('LAG-1'))).ok).toBe(true);
