@@ -12,10 +12,7 @@
  *   is memoised per block object).
  * - `fabric.rebuild.coldTxPerSec`: the same replay with every envelope and value decoded
  *   again (fresh block objects), the cost a first read of the block files carries.
- * - `memory.fabric.*`: what a cluster keeps as a run goes on, after a load of 10 tx/s for
- *   MEMORY_SIM_SECONDS simulated seconds: the live heap it holds per simulated second
- *   (ledgers, state databases, logs, metric series...), and the log lines and metric change
- *   points it keeps per simulated second (today kept for the whole run, whether read or not).
+ * (What a cluster keeps as a run goes on, `memory.fabric.*`, is bench/memory.ts.)
  */
 import { blockHeaderHash, genesisBlock, newBlock, serializeEnvelope, type Block, type Envelope, type StoredBlock } from '../src/sim/fabric/block.ts';
 import { SimCluster } from '../src/sim/cluster/sim-cluster.ts';
@@ -23,7 +20,7 @@ import { Out } from '../src/sim/fabric/effects.ts';
 import { BLOCKS_KEY, KvLedger } from '../src/sim/fabric/kvledger.ts';
 import { DurableStore } from '../src/sim/kernel/index.ts';
 import { DEFAULT_COST_MODEL } from '../src/sim/fabric/profile.ts';
-import { liveHeapBytes, measureRate } from './measure.ts';
+import { measureRate } from './measure.ts';
 
 const E2E_CERTS = 3_000;
 
@@ -118,33 +115,6 @@ function ledgerOfCertificates(): StoredBlock[] {
   return blocks;
 }
 
-const MEMORY_SIM_SECONDS = 100;
-/** 10 tx/s over three orgs: one certificate per org every 300 ms. */
-const MEMORY_EVERY_MS = 300;
-
-async function memoryFigures(): Promise<Record<string, number>> {
-  const before = liveHeapBytes();
-  const c = await SimCluster.create({ seed: 1 });
-  const start = c.now();
-  const per = Math.ceil((MEMORY_SIM_SECONDS * 1000) / MEMORY_EVERY_MS);
-  for (const org of c.topology.orgs) {
-    const started = await c.startLoad(org, per, MEMORY_EVERY_MS);
-    if (started.load === undefined) throw new Error(`bench memory.fabric: load via ${org} did not start: ${started.error ?? ''}`);
-  }
-  await c.sleep(MEMORY_SIM_SECONDS * 1000);
-  const simSeconds = (c.now() - start) / 1000;
-  const retained = liveHeapBytes() - before;
-  let points = 0;
-  for (const s of c.metricSeries().values()) points += s.length;
-  let lines = 0;
-  for (const node of [...c.topology.orderers, ...c.topology.peers]) lines += c.allLogs(node).length;
-  return {
-    'memory.fabric.retainedBytesPerSimSec': retained / simSeconds,
-    'memory.fabric.logLinesPerSimSec': lines / simSeconds,
-    'memory.fabric.metricPointsPerSimSec': points / simSeconds,
-  };
-}
-
 export async function benchFabric(): Promise<Record<string, number>> {
   // measureRate wants a synchronous task: run the async e2e loop ourselves (one warm-up run, then three timed).
   await e2eOnce(100);
@@ -165,5 +135,5 @@ export async function benchFabric(): Promise<Record<string, number>> {
   };
   const rebuild = await measureRate('fabric.rebuild.txPerSec', replay(false), { iterations: 3, timeMs: 500 });
   const cold = await measureRate('fabric.rebuild.coldTxPerSec', replay(true), { iterations: 3, timeMs: 500 });
-  return { 'fabric.e2e.certsPerSec': e2e, 'fabric.rebuild.txPerSec': rebuild, 'fabric.rebuild.coldTxPerSec': cold, ...(await memoryFigures()) };
+  return { 'fabric.e2e.certsPerSec': e2e, 'fabric.rebuild.txPerSec': rebuild, 'fabric.rebuild.coldTxPerSec': cold };
 }

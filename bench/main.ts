@@ -8,6 +8,7 @@ import { benchKernel } from './kernel.ts';
 import { benchSmartbft } from './smartbft.ts';
 import { benchFabric } from './fabric.ts';
 import { benchCheck } from './check.ts';
+import { benchMemory } from './memory.ts';
 
 type Suite = () => Promise<Record<string, number>>;
 
@@ -16,6 +17,7 @@ const suites: [string, Suite][] = [
   ['smartbft', benchSmartbft],
   ['fabric', benchFabric],
   ['check', benchCheck],
+  ['memory', benchMemory],
 ];
 
 const json = process.argv.includes('--json');

@@ -1,10 +1,7 @@
 /**
  * Rates measured with tinybench: a task does a fixed amount of work (events,
  * decisions, certificates) per iteration; the rate is work / mean iteration time.
- * And the live heap, for the `memory.*` figures.
  */
-import v8 from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { Bench } from 'tinybench';
 
 export interface RateOptions {
@@ -30,18 +27,4 @@ export async function measureRate(name: string, task: () => number, options: Rat
   const meanMs = result.latency.mean;
   // Warmup calls are counted in `units`/`calls` too, so use the per-call average.
   return units / calls / (meanMs / 1000);
-}
-
-let gcFn: (() => void) | undefined;
-
-/** Heap bytes in use after a full garbage collection (the live set). */
-export function liveHeapBytes(): number {
-  if (gcFn === undefined) {
-    // The bench runs without --expose-gc; turn it on for this process and take V8's gc().
-    v8.setFlagsFromString('--expose-gc');
-    gcFn = runInNewContext('gc') as () => void;
-  }
-  gcFn();
-  gcFn();
-  return process.memoryUsage().heapUsed;
 }

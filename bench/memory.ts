@@ -1,0 +1,131 @@
+/**
+ * `npm run bench -- --only=memory`: what a simulated Fabric network holds as a run goes on
+ * (issue #19: "a 10x longer run uses less than 1.5x the peak heap").
+ *
+ * The same run twice, each in a fresh child process with V8's `gc` exposed: the default
+ * certchain topology, seed 1, a load of 10 tx/s (one certificate per org every 300 ms)
+ * for T = MEMORY_T_SECONDS simulated seconds, then for 10T. The cluster is opened as a
+ * scenario run opens it by default: no log line kept, one point per metric series.
+ * Every RUN_SAMPLES-th of the run the child takes the live heap (after full garbage
+ * collections) above the live heap before the cluster was opened:
+ *
+ * - `memory.fabric.peakHeapMB.T`, `.10T`: the highest of those samples;
+ * - `memory.fabric.peakHeapRatio10x`: their ratio (the issue's target is < 1.5);
+ * - `memory.fabric.retainedBytesPerSimSec`: how fast the live heap grows, between T and
+ *   10T of the long run (bytes per simulated second);
+ * - `memory.fabric.nodesShare`: how much of the long run's final heap the nodes hold
+ *   (block files, CouchDB state, orderer ledgers and WAL, their in-memory state): the
+ *   live heap drops by it when the child crashes every node and empties its durable
+ *   store at the end; the rest is the cluster's own (observers, scheduler, trace hash);
+ * - `memory.fabric.logLinesPerSimSec`, `.metricPointsPerSimSec`: log lines and metric
+ *   change points the cluster added to what it keeps, per simulated second of load
+ *   (0 unless asked: `run --logs`, `serve`, `keep: { logs, metrics }`).
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { SimCluster } from '../src/sim/cluster/sim-cluster.ts';
+import { DurableStore } from '../src/sim/kernel/index.ts';
+
+const MEMORY_T_SECONDS = 100;
+/** 10 tx/s over three orgs: one certificate per org every 300 ms. */
+const EVERY_MS = 300;
+const RUN_SAMPLES = 20;
+
+/** What one child reports. */
+interface ChildResult {
+  readonly simSeconds: number;
+  /** Live heap above the baseline at each sample, in bytes (sample i at (i + 1) / RUN_SAMPLES of the run). */
+  readonly heap: readonly number[];
+  /** Live heap at the end (the last certificates committed), and after every node was crashed and its durable store emptied. */
+  readonly heapEnd: number;
+  readonly heapWithoutNodes: number;
+  readonly logLines: number;
+  readonly metricPoints: number;
+  readonly committed: number;
+  readonly certificates: number;
+}
+
+function keptLines(c: SimCluster): number {
+  let n = 0;
+  for (const node of [...c.topology.orderers, ...c.topology.peers]) n += c.observers.nodeLog(node).entries.length;
+  return n;
+}
+
+function keptPoints(c: SimCluster): number {
+  let n = 0;
+  for (const s of c.metricSeries().values()) n += s.length;
+  return n;
+}
+
+/** The child: one run of `simSeconds` under load, sampled; its result as JSON on stdout. */
+async function child(simSeconds: number): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('bench memory: the child needs --expose-gc');
+  const live = (): number => {
+    gc();
+    gc();
+    return process.memoryUsage().heapUsed;
+  };
+  const base = live();
+  const c = await SimCluster.create({ seed: 1 });
+  const lines0 = keptLines(c);
+  const points0 = keptPoints(c);
+  const per = Math.ceil((simSeconds * 1000) / EVERY_MS);
+  const loads: number[] = [];
+  for (const org of c.topology.orgs) {
+    const started = await c.startLoad(org, per, EVERY_MS);
+    if (started.load === undefined) throw new Error(`bench memory: load via ${org} did not start: ${started.error ?? ''}`);
+    loads.push(started.load);
+  }
+  const heap: number[] = [];
+  const stepMs = (simSeconds * 1000) / RUN_SAMPLES;
+  for (let i = 0; i < RUN_SAMPLES; i++) {
+    await c.sleep(stepMs);
+    heap.push(live() - base);
+  }
+  // The last certificates' commits (a few seconds), outside the samples.
+  await c.sleep(10_000);
+  let committed = 0;
+  for (const l of loads) committed += (await c.loadTally(l)).committed;
+  const logLines = keptLines(c) - lines0;
+  const metricPoints = keptPoints(c) - points0;
+  const heapEnd = live() - base;
+  // What the nodes hold (ledgers, state databases, WAL, caches): the run is over, so crash
+  // every node (its memory goes) and empty its durable store, and see the heap drop.
+  for (const node of c.sim.nodeIds()) {
+    if (c.sim.isUp(node)) c.sim.crash(node);
+    const d: DurableStore = c.sim.durable(node);
+    for (const k of d.keys()) d.apply({ op: 'delete', key: k });
+  }
+  const heapWithoutNodes = live() - base;
+  const result: ChildResult = { simSeconds, heap, heapEnd, heapWithoutNodes, logLines, metricPoints, committed, certificates: per * c.topology.orgs.length };
+  process.stdout.write(JSON.stringify(result) + '\n');
+}
+
+function runChild(simSeconds: number): ChildResult {
+  const out = execFileSync(process.execPath, [...process.execArgv, '--expose-gc', fileURLToPath(import.meta.url), String(simSeconds)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const r = JSON.parse(out.trim().split('\n').at(-1) ?? '') as ChildResult;
+  if (r.committed < r.certificates) throw new Error(`bench memory: ${simSeconds} s run committed ${r.committed} of ${r.certificates} certificates`);
+  return r;
+}
+
+export async function benchMemory(): Promise<Record<string, number>> {
+  const t = runChild(MEMORY_T_SECONDS);
+  const t10 = runChild(10 * MEMORY_T_SECONDS);
+  const mb = (b: number): number => b / (1 << 20);
+  const peakT = Math.max(...t.heap);
+  const peak10 = Math.max(...t10.heap);
+  const at = (r: ChildResult, seconds: number): number => r.heap[Math.round((seconds / r.simSeconds) * RUN_SAMPLES) - 1] as number;
+
+  return {
+    'memory.fabric.peakHeapMB.T': mb(peakT),
+    'memory.fabric.peakHeapMB.10T': mb(peak10),
+    'memory.fabric.peakHeapRatio10x': peak10 / peakT,
+    'memory.fabric.retainedBytesPerSimSec': ((t10.heap.at(-1) as number) - at(t10, MEMORY_T_SECONDS)) / (9 * MEMORY_T_SECONDS),
+    'memory.fabric.nodesShare': (t10.heapEnd - t10.heapWithoutNodes) / t10.heapEnd,
+    'memory.fabric.logLinesPerSimSec': t10.logLines / t10.simSeconds,
+    'memory.fabric.metricPointsPerSimSec': t10.metricPoints / t10.simSeconds,
+  };
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await child(Number(process.argv[2]));
