@@ -17,6 +17,10 @@
  *   (block files, CouchDB state, orderer ledgers and WAL, their in-memory state): the
  *   live heap drops by it when the child crashes every node and empties its durable
  *   store at the end; the rest is the cluster's own (observers, scheduler, trace hash);
+ * - `memory.fabric.clusterHeapMB.T`, `.10T`, `memory.fabric.clusterHeapRatio10x`: that
+ *   rest, at the end of each run, and its ratio: what the cluster itself keeps besides
+ *   the nodes' content (the submitted transaction ids the validity invariant reads grow
+ *   with the run);
  * - `memory.fabric.logLinesPerSimSec`, `.metricPointsPerSimSec`: log lines and metric
  *   change points the cluster added to what it keeps, per simulated second of load
  *   (0 unless asked: `run --logs`, `serve`, `keep: { logs, metrics }`).
@@ -123,6 +127,9 @@ export async function benchMemory(): Promise<Record<string, number>> {
     'memory.fabric.peakHeapRatio10x': peak10 / peakT,
     'memory.fabric.retainedBytesPerSimSec': ((t10.heap.at(-1) as number) - at(t10, MEMORY_T_SECONDS)) / (9 * MEMORY_T_SECONDS),
     'memory.fabric.nodesShare': (t10.heapEnd - t10.heapWithoutNodes) / t10.heapEnd,
+    'memory.fabric.clusterHeapMB.T': mb(t.heapWithoutNodes),
+    'memory.fabric.clusterHeapMB.10T': mb(t10.heapWithoutNodes),
+    'memory.fabric.clusterHeapRatio10x': t10.heapWithoutNodes / t.heapWithoutNodes,
     'memory.fabric.logLinesPerSimSec': t10.logLines / t10.simSeconds,
     'memory.fabric.metricPointsPerSimSec': t10.metricPoints / t10.simSeconds,
   };
