@@ -23,7 +23,7 @@ export async function benchCheck(): Promise<Record<string, number>> {
   const all = defaultWorkers();
   const rate = async (workers: number): Promise<number> => {
     const t0 = performance.now();
-    const results = await runJob(job, RUNS, WHOLE, { workers, target });
+    const { results } = await runJob(job, RUNS, WHOLE, { workers, target });
     const ms = performance.now() - t0;
     if (results.length !== RUNS || results.some((r) => !r.passed)) throw new Error(`bench check: ${results.filter((r) => !r.passed).length} of ${results.length} schedules failed`);
     return RUNS / (ms / 1000);

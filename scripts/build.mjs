@@ -5,11 +5,14 @@
 //      `./x.ts` imports into `./x.js` in the JavaScript;
 //   2. the same rewrite in the .d.ts files, which tsc leaves as `./x.ts` (TypeScript
 //      accepts those, other tools reading declarations do not: microsoft/TypeScript#61037);
-//   3. the report's browser script (src/report/client.js, read beside html.ts) copied over.
+//   3. the report's browser script (src/report/client.js, read beside html.ts) copied over;
+//   4. the worker threads' script (src/cli/workers/bundle.ts): dist/cli/workers/worker.js
+//      and all it imports as one file, worker.bundle.js, so a worker parses one file and
+//      an installed package never writes a cache.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -34,4 +37,7 @@ for (const entry of readdirSync(dist, { recursive: true, withFileTypes: true }))
 }
 
 copyFileSync(join(root, 'src', 'report', 'client.js'), join(dist, 'report', 'client.js'));
+const workers = join(dist, 'cli', 'workers');
+const { writeWorkerBundle } = await import(pathToFileURL(join(workers, 'bundle.js')).href);
+await writeWorkerBundle(join(workers, 'worker.js'), join(workers, 'worker.bundle.js'));
 console.log(`build: dist/ written (${declarations} declaration files)`);

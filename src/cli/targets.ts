@@ -20,8 +20,11 @@ export function scenarioProfile(scenario: Scenario): CalibrationProfile | undefi
   }
 }
 
+/** The targets simTarget() made: the ones a worker thread can make again on its side (src/cli/workers). */
+const builtin = new WeakSet<SimTarget>();
+
 export function simTarget(): SimTarget {
-  return {
+  const target: SimTarget = {
     create: (scenario, options) => {
       const profile = scenarioProfile(scenario);
       return simClusterFor(scenario, { ...options, ...(profile !== undefined ? { profile } : {}) });
@@ -29,4 +32,15 @@ export function simTarget(): SimTarget {
     checks: simChecks,
     behaviours: SCENARIO_BEHAVIOURS,
   };
+  builtin.add(target);
+  return target;
+}
+
+/**
+ * Whether `target` is the built-in simulator, as simTarget() made it: asked by identity,
+ * not by comparing its functions (a wrapper around simClusterFor is not simClusterFor, which
+ * is how `--workers` silently ran in one thread from the profile commit on).
+ */
+export function isSimTarget(target: SimTarget): boolean {
+  return builtin.has(target);
 }

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { simTarget } from '../../src/cli/targets.ts';
+import { isSimTarget, simTarget } from '../../src/cli/targets.ts';
 import { runJob } from '../../src/cli/workers/pool.ts';
 import { parseShard, shardIndices } from '../../src/cli/workers/shard.ts';
 import { checkArbitrary, checkAttempt, passedOf, type CheckJob } from '../../src/cli/workers/tasks.ts';
@@ -27,6 +27,10 @@ describe('--workers: one thread or several, one result', () => {
     expect(one.code, one.err).toBe(0);
     expect(two.code, two.err).toBe(0);
     expect(two.out).toBe(one.out);
+    // The rows really ran on two threads: a worker thread started, loaded the model and finished.
+    const text = await cli(argv.filter((a) => a !== '--json').concat('--workers', '2'), simTarget());
+    expect(text.code, text.err).toBe(0);
+    expect(text.err).toMatch(/^sweep: ran on 2 threads: \d+ runs in the main one, \d+ in worker threads$/m);
     const body = JSON.parse(one.out) as { rows: { index: number; seed: number; orderers: number; traceHash: string }[] };
     expect(body.rows.map((r) => [r.index, r.orderers, r.seed])).toEqual([[0, 4, 1], [1, 4, 2], [2, 4, 3], [3, 5, 1], [4, 5, 2], [5, 5, 3]]);
     // Row 0 is `run kill-orderer --seed 1`: the same trace hash as that run.
@@ -41,7 +45,24 @@ describe('--workers: one thread or several, one result', () => {
     expect(one.code, one.err).toBe(0);
     expect(two.out).toBe(one.out);
     expect(JSON.parse(two.out)).toEqual({ passed: true, runs: 16, seed: 11 });
+    // Two threads took part (before the fix the check ran in this thread alone, whatever --workers said).
+    const text = await cli(['check', '--runs', '16', '--seed', '11', '--workers', '2'], simTarget());
+    expect(text.code, text.err).toBe(0);
+    const [, here, there] = /^check: ran on 2 threads: (\d+) schedules in the main one, (\d+) in worker threads$/m.exec(text.err) ?? [];
+    expect(Number(here) + Number(there)).toBe(16);
+    expect(text.out).toBe('check: 16 schedules passed (seed 11)\n');
   }, 120_000);
+
+  it('only the built-in simulator crosses into worker threads: by identity, not by its functions', async () => {
+    const target = simTarget();
+    expect(isSimTarget(target)).toBe(true);
+    // A copy or a wrapper is another target (it may differ in what a worker would rebuild): it runs here.
+    expect(isSimTarget({ ...target })).toBe(false);
+    expect(isSimTarget(fakeTarget())).toBe(false);
+    const job: CheckJob = { kind: 'check', seed: 9, runs: 4, orderers: 4, faults: ['crash'], actions: 10, behaviours: [] };
+    const run = await runJob(job, 4, { index: 0, count: 1 }, { workers: 2, target: fakeTarget() });
+    expect(run).toMatchObject({ threads: 1, here: 4 });
+  });
 
   it('check shrinks the lowest failing schedule as one sequential fast-check run does', async () => {
     // The fake cannot partition: schedules with a partition fail, the others pass.
@@ -64,7 +85,7 @@ describe('--workers: one thread or several, one result', () => {
 
   it('the job runner returns every index of the shard once, in order, and stops above the lowest failure', async () => {
     const job: CheckJob = { kind: 'check', seed: 9, runs: 30, orderers: 4, faults: ['crash', 'partition'], actions: 10, behaviours: [] };
-    const all = await runJob(job, 30, { index: 1, count: 3 }, { workers: 1, target: fakeTarget() });
+    const { results: all } = await runJob(job, 30, { index: 1, count: 3 }, { workers: 1, target: fakeTarget() });
     const firstFail = all.find((r) => !r.passed);
     expect(firstFail).toBeDefined();
     expect(all.map((r) => r.index)).toEqual(shardIndices(30, { index: 1, count: 3 }).filter((i) => i <= (firstFail?.index ?? 30)));

@@ -79,7 +79,7 @@ export async function checkCommand(argv: readonly string[], env: CliEnv): Promis
   // The progress line on a terminal (with an estimate), a line every 10% in a log.
   const progress = runsProgress(env, json, `check:${where}`, mine);
   if (!json) env.stderr(`check:${where} ${sharded ? `${mine} of ` : ''}${runs} schedules on ${orderers} orderers, faults ${faults.join(',')}, seed ${seed}${workers > 1 ? `, ${workers} workers` : ''}\n`);
-  const results = await runJob(job, runs, shard, {
+  const run = await runJob(job, runs, shard, {
     workers,
     target,
     onResult: (r) => {
@@ -90,6 +90,8 @@ export async function checkCommand(argv: readonly string[], env: CliEnv): Promis
     },
   });
   progress.end();
+  const results = run.results;
+  if (!json && workers > 1) env.stderr(`check:${where} ran on ${run.threads} threads: ${run.here} schedules in the main one, ${results.length - run.here} in worker threads\n`);
   // The first failure in seed order: every lower index of this shard ran and passed.
   const first = results.find((r) => !r.passed);
   const ran = first === undefined ? results.length : results.filter((r) => r.index <= first.index).length;

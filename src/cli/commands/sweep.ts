@@ -179,14 +179,15 @@ export async function sweepCommand(argv: readonly string[], env: CliEnv): Promis
   let done = 0;
   const progress = runsProgress(env, json, `sweep:${where}`, mine);
   const started = env.wallMs();
-  const results = await runJob(job, rows, shard, {
+  const run = await runJob(job, rows, shard, {
     workers,
     target,
     onResult: () => progress.ran(++done),
   });
   progress.end();
   const wall = env.wallMs() - started;
-  const rowsOut = results.map((r) => r.row as SweepRow);
+  if (!json && workers > 1 && mine > 1) env.stderr(`sweep:${where} ran on ${run.threads} threads: ${run.here} runs in the main one, ${run.results.length - run.here} in worker threads\n`);
+  const rowsOut = run.results.map((r) => r.row as SweepRow);
   const failed = rowsOut.filter((r) => !r.passed).length;
   const body: SweepJson = { sweep: identity, ...(shardRaw !== undefined ? { shard: shardLabel(shard) } : {}), passed: rowsOut.length - failed, failed, rows: rowsOut };
   const text = `${JSON.stringify(body, null, 2)}\n`;
