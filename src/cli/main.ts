@@ -57,6 +57,11 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
           progress: (enabled) => progressLine({ stderr: env.stderr, wallMs: env.wallMs, enabled }),
           checkOutput: (flag, path) => checkOutputFile(env, 'size', flag, path),
           writeOutput: (flag, path, text) => writeOutput(env, 'size', flag, path, text),
+          measureAll: async (todo, setup, shape, workers, onDone) => {
+            const [{ defaultWorkers, runJob }, { WHOLE }] = await Promise.all([import('./workers/pool.ts'), import('./workers/shard.ts')]);
+            const run = await runJob({ kind: 'size', options: todo, setup, shape }, todo.length, WHOLE, { workers: workers ?? defaultWorkers(), target: undefined, onResult: (r) => r.measured !== undefined && onDone(r.measured.n) });
+            return { measured: run.results.map((r) => r.measured).filter((m) => m !== undefined), threads: run.threads };
+          },
         });
     },
   },

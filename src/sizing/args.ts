@@ -36,6 +36,8 @@ export interface SizeArgs {
   readonly measure: boolean;
   /** Run the Raft vs SmartBFT comparison instead of the sizing table. */
   readonly raftVsBft: boolean;
+  /** `--workers N`: threads measuring sizes (undefined: one per core). */
+  readonly workers: number | undefined;
   readonly help: boolean;
 }
 
@@ -68,6 +70,7 @@ export const SIZE_SPEC: CommandSpec = {
     json: { type: 'bool', help: 'the table and the recommendation as JSON' },
     report: { type: 'string', value: 'FILE.html', expects: 'a file name (e.g. sizing.html)', help: 'also write the sizing page with its plots' },
     'raft-vs-bft': { type: 'bool', help: 'the Raft vs SmartBFT comparison instead of the sizing table (one --orderers N >= 4)' },
+    workers: { type: 'int', min: 1, max: 256, help: 'worker threads measuring the sizes; the measured columns are the same for any N', default: 'one per core' },
   },
   examples: ['fabric-bft-sim size', 'fabric-bft-sim size --orderers 4,7,10,13 --zones 4 --tolerate 2 --survive-zone-loss', 'fabric-bft-sim size --placement 3,2,2 --rtt-across-zones 10ms --report sizing.html', 'fabric-bft-sim size --raft-vs-bft --orderers 4'],
 };
@@ -113,6 +116,7 @@ export function parseSizeArgs(argv: readonly string[]): SizeArgs {
     json: bool(p, 'json'),
     measure: !bool(p, 'no-measure'),
     raftVsBft: bool(p, 'raft-vs-bft'),
+    workers: num(p, 'workers'),
     help: p.help,
   };
 }

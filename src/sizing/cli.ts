@@ -14,7 +14,7 @@ import { parseSizeArgs, SIZE_SPEC } from './args.ts';
 import { availabilityDominance } from './dominance.ts';
 import { renderSizing } from './format.ts';
 import { renderSizingHtml } from './html.ts';
-import { measureOptions, type MeasureProgress, type MeasureSetup } from './measure.ts';
+import { distinctSizes, measureOptions, type FabricShape, type Measured, type MeasureProgress, type MeasureSetup } from './measure.ts';
 import { computeSizing, placementFor } from './model.ts';
 import { renderRaftVsBft, runRaftVsBft } from './raft-vs-bft.ts';
 
@@ -32,6 +32,20 @@ export interface SizeIo {
    */
   readonly checkOutput?: (flag: string, path: string) => void;
   readonly writeOutput?: (flag: string, path: string, text: string) => void;
+  /**
+   * `--workers`: the CLI's worker threads (src/cli/workers), handed in so sizing imports
+   * nothing of the CLI. Measures `todo` (each option once) on up to `workers` threads
+   * (undefined: one per core) and returns the columns in `todo`'s order, with the number
+   * of threads that took part; `onDone` sees each size as it is measured. Without it, the
+   * sizes are measured one after the other here.
+   */
+  readonly measureAll?: (
+    todo: readonly { readonly n: number; readonly placement: readonly number[] }[],
+    setup: MeasureSetup,
+    shape: FabricShape,
+    workers: number | undefined,
+    onDone: (n: number) => void,
+  ) => Promise<{ readonly measured: readonly Measured[]; readonly threads: number }>;
 }
 
 /**
@@ -117,7 +131,23 @@ export async function runSizeCommand(argv: readonly string[], io: SizeIo): Promi
   const setup: MeasureSetup = { seed: args.seed, rttInZoneMs: args.rttInZoneMs, rttAcrossZonesMs: args.rttAcrossZonesMs, cpuPerMessageMs: args.cpuPerMessageMs };
   const shape = { roundRobin: args.params.placement === undefined, orgs: args.params.orgs, peersPerOrg: Math.min(...args.params.peersPerOrg) };
   const progress = io.stderrTty === true && !args.json && io.progress !== undefined ? measuringProgress(io.progress(true)) : undefined;
-  const measured = args.measure ? await measureOptions(report.options.map((o) => ({ n: o.n, placement: placementFor(o.n, args.params) })), setup, shape, progress) : undefined;
+  const wanted = report.options.map((o) => ({ n: o.n, placement: placementFor(o.n, args.params) }));
+  let measured: Map<number, Measured> | undefined;
+  if (!args.measure) measured = undefined;
+  else if (io.measureAll === undefined || args.workers === 1) measured = await measureOptions(wanted, setup, shape, progress);
+  else {
+    // On threads the sizes finish in any order: the line shows the smallest one still being measured.
+    const todo = distinctSizes(wanted);
+    const done = new Set<number>();
+    const next = (): number | null => todo.find((o) => !done.has(o.n))?.n ?? null;
+    progress?.({ done: 0, total: todo.length, n: next() });
+    const run = await io.measureAll(todo, setup, shape, args.workers, (n) => {
+      done.add(n);
+      progress?.({ done: done.size, total: todo.length, n: done.size === todo.length ? null : next() });
+    });
+    measured = new Map(run.measured.map((m) => [m.n, m]));
+    if (!args.json && todo.length > 1) io.stderr(`size: measured on ${run.threads} thread${run.threads === 1 ? '' : 's'}\n`);
+  }
   const dominance = measured === undefined ? null : availabilityDominance(report, measured, args.nodeMttrMs);
   const text = renderSizing(report, measured, measured === undefined ? undefined : setup, dominance);
 

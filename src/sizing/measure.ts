@@ -355,7 +355,12 @@ export async function measureOption(n: number, placement: readonly number[], set
 /** Called before each size is measured (`done` of `total` sizes measured so far) and once at the end (`n` null). */
 export type MeasureProgress = (p: { readonly done: number; readonly total: number; readonly n: number | null }) => void;
 
-/** Measured columns for each option (same seed for all). */
+/** The options to measure: the first of each orderer count, in order. */
+export function distinctSizes<O extends { readonly n: number }>(options: readonly O[]): O[] {
+  return options.filter((o, i) => options.findIndex((x) => x.n === o.n) === i);
+}
+
+/** Measured columns for each option (same seed for all), one after the other in this thread. */
 export async function measureOptions(
   options: readonly { n: number; placement: readonly number[] }[],
   setup: MeasureSetup,
@@ -363,7 +368,7 @@ export async function measureOptions(
   onProgress?: MeasureProgress,
 ): Promise<Map<number, Measured>> {
   const out = new Map<number, Measured>();
-  const todo = options.filter((o, i) => options.findIndex((x) => x.n === o.n) === i);
+  const todo = distinctSizes(options);
   for (const [i, o] of todo.entries()) {
     onProgress?.({ done: i, total: todo.length, n: o.n });
     out.set(o.n, await measureOption(o.n, o.placement, setup, shape));

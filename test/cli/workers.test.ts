@@ -53,6 +53,20 @@ describe('--workers: one thread or several, one result', () => {
     expect(text.out).toBe('check: 16 schedules passed (seed 11)\n');
   }, 120_000);
 
+  it('size: 2 worker threads measure the columns one thread measures, in the same order', async () => {
+    const argv = ['size', '--orderers', '4,5,7', '--zones', '2', '--json'];
+    const one = await cli([...argv, '--workers', '1']);
+    const two = await cli([...argv, '--workers', '2']);
+    expect(one.code, one.err).toBe(0);
+    expect(two.code, two.err).toBe(0);
+    expect(two.out).toBe(one.out);
+    const body = JSON.parse(two.out) as { options: { n: number; measured: { n: number; traceHashes: string[] } | null }[] };
+    expect(body.options.map((o) => [o.n, o.measured?.n])).toEqual([[4, 4], [5, 5], [7, 7]]);
+    const text = await cli(argv.filter((a) => a !== '--json').concat('--workers', '2'));
+    expect(text.code, text.err).toBe(0);
+    expect(text.err).toContain('size: measured on 2 threads\n');
+  }, 180_000);
+
   it('only the built-in simulator crosses into worker threads: by identity, not by its functions', async () => {
     const target = simTarget();
     expect(isSimTarget(target)).toBe(true);

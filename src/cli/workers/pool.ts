@@ -1,7 +1,8 @@
 /**
  * `--workers N`: runs a job's indices on N threads, this one and N - 1 worker threads
- * (node:worker_threads), or in this thread alone when N is 1 or the target is not the
- * built-in simulator (a test's fake target cannot cross into another thread). Results
+ * (node:worker_threads), or in this thread alone when N is 1 or the job runs on a target
+ * that is not the built-in simulator (a test's fake target cannot cross into another
+ * thread; `size` needs no target). Results
  * come back in index order, whatever thread ran them, so the output does not depend on N.
  *
  * A worker starts from one bundled script of worker.ts (bundle.ts): the package's
@@ -50,7 +51,7 @@ async function isBuiltinSim(target: SimTarget): Promise<boolean> {
  * order. `onResult` sees each as it arrives (progress lines). For a check, indices above
  * the lowest failure are not started (a run in flight above it may still report).
  */
-export async function runJob(job: Job, total: number, shard: Shard, options: { readonly workers: number; readonly target: SimTarget; readonly onResult?: (r: CellResult) => void }): Promise<JobRun> {
+export async function runJob(job: Job, total: number, shard: Shard, options: { readonly workers: number; readonly target: SimTarget | undefined; readonly onResult?: (r: CellResult) => void }): Promise<JobRun> {
   const shared = sharedClaims();
   const indices = shardIndices(total, shard);
   const results: CellResult[] = [];
@@ -65,7 +66,8 @@ export async function runJob(job: Job, total: number, shard: Shard, options: { r
   };
   const threads = Math.min(options.workers, indices.length);
   let finished = 1;
-  if (threads <= 1 || !(await isBuiltinSim(options.target))) {
+  // A size job runs the kernel alone (any thread can); the others run on the target, which a worker can make again only if it is the built-in one.
+  if (threads <= 1 || (job.kind !== 'size' && (options.target === undefined || !(await isBuiltinSim(options.target))))) {
     await runTask(options.target, job, new Claims(shared, indices), takeHere);
   } else {
     // N - 1 threads, and this thread as the N-th: it has the model loaded already, so it

@@ -14,6 +14,7 @@ import { scheduleArbitrary, isLivenessStep, type FaultKind } from '../../scenari
 import type { Check, ScenarioResult } from '../../scenarios/runner.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 import { resolveTopology } from '../../scenarios/topology.ts';
+import { measureOption, type FabricShape, type Measured, type MeasureSetup } from '../../sizing/measure.ts';
 import { execute } from '../execute.ts';
 import type { SimTarget } from '../io.ts';
 
@@ -37,7 +38,15 @@ export interface SweepJob {
   readonly maxWall: string;
 }
 
-export type Job = CheckJob | SweepJob;
+/** `size`: the measured columns of each orderer count (index = position in `options`); the simulator's kernel alone, no target. */
+export interface SizeJob {
+  readonly kind: 'size';
+  readonly options: readonly { readonly n: number; readonly placement: readonly number[] }[];
+  readonly setup: MeasureSetup;
+  readonly shape: FabricShape;
+}
+
+export type Job = CheckJob | SweepJob | SizeJob;
 
 /** What one index gave. `row` is a sweep's result row. */
 export interface CellResult {
@@ -46,6 +55,8 @@ export interface CellResult {
   /** Which phase or step failed, in one line (null when it passed). */
   readonly failure: string | null;
   readonly row?: SweepRow;
+  /** A size's measured columns. */
+  readonly measured?: Measured;
 }
 
 export interface SweepRow {
@@ -212,10 +223,20 @@ async function runSweep(target: SimTarget, job: SweepJob, claims: Claims, post: 
   for (let i = claims.next(); i !== undefined; i = claims.next()) post(await sweepCell(target, job, i));
 }
 
-/** Runs the indices this thread claims until none is left; `post` gets each result as it comes. */
-export async function runTask(target: SimTarget, job: Job, claims: Claims, post: (r: CellResult) => void): Promise<void> {
+async function runSize(job: SizeJob, claims: Claims, post: (r: CellResult) => void): Promise<void> {
+  for (let i = claims.next(); i !== undefined; i = claims.next()) {
+    const o = job.options[i];
+    if (o === undefined) throw new RangeError(`size: no option ${i}`);
+    post({ index: i, passed: true, failure: null, measured: await measureOption(o.n, o.placement, job.setup, job.shape) });
+  }
+}
+
+/** Runs the indices this thread claims until none is left; `post` gets each result as it comes. A size job needs no target. */
+export async function runTask(target: SimTarget | undefined, job: Job, claims: Claims, post: (r: CellResult) => void): Promise<void> {
   try {
-    if (job.kind === 'check') await runCheck(target, job, claims, post);
+    if (job.kind === 'size') await runSize(job, claims, post);
+    else if (target === undefined) throw new Error(`a ${job.kind} job needs a target`);
+    else if (job.kind === 'check') await runCheck(target, job, claims, post);
     else await runSweep(target, job, claims, post);
   } catch (e) {
     if (!(e instanceof Stop)) throw e;
