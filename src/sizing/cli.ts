@@ -146,7 +146,8 @@ export async function runSizeCommand(argv: readonly string[], io: SizeIo): Promi
       progress?.({ done: done.size, total: todo.length, n: done.size === todo.length ? null : next() });
     });
     measured = new Map(run.measured.map((m) => [m.n, m]));
-    if (!args.json && todo.length > 1) io.stderr(`size: measured on ${run.threads} thread${run.threads === 1 ? '' : 's'}\n`);
+    // Asked for threads: say how many took part (not by default, so the output is the same on any machine).
+    if (!args.json && args.workers !== undefined && todo.length > 1) io.stderr(`size: measured on ${run.threads} thread${run.threads === 1 ? '' : 's'}\n`);
   }
   const dominance = measured === undefined ? null : availabilityDominance(report, measured, args.nodeMttrMs);
   const text = renderSizing(report, measured, measured === undefined ? undefined : setup, dominance);

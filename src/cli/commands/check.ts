@@ -91,7 +91,8 @@ export async function checkCommand(argv: readonly string[], env: CliEnv): Promis
   });
   progress.end();
   const results = run.results;
-  if (!json && workers > 1) env.stderr(`check:${where} ran on ${run.threads} threads: ${run.here} schedules in the main one, ${results.length - run.here} in worker threads\n`);
+  // Asked for threads: say how many took part (not by default, so the output is the same on any machine).
+  if (!json && workers > 1 && p.flags['workers'] !== undefined) env.stderr(`check:${where} ran on ${run.threads} threads: ${run.here} schedules in the main one, ${results.length - run.here} in worker threads\n`);
   // The first failure in seed order: every lower index of this shard ran and passed.
   const first = results.find((r) => !r.passed);
   const ran = first === undefined ? results.length : results.filter((r) => r.index <= first.index).length;

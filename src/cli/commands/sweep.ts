@@ -186,7 +186,8 @@ export async function sweepCommand(argv: readonly string[], env: CliEnv): Promis
   });
   progress.end();
   const wall = env.wallMs() - started;
-  if (!json && workers > 1 && mine > 1) env.stderr(`sweep:${where} ran on ${run.threads} threads: ${run.here} runs in the main one, ${run.results.length - run.here} in worker threads\n`);
+  // Asked for threads: say how many took part (not by default, so the output is the same on any machine).
+  if (!json && workers > 1 && mine > 1 && p.flags['workers'] !== undefined) env.stderr(`sweep:${where} ran on ${run.threads} threads: ${run.here} runs in the main one, ${run.results.length - run.here} in worker threads\n`);
   const rowsOut = run.results.map((r) => r.row as SweepRow);
   const failed = rowsOut.filter((r) => !r.passed).length;
   const body: SweepJson = { sweep: identity, ...(shardRaw !== undefined ? { shard: shardLabel(shard) } : {}), passed: rowsOut.length - failed, failed, rows: rowsOut };
