@@ -7,7 +7,9 @@
  *       emitted JavaScript runs;
  *   (c) vitest runs a user-written fast-check property over the exported schedule
  *       arbitrary;
- *   (d) `npx fabric-bft-sim run kill-orderer` works from the installed package.
+ *   (d) `npx fabric-bft-sim run kill-orderer` works from the installed package;
+ *   (e) its worker threads start from the bundle the package ships (a sweep on 2 threads
+ *       prints what it prints on one).
  *
  * Offline: the project's package-lock.json is cut from this repo's (the same versions,
  * already in npm's cache after `npm ci`), so `npm ci --offline` needs no registry.
@@ -226,5 +228,15 @@ test('crashes and partitions never fork the chain, and the network recovers', as
     expect(r.stderr).toBe('');
     expect(ok(r, 'npx fabric-bft-sim run kill-orderer')).toMatch(/PASSED {2}16\/16 steps, 7\/7 checks/);
     expect(ok(sh(NPX, ['fabric-bft-sim', 'schema'], dir), 'npx fabric-bft-sim schema')).toBe(readFileSync(join(ROOT, 'scenario.schema.json'), 'utf8'));
+  });
+
+  it('(e) --workers 2 runs worker threads from the package\'s own bundle, with the rows one thread gives', () => {
+    expect(readdirSync(join(dir, 'node_modules', 'fabric-bft-sim', 'dist', 'cli', 'workers'))).toContain('worker.bundle.js');
+    const argv = ['fabric-bft-sim', 'sweep', 'kill-orderer', '--seeds', '1..4'];
+    const two = sh(NPX, [...argv, '--workers', '2'], dir);
+    expect(ok(two, 'npx fabric-bft-sim sweep --workers 2')).toContain('sweep: 4 runs, 4 passed, 0 failed');
+    expect(two.stderr).toMatch(/^sweep: ran on 2 threads: \d+ runs in the main one, \d+ in worker threads$/m);
+    const json = (workers: string): string => ok(sh(NPX, [...argv, '--workers', workers, '--json'], dir), `npx fabric-bft-sim sweep --workers ${workers} --json`);
+    expect(json('2')).toBe(json('1'));
   });
 });
