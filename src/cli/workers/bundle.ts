@@ -18,13 +18,14 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync,
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 
 /** ES module output that may `require` Node's built-ins (from the CommonJS packages inside it). */
 const BANNER = "import { createRequire as __fbsCreateRequire } from 'node:module'; const require = __fbsCreateRequire(import.meta.url);";
 
 /** One ES module of `entry` and all it imports, packages included. */
 async function bundle(entry: string): Promise<{ code: string; inputs: string[] }> {
+  // Loaded here, not with the command: `check --workers 1` and the built package never build.
+  const { build } = await import('esbuild');
   const out = await build({
     entryPoints: [entry],
     bundle: true,
@@ -95,7 +96,7 @@ function prune(dir: string, prefix: string, keep: string): void {
 }
 
 /** The checkout's bundle of `entry` (worker.ts), built now unless an up-to-date one is cached. */
-async function cachedBundle(entry: string): Promise<string> {
+export async function cachedBundle(entry: string): Promise<string> {
   const root = resolve(dirname(entry), '..', '..', '..');
   const dir = cacheDir(root);
   const prefix = `worker-${createHash('sha256').update(root).digest('hex').slice(0, 12)}`;
