@@ -21,7 +21,7 @@
  * The gateway keeps one gRPC connection per orderer (internal/pkg/gateway/endpoint.go
  * newConnection, with no back-off options: grpc-go's defaults). After a refused dial the
  * connection is in TRANSIENT_FAILURE: it dials again after the back-off (1 s after the first
- * failure, then x1.6 with +-20% jitter, up to 120 s: grpc internal/backoff), and until a dial
+ * failure, then x1.6 with +-20% jitter, up to 120 s: grpc internal/backoff, src/shared/grpc-backoff.ts), and until a dial
  * succeeds every broadcast to that orderer fails at once with the refusal's error (pick_first
  * stays in TRANSIENT_FAILURE until READY), even after the orderer is serving again.
  *
@@ -42,6 +42,7 @@ import { APPROVE_FN, type CertificateInput, CHAINCODE, LIFECYCLE_NS, simulatedDa
 import { Out, type FabricEvent } from './effects.ts';
 import { describeFabricMessage, fabricMessageFields, type CommitStatusResponse, type FabricMessage, type ProposalResponse } from './messages.ts';
 import { evaluatePolicy } from './policy.ts';
+import { GRPC_DEFAULT_BACKOFF, grpcBackoffMs } from '../../shared/grpc-backoff.ts';
 import type { Topology } from './topology.ts';
 
 const isApproval = (chaincode: string, fn: string): boolean => chaincode === LIFECYCLE_NS && fn === APPROVE_FN;
@@ -126,17 +127,6 @@ interface FailedConn {
   attempt: number;
   redialAt: number;
   readonly error: string;
-}
-
-/** grpc-go's default back-off (backoff.DefaultConfig; internal/backoff Exponential.Backoff): attempt 0 is 1 s exactly. */
-export const GRPC_BACKOFF = { baseMs: 1_000, multiplier: 1.6, jitter: 0.2, maxMs: 120_000 } as const;
-
-export function grpcBackoffMs(attempt: number, random: () => number): number {
-  if (attempt === 0) return GRPC_BACKOFF.baseMs;
-  let b: number = GRPC_BACKOFF.baseMs;
-  for (let r = attempt; b < GRPC_BACKOFF.maxMs && r > 0; r--) b *= GRPC_BACKOFF.multiplier;
-  b = Math.min(b, GRPC_BACKOFF.maxMs);
-  return Math.max(0, Math.round(b * (1 + GRPC_BACKOFF.jitter * (random() * 2 - 1))));
 }
 
 const refusedError = (orderer: NodeId): string =>
@@ -404,7 +394,7 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
           const failed = s.failedConns.get(c.orderer);
           if (failed === undefined || failed.redialAt <= ctx.now) {
             const attempt = failed === undefined ? 0 : failed.attempt + 1;
-            const waitMs = grpcBackoffMs(attempt, () => ctx.rng.float());
+            const waitMs = grpcBackoffMs(attempt, () => ctx.rng.float(), GRPC_DEFAULT_BACKOFF);
             s.failedConns.set(c.orderer, { attempt, redialAt: ctx.now + waitMs, error: refusedError(c.orderer) });
             out.timer(`gw.redial:${c.orderer}`, waitMs, c.orderer);
           }

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Certificate } from '../../../src/scenarios/cluster.ts';
 import { SimCluster } from '../../../src/sim/cluster/sim-cluster.ts';
-import { computeBFTQuorum, createGateway, grpcBackoffMs } from '../../../src/sim/fabric/gateway.ts';
+import { computeBFTQuorum, createGateway } from '../../../src/sim/fabric/gateway.ts';
+import { grpcBackoffMs } from '../../../src/shared/grpc-backoff.ts';
 import { buildTopology } from '../../../src/sim/fabric/topology.ts';
 import { Rng } from '../../../src/sim/kernel/rng.ts';
 
