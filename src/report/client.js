@@ -16,7 +16,7 @@
     StateTransferRequest: '#8d6e63', StateTransferResponse: '#8d6e63', HeightRequest: '#a1887f', HeightResponse: '#a1887f',
     BlockRequest: '#6d4c41', BlockResponse: '#6d4c41', FwdRequest: '#546e7a'
   };
-  var FATES = ['delivered', 'loss', 'partition', 'down', 'in flight', 'lost on a stream to a restarted node'];
+  var FATES = ['delivered', 'loss', 'partition', 'down', 'in flight', 'lost on a stream to a restarted node', 'lost: the connection was in its reconnect back-off'];
   var MAX_ARROWS = 1500;
   // The charts' user units are CSS pixels at the width they are shown (so 11 px text is
   // 11 px on screen), at least 480 wide: narrower screens scale the drawing down.

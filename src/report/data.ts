@@ -126,7 +126,7 @@ export interface Fault {
   readonly label: string;
 }
 
-export type MessageFate = 'delivered' | 'loss' | 'partition' | 'down' | 'stream' | 'in-flight';
+export type MessageFate = 'delivered' | 'loss' | 'partition' | 'down' | 'stream' | 'backoff' | 'in-flight';
 
 /** One consensus message between two orderers. */
 export interface OrdererMessage {

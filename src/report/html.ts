@@ -21,7 +21,7 @@ if (/<\/script|<!--/i.test(CLIENT_JS)) throw new Error('report: client.js must n
 /** The axis-label functions the page shares with the tests (ticks.ts), as page script. */
 const TICKS_JS = `${fmtTick.toString()}\n${tickStep.toString()}\n`;
 
-const FATE_CODE: Record<OrdererMessage['fate'], number> = { delivered: 0, loss: 1, partition: 2, down: 3, 'in-flight': 4, stream: 5 };
+const FATE_CODE: Record<OrdererMessage['fate'], number> = { delivered: 0, loss: 1, partition: 2, down: 3, 'in-flight': 4, stream: 5, backoff: 6 };
 
 /** Milliseconds to 0.001 ms, as the trace's canonical lines print them. */
 function ms(t: number): number {

@@ -27,9 +27,11 @@ export const TRACE_VERSION = 1;
 /**
  * Why a message was not delivered: the link lost it, a partition cut it, its target was
  * down, or it was sent on a stream opened to a process of its target that has since died
- * (`stream`: see `NodeMachine.streamOf`).
+ * (`stream`: see `NodeMachine.streamOf`), or it needed a new stream while the sender's
+ * connection to its target waited out gRPC's reconnect back-off after a refused dial
+ * (`backoff`: the kernel's `dialBackoff`).
  */
-export type DropReason = 'loss' | 'partition' | 'down' | 'stream';
+export type DropReason = 'loss' | 'partition' | 'down' | 'stream' | 'backoff';
 
 /**
  * A message's fields, as its protocol gives them (the node machine's `fields`): its

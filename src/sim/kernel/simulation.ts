@@ -20,10 +20,23 @@
  * stream returns its abort reason, and `RPC.SendConsensus` unmaps it); the next opens a new
  * stream. Opening a stream forgets the sender's canceled ones (`mapStream` ->
  * `cleanCanceledStreams`). A crash forgets all of the crashed node's streams.
+ *
+ * With `dialBackoff`, opening a stream dials the sender's one gRPC connection to that peer
+ * (every stream to a peer shares it: orderer/common/cluster/connections.go ConnectionStore),
+ * as gRPC does with a back-off: a dial to a process that is down is refused and the
+ * connection waits in TRANSIENT_FAILURE, then dials again after the back-off, again and again
+ * (grpc-go pick_first stays in TRANSIENT_FAILURE and reconnects at once after each back-off,
+ * gRFC A62), each wait longer (src/shared/grpc-backoff.ts: 1 s, then x1.6 +-20%, up to the
+ * cap), with jitter from the seeded stream `dial:<from>-><to>`. Until a redial finds the peer
+ * up, every new stream to it fails at once (drop reason `backoff`), even after the peer is
+ * serving again; the first redial that finds it up makes the connection ready, and the next
+ * failure starts again at 1 s. The redials are worked out when the sender next opens a
+ * stream, from the peer's up and down times, so they add no events.
  */
 import { Network, ROUTE_LOSS, type LinkState, type NetworkConfig } from './network.ts';
 import { Rng } from './rng.ts';
 import { hash32 } from '../../shared/hash.ts';
+import { grpcBackoffMs, type GrpcBackoff } from '../../shared/grpc-backoff.ts';
 import { Scheduler, type ScheduledEvent } from './scheduler.ts';
 import { Trace, type InjectedFault, type MessageFields, type StepRecord, type TraceOptions, type TraceRecord } from './trace.ts';
 import type { StepEnd, StepStart } from '../../shared/trace-format.ts';
@@ -50,6 +63,11 @@ export interface SimulationOptions {
    * the same run, event for event.
    */
   readonly interrupt?: () => string | undefined;
+  /**
+   * The reconnect back-off of the connections client streams are opened on (see the
+   * header); without it a stream to a peer that is up opens at once.
+   */
+  readonly dialBackoff?: GrpcBackoff;
 }
 
 /** How many events `run` processes between two polls of `interrupt`. */
@@ -135,6 +153,10 @@ interface NodeSlot {
   readonly links: (LinkState | undefined)[];
   /** Open client streams, by stream name, then by the peer's index (see the header). */
   readonly streams: Map<string, (StreamState | undefined)[]>;
+  /** Connections in back-off after a refused dial, by the peer's index (see the header). */
+  readonly backoffs: (DialBackoff | undefined)[];
+  /** When this node's processes started and stopped: [up, down, up, down, ...] (ms). */
+  readonly upDown: number[];
   state: unknown;
   up: boolean;
   incarnation: number;
@@ -149,6 +171,13 @@ interface NodeSlot {
 interface StreamState {
   readonly incarnation: number;
   canceled: boolean;
+}
+
+/** A connection whose dial was refused: its retry count, when it dials again, and its jitter stream. */
+interface DialBackoff {
+  attempt: number;
+  redialAt: number;
+  readonly rng: Rng;
 }
 
 /** A handle to a scheduled action, for `cancel`. */
@@ -185,6 +214,7 @@ export class Simulation {
 
   private readonly processing: ProcessingConfig | undefined;
   private readonly interrupt: (() => string | undefined) | undefined;
+  private readonly dialBackoff: GrpcBackoff | undefined;
 
   constructor(options: SimulationOptions) {
     const p = options.processing;
@@ -195,6 +225,11 @@ export class Simulation {
     }
     this.processing = p;
     this.interrupt = options.interrupt;
+    const b = options.dialBackoff;
+    if (b !== undefined && !(b.baseMs > 0 && b.multiplier >= 1 && b.jitter >= 0 && b.jitter < 1 && b.maxMs >= b.baseMs)) {
+      throw new RangeError(`Simulation: dialBackoff needs baseMs > 0, multiplier >= 1, 0 <= jitter < 1 and maxMs >= baseMs, got ${JSON.stringify(b)}`);
+    }
+    this.dialBackoff = b;
     this.seed = options.seed;
     this.rng = Rng.create(options.seed);
     this.network = new Network(options.network ?? {}, this.rng.fork('network'));
@@ -235,6 +270,8 @@ export class Simulation {
       timers: new Map(),
       links: [],
       streams: new Map(),
+      backoffs: [],
+      upDown: [],
       state: undefined,
       up: false,
       incarnation: 0,
@@ -280,6 +317,8 @@ export class Simulation {
     s.incarnation++;
     s.busyUntil = 0;
     s.streams.clear();
+    s.backoffs.length = 0;
+    s.upDown.push(this.now);
     for (const t of s.timers.values()) this.scheduler.cancel(t);
     s.timers.clear();
     this.trace.record({ t: this.now, k: 'crash', node: id });
@@ -379,6 +418,7 @@ export class Simulation {
   }
 
   private boot(s: NodeSlot): void {
+    s.upDown.push(this.now);
     s.ctx.now = this.now;
     const { state, effects } = s.machine.start(s.ctx as NodeContext, s.durable);
     s.state = state;
@@ -498,8 +538,9 @@ export class Simulation {
     }
     if (target !== s && s.machine.streamOf !== undefined) {
       const name = s.machine.streamOf(msg);
-      if (name !== undefined && !this.streamSend(s, target, name)) {
-        this.trace.record({ t: now, k: 'drop', id, from: s.id, to, m, reason: target.up ? 'stream' : 'down' });
+      const lost = name === undefined ? undefined : this.streamSend(s, target, name);
+      if (lost !== undefined) {
+        this.trace.record({ t: now, k: 'drop', id, from: s.id, to, m, reason: lost });
         return;
       }
     }
@@ -519,25 +560,60 @@ export class Simulation {
     if (again >= 0) this.scheduler.scheduleEvent(new Delivery(again, id, s, target, msg, m, mHash, target.incarnation, false));
   }
 
-  /** A send on `s`'s stream `name` to `target`: false if the message is lost (see the header). */
-  private streamSend(s: NodeSlot, target: NodeSlot, name: string): boolean {
+  /** A send on `s`'s stream `name` to `target`: why the message is lost, or undefined (see the header). */
+  private streamSend(s: NodeSlot, target: NodeSlot, name: string): 'down' | 'stream' | 'backoff' | undefined {
     let byPeer = s.streams.get(name);
     if (byPeer === undefined) s.streams.set(name, (byPeer = []));
     const st = byPeer[target.index];
     if (st === undefined) {
-      if (!target.up) return false;
+      const dial = this.dial(s, target);
+      if (dial !== undefined) return dial;
       for (let i = 0; i < byPeer.length; i++) if (byPeer[i]?.canceled === true) byPeer[i] = undefined;
       byPeer[target.index] = { incarnation: target.incarnation, canceled: false };
-      return true;
+      return undefined;
     }
     if (st.canceled) {
       byPeer[target.index] = undefined;
-      return false;
+      return target.up ? 'stream' : 'down';
     }
     if (st.incarnation !== target.incarnation) {
       st.canceled = true;
-      return false;
+      return target.up ? 'stream' : 'down';
     }
-    return true;
+    return undefined;
   }
+
+  /**
+   * A new stream needs `s`'s connection to `target`: undefined when it is ready (or dials
+   * the peer now, up), else why the stream fails. Without `dialBackoff`, only a peer that
+   * is down fails it.
+   */
+  private dial(s: NodeSlot, target: NodeSlot): 'down' | 'backoff' | undefined {
+    const config = this.dialBackoff;
+    if (config === undefined) return target.up ? undefined : 'down';
+    const b = s.backoffs[target.index];
+    const now = this.now;
+    if (b === undefined) {
+      if (target.up) return undefined;
+      // Refused: TRANSIENT_FAILURE, the first retry BaseDelay later.
+      s.backoffs[target.index] = { attempt: 0, redialAt: now + grpcBackoffMs(0, () => 0, config), rng: this.rng.fork(`dial:${s.id}->${target.id}`) };
+      return 'down';
+    }
+    // The redials since the last look: the first that found the peer up made the connection ready.
+    while (b.redialAt <= now) {
+      if (wasUp(target.upDown, b.redialAt)) {
+        s.backoffs[target.index] = undefined;
+        return undefined;
+      }
+      b.attempt++;
+      b.redialAt += grpcBackoffMs(b.attempt, () => b.rng.float(), config);
+    }
+    return 'backoff';
+  }
+}
+
+/** Whether a node whose processes started and stopped at `upDown` ([up, down, up, ...]) was up at time `t`. */
+function wasUp(upDown: readonly number[], t: number): boolean {
+  for (let i = upDown.length - 1; i >= 0; i--) if ((upDown[i] as number) <= t) return i % 2 === 0;
+  return false;
 }
