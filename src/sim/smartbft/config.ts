@@ -43,6 +43,19 @@ export interface SmartBftConfig {
   readonly ReplicationPullTimeoutMs: number;
   /** ms between ticks of the heartbeat monitor and view changer (Fabric: time.Second). */
   readonly TickIntervalMs: number;
+  /**
+   * ms a sync spends before it asks the other orderers' heights: Fabric's block puller
+   * dials each of them (TLS) to read its last block (synchronizer_bft.go detectTargetHeight,
+   * cluster/deliver.go probeEndpoints). A measured cost, not an option: 0 unless the
+   * calibration profile gives it (figures.ordererSync).
+   */
+  readonly SyncProbeMs: number;
+  /**
+   * ms a sync spends before it asks for the missing blocks: the BFT deliverer it creates
+   * dials a source and the other orderers' header streams (synchronizer_bft.go
+   * createBFTDeliverer). Measured like SyncProbeMs; 0 unless the profile gives it.
+   */
+  readonly SyncPullMs: number;
 }
 
 const MiB = 1024 * 1024;
@@ -68,6 +81,8 @@ export const DEFAULT_CONFIG: SmartBftConfig = Object.freeze({
   RequestMaxBytes: 10 * MiB,
   ReplicationPullTimeoutMs: 5_000,
   TickIntervalMs: 1_000,
+  SyncProbeMs: 0,
+  SyncPullMs: 0,
 });
 
 /** Defaults merged with overrides, validated. Throws one clear Error on the first bad field. */
@@ -103,6 +118,10 @@ export function validateConfig(c: SmartBftConfig): void {
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
       throw new RangeError(`SmartBftConfig: ${k} should be greater than zero, got ${String(v)}`);
     }
+  }
+  for (const k of ['SyncProbeMs', 'SyncPullMs'] as const) {
+    const v = c[k];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new RangeError(`SmartBftConfig: ${k} should be zero or more, got ${String(v)}`);
   }
   for (const k of ['RequestBatchMaxCount', 'RequestPoolSize', 'LeaderHeartbeatCount', 'NumOfTicksBehindBeforeSyncing'] as const) {
     if (!Number.isInteger(c[k])) throw new RangeError(`SmartBftConfig: ${k} should be an integer, got ${c[k]}`);

@@ -95,7 +95,12 @@ export interface ViewChangerState {
 export interface SyncState {
   active: boolean;
   id: number;
-  stage: 'heights' | 'blocks' | 'state' | 'idle';
+  /**
+   * `probe`: the block puller dials the other orderers (SyncProbeMs) before it asks their
+   * heights; `connect`: the BFT deliverer dials its source (SyncPullMs) before it asks
+   * for blocks.
+   */
+  stage: 'probe' | 'heights' | 'connect' | 'blocks' | 'state' | 'idle';
   heights: Map<number, number>;
   target: number;
   sources: number[];

@@ -6,6 +6,14 @@
  * last block's decision; then the StateCollector (internal/bft/statecollector.go) fetches
  * f+1 identical (view, seq) StateTransferResponses to learn a newer view. Blocks written
  * by sync do not move consensus_BFT_committed_block_number. One sync at a time.
+ *
+ * Both of Fabric's steps open connections of their own before they ask anything: the block
+ * puller dials every orderer to read its height (cluster/deliver.go probeEndpoints), the
+ * BFT deliverer dials its source and the others' header streams (createBFTDeliverer,
+ * blocksprovider/bft_deliverer.go). Those dials are charged as measured
+ * (config.SyncProbeMs before the height requests, config.SyncPullMs before the block
+ * request: figures.ordererSync of the calibration profile, from the real orderers' log
+ * timestamps).
  */
 import type { Io } from './io.ts';
 import type { BlockRequest, BlockResponse, HeightResponse, StateTransferResponse } from './messages.ts';
@@ -59,7 +67,18 @@ export function requestSync(s: ConsenterState, io: Io): void {
     heightsDone(s, io);
     return;
   }
-  io.broadcast({ type: 'HeightRequest', syncId: y.id });
+  if (s.config.SyncProbeMs > 0) {
+    y.stage = 'probe';
+    io.setTimer(TIMER, s.config.SyncProbeMs);
+    return;
+  }
+  askHeights(s, io);
+}
+
+/** The block puller's connections are up: ask every other orderer its height. */
+function askHeights(s: ConsenterState, io: Io): void {
+  s.sync.stage = 'heights';
+  io.broadcast({ type: 'HeightRequest', syncId: s.sync.id });
   io.setTimer(TIMER, HEIGHTS_TIMEOUT_MS);
 }
 
@@ -74,8 +93,17 @@ export function onSyncTimer(s: ConsenterState, io: Io): void {
   const y = s.sync;
   // Stryker disable next-line ConditionalExpression: (to false) an inactive sync is in the idle stage, which neither branch below takes
   if (!y.active) return;
+  if (y.stage === 'probe') {
+    askHeights(s, io);
+    return;
+  }
   if (y.stage === 'heights') {
     heightsDone(s, io);
+    return;
+  }
+  if (y.stage === 'connect') {
+    y.stage = 'blocks';
+    requestBlocks(s, io);
     return;
   }
   // Stryker disable next-line ConditionalExpression: (to true) the sync timer is cancelled when the blocks stage ends, so it fires only in the heights or blocks stage
@@ -107,7 +135,6 @@ function heightsDone(s: ConsenterState, io: Io): void {
     syncFailed(s, io, `already at target height of ${target}`);
     return;
   }
-  y.stage = 'blocks';
   y.target = target;
   // Stryker disable next-line MethodExpression,ArrowFunction,ArithmeticOperator: the sort below breaks ties by id itself (each of the two id orderings alone gives the same sources)
   const byId = [...y.heights.entries()].sort((a, b) => a[0] - b[0]);
@@ -115,6 +142,12 @@ function heightsDone(s: ConsenterState, io: Io): void {
   y.sourceIndex = 0;
   y.fetchedFrom = myHeight;
   y.fetched = 0;
+  if (s.config.SyncPullMs > 0) {
+    y.stage = 'connect';
+    io.setTimer(TIMER, s.config.SyncPullMs);
+    return;
+  }
+  y.stage = 'blocks';
   requestBlocks(s, io);
 }
 

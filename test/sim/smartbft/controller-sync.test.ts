@@ -163,6 +163,35 @@ describe('BFTSynchronizer (orderer/consensus/smartbft/synchronizer_bft.go) and t
     expect(sent(second).filter((x) => x.startsWith('HeightRequest'))).toEqual([]);
   });
 
+  it('synchronizer_bft.go detectTargetHeight / createBFTDeliverer: with SyncProbeMs the height requests wait for the block puller\'s dials, with SyncPullMs the block request waits for the deliverer\'s', () => {
+    const node = new OneConsenter(2, 4, { ledger: ledger.slice(0, 1) }, { SyncProbeMs: 40, SyncPullMs: 50 });
+    const t0 = node.now;
+    const out = node.step({ kind: 'timer', name: 'syncOnStart' });
+    expect(lines(out)).toEqual(['bftSyncInitiated ']);
+    expect(sent(out)).toEqual([]);
+    expect(sent(node.runUntil(t0 + 39))).toEqual([]);
+    const asked = node.runUntil(t0 + 40);
+    expect(sent(asked)).toEqual(['HeightRequest->1', 'HeightRequest->3', 'HeightRequest->4']);
+    const syncId = (sends(asked)[0]?.msg as HeightRequest).syncId;
+    // The heights wait starts when they are asked: 1 s from then.
+    expect(node.timers.get('sync')).toBe(t0 + 40 + 1_000);
+    height(node, 1, syncId, 3);
+    height(node, 3, syncId, 3);
+    const got = height(node, 4, syncId, 3);
+    expect(lines(got)).toContain('targetHeight 3');
+    expect(sent(got)).toEqual([]);
+    const now = node.now;
+    expect(sent(node.runUntil(now + 49))).toEqual([]);
+    expect(sent(node.runUntil(now + 50))).toEqual(['BlockRequest->1']);
+    // Then the pull timeout as before.
+    expect(node.timers.get('sync')).toBe(now + 50 + node.state.config.ReplicationPullTimeoutMs);
+  });
+
+  it('SyncProbeMs and SyncPullMs are measured costs: 0 by default (no wait), never negative', () => {
+    expect(new OneConsenter(2, 4, { ledger }).state.config).toMatchObject({ SyncProbeMs: 0, SyncPullMs: 0 });
+    expect(() => new OneConsenter(2, 4, { ledger }, { SyncProbeMs: -1 })).toThrow(/SyncProbeMs should be zero or more/);
+  });
+
   it('heights: only this sync\'s answers count, and the target is computed once all others answered', () => {
     const node = new OneConsenter(2, 4, { ledger });
     const { syncId } = begin(node);
