@@ -91,6 +91,55 @@ export function parseRecommitSpan(text: string): { first: number; last: number; 
   return found;
 }
 
+/** A sync of an orderer, from its log: the probe (start to heights) when the start is logged, and the pull (heights to blocks written). */
+export interface OrdererSyncSpan {
+  /** Time of the `HeightsByEndpoints` line (ms since the epoch). */
+  readonly at: number;
+  readonly probeMs: number | undefined;
+  readonly pullMs: number;
+}
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;]*m/g;
+/**
+ * The SmartBFT lines that start a sync, as Fabric 3.1.5 logs them at INFO or WARN
+ * (SmartBFT internal/bft/heartbeatmonitor.go followerTick and handleHeartBeatResponse,
+ * view.go discoverIfSyncNeeded); Controller.Sync then runs the synchronizer at once.
+ */
+const SYNC_STARTS = /followerTick -> Syncing since the follower|triggered a call to HeartBeatEventHandler Sync|discoverIfSyncNeeded -> Seen \d+ votes for digest/;
+/** orderer/consensus/smartbft/synchronizer_bft.go detectTargetHeight and getBlocksFromSyncBuffer. */
+const HEIGHTS = /detectTargetHeight -> HeightsByEndpoints: /;
+const FINISHED = /getBlocksFromSyncBuffer -> Finished synchronizing with cluster/;
+/** A start line counts for the probe only this close before the heights line. */
+const PROBE_WINDOW_MS = 1_000;
+
+/**
+ * Every sync in an orderer's log that wrote blocks: from the line that started it to
+ * `HeightsByEndpoints` (the block puller dialed every orderer and read its height: the
+ * probe) and from there to `Finished synchronizing with cluster` (the BFT deliverer dialed
+ * a source and wrote the blocks: the pull). A sync whose start is not one of the lines
+ * above (a view change's, which logs nothing at INFO) has a pull but no probe.
+ */
+export function parseOrdererSyncSpans(text: string): OrdererSyncSpan[] {
+  const spans: OrdererSyncSpan[] = [];
+  let start: number | undefined;
+  let heights: { t: number; probeMs: number | undefined } | undefined;
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(ANSI, '');
+    const t = lineTimeMs(line);
+    if (t === undefined) continue;
+    if (SYNC_STARTS.test(line)) start = t;
+    else if (HEIGHTS.test(line)) {
+      heights = { t, probeMs: start !== undefined && t - start <= PROBE_WINDOW_MS ? t - start : undefined };
+      start = undefined;
+    } else if (FINISHED.test(line) && heights !== undefined) {
+      spans.push({ at: heights.t, probeMs: heights.probeMs, pullMs: t - heights.t });
+      heights = undefined;
+    }
+  }
+  return spans;
+}
+
 /** The commit figures of a profile from the commit lines of blocks committed in normal operation. */
 export function commitFigures(commits: readonly CommitLine[], validated: ReadonlyMap<number, number>): CalibrationProfile['figures']['commit'] {
   const fit = (f: (c: CommitLine) => number | undefined): LinearCost =>
@@ -137,6 +186,11 @@ export const PROFILE_SCHEMA = z
         viewChange: z.array(z.object({ leaderHeartbeatTimeoutMs: ms, submittedAtKill: z.boolean(), viewChangedMs: ms, submitMs: ms }).strict()),
         ordererCpu: z
           .object({ wallMs: ms, cpuMs: ms, clusterMessages: z.number().int().nonnegative(), broadcasts: z.number().int().nonnegative(), blocks: z.number().int().nonnegative(), perMessageMs: ms, perBlockMs: ms })
+          .strict()
+          .optional(),
+        // Optional in any version: measured on its own, from the orderers' logs (src/sim/fabric/profile.ts OrdererSyncFigure).
+        ordererSync: z
+          .object({ probeMs: ms, pullMs: ms, probeSamplesMs: z.array(ms).min(1), pullSamplesMs: z.array(ms).min(1), at: z.string().min(1), loadavg: z.array(z.number().nonnegative()).length(3), how: z.string().min(1) })
           .strict()
           .optional(),
       })
@@ -250,6 +304,10 @@ export function profileRows(p: CalibrationProfile): [string, string][] {
       `orderer CPU over the load (${(c.wallMs / 1000).toFixed(1)} s)`,
       `${f0(c.cpuMs)} ms for ${c.clusterMessages} cluster messages + ${c.broadcasts} broadcasts: ${c.perMessageMs} ms a message (${c.perBlockMs} ms a block, ${c.blocks} blocks)`,
     ]);
+  }
+  if (f.ordererSync !== undefined) {
+    const y = f.ordererSync;
+    rows.push([`orderer sync (${y.pullSamplesMs.length} syncs)`, `probe ${f0(y.probeMs)} ms (heights of every orderer), pull ${f0(y.pullMs)} ms (to the blocks written), medians`]);
   }
   for (const v of f.viewChange) {
     rows.push([

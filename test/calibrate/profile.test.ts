@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { commitFigures, fitLinear, formatProfile, ordererCpuFigure, parseCommitLog, parseRecommitSpan, percentile, ProfileError, readProfile, sumMetric, validateProfile } from '../../src/calibrate/profile.ts';
+import { commitFigures, fitLinear, formatProfile, ordererCpuFigure, parseCommitLog, parseOrdererSyncSpans, parseRecommitSpan, percentile, ProfileError, readProfile, sumMetric, validateProfile } from '../../src/calibrate/profile.ts';
 import { procCpuMs } from '../../src/local/procs.ts';
 import { costModelOf, DEFAULT_PROFILE, type CalibrationProfile } from '../../src/sim/fabric/profile.ts';
 
@@ -56,6 +56,41 @@ describe("the peer's log lines", () => {
     expect(parseRecommitSpan(text)).toBeUndefined();
     const done = `${text}\n2026-12-02 07:49:36.168 UTC 0029 INFO [kvledger] recommitLostBlocks -> Recommitted lost blocks - firstBlockNum=0, lastBlockNum=97, recoverables=[]`;
     expect(parseRecommitSpan(done)).toEqual({ first: 0, last: 97, ms: 302 });
+  });
+});
+
+describe("an orderer's sync, from its log (figures.ordererSync)", () => {
+  // Lines as Fabric 3.1.5 prints them (colours included), from a real orderer's log of 2026-12-03.
+  const C = (level: string) => `\x1b[34m${level}\x1b[0m`;
+  const log = [
+    `\x1b[33m2026-12-03 08:04:11.524 UTC 0043 WARN\x1b[0m [orderer.consensus.smartbft.consensus] \x1b[33;1mfollowerTick\x1b[0m -> Syncing since the follower with seq 9 is behind the leader for the last 10 ticks channel=certchannel`,
+    `2026-12-03 08:04:11.602 UTC 0044 ${C('INFO')} [orderer.consensus.smartbft.chain] detectTargetHeight -> HeightsByEndpoints: map[127.0.0.1:33050:11 127.0.0.1:33053:9], my endpoint: 127.0.0.1:33053 channel=certchannel`,
+    '2026-12-03 08:04:11.602 UTC 0045 INFO [orderer.consensus.smartbft.chain] detectTargetHeight -> Detected target height: 11 channel=certchannel',
+    '2026-12-03 08:04:11.652 UTC 004f INFO [orderer.consensus.smartbft.chain] getBlocksFromSyncBuffer -> Finished synchronizing with cluster, fetched 2 blocks, starting from block [9], up until and including block [10] channel=certchannel',
+    // A sync started by a view change (nothing at INFO before it): a pull, no probe.
+    '2026-12-03 08:06:34.858 UTC 004c INFO [orderer.consensus.smartbft.chain] detectTargetHeight -> HeightsByEndpoints: map[127.0.0.1:33050:10], my endpoint: 127.0.0.1:33056 channel=certchannel',
+    '2026-12-03 08:06:34.943 UTC 0053 INFO [orderer.consensus.smartbft.chain] getBlocksFromSyncBuffer -> Finished synchronizing with cluster, fetched 3 blocks, starting from block [7], up until and including block [9] channel=certchannel',
+    // Started by f+1 votes, but found nothing to fetch (no Finished line): not a span.
+    '2026-12-03 08:07:17.383 UTC 0031 WARN [orderer.consensus.smartbft.consensus] discoverIfSyncNeeded -> Seen 2 votes for digest 325df5 in view 0, sequence 11 but I am in view 0 and seq 10 channel=certchannel',
+    '2026-12-03 08:07:17.409 UTC 0032 INFO [orderer.consensus.smartbft.chain] detectTargetHeight -> HeightsByEndpoints: map[127.0.0.1:33050:12], my endpoint: 127.0.0.1:33053 channel=certchannel',
+  ].join('\n');
+
+  it('probe: from the line that started the sync to HeightsByEndpoints; pull: from there to Finished synchronizing', () => {
+    expect(parseOrdererSyncSpans(log)).toEqual([
+      { at: Date.parse('2026-12-03T08:04:11.602Z'), probeMs: 78, pullMs: 50 },
+      { at: Date.parse('2026-12-03T08:06:34.858Z'), probeMs: undefined, pullMs: 85 },
+    ]);
+  });
+
+  it('a start line more than 1 s before the heights is not this sync\'s start', () => {
+    const late = log.replace('08:04:11.524', '08:04:10.500');
+    expect(parseOrdererSyncSpans(late)[0]).toMatchObject({ probeMs: undefined, pullMs: 50 });
+  });
+
+  it('the built-in profile\'s figure is the median of its samples', () => {
+    const y = DEFAULT_PROFILE.figures.ordererSync!;
+    expect(y.probeMs).toBe(percentile(y.probeSamplesMs, 50));
+    expect(y.pullMs).toBe(percentile(y.pullSamplesMs, 50));
   });
 });
 
@@ -141,7 +176,8 @@ describe('the printed table', () => {
     expect(t).toMatch(/orderer CPU over the load \([\d.]+ s\)\s+\d+ ms for \d+ cluster messages \+ \d+ broadcasts: [\d.]+ ms a message/);
     expect(t).toMatch(/submit-to-commit, sequential \(\d+ tx\)\s+p50 \d+ ms, p95 \d+ ms/);
     expect(t).toMatch(/rebuild replay \(\d+ blocks, \d+ tx\)\s+\d+ ms: \d+ blocks\/s/);
-    expect(lines.length).toBe(1 + DEFAULT_PROFILE.figures.submitLatency.length * 2 + 12 + DEFAULT_PROFILE.figures.viewChange.length);
+    expect(t).toMatch(/orderer sync \(\d+ syncs\)\s+probe \d+ ms \(heights of every orderer\), pull \d+ ms \(to the blocks written\), medians/);
+    expect(lines.length).toBe(1 + DEFAULT_PROFILE.figures.submitLatency.length * 2 + 13 + DEFAULT_PROFILE.figures.viewChange.length);
   });
 
   it('says which view change had a transaction submitted at the kill', () => {

@@ -9,6 +9,7 @@
  * the world, the observers (observers.ts) read it, and `SimCluster` (sim-cluster.ts) maps
  * the `Cluster` port onto the three. This module knows no scenario language.
  */
+import { ORDERER_CLUSTER_BACKOFF } from '../../shared/grpc-backoff.ts';
 import { latencyOfRtt, Simulation, type LatencyDist, type NetworkConfig, type NodeId, type TraceOptions } from '../kernel/index.ts';
 import { consenterStatus, type ConsenterState, type SmartBftConfig } from '../smartbft/api.ts';
 import { raftStatus, type RaftState } from '../raft/index.ts';
@@ -106,7 +107,9 @@ export class SimWorld {
     // The orderers handle one message at a time at the measured CPU cost; peers and gateways
     // are charged their costs by the model itself (endorsement, commit), not per message.
     const processing = cost.ordererPerMessageMs > 0 ? { processing: { perMessageMs: 0, perNodeMs: Object.fromEntries(fabric.orderers.map((o) => [o.id, cost.ordererPerMessageMs])) } } : {};
-    const sim = new Simulation({ seed: options.seed, network, trace, ...processing, ...(options.interrupt !== undefined ? { interrupt: options.interrupt } : {}) });
+    // The orderers' cluster connections redial a restarted orderer with gRPC's back-off, as
+    // `net up` configures them (src/shared/grpc-backoff.ts ORDERER_CLUSTER_BACKOFF).
+    const sim = new Simulation({ seed: options.seed, network, trace, ...processing, dialBackoff: ORDERER_CLUSTER_BACKOFF, ...(options.interrupt !== undefined ? { interrupt: options.interrupt } : {}) });
     return new SimWorld(sim, fabric, options.opTimeoutMs ?? 120_000, cost);
   }
 
@@ -114,7 +117,9 @@ export class SimWorld {
   addNodes(smartbft: Partial<SmartBftConfig> | undefined): void {
     const { sim, fabric, cost } = this;
     for (const o of fabric.orderers) {
-      sim.addNode(o.id, createOrderer({ id: o.id, topology: fabric, genesis: this.genesis, ...(smartbft !== undefined ? { config: smartbft } : {}) }));
+      // The sync's dials are charged as the profile measured them (figures.ordererSync).
+      const config = { ...(smartbft ?? {}), SyncProbeMs: cost.ordererSyncProbeMs, SyncPullMs: cost.ordererSyncPullMs };
+      sim.addNode(o.id, createOrderer({ id: o.id, topology: fabric, genesis: this.genesis, config }));
     }
     for (const p of fabric.peers) sim.addNode(p.id, createPeer({ id: p.id, topology: fabric, genesis: this.genesis, cost }));
     for (const g of fabric.gateways) sim.addNode(g.id, createGateway(fabric, g.org));

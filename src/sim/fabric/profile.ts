@@ -69,6 +69,30 @@ export interface ProfileFigures {
   readonly viewChange: readonly { readonly leaderHeartbeatTimeoutMs: number; readonly submittedAtKill: boolean; readonly viewChangedMs: number; readonly submitMs: number }[];
   /** The orderers' CPU time over the latency load, per message they handled (profile v2; a v1 profile has none). */
   readonly ordererCpu?: OrdererCpuFigure;
+  /** An orderer's sync, from the real orderers' logs (optional in any version: without it a sync dials for free). */
+  readonly ordererSync?: OrdererSyncFigure;
+}
+
+/**
+ * An orderer's sync (orderer/consensus/smartbft/synchronizer_bft.go) on the real network,
+ * from the timestamps of its orderers' log lines (src/calibrate/profile.ts
+ * parseOrdererSyncSpans): `probeMs`, the median from the SmartBFT line that starts a sync
+ * (`Syncing since the follower ...`, `... triggered a call to HeartBeatEventHandler Sync`,
+ * `Seen N votes for digest ...`) to `HeightsByEndpoints: ...` (the block puller dials every
+ * orderer, TLS, and reads its last block); `pullMs`, the median from there to `Finished
+ * synchronizing with cluster, fetched N blocks ...` (the BFT deliverer dials a source and
+ * the others' header streams, and writes the blocks). The model charges them before its
+ * height requests and before its block request (SmartBftConfig SyncProbeMs, SyncPullMs).
+ */
+export interface OrdererSyncFigure {
+  readonly probeMs: number;
+  readonly pullMs: number;
+  readonly probeSamplesMs: readonly number[];
+  readonly pullSamplesMs: readonly number[];
+  /** When and under what load the samples were taken, and from which runs' logs. */
+  readonly at: string;
+  readonly loadavg: readonly number[];
+  readonly how: string;
 }
 
 /**
@@ -126,6 +150,9 @@ export interface CostModel {
   readonly rebuildCommandMs: number;
   /** CPU time an orderer spends on each message it receives (the kernel's `processing`); 0 for a v1 profile. */
   readonly ordererPerMessageMs: number;
+  /** An orderer's sync: the dials before it asks the heights, and before it asks the blocks (0 without figures.ordererSync). */
+  readonly ordererSyncProbeMs: number;
+  readonly ordererSyncPullMs: number;
 }
 
 /** The network round trip the model already charges an evaluate (client -> gateway -> peer and back). */
@@ -142,6 +169,8 @@ export function costModelOf(p: CalibrationProfile): CostModel {
     replayBlocksPerSec: f.rebuild.blocksPerSec,
     rebuildCommandMs: Math.round(f.rebuild.commandMs),
     ordererPerMessageMs: f.ordererCpu?.perMessageMs ?? 0,
+    ordererSyncProbeMs: Math.round(f.ordererSync?.probeMs ?? 0),
+    ordererSyncPullMs: Math.round(f.ordererSync?.pullMs ?? 0),
   };
 }
 
