@@ -5,14 +5,16 @@
  * (src/sim/fabric/profile.ts); the pure parts (percentiles, the commit-time fit, the log
  * parsers) are in profile.ts beside this file.
  *
- * Order (about 1-2 minutes after `net up`): submit-to-commit latency sequentially, at 5/s
+ * Order (about 2 minutes after `net up`): submit-to-commit latency sequentially, at 5/s
  * and at 20/s (block cutting from the orderers' heights), and over that load the orderers'
  * CPU time (/proc/<pid>/stat utime + stime, the pids from the net's pid files) against the
  * messages they handled (`cluster_comm_msg_send_time_count` from each orderer's
- * operations port, plus one broadcast per transaction and orderer); evaluate latency; the commit
- * lines of the blocks those made; a peer killed and started (healthz, height); an orderer
+ * operations port, plus one broadcast per transaction and orderer); closed-loop phases of
+ * 1, 2, 4 and 8 clients per org (throughput, latency, and blocks of many sizes); evaluate
+ * latency; the commit lines of the blocks all those made, each part fitted with Theil-Sen;
+ * a peer killed and started (healthz, height); an orderer
  * killed while a transaction is submitted (every peer's height moving again), then started
- * (healthz); `rebuild-dbs` on a stopped peer and its replay at start (its log's
+ * (healthz), and restarted twice more (the median of the three); `rebuild-dbs` on a stopped peer and its replay at start (its log's
  * `Recommitting lost blocks` .. `Recommitted lost blocks`); the view-0 leader killed (time
  * to a new view on a follower, with LeaderHeartbeatTimeout=10s).
  */
@@ -23,12 +25,18 @@ import { loadCertificate } from '../scenarios/cluster.ts';
 import { LocalCluster } from '../local/cluster.ts';
 import { FABRIC_VERSION, httpGet, netDown, netUp, type NetState } from '../local/net.ts';
 import { logFile, procCpuMs, readPid } from '../local/procs.ts';
-import type { CalibrationProfile, LatencyFigure } from '../sim/fabric/profile.ts';
-import { commitFigures, ordererCpuFigure, parseCommitLog, parseRecommitSpan, percentile, sumMetric } from './profile.ts';
+import type { CalibrationProfile, ConcurrencyFigure, LatencyFigure } from '../sim/fabric/profile.ts';
+import { commitFigures, median, ordererCpuFigure, parseCommitLog, parseRecommitSpan, percentile, sumMetric } from './profile.ts';
 
 /** The SmartBFT options of the network calibrate starts (the view change is measured with them). */
 export const CALIBRATE_SMARTBFT = 'LeaderHeartbeatTimeout=10s';
 const HEARTBEAT_TIMEOUT_MS = 10_000;
+
+/** The closed-loop phases: clients per org, each phase about `CONCURRENCY_PHASE_MS` long. */
+export const CONCURRENCY_CLIENTS_PER_ORG: readonly number[] = [1, 2, 4, 8];
+const CONCURRENCY_PHASE_MS = 8000;
+/** How many times the orderer start is timed (its median is the figure). */
+const ORDERER_STARTS = 3;
 
 export interface CalibrateOptions {
   readonly dir: string;
@@ -158,10 +166,10 @@ async function measureShortened(o: CalibrateOptions): Promise<CalibrationProfile
   };
   const tag = Date.now().toString(36);
   let seq = 0;
-  const issue = async (): Promise<{ ok: boolean; ms: number; error?: string }> => {
-    const cert = loadCertificate('techpulse', seq++, `CAL-${tag}`);
+  const issue = async (org = 'techpulse'): Promise<{ ok: boolean; ms: number; error?: string }> => {
+    const cert = loadCertificate(org, seq++, `CAL-${tag}`);
     const t = performance.now();
-    const r = await cluster.issueCertificate('techpulse', cert);
+    const r = await cluster.issueCertificate(org, cert);
     return { ok: r.ok, ms: performance.now() - t, ...(r.error !== undefined ? { error: r.error } : {}) };
   };
 
@@ -233,6 +241,39 @@ async function measureShortened(o: CalibrateOptions): Promise<CalibrationProfile
     });
     o.say(`  orderer CPU: ${ordererCpu.cpuMs} ms over ${ordererCpu.clusterMessages} cluster messages and ${ordererCpu.broadcasts} broadcasts: ${ordererCpu.perMessageMs} ms a message`);
 
+    // 1b. Closed-loop phases: clientsPerOrg clients in every org, each submitting again as
+    // soon as its last transaction committed. More clients, bigger blocks: the commit lines
+    // of these blocks span a range of sizes (the sequential load's are all of 1 or 2).
+    const concurrency: ConcurrencyFigure[] = [];
+    for (const perOrg of CONCURRENCY_CLIENTS_PER_ORG) {
+      check();
+      const h0 = await ordererHeight();
+      const results: { ok: boolean; ms: number }[] = [];
+      const t = performance.now();
+      const client = async (org: string): Promise<void> => {
+        while (performance.now() - t < CONCURRENCY_PHASE_MS && !o.signal?.aborted) results.push(await issue(org));
+      };
+      await Promise.all(plan.orgs.flatMap((org) => Array.from({ length: perOrg }, () => client(org))));
+      const wallMs = performance.now() - t;
+      await sleep(300);
+      const blocks = (await ordererHeight()) - h0;
+      const oks = results.filter((r) => r.ok).map((r) => r.ms);
+      const fig: ConcurrencyFigure = {
+        clientsPerOrg: perOrg,
+        clients: perOrg * plan.orgs.length,
+        count: results.length,
+        failed: results.length - oks.length,
+        wallMs: Math.round(wallMs),
+        txPerSec: Math.round((oks.length / (wallMs / 1000)) * 10) / 10,
+        p50Ms: Math.round(percentile(oks, 50)),
+        p95Ms: Math.round(percentile(oks, 95)),
+        blocks,
+        txPerBlock: blocks === 0 ? 0 : Math.round((oks.length / blocks) * 100) / 100,
+      };
+      concurrency.push(fig);
+      o.say(`  closed loop, ${perOrg} per org: ${fig.count} tx (${fig.failed} failed), ${fig.txPerSec} tx/s, p50 ${fig.p50Ms} ms, p95 ${fig.p95Ms} ms, ${blocks} blocks`);
+    }
+
     // 2. Evaluate.
     const evals: number[] = [];
     for (let i = 0; i < 20; i++) {
@@ -249,7 +290,7 @@ async function measureShortened(o: CalibrateOptions): Promise<CalibrationProfile
       parsed.commits.filter((c) => c.block >= firstBlock),
       parsed.validated,
     );
-    o.say(`  commit lines: ${commit.blocks} blocks`);
+    o.say(`  commit lines: ${commit.blocks} blocks, up to ${Math.max(0, ...parsed.commits.filter((c) => c.block >= firstBlock).map((c) => c.txs))} tx in one`);
 
     // 4. A peer killed and started.
     const p = 'peer0.org3';
@@ -270,10 +311,21 @@ async function measureShortened(o: CalibrateOptions): Promise<CalibrationProfile
     const target = await ordererHeight();
     const peersMovedMs = (await until(t0, async () => (await Promise.all(plan.peers.map((x) => peerHeight(x.id)))).every((h) => (h ?? 0) >= target), 60_000)) ?? Number.NaN;
     o.say(`  ${killed} killed: submit ${Math.round(sub.ms)} ms (${sub.ok ? 'ok' : sub.error ?? 'failed'}), every peer at ${target} after ${Math.round(peersMovedMs)} ms`);
-    t0 = performance.now();
-    const ostart = await cluster.start(killed);
-    if (!ostart.ok) throw new Error(`starting ${killed}: ${ostart.error ?? ''}`);
-    const ordererHealthzMs = performance.now() - t0;
+    // Timed several times: /healthz is polled every 200 ms (src/local/net.ts waitHealthy),
+    // so one start reads about 220 or about 420 ms by which poll it was ready for.
+    const ordererStarts: number[] = [];
+    for (let i = 0; i < ORDERER_STARTS; i++) {
+      if (i > 0) {
+        await sleep(2000);
+        await cluster.stop(killed);
+      }
+      t0 = performance.now();
+      const ostart = await cluster.start(killed);
+      if (!ostart.ok) throw new Error(`starting ${killed}: ${ostart.error ?? ''}`);
+      ordererStarts.push(Math.round(performance.now() - t0));
+    }
+    const ordererHealthzMs = median(ordererStarts);
+    o.say(`  ${killed} started ${ordererStarts.length} times: /healthz after ${ordererStarts.join(', ')} ms`);
 
     // 6. rebuild-dbs and the replay at the next start.
     const rp = 'peer0.dataforge';
@@ -316,16 +368,17 @@ async function measureShortened(o: CalibrateOptions): Promise<CalibrationProfile
 
     const loadAfter = loadavg();
     return {
-      version: 2,
+      version: 3,
       fabric: FABRIC_VERSION,
       machine: { cores: cpus().length, model: cpus()[0]?.model.trim() ?? 'unknown', loadavg: loadBefore.map((l, i) => Math.round(((l + (loadAfter[i] ?? l)) / 2) * 100) / 100) },
       measuredAt: new Date().toISOString(),
       figures: {
         submitLatency: latency,
+        concurrency,
         evaluate: { count: evals.length, p50Ms: Math.round(percentile(evals, 50)), p95Ms: Math.round(percentile(evals, 95)) },
         commit,
         peerStart: { healthzMs: Math.round(healthzMs), ledgerReadyMs: Math.round(ledgerReadyMs) },
-        ordererStart: { healthzMs: Math.round(ordererHealthzMs) },
+        ordererStart: { healthzMs: Math.round(ordererHealthzMs), samplesMs: ordererStarts },
         rebuild,
         deliverReconnect: { orderer: killed, submitMs: Math.round(sub.ms), peersMovedMs: Math.round(peersMovedMs) },
         viewChange,

@@ -1,5 +1,5 @@
 /**
- * `fabric-bft-sim calibrate`, the pure half: percentiles, the least-squares fit of the
+ * `fabric-bft-sim calibrate`, the pure half: percentiles, the Theil-Sen fit of the
  * peer's commit times, the parser of Fabric's commit log lines, the profile's validation
  * (zod) and the printed table. No network, no clock: unit-tested in `npm test`.
  *
@@ -30,6 +30,36 @@ export function fitLinear(points: readonly { readonly x: number; readonly y: num
   if (sxx === 0) return { baseMs: round2(my), perTxMs: 0 };
   const slope = Math.max(0, points.reduce((s, p) => s + (p.x - mx) * (p.y - my), 0) / sxx);
   return { baseMs: round2(Math.max(0, my - slope * mx)), perTxMs: round2(slope) };
+}
+
+/**
+ * Theil-Sen `y = base + perTx x`: the slope is the median of the slopes of every pair of
+ * points with different x, the base the median of `y - slope x` (both at least 0). A few
+ * blocks that a busy machine made slow (a stalled fsync, a garbage collection) move a
+ * least-squares fit by their square and this one not at all, as long as fewer than about
+ * 29% of the points are such outliers. One distinct x (or none): slope 0 and the median.
+ */
+export function fitTheilSen(points: readonly { readonly x: number; readonly y: number }[]): LinearCost {
+  if (points.length === 0) return { baseMs: 0, perTxMs: 0 };
+  const slopes: number[] = [];
+  for (let i = 0; i < points.length; i++) {
+    const a = points[i] as { x: number; y: number };
+    for (let j = i + 1; j < points.length; j++) {
+      const b = points[j] as { x: number; y: number };
+      if (a.x !== b.x) slopes.push((b.y - a.y) / (b.x - a.x));
+    }
+  }
+  const slope = slopes.length === 0 ? 0 : Math.max(0, median(slopes));
+  const base = Math.max(0, median(points.map((p) => p.y - slope * p.x)));
+  return { baseMs: round2(base), perTxMs: round2(slope) };
+}
+
+/** The median (the mean of the two middle values for an even count); NaN for none. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const s = Float64Array.from(values).sort();
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }
 
 function round2(v: number): number {
@@ -140,20 +170,31 @@ export function parseOrdererSyncSpans(text: string): OrdererSyncSpan[] {
   return spans;
 }
 
-/** The commit figures of a profile from the commit lines of blocks committed in normal operation. */
-export function commitFigures(commits: readonly CommitLine[], validated: ReadonlyMap<number, number>): CalibrationProfile['figures']['commit'] {
+/**
+ * The commit figures of a profile (v3) from the commit lines of blocks committed in normal
+ * operation, each part fitted with Theil-Sen. `rest` is the fit of the line's total less
+ * the fits of its three parts: the history database's commit (kv_ledger.go `commit` times
+ * the total after `historyDB.Commit`, the parts before it) and what the parts lose to
+ * being truncated to whole ms each (Go's `Duration / time.Millisecond`), which the total
+ * loses once. So the model's `Committed block ... in Xms` reads the real line's fitted
+ * total, and its parts the real parts'.
+ */
+export function commitFigures(commits: readonly CommitLine[], validated: ReadonlyMap<number, number>): Required<CalibrationProfile['figures']['commit']> {
   const fit = (f: (c: CommitLine) => number | undefined): LinearCost =>
-    fitLinear(commits.flatMap((c) => {
+    fitTheilSen(commits.flatMap((c) => {
       const y = f(c);
       return y === undefined ? [] : [{ x: c.txs, y }];
     }));
-  return {
+  const parts = {
     blocks: commits.length,
     validate: fit((c) => validated.get(c.block)),
     stateValidation: fit((c) => c.stateValidationMs),
     blockCommit: fit((c) => c.blockCommitMs),
     stateCommit: fit((c) => c.stateCommitMs),
   };
+  const total = fit((c) => c.totalMs);
+  const rest = (k: 'baseMs' | 'perTxMs'): number => round2(Math.max(0, total[k] - parts.stateValidation[k] - parts.blockCommit[k] - parts.stateCommit[k]));
+  return { ...parts, rest: { baseMs: rest('baseMs'), perTxMs: rest('perTxMs') } };
 }
 
 // ---- the profile file ------------------------------------------------------------------
@@ -163,7 +204,7 @@ const linear = z.object({ baseMs: ms, perTxMs: ms }).strict();
 
 export const PROFILE_SCHEMA = z
   .object({
-    version: z.union([z.literal(1), z.literal(2)]),
+    version: z.union([z.literal(1), z.literal(2), z.literal(3)]),
     fabric: z.string().min(1),
     machine: z.object({ cores: z.number().int().positive(), model: z.string(), loadavg: z.array(z.number().nonnegative()).length(3) }).strict(),
     measuredAt: z.string().min(1),
@@ -173,11 +214,20 @@ export const PROFILE_SCHEMA = z
           z.object({ ratePerSec: ms, count: z.number().int().nonnegative(), failed: z.number().int().nonnegative(), p50Ms: ms, p95Ms: ms, minMs: ms, maxMs: ms, blocks: z.number().int().nonnegative(), txPerBlock: ms }).strict(),
         ),
         evaluate: z.object({ count: z.number().int().nonnegative(), p50Ms: ms, p95Ms: ms }).strict(),
-        commit: z.object({ blocks: z.number().int().nonnegative(), validate: linear, stateValidation: linear, blockCommit: linear, stateCommit: linear }).strict(),
+        commit: z.object({ blocks: z.number().int().nonnegative(), validate: linear, stateValidation: linear, blockCommit: linear, stateCommit: linear, rest: linear.optional() }).strict(),
+        concurrency: z
+          .array(
+            z
+              .object({ clientsPerOrg: z.number().int().positive(), clients: z.number().int().positive(), count: z.number().int().nonnegative(), failed: z.number().int().nonnegative(), wallMs: ms, txPerSec: ms, p50Ms: ms, p95Ms: ms, blocks: z.number().int().nonnegative(), txPerBlock: ms })
+              .strict(),
+          )
+          .min(1)
+          .optional(),
         peerStart: z.object({ healthzMs: ms, ledgerReadyMs: ms }).strict(),
         ordererStart: z
           .object({
             healthzMs: ms,
+            samplesMs: z.array(ms).min(1).optional(),
             remeasured: z.object({ at: z.string().min(1), loadavg: z.array(z.number().nonnegative()).length(3), samplesMs: z.array(ms).min(1), how: z.string().min(1) }).strict().optional(),
           })
           .strict(),
@@ -197,10 +247,19 @@ export const PROFILE_SCHEMA = z
       .strict(),
   })
   .strict()
-  // Version 2 is version 1 with the orderers' CPU cost; each version has exactly its figures.
-  .refine((p) => (p.version === 2) === (p.figures.ordererCpu !== undefined), {
-    message: 'figures.ordererCpu is what version 2 adds: a version 2 profile has it, a version 1 profile does not',
+  // Version 2 is version 1 with the orderers' CPU cost, version 3 version 2 with the
+  // concurrent phases and the commit's rest; each version has exactly its figures.
+  .refine((p) => (p.version >= 2) === (p.figures.ordererCpu !== undefined), {
+    message: 'figures.ordererCpu is what version 2 adds: a version 2 or 3 profile has it, a version 1 profile does not',
     path: ['figures', 'ordererCpu'],
+  })
+  .refine((p) => (p.version >= 3) === (p.figures.concurrency !== undefined), {
+    message: 'figures.concurrency is what version 3 adds: a version 3 profile has it, a version 1 or 2 profile does not',
+    path: ['figures', 'concurrency'],
+  })
+  .refine((p) => (p.version >= 3) === (p.figures.commit.rest !== undefined), {
+    message: 'figures.commit.rest is what version 3 adds: a version 3 profile has it, a version 1 or 2 profile does not',
+    path: ['figures', 'commit', 'rest'],
   });
 
 /**
@@ -287,14 +346,22 @@ export function profileRows(p: CalibrationProfile): [string, string][] {
     rows.push([`submit-to-commit, ${rate} (${l.count} tx${l.failed > 0 ? `, ${l.failed} failed` : ''})`, `p50 ${f0(l.p50Ms)} ms, p95 ${f0(l.p95Ms)} ms (min ${f0(l.minMs)}, max ${f0(l.maxMs)})`]);
     rows.push([`block cutting, ${rate}`, `${l.blocks} blocks, ${l.txPerBlock} tx/block`]);
   }
+  for (const c of f.concurrency ?? []) {
+    rows.push([
+      `closed loop, ${c.clientsPerOrg} client${c.clientsPerOrg === 1 ? '' : 's'} per org (${c.count} tx${c.failed > 0 ? `, ${c.failed} failed` : ''})`,
+      `${c.txPerSec} tx/s, p50 ${f0(c.p50Ms)} ms, p95 ${f0(c.p95Ms)} ms; ${c.blocks} blocks, ${c.txPerBlock} tx/block`,
+    ]);
+  }
   rows.push([`evaluate (verify), ${f.evaluate.count} calls`, `p50 ${f0(f.evaluate.p50Ms)} ms, p95 ${f0(f.evaluate.p95Ms)} ms`]);
   rows.push([`commit: validate (${f.commit.blocks} blocks)`, lin(f.commit.validate)]);
   rows.push(['commit: state validation', lin(f.commit.stateValidation)]);
   rows.push(['commit: block and pvtdata commit', lin(f.commit.blockCommit)]);
   rows.push(['commit: state commit', lin(f.commit.stateCommit)]);
+  if (f.commit.rest !== undefined) rows.push(['commit: rest of the total (history db)', lin(f.commit.rest)]);
   rows.push(['peer start to /healthz', `${f0(f.peerStart.healthzMs)} ms`]);
   rows.push(['peer start to its height served', `${f0(f.peerStart.ledgerReadyMs)} ms`]);
-  rows.push(['orderer start to /healthz', `${f0(f.ordererStart.healthzMs)} ms`]);
+  const os = f.ordererStart.samplesMs;
+  rows.push([`orderer start to /healthz${os !== undefined && os.length > 1 ? ` (median of ${os.length})` : ''}`, `${f0(f.ordererStart.healthzMs)} ms${os !== undefined && os.length > 1 ? ` (${os.map(f0).join(', ')})` : ''}`]);
   rows.push(['rebuild-dbs command', `${f0(f.rebuild.commandMs)} ms`]);
   rows.push([`rebuild replay (${f.rebuild.blocks} blocks, ${f.rebuild.transactions} tx)`, `${f0(f.rebuild.replayMs)} ms: ${f.rebuild.blocksPerSec} blocks/s, ${f.rebuild.txPerSec} tx/s`]);
   rows.push([`deliver reconnect (${f.deliverReconnect.orderer} killed)`, `submit ${f0(f.deliverReconnect.submitMs)} ms, every peer's height moved after ${f0(f.deliverReconnect.peersMovedMs)} ms`]);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { commitFigures, fitLinear, formatProfile, ordererCpuFigure, parseCommitLog, parseOrdererSyncSpans, parseRecommitSpan, percentile, ProfileError, readProfile, sumMetric, validateProfile } from '../../src/calibrate/profile.ts';
+import { commitFigures, fitLinear, fitTheilSen, formatProfile, median, ordererCpuFigure, parseCommitLog, parseOrdererSyncSpans, parseRecommitSpan, percentile, ProfileError, readProfile, sumMetric, validateProfile } from '../../src/calibrate/profile.ts';
 import { procCpuMs } from '../../src/local/procs.ts';
 import { costModelOf, DEFAULT_PROFILE, type CalibrationProfile } from '../../src/sim/fabric/profile.ts';
 
@@ -34,6 +34,34 @@ describe('fitLinear', () => {
   });
 });
 
+describe('fitTheilSen (median of pairwise slopes)', () => {
+  it('recovers an exact line, and the median when every block has the same size', () => {
+    expect(fitTheilSen([{ x: 1, y: 5 }, { x: 2, y: 8 }, { x: 4, y: 14 }, { x: 8, y: 26 }])).toEqual({ baseMs: 2, perTxMs: 3 });
+    expect(fitTheilSen([{ x: 1, y: 4 }, { x: 1, y: 6 }, { x: 1, y: 100 }])).toEqual({ baseMs: 6, perTxMs: 0 });
+    expect(fitTheilSen([])).toEqual({ baseMs: 0, perTxMs: 0 });
+  });
+
+  it('is not moved by a few slow blocks that swing least squares', () => {
+    // 7 ms + 0.5 ms a transaction, blocks of 1..20 transactions, and 3 blocks of 200 ms (a stalled fsync).
+    const line = Array.from({ length: 20 }, (_, i) => ({ x: i + 1, y: 7 + 0.5 * (i + 1) }));
+    const noisy = [...line, { x: 1, y: 200 }, { x: 2, y: 200 }, { x: 20, y: 200 }];
+    expect(fitTheilSen(noisy)).toEqual({ baseMs: 7, perTxMs: 0.5 });
+    const ls = fitLinear(noisy);
+    expect(Math.abs(ls.baseMs - 7) + Math.abs(ls.perTxMs - 0.5)).toBeGreaterThan(10);
+  });
+
+  it('never gives a negative slope or base (a cost)', () => {
+    expect(fitTheilSen([{ x: 1, y: 9 }, { x: 2, y: 6 }, { x: 3, y: 3 }])).toEqual({ baseMs: 6, perTxMs: 0 });
+    expect(fitTheilSen([{ x: 10, y: 1 }, { x: 20, y: 11 }])).toEqual({ baseMs: 0, perTxMs: 1 });
+  });
+
+  it('median: the middle value, or the mean of the two middle values', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([])).toBeNaN();
+  });
+});
+
 describe("the peer's log lines", () => {
   it('reads Committed block and Validated block lines and fits each part', () => {
     const { commits, validated } = parseCommitLog(LOG);
@@ -46,6 +74,18 @@ describe("the peer's log lines", () => {
     expect(f.blocks).toBe(2);
     expect(f.validate).toEqual({ baseMs: 0, perTxMs: 1 });
     expect(f.blockCommit).toEqual({ baseMs: 4, perTxMs: 1 });
+    // The total's fit (3 + 2 ms/tx) less the parts' fits (0 + 0.5, 4 + 1, 0 + 1 ms/tx): 0 ms + 0 ms/tx, never negative.
+    expect(f.stateValidation).toEqual({ baseMs: 0, perTxMs: 0.5 });
+    expect(f.stateCommit).toEqual({ baseMs: 0, perTxMs: 1 });
+    expect(f.rest).toEqual({ baseMs: 0, perTxMs: 0 });
+  });
+
+  it("fits the rest as the total's fit less the parts' fits: the history database and the parts' truncation to whole ms", () => {
+    // Every block: parts 1 + 3 + 1 ms whatever its size, total 8 + 0.5 ms a transaction.
+    const commits = [1, 2, 3, 4, 6, 10].map((k, i) => ({ block: i + 7, txs: k, totalMs: 8 + 0.5 * k, stateValidationMs: 1, blockCommitMs: 3, stateCommitMs: 1 }));
+    const f = commitFigures(commits, new Map());
+    expect(f.rest).toEqual({ baseMs: 3, perTxMs: 0.5 });
+    expect(f.validate).toEqual({ baseMs: 0, perTxMs: 0 });
   });
 
   it('times the replay from Recommitting lost blocks to Recommitted lost blocks', () => {

@@ -22,7 +22,7 @@ import { DeliverClient, DEFAULT_DELIVER_CONFIG, type DeliverConfig } from './del
 import { Out, type FabricEvent } from './effects.ts';
 import { DEFAULT_GOSSIP_CONFIG, GossipState, type GossipConfig } from './gossip.ts';
 import { CouchInstance, namespaceDbName } from './couchdb.ts';
-import { BLOCKS_KEY, commitTiming, dataformatError, KvLedger, PRE_RESET_KEY, totalCommitMs } from './kvledger.ts';
+import { BLOCKS_KEY, committedMs, commitTiming, dataformatError, KvLedger, PRE_RESET_KEY, totalCommitMs } from './kvledger.ts';
 import { describeFabricMessage, fabricMessageFields, type FabricMessage, type Proposal } from './messages.ts';
 import { mspId } from './policy.ts';
 import { DEFAULT_COST_MODEL, type CostModel } from './profile.ts';
@@ -189,8 +189,7 @@ export function createPeer(options: PeerOptions): NodeMachine<PeerState, FabricM
     for (const env of envelopesOf(block)) if (env !== null) s.transient.delete(env.txId);
     const stored = ledger.blocks[num];
     out.log('txvalidator.validated', [CHANNEL, num, timing.validateMs]);
-    const commitMs = timing.stateValidationMs + timing.blockCommitMs + timing.stateCommitMs;
-    out.log('kvledger.committed', [CHANNEL, num, block.data.length, commitMs, timing.stateValidationMs, timing.blockCommitMs, timing.stateCommitMs, stored?.commitHash ?? '']);
+    out.log('kvledger.committed', [CHANNEL, num, block.data.length, committedMs(timing), timing.stateValidationMs, timing.blockCommitMs, timing.stateCommitMs, stored?.commitHash ?? '']);
     out.log('state.committed', [CHANNEL, num, block.data.length]);
     out.metric('ledger_blockchain_height', ledger.height, { channel: CHANNEL });
     out.metric('gossip_state_height', num + 1, { channel: CHANNEL });

@@ -12,7 +12,7 @@
  */
 import defaultProfileJson from './profile-default.json' with { type: 'json' };
 
-/** `base + perTx x transactions` ms, as fitted (least squares) over the measured blocks. */
+/** `base + perTx x transactions` ms, as fitted over the measured blocks (Theil-Sen from profile v3, least squares before). */
 export interface LinearCost {
   readonly baseMs: number;
   readonly perTxMs: number;
@@ -37,14 +37,28 @@ export interface ProfileFigures {
   readonly submitLatency: readonly LatencyFigure[];
   /** Evaluate (`verify`) round trip through the Gateway: one endorsement, no ordering. */
   readonly evaluate: { readonly count: number; readonly p50Ms: number; readonly p95Ms: number };
-  /** The peer's commit of one block, by part, from its log lines. */
+  /**
+   * The peer's commit of one block, by part, from its log lines. `rest` (profile v3): the
+   * `Committed block` line's total less its three parts, which is the history database's
+   * commit (core/ledger/kvledger/kv_ledger.go `commit`: `historyDB.Commit` runs after
+   * `state_commit` is timed and before the total is); a v1 or v2 profile has none.
+   */
   readonly commit: {
     readonly blocks: number;
     readonly validate: LinearCost;
     readonly stateValidation: LinearCost;
     readonly blockCommit: LinearCost;
     readonly stateCommit: LinearCost;
+    readonly rest?: LinearCost;
   };
+  /**
+   * Closed-loop load (profile v3): `clientsPerOrg` clients in every org, each submitting
+   * its next transaction when the previous one committed, for about `wallMs`. The blocks
+   * these phases cut span a range of sizes, so the commit fit can tell the per-block cost
+   * from the per-transaction one; the throughput and latency are what the model is checked
+   * against, not inputs.
+   */
+  readonly concurrency?: readonly ConcurrencyFigure[];
   /** A killed peer started again: launch to `/healthz` 200, and to its height being served again. */
   readonly peerStart: { readonly healthzMs: number; readonly ledgerReadyMs: number };
   /**
@@ -54,6 +68,8 @@ export interface ProfileFigures {
    */
   readonly ordererStart: {
     readonly healthzMs: number;
+    /** Every restart calibrate timed (profile v3: several; `healthzMs` is their median). */
+    readonly samplesMs?: readonly number[];
     readonly remeasured?: { readonly at: string; readonly loadavg: readonly number[]; readonly samplesMs: readonly number[]; readonly how: string };
   };
   /** `peer node rebuild-dbs`, then start: the replay of every block into the state database. */
@@ -95,6 +111,22 @@ export interface OrdererSyncFigure {
   readonly how: string;
 }
 
+/** One closed-loop phase of `concurrency`. */
+export interface ConcurrencyFigure {
+  readonly clientsPerOrg: number;
+  /** Clients in all (clientsPerOrg x orgs). */
+  readonly clients: number;
+  readonly count: number;
+  readonly failed: number;
+  readonly wallMs: number;
+  /** Committed transactions per second over `wallMs`. */
+  readonly txPerSec: number;
+  readonly p50Ms: number;
+  readonly p95Ms: number;
+  readonly blocks: number;
+  readonly txPerBlock: number;
+}
+
 /**
  * The orderers' CPU time (user + system, /proc/<pid>/stat) summed over the four processes
  * while `submitLatency` ran, and the messages they handled meanwhile: every cluster message
@@ -117,10 +149,12 @@ export interface OrdererCpuFigure {
 
 /**
  * Version 2 added `figures.ordererCpu`; a version 1 profile (no such figure) is still read,
- * and its orderers spend no time on a message.
+ * and its orderers spend no time on a message. Version 3 added `figures.concurrency` and
+ * `figures.commit.rest` (and fits the commit parts with Theil-Sen over the concurrent
+ * phases' blocks); a v1 or v2 profile is still read, its commit has no rest.
  */
 export interface CalibrationProfile {
-  readonly version: 1 | 2;
+  readonly version: 1 | 2 | 3;
   readonly fabric: string;
   readonly machine: { readonly cores: number; readonly model: string; readonly loadavg: readonly number[] };
   readonly measuredAt: string;
@@ -138,6 +172,8 @@ export interface CostModel {
     readonly stateValidation: LinearCost;
     readonly blockCommit: LinearCost;
     readonly stateCommit: LinearCost;
+    /** The rest of the `Committed block` line's total (the history database); zero before profile v3. */
+    readonly rest: LinearCost;
   };
   /** A peer's time to simulate a proposal and sign the response (chaincode round trip included). */
   readonly endorseMs: number;
@@ -162,7 +198,7 @@ const EVALUATE_NETWORK_MS = 4;
 export function costModelOf(p: CalibrationProfile): CostModel {
   const f = p.figures;
   return {
-    commit: { validate: f.commit.validate, stateValidation: f.commit.stateValidation, blockCommit: f.commit.blockCommit, stateCommit: f.commit.stateCommit },
+    commit: { validate: f.commit.validate, stateValidation: f.commit.stateValidation, blockCommit: f.commit.blockCommit, stateCommit: f.commit.stateCommit, rest: f.commit.rest ?? { baseMs: 0, perTxMs: 0 } },
     endorseMs: Math.max(0, Math.round(f.evaluate.p50Ms - EVALUATE_NETWORK_MS)),
     peerStartMs: Math.round(f.peerStart.healthzMs),
     ordererStartMs: Math.round(f.ordererStart.healthzMs),
