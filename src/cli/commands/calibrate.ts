@@ -12,7 +12,7 @@ import type { CliEnv } from '../io.ts';
 import { NetError, netDown, resolveFabricHome } from '../../local/net.ts';
 import { exitCodeOf, onStopSignals } from '../../shared/stop-signals.ts';
 import { calibrate, CALIBRATE_SMARTBFT, networkDirs } from '../../calibrate/measure.ts';
-import { formatProfile } from '../../calibrate/profile.ts';
+import { formatProfile, ProfileError, validateProfile } from '../../calibrate/profile.ts';
 
 export const CALIBRATE_SPEC: CommandSpec = {
   name: 'calibrate',
@@ -63,7 +63,10 @@ export async function calibrateCommand(argv: readonly string[], env: CliEnv): Pr
   const t0 = performance.now();
   say(`calibrate: a real network in ${dir}`);
   try {
-    const profile = await calibrate({ dir, fabricHome, say, signal: ac.signal, ...(num(p, 'base-port') !== undefined ? { basePort: num(p, 'base-port') as number } : {}) });
+    const measured = await calibrate({ dir, fabricHome, say, signal: ac.signal, ...(num(p, 'base-port') !== undefined ? { basePort: num(p, 'base-port') as number } : {}) });
+    // A figure that timed out is NaN, which JSON writes as null: such a file would not be
+    // read back (topology.profile), so it is not written.
+    const profile = validateProfile(JSON.parse(JSON.stringify(measured)), 'the measured profile');
     writeFileSync(out, `${JSON.stringify(profile, null, 2)}\n`);
     if (json) env.stdout(`${JSON.stringify(profile, null, 2)}\n`);
     else {
@@ -77,7 +80,8 @@ export async function calibrateCommand(argv: readonly string[], env: CliEnv): Pr
       await stopping;
       return code;
     }
-    env.stderr(`fabric-bft-sim calibrate: ${((e as Error).message.split('\n')[0] ?? '').trim()}\n`);
+    const why = e instanceof ProfileError ? `${e.message.replace(/ \(write one with .*\)$/, '')}: a measurement timed out, so no profile is written${given === undefined ? ' (--dir DIR keeps the nodes\' logs)' : ` (the nodes' logs are in ${dir})`}` : ((e as Error).message.split('\n')[0] ?? '').trim();
+    env.stderr(`fabric-bft-sim calibrate: ${why}\n`);
     return 1;
   } finally {
     if (!ac.signal.aborted) {
