@@ -25,19 +25,24 @@ import { measureRate } from './measure.ts';
 const E2E_CERTS = 3_000;
 
 /**
- * Each org submits one certificate every `e2eEveryMs(orgs)` ms of simulated time. Every
- * peer validates and commits every transaction at the profile's per-transaction costs
- * (validate, state validation, block commit, state commit: about 19 ms with the built-in
- * profile v2), so the orgs together may submit at most one transaction per that cost; this
- * load is 80% of it. A burst (all 3,000 at once, the load before profile v2 charged these
- * costs) is more than a peer commits within the Gateway's 60 s commit wait: the last block
- * reached the gateway peer at about 62 s, so its transactions were answered `timed out
- * waiting for transaction ... to commit` (504) although the peer committed them VALID.
+ * Each org submits one certificate every `e2eEveryMs(orgs)` ms of simulated time: the load
+ * is 80% of what the slowest stage of the modelled network handles per transaction. Two
+ * stages cost per transaction: every peer validates and commits each one (the profile's
+ * per-transaction commit costs: validate, state validation, block commit, state commit and
+ * the rest, about 2 ms with the built-in profile v3), and every orderer handles each one's
+ * broadcast (the Gateway sends it to every orderer) at the profile's per-message CPU cost
+ * (about 1.3 ms); the per-block costs are shared by a block's transactions. A burst (all
+ * 3,000 at once) is more than the gateway peer commits within the Gateway's 60 s commit
+ * wait with profile v2's commit costs (about 19 ms a transaction), so its last block's
+ * transactions were answered `timed out waiting for transaction ... to commit` (504)
+ * although the peers committed them VALID; the pacing keeps the row comparable across
+ * profiles.
  */
 function e2eEveryMs(orgs: number): number {
   const c = DEFAULT_COST_MODEL.commit;
-  const perTxMs = c.validate.perTxMs + c.stateValidation.perTxMs + c.blockCommit.perTxMs + c.stateCommit.perTxMs;
-  return Math.ceil((orgs * perTxMs) / 0.8);
+  const peerPerTxMs = c.validate.perTxMs + c.stateValidation.perTxMs + c.blockCommit.perTxMs + c.stateCommit.perTxMs + c.rest.perTxMs;
+  const slowestMs = Math.max(peerPerTxMs, DEFAULT_COST_MODEL.ordererPerMessageMs);
+  return Math.ceil((orgs * slowestMs) / 0.8);
 }
 
 async function e2eOnce(seed: number): Promise<number> {
