@@ -136,27 +136,44 @@ describe("an orderer's sync, from its log (figures.ordererSync)", () => {
 
 describe('the profile file', () => {
   it('accepts the built-in profile and names the first bad field of another', () => {
-    expect(validateProfile(DEFAULT_PROFILE, 'default').version).toBe(2);
+    expect(validateProfile(DEFAULT_PROFILE, 'default').version).toBe(3);
     const bad = { ...DEFAULT_PROFILE, figures: { ...DEFAULT_PROFILE.figures, peerStart: { healthzMs: -1, ledgerReadyMs: 0 } } };
     expect(() => validateProfile(bad, 'p.json')).toThrow(/^p\.json: not a calibration profile at figures\.peerStart\.healthzMs: /);
-    expect(() => validateProfile({ version: 2 }, 'p.json')).toThrow(ProfileError);
+    expect(() => validateProfile({ version: 3 }, 'p.json')).toThrow(ProfileError);
   });
 
-  it("the built-in orderer start was re-measured on its own: healthzMs is the median of the samples it lists, with when and the load", () => {
+  it("the built-in orderer start is the median of the starts calibrate timed, each listed", () => {
     const o = DEFAULT_PROFILE.figures.ordererStart;
-    const r = o.remeasured;
-    expect(r).toBeDefined();
-    expect(o.healthzMs).toBe(percentile([...(r?.samplesMs ?? [])], 50));
-    expect(r?.loadavg).toHaveLength(3);
-    expect(Number.isNaN(Date.parse(r?.at ?? ''))).toBe(false);
+    expect(o.samplesMs?.length).toBe(3);
+    expect(o.healthzMs).toBe(median([...(o.samplesMs ?? [])]));
     expect(costModelOf(DEFAULT_PROFILE).ordererStartMs).toBe(o.healthzMs);
-    const badSamples = { ...DEFAULT_PROFILE, figures: { ...DEFAULT_PROFILE.figures, ordererStart: { ...o, remeasured: { ...r, samplesMs: [] } } } };
-    expect(() => validateProfile(badSamples, 'p.json')).toThrow(/figures\.ordererStart\.remeasured\.samplesMs/);
+    const badSamples = { ...DEFAULT_PROFILE, figures: { ...DEFAULT_PROFILE.figures, ordererStart: { ...o, samplesMs: [] } } };
+    expect(() => validateProfile(badSamples, 'p.json')).toThrow(/figures\.ordererStart\.samplesMs/);
+  });
+
+  it('reads a version 2 profile (no closed-loop phases, no commit rest: the model charges none), and each version has exactly its figures', () => {
+    const { concurrency, ...v2figures } = DEFAULT_PROFILE.figures;
+    const { rest, ...v2commit } = DEFAULT_PROFILE.figures.commit;
+    const v2: CalibrationProfile = { ...DEFAULT_PROFILE, version: 2, figures: { ...v2figures, commit: v2commit } };
+    expect(validateProfile(JSON.parse(JSON.stringify(v2)), 'v2.json').version).toBe(2);
+    expect(costModelOf(v2).commit.rest).toEqual({ baseMs: 0, perTxMs: 0 });
+    expect(costModelOf(DEFAULT_PROFILE).commit.rest).toEqual(rest);
+    expect(concurrency?.map((c) => c.clientsPerOrg)).toEqual([1, 2, 4, 8]);
+    expect(() => validateProfile({ ...v2, version: 3 }, 'p.json')).toThrow(/^p\.json: not a calibration profile at figures\.concurrency: figures\.concurrency is what version 3 adds/);
+    expect(() => validateProfile({ ...v2, version: 3, figures: { ...v2.figures, concurrency } }, 'p.json')).toThrow(/at figures\.commit\.rest: figures\.commit\.rest is what version 3 adds/);
+    expect(() => validateProfile({ ...DEFAULT_PROFILE, version: 2 }, 'p.json')).toThrow(/at figures\.concurrency: /);
+  });
+
+  it('a measurement that timed out (NaN, written by JSON as null) is not a profile', () => {
+    const vc = DEFAULT_PROFILE.figures.viewChange.map((v, i) => (i === 0 ? { ...v, viewChangedMs: Number.NaN } : v));
+    const timedOut = JSON.parse(JSON.stringify({ ...DEFAULT_PROFILE, figures: { ...DEFAULT_PROFILE.figures, viewChange: vc } }));
+    expect(() => validateProfile(timedOut, 'the measured profile')).toThrow(/at figures\.viewChange\.0\.viewChangedMs: /);
   });
 
   it('still reads a version 1 profile (no orderer CPU figure: its orderers spend nothing on a message), and each version has exactly its figures', () => {
-    const { ordererCpu, ...v1figures } = DEFAULT_PROFILE.figures;
-    const v1: CalibrationProfile = { ...DEFAULT_PROFILE, version: 1, figures: v1figures };
+    const { ordererCpu, concurrency: _c, ...v1figures } = DEFAULT_PROFILE.figures;
+    const { rest: _r, ...v1commit } = DEFAULT_PROFILE.figures.commit;
+    const v1: CalibrationProfile = { ...DEFAULT_PROFILE, version: 1, figures: { ...v1figures, commit: v1commit } };
     expect(validateProfile(JSON.parse(JSON.stringify(v1)), 'v1.json').version).toBe(1);
     expect(costModelOf(v1).ordererPerMessageMs).toBe(0);
     expect(costModelOf(DEFAULT_PROFILE).ordererPerMessageMs).toBe(ordererCpu?.perMessageMs);
@@ -212,12 +229,14 @@ describe('the printed table', () => {
   it('has a header with the machine and one row per figure', () => {
     const t = formatProfile(DEFAULT_PROFILE);
     const lines = t.split('\n');
-    expect(lines[0]).toMatch(/^calibration profile v2: Fabric 3\.1\.5, \d+ cores /);
+    expect(lines[0]).toMatch(/^calibration profile v3: Fabric 3\.1\.5, \d+ cores /);
     expect(t).toMatch(/orderer CPU over the load \([\d.]+ s\)\s+\d+ ms for \d+ cluster messages \+ \d+ broadcasts: [\d.]+ ms a message/);
     expect(t).toMatch(/submit-to-commit, sequential \(\d+ tx\)\s+p50 \d+ ms, p95 \d+ ms/);
     expect(t).toMatch(/rebuild replay \(\d+ blocks, \d+ tx\)\s+\d+ ms: \d+ blocks\/s/);
     expect(t).toMatch(/orderer sync \(\d+ syncs\)\s+probe \d+ ms \(heights of every orderer\), pull \d+ ms \(to the blocks written\), medians/);
-    expect(lines.length).toBe(1 + DEFAULT_PROFILE.figures.submitLatency.length * 2 + 13 + DEFAULT_PROFILE.figures.viewChange.length);
+    expect(t).toMatch(/closed loop, 8 clients per org \(\d+ tx\)\s+[\d.]+ tx\/s, p50 \d+ ms, p95 \d+ ms; \d+ blocks, [\d.]+ tx\/block/);
+    expect(t).toMatch(/orderer start to \/healthz \(median of 3\)\s+\d+ ms \(\d+, \d+, \d+\)/);
+    expect(lines.length).toBe(1 + DEFAULT_PROFILE.figures.submitLatency.length * 2 + (DEFAULT_PROFILE.figures.concurrency?.length ?? 0) + 14 + DEFAULT_PROFILE.figures.viewChange.length);
   });
 
   it('says which view change had a transaction submitted at the kill', () => {

@@ -27,7 +27,7 @@ const lin = (baseMs: number, perTxMs = 0) => ({ baseMs, perTxMs });
 
 describe('a profile in SimCluster', () => {
   it("prints the profile's commit time in the peer's Validated and Committed block lines", async () => {
-    const c = await SimCluster.create({ seed: 4, keep: { logs: true }, profile: profile({ commit: { validate: lin(7), stateValidation: lin(11), blockCommit: lin(13, 2), stateCommit: lin(17) } }) });
+    const c = await SimCluster.create({ seed: 4, keep: { logs: true }, profile: profile({ commit: { validate: lin(7), stateValidation: lin(11), blockCommit: lin(13, 2), stateCommit: lin(17), rest: lin(0) } }) });
     const log = (await c.logs('peer0.techpulse')).map((l) => l.message);
     expect(log).toContain('[certchannel] Committed block [0] with 1 transaction(s) in 43ms (state_validation=11ms block_and_pvtdata_commit=15ms state_commit=17ms) commitHash=[]');
     expect(log).toContain('[certchannel] Validated block [1] in 7ms');
