@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Request } from '../../../src/sim/smartbft/api.ts';
 import type { SmartBftConfig } from '../../../src/sim/smartbft/config.ts';
-import type { PrePrepare } from '../../../src/sim/smartbft/messages.ts';
+import type { Commit, PrePrepare, Prepare } from '../../../src/sim/smartbft/messages.ts';
+import { sign } from '../../../src/sim/consensus/crypto.ts';
 import { OneConsenter, sends } from './one.ts';
 
 type Effects = ReturnType<OneConsenter['step']>;
@@ -18,6 +19,17 @@ const proposed = (out: Effects): string[][] =>
     .filter((s) => s.msg.type === 'PrePrepare' && s.to === 2)
     .map((s) => (s.msg as PrePrepare).proposal.payload.map((r) => r.reqId));
 const leader = (config: Partial<SmartBftConfig> = {}) => new OneConsenter(1, 4, {}, config);
+const byzantine = (node: OneConsenter, behaviour: string | null): Effects => node.step({ kind: 'command', command: { type: 'byzantine', behaviour } });
+/** Followers 2 and 3 vote for the leader's last PrePrepare: with its own votes a quorum of 3 of 4, so it decides. */
+function decideLast(node: OneConsenter): Effects {
+  const pps = node.effects.filter((e) => e.kind === 'send' && e.msg.type === 'PrePrepare').map((e) => (e as { msg: PrePrepare }).msg);
+  const pp = pps[pps.length - 1] as PrePrepare;
+  const out: Effects = [];
+  for (const from of [2, 3]) out.push(...node.receive(from, { type: 'Prepare', view: pp.view, seq: pp.seq, digest: pp.proposal.digest, assist: false } satisfies Prepare));
+  for (const from of [2, 3]) out.push(...node.receive(from, { type: 'Commit', view: pp.view, seq: pp.seq, digest: pp.proposal.digest, signature: sign(from, pp.proposal.digest), assist: false } satisfies Commit));
+  expect(node.ledger().map((d) => d.seq)).toContain(pp.seq);
+  return out;
+}
 
 describe('BatchBuilder.NextBatch (batcher.go)', () => {
   it('NextBatch at the view start arms RequestBatchMaxInterval: a request pooled before it ends is proposed when it ends, not before', () => {
@@ -72,6 +84,38 @@ describe('BatchBuilder.NextBatch (batcher.go)', () => {
     expect(proposed(node.runUntil(1_000))).toEqual([]);
   });
 
+  it('NextBatch after a decision: requests pooled meanwhile that fill a batch are proposed at once', () => {
+    const node = leader({ RequestBatchMaxCount: 1 });
+    expect(proposed(submit(node, req('a')))).toEqual([['a']]);
+    submit(node, req('b'));
+    node.now = 10;
+    expect(proposed(decideLast(node))).toEqual([['b']]);
+  });
+
+  it('NextBatch after a decision at time T: its rounds run from T, so an idle leader wakes at T + k intervals', () => {
+    const node = leader({ RequestBatchMaxCount: 2 });
+    submit(node, req('a'));
+    expect(proposed(submit(node, req('b')))).toEqual([['a', 'b']]);
+    node.now = 1_010;
+    decideLast(node);
+    expect(node.timers.get('batch')).toBe(1_060);
+    node.runUntil(1_130);
+    expect(node.timers.has('batch')).toBe(false);
+    submit(node, req('c'));
+    expect(node.timers.get('batch')).toBe(1_160);
+    expect(proposed(node.runUntil(1_160))).toEqual([['c']]);
+  });
+
+  it('a woken leader proposes at once when a later submission fills the batch (NextBatch returns on submittedChan)', () => {
+    const node = leader({ RequestBatchMaxCount: 2 });
+    node.runUntil(120);
+    expect(proposed(submit(node, req('a')))).toEqual([]);
+    expect(node.timers.get('batch')).toBe(150);
+    node.now = 130;
+    expect(proposed(submit(node, req('b')))).toEqual([['a', 'b']]);
+    expect(node.timers.has('batch')).toBe(false);
+  });
+
   it('a follower never proposes', () => {
     const node = new OneConsenter(2, 4);
     expect(node.timers.has('batch')).toBe(false);
@@ -87,6 +131,65 @@ describe('the batcher of a Byzantine leader (the model\'s own faults)', () => {
     expect(proposed(submit(node, req('a')))).toEqual([]);
     expect(proposed(node.runUntil(57_999))).toEqual([]);
     expect(proposed(node.runUntil(58_000))).toEqual([['a']]);
+  });
+
+  it('slowLeader: the next NextBatch after a decision waits the same delay, even for a full batch', () => {
+    const node = leader({ RequestBatchMaxCount: 1 });
+    byzantine(node, 'slowLeader');
+    submit(node, req('a'));
+    submit(node, req('b'));
+    expect(proposed(node.runUntil(58_000))).toEqual([['a']]);
+    expect(proposed(decideLast(node))).toEqual([]);
+    expect(proposed(node.runUntil(115_999))).toEqual([]);
+    expect(proposed(node.runUntil(116_000))).toEqual([['b']]);
+  });
+
+  it('slowLeader switched off during its wait (the timer of NextBatch\'s delay, or a round re-armed to it): the next full batch is proposed at once', () => {
+    const node = leader({ RequestBatchMaxCount: 1 });
+    byzantine(node, 'slowLeader');
+    submit(node, req('a'));
+    submit(node, req('b'));
+    node.runUntil(58_000);
+    decideLast(node);
+    byzantine(node, null);
+    expect(proposed(submit(node, req('c')))).toEqual([['b']]);
+
+    const other = leader({ RequestBatchMaxCount: 1 });
+    byzantine(other, 'slowLeader');
+    submit(other, req('a'));
+    other.runUntil(1_000);
+    byzantine(other, null);
+    expect(proposed(submit(other, req('b')))).toEqual([['a']]);
+  });
+
+  it('slowLeader turned on while idle: the next submission waits the delay from the submission, full batch or not', () => {
+    const node = leader({ RequestBatchMaxCount: 1 });
+    node.runUntil(120);
+    byzantine(node, 'slowLeader');
+    expect(proposed(submit(node, req('a')))).toEqual([]);
+    expect(proposed(node.runUntil(58_119))).toEqual([]);
+    expect(proposed(node.runUntil(58_120))).toEqual([['a']]);
+  });
+
+  it('slowLeader turned on while waiting for a round boundary: the delay counts from the start of that round', () => {
+    const node = leader({ RequestBatchMaxCount: 10 });
+    node.runUntil(30_020);
+    submit(node, req('a'));
+    expect(node.timers.get('batch')).toBe(30_050);
+    byzantine(node, 'slowLeader');
+    expect(proposed(node.runUntil(88_000 - 1))).toEqual([]);
+    expect(proposed(node.runUntil(88_000))).toEqual([['a']]);
+  });
+
+  it('censor: the censored client\'s requests do not fill a batch, so a later request waits for the round', () => {
+    const node = leader({ RequestBatchMaxCount: 2 });
+    byzantine(node, 'censor:x');
+    expect(proposed(submit(node, req('x1', 100, 'x')))).toEqual([]);
+    expect(proposed(submit(node, req('x2', 100, 'x')))).toEqual([]);
+    node.now = 10;
+    expect(proposed(submit(node, req('y', 100, 'y')))).toEqual([]);
+    expect(proposed(node.runUntil(49))).toEqual([]);
+    expect(proposed(node.runUntil(50))).toEqual([['y']]);
   });
 
   it('censor: the censored client\'s requests neither fill a batch nor are proposed; another client\'s are', () => {
