@@ -77,7 +77,11 @@ export type Restored =
   | { readonly phase: 'proposed'; readonly prePrepare: PrePrepare; readonly prepare: Prepare }
   | { readonly phase: 'prepared'; readonly prePrepare: PrePrepare; readonly prepare: Prepare; readonly commit: Commit };
 
-/** PersistedState.Restore(view): `nextSeq` is the view's ProposalSequence. */
+/**
+ * PersistedState.Restore(view): `nextSeq` is the view's ProposalSequence. Go returns an
+ * error where this throws, and its caller (util.go, the ProposalMaker's restore) panics
+ * with "Failed restoring view from WAL": WALs no run of the model writes.
+ */
 export function restoreView(io: Io, wal: readonly SavedMessage[], nextSeq: number): Restored {
   if (wal.length === 0) {
     io.log('nothingToRestore');
@@ -85,22 +89,36 @@ export function restoreView(io: Io, wal: readonly SavedMessage[], nextSeq: numbe
   }
   io.log('walContains', wal.length);
   const tail = wal[wal.length - 1] as SavedMessage;
-  if (tail.type === 'ProposedRecord') {
-    if (tail.prePrepare.seq !== nextSeq) return { phase: 'none' };
-    io.log('restoredProposal', tail.prePrepare.seq);
-    return { phase: 'proposed', prePrepare: tail.prePrepare, prepare: tail.prepare };
-  }
-  if (tail.type === 'Commit') {
-    const proposed = wal[wal.length - 2];
-    if (proposed === undefined || proposed.type !== 'ProposedRecord') return { phase: 'none' };
-    const walSeq = proposed.prePrepare.seq;
-    if (nextSeq > walSeq) {
-      // The %d is the NEXT sequence (v.ProposalSequence), as state.go logs it.
-      io.log('safelyCommitted', nextSeq);
+  switch (tail.type) {
+    case 'ProposedRecord':
+      // A divergence, not fixed: Go's recoverProposed restores the record whatever its
+      // sequence, and a stale one leaves its first view PROPOSED until a sync (docs/testing.md, wal.ts).
+      if (tail.prePrepare.seq !== nextSeq) return { phase: 'none' };
+      io.log('restoredProposal', tail.prePrepare.seq);
+      return { phase: 'proposed', prePrepare: tail.prePrepare, prepare: tail.prepare };
+    case 'Commit':
+      return recoverPrepared(io, wal, tail.commit, nextSeq);
+    case 'NewView':
+      io.log('restoreLastIsNewView');
       return { phase: 'none' };
-    }
-    if (nextSeq === walSeq) return { phase: 'prepared', prePrepare: proposed.prePrepare, prepare: proposed.prepare, commit: tail.commit };
-    throw new Error(`WAL: last proposal sequence ${walSeq} is ahead of the ledger's next sequence ${nextSeq}`);
+    case 'ViewChange':
+      io.log('restoreLastIsViewChange');
+      return { phase: 'none' };
   }
-  return { phase: 'none' };
+}
+
+/** state.go recoverPrepared: the last record is a Commit, so the one before is its ProposedRecord. */
+function recoverPrepared(io: Io, wal: readonly SavedMessage[], commit: Commit, nextSeq: number): Restored {
+  const proposed = wal[wal.length - 2];
+  if (proposed === undefined) throw new Error('Failed restoring view from WAL: last message is a commit, but expected to also have a matching pre-prepare');
+  if (proposed.type !== 'ProposedRecord') throw new Error(`Failed restoring view from WAL: expected second last message to be a pre-prepare, but got a ${proposed.type} record instead`);
+  const walSeq = proposed.prePrepare.seq;
+  if (nextSeq > walSeq) {
+    // The %d is the NEXT sequence (v.ProposalSequence), as state.go logs it.
+    io.log('safelyCommitted', nextSeq);
+    return { phase: 'none' };
+  }
+  if (nextSeq < walSeq) throw new Error(`Failed restoring view from WAL: last proposal sequence persisted into WAL is ${walSeq} which is greater than last committed sequence is ${nextSeq}`);
+  io.log('restoredPrepared', walSeq);
+  return { phase: 'prepared', prePrepare: proposed.prePrepare, prepare: proposed.prepare, commit };
 }
