@@ -27,13 +27,20 @@ class RulesFirst extends BaseSequencer {
 // this way is a lower bound of what the whole suite kills.
 /** The one-consenter per-rule files: `MUTATE_TESTS=rules npm run mutate` runs only these (minutes, not tens of minutes). */
 const RULES = ['view', 'heartbeat', 'viewdata', 'viewchanger-rules', 'controller-rules', 'controller-sync', 'inflight', 'quorum', 'requestpool-rules', 'requestpool', 'batcher-rules', 'wal-rules'];
-const rulesOnly = process.env['MUTATE_TESTS'] === 'rules';
+/**
+ * `MUTATE_TESTS=rules,config,checkers`: the per-rule files plus the named files of
+ * test/sim/smartbft (quick unit tests of a module no per-rule file asserts on, such as
+ * config.ts's error messages).
+ */
+const chosen = (process.env['MUTATE_TESTS'] ?? '').split(',').filter((x) => x !== '');
+const rulesOnly = chosen.includes('rules');
+const extra = chosen.filter((x) => x !== 'rules');
 
 export default defineConfig({
   ...base,
   test: {
     ...base.test,
-    include: rulesOnly ? RULES.map((f) => `test/sim/smartbft/${f}.test.ts`) : ['test/sim/smartbft/**/*.test.ts'],
+    include: rulesOnly ? [...RULES, ...extra].map((f) => `test/sim/smartbft/${f}.test.ts`) : ['test/sim/smartbft/**/*.test.ts'],
     exclude: [...(base.test?.exclude ?? []), 'test/sim/smartbft/properties.test.ts', 'test/sim/smartbft/liveness-1009.test.ts'],
     sequence: { sequencer: RulesFirst },
     // One worker that keeps its modules between files: Stryker switches mutants through a

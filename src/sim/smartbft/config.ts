@@ -115,6 +115,7 @@ export function validateConfig(c: SmartBftConfig): void {
   ];
   for (const k of positive) {
     const v = c[k];
+    // Stryker disable next-line ConditionalExpression: `typeof v !== 'number'` as false: Number.isFinite is false for anything not a number
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
       throw new RangeError(`SmartBftConfig: ${k} should be greater than zero, got ${String(v)}`);
     }
@@ -129,6 +130,10 @@ export function validateConfig(c: SmartBftConfig): void {
   if (c.RequestBatchMaxCount > c.RequestBatchMaxBytes) {
     throw new RangeError(`SmartBftConfig: RequestBatchMaxCount is bigger than RequestBatchMaxBytes (${c.RequestBatchMaxCount} > ${c.RequestBatchMaxBytes})`);
   }
+  // In Validate's order (pkg/types/config.go): the first rule broken is the one reported.
+  if (c.RequestMaxBytes > c.RequestBatchMaxBytes) {
+    throw new RangeError(`SmartBftConfig: RequestMaxBytes is bigger than RequestBatchMaxBytes (${c.RequestMaxBytes} > ${c.RequestBatchMaxBytes})`);
+  }
   if (c.RequestForwardTimeout > c.RequestComplainTimeout) {
     throw new RangeError(`SmartBftConfig: RequestForwardTimeout is bigger than RequestComplainTimeout (${c.RequestForwardTimeout} > ${c.RequestComplainTimeout})`);
   }
@@ -137,9 +142,6 @@ export function validateConfig(c: SmartBftConfig): void {
   }
   if (c.ViewChangeResendInterval > c.ViewChangeTimeout) {
     throw new RangeError(`SmartBftConfig: ViewChangeResendInterval is bigger than ViewChangeTimeout (${c.ViewChangeResendInterval} > ${c.ViewChangeTimeout})`);
-  }
-  if (c.RequestMaxBytes > c.RequestBatchMaxBytes) {
-    throw new RangeError(`SmartBftConfig: RequestMaxBytes is bigger than RequestBatchMaxBytes (${c.RequestMaxBytes} > ${c.RequestBatchMaxBytes})`);
   }
   if (typeof c.SyncOnStart !== 'boolean') throw new TypeError(`SmartBftConfig: SyncOnStart should be a boolean, got ${String(c.SyncOnStart)}`);
   if (typeof c.SpeedUpViewChange !== 'boolean') throw new TypeError(`SmartBftConfig: SpeedUpViewChange should be a boolean, got ${String(c.SpeedUpViewChange)}`);
