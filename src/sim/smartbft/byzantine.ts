@@ -106,7 +106,9 @@ export function outgoing(s: ConsenterState, to: number, msg: BftMessage, ctx: No
       if (msg.type !== 'PrePrepare' && msg.type !== 'Prepare' && msg.type !== 'Commit') return msg;
       if (!ctx.rng.chance(0.3)) return msg;
       const which = ctx.rng.int(0, 2);
+      // Stryker disable next-line ArithmeticOperator: up or down on a fair draw; swapping the two outcomes is the same fault
       if (which === 0) return { ...msg, view: msg.view + (ctx.rng.chance(0.5) ? 1 : -1) };
+      // Stryker disable next-line ArithmeticOperator,EqualityOperator: the same for up or down; `which !== 1` swaps draws 1 and 2 (sequence or digest), equally likely
       if (which === 1) return { ...msg, seq: msg.seq + (ctx.rng.chance(0.5) ? 1 : -1) };
       if (msg.type === 'PrePrepare') return { ...msg, proposal: { ...msg.proposal, digest: `${msg.proposal.digest.slice(1)}0` } };
       return { ...msg, digest: `${msg.digest.slice(1)}0` };

@@ -103,6 +103,7 @@ describe('the other behaviours', () => {
       // Sent through the node's Io as its own broadcast of a vote.
       const io = ioOf();
       io.broadcast(commit);
+      io.send(3, { type: 'Prepare', view: 5, seq, digest: 'abcd', assist: false });
       const pp: PrePrepare = { type: 'PrePrepare', view: 5, seq, proposal: { header: 'h', payload: [], metadata: { viewId: 5, latestSequence: seq, decisionsInView: 0 }, digest: 'abcd' } };
       const ppio = ioOf();
       ppio.send(3, pp);
@@ -126,12 +127,13 @@ describe('the other behaviours', () => {
         if (k === 'seq') deltas.add(`seq${m.seq - seq}`);
         if (k === 'digest') expect(m.digest).toBe('bcd0');
         kinds.set(k, (kinds.get(k) ?? 0) + 1);
+        if (k !== 'none') kinds.set(`changed ${m.type}`, (kinds.get(`changed ${m.type}`) ?? 0) + 1);
       }
     }
     const changed = total - (kinds.get('none') ?? 0);
     expect(changed / total).toBeGreaterThan(0.2);
     expect(changed / total).toBeLessThan(0.4);
-    for (const k of ['view', 'seq', 'digest', 'ppDigest']) expect(kinds.get(k) ?? 0).toBeGreaterThan(0);
+    for (const k of ['view', 'seq', 'digest', 'ppDigest', 'changed Prepare', 'changed Commit']) expect(kinds.get(k) ?? 0).toBeGreaterThan(0);
     // By one, up and down.
     expect([...deltas].sort()).toEqual(['seq-1', 'seq1', 'view-1', 'view1']);
     const io = ioOf();
