@@ -53,6 +53,9 @@ describe('createTwins', () => {
     const out = machine.step(state, { kind: 'command', command: { type: 'submit', request: { clientId: 'c', reqId, size: 1, payload: null } } }, ctx());
     const keys = out.filter((e) => e.kind === 'persist').map((e) => (e as { op: { key: string; op: string } }).op);
     expect(keys.map((o) => `${o.op} ${o.key}`)).toEqual(['truncate b/wal', 'append b/wal']);
+    // Its batch timer, cancelled as the full batch is proposed, and re-armed names: the twin's own.
+    expect(out).toContainEqual({ kind: 'cancelTimer', name: 'b:batch' });
+    expect(out.filter((e) => e.kind === 'setTimer' || e.kind === 'cancelTimer').every((e) => (e as { name: string }).name.startsWith('b:'))).toBe(true);
   });
 
   it('a prefixed disk lists only its own twin\'s keys, without the prefix', () => {
