@@ -34,6 +34,6 @@ const CASES: [BftMessage, string, Record<string, unknown>][] = [
 describe('describeMessage and messageFields', () => {
   it.each(CASES.map(([msg, line, fields]) => ({ msg, line, fields, name: line })))('$name', ({ msg, line, fields }) => {
     expect(describeMessage(msg)).toBe(line);
-    expect(messageFields(msg)).toEqual(fields);
+    expect(messageFields(msg)).toStrictEqual(fields);
   });
 });
