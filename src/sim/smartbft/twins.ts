@@ -40,7 +40,6 @@ function tag(effects: Effect<BftMessage, BftEvent>[], twin: Twin): Effect<BftMes
   return effects.map((e) => {
     switch (e.kind) {
       case 'setTimer':
-        return { ...e, name: `${twin}:${e.name}` };
       case 'cancelTimer':
         return { ...e, name: `${twin}:${e.name}` };
       case 'persist':
