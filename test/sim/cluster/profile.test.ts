@@ -35,7 +35,7 @@ describe('a profile in SimCluster', () => {
 
   // kv_ledger.go commit: the total is timed after historyDB.Commit, which none of the three parts includes.
   it("adds the profile's commit rest (the history database) to the Committed block line's total, not to its parts", async () => {
-    const c = await SimCluster.create({ seed: 4, profile: profile({ commit: { validate: lin(7), stateValidation: lin(11), blockCommit: lin(13, 2), stateCommit: lin(17), rest: lin(5) } }) });
+    const c = await SimCluster.create({ seed: 4, keep: { logs: true }, profile: profile({ commit: { validate: lin(7), stateValidation: lin(11), blockCommit: lin(13, 2), stateCommit: lin(17), rest: lin(5) } }) });
     const log = (await c.logs('peer0.techpulse')).map((l) => l.message);
     expect(log).toContain('[certchannel] Committed block [0] with 1 transaction(s) in 48ms (state_validation=11ms block_and_pvtdata_commit=15ms state_commit=17ms) commitHash=[]');
   });
