@@ -105,7 +105,8 @@ export function deliver(s: ConsenterState, io: Io, d: Decision, viaSync: boolean
     prev,
     txCount: d.proposal.payload.length,
   });
-  if (s.inFlight !== undefined && s.inFlight.proposal.metadata.latestSequence <= d.seq) s.inFlight = undefined;
+  // InFlightData is kept (util.go): the decided proposal stays in flight until the next
+  // ProposedRecord replaces it or a sync prunes it; getInFlight leaves it out of ViewData.
   return true;
 }
 

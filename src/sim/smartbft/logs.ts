@@ -28,6 +28,7 @@ export const SMARTBFT_LOGS: LogFormat[] = [
   e('syncView', CONSENSUS, 'sync', 'INFO', 'Synchronizer returned with view number %d while the controller is at view number %d', 'SmartBFT internal/bft/controller.go:647 c.Logger.Infof'),
   e('fetchStateFailed', CONSENSUS, 'sync', 'INFO', 'Fetching state failed', 'SmartBFT internal/bft/controller.go:653 c.Logger.Infof'),
   e('collectedState', CONSENSUS, 'sync', 'INFO', 'Node %d collected state with view %d and sequence %d', 'SmartBFT internal/bft/controller.go:663 c.Logger.Infof'),
+  e('syncedKeepInFlight', CONSENSUS, 'maybePruneInFlight', 'INFO', 'In-flight sequence is %d but latest committed sequence is %d, will not delete in-flight', 'SmartBFT internal/bft/controller.go:708 c.Logger.Infof'),
   e('syncedDeleteInFlight', CONSENSUS, 'maybePruneInFlight', 'INFO', 'Synced to sequence %d, deleting in-flight as it is stale', 'SmartBFT internal/bft/controller.go:714 c.Logger.Infof'),
   e('viewChanged', CONSENSUS, 'ViewChanged', 'DEBU', 'ViewChanged, the new view is %d', 'SmartBFT internal/bft/controller.go:476 c.Logger.Debugf'),
   // heartbeatmonitor.go
@@ -66,6 +67,7 @@ export const SMARTBFT_LOGS: LogFormat[] = [
   // viewchanger.go
   e('startedViewChange', CONSENSUS, 'startViewChange', 'DEBU', 'Node %d started view change, last view is %d', 'SmartBFT internal/bft/viewchanger.go:385 v.Logger.Debugf'),
   e('joiningViewChange', CONSENSUS, 'processViewChangeMsg', 'DEBU', 'Node %d is joining view change, last view is %d', 'SmartBFT internal/bft/viewchanger.go:395 v.Logger.Debugf'),
+  e('inFlightCommittedDuringViewChange', CONSENSUS, 'getInFlight', 'INFO', "Node %d's in flight proposal sequence is %d while already committed decision %d, but that is because it committed it during the view change", 'SmartBFT internal/bft/viewchanger.go:494 v.Logger.Infof'),
   e('sentViewData', CONSENSUS, 'processViewChangeMsg', 'DEBU', 'Node %d sent view data msg, with next view %d, to the new leader %d', 'SmartBFT internal/bft/viewchanger.go:430 v.Logger.Debugf'),
   e('quorumViewData', CONSENSUS, 'processViewDataMsg', 'DEBU', 'Node %d got a quorum of viewData messages', 'SmartBFT internal/bft/viewchanger.go:751 v.Logger.Debugf'),
   e('broadcastNewView', CONSENSUS, 'processViewDataMsg', 'DEBU', 'Node %d is broadcasting a new view msg', 'SmartBFT internal/bft/viewchanger.go:779 v.Logger.Debugf'),

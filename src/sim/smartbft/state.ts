@@ -90,6 +90,12 @@ export interface ViewChangerState {
   /** ViewData / NewView for the view we are about to join, kept until we join. */
   earlyViewData: Map<number, ViewDataMsg>;
   earlyNewView: { readonly sender: number; readonly msg: NewView } | undefined;
+  /**
+   * committedDuringViewChange (viewchanger.go): the sequence of the last decision this
+   * new leader delivered from a ViewData one ahead of it (checkLastDecision); getInFlight
+   * then does not report the proposal before it as in flight. Never reset while running.
+   */
+  committedDuringViewChange: number | undefined;
 }
 
 export interface SyncState {
@@ -114,6 +120,9 @@ export interface SyncState {
   newView: number;
   newSeq: number;
   newDecisions: number;
+  /** Controller.sync's controllerViewNum and the returned decision's view and sequence (undefined: empty metadata). */
+  controllerView: number;
+  latest: { readonly view: number; readonly seq: number } | undefined;
 }
 
 export interface ConsenterState {
@@ -171,7 +180,13 @@ export interface ConsenterState {
    * StateTransferResponse reports.
    */
   viewSeq: { seq: number; active: boolean };
-  /** InFlightData: the last accepted proposal and whether we prepared it (survives view aborts). */
+  /**
+   * InFlightData (util.go): the proposal of the last ProposedRecord written to the WAL and
+   * whether its Commit was written too (state.go storeProposal / storePrepared). It
+   * survives view aborts and the proposal's own decision: only the next ProposedRecord
+   * replaces it, and only a sync that reaches its sequence clears it
+   * (controller.go maybePruneInFlight).
+   */
   inFlight: { proposal: Proposal; prepared: boolean } | undefined;
   /** Messages for the view the ViewChanger moved to, received before that view started. */
   earlyMessages: { sender: number; msg: ConsensusMessage }[];

@@ -45,6 +45,8 @@ export function newSyncState(): SyncState {
     newView: 0,
     newSeq: 0,
     newDecisions: 0,
+    controllerView: 0,
+    latest: undefined,
   };
 }
 
@@ -203,6 +205,8 @@ function synchronizerReturned(s: ConsenterState, io: Io): void {
   io.cancelTimer(TIMER);
   const last = s.ledger[s.ledger.length - 1];
   const v = s.view;
+  y.controllerView = v.number;
+  y.latest = undefined;
   y.newView = v.number;
   y.newSeq = v.seq;
   y.newDecisions = v.decisionsInView;
@@ -221,10 +225,7 @@ function synchronizerReturned(s: ConsenterState, io: Io): void {
     }
     if (md.viewId > v.number) io.log('syncView', md.viewId, v.number);
     if (md.viewId !== v.number && md.viewId < y.newView) y.newDecisions = md.latestSequence > controllerSeq ? 0 : y.newDecisions;
-    if (s.inFlight !== undefined && s.inFlight.proposal.metadata.latestSequence <= md.latestSequence) {
-      io.log('syncedDeleteInFlight', md.latestSequence);
-      s.inFlight = undefined;
-    }
+    y.latest = { view: md.viewId, seq: md.latestSequence };
   }
   // fetchState
   y.stage = 'state';
@@ -257,6 +258,19 @@ export function onCollectTimer(s: ConsenterState, io: Io): void {
   completeSync(s, io, undefined);
 }
 
+/** maybePruneInFlight (controller.go): a sync that reached the in-flight sequence clears InFlightData. */
+function maybePruneInFlight(s: ConsenterState, io: Io, syncedSeq: number): void {
+  const p = s.inFlight;
+  if (p === undefined) return;
+  const seq = p.proposal.metadata.latestSequence;
+  if (syncedSeq < seq) {
+    io.log('syncedKeepInFlight', seq, syncedSeq);
+    return;
+  }
+  io.log('syncedDeleteInFlight', syncedSeq);
+  s.inFlight = undefined;
+}
+
 function completeSync(s: ConsenterState, io: Io, resp: { view: number; seq: number } | undefined): void {
   const y = s.sync;
   const latestSeq = s.ledger.length;
@@ -267,6 +281,12 @@ function completeSync(s: ConsenterState, io: Io, resp: { view: number; seq: numb
     y.newSeq = latestSeq + 1;
     y.newDecisions = 0;
   }
+  // Controller.sync returns early ("no new view to report") without pruning when the
+  // state is behind this node's view and so is the returned decision, or the state could
+  // not be fetched and there is no newer decision view.
+  const latest = y.latest;
+  const early = resp === undefined ? latest === undefined || latest.view < y.controllerView : resp.view <= y.controllerView && (latest?.view ?? 0) < y.controllerView;
+  if (!early && latest !== undefined) maybePruneInFlight(s, io, latest.seq);
   y.active = false;
   // Stryker disable next-line StringLiteral: no code compares a stage with 'idle'; every check names the stage it wants
   y.stage = 'idle';

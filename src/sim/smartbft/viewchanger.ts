@@ -44,6 +44,7 @@ export function newViewChangerState(view: number, now: number): ViewChangerState
     pendingInFlight: undefined,
     earlyViewData: new Map(),
     earlyNewView: undefined,
+    committedDuringViewChange: undefined,
     deferred: [],
     deferredChanges: [],
     nextViews: new Map(),
@@ -154,7 +155,7 @@ function processViewChangeMsg(s: ConsenterState, io: Io, restore: boolean): void
   s.counters.viewChanges++;
   io.metric('sim_smartbft_viewchange_total', s.counters.viewChanges);
   viewChangeMetrics(s, io);
-  const signed = signedViewData(s);
+  const signed = signedViewData(s, io);
   const leader = leaderOf(s, vc.currView);
   // Stryker disable next-line StringLiteral: handleViewData reads only the signed view data
   if (leader === s.id) handleViewData(s, io, s.id, { type: 'ViewData', signed });
@@ -174,17 +175,36 @@ export function viewDataSummary(vd: ViewData): string {
   return `vd/${vd.nextView}/${last?.seq ?? 0}/${last?.proposal.digest ?? ''}/${vd.inFlightProposal?.digest ?? ''}/${vd.inFlightPrepared ? 1 : 0}`;
 }
 
-function signedViewData(s: ConsenterState): SignedViewData {
+/**
+ * getInFlight (viewchanger.go): InFlightData's proposal, unless it is the last decision
+ * itself, or the one before a decision this node delivered from a ViewData during the
+ * view change (committedDuringViewChange). Any other proposal is reported, even one
+ * further behind (Go does not check; the new leader's ValidateInFlight then rejects the
+ * ViewData).
+ */
+function getInFlight(s: ConsenterState, io: Io): Proposal | undefined {
+  const p = s.inFlight?.proposal;
+  if (p === undefined) return undefined;
   const last = s.ledger[s.ledger.length - 1];
-  const mySeq = s.ledger.length;
-  // Stryker disable next-line ConditionalExpression: s.inFlight is always at the next sequence: a proposal is accepted only there, and deliver clears it once that sequence is decided
-  const inFlight = s.inFlight !== undefined && s.inFlight.proposal.metadata.latestSequence === mySeq + 1 ? s.inFlight : undefined;
+  // "this is the first proposal after genesis"
+  if (last === undefined) return p;
+  const seq = p.metadata.latestSequence;
+  if (seq === last.seq) return undefined;
+  if (seq + 1 === last.seq && s.vc.committedDuringViewChange === last.seq) {
+    io.log('inFlightCommittedDuringViewChange', s.id, seq, last.seq);
+    return undefined;
+  }
+  return p;
+}
+
+/** prepareViewDataMsg (viewchanger.go); InFlightPrepared is read apart from getInFlight, as Go does. */
+function signedViewData(s: ConsenterState, io: Io): SignedViewData {
   const viewData: ViewData = {
     nextView: s.vc.currView,
-    lastDecision: last,
-    inFlightProposal: inFlight?.proposal,
-    // Stryker disable next-line BooleanLiteral: without an in-flight proposal the flag is read by nobody (CheckInFlight counts a missing proposal as none prepared)
-    inFlightPrepared: inFlight?.prepared ?? false,
+    lastDecision: s.ledger[s.ledger.length - 1],
+    inFlightProposal: getInFlight(s, io),
+    // IsInFlightPrepared: InFlightData's flag, even when getInFlight left the proposal out.
+    inFlightPrepared: s.inFlight?.prepared ?? false,
   };
   return { viewData, signer: s.id, signature: sign(s.id, viewDataSummary(viewData)).value };
 }
@@ -262,6 +282,8 @@ export function checkLastDecision(s: ConsenterState, io: Io, sender: number, svd
   // One sequence behind the sender: validate its last decision and deliver it.
   if (!validateLastDecision(s, last)) return invalid;
   deliver(s, io, last, false);
+  // "our in-flight sequence may be behind": getInFlight leaves the one before out.
+  s.vc.committedDuringViewChange = last.seq;
   if (!signedBySender()) return invalid;
   return { valid: true, lastSeq: last.seq };
 }
@@ -293,7 +315,9 @@ export function handleViewData(s: ConsenterState, io: Io, sender: number, m: Vie
   }
   if (leaderOf(s, vc.currView) !== s.id || vc.realView === vc.currView) return;
   if (vc.viewData.has(sender)) return;
-  if (!validateViewDataMsg(s, io, sender, m.signed)) return;
+  // The new leader's own ViewData is registered unchecked (Go's startViewChange calls
+  // viewDataMsgs.registerVote(SelfID, msg) directly); only the others' are validated.
+  if (sender !== s.id && !validateViewDataMsg(s, io, sender, m.signed)) return;
   vc.viewData.set(sender, m.signed);
   // Stryker disable next-line ConditionalExpression: (to false) CheckInFlight cannot pass with fewer than Q ViewData: both A and B need Q of them
   if (vc.viewData.size < s.q) return;
@@ -301,7 +325,7 @@ export function handleViewData(s: ConsenterState, io: Io, sender: number, m: Vie
   if (!checkInFlight(s, all).ok) return;
   io.log('quorumViewData', s.id);
   // The leader's own ViewData is prepared again: it may have delivered a decision since.
-  const own = signedViewData(s);
+  const own = signedViewData(s, io);
   const ordered = [own, ...all.filter((x) => x.signer !== s.id)];
   const nv: NewView = { type: 'NewView', signedViewData: ordered };
   io.log('broadcastNewView', s.id);

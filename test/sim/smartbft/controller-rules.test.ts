@@ -127,7 +127,8 @@ describe('Deliver (controller.go decide, Fabric BFTChain.Deliver)', () => {
     const com = (x: number): Commit => ({ type: 'Commit', view: 0, seq: d.seq, digest: d.proposal.digest, signature: sign(x, d.proposal.digest), assist: false });
     const out = [...node.receive(1, pp), ...node.receive(1, prep()), ...node.receive(3, prep()), ...node.receive(1, com(1)), ...node.receive(3, com(3))];
     expect(node.ledger().map((x) => x.seq)).toEqual([...ledger.map((x) => x.seq), d.seq]);
-    expect(node.state.inFlight).toBeUndefined();
+    // InFlightData keeps the decided proposal (util.go: only the next ProposedRecord or a sync replaces it).
+    expect(node.state.inFlight).toMatchObject({ proposal: { digest: pp.proposal.digest }, prepared: true });
     return out;
   }
 
@@ -246,13 +247,13 @@ describe('Deliver and decide, called directly (controller.go, Fabric BFTChain.De
     expect(events(io.effects, 'bft.decided')[0]).toMatchObject({ seq: 2, viaSync: true });
   });
 
-  it('the in-flight proposal is dropped once its sequence is written, kept while it is ahead', () => {
+  it('InFlightData is kept when its sequence is written: Deliver does not touch it (util.go; only maybePruneInFlight after a sync clears it)', () => {
     const node = new OneConsenter(2, 4, { ledger: [d1] });
     node.state.inFlight = { proposal: d3.proposal, prepared: true };
     deliver(node.state, ioOf(node), d2, true);
     expect(node.state.inFlight?.proposal.digest).toBe(d3.proposal.digest);
     deliver(node.state, ioOf(node), d3, true);
-    expect(node.state.inFlight).toBeUndefined();
+    expect(node.state.inFlight).toEqual({ proposal: d3.proposal, prepared: true });
   });
 
   it('decided in the view: the view gauges follow (proposal sequence 3, decisions in view 2: d1 was decided in view 0 too)', () => {
