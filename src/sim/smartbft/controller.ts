@@ -382,11 +382,9 @@ function initialState(opts: ConsenterOptions, now: number): ConsenterState {
     poolTimersStopped: false,
     requests: new Map(),
     poolWaiting: [],
-    processedLog: [],
-    processedCount: 0,
+    processed: [],
+    processedHead: 0,
     processedEraseAt: now + PROCESSED_ERASE_INTERVAL_MS,
-    processedLogHead: 0,
-    processedIndexed: 0,
     // Stryker disable next-line all: placeholders; start replaces the view (changeView) and its sequences before anything reads them
     view: newViewState(0, sorted[0]?.id ?? 1, 1, 0),
     // Stryker disable next-line all: placeholders; start replaces the view (changeView) and its sequences before anything reads them

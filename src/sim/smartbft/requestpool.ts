@@ -6,8 +6,9 @@
  *
  * A submission to a full pool waits (the pool's semaphore, FIFO) up to
  * RequestPoolSubmitTimeout for a decision or auto-removal to make room, then fails. The ids
- * of removed requests are remembered as processed (delMap/delSlice); every 5 s the list is
- * cut to its last 1000 ids.
+ * of removed requests are remembered as processed (delMap/delSlice), each id once
+ * (moveToDelSlice: a decided id already processed, e.g. auto-removed before, is not added
+ * again); every 5 s the list is cut to its last 1000 ids.
  *
  * The three timer stages keep FIFO queues (deadlines grow along each queue), so one kernel
  * timer set at the earliest head deadline stands for all per-request timers.
@@ -50,11 +51,21 @@ function reject(io: Io, request: Request, reason: string): string {
 
 /** existMap / delMap: the request is pooled, or was processed not long ago. */
 function duplicate(s: ConsenterState, request: Request): string | null {
-  indexProcessed(s);
   const known = lookup(s, request);
   if (typeof known === 'object') return 'request already exists';
   if (known !== undefined) return 'request already processed';
   return null;
+}
+
+/** moveToDelSlice: remember `r` as processed (the callers have checked it is not already). */
+function markProcessed(s: ConsenterState, m: Map<string, PoolEntry | number>, r: Request, now: number): void {
+  m.set(r.reqId, now);
+  s.processed.push(r);
+}
+
+/** How many processed ids are remembered (len(delSlice)). */
+export function processedCount(s: ConsenterState): number {
+  return s.processed.length - s.processedHead;
 }
 
 /**
@@ -167,34 +178,24 @@ export function nextRequests(s: ConsenterState, maxCount: number, maxBytes: numb
 }
 
 /**
- * Pool.RemoveRequest for every request of a delivered block; remembers them as processed.
- * Pooled entries are marked at once; the others only when a submission next needs the
- * index (`indexProcessed`), which is the same work, done lazily.
+ * Pool.RemoveRequest for every request of a delivered block: a pooled one leaves the pool
+ * (deleteRequest), and every one not processed yet becomes processed (moveToDelSlice, also
+ * for a request that was not in the pool).
  */
 export function removeRequests(s: ConsenterState, io: Io, requests: readonly Request[]): void {
   const now = io.now;
   // Stryker disable next-line BooleanLiteral: waiters with room in the pool exist only right after a removal, and every removal (here, auto-removal) admits them at once; admitWaiting finds the pool full or no waiter otherwise
   let freed = false;
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: a shortcut; with an empty pool no request of the block is a pooled entry, so the loop changes nothing
-  if (s.poolSize > 0) {
-    // One look-up per request: a pooled one is in its client's map already, so its
-    // processed mark replaces the entry in that same map.
-    for (let i = 0; i < requests.length; i++) {
-      const r = requests[i] as Request;
-      const m = s.requests.get(r.clientId);
-      if (m === undefined) continue;
-      const known = m.get(r.reqId);
-      if (typeof known === 'object') {
-        unpool(s, known);
-        m.set(r.reqId, now);
-        freed = true;
-      }
-    }
-  }
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: a shortcut; an empty block in the log cuts nothing and is stepped over at the next erase
-  if (requests.length > 0) {
-    s.processedLog.push({ at: now, requests });
-    s.processedCount += requests.length;
+  for (let i = 0; i < requests.length; i++) {
+    const r = requests[i] as Request;
+    let m = s.requests.get(r.clientId);
+    if (m === undefined) s.requests.set(r.clientId, (m = new Map()));
+    const known = m.get(r.reqId);
+    if (typeof known === 'object') {
+      unpool(s, known);
+      freed = true;
+    } else if (known !== undefined) continue;
+    markProcessed(s, m, r, now);
   }
   // Stryker disable next-line ConditionalExpression: see `freed` above: admitWaiting admits no one when nothing was freed
   if (freed) admitWaiting(s, io);
@@ -204,51 +205,23 @@ export function removeRequests(s: ConsenterState, io: Io, requests: readonly Req
 export function eraseProcessed(s: ConsenterState, io: Io): void {
   if (io.now < s.processedEraseAt) return;
   while (s.processedEraseAt <= io.now) s.processedEraseAt += PROCESSED_ERASE_INTERVAL_MS;
-  let excess = s.processedCount - PROCESSED_KEPT;
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: a shortcut; with no excess the loop cuts nothing, and processedIndexed already is at least the head (set so by the erase that moved it)
+  const excess = processedCount(s) - PROCESSED_KEPT;
   if (excess <= 0) return;
-  const log = s.processedLog;
-  let h = s.processedLogHead;
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: (h < log.length) processedCount is the number of ids from the head on, so the excess runs out before the head passes the end
-  while (excess > 0 && h < log.length) {
-    const block = log[h] as { at: number; requests: readonly Request[] };
-    const cut = Math.min(excess, block.requests.length);
-    for (let i = 0; i < cut; i++) {
-      const r = block.requests[i] as Request;
-      const m = s.requests.get(r.clientId);
-      if (m !== undefined && m.get(r.reqId) === block.at) {
-        m.delete(r.reqId);
-        if (m.size === 0) s.requests.delete(r.clientId);
-      }
-    }
-    excess -= cut;
-    s.processedCount -= cut;
-    if (cut === block.requests.length) h++;
-    else block.requests = block.requests.slice(cut);
+  const list = s.processed;
+  let h = s.processedHead;
+  const end = h + excess;
+  for (; h < end; h++) {
+    const r = list[h] as Request;
+    const m = s.requests.get(r.clientId) as Map<string, PoolEntry | number>;
+    m.delete(r.reqId);
+    if (m.size === 0) s.requests.delete(r.clientId);
   }
-  let indexed = Math.max(s.processedIndexed, h);
-  // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,ArithmeticOperator,BlockStatement: when to compact (memory only): cutting the erased blocks off the log at any point or never, with the indexes shifted, reads the same; the cut itself is pinned by requestpool-rules.test.ts
-  if (h > 1024 && h * 2 > log.length) {
-    s.processedLog = log.slice(h);
-    indexed -= h;
+  // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,ArithmeticOperator,BlockStatement: when to compact (memory only): cutting the erased ids off the list at any point or never, with the head shifted, reads the same; the cut itself is pinned by requestpool-rules.test.ts
+  if (h > 1024 && h * 2 > list.length) {
+    s.processed = list.slice(h);
     h = 0;
   }
-  s.processedLogHead = h;
-  s.processedIndexed = indexed;
-}
-
-/** Add the processed marks of the decisions not indexed yet. */
-function indexProcessed(s: ConsenterState): void {
-  const log = s.processedLog;
-  for (let i = s.processedIndexed; i < log.length; i++) {
-    const entry = log[i] as { at: number; requests: readonly Request[] };
-    for (const r of entry.requests) {
-      let m = s.requests.get(r.clientId);
-      if (m === undefined) s.requests.set(r.clientId, (m = new Map()));
-      if (!m.has(r.reqId)) m.set(r.reqId, entry.at);
-    }
-  }
-  s.processedIndexed = log.length;
+  s.processedHead = h;
 }
 
 /** RequestsTimer.StopTimers (view change started). */
@@ -376,9 +349,7 @@ function expire(s: ConsenterState, io: Io, e: PoolEntry): void {
   } else {
     // Pool.RemoveRequest via the auto-remove timer: deleteRequest moves it to the processed ids.
     unpool(s, e);
-    indexSet(s, e.request, io.now);
-    s.processedLog.push({ at: io.now, requests: [e.request] });
-    s.processedCount++;
+    markProcessed(s, s.requests.get(e.request.clientId) as Map<string, PoolEntry | number>, e.request, io.now);
     io.fact({ type: 'bft.requestRemoved', request: requestKey(e.request) });
     admitWaiting(s, io);
   }

@@ -157,20 +157,17 @@ export interface ConsenterState {
   poolTimerAt: number;
   poolTimersStopped: boolean;
   /**
-   * Every request the node knows, by clientId then reqId: its pool entry while pooled, the
-   * time it was decided once processed. Decisions are kept in time order to forget them.
+   * Every request the node knows, by clientId then reqId: its pool entry while pooled
+   * (existMap), the time it was removed once processed (delMap), until the erase forgets it.
    */
   requests: Map<string, Map<string, PoolEntry | number>>;
   /** Submissions waiting for room in a full pool (the semaphore's FIFO of waiters), until `deadline`. */
   poolWaiting: { readonly request: Request; readonly deadline: number }[];
-  /** Processed request ids in removal order (delSlice), as blocks; `processedCount` ids from the head. */
-  processedLog: { readonly at: number; requests: readonly Request[] }[];
-  processedCount: number;
+  /** delSlice: each processed id once, in removal order, from `processedHead` on. */
+  processed: Request[];
+  processedHead: number;
   /** The pool's next erase tick (every 5 s from the start: delSlice is cut to its last 1000 ids). */
   processedEraseAt: number;
-  processedLogHead: number;
-  /** `requests` holds the processed marks of the log up to here; the rest are added before the next lookup by a submission. */
-  processedIndexed: number;
   view: ViewState;
   /**
    * ViewSequences (util.go, view.go): ProposalSeq is the sequence a view started at, then

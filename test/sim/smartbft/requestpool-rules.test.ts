@@ -9,7 +9,7 @@ import type { Request } from '../../../src/sim/smartbft/api.ts';
 import type { SmartBftConfig } from '../../../src/sim/smartbft/config.ts';
 import { Rng } from '../../../src/sim/kernel/rng.ts';
 import { Io } from '../../../src/sim/smartbft/io.ts';
-import { eraseProcessed, firstPooled, nextRequests, removeRequests, restartTimers, stopTimers } from '../../../src/sim/smartbft/requestpool.ts';
+import { eraseProcessed, firstPooled, nextRequests, processedCount, removeRequests, restartTimers, stopTimers } from '../../../src/sim/smartbft/requestpool.ts';
 import { logs, OneConsenter, sends } from './one.ts';
 
 type Effects = ReturnType<OneConsenter['step']>;
@@ -351,18 +351,18 @@ describe('processed ids (requestpool.go delMap / delSlice, eraseFromDelSlice)', 
     for (let i = 0; i < blocks; i++) direct(node, (io) => removeRequests(node.state, io, [req(`t${i}`)]));
     node.now = start - 1;
     direct(node, (io) => eraseProcessed(node.state, io));
-    expect(node.state.processedCount).toBe(blocks);
+    expect(processedCount(node.state)).toBe(blocks);
     node.now = start;
     direct(node, (io) => eraseProcessed(node.state, io));
     expect(node.state.processedEraseAt).toBe(start + 5_000);
-    expect(node.state.processedCount).toBe(1_000);
+    expect(processedCount(node.state)).toBe(1_000);
     expect(rejected(submit(node, req('t1099')))).toEqual([]);
     expect(rejected(submit(node, req('t1100')))).toEqual(['request already processed']);
     // 600 more, one block each; the next erase forgets t1100 .. t1699.
     for (let i = blocks; i < blocks + 600; i++) direct(node, (io) => removeRequests(node.state, io, [req(`t${i}`)]));
     node.now = start + 5_000;
     direct(node, (io) => eraseProcessed(node.state, io));
-    expect(node.state.processedCount).toBe(1_000);
+    expect(processedCount(node.state)).toBe(1_000);
     expect(rejected(submit(node, req('t1699')))).toEqual([]);
     expect(rejected(submit(node, req('t1700')))).toEqual(['request already processed']);
     expect(rejected(submit(node, req('t2699')))).toEqual(['request already processed']);
@@ -377,7 +377,7 @@ describe('processed ids (requestpool.go delMap / delSlice, eraseFromDelSlice)', 
     node.now = start + 12_000; // two deadlines passed: one erase, the next deadline after now
     direct(node, (io) => eraseProcessed(node.state, io));
     expect(node.state.processedEraseAt).toBe(start + 15_000);
-    expect(node.state.processedCount).toBe(1_000);
+    expect(processedCount(node.state)).toBe(1_000);
     expect(rejected(submit(node, req('t5')))).toEqual([]);
     expect(rejected(submit(node, req('t6')))).toEqual(['request already processed']);
     expect(rejected(submit(node, req('u')))).toEqual(['request already processed']);
@@ -400,6 +400,34 @@ describe('processed ids (requestpool.go delMap / delSlice, eraseFromDelSlice)', 
     expect(node.state.requests.get('c')?.size).toBe(1_000);
   });
 
+  it('moveToDelSlice: an id processed twice is remembered once, so it takes one of the 1000 places (a, t0..t998, a, t999, then an erase forgets a, keeps t0)', () => {
+    const node = follower();
+    const start = node.state.processedEraseAt;
+    direct(node, (io) => removeRequests(node.state, io, [req('a')]));
+    direct(node, (io) => removeRequests(node.state, io, Array.from({ length: 999 }, (_, i) => req(`t${i}`))));
+    direct(node, (io) => removeRequests(node.state, io, [req('a'), req('t999')]));
+    expect(processedCount(node.state)).toBe(1_001);
+    node.now = start;
+    direct(node, (io) => eraseProcessed(node.state, io));
+    expect(processedCount(node.state)).toBe(1_000);
+    expect(rejected(submit(node, req('t0')))).toEqual(['request already processed']);
+    expect(rejected(submit(node, req('a')))).toEqual([]);
+  });
+
+  it('an auto-removed id decided afterwards stays in its first place (RemoveRequest of a request not in the pool: moveToDelSlice finds it)', () => {
+    const node = leader();
+    const start = node.state.processedEraseAt;
+    submit(node, req('a'));
+    node.runUntil(202_000);
+    expect(processedCount(node.state)).toBe(1);
+    direct(node, (io) => removeRequests(node.state, io, [req('a'), ...Array.from({ length: 1_000 }, (_, i) => req(`t${i}`))]));
+    expect(processedCount(node.state)).toBe(1_001);
+    node.now = start + 205_000;
+    direct(node, (io) => eraseProcessed(node.state, io));
+    expect(rejected(submit(node, req('a')))).toEqual([]);
+    expect(rejected(submit(node, req('t0')))).toEqual(['request already processed']);
+  });
+
   it('an auto-removed id joins the processed ids in order: the first forgotten when 1000 more follow', () => {
     const node = leader();
     const start = node.state.processedEraseAt;
@@ -408,7 +436,7 @@ describe('processed ids (requestpool.go delMap / delSlice, eraseFromDelSlice)', 
     direct(node, (io) => removeRequests(node.state, io, Array.from({ length: 1_000 }, (_, i) => req(`t${i}`))));
     node.now = start + 205_000;
     direct(node, (io) => eraseProcessed(node.state, io));
-    expect(node.state.processedCount).toBe(1_000);
+    expect(processedCount(node.state)).toBe(1_000);
     expect(rejected(submit(node, req('a')))).toEqual([]);
     expect(rejected(submit(node, req('t0')))).toEqual(['request already processed']);
   });
