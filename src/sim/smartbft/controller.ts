@@ -10,13 +10,13 @@ import type { ConsenterOptions, Decision, Proposal } from './api.ts';
 import { defaultApplication } from '../consensus/app.ts';
 import { isByzantineBehaviour, voteForEverything } from './byzantine.ts';
 import { resolveConfig } from './config.ts';
-import { goList, Io } from './io.ts';
+import { goList, Io, TIMERS, type TimerName } from './io.ts';
 import { describeMessage, messageFields, type BftCommand, type BftEvent, type BftMessage, type Commit, type ConsensusMessage, type SavedMessage } from './messages.ts';
 import { sign } from '../consensus/crypto.ts';
 import { computeQuorum, leaderOfView } from '../consensus/quorum.ts';
 import { nextBatch, onBatchTimer } from './batcher.ts';
 import { changeRole, handleHeartBeat, handleHeartBeatResponse, heartbeatTick, newHeartbeatState } from './heartbeatmonitor.ts';
-import { eraseProcessed, onRequestTimers, onSubmitTimeouts, POOL_SUBMIT_TIMER, PROCESSED_ERASE_INTERVAL_MS, removeRequests, submitRequest } from './requestpool.ts';
+import { eraseProcessed, onRequestTimers, onSubmitTimeouts, PROCESSED_ERASE_INTERVAL_MS, removeRequests, submitRequest } from './requestpool.ts';
 import { PHASE, type ConsenterState } from './state.ts';
 import { newSyncState, onBlockRequest, onBlockResponse, onCollectTimer, onHeightResponse, onStateTransferResponse, onSyncTimer, requestSync as startSync } from './synchronizer.ts';
 import { enterPrepared, newViewState, processMsg, stopView } from './view.ts';
@@ -30,7 +30,6 @@ import {
 } from './viewchanger.ts';
 import { LEDGER_KEY, restoreView, startPoint, WAL_KEY, type Restored } from './wal.ts';
 
-const TICK = 'tick';
 const EARLY_LIMIT_PER_NODE = 8;
 
 /** The leader of `view` (leader rotation off, as Fabric runs SmartBFT). */
@@ -283,10 +282,10 @@ function onMessage(s: ConsenterState, io: Io, from: string, m: BftMessage): void
   }
 }
 
-function onTimer(s: ConsenterState, io: Io, name: string): void {
+function onTimer(s: ConsenterState, io: Io, name: TimerName): void {
   switch (name) {
-    case TICK:
-      io.setTimer(TICK, s.config.TickIntervalMs);
+    case TIMERS.tick:
+      io.setTimer(TIMERS.tick, s.config.TickIntervalMs);
       // Fabric gives the ViewChanger and the HeartbeatMonitor a ticker each, both 1 s. The
       // ViewChanger's is taken first: a complaint raised by this tick's heartbeat timeout
       // starts its view change from this tick and is first re-sent on the next one.
@@ -295,22 +294,22 @@ function onTimer(s: ConsenterState, io: Io, name: string): void {
       viewChangerTick(s, io);
       heartbeatTick(s, io);
       return;
-    case 'batch':
+    case TIMERS.batch:
       onBatchTimer(s, io);
       return;
-    case 'requestTimers':
+    case TIMERS.requestTimers:
       onRequestTimers(s, io);
       return;
-    case POOL_SUBMIT_TIMER:
+    case TIMERS.poolSubmit:
       onSubmitTimeouts(s, io);
       return;
-    case 'sync':
+    case TIMERS.sync:
       onSyncTimer(s, io);
       return;
-    case 'syncOnStart':
+    case TIMERS.syncOnStart:
       requestSync(s, io);
       return;
-    case 'collectState':
+    case TIMERS.collectState:
       onCollectTimer(s, io);
       return;
   }
@@ -426,10 +425,10 @@ function start(opts: ConsenterOptions, ctx: NodeContext, durable: DurableView): 
   // Each orderer's 1-second tickers run from its own process start, so nodes started
   // together in the model still tick out of phase: a first tick within one interval,
   // drawn from the node's own stream (one draw per start, on a stream of its own).
-  io.setTimer(TICK, 1 + Math.floor(ctx.rng.fork('tick-phase').float() * (s.config.TickIntervalMs - 1)));
+  io.setTimer(TIMERS.tick, 1 + Math.floor(ctx.rng.fork('tick-phase').float() * (s.config.TickIntervalMs - 1)));
   if (p.restoreViewChange) restoreViewChange(s, io);
   // Controller.Start runs the sync asynchronously, after the node is up.
-  if (s.config.SyncOnStart) io.setTimer('syncOnStart', 0);
+  if (s.config.SyncOnStart) io.setTimer(TIMERS.syncOnStart, 0);
   return { state: s, effects: io.effects };
 }
 
@@ -446,7 +445,8 @@ export function createConsenter(opts: ConsenterOptions): NodeMachine<ConsenterSt
           onMessage(s, io, input.from, input.msg);
           break;
         case 'timer':
-          onTimer(s, io, input.name);
+          // Only the consenter's own timers fire here: their names are the ones it set.
+          onTimer(s, io, input.name as TimerName);
           break;
         case 'command':
           onCommand(s, io, input.command);

@@ -6,9 +6,26 @@
 import type { Effect, NodeContext } from '../kernel/types.ts';
 import type { BftEvent, BftMessage } from './messages.ts';
 import type { ConsenterState } from './state.ts';
+import type { SmartBftLogKind } from './logs.ts';
 import { outgoing } from './byzantine.ts';
 
 export type BftEffect = Effect<BftMessage, BftEvent>;
+
+/**
+ * The consenter's kernel timers by name: the 1-second ticker the ViewChanger and the
+ * HeartbeatMonitor share, the batcher's round, the request pool's per-request timers and
+ * submit semaphore, the synchronizer's pull, SyncOnStart and the StateCollector.
+ */
+export const TIMERS = {
+  tick: 'tick',
+  batch: 'batch',
+  requestTimers: 'requestTimers',
+  poolSubmit: 'poolSubmit',
+  sync: 'sync',
+  syncOnStart: 'syncOnStart',
+  collectState: 'collectState',
+} as const;
+export type TimerName = (typeof TIMERS)[keyof typeof TIMERS];
 
 export class Io {
   readonly effects: BftEffect[] = [];
@@ -57,7 +74,7 @@ export class Io {
     return this.s.emitLogs;
   }
 
-  log(kind: string, ...args: (string | number)[]): void {
+  log(kind: SmartBftLogKind, ...args: (string | number)[]): void {
     if (!this.s.emitLogs) return;
     this.effects.push({ kind: 'emit', event: { type: 'log', kind: `smartbft.${kind}`, args, fields: { channel: this.s.channel } } });
   }
@@ -81,11 +98,11 @@ export class Io {
     this.effects.push({ kind: 'persist', op: { op: 'truncate', key, length } });
   }
 
-  setTimer(name: string, afterMs: number): void {
+  setTimer(name: TimerName, afterMs: number): void {
     this.effects.push({ kind: 'setTimer', name, afterMs: Math.max(0, afterMs) });
   }
 
-  cancelTimer(name: string): void {
+  cancelTimer(name: TimerName): void {
     this.effects.push({ kind: 'cancelTimer', name });
   }
 }

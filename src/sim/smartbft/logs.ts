@@ -10,11 +10,11 @@ const CONSENSUS = 'orderer.consensus.smartbft.consensus';
 const CHAIN = 'orderer.consensus.smartbft.chain';
 const CONSENTER = 'orderer.consensus.smartbft';
 
-function e(kind: string, module: string, func: string, level: Level, format: string, source: string): LogFormat {
+function e<K extends string>(kind: K, module: string, func: string, level: Level, format: string, source: string): LogFormat & { readonly kind: `smartbft.${K}` } {
   return { kind: `smartbft.${kind}`, module, func, level, format, source };
 }
 
-export const SMARTBFT_LOGS: LogFormat[] = [
+const ENTRIES = [
   // controller.go
   e('startView', CONSENSUS, 'startView', 'INFO', 'Starting view with number %d, sequence %d, and decisions %d', 'SmartBFT internal/bft/controller.go:404 c.Logger.Infof'),
   e('heartbeatTimeoutComplain', CONSENSUS, 'OnHeartbeatTimeout', 'WARN', 'Heartbeat timeout expired, complaining about leader: %d', 'SmartBFT internal/bft/controller.go:325 c.Logger.Warnf'),
@@ -99,3 +99,8 @@ export const SMARTBFT_LOGS: LogFormat[] = [
   e('fetchedBlock', CHAIN, 'getBlocksFromSyncBuffer', 'DEBU', 'Fetched and committed block [%d] from cluster', 'orderer/consensus/smartbft/synchronizer_bft.go:259 s.Logger.Debugf'),
 ];
 
+export const SMARTBFT_LOGS: LogFormat[] = ENTRIES;
+
+type Short<T> = T extends `smartbft.${infer K}` ? K : never;
+/** The kind of every line in the catalog, without its `smartbft.` prefix: what `Io.log` takes. */
+export type SmartBftLogKind = Short<(typeof ENTRIES)[number]['kind']>;

@@ -16,14 +16,12 @@
  */
 import type { Request } from './api.ts';
 import { requestKey } from '../consensus/crypto.ts';
-import type { Io } from './io.ts';
+import { TIMERS, type Io } from './io.ts';
 import type { ConsenterState, PoolEntry } from './state.ts';
 import { leaderId, complain } from './controller.ts';
 import { stopLeaderSendMsg } from './heartbeatmonitor.ts';
 import { onRequestSubmitted } from './batcher.ts';
 
-const TIMER = 'requestTimers';
-export const POOL_SUBMIT_TIMER = 'poolSubmit';
 /** defaultSizeOfDelElements and defaultEraseTimeout (requestpool.go). */
 const PROCESSED_KEPT = 1000;
 export const PROCESSED_ERASE_INTERVAL_MS = 5_000;
@@ -79,7 +77,7 @@ export function submitRequest(s: ConsenterState, io: Io, request: Request): stri
   if (dup !== null) return reject(io, request, dup);
   if (s.poolSize >= s.config.RequestPoolSize || s.poolWaiting.length > 0) {
     const deadline = io.now + s.config.RequestPoolSubmitTimeout;
-    if (s.poolWaiting.length === 0) io.setTimer(POOL_SUBMIT_TIMER, deadline - io.now);
+    if (s.poolWaiting.length === 0) io.setTimer(TIMERS.poolSubmit, deadline - io.now);
     s.poolWaiting.push({ request, deadline });
     // Pool.Submit has not returned yet: its caller learns the outcome later, from
     // bft.requestAdmitted or bft.requestRejected.
@@ -109,7 +107,7 @@ function admitWaiting(s: ConsenterState, io: Io): void {
     const w = s.poolWaiting.shift() as { request: Request; deadline: number };
     admit(s, io, w.request);
   }
-  if (s.poolWaiting.length === 0) io.cancelTimer(POOL_SUBMIT_TIMER);
+  if (s.poolWaiting.length === 0) io.cancelTimer(TIMERS.poolSubmit);
 }
 
 /** Waiters whose context expired: `acquiring semaphore for request: <id>: context deadline exceeded`. */
@@ -119,7 +117,7 @@ export function onSubmitTimeouts(s: ConsenterState, io: Io): void {
     reject(io, w.request, `acquiring semaphore for request: ${requestKey(w.request)}: context deadline exceeded`);
   }
   const next = s.poolWaiting[0];
-  if (next !== undefined) io.setTimer(POOL_SUBMIT_TIMER, next.deadline - io.now);
+  if (next !== undefined) io.setTimer(TIMERS.poolSubmit, next.deadline - io.now);
 }
 
 function addToPool(s: ConsenterState, io: Io, request: Request): void {
@@ -157,7 +155,7 @@ function enqueue(s: ConsenterState, io: Io, e: PoolEntry): void {
   s.poolQueues[e.stage].push(e);
   if (s.poolTimerAt < 0 || e.deadline < s.poolTimerAt) {
     s.poolTimerAt = e.deadline;
-    io.setTimer(TIMER, e.deadline - io.now);
+    io.setTimer(TIMERS.requestTimers, e.deadline - io.now);
   }
 }
 
@@ -235,7 +233,7 @@ export function stopTimers(s: ConsenterState, io: Io): void {
   s.poolQueueHeads = [0, 0, 0];
   // Stryker disable next-line UnaryOperator: the same, for the armed deadline (onRequestTimers resets it first)
   s.poolTimerAt = -1;
-  io.cancelTimer(TIMER);
+  io.cancelTimer(TIMERS.requestTimers);
 }
 
 /** RequestsTimer.RestartTimers: every pooled request starts its forward timer afresh. */
@@ -245,7 +243,7 @@ export function restartTimers(s: ConsenterState, io: Io): void {
   s.poolQueues = [[], [], []];
   s.poolQueueHeads = [0, 0, 0];
   s.poolTimerAt = -1;
-  io.cancelTimer(TIMER);
+  io.cancelTimer(TIMERS.requestTimers);
   skipRemoved(s);
   for (let i = s.poolHead; i < s.pool.length; i++) {
     const e = s.pool[i] as PoolEntry;
@@ -273,7 +271,7 @@ export function onRequestTimers(s: ConsenterState, io: Io): void {
     if (best < 0) break;
     if (bestAt > now) {
       s.poolTimerAt = bestAt;
-      io.setTimer(TIMER, bestAt - now);
+      io.setTimer(TIMERS.requestTimers, bestAt - now);
       break;
     }
     const queue = s.poolQueues[best as 0 | 1 | 2];

@@ -15,15 +15,13 @@
  * request: figures.ordererSync of the calibration profile, from the real orderers' log
  * timestamps).
  */
-import type { Io } from './io.ts';
+import { TIMERS, type Io } from './io.ts';
 import type { BlockRequest, BlockResponse, HeightResponse, StateTransferResponse } from './messages.ts';
 import type { ConsenterState, SyncState } from './state.ts';
 import { changeViewAfterSync, deliver } from './controller.ts';
 import { informNewView, validDecision } from './viewchanger.ts';
 import { saveNewView } from './wal.ts';
 
-const TIMER = 'sync';
-const COLLECT = 'collectState';
 /** How long the block puller waits for heights before using what it has. */
 const HEIGHTS_TIMEOUT_MS = 1_000;
 
@@ -71,7 +69,7 @@ export function requestSync(s: ConsenterState, io: Io): void {
   }
   if (s.config.SyncProbeMs > 0) {
     y.stage = 'probe';
-    io.setTimer(TIMER, s.config.SyncProbeMs);
+    io.setTimer(TIMERS.sync, s.config.SyncProbeMs);
     return;
   }
   askHeights(s, io);
@@ -81,7 +79,7 @@ export function requestSync(s: ConsenterState, io: Io): void {
 function askHeights(s: ConsenterState, io: Io): void {
   s.sync.stage = 'heights';
   io.broadcast({ type: 'HeightRequest', syncId: s.sync.id });
-  io.setTimer(TIMER, HEIGHTS_TIMEOUT_MS);
+  io.setTimer(TIMERS.sync, HEIGHTS_TIMEOUT_MS);
 }
 
 export function onHeightResponse(s: ConsenterState, io: Io, sender: number, m: HeightResponse): void {
@@ -123,7 +121,7 @@ function endpointOf(name: string): string {
 /** detectTargetHeight: the (f+1)-th highest height of the others (the lowest if fewer answered). */
 function heightsDone(s: ConsenterState, io: Io): void {
   const y = s.sync;
-  io.cancelTimer(TIMER);
+  io.cancelTimer(TIMERS.sync);
   // Go's %+v of a map[string]uint64 keyed by endpoint (host:port): keys sorted as strings.
   const endpoints = [...y.heights.entries()].map(([id, h]) => [endpointOf(s.nameOf.get(id) ?? String(id)), h] as const);
   // Stryker disable next-line EqualityOperator: endpoints are distinct, so < and <= (> and >=) order them the same
@@ -146,7 +144,7 @@ function heightsDone(s: ConsenterState, io: Io): void {
   y.fetched = 0;
   if (s.config.SyncPullMs > 0) {
     y.stage = 'connect';
-    io.setTimer(TIMER, s.config.SyncPullMs);
+    io.setTimer(TIMERS.sync, s.config.SyncPullMs);
     return;
   }
   y.stage = 'blocks';
@@ -162,7 +160,7 @@ function requestBlocks(s: ConsenterState, io: Io): void {
   }
   const req: BlockRequest = { type: 'BlockRequest', syncId: y.id, fromSeq: s.ledger.length + 1, toSeq: y.target - 1 };
   io.send(src, req);
-  io.setTimer(TIMER, s.config.ReplicationPullTimeoutMs);
+  io.setTimer(TIMERS.sync, s.config.ReplicationPullTimeoutMs);
 }
 
 /** Serve a block puller: the decisions we hold in the range. */
@@ -202,7 +200,7 @@ function syncFailed(s: ConsenterState, io: Io, reason: string): void {
 /** BFTSynchronizer.Sync returned the last block's decision; Controller.sync goes on. */
 function synchronizerReturned(s: ConsenterState, io: Io): void {
   const y = s.sync;
-  io.cancelTimer(TIMER);
+  io.cancelTimer(TIMERS.sync);
   const last = s.ledger[s.ledger.length - 1];
   const v = s.view;
   y.controllerView = v.number;
@@ -235,7 +233,7 @@ function synchronizerReturned(s: ConsenterState, io: Io): void {
     return;
   }
   io.broadcast({ type: 'StateTransferRequest' });
-  io.setTimer(COLLECT, s.config.CollectTimeout);
+  io.setTimer(TIMERS.collectState, s.config.CollectTimeout);
 }
 
 export function onStateTransferResponse(s: ConsenterState, io: Io, sender: number, m: StateTransferResponse): void {
@@ -246,7 +244,7 @@ export function onStateTransferResponse(s: ConsenterState, io: Io, sender: numbe
   for (const r of y.responses.values()) if (r.view === m.viewNum && r.seq === m.sequence) equal++;
   if (equal < s.f + 1) return;
   io.log('collectorValid', s.id, m.viewNum, m.sequence);
-  io.cancelTimer(COLLECT);
+  io.cancelTimer(TIMERS.collectState);
   completeSync(s, io, { view: m.viewNum, seq: m.sequence });
 }
 
