@@ -34,7 +34,7 @@ function canPropose(s: ConsenterState): boolean {
 
 function full(s: ConsenterState): boolean {
   const censored = censoredClient(s);
-  if (censored === undefined) return s.poolSize >= s.config.RequestBatchMaxCount || s.poolBytes >= s.config.RequestBatchMaxBytes;
+  if (censored === undefined) return s.pool.size >= s.config.RequestBatchMaxCount || s.pool.bytes >= s.config.RequestBatchMaxBytes;
   return nextRequests(s, s.config.RequestBatchMaxCount, s.config.RequestBatchMaxBytes, censored).length >= s.config.RequestBatchMaxCount;
 }
 

@@ -16,7 +16,7 @@ import { sign } from '../consensus/crypto.ts';
 import { computeQuorum, leaderOfView } from '../consensus/quorum.ts';
 import { nextBatch, onBatchTimer } from './batcher.ts';
 import { changeRole, handleHeartBeat, handleHeartBeatResponse, heartbeatTick, newHeartbeatState } from './heartbeatmonitor.ts';
-import { eraseProcessed, onRequestTimers, onSubmitTimeouts, PROCESSED_ERASE_INTERVAL_MS, removeRequests, submitRequest } from './requestpool.ts';
+import { eraseProcessed, newRequestPoolState, onRequestTimers, onSubmitTimeouts, removeRequests, submitRequest } from './requestpool.ts';
 import { PHASE, type ConsenterState } from './state.ts';
 import { newSyncState, onBlockRequest, onBlockResponse, onCollectTimer, onHeightResponse, onStateTransferResponse, onSyncTimer, requestSync as startSync } from './synchronizer.ts';
 import { enterPrepared, newViewState, processMsg, stopView } from './view.ts';
@@ -371,19 +371,7 @@ function initialState(opts: ConsenterOptions, now: number): ConsenterState {
     leaderToken: false,
     // Stryker disable next-line ObjectLiteral,BooleanLiteral: nextBatch sets all three before the batcher reads them (a follower's are read only once it leads, after nextBatch)
     batch: { armed: false, startedAt: now, idle: false },
-    pool: [],
-    poolHead: 0,
-    poolSize: 0,
-    poolQueues: [[], [], []],
-    poolQueueHeads: [0, 0, 0],
-    poolBytes: 0,
-    poolTimerAt: -1,
-    poolTimersStopped: false,
-    requests: new Map(),
-    poolWaiting: [],
-    processed: [],
-    processedHead: 0,
-    processedEraseAt: now + PROCESSED_ERASE_INTERVAL_MS,
+    pool: newRequestPoolState(now),
     // Stryker disable next-line all: placeholders; start replaces the view (changeView) and its sequences before anything reads them
     view: newViewState(0, sorted[0]?.id ?? 1, 1, 0),
     // Stryker disable next-line all: placeholders; start replaces the view (changeView) and its sequences before anything reads them

@@ -17,7 +17,7 @@
 import type { Request } from './api.ts';
 import { requestKey } from '../consensus/crypto.ts';
 import { TIMERS, type Io } from './io.ts';
-import type { ConsenterState, PoolEntry } from './state.ts';
+import type { ConsenterState, PoolEntry, RequestPoolState } from './state.ts';
 import { leaderId, complain } from './controller.ts';
 import { stopLeaderSendMsg } from './heartbeatmonitor.ts';
 import { onRequestSubmitted } from './batcher.ts';
@@ -26,20 +26,42 @@ import { onRequestSubmitted } from './batcher.ts';
 const PROCESSED_KEPT = 1000;
 export const PROCESSED_ERASE_INTERVAL_MS = 5_000;
 
+/** NewPool: empty, its erase ticker started now. */
+export function newRequestPoolState(now: number): RequestPoolState {
+  return {
+    // Stryker disable next-line ArrayDeclaration: a non-entry element is skipped like a removed request: every reader of the pool checks `inPool` first
+    fifo: [],
+    head: 0,
+    size: 0,
+    bytes: 0,
+    // Stryker disable next-line ArrayDeclaration: the same for the timer queues (`stage` and `inPool` are checked first)
+    queues: [[], [], []],
+    queueHeads: [0, 0, 0],
+    timerAt: -1,
+    timersStopped: false,
+    requests: new Map(),
+    waiting: [],
+    processed: [],
+    processedHead: 0,
+    // Stryker disable next-line ArithmeticOperator: eraseProcessed steps the deadline by whole intervals from where it is, so the schedule stays start + k intervals
+    processedEraseAt: now + PROCESSED_ERASE_INTERVAL_MS,
+  };
+}
+
 function lookup(s: ConsenterState, r: Request): PoolEntry | number | undefined {
-  return s.requests.get(r.clientId)?.get(r.reqId);
+  return s.pool.requests.get(r.clientId)?.get(r.reqId);
 }
 
 function indexSet(s: ConsenterState, r: Request, value: PoolEntry | number): void {
-  let m = s.requests.get(r.clientId);
-  if (m === undefined) s.requests.set(r.clientId, (m = new Map()));
+  let m = s.pool.requests.get(r.clientId);
+  if (m === undefined) s.pool.requests.set(r.clientId, (m = new Map()));
   m.set(r.reqId, value);
 }
 
 function unpool(s: ConsenterState, e: PoolEntry): void {
   e.inPool = false;
-  s.poolSize--;
-  s.poolBytes -= e.request.size;
+  s.pool.size--;
+  s.pool.bytes -= e.request.size;
 }
 
 function reject(io: Io, request: Request, reason: string): string {
@@ -58,12 +80,12 @@ function duplicate(s: ConsenterState, request: Request): string | null {
 /** moveToDelSlice: remember `r` as processed (the callers have checked it is not already). */
 function markProcessed(s: ConsenterState, m: Map<string, PoolEntry | number>, r: Request, now: number): void {
   m.set(r.reqId, now);
-  s.processed.push(r);
+  s.pool.processed.push(r);
 }
 
 /** How many processed ids are remembered (len(delSlice)). */
 export function processedCount(s: ConsenterState): number {
-  return s.processed.length - s.processedHead;
+  return s.pool.processed.length - s.pool.processedHead;
 }
 
 /**
@@ -75,10 +97,10 @@ export function submitRequest(s: ConsenterState, io: Io, request: Request): stri
   if (request.size > s.config.RequestMaxBytes) return reject(io, request, `submitted request (${request.size}) is bigger than request max bytes (${s.config.RequestMaxBytes})`);
   const dup = duplicate(s, request);
   if (dup !== null) return reject(io, request, dup);
-  if (s.poolSize >= s.config.RequestPoolSize || s.poolWaiting.length > 0) {
+  if (s.pool.size >= s.config.RequestPoolSize || s.pool.waiting.length > 0) {
     const deadline = io.now + s.config.RequestPoolSubmitTimeout;
-    if (s.poolWaiting.length === 0) io.setTimer(TIMERS.poolSubmit, deadline - io.now);
-    s.poolWaiting.push({ request, deadline });
+    if (s.pool.waiting.length === 0) io.setTimer(TIMERS.poolSubmit, deadline - io.now);
+    s.pool.waiting.push({ request, deadline });
     // Pool.Submit has not returned yet: its caller learns the outcome later, from
     // bft.requestAdmitted or bft.requestRejected.
     io.fact({ type: 'bft.requestWaiting', request: requestKey(request) });
@@ -102,59 +124,59 @@ function admit(s: ConsenterState, io: Io, request: Request): void {
 /** Room was made (semaphore.Release): admit waiters in FIFO order. */
 function admitWaiting(s: ConsenterState, io: Io): void {
   // Stryker disable next-line ConditionalExpression: a shortcut; with no waiter the loop admits nothing and cancelling the submit timer, which is not set then, does nothing
-  if (s.poolWaiting.length === 0) return;
-  while (s.poolWaiting.length > 0 && s.poolSize < s.config.RequestPoolSize) {
-    const w = s.poolWaiting.shift() as { request: Request; deadline: number };
+  if (s.pool.waiting.length === 0) return;
+  while (s.pool.waiting.length > 0 && s.pool.size < s.config.RequestPoolSize) {
+    const w = s.pool.waiting.shift() as { request: Request; deadline: number };
     admit(s, io, w.request);
   }
-  if (s.poolWaiting.length === 0) io.cancelTimer(TIMERS.poolSubmit);
+  if (s.pool.waiting.length === 0) io.cancelTimer(TIMERS.poolSubmit);
 }
 
 /** Waiters whose context expired: `acquiring semaphore for request: <id>: context deadline exceeded`. */
 export function onSubmitTimeouts(s: ConsenterState, io: Io): void {
-  while (s.poolWaiting.length > 0 && (s.poolWaiting[0] as { deadline: number }).deadline <= io.now) {
-    const w = s.poolWaiting.shift() as { request: Request };
+  while (s.pool.waiting.length > 0 && (s.pool.waiting[0] as { deadline: number }).deadline <= io.now) {
+    const w = s.pool.waiting.shift() as { request: Request };
     reject(io, w.request, `acquiring semaphore for request: ${requestKey(w.request)}: context deadline exceeded`);
   }
-  const next = s.poolWaiting[0];
+  const next = s.pool.waiting[0];
   if (next !== undefined) io.setTimer(TIMERS.poolSubmit, next.deadline - io.now);
 }
 
 function addToPool(s: ConsenterState, io: Io, request: Request): void {
   const entry: PoolEntry = { request, inPool: true, stage: 0, deadline: io.now + s.config.RequestForwardTimeout };
-  s.pool.push(entry);
-  s.poolSize++;
+  s.pool.fifo.push(entry);
+  s.pool.size++;
   indexSet(s, request, entry);
-  s.poolBytes += request.size;
+  s.pool.bytes += request.size;
   // Stryker disable next-line ConditionalExpression: (to true) a request enqueued while stopped is consumed without expiring by onRequestTimers' stopped check, and RestartTimers rebuilds the queues from the pool
-  if (!s.poolTimersStopped) enqueue(s, io, entry);
+  if (!s.pool.timersStopped) enqueue(s, io, entry);
   onRequestSubmitted(s, io);
 }
 
 /** The oldest pooled entry. */
 export function firstPooled(s: ConsenterState): PoolEntry | undefined {
   skipRemoved(s);
-  return s.pool[s.poolHead];
+  return s.pool.fifo[s.pool.head];
 }
 
 /** Advance the FIFO head past decided entries; compact now and then. */
 function skipRemoved(s: ConsenterState): void {
-  const pool = s.pool;
-  let h = s.poolHead;
+  const pool = s.pool.fifo;
+  let h = s.pool.head;
   while (h < pool.length && !(pool[h] as PoolEntry).inPool) h++;
   // Stryker disable next-line all: compaction only (memory): the pool before the head holds decided entries only, which every reader skips, so slicing them off or not, or at another threshold, reads the same
   if (h > 1024 && h * 2 > pool.length) {
     // Stryker disable next-line MethodExpression: the same compaction; an unsliced pool with the head back at 0 is skipped up to the same entry next time
-    s.pool = pool.slice(h);
+    s.pool.fifo = pool.slice(h);
     h = 0;
   }
-  s.poolHead = h;
+  s.pool.head = h;
 }
 
 function enqueue(s: ConsenterState, io: Io, e: PoolEntry): void {
-  s.poolQueues[e.stage].push(e);
-  if (s.poolTimerAt < 0 || e.deadline < s.poolTimerAt) {
-    s.poolTimerAt = e.deadline;
+  s.pool.queues[e.stage].push(e);
+  if (s.pool.timerAt < 0 || e.deadline < s.pool.timerAt) {
+    s.pool.timerAt = e.deadline;
     io.setTimer(TIMERS.requestTimers, e.deadline - io.now);
   }
 }
@@ -164,8 +186,8 @@ export function nextRequests(s: ConsenterState, maxCount: number, maxBytes: numb
   skipRemoved(s);
   const out: Request[] = [];
   let bytes = 0;
-  const pool = s.pool;
-  for (let i = s.poolHead; i < pool.length && out.length < maxCount; i++) {
+  const pool = s.pool.fifo;
+  for (let i = s.pool.head; i < pool.length && out.length < maxCount; i++) {
     const e = pool[i] as PoolEntry;
     if (!e.inPool || (censored !== undefined && e.request.clientId === censored)) continue;
     if (bytes + e.request.size > maxBytes && out.length > 0) break;
@@ -186,8 +208,8 @@ export function removeRequests(s: ConsenterState, io: Io, requests: readonly Req
   let freed = false;
   for (let i = 0; i < requests.length; i++) {
     const r = requests[i] as Request;
-    let m = s.requests.get(r.clientId);
-    if (m === undefined) s.requests.set(r.clientId, (m = new Map()));
+    let m = s.pool.requests.get(r.clientId);
+    if (m === undefined) s.pool.requests.set(r.clientId, (m = new Map()));
     const known = m.get(r.reqId);
     if (typeof known === 'object') {
       unpool(s, known);
@@ -201,52 +223,52 @@ export function removeRequests(s: ConsenterState, io: Io, requests: readonly Req
 
 /** eraseFromDelSlice, on the pool's 5-second ticker: keep the last 1000 processed ids. */
 export function eraseProcessed(s: ConsenterState, io: Io): void {
-  if (io.now < s.processedEraseAt) return;
-  while (s.processedEraseAt <= io.now) s.processedEraseAt += PROCESSED_ERASE_INTERVAL_MS;
+  if (io.now < s.pool.processedEraseAt) return;
+  while (s.pool.processedEraseAt <= io.now) s.pool.processedEraseAt += PROCESSED_ERASE_INTERVAL_MS;
   const excess = processedCount(s) - PROCESSED_KEPT;
   if (excess <= 0) return;
-  const list = s.processed;
-  let h = s.processedHead;
+  const list = s.pool.processed;
+  let h = s.pool.processedHead;
   const end = h + excess;
   for (; h < end; h++) {
     const r = list[h] as Request;
-    const m = s.requests.get(r.clientId) as Map<string, PoolEntry | number>;
+    const m = s.pool.requests.get(r.clientId) as Map<string, PoolEntry | number>;
     m.delete(r.reqId);
-    if (m.size === 0) s.requests.delete(r.clientId);
+    if (m.size === 0) s.pool.requests.delete(r.clientId);
   }
   // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,ArithmeticOperator,BlockStatement: when to compact (memory only): cutting the erased ids off the list at any point or never, with the head shifted, reads the same; the cut itself is pinned by requestpool-rules.test.ts
   if (h > 1024 && h * 2 > list.length) {
-    s.processed = list.slice(h);
+    s.pool.processed = list.slice(h);
     h = 0;
   }
-  s.processedHead = h;
+  s.pool.processedHead = h;
 }
 
 /** RequestsTimer.StopTimers (view change started). */
 export function stopTimers(s: ConsenterState, io: Io): void {
   // Stryker disable next-line ConditionalExpression: (to false) stopping again empties queues that are empty and cancels a timer already cancelled
-  if (s.poolTimersStopped) return;
-  s.poolTimersStopped = true;
+  if (s.pool.timersStopped) return;
+  s.pool.timersStopped = true;
   // Stryker disable next-line ArrayDeclaration: RestartTimers sets the queues, their heads and the timer again before anything is enqueued (nothing is while stopped); a stale firing finds no head (a non-entry element has no stage)
-  s.poolQueues = [[], [], []];
+  s.pool.queues = [[], [], []];
   // Stryker disable next-line ArrayDeclaration: the same, for the heads
-  s.poolQueueHeads = [0, 0, 0];
+  s.pool.queueHeads = [0, 0, 0];
   // Stryker disable next-line UnaryOperator: the same, for the armed deadline (onRequestTimers resets it first)
-  s.poolTimerAt = -1;
+  s.pool.timerAt = -1;
   io.cancelTimer(TIMERS.requestTimers);
 }
 
 /** RequestsTimer.RestartTimers: every pooled request starts its forward timer afresh. */
 export function restartTimers(s: ConsenterState, io: Io): void {
-  s.poolTimersStopped = false;
+  s.pool.timersStopped = false;
   // Stryker disable next-line ArrayDeclaration: (["Stryker was here"]) a non-entry element has no stage, so peek steps over it like a stale one
-  s.poolQueues = [[], [], []];
-  s.poolQueueHeads = [0, 0, 0];
-  s.poolTimerAt = -1;
+  s.pool.queues = [[], [], []];
+  s.pool.queueHeads = [0, 0, 0];
+  s.pool.timerAt = -1;
   io.cancelTimer(TIMERS.requestTimers);
   skipRemoved(s);
-  for (let i = s.poolHead; i < s.pool.length; i++) {
-    const e = s.pool[i] as PoolEntry;
+  for (let i = s.pool.head; i < s.pool.fifo.length; i++) {
+    const e = s.pool.fifo[i] as PoolEntry;
     if (!e.inPool) continue;
     e.stage = 0;
     e.deadline = io.now + s.config.RequestForwardTimeout;
@@ -256,7 +278,7 @@ export function restartTimers(s: ConsenterState, io: Io): void {
 
 /** The pool's timer fired: run every expired per-request timer, in deadline order. */
 export function onRequestTimers(s: ConsenterState, io: Io): void {
-  s.poolTimerAt = -1;
+  s.pool.timerAt = -1;
   const now = io.now;
   for (;;) {
     let best = -1;
@@ -270,15 +292,15 @@ export function onRequestTimers(s: ConsenterState, io: Io): void {
     }
     if (best < 0) break;
     if (bestAt > now) {
-      s.poolTimerAt = bestAt;
+      s.pool.timerAt = bestAt;
       io.setTimer(TIMERS.requestTimers, bestAt - now);
       break;
     }
-    const queue = s.poolQueues[best as 0 | 1 | 2];
-    const e = queue[s.poolQueueHeads[best as 0 | 1 | 2]] as PoolEntry;
-    s.poolQueueHeads[best as 0 | 1 | 2]++;
+    const queue = s.pool.queues[best as 0 | 1 | 2];
+    const e = queue[s.pool.queueHeads[best as 0 | 1 | 2]] as PoolEntry;
+    s.pool.queueHeads[best as 0 | 1 | 2]++;
     // Stryker disable next-line ConditionalExpression: StopTimers empties the queues, so a firing while stopped finds no head and breaks before this
-    if (s.poolTimersStopped) break;
+    if (s.pool.timersStopped) break;
     expire(s, io, e);
   }
   compact(s);
@@ -286,17 +308,17 @@ export function onRequestTimers(s: ConsenterState, io: Io): void {
 
 /** The head of timer queue `q`: its first entry still pooled and still at stage `q`. */
 function peek(s: ConsenterState, q: number): PoolEntry | undefined {
-  const queue = s.poolQueues[q as 0 | 1 | 2];
-  let h = s.poolQueueHeads[q as 0 | 1 | 2];
+  const queue = s.pool.queues[q as 0 | 1 | 2];
+  let h = s.pool.queueHeads[q as 0 | 1 | 2];
   while (h < queue.length) {
     const e = queue[h] as PoolEntry;
     if (e.stage === q && e.inPool) {
-      s.poolQueueHeads[q as 0 | 1 | 2] = h;
+      s.pool.queueHeads[q as 0 | 1 | 2] = h;
       return e;
     }
     h++;
   }
-  s.poolQueueHeads[q as 0 | 1 | 2] = h;
+  s.pool.queueHeads[q as 0 | 1 | 2] = h;
   return undefined;
 }
 
@@ -304,13 +326,13 @@ function peek(s: ConsenterState, q: number): PoolEntry | undefined {
 function compact(s: ConsenterState): void {
   // Stryker disable next-line all: the same compaction (q = 3 finds no queue)
   for (let q = 0; q < 3; q++) {
-    const h = s.poolQueueHeads[q as 0 | 1 | 2];
-    const queue = s.poolQueues[q as 0 | 1 | 2];
+    const h = s.pool.queueHeads[q as 0 | 1 | 2];
+    const queue = s.pool.queues[q as 0 | 1 | 2];
     // Stryker disable next-line all: the same compaction: at any threshold or none
     if (h > 256 && h * 2 > queue.length) {
       // Stryker disable next-line MethodExpression: the same; with the head back at 0 the consumed entries are skipped, each has left the stage of its queue or the pool
-      s.poolQueues[q as 0 | 1 | 2] = queue.slice(h);
-      s.poolQueueHeads[q as 0 | 1 | 2] = 0;
+      s.pool.queues[q as 0 | 1 | 2] = queue.slice(h);
+      s.pool.queueHeads[q as 0 | 1 | 2] = 0;
     }
   }
 }
@@ -347,7 +369,7 @@ function expire(s: ConsenterState, io: Io, e: PoolEntry): void {
   } else {
     // Pool.RemoveRequest via the auto-remove timer: deleteRequest moves it to the processed ids.
     unpool(s, e);
-    markProcessed(s, s.requests.get(e.request.clientId) as Map<string, PoolEntry | number>, e.request, io.now);
+    markProcessed(s, s.pool.requests.get(e.request.clientId) as Map<string, PoolEntry | number>, e.request, io.now);
     io.fact({ type: 'bft.requestRemoved', request: requestKey(e.request) });
     admitWaiting(s, io);
   }

@@ -21,6 +21,33 @@ export interface PoolEntry {
   deadline: number;
 }
 
+/** RequestPool (internal/bft/requestpool.go `Pool`): what only the pool reads and writes. */
+export interface RequestPoolState {
+  /** The pool in FIFO order from `head` (removed entries are skipped), its live size and bytes (fifo, existMap, sizeBytes). */
+  fifo: PoolEntry[];
+  head: number;
+  size: number;
+  bytes: number;
+  /** The per-request timers (forward, complain, auto-remove) as three FIFO queues, their heads, the one kernel timer's deadline. */
+  queues: [PoolEntry[], PoolEntry[], PoolEntry[]];
+  queueHeads: [number, number, number];
+  timerAt: number;
+  /** StopTimers was called (a view change is under way). */
+  timersStopped: boolean;
+  /**
+   * Every request the node knows, by clientId then reqId: its pool entry while pooled
+   * (existMap), the time it was removed once processed (delMap), until the erase forgets it.
+   */
+  requests: Map<string, Map<string, PoolEntry | number>>;
+  /** Submissions waiting for room in a full pool (the semaphore's FIFO of waiters), until `deadline`. */
+  waiting: { readonly request: Request; readonly deadline: number }[];
+  /** delSlice: each processed id once, in removal order, from `processedHead` on. */
+  processed: Request[];
+  processedHead: number;
+  /** The pool's next erase tick (every 5 s from the start: delSlice is cut to its last 1000 ids). */
+  processedEraseAt: number;
+}
+
 /** Votes and messages of the sequence being agreed on (View). */
 export interface ViewState {
   number: number;
@@ -147,27 +174,8 @@ export interface ConsenterState {
   committedBlock: number;
   leaderToken: boolean;
   batch: { armed: boolean; startedAt: number; idle: boolean };
-  /** The pool in FIFO order from `poolHead` (removed entries are skipped), and its live size. */
-  pool: PoolEntry[];
-  poolHead: number;
-  poolSize: number;
-  poolQueues: [PoolEntry[], PoolEntry[], PoolEntry[]];
-  poolQueueHeads: [number, number, number];
-  poolBytes: number;
-  poolTimerAt: number;
-  poolTimersStopped: boolean;
-  /**
-   * Every request the node knows, by clientId then reqId: its pool entry while pooled
-   * (existMap), the time it was removed once processed (delMap), until the erase forgets it.
-   */
-  requests: Map<string, Map<string, PoolEntry | number>>;
-  /** Submissions waiting for room in a full pool (the semaphore's FIFO of waiters), until `deadline`. */
-  poolWaiting: { readonly request: Request; readonly deadline: number }[];
-  /** delSlice: each processed id once, in removal order, from `processedHead` on. */
-  processed: Request[];
-  processedHead: number;
-  /** The pool's next erase tick (every 5 s from the start: delSlice is cut to its last 1000 ids). */
-  processedEraseAt: number;
+  /** RequestPool (requestpool.go Pool): the pool, its timers, its waiters and the processed ids. */
+  pool: RequestPoolState;
   view: ViewState;
   /**
    * ViewSequences (util.go, view.go): ProposalSeq is the sequence a view started at, then

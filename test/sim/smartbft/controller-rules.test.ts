@@ -89,11 +89,11 @@ describe('Controller.ProcessMessages and the orderer services (controller.go, Fa
     const node = new OneConsenter(2, 4);
     const request = { clientId: 'c', reqId: 'tx1', size: 100, payload: null };
     node.step({ kind: 'message', from: 'client', msg: { type: 'FwdRequest', request } });
-    expect(node.state.poolSize).toBe(0);
+    expect(node.state.pool.size).toBe(0);
     node.step({ kind: 'message', from: 'client', msg: { type: 'Submit', request } });
-    expect(node.state.poolSize).toBe(1);
+    expect(node.state.pool.size).toBe(1);
     node.receive(3, { type: 'FwdRequest', request: { ...request, reqId: 'tx2' } });
-    expect(node.state.poolSize).toBe(2);
+    expect(node.state.pool.size).toBe(2);
   });
 
   it('the byzantine command: a known behaviour is reported, an unknown one throws a one-line error, an unknown command too', () => {
@@ -199,7 +199,7 @@ describe('Controller routing (controller.go ProcessMessages): voteAll, Submit fr
   it('a Submit from a consenter is taken into the pool like a client\'s', () => {
     const node = new OneConsenter(2, 4);
     node.receive(3, { type: 'Submit', request: { clientId: 'c', reqId: 'tx9', size: 10, payload: null } });
-    expect(node.state.poolSize).toBe(1);
+    expect(node.state.pool.size).toBe(1);
   });
 
   it('a voteAll node echoes a Prepare and a signed Commit to the sender of a PrePrepare, an honest one does not', () => {

@@ -34,10 +34,10 @@ describe('Pool.Submit (requestpool.go)', () => {
   it('a request of RequestMaxBytes is pooled; one byte more is refused with the size error', () => {
     const node = follower({ RequestMaxBytes: 500 });
     expect(rejected(submit(node, req('a', 500)))).toEqual([]);
-    expect(node.state.poolSize).toBe(1);
-    expect(node.state.poolBytes).toBe(500);
+    expect(node.state.pool.size).toBe(1);
+    expect(node.state.pool.bytes).toBe(500);
     expect(rejected(submit(node, req('b', 501)))).toEqual(['submitted request (501) is bigger than request max bytes (500)']);
-    expect(node.state.poolSize).toBe(1);
+    expect(node.state.pool.size).toBe(1);
   });
 
   it('the same request twice: "request already exists", the pool unchanged', () => {
@@ -46,15 +46,15 @@ describe('Pool.Submit (requestpool.go)', () => {
     const out = submit(node, req('a'));
     expect(rejected(out)).toEqual(['request already exists']);
     expect(facts(out, 'bft.requestRejected')).toEqual([{ type: 'bft.requestRejected', request: 'c:a', reason: 'request already exists' }]);
-    expect(node.state.poolSize).toBe(1);
-    expect(node.state.poolBytes).toBe(100);
+    expect(node.state.pool.size).toBe(1);
+    expect(node.state.pool.bytes).toBe(100);
   });
 
   it('the same id from another client is another request', () => {
     const node = follower();
     submit(node, req('a'));
     expect(rejected(submit(node, req('a', 100, 'd')))).toEqual([]);
-    expect(node.state.poolSize).toBe(2);
+    expect(node.state.pool.size).toBe(2);
   });
 
   it('a full pool: the waiter is admitted (bft.requestAdmitted) when auto-removal makes room, FIFO, and the submit timer is cancelled', () => {
@@ -62,13 +62,13 @@ describe('Pool.Submit (requestpool.go)', () => {
     submit(node, req('a'));
     expect(facts(submit(node, req('b')), 'bft.requestWaiting')).toEqual([{ type: 'bft.requestWaiting', request: 'c:b' }]);
     expect(facts(submit(node, req('c')), 'bft.requestWaiting')).toHaveLength(1);
-    expect(node.state.poolWaiting.map((w) => w.request.reqId)).toEqual(['b', 'c']);
+    expect(node.state.pool.waiting.map((w) => w.request.reqId)).toEqual(['b', 'c']);
     // a: forward 2 s, complain 20 s, auto-remove 180 s.
     const out = node.runUntil(202_000);
     expect(facts(out, 'bft.requestRemoved').map((f) => f['request'])).toEqual(['c:a']);
     expect(facts(out, 'bft.requestAdmitted').map((f) => f['request'])).toEqual(['c:b']);
-    expect(node.state.poolWaiting.map((w) => w.request.reqId)).toEqual(['c']);
-    expect(node.state.poolSize).toBe(1);
+    expect(node.state.pool.waiting.map((w) => w.request.reqId)).toEqual(['c']);
+    expect(node.state.pool.size).toBe(1);
   });
 
   it('a waiter whose request was decided meanwhile is refused when it gets the semaphore: "request already processed"', () => {
@@ -80,8 +80,8 @@ describe('Pool.Submit (requestpool.go)', () => {
     removeRequests(node.state, io, [req('b'), req('a')]);
     expect(rejected(io.effects)).toEqual(['request already processed']);
     expect(facts(io.effects, 'bft.requestAdmitted')).toEqual([]);
-    expect(node.state.poolWaiting).toEqual([]);
-    expect(node.state.poolSize).toBe(0);
+    expect(node.state.pool.waiting).toEqual([]);
+    expect(node.state.pool.size).toBe(0);
     expect(io.effects).toContainEqual({ kind: 'cancelTimer', name: 'poolSubmit' });
   });
 
@@ -91,7 +91,7 @@ describe('Pool.Submit (requestpool.go)', () => {
     submit(node, req('b'));
     submit(node, req('c'));
     direct(node, (io) => removeRequests(node.state, io, [req('a')]));
-    expect(node.state.poolWaiting.map((w) => w.request.reqId)).toEqual(['c']);
+    expect(node.state.pool.waiting.map((w) => w.request.reqId)).toEqual(['c']);
     expect(rejected(node.runUntil(5_000))).toEqual(['acquiring semaphore for request: c:c: context deadline exceeded']);
   });
 
@@ -116,7 +116,7 @@ describe('Pool.Submit (requestpool.go)', () => {
     submit(node, req('a'));
     submit(node, req('b'));
     submit(node, req('c'));
-    node.state.poolSize = 1; // as if room were made without a Release
+    node.state.pool.size = 1; // as if room were made without a Release
     expect(facts(submit(node, req('d')), 'bft.requestWaiting')).toHaveLength(1);
   });
 });
@@ -158,8 +158,8 @@ describe('request timers (requestpool.go RequestTimeoutHandler, controller.go On
     expect(facts(node.runUntil(201_999), 'bft.requestRemoved')).toEqual([]);
     const removed = node.runUntil(202_000);
     expect(facts(removed, 'bft.requestRemoved')).toEqual([{ type: 'bft.requestRemoved', request: 'c:a' }]);
-    expect(node.state.poolSize).toBe(0);
-    expect(node.state.poolBytes).toBe(0);
+    expect(node.state.pool.size).toBe(0);
+    expect(node.state.pool.bytes).toBe(0);
     expect(rejected(submit(node, req('a')))).toEqual(['request already processed']);
   });
 
@@ -187,7 +187,7 @@ describe('request timers (requestpool.go RequestTimeoutHandler, controller.go On
     const node = follower();
     submit(node, req('a'));
     direct(node, (io) => removeRequests(node.state, io, [req('z', 100, 'stranger')]));
-    expect(node.state.poolSize).toBe(1);
+    expect(node.state.pool.size).toBe(1);
     expect(rejected(submit(node, req('z', 100, 'stranger')))).toEqual(['request already processed']);
   });
 
@@ -208,8 +208,8 @@ describe('request timers (requestpool.go RequestTimeoutHandler, controller.go On
     submit(node, req('a'));
     submit(node, req('b'));
     removeRequests(node.state, ioOf(node), [req('a')]);
-    expect(node.state.poolSize).toBe(1);
-    expect(node.state.poolBytes).toBe(100);
+    expect(node.state.pool.size).toBe(1);
+    expect(node.state.pool.bytes).toBe(100);
     const out = node.runUntil(22_000);
     expect(logs(out).filter((l) => l.kind.startsWith('request'))).toEqual([
       { kind: 'requestForward', args: ['c:b', 1] },
@@ -267,7 +267,7 @@ describe('RequestsTimer.StopTimers / RestartTimers (requestpool.go), the timer q
     direct(node, (io) => stopTimers(node.state, io));
     node.timers.set('requestTimers', 2_000); // a stale kernel timer
     expect(forwarded(node.runUntil(3_000))).toEqual([]);
-    expect(node.state.pool[0]!.stage).toBe(0);
+    expect(node.state.pool.fifo[0]!.stage).toBe(0);
   });
 
   it('the timer stands for the earliest deadline of all three stages: a complaint due before a newer request\'s forward fires on time', () => {
@@ -346,7 +346,7 @@ describe('processed ids (requestpool.go delMap / delSlice, eraseFromDelSlice)', 
 
   it('the erase runs at each 5 s deadline, not before, and keeps the last 1000 ids (also across many blocks)', () => {
     const node = follower();
-    const start = node.state.processedEraseAt;
+    const start = node.state.pool.processedEraseAt;
     const blocks = 2_100;
     for (let i = 0; i < blocks; i++) direct(node, (io) => removeRequests(node.state, io, [req(`t${i}`)]));
     node.now = start - 1;
@@ -354,7 +354,7 @@ describe('processed ids (requestpool.go delMap / delSlice, eraseFromDelSlice)', 
     expect(processedCount(node.state)).toBe(blocks);
     node.now = start;
     direct(node, (io) => eraseProcessed(node.state, io));
-    expect(node.state.processedEraseAt).toBe(start + 5_000);
+    expect(node.state.pool.processedEraseAt).toBe(start + 5_000);
     expect(processedCount(node.state)).toBe(1_000);
     expect(rejected(submit(node, req('t1099')))).toEqual([]);
     expect(rejected(submit(node, req('t1100')))).toEqual(['request already processed']);
@@ -370,13 +370,13 @@ describe('processed ids (requestpool.go delMap / delSlice, eraseFromDelSlice)', 
 
   it('an erase cuts inside a block: the block\'s later ids are kept', () => {
     const node = follower();
-    const start = node.state.processedEraseAt;
+    const start = node.state.pool.processedEraseAt;
     const big = Array.from({ length: 1_005 }, (_, i) => req(`t${i}`));
     direct(node, (io) => removeRequests(node.state, io, big));
     direct(node, (io) => removeRequests(node.state, io, [req('u')]));
     node.now = start + 12_000; // two deadlines passed: one erase, the next deadline after now
     direct(node, (io) => eraseProcessed(node.state, io));
-    expect(node.state.processedEraseAt).toBe(start + 15_000);
+    expect(node.state.pool.processedEraseAt).toBe(start + 15_000);
     expect(processedCount(node.state)).toBe(1_000);
     expect(rejected(submit(node, req('t5')))).toEqual([]);
     expect(rejected(submit(node, req('t6')))).toEqual(['request already processed']);
@@ -389,20 +389,20 @@ describe('processed ids (requestpool.go delMap / delSlice, eraseFromDelSlice)', 
 
   it('a forgotten id of a client with no other id leaves no entry for that client', () => {
     const node = follower();
-    const start = node.state.processedEraseAt;
+    const start = node.state.pool.processedEraseAt;
     direct(node, (io) => removeRequests(node.state, io, [req('a', 100, 'lonely')]));
     submit(node, req('x', 100, 'other')); // indexes the processed marks
     direct(node, (io) => removeRequests(node.state, io, Array.from({ length: 1_000 }, (_, i) => req(`t${i}`))));
     submit(node, req('y', 100, 'other'));
     node.now = start;
     direct(node, (io) => eraseProcessed(node.state, io));
-    expect(node.state.requests.has('lonely')).toBe(false);
-    expect(node.state.requests.get('c')?.size).toBe(1_000);
+    expect(node.state.pool.requests.has('lonely')).toBe(false);
+    expect(node.state.pool.requests.get('c')?.size).toBe(1_000);
   });
 
   it('moveToDelSlice: an id processed twice is remembered once, so it takes one of the 1000 places (a, t0..t998, a, t999, then an erase forgets a, keeps t0)', () => {
     const node = follower();
-    const start = node.state.processedEraseAt;
+    const start = node.state.pool.processedEraseAt;
     direct(node, (io) => removeRequests(node.state, io, [req('a')]));
     direct(node, (io) => removeRequests(node.state, io, Array.from({ length: 999 }, (_, i) => req(`t${i}`))));
     direct(node, (io) => removeRequests(node.state, io, [req('a'), req('t999')]));
@@ -416,7 +416,7 @@ describe('processed ids (requestpool.go delMap / delSlice, eraseFromDelSlice)', 
 
   it('an auto-removed id decided afterwards stays in its first place (RemoveRequest of a request not in the pool: moveToDelSlice finds it)', () => {
     const node = leader();
-    const start = node.state.processedEraseAt;
+    const start = node.state.pool.processedEraseAt;
     submit(node, req('a'));
     node.runUntil(202_000);
     expect(processedCount(node.state)).toBe(1);
@@ -430,7 +430,7 @@ describe('processed ids (requestpool.go delMap / delSlice, eraseFromDelSlice)', 
 
   it('an auto-removed id joins the processed ids in order: the first forgotten when 1000 more follow', () => {
     const node = leader();
-    const start = node.state.processedEraseAt;
+    const start = node.state.pool.processedEraseAt;
     submit(node, req('a'));
     node.runUntil(202_000);
     direct(node, (io) => removeRequests(node.state, io, Array.from({ length: 1_000 }, (_, i) => req(`t${i}`))));

@@ -55,6 +55,6 @@ describe('RequestPool (requestpool.go)', () => {
     c.run(10);
     // tx1..tx100 were forgotten at the erase; tx101..tx1100 are the last 1000.
     expect(rejectedIn(c.records.slice(from), 'orderer2')).toEqual(['request already processed']);
-    expect(c.state(2)!.poolSize).toBe(1);
+    expect(c.state(2)!.pool.size).toBe(1);
   });
 });
