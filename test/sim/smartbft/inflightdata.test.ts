@@ -180,3 +180,30 @@ describe('maybePruneInFlight (controller.go), after Controller.sync', () => {
     expect(logs(again).filter((l) => l.kind.startsWith('synced'))).toEqual([{ kind: 'syncedDeleteInFlight', args: [1] }]);
   });
 });
+
+describe('PersistedState.Restore (state.go recoverProposed / recoverPrepared): InFlightData after a restart', () => {
+  let d1: Decision, d2: Decision;
+  beforeEach(() => {
+    [d1, d2] = chain();
+  });
+
+  it('a last ProposedRecord whose block is already in the ledger is stored in flight again, not prepared, and logged as restored', () => {
+    const node = new OneConsenter(3, 4, { ledger: [d1, d2], wal: [{ type: 'ProposedRecord', prePrepare: pp(d2), prepare: prepare(d2) }] });
+    expect(node.state.inFlight).toEqual({ proposal: d2.proposal, prepared: false });
+    expect(logs(node.effects).filter((l) => l.kind === 'restoredProposal')).toEqual([{ kind: 'restoredProposal', args: [2] }]);
+    expect(node.state.view).toMatchObject({ number: 0, seq: 3 });
+    // getInFlight leaves it out of a ViewData (the last decision's own sequence).
+    node.receive(1, vc(1));
+    expect(viewDataSent(node.receive(4, vc(1)))).toMatchObject({ inFlightProposal: undefined, inFlightPrepared: false });
+  });
+
+  it('a last Commit behind the next sequence stores nothing ("Last proposal with sequence %d has been safely committed")', () => {
+    const wal = [
+      { type: 'ProposedRecord' as const, prePrepare: pp(d2), prepare: prepare(d2) },
+      { type: 'Commit' as const, commit: commit(d2, 3) },
+    ];
+    const node = new OneConsenter(3, 4, { ledger: [d1, d2], wal });
+    expect(node.state.inFlight).toBeUndefined();
+    expect(logs(node.effects).map((l) => l.kind)).toContain('safelyCommitted');
+  });
+});
