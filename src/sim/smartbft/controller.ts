@@ -12,11 +12,11 @@ import { isByzantineBehaviour, voteForEverything } from './byzantine.ts';
 import { resolveConfig } from './config.ts';
 import { goList, Io, TIMERS, type TimerName } from './io.ts';
 import { describeMessage, messageFields, type BftCommand, type BftEvent, type BftMessage, type Commit, type ConsensusMessage, type SavedMessage } from './messages.ts';
-import { sign } from '../consensus/crypto.ts';
+import { requestKey, sign } from '../consensus/crypto.ts';
 import { computeQuorum, leaderOfView } from '../consensus/quorum.ts';
 import { nextBatch, onBatchTimer } from './batcher.ts';
-import { changeRole, handleHeartBeat, handleHeartBeatResponse, heartbeatTick, newHeartbeatState } from './heartbeatmonitor.ts';
-import { eraseProcessed, newRequestPoolState, onRequestTimers, onSubmitTimeouts, removeRequests, submitRequest } from './requestpool.ts';
+import { changeRole, handleHeartBeat, handleHeartBeatResponse, heartbeatTick, newHeartbeatState, stopLeaderSendMsg } from './heartbeatmonitor.ts';
+import { eraseProcessed, newRequestPoolState, onRequestTimers, onSubmitTimeouts, removeRequests, submitRequest, type RequestTimeoutHandler } from './requestpool.ts';
 import { PHASE, type ConsenterState } from './state.ts';
 import { newSyncState, onBlockRequest, onBlockResponse, onCollectTimer, onHeightResponse, onStateTransferResponse, onSyncTimer, requestSync as startSync } from './synchronizer.ts';
 import { enterPrepared, newViewState, processMsg, stopView } from './view.ts';
@@ -67,6 +67,35 @@ export function onHeartbeatTimeout(s: ConsenterState, io: Io, view: number, lead
   io.log('heartbeatTimeoutComplain', leader);
   complain(s, io, view, true, 'heartbeat timeout');
 }
+
+/** The Controller as the request pool's RequestTimeoutHandler. */
+const REQUEST_TIMEOUTS: RequestTimeoutHandler = {
+  /** Controller.OnRequestTimeout: a follower forwards the request to the leader. */
+  onRequestTimeout(s, io, request) {
+    const leader = leaderId(s);
+    if (leader !== s.id) {
+      // Stryker disable next-line ConditionalExpression: a shortcut; io.log prints nothing when logs are off
+      if (io.logging) io.log('requestForward', requestKey(request), leader);
+      io.send(leader, { type: 'FwdRequest', request });
+    } else {
+      // Stryker disable next-line ConditionalExpression: a shortcut; io.log prints nothing when logs are off
+      if (io.logging) io.log('requestLeaderNothing', requestKey(request));
+    }
+  },
+  /** Controller.OnLeaderFwdRequestTimeout: a follower complains; the leader stops sending heartbeats. */
+  onLeaderFwdRequestTimeout(s, io, request) {
+    const leader = leaderId(s);
+    if (leader === s.id) {
+      // Stryker disable next-line ConditionalExpression: a shortcut; io.log prints nothing when logs are off
+      if (io.logging) io.log('requestLeaderStopHeartbeat', requestKey(request));
+      stopLeaderSendMsg(s, io);
+    } else {
+      // Stryker disable next-line ConditionalExpression: a shortcut; io.log prints nothing when logs are off
+      if (io.logging) io.log('requestComplain', requestKey(request), leader);
+      complain(s, io, s.view.number, true, 'request leader-forwarding timeout');
+    }
+  },
+};
 
 /** reportIsLeader: Fabric sets both gauges at Start and on each Deliver. */
 function reportIsLeader(s: ConsenterState, io: Io): void {
@@ -298,7 +327,7 @@ function onTimer(s: ConsenterState, io: Io, name: TimerName): void {
       onBatchTimer(s, io);
       return;
     case TIMERS.requestTimers:
-      onRequestTimers(s, io);
+      onRequestTimers(s, io, REQUEST_TIMEOUTS);
       return;
     case TIMERS.poolSubmit:
       onSubmitTimeouts(s, io);

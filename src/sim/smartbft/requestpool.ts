@@ -18,13 +18,21 @@ import type { Request } from './api.ts';
 import { requestKey } from '../consensus/crypto.ts';
 import { TIMERS, type Io } from './io.ts';
 import type { ConsenterState, PoolEntry, RequestPoolState } from './state.ts';
-import { leaderId, complain } from './controller.ts';
-import { stopLeaderSendMsg } from './heartbeatmonitor.ts';
 import { onRequestSubmitted } from './batcher.ts';
 
 /** defaultSizeOfDelElements and defaultEraseTimeout (requestpool.go). */
 const PROCESSED_KEPT = 1000;
 export const PROCESSED_ERASE_INTERVAL_MS = 5_000;
+
+/**
+ * RequestTimeoutHandler (requestpool.go): what the pool calls when a request's forward or
+ * complain timer expires. The Controller implements it (controller.go OnRequestTimeout,
+ * OnLeaderFwdRequestTimeout); the pool itself knows no leader and no view.
+ */
+export interface RequestTimeoutHandler {
+  onRequestTimeout(s: ConsenterState, io: Io, request: Request): void;
+  onLeaderFwdRequestTimeout(s: ConsenterState, io: Io, request: Request): void;
+}
 
 /** NewPool: empty, its erase ticker started now. */
 export function newRequestPoolState(now: number): RequestPoolState {
@@ -277,7 +285,7 @@ export function restartTimers(s: ConsenterState, io: Io): void {
 }
 
 /** The pool's timer fired: run every expired per-request timer, in deadline order. */
-export function onRequestTimers(s: ConsenterState, io: Io): void {
+export function onRequestTimers(s: ConsenterState, io: Io, handler: RequestTimeoutHandler): void {
   s.pool.timerAt = -1;
   const now = io.now;
   for (;;) {
@@ -301,7 +309,7 @@ export function onRequestTimers(s: ConsenterState, io: Io): void {
     s.pool.queueHeads[best as 0 | 1 | 2]++;
     // Stryker disable next-line ConditionalExpression: StopTimers empties the queues, so a firing while stopped finds no head and breaks before this
     if (s.pool.timersStopped) break;
-    expire(s, io, e);
+    expire(s, io, e, handler);
   }
   compact(s);
 }
@@ -337,35 +345,17 @@ function compact(s: ConsenterState): void {
   }
 }
 
-function expire(s: ConsenterState, io: Io, e: PoolEntry): void {
-  const leader = leaderId(s);
+function expire(s: ConsenterState, io: Io, e: PoolEntry, handler: RequestTimeoutHandler): void {
   if (e.stage === 0) {
-    // Controller.OnRequestTimeout
-    if (leader !== s.id) {
-      // Stryker disable next-line ConditionalExpression: a shortcut; io.log prints nothing when logs are off
-      if (io.logging) io.log('requestForward', requestKey(e.request), leader);
-      io.send(leader, { type: 'FwdRequest', request: e.request });
-    } else {
-      // Stryker disable next-line ConditionalExpression: a shortcut; io.log prints nothing when logs are off
-      if (io.logging) io.log('requestLeaderNothing', requestKey(e.request));
-    }
+    handler.onRequestTimeout(s, io, e.request);
     e.stage = 1;
     e.deadline = io.now + s.config.RequestComplainTimeout;
     enqueue(s, io, e);
   } else if (e.stage === 1) {
-    // Controller.OnLeaderFwdRequestTimeout
     e.stage = 2;
     e.deadline = io.now + s.config.RequestAutoRemoveTimeout;
     enqueue(s, io, e);
-    if (leader === s.id) {
-      // Stryker disable next-line ConditionalExpression: a shortcut; io.log prints nothing when logs are off
-      if (io.logging) io.log('requestLeaderStopHeartbeat', requestKey(e.request));
-      stopLeaderSendMsg(s, io);
-    } else {
-      // Stryker disable next-line ConditionalExpression: a shortcut; io.log prints nothing when logs are off
-      if (io.logging) io.log('requestComplain', requestKey(e.request), leader);
-      complain(s, io, s.view.number, true, 'request leader-forwarding timeout');
-    }
+    handler.onLeaderFwdRequestTimeout(s, io, e.request);
   } else {
     // Pool.RemoveRequest via the auto-remove timer: deleteRequest moves it to the processed ids.
     unpool(s, e);
