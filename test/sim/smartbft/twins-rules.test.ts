@@ -77,7 +77,7 @@ describe('createTwins', () => {
     expect(step({ kind: 'message', from: 'orderer3', msg: submitMsg('m3') })).toEqual(['a']);
     expect(step({ kind: 'message', from: 'orderer2', msg: submitMsg('m2') })).toEqual(['b']);
     // The pool each request lands in (later ones set no new timer).
-    const pools = () => [state.a.poolSize, state.b.poolSize];
+    const pools = () => [state.a.pool.size, state.b.pool.size];
     for (const from of ['stranger', 'client7', 'gateway', 'peer0']) {
       const want = parseInt(hash64(from).slice(0, 2), 16) % 2 === 0 ? 0 : 1;
       const before = pools();

@@ -56,11 +56,11 @@ describe('PersistedState.Restore (state.go) and setViewAndSeq (consensus.go) on 
     expect(sent).toEqual(['Prepare->1', 'Prepare->2', 'Prepare->4']);
   });
 
-  it('a ProposedRecord of an earlier sequence than the next is not restored (the model\'s rule; Go restores it, see docs/testing.md)', () => {
+  it('recoverProposed: a ProposedRecord already in the ledger is in-flight again, not prepared ("Restored proposal with sequence 2"); the view starts COMMITTED (the model\'s rule; Go\'s view stays PROPOSED on it, see docs/testing.md)', () => {
     const { lines, node, sent } = start([decided(p1), decided(p2)], [proposed(p2)]);
-    expect(lines).toEqual(['walContains 1']);
+    expect(lines).toEqual(['walContains 1', 'restoredProposal 2']);
     expect(node.state.view.phase).toBe(PHASE.COMMITTED);
-    expect(node.state.inFlight).toBeUndefined();
+    expect(node.state.inFlight).toEqual({ proposal: p2.proposal, prepared: false });
     expect(sent).toEqual([]);
   });
 
