@@ -165,7 +165,7 @@ export type { Block } from './sim/fabric/block.ts';
 export type { CouchDbInfo } from './sim/fabric/couchdb.ts';
 export type { BftMessage, BftCommand, BftEvent, ConsensusMessage } from './sim/smartbft/messages.ts';
 export type { ConsenterStatus } from './sim/smartbft/status.ts';
-export type { HeartbeatState, PoolEntry, SyncState, ViewChangerState, ViewState } from './sim/smartbft/state.ts';
+export type { HeartbeatMonitorState, HeartbeatState, PoolEntry, SyncState, ViewChangerState, ViewState } from './sim/smartbft/state.ts';
 export type { RaftState } from './sim/raft/state.ts';
 export type { RaftMessage, RaftCommand, RaftEvent } from './sim/raft/messages.ts';
 export type { RaftOptions } from './sim/raft/config.ts';

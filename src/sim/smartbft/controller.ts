@@ -15,7 +15,7 @@ import { describeMessage, messageFields, type BftCommand, type BftEvent, type Bf
 import { requestKey, sign } from '../consensus/crypto.ts';
 import { computeQuorum, leaderOfView } from '../consensus/quorum.ts';
 import { nextBatch, onBatchTimer } from './batcher.ts';
-import { changeRole, handleHeartBeat, handleHeartBeatResponse, heartbeatTick, newHeartbeatState, stopLeaderSendMsg } from './heartbeatmonitor.ts';
+import { changeRole, handleHeartBeat, handleHeartBeatResponse, heartbeatTick, newHeartbeatMonitorState, stopLeaderSendMsg, type HeartbeatEventHandler } from './heartbeatmonitor.ts';
 import { eraseProcessed, newRequestPoolState, onRequestTimers, onSubmitTimeouts, removeRequests, submitRequest, type RequestTimeoutHandler } from './requestpool.ts';
 import { PHASE, type ConsenterState } from './state.ts';
 import { newSyncState, onBlockRequest, onBlockResponse, onCollectTimer, onHeightResponse, onStateTransferResponse, onSyncTimer, requestSync as startSync } from './synchronizer.ts';
@@ -57,6 +57,7 @@ export function abortView(s: ConsenterState, io: Io, view: number): void {
   if (s.view.number <= view) stopView(s, io);
 }
 
+/** Controller.OnHeartbeatTimeout: a follower complains about the leader the monitor timed out on, if it still leads. */
 export function onHeartbeatTimeout(s: ConsenterState, io: Io, view: number, leader: number): void {
   const current = leaderId(s);
   if (current === s.id) return; // "this node is the leader, nothing to do" (Debug)
@@ -67,6 +68,12 @@ export function onHeartbeatTimeout(s: ConsenterState, io: Io, view: number, lead
   io.log('heartbeatTimeoutComplain', leader);
   complain(s, io, view, true, 'heartbeat timeout');
 }
+
+/** The Controller as the heartbeat monitor's HeartbeatEventHandler (controller.go OnHeartbeatTimeout, Sync). */
+const HEARTBEAT_EVENTS: HeartbeatEventHandler = {
+  onHeartbeatTimeout,
+  sync: requestSync,
+};
 
 /** The Controller as the request pool's RequestTimeoutHandler. */
 const REQUEST_TIMEOUTS: RequestTimeoutHandler = {
@@ -281,10 +288,10 @@ function onMessage(s: ConsenterState, io: Io, from: string, m: BftMessage): void
       handleViewChangerMessage(s, io, sender, m);
       return;
     case 'HeartBeat':
-      handleHeartBeat(s, io, sender, m);
+      handleHeartBeat(s, io, sender, m, HEARTBEAT_EVENTS);
       return;
     case 'HeartBeatResponse':
-      handleHeartBeatResponse(s, io, sender, m);
+      handleHeartBeatResponse(s, io, sender, m, HEARTBEAT_EVENTS);
       return;
     case 'StateTransferRequest':
       io.send(sender, { type: 'StateTransferResponse', viewNum: s.view.number, sequence: s.viewSeq.seq });
@@ -321,7 +328,7 @@ function onTimer(s: ConsenterState, io: Io, name: TimerName): void {
       s.hb.lastTick = io.now;
       eraseProcessed(s, io);
       viewChangerTick(s, io);
-      heartbeatTick(s, io);
+      heartbeatTick(s, io, HEARTBEAT_EVENTS);
       return;
     case TIMERS.batch:
       onBatchTimer(s, io);
@@ -407,7 +414,7 @@ function initialState(opts: ConsenterOptions, now: number): ConsenterState {
     viewSeq: { seq: 0, active: false },
     inFlight: undefined,
     earlyMessages: [],
-    hb: newHeartbeatState(now),
+    hb: newHeartbeatMonitorState(now),
     vc: newViewChangerState(0, now),
     sync: newSyncState(),
     byzantine: null,

@@ -7,14 +7,31 @@
  * per role change). A leader that stopped sending heartbeats (StopLeaderSendMsg) keeps its
  * leader role but ticks as a follower and accepts heartbeats from any node, so a heartbeat
  * of a higher view makes it sync and rejoin.
+ *
+ * The monitor's own fields are a HeartbeatMonitorState (`s.hb`, built by
+ * newHeartbeatMonitorState); it reads the view's number and leader and the ViewSequences,
+ * and calls the Controller only through the HeartbeatEventHandler it is given, as Go's
+ * HeartbeatMonitor does.
  */
 import type { Io } from './io.ts';
 import { goDuration } from '../../shared/duration.ts';
 import type { HeartBeat, HeartBeatResponse } from './messages.ts';
-import type { ConsenterState } from './state.ts';
-import { onHeartbeatTimeout, requestSync } from './controller.ts';
+import type { ConsenterState, HeartbeatMonitorState } from './state.ts';
 
-export function newHeartbeatState(now: number): ConsenterState['hb'] {
+/**
+ * HeartbeatEventHandler (heartbeatmonitor.go): who the monitor calls when the leader's
+ * heartbeat timeout expires or a Sync is needed (a heartbeat of a higher view or sequence,
+ * f+1 HeartBeatResponses of a higher view, or the behind counter). The Controller
+ * implements it (controller.go OnHeartbeatTimeout, Sync); the monitor starts no view change
+ * and no sync itself.
+ */
+export interface HeartbeatEventHandler {
+  onHeartbeatTimeout(s: ConsenterState, io: Io, view: number, leaderId: number): void;
+  sync(s: ConsenterState, io: Io): void;
+}
+
+/** NewHeartbeatMonitor: its ticks and heartbeats start now; the first ChangeRole sets its role. */
+export function newHeartbeatMonitorState(now: number): HeartbeatMonitorState {
   return {
     lastTick: now,
     lastHeartbeat: now,
@@ -68,10 +85,10 @@ export function artificialHeartbeat(s: ConsenterState, sender: number, view: num
   hb.lastHeartbeat = hb.lastTick;
 }
 
-export function heartbeatTick(s: ConsenterState, io: Io): void {
+export function heartbeatTick(s: ConsenterState, io: Io, handler: HeartbeatEventHandler): void {
   const hb = s.hb;
   hb.lastTick = io.now;
-  if (hb.follower || hb.stopSending) followerTick(s, io);
+  if (hb.follower || hb.stopSending) followerTick(s, io, handler);
   else leaderTick(s, io);
 }
 
@@ -87,7 +104,7 @@ function leaderTick(s: ConsenterState, io: Io): void {
   hb.lastHeartbeat = hb.lastTick;
 }
 
-function followerTick(s: ConsenterState, io: Io): void {
+function followerTick(s: ConsenterState, io: Io, handler: HeartbeatEventHandler): void {
   const hb = s.hb;
   if (hb.timedOut) {
     hb.lastHeartbeat = hb.lastTick;
@@ -97,7 +114,7 @@ function followerTick(s: ConsenterState, io: Io): void {
   if (delta >= s.config.LeaderHeartbeatTimeout) {
     io.log('heartbeatTimeout', goDuration(s.config.LeaderHeartbeatTimeout), s.view.leaderId, goDuration(delta));
     hb.timedOut = true;
-    onHeartbeatTimeout(s, io, s.view.number, s.view.leaderId);
+    handler.onHeartbeatTimeout(s, io, s.view.number, s.view.leaderId);
     return;
   }
   if (!hb.followerBehind) return;
@@ -105,11 +122,11 @@ function followerTick(s: ConsenterState, io: Io): void {
   if (hb.behindCounter >= s.config.NumOfTicksBehindBeforeSyncing) {
     io.log('behindSync', hb.behindSeq, s.config.NumOfTicksBehindBeforeSyncing);
     hb.behindCounter = 0;
-    requestSync(s, io);
+    handler.sync(s, io);
   }
 }
 
-export function handleHeartBeat(s: ConsenterState, io: Io, sender: number, m: HeartBeat): void {
+export function handleHeartBeat(s: ConsenterState, io: Io, sender: number, m: HeartBeat, handler: HeartbeatEventHandler): void {
   const hb = s.hb;
   const v = s.view;
   if (m.view < v.number) {
@@ -120,7 +137,7 @@ export function handleHeartBeat(s: ConsenterState, io: Io, sender: number, m: He
   // A leader that stopped sending heartbeats listens to everyone.
   if (!hb.stopSending && sender !== v.leaderId) return;
   if (m.view > v.number) {
-    requestSync(s, io);
+    handler.sync(s, io);
     return;
   }
   // handleHeartBeat (heartbeatmonitor.go): both sides' ViewSequences.ProposalSeq. A node
@@ -132,7 +149,7 @@ export function handleHeartBeat(s: ConsenterState, io: Io, sender: number, m: He
   } else {
     const ourSeq = s.viewSeq.seq;
     if (ourSeq + 1 < m.seq) {
-      requestSync(s, io);
+      handler.sync(s, io);
       return;
     }
     if (ourSeq + 1 === m.seq) {
@@ -148,12 +165,12 @@ export function handleHeartBeat(s: ConsenterState, io: Io, sender: number, m: He
   hb.lastHeartbeat = hb.lastTick;
 }
 
-export function handleHeartBeatResponse(s: ConsenterState, io: Io, sender: number, m: HeartBeatResponse): void {
+export function handleHeartBeatResponse(s: ConsenterState, io: Io, sender: number, m: HeartBeatResponse, handler: HeartbeatEventHandler): void {
   const hb = s.hb;
   if (hb.follower || hb.syncRequested || m.view <= s.view.number) return;
   hb.responses.add(sender);
   if (hb.responses.size < s.f + 1) return;
   io.log('heartbeatResponseSync', m.view);
-  requestSync(s, io);
+  handler.sync(s, io);
   hb.syncRequested = true;
 }

@@ -75,7 +75,12 @@ export interface ViewState {
   lastVotedProposalByID: Map<number, Commit>;
 }
 
-export interface HeartbeatState {
+/**
+ * HeartbeatMonitor (internal/bft/heartbeatmonitor.go): what only the monitor reads and
+ * writes, except `lastTick`, the time of the node's current tick, which the ViewChanger
+ * reads too (both have a 1 s ticker in Fabric; the model ticks them together).
+ */
+export interface HeartbeatMonitorState {
   lastTick: number;
   lastHeartbeat: number;
   lastHeartbeatSent: number;
@@ -90,8 +95,12 @@ export interface HeartbeatState {
   /** The highest sequence of ours seen behind; a higher one restarts the count. */
   behindSeq: number;
   behindCounter: number;
+  /** hbRespCollector: the senders of HeartBeatResponses with a higher view in this role. */
   responses: Set<number>;
 }
+
+/** @deprecated the earlier name of HeartbeatMonitorState. */
+export type HeartbeatState = HeartbeatMonitorState;
 
 export interface ViewChangerState {
   currView: number;
@@ -195,7 +204,8 @@ export interface ConsenterState {
   inFlight: { proposal: Proposal; prepared: boolean } | undefined;
   /** Messages for the view the ViewChanger moved to, received before that view started. */
   earlyMessages: { sender: number; msg: ConsensusMessage }[];
-  hb: HeartbeatState;
+  /** HeartbeatMonitor (heartbeatmonitor.go): its role, last tick and heartbeat, the behind counter, the responses. */
+  hb: HeartbeatMonitorState;
   vc: ViewChangerState;
   sync: SyncState;
   byzantine: string | null;
