@@ -9,9 +9,10 @@
  * of a higher view makes it sync and rejoin.
  *
  * The monitor's own fields are a HeartbeatMonitorState (`s.hb`, built by
- * newHeartbeatMonitorState); it reads the view's number and leader and the ViewSequences,
- * and calls the Controller only through the HeartbeatEventHandler it is given, as Go's
- * HeartbeatMonitor does.
+ * newHeartbeatMonitorState), with the view and leader of the last ChangeRole (hm.view,
+ * hm.leaderID), which the in-flight view does not change; it reads the shared
+ * ViewSequences, and calls the Controller only through the HeartbeatEventHandler it is
+ * given, as Go's HeartbeatMonitor does.
  */
 import type { Io } from './io.ts';
 import { goDuration } from '../../shared/duration.ts';
@@ -36,6 +37,10 @@ export function newHeartbeatMonitorState(now: number): HeartbeatMonitorState {
     lastTick: now,
     lastHeartbeat: now,
     lastHeartbeatSent: now,
+    // Stryker disable next-line NumericLiteral: changeRole sets both when the first view starts, before any tick or message
+    view: 0,
+    // Stryker disable next-line NumericLiteral: changeRole sets both when the first view starts, before any tick or message
+    leaderId: 0,
     // Stryker disable next-line BooleanLiteral: changeRole sets it when the first view starts, before any tick or message
     follower: true,
     // Stryker disable next-line BooleanLiteral: changeRole sets it when the first view starts, before any tick or message
@@ -55,6 +60,8 @@ export function newHeartbeatMonitorState(now: number): HeartbeatMonitorState {
 export function changeRole(s: ConsenterState, io: Io, role: 'leader' | 'follower', view: number, leader: number): void {
   const hb = s.hb;
   hb.follower = role === 'follower';
+  hb.view = view;
+  hb.leaderId = leader;
   hb.lastHeartbeat = hb.lastTick;
   hb.timedOut = false;
   hb.stopSending = false;
@@ -81,7 +88,7 @@ export function heartbeatWasSent(s: ConsenterState): void {
 /** A PrePrepare/Prepare/Commit from the leader is an artificial heartbeat. */
 export function artificialHeartbeat(s: ConsenterState, sender: number, view: number): void {
   const hb = s.hb;
-  if (!hb.follower || sender !== s.view.leaderId || view !== s.view.number) return;
+  if (!hb.follower || sender !== hb.leaderId || view !== hb.view) return;
   hb.lastHeartbeat = hb.lastTick;
 }
 
@@ -94,12 +101,11 @@ export function heartbeatTick(s: ConsenterState, io: Io, handler: HeartbeatEvent
 
 function leaderTick(s: ConsenterState, io: Io): void {
   const hb = s.hb;
-  const v = s.view;
   if ((hb.lastTick - hb.lastHeartbeat) * s.config.LeaderHeartbeatCount < s.config.LeaderHeartbeatTimeout) return;
   // leaderTick: no heartbeat while the view is inactive; else the view's ProposalSeq (the
   // last decided sequence once the view decided one), not the next sequence.
   if (!s.viewSeq.active) return;
-  const msg: HeartBeat = { type: 'HeartBeat', view: v.number, seq: s.viewSeq.seq };
+  const msg: HeartBeat = { type: 'HeartBeat', view: hb.view, seq: s.viewSeq.seq };
   io.broadcast(msg);
   hb.lastHeartbeat = hb.lastTick;
 }
@@ -112,9 +118,9 @@ function followerTick(s: ConsenterState, io: Io, handler: HeartbeatEventHandler)
   }
   const delta = hb.lastTick - hb.lastHeartbeat;
   if (delta >= s.config.LeaderHeartbeatTimeout) {
-    io.log('heartbeatTimeout', goDuration(s.config.LeaderHeartbeatTimeout), s.view.leaderId, goDuration(delta));
+    io.log('heartbeatTimeout', goDuration(s.config.LeaderHeartbeatTimeout), hb.leaderId, goDuration(delta));
     hb.timedOut = true;
-    handler.onHeartbeatTimeout(s, io, s.view.number, s.view.leaderId);
+    handler.onHeartbeatTimeout(s, io, hb.view, hb.leaderId);
     return;
   }
   if (!hb.followerBehind) return;
@@ -128,15 +134,14 @@ function followerTick(s: ConsenterState, io: Io, handler: HeartbeatEventHandler)
 
 export function handleHeartBeat(s: ConsenterState, io: Io, sender: number, m: HeartBeat, handler: HeartbeatEventHandler): void {
   const hb = s.hb;
-  const v = s.view;
-  if (m.view < v.number) {
-    const resp: HeartBeatResponse = { type: 'HeartBeatResponse', view: v.number };
+  if (m.view < hb.view) {
+    const resp: HeartBeatResponse = { type: 'HeartBeatResponse', view: hb.view };
     io.send(sender, resp);
     return;
   }
   // A leader that stopped sending heartbeats listens to everyone.
-  if (!hb.stopSending && sender !== v.leaderId) return;
-  if (m.view > v.number) {
+  if (!hb.stopSending && sender !== hb.leaderId) return;
+  if (m.view > hb.view) {
     handler.sync(s, io);
     return;
   }
@@ -167,7 +172,7 @@ export function handleHeartBeat(s: ConsenterState, io: Io, sender: number, m: He
 
 export function handleHeartBeatResponse(s: ConsenterState, io: Io, sender: number, m: HeartBeatResponse, handler: HeartbeatEventHandler): void {
   const hb = s.hb;
-  if (hb.follower || hb.syncRequested || m.view <= s.view.number) return;
+  if (hb.follower || hb.syncRequested || m.view <= hb.view) return;
   hb.responses.add(sender);
   if (hb.responses.size < s.f + 1) return;
   io.log('heartbeatResponseSync', m.view);

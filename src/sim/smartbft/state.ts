@@ -84,6 +84,9 @@ export interface HeartbeatMonitorState {
   lastTick: number;
   lastHeartbeat: number;
   lastHeartbeatSent: number;
+  /** The view and leader of the last ChangeRole (hm.view, hm.leaderID), not the running View's: the in-flight view does not change them. */
+  view: number;
+  leaderId: number;
   follower: boolean;
   timedOut: boolean;
   /** StopLeaderSendMsg: a leader whose request timed out stops heartbeating (and ticks as a follower). */

@@ -127,3 +127,28 @@ describe('commitInFlightProposal (viewchanger.go), one consenter', () => {
     expect(node.wal().map((r) => r.type)).toEqual(['ViewChange', 'NewView', 'ViewChange']);
   });
 });
+
+describe('HeartbeatMonitor during commitInFlightProposal (heartbeatmonitor.go handleCommand, controller.go startView)', () => {
+  it('the in-flight view does not change the monitor\'s view and leader: ChangeRole comes only from Controller.startView', () => {
+    const leader = new OneConsenter(1, 4);
+    leader.step({ kind: 'command', command: { type: 'submit', request: { clientId: 'c', reqId: 'tx1', size: 100, payload: null } } });
+    const p = (sends(leader.runUntil(1_000)).find((x) => x.msg.type === 'PrePrepare')!.msg as PrePrepare).proposal;
+    const node = new OneConsenter(3, 4);
+    node.receive(2, { type: 'ViewChange', nextView: 1, reason: 'test' });
+    node.receive(4, { type: 'ViewChange', nextView: 1, reason: 'test' });
+    const svd = (signer: number): SignedViewData => {
+      const viewData = { nextView: 1, lastDecision: undefined, inFlightProposal: p, inFlightPrepared: true };
+      return { viewData, signer, signature: sign(signer, viewDataSummary(viewData)).value };
+    };
+    node.receive(2, { type: 'NewView', signedViewData: [svd(2), svd(3), svd(4)] });
+    const nextTick = [...node.timers].find(([name]) => name === 'tick')![1];
+    node.runUntil(nextTick + 1_000);
+    // The in-flight view runs: view 0 with node 3 itself as its leader.
+    expect(node.state.view.inFlightOnly).toBe(true);
+    expect(node.state.view.leaderId).toBe(3);
+    // The monitor still follows view 0's leader 1 (its last ChangeRole): a heartbeat of a
+    // higher view from 1 makes it sync ("Heartbeat view is bigger than expected, syncing").
+    expect([node.state.hb.view, node.state.hb.leaderId]).toEqual([0, 1]);
+    expect(logs(node.receive(1, { type: 'HeartBeat', view: 1, seq: 0 })).map((l) => l.kind)).toEqual(['bftSyncInitiated']);
+  });
+});
