@@ -234,6 +234,7 @@ export function eraseProcessed(s: ConsenterState, io: Io): void {
   if (io.now < s.pool.processedEraseAt) return;
   while (s.pool.processedEraseAt <= io.now) s.pool.processedEraseAt += PROCESSED_ERASE_INTERVAL_MS;
   const excess = processedCount(s) - PROCESSED_KEPT;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a shortcut; with excess <= 0 the loop below erases nothing and the head stays where it is
   if (excess <= 0) return;
   const list = s.pool.processed;
   let h = s.pool.processedHead;

@@ -185,6 +185,10 @@ describe('BFTSynchronizer (orderer/consensus/smartbft/synchronizer_bft.go) and t
     expect(sent(node.runUntil(now + 50))).toEqual(['BlockRequest->1']);
     // Then the pull timeout as before.
     expect(node.timers.get('sync')).toBe(now + 50 + node.state.config.ReplicationPullTimeoutMs);
+    // The deliverer is connected: its blocks are taken (the blocks stage).
+    const fetched = node.receive(1, { type: 'BlockResponse', syncId, decisions: ledger.slice(1, 2) });
+    expect(lines(fetched)).toContain('finishedSync 1,2,2');
+    expect(node.state.ledger.length).toBe(2);
   });
 
   it('SyncProbeMs and SyncPullMs are measured costs: 0 by default (no wait), never negative', () => {
@@ -274,6 +278,17 @@ describe('BFTSynchronizer (orderer/consensus/smartbft/synchronizer_bft.go) and t
     expect(lines(node.step({ kind: 'timer', name: 'collectState' }))).toEqual([]);
     begin(node);
     expect(lines(node.step({ kind: 'timer', name: 'collectState' }))).toEqual([]);
+  });
+
+  it('controller.go sync: no decision returned (empty metadata) but f+1 equal states collected: nothing to prune (maybePruneInFlight needs a decision), the sync ends', () => {
+    const node = new OneConsenter(2, 4);
+    const { syncId } = begin(node);
+    for (const id of [1, 3, 4]) height(node, id, syncId, 1);
+    node.receive(1, { type: 'StateTransferResponse', viewNum: 0, sequence: 1 });
+    const out = node.receive(3, { type: 'StateTransferResponse', viewNum: 0, sequence: 1 });
+    expect(lines(out).filter((l) => l.startsWith('synced'))).toEqual([]);
+    expect(lines(out)).toContain('collectorValid 2,0,1');
+    expect(node.state.sync.active).toBe(false);
   });
 
   it('one orderer alone (n=1): no requests; the target is its own height and the sync ends in the same step', () => {
