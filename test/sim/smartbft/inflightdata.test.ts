@@ -145,7 +145,7 @@ describe('maybePruneInFlight (controller.go), after Controller.sync', () => {
     return all;
   }
 
-  it('a sync that reached the in-flight sequence: "Synced to sequence %d, deleting in-flight as it is stale", and it is gone', () => {
+  it('a sync that reached the in-flight sequence: "Synced to sequence N, deleting in-flight as it is stale", and it is gone', () => {
     const node = new OneConsenter(2, 4);
     decideInView0(node, d1);
     const out = sync(node, 3, { view: 0, seq: 3 });
@@ -154,7 +154,7 @@ describe('maybePruneInFlight (controller.go), after Controller.sync', () => {
     expect(node.state.inFlight).toBeUndefined();
   });
 
-  it('an in-flight proposal ahead of what sync reached: "In-flight sequence is %d but latest committed sequence is %d, will not delete in-flight"', () => {
+  it('an in-flight proposal ahead of what sync reached: "In-flight sequence is N but latest committed sequence is M, will not delete in-flight"', () => {
     const node = new OneConsenter(2, 4, { ledger: [d1] });
     node.receive(1, pp(d2));
     expect(node.state.inFlight).toEqual({ proposal: d2.proposal, prepared: false });
@@ -197,7 +197,7 @@ describe('PersistedState.Restore (state.go recoverProposed / recoverPrepared): I
     expect(viewDataSent(node.receive(4, vc(1)))).toMatchObject({ inFlightProposal: undefined, inFlightPrepared: false });
   });
 
-  it('a last Commit behind the next sequence stores nothing ("Last proposal with sequence %d has been safely committed")', () => {
+  it('a last Commit behind the next sequence stores nothing ("Last proposal with sequence N has been safely committed")', () => {
     const wal = [
       { type: 'ProposedRecord' as const, prePrepare: pp(d2), prepare: prepare(d2) },
       { type: 'Commit' as const, commit: commit(d2, 3) },
