@@ -6,7 +6,7 @@
  * plain node, alternately, `--repeat` times (median):
  * - ours: bench/bft-simulator/ours.ts, bundled by esbuild before any measurement (what
  *   the built package runs: JavaScript, no tsx);
- * - theirs: bench/bft-simulator/theirs.cjs, which loads their simulator from the checkout
+ * - theirs: bench/bft-simulator/theirs.mjs, which loads their simulator from the checkout
  *   BFT_SIMULATOR_DIR names and runs its PBFT (never part of this repository).
  * Figures, CPU milliseconds (user + system) since CPU does not depend on what else the
  * machine runs, wall milliseconds beside them:
@@ -93,7 +93,7 @@ try {
     const runs: { ours: Side[]; theirs: Side[] } = { ours: [], theirs: [] };
     for (let r = 0; r < repeat; r++) {
       if (!json) process.stderr.write(`n=${n} run ${r + 1}/${repeat} ...\n`);
-      runs.theirs.push(await child([join(HERE, 'bft-simulator', 'theirs.cjs'), dir, String(n), String(DECISIONS)]));
+      runs.theirs.push(await child([join(HERE, 'bft-simulator', 'theirs.mjs'), dir, String(n), String(DECISIONS)]));
       runs.ours.push(await child([ours, String(n), String(DECISIONS)]));
     }
     for (const [side, list] of Object.entries(runs)) {

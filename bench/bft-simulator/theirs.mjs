@@ -6,10 +6,13 @@
 // JSON line: the loop's wall and CPU milliseconds (startSimulation), the decisions, and
 // the process's CPU from its start.
 //
-// Usage: node theirs.cjs DIR N DECISIONS
-'use strict';
-const path = require('node:path');
-const { performance } = require('node:perf_hooks');
+// Usage: node theirs.mjs DIR N DECISIONS
+// Their simulator is CommonJS, so this ES module loads it with createRequire.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+const require = createRequire(import.meta.url);
 
 const [dir, nArg, decisionsArg] = process.argv.slice(2);
 const n = Number(nArg);
