@@ -31,16 +31,9 @@ import type { Topology } from './topology.ts';
 /** The Fabric block assembler as SmartBFT's Application (orderer/consensus/smartbft/assembler.go). */
 export function blockApplication(genesis: Block): Application {
   const genesisHash = blockHeaderHash(genesis.header);
-  const headerOf = (d: Decision | undefined): string => {
-    if (d === undefined) return genesisHash;
-    // Every orderer verifies and assembles on the same (immutable) decided proposal object.
-    let hex = proposalHeaderHashes.get(d.proposal);
-    if (hex === undefined) {
-      hex = blockHeaderHash(headerOfProposal(d.proposal));
-      proposalHeaderHashes.set(d.proposal, hex);
-    }
-    return hex;
-  };
+  // Every orderer verifies and assembles on the same (immutable) decided proposal object,
+  // whose one header object memoises its hash (headerOfProposal, blockHeaderHash).
+  const headerOf = (d: Decision | undefined): string => (d === undefined ? genesisHash : blockHeaderHash(headerOfProposal(d.proposal)));
   const build = (requests: readonly Request[], number: number, last: Decision | undefined): string => {
     const header: BlockHeader = { number, previousHash: headerOf(last), dataHash: blockDataHash(dataOf(requests)) };
     return JSON.stringify(header);
@@ -56,9 +49,6 @@ export function blockApplication(genesis: Block): Application {
     },
   };
 }
-
-/** The header hash of a decided proposal's block, per (immutable, shared) proposal object. */
-const proposalHeaderHashes = new WeakMap<Proposal, string>();
 
 const dataCache = new WeakMap<readonly Request[], readonly string[]>();
 
