@@ -14,7 +14,9 @@
  * latency; the commit lines of the blocks all those made, each part fitted with Theil-Sen;
  * a peer killed and started (healthz, height); an orderer
  * killed while a transaction is submitted (every peer's height moving again), then started
- * (healthz), and restarted twice more (the median of the three); `rebuild-dbs` on a stopped peer and its replay at start (its log's
+ * (healthz), and restarted twice more (the median of the three); a follower stopped, left
+ * a block behind and started, six times (the syncs of every orderer's log: probe and
+ * pull, figures.ordererSync); `rebuild-dbs` on a stopped peer and its replay at start (its log's
  * `Recommitting lost blocks` .. `Recommitted lost blocks`); the view-0 leader killed (time
  * to a new view on a follower, with LeaderHeartbeatTimeout=10s).
  */
@@ -26,7 +28,7 @@ import { LocalCluster } from '../local/cluster.ts';
 import { FABRIC_VERSION, httpGet, netDown, netUp, type NetState } from '../local/net.ts';
 import { logFile, procCpuMs, readPid } from '../local/procs.ts';
 import type { CalibrationProfile, ConcurrencyFigure, LatencyFigure } from '../sim/fabric/profile.ts';
-import { commitFigures, median, ordererCpuFigure, parseCommitLog, parseRecommitSpan, percentile, sumMetric } from './profile.ts';
+import { commitFigures, median, ordererCpuFigure, ordererSyncFigure, parseCommitLog, parseOrdererSyncSpans, parseRecommitSpan, percentile, sumMetric } from './profile.ts';
 
 /** The SmartBFT options of the network calibrate starts (the view change is measured with them). */
 export const CALIBRATE_SMARTBFT = 'LeaderHeartbeatTimeout=10s';
@@ -37,6 +39,8 @@ export const CONCURRENCY_CLIENTS_PER_ORG: readonly number[] = [1, 2, 4, 8];
 const CONCURRENCY_PHASE_MS = 8000;
 /** How many times the orderer start is timed (its median is the figure). */
 const ORDERER_STARTS = 3;
+/** How many times a follower is stopped, left a block behind and started (figures.ordererSync). */
+const ORDERER_SYNC_ROUNDS = 6;
 
 export interface CalibrateOptions {
   readonly dir: string;
@@ -327,6 +331,28 @@ async function measureShortened(o: CalibrateOptions): Promise<CalibrationProfile
     const ordererHealthzMs = median(ordererStarts);
     o.say(`  ${killed} started ${ordererStarts.length} times: /healthz after ${ordererStarts.join(', ')} ms`);
 
+    // 5b. Orderer syncs: a follower stopped, a certificate issued without it, started, and
+    // once it is connected (1 s) one more issued. A block behind an idle network, it does
+    // not sync (the heartbeats' sequence is its next one); the next proposal's votes for a
+    // sequence ahead of it start a sync with a line at WARN (discoverIfSyncNeeded `Seen N
+    // votes for digest ...`), which gives the probe its start. (Two blocks behind, the
+    // heartbeats start the sync, at DEBUG only: a pull and no probe.) The figure is read
+    // from every orderer's log at the end, so any sync of the whole run counts.
+    const syncer = (await cluster.ordererStatus('orderer.dataforge')).leader === 'orderer.org3' ? 'orderer.dataforge' : 'orderer.org3';
+    const syncerPort = plan.orderers.find((x) => x.id === syncer)?.opsPort ?? 0;
+    for (let i = 0; i < ORDERER_SYNC_ROUNDS; i++) {
+      check();
+      await cluster.stop(syncer);
+      await issue();
+      const ss = await cluster.start(syncer);
+      if (!ss.ok) throw new Error(`starting ${syncer}: ${ss.error ?? ''}`);
+      await sleep(1000);
+      await issue();
+      const h = await ordererHeight();
+      if ((await until(performance.now(), async () => ((await metric(syncerPort, 'ledger_blockchain_height')) ?? 0) >= h, 30_000)) === undefined) throw new Error(`${syncer} did not reach height ${h} within 30 s of its start`);
+    }
+    o.say(`  ${syncer} stopped, left a block behind and started ${ORDERER_SYNC_ROUNDS} times: each time the next block made it catch up`);
+
     // 6. rebuild-dbs and the replay at the next start.
     const rp = 'peer0.dataforge';
     await cluster.stop(rp);
@@ -367,6 +393,13 @@ async function measureShortened(o: CalibrateOptions): Promise<CalibrationProfile
     }
 
     const loadAfter = loadavg();
+    const ordererSync = ordererSyncFigure(
+      plan.orderers.flatMap((x) => parseOrdererSyncSpans(stripColours(readFileSync(logFile(plan.dir, x.id), 'utf8')))),
+      new Date().toISOString(),
+      loadAfter,
+    );
+    if (ordererSync !== undefined) o.say(`  orderer syncs in the orderers' logs: ${ordererSync.pullSamplesMs.length}, probe ${ordererSync.probeMs} ms, pull ${ordererSync.pullMs} ms (medians)`);
+    else o.say("  no orderer sync with both a probe and a pull in the orderers' logs: the profile has no figures.ordererSync");
     return {
       version: 3,
       fabric: FABRIC_VERSION,
@@ -383,6 +416,7 @@ async function measureShortened(o: CalibrateOptions): Promise<CalibrationProfile
         deliverReconnect: { orderer: killed, submitMs: Math.round(sub.ms), peersMovedMs: Math.round(peersMovedMs) },
         viewChange,
         ordererCpu,
+        ...(ordererSync !== undefined ? { ordererSync } : {}),
       },
     };
   } finally {

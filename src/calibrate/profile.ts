@@ -171,6 +171,26 @@ export function parseOrdererSyncSpans(text: string): OrdererSyncSpan[] {
 }
 
 /**
+ * figures.ordererSync from the sync spans of every orderer's log of one run: the medians
+ * (`percentile` 50, nearest rank) of the probes the spans have and of all their pulls, with
+ * the samples in the order the logs gave them; undefined when no span has a probe.
+ */
+export function ordererSyncFigure(spans: readonly OrdererSyncSpan[], at: string, load: readonly number[]): NonNullable<CalibrationProfile['figures']['ordererSync']> | undefined {
+  const probeSamplesMs = spans.flatMap((s) => (s.probeMs === undefined ? [] : [s.probeMs]));
+  const pullSamplesMs = spans.map((s) => s.pullMs);
+  if (probeSamplesMs.length === 0) return undefined;
+  return {
+    probeMs: Math.round(percentile(probeSamplesMs, 50)),
+    pullMs: Math.round(percentile(pullSamplesMs, 50)),
+    probeSamplesMs,
+    pullSamplesMs,
+    at,
+    loadavg: load.map((l) => Math.round(l * 100) / 100),
+    how: `Every orderer sync that wrote blocks in the four orderers' logs of calibrate's first network (${spans.length} syncs, ${probeSamplesMs.length} with the line that started them): its own six of a follower stopped, left a block behind, started and sent the next block's votes, and any other. Read by src/calibrate/profile.ts parseOrdererSyncSpans: probe from the line that started the sync to 'HeightsByEndpoints: ...', pull from there to 'Finished synchronizing with cluster, fetched N blocks ...'; the medians (nearest rank) are probeMs and pullMs.`,
+  };
+}
+
+/**
  * The commit figures of a profile (v3) from the commit lines of blocks committed in normal
  * operation, each part fitted with Theil-Sen. `rest` is the fit of the line's total less
  * the fits of its three parts: the history database's commit (kv_ledger.go `commit` times

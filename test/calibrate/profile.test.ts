@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { commitFigures, fitLinear, fitTheilSen, formatProfile, median, ordererCpuFigure, parseCommitLog, parseOrdererSyncSpans, parseRecommitSpan, percentile, ProfileError, readProfile, sumMetric, validateProfile } from '../../src/calibrate/profile.ts';
+import { commitFigures, fitLinear, fitTheilSen, formatProfile, median, ordererCpuFigure, ordererSyncFigure, parseCommitLog, parseOrdererSyncSpans, parseRecommitSpan, percentile, ProfileError, readProfile, sumMetric, validateProfile } from '../../src/calibrate/profile.ts';
 import { procCpuMs } from '../../src/local/procs.ts';
 import { costModelOf, DEFAULT_PROFILE, type CalibrationProfile } from '../../src/sim/fabric/profile.ts';
 
@@ -125,6 +125,14 @@ describe("an orderer's sync, from its log (figures.ordererSync)", () => {
   it('a start line more than 1 s before the heights is not this sync\'s start', () => {
     const late = log.replace('08:04:11.524', '08:04:10.500');
     expect(parseOrdererSyncSpans(late)[0]).toMatchObject({ probeMs: undefined, pullMs: 50 });
+  });
+
+  it('figures.ordererSync: the nearest-rank medians of the probes there are and of every pull; none without a probe', () => {
+    const spans = parseOrdererSyncSpans(log);
+    const y = ordererSyncFigure([...spans, { at: 0, probeMs: 30, pullMs: 20 }, { at: 0, probeMs: 90, pullMs: 60 }], '2026-12-03T11:50:00.000Z', [1.234, 0.5, 0.25]);
+    expect(y).toMatchObject({ probeMs: 78, pullMs: 50, probeSamplesMs: [78, 30, 90], pullSamplesMs: [50, 85, 20, 60], loadavg: [1.23, 0.5, 0.25] });
+    expect(validateProfile({ ...DEFAULT_PROFILE, figures: { ...DEFAULT_PROFILE.figures, ordererSync: y } }, 'test').figures.ordererSync).toEqual(y);
+    expect(ordererSyncFigure([{ at: 0, probeMs: undefined, pullMs: 85 }], 'x', [0, 0, 0])).toBeUndefined();
   });
 
   it('the built-in profile\'s figure is the median of its samples', () => {
