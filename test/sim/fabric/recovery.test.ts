@@ -105,7 +105,7 @@ describe('state database destroyed without rebuild-dbs', () => {
     await c.dropStateDatabase('peer0.dataforge');
     deleteDatabase(c.sim.durable('peer0.dataforge'), 'certchannel_');
     await c.start('peer0.dataforge');
-    expect(await text(c, 'peer0.dataforge')).toMatch(/Recommitting lost blocks - firstBlockNum=0, lastBlockNum=6/);
+    expect(await text(c, 'peer0.dataforge')).toMatch(/Recommitting lost blocks - firstBlockNum=0, lastBlockNum=5/);
     expect(await c.stateDocCount('peer0.dataforge')).toBe(before);
     expect(stateMatchesLedger(c, 'peer0.dataforge').ok).toBe(true);
   });
