@@ -16,17 +16,20 @@ import { requestKey, sign } from '../consensus/crypto.ts';
 import { computeQuorum, leaderOfView } from '../consensus/quorum.ts';
 import { nextBatch, onBatchTimer } from './batcher.ts';
 import { changeRole, handleHeartBeat, handleHeartBeatResponse, heartbeatTick, newHeartbeatMonitorState, stopLeaderSendMsg, type HeartbeatEventHandler } from './heartbeatmonitor.ts';
-import { eraseProcessed, newRequestPoolState, onRequestTimers, onSubmitTimeouts, removeRequests, submitRequest, type RequestTimeoutHandler } from './requestpool.ts';
+import { eraseProcessed, newRequestPoolState, onRequestTimers, onSubmitTimeouts, removeRequests, restartTimers, stopTimers, submitRequest, type RequestTimeoutHandler } from './requestpool.ts';
 import { PHASE, type ConsenterState } from './state.ts';
 import { newSyncState, onBlockRequest, onBlockResponse, onCollectTimer, onHeightResponse, onStateTransferResponse, onSyncTimer, requestSync as startSync } from './synchronizer.ts';
 import { enterPrepared, newViewState, processMsg, stopView } from './view.ts';
 import {
   completeNewView,
   handleViewChangerMessage,
+  inFlightAskedToSync,
+  informNewView,
   newViewChangerState,
   restoreViewChange,
   startViewChange,
   viewChangerTick,
+  type ViewChangerDeps,
 } from './viewchanger.ts';
 import { LEDGER_KEY, restoreView, startPoint, WAL_KEY, type Restored } from './wal.ts';
 
@@ -48,7 +51,7 @@ export function requestSync(s: ConsenterState, io: Io): void {
 
 /** Consensus.Complain -> ViewChanger.StartViewChange. */
 export function complain(s: ConsenterState, io: Io, view: number, stopView: boolean, reason: string): void {
-  startViewChange(s, io, view, stopView, reason);
+  startViewChange(s, io, view, stopView, reason, VIEW_CHANGER);
 }
 
 /** Controller.AbortView. */
@@ -73,6 +76,24 @@ export function onHeartbeatTimeout(s: ConsenterState, io: Io, view: number, lead
 const HEARTBEAT_EVENTS: HeartbeatEventHandler = {
   onHeartbeatTimeout,
   sync: requestSync,
+};
+
+/**
+ * The Controller and the request pool as the ViewChanger's dependencies (consensus.go
+ * sets ViewChanger.Controller and Synchronizer to the Controller, RequestsTimer to the
+ * Pool): AbortView, ViewChanged, the pool's StopTimers / RestartTimers, Sync, the delivery
+ * of a decision taken from a ViewData or NewView, and the in-flight proposal's View.
+ */
+const VIEW_CHANGER: ViewChangerDeps = {
+  controller: { viewChanged, abortView },
+  requestsTimer: { stopTimers, restartTimers },
+  synchronizer: { sync: requestSync },
+  application: {
+    deliver(s, io, d) {
+      deliver(s, io, d, false);
+    },
+  },
+  inFlightView: { start: startInFlightView, abort: stopView },
 };
 
 /** The Controller as the request pool's RequestTimeoutHandler. */
@@ -152,7 +173,7 @@ export function decideInView(s: ConsenterState, io: Io, d: Decision): void {
   io.metric('consensus_smartbft_view_decisions', s.view.decisionsInView);
   if (s.view.inFlightOnly) {
     io.log('inFlightCommitted', s.view.number, d.seq);
-    completeNewView(s, io);
+    completeNewView(s, io, VIEW_CHANGER);
     return;
   }
   // Stryker disable next-line ConditionalExpression,LogicalOperator: a follower's token is never read (canPropose checks the leader; stopView clears it at every view change), and a stopped view decides nothing
@@ -208,8 +229,12 @@ export function viewChanged(s: ConsenterState, io: Io, view: number, seq: number
   changeView(s, io, view, seq, 0);
 }
 
-/** After sync: adopt what it found, unless we already joined a later view change. */
+/**
+ * The end of Controller.sync (controller.go): ViewChanger.InformNewView, then adopt what
+ * the sync found, unless we already joined a later view change.
+ */
 export function changeViewAfterSync(s: ConsenterState, io: Io, view: number, seq: number, decisions: number): void {
+  informNewView(s, io, view, VIEW_CHANGER);
   if (s.vc.currView > view) return;
   // Stryker disable next-line ConditionalExpression: (to false) changeView's own check returns in the same case
   if (s.view.number === view && s.view.seq === seq && !s.view.stopped) return;
@@ -239,6 +264,16 @@ export function startInFlightView(s: ConsenterState, io: Io, proposal: Proposal)
   io.broadcast(commit);
   replayEarly(s, io);
   enterPrepared(s, io);
+}
+
+/**
+ * The running View's Sync (view.go v.Sync): the Controller's Sync, except for the
+ * in-flight proposal's View, whose Sync is the ViewChanger (viewchanger.go Sync): it gives
+ * the in-flight proposal up.
+ */
+export function viewSync(s: ConsenterState, io: Io): void {
+  if (s.view.inFlightOnly) inFlightAskedToSync(s, io, VIEW_CHANGER);
+  else requestSync(s, io);
 }
 
 function replayEarly(s: ConsenterState, io: Io): void {
@@ -285,7 +320,7 @@ function onMessage(s: ConsenterState, io: Io, from: string, m: BftMessage): void
     case 'ViewChange':
     case 'ViewData':
     case 'NewView':
-      handleViewChangerMessage(s, io, sender, m);
+      handleViewChangerMessage(s, io, sender, m, VIEW_CHANGER);
       return;
     case 'HeartBeat':
       handleHeartBeat(s, io, sender, m, HEARTBEAT_EVENTS);
@@ -327,7 +362,7 @@ function onTimer(s: ConsenterState, io: Io, name: TimerName): void {
       // starts its view change from this tick and is first re-sent on the next one.
       s.hb.lastTick = io.now;
       eraseProcessed(s, io);
-      viewChangerTick(s, io);
+      viewChangerTick(s, io, VIEW_CHANGER);
       heartbeatTick(s, io, HEARTBEAT_EVENTS);
       return;
     case TIMERS.batch:
@@ -419,7 +454,7 @@ function initialState(opts: ConsenterOptions, now: number): ConsenterState {
     sync: newSyncState(),
     byzantine: null,
     byz: { alt: new Map(), voted: new Set(), censored: undefined },
-    counters: { viewChanges: 0, syncs: 0 },
+    counters: { syncs: 0 },
   };
 }
 
@@ -469,7 +504,7 @@ function start(opts: ConsenterOptions, ctx: NodeContext, durable: DurableView): 
   // together in the model still tick out of phase: a first tick within one interval,
   // drawn from the node's own stream (one draw per start, on a stream of its own).
   io.setTimer(TIMERS.tick, 1 + Math.floor(ctx.rng.fork('tick-phase').float() * (s.config.TickIntervalMs - 1)));
-  if (p.restoreViewChange) restoreViewChange(s, io);
+  if (p.restoreViewChange) restoreViewChange(s, io, VIEW_CHANGER);
   // Controller.Start runs the sync asynchronously, after the node is up.
   if (s.config.SyncOnStart) io.setTimer(TIMERS.syncOnStart, 0);
   return { state: s, effects: io.effects };

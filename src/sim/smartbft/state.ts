@@ -77,10 +77,11 @@ export interface ViewState {
 
 /**
  * HeartbeatMonitor (internal/bft/heartbeatmonitor.go): what only the monitor reads and
- * writes, except `lastTick`, the time of the node's current tick, which the ViewChanger
- * reads too (both have a 1 s ticker in Fabric; the model ticks them together).
+ * writes, but for `lastTick`, which the Controller sets as each tick begins (so a view
+ * started from the ViewChanger's part of that tick already sees it).
  */
 export interface HeartbeatMonitorState {
+  /** The time of the monitor's last tick (hm.lastTick); the ViewChanger keeps its own. */
   lastTick: number;
   lastHeartbeat: number;
   lastHeartbeatSent: number;
@@ -105,7 +106,16 @@ export interface HeartbeatMonitorState {
 /** @deprecated the earlier name of HeartbeatMonitorState. */
 export type HeartbeatState = HeartbeatMonitorState;
 
+/**
+ * ViewChanger (internal/bft/viewchanger.go): what only the view changer reads and writes
+ * (the Controller reads its views to keep early messages and to skip a sync's view that a
+ * joined view change has passed; the play view reads it to draw the node).
+ */
 export interface ViewChangerState {
+  /** The time of its last tick (v.lastTick; both 1 s tickers are ticked together in the model). */
+  lastTick: number;
+  /** sim_smartbft_viewchange_total: the view changes this node joined since its start. */
+  viewChanges: number;
   currView: number;
   nextView: number;
   realView: number;
@@ -209,10 +219,11 @@ export interface ConsenterState {
   earlyMessages: { sender: number; msg: ConsensusMessage }[];
   /** HeartbeatMonitor (heartbeatmonitor.go): its role, last tick and heartbeat, the behind counter, the responses. */
   hb: HeartbeatMonitorState;
+  /** ViewChanger (viewchanger.go): its views, votes, ViewData, timeout and the in-flight proposal it commits. */
   vc: ViewChangerState;
   sync: SyncState;
   byzantine: string | null;
   /** Byzantine bookkeeping (equivocation, vote-for-everything). */
   byz: { alt: Map<number, Proposal>; voted: Set<string>; censored: string | undefined };
-  counters: { viewChanges: number; syncs: number };
+  counters: { syncs: number };
 }

@@ -19,7 +19,7 @@ import { TIMERS, type Io } from './io.ts';
 import type { BlockRequest, BlockResponse, HeightResponse, StateTransferResponse } from './messages.ts';
 import type { ConsenterState, SyncState } from './state.ts';
 import { changeViewAfterSync, deliver } from './controller.ts';
-import { informNewView, validDecision } from './viewchanger.ts';
+import { validDecision } from './viewchanger.ts';
 import { saveNewView } from './wal.ts';
 
 /** How long the block puller waits for heights before using what it has. */
@@ -290,7 +290,6 @@ function completeSync(s: ConsenterState, io: Io, resp: { view: number; seq: numb
   // Stryker disable next-line StringLiteral: no code compares a stage with 'idle'; every check names the stage it wants
   y.stage = 'idle';
   io.fact({ type: 'bft.synced', height: s.ledger.length + 1, view: y.newView });
-  informNewView(s, io, y.newView);
   changeViewAfterSync(s, io, y.newView, y.newSeq, y.newDecisions);
   if (y.again) {
     y.again = false;

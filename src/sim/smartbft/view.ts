@@ -10,8 +10,7 @@ import type { Commit, ConsensusMessage, PrePrepare, Prepare } from './messages.t
 import { describeMessage } from './messages.ts';
 import { goList, type Io } from './io.ts';
 import { PHASE, type ConsenterState, type ViewState } from './state.ts';
-import { complain, decideInView, requestSync } from './controller.ts';
-import { inFlightAskedToSync } from './viewchanger.ts';
+import { complain, decideInView, requestSync, viewSync } from './controller.ts';
 import { artificialHeartbeat, heartbeatWasSent } from './heartbeatmonitor.ts';
 import { saveCommit, saveProposed } from './wal.ts';
 
@@ -296,7 +295,6 @@ function discoverIfSyncNeeded(s: ConsenterState, io: Io, sender: number, m: Cons
   if (io.logging) io.log('seenVotes', count, m.digest, m.view, m.seq, v.number, v.seq);
   v.lastVotedProposalByID.clear();
   stopView(s, io);
-  // The in-flight view's Sync is the ViewChanger's: it abandons the in-flight proposal.
-  if (v.inFlightOnly) inFlightAskedToSync(s, io);
-  else requestSync(s, io);
+  // v.Sync.Sync(): the in-flight view's Sync is the ViewChanger's (it abandons the proposal).
+  viewSync(s, io);
 }

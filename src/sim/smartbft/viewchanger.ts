@@ -12,6 +12,14 @@
  * with back-off (x1, x2, x3 ...) syncs and moves on to the next view, which skips a dead
  * next leader.
  *
+ * Its own fields are a ViewChangerState (`s.vc`, built by newViewChangerState), with the
+ * time of its last tick (v.lastTick). Like Go's ViewChanger it reads the configuration, the
+ * Checkpoint (the ledger's last decision) and the InFlightData, signs and verifies itself,
+ * writes the WAL (State.Save, wal.ts) and computes leaders itself (getLeaderID); everything
+ * else it reaches through the ViewChangerDeps its entry points are given: the Controller
+ * (ViewController), the request pool's timers (RequestsTimer), Sync, the delivery of a
+ * decision (Application.Deliver) and the in-flight proposal's View.
+ *
  * Difference from Go: a ViewData or NewView for the view a node is about to join is kept
  * until it joins, instead of being dropped (Go relies on timing for that race).
  */
@@ -21,17 +29,58 @@ import type { Io } from './io.ts';
 import type { NewView, SignedViewData, ViewChange, ViewData, ViewDataMsg } from './messages.ts';
 import { describeMessage } from './messages.ts';
 import type { ConsenterState, ViewChangerState } from './state.ts';
-import { abortView, deliver, leaderOf, requestSync, startInFlightView, viewChanged } from './controller.ts';
-import { stopView } from './view.ts';
-import { restartTimers, stopTimers } from './requestpool.ts';
+import { leaderOfView } from '../consensus/quorum.ts';
 import { saveNewView, saveViewChange } from './wal.ts';
 
 const LAGGING_HELP = 'lagging view change';
 const DEFERRED_LIMIT_PER_NODE = 8;
 
+/** ViewController (viewchanger.go): the Controller as the ViewChanger drives it. */
+export interface ViewController {
+  /** ViewChanged(newViewNumber, newProposalSequence): start the view the NewView made. */
+  viewChanged(s: ConsenterState, io: Io, view: number, seq: number): void;
+  /** AbortView(view): abort the running view unless it is past `view`. */
+  abortView(s: ConsenterState, io: Io, view: number): void;
+}
+
+/** RequestsTimer (viewchanger.go): the request pool's timers, stopped while a view change runs. */
+export interface RequestsTimer {
+  stopTimers(s: ConsenterState, io: Io): void;
+  restartTimers(s: ConsenterState, io: Io): void;
+}
+
+/**
+ * What the ViewChanger calls outside itself: the fields of viewchanger.go's ViewChanger that
+ * are other components (consensus.go wires Controller, RequestsTimer and Synchronizer to the
+ * Controller and the Pool). The Controller implements them (controller.ts VIEW_CHANGER).
+ */
+export interface ViewChangerDeps {
+  readonly controller: ViewController;
+  readonly requestsTimer: RequestsTimer;
+  /** Synchronizer (internal/bft/support.go `Sync()`): the Controller's Sync, as consensus.go wires it. */
+  readonly synchronizer: { sync(s: ConsenterState, io: Io): void };
+  /**
+   * deliverDecision (viewchanger.go): Application.Deliver of a last decision taken from a
+   * ViewData or a NewView, then RequestsTimer.RemoveRequest of its requests: the
+   * Controller's delivery of a decision not fetched by sync.
+   */
+  readonly application: { deliver(s: ConsenterState, io: Io, d: Decision): void };
+  /**
+   * commitInFlightProposal's View (viewchanger.go inFlightView): started after two ticks,
+   * aborted when it asks to sync, times out or sync moves on. The model's views live in the
+   * Controller (`s.view`), so it builds and stops that View.
+   */
+  readonly inFlightView: {
+    start(s: ConsenterState, io: Io, proposal: Proposal): void;
+    abort(s: ConsenterState, io: Io): void;
+  };
+}
+
 /** ViewChanger.Start: lastTick and lastResend are the start time. */
 export function newViewChangerState(view: number, now: number): ViewChangerState {
   return {
+    lastTick: now,
+    viewChanges: 0,
     currView: view,
     nextView: view,
     realView: view,
@@ -58,7 +107,7 @@ function viewChangeMetrics(s: ConsenterState, io: Io): void {
 }
 
 /** StartViewChange(view, stopView), the target of every complaint. */
-export function startViewChange(s: ConsenterState, io: Io, view: number, stopView: boolean, reason: string): void {
+export function startViewChange(s: ConsenterState, io: Io, view: number, stopView: boolean, reason: string, deps: ViewChangerDeps): void {
   const vc = s.vc;
   if (vc.pendingInFlight !== undefined) {
     // StartViewChange is a non-blocking send on a channel of 2 that Go's ViewChanger reads
@@ -72,13 +121,13 @@ export function startViewChange(s: ConsenterState, io: Io, view: number, stopVie
     return;
   }
   vc.nextView = vc.currView + 1;
-  stopTimers(s, io);
+  deps.requestsTimer.stopTimers(s, io);
   const msg: ViewChange = { type: 'ViewChange', nextView: vc.nextView, reason };
   io.broadcast(msg);
-  if (stopView) abortView(s, io, vc.currView);
+  if (stopView) deps.controller.abortView(s, io, vc.currView);
   // lastResend is not touched (Go): the first resend goes out on the next tick if the
   // last one is ViewChangeResendInterval old.
-  vc.startViewChangeTime = s.hb.lastTick;
+  vc.startViewChangeTime = vc.lastTick;
   vc.checkTimeout = true;
   io.log('startedViewChange', s.id, vc.currView);
   viewChangeMetrics(s, io);
@@ -89,28 +138,28 @@ export function startViewChange(s: ConsenterState, io: Io, view: number, stopVie
  * committed Go's ViewChanger loop is inside commitInFlightProposal, so they wait in its
  * queue until that ends.
  */
-export function handleViewChangerMessage(s: ConsenterState, io: Io, sender: number, m: ViewChange | ViewDataMsg | NewView): void {
+export function handleViewChangerMessage(s: ConsenterState, io: Io, sender: number, m: ViewChange | ViewDataMsg | NewView, deps: ViewChangerDeps): void {
   const vc = s.vc;
   if (vc.pendingInFlight !== undefined) {
     if (vc.deferred.length < DEFERRED_LIMIT_PER_NODE * s.n) vc.deferred.push({ sender, msg: m });
     return;
   }
-  if (m.type === 'ViewChange') handleViewChange(s, io, sender, m);
-  else if (m.type === 'ViewData') handleViewData(s, io, sender, m);
-  else handleNewView(s, io, sender, m);
+  if (m.type === 'ViewChange') handleViewChange(s, io, sender, m, deps);
+  else if (m.type === 'ViewData') handleViewData(s, io, sender, m, deps);
+  else handleNewView(s, io, sender, m, deps);
 }
 
-function replayDeferred(s: ConsenterState, io: Io): void {
+function replayDeferred(s: ConsenterState, io: Io, deps: ViewChangerDeps): void {
   const vc = s.vc;
   const changes = vc.deferredChanges;
   vc.deferredChanges = [];
-  for (const c of changes) startViewChange(s, io, c.view, c.stopView, c.reason);
+  for (const c of changes) startViewChange(s, io, c.view, c.stopView, c.reason, deps);
   const deferred = vc.deferred;
   vc.deferred = [];
-  for (const d of deferred) handleViewChangerMessage(s, io, d.sender, d.msg);
+  for (const d of deferred) handleViewChangerMessage(s, io, d.sender, d.msg, deps);
 }
 
-export function handleViewChange(s: ConsenterState, io: Io, sender: number, m: ViewChange): void {
+export function handleViewChange(s: ConsenterState, io: Io, sender: number, m: ViewChange, deps: ViewChangerDeps): void {
   const vc = s.vc;
   // nextViews.registerNext
   // Stryker disable next-line EqualityOperator: registering an equal next view again changes nothing
@@ -118,7 +167,7 @@ export function handleViewChange(s: ConsenterState, io: Io, sender: number, m: V
   if (m.nextView === vc.currView + 1) {
     // Stryker disable next-line ConditionalExpression: a sender's later vote for the same view replaces an equal one; only the voters are counted
     if (!vc.votes.has(sender)) vc.votes.set(sender, m);
-    processViewChangeMsg(s, io, false);
+    processViewChangeMsg(s, io, false, deps);
     return;
   }
   // Help the lagging nodes: only while this node is itself changing view, for a view it
@@ -132,42 +181,42 @@ export function handleViewChange(s: ConsenterState, io: Io, sender: number, m: V
   io.log('wrongViewChange', s.id, describeMessage(m), sender, m.nextView, vc.currView + 1);
 }
 
-function processViewChangeMsg(s: ConsenterState, io: Io, restore: boolean): void {
+function processViewChangeMsg(s: ConsenterState, io: Io, restore: boolean, deps: ViewChangerDeps): void {
   const vc = s.vc;
   if ((s.config.SpeedUpViewChange && vc.votes.size === s.f + 1) || restore) {
     io.log('joiningViewChange', s.id, vc.currView);
-    startViewChange(s, io, vc.currView, true, 'joining');
+    startViewChange(s, io, vc.currView, true, 'joining', deps);
   }
   if (!(vc.votes.size >= s.q - 1 || restore)) return;
   if (!s.config.SpeedUpViewChange) {
     io.log('joiningViewChange', s.id, vc.currView);
     // Stryker disable next-line BooleanLiteral: the view is aborted a few lines below anyway (abortView before moving on)
-    startViewChange(s, io, vc.currView, true, 'joining');
+    startViewChange(s, io, vc.currView, true, 'joining', deps);
   }
   // Stryker disable next-line ConditionalExpression: startViewChange(currView) just ran, so nextView is currView + 1 (it defers only while an in-flight proposal is pending, and messages are deferred then too)
   if (vc.nextView !== vc.currView + 1) return;
   if (!restore) saveViewChange(s, io, vc.currView);
-  abortView(s, io, vc.currView);
+  deps.controller.abortView(s, io, vc.currView);
   vc.currView = vc.nextView;
   vc.votes.clear();
   vc.viewData.clear();
   vc.checkTimeout = true;
-  s.counters.viewChanges++;
-  io.metric('sim_smartbft_viewchange_total', s.counters.viewChanges);
+  vc.viewChanges++;
+  io.metric('sim_smartbft_viewchange_total', vc.viewChanges);
   viewChangeMetrics(s, io);
   const signed = signedViewData(s, io);
-  const leader = leaderOf(s, vc.currView);
+  const leader = leaderOfView(s.nodes, vc.currView);
   // Stryker disable next-line StringLiteral: handleViewData reads only the signed view data
-  if (leader === s.id) handleViewData(s, io, s.id, { type: 'ViewData', signed });
+  if (leader === s.id) handleViewData(s, io, s.id, { type: 'ViewData', signed }, deps);
   else io.send(leader, { type: 'ViewData', signed });
   io.log('sentViewData', s.id, vc.currView, leader);
   // Messages for this view that arrived before we joined.
   const early = [...vc.earlyViewData.entries()];
   vc.earlyViewData.clear();
-  for (const [from, msg] of early) handleViewData(s, io, from, msg);
+  for (const [from, msg] of early) handleViewData(s, io, from, msg, deps);
   const nv = vc.earlyNewView;
   vc.earlyNewView = undefined;
-  if (nv !== undefined) handleNewView(s, io, nv.sender, nv.msg);
+  if (nv !== undefined) handleNewView(s, io, nv.sender, nv.msg, deps);
 }
 
 export function viewDataSummary(vd: ViewData): string {
@@ -263,7 +312,7 @@ function signedByItsSigner(s: ConsenterState, svd: SignedViewData): boolean {
  * Difference from Go: a genesis ViewData (no last decision) also needs a valid signature
  * from its sender; Go accepts it unsigned and leaves the check to the followers.
  */
-export function checkLastDecision(s: ConsenterState, io: Io, sender: number, svd: SignedViewData): { valid: boolean; lastSeq: number } {
+export function checkLastDecision(s: ConsenterState, io: Io, sender: number, svd: SignedViewData, deps: ViewChangerDeps): { valid: boolean; lastSeq: number } {
   // Stryker disable next-line ObjectLiteral: an empty object is invalid too (valid undefined), and lastSeq is read only when valid
   const invalid = { valid: false, lastSeq: 0 };
   const vd = svd.viewData;
@@ -281,7 +330,7 @@ export function checkLastDecision(s: ConsenterState, io: Io, sender: number, svd
   }
   // One sequence behind the sender: validate its last decision and deliver it.
   if (!validateLastDecision(s, last)) return invalid;
-  deliver(s, io, last, false);
+  deps.application.deliver(s, io, last);
   // "our in-flight sequence may be behind": getInFlight leaves the one before out.
   s.vc.committedDuringViewChange = last.seq;
   if (!signedBySender()) return invalid;
@@ -289,10 +338,10 @@ export function checkLastDecision(s: ConsenterState, io: Io, sender: number, svd
 }
 
 /** validateViewDataMsg (viewchanger.go): the new leader's checks of one ViewData. */
-function validateViewDataMsg(s: ConsenterState, io: Io, sender: number, svd: SignedViewData): boolean {
+function validateViewDataMsg(s: ConsenterState, io: Io, sender: number, svd: SignedViewData, deps: ViewChangerDeps): boolean {
   const vd = svd.viewData;
-  if (leaderOf(s, s.vc.currView) !== s.id || vd.nextView !== s.vc.currView) return false;
-  const check = checkLastDecision(s, io, sender, svd);
+  if (leaderOfView(s.nodes, s.vc.currView) !== s.id || vd.nextView !== s.vc.currView) return false;
+  const check = checkLastDecision(s, io, sender, svd, deps);
   if (!check.valid) {
     io.log('viewDataLastDecisionFailed', s.id, signedViewDataToString(svd), sender);
     return false;
@@ -306,18 +355,18 @@ function signedViewDataToString(svd: SignedViewData): string {
   return `<ViewData signed by ${svd.signer} with NextView: ${svd.viewData.nextView}>`;
 }
 
-export function handleViewData(s: ConsenterState, io: Io, sender: number, m: ViewDataMsg): void {
+export function handleViewData(s: ConsenterState, io: Io, sender: number, m: ViewDataMsg, deps: ViewChangerDeps): void {
   const vc = s.vc;
   const vd = m.signed.viewData;
-  if (vd.nextView === vc.currView + 1 && leaderOf(s, vd.nextView) === s.id) {
+  if (vd.nextView === vc.currView + 1 && leaderOfView(s.nodes, vd.nextView) === s.id) {
     if (!vc.earlyViewData.has(sender)) vc.earlyViewData.set(sender, m);
     return;
   }
-  if (leaderOf(s, vc.currView) !== s.id || vc.realView === vc.currView) return;
+  if (leaderOfView(s.nodes, vc.currView) !== s.id || vc.realView === vc.currView) return;
   if (vc.viewData.has(sender)) return;
   // The new leader's own ViewData is registered unchecked (Go's startViewChange calls
   // viewDataMsgs.registerVote(SelfID, msg) directly); only the others' are validated.
-  if (sender !== s.id && !validateViewDataMsg(s, io, sender, m.signed)) return;
+  if (sender !== s.id && !validateViewDataMsg(s, io, sender, m.signed, deps)) return;
   vc.viewData.set(sender, m.signed);
   // Stryker disable next-line ConditionalExpression: (to false) CheckInFlight cannot pass with fewer than Q ViewData: both A and B need Q of them
   if (vc.viewData.size < s.q) return;
@@ -331,7 +380,7 @@ export function handleViewData(s: ConsenterState, io: Io, sender: number, m: Vie
   io.log('broadcastNewView', s.id);
   io.broadcast(nv);
   vc.viewData.clear();
-  handleNewView(s, io, s.id, nv);
+  handleNewView(s, io, s.id, nv, deps);
 }
 
 /**
@@ -388,7 +437,7 @@ export function checkInFlight(s: ConsenterState, list: readonly SignedViewData[]
  * - more than one ahead: sync at once ("sync"), whatever the ViewData after it hold.
  * Then at least Q counted. Like Go, the ViewData not checked are counted whoever signed them.
  */
-function validateNewViewMsg(s: ConsenterState, io: Io, m: NewView): 'valid' | 'invalid' | 'sync' | 'deliver' {
+function validateNewViewMsg(s: ConsenterState, io: Io, m: NewView, deps: ViewChangerDeps): 'valid' | 'invalid' | 'sync' | 'deliver' {
   const mySeq = s.ledger.length;
   const seen = new Set<number>();
   let valid = 0;
@@ -406,7 +455,7 @@ function validateNewViewMsg(s: ConsenterState, io: Io, m: NewView): 'valid' | 'i
     }
     if (last.proposal.metadata.viewId >= vd.nextView) return 'invalid';
     if (last.seq > mySeq + 1) {
-      requestSync(s, io);
+      deps.synchronizer.sync(s, io);
       return 'sync';
     }
     if (last.seq < mySeq) {
@@ -421,7 +470,7 @@ function validateNewViewMsg(s: ConsenterState, io: Io, m: NewView): 'valid' | 'i
       continue;
     }
     if (!validateLastDecision(s, last)) return 'invalid';
-    deliver(s, io, last, false);
+    deps.application.deliver(s, io, last);
     // Stryker disable next-line ConditionalExpression,LogicalOperator: the caller validates again at once, where this ViewData is at the node's sequence and the same two checks run (Go checks here for a reconfiguration, which the model has not)
     if (!signedByItsSigner(s, svd) || !validInFlight(vd.inFlightProposal, last.seq)) return 'invalid';
     return 'deliver';
@@ -430,22 +479,22 @@ function validateNewViewMsg(s: ConsenterState, io: Io, m: NewView): 'valid' | 'i
   return valid < s.q ? 'invalid' : 'valid';
 }
 
-export function handleNewView(s: ConsenterState, io: Io, sender: number, m: NewView): void {
+export function handleNewView(s: ConsenterState, io: Io, sender: number, m: NewView, deps: ViewChangerDeps): void {
   const vc = s.vc;
   const nextView = m.signedViewData[0]?.viewData.nextView ?? -1;
-  if (nextView === vc.currView + 1 && sender === leaderOf(s, nextView)) {
+  if (nextView === vc.currView + 1 && sender === leaderOfView(s.nodes, nextView)) {
     vc.earlyNewView = { sender, msg: m };
     return;
   }
   if (vc.realView === vc.currView) return;
-  const expectedLeader = leaderOf(s, vc.currView);
+  const expectedLeader = leaderOfView(s.nodes, vc.currView);
   if (sender !== expectedLeader) {
     io.log('wrongNewViewSender', s.id, describeMessage(m), sender, expectedLeader);
     return;
   }
   // processNewViewMsg: validate, and again after each decision delivered from the message.
-  let result = validateNewViewMsg(s, io, m);
-  while (result === 'deliver') result = validateNewViewMsg(s, io, m);
+  let result = validateNewViewMsg(s, io, m, deps);
+  while (result === 'deliver') result = validateNewViewMsg(s, io, m, deps);
   if (result === 'invalid') {
     io.log('newViewInvalid', s.id);
     return;
@@ -456,16 +505,16 @@ export function handleNewView(s: ConsenterState, io: Io, sender: number, m: NewV
   if (!check.ok) return;
   if (check.proposal !== undefined && check.proposal.metadata.latestSequence === s.ledger.length + 1) {
     // commitInFlightProposal: the view for the proposal starts after two ticks.
-    abortView(s, io, vc.currView);
+    deps.controller.abortView(s, io, vc.currView);
     vc.pendingInFlight = { proposal: check.proposal, ticksToWait: 2, started: false };
     io.log('inFlightWaitTwoTicks');
     return;
   }
-  completeNewView(s, io);
+  completeNewView(s, io, deps);
 }
 
 /** After NewView (and its in-flight decision, if any): WAL NewView and start the view. */
-export function completeNewView(s: ConsenterState, io: Io): void {
+export function completeNewView(s: ConsenterState, io: Io, deps: ViewChangerDeps): void {
   const vc = s.vc;
   const inFlight = vc.pendingInFlight;
   vc.pendingInFlight = undefined;
@@ -478,49 +527,49 @@ export function completeNewView(s: ConsenterState, io: Io): void {
   vc.backOffFactor = 1;
   vc.votes.clear();
   viewChangeMetrics(s, io);
-  io.fact({ type: 'bft.viewChanged', view: vc.currView, leader: leaderOf(s, vc.currView) });
+  io.fact({ type: 'bft.viewChanged', view: vc.currView, leader: leaderOfView(s.nodes, vc.currView) });
   vc.nextViews.clear();
-  viewChanged(s, io, vc.currView, s.ledger.length + 1);
-  restartTimers(s, io);
+  deps.controller.viewChanged(s, io, vc.currView, s.ledger.length + 1);
+  deps.requestsTimer.restartTimers(s, io);
   // Stryker disable next-line ConditionalExpression: the deferred queues fill only while an in-flight proposal is pending, so without one they are empty
-  if (inFlight !== undefined) replayDeferred(s, io);
+  if (inFlight !== undefined) replayDeferred(s, io, deps);
 }
 
 /** The in-flight view ended without a decision: Go's processNewViewMsg returns without changing the view. */
-function inFlightFailed(s: ConsenterState, io: Io): void {
-  stopView(s, io);
+function inFlightFailed(s: ConsenterState, io: Io, deps: ViewChangerDeps): void {
+  deps.inFlightView.abort(s, io);
   s.vc.pendingInFlight = undefined;
   io.log('inFlightUnable', s.id);
-  replayDeferred(s, io);
+  replayDeferred(s, io, deps);
 }
 
 /** ViewChanger.Sync: the in-flight view asked to sync (it saw f+1 commits beyond it). */
-export function inFlightAskedToSync(s: ConsenterState, io: Io): void {
+export function inFlightAskedToSync(s: ConsenterState, io: Io, deps: ViewChangerDeps): void {
   const p = s.vc.pendingInFlight;
-  requestSync(s, io);
+  deps.synchronizer.sync(s, io);
   if (p === undefined) return;
   io.log('inFlightAskedToSync', p.proposal.metadata.viewId, p.proposal.metadata.latestSequence);
-  inFlightFailed(s, io);
+  inFlightFailed(s, io, deps);
 }
 
 /** checkIfTimeout: the view change's deadline (ViewChangeTimeout x back-off) passed; sync. */
-function checkIfTimeout(s: ConsenterState, io: Io): boolean {
+function checkIfTimeout(s: ConsenterState, io: Io, deps: ViewChangerDeps): boolean {
   const vc = s.vc;
   // Stryker disable next-line ConditionalExpression: (to false) viewChangerTick checks it first, and while an in-flight proposal is pending checkTimeout is always true (set on joining, reset only with pendingInFlight cleared)
   if (!vc.checkTimeout) return false;
   // `if nextTimeout.After(now) { return false }`: it fires once now reaches the deadline
   // (the reference paraphrases this as now > deadline; the Go code is >=).
-  if (s.hb.lastTick < vc.startViewChangeTime + s.config.ViewChangeTimeout * vc.backOffFactor) return false;
+  if (vc.lastTick < vc.startViewChangeTime + s.config.ViewChangeTimeout * vc.backOffFactor) return false;
   // Stryker disable next-line BooleanLiteral: both callers call startViewChange(currView) right after a timeout, which sets checkTimeout again on every path
   vc.checkTimeout = false;
   vc.backOffFactor++;
   io.fact({ type: 'bft.viewChangeTimeout', view: vc.currView, backOffFactor: vc.backOffFactor });
-  requestSync(s, io);
+  deps.synchronizer.sync(s, io);
   return true;
 }
 
 /** InformNewView: sync learned a newer view. */
-export function informNewView(s: ConsenterState, io: Io, view: number): void {
+export function informNewView(s: ConsenterState, io: Io, view: number, deps: ViewChangerDeps): void {
   const vc = s.vc;
   if (view < vc.currView || (view === vc.currView && vc.realView === view)) return;
   const wasInFlight = vc.pendingInFlight !== undefined;
@@ -529,7 +578,7 @@ export function informNewView(s: ConsenterState, io: Io, view: number): void {
     // Go's in-flight view would run on beside it until it decides or times out; the model
     // has one view at a time, so the in-flight view ends here.
     vc.pendingInFlight = undefined;
-    stopView(s, io);
+    deps.inFlightView.abort(s, io);
   }
   io.log('informNewView', s.id, view);
   vc.currView = view;
@@ -541,35 +590,36 @@ export function informNewView(s: ConsenterState, io: Io, view: number): void {
   vc.checkTimeout = false;
   vc.nextViews.clear();
   viewChangeMetrics(s, io);
-  restartTimers(s, io);
-  if (wasInFlight) replayDeferred(s, io);
+  deps.requestsTimer.restartTimers(s, io);
+  if (wasInFlight) replayDeferred(s, io, deps);
 }
 
 /** The WAL's last record was ViewChange: re-run the join (processViewChangeMsg(restore=true)). */
-export function restoreViewChange(s: ConsenterState, io: Io): void {
-  processViewChangeMsg(s, io, true);
+export function restoreViewChange(s: ConsenterState, io: Io, deps: ViewChangerDeps): void {
+  processViewChangeMsg(s, io, true, deps);
 }
 
 /** ViewChanger tick: resend and timeout with back-off; or the in-flight view's ticks. */
-export function viewChangerTick(s: ConsenterState, io: Io): void {
+export function viewChangerTick(s: ConsenterState, io: Io, deps: ViewChangerDeps): void {
   const vc = s.vc;
+  vc.lastTick = io.now;
   const p = vc.pendingInFlight;
   if (p !== undefined) {
-    inFlightTick(s, io, p);
+    inFlightTick(s, io, p, deps);
     return;
   }
   if (!vc.checkTimeout) return;
-  const now = s.hb.lastTick;
+  const now = vc.lastTick;
   if (now - vc.lastResend >= s.config.ViewChangeResendInterval) {
     io.broadcast({ type: 'ViewChange', nextView: vc.nextView, reason: 'resend' });
     vc.lastResend = now;
   }
-  if (checkIfTimeout(s, io)) {
+  if (checkIfTimeout(s, io, deps)) {
     // Still pending (nobody joined): this only re-arms the timeout, from the same start, so
     // a lone complainer times out 20s, 40s, 60s ... after it began. After a join it moves on
     // to the next view, skipping a dead next leader.
     // Stryker disable next-line BooleanLiteral: after a timeout the view is already stopped (by the join), or startViewChange returns before aborting (a lone complainer)
-    startViewChange(s, io, vc.currView, false, 'view change timeout');
+    startViewChange(s, io, vc.currView, false, 'view change timeout', deps);
   }
 }
 
@@ -578,7 +628,7 @@ export function viewChangerTick(s: ConsenterState, io: Io): void {
  * twice); then each checks the view-change timeout (no resend). On timeout the proposal is
  * abandoned, the view not changed, and a view change to the next view starts.
  */
-function inFlightTick(s: ConsenterState, io: Io, p: NonNullable<ConsenterState['vc']['pendingInFlight']>): void {
+function inFlightTick(s: ConsenterState, io: Io, p: NonNullable<ViewChangerState['pendingInFlight']>, deps: ViewChangerDeps): void {
   const md = p.proposal.metadata;
   if (!p.started) {
     p.ticksToWait--;
@@ -586,12 +636,12 @@ function inFlightTick(s: ConsenterState, io: Io, p: NonNullable<ConsenterState['
     p.started = true;
     // Logged before the view's first step: Go's view decides asynchronously, after this line.
     io.log('inFlightViewStarted', s.id, md.viewId);
-    startInFlightView(s, io, p.proposal);
+    deps.inFlightView.start(s, io, p.proposal);
     return;
   }
-  if (!checkIfTimeout(s, io)) return;
+  if (!checkIfTimeout(s, io, deps)) return;
   io.log('inFlightTimeout', md.viewId, md.latestSequence);
-  inFlightFailed(s, io);
+  inFlightFailed(s, io, deps);
   // Stryker disable next-line BooleanLiteral: inFlightFailed has just stopped the in-flight view, and the NewView's view never started
-  startViewChange(s, io, s.vc.currView, false, 'view change timeout');
+  startViewChange(s, io, s.vc.currView, false, 'view change timeout', deps);
 }
