@@ -18,7 +18,7 @@ import { nextBatch, onBatchTimer } from './batcher.ts';
 import { changeRole, handleHeartBeat, handleHeartBeatResponse, heartbeatTick, newHeartbeatMonitorState, stopLeaderSendMsg, type HeartbeatEventHandler } from './heartbeatmonitor.ts';
 import { eraseProcessed, newRequestPoolState, onRequestTimers, onSubmitTimeouts, removeRequests, restartTimers, stopTimers, submitRequest, type RequestTimeoutHandler } from './requestpool.ts';
 import { PHASE, type ConsenterState } from './state.ts';
-import { newSyncState, onBlockRequest, onBlockResponse, onCollectTimer, onHeightResponse, onStateTransferResponse, onSyncTimer, requestSync as startSync } from './synchronizer.ts';
+import { newSynchronizer, newSyncState, onBlockRequest, onBlockResponse, onCollectTimer, onHeightResponse, onStateTransferResponse, onSyncTimer, type SyncEventHandler } from './synchronizer.ts';
 import { enterPrepared, newViewState, processMsg, stopView } from './view.ts';
 import {
   completeNewView,
@@ -45,8 +45,9 @@ export function leaderId(s: ConsenterState): number {
   return leaderOf(s, s.view.number);
 }
 
+/** Controller.Sync(): the Synchronizer's sync, its result handed back to SYNC_EVENTS. */
 export function requestSync(s: ConsenterState, io: Io): void {
-  startSync(s, io);
+  SYNCHRONIZER.sync(s, io);
 }
 
 /** Consensus.Complain -> ViewChanger.StartViewChange. */
@@ -71,6 +72,17 @@ export function onHeartbeatTimeout(s: ConsenterState, io: Io, view: number, lead
   io.log('heartbeatTimeoutComplain', leader);
   complain(s, io, view, true, 'heartbeat timeout');
 }
+
+/** The Controller as the synchronizer's SyncEventHandler: it writes fetched blocks and ends Controller.sync. */
+const SYNC_EVENTS: SyncEventHandler = {
+  deliver(s, io, d) {
+    deliver(s, io, d, true);
+  },
+  synced: changeViewAfterSync,
+};
+
+/** The Controller's Synchronizer (controller.go c.Synchronizer). */
+const SYNCHRONIZER = newSynchronizer(SYNC_EVENTS);
 
 /** The Controller as the heartbeat monitor's HeartbeatEventHandler (controller.go OnHeartbeatTimeout, Sync). */
 const HEARTBEAT_EVENTS: HeartbeatEventHandler = {
@@ -233,7 +245,7 @@ export function viewChanged(s: ConsenterState, io: Io, view: number, seq: number
  * The end of Controller.sync (controller.go): ViewChanger.InformNewView, then adopt what
  * the sync found, unless we already joined a later view change.
  */
-export function changeViewAfterSync(s: ConsenterState, io: Io, view: number, seq: number, decisions: number): void {
+function changeViewAfterSync(s: ConsenterState, io: Io, view: number, seq: number, decisions: number): void {
   informNewView(s, io, view, VIEW_CHANGER);
   if (s.vc.currView > view) return;
   // Stryker disable next-line ConditionalExpression: (to false) changeView's own check returns in the same case
@@ -332,7 +344,7 @@ function onMessage(s: ConsenterState, io: Io, from: string, m: BftMessage): void
       io.send(sender, { type: 'StateTransferResponse', viewNum: s.view.number, sequence: s.viewSeq.seq });
       return;
     case 'StateTransferResponse':
-      onStateTransferResponse(s, io, sender, m);
+      onStateTransferResponse(s, io, sender, m, SYNC_EVENTS);
       return;
     case 'Submit':
     case 'FwdRequest':
@@ -342,13 +354,13 @@ function onMessage(s: ConsenterState, io: Io, from: string, m: BftMessage): void
       io.send(sender, { type: 'HeightResponse', syncId: m.syncId, height: s.ledger.length + 1 });
       return;
     case 'HeightResponse':
-      onHeightResponse(s, io, sender, m);
+      onHeightResponse(s, io, sender, m, SYNC_EVENTS);
       return;
     case 'BlockRequest':
       onBlockRequest(s, io, sender, m);
       return;
     case 'BlockResponse':
-      onBlockResponse(s, io, sender, m);
+      onBlockResponse(s, io, sender, m, SYNC_EVENTS);
       return;
   }
 }
@@ -375,13 +387,13 @@ function onTimer(s: ConsenterState, io: Io, name: TimerName): void {
       onSubmitTimeouts(s, io);
       return;
     case TIMERS.sync:
-      onSyncTimer(s, io);
+      onSyncTimer(s, io, SYNC_EVENTS);
       return;
     case TIMERS.syncOnStart:
       requestSync(s, io);
       return;
     case TIMERS.collectState:
-      onCollectTimer(s, io);
+      onCollectTimer(s, io, SYNC_EVENTS);
       return;
   }
 }
@@ -454,7 +466,6 @@ function initialState(opts: ConsenterOptions, now: number): ConsenterState {
     sync: newSyncState(),
     byzantine: null,
     byz: { alt: new Map(), voted: new Set(), censored: undefined },
-    counters: { syncs: 0 },
   };
 }
 

@@ -147,7 +147,10 @@ export interface ViewChangerState {
   committedDuringViewChange: number | undefined;
 }
 
+/** The synchronizer (synchronizer.ts: Fabric's BFTSynchronizer, Controller.sync and the StateCollector). */
 export interface SyncState {
+  /** consensus_smartbft_consensus_latency_sync_count: the syncs this node started since its start. */
+  syncs: number;
   active: boolean;
   id: number;
   /**
@@ -221,9 +224,9 @@ export interface ConsenterState {
   hb: HeartbeatMonitorState;
   /** ViewChanger (viewchanger.go): its views, votes, ViewData, timeout and the in-flight proposal it commits. */
   vc: ViewChangerState;
+  /** The synchronizer (synchronizer.ts), reached through its Synchronizer interface. */
   sync: SyncState;
   byzantine: string | null;
   /** Byzantine bookkeeping (equivocation, vote-for-everything). */
   byz: { alt: Map<number, Proposal>; voted: Set<string>; censored: string | undefined };
-  counters: { syncs: number };
 }

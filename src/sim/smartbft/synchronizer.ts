@@ -14,19 +14,58 @@
  * (config.SyncProbeMs before the height requests, config.SyncPullMs before the block
  * request: figures.ordererSync of the calibration profile, from the real orderers' log
  * timestamps).
+ *
+ * The Controller starts a sync only through the Synchronizer interface (pkg/api
+ * dependencies.go), built by newSynchronizer, and so does the ViewChanger (through the
+ * Controller's Sync). Its state is a SyncState (`s.sync`, built by newSyncState). It calls
+ * the Controller back only through the SyncEventHandler it is given: to write a fetched
+ * block, and with what Controller.sync returns. Fabric's synchronizer has connections of its
+ * own; the model's messages and timers share the consenter's, so the Controller routes them
+ * to the entry points below.
  */
+import type { Decision } from './api.ts';
+import { digestMatches, verifySignature } from '../consensus/crypto.ts';
 import { TIMERS, type Io } from './io.ts';
 import type { BlockRequest, BlockResponse, HeightResponse, StateTransferResponse } from './messages.ts';
 import type { ConsenterState, SyncState } from './state.ts';
-import { changeViewAfterSync, deliver } from './controller.ts';
-import { validDecision } from './viewchanger.ts';
 import { saveNewView } from './wal.ts';
 
 /** How long the block puller waits for heights before using what it has. */
 const HEIGHTS_TIMEOUT_MS = 1_000;
 
+/**
+ * Synchronizer (pkg/api/dependencies.go `Sync() types.SyncResponse`), with Controller.Sync's
+ * token: one sync at a time, and one more if asked meanwhile. The model's sync runs over
+ * messages and timers, so `sync` returns at once and its response reaches the Controller
+ * later, through SyncEventHandler.synced.
+ */
+export interface Synchronizer {
+  sync(s: ConsenterState, io: Io): void;
+}
+
+/** What the synchronizer calls back: the Controller (controller.ts SYNC_EVENTS). */
+export interface SyncEventHandler {
+  /** A fetched block is written to the ledger (BFTSynchronizer's support.WriteBlock; not counted in consensus_BFT_committed_block_number). */
+  deliver(s: ConsenterState, io: Io, d: Decision): void;
+  /**
+   * Controller.sync returned (controller.go): the view, the next sequence and the decisions
+   * in view the sync found; the Controller informs the ViewChanger and changes its view.
+   */
+  synced(s: ConsenterState, io: Io, view: number, seq: number, decisions: number): void;
+}
+
+/** The Synchronizer that calls `events` back. */
+export function newSynchronizer(events: SyncEventHandler): Synchronizer {
+  return {
+    sync(s, io) {
+      requestSync(s, io, events);
+    },
+  };
+}
+
 export function newSyncState(): SyncState {
   return {
+    syncs: 0,
     active: false,
     id: 0,
     // Stryker disable next-line StringLiteral: no code compares a stage with 'idle'; every check names the stage it wants
@@ -48,8 +87,8 @@ export function newSyncState(): SyncState {
   };
 }
 
-/** Controller.Sync(). */
-export function requestSync(s: ConsenterState, io: Io): void {
+/** Controller.Sync(): take the sync token and start, or ask for one more sync after this one. */
+function requestSync(s: ConsenterState, io: Io, events: SyncEventHandler): void {
   const y = s.sync;
   if (y.active) {
     y.again = true;
@@ -60,12 +99,12 @@ export function requestSync(s: ConsenterState, io: Io): void {
   // Stryker disable next-line StringLiteral: overwritten before any read: by 'probe', by askHeights, or by heightsDone (n = 1)
   y.stage = 'heights';
   y.heights.clear();
-  s.counters.syncs++;
-  io.metric('consensus_smartbft_consensus_latency_sync_count', s.counters.syncs);
+  y.syncs++;
+  io.metric('consensus_smartbft_consensus_latency_sync_count', y.syncs);
   io.log('bftSyncInitiated');
   io.fact({ type: 'bft.syncStarted', height: s.ledger.length + 1 });
   if (s.n === 1) {
-    heightsDone(s, io);
+    heightsDone(s, io, events);
     return;
   }
   if (s.config.SyncProbeMs > 0) {
@@ -83,14 +122,14 @@ function askHeights(s: ConsenterState, io: Io): void {
   io.setTimer(TIMERS.sync, HEIGHTS_TIMEOUT_MS);
 }
 
-export function onHeightResponse(s: ConsenterState, io: Io, sender: number, m: HeightResponse): void {
+export function onHeightResponse(s: ConsenterState, io: Io, sender: number, m: HeightResponse, events: SyncEventHandler): void {
   const y = s.sync;
   if (!y.active || y.stage !== 'heights' || m.syncId !== y.id) return;
   y.heights.set(sender, m.height);
-  if (y.heights.size >= s.n - 1) heightsDone(s, io);
+  if (y.heights.size >= s.n - 1) heightsDone(s, io, events);
 }
 
-export function onSyncTimer(s: ConsenterState, io: Io): void {
+export function onSyncTimer(s: ConsenterState, io: Io, events: SyncEventHandler): void {
   const y = s.sync;
   // Stryker disable next-line ConditionalExpression: (to false) an inactive sync is in the idle stage, which neither branch below takes
   if (!y.active) return;
@@ -99,18 +138,18 @@ export function onSyncTimer(s: ConsenterState, io: Io): void {
     return;
   }
   if (y.stage === 'heights') {
-    heightsDone(s, io);
+    heightsDone(s, io, events);
     return;
   }
   if (y.stage === 'connect') {
     y.stage = 'blocks';
-    requestBlocks(s, io);
+    requestBlocks(s, io, events);
     return;
   }
   // Stryker disable next-line ConditionalExpression: (to true) the sync timer is cancelled when the blocks stage ends, so it fires only in the heights or blocks stage
   if (y.stage === 'blocks') {
     y.sourceIndex++;
-    requestBlocks(s, io);
+    requestBlocks(s, io, events);
   }
 }
 
@@ -120,7 +159,7 @@ function endpointOf(name: string): string {
 }
 
 /** detectTargetHeight: the (f+1)-th highest height of the others (the lowest if fewer answered). */
-function heightsDone(s: ConsenterState, io: Io): void {
+function heightsDone(s: ConsenterState, io: Io, events: SyncEventHandler): void {
   const y = s.sync;
   io.cancelTimer(TIMERS.sync);
   // Go's %+v of a map[string]uint64 keyed by endpoint (host:port): keys sorted as strings.
@@ -133,7 +172,7 @@ function heightsDone(s: ConsenterState, io: Io): void {
   const target = heights.length === 0 ? myHeight : heights.length > s.f ? (heights[s.f] as number) : (heights[heights.length - 1] as number);
   io.log('targetHeight', target);
   if (myHeight >= target) {
-    syncFailed(s, io, `already at target height of ${target}`);
+    syncFailed(s, io, `already at target height of ${target}`, events);
     return;
   }
   y.target = target;
@@ -149,14 +188,14 @@ function heightsDone(s: ConsenterState, io: Io): void {
     return;
   }
   y.stage = 'blocks';
-  requestBlocks(s, io);
+  requestBlocks(s, io, events);
 }
 
-function requestBlocks(s: ConsenterState, io: Io): void {
+function requestBlocks(s: ConsenterState, io: Io, events: SyncEventHandler): void {
   const y = s.sync;
   const src = y.sources[y.sourceIndex];
   if (src === undefined) {
-    syncFailed(s, io, `failed pulling blocks up to height ${y.target} from ${y.sources.length} orderers`);
+    syncFailed(s, io, `failed pulling blocks up to height ${y.target} from ${y.sources.length} orderers`, events);
     return;
   }
   const req: BlockRequest = { type: 'BlockRequest', syncId: y.id, fromSeq: s.ledger.length + 1, toSeq: y.target - 1 };
@@ -174,32 +213,47 @@ export function onBlockRequest(s: ConsenterState, io: Io, sender: number, m: Blo
   io.send(sender, { type: 'BlockResponse', syncId: m.syncId, decisions });
 }
 
-export function onBlockResponse(s: ConsenterState, io: Io, sender: number, m: BlockResponse): void {
+export function onBlockResponse(s: ConsenterState, io: Io, sender: number, m: BlockResponse, events: SyncEventHandler): void {
   const y = s.sync;
   if (!y.active || y.stage !== 'blocks' || m.syncId !== y.id || y.sources[y.sourceIndex] !== sender) return;
   for (const d of m.decisions) {
     if (d.seq !== s.ledger.length + 1) continue;
     const last = s.ledger[s.ledger.length - 1];
     if (!validDecision(s, d) || (s.app.verifyProposal !== undefined && s.app.verifyProposal(d.proposal, last) !== null)) break;
-    deliver(s, io, d, true);
+    events.deliver(s, io, d);
     y.fetched++;
   }
   if (s.ledger.length + 1 >= y.target) {
     io.log('finishedSync', y.fetched, y.fetchedFrom, s.ledger.length);
-    synchronizerReturned(s, io);
+    synchronizerReturned(s, io, events);
     return;
   }
   y.sourceIndex++;
-  requestBlocks(s, io);
+  requestBlocks(s, io, events);
 }
 
-function syncFailed(s: ConsenterState, io: Io, reason: string): void {
+/**
+ * The check of a fetched block: Q valid signatures from distinct consenters on a
+ * well-formed proposal; a bad or unknown signature is skipped, not fatal (the view
+ * changer's stricter check is viewchanger.ts validateLastDecision).
+ */
+function validDecision(s: ConsenterState, d: Decision): boolean {
+  if (!digestMatches(d.proposal) || d.proposal.metadata.latestSequence !== d.seq) return false;
+  const signers = new Set<number>();
+  for (const sig of d.signatures) {
+    if (!s.nameOf.has(sig.signer) || signers.has(sig.signer)) continue;
+    if (verifySignature(sig, d.proposal.digest)) signers.add(sig.signer);
+  }
+  return signers.size >= s.q;
+}
+
+function syncFailed(s: ConsenterState, io: Io, reason: string, events: SyncEventHandler): void {
   io.log('syncFailed', reason);
-  synchronizerReturned(s, io);
+  synchronizerReturned(s, io, events);
 }
 
 /** BFTSynchronizer.Sync returned the last block's decision; Controller.sync goes on. */
-function synchronizerReturned(s: ConsenterState, io: Io): void {
+function synchronizerReturned(s: ConsenterState, io: Io, events: SyncEventHandler): void {
   const y = s.sync;
   io.cancelTimer(TIMERS.sync);
   const last = s.ledger[s.ledger.length - 1];
@@ -230,14 +284,14 @@ function synchronizerReturned(s: ConsenterState, io: Io): void {
   y.stage = 'state';
   y.responses.clear();
   if (s.n === 1) {
-    completeSync(s, io, undefined);
+    completeSync(s, io, undefined, events);
     return;
   }
   io.broadcast({ type: 'StateTransferRequest' });
   io.setTimer(TIMERS.collectState, s.config.CollectTimeout);
 }
 
-export function onStateTransferResponse(s: ConsenterState, io: Io, sender: number, m: StateTransferResponse): void {
+export function onStateTransferResponse(s: ConsenterState, io: Io, sender: number, m: StateTransferResponse, events: SyncEventHandler): void {
   const y = s.sync;
   if (!y.active || y.stage !== 'state') return;
   if (!y.responses.has(sender)) y.responses.set(sender, { view: m.viewNum, seq: m.sequence });
@@ -246,15 +300,15 @@ export function onStateTransferResponse(s: ConsenterState, io: Io, sender: numbe
   if (equal < s.f + 1) return;
   io.log('collectorValid', s.id, m.viewNum, m.sequence);
   io.cancelTimer(TIMERS.collectState);
-  completeSync(s, io, { view: m.viewNum, seq: m.sequence });
+  completeSync(s, io, { view: m.viewNum, seq: m.sequence }, events);
 }
 
-export function onCollectTimer(s: ConsenterState, io: Io): void {
+export function onCollectTimer(s: ConsenterState, io: Io, events: SyncEventHandler): void {
   const y = s.sync;
   if (!y.active || y.stage !== 'state') return;
   io.log('collectorTimeout', s.id);
   io.log('fetchStateFailed');
-  completeSync(s, io, undefined);
+  completeSync(s, io, undefined, events);
 }
 
 /** maybePruneInFlight (controller.go): a sync that reached the in-flight sequence clears InFlightData. */
@@ -270,7 +324,7 @@ function maybePruneInFlight(s: ConsenterState, io: Io, syncedSeq: number): void 
   s.inFlight = undefined;
 }
 
-function completeSync(s: ConsenterState, io: Io, resp: { view: number; seq: number } | undefined): void {
+function completeSync(s: ConsenterState, io: Io, resp: { view: number; seq: number } | undefined, events: SyncEventHandler): void {
   const y = s.sync;
   const latestSeq = s.ledger.length;
   if (resp !== undefined && resp.view > y.newView && resp.seq === latestSeq + 1) {
@@ -290,9 +344,9 @@ function completeSync(s: ConsenterState, io: Io, resp: { view: number; seq: numb
   // Stryker disable next-line StringLiteral: no code compares a stage with 'idle'; every check names the stage it wants
   y.stage = 'idle';
   io.fact({ type: 'bft.synced', height: s.ledger.length + 1, view: y.newView });
-  changeViewAfterSync(s, io, y.newView, y.newSeq, y.newDecisions);
+  events.synced(s, io, y.newView, y.newSeq, y.newDecisions);
   if (y.again) {
     y.again = false;
-    requestSync(s, io);
+    requestSync(s, io, events);
   }
 }

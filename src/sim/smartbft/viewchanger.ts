@@ -258,24 +258,13 @@ function signedViewData(s: ConsenterState, io: Io): SignedViewData {
   return { viewData, signer: s.id, signature: sign(s.id, viewDataSummary(viewData)).value };
 }
 
-/** ValidateLastDecision: Q valid signatures from distinct consenters on a well-formed proposal. */
-export function validDecision(s: ConsenterState, d: Decision): boolean {
-  if (!digestMatches(d.proposal) || d.proposal.metadata.latestSequence !== d.seq) return false;
-  const signers = new Set<number>();
-  for (const sig of d.signatures) {
-    if (!s.nameOf.has(sig.signer) || signers.has(sig.signer)) continue;
-    if (verifySignature(sig, d.proposal.digest)) signers.add(sig.signer);
-  }
-  return signers.size >= s.q;
-}
-
 /**
  * ValidateLastDecision (viewchanger.go), the view changer's check of a last decision: at
  * least Q signatures, each verified once per signer, and any one that does not verify
  * (an unknown signer's included: the Verifier knows only consenters) rejects the whole
  * decision, however many valid ones come with it. The model's stand-in for a malformed
  * proposal (a digest that is not its content's, a sequence that is not its metadata's) is
- * rejected too. The synchronizer's looser check is `validDecision`.
+ * rejected too. The synchronizer's looser check is synchronizer.ts `validDecision`.
  */
 export function validateLastDecision(s: ConsenterState, d: Decision): boolean {
   if (!digestMatches(d.proposal) || d.proposal.metadata.latestSequence !== d.seq) return false;
