@@ -133,6 +133,9 @@ export {
   TRACE_VERSION,
   parseTraceFile,
   traceFileText,
+  traceHeaderLine,
+  traceRecordLine,
+  TraceLineReader,
   type TraceHeader,
   type FaultRecord,
   type InjectedFault,
@@ -150,7 +153,7 @@ export { measureOptions, measureOption, messagesPerDecisionFormula, type Measure
 export { runRaftVsBft, renderRaftVsBft } from './sizing/raft-vs-bft.ts';
 export { renderReport } from './report/html.ts';
 export { runReportHtml, writeRunReport } from './report/write.ts';
-export { buildReportData, reportInputOf, type ReportInput } from './report/data.ts';
+export { buildReportData, reportInputOf, ReportRecords, type ReportInput } from './report/data.ts';
 export { explainQuorum } from './report/explain.ts';
 
 // Types the API above mentions, so a caller can name them (and the reference links them)

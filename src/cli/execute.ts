@@ -8,6 +8,7 @@ import { UsageError, type CliEnv, type SimTarget, type TargetOptions } from './i
 import { runBudget } from './budget.ts';
 import type { RunProgress } from '../io/progress.ts';
 import { LOGS_MARKER, writeOutput } from './output.ts';
+import type { Spool } from '../io/spool.ts';
 
 export interface ExecuteOptions {
   readonly seed: number;
@@ -88,4 +89,58 @@ export function firstDivergence(a: readonly TraceRecord[], b: readonly TraceReco
     if (lx !== ly) return { index: i, first: lx, second: ly };
   }
   return undefined;
+}
+
+/**
+ * `--check-determinism` in bounded memory: the first run's records go to a spool as their
+ * canonical lines (one JSON string a line), the second run's are compared with them as
+ * they come, in step; the same answer as `firstDivergence` over both runs' records.
+ */
+export class DivergenceWatch {
+  private firstCount = 0;
+  private secondCount = 0;
+  private next: (() => string | undefined) | undefined;
+  private found: { index: number; first: string; second: string } | undefined;
+
+  constructor(private readonly spool: Spool) {}
+
+  /** A record of the first run (a trace sink). */
+  readonly first = (r: TraceRecord): void => {
+    this.spool.append(`${JSON.stringify(canonicalLine(r))}\n`);
+    this.firstCount++;
+  };
+
+  /** A record of the second run (a trace sink), after the first run is over. */
+  readonly second = (r: TraceRecord): void => {
+    const i = this.secondCount++;
+    if (this.found !== undefined) return;
+    const line = this.firstLine();
+    const ly = canonicalLine(r);
+    const lx = line ?? '(no record: the first run ended here)';
+    if (lx !== ly) this.found = { index: i, first: lx, second: ly };
+  };
+
+  /** Records of the first run. */
+  get records(): number {
+    return this.firstCount;
+  }
+
+  /** Where the runs first differ, once the second is over; undefined when identical. */
+  divergence(): { index: number; first: string; second: string } | undefined {
+    if (this.found !== undefined) return this.found;
+    // the second run ended first: the first run's next record has no partner
+    const line = this.secondCount < this.firstCount ? this.firstLine() : undefined;
+    return line === undefined ? undefined : { index: this.secondCount, first: line, second: '(no record: the second run ended here)' };
+  }
+
+  /** Drops the spool. */
+  dispose(): void {
+    this.spool.discard();
+  }
+
+  private firstLine(): string | undefined {
+    this.next ??= this.spool.lines();
+    const text = this.next();
+    return text === undefined ? undefined : (JSON.parse(text) as string);
+  }
 }

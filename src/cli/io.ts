@@ -6,6 +6,7 @@
 import { accessSync, constants, mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { escapeControls } from '../shared/escape.ts';
 import { MAX_INPUT_FILE_BYTES, readRegularFile, writeFileAtomic } from '../io/files.ts';
+import { fileSpool } from '../io/spool.ts';
 import { PROGRESS_EVERY_MS, progressFor, runProgress, type RunProgress } from '../io/progress.ts';
 import type { CliEnv, PathKind } from '../io/env.ts';
 
@@ -56,6 +57,8 @@ export function processEnv(streams: { readonly stdout?: OutputStream; readonly s
     readFile: (p) => readRegularFile(p, MAX_INPUT_FILE_BYTES),
     // Atomically (a temporary file, then a rename): nobody reads half a report.
     writeFile: writeFileAtomic,
+    // Beside the output, with no name: a run killed midway leaves nothing behind.
+    spool: fileSpool,
     listDir: (p) => readdirSync(p),
     removeFile: (p) => unlinkSync(p),
     mkdir: (p) => mkdirSync(p),

@@ -6,6 +6,7 @@
  */
 import { dirname } from 'node:path';
 import { UsageError, type CliEnv } from './io.ts';
+import { memorySpool, type Spool } from '../io/spool.ts';
 
 function reason(e: unknown): string {
   const err = e as { code?: unknown; message?: unknown };
@@ -53,6 +54,28 @@ export function prepareOutputDir(env: CliEnv, command: string, flag: string, pat
 export function writeOutput(env: CliEnv, command: string, flag: string, path: string, text: string): void {
   try {
     env.writeFile(path, text);
+  } catch (e) {
+    throw new UsageError(`${command}: --${flag} ${path}: cannot write (${reason(e)})`);
+  }
+}
+
+/**
+ * A file written as the command goes (`run --trace`): a spool beside `path` (checked with
+ * `checkOutputFile` first), committed with `commitOutput`. A failure is a one-line error.
+ */
+export function openOutputSpool(env: CliEnv, command: string, flag: string, path: string): Spool {
+  if (env.spool === undefined) return memorySpool(env.writeFile);
+  try {
+    return env.spool(dirname(path));
+  } catch (e) {
+    throw new UsageError(`${command}: --${flag} ${path}: cannot write (${reason(e)})`);
+  }
+}
+
+/** Publishes a spool as `path`, `head` first, atomically; a failure (disk full during the run or now) is a one-line error. */
+export function commitOutput(command: string, flag: string, path: string, spool: Spool, head: string): void {
+  try {
+    spool.commit(path, head);
   } catch (e) {
     throw new UsageError(`${command}: --${flag} ${path}: cannot write (${reason(e)})`);
   }

@@ -10,10 +10,11 @@ import type { Checks } from '../scenarios/runner.ts';
 import type { Behaviours, Scenario, Step } from '../scenarios/schema.ts';
 import type { TraceRecord } from '../shared/trace-format.ts';
 import type { RunProgress } from './progress.ts';
+import type { Spool } from './spool.ts';
 
 export interface TargetOptions {
   readonly seed: number;
-  /** Receives every trace record of the run (for --trace and --check-determinism). */
+  /** Receives every trace record of the run (for --trace, --report and --check-determinism). */
   readonly traceSink?: (record: TraceRecord) => void;
   /** Polled inside the simulation's event loop: why to stop now (budget used up), or undefined. */
   readonly interrupt?: () => string | undefined;
@@ -40,6 +41,12 @@ export interface CliEnv {
   readonly readFile: (path: string) => string;
   /** Writes a whole file atomically (a temp file in the same directory, then a rename): a reader never sees half of it. */
   readonly writeFile: (path: string, text: string) => void;
+  /**
+   * Opens a spool in an existing directory: text appended as a run goes, kept out of the
+   * heap, committed atomically at the end (src/io/spool.ts). Without it (an in-memory
+   * environment) the text is kept in memory and committed with `writeFile`.
+   */
+  readonly spool?: (dir: string) => Spool;
   /** Names in a directory. */
   readonly listDir: (path: string) => readonly string[];
   /** Removes one regular file. */

@@ -9,6 +9,7 @@
  */
 import { closeSync, constants, fstatSync, openSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 
 /** The cap on input text files the CLI reads (`env.readFile`); each loader may set a lower one. */
 export const MAX_INPUT_FILE_BYTES = 4_000_000;
@@ -64,6 +65,52 @@ export function readRegularFile(path: string, maxBytes: number): string {
       if (n > maxBytes) throw tooBig;
     }
     return Buffer.concat(chunks, n).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Reads a regular file (UTF-8) line by line, in chunks, calling `onLine` with each line
+ * (without its newline) and its number from 1: the lines `text.split('\n')` gives, less a
+ * last empty one. Memory stays bounded by the longest line (at most `maxLineChars`),
+ * whatever the file's size. A file that cannot be read, or a longer line, is a
+ * `FileReadError`; what `onLine` throws goes through.
+ */
+export function readRegularFileLines(path: string, maxLineChars: number, onLine: (line: string, n: number) => void, chunkBytes = 1 << 20): void {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    throw new FileReadError(path, problemOf(e));
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw new FileReadError(path, 'is a directory');
+    if (!st.isFile()) throw new FileReadError(path, 'is not a regular file');
+    const decoder = new StringDecoder('utf8');
+    const chunk = Buffer.allocUnsafe(chunkBytes);
+    let carry = '';
+    let n = 0;
+    for (;;) {
+      let got: number;
+      try {
+        got = readSync(fd, chunk, 0, chunk.length, null);
+      } catch (e) {
+        throw new FileReadError(path, problemOf(e));
+      }
+      const text = got === 0 ? decoder.end() : decoder.write(chunk.subarray(0, got));
+      let from = 0;
+      for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', from)) {
+        onLine(carry + text.slice(from, at), ++n);
+        carry = '';
+        from = at + 1;
+      }
+      carry += text.slice(from);
+      if (carry.length > maxLineChars) throw new FileReadError(path, `has a line longer than ${maxLineChars} characters (line ${n + 1})`);
+      if (got === 0) break;
+    }
+    if (carry !== '') onLine(carry, ++n);
   } finally {
     closeSync(fd);
   }

@@ -33,12 +33,13 @@ export async function runCompare(s: LiveSetup, opts: CompareOptions, io: LiveCli
   const scenario: Scenario = { ...s.scenario, topology: { ...s.scenario.topology, ...topologyOfConfig(s.config.topology) } };
   const target = await simTargetOf(io);
   const seed = scenario.seed ?? 1;
-  const records: TraceRecord[] = [];
+  // The records the simulator run's report reads (not the whole trace), when a report is asked for.
+  const kept = reportPath !== undefined ? new (await import('../report/cli.ts')).ReportRecords(describeTopology(scenario.topology).orderers) : undefined;
   // On a terminal, a progress line while the simulator runs (the cluster side prints a line per command).
   const progress = io.simProgress?.(`compare ${scenario.name}: simulator`, scenario.steps, json);
   let sim: ScenarioResult;
   try {
-    const simCluster = await target.create(scenario, { seed, ...(reportPath !== undefined ? { traceSink: (r: TraceRecord) => void records.push(r) } : {}), ...(progress !== undefined ? { interrupt: progress.interrupt } : {}) });
+    const simCluster = await target.create(scenario, { seed, ...(kept !== undefined ? { traceSink: (r: TraceRecord) => kept.add(r) } : {}), ...(progress !== undefined ? { interrupt: progress.interrupt } : {}) });
     progress?.attach(simCluster);
     sim = await runScenario(scenario, simCluster, {
       seed,
@@ -51,10 +52,10 @@ export async function runCompare(s: LiveSetup, opts: CompareOptions, io: LiveCli
     progress?.line.end();
   }
   io.stderr(`simulator: ${sim.passed ? 'passed' : sim.verdict} (seed ${seed}); now the live cluster...\n`);
-  if (reportPath !== undefined) {
+  if (reportPath !== undefined && kept !== undefined) {
     const { reportHtml } = await import('../report/cli.ts');
     // Atomically: a reader (or a run killed midway) never sees half a report.
-    (io.writeFile ?? writeFileAtomic)(reportPath, reportHtml(sim, records, describeTopology(scenario.topology)));
+    (io.writeFile ?? writeFileAtomic)(reportPath, reportHtml(sim, kept, describeTopology(scenario.topology)));
     io.stderr(`simulator report: ${reportPath}\n`);
   }
 

@@ -64,6 +64,11 @@ export interface ReportInput {
   readonly quorum: { readonly n: number; readonly f: number; readonly q: number };
   /** The command that replays the run exactly, when the producer knows it (run --report passes its own). */
   readonly replay?: string | undefined;
+  /**
+   * The time of the run's last record, when `records` holds only the records the report
+   * reads (`ReportRecords`): the records left out still end the run where they end it.
+   */
+  readonly end?: number | undefined;
 }
 
 /**
@@ -73,13 +78,93 @@ export interface ReportInput {
  */
 export function reportInputOf(
   result: ReportResultLike,
-  records: readonly TraceRecord[],
+  records: readonly TraceRecord[] | ReportRecords,
   topology: { readonly orderers: readonly string[]; readonly peers: readonly string[] },
   replay?: string,
 ): ReportInput {
   const n = topology.orderers.length;
   const { f, q } = n >= 1 ? computeQuorum(n) : { f: 0, q: 0 };
-  return { result, records, nodes: { orderers: [...topology.orderers], peers: [...topology.peers] }, quorum: { n, f, q }, ...(replay !== undefined ? { replay } : {}) };
+  const kept = records instanceof ReportRecords ? { records: records.records, end: records.end } : { records };
+  return { result, ...kept, nodes: { orderers: [...topology.orderers], peers: [...topology.peers] }, quorum: { n, f, q }, ...(replay !== undefined ? { replay } : {}) };
+}
+
+/**
+ * The records of a run the report reads, kept as the run goes, and the time of the last
+ * of all: a long run's report holds its orderer-to-orderer messages, faults and the facts
+ * and gauges the charts draw, not every delivery to a peer, timer or log line. The page
+ * built from them is the page built from every record, byte for byte (the readers below
+ * skip the rest; test/report/keep.test.ts holds them to it).
+ */
+export class ReportRecords {
+  private readonly kept: TraceRecord[] = [];
+  private readonly orderers: ReadonlySet<string>;
+  private last = 0;
+  private seen = 0;
+
+  constructor(orderers: readonly string[]) {
+    this.orderers = new Set(orderers);
+  }
+
+  /** One record of the run, in trace order (a trace sink). */
+  add(r: TraceRecord): void {
+    this.seen++;
+    if (r.t > this.last) this.last = r.t;
+    if (readByReport(r, this.orderers)) this.kept.push(r);
+  }
+
+  /** The records kept, in trace order. */
+  get records(): readonly TraceRecord[] {
+    return this.kept;
+  }
+
+  /** The time of the last record added (0 before any). */
+  get end(): number {
+    return this.last;
+  }
+
+  /** Every record added, kept or not. */
+  get count(): number {
+    return this.seen;
+  }
+}
+
+/** The metrics the report reads: the two panels' gauges and the node-state gauges (`STATE_METRICS`). */
+const METRICS_READ: ReadonlySet<string> = new Set(['consensus_BFT_committed_block_number', 'ledger_blockchain_height', 'consensus_smartbft_view_leader_id']);
+/** The SmartBFT log lines `stateFromLog` reads (and `stateChanges` looks for, for ChangeRole). */
+const LOG_KINDS_READ: ReadonlySet<string> = new Set(['smartbft.startView', 'smartbft.changeRole', 'smartbft.walContains', 'smartbft.walInitialized']);
+/** The facts the report reads besides `*.byzantine` (`BYZANTINE_FACTS`). */
+const FACTS_READ: ReadonlySet<string> = new Set(['bft.decided', 'peer.committed']);
+
+/**
+ * Whether any reader of this module looks at record `r`: crashes, restarts, faults and
+ * notes; messages between two orderers; the gauges, log lines and facts above. Step
+ * records are the runner's result's (`ReportInput.result`), timers and commands no reader's.
+ */
+export function readByReport(r: TraceRecord, orderers: ReadonlySet<string>): boolean {
+  switch (r.k) {
+    case 'crash':
+    case 'restart':
+    case 'fault':
+    case 'note':
+      return true;
+    case 'send':
+    case 'deliver':
+    case 'drop':
+      return orderers.has(r.from) && orderers.has(r.to);
+    case 'event': {
+      const e = r.e;
+      if (!isObject(e)) return false;
+      const type = e['type'];
+      if (typeof type !== 'string') return false;
+      if (type === 'metric') return typeof e['name'] === 'string' && (METRICS_READ.has(e['name']) || Object.hasOwn(STATE_METRICS, e['name']));
+      if (type === 'log') return typeof e['kind'] === 'string' && LOG_KINDS_READ.has(e['kind']);
+      return FACTS_READ.has(type) || BYZANTINE_FACTS.has(type);
+    }
+    case 'timer':
+    case 'command':
+    case 'step':
+      return false;
+  }
 }
 
 /**
@@ -245,7 +330,7 @@ function events(records: readonly TraceRecord[]): EventRecord[] {
 
 /** Simulated time of the last record (0 for an empty trace), at least the last step's time. */
 export function runEnd(input: ReportInput): number {
-  let end = 0;
+  let end = input.end ?? 0;
   for (const r of input.records) if (r.t > end) end = r.t;
   for (const s of input.result.steps) if (s.at !== undefined && s.at > end) end = s.at;
   return end;

@@ -147,6 +147,17 @@ export interface TraceHeader {
   readonly checks?: readonly { readonly name: string; readonly ok: boolean; readonly detail: string; readonly warning?: boolean }[];
 }
 
+/** A trace file's first line (with its newline): `traceFileText` begins with it. */
+export function traceHeaderLine(header: Omit<TraceHeader, 'format' | 'version'>): string {
+  const head: TraceHeader = { format: TRACE_FORMAT, version: TRACE_VERSION, ...header };
+  return `${JSON.stringify(head)}\n`;
+}
+
+/** One record's line of a trace file (with its newline), for a file written as the run goes: header line + record lines = `traceFileText`. */
+export function traceRecordLine(r: TraceRecord): string {
+  return `${JSON.stringify(r)}\n`;
+}
+
 /** A trace file's text: the header line, then one record per line (JSON Lines). */
 export function traceFileText(header: Omit<TraceHeader, 'format' | 'version'>, records: readonly TraceRecord[]): string {
   const head: TraceHeader = { format: TRACE_FORMAT, version: TRACE_VERSION, ...header };
@@ -160,21 +171,47 @@ function isObject(x: unknown): x is Record<string, unknown> {
 }
 
 /**
- * Read a trace file: its header and records. Throws an Error with a one-line message
- * naming the line for a file that is not a trace, a version this build does not read,
- * or a line that is not a record.
+ * Reads a trace file line by line (a file far larger than memory reads in bounded
+ * memory): `line` takes line n (1-based, without its newline) and returns the header for
+ * line 1, the record for any later line; `end` says the file is over. Throws an Error with
+ * a one-line message naming the line for a file that is not a trace, a version this build
+ * does not read, or a line that is not a record.
  */
-export function parseTraceFile(text: string): { header: TraceHeader; records: TraceRecord[] } {
-  const lines = text.split('\n');
-  if (lines.at(-1) === '') lines.pop();
-  const parse = (line: string, n: number): unknown => {
-    try {
-      return JSON.parse(line) as unknown;
-    } catch {
-      throw new Error(`line ${n} is not JSON`);
+export class TraceLineReader {
+  private head: TraceHeader | undefined;
+
+  /** The header, once line 1 was read. */
+  get header(): TraceHeader | undefined {
+    return this.head;
+  }
+
+  line(text: string, n: number): TraceHeader | TraceRecord {
+    const parsed = parseLine(text, n);
+    if (this.head === undefined) {
+      this.head = headerOf(parsed);
+      return this.head;
     }
-  };
-  const first = lines.length > 0 ? parse(lines[0] as string, 1) : undefined;
+    if (!isObject(parsed) || typeof parsed['t'] !== 'number' || typeof parsed['k'] !== 'string' || !KINDS.has(parsed['k'])) {
+      throw new Error(`line ${n} is not a trace record (it needs a time "t" and a known kind "k")`);
+    }
+    return parsed as unknown as TraceRecord;
+  }
+
+  /** The file is over: its header, or the error of a file with no line at all. */
+  end(): TraceHeader {
+    return this.head ?? headerOf(undefined);
+  }
+}
+
+function parseLine(line: string, n: number): unknown {
+  try {
+    return JSON.parse(line) as unknown;
+  } catch {
+    throw new Error(`line ${n} is not JSON`);
+  }
+}
+
+function headerOf(first: unknown): TraceHeader {
   if (!isObject(first) || first['format'] !== TRACE_FORMAT) {
     throw new Error(`not a trace file: its first line must be the header {"format":"${TRACE_FORMAT}","version":${TRACE_VERSION},...} (written by "run --trace")`);
   }
@@ -185,14 +222,22 @@ export function parseTraceFile(text: string): { header: TraceHeader; records: Tr
   if (typeof first['scenario'] !== 'string' || typeof first['seed'] !== 'number' || !strings(first['orderers']) || !strings(first['peers'])) {
     throw new Error('line 1: the header needs scenario (string), seed (number), orderers and peers (lists of node ids)');
   }
-  const header = first as unknown as TraceHeader;
+  return first as unknown as TraceHeader;
+}
+
+/**
+ * Read a trace file: its header and records. Throws an Error with a one-line message
+ * naming the line for a file that is not a trace, a version this build does not read,
+ * or a line that is not a record.
+ */
+export function parseTraceFile(text: string): { header: TraceHeader; records: TraceRecord[] } {
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  const reader = new TraceLineReader();
   const records: TraceRecord[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const r = parse(lines[i] as string, i + 1);
-    if (!isObject(r) || typeof r['t'] !== 'number' || typeof r['k'] !== 'string' || !KINDS.has(r['k'])) {
-      throw new Error(`line ${i + 1} is not a trace record (it needs a time "t" and a known kind "k")`);
-    }
-    records.push(r as unknown as TraceRecord);
+  for (const [i, line] of lines.entries()) {
+    const x = reader.line(line, i + 1);
+    if (i > 0) records.push(x as TraceRecord);
   }
-  return { header, records };
+  return { header: reader.end(), records };
 }

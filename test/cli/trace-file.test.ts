@@ -1,16 +1,25 @@
 /**
  * `run --trace` writes a versioned trace file and `report` draws it: the real commands on
  * the real model. The page from the file is the page `run --report` writes, byte for byte;
- * a file of another version is one line and exit 2.
+ * a file of another version is one line and exit 2. The trace is streamed to the disk as
+ * the run goes and the report keeps only the records it reads: both files are, byte for
+ * byte, what the whole trace kept in memory gives; a run killed midway leaves no file.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { processEnv } from '../../src/cli/io.ts';
 import { simTarget } from '../../src/cli/targets.ts';
-import { parseTraceFile, TRACE_VERSION, type FaultRecord, type StepRecord } from '../../src/shared/trace-format.ts';
+import { parseTraceFile, traceFileText, TRACE_VERSION, type FaultRecord, type StepRecord, type TraceRecord } from '../../src/shared/trace-format.ts';
+import { findBuiltin } from '../../src/scenarios/builtins/index.ts';
+import { runScenario, type ScenarioResult } from '../../src/scenarios/runner.ts';
+import { simChecks, simClusterFor } from '../../src/scenarios/simulator.ts';
+import { describeTopology } from '../../src/scenarios/topology.ts';
+import { reportHtml } from '../../src/report/cli.ts';
+import type { Spool } from '../../src/io/spool.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fbs-trace-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -79,4 +88,88 @@ describe('trace file: run --trace, then report', () => {
     expect(faults.find((f) => f.fault === 'dropDatabase')).toMatchObject({ node: 'peer0.techpulse', db: 'certchannel_certcontract' });
     expect(faults.find((f) => f.fault === 'offline')).toMatchObject({ node: 'peer0.techpulse', command: 'peer node rebuild-dbs', ok: true });
   });
+});
+
+describe('streamed: run --trace and run --report give the files the whole trace in memory gives', () => {
+  /** A built-in run in this process with every record kept, as run --trace kept them before it streamed. */
+  async function inMemory(name: string, seed: number): Promise<{ result: ScenarioResult; records: TraceRecord[] }> {
+    const scenario = findBuiltin(name)!.build({});
+    const records: TraceRecord[] = [];
+    const cluster = await simClusterFor(scenario, { seed, traceSink: (r) => void records.push(r) });
+    try {
+      return { result: await runScenario(scenario, cluster, { checks: simChecks, seed }), records };
+    } finally {
+      await cluster.close();
+    }
+  }
+
+  it('kill-orderer: the trace file is traceFileText of every record, the report reportHtml of every record', async () => {
+    const trace = join(dir, 'k.jsonl');
+    const report = join(dir, 'k.html');
+    const r = await cli(['run', 'kill-orderer', '--seed', '3', '--trace', trace, '--report', report]);
+    expect(r.code).toBe(0);
+    const { result, records } = await inMemory('kill-orderer', 3);
+    expect(r.out).toContain(`Trace: ${records.length} records written to ${trace}`);
+    const replay = 'fabric-bft-sim run kill-orderer --seed 3';
+    const { orderers, peers } = describeTopology(findBuiltin('kill-orderer')!.build({}).topology);
+    const header = { scenario: result.scenario, seed: 3, replay, orderers, peers, traceHash: result.traceHash!, passed: result.passed, checks: result.checks.map((c) => ({ name: c.name, ok: c.ok, detail: c.detail, ...(c.warning === true ? { warning: true } : {}) })) };
+    expect(readFileSync(trace, 'utf8')).toBe(traceFileText(header, records));
+    expect(readFileSync(report, 'utf8')).toBe(reportHtml(result, records, { orderers, peers }, replay));
+    // and report, reading the streamed file line by line, draws the same page again
+    const again = join(dir, 'k-again.html');
+    expect((await cli(['report', trace, '--out', again])).code).toBe(0);
+    expect(readFileSync(again, 'utf8')).toBe(readFileSync(report, 'utf8'));
+  }, 60_000);
+
+  it('a trace file in a folder that cannot take it is one line and exit 2, before the run', async () => {
+    const r = await cli(['run', 'kill-orderer', '--trace', join(dir, 'no-such-dir', 't.jsonl')]);
+    expect(r).toEqual({ code: 2, out: '', err: `fabric-bft-sim run: --trace ${join(dir, 'no-such-dir', 't.jsonl')}: directory ${join(dir, 'no-such-dir')} does not exist\n` });
+  });
+
+  it('a disk that fills up during the run: one line, exit 2, no file', async () => {
+    const file = join(dir, 'full.jsonl');
+    let appended = 0;
+    const full: Spool = {
+      append: () => void appended++,
+      commit: () => {
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      },
+      discard: () => {},
+      lines: () => () => undefined,
+    };
+    let out = '';
+    let err = '';
+    const env = { ...processEnv(), spool: () => full, stdout: (t: string) => void (out += t), stderr: (t: string) => void (err += t), target: async () => simTarget() };
+    const code = await main(['run', 'peer-recovery', '--trace', file], env);
+    expect({ code, out, err }).toEqual({ code: 2, out: '', err: `fabric-bft-sim run: --trace ${file}: cannot write (no space left)\n` });
+    expect(appended).toBeGreaterThan(100);
+    expect(readdirSync(dir)).not.toContain('full.jsonl');
+  }, 60_000);
+
+  it.runIf(process.platform === 'linux')('a run killed midway (SIGTERM) leaves no trace file, complete or not, and nothing else in the folder', async () => {
+    const out = join(dir, 'killed');
+    mkdirSync(out);
+    const file = join(out, 'r.jsonl');
+    const child = spawn(process.execPath, ['bin/fabric-bft-sim.js', 'run', 'rolling-restart', '--trace', file], { stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((res) => child.on('exit', (_code, sig) => res(sig)));
+    // Wait until the run is writing its trace: the process holds an unlinked spool in the folder with bytes in it.
+    const spoolBytes = (): number => {
+      try {
+        for (const fd of readdirSync(`/proc/${child.pid}/fd`)) {
+          const target = readlinkSync(`/proc/${child.pid}/fd/${fd}`);
+          if (target.startsWith(join(out, '.fabric-bft-sim.')) && target.endsWith('(deleted)')) return statSync(`/proc/${child.pid}/fd/${fd}`).size;
+        }
+      } catch {
+        // the process is starting or gone
+      }
+      return 0;
+    };
+    const deadline = Date.now() + 50_000;
+    while (spoolBytes() < 1 << 20 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+    expect(spoolBytes()).toBeGreaterThanOrEqual(1 << 20);
+    expect(readdirSync(out)).toEqual([]);
+    child.kill('SIGTERM');
+    expect(await exited).toBe('SIGTERM');
+    expect(readdirSync(out)).toEqual([]);
+  }, 90_000);
 });

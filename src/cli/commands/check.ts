@@ -20,8 +20,7 @@ import { parseShard, shardLabel, WHOLE } from '../workers/shard.ts';
 import { checkArbitrary, checkAttempt, passedOf, phaseOf, type CheckJob } from '../workers/tasks.ts';
 import { checkOutputFile, writeOutput } from '../output.ts';
 import { runsProgress } from '../../io/progress.ts';
-import { reportHtml } from '../report.ts';
-import type { TraceRecord } from '../../sim/kernel/index.ts';
+import { reportKeeper } from '../report.ts';
 
 export const CHECK_SPEC: CommandSpec = {
   name: 'check',
@@ -129,10 +128,10 @@ export async function checkCommand(argv: readonly string[], env: CliEnv): Promis
   const schedules = first.index + 1;
   writeOutput(env, 'check', 'out', file, `# Shrunk by "fabric-bft-sim check --seed ${seed}" (fast-check path ${details.counterexamplePath ?? '?'}).\n${scenarioToYaml(scenario)}`);
   if (reportPath !== undefined) {
-    // The shrunk run once more, deterministic, this time keeping its trace for the report.
-    const records: TraceRecord[] = [];
-    const replay = await execute(target, scenario, { seed: scenario.seed ?? 1, maxWall: '2m', traceSink: (r) => void records.push(r) });
-    writeOutput(env, 'check', 'report', reportPath, await reportHtml(scenario, replay, records));
+    // The shrunk run once more, deterministic, this time keeping the trace records the report reads.
+    const keeper = await reportKeeper(scenario);
+    const replay = await execute(target, scenario, { seed: scenario.seed ?? 1, maxWall: '2m', traceSink: keeper.add });
+    writeOutput(env, 'check', 'report', reportPath, keeper.html(replay));
   }
   if (json) {
     env.stdout(JSON.stringify({ passed: false, runs: schedules, seed, path: details.counterexamplePath, file, ...(reportPath !== undefined ? { report: reportPath } : {}), failure: result ? phaseOf(result) : null, scenario, ...shardFields }, null, 2) + '\n');

@@ -5,13 +5,16 @@
  */
 import { bool, parseArgs, str, type CommandSpec } from '../../args/grammar.ts';
 import { helpText } from '../../args/help.ts';
-import { parseTraceFile, TRACE_VERSION, type StepEnd, type TraceHeader, type TraceRecord } from '../../shared/trace-format.ts';
-import { FileReadError, readRegularFile } from '../../io/files.ts';
+import { TraceLineReader, TRACE_VERSION, type StepEnd, type TraceHeader, type TraceRecord } from '../../shared/trace-format.ts';
+import { FileReadError, readRegularFileLines } from '../../io/files.ts';
 import { UsageError, type CliEnv } from '../io.ts';
 import { checkOutputFile, writeOutput } from '../output.ts';
 
-/** A trace file may be far larger than a scenario file: a long run writes every message. */
-export const MAX_TRACE_FILE_BYTES = 256_000_000;
+/**
+ * A trace file is read line by line (a long run's file may be far larger than memory):
+ * only a line has a cap, far above any record `run --trace` writes.
+ */
+export const MAX_TRACE_LINE_CHARS = 16_000_000;
 
 export const REPORT_SPEC: CommandSpec = {
   name: 'report',
@@ -24,10 +27,15 @@ export const REPORT_SPEC: CommandSpec = {
   examples: ['fabric-bft-sim run kill-orderer --trace run.jsonl', 'fabric-bft-sim report run.jsonl --out run.html', 'fabric-bft-sim report run.jsonl --out run.html --json'],
 };
 
+type StepOutcome = { index: number; op: string; name: string; ok: boolean; value: unknown; expected: unknown; error: string | null; at: number };
+
+/** A step's outcome as the report reads it, from its `step` end record. */
+function stepOf(s: StepEnd): StepOutcome {
+  return { index: s.index, op: s.op, name: s.name, ok: s.ok, value: s.value, expected: s.expected, error: s.error, at: s.t - s.tookMs };
+}
+
 /** The runner's result as far as the report reads it, from the header and the `step` end records. */
-function resultOf(header: TraceHeader, records: readonly TraceRecord[]): { scenario: string; seed: number; target: string; passed: boolean; traceHash?: string; steps: { index: number; op: string; name: string; ok: boolean; value: unknown; expected: unknown; error: string | null; at: number }[]; checks: NonNullable<TraceHeader['checks']> } {
-  const ends = records.filter((r): r is StepEnd => r.k === 'step' && r.phase === 'end');
-  const steps = ends.map((s) => ({ index: s.index, op: s.op, name: s.name, ok: s.ok, value: s.value, expected: s.expected, error: s.error, at: s.t - s.tookMs }));
+function resultOf(header: TraceHeader, steps: StepOutcome[]): { scenario: string; seed: number; target: string; passed: boolean; traceHash?: string; steps: StepOutcome[]; checks: NonNullable<TraceHeader['checks']> } {
   return {
     scenario: header.scenario,
     seed: header.seed,
@@ -50,27 +58,37 @@ export async function reportCommand(argv: readonly string[], env: CliEnv): Promi
   const out = str(p, 'out');
   if (out === undefined) throw new UsageError('report: --out FILE.html is required (the report to write)');
   checkOutputFile(env, 'report', 'out', out);
-  let text: string;
+  // Line by line, keeping the records the page reads (src/report/data.ts ReportRecords) and
+  // the steps' outcomes: memory follows the report, not the file.
+  const { ReportRecords, reportHtml } = await import('../../report/cli.ts');
+  const reader = new TraceLineReader();
+  let kept: InstanceType<typeof ReportRecords> | undefined;
+  const steps: StepOutcome[] = [];
+  let header: TraceHeader;
   try {
-    text = readRegularFile(file, MAX_TRACE_FILE_BYTES);
+    readRegularFileLines(file, MAX_TRACE_LINE_CHARS, (line, n) => {
+      const x = reader.line(line, n);
+      if (n === 1) {
+        kept = new ReportRecords((x as TraceHeader).orderers);
+        return;
+      }
+      const r = x as TraceRecord;
+      kept?.add(r);
+      if (r.k === 'step' && r.phase === 'end') steps.push(stepOf(r));
+    });
+    header = reader.end();
   } catch (e) {
     if (e instanceof FileReadError) throw new UsageError(`report: ${file} ${e.problem}`);
-    throw e;
-  }
-  let trace: ReturnType<typeof parseTraceFile>;
-  try {
-    trace = parseTraceFile(text);
-  } catch (e) {
     throw new UsageError(`report: ${file}: ${(e as Error).message}`);
   }
-  const { header, records } = trace;
-  const result = resultOf(header, records);
-  const { reportHtml } = await import('../../report/cli.ts');
+  const records = kept ?? new ReportRecords(header.orderers);
+  const result = resultOf(header, steps);
   writeOutput(env, 'report', 'out', out, reportHtml(result, records, { orderers: header.orderers, peers: header.peers }, header.replay));
+  const count = records.count;
   if (bool(p, 'json')) {
-    env.stdout(`${JSON.stringify({ report: out, scenario: header.scenario, seed: header.seed, version: header.version, records: records.length, steps: result.steps.length }, null, 2)}\n`);
+    env.stdout(`${JSON.stringify({ report: out, scenario: header.scenario, seed: header.seed, version: header.version, records: count, steps: result.steps.length }, null, 2)}\n`);
   } else {
-    env.stdout(`Report: ${out} (${header.scenario}, seed ${header.seed}: ${records.length} trace records, ${result.steps.length} steps)\n`);
+    env.stdout(`Report: ${out} (${header.scenario}, seed ${header.seed}: ${count} trace records, ${result.steps.length} steps)\n`);
   }
   return 0;
 }

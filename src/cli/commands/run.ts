@@ -1,20 +1,22 @@
 /** `fabric-bft-sim run <name|file>`: run a scenario in the simulator. */
+import { tmpdir } from 'node:os';
 import type { TraceRecord } from '../../sim/kernel/index.ts';
 import { DEFAULT_SEED } from '../../scenarios/runner.ts';
 import { LIMITS } from '../../scenarios/schema.ts';
 import { describeTopology, resolveTopology } from '../../scenarios/topology.ts';
 import type { ScenarioResult } from '../../scenarios/runner.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
-import { traceFileText, type TraceHeader } from '../../shared/trace-format.ts';
+import { traceHeaderLine, traceRecordLine, type TraceHeader } from '../../shared/trace-format.ts';
 import { bool, num, parseArgs, str, type CommandSpec } from '../../args/grammar.ts';
 import { helpText } from '../../args/help.ts';
-import { execute, firstDivergence, writeLogs } from '../execute.ts';
+import { DivergenceWatch, execute, writeLogs } from '../execute.ts';
+import { memorySpool, type Spool } from '../../io/spool.ts';
 import { checksTable, header, logEvidence, replayCommand, resultJson, stepTable, verdictLine } from '../format.ts';
 import { UsageError, type CliEnv } from '../io.ts';
 import { loadScenario } from '../load.ts';
-import { checkOutputFile, prepareLogsDir, writeOutput } from '../output.ts';
+import { checkOutputFile, commitOutput, openOutputSpool, prepareLogsDir, writeOutput } from '../output.ts';
 import { PROGRESS_EVERY_MS, progressFor, runProgress } from '../../io/progress.ts';
-import { reportHtml } from '../report.ts';
+import { reportKeeper } from '../report.ts';
 import { RAFT_VS_BFT, runRaftVsBftCommand } from './raft-vs-bft.ts';
 
 /** A trace file's header: the run it records (the report rebuilds the run's page from it and the step records). */
@@ -86,33 +88,78 @@ export async function runCommand(argv: readonly string[], env: CliEnv): Promise<
   const json = bool(p, 'json');
   // On a terminal stderr only (never --json): the step, the simulated time, an estimate of what is left.
   const progress = (label: string) => ({ progress: runProgress(progressFor(env, json, PROGRESS_EVERY_MS), label, scenario.steps) });
-  const first: TraceRecord[] = [];
-  const keep = tracePath !== undefined || determinism || reportPath !== undefined;
-  const result = await execute(target, scenario, {
-    seed,
-    ...budgets,
-    ...(keep ? { traceSink: (r: TraceRecord) => void first.push(r) } : {}),
-    // --logs writes every line: the cluster keeps them all (by default only those the scenario's waitFor steps look for).
-    ...(logsDir !== undefined ? { keep: { logs: true }, after: async (c) => void (await writeLogs(env, c, logsDir)) } : {}),
-    ...progress(`run ${scenario.name}`),
-  });
-  const wall = env.wallMs() - started;
+  // Nothing grows with the run: --trace streams each record to a spool beside the file,
+  // --report keeps the records the page reads, --check-determinism spools the first run's
+  // canonical lines and compares the second run's with them as they come.
+  const spool = tracePath !== undefined ? openOutputSpool(env, 'run', 'trace', tracePath) : undefined;
+  const watch = determinism ? new DivergenceWatch(env.spool !== undefined ? tempSpool(env.spool) : memorySpool(() => {})) : undefined;
+  try {
+    const keeper = reportPath !== undefined ? await reportKeeper(scenario) : undefined;
+    let records = 0;
+    const sinks: ((r: TraceRecord) => void)[] = [() => void records++];
+    if (watch !== undefined) sinks.push(watch.first);
+    if (spool !== undefined) sinks.push((r) => spool.append(traceRecordLine(r)));
+    if (keeper !== undefined) sinks.push(keeper.add);
+    const all = sinks.length > 1;
+    const result = await execute(target, scenario, {
+      seed,
+      ...budgets,
+      ...(all ? { traceSink: (r: TraceRecord) => sinks.forEach((sink) => sink(r)) } : {}),
+      // --logs writes every line: the cluster keeps them all (by default only those the scenario's waitFor steps look for).
+      ...(logsDir !== undefined ? { keep: { logs: true }, after: async (c) => void (await writeLogs(env, c, logsDir)) } : {}),
+      ...progress(`run ${scenario.name}`),
+    });
+    const wall = env.wallMs() - started;
 
-  let divergence: ReturnType<typeof firstDivergence> | undefined;
-  if (determinism) {
-    const second: TraceRecord[] = [];
-    const again = await execute(target, scenario, { seed, ...budgets, traceSink: (r) => void second.push(r), ...progress(`run ${scenario.name} (second run)`) });
-    divergence = firstDivergence(first, second);
-    if (divergence === undefined && JSON.stringify(again) !== JSON.stringify(result)) {
-      divergence = { index: first.length, first: 'results differ', second: 'results differ' };
+    let divergence: ReturnType<DivergenceWatch['divergence']>;
+    if (watch !== undefined) {
+      const again = await execute(target, scenario, { seed, ...budgets, traceSink: watch.second, ...progress(`run ${scenario.name} (second run)`) });
+      divergence = watch.divergence();
+      if (divergence === undefined && JSON.stringify(again) !== JSON.stringify(result)) {
+        divergence = { index: watch.records, first: 'results differ', second: 'results differ' };
+      }
     }
+    const replay = replayCommand(loaded.ref, seed, orderersFlag);
+    if (tracePath !== undefined && spool !== undefined) commitOutput('run', 'trace', tracePath, spool, traceHeaderLine(traceHeaderOf(scenario, result, replay)));
+    if (reportPath !== undefined && keeper !== undefined) writeOutput(env, 'run', 'report', reportPath, keeper.html(result, replay));
+    return printRun(env, { result, scenario, loaded, seed, orderersFlag, wall, divergence, determinism, records, tracePath, logsDir, reportPath, json });
+  } finally {
+    spool?.discard();
+    watch?.dispose();
   }
-  if (tracePath !== undefined) writeOutput(env, 'run', 'trace', tracePath, traceFileText(traceHeaderOf(scenario, result, replayCommand(loaded.ref, seed, orderersFlag)), first));
-  if (reportPath !== undefined) writeOutput(env, 'run', 'report', reportPath, await reportHtml(scenario, result, first, replayCommand(loaded.ref, seed, orderersFlag)));
+}
 
+/** A spool in the system's temporary folder (no output file to put it beside); in memory if none can be made there. */
+function tempSpool(open: (dir: string) => Spool): Spool {
+  try {
+    return open(tmpdir());
+  } catch {
+    return memorySpool(() => {});
+  }
+}
+
+interface Outcome {
+  readonly result: ScenarioResult;
+  readonly scenario: Scenario;
+  readonly loaded: ReturnType<typeof loadScenario>;
+  readonly seed: number;
+  readonly orderersFlag: number | undefined;
+  readonly wall: number;
+  readonly divergence: ReturnType<DivergenceWatch['divergence']>;
+  readonly determinism: boolean;
+  /** Trace records of the (first) run. */
+  readonly records: number;
+  readonly tracePath: string | undefined;
+  readonly logsDir: string | undefined;
+  readonly reportPath: string | undefined;
+  readonly json: boolean;
+}
+
+function printRun(env: CliEnv, o: Outcome): number {
+  const { result, scenario, loaded, seed, orderersFlag, wall, divergence, determinism, tracePath, logsDir, reportPath, json } = o;
   const passed = result.passed && divergence === undefined;
   if (json) {
-    const out = determinism ? { ...result, passed, determinism: divergence === undefined ? { identical: true, records: first.length } : { identical: false, ...divergence } } : result;
+    const out = determinism ? { ...result, passed, determinism: divergence === undefined ? { identical: true, records: o.records } : { identical: false, ...divergence } } : result;
     env.stdout(resultJson(out));
     return passed ? 0 : 1;
   }
@@ -126,11 +173,11 @@ export async function runCommand(argv: readonly string[], env: CliEnv): Promise<
     parts.push(
       '',
       divergence === undefined
-        ? `Determinism: two runs, ${first.length} trace records, identical`
+        ? `Determinism: two runs, ${o.records} trace records, identical`
         : `Determinism: FAILED, the runs diverge at trace record #${divergence.index}\n  first run:  ${divergence.first}\n  second run: ${divergence.second}`,
     );
   }
-  if (tracePath !== undefined) parts.push('', `Trace: ${first.length} records written to ${tracePath}`);
+  if (tracePath !== undefined) parts.push('', `Trace: ${o.records} records written to ${tracePath}`);
   if (logsDir !== undefined) parts.push('', `Logs: one file per node in ${logsDir}/ (grep them as the lab does)`);
   if (reportPath !== undefined) parts.push('', `Report: ${reportPath}`);
   parts.push('', verdictLine(result, wall));
