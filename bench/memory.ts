@@ -24,11 +24,34 @@
  * - `memory.fabric.logLinesPerSimSec`, `.metricPointsPerSimSec`: log lines and metric
  *   change points the cluster added to what it keeps, per simulated second of load
  *   (0 unless asked: `run --logs`, `serve`, `keep: { logs, metrics }`).
+ *
+ * The same runs with the trace asked for:
+ *
+ * - `memory.trace.peakHeapMB.T`, `.10T`, `memory.trace.peakHeapRatio10x`: as above, with
+ *   every record streamed as a JSON line to a spool, as `run --trace FILE` does
+ *   (src/io/spool.ts, in a temporary folder, committed at the end);
+ * - `memory.trace.keepAllPeakHeapMB.T`: the run of length T keeping every record in an
+ *   array instead, as `run --trace` and `--report` did before they streamed;
+ * - `memory.trace.fileBytesPerSimSec`: the trace file's growth, bytes per simulated second;
+ * - `memory.report.peakHeapMB.10T`, `memory.report.keptShare`: the long run keeping the
+ *   records the report reads (`ReportRecords`), as `run --report FILE.html` does, and the
+ *   share of the records it keeps (the page lists every message between orderers: the
+ *   report grows with the run by its nature).
  */
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SimCluster } from '../src/sim/cluster/sim-cluster.ts';
-import { DurableStore } from '../src/sim/kernel/index.ts';
+import { DurableStore, type TraceRecord } from '../src/sim/kernel/index.ts';
+import { fileSpool } from '../src/io/spool.ts';
+import { traceRecordLine } from '../src/shared/trace-format.ts';
+import { ReportRecords } from '../src/report/data.ts';
+import { describeTopology } from '../src/scenarios/topology.ts';
+
+/** What the child does with the trace: nothing (the hash only), stream it as run --trace does, keep what run --report keeps, or keep every record. */
+type TraceMode = 'none' | 'stream' | 'report' | 'keepAll';
 
 const MEMORY_T_SECONDS = 100;
 /** 10 tx/s over three orgs: one certificate per org every 300 ms. */
@@ -47,6 +70,10 @@ interface ChildResult {
   readonly metricPoints: number;
   readonly committed: number;
   readonly certificates: number;
+  /** Trace records, records the report kept, and the trace file's bytes (0 with mode none). */
+  readonly records: number;
+  readonly reportKept: number;
+  readonly fileBytes: number;
 }
 
 function keptLines(c: SimCluster): number {
@@ -62,7 +89,7 @@ function keptPoints(c: SimCluster): number {
 }
 
 /** The child: one run of `simSeconds` under load, sampled; its result as JSON on stdout. */
-async function child(simSeconds: number): Promise<void> {
+async function child(simSeconds: number, mode: TraceMode): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc === undefined) throw new Error('bench memory: the child needs --expose-gc');
   const live = (): number => {
@@ -70,8 +97,19 @@ async function child(simSeconds: number): Promise<void> {
     gc();
     return process.memoryUsage().heapUsed;
   };
+  const dir = mkdtempSync(join(tmpdir(), 'fbs-bench-trace-'));
   const base = live();
-  const c = await SimCluster.create({ seed: 1 });
+  const spool = mode === 'stream' ? fileSpool(dir) : undefined;
+  const kept = mode === 'report' ? new ReportRecords(describeTopology({ preset: 'certchain' }).orderers) : undefined;
+  const all: TraceRecord[] | undefined = mode === 'keepAll' ? [] : undefined;
+  let records = 0;
+  const sink = (r: TraceRecord): void => {
+    records++;
+    spool?.append(traceRecordLine(r));
+    kept?.add(r);
+    all?.push(r);
+  };
+  const c = await SimCluster.create({ seed: 1, ...(mode !== 'none' ? { trace: { sink } } : {}) });
   const lines0 = keptLines(c);
   const points0 = keptPoints(c);
   const per = Math.ceil((simSeconds * 1000) / EVERY_MS);
@@ -102,12 +140,18 @@ async function child(simSeconds: number): Promise<void> {
     for (const k of d.keys()) d.apply({ op: 'delete', key: k });
   }
   const heapWithoutNodes = live() - base;
-  const result: ChildResult = { simSeconds, heap, heapEnd, heapWithoutNodes, logLines, metricPoints, committed, certificates: per * c.topology.orgs.length };
+  let fileBytes = 0;
+  if (spool !== undefined) {
+    spool.commit(join(dir, 'run.jsonl'), '{}\n');
+    fileBytes = statSync(join(dir, 'run.jsonl')).size;
+  }
+  rmSync(dir, { recursive: true, force: true });
+  const result: ChildResult = { simSeconds, heap, heapEnd, heapWithoutNodes, logLines, metricPoints, committed, certificates: per * c.topology.orgs.length, records, reportKept: kept?.records.length ?? 0, fileBytes };
   process.stdout.write(JSON.stringify(result) + '\n');
 }
 
-function runChild(simSeconds: number): ChildResult {
-  const out = execFileSync(process.execPath, [...process.execArgv, '--expose-gc', fileURLToPath(import.meta.url), String(simSeconds)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+function runChild(simSeconds: number, mode: TraceMode = 'none'): ChildResult {
+  const out = execFileSync(process.execPath, [...process.execArgv, '--expose-gc', fileURLToPath(import.meta.url), String(simSeconds), mode], { encoding: 'utf8', maxBuffer: 1 << 20 });
   const r = JSON.parse(out.trim().split('\n').at(-1) ?? '') as ChildResult;
   if (r.committed < r.certificates) throw new Error(`bench memory: ${simSeconds} s run committed ${r.committed} of ${r.certificates} certificates`);
   return r;
@@ -116,6 +160,10 @@ function runChild(simSeconds: number): ChildResult {
 export async function benchMemory(): Promise<Record<string, number>> {
   const t = runChild(MEMORY_T_SECONDS);
   const t10 = runChild(10 * MEMORY_T_SECONDS);
+  const streamT = runChild(MEMORY_T_SECONDS, 'stream');
+  const stream10 = runChild(10 * MEMORY_T_SECONDS, 'stream');
+  const keepAllT = runChild(MEMORY_T_SECONDS, 'keepAll');
+  const report10 = runChild(10 * MEMORY_T_SECONDS, 'report');
   const mb = (b: number): number => b / (1 << 20);
   const peakT = Math.max(...t.heap);
   const peak10 = Math.max(...t10.heap);
@@ -132,7 +180,14 @@ export async function benchMemory(): Promise<Record<string, number>> {
     'memory.fabric.clusterHeapRatio10x': t10.heapWithoutNodes / t.heapWithoutNodes,
     'memory.fabric.logLinesPerSimSec': t10.logLines / t10.simSeconds,
     'memory.fabric.metricPointsPerSimSec': t10.metricPoints / t10.simSeconds,
+    'memory.trace.peakHeapMB.T': mb(Math.max(...streamT.heap)),
+    'memory.trace.peakHeapMB.10T': mb(Math.max(...stream10.heap)),
+    'memory.trace.peakHeapRatio10x': Math.max(...stream10.heap) / Math.max(...streamT.heap),
+    'memory.trace.keepAllPeakHeapMB.T': mb(Math.max(...keepAllT.heap)),
+    'memory.trace.fileBytesPerSimSec': stream10.fileBytes / stream10.simSeconds,
+    'memory.report.peakHeapMB.10T': mb(Math.max(...report10.heap)),
+    'memory.report.keptShare': report10.reportKept / report10.records,
   };
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await child(Number(process.argv[2]));
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await child(Number(process.argv[2]), (process.argv[3] ?? 'none') as TraceMode);
