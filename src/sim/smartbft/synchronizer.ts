@@ -45,7 +45,7 @@ export interface Synchronizer {
 
 /** What the synchronizer calls back: the Controller (controller.ts SYNC_EVENTS). */
 export interface SyncEventHandler {
-  /** A fetched block is written to the ledger (BFTSynchronizer's support.WriteBlock; not counted in consensus_BFT_committed_block_number). */
+  /** A fetched block is written to the ledger (BFTSynchronizer's Support.WriteBlockSync, synchronizer_bft.go; not counted in consensus_BFT_committed_block_number). */
   deliver(s: ConsenterState, io: Io, d: Decision): void;
   /**
    * Controller.sync returned (controller.go): the view, the next sequence and the decisions
