@@ -219,7 +219,12 @@ function changeView(s: ConsenterState, io: Io, view: number, seq: number, decisi
   }
 }
 
-/** PersistedState.Restore: resume the WAL's proposal and re-send our last vote. */
+/**
+ * PersistedState.Restore: resume the WAL's proposal and re-send our last vote (View.doPhase
+ * broadcasts lastBroadcastSent first). A ProposedRecord already in the ledger is resumed
+ * too, as state.go recoverProposed does: the view stays PROPOSED on that old proposal at
+ * the ledger's next sequence (util.go NewProposer), stored in flight, not prepared.
+ */
 function resumeRestored(s: ConsenterState, io: Io, r: Exclude<Restored, { phase: 'none' }>): void {
   const v = s.view;
   v.proposal = r.prePrepare.proposal;
@@ -469,24 +474,6 @@ function initialState(opts: ConsenterOptions, now: number): ConsenterState {
   };
 }
 
-/**
- * PersistedState.recoverProposed (state.go) for a last ProposedRecord whose sequence is
- * not the view's next one (its block came by sync or from a NewView before the restart):
- * Go stores it in InFlightData all the same (storeProposal, not prepared) and logs it as
- * restored. A last Commit behind the next sequence stores nothing ("safely committed").
- *
- * Difference from Go: Go's recoverProposed also leaves the restored View in phase PROPOSED
- * with that old proposal (NewProposer then raises only its sequence), so the node waits
- * for prepares no one sends until a sync or view change replaces the view; the model
- * starts the view in COMMITTED.
- */
-function restoreStaleInFlight(s: ConsenterState, io: Io, wal: readonly SavedMessage[], restored: Restored): void {
-  const tail = wal[wal.length - 1];
-  if (restored.phase !== 'none' || tail === undefined || tail.type !== 'ProposedRecord') return;
-  s.inFlight = { proposal: tail.prePrepare.proposal, prepared: false };
-  io.log('restoredProposal', tail.prePrepare.seq);
-}
-
 /** consensus.go Start: ledger + WAL -> view, sequence, decisions; restore; first view. */
 function start(opts: ConsenterOptions, ctx: NodeContext, durable: DurableView): { state: ConsenterState; effects: Effect<BftMessage, BftEvent>[] } {
   const s = initialState(opts, ctx.now);
@@ -504,7 +491,6 @@ function start(opts: ConsenterOptions, ctx: NodeContext, durable: DurableView): 
   io.metric('consensus_BFT_cluster_size', s.n);
   io.metric('consensus_BFT_committed_block_number', s.committedBlock);
   const restored = restoreView(io, wal, p.seq + 1);
-  restoreStaleInFlight(s, io, wal, restored);
   // Stryker disable next-line ArithmeticOperator: a stopped placeholder that changeView replaces at once (its numbers are not read: the stopped view fails changeView's "already running" check)
   s.view = newViewState(p.view, leaderOf(s, p.view), p.seq + 1, p.decisions);
   s.view.stopped = true;

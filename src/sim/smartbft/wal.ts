@@ -91,9 +91,16 @@ export function restoreView(io: Io, wal: readonly SavedMessage[], nextSeq: numbe
   const tail = wal[wal.length - 1] as SavedMessage;
   switch (tail.type) {
     case 'ProposedRecord':
-      // A divergence, not fixed: Go's recoverProposed restores the record whatever its
-      // sequence, and a stale one leaves its first view PROPOSED until a sync (docs/testing.md, wal.ts).
-      if (tail.prePrepare.seq !== nextSeq) return { phase: 'none' };
+      // recoverProposed (state.go:155-182) restores the record whatever its sequence. One
+      // already in the ledger (its block came by sync after the PrePrepare was written)
+      // leaves the first view PROPOSED on that old proposal at the ledger's next sequence:
+      // NewProposer (util.go:312-320) raises only the view's sequence, number and decisions.
+      // Such a view waits for prepares no one sends, takes no PrePrepare, and a leader
+      // gets no leader token, until a sync or a view change replaces it.
+      // A record ahead of the next sequence cannot be written (a node records a PrePrepare
+      // only for the sequence after its ledger's last block); Go would start its view there.
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: unreachable, see above
+      if (tail.prePrepare.seq > nextSeq) return { phase: 'none' };
       io.log('restoredProposal', tail.prePrepare.seq);
       return { phase: 'proposed', prePrepare: tail.prePrepare, prepare: tail.prepare };
     case 'Commit':

@@ -56,14 +56,16 @@ describe('PersistedState.Restore (state.go) and setViewAndSeq (consensus.go) on 
     expect(sent).toEqual(['Prepare->1', 'Prepare->2', 'Prepare->4']);
   });
 
-  it('recoverProposed: a ProposedRecord already in the ledger is in-flight again, not prepared ("Restored proposal with sequence 2"); the view starts COMMITTED (the model\'s rule; Go\'s view stays PROPOSED on it, see docs/testing.md)', () => {
-    const { lines, node, sent } = start([decided(p1), decided(p2)], [proposed(p2)]);
+  it('recoverProposed: a ProposedRecord already in the ledger is restored all the same ("Restored proposal with sequence 2"): in flight, not prepared, the view PROPOSED on it at the ledger\'s next sequence, its Prepare re-sent (util.go NewProposer raises only the sequence)', () => {
+    const { lines, startView, node, sent } = start([decided(p1), decided(p2)], [proposed(p2)]);
     expect(lines).toEqual(['walContains 1', 'restoredProposal 2']);
-    expect(node.state.view.phase).toBe(PHASE.COMMITTED);
+    expect(startView).toEqual([0, 3, 2]);
+    expect(node.state.view).toMatchObject({ phase: PHASE.PROPOSED, seq: 3, decisionsInView: 2 });
+    expect(node.state.view.proposal?.digest).toBe(p2.proposal.digest);
     expect(node.state.inFlight).toEqual({ proposal: p2.proposal, prepared: false });
-    expect(sent).toEqual([]);
+    expect(sends(node.effects).map((x) => x.msg)).toEqual([prepareOf(p2), prepareOf(p2), prepareOf(p2)]);
+    expect(sent).toEqual(['Prepare->1', 'Prepare->2', 'Prepare->4']);
   });
-
   it('recoverPrepared: a Commit after the ProposedRecord of the next sequence restores PREPARED and re-sends the Commit ("Restored proposal with sequence 2")', () => {
     const { lines, startView, node, sent } = start([decided(p1)], [proposed(p2), committed(p2)]);
     expect(lines).toEqual(['walContains 2', 'restoredPrepared 2']);
@@ -127,5 +129,51 @@ describe('PersistedState.Restore (state.go) and setViewAndSeq (consensus.go) on 
     const same = start(ledger, [{ type: 'ViewChange', nextView: 2 }]);
     expect(same.node.state.vc.nextView).toBe(3);
     expect(same.sent.filter((x) => x.startsWith('ViewChange'))).toEqual(['ViewChange->1', 'ViewChange->2', 'ViewChange->4']);
+  });
+});
+
+/** Leader 1's PrePrepare for `seq` that chains to `prev` (the default application's VerifyProposal checks the header). */
+function chainedAt(seq: number, prev: PrePrepare, view = 0, decisions = seq - 1): PrePrepare {
+  const metadata: ViewMetadata = { viewId: view, latestSequence: seq, decisionsInView: decisions };
+  const payload = [{ clientId: 'c', reqId: `tx${seq}`, size: 100, payload: null }];
+  const proposal = withDigest({ header: blockHeader(seq, prev.proposal.digest, payload), payload, metadata, digest: '' });
+  return { type: 'PrePrepare', view, seq, proposal };
+}
+
+describe('recoverProposed (state.go) with NewProposer (util.go): a first view PROPOSED on a proposal already in the ledger', () => {
+  it('View.doPhase (view.go): it waits in processPrepares for the old digest, so the next PrePrepare gets no Prepare and no WAL record, and the sequence\'s prepares no Commit', () => {
+    const p3 = chainedAt(3, p2);
+    const node = new OneConsenter(3, 4, { ledger: [decided(p1), decided(p2)], wal: [proposed(p2)] });
+    // A follower in COMMITTED at sequence 3 would prepare this PrePrepare (checked: a node started without the record does).
+    const fresh = new OneConsenter(3, 4, { ledger: [decided(p1), decided(p2)], wal: [] });
+    expect(sends(fresh.receive(1, p3)).map((x) => x.msg.type)).toEqual(['Prepare', 'Prepare', 'Prepare']);
+    const walBefore = node.wal().length;
+    expect(sends(node.receive(1, p3))).toEqual([]);
+    expect(node.wal()).toHaveLength(walBefore);
+    expect(node.state.view.phase).toBe(PHASE.PROPOSED);
+    for (const from of [1, 2, 4]) expect(sends(node.receive(from, prepareOf(p3)))).toEqual([]);
+    for (const from of [1, 2, 4]) expect(sends(node.receive(from, commitOf(p3, from)))).toEqual([]);
+    expect(node.ledger().map((d) => d.seq)).toEqual([1, 2]);
+  });
+
+  it('Controller.startView (controller.go): a leader restarted so does not acquire the leader token ("Not acquiring leader token when starting view with phase PROPOSED"): a request is not proposed', () => {
+    const node = new OneConsenter(1, 4, { ledger: [decided(p1), decided(p2)], wal: [proposed(p2)] });
+    expect(node.state.view.phase).toBe(PHASE.PROPOSED);
+    expect(node.state.leaderToken).toBe(false);
+    node.step({ kind: 'command', command: { type: 'submit', request: { clientId: 'c', reqId: 'tx3', size: 100, payload: null } } });
+    expect(sends(node.runUntil(3_000)).filter((x) => x.msg.type === 'PrePrepare')).toEqual([]);
+    // Started without the record, it proposes the request.
+    const fresh = new OneConsenter(1, 4, { ledger: [decided(p1), decided(p2)], wal: [] });
+    fresh.step({ kind: 'command', command: { type: 'submit', request: { clientId: 'c', reqId: 'tx3', size: 100, payload: null } } });
+    expect(sends(fresh.runUntil(3_000)).filter((x) => x.msg.type === 'PrePrepare')).toHaveLength(3);
+  });
+
+  it('discoverIfSyncNeeded (view.go) still applies: f+1 commits for a sequence two ahead stop the view and start a sync', () => {
+    const node = new OneConsenter(3, 4, { ledger: [decided(p1), decided(p2)], wal: [proposed(p2)] });
+    const later = prePrepareAt(5);
+    node.receive(1, commitOf(later, 1));
+    const out = node.receive(2, commitOf(later, 2));
+    expect(logs(out).map((l) => l.kind)).toEqual(['wrongSeq', 'seenVotes', 'bftSyncInitiated']);
+    expect(node.state.view.stopped).toBe(true);
   });
 });
