@@ -15,7 +15,7 @@ import { describeMessage, messageFields, type BftCommand, type BftEvent, type Bf
 import { requestKey, sign } from '../consensus/crypto.ts';
 import { computeQuorum, leaderOfView } from '../consensus/quorum.ts';
 import { nextBatch, onBatchTimer } from './batcher.ts';
-import { changeRole, handleHeartBeat, handleHeartBeatResponse, heartbeatTick, newHeartbeatMonitorState, stopLeaderSendMsg, type HeartbeatEventHandler } from './heartbeatmonitor.ts';
+import { artificialHeartbeat, changeRole, handleHeartBeat, handleHeartBeatResponse, heartbeatTick, newHeartbeatMonitorState, stopLeaderSendMsg, type HeartbeatEventHandler } from './heartbeatmonitor.ts';
 import { eraseProcessed, newRequestPoolState, onRequestTimers, onSubmitTimeouts, removeRequests, restartTimers, stopTimers, submitRequest, type RequestTimeoutHandler } from './requestpool.ts';
 import { PHASE, type ConsenterState } from './state.ts';
 import { newSynchronizer, newSyncState, onBlockRequest, onBlockResponse, onCollectTimer, onHeightResponse, onStateTransferResponse, onSyncTimer, type SyncEventHandler } from './synchronizer.ts';
@@ -310,6 +310,9 @@ function replayEarly(s: ConsenterState, io: Io): void {
 
 function onConsensusMessage(s: ConsenterState, io: Io, sender: number, m: ConsensusMessage): void {
   const vc = s.vc;
+  // ProcessMessages (controller.go): a message from the controller's leader (the monitor's,
+  // set at each ChangeRole) is also an artificial heartbeat, whatever the View does with it.
+  if (sender === s.hb.leaderId) artificialHeartbeat(s, io, sender, m.view);
   // A view change is under way and the message is for a view we have not started yet.
   // Stryker disable next-line ConditionalExpression,EqualityOperator: (m.view > s.view.number to true or >=) a running view during a view change is the in-flight one, whose number (the proposal's view) is below currView, so m.view === vc.currView implies it
   if (vc.realView !== vc.currView && (s.view.stopped || (m.view > s.view.number && m.view === vc.currView))) {

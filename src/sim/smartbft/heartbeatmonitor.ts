@@ -85,10 +85,27 @@ export function heartbeatWasSent(s: ConsenterState): void {
   s.hb.lastHeartbeat = s.hb.lastTick;
 }
 
-/** A PrePrepare/Prepare/Commit from the leader is an artificial heartbeat. */
-export function artificialHeartbeat(s: ConsenterState, sender: number, view: number): void {
+/**
+ * InjectArtificialHeartbeat (controller.go ProcessMessages): each PrePrepare, Prepare or
+ * Commit from the leader of the controller's view (the caller checks the sender) reaches
+ * the monitor as a heartbeat of the message's view, whatever the View does with the
+ * message (a stopped view, one held during a view change), and handleHeartBeat runs on it
+ * with `artificial` set: a lower view is answered with a HeartBeatResponse{our view}; the
+ * same view counts as a heartbeat and clears "behind" without comparing sequences.
+ * Go's monitor also calls Sync for a higher view; the model leaves that to the View, which
+ * complains and syncs on the same message (two Sync calls at one instant give one token in
+ * Go only if the controller has not yet taken the first: no defined order), so a message
+ * of a higher view that no running View handles does not sync here.
+ */
+export function artificialHeartbeat(s: ConsenterState, io: Io, sender: number, view: number): void {
   const hb = s.hb;
-  if (!hb.follower || sender !== hb.leaderId || view !== hb.view) return;
+  if (view < hb.view) {
+    const resp: HeartBeatResponse = { type: 'HeartBeatResponse', view: hb.view };
+    io.send(sender, resp);
+    return;
+  }
+  if (view > hb.view) return;
+  hb.followerBehind = false;
   hb.lastHeartbeat = hb.lastTick;
 }
 

@@ -11,7 +11,7 @@ import { describeMessage } from './messages.ts';
 import { goList, type Io } from './io.ts';
 import { PHASE, type ConsenterState, type ViewState } from './state.ts';
 import { complain, decideInView, requestSync, viewSync } from './controller.ts';
-import { artificialHeartbeat, heartbeatWasSent } from './heartbeatmonitor.ts';
+import { heartbeatWasSent } from './heartbeatmonitor.ts';
 import { saveCommit, saveProposed } from './wal.ts';
 
 export function newViewState(number: number, leaderId: number, seq: number, decisionsInView: number): ViewState {
@@ -74,8 +74,6 @@ export function processMsg(s: ConsenterState, io: Io, sender: number, m: Consens
     stopView(s, io);
     return;
   }
-  // Stryker disable next-line ConditionalExpression,LogicalOperator: artificialHeartbeat itself ignores senders other than the leader and nodes that are not followers
-  if (sender === v.leaderId && sender !== s.id) artificialHeartbeat(s, sender, m.view);
   if (m.seq === v.seq - 1 && v.seq > 0) {
     handlePrevSeqMessage(s, io, sender, m);
     return;

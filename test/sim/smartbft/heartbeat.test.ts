@@ -3,6 +3,7 @@
  * (controller.go) for a leader that stopped sending heartbeats (StopLeaderSendMsg).
  */
 import { describe, expect, it } from 'vitest';
+import { sign } from '../../../src/sim/consensus/crypto.ts';
 import { consenterStatus, type Request } from '../../../src/sim/smartbft/api.ts';
 import { BftCluster, logKinds } from './harness.ts';
 import { logs, OneConsenter, sends } from './one.ts';
@@ -210,5 +211,53 @@ describe('HeartbeatMonitor: the behind counter (heartbeatmonitor.go followerTick
     const rest = [];
     for (let t = 6; t <= 10; t++) rest.push(...node.tickAt(t * 1_000));
     expect(kindsOf(rest)).toContain('behindSync');
+  });
+});
+
+describe('InjectArtificialHeartbeat (controller.go ProcessMessages) into handleHeartBeat (heartbeatmonitor.go) with artificial set, follower 2 of 4', () => {
+  const prepare = (view: number, seq: number) => ({ type: 'Prepare' as const, view, seq, digest: 'd', assist: false });
+
+  it('a message from the leader clears "behind" (artificial heartbeats do not compare sequences): no sync after NumOfTicksBehindBeforeSyncing ticks', () => {
+    const node = new OneConsenter(2, 4);
+    const seq = node.state.viewSeq.seq;
+    node.receive(1, { type: 'HeartBeat', view: 0, seq: seq + 1 });
+    expect(node.state.hb.followerBehind).toBe(true);
+    node.tickAt(1_000);
+    node.receive(1, prepare(0, seq + 1));
+    expect(node.state.hb.followerBehind).toBe(false);
+    const ticks = [];
+    for (let t = 2; t <= 15; t++) ticks.push(...node.tickAt(t * 1_000));
+    expect(kindsOf(ticks)).toEqual([]);
+    // A follower's message does not.
+    const other = new OneConsenter(2, 4);
+    other.receive(1, { type: 'HeartBeat', view: 0, seq: seq + 1 });
+    other.receive(3, prepare(0, seq + 1));
+    const more = [];
+    for (let t = 1; t <= 10; t++) more.push(...other.tickAt(t * 1_000));
+    expect(kindsOf(more)).toContain('behindSync');
+  });
+
+  it('a message of a lower view from the leader is answered with HeartBeatResponse{our view}, to the leader only', () => {
+    // Node 3 restarts in view 1 (leader 2) from a NewView WAL record.
+    const node = new OneConsenter(3, 4, { wal: [{ type: 'NewView', viewId: 1, latestSequence: 0, decisionsInView: 0 }] });
+    const out = sends(node.receive(2, prepare(0, 1)));
+    expect(out.filter((x) => x.msg.type === 'HeartBeatResponse')).toEqual([{ to: 2, msg: { type: 'HeartBeatResponse', view: 1 } }]);
+    // From a node that is not the leader: none (only the leader's messages are injected).
+    const fromOther = new OneConsenter(3, 4, { wal: [{ type: 'NewView', viewId: 1, latestSequence: 0, decisionsInView: 0 }] });
+    expect(sends(fromOther.receive(4, prepare(0, 1)))).toEqual([]);
+  });
+
+  it('a message from the leader counts as a heartbeat while the View is stopped (here: syncing after f+1 commits ahead)', () => {
+    const node = new OneConsenter(2, 4);
+    node.tickAt(50_000);
+    const later = { type: 'Commit' as const, view: 0, seq: 5, digest: 'later', assist: false };
+    node.receive(3, { ...later, signature: sign(3, 'later') });
+    node.receive(4, { ...later, signature: sign(4, 'later') });
+    expect(node.state.view.stopped).toBe(true);
+    node.receive(1, prepare(0, 1));
+    // The last heartbeat is now (50 s), not the start of the view (0 s).
+    expect(kindsOf(node.tickAt(60_000))).toEqual([]);
+    expect(kindsOf(node.tickAt(109_000))).toEqual([]);
+    expect(kindsOf(node.tickAt(110_000))).toContain('heartbeatTimeout');
   });
 });
