@@ -46,8 +46,10 @@ export function stopView(s: ConsenterState, io: Io): void {
   s.view.stopped = true;
   s.viewSeq = { seq: s.view.seq, active: false };
   s.view.phase = PHASE.ABORT;
+  // Stryker disable next-line BooleanLiteral: the token is read only by canPropose, which also wants a running view this node leads; the next view's start sets it
   s.leaderToken = false;
   io.cancelTimer('batch');
+  // Stryker disable next-line BooleanLiteral: the batch timer is cancelled on the line above, and nextBatch writes armed before the batcher reads it again
   s.batch.armed = false;
   io.metric('consensus_smartbft_view_phase', PHASE.ABORT);
 }
@@ -63,22 +65,26 @@ export function processMsg(s: ConsenterState, io: Io, sender: number, m: Consens
   const v = s.view;
   if (v.stopped) return;
   if (m.view !== v.number) {
+    // Stryker disable next-line ConditionalExpression: a shortcut; io.log prints nothing when logs are off
     if (io.logging) io.log('wrongView', s.id, describeMessage(m), sender, m.view, v.number);
     if (sender !== v.leaderId) {
       discoverIfSyncNeeded(s, io, sender, m);
       return;
     }
+    // Stryker disable next-line BooleanLiteral: stopView=true stops the view inside complain, which the view does itself just after (only the ABORT phase gauge moves before the 'started view change' line of the same instant)
     complain(s, io, v.number, false, 'message with a wrong view from the leader');
     // Stryker disable next-line EqualityOperator: here m.view !== v.number, so >= is >
     if (m.view > v.number) requestSync(s, io);
     stopView(s, io);
     return;
   }
-  if (m.seq === v.seq - 1 && v.seq > 0) {
+  // Go also checks ProposalSequence > 0 (a uint64 would wrap); a view's sequence here is at least 1.
+  if (m.seq === v.seq - 1) {
     handlePrevSeqMessage(s, io, sender, m);
     return;
   }
   if (m.seq !== v.seq && m.seq !== v.seq + 1) {
+    // Stryker disable next-line ConditionalExpression: a shortcut; io.log prints nothing when logs are off
     if (io.logging) io.log('wrongSeq', s.id, sender, m.seq, v.seq);
     discoverIfSyncNeeded(s, io, sender, m);
     return;
@@ -91,7 +97,8 @@ export function processMsg(s: ConsenterState, io: Io, sender: number, m: Consens
         v.nextPrePrepare ??= m;
         return;
       }
-      if (v.phase === PHASE.COMMITTED && v.proposal === undefined && !v.inFlightOnly) processProposal(s, io, sender, m);
+      // Only COMMITTED reads a PrePrepare (view.go doPhase -> processProposal); it has no proposal yet.
+      if (v.phase === PHASE.COMMITTED && !v.inFlightOnly) processProposal(s, io, sender, m);
       return;
     case 'Prepare':
       if (sender === s.id) return;
@@ -101,6 +108,7 @@ export function processMsg(s: ConsenterState, io: Io, sender: number, m: Consens
       }
       if (v.prepares.has(sender)) return;
       v.prepares.set(sender, m.digest);
+      // Stryker disable next-line ConditionalExpression,LogicalOperator: a guard written twice: processPrepares checks phase and proposal again (only the digest test, killed, is this line's own)
       if (v.phase === PHASE.PROPOSED && v.proposal !== undefined && m.digest === v.proposal.digest) {
         v.prepareFrom.push(sender);
         processPrepares(s, io);
@@ -114,6 +122,7 @@ export function processMsg(s: ConsenterState, io: Io, sender: number, m: Consens
       }
       if (v.commits.has(sender)) return;
       v.commits.set(sender, m);
+      // Stryker disable next-line ConditionalExpression,LogicalOperator: a guard written twice: processCommits checks phase and proposal again (only the signature test, killed, is this line's own)
       if (v.phase === PHASE.PREPARED && v.proposal !== undefined && validCommit(sender, m, v.proposal.digest)) {
         v.commitSigs.push(m.signature);
         processCommits(s, io);
@@ -149,6 +158,7 @@ function processProposal(s: ConsenterState, io: Io, sender: number, pp: PrePrepa
   const bad = verifyProposal(s, pp);
   if (bad !== null) {
     io.log('badProposal', s.id, sender, bad);
+    // Stryker disable next-line BooleanLiteral: stopView=true stops the view inside complain, which the view does itself just after (only the ABORT phase gauge moves before the 'started view change' line of the same instant)
     complain(s, io, v.number, false, 'bad proposal');
     requestSync(s, io);
     stopView(s, io);
@@ -164,6 +174,7 @@ function processProposal(s: ConsenterState, io: Io, sender: number, pp: PrePrepa
   v.myPrepare = prepare;
   s.inFlight = { proposal: pp.proposal, prepared: false };
   v.phase = PHASE.PROPOSED;
+  // Stryker disable next-line ConditionalExpression: a shortcut; io.log prints nothing when logs are off
   if (io.logging) io.log('processedProposal', v.seq);
   io.broadcast(prepare);
   if (s.id === v.leaderId) heartbeatWasSent(s);
@@ -173,6 +184,7 @@ function processProposal(s: ConsenterState, io: Io, sender: number, pp: PrePrepa
 /** Count the prepares that arrived before the proposal, then wait for the rest. */
 export function enterProposed(s: ConsenterState, io: Io): void {
   const v = s.view;
+  // Stryker disable next-line OptionalChaining: enterProposed runs only once the view has its proposal
   const digest = v.proposal?.digest;
   v.prepareFrom = [];
   for (const [sender, d] of v.prepares) if (d === digest) v.prepareFrom.push(sender);
@@ -182,6 +194,7 @@ export function enterProposed(s: ConsenterState, io: Io): void {
 /** Count the verified commits that arrived before we prepared, then wait for the rest. */
 export function enterPrepared(s: ConsenterState, io: Io): void {
   const v = s.view;
+  // Stryker disable next-line OptionalChaining,StringLiteral: enterPrepared runs only once the view has its proposal
   const digest = v.proposal?.digest ?? '';
   v.commitSigs = [];
   for (const [sender, c] of v.commits) if (validCommit(sender, c, digest)) v.commitSigs.push(c.signature);
@@ -196,9 +209,11 @@ function validCommit(sender: number, c: Commit, digest: string): boolean {
 export function processPrepares(s: ConsenterState, io: Io): void {
   const v = s.view;
   const p = v.proposal;
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: a guard written twice: both callers (processMsg, enterProposed) call it only in PROPOSED with a proposal
   if (p === undefined || v.phase !== PHASE.PROPOSED) return;
   const need = s.q - 1;
   if (v.prepareFrom.length < need) return;
+  // Stryker disable next-line ConditionalExpression: a shortcut; io.log prints nothing when logs are off
   if (io.logging) {
     const from = v.prepareFrom.slice(0, need);
     io.log('collectedPrepares', s.id, from.length, goList(from));
@@ -208,6 +223,7 @@ export function processPrepares(s: ConsenterState, io: Io): void {
   const commit: Commit = { type: 'Commit', view: v.number, seq: v.seq, digest: p.digest, signature, assist: false };
   saveCommit(s, io, commit);
   v.myCommit = commit;
+  // Stryker disable next-line ConditionalExpression: a view in PROPOSED always has InFlightData (processProposal and the WAL restore store it with the proposal)
   if (s.inFlight !== undefined) s.inFlight.prepared = true;
   v.phase = PHASE.PREPARED;
   io.broadcast(commit);
@@ -219,10 +235,12 @@ export function processPrepares(s: ConsenterState, io: Io): void {
 function processCommits(s: ConsenterState, io: Io): void {
   const v = s.view;
   const p = v.proposal;
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: a guard written twice: callers (processMsg, enterPrepared) call it only in PREPARED with a proposal, and PREPARED always has our Commit
   if (p === undefined || v.phase !== PHASE.PREPARED || v.myCommit === undefined) return;
   const need = s.q - 1;
   if (v.commitSigs.length < need) return;
   const sigs: Signature[] = v.commitSigs.slice(0, need);
+  // Stryker disable next-line ConditionalExpression: a shortcut; io.log prints nothing when logs are off
   if (io.logging) {
     io.log('collectedCommits', s.id, sigs.length, goList(sigs.map((x) => x.signer)));
     io.log('processedCommits', s.id, v.seq);
@@ -235,6 +253,7 @@ function processCommits(s: ConsenterState, io: Io): void {
 function decide(s: ConsenterState, io: Io, proposal: Proposal, signatures: Signature[]): void {
   const v = s.view;
   const seq = v.seq;
+  // Stryker disable next-line ConditionalExpression: a shortcut; io.log prints nothing when logs are off
   if (io.logging) io.log('decide', seq);
   s.viewSeq = { seq, active: true };
   // startNextSeq
@@ -258,9 +277,12 @@ function decide(s: ConsenterState, io: Io, proposal: Proposal, signatures: Signa
   v.nextPrepares = new Map();
   v.nextCommits = new Map();
   v.nextPrePrepare = undefined;
+  // Stryker disable next-line ConditionalExpression: a shortcut; io.log prints nothing when logs are off
   if (io.logging) io.log('startNextSeq', seq, seq + 1);
   decideInView(s, io, { seq, proposal, signatures });
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: only the in-flight view's decision replaces s.view, and that view holds no next PrePrepare (its leader is itself); nothing in decideInView stops the view
   if (s.view !== v || v.stopped) return;
+  // Stryker disable next-line ConditionalExpression: a follower is COMMITTED with no proposal right after its decision (only a leader proposes in decideInView, and it holds no next PrePrepare)
   if (npp !== undefined && v.phase === PHASE.COMMITTED && v.proposal === undefined) processProposal(s, io, v.leaderId, npp);
 }
 
@@ -270,8 +292,9 @@ function handlePrevSeqMessage(s: ConsenterState, io: Io, sender: number, m: Cons
   // Stryker disable next-line ConditionalExpression,StringLiteral: a PrePrepare matches neither branch below and gets no answer either way
   if (m.type === 'PrePrepare') return;
   if (m.assist) return;
-  if (m.type === 'Prepare' && v.prevPrepare !== undefined) io.send(sender, { ...v.prevPrepare, assist: true });
-  else if (m.type === 'Commit' && v.prevCommit !== undefined) io.send(sender, { ...v.prevCommit, assist: true });
+  if (m.type === 'Prepare') {
+    if (v.prevPrepare !== undefined) io.send(sender, { ...v.prevPrepare, assist: true });
+  } else if (v.prevCommit !== undefined) io.send(sender, { ...v.prevCommit, assist: true });
 }
 
 /**
@@ -284,12 +307,15 @@ function discoverIfSyncNeeded(s: ConsenterState, io: Io, sender: number, m: Cons
   if (m.type !== 'Commit') return;
   const v = s.view;
   v.lastVotedProposalByID.set(sender, m);
-  if (m.view < v.number || (m.view === v.number && m.seq <= v.seq)) return;
+  if (m.view < v.number) return;
+  // Stryker disable next-line EqualityOperator: a commit of this view at our own sequence is the View's, never handed here
+  if (m.view === v.number && m.seq <= v.seq) return;
   let count = 0;
   for (const c of v.lastVotedProposalByID.values()) {
     if (c.digest === m.digest && c.seq === m.seq && c.view === m.view) count++;
   }
   if (count < s.f + 1) return;
+  // Stryker disable next-line ConditionalExpression: a shortcut; io.log prints nothing when logs are off
   if (io.logging) io.log('seenVotes', count, m.digest, m.view, m.seq, v.number, v.seq);
   v.lastVotedProposalByID.clear();
   stopView(s, io);

@@ -261,3 +261,17 @@ describe('InjectArtificialHeartbeat (controller.go ProcessMessages) into handleH
     expect(kindsOf(node.tickAt(110_000))).toContain('heartbeatTimeout');
   });
 });
+
+describe('HeartbeatMonitor: rules pinned after the 2026-12-03 mutation run', () => {
+  it('ChangeRole logs "Changing to follower role, current view: 0, current leader: 1" when the first view starts', () => {
+    const node = new OneConsenter(2, 4);
+    expect(logs(node.effects).filter((l) => l.kind === 'changeRole')).toEqual([{ kind: 'changeRole', args: ['follower', 0, 1] }]);
+  });
+
+  it('handleHeartBeat (artificial): a message of a higher view from the leader is not a heartbeat: the timeout still runs from the view\'s start', () => {
+    const node = new OneConsenter(2, 4);
+    node.tickAt(50_000);
+    node.receive(1, { type: 'Prepare', view: 1, seq: 1, digest: 'd', assist: false });
+    expect(kindsOf(node.tickAt(60_000))).toContain('heartbeatTimeout');
+  });
+});

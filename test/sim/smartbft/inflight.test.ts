@@ -126,6 +126,19 @@ describe('commitInFlightProposal (viewchanger.go), one consenter', () => {
     expect(node.state.vc.currView).toBe(2);
     expect(node.wal().map((r) => r.type)).toEqual(['ViewChange', 'NewView', 'ViewChange']);
   });
+  it('discoverIfSyncNeeded (view.go) in the in-flight view: f+1 commits beyond it call the ViewChanger\'s Sync, which syncs and abandons the in-flight proposal', () => {
+    const p = inFlightProposal();
+    const node = committingInFlight(p);
+    const nextTick = [...node.timers].find(([name]) => name === 'tick')![1];
+    node.runUntil(nextTick + 1_000);
+    expect(node.state.view.inFlightOnly).toBe(true);
+    const ahead = (signer: number): Commit => ({ type: 'Commit', view: 0, seq: 3, digest: 'ahead', signature: sign(signer, 'ahead'), assist: false });
+    node.receive(2, ahead(2));
+    const out = node.receive(4, ahead(4));
+    expect(logs(out).map((l) => l.kind)).toEqual(['wrongSeq', 'seenVotes', 'bftSyncInitiated', 'inFlightAskedToSync', 'inFlightUnable']);
+    expect(node.state.vc.pendingInFlight).toBeUndefined();
+    expect(node.state.view.stopped).toBe(true);
+  });
 });
 
 describe('HeartbeatMonitor during commitInFlightProposal (heartbeatmonitor.go handleCommand, controller.go startView)', () => {

@@ -582,3 +582,35 @@ describe('PersistedState.Restore (state.go): a node restarted PROPOSED', () => {
     expect(sent(node.receive(4, prepareOf(p)))).toEqual(['Commit v0 s1->1', 'Commit v0 s1->3', 'Commit v0 s1->4']);
   });
 });
+
+describe('View (view.go): rules pinned after the 2026-12-03 mutation run', () => {
+  it('View.processMsg: a view stopped by a sync (no view change) answers nothing, not even a vote of the sequence it decided (handlePrevSeqMessage)', () => {
+    const node = new OneConsenter(2, 4);
+    const p = proposalAt(1);
+    decideOn(node, p);
+    expect(sends(node.receive(4, prepareOf(p)))).toHaveLength(1);
+    const ahead = (signer: number): Commit => ({ type: 'Commit', view: 0, seq: 5, digest: 'ahead', signature: sign(signer, 'ahead'), assist: false });
+    node.receive(3, ahead(3));
+    node.receive(4, ahead(4));
+    expect(node.state.view.stopped).toBe(true);
+    expect(node.state.vc.realView).toBe(node.state.vc.currView);
+    expect(sends(node.receive(3, prepareOf(p)))).toEqual([]);
+    expect(sends(node.receive(3, commitOf(p, 3)))).toEqual([]);
+  });
+
+  it('Complain: the ViewChange names why (a message with a wrong view from the leader; a bad proposal)', () => {
+    const wrongView = new OneConsenter(2, 4);
+    const a = sends(wrongView.receive(1, { ...prepareOf(proposalAt(1)), view: 1 })).find((x) => x.msg.type === 'ViewChange');
+    expect(a?.msg).toEqual({ type: 'ViewChange', nextView: 1, reason: 'message with a wrong view from the leader' });
+    const bad = new OneConsenter(2, 4);
+    const b = sends(bad.receive(1, proposalAt(1, { md: { viewId: 1 } }))).find((x) => x.msg.type === 'ViewChange');
+    expect(b?.msg).toEqual({ type: 'ViewChange', nextView: 1, reason: 'bad proposal' });
+  });
+
+  it('handlePrevSeqMessage: before any decision a Commit for sequence 0 finds no previous Commit to send', () => {
+    const node = new OneConsenter(2, 4);
+    const p0 = proposalAt(0);
+    expect(sent(node.receive(3, commitOf(p0, 3)))).toEqual([]);
+    expect(kinds(node.receive(3, commitOf(p0, 3)))).toEqual([]);
+  });
+});
