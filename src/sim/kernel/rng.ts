@@ -4,16 +4,22 @@
  * `Rng.create(seed).fork('network').fork('link:a->b')` derives a stream from the root
  * seed and the path of names alone, never from how many numbers any other stream has
  * drawn: adding a node, or a draw in one place, shifts no other stream (VOPR-style
- * derived seeds). The generator is pure-rand's xoroshiro128+, used in its mutable
- * (`unsafe`) form because this sits on the simulator's hot path.
+ * derived seeds). The generator is xoroshiro128+ as pure-rand 7 implements it (its
+ * `xoroshiro128plus.fromState` and `unsafeNext`, the same numbers bit for bit: pinned by
+ * test/sim/kernel/rng.test.ts), with its four 32-bit state words held on the stream
+ * itself: a draw on the hot path (one per message per link) then reads one object, not
+ * two (at n=64 the 4,032 links' generators were a cache miss each).
  */
-import { xoroshiro128plus, type RandomGenerator } from 'pure-rand';
 import { hash32 } from '../../shared/hash.ts';
 
 const TWO_POW_32 = 4294967296;
 
 export class Rng {
-  private readonly gen: RandomGenerator;
+  /** xoroshiro128+ state, as pure-rand's fields s01, s00, s11, s10 (32-bit words). */
+  private s01: number;
+  private s00: number;
+  private s11: number;
+  private s10: number;
 
   private constructor(
     /** The run's root seed. */
@@ -26,7 +32,11 @@ export class Rng {
     const key = `${seed}:${path}`;
     const state = [hash32(key, 0x811c9dc5), hash32(key, 0x01000193), hash32(key, 0x9e3779b9), hash32(key, 0x7f4a7c15)];
     if (!state.some((w) => w !== 0)) state[0] = 1;
-    this.gen = xoroshiro128plus.fromState(state.map((w) => w | 0));
+    // pure-rand's fromState([s01, s00, s11, s10]).
+    this.s01 = (state[0] as number) | 0;
+    this.s00 = (state[1] as number) | 0;
+    this.s11 = (state[2] as number) | 0;
+    this.s10 = (state[3] as number) | 0;
   }
 
   /** The root stream of a run. `seed` must be a safe integer. */
@@ -42,9 +52,23 @@ export class Rng {
     return new Rng(this.seed, this.path === '' ? name : `${this.path}/${name}`);
   }
 
+  /** The next 32-bit output (pure-rand's XoroShiro128Plus.unsafeNext). */
+  private next32(): number {
+    const s00 = this.s00;
+    const s01 = this.s01;
+    const out = (s00 + this.s10) | 0;
+    const a0 = this.s10 ^ s00;
+    const a1 = this.s11 ^ s01;
+    this.s00 = (s00 << 24) ^ (s01 >>> 8) ^ a0 ^ (a0 << 16);
+    this.s01 = (s01 << 24) ^ (s00 >>> 8) ^ a1 ^ ((a1 << 16) | (a0 >>> 16));
+    this.s10 = (a1 << 5) ^ (a0 >>> 27);
+    this.s11 = (a0 << 5) ^ (a1 >>> 27);
+    return out;
+  }
+
   /** A uniform float in [0, 1). */
   float(): number {
-    return (this.gen.unsafeNext() >>> 0) / TWO_POW_32;
+    return (this.next32() >>> 0) / TWO_POW_32;
   }
 
   /** A uniform integer in [min, max], both inclusive. */
