@@ -506,7 +506,7 @@ export class Simulation {
           s.durable.apply(e.op);
           break;
         case 'emit':
-          this.trace.record({ t: this.now, k: 'event', node: s.id, e: e.event });
+          this.trace.recordEvent(this.now, s.id, s.idHash, e.event);
           break;
       }
     }

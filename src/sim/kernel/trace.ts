@@ -68,11 +68,14 @@ export class Trace {
   private readonly sinks: Sink[] = [];
   /** Someone keeps or watches send/deliver records: only then are they built as objects. */
   private messageRecordsWanted: boolean;
+  /** Someone keeps or watches event records: only then are they built as objects. */
+  private eventRecordsWanted: boolean;
 
   constructor(options: TraceOptions = {}) {
     this.kept = options.keep ? [] : undefined;
     if (options.sink) this.sinks.push({ listener: options.sink, kinds: undefined });
     this.messageRecordsWanted = this.kept !== undefined || this.sinks.length > 0;
+    this.eventRecordsWanted = this.messageRecordsWanted;
   }
 
   /**
@@ -93,6 +96,7 @@ export class Trace {
   private updateWanted(): void {
     this.messageRecordsWanted =
       this.kept !== undefined || this.sinks.some((s) => s.kinds === undefined || s.kinds.has('send') || s.kinds.has('deliver'));
+    this.eventRecordsWanted = this.kept !== undefined || this.sinks.some((s) => s.kinds === undefined || s.kinds.has('event'));
   }
 
   /**
@@ -132,6 +136,26 @@ export class Trace {
     h2 ^= Math.imul(h2 ^ (h1 >>> 15), 0xcaf649a9);
     this.h1 = h1;
     this.h2 = h2;
+    this.count++;
+  }
+
+  /**
+   * The hot path for an emitted event (SmartBFT's facts and metrics, several per block per
+   * node): the caller passes hash32 of the node id, computed once per node. Folds exactly
+   * what `record` would, and builds the record object only when someone keeps or watches
+   * event records.
+   */
+  recordEvent(t: number, node: string, nodeHash: number, e: unknown): void {
+    if (this.eventRecordsWanted) {
+      this.record({ t, k: 'event', node, e });
+      return;
+    }
+    this.foldInt(KIND_CODE.event);
+    this.foldInt(Math.round(t * 1000));
+    this.foldHash(nodeHash);
+    // foldText(JSON.stringify(e)), without building the text.
+    this.foldHash(jsonHash32(e));
+    this.endRecord();
     this.count++;
   }
 

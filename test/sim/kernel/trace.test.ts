@@ -85,6 +85,28 @@ describe('trace: the message fast path', () => {
   });
 });
 
+describe('trace: the event fast path', () => {
+  fcTest.prop([fc.array(fc.tuple(fc.double({ min: 0, max: 1e10, noNaN: true }), fc.string(), fc.jsonValue()), { maxLength: 20 })], { numRuns: 200 })(
+    'recordEvent folds exactly what record folds, and a listener of events still gets the record',
+    (events) => {
+      const slow = new Trace();
+      const fast = new Trace();
+      const seen: TraceRecord[] = [];
+      const watched = new Trace();
+      watched.subscribe((r) => seen.push(r), ['event']);
+      for (const [t, node, e] of events) {
+        slow.record({ t, k: 'event', node, e });
+        fast.recordEvent(t, node, hash32(node), e);
+        watched.recordEvent(t, node, hash32(node), e);
+      }
+      expect(fast.hash()).toBe(slow.hash());
+      expect(fast.length).toBe(slow.length);
+      expect(watched.hash()).toBe(slow.hash());
+      expect(seen).toEqual(events.map(([t, node, e]) => ({ t, k: 'event', node, e })));
+    },
+  );
+});
+
 describe('trace: typed records keep the hash of the notes they replaced', () => {
   it('a fault folds as the note of its text: same canonical line, same hash', () => {
     const asNote: TraceRecord[] = [...base, { t: 5, k: 'note', text: 'partition [["a"],["b"]]' }, { t: 9, k: 'note', text: 'heal' }];
