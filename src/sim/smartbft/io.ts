@@ -27,8 +27,12 @@ export const TIMERS = {
 } as const;
 export type TimerName = (typeof TIMERS)[keyof typeof TIMERS];
 
+/** What a step that produced nothing returns: one frozen list for all (most deliveries of a vote at large n). */
+const NO_EFFECTS: BftEffect[] = Object.freeze([]) as unknown as BftEffect[];
+
 export class Io {
-  readonly effects: BftEffect[] = [];
+  /** The effects so far; the list is built at the first one. */
+  private list: BftEffect[] | undefined = undefined;
   constructor(
     readonly s: ConsenterState,
     readonly ctx: NodeContext,
@@ -38,20 +42,30 @@ export class Io {
     return this.ctx.now;
   }
 
+  /** The effects of this step, in the order to apply (a frozen empty list when there are none). */
+  get effects(): BftEffect[] {
+    return this.list ?? NO_EFFECTS;
+  }
+
+  private push(e: BftEffect): void {
+    if (this.list === undefined) this.list = [e];
+    else this.list.push(e);
+  }
+
   /** Send to consenter `to` (Comm.SendConsensus). */
   send(to: number, msg: BftMessage): void {
     const s = this.s;
     const name = s.nameOf.get(to);
     if (name === undefined || to === s.id) return;
     if (s.byzantine === null) {
-      this.effects.push({ kind: 'send', to: name, msg });
+      this.push({ kind: 'send', to: name, msg });
       return;
     }
     const out = outgoing(s, to, msg, this.ctx);
     if (out === null) return;
     // A Byzantine sender's proposals and votes carry their digest into the trace (an
     // equivocation shows two; the report colours each vote as the proposal it is for).
-    this.effects.push({ kind: 'send', to: name, msg: out.type === 'PrePrepare' || out.type === 'Prepare' || out.type === 'Commit' ? { ...out, showDigest: true } : out });
+    this.push({ kind: 'send', to: name, msg: out.type === 'PrePrepare' || out.type === 'Prepare' || out.type === 'Commit' ? { ...out, showDigest: true } : out });
   }
 
   /** Send to every other consenter (Comm.BroadcastConsensus). */
@@ -76,34 +90,34 @@ export class Io {
 
   log(kind: SmartBftLogKind, ...args: (string | number)[]): void {
     if (!this.s.emitLogs) return;
-    this.effects.push({ kind: 'emit', event: { type: 'log', kind: `smartbft.${kind}`, args, fields: { channel: this.s.channel } } });
+    this.push({ kind: 'emit', event: { type: 'log', kind: `smartbft.${kind}`, args, fields: { channel: this.s.channel } } });
   }
 
   /** Set a gauge. Fabric re-sets some gauges on every block; only changes are emitted (a restart emits all again). */
   metric(name: string, value: number): void {
     if (this.s.metricValues.get(name) === value) return;
     this.s.metricValues.set(name, value);
-    this.effects.push({ kind: 'emit', event: { type: 'metric', name, value, labels: { channel: this.s.channel } } });
+    this.push({ kind: 'emit', event: { type: 'metric', name, value, labels: { channel: this.s.channel } } });
   }
 
   fact(event: BftEvent): void {
-    this.effects.push({ kind: 'emit', event });
+    this.push({ kind: 'emit', event });
   }
 
   persistAppend(key: string, value: unknown): void {
-    this.effects.push({ kind: 'persist', op: { op: 'append', key, value } });
+    this.push({ kind: 'persist', op: { op: 'append', key, value } });
   }
 
   persistTruncate(key: string, length: number): void {
-    this.effects.push({ kind: 'persist', op: { op: 'truncate', key, length } });
+    this.push({ kind: 'persist', op: { op: 'truncate', key, length } });
   }
 
   setTimer(name: TimerName, afterMs: number): void {
-    this.effects.push({ kind: 'setTimer', name, afterMs: Math.max(0, afterMs) });
+    this.push({ kind: 'setTimer', name, afterMs: Math.max(0, afterMs) });
   }
 
   cancelTimer(name: TimerName): void {
-    this.effects.push({ kind: 'cancelTimer', name });
+    this.push({ kind: 'cancelTimer', name });
   }
 }
 
