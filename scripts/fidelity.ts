@@ -31,6 +31,7 @@ import { writeFileAtomic } from '../src/io/files.ts';
 import type { Comparison, CompareRow } from '../src/live/compare.ts';
 import { topologyMismatch, unsupportedStep } from '../src/local/cluster.ts';
 import { loadNetState, netDown, netUp, resolveFabricHome, type NetState } from '../src/local/net.ts';
+import { backoffMaxDelayOf, goDurationMs } from '../src/local/plan.ts';
 import { compareLocalCommand, simSmartBft } from '../src/cli/commands/local.ts';
 import { BUILTINS, SMARTBFT_STORIES, findBuiltin, type BuiltinScenario } from '../src/scenarios/builtins/index.ts';
 import { DEFAULT_SEED, runScenario } from '../src/scenarios/runner.ts';
@@ -224,7 +225,7 @@ async function modelLogLines(state: NetState): Promise<VocabularyLine[]> {
   for (const c of SCENARIOS) {
     const scenario = (findBuiltin(c.name) as BuiltinScenario).build({ orderers: state.plan.orderers.length });
     const seed = scenario.seed ?? DEFAULT_SEED;
-    const cluster = await simClusterFor(scenario, { seed, smartbft: simSmartBft(state.plan.smartbft, state.plan.smartbftChanged), keep: { logs: true } });
+    const cluster = await simClusterFor(scenario, { seed, smartbft: simSmartBft(state.plan.smartbft, state.plan.smartbftChanged), ordererBackoffMaxMs: goDurationMs(backoffMaxDelayOf(state.plan)) as number, keep: { logs: true } });
     try {
       await runScenario(scenario, cluster, { seed });
       for (const node of [...cluster.topology.orderers, ...cluster.topology.peers]) for (const l of cluster.allLogs(node)) out.push(l);

@@ -29,6 +29,7 @@ export const NET_SPEC: CommandSpec = {
     orderers: { type: 'int', min: 1, max: MAX_LOCAL_ORDERERS, help: 'net up: orderers', default: '4' },
     'base-port': { type: 'int', min: 1024, max: 65435, value: 'P', help: 'net up: first of the 100 ports it uses on 127.0.0.1', default: '27050' },
     smartbft: { type: 'string', value: 'K=V,...', expects: 'Name=value,... e.g. LeaderHeartbeatTimeout=10s', help: "net up: SmartBFT options of the channel, e.g. LeaderHeartbeatTimeout=10s,RequestComplainTimeout=8s", default: "Fabric's" },
+    'backoff-max-delay': { type: 'string', value: 'D', expects: 'a Go duration from 1s to 24h, e.g. 3s or 2m0s', help: "net up: the orderers' reconnect back-off cap (orderer.yaml General.Backoff.MaxDelay; Fabric's sampleconfig 2m)", default: '3s' },
     lines: { type: 'int', min: 1, max: 100_000, help: 'net logs: how many lines', default: '50' },
     json: { type: 'bool', help: 'the result as one JSON document (net up: its progress goes to stderr)' },
   },
@@ -60,6 +61,7 @@ export async function netCommand(argv: readonly string[], env: CliEnv): Promise<
           ...(num(p, 'orderers') !== undefined ? { orderers: num(p, 'orderers') as number } : {}),
           ...(num(p, 'base-port') !== undefined ? { basePort: num(p, 'base-port') as number } : {}),
           ...(str(p, 'smartbft') !== undefined ? { smartbft: str(p, 'smartbft') as string } : {}),
+          ...(str(p, 'backoff-max-delay') !== undefined ? { backoffMaxDelay: str(p, 'backoff-max-delay') as string } : {}),
         });
       }
       case 'down': {

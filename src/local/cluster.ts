@@ -41,7 +41,7 @@ import { LoadTallies, issueCounted } from '../scenarios/load-tally.ts';
 import { resolveOnTarget } from '../scenarios/selectors.ts';
 import { OrgGateways } from './gateway.ts';
 import { httpGet, loadNetState, ordererSpec, peerSpec, tool, waitHealthy, type NetState } from './net.ts';
-import { adminEnv, peerEnv, type OrdererPlan, type PeerPlan } from './plan.ts';
+import { adminEnv, backoffMaxDelayOf, goDurationMs, peerEnv, type OrdererPlan, type PeerPlan } from './plan.ts';
 import { smartBftMismatch } from '../shared/smartbft-options.ts';
 import { isRunning, launch, logFile, readPid, removeBelow, stopProc } from './procs.ts';
 
@@ -70,6 +70,10 @@ export function topologyMismatch(scenario: Scenario, state: NetState): string | 
   if (t.peersPerOrg !== undefined && t.peersPerOrg !== 1) return `the scenario wants ${t.peersPerOrg} peers per org; the local network has 1`;
   if (t.orgs !== undefined && t.orgs.join(',') !== state.plan.orgs.join(',')) return `the scenario's orgs (${t.orgs.join(', ')}) are not the local network's (${state.plan.orgs.join(', ')})`;
   if (t.consensus === 'raft') return 'the scenario runs on Raft; the local network is SmartBFT';
+  if (t.ordererBackoffMaxDelay !== undefined) {
+    const has = backoffMaxDelayOf(state.plan);
+    if (goDurationMs(t.ordererBackoffMaxDelay) !== goDurationMs(has)) return `the scenario's ordererBackoffMaxDelay is ${t.ordererBackoffMaxDelay}, the local network's ${has} (net up --backoff-max-delay ${t.ordererBackoffMaxDelay})`;
+  }
   if (t.smartbft !== undefined) return smartBftMismatch(t.smartbft, state.plan.smartbft);
   return undefined;
 }

@@ -200,6 +200,8 @@ export interface UpOptions {
   readonly orderers?: number;
   readonly basePort?: number;
   readonly smartbft?: string;
+  /** `--backoff-max-delay`: the orderers' General.Backoff.MaxDelay (default 3s). */
+  readonly backoffMaxDelay?: string;
   readonly say: (line: string) => void;
   /** Ctrl-C / SIGTERM: nothing more is started once it fires (the caller stops what was). */
   readonly signal?: AbortSignal;
@@ -220,7 +222,7 @@ export async function netUp(o: UpOptions): Promise<NetState> {
   const say = o.say;
   let plan: NetPlan;
   try {
-    plan = makePlan({ dir, fabricHome: o.fabricHome, ...(o.orderers !== undefined ? { orderers: o.orderers } : {}), ...(o.basePort !== undefined ? { basePort: o.basePort } : {}), ...(o.smartbft !== undefined ? { smartbft: o.smartbft } : {}) });
+    plan = makePlan({ dir, fabricHome: o.fabricHome, ...(o.orderers !== undefined ? { orderers: o.orderers } : {}), ...(o.basePort !== undefined ? { basePort: o.basePort } : {}), ...(o.smartbft !== undefined ? { smartbft: o.smartbft } : {}), ...(o.backoffMaxDelay !== undefined ? { backoffMaxDelay: o.backoffMaxDelay } : {}) });
   } catch (e) {
     throw new NetError((e as Error).message);
   }

@@ -12,14 +12,15 @@
  *   defaults otherwise: SmartBFT's types.DefaultConfig, BatchSize.MaxMessageCount 500);
  * - orderer and peer environment (orderer.yaml / core.yaml overrides): channel
  *   participation with no system channel, Prometheus metrics on the operations port,
- *   General.Backoff.MaxDelay 3s, LevelDB, no Docker (CORE_VM_ENDPOINT empty), the ccaas
- *   external builder.
+ *   General.Backoff.MaxDelay 3s (or `--backoff-max-delay`), LevelDB, no Docker
+ *   (CORE_VM_ENDPOINT empty), the ccaas external builder.
  */
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { CHAINCODE, CHAINCODE_VERSION, CHANNEL, DEFAULT_ORGS, DEFAULT_POLICY, mspId, ORDERING_ORG, ordererId, peerId } from '../shared/names.ts';
 import { SMARTBFT_DEFAULTS, validateRuleProblem, type SmartBftOptionName, type SmartBftOptions } from '../shared/smartbft-options.ts';
 import { goDurationMs } from '../shared/duration.ts';
+import { backoffMaxDelayMs, NET_UP_BACKOFF_MAX_DELAY } from '../shared/grpc-backoff.ts';
 
 /** Orderers a local network may have (each is a process of ~50-100 MB). */
 export const MAX_LOCAL_ORDERERS = 16;
@@ -117,7 +118,17 @@ export interface NetPlan {
   readonly chaincode: { readonly name: string; readonly version: string; readonly label: string; readonly port: number; readonly address: string };
   readonly smartbft: SmartBftOptions;
   readonly smartbftChanged: readonly SmartBftOptionName[];
+  /**
+   * ORDERER_GENERAL_BACKOFF_MAXDELAY, as given (`net up --backoff-max-delay`); absent in a
+   * network made before the flag, which ran with 3s ({@link backoffMaxDelayOf}).
+   */
+  readonly backoffMaxDelay?: string;
   readonly policy: string;
+}
+
+/** The orderers' General.Backoff.MaxDelay a network runs with. */
+export function backoffMaxDelayOf(p: Pick<NetPlan, 'backoffMaxDelay'>): string {
+  return p.backoffMaxDelay ?? NET_UP_BACKOFF_MAX_DELAY;
 }
 
 export interface PlanOptions {
@@ -126,6 +137,8 @@ export interface PlanOptions {
   readonly orderers?: number;
   readonly basePort?: number;
   readonly smartbft?: string;
+  /** `--backoff-max-delay`: the orderers' General.Backoff.MaxDelay, a Go duration (default 3s). */
+  readonly backoffMaxDelay?: string;
   readonly orgs?: readonly string[];
 }
 
@@ -145,6 +158,10 @@ export function makePlan(o: PlanOptions): NetPlan {
   const base = o.basePort ?? DEFAULT_BASE_PORT;
   if (!Number.isInteger(base) || base < 1024 || base + PORT_SPAN > 65535) throw new Error(`--base-port: between 1024 and ${65535 - PORT_SPAN}, got ${base}`);
   const { options, changed } = parseSmartBftOptions(o.smartbft);
+  if (o.backoffMaxDelay !== undefined) {
+    const r = backoffMaxDelayMs(o.backoffMaxDelay);
+    if ('error' in r) throw new Error(`--backoff-max-delay: ${r.error}`);
+  }
   const orderers: OrdererPlan[] = [];
   for (let i = 1; i <= n; i++) {
     const { id, org } = ordererId(i, orgs);
@@ -190,6 +207,7 @@ export function makePlan(o: PlanOptions): NetPlan {
     chaincode: { name: CHAINCODE, version: CHAINCODE_VERSION, label: `${CHAINCODE}_${CHAINCODE_VERSION}`, port: ccPort, address: `127.0.0.1:${ccPort}` },
     smartbft: options,
     smartbftChanged: changed,
+    ...(o.backoffMaxDelay !== undefined ? { backoffMaxDelay: o.backoffMaxDelay } : {}),
     policy: DEFAULT_POLICY,
   };
 }
@@ -325,7 +343,9 @@ export function ordererEnv(p: NetPlan, o: OrdererPlan): Record<string, string> {
     ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY: t('server.key'),
     ORDERER_GENERAL_CLUSTER_ROOTCAS: list(cas),
     ORDERER_GENERAL_BOOTSTRAPMETHOD: 'none',
-    ORDERER_GENERAL_BACKOFF_MAXDELAY: '3s',
+    // orderer.yaml General.Backoff.MaxDelay (sampleconfig 2m): a restarted orderer is
+    // redialled within seconds, as in Fabric's own smartbft integration test.
+    ORDERER_GENERAL_BACKOFF_MAXDELAY: backoffMaxDelayOf(p),
     ORDERER_CHANNELPARTICIPATION_ENABLED: 'true',
     ORDERER_ADMIN_LISTENADDRESS: `127.0.0.1:${o.adminPort}`,
     ORDERER_ADMIN_TLS_ENABLED: 'true',

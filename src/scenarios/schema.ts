@@ -20,6 +20,7 @@ import { closest, didYouMean } from './suggest.ts';
 import { SELECTORS } from './selectors.ts';
 import { parsePolicy } from '../sim/fabric/policy.ts';
 import { describeTopology, type TopologySpec } from './topology.ts';
+import { FABRIC_BACKOFF_MAX_DELAY, NET_UP_BACKOFF_MAX_DELAY, backoffMaxDelayMs } from '../shared/grpc-backoff.ts';
 import { MAX_ZONES, ZONE_DEFAULTS as ZONE_RTT_DEFAULTS, ZONE_NAME_RE, zoneNames } from '../shared/zones.ts';
 import { SCENARIO_SMARTBFT_DEFAULTS, optionKind, scenarioSmartBftProblems, type ScenarioSmartBftName } from '../sim/smartbft/options.ts';
 
@@ -182,6 +183,12 @@ const TopologySchema = z.strictObject({
   consensus: z.enum(['smartbft', 'raft']).optional(),
   dissemination: z.enum(['deliver', 'gossip']).optional(),
   policy: z.string().min(1).max(500).optional(),
+  ordererBackoffMaxDelay: z
+    .string()
+    .meta({
+      description: `orderer.yaml General.Backoff.MaxDelay: the cap of the back-off with which an orderer redials another that refused its dial, a Go duration from 1s to 24h (default ${NET_UP_BACKOFF_MAX_DELAY}, as fabric-bft-sim net up sets it; Fabric's sampleconfig ${FABRIC_BACKOFF_MAX_DELAY})`,
+    })
+    .optional(),
   profile: z.string().min(1).max(1000).meta({ description: 'a calibration profile (JSON written by fabric-bft-sim calibrate) whose measured costs the simulator uses; default: the built-in profile' }).optional(),
   gossip: z
     .strictObject({
@@ -764,6 +771,10 @@ export function scenarioIssues(input: unknown, options: ValidateOptions = {}): I
   }
   if (doc.topology?.gossip !== undefined && doc.topology.dissemination !== 'gossip') {
     return [{ path: ['topology', 'gossip'], message: 'gossip options need dissemination: gossip (with BFT orderers Fabric 3.x turns block gossip off)', at: 'key' }];
+  }
+  if (doc.topology?.ordererBackoffMaxDelay !== undefined) {
+    const r = backoffMaxDelayMs(doc.topology.ordererBackoffMaxDelay);
+    if ('error' in r) return [{ path: ['topology', 'ordererBackoffMaxDelay'], message: r.error }];
   }
   if (doc.topology?.smartbft !== undefined) {
     if (doc.topology.consensus === 'raft') return [{ path: ['topology', 'smartbft'], message: 'SmartBFT options need SmartBFT orderers (topology.consensus is raft)', at: 'key' }];

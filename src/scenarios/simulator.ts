@@ -22,6 +22,7 @@ import type { SmartBftConfig } from '../sim/smartbft/config.ts';
 import { modelConfigOf } from '../sim/smartbft/options.ts';
 import type { CalibrationProfile } from '../sim/fabric/profile.ts';
 import { rttMsOf, ZONE_DEFAULTS } from '../shared/zones.ts';
+import { goDurationMs } from '../shared/duration.ts';
 
 /**
  * The Byzantine behaviours a scenario may name, by the orderers' consensus: SmartBFT's or
@@ -43,6 +44,11 @@ export interface SimClusterForOptions {
   readonly interrupt?: () => string | undefined;
   /** SmartBFT options other than Fabric's defaults (compare --target local runs the real network's). */
   readonly smartbft?: Partial<SmartBftConfig>;
+  /**
+   * The cap of the orderers' reconnect back-off, in ms, over the scenario's
+   * `topology.ordererBackoffMaxDelay` (compare --target local runs the real network's).
+   */
+  readonly ordererBackoffMaxMs?: number;
   /**
    * The calibration profile the scenario's `topology.profile` names, read and validated by
    * the caller (the simulator does no I/O). Default: the built-in profile.
@@ -116,6 +122,8 @@ export async function simClusterFor(scenario: Scenario, options: SimClusterForOp
     // The scenario's topology.smartbft, under the caller's (compare --target local passes the real network's).
     ...(t.smartbft !== undefined || options.smartbft !== undefined ? { smartbft: { ...modelConfigOf(t.smartbft ?? {}), ...options.smartbft } } : {}),
     ...(options.profile !== undefined ? { profile: options.profile } : {}),
+    // topology.ordererBackoffMaxDelay (checked by the schema), under the caller's.
+    ...(options.ordererBackoffMaxMs !== undefined ? { ordererBackoffMaxMs: options.ordererBackoffMaxMs } : t.ordererBackoffMaxDelay !== undefined ? { ordererBackoffMaxMs: goDurationMs(t.ordererBackoffMaxDelay) as number } : {}),
     keep: { logs: options.keep?.logs ?? waitForLogLines(scenario), ...(options.keep?.metrics !== undefined ? { metrics: options.keep.metrics } : {}) },
     // topology.zones: where each node sits, and the round-trip times inside and across zones (size's defaults).
     ...(t.zones !== undefined

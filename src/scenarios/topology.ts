@@ -48,6 +48,12 @@ export interface TopologySpec {
   readonly rttInZone?: string;
   /** Round-trip time between nodes of two zones, e.g. `30ms` (the default, as `size --rtt-across-zones`); with zones only. */
   readonly rttAcrossZones?: string;
+  /**
+   * The cap of the back-off with which an orderer redials another that refused its dial
+   * (orderer.yaml `General.Backoff.MaxDelay`), a Go duration from 1s to 24h. Default `3s`,
+   * as `net up` sets it (ORDERER_GENERAL_BACKOFF_MAXDELAY); Fabric's sampleconfig has `2m`.
+   */
+  readonly ordererBackoffMaxDelay?: string;
 }
 
 export interface GossipSpec {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
+  backoffMaxDelayOf,
   ccaasFiles,
   configtxYaml,
   cryptoConfigYaml,
@@ -16,6 +17,9 @@ import {
 } from '../../src/local/plan.ts';
 import { DEFAULT_CONFIG, resolveConfig } from '../../src/sim/smartbft/config.ts';
 import { simSmartBft } from '../../src/cli/commands/local.ts';
+import { topologyMismatch } from '../../src/local/cluster.ts';
+import type { NetState } from '../../src/local/net.ts';
+import type { Scenario } from '../../src/scenarios/schema.ts';
 
 const plan = (o: Partial<Parameters<typeof makePlan>[0]> = {}) => makePlan({ dir: '/tmp/x/net', fabricHome: '/opt/fabric', ...o });
 
@@ -166,5 +170,28 @@ describe('environment', () => {
     const f = ccaasFiles(plan());
     expect(JSON.parse(f.connection)).toEqual({ address: '127.0.0.1:27140', dial_timeout: '10s', tls_required: false });
     expect(JSON.parse(f.metadata)).toEqual({ type: 'ccaas', label: 'certcontract_1.0' });
+  });
+});
+
+describe('net up --backoff-max-delay (orderer.yaml General.Backoff.MaxDelay)', () => {
+  const state = (backoffMaxDelay?: string): NetState => ({ plan: plan(backoffMaxDelay !== undefined ? { backoffMaxDelay } : {}) }) as unknown as NetState;
+  const wants = (ordererBackoffMaxDelay: string): Scenario => ({ name: 'b', topology: { ordererBackoffMaxDelay }, steps: [{ sleep: '1s' }] });
+
+  it('goes to every orderer as ORDERER_GENERAL_BACKOFF_MAXDELAY; a network made without it ran with 3s', () => {
+    const p = plan({ backoffMaxDelay: '2m0s' });
+    for (const o of p.orderers) expect(ordererEnv(p, o).ORDERER_GENERAL_BACKOFF_MAXDELAY).toBe('2m0s');
+    expect(backoffMaxDelayOf(plan())).toBe('3s');
+  });
+
+  it('is checked as the scenario option is: a Go duration from 1s to 24h', () => {
+    expect(() => plan({ backoffMaxDelay: '500ms' })).toThrow("--backoff-max-delay: 500ms is shorter than the back-off's BaseDelay 1s: gRPC's first redial waits 1s whatever the cap");
+    expect(() => plan({ backoffMaxDelay: '25h' })).toThrow('--backoff-max-delay: 25h is longer than the limit of 24h');
+    expect(() => plan({ backoffMaxDelay: 'soon' })).toThrow('--backoff-max-delay: expected a Go duration such as 3s or 2m0s (orderer.yaml General.Backoff.MaxDelay), got "soon"');
+  });
+
+  it("the local target runs a scenario whose cap is the network's (by value) and names the flag otherwise", () => {
+    expect(topologyMismatch(wants('3s'), state())).toBeUndefined();
+    expect(topologyMismatch(wants('2m'), state('2m0s'))).toBeUndefined();
+    expect(topologyMismatch(wants('2m'), state())).toBe("the scenario's ordererBackoffMaxDelay is 2m, the local network's 3s (net up --backoff-max-delay 2m)");
   });
 });

@@ -21,7 +21,7 @@ import type { SmartBftConfig } from '../../sim/smartbft/config.ts';
 import { compareResults, formatComparison } from '../../live/compare.ts';
 import { LocalCluster, topologyMismatch, unsupportedStep } from '../../local/cluster.ts';
 import { DEFAULT_DIR, loadNetState, NetError, processNames, type NetState } from '../../local/net.ts';
-import { describeSmartBft, goDurationMs, type SmartBftOptions, type SmartBftOptionName } from '../../local/plan.ts';
+import { backoffMaxDelayOf, describeSmartBft, goDurationMs, type SmartBftOptions, type SmartBftOptionName } from '../../local/plan.ts';
 import { isRunning, readPid } from '../../local/procs.ts';
 import { onStopSignals } from '../../shared/stop-signals.ts';
 
@@ -157,7 +157,8 @@ export async function compareLocalCommand(argv: readonly string[], env: CliEnv):
   const progress = env.simProgress?.(`compare ${pr.scenario.name}: simulator`, pr.scenario.steps, pr.json);
   let sim: ScenarioResult;
   try {
-    const simCluster = await simClusterFor(pr.scenario, { seed: pr.seed, smartbft: simSmartBft(pr.state.plan.smartbft, pr.state.plan.smartbftChanged), ...(profile !== undefined ? { profile } : {}), ...(progress !== undefined ? { interrupt: progress.interrupt } : {}) });
+    // The network's SmartBFT options and back-off cap (a scenario asking for others was refused).
+    const simCluster = await simClusterFor(pr.scenario, { seed: pr.seed, smartbft: simSmartBft(pr.state.plan.smartbft, pr.state.plan.smartbftChanged), ordererBackoffMaxMs: goDurationMs(backoffMaxDelayOf(pr.state.plan)) as number, ...(profile !== undefined ? { profile } : {}), ...(progress !== undefined ? { interrupt: progress.interrupt } : {}) });
     progress?.attach(simCluster);
     try {
       sim = await runScenario(pr.scenario, simCluster, { seed: pr.seed, ...(target.checks ? { checks: target.checks } : {}), ...(target.behaviours ? { behaviours: target.behaviours } : {}), ...(progress !== undefined ? { onStep: progress.onStep } : {}) });

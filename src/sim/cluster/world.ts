@@ -9,7 +9,7 @@
  * the world, the observers (observers.ts) read it, and `SimCluster` (sim-cluster.ts) maps
  * the `Cluster` port onto the three. This module knows no scenario language.
  */
-import { ORDERER_CLUSTER_BACKOFF } from '../../shared/grpc-backoff.ts';
+import { ORDERER_CLUSTER_BACKOFF, ordererClusterBackoff } from '../../shared/grpc-backoff.ts';
 import { latencyOfRtt, Simulation, type LatencyDist, type NetworkConfig, type NodeId, type TraceOptions } from '../kernel/index.ts';
 import { consenterStatus, type ConsenterState, type SmartBftConfig } from '../smartbft/api.ts';
 import { raftStatus, type RaftState } from '../raft/index.ts';
@@ -45,6 +45,12 @@ export interface WorldOptions {
    * across zones at `rttAcrossZonesMs` (one way: half, +-10%). Overrides `network`'s zones and latency.
    */
   readonly zones?: { readonly spec: ZonesSpec; readonly rttInZoneMs: number; readonly rttAcrossZonesMs: number };
+  /**
+   * The cap of the orderers' reconnect back-off to each other, in ms (orderer.yaml
+   * `General.Backoff.MaxDelay`, a scenario's `topology.ordererBackoffMaxDelay`). Default
+   * 3 s, as `net up` sets it; at least the back-off's BaseDelay, 1 s.
+   */
+  readonly ordererBackoffMaxMs?: number;
 }
 
 /** An org's REST API answer: its HTTP status and JSON body. */
@@ -108,8 +114,10 @@ export class SimWorld {
     // are charged their costs by the model itself (endorsement, commit), not per message.
     const processing = cost.ordererPerMessageMs > 0 ? { processing: { perMessageMs: 0, perNodeMs: Object.fromEntries(fabric.orderers.map((o) => [o.id, cost.ordererPerMessageMs])) } } : {};
     // The orderers' cluster connections redial a restarted orderer with gRPC's back-off, as
-    // `net up` configures them (src/shared/grpc-backoff.ts ORDERER_CLUSTER_BACKOFF).
-    const sim = new Simulation({ seed: options.seed, network, trace, ...processing, dialBackoff: ORDERER_CLUSTER_BACKOFF, ...(options.interrupt !== undefined ? { interrupt: options.interrupt } : {}) });
+    // `net up` configures them (src/shared/grpc-backoff.ts ORDERER_CLUSTER_BACKOFF), or
+    // capped at the scenario's ordererBackoffMaxDelay.
+    const dialBackoff = options.ordererBackoffMaxMs !== undefined ? ordererClusterBackoff(options.ordererBackoffMaxMs) : ORDERER_CLUSTER_BACKOFF;
+    const sim = new Simulation({ seed: options.seed, network, trace, ...processing, dialBackoff, ...(options.interrupt !== undefined ? { interrupt: options.interrupt } : {}) });
     return new SimWorld(sim, fabric, options.opTimeoutMs ?? 120_000, cost);
   }
 
