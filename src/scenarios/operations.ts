@@ -630,7 +630,7 @@ export const OPERATION_TABLE = {
       return { load: started.load };
     },
     describe: (a) => `load ${a.count} certificates via ${a.via} every ${a.every}`,
-    docs: [{ syntax: '`load: { via: ORG, count: N, every: DURATION }`', mirrors: 'background issuance: N certificates, one every DURATION', value: 'at the end of the run, its tally (below)' }],
+    docs: [{ syntax: '`load: { via: ORG, count: N, every: DURATION }`', mirrors: 'background issuance: N certificates, each DURATION after the answer to the one before (a `curl; sleep` loop: a stall holds one request)', value: 'at the end of the run, its tally (below)' }],
   }),
 };
 

@@ -170,7 +170,7 @@ export interface Cluster {
   /** Drop only messages of some types (SmartBFT's `Commit`, ...) from each of `from` to each of `to` (`heal` removes it). Absent on targets that cannot. */
   dropMessages?(from: readonly NodeId[], to: readonly NodeId[], types: readonly string[]): Promise<OkResult>;
   setByzantine(node: NodeId, behaviour: string | null): Promise<OkResult>;
-  /** Background issuance through `via`: `count` certificates, one every `everyMs`; `load` names it for `loadTally`. */
+  /** Background issuance through `via`: `count` certificates, each `everyMs` after the answer to the one before; `load` names it for `loadTally`. */
   startLoad(via: string, count: number, everyMs: number): Promise<LoadStarted>;
   /** What became of a background load so far (answers that arrived by now). */
   loadTally(load: number): Promise<LoadTally>;

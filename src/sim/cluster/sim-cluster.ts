@@ -17,7 +17,7 @@
  * shares (src/sim/consensus/selectors.ts).
  */
 import { countLoadError, loadCertificate, type Certificate, type ChannelInfo, type Cluster, type ClusterLogLine, type IssueResult, type LoadStarted, type LoadTally, type NodeId, type OkResult, type OrdererStatus, type TopologyInfo, type VerifyResult } from '../../shared/cluster.ts';
-import type { Simulation } from '../kernel/index.ts';
+import type { ActionHandle, Simulation } from '../kernel/index.ts';
 import type { SmartBftConfig } from '../smartbft/api.ts';
 import { computeQuorum } from '../consensus/quorum.ts';
 import { resolveOnTarget } from '../consensus/selectors.ts';
@@ -337,24 +337,45 @@ export class SimCluster implements Cluster {
     return { ok: true };
   }
 
+  /**
+   * A background load as the real targets run it (src/local/cluster.ts startLoad, src/live/io.ts
+   * ExecutingIo.background), the lab's `curl POST; sleep` loop: the first certificate now, each
+   * next one `everyMs` after the answer to the one before (an answer, or no answer within the
+   * operation timeout, which counts as failed as an `issue` step's does). While ordering stalls
+   * (a leader down until the view change) one request waits, not one per interval: the
+   * requests do not pile up to be cut into one block when ordering resumes.
+   */
   async startLoad(via: string, count: number, everyMs: number): Promise<LoadStarted> {
     const org = this.world.orgOf(via);
     if (!Number.isInteger(count) || count < 1) return { ok: false, error: `load count must be an integer >= 1, got ${count}` };
     if (!(everyMs >= 0)) return { ok: false, error: `load interval must be >= 0 ms, got ${everyMs}` };
-    const base = this.sim.now;
     const tag = this.world.nextTag();
     const load: SimLoad = { count, issued: 0, committed: 0, failures: [] };
     this.loads.push(load);
-    for (let i = 0; i < count; i++) {
-      this.sim.at(base + i * everyMs, () => {
-        const cert = loadCertificate(org, i + 1, `${org.toUpperCase()}-${tag}`);
-        load.issued++;
-        this.world.send(org, { type: 'issue', requestId: '', cert }, (a) => {
-          if (a.httpStatus < 300) load.committed++;
-          else load.failures.push({ index: i, error: String(a.body['error']) });
-        });
+    const issue = (i: number): void => {
+      const cert = loadCertificate(org, i + 1, `${org.toUpperCase()}-${tag}`);
+      load.issued++;
+      const last = i + 1 >= count;
+      let timeout: ActionHandle | undefined;
+      const next = (): void => {
+        if (!last) this.sim.after(everyMs, () => issue(i + 1));
+      };
+      const id = this.world.send(org, { type: 'issue', requestId: '', cert }, (a) => {
+        if (timeout !== undefined) this.sim.cancel(timeout);
+        if (a.httpStatus < 300) load.committed++;
+        else load.failures.push({ index: i, error: String(a.body['error']) });
+        next();
       });
-    }
+      // The last request has no next to hold up: its answer is awaited as long as the run lasts.
+      if (!last) {
+        timeout = this.sim.after(this.world.opTimeoutMs, () => {
+          this.world.giveUp(id);
+          load.failures.push({ index: i, error: `no answer from the ${org} API within ${this.world.opTimeoutMs} ms` });
+          next();
+        });
+      }
+    };
+    this.sim.at(this.sim.now, () => issue(0));
     return { ok: true, load: this.loads.length - 1 };
   }
 

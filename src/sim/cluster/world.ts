@@ -260,6 +260,11 @@ export class SimWorld {
     w(answer);
   }
 
+  /** Stop waiting for a request's answer: a late answer is dropped. */
+  giveUp(requestId: string): void {
+    this.waiters.delete(requestId);
+  }
+
   /** Requests whose answer someone still waits for. */
   waiting(): number {
     return this.waiters.size;
@@ -272,7 +277,7 @@ export class SimWorld {
     this.runUntil(() => answer !== undefined, this.opTimeoutMs);
     if (answer !== undefined) return answer;
     // Given up on: a late answer is dropped.
-    this.waiters.delete(id);
+    this.giveUp(id);
     return { httpStatus: 504, body: { success: false, error: `no answer from the ${org} API within ${this.opTimeoutMs} ms` } };
   }
 
