@@ -129,13 +129,18 @@ export function decodeVersionField(b64: string): Height {
 
 const HEX_CODES = new Uint8Array(16);
 for (let i = 0; i < 16; i++) HEX_CODES[i] = '0123456789abcdef'.charCodeAt(i);
-/** The 32 hex digits of a revision being built (reused). */
-const revCodes = new Array<number>(32).fill(0);
+/**
+ * Char codes of a revision being built (`<generation>-<32 hex>`), one reused array per
+ * number of generation digits: String.fromCharCode takes one whole and makes one flat
+ * string (56 bytes), where `${gen}-` + hex made a concatenation (32 bytes) holding two
+ * strings (24 + 48 bytes); every peer keeps one revision per document.
+ */
+const revCodes: number[][] = [];
 
-/** Writes the 8 hex digits of `w` (as unsigned) at `at` of `revCodes`. */
-function putHex8(w: number, at: number): void {
+/** Writes the 8 hex digits of `w` (as unsigned) at `at` of `codes`. */
+function putHex8(codes: number[], w: number, at: number): void {
   for (let k = 7; k >= 0; k--) {
-    revCodes[at + k] = HEX_CODES[w & 15] as number;
+    codes[at + k] = HEX_CODES[w & 15] as number;
     w >>>= 4;
   }
 }
@@ -161,14 +166,24 @@ const FIRST_REV_HASH = hash2('', 0x9e3779b9, 0x85ebca6b);
  * cheap on the replay path).
  */
 function nextRev(prev: string | undefined, bodyHash: readonly [number, number]): string {
-  const gen = prev === undefined ? 1 : Number(prev.slice(0, prev.indexOf('-'))) + 1;
+  // The previous generation's decimal digits, read in place (no slice).
+  let gen = 1;
+  if (prev !== undefined) {
+    let g = 0;
+    for (let i = 0, c = prev.charCodeAt(0); c >= 48 && c <= 57; c = prev.charCodeAt(++i)) g = g * 10 + (c - 48);
+    gen = g + 1;
+  }
   const [p1, p2] = prev === undefined ? FIRST_REV_HASH : hash2(prev, 0x9e3779b9, 0x85ebca6b);
-  putHex8(bodyHash[0] ^ p1, 0);
-  putHex8(bodyHash[1] ^ p2, 8);
-  putHex8(Math.imul(bodyHash[0] ^ p2, 0x27d4eb2f), 16);
-  putHex8(Math.imul(bodyHash[1] ^ p1, 0x165667b1), 24);
-  // One flat string of the digits (four hex8 strings of 2-digit pieces made 15 strings a revision).
-  return `${gen}-` + String.fromCharCode.apply(null, revCodes);
+  let digits = 1;
+  for (let g = gen; g >= 10; g = Math.floor(g / 10)) digits++;
+  const codes = (revCodes[digits] ??= new Array<number>(digits + 33).fill(0));
+  for (let k = digits - 1, g = gen; k >= 0; k--, g = Math.floor(g / 10)) codes[k] = 48 + (g % 10);
+  codes[digits] = 45; // '-'
+  putHex8(codes, bodyHash[0] ^ p1, digits + 1);
+  putHex8(codes, bodyHash[1] ^ p2, digits + 9);
+  putHex8(codes, Math.imul(bodyHash[0] ^ p2, 0x27d4eb2f), digits + 17);
+  putHex8(codes, Math.imul(bodyHash[1] ^ p1, 0x165667b1), digits + 25);
+  return String.fromCharCode.apply(null, codes);
 }
 
 const EMPTY_HASH = hash2('', 0x811c9dc5, 0x01000193);
@@ -248,7 +263,15 @@ class CouchDatabase {
   docCount = 0;
   docDelCount = 0;
   updateSeq = 0;
-  constructor(readonly name: string) {}
+  /**
+   * `couchdb/<db>/`, the volume key prefix of its documents, built once: a document's key
+   * is then one concatenation (32 bytes) of it and the document id (the id string the
+   * document holds), where building the prefix for each key kept three concatenations a key.
+   */
+  readonly keyPrefix: string;
+  constructor(readonly name: string) {
+    this.keyPrefix = `${COUCH_PREFIX}${name}/`;
+  }
 
   info(): CouchDbInfo {
     return { db_name: this.name, doc_count: this.docCount, doc_del_count: this.docDelCount, update_seq: this.updateSeq };
@@ -377,7 +400,7 @@ export class CouchInstance {
     if (nowLive && wasDeleted) db.docDelCount--;
     db.updateSeq++;
     db.docs.set(id, doc);
-    out.persist({ op: 'set', key: COUCH_PREFIX + db.name + '/' + id, value: doc });
+    out.persist({ op: 'set', key: db.keyPrefix + id, value: doc });
     this.dirty.add(db);
   }
 
