@@ -225,6 +225,8 @@ export function removeRequests(s: ConsenterState, io: Io, requests: readonly Req
     } else if (known !== undefined) continue;
     markProcessed(s, m, r, now);
   }
+  // Stryker disable next-line ConditionalExpression: compaction only (memory): a follower never reads the FIFO (nextRequests is the leader's), so its decided entries were kept for the whole run; every reader skips them either way
+  if (freed) skipRemoved(s);
   // Stryker disable next-line ConditionalExpression: see `freed` above: admitWaiting admits no one when nothing was freed
   if (freed) admitWaiting(s, io);
 }

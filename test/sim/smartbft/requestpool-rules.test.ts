@@ -441,3 +441,18 @@ describe('processed ids (requestpool.go delMap / delSlice, eraseFromDelSlice)', 
     expect(rejected(submit(node, req('t0')))).toEqual(['request already processed']);
   });
 });
+
+describe('the pool FIFO after RemoveRequest (requestpool.go deleteRequest: a removed request leaves the pool)', () => {
+  it('a follower, which never reads the FIFO for a batch, keeps no decided entry in it: 3,000 requests pooled and decided one by one leave a FIFO of at most 2,048 entries, and the next request is still the first pooled', () => {
+    const node = follower();
+    for (let i = 0; i < 3_000; i++) {
+      submit(node, req(`t${i}`));
+      direct(node, (io) => removeRequests(node.state, io, [req(`t${i}`)]));
+    }
+    expect(node.state.pool.size).toBe(0);
+    expect(node.state.pool.fifo.length - node.state.pool.head).toBe(0);
+    expect(node.state.pool.fifo.length).toBeLessThanOrEqual(2_048);
+    submit(node, req('next'));
+    expect(firstPooled(node.state)?.request.reqId).toBe('next');
+  });
+});
