@@ -151,9 +151,11 @@ export const TxValidationCode = {
 } as const;
 export type TxValidationCode = (typeof TxValidationCode)[keyof typeof TxValidationCode];
 
+/** Code -> name, built once (every peer names each committed transaction's code). */
+const CODE_NAMES = new Map<number, string>(Object.entries(TxValidationCode).map(([k, v]) => [v, k]));
+
 export function validationCodeName(code: number): string {
-  for (const [k, v] of Object.entries(TxValidationCode)) if (v === code) return k;
-  return `UNKNOWN(${code})`;
+  return CODE_NAMES.get(code) ?? `UNKNOWN(${code})`;
 }
 
 /** A block as a peer's block store holds it: the block, the TRANSACTIONS_FILTER and the commit hash. */

@@ -99,6 +99,12 @@ class Stub {
 }
 
 const ok = (stub: Stub, payload: unknown): ChaincodeResult => ({ status: 200, payload: JSON.stringify(payload), message: '', rwset: stub.rwset() });
+/** Write `rec` at `key` and return it: the value and the payload are one JSON text (stringified once). */
+function written(stub: Stub, key: string, rec: CertificateRecord): ChaincodeResult {
+  const text = JSON.stringify(rec);
+  stub.putState(key, text);
+  return { status: 200, payload: text, message: '', rwset: stub.rwset() };
+}
 const fail = (message: string): ChaincodeResult => ({ status: 500, payload: '', message, rwset: [] });
 
 /** `YYYY-MM-DD` of a simulated time, on the lab's calendar (epoch 2026-03-14). */
@@ -156,8 +162,7 @@ export function simulate(inv: Invocation, state: StateReader): ChaincodeResult {
       if (expiryDate < issueDate) return fail(`expiryDate ${expiryDate} is before issueDate ${issueDate}`);
       if (stub.getState(certID) !== undefined) return fail(`the certificate ${certID} already exists`);
       const rec: CertificateRecord = { docType: 'certificate', certID, studentID, studentName, courseID, courseName, issueDate, expiryDate, issuer: inv.creatorMsp, revoked: false };
-      stub.putState(certID, JSON.stringify(rec));
-      return ok(stub, rec);
+      return written(stub, certID, rec);
     }
     case 'GetCertificate': {
       const v = stub.getState(a[0] ?? '');
@@ -176,8 +181,7 @@ export function simulate(inv: Invocation, state: StateReader): ChaincodeResult {
       const cert = JSON.parse(v) as CertificateRecord;
       if (cert.revoked) return fail(`the certificate ${cert.certID} is already revoked`);
       const rec: CertificateRecord = { ...cert, revoked: true, revokedDate: simulatedDate(inv.timestampMs) };
-      stub.putState(cert.certID, JSON.stringify(rec));
-      return ok(stub, rec);
+      return written(stub, cert.certID, rec);
     }
     case 'QueryCertificatesByStudent': {
       const rows = state.query(CHAINCODE, { docType: 'certificate', studentID: a[0] ?? '' });

@@ -46,7 +46,14 @@ export class Out<M = unknown> {
     this.list.push({ kind: 'emit', event: labels === undefined ? { type: 'metric', name, value } : { type: 'metric', name, value, labels } });
   }
 
+  /**
+   * A fact: `data` with `type` added last. `data` must be the caller's own fresh object
+   * literal: the event is that object (no copy; a spread copy was 4.5% of an end-to-end
+   * run), with the same members in the same order as `{ ...data, type }`.
+   */
   fact(type: string, data: Readonly<Record<string, unknown>>): void {
-    this.list.push({ kind: 'emit', event: { ...data, type } });
+    const event = data as Record<string, unknown>;
+    event['type'] = type;
+    this.list.push({ kind: 'emit', event: event as FabricEvent });
   }
 }

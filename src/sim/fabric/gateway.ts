@@ -37,7 +37,7 @@
 import { createHash } from 'node:crypto';
 import { computeQuorum } from '../consensus/quorum.ts';
 import type { Effect, Input, NodeContext, NodeId, NodeMachine } from '../kernel/types.ts';
-import { CHANNEL, serializeEnvelope, validationCodeName, type Endorsement, type Envelope, type NsRwSet } from './block.ts';
+import { CHANNEL, serializeEnvelope, validationCodeName, type Endorsement, type Envelope, type KVRead, type KVWrite, type NsRwSet } from './block.ts';
 import { APPROVE_FN, type CertificateInput, CHAINCODE, LIFECYCLE_NS, simulatedDate, type CertificateRecord, type VerifyStatus } from './chaincode.ts';
 import { Out, type FabricEvent } from './effects.ts';
 import { describeFabricMessage, fabricMessageFields, type CommitStatusResponse, type FabricMessage, type ProposalResponse } from './messages.ts';
@@ -95,8 +95,6 @@ interface Pending {
   readonly args: readonly string[];
   readonly timestampMs: number;
   readonly responses: Map<NodeId, ProposalResponse>;
-  /** Comparison key (read-write set and result) of each successful response. */
-  readonly keys: Map<NodeId, string>;
   phase: 'endorse' | 'order' | 'commit';
   /** The envelope, kept to try the next orderer (Raft: one orderer at a time). */
   envelope: string;
@@ -133,6 +131,38 @@ const refusedError = (orderer: NodeId): string =>
   `rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp ${orderer}:7050: connect: connection refused"`;
 
 type GwOut = Out<FabricMessage>;
+
+/**
+ * Two endorsements agree: the same result and the same read-write set, member for member
+ * (the ProposalResponsePayloads whose bytes internal/pkg/gateway/endorsement.go compares). Compared in
+ * place; a JSON text of each response's set was built for it before.
+ */
+function sameResult(a: ProposalResponse, b: ProposalResponse): boolean {
+  return a.payload === b.payload && sameList(a.rwset, b.rwset, sameNsRwSet);
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!same(a[i] as T, b[i] as T)) return false;
+  return true;
+}
+
+function sameNsRwSet(a: NsRwSet, b: NsRwSet): boolean {
+  if (a.ns !== b.ns || !sameList(a.reads, b.reads, sameRead) || !sameList(a.writes, b.writes, sameWrite)) return false;
+  if (a.collHashed === undefined || b.collHashed === undefined) return a.collHashed === b.collHashed;
+  return sameList(a.collHashed, b.collHashed, (x, y) => x.coll === y.coll && sameList(x.hashedWrites, y.hashedWrites, (u, v) => u.keyHash === v.keyHash && u.valueHash === v.valueHash));
+}
+
+function sameRead(a: KVRead, b: KVRead): boolean {
+  if (a.key !== b.key) return false;
+  if (a.version === null || b.version === null) return a.version === b.version;
+  return a.version.block === b.version.block && a.version.tx === b.version.tx;
+}
+
+function sameWrite(a: KVWrite, b: KVWrite): boolean {
+  return a.key === b.key && a.value === b.value;
+}
 
 export function createGateway(topology: Topology, org: string, config: Partial<GatewayConfig> = {}): NodeMachine<GatewayState, FabricMessage, GatewayCommand, FabricEvent> {
   const spec = topology.gateways.find((g) => g.org === org);
@@ -191,7 +221,7 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
         args = cmd.args;
         break;
     }
-    const p: Pending = { requestId: cmd.requestId, kind, op: cmd.type, txId, chaincode, fn, args, timestampMs: ctx.now, responses: new Map(), keys: new Map(), phase: 'endorse', envelope: '', ordererOrder: [], ordererIndex: 0, awaiting: new Set(), broadcastOk: 0, broadcastFailed: 0, errorDetails: [], certID };
+    const p: Pending = { requestId: cmd.requestId, kind, op: cmd.type, txId, chaincode, fn, args, timestampMs: ctx.now, responses: new Map(), phase: 'endorse', envelope: '', ordererOrder: [], ordererIndex: 0, awaiting: new Set(), broadcastOk: 0, broadcastFailed: 0, errorDetails: [], certID };
     s.pending.set(cmd.requestId, p);
     s.byTx.set(txId, cmd.requestId);
     // approveformyorg is endorsed by the org's own peer only (its implicit collection).
@@ -206,9 +236,8 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
   function endorsementSet(p: Pending): ProposalResponse[] | undefined {
     const own = p.responses.get(spec!.peer);
     if (own === undefined || own.status !== 200) return undefined;
-    const key = p.keys.get(own.peer);
     if (isApproval(p.chaincode, p.fn)) return [own];
-    const agreeing = [...p.responses.values()].filter((r) => r.status === 200 && p.keys.get(r.peer) === key);
+    const agreeing = [...p.responses.values()].filter((r) => r.status === 200 && sameResult(r, own));
     const orgs = new Set(agreeing.map((r) => r.org));
     return evaluatePolicy(topology.policy, orgs, topology.orgs).ok ? agreeing : undefined;
   }
@@ -217,7 +246,6 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
     const p = s.pending.get(r.id);
     if (p === undefined || p.phase !== 'endorse') return;
     p.responses.set(r.peer, r);
-    if (r.status === 200 && p.kind === 'submit') p.keys.set(r.peer, JSON.stringify(r.rwset) + r.payload);
     if (p.kind === 'evaluate') {
       if (r.status !== 200) return fail(s, p, 500, r.message, out);
       const v = JSON.parse(r.payload) as { certID: string; status: VerifyStatus; certificate?: CertificateRecord };

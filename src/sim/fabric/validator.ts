@@ -101,10 +101,11 @@ export function validateBlock(block: Block, view: CommittedStateView, policy: Po
       out.log('validation.invalidTx', [num, i, env.txId, validationCodeName(TxValidationCode.MVCC_READ_CONFLICT)]);
       continue;
     }
-    const version = { block: num, tx: i };
-    for (const u of txUpdates(env.rwset, version)) {
+    const from = updates.length;
+    pushTxUpdates(env.rwset, { block: num, tx: i }, updates);
+    for (let k = from; k < updates.length; k++) {
+      const u = updates[k] as StateUpdate;
       written.set(`${u.ns}\u0000${u.write.key}`, u);
-      updates.push(u);
     }
   }
   return { flags, updates, envelopes: envs };
@@ -118,8 +119,7 @@ export function updatesFromFlags(block: Block, flags: readonly number[]): StateU
   for (let i = 0; i < envs.length; i++) {
     const env = envs[i];
     if (env === null || env === undefined || flags[i] !== TxValidationCode.VALID || env.type === 'CONFIG') continue;
-    const tx = txUpdates(env.rwset, { block: num, tx: i });
-    for (let k = 0; k < tx.length; k++) updates.push(tx[k] as StateUpdate);
+    pushTxUpdates(env.rwset, { block: num, tx: i }, updates);
   }
   return updates;
 }
@@ -134,9 +134,9 @@ function isApproval(env: Envelope): boolean {
  * writes, then each collection's hashes into `<ns>$$h<coll>` under the base64 key hash
  * with the value hash (hex) as the value (privacyenabledstate/db.go addHashedUpdates; Fabric
  * stores the 32 hash bytes). Private values are not in the block (kvledger.ts applies them).
+ * Appended to `out`, the block's list (no list per transaction).
  */
-export function txUpdates(rwset: readonly NsRwSet[], version: Height): StateUpdate[] {
-  const out: StateUpdate[] = [];
+function pushTxUpdates(rwset: readonly NsRwSet[], version: Height, out: StateUpdate[]): void {
   for (const ns of rwset) for (const w of ns.writes) out.push({ ns: ns.ns, write: w, version });
   for (const ns of rwset) {
     for (const c of ns.collHashed ?? []) {
@@ -144,5 +144,4 @@ export function txUpdates(rwset: readonly NsRwSet[], version: Height): StateUpda
       for (const h of c.hashedWrites) out.push({ ns: hns, write: { key: hashedStateKey(h.keyHash), value: h.valueHash }, version });
     }
   }
-  return out;
 }
