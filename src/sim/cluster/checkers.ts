@@ -16,7 +16,7 @@
  * Fabric network may break them without a bug: a 2.x gossip follower without state
  * transfer never catches up, a dropped state database stays empty until `rebuild-dbs`).
  */
-import { blockHeaderHash, envelopesOf, TxValidationCode, type Height, type StoredBlock } from '../fabric/block.ts';
+import { blockHeaderHash, TxValidationCode, txWritesOf, type Height, type StoredBlock } from '../fabric/block.ts';
 import { CERT_INDEXES, CHAINCODE, LIFECYCLE_NS } from '../fabric/chaincode.ts';
 import type { SimCluster } from './sim-cluster.ts';
 import { CouchInstance, encodeVersionField, INTERNAL_DB, METADATA_DB, namespaceDbName, toCouchDoc, type CouchDoc } from '../fabric/couchdb.ts';
@@ -101,7 +101,7 @@ export function transactionsValid(c: SimCluster): CheckResult {
   let txs = 0;
   for (const d of longest) {
     const block = blockOfDecision(d);
-    for (const env of envelopesOf(block)) {
+    for (const env of txWritesOf(block)) {
       txs++;
       if (env === null) return { name, severity: 'invariant', ok: false, detail: `block ${block.header.number} carries a transaction that does not parse` };
       if (!submitted.has(env.txId)) return { name, severity: 'invariant', ok: false, detail: `block ${block.header.number} carries transaction ${env.txId}, which no client submitted` };
@@ -110,7 +110,7 @@ export function transactionsValid(c: SimCluster): CheckResult {
   for (const p of c.topology.peers) {
     const seen = new Map<string, number>();
     for (const sb of peerBlocks(c, p)) {
-      const envs = envelopesOf(sb.block);
+      const envs = txWritesOf(sb.block);
       for (let i = 0; i < envs.length; i++) {
         const env = envs[i];
         if (env === null || env === undefined || sb.flags[i] !== TxValidationCode.VALID) continue;
@@ -156,7 +156,7 @@ export function foldLedger(blocks: readonly StoredBlock[], pvt: ReadonlyMap<numb
   };
   for (const sb of blocks) {
     const block = sb.block.header.number;
-    const envs = envelopesOf(sb.block);
+    const envs = txWritesOf(sb.block);
     envs.forEach((env, tx) => {
       if (env === null || env.type === 'CONFIG' || sb.flags[tx] !== 0) return;
       for (const ns of env.rwset) {

@@ -265,20 +265,100 @@ export function serializeEnvelope(env: Envelope): string {
 }
 
 /**
- * Parsed envelopes of a block, memoised per (immutable, shared) data array: every orderer
- * builds its own block object of a decision, around the one data array of the decided
- * batch, so the peers they deliver to parse it once between them.
+ * A committed transaction as replay and the checkers read it (`txWritesOf`): its id, its
+ * type and its writes. Its `rwset` has each namespace's writes and hashed writes, and no
+ * reads (replay applies writes with the stored flags and checks no read:
+ * kv_ledger.go recommitLostBlocks, doMVCCValidation=false).
  */
-const parsed = new WeakMap<readonly string[], (Envelope | null)[]>();
+export interface TxWrites {
+  readonly txId: string;
+  readonly type: Envelope['type'];
+  readonly rwset: readonly NsRwSet[];
+}
+
+/**
+ * Parsed envelopes of the blocks being committed, per (immutable, shared) data array: every
+ * orderer builds its own block object of a decision around the one data array of the
+ * decided batch, so the peers they deliver to parse it once between them. Only the most
+ * recent blocks' (up to PARSED_TXS_KEPT transactions, oldest first out): a block's full
+ * envelopes are read while the peers validate and commit it, and a whole parsed envelope
+ * (arguments, endorsements, reads: about 850 bytes a certificate beyond its writes) is not
+ * kept for the run's length. A block parsed again after it left gets the strings of its
+ * `TxWrites` (which stay) for its ids and writes, so every peer's state shares them.
+ */
+const parsed = new Map<readonly string[], (Envelope | null)[]>();
+let parsedTxs = 0;
+const PARSED_TXS_KEPT = 1024;
+
+/**
+ * `TxWrites` of every block parsed so far, per data array (kept as long as the block): what
+ * a peer's block store holds beyond the envelope texts, read on each ledger open (the
+ * block index and `recommitLostBlocks`) and by the checkers, without parsing again.
+ */
+const writes = new WeakMap<readonly string[], readonly (TxWrites | null)[]>();
+
+/** No reads (TxWrites). */
+const NO_READS: readonly KVRead[] = Object.freeze([]);
+
+/** One string per namespace name, type and channel (JSON.parse makes one per occurrence). */
+const interned = new Map<string, string>();
+function intern(text: string): string {
+  const known = interned.get(text);
+  if (known !== undefined) return known;
+  // Only short names: a namespace, a transaction type, a channel, a chaincode function.
+  if (text.length <= 64 && interned.size < 4096) interned.set(text, text);
+  return text;
+}
 
 /** The block's envelopes; null for an entry that does not parse (BAD_PAYLOAD). */
 export function envelopesOf(block: Block): readonly (Envelope | null)[] {
-  let envs = parsed.get(block.data);
-  if (envs === undefined) {
-    envs = block.data.map(parseEnvelope);
-    parsed.set(block.data, envs);
+  const data = block.data;
+  let envs = parsed.get(data);
+  if (envs !== undefined) return envs;
+  envs = data.map(parseEnvelope);
+  const known = writes.get(data);
+  if (known === undefined) writes.set(data, envs.map(txWrites));
+  else envs = envs.map((env, i) => shareWrites(env, known[i] ?? null));
+  parsed.set(data, envs);
+  parsedTxs += envs.length;
+  for (const [oldest, e] of parsed) {
+    if (parsedTxs <= PARSED_TXS_KEPT || oldest === data) break;
+    parsed.delete(oldest);
+    parsedTxs -= e.length;
   }
   return envs;
+}
+
+/** Each transaction's id, type and writes (see TxWrites); null for an entry that does not parse. */
+export function txWritesOf(block: Block): readonly (TxWrites | null)[] {
+  const data = block.data;
+  let w = writes.get(data);
+  if (w === undefined) {
+    // Parsed for its writes only (a ledger opened on block files nobody parsed yet): the
+    // whole envelopes are not kept for the commits (none is under way).
+    w = data.map((text) => txWrites(parseEnvelope(text)));
+    writes.set(data, w);
+  }
+  return w;
+}
+
+function txWrites(env: Envelope | null): TxWrites | null {
+  if (env === null) return null;
+  const rwset = env.rwset.map((ns): NsRwSet => {
+    const name = intern(ns.ns);
+    return ns.collHashed === undefined ? { ns: name, reads: NO_READS, writes: ns.writes } : { ns: name, reads: NO_READS, writes: ns.writes, collHashed: ns.collHashed };
+  });
+  return { txId: env.txId, type: intern(env.type) as Envelope['type'], rwset };
+}
+
+/** `env` (parsed again) with the id and write objects of its TxWrites. */
+function shareWrites(env: Envelope | null, w: TxWrites | null): Envelope | null {
+  if (env === null || w === null || env.txId !== w.txId || env.rwset.length !== w.rwset.length) return env;
+  const rwset = env.rwset.map((ns, i) => {
+    const kept = w.rwset[i] as NsRwSet;
+    return kept.ns === ns.ns ? { ...ns, ns: kept.ns, writes: kept.writes } : ns;
+  });
+  return { ...env, txId: w.txId, rwset };
 }
 
 function parseEnvelope(text: string): Envelope | null {

@@ -16,7 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { DurableView } from '../kernel/types.ts';
-import { blockHeaderHash, CHANNEL, envelopesOf, hexToBase64, pvtDataNs, type Block, type CollPvtRwSet, type Height, type StoredBlock } from './block.ts';
+import { blockHeaderHash, CHANNEL, envelopesOf, hexToBase64, pvtDataNs, txWritesOf, type Block, type CollPvtRwSet, type Height, type StoredBlock } from './block.ts';
 import { CERT_INDEXES, CHAINCODE, definitionKeys, indexDesignDoc, LIFECYCLE_NS, type StateReader } from './chaincode.ts';
 import { CHANNEL_METADATA_DOC, CouchInstance, docValue, docVersion, fieldsOf, INTERNAL_DB, METADATA_DB, namespaceDbName, SAVEPOINT_DOC } from './couchdb.ts';
 import type { Out } from './effects.ts';
@@ -293,7 +293,7 @@ export class KvLedger {
 
   private indexBlock(block: Block): void {
     this.headerHashes[block.header.number] = blockHeaderHash(block.header);
-    const envs = envelopesOf(block);
+    const envs = txWritesOf(block);
     for (let i = 0; i < envs.length; i++) {
       const env = envs[i];
       if (env !== null && env !== undefined && env.type !== 'CONFIG' && !this.txIndex.has(env.txId)) this.txIndex.set(env.txId, block.header.number * TX_SLOTS + i);

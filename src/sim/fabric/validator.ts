@@ -11,7 +11,7 @@
  * Height(block, txIndex). During recovery (`recommitLostBlocks`) the stored flags are reused
  * and MVCC is not re-checked (`doMVCCValidation=false`).
  */
-import { envelopesOf, hashedDataNs, hashedStateKey, TxValidationCode, validationCodeName, type Block, type Envelope, type Height, type KVWrite, type NsRwSet } from './block.ts';
+import { envelopesOf, hashedDataNs, hashedStateKey, txWritesOf, TxValidationCode, validationCodeName, type Block, type Envelope, type Height, type KVWrite, type NsRwSet } from './block.ts';
 import { APPROVE_FN, LIFECYCLE_NS } from './chaincode.ts';
 import type { Out } from './effects.ts';
 import { evaluatePolicy, type Policy } from './policy.ts';
@@ -113,7 +113,7 @@ export function validateBlock(block: Block, view: CommittedStateView, policy: Po
 
 /** The valid writes of an already validated block (recovery replay: flags reused, no MVCC). */
 export function updatesFromFlags(block: Block, flags: readonly number[]): StateUpdate[] {
-  const envs = envelopesOf(block);
+  const envs = txWritesOf(block);
   const num = block.header.number;
   const updates: StateUpdate[] = [];
   for (let i = 0; i < envs.length; i++) {

@@ -1,7 +1,7 @@
 /** Fabric block hashing (protoutil/blockutils.go) and `peer channel getinfo` output. */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { blockDataHash, blockHeaderBytes, blockHeaderHash, genesisBlock, hexToBase64, newBlock, verifyBlock } from '../../../src/sim/fabric/block.ts';
+import { blockDataHash, blockHeaderBytes, blockHeaderHash, envelopesOf, genesisBlock, hexToBase64, newBlock, serializeEnvelope, txWritesOf, verifyBlock, type Envelope } from '../../../src/sim/fabric/block.ts';
 import { getinfoOutput } from '../../../src/shared/node-output.ts';
 import { goDuration } from '../../../src/shared/duration.ts';
 import { SimCluster } from '../../../src/sim/cluster/sim-cluster.ts';
@@ -29,6 +29,55 @@ describe('block header hash: ASN.1 DER SEQUENCE{Number, PreviousHash, DataHash}'
     expect(verifyBlock(b1, 2, blockHeaderHash(g.header))).toBe('block number should have been 2 but was 1');
     expect(verifyBlock(b1, 1, 'ff')).toMatch(/^unexpected Previous block hash\. Expected PreviousHash = \[ff\]/);
     expect(verifyBlock({ ...b1, data: ['other'] }, 1, blockHeaderHash(g.header))).toMatch(/Header\.DataHash is different/);
+  });
+});
+
+/** A block of `n` certificate transactions whose ids and keys start with `tag`. */
+function certBlock(tag: string, n: number): ReturnType<typeof newBlock> {
+  const data: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const env: Envelope = {
+      txId: `${tag}-tx-${i}`,
+      channel: 'certchannel',
+      type: 'ENDORSER_TRANSACTION',
+      creator: 'techpulse',
+      timestampMs: i,
+      chaincode: 'certcontract',
+      fn: 'IssueCertificate',
+      args: [`${tag}-${i}`],
+      rwset: [{ ns: 'certcontract', reads: [{ key: `${tag}-${i}`, version: null }], writes: [{ key: `${tag}-${i}`, value: `{"n":${i}}` }] }],
+      endorsements: [{ org: 'techpulse', peer: 'peer0.techpulse' }],
+    };
+    data.push(serializeEnvelope(env));
+  }
+  data.push('not json');
+  return newBlock(1, '', data);
+}
+
+describe('parsed envelopes: whole while blocks commit, writes for the ledger\'s life', () => {
+  it('txWritesOf gives each transaction\'s id, type and writes (no reads), null where the entry does not parse', () => {
+    const b = certBlock('w', 2);
+    const w = txWritesOf(b);
+    expect(w.map((t) => t?.txId ?? null)).toEqual(['w-tx-0', 'w-tx-1', null]);
+    expect(w[1]).toEqual({ txId: 'w-tx-1', type: 'ENDORSER_TRANSACTION', rwset: [{ ns: 'certcontract', reads: [], writes: [{ key: 'w-1', value: '{"n":1}' }] }] });
+    // The whole envelopes parsed later share the write objects.
+    expect(envelopesOf(b)[1]?.rwset[0]?.writes).toBe(w[1]?.rwset[0]?.writes);
+    expect(envelopesOf(b)[1]?.rwset[0]?.reads).toEqual([{ key: 'w-1', version: null }]);
+  });
+
+  it('a block parsed again after more than 1,024 newer transactions were parsed gets new envelopes with the same id strings and write objects', () => {
+    const b = certBlock('a', 3);
+    const first = envelopesOf(b);
+    expect(envelopesOf(b)).toBe(first);
+    const w = txWritesOf(b);
+    expect(w[0]?.rwset[0]?.writes).toBe(first[0]?.rwset[0]?.writes);
+    for (let k = 0; k < 3; k++) envelopesOf(certBlock(`b${k}`, 500));
+    const again = envelopesOf(b);
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
+    expect(again[2]?.rwset[0]?.writes).toBe(w[2]?.rwset[0]?.writes);
+    expect(again[2]?.txId).toBe(w[2]?.txId);
+    expect(again[3]).toBeNull();
   });
 });
 
