@@ -21,6 +21,11 @@
  *   rest, at the end of each run, and its ratio: what the cluster itself keeps besides
  *   the nodes' content (the submitted transaction ids the validity invariant reads grow
  *   with the run);
+ * - `memory.fabric.nodesBytesPerCert`, `memory.fabric.clusterBytesPerCert`: what each more
+ *   certificate costs, from T to 10T (the end of each run, over the certificates between
+ *   them), in the nodes' content (the drop at the end) and in the cluster's own rest: a
+ *   certificate's envelope in the block files, its CouchDB document on each of the 3 peers,
+ *   the block index, the orderers' decisions (bench/memory.ts, issue #19);
  * - `memory.fabric.logLinesPerSimSec`, `.metricPointsPerSimSec`: log lines and metric
  *   change points the cluster added to what it keeps, per simulated second of load
  *   (0 unless asked: `run --logs`, `serve`, `keep: { logs, metrics }`).
@@ -178,6 +183,8 @@ export async function benchMemory(): Promise<Record<string, number>> {
     'memory.fabric.clusterHeapMB.T': mb(t.heapWithoutNodes),
     'memory.fabric.clusterHeapMB.10T': mb(t10.heapWithoutNodes),
     'memory.fabric.clusterHeapRatio10x': t10.heapWithoutNodes / t.heapWithoutNodes,
+    'memory.fabric.nodesBytesPerCert': (t10.heapEnd - t10.heapWithoutNodes - (t.heapEnd - t.heapWithoutNodes)) / (t10.certificates - t.certificates),
+    'memory.fabric.clusterBytesPerCert': (t10.heapWithoutNodes - t.heapWithoutNodes) / (t10.certificates - t.certificates),
     'memory.fabric.logLinesPerSimSec': t10.logLines / t10.simSeconds,
     'memory.fabric.metricPointsPerSimSec': t10.metricPoints / t10.simSeconds,
     'memory.trace.peakHeapMB.T': mb(Math.max(...streamT.heap)),
