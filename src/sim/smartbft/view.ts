@@ -176,8 +176,9 @@ function processProposal(s: ConsenterState, io: Io, sender: number, pp: PrePrepa
   v.phase = PHASE.PROPOSED;
   // Stryker disable next-line ConditionalExpression: a shortcut; io.log prints nothing when logs are off
   if (io.logging) io.log('processedProposal', v.seq);
+  // A leader's Prepare needs no HeartbeatWasSent of its own: its PrePrepare, broadcast in
+  // this same step, already recorded this tick.
   io.broadcast(prepare);
-  if (s.id === v.leaderId) heartbeatWasSent(s);
   enterProposed(s, io);
 }
 
