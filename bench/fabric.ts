@@ -8,8 +8,8 @@
  * - `fabric.rebuild.txPerSec`: the replay `rebuild-dbs` triggers on the next start (block
  *   index rebuild + every block's valid writes into a fresh CouchDB state database) for a
  *   ledger of 100,000 certificates, as it runs inside a simulation: the block files hold
- *   the same block objects the peer committed, whose envelopes were decoded then (decoding
- *   is memoised per block object).
+ *   the same block objects the peer committed, whose transactions' ids and writes were
+ *   decoded then (`txWritesOf`, kept per block's data).
  * - `fabric.rebuild.coldTxPerSec`: the same replay with every envelope and value decoded
  *   again (fresh block objects), the cost a first read of the block files carries.
  * (What a cluster keeps as a run goes on, `memory.fabric.*`, is bench/memory.ts.)
@@ -131,8 +131,8 @@ export async function benchFabric(): Promise<Record<string, number>> {
   const files = ledgerOfCertificates();
   const replay = (cold: boolean) => (): number => {
     const volume = new DurableStore();
-    // Cold: fresh block objects and data arrays (parsed envelopes are memoised per data
-    // array), so every envelope and value is decoded again.
+    // Cold: fresh block objects and data arrays (decoded writes are kept per data array),
+    // so every envelope and value is decoded again.
     volume.apply({ op: 'set', key: BLOCKS_KEY, value: cold ? files.map((sb) => ({ ...sb, block: { ...sb.block, data: sb.block.data.slice() } })) : files.slice() });
     const r = KvLedger.open(volume, new Out());
     if (!('ledger' in r)) throw new Error(`bench fabric.rebuild: ${r.error}`);
