@@ -52,7 +52,7 @@ async function e2eOnce(seed: number): Promise<number> {
   const everyMs = e2eEveryMs(orgs.length);
   const loads: number[] = [];
   for (const org of orgs) {
-    const started = await c.startLoad(org, per, everyMs);
+    const started = c.startClockLoad(org, per, everyMs);
     if (started.load === undefined) throw new Error(`bench fabric.e2e: load via ${org} did not start: ${started.error ?? ''}`);
     loads.push(started.load);
   }

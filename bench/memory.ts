@@ -120,7 +120,7 @@ async function child(simSeconds: number, mode: TraceMode): Promise<void> {
   const per = Math.ceil((simSeconds * 1000) / EVERY_MS);
   const loads: number[] = [];
   for (const org of c.topology.orgs) {
-    const started = await c.startLoad(org, per, EVERY_MS);
+    const started = c.startClockLoad(org, per, EVERY_MS);
     if (started.load === undefined) throw new Error(`bench memory: load via ${org} did not start: ${started.error ?? ''}`);
     loads.push(started.load);
   }

@@ -338,6 +338,33 @@ export class SimCluster implements Cluster {
   }
 
   /**
+   * An open-loop load, the simulator's own (no target has it; `load` steps use `startLoad`):
+   * `count` certificates through `via`, one every `everyMs` on the simulated clock whatever
+   * became of the ones before, as a pool of clients would issue them. The benches drive the
+   * network with it at a fixed rate (bench/fabric.ts, bench/memory.ts); `loadTally` reads it.
+   */
+  startClockLoad(via: string, count: number, everyMs: number): LoadStarted {
+    const org = this.world.orgOf(via);
+    if (!Number.isInteger(count) || count < 1) return { ok: false, error: `load count must be an integer >= 1, got ${count}` };
+    if (!(everyMs >= 0)) return { ok: false, error: `load interval must be >= 0 ms, got ${everyMs}` };
+    const base = this.sim.now;
+    const tag = this.world.nextTag();
+    const load: SimLoad = { count, issued: 0, committed: 0, failures: [] };
+    this.loads.push(load);
+    for (let i = 0; i < count; i++) {
+      this.sim.at(base + i * everyMs, () => {
+        const cert = loadCertificate(org, i + 1, `${org.toUpperCase()}-${tag}`);
+        load.issued++;
+        this.world.send(org, { type: 'issue', requestId: '', cert }, (a) => {
+          if (a.httpStatus < 300) load.committed++;
+          else load.failures.push({ index: i, error: String(a.body['error']) });
+        });
+      });
+    }
+    return { ok: true, load: this.loads.length - 1 };
+  }
+
+  /**
    * A background load as the real targets run it (src/local/cluster.ts startLoad, src/live/io.ts
    * ExecutingIo.background), the lab's `curl POST; sleep` loop: the first certificate now, each
    * next one `everyMs` after the answer to the one before (an answer, or no answer within the

@@ -67,3 +67,20 @@ describe('load: the next certificate `every` after the answer to the one before'
     expect(await c.loadTally(started.load as number)).toMatchObject({ issued: 2, failed: 1, pending: 1 });
   });
 });
+
+describe('startClockLoad: the benches\' open loop, one certificate every `everyMs` whatever the answers', () => {
+  it('issues on the clock, before the earlier ones are answered, and tallies them all', async () => {
+    const c = await SimCluster.create({ seed: 3 });
+    const { issued, answered } = gatewayTimes(c);
+    const started = c.startClockLoad('techpulse', 5, 10);
+    expect(started).toEqual({ ok: true, load: 0 });
+    await c.sleep(5_000);
+    const times = [...issued.values()].sort((a, b) => a - b);
+    expect(times).toHaveLength(5);
+    // 10 ms apart on the clock: the fifth goes 40 ms after the first, before the first is answered.
+    expect(times.map((t) => t - times[0]!)).toEqual([0, 10, 20, 30, 40]);
+    expect(Math.min(...answered.values())).toBeGreaterThan(times[4]!);
+    expect(await c.loadTally(0)).toMatchObject({ count: 5, issued: 5, committed: 5, failed: 0 });
+    expect(c.startClockLoad('techpulse', 0, 10)).toEqual({ ok: false, error: 'load count must be an integer >= 1, got 0' });
+  });
+});
