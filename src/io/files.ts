@@ -34,8 +34,11 @@ function problemOf(e: unknown): string {
   return `cannot be read (${code ?? String((e as Error).message ?? e).split('\n')[0]})`;
 }
 
-/** The text (UTF-8) of a regular file of at most `maxBytes` bytes; else a `FileReadError`. */
-export function readRegularFile(path: string, maxBytes: number): string {
+/**
+ * Opens `path` for reading without blocking on a device or FIFO, and checks it is a regular
+ * file; its descriptor and size, or a `FileReadError` (the descriptor then closed).
+ */
+function openRegularFile(path: string): { fd: number; size: number } {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
@@ -46,13 +49,24 @@ export function readRegularFile(path: string, maxBytes: number): string {
     const st = fstatSync(fd);
     if (st.isDirectory()) throw new FileReadError(path, 'is a directory');
     if (!st.isFile()) throw new FileReadError(path, 'is not a regular file');
+    return { fd, size: st.size };
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+}
+
+/** The text (UTF-8) of a regular file of at most `maxBytes` bytes; else a `FileReadError`. */
+export function readRegularFile(path: string, maxBytes: number): string {
+  const { fd, size } = openRegularFile(path);
+  try {
     const tooBig = new FileReadError(path, `is larger than ${maxBytes} bytes`);
-    if (st.size > maxBytes) throw tooBig;
+    if (size > maxBytes) throw tooBig;
     // Read in chunks until the end, or until one byte past the limit.
     const chunks: Buffer[] = [];
     let n = 0;
     for (;;) {
-      const chunk = Buffer.alloc(Math.min(maxBytes + 1 - n, Math.max(st.size + 1 - n, 64 * 1024)));
+      const chunk = Buffer.alloc(Math.min(maxBytes + 1 - n, Math.max(size + 1 - n, 64 * 1024)));
       let got: number;
       try {
         got = readSync(fd, chunk, 0, chunk.length, null);
@@ -78,16 +92,8 @@ export function readRegularFile(path: string, maxBytes: number): string {
  * `FileReadError`; what `onLine` throws goes through.
  */
 export function readRegularFileLines(path: string, maxLineChars: number, onLine: (line: string, n: number) => void, chunkBytes = 1 << 20): void {
-  let fd: number;
+  const { fd } = openRegularFile(path);
   try {
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  } catch (e) {
-    throw new FileReadError(path, problemOf(e));
-  }
-  try {
-    const st = fstatSync(fd);
-    if (st.isDirectory()) throw new FileReadError(path, 'is a directory');
-    if (!st.isFile()) throw new FileReadError(path, 'is not a regular file');
     const decoder = new StringDecoder('utf8');
     const chunk = Buffer.allocUnsafe(chunkBytes);
     let carry = '';
