@@ -13,21 +13,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
-import { processEnv } from '../../src/cli/io.ts';
-import { simTarget } from '../../src/cli/targets.ts';
+import { cliOnSim as cli } from './sim-cli.ts';
 import { parseTraceFile } from '../../src/shared/trace-format.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fbs-backoff-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const env = { ...processEnv(), stdout: (t: string) => void (out += t), stderr: (t: string) => void (err += t), target: async () => simTarget() };
-  const code = await main(argv, env);
-  return { code, out, err };
-}
 
 /** A follower down for 60 s, restarted, then a certificate a second for 10 s (so every orderer keeps opening streams to it). */
 function scenario(cap: string | undefined): string {

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import { cliOnSim as cli } from './sim-cli.ts';
 import { processEnv } from '../../src/cli/io.ts';
 import { simTarget } from '../../src/cli/targets.ts';
 import { parseTraceFile, traceFileText, TRACE_VERSION, type FaultRecord, type StepRecord, type TraceRecord } from '../../src/shared/trace-format.ts';
@@ -24,13 +25,6 @@ import type { Spool } from '../../src/io/spool.ts';
 const dir = mkdtempSync(join(tmpdir(), 'fbs-trace-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const env = { ...processEnv(), stdout: (t: string) => void (out += t), stderr: (t: string) => void (err += t), target: async () => simTarget() };
-  const code = await main(argv, env);
-  return { code, out, err };
-}
 
 describe('trace file: run --trace, then report', () => {
   const trace = join(dir, 'p.jsonl');
