@@ -78,29 +78,29 @@ describe('commitInFlightProposal (viewchanger.go)', () => {
   });
 });
 
+/** The PrePrepare leader 1 of 4 broadcasts for one request: its proposal is the in-flight one. */
+function inFlightProposal(): Proposal {
+  const leader = new OneConsenter(1, 4);
+  leader.step({ kind: 'command', command: { type: 'submit', request: { clientId: 'c', reqId: 'tx1', size: 100, payload: null } } });
+  return (sends(leader.runUntil(1_000)).find((x) => x.msg.type === 'PrePrepare')!.msg as PrePrepare).proposal;
+}
+
+/** Node 3 joined view 1 and got view 1's NewView in which 2, 3 and 4 report `p` prepared. */
+function committingInFlight(p: Proposal): OneConsenter {
+  const node = new OneConsenter(3, 4);
+  node.receive(2, { type: 'ViewChange', nextView: 1, reason: 'test' });
+  node.receive(4, { type: 'ViewChange', nextView: 1, reason: 'test' });
+  const svd = (signer: number): SignedViewData => {
+    const viewData = { nextView: 1, lastDecision: undefined, inFlightProposal: p, inFlightPrepared: true };
+    return { viewData, signer, signature: sign(signer, viewDataSummary(viewData)).value };
+  };
+  const out = node.receive(2, { type: 'NewView', signedViewData: [svd(2), svd(3), svd(4)] });
+  expect(logs(out).map((l) => l.kind)).toEqual(['inFlightWaitTwoTicks']);
+  expect(node.state.vc.pendingInFlight?.proposal.digest).toBe(p.digest);
+  return node;
+}
+
 describe('commitInFlightProposal (viewchanger.go), one consenter', () => {
-  /** The PrePrepare leader 1 of 4 broadcasts for one request: its proposal is the in-flight one. */
-  function inFlightProposal(): Proposal {
-    const leader = new OneConsenter(1, 4);
-    leader.step({ kind: 'command', command: { type: 'submit', request: { clientId: 'c', reqId: 'tx1', size: 100, payload: null } } });
-    return (sends(leader.runUntil(1_000)).find((x) => x.msg.type === 'PrePrepare')!.msg as PrePrepare).proposal;
-  }
-
-  /** Node 3 joined view 1 and got view 1's NewView in which 2, 3 and 4 report `p` prepared. */
-  function committingInFlight(p: Proposal): OneConsenter {
-    const node = new OneConsenter(3, 4);
-    node.receive(2, { type: 'ViewChange', nextView: 1, reason: 'test' });
-    node.receive(4, { type: 'ViewChange', nextView: 1, reason: 'test' });
-    const svd = (signer: number): SignedViewData => {
-      const viewData = { nextView: 1, lastDecision: undefined, inFlightProposal: p, inFlightPrepared: true };
-      return { viewData, signer, signature: sign(signer, viewDataSummary(viewData)).value };
-    };
-    const out = node.receive(2, { type: 'NewView', signedViewData: [svd(2), svd(3), svd(4)] });
-    expect(logs(out).map((l) => l.kind)).toEqual(['inFlightWaitTwoTicks']);
-    expect(node.state.vc.pendingInFlight?.proposal.digest).toBe(p.digest);
-    return node;
-  }
-
   const commitOf = (p: Proposal, signer: number): Commit => ({ type: 'Commit', view: 0, seq: 1, digest: p.digest, signature: sign(signer, p.digest), assist: false });
 
   it('the in-flight view starts on the second tick; view-change messages meanwhile wait until it ends', () => {
@@ -143,17 +143,7 @@ describe('commitInFlightProposal (viewchanger.go), one consenter', () => {
 
 describe('HeartbeatMonitor during commitInFlightProposal (heartbeatmonitor.go handleCommand, controller.go startView)', () => {
   it('the in-flight view does not change the monitor\'s view and leader: ChangeRole comes only from Controller.startView', () => {
-    const leader = new OneConsenter(1, 4);
-    leader.step({ kind: 'command', command: { type: 'submit', request: { clientId: 'c', reqId: 'tx1', size: 100, payload: null } } });
-    const p = (sends(leader.runUntil(1_000)).find((x) => x.msg.type === 'PrePrepare')!.msg as PrePrepare).proposal;
-    const node = new OneConsenter(3, 4);
-    node.receive(2, { type: 'ViewChange', nextView: 1, reason: 'test' });
-    node.receive(4, { type: 'ViewChange', nextView: 1, reason: 'test' });
-    const svd = (signer: number): SignedViewData => {
-      const viewData = { nextView: 1, lastDecision: undefined, inFlightProposal: p, inFlightPrepared: true };
-      return { viewData, signer, signature: sign(signer, viewDataSummary(viewData)).value };
-    };
-    node.receive(2, { type: 'NewView', signedViewData: [svd(2), svd(3), svd(4)] });
+    const node = committingInFlight(inFlightProposal());
     const nextTick = [...node.timers].find(([name]) => name === 'tick')![1];
     node.runUntil(nextTick + 1_000);
     // The in-flight view runs: view 0 with node 3 itself as its leader.
