@@ -344,24 +344,35 @@ export class SimCluster implements Cluster {
    * network with it at a fixed rate (bench/fabric.ts, bench/memory.ts); `loadTally` reads it.
    */
   startClockLoad(via: string, count: number, everyMs: number): LoadStarted {
+    const started = this.newLoad(via, count, everyMs);
+    if (!('issue' in started)) return started;
+    const base = this.sim.now;
+    for (let i = 0; i < count; i++) this.sim.at(base + i * everyMs, () => void started.issue(i, () => undefined));
+    return { ok: true, load: started.load };
+  }
+
+  /**
+   * A new load's tally and its issue function, or the error for a bad count or interval.
+   * `issue(i, answered)` sends certificate i through the org's gateway, counts the answer in
+   * the tally, then calls `answered`; it gives the request's id.
+   */
+  private newLoad(via: string, count: number, everyMs: number): { ok: false; error: string } | { load: number; issue: (i: number, answered: () => void) => string; org: string; tally: SimLoad } {
     const org = this.world.orgOf(via);
     if (!Number.isInteger(count) || count < 1) return { ok: false, error: `load count must be an integer >= 1, got ${count}` };
     if (!(everyMs >= 0)) return { ok: false, error: `load interval must be >= 0 ms, got ${everyMs}` };
-    const base = this.sim.now;
     const tag = this.world.nextTag();
-    const load: SimLoad = { count, issued: 0, committed: 0, failures: [] };
-    this.loads.push(load);
-    for (let i = 0; i < count; i++) {
-      this.sim.at(base + i * everyMs, () => {
-        const cert = loadCertificate(org, i + 1, `${org.toUpperCase()}-${tag}`);
-        load.issued++;
-        this.world.send(org, { type: 'issue', requestId: '', cert }, (a) => {
-          if (a.httpStatus < 300) load.committed++;
-          else load.failures.push({ index: i, error: String(a.body['error']) });
-        });
+    const tally: SimLoad = { count, issued: 0, committed: 0, failures: [] };
+    this.loads.push(tally);
+    const issue = (i: number, answered: () => void): string => {
+      const cert = loadCertificate(org, i + 1, `${org.toUpperCase()}-${tag}`);
+      tally.issued++;
+      return this.world.send(org, { type: 'issue', requestId: '', cert }, (a) => {
+        if (a.httpStatus < 300) tally.committed++;
+        else tally.failures.push({ index: i, error: String(a.body['error']) });
+        answered();
       });
-    }
-    return { ok: true, load: this.loads.length - 1 };
+    };
+    return { load: this.loads.length - 1, issue, org, tally };
   }
 
   /**
@@ -373,37 +384,30 @@ export class SimCluster implements Cluster {
    * requests do not pile up to be cut into one block when ordering resumes.
    */
   async startLoad(via: string, count: number, everyMs: number): Promise<LoadStarted> {
-    const org = this.world.orgOf(via);
-    if (!Number.isInteger(count) || count < 1) return { ok: false, error: `load count must be an integer >= 1, got ${count}` };
-    if (!(everyMs >= 0)) return { ok: false, error: `load interval must be >= 0 ms, got ${everyMs}` };
-    const tag = this.world.nextTag();
-    const load: SimLoad = { count, issued: 0, committed: 0, failures: [] };
-    this.loads.push(load);
+    const started = this.newLoad(via, count, everyMs);
+    if (!('issue' in started)) return started;
+    const { org, tally } = started;
     const issue = (i: number): void => {
-      const cert = loadCertificate(org, i + 1, `${org.toUpperCase()}-${tag}`);
-      load.issued++;
       const last = i + 1 >= count;
       let timeout: ActionHandle | undefined;
       const next = (): void => {
         if (!last) this.sim.after(everyMs, () => issue(i + 1));
       };
-      const id = this.world.send(org, { type: 'issue', requestId: '', cert }, (a) => {
+      const id = started.issue(i, () => {
         if (timeout !== undefined) this.sim.cancel(timeout);
-        if (a.httpStatus < 300) load.committed++;
-        else load.failures.push({ index: i, error: String(a.body['error']) });
         next();
       });
       // The last request has no next to hold up: its answer is awaited as long as the run lasts.
       if (!last) {
         timeout = this.sim.after(this.world.opTimeoutMs, () => {
           this.world.giveUp(id);
-          load.failures.push({ index: i, error: `no answer from the ${org} API within ${this.world.opTimeoutMs} ms` });
+          tally.failures.push({ index: i, error: `no answer from the ${org} API within ${this.world.opTimeoutMs} ms` });
           next();
         });
       }
     };
     this.sim.at(this.sim.now, () => issue(0));
-    return { ok: true, load: this.loads.length - 1 };
+    return { ok: true, load: started.load };
   }
 
   /** Background loads, by the id `startLoad` gave (their index). */
