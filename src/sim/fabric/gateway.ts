@@ -2,10 +2,19 @@
  * An org's REST API with its Fabric Gateway client (what `POST /api/v1/certificates` and
  * `GET /api/v1/verify/{id}` stand for), as a node machine.
  *
- * Submit (internal/pkg/gateway `Endorse`, `Submit`, `CommitStatus`): send the proposal to
- * the channel's peers; once the org's gateway peer has answered and the successful,
- * identical responses satisfy the endorsement policy, build the envelope and order it;
- * then wait for the gateway peer to report the transaction committed.
+ * Submit (internal/pkg/gateway `Endorse`, `Submit`, `CommitStatus`): endorse in two rounds
+ * as endorse.go `planFromFirstEndorser` does: the proposal goes to the org's own (gateway)
+ * peer first; once it has answered, to one peer of each other org that a layout of the
+ * endorsement policy needs (registry.go `endorsementPlan`: the layouts that hold the first
+ * endorser's org, in a random order; here the gateway's seeded stream picks a minimal set
+ * of orgs). A peer that fails (a chaincode error, a mismatching response, a refused
+ * connection) gives way to the next peer of its org, then to another layout
+ * (`nextPeerInGroup`, `abandonGroupRemoveLayouts`); with no layout left the endorsement
+ * fails (`failed to collect enough transaction endorsements`). Once the successful,
+ * identical responses satisfy the policy, build the envelope and order it; then wait for
+ * the gateway peer to report the transaction committed. (Go's registry also stops offering
+ * a peer whose connection failed until discovery lists it again; the model asks it again
+ * on the next submit, which costs one refused round trip.)
  *
  * Ordering follows submit.go: on BFT (`submitBFT`) the envelope goes to every orderer and
  * the submit succeeds once Q = ceil((N+F+1)/2) of them answer SUCCESS (an orderer's
@@ -56,7 +65,9 @@ export type GatewayCommand =
   /** A raw submit (network set-up: `_lifecycle` definitions). */
   | { readonly type: 'invoke'; readonly requestId: string; readonly chaincode: string; readonly fn: string; readonly args: readonly string[] }
   /** The orderer's host refused a dial: of this transaction's broadcast, or (no txId) of a redial. */
-  | { readonly type: 'connectionRefused'; readonly orderer: NodeId; readonly txId?: string };
+  | { readonly type: 'connectionRefused'; readonly orderer: NodeId; readonly txId?: string }
+  /** A peer's host refused the dial of a proposal (the peer's process is down). */
+  | { readonly type: 'peerRefused'; readonly peer: NodeId };
 
 export interface GatewayAnswer {
   readonly type: 'gateway.answer';
@@ -72,9 +83,11 @@ export interface GatewayConfig {
   readonly commitTimeoutMs: number;
   /** `peer.gateway.broadcastTimeout` (core.yaml: 30s): how long an orderer may take to answer a broadcast. */
   readonly broadcastTimeoutMs: number;
+  /** `peer.gateway.endorsementTimeout` (core.yaml: 30s): how long one endorser may take (endorse.go processProposal). */
+  readonly endorsementTimeoutMs: number;
 }
 
-export const DEFAULT_GATEWAY_CONFIG: GatewayConfig = { connTimeoutMs: 3_000, commitTimeoutMs: 60_000, broadcastTimeoutMs: 30_000 };
+export const DEFAULT_GATEWAY_CONFIG: GatewayConfig = { connTimeoutMs: 3_000, commitTimeoutMs: 60_000, broadcastTimeoutMs: 30_000, endorsementTimeoutMs: 30_000 };
 
 /** `computeBFTQuorum` of internal/pkg/gateway/submit.go (a copy of SmartBFT's `computeQuorum`): Q and F for N orderers. */
 export function computeBFTQuorum(n: number): { q: number; f: number } {
@@ -95,6 +108,10 @@ interface Pending {
   readonly args: readonly string[];
   readonly timestampMs: number;
   readonly responses: Map<NodeId, ProposalResponse>;
+  /** Endorse: the peers asked and not yet answered, the peers that failed, and their ErrorDetails. */
+  readonly asked: Set<NodeId>;
+  readonly failedPeers: Set<NodeId>;
+  readonly endorseErrors: { address: string; message: string }[];
   phase: 'endorse' | 'order' | 'commit';
   /** The envelope, kept to try the next orderer (Raft: one orderer at a time). */
   envelope: string;
@@ -170,8 +187,14 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
   const cfg: GatewayConfig = { ...DEFAULT_GATEWAY_CONFIG, ...config };
   const peers = topology.peers.map((p) => p.id);
   const orderers = topology.orderers.map((o) => o.id);
+  /** Each org's peers, the gateway's own peer first in its org (registry.go sorts the local endorser first). */
+  const peersOf = new Map<string, NodeId[]>();
+  for (const o of topology.orgs) peersOf.set(o, topology.peers.filter((p) => p.org === o).map((p) => p.id));
+  peersOf.set(org, [spec.peer, ...(peersOf.get(org) ?? []).filter((id) => id !== spec.peer)]);
+  const orgOfPeer = new Map(topology.peers.map((p) => [p.id, p.org] as const));
 
   function answer(s: GatewayState, p: Pending, httpStatus: number, body: Record<string, unknown>, out: GwOut): void {
+    stopEndorsers(p, out);
     s.pending.delete(p.requestId);
     s.byTx.delete(p.txId);
     out.cancel(`gw.endorse:${p.requestId}`);
@@ -184,7 +207,7 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
     answer(s, p, httpStatus, { success: false, error, ...(p.txId !== '' && p.kind === 'submit' ? { txID: p.txId } : {}) }, out);
   }
 
-  function begin(s: GatewayState, cmd: Exclude<GatewayCommand, { type: 'connectionRefused' }>, ctx: NodeContext, out: GwOut): void {
+  function begin(s: GatewayState, cmd: Exclude<GatewayCommand, { type: 'connectionRefused' } | { type: 'peerRefused' }>, ctx: NodeContext, out: GwOut): void {
     if (s.pending.has(cmd.requestId)) {
       out.fact('gateway.answer', { requestId: cmd.requestId, httpStatus: 400, body: { success: false, error: `duplicate request id ${cmd.requestId}` } });
       return;
@@ -221,15 +244,80 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
         args = cmd.args;
         break;
     }
-    const p: Pending = { requestId: cmd.requestId, kind, op: cmd.type, txId, chaincode, fn, args, timestampMs: ctx.now, responses: new Map(), phase: 'endorse', envelope: '', ordererOrder: [], ordererIndex: 0, awaiting: new Set(), broadcastOk: 0, broadcastFailed: 0, errorDetails: [], certID };
+    const p: Pending = { requestId: cmd.requestId, kind, op: cmd.type, txId, chaincode, fn, args, timestampMs: ctx.now, responses: new Map(), asked: new Set(), failedPeers: new Set(), endorseErrors: [], phase: 'endorse', envelope: '', ordererOrder: [], ordererIndex: 0, awaiting: new Set(), broadcastOk: 0, broadcastFailed: 0, errorDetails: [], certID };
     s.pending.set(cmd.requestId, p);
     s.byTx.set(txId, cmd.requestId);
-    // approveformyorg is endorsed by the org's own peer only (its implicit collection).
-    const targets = kind === 'evaluate' || isApproval(chaincode, fn) ? [spec!.peer] : peers;
-    for (const t of targets) {
-      out.send(t, { type: 'proposal', id: cmd.requestId, txId, creator: org, chaincode, fn, args, timestampMs: ctx.now, evaluate: kind === 'evaluate' });
-    }
+    // The first endorser is the gateway's own peer (evaluate: the only one; approveformyorg
+    // too, for its implicit collection).
+    ask(p, spec!.peer, out);
     out.timer(`gw.endorse:${cmd.requestId}`, cfg.connTimeoutMs, cmd.requestId);
+  }
+
+  function ask(p: Pending, peer: NodeId, out: GwOut): void {
+    p.asked.add(peer);
+    out.send(peer, { type: 'proposal', id: p.requestId, txId: p.txId, creator: org, chaincode: p.chaincode, fn: p.fn, args: p.args, timestampMs: p.timestampMs, evaluate: p.kind === 'evaluate' });
+    // The gateway peer is reached within connTimeout (the gw.endorse timer); another endorser
+    // gets EndorsementTimeout (processProposal's context.WithTimeout).
+    if (peer !== spec!.peer) out.timer(`gw.endorser:${p.requestId}:${peer}`, cfg.endorsementTimeoutMs, p.requestId);
+  }
+
+  /** The endorsers still asked are no longer waited for. */
+  function stopEndorsers(p: Pending, out: GwOut): void {
+    for (const peer of p.asked) if (peer !== spec!.peer) out.cancel(`gw.endorser:${p.requestId}:${peer}`);
+    p.asked.clear();
+  }
+
+  /** The orgs whose peers endorsed this proposal in agreement with the gateway peer. */
+  function endorsedOrgs(p: Pending): Set<string> {
+    const own = p.responses.get(spec!.peer);
+    const orgs = new Set<string>();
+    if (own === undefined) return orgs;
+    for (const r of p.responses.values()) if (r.status === 200 && sameResult(r, own)) orgs.add(r.org);
+    return orgs;
+  }
+
+  /** An org's next peer to ask: one not asked before (Go's `nextPeerInGroup`). */
+  function nextPeerOf(p: Pending, o: string): NodeId | undefined {
+    return (peersOf.get(o) ?? []).find((id) => !p.asked.has(id) && !p.responses.has(id) && !p.failedPeers.has(id));
+  }
+
+  /**
+   * The next layout: from the orgs endorsed so far, add orgs with a peer left to ask in a
+   * seeded random order until the policy is met, then drop the added ones it does not need
+   * (a minimal layout, as discovery's are). Ask a peer of each org added. False when no
+   * layout is left.
+   */
+  function nextLayout(p: Pending, ctx: NodeContext, out: GwOut): boolean {
+    const have = endorsedOrgs(p);
+    const pendingOrgs = new Set([...p.asked].map((id) => orgOfPeer.get(id) as string));
+    const chosen = new Set([...have, ...pendingOrgs]);
+    const candidates = ctx.rng.shuffle(topology.orgs.filter((o) => !chosen.has(o) && nextPeerOf(p, o) !== undefined));
+    const added: string[] = [];
+    for (const o of candidates) {
+      if (evaluatePolicy(topology.policy, chosen, topology.orgs).ok) break;
+      chosen.add(o);
+      added.push(o);
+    }
+    if (!evaluatePolicy(topology.policy, chosen, topology.orgs).ok) return pendingOrgs.size > 0;
+    for (let i = added.length - 1; i >= 0; i--) {
+      const o = added[i] as string;
+      chosen.delete(o);
+      if (!evaluatePolicy(topology.policy, chosen, topology.orgs).ok) chosen.add(o);
+    }
+    for (const o of chosen) if (!have.has(o) && !pendingOrgs.has(o)) ask(p, nextPeerOf(p, o) as NodeId, out);
+    return true;
+  }
+
+  /** A peer other than the gateway's failed this proposal: its org's next peer, else another layout, else give up. */
+  function endorserFailed(s: GatewayState, p: Pending, peer: NodeId, message: string, ctx: NodeContext, out: GwOut): void {
+    p.asked.delete(peer);
+    out.cancel(`gw.endorser:${p.requestId}:${peer}`);
+    p.failedPeers.add(peer);
+    p.endorseErrors.push({ address: `${peer}:7051`, message });
+    const next = nextPeerOf(p, orgOfPeer.get(peer) as string);
+    if (next !== undefined) return ask(p, next, out);
+    if (nextLayout(p, ctx, out)) return;
+    answer(s, p, 503, { success: false, error: 'failed to endorse transaction: failed to collect enough transaction endorsements, see attached details for more info', txID: p.txId, details: p.endorseErrors }, out);
   }
 
   /** The successful responses that agree with the gateway peer's, if they satisfy the policy. */
@@ -244,23 +332,38 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
 
   function onProposalResponse(s: GatewayState, r: ProposalResponse, ctx: NodeContext, out: GwOut): void {
     const p = s.pending.get(r.id);
-    if (p === undefined || p.phase !== 'endorse') return;
-    p.responses.set(r.peer, r);
+    if (p === undefined || p.phase !== 'endorse' || !p.asked.delete(r.peer)) return;
     if (p.kind === 'evaluate') {
+      p.responses.set(r.peer, r);
       if (r.status !== 200) return fail(s, p, 500, r.message, out);
       const v = JSON.parse(r.payload) as { certID: string; status: VerifyStatus; certificate?: CertificateRecord };
       return answer(s, p, 200, { ...v, verifiedAt: simulatedDate(ctx.now) }, out);
     }
-    if (r.peer === spec!.peer && r.status !== 200) {
-      return fail(s, p, r.message.includes('already exists') ? 409 : 500, `failed to endorse transaction: ${r.message}`, out);
+    if (r.peer === spec!.peer) {
+      p.responses.set(r.peer, r);
+      out.cancel(`gw.endorse:${p.requestId}`);
+      if (r.status !== 200) return fail(s, p, r.message.includes('already exists') ? 409 : 500, `failed to endorse transaction: ${r.message}`, out);
+    } else {
+      out.cancel(`gw.endorser:${p.requestId}:${r.peer}`);
+      const own = p.responses.get(spec!.peer) as ProposalResponse;
+      if (r.status !== 200) return endorserFailed(s, p, r.peer, `chaincode response ${r.status}, ${r.message}`, ctx, out);
+      // endorsement.go processEndorsement: a payload unlike the first endorser's fails that endorser.
+      if (!sameResult(r, own)) return endorserFailed(s, p, r.peer, 'ProposalResponsePayloads do not match', ctx, out);
+      p.responses.set(r.peer, r);
     }
     const set = endorsementSet(p);
-    if (set !== undefined) submit(s, p, set, ctx, out);
+    if (set !== undefined) return submit(s, p, set, ctx, out);
+    // The first endorsement is in: endorse with the rest of a layout (endorse.go, after
+    // planFromFirstEndorser). Later answers complete the layout asked.
+    if (r.peer === spec!.peer && !nextLayout(p, ctx, out)) {
+      answer(s, p, 503, { success: false, error: 'failed to endorse transaction: failed to collect enough transaction endorsements, see attached details for more info', txID: p.txId, details: p.endorseErrors }, out);
+    }
   }
 
   function submit(s: GatewayState, p: Pending, set: readonly ProposalResponse[], ctx: NodeContext, out: GwOut): void {
     p.phase = 'order';
     out.cancel(`gw.endorse:${p.requestId}`);
+    stopEndorsers(p, out);
     const own = set.find((r) => r.peer === spec!.peer) as ProposalResponse;
     const endorsements: Endorsement[] = set.map((r) => ({ org: r.org, peer: r.peer }));
     const rwset: readonly NsRwSet[] = own.rwset;
@@ -382,9 +485,14 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
     answer(s, p, p.op === 'issue' ? 201 : 200, body, out);
   }
 
-  function onTimer(s: GatewayState, name: string, requestId: string, out: GwOut): void {
+  function onTimer(s: GatewayState, name: string, requestId: string, ctx: NodeContext, out: GwOut): void {
     const p = s.pending.get(requestId);
     if (p === undefined) return;
+    if (name.startsWith('gw.endorser:') && p.phase === 'endorse') {
+      const peer = name.slice(`gw.endorser:${requestId}:`.length);
+      if (p.asked.has(peer)) endorserFailed(s, p, peer, 'rpc error: code = DeadlineExceeded desc = context deadline exceeded', ctx, out);
+      return;
+    }
     if (name.startsWith('gw.endorse:') && p.phase === 'endorse') {
       const own = p.responses.get(spec!.peer);
       if (own === undefined) return fail(s, p, 503, `failed to connect to gateway peer ${spec!.peer}:7051: context deadline exceeded`, out);
@@ -432,13 +540,21 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
           const rid = c.txId === undefined ? undefined : s.byTx.get(c.txId);
           const p = rid === undefined ? undefined : s.pending.get(rid);
           if (p !== undefined) onBroadcastOutcome(s, p, c.orderer, refusedError(c.orderer), out);
+        } else if (c.type === 'peerRefused') {
+          // Every proposal still waiting on that peer fails at once (the gateway peer's own
+          // refusal is left to the connection timeout, as before).
+          for (const p of [...s.pending.values()]) {
+            if (p.phase === 'endorse' && c.peer !== spec!.peer && p.asked.has(c.peer)) {
+              endorserFailed(s, p, c.peer, `rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp ${c.peer}:7051: connect: connection refused"`, ctx, out);
+            }
+          }
         } else begin(s, c, ctx, out);
       }
       else if (input.kind === 'timer') {
         // The back-off is over: dial again (clientconn.go resetTransportAndUnlock -> Idle, and
         // pick_first connects at once). Refused: the next back-off; answered: ready.
         if (input.name.startsWith('gw.redial:')) out.send(String(input.data), { type: 'gateway.dial' });
-        else onTimer(s, input.name, String(input.data), out);
+        else onTimer(s, input.name, String(input.data), ctx, out);
       }
       else {
         const m = input.msg;

@@ -42,9 +42,14 @@ describe('SimCluster', () => {
     expect(c.metric('peer0.techpulse', 'endorser_endorsement_failures').at(-1)?.value).toBe(1);
     await c.stop('peer0.dataforge');
     await c.stop('peer0.org3');
-    const r = await c.issueCertificate('techpulse', cert);
-    expect(r.ok).toBe(false);
-    expect(r.error).toMatch(/no combination of peers can be derived which satisfy the endorsement policy: implicit policy evaluation failed - 1 sub-policies were satisfied, but this policy requires 2 of the 'Endorsement' sub-policies to be satisfied \(unreachable: peer0\.dataforge, peer0\.org3\)/);
+    // endorse.go: the gateway peer endorses first, then a layout's other org; each stopped
+    // peer refuses the dial, its layout is abandoned, and with none left the endorsement fails
+    // at once with both peers' ErrorDetails.
+    const r = await c.issueRaw('techpulse', cert);
+    expect(r).toMatchObject({ httpStatus: 503, body: { success: false, error: 'failed to endorse transaction: failed to collect enough transaction endorsements, see attached details for more info' } });
+    const details = (r.body['details'] as { address: string; message: string }[]).map((d) => d.address).sort();
+    expect(details).toEqual(['peer0.dataforge:7051', 'peer0.org3:7051']);
+    expect((r.body['details'] as { message: string }[])[0]?.message).toMatch(/connect: connection refused/);
     const ok = await c.issueRaw('techpulse', { ...cert, certID: 'NEVER' });
     expect(ok.httpStatus).toBe(503);
   });

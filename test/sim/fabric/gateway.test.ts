@@ -138,10 +138,11 @@ describe('broadcastToAll: which orderer answers count (the gateway machine alone
     const { state } = gw.start(ctx, { get: () => undefined, list: () => [], has: () => false, keys: () => [] });
     const sent = gw.step(state, { kind: 'command', command: { type: 'issue', requestId: 'r1', cert: cert('ALREADY-1') } }, ctx) as Eff[];
     const txId = (sent.find((e) => e.kind === 'send')?.msg as { txId: string }).txId;
-    let effs: Eff[] = [];
-    for (const [peer, org] of [['peer0.techpulse', 'techpulse'], ['peer0.dataforge', 'dataforge']] as const) {
-      effs = gw.step(state, { kind: 'message', from: peer, msg: { type: 'proposal.response', id: 'r1', peer, org, status: 200, message: '', payload: '{}', rwset: [] } }, ctx) as Eff[];
-    }
+    const respond = (peer: string): Eff[] =>
+      gw.step(state, { kind: 'message', from: peer, msg: { type: 'proposal.response', id: 'r1', peer, org: peer.replace('peer0.', ''), status: 200, message: '', payload: '{}', rwset: [] } }, ctx) as Eff[];
+    // The gateway peer first, then the other org its layout asks for.
+    const second = respond('peer0.techpulse').find((e) => e.kind === 'send' && e.msg?.type === 'proposal')?.to as string;
+    const effs = respond(second);
     expect(effs.filter((e) => e.kind === 'send' && e.msg?.type === 'broadcast').map((e) => e.to)).toEqual(orderers);
     return { txId, step: (from, status, info) => gw.step(state, { kind: 'message', from, msg: { type: 'broadcast.response', txId, status, info } }, ctx) as Eff[] };
   }
@@ -169,5 +170,94 @@ describe('broadcastToAll: which orderer answers count (the gateway machine alone
     // The third success is the quorum: Submit returns (its broadcastTimeout wait ends).
     expect(a.step(orderers[2] as string, 'SUCCESS', '')).toContainEqual({ kind: 'cancelTimer', name: 'gw.order:r1' });
     expect(answer(a.step(orderers[3] as string, 'SERVICE_UNAVAILABLE', 'failed to submit request: timeout submitting to request pool'))).toBeUndefined();
+  });
+});
+
+describe('Endorse in two rounds (endorse.go planFromFirstEndorser; the gateway machine alone)', () => {
+  type Eff = { kind: string; to?: string; name?: string; msg?: { type: string; txId?: string }; event?: { type: string; httpStatus?: number; body?: Record<string, unknown> } };
+  const durable = { get: () => undefined, list: () => [], has: () => false, keys: () => [] };
+  const proposalsTo = (effs: Eff[]): string[] => effs.filter((e) => e.kind === 'send' && e.msg?.type === 'proposal').map((e) => e.to as string);
+  const broadcasts = (effs: Eff[]): string[] => effs.filter((e) => e.kind === 'send' && e.msg?.type === 'broadcast').map((e) => e.to as string);
+  const answerOf = (effs: Eff[]) => effs.find((e) => e.kind === 'emit' && e.event?.type === 'gateway.answer')?.event;
+
+  function gateway(options: Parameters<typeof buildTopology>[0] = {}, seed = 1) {
+    const topo = buildTopology(options);
+    const gw = createGateway(topo, 'techpulse');
+    const ctx = { now: 0, self: 'gateway.techpulse', rng: Rng.create(seed) };
+    const { state } = gw.start(ctx, durable);
+    const issue = (): Eff[] => gw.step(state, { kind: 'command', command: { type: 'issue', requestId: 'r1', cert: cert('TWO-ROUNDS') } }, ctx) as Eff[];
+    const respond = (peer: string, status = 200, payload = '{}'): Eff[] =>
+      gw.step(state, { kind: 'message', from: peer, msg: { type: 'proposal.response', id: 'r1', peer, org: peer.replace(/^peer\d+\./, ''), status, message: status === 200 ? '' : 'boom', payload, rwset: [] } }, ctx) as Eff[];
+    const command = (command: { type: 'peerRefused'; peer: string }): Eff[] => gw.step(state, { kind: 'command', command }, ctx) as Eff[];
+    const timer = (name: string): Eff[] => gw.step(state, { kind: 'timer', name, data: 'r1' }, ctx) as Eff[];
+    return { topo, issue, respond, command, timer };
+  }
+
+  it('the proposal goes to the gateway peer alone; one other org is asked only once it has endorsed (MAJORITY of 3)', () => {
+    const g = gateway();
+    expect(proposalsTo(g.issue())).toEqual(['peer0.techpulse']);
+    const second = proposalsTo(g.respond('peer0.techpulse'));
+    expect(second).toHaveLength(1);
+    expect(['peer0.dataforge', 'peer0.org3']).toContain(second[0]);
+    expect(broadcasts(g.respond(second[0] as string))).toHaveLength(4);
+  });
+
+  it('registry.go endorsementPlan: the layouts are shuffled, so the second org differs between seeds', () => {
+    const seconds = new Set<string>();
+    for (let seed = 1; seed <= 12; seed++) {
+      const g = gateway({}, seed);
+      g.issue();
+      seconds.add(proposalsTo(g.respond('peer0.techpulse'))[0] as string);
+    }
+    expect([...seconds].sort()).toEqual(['peer0.dataforge', 'peer0.org3']);
+  });
+
+  it('a layout is minimal for the policy: AND of all three orgs asks both others at once, ANY asks none', () => {
+    const all = gateway({ policy: 'ALL Endorsement' });
+    all.issue();
+    expect(proposalsTo(all.respond('peer0.techpulse')).sort()).toEqual(['peer0.dataforge', 'peer0.org3']);
+    const any = gateway({ policy: 'ANY Endorsement' });
+    any.issue();
+    const effs = any.respond('peer0.techpulse');
+    expect(proposalsTo(effs)).toEqual([]);
+    expect(broadcasts(effs)).toHaveLength(4);
+  });
+
+  it('processProposal: a refused endorser abandons its layout and the next one is asked at once', () => {
+    const g = gateway();
+    g.issue();
+    const first = proposalsTo(g.respond('peer0.techpulse'))[0] as string;
+    const other = first === 'peer0.dataforge' ? 'peer0.org3' : 'peer0.dataforge';
+    const effs = g.command({ type: 'peerRefused', peer: first });
+    expect(proposalsTo(effs)).toEqual([other]);
+    expect(effs).toContainEqual({ kind: 'cancelTimer', name: `gw.endorser:r1:${first}` });
+    expect(broadcasts(g.respond(other))).toHaveLength(4);
+  });
+
+  it('processEndorsement: a payload unlike the first endorser\'s fails that endorser, and with no layout left the endorsement fails with every ErrorDetail', () => {
+    const g = gateway();
+    g.issue();
+    const first = proposalsTo(g.respond('peer0.techpulse'))[0] as string;
+    const other = proposalsTo(g.respond(first, 200, '{"different":true}'))[0] as string;
+    expect(other).not.toBe(first);
+    const a = answerOf(g.respond(other, 500));
+    expect(a).toMatchObject({ httpStatus: 503, body: { error: 'failed to endorse transaction: failed to collect enough transaction endorsements, see attached details for more info' } });
+    expect(a?.body?.['details']).toEqual([
+      { address: `${first}:7051`, message: 'ProposalResponsePayloads do not match' },
+      { address: `${other}:7051`, message: 'chaincode response 500, boom' },
+    ]);
+  });
+
+  it('EndorsementTimeout (core.yaml peer.gateway.endorsementTimeout 30s): an endorser that does not answer is abandoned for the next layout', () => {
+    const g = gateway();
+    g.issue();
+    const effs = g.respond('peer0.techpulse');
+    const first = proposalsTo(effs)[0] as string;
+    expect(effs).toContainEqual({ kind: 'setTimer', name: `gw.endorser:r1:${first}`, afterMs: 30_000, data: 'r1' });
+    // The gateway peer answered: its connection timeout no longer applies.
+    expect(effs).toContainEqual({ kind: 'cancelTimer', name: 'gw.endorse:r1' });
+    const next = g.timer(`gw.endorser:r1:${first}`);
+    expect(proposalsTo(next)).toHaveLength(1);
+    expect(proposalsTo(next)[0]).not.toBe(first);
   });
 });
