@@ -11,7 +11,8 @@
  * messages they handled (`cluster_comm_msg_send_time_count` from each orderer's
  * operations port, plus one broadcast per transaction and orderer); closed-loop phases of
  * 1, 2, 4 and 8 clients per org (throughput, latency, and blocks of many sizes); evaluate
- * latency; the commit lines of the blocks all those made, each part fitted with Theil-Sen;
+ * latency; a submit's endorse call alone (20 IssueCertificate proposals endorsed and
+ * dropped); the commit lines of the blocks all those made, each part fitted with Theil-Sen;
  * a peer killed and started (healthz, height); an orderer
  * killed while a transaction is submitted (every peer's height moving again), then started
  * (healthz), and restarted twice more (the median of the three); a follower stopped, left
@@ -287,6 +288,17 @@ async function measureShortened(o: CalibrateOptions): Promise<CalibrationProfile
     }
     o.say(`  evaluate: p50 ${Math.round(percentile(evals, 50))} ms`);
 
+    // 2b. A submit's endorse call alone (the gateway peer, then another org's), not ordered.
+    const endorses: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      check();
+      const cert = loadCertificate('techpulse', seq++, `CAL-${tag}`);
+      const t = performance.now();
+      await cluster.endorseIssue('techpulse', cert);
+      endorses.push(performance.now() - t);
+    }
+    o.say(`  endorse of a submit: p50 ${Math.round(percentile(endorses, 50))} ms`);
+
     // 3. The commit lines of the blocks the load made (peer0.techpulse's log).
     const techLog = stripColours(readFileSync(logFile(plan.dir, 'peer0.techpulse'), 'utf8'));
     const parsed = parseCommitLog(techLog);
@@ -409,6 +421,7 @@ async function measureShortened(o: CalibrateOptions): Promise<CalibrationProfile
         submitLatency: latency,
         concurrency,
         evaluate: { count: evals.length, p50Ms: Math.round(percentile(evals, 50)), p95Ms: Math.round(percentile(evals, 95)) },
+        endorse: { count: endorses.length, p50Ms: Math.round(percentile(endorses, 50)), p95Ms: Math.round(percentile(endorses, 95)) },
         commit,
         peerStart: { healthzMs: Math.round(healthzMs), ledgerReadyMs: Math.round(ledgerReadyMs) },
         ordererStart: { healthzMs: Math.round(ordererHealthzMs), samplesMs: ordererStarts },

@@ -234,6 +234,7 @@ export const PROFILE_SCHEMA = z
           z.object({ ratePerSec: ms, count: z.number().int().nonnegative(), failed: z.number().int().nonnegative(), p50Ms: ms, p95Ms: ms, minMs: ms, maxMs: ms, blocks: z.number().int().nonnegative(), txPerBlock: ms }).strict(),
         ),
         evaluate: z.object({ count: z.number().int().nonnegative(), p50Ms: ms, p95Ms: ms }).strict(),
+        endorse: z.object({ count: z.number().int().positive(), p50Ms: ms, p95Ms: ms }).strict().optional(),
         commit: z.object({ blocks: z.number().int().nonnegative(), validate: linear, stateValidation: linear, blockCommit: linear, stateCommit: linear, rest: linear.optional() }).strict(),
         concurrency: z
           .array(
@@ -373,6 +374,7 @@ export function profileRows(p: CalibrationProfile): [string, string][] {
     ]);
   }
   rows.push([`evaluate (verify), ${f.evaluate.count} calls`, `p50 ${f0(f.evaluate.p50Ms)} ms, p95 ${f0(f.evaluate.p95Ms)} ms`]);
+  if (f.endorse !== undefined) rows.push([`endorse of a submit (IssueCertificate, not ordered), ${f.endorse.count} calls`, `p50 ${f0(f.endorse.p50Ms)} ms, p95 ${f0(f.endorse.p95Ms)} ms`]);
   rows.push([`commit: validate (${f.commit.blocks} blocks)`, lin(f.commit.validate)]);
   rows.push(['commit: state validation', lin(f.commit.stateValidation)]);
   rows.push(['commit: block and pvtdata commit', lin(f.commit.blockCommit)]);

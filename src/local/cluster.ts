@@ -183,6 +183,11 @@ export class LocalCluster implements Cluster {
     return this.gateways.issue(org, { ...cert, certID: real });
   }
 
+  /** Endorse an issue of `cert` without submitting it (calibrate); throws the Gateway's error. */
+  endorseIssue(via: string, cert: Certificate): Promise<void> {
+    return this.gateways.endorseIssue(this.orgOf(via), cert);
+  }
+
   verifyCertificate(certID: string, via: string): Promise<VerifyResult> {
     return this.gateways.verify(this.orgOf(via), this.realId(certID));
   }

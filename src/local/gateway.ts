@@ -192,6 +192,16 @@ export class OrgGateways {
     );
   }
 
+  /**
+   * Endorse an IssueCertificate proposal and drop it: the endorse call alone (the Gateway's
+   * two rounds), nothing ordered or written (`calibrate`'s endorse figure).
+   */
+  async endorseIssue(org: string, cert: Certificate): Promise<void> {
+    await this.contract(org)
+      .newProposal('IssueCertificate', { arguments: [cert.certID, cert.studentID, cert.studentName, cert.courseID, cert.courseName, cert.issueDate, cert.expiryDate] })
+      .endorse();
+  }
+
   async issue(org: string, cert: Certificate): Promise<IssueResult> {
     const r = await this.submit(org, 'IssueCertificate', [cert.certID, cert.studentID, cert.studentName, cert.courseID, cert.courseName, cert.issueDate, cert.expiryDate]);
     return r.ok ? { ok: true, ...(r.txID !== undefined ? { txID: r.txID } : {}), ...(r.block !== undefined ? { block: r.block } : {}) } : { ok: false, ...(r.txID !== undefined ? { txID: r.txID } : {}), error: r.error ?? 'failed' };

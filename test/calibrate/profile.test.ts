@@ -172,6 +172,22 @@ describe('the profile file', () => {
     expect(() => validateProfile({ ...DEFAULT_PROFILE, version: 2 }, 'p.json')).toThrow(/at figures\.concurrency: /);
   });
 
+  it("a submit's endorsement costs half its measured endorse call less two network round trips (two rounds); without the figure, what an evaluate's does", () => {
+    const f = DEFAULT_PROFILE.figures;
+    expect(f.endorse?.count).toBe(20);
+    const at = (endorseP50: number | undefined, evaluateP50 = 6): { endorseMs: number; submitEndorseMs: number } => {
+      const { endorse: _e, ...rest } = f;
+      const figures = endorseP50 === undefined ? rest : { ...rest, endorse: { count: 20, p50Ms: endorseP50, p95Ms: endorseP50 } };
+      const m = costModelOf({ ...DEFAULT_PROFILE, figures: { ...figures, evaluate: { count: 20, p50Ms: evaluateP50, p95Ms: evaluateP50 } } });
+      return { endorseMs: m.endorseMs, submitEndorseMs: m.submitEndorseMs };
+    };
+    // evaluate: one round trip of 4 ms plus one endorsement; endorse: two of each.
+    expect(at(20)).toEqual({ endorseMs: 2, submitEndorseMs: 6 });
+    expect(at(5)).toEqual({ endorseMs: 2, submitEndorseMs: 0 });
+    expect(at(undefined)).toEqual({ endorseMs: 2, submitEndorseMs: 2 });
+    expect(() => validateProfile({ ...DEFAULT_PROFILE, figures: { ...f, endorse: { count: 0, p50Ms: 1, p95Ms: 1 } } }, 'p.json')).toThrow(/at figures\.endorse\.count: /);
+  });
+
   it('a measurement that timed out (NaN, written by JSON as null) is not a profile', () => {
     const vc = DEFAULT_PROFILE.figures.viewChange.map((v, i) => (i === 0 ? { ...v, viewChangedMs: Number.NaN } : v));
     const timedOut = JSON.parse(JSON.stringify({ ...DEFAULT_PROFILE, figures: { ...DEFAULT_PROFILE.figures, viewChange: vc } }));
@@ -244,7 +260,8 @@ describe('the printed table', () => {
     expect(t).toMatch(/orderer sync \(\d+ syncs\)\s+probe \d+ ms \(heights of every orderer\), pull \d+ ms \(to the blocks written\), medians/);
     expect(t).toMatch(/closed loop, 8 clients per org \(\d+ tx\)\s+[\d.]+ tx\/s, p50 \d+ ms, p95 \d+ ms; \d+ blocks, [\d.]+ tx\/block/);
     expect(t).toMatch(/orderer start to \/healthz \(median of 3\)\s+\d+ ms \(\d+, \d+, \d+\)/);
-    expect(lines.length).toBe(1 + DEFAULT_PROFILE.figures.submitLatency.length * 2 + (DEFAULT_PROFILE.figures.concurrency?.length ?? 0) + 14 + DEFAULT_PROFILE.figures.viewChange.length);
+    expect(t).toMatch(/endorse of a submit \(IssueCertificate, not ordered\), 20 calls\s+p50 \d+ ms, p95 \d+ ms/);
+    expect(lines.length).toBe(1 + DEFAULT_PROFILE.figures.submitLatency.length * 2 + (DEFAULT_PROFILE.figures.concurrency?.length ?? 0) + 15 + DEFAULT_PROFILE.figures.viewChange.length);
   });
 
   it('says which view change had a transaction submitted at the kill', () => {

@@ -240,7 +240,8 @@ export function createPeer(options: PeerOptions): NodeMachine<PeerState, FabricM
     if (r.status === 200 && !p.evaluate && r.pvt !== undefined) s.transient.set(p.txId, r.pvt);
     const response: FabricMessage = { type: 'proposal.response', id: p.id, peer: s.id, org: s.org, status: r.status, message: r.message, payload: r.payload, rwset: r.rwset };
     // The chaincode round trip and the signature take the measured endorsement time.
-    if (cost.endorseMs > 0) out.timer(`peer.endorse:${from}:${p.id}`, cost.endorseMs, { to: from, msg: response });
+    const ms = p.evaluate ? cost.endorseMs : cost.submitEndorseMs;
+    if (ms > 0) out.timer(`peer.endorse:${from}:${p.id}`, ms, { to: from, msg: response });
     else out.send(from, response);
   }
 

@@ -38,6 +38,12 @@ export interface ProfileFigures {
   /** Evaluate (`verify`) round trip through the Gateway: one endorsement, no ordering. */
   readonly evaluate: { readonly count: number; readonly p50Ms: number; readonly p95Ms: number };
   /**
+   * A submit's endorse call through the Gateway (`proposal.endorse()`, nothing ordered): two
+   * rounds, the gateway peer then another org's (endorse.go planFromFirstEndorser). Absent
+   * before 2026-12-04: the write proposal then costs what an evaluate does.
+   */
+  readonly endorse?: { readonly count: number; readonly p50Ms: number; readonly p95Ms: number };
+  /**
    * The peer's commit of one block, by part, from its log lines. `rest` (profile v3): the
    * `Committed block` line's total less its three parts, which is the history database's
    * commit (core/ledger/kvledger/kv_ledger.go `commit`: `historyDB.Commit` runs after
@@ -175,8 +181,10 @@ export interface CostModel {
     /** The rest of the `Committed block` line's total (the history database); zero before profile v3. */
     readonly rest: LinearCost;
   };
-  /** A peer's time to simulate a proposal and sign the response (chaincode round trip included). */
+  /** A peer's time to simulate an evaluate proposal and sign the response (chaincode round trip included). */
   readonly endorseMs: number;
+  /** The same for a submit's proposal (the chaincode writes; IssueCertificate also reads the key first). */
+  readonly submitEndorseMs: number;
   /** Process start to ready (`/healthz`), peers and orderers. */
   readonly peerStartMs: number;
   readonly ordererStartMs: number;
@@ -200,6 +208,8 @@ export function costModelOf(p: CalibrationProfile): CostModel {
   return {
     commit: { validate: f.commit.validate, stateValidation: f.commit.stateValidation, blockCommit: f.commit.blockCommit, stateCommit: f.commit.stateCommit, rest: f.commit.rest ?? { baseMs: 0, perTxMs: 0 } },
     endorseMs: Math.max(0, Math.round(f.evaluate.p50Ms - EVALUATE_NETWORK_MS)),
+    // Two rounds of the same network path, one endorsement each.
+    submitEndorseMs: f.endorse === undefined ? Math.max(0, Math.round(f.evaluate.p50Ms - EVALUATE_NETWORK_MS)) : Math.max(0, Math.round((f.endorse.p50Ms - 2 * EVALUATE_NETWORK_MS) / 2)),
     peerStartMs: Math.round(f.peerStart.healthzMs),
     ordererStartMs: Math.round(f.ordererStart.healthzMs),
     replayBlocksPerSec: f.rebuild.blocksPerSec,

@@ -85,6 +85,18 @@ describe('a profile in SimCluster', () => {
     expect(await tookMs(withCpu(20))).toBeGreaterThanOrEqual(free + 3 * 20);
   });
 
+  it("charges a submit's endorsement at the gateway peer and at the second round's peer, one after the other", async () => {
+    const withEndorse = (p50Ms: number): CalibrationProfile => ({ ...DEFAULT_PROFILE, figures: { ...DEFAULT_PROFILE.figures, endorse: { count: 20, p50Ms, p95Ms: p50Ms } } });
+    const tookMs = async (p: CalibrationProfile): Promise<number> => {
+      const c = await SimCluster.create({ seed: 4, keep: { logs: true }, profile: p });
+      const t0 = c.now();
+      await c.issueCertificate('techpulse', { certID: 'END-1', studentID: 's@techpulse.demo', studentName: 'A', courseID: 'C', courseName: 'C', issueDate: '2026-01-01', expiryDate: '2028-01-01' });
+      return c.now() - t0;
+    };
+    // 8 ms is the two rounds' network alone (no endorsement cost); 208 ms adds 100 ms at each peer.
+    expect(await tookMs(withEndorse(208))).toBeCloseTo((await tookMs(withEndorse(8))) + 200, 6);
+  });
+
   it('uses the built-in profile by default', async () => {
     const c = await SimCluster.create({ seed: 4, keep: { logs: true } });
     expect(c.cost).toEqual(costModelOf(DEFAULT_PROFILE));
