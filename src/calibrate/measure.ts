@@ -12,7 +12,8 @@
  * operations port, plus one broadcast per transaction and orderer); closed-loop phases of
  * 1, 2, 4 and 8 clients per org (throughput, latency, and blocks of many sizes); evaluate
  * latency; a submit's endorse call alone (20 IssueCertificate proposals endorsed and
- * dropped); the commit lines of the blocks all those made, each part fitted with Theil-Sen;
+ * dropped); the commit lines of the blocks all those made, each part fitted with Theil-Sen,
+ * and each block's way from the first orderer's write line to the peer's validation;
  * a peer killed and started (healthz, height); an orderer
  * killed while a transaction is submitted (every peer's height moving again), then started
  * (healthz), and restarted twice more (the median of the three); a follower stopped, left
@@ -29,7 +30,7 @@ import { LocalCluster } from '../local/cluster.ts';
 import { FABRIC_VERSION, httpGet, netDown, netUp, type NetState } from '../local/net.ts';
 import { logFile, procCpuMs, readPid } from '../local/procs.ts';
 import type { CalibrationProfile, ConcurrencyFigure, LatencyFigure } from '../sim/fabric/profile.ts';
-import { commitFigures, median, ordererCpuFigure, ordererSyncFigure, parseCommitLog, parseOrdererSyncSpans, parseRecommitSpan, percentile, sumMetric } from './profile.ts';
+import { commitFigures, deliverFigure, median, ordererCpuFigure, ordererSyncFigure, parseCommitLog, parseDeliverSpans, parseOrdererSyncSpans, parseRecommitSpan, percentile, sumMetric } from './profile.ts';
 
 /** The SmartBFT options of the network calibrate starts (the view change is measured with them). */
 export const CALIBRATE_SMARTBFT = 'LeaderHeartbeatTimeout=10s';
@@ -302,6 +303,14 @@ async function measureShortened(o: CalibrateOptions): Promise<CalibrationProfile
     // 3. The commit lines of the blocks the load made (peer0.techpulse's log).
     const techLog = stripColours(readFileSync(logFile(plan.dir, 'peer0.techpulse'), 'utf8'));
     const parsed = parseCommitLog(techLog);
+    const deliver = deliverFigure(
+      parseDeliverSpans(
+        plan.orderers.map((x) => stripColours(readFileSync(logFile(plan.dir, x.id), 'utf8'))),
+        techLog,
+        firstBlock,
+      ),
+    );
+    if (deliver !== undefined) o.say(`  block to peer: ${deliver.blocks} blocks, p50 ${deliver.p50Ms} ms from the first orderer's write to peer0.techpulse's validation`);
     const commit = commitFigures(
       parsed.commits.filter((c) => c.block >= firstBlock),
       parsed.validated,
@@ -430,6 +439,7 @@ async function measureShortened(o: CalibrateOptions): Promise<CalibrationProfile
         viewChange,
         ordererCpu,
         ...(ordererSync !== undefined ? { ordererSync } : {}),
+        ...(deliver !== undefined ? { deliver } : {}),
       },
     };
   } finally {

@@ -170,6 +170,66 @@ export function parseOrdererSyncSpans(text: string): OrdererSyncSpan[] {
   return spans;
 }
 
+const WRITING_BLOCK = /Delivering proposal, writing block (\d+) /;
+/** A validation that starts this close to the previous block's commit line waited for it. */
+const QUEUED_WITHIN_MS = 2;
+
+/**
+ * A block's way from the orderers to a peer, per block: from the first `Delivering
+ * proposal, writing block N` line in any orderer's log (each orderer writes the block it
+ * decided; the peer pulls it from one of them) to the start of the peer's validation of N,
+ * its `Validated block [N] in Xms` line's time less X. Blocks from `fromBlock` on that
+ * both sides logged, except a block whose validation started within 2 ms of the peer's
+ * `Committed block` line for the block before it: that one waited for the commit before
+ * it (a queue the model has too), so its span says nothing about the way. ms timestamps,
+ * so a span may come out a little below 0.
+ */
+export function parseDeliverSpans(ordererLogs: readonly string[], peerLog: string, fromBlock: number): { block: number; ms: number }[] {
+  const written = new Map<number, number>();
+  for (const text of ordererLogs) {
+    for (const raw of text.split('\n')) {
+      const line = raw.replace(ANSI, '');
+      const m = WRITING_BLOCK.exec(line);
+      const t = m === null ? undefined : lineTimeMs(line);
+      if (m === null || t === undefined) continue;
+      const n = Number(m[1]);
+      const seen = written.get(n);
+      if (seen === undefined || t < seen) written.set(n, t);
+    }
+  }
+  const out: { block: number; ms: number }[] = [];
+  const done = new Set<number>();
+  const committed = new Map<number, number>();
+  for (const raw of peerLog.split('\n')) {
+    const line = raw.replace(ANSI, '');
+    const t = lineTimeMs(line);
+    if (t === undefined) continue;
+    const c = COMMITTED.exec(line);
+    if (c !== null) {
+      committed.set(Number(c[1]), t);
+      continue;
+    }
+    const m = VALIDATED.exec(line);
+    if (m === null) continue;
+    const n = Number(m[1]);
+    const w = written.get(n);
+    if (n < fromBlock || w === undefined || done.has(n)) continue;
+    done.add(n);
+    const start = t - Number(m[2]);
+    const before = committed.get(n - 1);
+    if (before !== undefined && start - before < QUEUED_WITHIN_MS) continue;
+    out.push({ block: n, ms: start - w });
+  }
+  return out;
+}
+
+/** figures.deliver from the spans: nearest-rank p50 and p95; undefined for none. */
+export function deliverFigure(spans: readonly { ms: number }[]): NonNullable<CalibrationProfile['figures']['deliver']> | undefined {
+  if (spans.length === 0) return undefined;
+  const ms = spans.map((s) => s.ms);
+  return { blocks: spans.length, p50Ms: Math.max(0, Math.round(percentile(ms, 50))), p95Ms: Math.max(0, Math.round(percentile(ms, 95))) };
+}
+
 /**
  * figures.ordererSync from the sync spans of every orderer's log of one run: the medians
  * (`percentile` 50, nearest rank) of the probes the spans have and of all their pulls, with
@@ -264,6 +324,7 @@ export const PROFILE_SCHEMA = z
           .object({ probeMs: ms, pullMs: ms, probeSamplesMs: z.array(ms).min(1), pullSamplesMs: z.array(ms).min(1), at: z.string().min(1), loadavg: z.array(z.number().nonnegative()).length(3), how: z.string().min(1) })
           .strict()
           .optional(),
+        deliver: z.object({ blocks: z.number().int().positive(), p50Ms: ms, p95Ms: ms }).strict().optional(),
       })
       .strict(),
   })
@@ -374,6 +435,7 @@ export function profileRows(p: CalibrationProfile): [string, string][] {
     ]);
   }
   rows.push([`evaluate (verify), ${f.evaluate.count} calls`, `p50 ${f0(f.evaluate.p50Ms)} ms, p95 ${f0(f.evaluate.p95Ms)} ms`]);
+  if (f.deliver !== undefined) rows.push([`block to peer (orderer writes it .. peer validates), ${f.deliver.blocks} blocks`, `p50 ${f0(f.deliver.p50Ms)} ms, p95 ${f0(f.deliver.p95Ms)} ms`]);
   if (f.endorse !== undefined) rows.push([`endorse of a submit (IssueCertificate, not ordered), ${f.endorse.count} calls`, `p50 ${f0(f.endorse.p50Ms)} ms, p95 ${f0(f.endorse.p95Ms)} ms`]);
   rows.push([`commit: validate (${f.commit.blocks} blocks)`, lin(f.commit.validate)]);
   rows.push(['commit: state validation', lin(f.commit.stateValidation)]);

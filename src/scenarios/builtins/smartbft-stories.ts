@@ -233,6 +233,9 @@ export const testCatchingUpWithViewChange = defineBuiltin({
       // In the background: the model is slower than Go here (docs/scenarios.md), and the gateway's wait would run out first.
       { name: 'submit to nodes 2 to 4', load: { via: 'dataforge', count: 1, every: '1s' } },
       { name: 'node 4 takes part in a new view', waitFor: { log: { node: n4, match: 'Starting view with number [1-9]' }, within: '3m' } },
+      // Go's test blocks on each node's Delivered channel; the new view still has to order
+      // the request (its leader's batch, three phases) after node 4's view starts.
+      { name: 'the new view orders the second request', sleep: '2s' },
       { name: 'node 2 delivered the second', ordererStatus: { orderer: s.orderers[1] ?? '' }, save: 'after', expect: { lastBlock: { gt: '$first.block' }, view: { gte: 1 } } },
       ...s.orderers.slice(2).map((o): Step => ({ name: `${o} delivered the same`, ordererStatus: { orderer: o }, expect: { lastBlock: '$after.lastBlock', view: '$after.view', leader: '$after.leader' } })),
     ];

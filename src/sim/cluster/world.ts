@@ -127,7 +127,8 @@ export class SimWorld {
     for (const o of fabric.orderers) {
       // The sync's dials are charged as the profile measured them (figures.ordererSync).
       const config = { ...(smartbft ?? {}), SyncProbeMs: cost.ordererSyncProbeMs, SyncPullMs: cost.ordererSyncPullMs };
-      sim.addNode(o.id, createOrderer({ id: o.id, topology: fabric, genesis: this.genesis, config }));
+      // A decided block reaches the Deliver streams after the measured write (figures.deliver).
+      sim.addNode(o.id, createOrderer({ id: o.id, topology: fabric, genesis: this.genesis, config, deliverMs: cost.ordererDeliverMs }));
     }
     for (const p of fabric.peers) sim.addNode(p.id, createPeer({ id: p.id, topology: fabric, genesis: this.genesis, cost }));
     for (const g of fabric.gateways) sim.addNode(g.id, createGateway(fabric, g.org));

@@ -109,6 +109,10 @@ export interface OrdererState {
   readonly sessions: Map<string, DeliverSession>;
   /** Deliver-side Byzantine fault. */
   censorDeliver: boolean;
+  /** The height the Deliver service serves: the blocks written (`deliverMs` after each decision). */
+  written: number;
+  /** The height the latest decision still being written will bring (0: none). */
+  writing: number;
 }
 
 export type OrdererCommand = BftCommand;
@@ -120,6 +124,11 @@ export interface OrdererOptions {
   readonly config?: Partial<SmartBftConfig>;
   /** 'facts' keeps the consenter quiet (benchmarks). */
   readonly events?: 'all' | 'facts';
+  /**
+   * ms from deciding a block to sending it on the Deliver streams: the block write and the
+   * Deliver service (calibrate's figures.deliver less the link). 0: at once.
+   */
+  readonly deliverMs?: number;
 }
 
 /** What an orderer's consenter exchanges with the other consenters: SmartBFT's or Raft's messages. */
@@ -152,10 +161,12 @@ export function createOrderer(options: OrdererOptions): NodeMachine<OrdererState
   const height = (s: OrdererState): number => s.consenter.ledger.length + 1;
   const blockAt = (s: OrdererState, n: number): Block => (n === 0 ? s.genesis : blockOfDecision(s.consenter.ledger[n - 1] as Decision));
 
-  /** Send every block (or header) a session has not seen yet. */
+  const deliverMs = options.deliverMs ?? 0;
+
+  /** Send every block (or header) a session has not seen yet, up to the height written. */
   function pump(s: OrdererState, sess: DeliverSession, effects: Effect<OrdererMsg, FabricEvent | ConsensusEvent>[]): void {
     if (!sess.headersOnly && s.censorDeliver) return;
-    const h = height(s);
+    const h = Math.min(height(s), s.written);
     for (; sess.next < h; sess.next++) {
       const b = blockAt(s, sess.next);
       effects.push(
@@ -212,13 +223,24 @@ export function createOrderer(options: OrdererOptions): NodeMachine<OrdererState
       effects.push(e);
       if (e.kind === 'emit' && DECIDED.has((e.event as { type: string }).type)) decided = true;
     }
-    if (decided) for (const sess of s.sessions.values()) pump(s, sess, effects);
+    const h = height(s);
+    if (decided && deliverMs > 0) {
+      s.writing = h;
+      effects.push({ kind: 'setTimer', name: `orderer.written:${h}`, afterMs: deliverMs, data: h });
+      return;
+    }
+    // Decided with no write time, or blocks a sync wrote (their time is the sync's own).
+    if (h > Math.max(s.written, s.writing)) {
+      s.written = h;
+      for (const sess of s.sessions.values()) pump(s, sess, effects);
+    }
   }
 
   return {
     start(ctx: NodeContext, durable: DurableView) {
       const r = consenter.start(ctx, durable);
-      const s: OrdererState = { id: options.id, consenter: r.state, genesis: options.genesis, sessions: new Map(), censorDeliver: false };
+      const s: OrdererState = { id: options.id, consenter: r.state, genesis: options.genesis, sessions: new Map(), censorDeliver: false, written: 0, writing: 0 };
+      s.written = height(s);
       return { state: s, effects: r.effects as Effect<OrdererMsg, FabricEvent | ConsensusEvent>[] };
     },
     step(s: OrdererState, input: Input<OrdererMsg, OrdererCommand>, ctx: NodeContext) {
@@ -238,6 +260,12 @@ export function createOrderer(options: OrdererOptions): NodeMachine<OrdererState
           return effects;
         }
         afterConsenter(s, consenter.step(s.consenter, { kind: 'message', from: input.from, msg: m as ConsenterMessage }, ctx), effects);
+        return effects;
+      }
+      if (input.kind === 'timer' && input.name.startsWith('orderer.written:')) {
+        s.written = Math.max(s.written, Number(input.data));
+        if (s.writing <= s.written) s.writing = 0;
+        for (const sess of s.sessions.values()) pump(s, sess, effects);
         return effects;
       }
       if (input.kind === 'command' && input.command.type === 'byzantine') {

@@ -93,6 +93,14 @@ export interface ProfileFigures {
   readonly ordererCpu?: OrdererCpuFigure;
   /** An orderer's sync, from the real orderers' logs (optional in any version: without it a sync dials for free). */
   readonly ordererSync?: OrdererSyncFigure;
+  /**
+   * A block's way from the orderers to a peer (optional in any version): from the first
+   * orderer's `Delivering proposal, writing block N` line to the start of the peer's
+   * validation of N (its `Validated block [N] in Xms` line's time less X), over the blocks
+   * of calibrate's load; nearest-rank p50 and p95. It holds the orderer's block write, its
+   * Deliver service, the link, and the peer's signature checks before validation.
+   */
+  readonly deliver?: { readonly blocks: number; readonly p50Ms: number; readonly p95Ms: number };
 }
 
 /**
@@ -197,7 +205,17 @@ export interface CostModel {
   /** An orderer's sync: the dials before it asks the heights, and before it asks the blocks (0 without figures.ordererSync). */
   readonly ordererSyncProbeMs: number;
   readonly ordererSyncPullMs: number;
+  /** An orderer's block write and Deliver service: the time from deciding a block to sending it to the peers (0 without figures.deliver). */
+  readonly ordererDeliverMs: number;
 }
+
+/**
+ * What the model's own logs show for figures.deliver's span with no write time: the link
+ * (DEFAULT_LINK, 1-3 ms) read off whole-ms timestamps as Fabric's are. Measured with
+ * `parseDeliverSpans` on the model: p50 3 ms (40 sequential blocks, seed 1;
+ * test/calibrate/deliver.test.ts keeps it true).
+ */
+export const DELIVER_MODEL_SPAN_MS = 3;
 
 /** The network round trip the model already charges an evaluate (client -> gateway -> peer and back). */
 const EVALUATE_NETWORK_MS = 4;
@@ -217,6 +235,7 @@ export function costModelOf(p: CalibrationProfile): CostModel {
     ordererPerMessageMs: f.ordererCpu?.perMessageMs ?? 0,
     ordererSyncProbeMs: Math.round(f.ordererSync?.probeMs ?? 0),
     ordererSyncPullMs: Math.round(f.ordererSync?.pullMs ?? 0),
+    ordererDeliverMs: f.deliver === undefined ? 0 : Math.max(0, Math.round(f.deliver.p50Ms - DELIVER_MODEL_SPAN_MS)),
   };
 }
 
