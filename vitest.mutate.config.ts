@@ -5,9 +5,11 @@ import base from './vitest.config.ts';
 /**
  * Stryker stops a mutant's run at the first failing test (bail), and vitest otherwise
  * runs the slowest files first. The one-consenter per-rule files (milliseconds each) go
- * first, then the quick ones, so most mutants are killed in about a second.
+ * first, then the quick ones, so most mutants are killed in about a second. Before them,
+ * the tests of logs.ts's and options.ts's module-level tables: Stryker runs every test
+ * against a mutant of code run at module load, so the file that kills them goes first.
  */
-const FIRST = ['view', 'heartbeat', 'viewdata', 'viewchanger-rules', 'controller-rules', 'controller-sync', 'inflight', 'inflightdata', 'quorum', 'config', 'normal-case', 'viewchanger', 'checkers', 'viewsequences', 'requestpool-rules', 'requestpool', 'batcher-rules', 'wal-rules'];
+const FIRST = ['logs-rules', 'options-rules', 'view', 'heartbeat', 'viewdata', 'viewchanger-rules', 'controller-rules', 'controller-sync', 'inflight', 'inflightdata', 'quorum', 'config', 'normal-case', 'viewchanger', 'checkers', 'viewsequences', 'requestpool-rules', 'requestpool', 'batcher-rules', 'wal-rules'];
 class RulesFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const rank = (f: TestSpecification): number => {
