@@ -2,9 +2,9 @@
  * options.ts: a scenario's SmartBFT options (the channel config's names, Go durations) as
  * the model's configuration, and the message types a `dropMessages` step may name.
  */
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, resolveConfig } from '../../../src/sim/smartbft/config.ts';
-import { modelConfigOf, SCENARIO_SMARTBFT_DEFAULTS, type ScenarioSmartBft } from '../../../src/sim/smartbft/options.ts';
+import { modelConfigOf, SCENARIO_SMARTBFT_DEFAULTS, SMARTBFT_MESSAGE_TYPES, type ScenarioSmartBft } from '../../../src/sim/smartbft/options.ts';
 
 describe('modelConfigOf', () => {
   it("Fabric's defaults of every channel-config option are the model's defaults, durations in milliseconds", () => {
@@ -37,10 +37,7 @@ describe('modelConfigOf', () => {
 });
 
 describe('SMARTBFT_MESSAGE_TYPES', () => {
-  it("SmartBFT's protocol messages (smartbftprotos/messages.proto Message, in its order), a client's Submit, the forwarded request and the synchronizer's height and block messages", async () => {
-    // A constant built when the module loads: loaded again so that a mutation run's active mutant applies (logs-rules.test.ts).
-    vi.resetModules();
-    const { SMARTBFT_MESSAGE_TYPES } = await import('../../../src/sim/smartbft/options.ts');
+  it("SmartBFT's protocol messages (smartbftprotos/messages.proto Message, in its order), a client's Submit, the forwarded request and the synchronizer's height and block messages", () => {
     expect(SMARTBFT_MESSAGE_TYPES).toStrictEqual([
       'PrePrepare',
       'Prepare',
