@@ -1,9 +1,10 @@
 /**
  * logs.ts, entry by entry: every template is the Go log call it cites. Each row below is a
- * log call read in SmartBFT v1.0.1 or Fabric v3.1.5 (file and line, each checked on 2026-12-03): the format string as
- * written there, the function around the call (what Fabric's `%{shortfunc}` prints) and the
- * call (`c.Logger.Infof`). The level follows from the call, and the logger module from the
- * file, by how Fabric wires SmartBFT's loggers (below).
+ * log call read in SmartBFT v1.0.1 or Fabric v3.1.5 (file and line, each checked on
+ * 2026-12-03): the format string as written there, the function around the call (what
+ * Fabric's `%{shortfunc}` prints) and the call (`c.Logger.Infof`). The level follows from
+ * the call, and the logger module from the file, by how Fabric wires SmartBFT's loggers
+ * (below).
  */
 import { describe, expect, it, vi } from 'vitest';
 import type { Level, LogFormat } from '../../../src/shared/log-format.ts';
