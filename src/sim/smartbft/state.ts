@@ -166,8 +166,6 @@ export interface SyncState {
   fetchedFrom: number;
   fetched: number;
   responses: Map<number, { view: number; seq: number }>;
-  /** Another Sync() was requested while one ran. */
-  again: boolean;
   /** The view/seq the synchronizer returned, carried into fetchState. */
   newView: number;
   newSeq: number;

@@ -5,7 +5,8 @@
  * blocks from an orderer that has them (verifying Q signatures on each) and returns the
  * last block's decision; then the StateCollector (internal/bft/statecollector.go) fetches
  * f+1 identical (view, seq) StateTransferResponses to learn a newer view. Blocks written
- * by sync do not move consensus_BFT_committed_block_number. One sync at a time.
+ * by sync do not move consensus_BFT_committed_block_number. One sync at a time: a Sync()
+ * while one runs is dropped (Controller.sync's token, below).
  *
  * Both of Fabric's steps open connections of their own before they ask anything: the block
  * puller dials every orderer to read its height (cluster/deliver.go probeEndpoints), the
@@ -35,9 +36,9 @@ const HEIGHTS_TIMEOUT_MS = 1_000;
 
 /**
  * Synchronizer (pkg/api/dependencies.go `Sync() types.SyncResponse`), with Controller.Sync's
- * token: one sync at a time, and one more if asked meanwhile. The model's sync runs over
- * messages and timers, so `sync` returns at once and its response reaches the Controller
- * later, through SyncEventHandler.synced.
+ * token: one sync at a time, and a Sync() while one runs is dropped, not run after it. The
+ * model's sync runs over messages and timers, so `sync` returns at once and its response
+ * reaches the Controller later, through SyncEventHandler.synced.
  */
 export interface Synchronizer {
   sync(s: ConsenterState, io: Io): void;
@@ -78,7 +79,6 @@ export function newSyncState(): SyncState {
     fetchedFrom: 0,
     fetched: 0,
     responses: new Map(),
-    again: false,
     newView: 0,
     newSeq: 0,
     newDecisions: 0,
@@ -87,13 +87,18 @@ export function newSyncState(): SyncState {
   };
 }
 
-/** Controller.Sync(): take the sync token and start, or ask for one more sync after this one. */
+/**
+ * Controller.Sync(): take the sync token and start; while a sync runs, do nothing.
+ * controller.go (SmartBFT v1.0.1): Sync() puts a token in `syncChan`, a one-slot channel,
+ * only if the slot is empty (grabSyncToken, a select with a default branch: silent). The
+ * run loop takes it and `sync()` at once puts it back for the whole sync ("Block any
+ * concurrent sync attempt"), so every Sync() meanwhile finds the slot full and is lost;
+ * `relinquishSyncToken` empties it when `sync()` returns ("ignore all synchronization
+ * attempts done while we were syncing"). syncOnStart holds it the same way.
+ */
 function requestSync(s: ConsenterState, io: Io, events: SyncEventHandler): void {
   const y = s.sync;
-  if (y.active) {
-    y.again = true;
-    return;
-  }
+  if (y.active) return;
   y.active = true;
   y.id++;
   // Stryker disable next-line StringLiteral: overwritten before any read: by 'probe', by askHeights, or by heightsDone (n = 1)
@@ -344,9 +349,7 @@ function completeSync(s: ConsenterState, io: Io, resp: { view: number; seq: numb
   // Stryker disable next-line StringLiteral: no code compares a stage with 'idle'; every check names the stage it wants
   y.stage = 'idle';
   io.fact({ type: 'bft.synced', height: s.ledger.length + 1, view: y.newView });
+  // The token is given back before the run loop's changeView (the deferred
+  // relinquishSyncToken runs when sync() returns), so a Sync() from here on starts a sync.
   events.synced(s, io, y.newView, y.newSeq, y.newDecisions);
-  if (y.again) {
-    y.again = false;
-    requestSync(s, io, events);
-  }
 }

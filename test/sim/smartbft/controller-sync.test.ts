@@ -135,7 +135,7 @@ describe('BFTSynchronizer (orderer/consensus/smartbft/synchronizer_bft.go) and t
   }
   const height = (node: OneConsenter, from: number, syncId: number, h: number): Out => node.receive(from, { type: 'HeightResponse', syncId, height: h });
 
-  it('Sync: HeightRequest to every other orderer, the sync counter, "BFT Sync initiated", a 1 s wait for heights; a second Sync while one runs starts again once it ends', () => {
+  it('Sync: HeightRequest to every other orderer, the sync counter, "BFT Sync initiated", a 1 s wait for heights', () => {
     const node = new OneConsenter(2, 4, { ledger });
     const { out, syncId } = begin(node);
     expect(sent(out)).toEqual(['HeightRequest->1', 'HeightRequest->3', 'HeightRequest->4']);
@@ -144,23 +144,37 @@ describe('BFTSynchronizer (orderer/consensus/smartbft/synchronizer_bft.go) and t
     expect(events(out, 'metric').map((m) => [m['name'], m['value']])).toContainEqual(['consensus_smartbft_consensus_latency_sync_count', 1]);
     expect(events(out, 'bft.syncStarted')).toEqual([{ type: 'bft.syncStarted', height: 3 }]);
     expect(node.timers.get('sync')).toBe(node.now + 1_000);
-    // Again while running: nothing now.
-    expect(sent(node.step({ kind: 'timer', name: 'syncOnStart' }))).toEqual([]);
     const all: Out = [];
     for (const id of [1, 3, 4]) all.push(...height(node, id, syncId, 3));
     for (const id of [1, 3, 4]) all.push(...node.receive(id, { type: 'StateTransferResponse', viewNum: 0, sequence: 3 }));
     expect(events(all, 'bft.synced')).toEqual([{ type: 'bft.synced', height: 3, view: 0 }]);
-    const again = sends(all).filter((x) => x.msg.type === 'HeightRequest').map((x) => (x.msg as HeightRequest).syncId);
-    expect(again).toEqual([2, 2, 2]);
     // A view the others report at this node's next sequence but not above its own: nothing saved.
     expect(lines(all).filter((l) => l.startsWith('collectedState'))).toEqual([]);
     expect(node.wal()).toEqual([]);
-    // The second sync ends without a third.
-    const second: Out = [];
-    for (const id of [1, 3, 4]) second.push(...height(node, id, 2, 3));
-    for (const id of [1, 3, 4]) second.push(...node.receive(id, { type: 'StateTransferResponse', viewNum: 0, sequence: 3 }));
-    expect(events(second, 'bft.synced')).toHaveLength(1);
-    expect(sent(second).filter((x) => x.startsWith('HeightRequest'))).toEqual([]);
+  });
+
+  it('grabSyncToken / relinquishSyncToken (controller.go sync): a Sync() while a sync runs is dropped, in any stage, and none follows it; the next Sync() after it starts one', () => {
+    const node = new OneConsenter(2, 4, { ledger });
+    const { syncId } = begin(node);
+    // The leader's HeartBeat of a higher view is the heartbeat monitor's Sync() (heartbeatmonitor.go handleHeartBeat).
+    const higher = (): Out => node.receive(1, { type: 'HeartBeat', view: 3, seq: 3 });
+    const during: Out = [...higher()];
+    for (const id of [1, 3, 4]) during.push(...height(node, id, syncId, 3));
+    expect(node.state.sync.stage).toBe('state');
+    during.push(...higher());
+    expect(sent(during).filter((x) => x.startsWith('HeightRequest'))).toEqual([]);
+    expect(lines(during).filter((l) => l.startsWith('bftSyncInitiated'))).toEqual([]);
+    const end: Out = [];
+    for (const id of [1, 3, 4]) end.push(...node.receive(id, { type: 'StateTransferResponse', viewNum: 0, sequence: 3 }));
+    expect(events(end, 'bft.synced')).toHaveLength(1);
+    expect(sent(end).filter((x) => x.startsWith('HeightRequest'))).toEqual([]);
+    expect(node.state.sync).toMatchObject({ active: false, syncs: 1 });
+    // The token is free again.
+    const next = higher();
+    expect(sent(next)).toEqual(['HeightRequest->1', 'HeightRequest->3', 'HeightRequest->4']);
+    expect(node.state.sync).toMatchObject({ active: true, id: 2, syncs: 2 });
+    // A new sync counts its own answers: the first sync's heights are gone.
+    expect(lines(height(node, 1, 2, 3))).toEqual([]);
   });
 
   it('synchronizer_bft.go detectTargetHeight / createBFTDeliverer: with SyncProbeMs the height requests wait for the block puller\'s dials, with SyncPullMs the block request waits for the deliverer\'s', () => {
