@@ -172,9 +172,15 @@ function heightsDone(s: ConsenterState, io: Io, events: SyncEventHandler): void 
   // Stryker disable next-line EqualityOperator: endpoints are distinct, so < and <= (> and >=) order them the same
   endpoints.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   io.log('heightsByEndpoints', `map[${endpoints.map(([ep, h]) => `${ep}:${h}`).join(' ')}]`, endpointOf(s.name));
+  if (endpoints.length === 0) {
+    // detectTargetHeight: no height but its own (every other orderer silent, or n = 1) is an error, wrapped by synchronize.
+    syncFailed(s, io, 'cannot get detect target height: no cluster members to synchronize with', events);
+    return;
+  }
   const heights = endpoints.map(([, h]) => h).sort((a, b) => b - a);
   const myHeight = s.ledger.length + 1;
-  const target = heights.length === 0 ? myHeight : heights.length > s.f ? (heights[s.f] as number) : (heights[heights.length - 1] as number);
+  // computeTargetHeight: the (f+1)-th highest, or the lowest when fewer answered.
+  const target = heights[Math.min(s.f, heights.length - 1)] as number;
   io.log('targetHeight', target);
   if (myHeight >= target) {
     syncFailed(s, io, `already at target height of ${target}`, events);
@@ -200,7 +206,11 @@ function requestBlocks(s: ConsenterState, io: Io, events: SyncEventHandler): voi
   const y = s.sync;
   const src = y.sources[y.sourceIndex];
   if (src === undefined) {
-    syncFailed(s, io, `failed pulling blocks up to height ${y.target} from ${y.sources.length} orderers`, events);
+    // The deliverer gave up (its retries ran out) and stopped the sync buffer:
+    // getBlocksFromSyncBuffer returns the last block it pulled, short of the target, or an
+    // error if it pulled none (the next block's number).
+    if (y.fetched > 0) pulled(s, io, events);
+    else syncFailed(s, io, `failed to get any blocks from SyncBuffer: failed pulling block ${s.ledger.length + 1}`, events);
     return;
   }
   const req: BlockRequest = { type: 'BlockRequest', syncId: y.id, fromSeq: s.ledger.length + 1, toSeq: y.target - 1 };
@@ -229,12 +239,19 @@ export function onBlockResponse(s: ConsenterState, io: Io, sender: number, m: Bl
     y.fetched++;
   }
   if (s.ledger.length + 1 >= y.target) {
-    io.log('finishedSync', y.fetched, y.fetchedFrom, s.ledger.length);
-    synchronizerReturned(s, io, events);
+    pulled(s, io, events);
     return;
   }
   y.sourceIndex++;
   requestBlocks(s, io, events);
+}
+
+/** getBlocksFromSyncBuffer returned the last block pulled; synchronize returns its decision. */
+function pulled(s: ConsenterState, io: Io, events: SyncEventHandler): void {
+  io.log('finishedSync', s.sync.fetched, s.sync.fetchedFrom, s.ledger.length);
+  const last = s.ledger[s.ledger.length - 1] as Decision;
+  io.log('returningDecision', last.seq, `{seq:${last.seq} digest:${last.proposal.digest} signers:${last.signatures.length}}`);
+  synchronizerReturned(s, io, events);
 }
 
 /**
@@ -252,12 +269,16 @@ function validDecision(s: ConsenterState, d: Decision): boolean {
   return signers.size >= s.q;
 }
 
+/**
+ * BFTSynchronizer.Sync when synchronize failed: a warning, and the ledger's last block as
+ * the response, without synchronize's "Returning decision" line.
+ */
 function syncFailed(s: ConsenterState, io: Io, reason: string, events: SyncEventHandler): void {
   io.log('syncFailed', reason);
   synchronizerReturned(s, io, events);
 }
 
-/** BFTSynchronizer.Sync returned the last block's decision; Controller.sync goes on. */
+/** BFTSynchronizer.Sync returned the ledger's last block's decision; Controller.sync goes on. */
 function synchronizerReturned(s: ConsenterState, io: Io, events: SyncEventHandler): void {
   const y = s.sync;
   io.cancelTimer(TIMERS.sync);
@@ -272,7 +293,6 @@ function synchronizerReturned(s: ConsenterState, io: Io, events: SyncEventHandle
     io.log('syncEmptyMetadata');
   } else {
     const md = last.proposal.metadata;
-    io.log('returningDecision', last.seq, `{seq:${last.seq} digest:${last.proposal.digest} signers:${last.signatures.length}}`);
     const controllerSeq = v.seq - 1;
     // Go logs each only when the synchronizer is ahead: nothing when it fetched nothing.
     if (md.latestSequence > controllerSeq) {

@@ -46,6 +46,8 @@ describe('Controller.sync (controller.go)', () => {
   it('nothing fetched, same view: no "Synchronizer returned with sequence X while the controller is at sequence X"', () => {
     const lines = syncWith(3, { view: 0, seq: 3 });
     expect(lines).toContain('syncFailed already at target height of 3');
+    // synchronizer_bft.go Sync: a failed synchronize returns the ledger's last block without its "Returning decision" line.
+    expect(lines.filter((l) => l.startsWith('returningDecision'))).toEqual([]);
     expect(lines.filter((l) => l.startsWith('syncSequence') || l.startsWith('syncView'))).toEqual([]);
   });
 
@@ -240,7 +242,7 @@ describe('BFTSynchronizer (orderer/consensus/smartbft/synchronizer_bft.go) and t
     expect(sent(out)).toEqual(['BlockRequest->3']);
   });
 
-  it('blocks: an orderer that does not answer in time is skipped for the next; when none is left, "failed pulling blocks"', () => {
+  it('blocks: an orderer that does not answer in time is skipped for the next; when none is left and nothing was pulled, getBlocksFromSyncBuffer\'s "failed to get any blocks from SyncBuffer: failed pulling block N"', () => {
     const node = new OneConsenter(2, 4, { ledger: ledger.slice(0, 1) });
     const { syncId } = begin(node);
     for (const id of [1, 3, 4]) height(node, id, syncId, 3);
@@ -249,7 +251,36 @@ describe('BFTSynchronizer (orderer/consensus/smartbft/synchronizer_bft.go) and t
     const t2 = node.runUntil(node.now + node.state.config.ReplicationPullTimeoutMs);
     expect(sent(t2)).toEqual(['BlockRequest->4']);
     const t3 = node.runUntil(node.now + node.state.config.ReplicationPullTimeoutMs);
-    expect(lines(t3)).toContain('syncFailed failed pulling blocks up to height 3 from 3 orderers');
+    expect(lines(t3)).toContain('syncFailed failed to get any blocks from SyncBuffer: failed pulling block 2');
+    expect(lines(t3).filter((l) => l.startsWith('finishedSync') || l.startsWith('returningDecision'))).toEqual([]);
+  });
+
+  it('getBlocksFromSyncBuffer: the sources ran out after some blocks were pulled, short of the target: "Finished synchronizing" with what it pulled, and its last block\'s decision is returned', () => {
+    const node = new OneConsenter(2, 4, { ledger: [] });
+    const { syncId } = begin(node);
+    for (const id of [1, 3, 4]) height(node, id, syncId, 3);
+    // Orderer 1 serves block 1 only; 3 and 4 never answer.
+    const first = node.receive(1, { type: 'BlockResponse', syncId, decisions: [ledger[0]!] });
+    expect(sent(first)).toEqual(['BlockRequest->3']);
+    node.runUntil(node.now + node.state.config.ReplicationPullTimeoutMs);
+    const out = node.runUntil(node.now + node.state.config.ReplicationPullTimeoutMs);
+    expect(node.ledger()).toHaveLength(1);
+    expect(lines(out).filter((l) => /^(finishedSync|returningDecision|syncSequence|syncFailed) /.test(l))).toEqual([
+      'finishedSync 1,1,1',
+      `returningDecision 1,{seq:1 digest:${ledger[0]!.proposal.digest} signers:${ledger[0]!.signatures.length}}`,
+      'syncSequence 1,0',
+    ]);
+  });
+
+  it('detectTargetHeight: no other orderer answered: "cannot get detect target height: no cluster members to synchronize with", no "Detected target height", and the sync goes on to the state', () => {
+    const node = new OneConsenter(2, 4, { ledger });
+    begin(node);
+    const out = node.runUntil(node.now + 1_000);
+    expect(lines(out).filter((l) => /^(heightsByEndpoints|targetHeight|syncFailed|returningDecision) /.test(l))).toEqual([
+      'heightsByEndpoints map[],orderer2:7050',
+      'syncFailed cannot get detect target height: no cluster members to synchronize with',
+    ]);
+    expect(sent(out).filter((x) => x.startsWith('StateTransferRequest'))).toEqual(['StateTransferRequest->1', 'StateTransferRequest->3', 'StateTransferRequest->4']);
   });
 
   it('a block response: only from the orderer asked, for this sync; a block that does not verify stops the pull and the next orderer is asked', () => {
@@ -305,11 +336,11 @@ describe('BFTSynchronizer (orderer/consensus/smartbft/synchronizer_bft.go) and t
     expect(node.state.sync.active).toBe(false);
   });
 
-  it('one orderer alone (n=1): no requests; the target is its own height and the sync ends in the same step', () => {
+  it('one orderer alone (n=1): no requests; no cluster member to synchronize with, and the sync ends in the same step', () => {
     const node = new OneConsenter(1, 1, { ledger });
     const { out } = begin(node);
     expect(sends(out)).toEqual([]);
-    expect(lines(out)).toContain('syncFailed already at target height of 3');
+    expect(lines(out)).toContain('syncFailed cannot get detect target height: no cluster members to synchronize with');
     expect(events(out, 'bft.synced')).toEqual([{ type: 'bft.synced', height: 3, view: 0 }]);
   });
 
@@ -324,7 +355,7 @@ describe('BFTSynchronizer (orderer/consensus/smartbft/synchronizer_bft.go) and t
     const asked = [sends(out).find((x) => x.msg.type === 'BlockRequest')!.to];
     for (let i = 0; i < 2; i++) asked.push(sends(node.runUntil(node.now + node.state.config.ReplicationPullTimeoutMs)).find((x) => x.msg.type === 'BlockRequest')!.to);
     expect(asked).toEqual([7, 5, 6]);
-    expect(lines(node.runUntil(node.now + node.state.config.ReplicationPullTimeoutMs))).toContain('syncFailed failed pulling blocks up to height 6 from 3 orderers');
+    expect(lines(node.runUntil(node.now + node.state.config.ReplicationPullTimeoutMs))).toContain('syncFailed failed to get any blocks from SyncBuffer: failed pulling block 1');
   });
 
   it('a block response outside the blocks stage is ignored (while heights are collected, after the sync)', () => {
