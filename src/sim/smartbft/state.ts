@@ -151,6 +151,10 @@ export interface ViewChangerState {
 export interface SyncState {
   /** consensus_smartbft_consensus_latency_sync_count: the syncs this node started since its start. */
   syncs: number;
+  /**
+   * A sync runs (Controller.sync holds the sync token). False exactly when `stage` is
+   * 'idle', so the handlers of answers and timers check the stage alone.
+   */
   active: boolean;
   id: number;
   /**

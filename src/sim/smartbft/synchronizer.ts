@@ -129,15 +129,14 @@ function askHeights(s: ConsenterState, io: Io): void {
 
 export function onHeightResponse(s: ConsenterState, io: Io, sender: number, m: HeightResponse, events: SyncEventHandler): void {
   const y = s.sync;
-  if (!y.active || y.stage !== 'heights' || m.syncId !== y.id) return;
+  if (y.stage !== 'heights' || m.syncId !== y.id) return;
   y.heights.set(sender, m.height);
   if (y.heights.size >= s.n - 1) heightsDone(s, io, events);
 }
 
+/** The sync timer: what it stands for depends on the stage (none is pending in the state or idle stage). */
 export function onSyncTimer(s: ConsenterState, io: Io, events: SyncEventHandler): void {
   const y = s.sync;
-  // Stryker disable next-line ConditionalExpression: (to false) an inactive sync is in the idle stage, which neither branch below takes
-  if (!y.active) return;
   if (y.stage === 'probe') {
     askHeights(s, io);
     return;
@@ -151,7 +150,7 @@ export function onSyncTimer(s: ConsenterState, io: Io, events: SyncEventHandler)
     requestBlocks(s, io, events);
     return;
   }
-  // Stryker disable next-line ConditionalExpression: (to true) the sync timer is cancelled when the blocks stage ends, so it fires only in the heights or blocks stage
+  // Stryker disable next-line ConditionalExpression: (to true) the sync timer is cancelled when the blocks stage ends (synchronizerReturned), so it fires only in the four stages named here
   if (y.stage === 'blocks') {
     y.sourceIndex++;
     requestBlocks(s, io, events);
@@ -230,7 +229,7 @@ export function onBlockRequest(s: ConsenterState, io: Io, sender: number, m: Blo
 
 export function onBlockResponse(s: ConsenterState, io: Io, sender: number, m: BlockResponse, events: SyncEventHandler): void {
   const y = s.sync;
-  if (!y.active || y.stage !== 'blocks' || m.syncId !== y.id || y.sources[y.sourceIndex] !== sender) return;
+  if (y.stage !== 'blocks' || m.syncId !== y.id || y.sources[y.sourceIndex] !== sender) return;
   for (const d of m.decisions) {
     if (d.seq !== s.ledger.length + 1) continue;
     const last = s.ledger[s.ledger.length - 1];
@@ -318,7 +317,7 @@ function synchronizerReturned(s: ConsenterState, io: Io, events: SyncEventHandle
 
 export function onStateTransferResponse(s: ConsenterState, io: Io, sender: number, m: StateTransferResponse, events: SyncEventHandler): void {
   const y = s.sync;
-  if (!y.active || y.stage !== 'state') return;
+  if (y.stage !== 'state') return;
   if (!y.responses.has(sender)) y.responses.set(sender, { view: m.viewNum, seq: m.sequence });
   let equal = 0;
   for (const r of y.responses.values()) if (r.view === m.viewNum && r.seq === m.sequence) equal++;
@@ -330,7 +329,7 @@ export function onStateTransferResponse(s: ConsenterState, io: Io, sender: numbe
 
 export function onCollectTimer(s: ConsenterState, io: Io, events: SyncEventHandler): void {
   const y = s.sync;
-  if (!y.active || y.stage !== 'state') return;
+  if (y.stage !== 'state') return;
   io.log('collectorTimeout', s.id);
   io.log('fetchStateFailed');
   completeSync(s, io, undefined, events);
