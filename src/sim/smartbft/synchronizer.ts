@@ -168,8 +168,9 @@ function heightsDone(s: ConsenterState, io: Io, events: SyncEventHandler): void 
   io.cancelTimer(TIMERS.sync);
   // Go's %+v of a map[string]uint64 keyed by endpoint (host:port): keys sorted as strings.
   const endpoints = [...y.heights.entries()].map(([id, h]) => [endpointOf(s.nameOf.get(id) ?? String(id)), h] as const);
-  // Stryker disable next-line EqualityOperator: endpoints are distinct, so < and <= (> and >=) order them the same
-  endpoints.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  // Endpoints are distinct: a comparison is never 0.
+  // Stryker disable next-line EqualityOperator: endpoints are distinct, so < and <= order them the same
+  endpoints.sort((a, b) => (a[0] < b[0] ? -1 : 1));
   io.log('heightsByEndpoints', `map[${endpoints.map(([ep, h]) => `${ep}:${h}`).join(' ')}]`, endpointOf(s.name));
   if (endpoints.length === 0) {
     // detectTargetHeight: no height but its own (every other orderer silent, or n = 1) is an error, wrapped by synchronize.
@@ -186,9 +187,10 @@ function heightsDone(s: ConsenterState, io: Io, events: SyncEventHandler): void 
     return;
   }
   y.target = target;
-  // Stryker disable next-line MethodExpression,ArrowFunction,ArithmeticOperator: the sort below breaks ties by id itself (each of the two id orderings alone gives the same sources)
+  // The sources: every orderer at the target or above, the highest first, ties by id (the
+  // answers come in any order; the sort is stable, so sorting by id first breaks the ties).
   const byId = [...y.heights.entries()].sort((a, b) => a[0] - b[0]);
-  y.sources = byId.filter(([, h]) => h >= target).sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([id]) => id);
+  y.sources = byId.filter(([, h]) => h >= target).sort((a, b) => b[1] - a[1]).map(([id]) => id);
   y.sourceIndex = 0;
   y.fetchedFrom = myHeight;
   y.fetched = 0;
@@ -297,11 +299,12 @@ function synchronizerReturned(s: ConsenterState, io: Io, events: SyncEventHandle
     if (md.latestSequence > controllerSeq) {
       io.log('syncSequence', md.latestSequence, controllerSeq);
       y.newSeq = md.latestSequence + 1;
-      y.newDecisions = md.decisionsInView + 1;
-      if (md.viewId > v.number) y.newView = md.viewId;
+      // A fetched block of an older view than the controller's: the view restarts after it
+      // with 0 decisions (docs/testing.md: decided against Go, which returns early there).
+      y.newDecisions = md.viewId < v.number ? 0 : md.decisionsInView + 1;
+      y.newView = Math.max(v.number, md.viewId);
     }
     if (md.viewId > v.number) io.log('syncView', md.viewId, v.number);
-    if (md.viewId !== v.number && md.viewId < y.newView) y.newDecisions = md.latestSequence > controllerSeq ? 0 : y.newDecisions;
     y.latest = { view: md.viewId, seq: md.latestSequence };
   }
   // fetchState

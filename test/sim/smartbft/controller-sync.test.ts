@@ -4,8 +4,10 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Decision } from '../../../src/sim/smartbft/api.ts';
+import { blockHeader, defaultApplication } from '../../../src/sim/consensus/app.ts';
 import { sign, withDigest } from '../../../src/sim/consensus/crypto.ts';
 import type { HeightRequest } from '../../../src/sim/smartbft/messages.ts';
+import { viewDataSummary } from '../../../src/sim/smartbft/viewchanger.ts';
 import { BftCluster } from './harness.ts';
 import { logs, OneConsenter, sends } from './one.ts';
 
@@ -215,7 +217,9 @@ describe('BFTSynchronizer (orderer/consensus/smartbft/synchronizer_bft.go) and t
   it('heights: only this sync\'s answers count, and the target is computed once all others answered', () => {
     const node = new OneConsenter(2, 4, { ledger });
     const { syncId } = begin(node);
-    expect(lines(height(node, 1, syncId + 1, 9))).toEqual([]);
+    // Answers for another sync (a later one, an earlier one) from 3 and 4 are not counted: 1's answer does not complete the heights.
+    expect(lines(height(node, 3, syncId + 1, 9))).toEqual([]);
+    expect(lines(height(node, 4, syncId - 1, 9))).toEqual([]);
     expect(lines(height(node, 1, syncId, 3))).toEqual([]);
     expect(lines(height(node, 3, syncId, 3))).toEqual([]);
     expect(lines(height(node, 4, syncId, 3)).map((l) => l.split(' ')[0])).toContain('targetHeight');
@@ -419,6 +423,50 @@ describe('BFTSynchronizer (orderer/consensus/smartbft/synchronizer_bft.go) and t
       node.receive(1, { type: 'BlockResponse', syncId, decisions: [b] });
       expect(node.ledger()).toHaveLength(1);
     }
+  });
+
+  it('validDecision: a well-signed block that chains to the ledger but whose metadata sequence is not its place in the chain is refused', () => {
+    const d1 = ledger[0]!;
+    const payload = ledger[1]!.proposal.payload;
+    // Header and metadata say sequence 3, chained to block 1: VerifyProposal accepts it, the sequence check does not.
+    const proposal = withDigest({ header: blockHeader(3, d1.proposal.digest, payload), payload, metadata: { ...ledger[1]!.proposal.metadata, latestSequence: 3 }, digest: '' });
+    const misplaced: Decision = { seq: 2, proposal, signatures: [1, 3, 4].map((x) => sign(x, proposal.digest)) };
+    const node = new OneConsenter(2, 4, { ledger: [d1] });
+    const { syncId } = begin(node);
+    for (const id of [1, 3, 4]) height(node, id, syncId, 3);
+    node.receive(1, { type: 'BlockResponse', syncId, decisions: [misplaced] });
+    expect(node.ledger()).toHaveLength(1);
+  });
+
+  it('a fetched block of an older view than the controller\'s (a node that joined view 1 without block 2 of view 0): the view restarts after it with 0 decisions, no view collected (the model\'s choice; Go returns early, docs/testing.md)', () => {
+    const node = new OneConsenter(3, 4, { ledger: [ledger[0]!] });
+    node.receive(1, { type: 'ViewChange', nextView: 1, reason: 'test' });
+    node.receive(4, { type: 'ViewChange', nextView: 1, reason: 'test' });
+    const vd = (signer: number) => {
+      const viewData = { nextView: 1, lastDecision: ledger[0]!, inFlightProposal: undefined, inFlightPrepared: false };
+      return { viewData, signer, signature: sign(signer, viewDataSummary(viewData)).value };
+    };
+    node.receive(2, { type: 'NewView', signedViewData: [vd(2), vd(1), vd(4)] });
+    expect(node.state.view).toMatchObject({ number: 1, seq: 2, stopped: false });
+    const walBefore = node.wal().length;
+    const { syncId } = begin(node);
+    const out: Out = [];
+    for (const id of [1, 2, 4]) out.push(...height(node, id, syncId, 3));
+    out.push(...node.receive(sends(out).find((x) => x.msg.type === 'BlockRequest')!.to, { type: 'BlockResponse', syncId, decisions: [ledger[1]!] }));
+    for (const id of [1, 2]) out.push(...node.receive(id, { type: 'StateTransferResponse', viewNum: 1, sequence: 3 }));
+    expect(node.ledger()).toHaveLength(2);
+    expect(lines(out)).toContain('syncSequence 2,1');
+    expect(lines(out).filter((l) => /^(syncView|collectedState) /.test(l))).toEqual([]);
+    expect(node.wal()).toHaveLength(walBefore);
+    expect(lines(out).filter((l) => l.startsWith('startView'))).toEqual(['startView 1,3,0']);
+  });
+
+  it('an application without VerifyProposal (Application.verifyProposal is optional): a fetched block is written on its Q valid signatures alone', () => {
+    const node = new OneConsenter(2, 4, { ledger: [ledger[0]!] }, {}, 0, { assemble: defaultApplication.assemble });
+    const { syncId } = begin(node);
+    for (const id of [1, 3, 4]) height(node, id, syncId, 3);
+    node.receive(1, { type: 'BlockResponse', syncId, decisions: [ledger[1]!] });
+    expect(node.ledger()).toHaveLength(2);
   });
 
   it('StateCollector keeps each orderer\'s first answer: a changed second answer does not count', () => {

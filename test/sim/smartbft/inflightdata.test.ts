@@ -9,7 +9,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Decision } from '../../../src/sim/smartbft/api.ts';
-import { sign } from '../../../src/sim/consensus/crypto.ts';
+import { sign, withDigest } from '../../../src/sim/consensus/crypto.ts';
 import type { Commit, HeightRequest, NewView, PrePrepare, Prepare, SignedViewData, ViewData, ViewDataMsg } from '../../../src/sim/smartbft/messages.ts';
 import { viewDataSummary } from '../../../src/sim/smartbft/viewchanger.ts';
 import { BftCluster } from './harness.ts';
@@ -178,6 +178,61 @@ describe('maybePruneInFlight (controller.go), after Controller.sync', () => {
     expect(kinds(sync(node, 2, { view: 1, seq: 2 })).filter((k) => k.startsWith('synced'))).toEqual([]);
     const again = sync(node, 2, { view: 2, seq: 2 });
     expect(logs(again).filter((l) => l.kind.startsWith('synced'))).toEqual([{ kind: 'syncedDeleteInFlight', args: [1] }]);
+  });
+
+  /** Heights `height` from the others, the blocks from the chain, then no state answer: the StateCollector times out (fetchState returns nil). */
+  function syncStateFails(node: OneConsenter, height: number): Effects {
+    const all = [...node.step({ kind: 'timer', name: 'syncOnStart' })];
+    const req = sends(all).find((x) => x.msg.type === 'HeightRequest')!.msg as HeightRequest;
+    for (const id of [1, 2, 3, 4].filter((x) => x !== node.id)) all.push(...node.receive(id, { type: 'HeightResponse', syncId: req.syncId, height }));
+    const br = sends(all).find((x) => x.msg.type === 'BlockRequest');
+    if (br !== undefined) {
+      const m = br.msg as { syncId: number; fromSeq: number; toSeq: number };
+      all.push(...node.receive(br.to, { type: 'BlockResponse', syncId: m.syncId, decisions: ledger.slice(m.fromSeq - 1, m.toSeq) }));
+    }
+    all.push(...node.runUntil(node.now + node.state.config.CollectTimeout));
+    expect(kinds(all)).toContain('fetchStateFailed');
+    return all;
+  }
+
+  /** Node 3 decided d1 in view 0, then moved to view 1 by a NewView without a decision. */
+  function inView1(): OneConsenter {
+    const node = new OneConsenter(3, 4);
+    decideInView0(node, d1);
+    node.receive(1, vc(1));
+    node.receive(4, vc(1));
+    node.receive(2, { type: 'NewView', signedViewData: [svd(2, vdOf(1, d1)), svd(1, vdOf(1, d1)), svd(4, vdOf(1, d1))] });
+    expect(node.state.view.number).toBe(1);
+    return node;
+  }
+
+  it('fetching the state failed, the returned decision of the controller\'s view: Controller.sync goes on and prunes', () => {
+    const node = new OneConsenter(2, 4, { ledger: [d1] });
+    node.receive(1, pp(d2));
+    const out = syncStateFails(node, 3);
+    expect(node.ledger()).toHaveLength(2);
+    expect(logs(out).filter((l) => l.kind.startsWith('synced'))).toEqual([{ kind: 'syncedDeleteInFlight', args: [2] }]);
+  });
+
+  it('fetching the state failed and the returned decision is of an older view than the controller\'s: "no new view to report", no prune', () => {
+    const node = inView1();
+    const out = syncStateFails(node, 2);
+    expect(kinds(out).filter((k) => k.startsWith('synced'))).toEqual([]);
+    expect(node.state.inFlight?.proposal.digest).toBe(d1.proposal.digest);
+  });
+
+  it('a state at the controller\'s view and a returned decision of that view: not "no new view to report", so it prunes', () => {
+    const node = inView1();
+    // Block 2 as decided in view 1.
+    const proposal = withDigest({ ...d2.proposal, metadata: { ...d2.proposal.metadata, viewId: 1, decisionsInView: 0 } });
+    const d2v1: Decision = { seq: 2, proposal, signatures: [1, 2, 4].map((x) => sign(x, proposal.digest)) };
+    const all = [...node.step({ kind: 'timer', name: 'syncOnStart' })];
+    const req = sends(all).find((x) => x.msg.type === 'HeightRequest')!.msg as HeightRequest;
+    for (const id of [1, 2, 4]) all.push(...node.receive(id, { type: 'HeightResponse', syncId: req.syncId, height: 3 }));
+    all.push(...node.receive(sends(all).find((x) => x.msg.type === 'BlockRequest')!.to, { type: 'BlockResponse', syncId: req.syncId, decisions: [d2v1] }));
+    for (const id of [1, 2]) all.push(...node.receive(id, { type: 'StateTransferResponse', viewNum: 1, sequence: 3 }));
+    expect(node.ledger()).toHaveLength(2);
+    expect(logs(all).filter((l) => l.kind.startsWith('synced'))).toEqual([{ kind: 'syncedDeleteInFlight', args: [2] }]);
   });
 });
 

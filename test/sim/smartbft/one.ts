@@ -6,7 +6,7 @@
  */
 import { Rng } from '../../../src/sim/kernel/rng.ts';
 import type { DurableOp, Effect, Input } from '../../../src/sim/kernel/types.ts';
-import { createConsenter, type ConsenterState, type Decision } from '../../../src/sim/smartbft/api.ts';
+import { createConsenter, type Application, type ConsenterState, type Decision } from '../../../src/sim/smartbft/api.ts';
 import type { SmartBftConfig } from '../../../src/sim/smartbft/config.ts';
 import type { BftCommand, BftEvent, BftMessage, SavedMessage } from '../../../src/sim/smartbft/messages.ts';
 
@@ -32,9 +32,10 @@ export class OneConsenter {
     durable: { ledger?: readonly Decision[]; wal?: readonly SavedMessage[] } = {},
     config: Partial<SmartBftConfig> = {},
     start = 0,
+    app?: Application,
   ) {
     const nodes = Array.from({ length: n }, (_, i) => ({ id: i + 1, name: `orderer${i + 1}` }));
-    this.machine = createConsenter({ id, nodes, config });
+    this.machine = createConsenter({ id, nodes, config, ...(app !== undefined ? { app } : {}) });
     if (durable.ledger !== undefined) this.store.set('ledger', [...durable.ledger]);
     if (durable.wal !== undefined) this.store.set('wal', [...durable.wal]);
     this.now = start;
