@@ -20,17 +20,7 @@ import { eraseProcessed, newRequestPoolState, onRequestTimers, onSubmitTimeouts,
 import { PHASE, type ConsenterState } from './state.ts';
 import { newSynchronizer, newSyncState, onBlockRequest, onBlockResponse, onCollectTimer, onHeightResponse, onStateTransferResponse, onSyncTimer, type SyncEventHandler } from './synchronizer.ts';
 import { enterPrepared, newViewState, processMsg, stopView } from './view.ts';
-import {
-  completeNewView,
-  handleViewChangerMessage,
-  inFlightAskedToSync,
-  informNewView,
-  newViewChangerState,
-  restoreViewChange,
-  startViewChange,
-  viewChangerTick,
-  type ViewChangerDeps,
-} from './viewchanger.ts';
+import { newViewChanger, newViewChangerState, type ViewChangerDeps } from './viewchanger.ts';
 import { LEDGER_KEY, restoreView, startPoint, WAL_KEY, type Restored } from './wal.ts';
 
 const EARLY_LIMIT_PER_NODE = 8;
@@ -40,9 +30,9 @@ export function leaderOf(s: ConsenterState, view: number): number {
   return leaderOfView(s.nodes, view);
 }
 
-/** Controller.leaderID(): the leader of the current view. */
+/** Controller.leaderID(): the leader of the Controller's view (getCurrentViewNumber). */
 export function leaderId(s: ConsenterState): number {
-  return leaderOf(s, s.view.number);
+  return leaderOf(s, s.currViewNumber);
 }
 
 /** Controller.Sync(): the Synchronizer's sync, its result handed back to SYNC_EVENTS. */
@@ -52,13 +42,13 @@ export function requestSync(s: ConsenterState, io: Io): void {
 
 /** Consensus.Complain -> ViewChanger.StartViewChange. */
 export function complain(s: ConsenterState, io: Io, view: number, stopView: boolean, reason: string): void {
-  startViewChange(s, io, view, stopView, reason, VIEW_CHANGER);
+  VIEW_CHANGER.startViewChange(s, io, view, stopView, reason);
 }
 
-/** Controller.AbortView. */
+/** Controller.AbortView: abort the running view unless the Controller is past `view` (abortView, controller.go). */
 export function abortView(s: ConsenterState, io: Io, view: number): void {
-  // Stryker disable next-line ConditionalExpression: every caller passes vc.currView, and the running view's number is at most that (realView, or the in-flight proposal's view, which is below it)
-  if (s.view.number <= view) stopView(s, io);
+  // Stryker disable next-line ConditionalExpression: every caller passes the ViewChanger's currView, and the Controller's view is at most that (its realView)
+  if (s.currViewNumber <= view) stopView(s, io);
 }
 
 /** Controller.OnHeartbeatTimeout: a follower complains about the leader the monitor timed out on, if it still leads. */
@@ -96,7 +86,7 @@ const HEARTBEAT_EVENTS: HeartbeatEventHandler = {
  * Pool): AbortView, ViewChanged, the pool's StopTimers / RestartTimers, Sync, the delivery
  * of a decision taken from a ViewData or NewView, and the in-flight proposal's View.
  */
-const VIEW_CHANGER: ViewChangerDeps = {
+const VIEW_CHANGER_DEPS: ViewChangerDeps = {
   controller: { viewChanged, abortView },
   requestsTimer: { stopTimers, restartTimers },
   synchronizer: { sync: requestSync },
@@ -107,6 +97,9 @@ const VIEW_CHANGER: ViewChangerDeps = {
   },
   inFlightView: { start: startInFlightView, abort: stopView },
 };
+
+/** The Controller's ViewChanger (controller.go c.ViewChanger, and the Views' FailureDetector). */
+const VIEW_CHANGER = newViewChanger(VIEW_CHANGER_DEPS);
 
 /** The Controller as the request pool's RequestTimeoutHandler. */
 const REQUEST_TIMEOUTS: RequestTimeoutHandler = {
@@ -132,7 +125,7 @@ const REQUEST_TIMEOUTS: RequestTimeoutHandler = {
     } else {
       // Stryker disable next-line ConditionalExpression: a shortcut; io.log prints nothing when logs are off
       if (io.logging) io.log('requestComplain', requestKey(request), leader);
-      complain(s, io, s.view.number, true, 'request leader-forwarding timeout');
+      complain(s, io, s.currViewNumber, true, 'request leader-forwarding timeout');
     }
   },
 };
@@ -186,7 +179,8 @@ export function decideInView(s: ConsenterState, io: Io, d: Decision): void {
   io.metric('consensus_smartbft_view_decisions', s.view.decisionsInView);
   if (s.view.inFlightOnly) {
     io.log('inFlightCommitted', s.view.number, d.seq);
-    completeNewView(s, io, VIEW_CHANGER);
+    // ViewChanger.Decide: the in-flight View's decider is the ViewChanger.
+    VIEW_CHANGER.decide(s, io);
     return;
   }
   // Stryker disable next-line ConditionalExpression,LogicalOperator: a follower's token is never read (canPropose checks the leader; stopView clears it at every view change), and a stopped view decides nothing
@@ -201,6 +195,7 @@ function changeView(s: ConsenterState, io: Io, view: number, seq: number, decisi
   // Stryker disable next-line EqualityOperator: `restored` is read only for a running view at the same view and sequence, which reaches here from neither caller that passes it (start's view is a stopped placeholder) nor from changeViewAfterSync (it returns first)
   if (s.view.number === view && s.view.seq === seq && !s.view.stopped && restored === undefined) return;
   stopView(s, io);
+  s.currViewNumber = view;
   const leader = leaderOf(s, view);
   s.view = newViewState(view, leader, seq, decisions);
   s.viewSeq = { seq, active: true };
@@ -248,12 +243,20 @@ export function viewChanged(s: ConsenterState, io: Io, view: number, seq: number
 }
 
 /**
- * The end of Controller.sync (controller.go): ViewChanger.InformNewView, then adopt what
- * the sync found, unless we already joined a later view change.
+ * The end of Controller.sync (controller.go): ViewChanger.InformNewView of a view above the
+ * Controller's, then changeView to what the sync found, unless the Controller is past it,
+ * or (the model's) this node joined a view change past it.
  */
 function changeViewAfterSync(s: ConsenterState, io: Io, view: number, seq: number, decisions: number): void {
-  informNewView(s, io, view, VIEW_CHANGER);
-  if (s.vc.currView > view) return;
+  if (view > s.currViewNumber) VIEW_CHANGER.informNewView(s, io, view);
+  // changeView: "Got view change to %d but already at %d".
+  if (s.currViewNumber > view) return;
+  // Difference from Go: Go's changeView restarts its aborted view here when the sync found
+  // nothing newer during a view change (the ViewChanger then starts the next view change
+  // without stopping it: "the sync maybe created a good view"); the model's view stays
+  // stopped until the NewView.
+  const joined = VIEW_CHANGER.joinedView(s);
+  if (joined !== undefined && joined > view) return;
   // Stryker disable next-line ConditionalExpression: (to false) changeView's own check returns in the same case
   if (s.view.number === view && s.view.seq === seq && !s.view.stopped) return;
   changeView(s, io, view, seq, decisions);
@@ -290,7 +293,7 @@ export function startInFlightView(s: ConsenterState, io: Io, proposal: Proposal)
  * the in-flight proposal up.
  */
 export function viewSync(s: ConsenterState, io: Io): void {
-  if (s.view.inFlightOnly) inFlightAskedToSync(s, io, VIEW_CHANGER);
+  if (s.view.inFlightOnly) VIEW_CHANGER.sync(s, io);
   else requestSync(s, io);
 }
 
@@ -310,13 +313,14 @@ function replayEarly(s: ConsenterState, io: Io): void {
 }
 
 function onConsensusMessage(s: ConsenterState, io: Io, sender: number, m: ConsensusMessage): void {
-  const vc = s.vc;
   // ProcessMessages (controller.go): a message from the controller's leader (the monitor's,
   // set at each ChangeRole) is also an artificial heartbeat, whatever the View does with it.
   if (sender === s.hb.leaderId) artificialHeartbeat(s, io, sender, m.view);
-  // A view change is under way and the message is for a view we have not started yet.
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: (m.view > s.view.number to true or >=) a running view during a view change is the in-flight one, whose number (the proposal's view) is below currView, so m.view === vc.currView implies it
-  if (vc.realView !== vc.currView && (s.view.stopped || (m.view > s.view.number && m.view === vc.currView))) {
+  // A view change is under way and the message is for a view we have not started yet
+  // (the model's: Go's aborted View drops it).
+  const joined = VIEW_CHANGER.joinedView(s);
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: (m.view > s.view.number to true or >=) a running view during a view change is the in-flight one, whose number (the proposal's view) is below the joined view, so m.view === joined implies it
+  if (joined !== undefined && (s.view.stopped || (m.view > s.view.number && m.view === joined))) {
     if (s.earlyMessages.length >= EARLY_LIMIT_PER_NODE * s.n) s.earlyMessages.shift();
     s.earlyMessages.push({ sender, msg: m });
     return;
@@ -341,7 +345,7 @@ function onMessage(s: ConsenterState, io: Io, from: string, m: BftMessage): void
     case 'ViewChange':
     case 'ViewData':
     case 'NewView':
-      handleViewChangerMessage(s, io, sender, m, VIEW_CHANGER);
+      VIEW_CHANGER.handleMessage(s, io, sender, m);
       return;
     case 'HeartBeat':
       handleHeartBeat(s, io, sender, m, HEARTBEAT_EVENTS);
@@ -350,7 +354,8 @@ function onMessage(s: ConsenterState, io: Io, from: string, m: BftMessage): void
       handleHeartBeatResponse(s, io, sender, m, HEARTBEAT_EVENTS);
       return;
     case 'StateTransferRequest':
-      io.send(sender, { type: 'StateTransferResponse', viewNum: s.view.number, sequence: s.viewSeq.seq });
+      // respondToStateTransferRequest: the Controller's view number and ViewSequences.
+      io.send(sender, { type: 'StateTransferResponse', viewNum: s.currViewNumber, sequence: s.viewSeq.seq });
       return;
     case 'StateTransferResponse':
       onStateTransferResponse(s, io, sender, m, SYNC_EVENTS);
@@ -383,7 +388,7 @@ function onTimer(s: ConsenterState, io: Io, name: TimerName): void {
       // starts its view change from this tick and is first re-sent on the next one.
       s.hb.lastTick = io.now;
       eraseProcessed(s, io);
-      viewChangerTick(s, io, VIEW_CHANGER);
+      VIEW_CHANGER.tick(s, io);
       heartbeatTick(s, io, HEARTBEAT_EVENTS);
       return;
     case TIMERS.batch:
@@ -468,6 +473,8 @@ function initialState(opts: ConsenterOptions, now: number): ConsenterState {
     view: newViewState(0, sorted[0]?.id ?? 1, 1, 0),
     // Stryker disable next-line all: placeholders; start replaces the view (changeView) and its sequences before anything reads them
     viewSeq: { seq: 0, active: false },
+    // Stryker disable next-line NumericLiteral: a placeholder; start's changeView sets it before anything reads it
+    currViewNumber: 0,
     inFlight: undefined,
     earlyMessages: [],
     hb: newHeartbeatMonitorState(now),
@@ -505,7 +512,7 @@ function start(opts: ConsenterOptions, ctx: NodeContext, durable: DurableView): 
   // together in the model still tick out of phase: a first tick within one interval,
   // drawn from the node's own stream (one draw per start, on a stream of its own).
   io.setTimer(TIMERS.tick, 1 + Math.floor(ctx.rng.fork('tick-phase').float() * (s.config.TickIntervalMs - 1)));
-  if (p.restoreViewChange) restoreViewChange(s, io, VIEW_CHANGER);
+  if (p.restoreViewChange) VIEW_CHANGER.restore(s, io);
   // Controller.Start runs the sync asynchronously, after the node is up.
   if (s.config.SyncOnStart) io.setTimer(TIMERS.syncOnStart, 0);
   return { state: s, effects: io.effects };

@@ -108,8 +108,8 @@ export type HeartbeatState = HeartbeatMonitorState;
 
 /**
  * ViewChanger (internal/bft/viewchanger.go): what only the view changer reads and writes
- * (the Controller reads its views to keep early messages and to skip a sync's view that a
- * joined view change has passed; the play view reads it to draw the node).
+ * (the Controller reaches it through the ViewChanger interface, viewchanger.ts; the play
+ * view reads it to draw the node).
  */
 export interface ViewChangerState {
   /** The time of its last tick (v.lastTick; both 1 s tickers are ticked together in the model). */
@@ -212,6 +212,13 @@ export interface ConsenterState {
    * StateTransferResponse reports.
    */
   viewSeq: { seq: number; active: boolean };
+  /**
+   * Controller.currViewNumber (controller.go): the view the Controller last started
+   * (changeView, at Start, after a NewView or a sync). Its leader is leaderID(); it is the
+   * view a StateTransferResponse reports and a request's complaint names. The ViewChanger's
+   * views are its own, and the in-flight proposal's View (the ViewChanger's) leaves it as it was.
+   */
+  currViewNumber: number;
   /**
    * InFlightData (util.go): the proposal of the last ProposedRecord written to the WAL and
    * whether its Commit was written too (state.go storeProposal / storePrepared). It

@@ -16,9 +16,11 @@
  * time of its last tick (v.lastTick). Like Go's ViewChanger it reads the configuration, the
  * Checkpoint (the ledger's last decision) and the InFlightData, signs and verifies itself,
  * writes the WAL (State.Save, wal.ts) and computes leaders itself (getLeaderID); everything
- * else it reaches through the ViewChangerDeps its entry points are given: the Controller
- * (ViewController), the request pool's timers (RequestsTimer), Sync, the delivery of a
- * decision (Application.Deliver) and the in-flight proposal's View.
+ * else it reaches through the ViewChangerDeps it is built with (newViewChanger): the
+ * Controller (ViewController), the request pool's timers (RequestsTimer), Sync, the delivery
+ * of a decision (Application.Deliver) and the in-flight proposal's View. The Controller
+ * reaches it only through the ViewChanger interface (HandleMessage, StartViewChange,
+ * InformNewView, its ticker, Restore, the in-flight View's Decide and Sync).
  *
  * Difference from Go: a ViewData or NewView for the view a node is about to join is kept
  * until it joins, instead of being dropped (Go relies on timing for that race).
@@ -52,7 +54,7 @@ export interface RequestsTimer {
 /**
  * What the ViewChanger calls outside itself: the fields of viewchanger.go's ViewChanger that
  * are other components (consensus.go wires Controller, RequestsTimer and Synchronizer to the
- * Controller and the Pool). The Controller implements them (controller.ts VIEW_CHANGER).
+ * Controller and the Pool). The Controller implements them (controller.ts VIEW_CHANGER_DEPS).
  */
 export interface ViewChangerDeps {
   readonly controller: ViewController;
@@ -73,6 +75,68 @@ export interface ViewChangerDeps {
   readonly inFlightView: {
     start(s: ConsenterState, io: Io, proposal: Proposal): void;
     abort(s: ConsenterState, io: Io): void;
+  };
+}
+
+/**
+ * The ViewChanger as the Controller holds it (controller.go `c.ViewChanger`), and as its
+ * Views reach it: FailureDetector.Complain is StartViewChange (consensus.go wires it so),
+ * and the in-flight proposal's View decides and syncs through it (viewchanger.go Decide,
+ * Sync). The Controller reads none of its fields: it learns the view a NewView made only
+ * from ViewController.viewChanged, and keeps its own view number (ConsenterState
+ * currViewNumber, Go's `c.currViewNumber`). Built by newViewChanger.
+ */
+export interface ViewChanger {
+  /** HandleMessage: a ViewChange, ViewData or NewView. */
+  handleMessage(s: ConsenterState, io: Io, sender: number, m: ViewChange | ViewDataMsg | NewView): void;
+  /** StartViewChange(view, stopView); `reason` is the model's, carried in the ViewChange for traces. */
+  startViewChange(s: ConsenterState, io: Io, view: number, stopView: boolean, reason: string): void;
+  /** InformNewView(view): Controller.sync found a view above the Controller's. */
+  informNewView(s: ConsenterState, io: Io, view: number): void;
+  /** Its Ticker (`<-v.Ticker`): resend and timeout, or the in-flight View's ticks. */
+  tick(s: ConsenterState, io: Io): void;
+  /** The Restore channel: the WAL's last record is a ViewChange (processViewChangeMsg(true)). */
+  restore(s: ConsenterState, io: Io): void;
+  /** Decide: the in-flight proposal's View decided; the NewView's view starts. */
+  decide(s: ConsenterState, io: Io): void;
+  /** Sync: the in-flight proposal's View asked to sync; the proposal is given up. */
+  sync(s: ConsenterState, io: Io): void;
+  /**
+   * Not in Go: the view this node joined (Q-1 ViewChanges) and waits a NewView for, or
+   * undefined when it is in the view it last started. The model's Controller keeps the
+   * consensus messages of that view until the view starts (controller.ts
+   * onConsensusMessage), where Go's aborted View drops them.
+   */
+  joinedView(s: ConsenterState): number | undefined;
+}
+
+/** The ViewChanger that reaches the rest of the consenter through `deps`. */
+export function newViewChanger(deps: ViewChangerDeps): ViewChanger {
+  return {
+    handleMessage(s, io, sender, m) {
+      handleViewChangerMessage(s, io, sender, m, deps);
+    },
+    startViewChange(s, io, view, stopView, reason) {
+      startViewChange(s, io, view, stopView, reason, deps);
+    },
+    informNewView(s, io, view) {
+      informNewView(s, io, view, deps);
+    },
+    tick(s, io) {
+      viewChangerTick(s, io, deps);
+    },
+    restore(s, io) {
+      processViewChangeMsg(s, io, true, deps);
+    },
+    decide(s, io) {
+      completeNewView(s, io, deps);
+    },
+    sync(s, io) {
+      inFlightAskedToSync(s, io, deps);
+    },
+    joinedView(s) {
+      return s.vc.currView !== s.vc.realView ? s.vc.currView : undefined;
+    },
   };
 }
 
@@ -107,7 +171,7 @@ function viewChangeMetrics(s: ConsenterState, io: Io): void {
 }
 
 /** StartViewChange(view, stopView), the target of every complaint. */
-export function startViewChange(s: ConsenterState, io: Io, view: number, stopView: boolean, reason: string, deps: ViewChangerDeps): void {
+function startViewChange(s: ConsenterState, io: Io, view: number, stopView: boolean, reason: string, deps: ViewChangerDeps): void {
   const vc = s.vc;
   if (vc.pendingInFlight !== undefined) {
     // StartViewChange is a non-blocking send on a channel of 2 that Go's ViewChanger reads
@@ -138,7 +202,7 @@ export function startViewChange(s: ConsenterState, io: Io, view: number, stopVie
  * committed Go's ViewChanger loop is inside commitInFlightProposal, so they wait in its
  * queue until that ends.
  */
-export function handleViewChangerMessage(s: ConsenterState, io: Io, sender: number, m: ViewChange | ViewDataMsg | NewView, deps: ViewChangerDeps): void {
+function handleViewChangerMessage(s: ConsenterState, io: Io, sender: number, m: ViewChange | ViewDataMsg | NewView, deps: ViewChangerDeps): void {
   const vc = s.vc;
   if (vc.pendingInFlight !== undefined) {
     if (vc.deferred.length < DEFERRED_LIMIT_PER_NODE * s.n) vc.deferred.push({ sender, msg: m });
@@ -159,7 +223,7 @@ function replayDeferred(s: ConsenterState, io: Io, deps: ViewChangerDeps): void 
   for (const d of deferred) handleViewChangerMessage(s, io, d.sender, d.msg, deps);
 }
 
-export function handleViewChange(s: ConsenterState, io: Io, sender: number, m: ViewChange, deps: ViewChangerDeps): void {
+function handleViewChange(s: ConsenterState, io: Io, sender: number, m: ViewChange, deps: ViewChangerDeps): void {
   const vc = s.vc;
   // nextViews.registerNext
   // Stryker disable next-line EqualityOperator: registering an equal next view again changes nothing
@@ -301,7 +365,7 @@ function signedByItsSigner(s: ConsenterState, svd: SignedViewData): boolean {
  * Difference from Go: a genesis ViewData (no last decision) also needs a valid signature
  * from its sender; Go accepts it unsigned and leaves the check to the followers.
  */
-export function checkLastDecision(s: ConsenterState, io: Io, sender: number, svd: SignedViewData, deps: ViewChangerDeps): { valid: boolean; lastSeq: number } {
+function checkLastDecision(s: ConsenterState, io: Io, sender: number, svd: SignedViewData, deps: ViewChangerDeps): { valid: boolean; lastSeq: number } {
   // Stryker disable next-line ObjectLiteral: an empty object is invalid too (valid undefined), and lastSeq is read only when valid
   const invalid = { valid: false, lastSeq: 0 };
   const vd = svd.viewData;
@@ -344,7 +408,7 @@ function signedViewDataToString(svd: SignedViewData): string {
   return `<ViewData signed by ${svd.signer} with NextView: ${svd.viewData.nextView}>`;
 }
 
-export function handleViewData(s: ConsenterState, io: Io, sender: number, m: ViewDataMsg, deps: ViewChangerDeps): void {
+function handleViewData(s: ConsenterState, io: Io, sender: number, m: ViewDataMsg, deps: ViewChangerDeps): void {
   const vc = s.vc;
   const vd = m.signed.viewData;
   if (vd.nextView === vc.currView + 1 && leaderOfView(s.nodes, vd.nextView) === s.id) {
@@ -468,7 +532,7 @@ function validateNewViewMsg(s: ConsenterState, io: Io, m: NewView, deps: ViewCha
   return valid < s.q ? 'invalid' : 'valid';
 }
 
-export function handleNewView(s: ConsenterState, io: Io, sender: number, m: NewView, deps: ViewChangerDeps): void {
+function handleNewView(s: ConsenterState, io: Io, sender: number, m: NewView, deps: ViewChangerDeps): void {
   const vc = s.vc;
   const nextView = m.signedViewData[0]?.viewData.nextView ?? -1;
   if (nextView === vc.currView + 1 && sender === leaderOfView(s.nodes, nextView)) {
@@ -503,7 +567,7 @@ export function handleNewView(s: ConsenterState, io: Io, sender: number, m: NewV
 }
 
 /** After NewView (and its in-flight decision, if any): WAL NewView and start the view. */
-export function completeNewView(s: ConsenterState, io: Io, deps: ViewChangerDeps): void {
+function completeNewView(s: ConsenterState, io: Io, deps: ViewChangerDeps): void {
   const vc = s.vc;
   const inFlight = vc.pendingInFlight;
   vc.pendingInFlight = undefined;
@@ -533,7 +597,7 @@ function inFlightFailed(s: ConsenterState, io: Io, deps: ViewChangerDeps): void 
 }
 
 /** ViewChanger.Sync: the in-flight view asked to sync (it saw f+1 commits beyond it). */
-export function inFlightAskedToSync(s: ConsenterState, io: Io, deps: ViewChangerDeps): void {
+function inFlightAskedToSync(s: ConsenterState, io: Io, deps: ViewChangerDeps): void {
   const p = s.vc.pendingInFlight;
   deps.synchronizer.sync(s, io);
   if (p === undefined) return;
@@ -557,10 +621,13 @@ function checkIfTimeout(s: ConsenterState, io: Io, deps: ViewChangerDeps): boole
   return true;
 }
 
-/** InformNewView: sync learned a newer view. */
-export function informNewView(s: ConsenterState, io: Io, view: number, deps: ViewChangerDeps): void {
+/**
+ * InformNewView: sync learned a newer view. The Controller informs only of a view above its
+ * own (controller.go sync), so one equal to `currView` is the view change this node joined.
+ */
+function informNewView(s: ConsenterState, io: Io, view: number, deps: ViewChangerDeps): void {
   const vc = s.vc;
-  if (view < vc.currView || (view === vc.currView && vc.realView === view)) return;
+  if (view < vc.currView) return;
   const wasInFlight = vc.pendingInFlight !== undefined;
   if (wasInFlight) {
     // Sync found the view being entered (or a later one) and the controller moves there now.
@@ -583,13 +650,8 @@ export function informNewView(s: ConsenterState, io: Io, view: number, deps: Vie
   if (wasInFlight) replayDeferred(s, io, deps);
 }
 
-/** The WAL's last record was ViewChange: re-run the join (processViewChangeMsg(restore=true)). */
-export function restoreViewChange(s: ConsenterState, io: Io, deps: ViewChangerDeps): void {
-  processViewChangeMsg(s, io, true, deps);
-}
-
 /** ViewChanger tick: resend and timeout with back-off; or the in-flight view's ticks. */
-export function viewChangerTick(s: ConsenterState, io: Io, deps: ViewChangerDeps): void {
+function viewChangerTick(s: ConsenterState, io: Io, deps: ViewChangerDeps): void {
   const vc = s.vc;
   vc.lastTick = io.now;
   const p = vc.pendingInFlight;

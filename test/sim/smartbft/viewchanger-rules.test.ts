@@ -763,6 +763,34 @@ describe('InformNewView (viewchanger.go; TestInformViewChanger): sync found a vi
     expect(node.state.vc).toMatchObject({ currView: 1, realView: 1, nextView: 1, checkTimeout: false });
   });
 
+  it('a view the view changer has moved past (it joined view 2 after view 1 timed out): not taken, the view change to 2 goes on ("was informed of view %d, but the current view is %d")', () => {
+    const node = joined(4, [d1, d2]);
+    // Run its timers up to view 1's timeout, which starts a sync and a view change to view 2.
+    let req: HeightRequest | undefined;
+    while (req === undefined) {
+      const out = node.runUntil(Math.min(...node.timers.values()));
+      req = sends(out).find((x) => x.msg.type === 'HeightRequest')?.msg as HeightRequest | undefined;
+    }
+    node.receive(1, vcMsg(2));
+    node.receive(2, vcMsg(2));
+    expect(node.state.vc).toMatchObject({ realView: 0, currView: 2, nextView: 2 });
+    const all: Effects = [];
+    for (const id of [1, 2, 3]) all.push(...node.receive(id, { type: 'HeightResponse', syncId: req.syncId, height: 3 }));
+    for (const id of [1, 2, 3]) all.push(...node.receive(id, { type: 'StateTransferResponse', viewNum: 1, sequence: 3 }));
+    expect(facts(all, 'bft.synced')).toHaveLength(1);
+    expect(kinds(all)).not.toContain('informNewView');
+    expect(node.state.vc).toMatchObject({ realView: 0, currView: 2, nextView: 2, checkTimeout: true });
+  });
+
+  it('a sync that finds no view above the Controller\'s informs the view changer of nothing (controller.go sync: InformNewView only when newViewNum > controllerViewNum): a vote already counted is kept', () => {
+    const node = new OneConsenter(3, 4, { ledger: [d1, d2] });
+    node.receive(1, vcMsg(1));
+    const out = syncTo(node, 0);
+    expect(facts(out, 'bft.synced')).toHaveLength(1);
+    expect(kinds(out)).not.toContain('informNewView');
+    expect([...node.state.vc.votes.keys()]).toEqual([1]);
+  });
+
   it('while committing an in-flight proposal: the in-flight view ends, and the view-change messages that waited are handled in the new view', () => {
     const node = joined(3, [d1, d2]);
     node.receive(2, { type: 'NewView', signedViewData: [svd(2, vdOf(1, d2, p3, true)), svd(3, vdOf(1, d2, p3, true)), svd(4, vdOf(1, d2))] });
@@ -846,5 +874,33 @@ describe('Controller: consensus messages of a view not started yet are held unti
     node.receive(4, commit(4));
     expect(node.ledger()).toHaveLength(3);
     expect(node.state.earlyMessages).toHaveLength(0);
+  });
+});
+
+describe('Controller.currViewNumber (controller.go): the in-flight proposal\'s View is the ViewChanger\'s, the Controller keeps its own view', () => {
+  it('a proposal of view 0 committed in flight by a node whose Controller runs view 1: respondToStateTransferRequest reports view 1, and the decision\'s Deliver reports view 1\'s leader (chain.go reportIsLeader, GetLeaderID)', () => {
+    const { d1, d2, p3 } = chain();
+    // Node 4 WAL-s view 0's PrePrepare for sequence 3 (in flight, not prepared) ...
+    const node = new OneConsenter(4, 4, { ledger: [d1, d2] });
+    node.receive(1, { type: 'PrePrepare', view: 0, seq: 3, proposal: p3 });
+    expect(node.state.inFlight?.proposal.digest).toBe(p3.digest);
+    // ... then starts view 1 from a NewView that agrees on no in-flight proposal ...
+    node.receive(1, vcMsg(1));
+    node.receive(3, vcMsg(1));
+    node.receive(2, { type: 'NewView', signedViewData: [svd(2, vdOf(1, d2)), svd(3, vdOf(1, d2)), svd(4, vdOf(1, d2))] });
+    expect(node.state.view).toMatchObject({ number: 1, seq: 3, stopped: false });
+    // ... and view 2's NewView agrees on p3 (f+1 hold it, one prepared).
+    node.receive(1, vcMsg(2));
+    node.receive(2, vcMsg(2));
+    node.receive(3, { type: 'NewView', signedViewData: [svd(3, vdOf(2, d2, p3, true)), svd(2, vdOf(2, d2, p3, true)), svd(4, vdOf(2, d2, p3))] });
+    timeline(node, node.now + 2_000);
+    expect(node.state.view).toMatchObject({ inFlightOnly: true, number: 0, stopped: false });
+    expect(sends(node.receive(1, { type: 'StateTransferRequest' }))).toEqual([{ to: 1, msg: { type: 'StateTransferResponse', viewNum: 1, sequence: 3 } }]);
+    const commit = (signer: number): ConsensusMessage => ({ type: 'Commit', view: 0, seq: 3, digest: p3.digest, signature: sign(signer, p3.digest), assist: false });
+    node.receive(2, commit(2));
+    const out = node.receive(3, commit(3));
+    expect(logs(out).find((l) => l.kind === 'inFlightCommitted')!.args).toEqual([0, 3]);
+    expect(metric(out, 'consensus_BFT_leader_id')).toEqual([2]);
+    expect(logs(out).find((l) => l.kind === 'startView')!.args).toEqual([2, 4, 0]);
   });
 });
