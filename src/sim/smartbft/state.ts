@@ -132,8 +132,6 @@ export interface ViewChangerState {
   pendingInFlight: { readonly proposal: Proposal; ticksToWait: number; started: boolean } | undefined;
   /** ViewChange / ViewData / NewView received while committing an in-flight proposal (Go's run loop is busy then). */
   deferred: { readonly sender: number; readonly msg: ViewChange | ViewDataMsg | NewView }[];
-  /** StartViewChange calls made meanwhile (Go's startChangeChan holds 2). */
-  deferredChanges: { readonly view: number; readonly stopView: boolean; readonly reason: string }[];
   /** nextViews: the highest next view each sender asked for (for helping lagging nodes). */
   nextViews: Map<number, number>;
   /** ViewData / NewView for the view we are about to join, kept until we join. */

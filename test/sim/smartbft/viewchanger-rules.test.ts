@@ -904,3 +904,94 @@ describe('Controller.currViewNumber (controller.go): the in-flight proposal\'s V
     expect(logs(out).find((l) => l.kind === 'startView')!.args).toEqual([2, 4, 0]);
   });
 });
+
+describe('More ViewChanger rules found by mutation testing (npm run mutate, viewchanger.go)', () => {
+  let d1: Decision;
+  let d2: Decision;
+  let p3: Proposal;
+  beforeEach(() => {
+    ({ d1, d2, p3 } = chain());
+  });
+  const nv = (...signed: SignedViewData[]): NewView => ({ type: 'NewView', signedViewData: signed });
+
+  it('startViewChange: a complaint about a view older than the current one is dropped ("has a view change request with an old view"): a heartbeat timeout after joining view 1 starts no change to view 2', () => {
+    const node = new OneConsenter(3, 4, { ledger: [d1, d2] }, { LeaderHeartbeatTimeout: 10_000 });
+    node.receive(1, vcMsg(1));
+    node.receive(4, vcMsg(1));
+    expect(node.state.vc).toMatchObject({ realView: 0, currView: 1, nextView: 1 });
+    const all = timeline(node, 15_000).flatMap(([, o]) => o);
+    expect(logs(all).find((l) => l.kind === 'heartbeatTimeoutComplain')?.args).toEqual([1]);
+    expect(sent(all).filter((x) => x.startsWith('ViewChange nv2'))).toEqual([]);
+    expect(node.state.vc).toMatchObject({ currView: 1, nextView: 1 });
+  });
+
+  it('view-change messages that wait for the in-flight proposal: at most 8 per consenter (32 for n=4), the later ones dropped; the kept ones are handled in order once it is committed', () => {
+    const node = joined(3, [d1, d2]);
+    node.receive(2, nv(svd(2, vdOf(1, d2, p3, true)), svd(3, vdOf(1, d2, p3, true)), svd(4, vdOf(1, d2))));
+    timeline(node, node.now + 2_000);
+    for (let i = 0; i < 31; i++) node.receive(2, vcMsg(5));
+    node.receive(1, vcMsg(2)); // the 32nd: kept
+    node.receive(4, vcMsg(2)); // the 33rd: dropped
+    expect(node.state.vc.votes.size).toBe(0);
+    const commit = (signer: number): ConsensusMessage => ({ type: 'Commit', view: 0, seq: 3, digest: p3.digest, signature: sign(signer, p3.digest), assist: false });
+    node.receive(2, commit(2));
+    const out = node.receive(4, commit(4));
+    expect(node.ledger()).toHaveLength(3);
+    expect(kinds(out).filter((k) => k === 'wrongViewChange')).toHaveLength(31);
+    expect([...node.state.vc.votes.keys()]).toEqual([1]);
+    expect(node.state.vc).toMatchObject({ realView: 1, currView: 1 });
+  });
+
+  it('validateNewViewMsg: a ViewData whose in-flight proposal was swapped after it was signed fails its signature check: the NewView is invalid', () => {
+    const node = joined(3, [d1, d2]);
+    const other = withDigest({ ...p3, header: 'another block' });
+    const swapped: SignedViewData = { ...svd(4, vdOf(1, d2, p3, true)), viewData: vdOf(1, d2, other, true) };
+    const out = node.receive(2, nv(svd(2, vdOf(1, d2)), swapped, svd(3, vdOf(1, d2))));
+    expect(kinds(out)).toEqual(['newViewInvalid']);
+    expect(node.state.vc.realView).toBe(0);
+  });
+
+  it('getInFlight: committedDuringViewChange hides only the proposal one before it; a new leader that delivered d2 from a ViewData, then proposed sequence 3, reports that proposal in its next ViewData', () => {
+    const node = new OneConsenter(2, 4, { ledger: [d1] });
+    node.receive(3, vcMsg(1));
+    node.receive(4, vcMsg(1));
+    node.receive(3, vdMsg(svd(3, vdOf(1, d2)))); // one ahead: d2 delivered
+    node.receive(4, vdMsg(svd(4, vdOf(1, d2))));
+    expect(node.state.view).toMatchObject({ number: 1, seq: 3, stopped: false });
+    node.step({ kind: 'command', command: { type: 'submit', request: { clientId: 'c', reqId: 'r', size: 100, payload: null } } });
+    node.runUntil(node.now + 1_000);
+    const p = node.state.inFlight?.proposal;
+    expect(p?.metadata.latestSequence).toBe(3);
+    node.receive(3, vcMsg(2));
+    const out = node.receive(4, vcMsg(2));
+    const vd = sends(out).find((x) => x.msg.type === 'ViewData')!.msg as ViewDataMsg;
+    expect(vd.signed.viewData.lastDecision?.seq).toBe(2);
+    expect(vd.signed.viewData.inFlightProposal?.digest).toBe(p!.digest);
+  });
+
+  it('a ViewData for the view it is about to join and lead: a sender\'s first is kept (voteSet.registerVote keeps a voter\'s first vote), a second one ignored', () => {
+    const leader = new OneConsenter(2, 4, { ledger: [d1, d2] });
+    leader.receive(3, vdMsg(svd(3, vdOf(1, d2))));
+    leader.receive(3, vdMsg(svd(3, vdOf(1, d2), 4))); // signed by another: invalid
+    leader.receive(3, vcMsg(1));
+    leader.receive(4, vcMsg(1));
+    expect(leader.state.vc.viewData.has(3)).toBe(true);
+    const out = leader.receive(4, vdMsg(svd(4, vdOf(1, d2))));
+    expect(kinds(out)).toContain('broadcastNewView');
+  });
+
+  it('processViewDataMsg after validateViewDataMsg (voteSet.registerVote): a sender\'s first ViewData counts, a second valid one is not registered over it', () => {
+    const leader = joined(2, [d1, d2]);
+    leader.receive(3, vdMsg(svd(3, vdOf(1, d2))));
+    leader.receive(3, vdMsg(svd(3, vdOf(1, d2, p3, true))));
+    const out = leader.receive(4, vdMsg(svd(4, vdOf(1, d2, p3))));
+    const msg = sends(out).find((x) => x.msg.type === 'NewView')!.msg as NewView;
+    expect(msg.signedViewData.map((x) => [x.signer, x.viewData.inFlightProposal?.digest])).toEqual([
+      [2, undefined],
+      [3, undefined],
+      [4, p3.digest],
+    ]);
+    expect(kinds(out)).not.toContain('inFlightWaitTwoTicks');
+    expect(leader.state.vc.realView).toBe(1);
+  });
+});
