@@ -251,10 +251,11 @@ function changeViewAfterSync(s: ConsenterState, io: Io, view: number, seq: numbe
   if (view > s.currViewNumber) VIEW_CHANGER.informNewView(s, io, view);
   // changeView: "Got view change to %d but already at %d".
   if (s.currViewNumber > view) return;
-  // Difference from Go: Go's changeView restarts its aborted view here when the sync found
-  // nothing newer during a view change (the ViewChanger then starts the next view change
-  // without stopping it: "the sync maybe created a good view"); the model's view stays
-  // stopped until the NewView.
+  // Difference from Go (docs/testing.md, "Found, not fixed"): Go's changeView
+  // (controller.go:407-435, from run's sync case) restarts its aborted view here when the
+  // sync found nothing newer during a view change this node joined (the ViewChanger then
+  // starts the next view change without stopping it: "the sync maybe created a good
+  // view", viewchanger.go checkIfTimeout); the model's view stays stopped until the NewView.
   const joined = VIEW_CHANGER.joinedView(s);
   if (joined !== undefined && joined > view) return;
   // Stryker disable next-line ConditionalExpression: (to false) changeView's own check returns in the same case
