@@ -29,13 +29,24 @@ const TIMER = 'batch';
 function canPropose(s: ConsenterState): boolean {
   const v = s.view;
   // Stryker disable next-line ConditionalExpression,LogicalOperator: each part is implied by the others (the token's invariant above), so one part changed alone changes nothing
-  return s.leaderToken && !v.stopped && !v.inFlightOnly && v.leaderId === s.id && v.phase === PHASE.COMMITTED && v.proposal === undefined;
+  return s.leaderToken && !s.batch.closed && !v.stopped && !v.inFlightOnly && v.leaderId === s.id && v.phase === PHASE.COMMITTED && v.proposal === undefined;
 }
 
 function full(s: ConsenterState): boolean {
   const censored = censoredClient(s);
   if (censored === undefined) return s.pool.size >= s.config.RequestBatchMaxCount || s.pool.bytes >= s.config.RequestBatchMaxBytes;
   return nextRequests(s, s.config.RequestBatchMaxCount, s.config.RequestBatchMaxBytes, censored).length >= s.config.RequestBatchMaxCount;
+}
+
+/**
+ * Batcher.Close (batcher.go): a NextBatch round under way ends with nothing and propose()
+ * returns without taking the token again, so nothing is proposed until Reset.
+ */
+export function closeBatcher(s: ConsenterState, io: Io): void {
+  s.batch.closed = true;
+  s.leaderToken = false;
+  if (s.batch.armed) io.cancelTimer(TIMER);
+  s.batch.armed = false;
 }
 
 /** The leader holds the token: NextBatch. */

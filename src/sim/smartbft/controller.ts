@@ -14,7 +14,7 @@ import { goList, Io, TIMERS, type TimerName } from './io.ts';
 import { describeMessage, messageFields, type BftCommand, type BftEvent, type BftMessage, type Commit, type ConsensusMessage, type SavedMessage } from './messages.ts';
 import { requestKey, sign } from '../consensus/crypto.ts';
 import { computeQuorum, leaderOfView } from '../consensus/quorum.ts';
-import { nextBatch, onBatchTimer } from './batcher.ts';
+import { closeBatcher, nextBatch, onBatchTimer } from './batcher.ts';
 import { artificialHeartbeat, changeRole, handleHeartBeat, handleHeartBeatResponse, heartbeatTick, newHeartbeatMonitorState, stopLeaderSendMsg, type HeartbeatEventHandler } from './heartbeatmonitor.ts';
 import { eraseProcessed, newRequestPoolState, onRequestTimers, onSubmitTimeouts, removeRequests, restartTimers, stopTimers, submitRequest, type RequestTimeoutHandler } from './requestpool.ts';
 import { PHASE, type ConsenterState } from './state.ts';
@@ -35,8 +35,14 @@ export function leaderId(s: ConsenterState): number {
   return leaderOf(s, s.currViewNumber);
 }
 
-/** Controller.Sync(): the Synchronizer's sync, its result handed back to SYNC_EVENTS. */
+/**
+ * Controller.Sync(): a leader of the Controller's view closes its Batcher first
+ * (controller.go:458-463, whether or not a sync then runs; only changeView's
+ * Batcher.Reset opens it again, and propose() does nothing while it is closed), then the
+ * Synchronizer's sync, its result handed back to SYNC_EVENTS.
+ */
 export function requestSync(s: ConsenterState, io: Io): void {
+  if (leaderId(s) === s.id) closeBatcher(s, io);
   SYNCHRONIZER.sync(s, io);
 }
 
@@ -209,6 +215,8 @@ function changeView(s: ConsenterState, io: Io, view: number, seq: number, decisi
   io.fact({ type: 'bft.viewStarted', view, seq, decisions, leader, role });
   if (restored !== undefined && restored.phase !== 'none') resumeRestored(s, io, restored);
   replayEarly(s, io);
+  // changeView: `if iAm leader { c.Batcher.Reset() }` (controller.go:432-434).
+  if (leader === s.id) s.batch.closed = false;
   if (leader === s.id && s.view.phase === PHASE.COMMITTED) {
     s.leaderToken = true;
     nextBatch(s, io);
@@ -405,7 +413,8 @@ function onTimer(s: ConsenterState, io: Io, name: TimerName): void {
       onSyncTimer(s, io, SYNC_EVENTS);
       return;
     case TIMERS.syncOnStart:
-      requestSync(s, io);
+      // Controller.Start's syncOnStart calls c.sync() itself, not Sync(): no Batcher.Close.
+      SYNCHRONIZER.sync(s, io);
       return;
     case TIMERS.collectState:
       onCollectTimer(s, io, SYNC_EVENTS);
@@ -468,7 +477,7 @@ function initialState(opts: ConsenterOptions, now: number): ConsenterState {
     committedBlock: 0,
     leaderToken: false,
     // Stryker disable next-line ObjectLiteral,BooleanLiteral: nextBatch sets all three before the batcher reads them (a follower's are read only once it leads, after nextBatch)
-    batch: { armed: false, startedAt: now, idle: false },
+    batch: { armed: false, startedAt: now, idle: false, closed: false },
     pool: newRequestPoolState(now),
     // Stryker disable next-line all: placeholders; start replaces the view (changeView) and its sequences before anything reads them
     view: newViewState(0, sorted[0]?.id ?? 1, 1, 0),

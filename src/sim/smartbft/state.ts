@@ -198,7 +198,8 @@ export interface ConsenterState {
   /** consensus_BFT_committed_block_number: blocks written by Deliver (not by sync). */
   committedBlock: number;
   leaderToken: boolean;
-  batch: { armed: boolean; startedAt: number; idle: boolean };
+  /** `closed`: the Batcher closed by a leader's Controller.Sync until changeView resets it (batcher.go Close/Reset). */
+  batch: { armed: boolean; startedAt: number; idle: boolean; closed: boolean };
   /** RequestPool (requestpool.go Pool): the pool, its timers, its waiters and the processed ids. */
   pool: RequestPoolState;
   view: ViewState;

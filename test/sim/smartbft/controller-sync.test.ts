@@ -507,3 +507,49 @@ describe('BFTSynchronizer (orderer/consensus/smartbft/synchronizer_bft.go) and t
     expect(events(out, 'bft.synced')).toEqual([{ type: 'bft.synced', height: 3, view: 0 }]);
   });
 });
+
+describe("Controller.Sync closes a leader's Batcher until changeView resets it (controller.go:458-463, 432-434, propose)", () => {
+  let ledger: Decision[];
+  beforeEach(() => {
+    ledger = chain();
+  });
+  const request = (reqId: string) => ({ type: 'submit' as const, request: { clientId: 'c', reqId, size: 10, payload: null } });
+  const prePrepares = (out: readonly { kind: string; msg?: { type: string } }[]): number => sends(out as Parameters<typeof sends>[0]).filter((x) => x.msg.type === 'PrePrepare').length;
+
+  it("a leader synced by f+1 HeartBeatResponses of a higher view, the sync finding nothing newer: its view runs on, and it proposes nothing more", () => {
+    const node = new OneConsenter(1, 4, { ledger });
+    expect(node.state.view).toMatchObject({ number: 0, leaderId: 1, stopped: false });
+    // handleHeartBeatResponse: f+1 = 2 responses of view 1 start Controller.Sync.
+    node.receive(2, { type: 'HeartBeatResponse', view: 1 });
+    const out = [...node.receive(3, { type: 'HeartBeatResponse', view: 1 })];
+    const req = sends(out).find((x) => x.msg.type === 'HeightRequest')!.msg as HeightRequest;
+    for (const id of [2, 3, 4]) out.push(...node.receive(id, { type: 'HeightResponse', syncId: req.syncId, height: ledger.length + 1 }));
+    for (const id of [2, 3, 4]) out.push(...node.receive(id, { type: 'StateTransferResponse', viewNum: 0, sequence: ledger.length + 1 }));
+    // changeView: "Got view change to 0 but view is already running": the view is not restarted.
+    expect(node.state.view).toMatchObject({ number: 0, leaderId: 1, stopped: false });
+    expect(node.state.batch.closed).toBe(true);
+    const after = [...node.step({ kind: 'command', command: request('after-sync') })];
+    after.push(...node.runUntil(node.now + 5_000));
+    expect(prePrepares(after)).toBe(0);
+  });
+
+  it('the same leader with no sync proposes the request within the batch interval', () => {
+    const node = new OneConsenter(1, 4, { ledger });
+    const out = [...node.step({ kind: 'command', command: request('no-sync') })];
+    out.push(...node.runUntil(node.now + 5_000));
+    // One PrePrepare, broadcast to the three others.
+    expect(prePrepares(out)).toBe(3);
+  });
+
+  it("SyncOnStart's sync is Controller.Start's own c.sync(): a leader's Batcher stays open", () => {
+    const node = new OneConsenter(1, 4, { ledger });
+    node.step({ kind: 'timer', name: 'syncOnStart' });
+    expect(node.state.batch.closed).toBe(false);
+  });
+
+  it('a follower that syncs leaves the Batcher alone', () => {
+    const follower = new OneConsenter(2, 4, { ledger });
+    follower.receive(1, { type: 'HeartBeat', view: 5, seq: ledger.length + 1 });
+    expect(follower.state.batch.closed).toBe(false);
+  });
+});
