@@ -187,17 +187,27 @@ function nextRev(prev: string | undefined, bodyHash: readonly [number, number]):
 }
 
 const EMPTY_HASH = hash2('', 0x811c9dc5, 0x01000193);
-const valueHashes = new WeakMap<KVWrite, [number, number]>();
 
-/** Hash of a write's value, memoised per (immutable) write. */
+/**
+ * Hash of a write's value. Not memoised: the first peer that stores a write hashes it, the
+ * others and a replay take its document (sharedDocs), and a memo kept a pair of numbers per
+ * write for the run's length.
+ */
 function valueHash(w: KVWrite): [number, number] {
-  let h = valueHashes.get(w);
-  if (h === undefined) {
-    h = hash2(w.value ?? '', 0x811c9dc5, 0x01000193);
-    valueHashes.set(w, h);
-  }
-  return h;
+  return hash2(w.value ?? '', 0x811c9dc5, 0x01000193);
 }
+
+/**
+ * The document a ledger write became, per (immutable) write object, with what it was built
+ * from: the previous revision, the version and the database. Every peer commits the same
+ * write objects (block.ts keeps one TxWrites per block's data), normally after the same
+ * revision at the same version: the second and third peer then store the first one's
+ * document and volume key (one revision, `~version` and key string for the channel where
+ * each peer built its own), and a replay (`recommitLostBlocks` after rebuild-dbs) stores
+ * the documents the peer had. A document is immutable, so sharing it changes nothing a
+ * reader sees.
+ */
+const sharedDocs = new WeakMap<KVWrite, { readonly prevRev: string | undefined; readonly block: number; readonly tx: number; readonly keyPrefix: string; readonly doc: StoredDoc; readonly volumeKey: string }>();
 
 /**
  * A document as the volume keeps it: the revision, and either the ledger value with its
@@ -380,8 +390,16 @@ export class CouchInstance {
       this.store(db, w.key, prev, { _id: w.key, _rev: nextRev(prev._rev, EMPTY_HASH), deleted: true }, out);
       return;
     }
-    const doc: StoredDoc = { _id: w.key, _rev: nextRev(prev?._rev, valueHash(w)), ver: encodeVersionField(version), value: w.value };
-    this.store(db, w.key, prev, doc, out);
+    const prevRev = prev?._rev;
+    const shared = sharedDocs.get(w);
+    if (shared !== undefined && shared.prevRev === prevRev && shared.block === version.block && shared.tx === version.tx && shared.keyPrefix === db.keyPrefix) {
+      this.store(db, w.key, prev, shared.doc, out, shared.volumeKey);
+      return;
+    }
+    const doc: StoredDoc = { _id: w.key, _rev: nextRev(prevRev, valueHash(w)), ver: encodeVersionField(version), value: w.value };
+    const volumeKey = db.keyPrefix + w.key;
+    sharedDocs.set(w, { prevRev, block: version.block, tx: version.tx, keyPrefix: db.keyPrefix, doc, volumeKey });
+    this.store(db, w.key, prev, doc, out, volumeKey);
   }
 
   /** Persist the updated database info records (once per commit, not per document). */
@@ -390,7 +408,7 @@ export class CouchInstance {
     this.dirty.clear();
   }
 
-  private store(db: CouchDatabase, id: string, prev: StoredDoc | undefined, doc: StoredDoc, out: Out): void {
+  private store(db: CouchDatabase, id: string, prev: StoredDoc | undefined, doc: StoredDoc, out: Out, volumeKey = db.keyPrefix + id): void {
     const wasLive = prev !== undefined && prev.deleted !== true;
     const wasDeleted = prev !== undefined && prev.deleted === true;
     const nowLive = doc.deleted !== true;
@@ -400,7 +418,7 @@ export class CouchInstance {
     if (nowLive && wasDeleted) db.docDelCount--;
     db.updateSeq++;
     db.docs.set(id, doc);
-    out.persist({ op: 'set', key: db.keyPrefix + id, value: doc });
+    out.persist({ op: 'set', key: volumeKey, value: doc });
     this.dirty.add(db);
   }
 

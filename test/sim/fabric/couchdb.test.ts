@@ -40,6 +40,36 @@ describe('CouchDB documents', () => {
     expect(c.stored('db', 'x')?._rev).toBe('2-84ef05d2a9edf220a0fbcc92e4dcc93c');
   });
 
+  it('one write object committed by several instances: each document follows its own instance\'s revision, version and database', () => {
+    // Every peer commits the same (shared) write object; the second peer stores the first
+    // one's document only when it was built from the same previous revision, version and database.
+    const w = { key: 'k', value: '{"a":1}' };
+    const put = (c: CouchInstance, db: string, version: { block: number; tx: number }): void => c.putState(db, w, version, new Out());
+    const fresh = (...dbs: string[]): CouchInstance => {
+      const c = new CouchInstance();
+      for (const db of dbs) c.createDatabaseIfNotExist(db, new Out());
+      return c;
+    };
+    const [a, b, c, d] = [fresh('db'), fresh('db'), fresh('db'), fresh('db', 'other')];
+    put(a, 'db', { block: 7, tx: 1 });
+    put(b, 'db', { block: 7, tx: 1 });
+    expect(b.stored('db', 'k')).toEqual(a.stored('db', 'k'));
+    // An earlier revision of the key on c: the same write gets generation 2 there.
+    c.putState('db', { key: 'k', value: '{"a":0}' }, { block: 6, tx: 0 }, new Out());
+    put(c, 'db', { block: 7, tx: 1 });
+    expect(c.stored('db', 'k')?._rev.startsWith('2-')).toBe(true);
+    expect(c.stored('db', 'k')?.value).toBe('{"a":1}');
+    // Another version: its own ~version.
+    put(d, 'db', { block: 8, tx: 0 });
+    expect(d.stored('db', 'k')?.ver).toBe(encodeVersionField({ block: 8, tx: 0 }));
+    expect(d.stored('db', 'k')?._rev).toBe(a.stored('db', 'k')?._rev);
+    // Another database: its own volume key.
+    const out = new Out();
+    d.putState('other', w, { block: 8, tx: 0 }, out);
+    expect(out.list).toContainEqual({ kind: 'persist', op: { op: 'set', key: 'couchdb/other/k', value: d.stored('other', 'k') } });
+    expect(a.stored('db', 'k')?.ver).toBe(encodeVersionField({ block: 7, tx: 1 }));
+  });
+
   it('namespace DB names escape upper case and dots', () => {
     expect(namespaceDbName('certcontract')).toBe('certchannel_certcontract');
     expect(namespaceDbName('_lifecycle')).toBe('certchannel__lifecycle');
