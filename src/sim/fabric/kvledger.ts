@@ -45,9 +45,6 @@ export interface TxPvtData {
 /** The transient store of an endorsing peer: a transaction's private writes until it commits. */
 export type TransientStore = (txId: string) => readonly CollPvtRwSet[] | undefined;
 
-/** Slots per block in the tx index encoding (far above any block's transaction count). */
-const TX_SLOTS = 1_000_000;
-
 /** Installed chaincodes whose indexes the peer deploys when their definition commits. */
 const INSTALLED: Readonly<Record<string, typeof CERT_INDEXES>> = { [CHAINCODE]: CERT_INDEXES };
 
@@ -127,7 +124,12 @@ export interface ChainInfo {
 export type OpenResult = { readonly ledger: KvLedger } | { readonly error: string };
 
 export class KvLedger {
-  /** txId -> block * TX_SLOTS + index in block (the block index's txID lookup). */
+  /**
+   * txId -> the number of the block it first appears in (the block index's txID lookup);
+   * its place in the block is found again on a lookup (`txLocation`, rare). A block number
+   * stays a small integer (a block * slots + index went past V8's small integers after
+   * block 1,073 and took a heap number per transaction on every peer).
+   */
   private readonly txIndex = new Map<string, number>();
   private readonly nsDbNames = new Map<string, string>();
   private readonly headerHashes: string[] = [];
@@ -211,10 +213,16 @@ export class KvLedger {
 
   /** Where a transaction was committed and its validation code (the block index lookup). */
   txLocation(txId: string): { readonly block: number; readonly code: number } | undefined {
-    const loc = this.txIndex.get(txId);
-    if (loc === undefined) return undefined;
-    const block = Math.floor(loc / TX_SLOTS);
-    return { block, code: this.blocks[block]?.flags[loc % TX_SLOTS] ?? 0 };
+    const block = this.txIndex.get(txId);
+    const sb = block === undefined ? undefined : this.blocks[block];
+    if (block === undefined || sb === undefined) return undefined;
+    // The first transaction of the block with that id (the one indexed, as indexBlock does).
+    const envs = txWritesOf(sb.block);
+    for (let i = 0; i < envs.length; i++) {
+      const env = envs[i];
+      if (env !== null && env !== undefined && env.type !== 'CONFIG' && env.txId === txId) return { block, code: sb.flags[i] ?? 0 };
+    }
+    return { block, code: 0 };
   }
 
   /** Committed version of a key, or null (no lazy DB creation: used by validation). */
@@ -282,7 +290,19 @@ export class KvLedger {
   private commitWith(block: Block, flags: readonly number[], updates: readonly StateUpdate[], out: Out, pvt: readonly StateUpdate[] = []): void {
     const num = block.header.number;
     const prevCommit = this.blocks[num - 1]?.commitHash ?? '';
-    const commitHash = num === 0 ? '' : computeCommitHash(prevCommit, flags, updates);
+    let commitHash = '';
+    if (num > 0) {
+      // Every peer that commits the same block (one data array) after the same commit hash
+      // with the same flags gets the same hash: the first one's hash and flags are shared.
+      const known = commitHashes.get(block.data);
+      if (known !== undefined && known.prev === prevCommit && sameFlags(known.flags, flags)) {
+        commitHash = known.hash;
+        flags = known.flags;
+      } else {
+        commitHash = computeCommitHash(prevCommit, flags, updates);
+        commitHashes.set(block.data, { prev: prevCommit, flags, hash: commitHash });
+      }
+    }
     const stored: StoredBlock = { block, flags, commitHash };
     this.blocks.push(stored);
     out.persist({ op: 'append', key: BLOCKS_KEY, value: stored });
@@ -293,10 +313,9 @@ export class KvLedger {
 
   private indexBlock(block: Block): void {
     this.headerHashes[block.header.number] = blockHeaderHash(block.header);
-    const envs = txWritesOf(block);
-    for (let i = 0; i < envs.length; i++) {
-      const env = envs[i];
-      if (env !== null && env !== undefined && env.type !== 'CONFIG' && !this.txIndex.has(env.txId)) this.txIndex.set(env.txId, block.header.number * TX_SLOTS + i);
+    const num = block.header.number;
+    for (const env of txWritesOf(block)) {
+      if (env !== null && env.type !== 'CONFIG' && !this.txIndex.has(env.txId)) this.txIndex.set(env.txId, num);
     }
   }
 
@@ -378,6 +397,23 @@ function pvtUpdates(block: number, pvt: readonly TxPvtData[] | undefined): State
   return out;
 }
 
+/**
+ * The commit hash a block's data got after a previous commit hash with these flags, per
+ * (immutable, shared) data array: the hash covers the previous hash, the flags and the
+ * block's valid public and hashed writes, which the data and the flags determine, so a
+ * peer committing the same block after the same hash with the same flags reuses the
+ * first peer's hash string and flags array (one of each per block for the whole channel,
+ * where every peer hashed its own copy).
+ */
+const commitHashes = new WeakMap<readonly string[], { readonly prev: string; readonly flags: readonly number[]; readonly hash: string }>();
+
+function sameFlags(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** kv_ledger.go `addBlockCommitHash`: SHA-256 over the previous commit hash, the flags and the valid updates. */
 function computeCommitHash(prev: string, flags: readonly number[], updates: readonly StateUpdate[]): string {
   const h = createHash('sha256').update(prev).update(Buffer.from(flags));
   for (const u of updates) h.update(`${u.ns}\u0000${u.write.key}\u0000${u.write.value ?? ''}\u0000`);

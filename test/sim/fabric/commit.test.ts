@@ -85,6 +85,45 @@ describe('commit pipeline', () => {
     expect(l.version('certcontract', 'A')).toEqual({ block: 1, tx: 1 });
   });
 
+  it('the block index finds a transaction id at its first copy: the first block, then the first place in it', () => {
+    const { l, out } = ledger();
+    l.commit(next(l, [tx('t7', write('A', '{"v":1}'), ['org3']), tx('t7', write('A', '{"v":1}'))]), policy, orgs, out);
+    l.commit(next(l, [tx('t9', write('B', '{"v":1}')), tx('t7', write('C', '{"v":1}'))]), policy, orgs, out);
+    expect(l.txLocation('t7')).toEqual({ block: 1, code: 10 });
+    expect(l.txLocation('t9')).toEqual({ block: 2, code: 0 });
+    expect(l.txLocation('nope')).toBeUndefined();
+  });
+
+  it('peers that commit the same block share its commit hash only after the same previous commit hash and with the same flags', () => {
+    // Two peers with the same history commit the same block objects: the same hashes.
+    const a = ledger();
+    const b = ledger();
+    const b1 = next(a.l, [tx('t1', write('A', '{"v":1}'))]);
+    a.l.commit(b1, policy, orgs, a.out);
+    b.l.commit(b1, policy, orgs, b.out);
+    const b2 = next(a.l, [tx('t2', write('B', '{"v":1}')), tx('t3', write('A', '{"v":2}', { block: 1, tx: 0 }))]);
+    a.l.commit(b2, policy, orgs, a.out);
+    b.l.commit(b2, policy, orgs, b.out);
+    expect(a.l.blocks[2]?.commitHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(b.l.blocks[1]?.commitHash).toBe(a.l.blocks[1]?.commitHash);
+    expect(b.l.blocks[2]?.commitHash).toBe(a.l.blocks[2]?.commitHash);
+    // A peer whose block 1 differs: the same block 2, with the same flags, hashes after its own previous hash.
+    const c = ledger();
+    c.l.commit(next(c.l, [tx('t1', write('A', '{"v":9}'))]), policy, orgs, c.out);
+    c.l.commit(b2, policy, orgs, c.out);
+    expect(c.l.blocks[2]?.flags).toEqual([0, 0]);
+    expect(c.l.blocks[2]?.commitHash).not.toBe(a.l.blocks[2]?.commitHash);
+    // A peer that judges block 1 under another policy: the same previous hash (block 0's), other flags, another hash.
+    const d = ledger();
+    d.l.commit(b1, parsePolicy('ALL Endorsement', orgs), orgs, d.out);
+    expect(d.l.blocks[1]?.flags).toEqual([10]);
+    expect(d.l.blocks[1]?.commitHash).not.toBe(a.l.blocks[1]?.commitHash);
+    // And the first hash still holds for a peer that judges as the first ones did.
+    const e = ledger();
+    e.l.commit(b1, policy, orgs, e.out);
+    expect(e.l.blocks[1]?.commitHash).toBe(a.l.blocks[1]?.commitHash);
+  });
+
   it('the validator\'s lines render as Fabric 3.1 prints them', () => {
     const fmt = (kind: string) => FABRIC_LOGS.find((f) => f.kind === kind)!;
     const line = (kind: string, args: (string | number)[]) => renderLine(fmt(kind), { type: 'log', kind, args }, 0, 1);
