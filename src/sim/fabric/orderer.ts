@@ -36,7 +36,9 @@ export function blockApplication(genesis: Block): Application {
   const headerOf = (d: Decision | undefined): string => (d === undefined ? genesisHash : blockHeaderHash(headerOfProposal(d.proposal)));
   const build = (requests: readonly Request[], number: number, last: Decision | undefined): string => {
     const header: BlockHeader = { number, previousHash: headerOf(last), dataHash: blockDataHash(dataOf(requests)) };
-    return JSON.stringify(header);
+    const text = JSON.stringify(header);
+    rememberHeader(text, header);
+    return text;
   };
   return {
     assemble(requests, metadata, last): Proposal {
@@ -65,6 +67,27 @@ function dataOf(requests: readonly Request[]): readonly string[] {
 const proposalHeaders = new WeakMap<Proposal, BlockHeader>();
 
 /**
+ * Headers the assembler built lately, by their JSON text (the proposal's header): the
+ * header of a proposal is then the object built for it, whose previous hash and data hash
+ * are the strings the previous header's hash and the data hash already are, where parsing
+ * the text made two more of them per block. A few recent ones only (a proposal's header is
+ * read as it is decided); an older text is parsed.
+ */
+const builtHeaders = new Map<string, BlockHeader>();
+const BUILT_HEADERS_KEPT = 64;
+
+function rememberHeader(text: string, header: BlockHeader): void {
+  if (builtHeaders.has(text)) return;
+  builtHeaders.set(text, header);
+  if (builtHeaders.size > BUILT_HEADERS_KEPT) {
+    for (const oldest of builtHeaders.keys()) {
+      builtHeaders.delete(oldest);
+      break;
+    }
+  }
+}
+
+/**
  * The block header of a proposal, one object per (immutable) proposal: the orderers'
  * decisions of a block share its proposal, so their blocks share a header and its memoised
  * hash (`blockHeaderHash`) is computed once for every orderer and peer.
@@ -72,26 +95,24 @@ const proposalHeaders = new WeakMap<Proposal, BlockHeader>();
 function headerOfProposal(p: Proposal): BlockHeader {
   let h = proposalHeaders.get(p);
   if (h === undefined) {
-    h = JSON.parse(p.header) as BlockHeader;
+    h = builtHeaders.get(p.header) ?? (JSON.parse(p.header) as BlockHeader);
     proposalHeaders.set(p, h);
   }
   return h;
 }
 
-const blockCache = new WeakMap<Decision, Block>();
-
-/** The Fabric block of a decision (memoised per decision object). */
+/**
+ * The Fabric block of a decision. Not memoised: its header and data are (per proposal and
+ * per batch), and the block object itself is a few fields; a memo per decision kept a
+ * block object with its signer list for every orderer and every block for the run's
+ * length, where the peers keep only the one each committed.
+ */
 export function blockOfDecision(d: Decision): Block {
-  let b = blockCache.get(d);
-  if (b === undefined) {
-    b = {
-      header: headerOfProposal(d.proposal),
-      data: dataOf(d.proposal.payload),
-      metadata: { signers: d.signatures.map((s) => s.signer) },
-    };
-    blockCache.set(d, b);
-  }
-  return b;
+  return {
+    header: headerOfProposal(d.proposal),
+    data: dataOf(d.proposal.payload),
+    metadata: { signers: d.signatures.map((s) => s.signer) },
+  };
 }
 
 interface DeliverSession {
