@@ -71,30 +71,36 @@ export interface ChaincodeResult {
   readonly pvt?: readonly CollPvtRwSet[];
 }
 
-/** A stub recording reads and writes for one namespace. */
+/**
+ * A stub recording reads and writes for one namespace: each key's first read, in the order
+ * read, and its last write, in the order first written (a chaincode touches a few keys, so
+ * two short lists, where two Maps were built for every endorsement on every peer).
+ */
 class Stub {
-  readonly reads = new Map<string, KVRead>();
-  readonly writes = new Map<string, KVWrite>();
+  readonly reads: KVRead[] = [];
+  readonly writes: KVWrite[] = [];
   constructor(
     readonly ns: string,
     private readonly state: StateReader,
   ) {}
 
   getState(key: string): string | undefined {
-    const w = this.writes.get(key);
+    const w = this.writes.find((x) => x.key === key);
     if (w !== undefined) return w.value ?? undefined;
     const cur = this.state.get(this.ns, key);
-    if (!this.reads.has(key)) this.reads.set(key, { key, version: cur?.version ?? null });
+    if (!this.reads.some((r) => r.key === key)) this.reads.push({ key, version: cur?.version ?? null });
     return cur?.value;
   }
 
   putState(key: string, value: string): void {
-    this.writes.set(key, { key, value });
+    const i = this.writes.findIndex((x) => x.key === key);
+    if (i < 0) this.writes.push({ key, value });
+    else this.writes[i] = { key, value };
   }
 
   rwset(): NsRwSet[] {
-    if (this.reads.size === 0 && this.writes.size === 0) return [];
-    return [{ ns: this.ns, reads: [...this.reads.values()], writes: [...this.writes.values()] }];
+    if (this.reads.length === 0 && this.writes.length === 0) return [];
+    return [{ ns: this.ns, reads: this.reads, writes: this.writes }];
   }
 }
 
@@ -194,6 +200,18 @@ export function simulate(inv: Invocation, state: StateReader): ChaincodeResult {
 
 /** Keys `_lifecycle` writes for a committed definition (lifecycle/lifecycle.go). */
 export function definitionKeys(name: string): { metadata: string; fields: readonly string[] } {
+  let keys = definitionKeysOf.get(name);
+  if (keys === undefined) {
+    keys = buildDefinitionKeys(name);
+    if (definitionKeysOf.size < 64) definitionKeysOf.set(name, keys);
+  }
+  return keys;
+}
+
+/** definitionKeys per chaincode name, built once (every endorsement asks for its chaincode's). */
+const definitionKeysOf = new Map<string, { readonly metadata: string; readonly fields: readonly string[] }>();
+
+function buildDefinitionKeys(name: string): { metadata: string; fields: readonly string[] } {
   return {
     metadata: `namespaces/metadata/${name}`,
     fields: ['Sequence', 'EndorsementInfo', 'ValidationInfo', 'Collections'].map((f) => `namespaces/fields/${name}/${f}`),
@@ -290,6 +308,6 @@ function simulateApprove(inv: Invocation, state: StateReader): ChaincodeResult {
     { key: keys.sourceMetadata, value: JSON.stringify({ Datatype: 'ChaincodeLocalPackage', Fields: ['PackageID'] }) },
   ];
   const hashedWrites = writes.map((w) => ({ keyHash: sha256Hex(w.key), valueHash: w.value === null ? null : sha256Hex(w.value) }));
-  const rwset: NsRwSet[] = [{ ns: LIFECYCLE_NS, reads: [...stub.reads.values()], writes: [], collHashed: [{ coll, hashedWrites }] }];
+  const rwset: NsRwSet[] = [{ ns: LIFECYCLE_NS, reads: [...stub.reads], writes: [], collHashed: [{ coll, hashedWrites }] }];
   return { status: 200, payload: JSON.stringify({ name, version, sequence: seq }), message: '', rwset, pvt: [{ ns: LIFECYCLE_NS, coll, writes }] };
 }

@@ -147,6 +147,13 @@ export class GossipState {
   }
 
   private remember(block: Block): void {
+    // Blocks come in order as the peer commits them: the next one goes at the end.
+    const last = this.store[this.store.length - 1];
+    if (last === undefined || last.header.number < block.header.number) {
+      this.store.push(block);
+      if (this.store.length > this.cfg.maxBlockCountToStore) this.store.shift();
+      return;
+    }
     if (this.store.some((b) => b.header.number === block.header.number)) return;
     this.store.push(block);
     this.store.sort((a, b) => a.header.number - b.header.number);
