@@ -317,7 +317,7 @@ export function envelopesOf(block: Block): readonly (Envelope | null)[] {
   if (envs !== undefined) return envs;
   envs = data.map(parseEnvelope);
   const known = writes.get(data);
-  if (known === undefined) writes.set(data, envs.map(txWrites));
+  if (known === undefined) writes.set(data, envs.map((env, i) => txWrites(env, data[i] as string)));
   else envs = envs.map((env, i) => shareWrites(env, known[i] ?? null));
   parsed.set(data, envs);
   parsedTxs += envs.length;
@@ -336,19 +336,34 @@ export function txWritesOf(block: Block): readonly (TxWrites | null)[] {
   if (w === undefined) {
     // Parsed for its writes only (a ledger opened on block files nobody parsed yet): the
     // whole envelopes are not kept for the commits (none is under way).
-    w = data.map((text) => txWrites(parseEnvelope(text)));
+    w = data.map((text) => txWrites(parseEnvelope(text), text));
     writes.set(data, w);
   }
   return w;
 }
 
-function txWrites(env: Envelope | null): TxWrites | null {
+/** The start of an envelope's text (serializeEnvelope writes txId first). */
+const TXID_AT = '{"txId":"';
+
+/**
+ * The transaction id as a part of the envelope's text when it is there as written (a hex id
+ * needs no escaping): a slice of a kept text is a view of it (32 bytes), where the id
+ * JSON.parse made was a string of its own (80 bytes for 64 hex digits) kept with the block.
+ */
+function txIdOf(env: Envelope, text: string): string {
+  const id = env.txId;
+  const end = TXID_AT.length + id.length;
+  if (text.startsWith(TXID_AT) && text.charCodeAt(end) === 34 && text.startsWith(id, TXID_AT.length)) return text.slice(TXID_AT.length, end);
+  return id;
+}
+
+function txWrites(env: Envelope | null, text: string): TxWrites | null {
   if (env === null) return null;
   const rwset = env.rwset.map((ns): NsRwSet => {
     const name = intern(ns.ns);
     return ns.collHashed === undefined ? { ns: name, reads: NO_READS, writes: ns.writes } : { ns: name, reads: NO_READS, writes: ns.writes, collHashed: ns.collHashed };
   });
-  return { txId: env.txId, type: intern(env.type) as Envelope['type'], rwset };
+  return { txId: txIdOf(env, text), type: intern(env.type) as Envelope['type'], rwset };
 }
 
 /** `env` (parsed again) with the id and write objects of its TxWrites. */

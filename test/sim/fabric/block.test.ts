@@ -65,6 +65,15 @@ describe('parsed envelopes: whole while blocks commit, writes for the ledger\'s 
     expect(envelopesOf(b)[1]?.rwset[0]?.reads).toEqual([{ key: 'w-1', version: null }]);
   });
 
+  it('a transaction id is read back as written, whether the text holds it plainly or escaped, or not first', () => {
+    const env = (txId: string): Envelope => ({ txId, channel: 'certchannel', type: 'ENDORSER_TRANSACTION', creator: 'techpulse', timestampMs: 0, chaincode: 'certcontract', fn: 'f', args: [], rwset: [], endorsements: [] });
+    const hex = createHash('sha256').update('x').digest('hex');
+    const ids = [hex, 'quote"d-id-that-is-long', 'back\\slash-id-long', 'ünïcode-id-that-is-long', 'short'];
+    const data = ids.map((id) => serializeEnvelope(env(id)));
+    data.push(JSON.stringify({ channel: 'certchannel', txId: 'not-first-but-long-enough', type: 'ENDORSER_TRANSACTION', rwset: [] }));
+    expect(txWritesOf(newBlock(1, '', data)).map((t) => t?.txId)).toEqual([...ids, 'not-first-but-long-enough']);
+  });
+
   it('a block parsed again after more than 1,024 newer transactions were parsed gets new envelopes with the same id strings and write objects', () => {
     const b = certBlock('a', 3);
     const first = envelopesOf(b);
