@@ -259,13 +259,14 @@ function changeViewAfterSync(s: ConsenterState, io: Io, view: number, seq: numbe
   if (view > s.currViewNumber) VIEW_CHANGER.informNewView(s, io, view);
   // changeView: "Got view change to %d but already at %d".
   if (s.currViewNumber > view) return;
-  // Difference from Go (docs/testing.md, "Found, not fixed"): Go's changeView
-  // (controller.go:407-435, from run's sync case) restarts its aborted view here when the
-  // sync found nothing newer during a view change this node joined (the ViewChanger then
-  // starts the next view change without stopping it: "the sync maybe created a good
-  // view", viewchanger.go checkIfTimeout); the model's view stays stopped until the NewView.
+  // Go's changeView (controller.go:407-435, from run's sync case) restarts its aborted view
+  // here when the sync found nothing newer during a view change this node joined; the
+  // ViewChanger then starts the next view change without stopping it ("the sync maybe
+  // created a good view", viewchanger.go checkIfTimeout). Except while the in-flight
+  // proposal's View runs: Go runs that one beside the Controller's, the model has one View
+  // at a time and keeps it until it decides.
   const joined = VIEW_CHANGER.joinedView(s);
-  if (joined !== undefined && joined > view) return;
+  if (joined !== undefined && joined > view && s.view.inFlightOnly) return;
   // Stryker disable next-line ConditionalExpression: (to false) changeView's own check returns in the same case
   if (s.view.number === view && s.view.seq === seq && !s.view.stopped) return;
   changeView(s, io, view, seq, decisions);

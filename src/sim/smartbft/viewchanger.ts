@@ -187,7 +187,7 @@ function startViewChange(s: ConsenterState, io: Io, view: number, stopView: bool
   deps.requestsTimer.stopTimers(s, io);
   const msg: ViewChange = { type: 'ViewChange', nextView: vc.nextView, reason };
   io.broadcast(msg);
-  // Stryker disable next-line ConditionalExpression: (to true) a caller passing false has the view stopped already: after a view-change timeout (the join stopped it, and a sync during a joined view change does not restart it, see controller.ts changeViewAfterSync), after a failed in-flight view, or View's own complaint (it stops itself next)
+  // Stryker disable next-line ConditionalExpression: (to true) a caller passing false has the view stopped already: after a view-change timeout (the join stopped it; the sync that timeout starts may restart it, controller.ts changeViewAfterSync, but only later: Go's Sync() signals the Controller's loop, the model's asks the heights first), after a failed in-flight view, or View's own complaint (it stops itself next)
   if (stopView) deps.controller.abortView(s, io, vc.currView);
   // lastResend is not touched (Go): the first resend goes out on the next tick if the
   // last one is ViewChangeResendInterval old.

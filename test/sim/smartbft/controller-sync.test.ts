@@ -113,14 +113,19 @@ describe('Controller.sync then changeView (controller.go sync, changeView)', () 
     expect(node.state.view.stopped).toBe(false);
   });
 
-  it('a node that joined a view change to a later view than sync found: its view is not changed back', () => {
+  it('changeView after sync (controller.go:407-435): a node that joined a view change restarts its aborted view when the sync finds nothing newer; its ViewChanger stays in the joined view', () => {
     const node = new OneConsenter(3, 4, { ledger });
     node.receive(1, vc(1));
     node.receive(4, vc(1));
     expect(node.state.vc.currView).toBe(1);
-    const out = sync(node, 3, { view: 0, seq: 2 });
-    expect(starts(out)).toEqual([]);
     expect(node.state.view.stopped).toBe(true);
+    const out = sync(node, 3, { view: 0, seq: 2 });
+    // Go: abortView(0) and startView, "Starting view with number 0 ..." (the model kept the
+    // view stopped until the NewView before 2026-12-03).
+    expect(starts(out)).toHaveLength(1);
+    expect(node.state.view).toMatchObject({ number: 0, stopped: false });
+    expect(node.state.currViewNumber).toBe(0);
+    expect(node.state.vc.currView).toBe(1);
   });
 });
 
