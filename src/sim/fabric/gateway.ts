@@ -35,7 +35,7 @@
  * stays in TRANSIENT_FAILURE until READY), even after the orderer is serving again.
  *
  * Failures come back with a reason: a chaincode error, the gateway peer unreachable
- * (connTimeout 3s), the policy unsatisfiable with the peers that answered, too few
+ * (connTimeout 3s), no layout of endorsers completed (with each one's error), too few
  * orderers accepting the envelope, a commit timeout, or an invalidation code (MVCC conflict).
  *
  * Evaluate (verify): one proposal to the gateway peer, answered from its committed state.
@@ -185,7 +185,6 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
   const spec = topology.gateways.find((g) => g.org === org);
   if (spec === undefined) throw new Error(`createGateway: unknown org "${org}"`);
   const cfg: GatewayConfig = { ...DEFAULT_GATEWAY_CONFIG, ...config };
-  const peers = topology.peers.map((p) => p.id);
   const orderers = topology.orderers.map((o) => o.id);
   /** Each org's peers, the gateway's own peer first in its org (registry.go sorts the local endorser first). */
   const peersOf = new Map<string, NodeId[]>();
@@ -298,7 +297,7 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
       chosen.add(o);
       added.push(o);
     }
-    if (!evaluatePolicy(topology.policy, chosen, topology.orgs).ok) return pendingOrgs.size > 0;
+    if (!evaluatePolicy(topology.policy, chosen, topology.orgs).ok) return false;
     for (let i = added.length - 1; i >= 0; i--) {
       const o = added[i] as string;
       chosen.delete(o);
@@ -316,7 +315,12 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
     p.endorseErrors.push({ address: `${peer}:7051`, message });
     const next = nextPeerOf(p, orgOfPeer.get(peer) as string);
     if (next !== undefined) return ask(p, next, out);
-    if (nextLayout(p, ctx, out)) return;
+    if (p.asked.size > 0 || nextLayout(p, ctx, out)) return;
+    failEndorsement(s, p, out);
+  }
+
+  /** endorse.go: no layout completed ("see attached details": every endorser's ErrorDetail). */
+  function failEndorsement(s: GatewayState, p: Pending, out: GwOut): void {
     answer(s, p, 503, { success: false, error: 'failed to endorse transaction: failed to collect enough transaction endorsements, see attached details for more info', txID: p.txId, details: p.endorseErrors }, out);
   }
 
@@ -353,11 +357,11 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
     }
     const set = endorsementSet(p);
     if (set !== undefined) return submit(s, p, set, ctx, out);
-    // The first endorsement is in: endorse with the rest of a layout (endorse.go, after
-    // planFromFirstEndorser). Later answers complete the layout asked.
-    if (r.peer === spec!.peer && !nextLayout(p, ctx, out)) {
-      answer(s, p, 503, { success: false, error: 'failed to endorse transaction: failed to collect enough transaction endorsements, see attached details for more info', txID: p.txId, details: p.endorseErrors }, out);
-    }
+    // Go waits for every endorser of the round it sent before it plans the next.
+    if (p.asked.size > 0) return;
+    // The first endorsement is in (endorse.go, after planFromFirstEndorser), or a layout
+    // was answered without meeting the policy: endorse with the rest of a layout.
+    if (!nextLayout(p, ctx, out)) failEndorsement(s, p, out);
   }
 
   function submit(s: GatewayState, p: Pending, set: readonly ProposalResponse[], ctx: NodeContext, out: GwOut): void {
@@ -493,18 +497,8 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
       if (p.asked.has(peer)) endorserFailed(s, p, peer, 'rpc error: code = DeadlineExceeded desc = context deadline exceeded', ctx, out);
       return;
     }
-    if (name.startsWith('gw.endorse:') && p.phase === 'endorse') {
-      const own = p.responses.get(spec!.peer);
-      if (own === undefined) return fail(s, p, 503, `failed to connect to gateway peer ${spec!.peer}:7051: context deadline exceeded`, out);
-      const orgs = new Set([...p.responses.values()].filter((r) => r.status === 200).map((r) => r.org));
-      const ev = evaluatePolicy(topology.policy, orgs, topology.orgs);
-      const errors = [...p.responses.values()].filter((r) => r.status !== 200).map((r) => `${r.peer}: ${r.message}`);
-      const missing = peers.filter((x) => !p.responses.has(x));
-      const why = ev.ok
-        ? 'ProposalResponsePayloads do not match'
-        : `no combination of peers can be derived which satisfy the endorsement policy: ${ev.error ?? ''}${missing.length > 0 ? ` (unreachable: ${missing.join(', ')})` : ''}${errors.length > 0 ? ` (errors: ${errors.join('; ')})` : ''}`;
-      return fail(s, p, 503, `failed to endorse transaction: ${why}`, out);
-    }
+    // The gateway peer did not answer within connTimeout (its answer cancels this timer).
+    if (name.startsWith('gw.endorse:') && p.phase === 'endorse') return fail(s, p, 503, `failed to connect to gateway peer ${spec!.peer}:7051: context deadline exceeded`, out);
     if (name.startsWith('gw.order:') && p.phase === 'order') {
       // broadcastTimeout: the orderers still silent fail with the cancelled context.
       for (const o of [...p.awaiting]) onBroadcastOutcome(s, p, o, 'rpc error: code = Canceled desc = context canceled', out);

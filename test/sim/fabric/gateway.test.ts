@@ -248,6 +248,22 @@ describe('Endorse in two rounds (endorse.go planFromFirstEndorser; the gateway m
     ]);
   });
 
+  it('Go waits for the whole round: with ALL of three orgs, one refused endorser fails the endorsement once the other has answered, not before and not never', () => {
+    const g = gateway({ policy: 'ALL Endorsement' });
+    g.issue();
+    expect(proposalsTo(g.respond('peer0.techpulse')).sort()).toEqual(['peer0.dataforge', 'peer0.org3']);
+    expect(answerOf(g.command({ type: 'peerRefused', peer: 'peer0.dataforge' }))).toBeUndefined();
+    const a = answerOf(g.respond('peer0.org3'));
+    expect(a).toMatchObject({ httpStatus: 503, body: { error: 'failed to endorse transaction: failed to collect enough transaction endorsements, see attached details for more info' } });
+    expect((a?.body?.['details'] as { address: string }[]).map((d) => d.address)).toEqual(['peer0.dataforge:7051']);
+  });
+
+  it('the gateway peer not answering within connTimeout (3 s) fails the request', () => {
+    const g = gateway();
+    g.issue();
+    expect(answerOf(g.timer('gw.endorse:r1'))).toMatchObject({ httpStatus: 503, body: { error: 'failed to connect to gateway peer peer0.techpulse:7051: context deadline exceeded' } });
+  });
+
   it('EndorsementTimeout (core.yaml peer.gateway.endorsementTimeout 30s): an endorser that does not answer is abandoned for the next layout', () => {
     const g = gateway();
     g.issue();
