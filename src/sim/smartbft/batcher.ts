@@ -40,13 +40,11 @@ function full(s: ConsenterState): boolean {
 
 /**
  * Batcher.Close (batcher.go): a NextBatch round under way ends with nothing and propose()
- * returns without taking the token again, so nothing is proposed until Reset.
+ * returns without taking the token again, so nothing is proposed until Reset. canPropose
+ * checks `closed`, so a batch timer still pending fires into nothing.
  */
-export function closeBatcher(s: ConsenterState, io: Io): void {
+export function closeBatcher(s: ConsenterState): void {
   s.batch.closed = true;
-  s.leaderToken = false;
-  if (s.batch.armed) io.cancelTimer(TIMER);
-  s.batch.armed = false;
 }
 
 /** The leader holds the token: NextBatch. */

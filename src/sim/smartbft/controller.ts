@@ -42,7 +42,7 @@ export function leaderId(s: ConsenterState): number {
  * Synchronizer's sync, its result handed back to SYNC_EVENTS.
  */
 export function requestSync(s: ConsenterState, io: Io): void {
-  if (leaderId(s) === s.id) closeBatcher(s, io);
+  if (leaderId(s) === s.id) closeBatcher(s);
   SYNCHRONIZER.sync(s, io);
 }
 
@@ -215,8 +215,9 @@ function changeView(s: ConsenterState, io: Io, view: number, seq: number, decisi
   io.fact({ type: 'bft.viewStarted', view, seq, decisions, leader, role });
   if (restored !== undefined && restored.phase !== 'none') resumeRestored(s, io, restored);
   replayEarly(s, io);
-  // changeView: `if iAm leader { c.Batcher.Reset() }` (controller.go:432-434).
-  if (leader === s.id) s.batch.closed = false;
+  // changeView: `if iAm leader { c.Batcher.Reset() }` (controller.go:432-434); a
+  // follower's Batcher is never read, and it is reset again when this node next leads.
+  s.batch.closed = false;
   if (leader === s.id && s.view.phase === PHASE.COMMITTED) {
     s.leaderToken = true;
     nextBatch(s, io);

@@ -558,3 +558,21 @@ describe("Controller.Sync closes a leader's Batcher until changeView resets it (
     expect(follower.state.batch.closed).toBe(false);
   });
 });
+
+describe("changeView resets the Batcher a leader's Sync closed (controller.go:432-434)", () => {
+  it('the leader syncs to a newer view it leads again (view 4 of 4 nodes): it proposes in it', () => {
+    const ledger = chain();
+    const node = new OneConsenter(1, 4, { ledger });
+    node.receive(2, { type: 'HeartBeatResponse', view: 4 });
+    const out = [...node.receive(3, { type: 'HeartBeatResponse', view: 4 })];
+    expect(node.state.batch.closed).toBe(true);
+    const req = sends(out).find((x) => x.msg.type === 'HeightRequest')!.msg as HeightRequest;
+    for (const id of [2, 3, 4]) node.receive(id, { type: 'HeightResponse', syncId: req.syncId, height: ledger.length + 1 });
+    for (const id of [2, 3, 4]) node.receive(id, { type: 'StateTransferResponse', viewNum: 4, sequence: ledger.length + 1 });
+    expect(node.state.view).toMatchObject({ number: 4, leaderId: 1, stopped: false });
+    expect(node.state.batch.closed).toBe(false);
+    const after = [...node.step({ kind: 'command', command: { type: 'submit', request: { clientId: 'c', reqId: 'in-view-4', size: 10, payload: null } } })];
+    after.push(...node.runUntil(node.now + 5_000));
+    expect(sends(after).filter((x) => x.msg.type === 'PrePrepare').length).toBe(3);
+  });
+});

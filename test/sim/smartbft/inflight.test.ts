@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { TraceRecord } from '../../../src/sim/kernel/index.ts';
 import type { Proposal } from '../../../src/sim/smartbft/api.ts';
 import { sign } from '../../../src/sim/consensus/crypto.ts';
-import type { Commit, PrePrepare, SignedViewData } from '../../../src/sim/smartbft/messages.ts';
+import type { Commit, HeightRequest, PrePrepare, SignedViewData } from '../../../src/sim/smartbft/messages.ts';
 import { viewDataSummary } from '../../../src/sim/smartbft/viewchanger.ts';
 import { BftCluster } from './harness.ts';
 import { logs, OneConsenter, sends } from './one.ts';
@@ -153,5 +153,23 @@ describe('HeartbeatMonitor during commitInFlightProposal (heartbeatmonitor.go ha
     // higher view from 1 makes it sync ("Heartbeat view is bigger than expected, syncing").
     expect([node.state.hb.view, node.state.hb.leaderId]).toEqual([0, 1]);
     expect(logs(node.receive(1, { type: 'HeartBeat', view: 1, seq: 0 })).map((l) => l.kind)).toEqual(['bftSyncInitiated']);
+  });
+});
+
+describe('a sync that ends while the in-flight proposal is committed (controller.go changeView; the model has one View at a time)', () => {
+  it("finding nothing newer, it leaves the in-flight proposal's View running (Go restarts its own view beside it, and the in-flight View goes on)", () => {
+    const p = inFlightProposal();
+    const node = committingInFlight(p);
+    const nextTick = [...node.timers].find(([name]) => name === 'tick')![1];
+    node.runUntil(nextTick + 1_000);
+    expect(node.state.view.inFlightOnly).toBe(true);
+    // A HeartBeat of a higher view from the monitor's leader: Controller.Sync.
+    const out = [...node.receive(1, { type: 'HeartBeat', view: 5, seq: 1 })];
+    const req = sends(out).find((x) => x.msg.type === 'HeightRequest')?.msg as HeightRequest | undefined;
+    expect(req).toBeDefined();
+    for (const id of [1, 2, 4]) node.receive(id, { type: 'HeightResponse', syncId: req!.syncId, height: 1 });
+    for (const id of [1, 2, 4]) node.receive(id, { type: 'StateTransferResponse', viewNum: 0, sequence: 1 });
+    expect(node.state.view.inFlightOnly).toBe(true);
+    expect(node.state.view.stopped).toBe(false);
   });
 });
