@@ -36,7 +36,10 @@ export interface RequestPoolState {
   timersStopped: boolean;
   /**
    * Every request the node knows, by clientId then reqId: its pool entry while pooled
-   * (existMap), the time it was removed once processed (delMap), until the erase forgets it.
+   * (existMap), else its processed mark (delMap): the mark's ordinal in the processed list
+   * (`processedBase + i` for `processed[i]`). A mark below the list's head was erased: the
+   * id is forgotten. Erased marks are not deleted one by one; the index is rebuilt from the
+   * pool and the live marks once they are as many as the live entries (`stale`).
    */
   requests: Map<string, Map<string, PoolEntry | number>>;
   /** Submissions waiting for room in a full pool (the semaphore's FIFO of waiters), until `deadline`. */
@@ -44,6 +47,10 @@ export interface RequestPoolState {
   /** delSlice: each processed id once, in removal order, from `processedHead` on. */
   processed: Request[];
   processedHead: number;
+  /** The ordinal of `processed[0]` (the list is cut at its head now and then). */
+  processedBase: number;
+  /** Erased marks still in `requests` (at most; an erased mark overwritten since is counted too). */
+  stale: number;
   /** The pool's next erase tick (every 5 s from the start: delSlice is cut to its last 1000 ids). */
   processedEraseAt: number;
 }

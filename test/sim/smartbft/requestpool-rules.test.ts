@@ -387,17 +387,52 @@ describe('processed ids (requestpool.go delMap / delSlice, eraseFromDelSlice)', 
     expect(rejected(submit(node, req('t7')))).toEqual(['request already processed']);
   });
 
-  it('a forgotten id of a client with no other id leaves no entry for that client', () => {
+  it('forgotten ids leave the index once they are as many as the ids still known: a client with no other id then has no entry', () => {
     const node = follower();
     const start = node.state.pool.processedEraseAt;
     direct(node, (io) => removeRequests(node.state, io, [req('a', 100, 'lonely')]));
-    submit(node, req('x', 100, 'other')); // indexes the processed marks
-    direct(node, (io) => removeRequests(node.state, io, Array.from({ length: 1_000 }, (_, i) => req(`t${i}`))));
+    submit(node, req('x', 100, 'other'));
+    direct(node, (io) => removeRequests(node.state, io, Array.from({ length: 2_100 }, (_, i) => req(`t${i}`))));
     submit(node, req('y', 100, 'other'));
     node.now = start;
     direct(node, (io) => eraseProcessed(node.state, io));
+    // 1,101 ids forgotten (a, t0..t1099), 1,002 known (x and y pooled, t1100..t2099 processed).
     expect(node.state.pool.requests.has('lonely')).toBe(false);
     expect(node.state.pool.requests.get('c')?.size).toBe(1_000);
+    expect(node.state.pool.requests.get('other')?.size).toBe(2);
+    expect(rejected(submit(node, req('a', 100, 'lonely')))).toEqual([]);
+    expect(rejected(submit(node, req('t1100')))).toEqual(['request already processed']);
+  });
+
+  it('moveToDelSlice: a forgotten id decided again is remembered again, as the newest', () => {
+    const node = follower();
+    const start = node.state.pool.processedEraseAt;
+    direct(node, (io) => removeRequests(node.state, io, Array.from({ length: 1_001 }, (_, i) => req(`t${i}`))));
+    node.now = start;
+    direct(node, (io) => eraseProcessed(node.state, io));
+    expect(processedCount(node.state)).toBe(1_000);
+    expect(rejected(submit(node, req('t0')))).toEqual([]);
+    // t0 is pooled again now; a block decides it and t1000 again (t1000 is still remembered).
+    direct(node, (io) => removeRequests(node.state, io, [req('t0'), req('t1000')]));
+    expect(processedCount(node.state)).toBe(1_001);
+    expect(rejected(submit(node, req('t0')))).toEqual(['request already processed']);
+    node.now = start + 5_000;
+    direct(node, (io) => eraseProcessed(node.state, io));
+    // The erase forgets the oldest remembered, t1; t0 is now the newest.
+    expect(rejected(submit(node, req('t1')))).toEqual([]);
+    expect(rejected(submit(node, req('t2')))).toEqual(['request already processed']);
+    expect(rejected(submit(node, req('t0')))).toEqual(['request already processed']);
+  });
+
+  it('moveToDelSlice: a forgotten id decided again without being pooled is remembered again', () => {
+    const node = follower();
+    const start = node.state.pool.processedEraseAt;
+    direct(node, (io) => removeRequests(node.state, io, Array.from({ length: 1_001 }, (_, i) => req(`t${i}`))));
+    node.now = start;
+    direct(node, (io) => eraseProcessed(node.state, io));
+    direct(node, (io) => removeRequests(node.state, io, [req('t0')]));
+    expect(processedCount(node.state)).toBe(1_001);
+    expect(rejected(submit(node, req('t0')))).toEqual(['request already processed']);
   });
 
   it('moveToDelSlice: an id processed twice is remembered once, so it takes one of the 1000 places (a, t0..t998, a, t999, then an erase forgets a, keeps t0)', () => {
