@@ -57,6 +57,7 @@ export function newRequestPoolState(now: number): RequestPoolState {
     processedHead: 0,
     processedBase: 0,
     stale: 0,
+    lastBatch: undefined,
     // Stryker disable next-line ArithmeticOperator: eraseProcessed steps the deadline by whole intervals from where it is, so the schedule stays start + k intervals
     processedEraseAt: now + PROCESSED_ERASE_INTERVAL_MS,
   };
@@ -67,10 +68,18 @@ function liveMark(s: ConsenterState): number {
   return s.pool.processedBase + s.pool.processedHead;
 }
 
-/** The request's pool entry, its processed mark, or undefined (unknown or forgotten). */
+/** The processed mark an index value stands for: -1 for a pooled entry. */
+function markOf(known: PoolEntry | number): number {
+  return typeof known === 'number' ? known : known.mark;
+}
+
+/** The request's pool entry while pooled, its processed mark, or undefined (unknown or forgotten). */
 function lookup(s: ConsenterState, r: Request): PoolEntry | number | undefined {
   const known = s.pool.requests.get(r.clientId)?.get(r.reqId);
-  return typeof known === 'number' && known < liveMark(s) ? undefined : known;
+  if (known === undefined) return undefined;
+  const mark = markOf(known);
+  if (mark < 0) return known;
+  return mark < liveMark(s) ? undefined : mark;
 }
 
 function indexSet(s: ConsenterState, r: Request, value: PoolEntry | number): void {
@@ -79,10 +88,13 @@ function indexSet(s: ConsenterState, r: Request, value: PoolEntry | number): voi
   m.set(r.reqId, value);
 }
 
+/** The entry leaves the pool and its request becomes processed (deleteRequest, moveToDelSlice): the entry keeps the mark. */
 function unpool(s: ConsenterState, e: PoolEntry): void {
   e.inPool = false;
   s.pool.size--;
   s.pool.bytes -= e.request.size;
+  e.mark = s.pool.processedBase + s.pool.processed.length;
+  s.pool.processed.push(e.request);
 }
 
 function reject(io: Io, request: Request, reason: string): string {
@@ -98,7 +110,7 @@ function duplicate(s: ConsenterState, request: Request): string | null {
   return null;
 }
 
-/** moveToDelSlice: remember `r` as processed (the callers have checked it is not already). */
+/** moveToDelSlice for a request not in the pool: remember `r` as processed (the caller has checked it is not already). */
 function markProcessed(s: ConsenterState, m: Map<string, PoolEntry | number>, r: Request): void {
   m.set(r.reqId, s.pool.processedBase + s.pool.processed.length);
   s.pool.processed.push(r);
@@ -164,7 +176,7 @@ export function onSubmitTimeouts(s: ConsenterState, io: Io): void {
 }
 
 function addToPool(s: ConsenterState, io: Io, request: Request): void {
-  const entry: PoolEntry = { request, inPool: true, stage: 0, deadline: io.now + s.config.RequestForwardTimeout };
+  const entry: PoolEntry = { request, inPool: true, mark: -1, stage: 0, deadline: io.now + s.config.RequestForwardTimeout };
   s.pool.fifo.push(entry);
   s.pool.size++;
   indexSet(s, request, entry);
@@ -206,6 +218,7 @@ function enqueue(s: ConsenterState, io: Io, e: PoolEntry): void {
 export function nextRequests(s: ConsenterState, maxCount: number, maxBytes: number, censored: string | undefined): Request[] {
   skipRemoved(s);
   const out: Request[] = [];
+  const entries: PoolEntry[] = [];
   let bytes = 0;
   const pool = s.pool.fifo;
   for (let i = s.pool.head; i < pool.length && out.length < maxCount; i++) {
@@ -213,8 +226,10 @@ export function nextRequests(s: ConsenterState, maxCount: number, maxBytes: numb
     if (!e.inPool || (censored !== undefined && e.request.clientId === censored)) continue;
     if (bytes + e.request.size > maxBytes && out.length > 0) break;
     out.push(e.request);
+    entries.push(e);
     bytes += e.request.size;
   }
+  s.pool.lastBatch = { requests: out, entries };
   return out;
 }
 
@@ -227,15 +242,29 @@ export function removeRequests(s: ConsenterState, io: Io, requests: readonly Req
   const live = liveMark(s);
   // Stryker disable next-line BooleanLiteral: waiters with room in the pool exist only right after a removal, and every removal (here, auto-removal) admits them at once; admitWaiting finds the pool full or no waiter otherwise
   let freed = false;
+  // The batch this node proposed: its entries are at hand (a pooled entry is what the index holds for its id).
+  const batch = s.pool.lastBatch;
+  const entries = batch !== undefined && batch.requests === requests ? batch.entries : undefined;
   for (let i = 0; i < requests.length; i++) {
     const r = requests[i] as Request;
+    const e = entries?.[i];
+    if (e !== undefined && e.inPool) {
+      unpool(s, e);
+      freed = true;
+      continue;
+    }
     let m = s.pool.requests.get(r.clientId);
     if (m === undefined) s.pool.requests.set(r.clientId, (m = new Map()));
     const known = m.get(r.reqId);
-    if (typeof known === 'object') {
-      unpool(s, known);
-      freed = true;
-    } else if (known !== undefined && known >= live) continue;
+    if (known !== undefined) {
+      const mark = markOf(known);
+      if (mark < 0) {
+        unpool(s, known as PoolEntry);
+        freed = true;
+        continue;
+      }
+      if (mark >= live) continue;
+    }
     markProcessed(s, m, r);
   }
   // Stryker disable next-line ConditionalExpression: compaction only (memory): a follower never reads the FIFO (nextRequests is the leader's), so its decided entries were kept for the whole run; every reader skips them either way
@@ -389,7 +418,6 @@ function expire(s: ConsenterState, io: Io, e: PoolEntry, handler: RequestTimeout
   } else {
     // Pool.RemoveRequest via the auto-remove timer: deleteRequest moves it to the processed ids.
     unpool(s, e);
-    markProcessed(s, s.pool.requests.get(e.request.clientId) as Map<string, PoolEntry | number>, e.request);
     io.fact({ type: 'bft.requestRemoved', request: requestKey(e.request) });
     admitWaiting(s, io);
   }

@@ -16,6 +16,8 @@ export interface PoolEntry {
   readonly request: Request;
   /** False once decided or auto-removed (its slot in the FIFO is then skipped). */
   inPool: boolean;
+  /** Its processed mark once it left the pool (see `RequestPoolState.requests`); -1 while pooled. */
+  mark: number;
   /** 0 forward timer, 1 complain timer, 2 auto-remove timer. */
   stage: 0 | 1 | 2;
   deadline: number;
@@ -37,7 +39,8 @@ export interface RequestPoolState {
   /**
    * Every request the node knows, by clientId then reqId: its pool entry while pooled
    * (existMap), else its processed mark (delMap): the mark's ordinal in the processed list
-   * (`processedBase + i` for `processed[i]`). A mark below the list's head was erased: the
+   * (`processedBase + i` for `processed[i]`), held by the entry itself when the request left
+   * the pool (the entry stays in the index). A mark below the list's head was erased: the
    * id is forgotten. Erased marks are not deleted one by one; the index is rebuilt from the
    * pool and the live marks once they are as many as the live entries (`stale`).
    */
@@ -51,6 +54,11 @@ export interface RequestPoolState {
   processedBase: number;
   /** Erased marks still in `requests` (at most; an erased mark overwritten since is counted too). */
   stale: number;
+  /**
+   * The last batch NextRequests returned and the entries it took them from: when that
+   * batch is decided, its requests leave the pool without a look-up in the index.
+   */
+  lastBatch: { readonly requests: readonly Request[]; readonly entries: readonly PoolEntry[] } | undefined;
   /** The pool's next erase tick (every 5 s from the start: delSlice is cut to its last 1000 ids). */
   processedEraseAt: number;
 }
