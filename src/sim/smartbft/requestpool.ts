@@ -8,11 +8,11 @@
  * RequestPoolSubmitTimeout for a decision or auto-removal to make room, then fails. The ids
  * of removed requests are remembered as processed (delMap/delSlice), each id once
  * (moveToDelSlice: a decided id already processed, e.g. auto-removed before, is not added
- * again); every 5 s the list is cut to its last 1000 ids. The index of known ids marks a
- * processed id with its place in that list, so the erase forgets ids by moving the list's
- * head, without deleting them from the index one by one (a follower deleted about 9,000
- * ids per erase at 1,600 blocks/s, and the index shrank and grew again each time): the
- * erased marks are dropped by rebuilding the index once they are as many as the live ids.
+ * again); every 5 s the list is cut to its last 1000 ids. A processed id is marked with its
+ * place in that list, in a table of its own (delMap), so the erase forgets ids by moving
+ * the list's head, without deleting each (a follower deleted about 9,000 ids per erase at
+ * 1,600 blocks/s, and a Map of them shrank and grew again each time); a forgotten mark's
+ * slot is taken by a later one, and the table is rebuilt from the live marks as it fills.
  *
  * The three timer stages keep FIFO queues (deadlines grow along each queue), so one kernel
  * timer set at the earliest head deadline stands for all per-request timers.
@@ -20,12 +20,15 @@
  */
 import type { Request } from './api.ts';
 import { requestKey } from '../consensus/crypto.ts';
+import { fmix32 } from '../../shared/hash.ts';
 import { TIMERS, type Io } from './io.ts';
 import type { ConsenterState, PoolEntry, RequestPoolState } from './state.ts';
 import { onRequestSubmitted } from './batcher.ts';
 
 /** defaultSizeOfDelElements and defaultEraseTimeout (requestpool.go). */
 const PROCESSED_KEPT = 1000;
+/** The marks table's least size (a power of two). */
+const MARK_SLOTS_MIN = 1024;
 export const PROCESSED_ERASE_INTERVAL_MS = 5_000;
 
 /**
@@ -52,49 +55,122 @@ export function newRequestPoolState(now: number): RequestPoolState {
     timerAt: -1,
     timersStopped: false,
     requests: new Map(),
+    unpooled: 0,
     waiting: [],
     processed: [],
     processedHead: 0,
     processedBase: 0,
-    stale: 0,
+    markSlots: new Int32Array(MARK_SLOTS_MIN),
+    markHashes: new Int32Array(MARK_SLOTS_MIN),
+    markUsed: 0,
     lastBatch: undefined,
     // Stryker disable next-line ArithmeticOperator: eraseProcessed steps the deadline by whole intervals from where it is, so the schedule stays start + k intervals
     processedEraseAt: now + PROCESSED_ERASE_INTERVAL_MS,
   };
 }
 
-/** The ordinal of the first processed mark not erased: a mark below it is forgotten. */
-function liveMark(s: ConsenterState): number {
-  return s.pool.processedBase + s.pool.processedHead;
+/** The hash of a request id (clientId, reqId) in the marks table: FNV-1a over both, a separator between. */
+function idHash(r: Request): number {
+  let h = 0x811c9dc5;
+  const c = r.clientId;
+  for (let i = 0; i < c.length; i++) h = Math.imul(h ^ c.charCodeAt(i), 0x01000193);
+  h = Math.imul(h ^ 0x10000, 0x01000193);
+  const q = r.reqId;
+  for (let i = 0; i < q.length; i++) h = Math.imul(h ^ q.charCodeAt(i), 0x01000193);
+  return fmix32(h) | 0;
 }
 
-/** The processed mark an index value stands for: -1 for a pooled entry. */
-function markOf(known: PoolEntry | number): number {
-  return typeof known === 'number' ? known : known.mark;
+function sameId(a: Request, b: Request): boolean {
+  return a === b || (a.reqId === b.reqId && a.clientId === b.clientId);
 }
 
-/** The request's pool entry while pooled, its processed mark, or undefined (unknown or forgotten). */
-function lookup(s: ConsenterState, r: Request): PoolEntry | number | undefined {
-  const known = s.pool.requests.get(r.clientId)?.get(r.reqId);
-  if (known === undefined) return undefined;
-  const mark = markOf(known);
-  if (mark < 0) return known;
-  return mark < liveMark(s) ? undefined : mark;
+/**
+ * The slot of `r`'s live processed mark (`h` is its idHash), or, when it has none,
+ * -1 - the slot a mark of it goes to (the first forgotten or empty slot on its probe path).
+ */
+function findMark(s: ConsenterState, r: Request, h: number): number {
+  const pool = s.pool;
+  const slots = pool.markSlots;
+  const mask = slots.length - 1;
+  const live = pool.processedBase + pool.processedHead;
+  let free = -1;
+  for (let i = h & mask; ; i = (i + 1) & mask) {
+    const v = slots[i] as number;
+    if (v === 0) return -1 - (free >= 0 ? free : i);
+    const mark = v - 1;
+    if (mark < live) {
+      if (free < 0) free = i;
+    } else if (pool.markHashes[i] === h && sameId(pool.processed[mark - pool.processedBase] as Request, r)) return i;
+  }
 }
 
-function indexSet(s: ConsenterState, r: Request, value: PoolEntry | number): void {
+/** moveToDelSlice: remember `r` as processed at slot `at` (the caller found it has no live mark). */
+function markProcessed(s: ConsenterState, r: Request, h: number, at: number): void {
+  const pool = s.pool;
+  if (pool.markSlots[at] === 0) pool.markUsed++;
+  pool.markSlots[at] = pool.processedBase + pool.processed.length + 1;
+  pool.markHashes[at] = h;
+  pool.processed.push(r);
+  if (pool.markUsed * 2 >= pool.markSlots.length) rebuildMarks(s);
+}
+
+/** The marks table from the live marks alone, with room for four times as many. */
+function rebuildMarks(s: ConsenterState): void {
+  const pool = s.pool;
+  const list = pool.processed;
+  const live = list.length - pool.processedHead;
+  let size = MARK_SLOTS_MIN;
+  while (size < live * 4) size *= 2;
+  const slots = new Int32Array(size);
+  const hashes = new Int32Array(size);
+  const mask = size - 1;
+  for (let k = pool.processedHead; k < list.length; k++) {
+    const h = idHash(list[k] as Request);
+    let i = h & mask;
+    while (slots[i] !== 0) i = (i + 1) & mask;
+    slots[i] = pool.processedBase + k + 1;
+    hashes[i] = h;
+  }
+  pool.markSlots = slots;
+  pool.markHashes = hashes;
+  pool.markUsed = live;
+}
+
+/** The request's entry while it is pooled (existMap). */
+function pooledEntry(s: ConsenterState, r: Request): PoolEntry | undefined {
+  const e = s.pool.requests.get(r.clientId)?.get(r.reqId);
+  return e !== undefined && e.inPool ? e : undefined;
+}
+
+function indexSet(s: ConsenterState, e: PoolEntry): void {
+  const r = e.request;
   let m = s.pool.requests.get(r.clientId);
   if (m === undefined) s.pool.requests.set(r.clientId, (m = new Map()));
-  m.set(r.reqId, value);
+  m.set(r.reqId, e);
 }
 
-/** The entry leaves the pool and its request becomes processed (deleteRequest, moveToDelSlice): the entry keeps the mark. */
+/** The entry leaves the pool and its request becomes processed (deleteRequest, then moveToDelSlice). */
 function unpool(s: ConsenterState, e: PoolEntry): void {
   e.inPool = false;
   s.pool.size--;
   s.pool.bytes -= e.request.size;
-  e.mark = s.pool.processedBase + s.pool.processed.length;
-  s.pool.processed.push(e.request);
+  s.pool.unpooled++;
+  const h = idHash(e.request);
+  // A pooled id has no live mark: findMark gives the slot for one.
+  markProcessed(s, e.request, h, -1 - findMark(s, e.request, h));
+}
+
+/** Entries that left the pool outnumber the pooled ones by 1024: rebuild existMap from the FIFO. */
+function dropUnpooled(s: ConsenterState): void {
+  const pool = s.pool;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: when to rebuild (memory only): readers skip entries that left the pool, so rebuilding at any point or never reads the same; pinned by requestpool-rules.test.ts (bounded index)
+  if (pool.unpooled <= pool.size + 1024) return;
+  pool.requests = new Map();
+  pool.unpooled = 0;
+  for (let i = pool.head; i < pool.fifo.length; i++) {
+    const e = pool.fifo[i] as PoolEntry;
+    if (e.inPool) indexSet(s, e);
+  }
 }
 
 function reject(io: Io, request: Request, reason: string): string {
@@ -104,16 +180,9 @@ function reject(io: Io, request: Request, reason: string): string {
 
 /** existMap / delMap: the request is pooled, or was processed not long ago. */
 function duplicate(s: ConsenterState, request: Request): string | null {
-  const known = lookup(s, request);
-  if (typeof known === 'object') return 'request already exists';
-  if (known !== undefined) return 'request already processed';
+  if (pooledEntry(s, request) !== undefined) return 'request already exists';
+  if (findMark(s, request, idHash(request)) >= 0) return 'request already processed';
   return null;
-}
-
-/** moveToDelSlice for a request not in the pool: remember `r` as processed (the caller has checked it is not already). */
-function markProcessed(s: ConsenterState, m: Map<string, PoolEntry | number>, r: Request): void {
-  m.set(r.reqId, s.pool.processedBase + s.pool.processed.length);
-  s.pool.processed.push(r);
 }
 
 /** How many processed ids are remembered (len(delSlice)). */
@@ -176,10 +245,10 @@ export function onSubmitTimeouts(s: ConsenterState, io: Io): void {
 }
 
 function addToPool(s: ConsenterState, io: Io, request: Request): void {
-  const entry: PoolEntry = { request, inPool: true, mark: -1, stage: 0, deadline: io.now + s.config.RequestForwardTimeout };
+  const entry: PoolEntry = { request, inPool: true, stage: 0, deadline: io.now + s.config.RequestForwardTimeout };
   s.pool.fifo.push(entry);
   s.pool.size++;
-  indexSet(s, request, entry);
+  indexSet(s, entry);
   s.pool.bytes += request.size;
   // Stryker disable next-line ConditionalExpression: (to true) a request enqueued while stopped is consumed without expiring by onRequestTimers' stopped check, and RestartTimers rebuilds the queues from the pool
   if (!s.pool.timersStopped) enqueue(s, io, entry);
@@ -239,36 +308,35 @@ export function nextRequests(s: ConsenterState, maxCount: number, maxBytes: numb
  * for a request that was not in the pool).
  */
 export function removeRequests(s: ConsenterState, io: Io, requests: readonly Request[]): void {
-  const live = liveMark(s);
   // Stryker disable next-line BooleanLiteral: waiters with room in the pool exist only right after a removal, and every removal (here, auto-removal) admits them at once; admitWaiting finds the pool full or no waiter otherwise
   let freed = false;
-  // The batch this node proposed: its entries are at hand (a pooled entry is what the index holds for its id).
+  // The batch this node proposed: its entries are at hand (a pooled entry is what existMap holds for its id).
   const batch = s.pool.lastBatch;
   const entries = batch !== undefined && batch.requests === requests ? batch.entries : undefined;
   for (let i = 0; i < requests.length; i++) {
     const r = requests[i] as Request;
     const e = entries?.[i];
+    // Stryker disable next-line ConditionalExpression: (to false) the look-up below finds the same pooled entry
     if (e !== undefined && e.inPool) {
       unpool(s, e);
       freed = true;
       continue;
     }
-    let m = s.pool.requests.get(r.clientId);
-    if (m === undefined) s.pool.requests.set(r.clientId, (m = new Map()));
-    const known = m.get(r.reqId);
-    if (known !== undefined) {
-      const mark = markOf(known);
-      if (mark < 0) {
-        unpool(s, known as PoolEntry);
-        freed = true;
-        continue;
-      }
-      if (mark >= live) continue;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a shortcut; an empty pool has no pooled entry to find
+    const pooled = s.pool.size > 0 ? pooledEntry(s, r) : undefined;
+    if (pooled !== undefined) {
+      unpool(s, pooled);
+      freed = true;
+      continue;
     }
-    markProcessed(s, m, r);
+    const h = idHash(r);
+    const at = findMark(s, r, h);
+    if (at < 0) markProcessed(s, r, h, -1 - at);
   }
   // Stryker disable next-line ConditionalExpression: compaction only (memory): a follower never reads the FIFO (nextRequests is the leader's), so its decided entries were kept for the whole run; every reader skips them either way
   if (freed) skipRemoved(s);
+  // Stryker disable next-line ConditionalExpression: the same: existMap's readers skip entries that left the pool
+  if (freed) dropUnpooled(s);
   // Stryker disable next-line ConditionalExpression: see `freed` above: admitWaiting admits no one when nothing was freed
   if (freed) admitWaiting(s, io);
 }
@@ -278,13 +346,12 @@ export function eraseProcessed(s: ConsenterState, io: Io): void {
   if (io.now < s.pool.processedEraseAt) return;
   while (s.pool.processedEraseAt <= io.now) s.pool.processedEraseAt += PROCESSED_ERASE_INTERVAL_MS;
   const excess = processedCount(s) - PROCESSED_KEPT;
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: a shortcut; with excess <= 0 the loop below erases nothing and the head stays where it is
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a shortcut; with excess <= 0 the head stays where it is
   if (excess <= 0) return;
   const pool = s.pool;
   const list = pool.processed;
   // Forget the oldest: their marks fall below the head.
   let h = pool.processedHead + excess;
-  pool.stale += excess;
   // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,ArithmeticOperator,BlockStatement: when to compact (memory only): cutting the erased ids off the list at any point or never, with the head and the base shifted, reads the same; the cut itself is pinned by requestpool-rules.test.ts
   if (h > 1024 && h * 2 > list.length) {
     pool.processed = list.slice(h);
@@ -292,23 +359,6 @@ export function eraseProcessed(s: ConsenterState, io: Io): void {
     h = 0;
   }
   pool.processedHead = h;
-  if (pool.stale >= pool.size + processedCount(s)) rebuildIndex(s);
-}
-
-/**
- * The index of known ids from the pool and the live processed marks alone: the erased
- * marks, and a client none of whose ids is known any more, leave it.
- */
-function rebuildIndex(s: ConsenterState): void {
-  const pool = s.pool;
-  pool.requests = new Map();
-  pool.stale = 0;
-  for (let i = pool.head; i < pool.fifo.length; i++) {
-    const e = pool.fifo[i] as PoolEntry;
-    if (e.inPool) indexSet(s, e.request, e);
-  }
-  const list = pool.processed;
-  for (let i = pool.processedHead; i < list.length; i++) indexSet(s, list[i] as Request, pool.processedBase + i);
 }
 
 /** RequestsTimer.StopTimers (view change started). */
@@ -418,6 +468,7 @@ function expire(s: ConsenterState, io: Io, e: PoolEntry, handler: RequestTimeout
   } else {
     // Pool.RemoveRequest via the auto-remove timer: deleteRequest moves it to the processed ids.
     unpool(s, e);
+    dropUnpooled(s);
     io.fact({ type: 'bft.requestRemoved', request: requestKey(e.request) });
     admitWaiting(s, io);
   }

@@ -16,8 +16,6 @@ export interface PoolEntry {
   readonly request: Request;
   /** False once decided or auto-removed (its slot in the FIFO is then skipped). */
   inPool: boolean;
-  /** Its processed mark once it left the pool (see `RequestPoolState.requests`); -1 while pooled. */
-  mark: number;
   /** 0 forward timer, 1 complain timer, 2 auto-remove timer. */
   stage: 0 | 1 | 2;
   deadline: number;
@@ -37,14 +35,13 @@ export interface RequestPoolState {
   /** StopTimers was called (a view change is under way). */
   timersStopped: boolean;
   /**
-   * Every request the node knows, by clientId then reqId: its pool entry while pooled
-   * (existMap), else its processed mark (delMap): the mark's ordinal in the processed list
-   * (`processedBase + i` for `processed[i]`), held by the entry itself when the request left
-   * the pool (the entry stays in the index). A mark below the list's head was erased: the
-   * id is forgotten. Erased marks are not deleted one by one; the index is rebuilt from the
-   * pool and the live marks once they are as many as the live entries (`stale`).
+   * existMap: the pooled requests' entries, by clientId then reqId. An entry that left the
+   * pool (`inPool` false) stays until the map is rebuilt from the FIFO, once such entries
+   * outnumber the pooled ones by 1024 (`unpooled`); readers check `inPool`.
    */
-  requests: Map<string, Map<string, PoolEntry | number>>;
+  requests: Map<string, Map<string, PoolEntry>>;
+  /** Entries that left the pool since `requests` was rebuilt (at most). */
+  unpooled: number;
   /** Submissions waiting for room in a full pool (the semaphore's FIFO of waiters), until `deadline`. */
   waiting: { readonly request: Request; readonly deadline: number }[];
   /** delSlice: each processed id once, in removal order, from `processedHead` on. */
@@ -52,11 +49,20 @@ export interface RequestPoolState {
   processedHead: number;
   /** The ordinal of `processed[0]` (the list is cut at its head now and then). */
   processedBase: number;
-  /** Erased marks still in `requests` (at most; an erased mark overwritten since is counted too). */
-  stale: number;
+  /**
+   * delMap: the processed ids' marks in an open-addressing table (linear probing); per slot,
+   * the mark + 1 (0: empty), the mark being the id's ordinal in the processed list
+   * (`processedBase + i` for `processed[i]`), and the id's hash. A mark below the list's head
+   * was erased: its id is forgotten and its slot is free for another mark. The erase only
+   * moves the head; the table is rebuilt from the live marks when half its slots are used.
+   */
+  markSlots: Int32Array;
+  markHashes: Int32Array;
+  /** Slots in use (live marks and erased ones). */
+  markUsed: number;
   /**
    * The last batch NextRequests returned and the entries it took them from: when that
-   * batch is decided, its requests leave the pool without a look-up in the index.
+   * batch is decided, its requests leave the pool without a look-up in `requests`.
    */
   lastBatch: { readonly requests: readonly Request[]; readonly entries: readonly PoolEntry[] } | undefined;
   /** The pool's next erase tick (every 5 s from the start: delSlice is cut to its last 1000 ids). */

@@ -387,21 +387,31 @@ describe('processed ids (requestpool.go delMap / delSlice, eraseFromDelSlice)', 
     expect(rejected(submit(node, req('t7')))).toEqual(['request already processed']);
   });
 
-  it('forgotten ids leave the index once they are as many as the ids still known: a client with no other id then has no entry', () => {
+  it('forgotten ids and requests that left the pool do not stay indexed: 40,000 ids decided over 20 erases leave indexes sized by the ids still known', () => {
     const node = follower();
-    const start = node.state.pool.processedEraseAt;
+    let at = node.state.pool.processedEraseAt;
+    submit(node, req('a', 100, 'lonely'));
     direct(node, (io) => removeRequests(node.state, io, [req('a', 100, 'lonely')]));
-    submit(node, req('x', 100, 'other'));
-    direct(node, (io) => removeRequests(node.state, io, Array.from({ length: 2_100 }, (_, i) => req(`t${i}`))));
-    submit(node, req('y', 100, 'other'));
-    node.now = start;
-    direct(node, (io) => eraseProcessed(node.state, io));
-    // 1,101 ids forgotten (a, t0..t1099), 1,002 known (x and y pooled, t1100..t2099 processed).
+    for (let round = 0; round < 20; round++) {
+      const ids = Array.from({ length: 2_000 }, (_, i) => req(`r${round}-${i}`, 100, i % 2 === 0 ? 'even' : 'odd'));
+      for (const r of ids.slice(0, 300)) submit(node, r);
+      direct(node, (io) => removeRequests(node.state, io, ids));
+      node.now = at;
+      at += 5_000;
+      direct(node, (io) => eraseProcessed(node.state, io));
+    }
+    expect(processedCount(node.state)).toBe(1_000);
+    // delMap: live marks and forgotten slots, rebuilt from the live ones as it fills.
+    expect(node.state.pool.markSlots.length).toBeLessThanOrEqual(16_384);
+    // existMap: entries that left the pool are dropped once they outnumber the pooled ones by 1024.
+    let indexed = 0;
+    for (const m of node.state.pool.requests.values()) indexed += m.size;
+    expect(indexed).toBeLessThanOrEqual(1_024);
     expect(node.state.pool.requests.has('lonely')).toBe(false);
-    expect(node.state.pool.requests.get('c')?.size).toBe(1_000);
-    expect(node.state.pool.requests.get('other')?.size).toBe(2);
+    // Still exact: the last 1000 ids are remembered, the one before them is not.
+    expect(rejected(submit(node, req('r19-999', 100, 'odd')))).toEqual([]);
+    expect(rejected(submit(node, req('r19-1000', 100, 'even')))).toEqual(['request already processed']);
     expect(rejected(submit(node, req('a', 100, 'lonely')))).toEqual([]);
-    expect(rejected(submit(node, req('t1100')))).toEqual(['request already processed']);
   });
 
   it('moveToDelSlice: a forgotten id decided again is remembered again, as the newest', () => {
