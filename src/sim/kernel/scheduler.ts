@@ -19,13 +19,20 @@ const INITIAL_CAPACITY = 1024;
 
 export class Scheduler<P> {
   /**
-   * The heap, as parallel arrays: each entry's (time, seq) key in typed arrays beside the
-   * event objects, so sifting compares numbers in two flat arrays instead of loading every
-   * event object it passes (at n=64 the heap holds thousands of deliveries).
+   * The heap, as parallel typed arrays: each entry's (time, seq) key and the slot of its
+   * event. Sifting compares and moves numbers only: the event objects stay put in `table`,
+   * written once when scheduled (a heap of object references paid a write barrier at each
+   * level a sift moved an entry; at n=64 the heap holds thousands of deliveries).
    */
   private times = new Float64Array(INITIAL_CAPACITY);
   private seqs = new Float64Array(INITIAL_CAPACITY);
-  private events: (ScheduledEvent<P> | undefined)[] = [];
+  private slots = new Int32Array(INITIAL_CAPACITY);
+  /** The events by slot; a slot is free again once its event is taken. */
+  private table: (ScheduledEvent<P> | undefined)[] = new Array<ScheduledEvent<P> | undefined>(INITIAL_CAPACITY).fill(undefined);
+  /** Free slots (a stack), and the slots never used yet from `fresh` on. */
+  private free = new Int32Array(INITIAL_CAPACITY);
+  private freeTop = 0;
+  private fresh = 0;
   private size = 0;
   private nextSeq = 0;
   private live = 0;
@@ -64,14 +71,16 @@ export class Scheduler<P> {
     this.push(ev);
   }
 
-  /** Sift a new entry up the (time, seq) heap. */
+  /** Put a new entry in a free slot and sift it up the (time, seq) heap. */
   private push(ev: ScheduledEvent<P>): void {
     const time = ev.time;
     const seq = ev.seq;
     if (this.size === this.times.length) this.grow();
+    const slot = this.freeTop > 0 ? (this.free[--this.freeTop] as number) : this.fresh++;
+    this.table[slot] = ev;
     const times = this.times;
     const seqs = this.seqs;
-    const events = this.events;
+    const slots = this.slots;
     let i = this.size++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
@@ -79,22 +88,29 @@ export class Scheduler<P> {
       if (pt < time || (pt === time && (seqs[parent] as number) < seq)) break;
       times[i] = pt;
       seqs[i] = seqs[parent] as number;
-      events[i] = events[parent];
+      slots[i] = slots[parent] as number;
       i = parent;
     }
     times[i] = time;
     seqs[i] = seq;
-    events[i] = ev;
+    slots[i] = slot;
     this.live++;
   }
 
+  /** Double every array (the heap is full, so every slot is in use: none is free). */
   private grow(): void {
-    const times = new Float64Array(this.times.length * 2);
+    const n = this.times.length * 2;
+    const times = new Float64Array(n);
     times.set(this.times);
     this.times = times;
-    const seqs = new Float64Array(this.seqs.length * 2);
+    const seqs = new Float64Array(n);
     seqs.set(this.seqs);
     this.seqs = seqs;
+    const slots = new Int32Array(n);
+    slots.set(this.slots);
+    this.slots = slots;
+    this.free = new Int32Array(n);
+    for (let i = this.table.length; i < n; i++) this.table.push(undefined);
   }
 
   /** Cancel a scheduled event; it will never be returned by `next`. */
@@ -129,7 +145,7 @@ export class Scheduler<P> {
   }
 
   private dropCancelledTop(): void {
-    while (this.size > 0 && (this.events[0] as ScheduledEvent<P>).cancelled) this.pop();
+    while (this.size > 0 && (this.table[this.slots[0] as number] as ScheduledEvent<P>).cancelled) this.pop();
   }
 
   private pop(): ScheduledEvent<P> | undefined {
@@ -137,15 +153,17 @@ export class Scheduler<P> {
     if (n === 0) return undefined;
     const times = this.times;
     const seqs = this.seqs;
-    const events = this.events;
-    const top = events[0] as ScheduledEvent<P>;
+    const slots = this.slots;
+    const topSlot = slots[0] as number;
+    const top = this.table[topSlot] as ScheduledEvent<P>;
+    this.table[topSlot] = undefined;
+    this.free[this.freeTop++] = topSlot;
     const size = n - 1;
     this.size = size;
-    const lastT = times[size] as number;
-    const lastS = seqs[size] as number;
-    const last = events[size];
-    events[size] = undefined;
     if (size > 0) {
+      const lastT = times[size] as number;
+      const lastS = seqs[size] as number;
+      const last = slots[size] as number;
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
@@ -166,12 +184,12 @@ export class Scheduler<P> {
         if (lastT < ct || (lastT === ct && lastS < cs)) break;
         times[i] = ct;
         seqs[i] = cs;
-        events[i] = events[c];
+        slots[i] = slots[c] as number;
         i = c;
       }
       times[i] = lastT;
       seqs[i] = lastS;
-      events[i] = last;
+      slots[i] = last;
     }
     return top;
   }

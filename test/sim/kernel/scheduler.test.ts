@@ -97,3 +97,34 @@ describe('scheduler: caller-built events (scheduleEvent)', () => {
     expect(() => s.scheduleEvent({ time: 2, seq: -1, payload: 'late', cancelled: false })).toThrow(/before now/);
   });
 });
+
+describe('scheduler: a heap past its first 1,024 slots, taken and refilled', () => {
+  fcTest.prop([fc.array(fc.tuple(fc.integer({ min: 0, max: 50 }), fc.nat(3)), { minLength: 1_200, maxLength: 1_600 })], { numRuns: 5 })(
+    'events scheduled while others are taken, some cancelled, come out in (time, insertion) order',
+    (specs) => {
+      const s = new Scheduler<number>();
+      // A model of the queue: the pending (time, insertion number, cancelled) entries.
+      const model: { t: number; i: number; ev: { cancelled: boolean } }[] = [];
+      const got: number[] = [];
+      const want: number[] = [];
+      const take = (): void => {
+        // The model's answer first: taking an event marks it cancelled.
+        const live = model.filter((m) => !m.ev.cancelled).sort((a, b) => a.t - b.t || a.i - b.i)[0];
+        const e = s.next();
+        expect(e?.payload).toBe(live?.i);
+        if (live !== undefined) model.splice(model.indexOf(live), 1);
+        if (e !== undefined) got.push(e.payload);
+        if (live !== undefined) want.push(live.i);
+      };
+      specs.forEach(([dt, op], i) => {
+        const ev = s.schedule(s.now + dt, i);
+        model.push({ t: s.now + dt, i, ev });
+        if (op === 0) take();
+        if (op === 1 && i % 7 === 0) s.cancel(ev);
+      });
+      while (s.pending > 0) take();
+      expect(got).toEqual(want);
+      expect(s.next()).toBeUndefined();
+    },
+  );
+});
