@@ -111,23 +111,27 @@ export interface RunResult {
 /**
  * A message in flight, and its own scheduler entry (one object per message). A class, so
  * every delivery has one shape; it holds the slots themselves, so dispatch looks nothing
- * up by name.
+ * up by name. The kernel reuses a delivery once it is dispatched (`Simulation.spare`):
+ * at n=64 thousands are in flight, each lived long enough to be copied by the young
+ * generation's collections and promoted, and the old generation's collections then
+ * marked and swept them all.
  */
 export class Delivery implements ScheduledEvent<KernelEvent> {
   readonly type = 'deliver' as const;
   seq = 0;
   cancelled = false;
   constructor(
-    readonly time: number,
-    readonly id: number,
-    readonly from: NodeSlot,
-    readonly to: NodeSlot,
-    readonly msg: unknown,
+    public time: number,
+    public id: number,
+    public from: NodeSlot,
+    public to: NodeSlot,
+    public msg: unknown,
     /** The message's description and its hash32, computed once at send. */
-    readonly m: string,
-    readonly mHash: number,
-    readonly incarnation: number,
-    readonly handled: boolean,
+    public m: string,
+    public mHash: number,
+    public incarnation: number,
+    /** Its handling cost was paid: the node's reaction is due now (see `ProcessingConfig`). */
+    public handled: boolean,
   ) {}
   get payload(): KernelEvent {
     return this;
@@ -211,6 +215,8 @@ export class Simulation {
   private lastMHash = 0;
   /** Its fields, built on the first send that a reader of records sees. */
   private lastFields: MessageFields | undefined = undefined;
+  /** Deliveries already dispatched, for reuse (see `Delivery`). */
+  private readonly spare: Delivery[] = [];
 
   private readonly processing: ProcessingConfig | undefined;
   private readonly interrupt: (() => string | undefined) | undefined;
@@ -438,23 +444,30 @@ export class Simulation {
       case 'deliver': {
         const s = p.to;
         const from = p.from;
+        const msg = p.msg;
         if (!s.up || s.incarnation !== p.incarnation) {
           this.trace.record({ t: this.now, k: 'drop', id: p.id, from: from.id, to: s.id, m: p.m, reason: 'down' });
+          this.release(p);
           return;
         }
-        if (!p.handled && (!this.network.connected(from.id, s.id) || !this.network.passes(from.id, s.id, p.msg))) {
+        if (!p.handled && (!this.network.connected(from.id, s.id) || !this.network.passes(from.id, s.id, msg))) {
           this.trace.record({ t: this.now, k: 'drop', id: p.id, from: from.id, to: s.id, m: p.m, reason: 'partition' });
+          this.release(p);
           return;
         }
         if (!p.handled && s.costMs > 0) {
           // Arrived: wait for the node to finish what it is handling, then take costMs.
           s.busyUntil = Math.max(this.now, s.busyUntil) + s.costMs;
-          this.scheduler.scheduleEvent(new Delivery(s.busyUntil, p.id, from, s, p.msg, p.m, p.mHash, p.incarnation, true));
+          p.time = s.busyUntil;
+          p.handled = true;
+          p.cancelled = false;
+          this.scheduler.scheduleEvent(p);
           return;
         }
         this.delivered++;
         this.trace.recordMessage('deliver', this.now, p.id, from.id, from.idHash, s.id, s.idHash, p.m, p.mHash);
-        this.stepNode(s, { kind: 'message', from: from.id, msg: p.msg });
+        this.release(p);
+        this.stepNode(s, { kind: 'message', from: from.id, msg });
         return;
       }
       case 'timer': {
@@ -556,8 +569,31 @@ export class Simulation {
       }
       again = network.duplicateAt;
     }
-    this.scheduler.scheduleEvent(new Delivery(at, id, s, target, msg, m, mHash, target.incarnation, false));
-    if (again >= 0) this.scheduler.scheduleEvent(new Delivery(again, id, s, target, msg, m, mHash, target.incarnation, false));
+    this.scheduler.scheduleEvent(this.delivery(at, id, s, target, msg, m, mHash));
+    if (again >= 0) this.scheduler.scheduleEvent(this.delivery(again, id, s, target, msg, m, mHash));
+  }
+
+  /** A delivery of `msg` to `target`'s current process at `at`: a spare one refilled, or a new one. */
+  private delivery(at: number, id: number, from: NodeSlot, target: NodeSlot, msg: unknown, m: string, mHash: number): Delivery {
+    const d = this.spare.pop();
+    if (d === undefined) return new Delivery(at, id, from, target, msg, m, mHash, target.incarnation, false);
+    d.time = at;
+    d.id = id;
+    d.from = from;
+    d.to = target;
+    d.msg = msg;
+    d.m = m;
+    d.mHash = mHash;
+    d.incarnation = target.incarnation;
+    d.handled = false;
+    d.cancelled = false;
+    return d;
+  }
+
+  /** A dispatched delivery is spare (the scheduler no longer holds it); its message is let go. */
+  private release(d: Delivery): void {
+    d.msg = undefined;
+    this.spare.push(d);
   }
 
   /** A send on `s`'s stream `name` to `target`: why the message is lost, or undefined (see the header). */
