@@ -198,7 +198,7 @@ export function decideInView(s: ConsenterState, io: Io, d: Decision): void {
 
 /** Controller.startView: a fresh View, ChangeRole, "Starting view ...", metrics. */
 function changeView(s: ConsenterState, io: Io, view: number, seq: number, decisions: number, restored?: Restored): void {
-  // Stryker disable next-line EqualityOperator: `restored` is read only for a running view at the same view and sequence, which reaches here from neither caller that passes it (start's view is a stopped placeholder) nor from changeViewAfterSync (it returns first)
+  // Stryker disable next-line EqualityOperator,ConditionalExpression: `restored` is passed only by start, whose view is a stopped placeholder, so the running-view part is false whenever it is set
   if (s.view.number === view && s.view.seq === seq && !s.view.stopped && restored === undefined) return;
   stopView(s, io);
   s.currViewNumber = view;
@@ -268,8 +268,8 @@ function changeViewAfterSync(s: ConsenterState, io: Io, view: number, seq: numbe
   // at a time and keeps it until it decides.
   const joined = VIEW_CHANGER.joinedView(s);
   if (joined !== undefined && joined > view && s.view.inFlightOnly) return;
-  // Stryker disable next-line ConditionalExpression: (to false) changeView's own check returns in the same case
-  if (s.view.number === view && s.view.seq === seq && !s.view.stopped) return;
+  // changeView's own check returns for the view already running ("Got view change to %d
+  // but view is already running").
   changeView(s, io, view, seq, decisions);
 }
 
