@@ -193,8 +193,8 @@ export class SimWorld {
    * a timeout. The kernel only drops the message; this hands the refusal back.
    */
   refused(from: NodeId, to: NodeId, m: string): void {
-    if (m.startsWith('Proposal ') && this.fabric.peers.some((p) => p.id === to) && this.fabric.gateways.some((g) => g.id === from)) {
-      // A gateway's proposal to a peer whose process is down: the endorser's dial fails at once.
+    if (m.startsWith('Proposal ') && this.topology.peers.includes(to)) {
+      // A gateway's proposal (only gateways send them) to a peer whose process is down: the endorser's dial fails at once.
       const c = { type: 'peerRefused' as const, peer: to };
       this.sim.after(0, () => {
         if (this.sim.isUp(from)) this.sim.command(from, c, `peerRefused ${to}`);

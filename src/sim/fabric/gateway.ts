@@ -266,14 +266,17 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
     p.asked.clear();
   }
 
-  /** The orgs whose peers endorsed this proposal in agreement with the gateway peer. */
+  /**
+   * The orgs that endorsed so far. `responses` holds only successes that agree with the
+   * gateway peer's (a failing or mismatching endorser is failed instead, and the gateway
+   * peer's own failure ends the request), so every response counts.
+   */
   function endorsedOrgs(p: Pending): Set<string> {
-    const own = p.responses.get(spec!.peer);
     const orgs = new Set<string>();
-    if (own === undefined) return orgs;
-    for (const r of p.responses.values()) if (r.status === 200 && sameResult(r, own)) orgs.add(r.org);
+    for (const r of p.responses.values()) orgs.add(r.org);
     return orgs;
   }
+
 
   /** An org's next peer to ask: one not asked before (Go's `nextPeerInGroup`). */
   function nextPeerOf(p: Pending, o: string): NodeId | undefined {
@@ -324,15 +327,13 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
     answer(s, p, 503, { success: false, error: 'failed to endorse transaction: failed to collect enough transaction endorsements, see attached details for more info', txID: p.txId, details: p.endorseErrors }, out);
   }
 
-  /** The successful responses that agree with the gateway peer's, if they satisfy the policy. */
+  /** The responses so far (all successes agreeing with the gateway peer's), if they satisfy the policy. */
   function endorsementSet(p: Pending): ProposalResponse[] | undefined {
-    const own = p.responses.get(spec!.peer);
-    if (own === undefined || own.status !== 200) return undefined;
-    if (isApproval(p.chaincode, p.fn)) return [own];
-    const agreeing = [...p.responses.values()].filter((r) => r.status === 200 && sameResult(r, own));
-    const orgs = new Set(agreeing.map((r) => r.org));
-    return evaluatePolicy(topology.policy, orgs, topology.orgs).ok ? agreeing : undefined;
+    // approveformyorg is endorsed by the org's own peer only (its implicit collection).
+    if (!isApproval(p.chaincode, p.fn) && !evaluatePolicy(topology.policy, endorsedOrgs(p), topology.orgs).ok) return undefined;
+    return [...p.responses.values()];
   }
+
 
   function onProposalResponse(s: GatewayState, r: ProposalResponse, ctx: NodeContext, out: GwOut): void {
     const p = s.pending.get(r.id);
