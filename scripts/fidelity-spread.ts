@@ -21,8 +21,10 @@ import { simClusterFor } from '../src/scenarios/simulator.ts';
 
 /** Seeds 1..N the model runs a scenario with to find a step's spread. */
 export const SPREAD_SEEDS = 20;
-/** How often the local target polls a `waitFor` (src/cli/commands/local.ts runOnLocal pollMs): a real time is known to that much. */
-export const LOCAL_POLL_MS = 500;
+import { LOCAL_POLL_MS } from '../src/cli/commands/local.ts';
+
+/** How often the local target polls a `waitFor`: a real time is known to that much. */
+export { LOCAL_POLL_MS };
 
 export interface Spread {
   readonly min: number;

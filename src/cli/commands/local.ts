@@ -103,6 +103,9 @@ function stopSignal(timeoutMs: number, env: CliEnv): { signal: AbortSignal; disp
   };
 }
 
+/** How often `run --target local` polls a `waitFor`: a real time is known to this much. */
+export const LOCAL_POLL_MS = 500;
+
 async function runOnLocal(pr: Prepared, env: CliEnv): Promise<ScenarioResult> {
   const stop = stopSignal(pr.timeoutMs, env);
   const cluster = new LocalCluster(pr.state, { certIdSuffix: Date.now().toString(36), onStep: (l) => env.stderr(`  ${l}\n`), signal: stop.signal });
@@ -110,7 +113,7 @@ async function runOnLocal(pr: Prepared, env: CliEnv): Promise<ScenarioResult> {
     return await runScenario(pr.scenario, cluster, {
       seed: pr.seed,
       signal: stop.signal,
-      pollMs: 500,
+      pollMs: LOCAL_POLL_MS,
       onStep: (s) => env.stderr(`${s.ok ? '✓' : '✗'} ${s.index} ${s.name} (${Math.round(s.tookMs)} ms)\n`),
     });
   } finally {
