@@ -9,7 +9,7 @@ import { sign, withDigest } from '../../../src/sim/consensus/crypto.ts';
 import type { HeightRequest } from '../../../src/sim/smartbft/messages.ts';
 import { viewDataSummary } from '../../../src/sim/smartbft/viewchanger.ts';
 import { BftCluster } from './harness.ts';
-import { logs, OneConsenter, sends } from './one.ts';
+import { answerSync, logs, OneConsenter, sends } from './one.ts';
 
 function events(out: readonly { kind: string; event?: unknown }[], type: string): Record<string, unknown>[] {
   const r: Record<string, unknown>[] = [];
@@ -526,10 +526,7 @@ describe("Controller.Sync closes a leader's Batcher until changeView resets it (
     expect(node.state.view).toMatchObject({ number: 0, leaderId: 1, stopped: false });
     // handleHeartBeatResponse: f+1 = 2 responses of view 1 start Controller.Sync.
     node.receive(2, { type: 'HeartBeatResponse', view: 1 });
-    const out = [...node.receive(3, { type: 'HeartBeatResponse', view: 1 })];
-    const req = sends(out).find((x) => x.msg.type === 'HeightRequest')!.msg as HeightRequest;
-    for (const id of [2, 3, 4]) out.push(...node.receive(id, { type: 'HeightResponse', syncId: req.syncId, height: ledger.length + 1 }));
-    for (const id of [2, 3, 4]) out.push(...node.receive(id, { type: 'StateTransferResponse', viewNum: 0, sequence: ledger.length + 1 }));
+    answerSync(node, node.receive(3, { type: 'HeartBeatResponse', view: 1 }), ledger.length + 1, { view: 0, seq: ledger.length + 1 });
     // changeView: "Got view change to 0 but view is already running": the view is not restarted.
     expect(node.state.view).toMatchObject({ number: 0, leaderId: 1, stopped: false });
     expect(node.state.batch.closed).toBe(true);
@@ -564,11 +561,9 @@ describe("changeView resets the Batcher a leader's Sync closed (controller.go:43
     const ledger = chain();
     const node = new OneConsenter(1, 4, { ledger });
     node.receive(2, { type: 'HeartBeatResponse', view: 4 });
-    const out = [...node.receive(3, { type: 'HeartBeatResponse', view: 4 })];
+    const started = node.receive(3, { type: 'HeartBeatResponse', view: 4 });
     expect(node.state.batch.closed).toBe(true);
-    const req = sends(out).find((x) => x.msg.type === 'HeightRequest')!.msg as HeightRequest;
-    for (const id of [2, 3, 4]) node.receive(id, { type: 'HeightResponse', syncId: req.syncId, height: ledger.length + 1 });
-    for (const id of [2, 3, 4]) node.receive(id, { type: 'StateTransferResponse', viewNum: 4, sequence: ledger.length + 1 });
+    answerSync(node, started, ledger.length + 1, { view: 4, seq: ledger.length + 1 });
     expect(node.state.view).toMatchObject({ number: 4, leaderId: 1, stopped: false });
     expect(node.state.batch.closed).toBe(false);
     const after = [...node.step({ kind: 'command', command: { type: 'submit', request: { clientId: 'c', reqId: 'in-view-4', size: 10, payload: null } } })];

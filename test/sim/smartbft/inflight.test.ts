@@ -7,10 +7,10 @@ import { describe, expect, it } from 'vitest';
 import type { TraceRecord } from '../../../src/sim/kernel/index.ts';
 import type { Proposal } from '../../../src/sim/smartbft/api.ts';
 import { sign } from '../../../src/sim/consensus/crypto.ts';
-import type { Commit, HeightRequest, PrePrepare, SignedViewData } from '../../../src/sim/smartbft/messages.ts';
+import type { Commit, PrePrepare, SignedViewData } from '../../../src/sim/smartbft/messages.ts';
 import { viewDataSummary } from '../../../src/sim/smartbft/viewchanger.ts';
 import { BftCluster } from './harness.ts';
-import { logs, OneConsenter, sends } from './one.ts';
+import { answerSync, logs, OneConsenter, sends } from './one.ts';
 
 function logsOf(records: readonly TraceRecord[], node: string): { t: number; kind: string; args: readonly (string | number)[] }[] {
   const out: { t: number; kind: string; args: readonly (string | number)[] }[] = [];
@@ -100,6 +100,15 @@ function committingInFlight(p: Proposal): OneConsenter {
   return node;
 }
 
+/** committingInFlight, then its second tick: the in-flight proposal's View runs. */
+function inFlightViewRunning(p: Proposal): OneConsenter {
+  const node = committingInFlight(p);
+  const nextTick = [...node.timers].find(([name]) => name === 'tick')![1];
+  node.runUntil(nextTick + 1_000);
+  expect(node.state.view.inFlightOnly).toBe(true);
+  return node;
+}
+
 describe('commitInFlightProposal (viewchanger.go), one consenter', () => {
   const commitOf = (p: Proposal, signer: number): Commit => ({ type: 'Commit', view: 0, seq: 1, digest: p.digest, signature: sign(signer, p.digest), assist: false });
 
@@ -128,10 +137,7 @@ describe('commitInFlightProposal (viewchanger.go), one consenter', () => {
   });
   it('discoverIfSyncNeeded (view.go) in the in-flight view: f+1 commits beyond it call the ViewChanger\'s Sync, which syncs and abandons the in-flight proposal', () => {
     const p = inFlightProposal();
-    const node = committingInFlight(p);
-    const nextTick = [...node.timers].find(([name]) => name === 'tick')![1];
-    node.runUntil(nextTick + 1_000);
-    expect(node.state.view.inFlightOnly).toBe(true);
+    const node = inFlightViewRunning(p);
     const ahead = (signer: number): Commit => ({ type: 'Commit', view: 0, seq: 3, digest: 'ahead', signature: sign(signer, 'ahead'), assist: false });
     node.receive(2, ahead(2));
     const out = node.receive(4, ahead(4));
@@ -159,16 +165,9 @@ describe('HeartbeatMonitor during commitInFlightProposal (heartbeatmonitor.go ha
 describe('a sync that ends while the in-flight proposal is committed (controller.go changeView; the model has one View at a time)', () => {
   it("finding nothing newer, it leaves the in-flight proposal's View running (Go restarts its own view beside it, and the in-flight View goes on)", () => {
     const p = inFlightProposal();
-    const node = committingInFlight(p);
-    const nextTick = [...node.timers].find(([name]) => name === 'tick')![1];
-    node.runUntil(nextTick + 1_000);
-    expect(node.state.view.inFlightOnly).toBe(true);
+    const node = inFlightViewRunning(p);
     // A HeartBeat of a higher view from the monitor's leader: Controller.Sync.
-    const out = [...node.receive(1, { type: 'HeartBeat', view: 5, seq: 1 })];
-    const req = sends(out).find((x) => x.msg.type === 'HeightRequest')?.msg as HeightRequest | undefined;
-    expect(req).toBeDefined();
-    for (const id of [1, 2, 4]) node.receive(id, { type: 'HeightResponse', syncId: req!.syncId, height: 1 });
-    for (const id of [1, 2, 4]) node.receive(id, { type: 'StateTransferResponse', viewNum: 0, sequence: 1 });
+    answerSync(node, node.receive(1, { type: 'HeartBeat', view: 5, seq: 1 }), 1, { view: 0, seq: 1 });
     expect(node.state.view.inFlightOnly).toBe(true);
     expect(node.state.view.stopped).toBe(false);
   });

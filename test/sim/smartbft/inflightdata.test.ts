@@ -164,13 +164,7 @@ describe('maybePruneInFlight (controller.go), after Controller.sync', () => {
   });
 
   it('no prune when sync returns early ("no new view to report"): the state and the last decision are both behind this node\'s view', () => {
-    // Node 3 decided d1 in view 0, then moved to view 1 by a NewView without a decision.
-    const node = new OneConsenter(3, 4);
-    decideInView0(node, d1);
-    node.receive(1, vc(1));
-    node.receive(4, vc(1));
-    node.receive(2, { type: 'NewView', signedViewData: [svd(2, vdOf(1, d1)), svd(1, vdOf(1, d1)), svd(4, vdOf(1, d1))] });
-    expect(node.state.view.number).toBe(1);
+    const node = inView1();
     const out = sync(node, 2, { view: 0, seq: 2 });
     expect(kinds(out).filter((k) => k.startsWith('synced'))).toEqual([]);
     expect(node.state.inFlight?.proposal.digest).toBe(d1.proposal.digest);

@@ -146,3 +146,19 @@ export function logs(effects: readonly BftEffect[]): { kind: string; args: reado
   }
   return out;
 }
+
+/**
+ * Answer, from every other node, the sync that `started` (the effects that began it) asked
+ * for with its HeightRequest: each reports `height` and then the state (view, sequence), no
+ * blocks. Returns `started` and every effect of the answers.
+ */
+export function answerSync(node: OneConsenter, started: readonly BftEffect[], height: number, state: { view: number; seq: number }): BftEffect[] {
+  const all = [...started];
+  const req = sends(started).find((x) => x.msg.type === 'HeightRequest');
+  if (req === undefined) throw new Error(`node ${node.id} started no sync`);
+  const { syncId } = req.msg as { syncId: number };
+  const others = Array.from({ length: node.n }, (_, i) => i + 1).filter((id) => id !== node.id);
+  for (const id of others) all.push(...node.receive(id, { type: 'HeightResponse', syncId, height }));
+  for (const id of others) all.push(...node.receive(id, { type: 'StateTransferResponse', viewNum: state.view, sequence: state.seq }));
+  return all;
+}
