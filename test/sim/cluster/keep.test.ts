@@ -99,8 +99,9 @@ describe('simClusterFor keeps the lines its waitFor log steps look for', () => {
 
 describe('run --logs', () => {
   it("writes every line of each node's current container: ids 1, 2, 3, ... with none missing", async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'fbs-keep-')), 'logs');
-    dirs.push(dir);
+    const parent = mkdtempSync(join(tmpdir(), 'fbs-keep-'));
+    dirs.push(parent);
+    const dir = join(parent, 'logs');
     const env = processEnv();
     expect(await main(['run', 'kill-orderer', '--logs', dir], { ...env, stdout: () => undefined })).toBe(0);
     const files = readdirSync(dir).filter((f) => f.startsWith('orderer') && f.endsWith('.log'));

@@ -1,8 +1,8 @@
 /** The cost model takes a calibration profile: commit and endorsement time, process start, replay rate. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.ts';
 import { simTarget } from '../../../src/cli/targets.ts';
 import { SimCluster } from '../../../src/sim/cluster/sim-cluster.ts';
@@ -104,8 +104,18 @@ describe('a profile in SimCluster', () => {
 });
 
 describe('topology: { profile: FILE }', () => {
-  it('is read by the CLI and passed to the simulator', async () => {
+  const dirs: string[] = [];
+  const tempDir = (): string => {
     const dir = mkdtempSync(join(tmpdir(), 'profile-test-'));
+    dirs.push(dir);
+    return dir;
+  };
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('is read by the CLI and passed to the simulator', async () => {
+    const dir = tempDir();
     const file = join(dir, 'p.json');
     const p = profile({ peerStartMs: 1234 });
     writeFileSync(file, JSON.stringify(p));
@@ -114,7 +124,7 @@ describe('topology: { profile: FILE }', () => {
   });
 
   it('a missing or invalid file is one line naming it, exit 2', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'profile-test-'));
+    const dir = tempDir();
     const missing = join(dir, 'none.json');
     const scenario = (f: string) => `name: x\ntopology: { profile: ${f} }\nsteps:\n  - sleep: 1s\n`;
     let env = testEnv({ 's.yaml': scenario(missing) });
