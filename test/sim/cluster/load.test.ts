@@ -83,4 +83,15 @@ describe('startClockLoad: the benches\' open loop, one certificate every `everyM
     expect(await c.loadTally(0)).toMatchObject({ count: 5, issued: 5, committed: 5, failed: 0 });
     expect(c.startClockLoad('techpulse', 0, 10)).toEqual({ ok: false, error: 'load count must be an integer >= 1, got 0' });
   });
+
+  it('keeps one request on the clock, not the whole load (issue #19: the scheduler does not grow with the count)', async () => {
+    const c = await SimCluster.create({ seed: 1 });
+    const before = c.sim.pendingEvents;
+    const started = c.startClockLoad('techpulse', 10_000, 300);
+    expect(c.sim.pendingEvents - before).toBe(1);
+    // 20 s in: 67 issued, the 68th the one waiting on the clock.
+    await c.sleep(20_000);
+    expect(await c.loadTally(started.load as number)).toMatchObject({ count: 10_000, issued: 67 });
+    expect(c.sim.pendingEvents).toBeLessThan(before + 100);
+  });
 });
