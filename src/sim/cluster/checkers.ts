@@ -89,22 +89,49 @@ export function blockHashesAgree(c: SimCluster): CheckResult {
   return { name, severity: 'invariant', ok: true, detail: `${c.topology.peers.length} peers are prefixes of the orderers' chain of ${hashes.length} blocks` };
 }
 
-/** Validity: only submitted transactions are ordered, and none commits valid twice. */
+/**
+ * Validity: only submitted transactions are ordered, and none commits valid twice. What was
+ * submitted is folded against the blocks as they were decided (validity.ts): a transaction
+ * still pending then was submitted; one that was not is valid only as a copy of one earlier
+ * in the chain.
+ */
 export function transactionsValid(c: SimCluster): CheckResult {
   const name = 'only submitted transactions, none valid twice';
-  const submitted = c.submittedTxIds();
+  const fold = c.validity;
   let longest: readonly Decision[] = [];
   for (const o of c.topology.orderers) {
     const ledger = ordererLedger(c, o);
     if (ledger.length > longest.length) longest = ledger;
   }
+  // Blocks no decided fact announced yet (none when the observers watched from the start).
+  fold.decided(longest, longest.length);
+  if (fold.height > 0) {
+    const at = longest[fold.height - 1];
+    const hash = at === undefined ? '' : blockHeaderHash(blockOfDecision(at).header);
+    if (hash !== fold.lastHash) return { name, severity: 'invariant', ok: false, detail: `the orderers' longest chain (${longest.length} blocks) does not hold block ${fold.height} as it was decided (${fold.lastHash}): a decided block changed` };
+  }
+  // The ids at the places the fold did not match, and which of them the walk has met so far.
+  const unmatched = new Map<number, Set<number>>();
+  const copies = new Set<string>();
+  for (const p of fold.unmatched()) {
+    let s = unmatched.get(p.block);
+    if (s === undefined) unmatched.set(p.block, (s = new Set()));
+    s.add(p.index);
+    const env = txWritesOf(blockOfDecision(longest[p.block - 1] as Decision))[p.index];
+    if (env !== null && env !== undefined) copies.add(env.txId);
+  }
+  const met = new Set<string>();
   let txs = 0;
   for (const d of longest) {
     const block = blockOfDecision(d);
-    for (const env of txWritesOf(block)) {
+    const at = unmatched.get(block.header.number);
+    const envs = txWritesOf(block);
+    for (let i = 0; i < envs.length; i++) {
+      const env = envs[i] ?? null;
       txs++;
       if (env === null) return { name, severity: 'invariant', ok: false, detail: `block ${block.header.number} carries a transaction that does not parse` };
-      if (!submitted.has(env.txId)) return { name, severity: 'invariant', ok: false, detail: `block ${block.header.number} carries transaction ${env.txId}, which no client submitted` };
+      if (at?.has(i) === true && !met.has(env.txId)) return { name, severity: 'invariant', ok: false, detail: `block ${block.header.number} carries transaction ${env.txId}, which no client submitted` };
+      if (copies.has(env.txId)) met.add(env.txId);
     }
   }
   for (const p of c.topology.peers) {

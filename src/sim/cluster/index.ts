@@ -6,3 +6,4 @@
 export { SimCluster, type SimClusterOptions, type KeepOptions, type MetricPoint } from './sim-cluster.ts';
 export { INITIAL_CERTIFICATES } from '../../shared/certificate.ts';
 export { blockHashesAgree, transactionsValid, converged, stateMatchesLedger, foldLedger, ordererChainHashes, type CheckResult } from './checkers.ts';
+export type { ValidityFold, TxPlace } from './validity.ts';

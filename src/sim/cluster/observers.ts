@@ -21,6 +21,7 @@ import type { ChainInfo } from '../fabric/kvledger.ts';
 import { getinfoOutput } from '../../shared/node-output.ts';
 import type { Topology } from '../fabric/topology.ts';
 import type { SimWorld } from './world.ts';
+import { ValidityFold } from './validity.ts';
 import type { ClusterLogLine, OrdererStatus } from '../../shared/cluster.ts';
 
 /**
@@ -68,8 +69,8 @@ export interface NodeLog {
 export class SimObservers {
   private readonly logs_ = new Map<NodeId, NodeLog>();
   private readonly series = new Map<string, MetricPoint[]>();
-  /** Transaction ids the gateways submitted to the orderers (for the validity check). */
-  private readonly submitted = new Set<string>();
+  /** The validity check's record: submitted transactions folded against the blocks as they are decided (validity.ts). */
+  readonly validity = new ValidityFold();
   /** Each node's logging spec: a line below its logger's level is not printed. */
   private readonly logSpecs_ = new Map<NodeId, LogSpec>();
   private defaultLogSpec = new LogSpec(DEFAULT_LOG_SPEC);
@@ -120,7 +121,11 @@ export class SimObservers {
         const node = r.node;
         this.exited(node, String((e as { reason?: unknown }).reason ?? e.type));
       } else if (e.type === 'gateway.submitted') {
-        this.submitted.add(String((e as { txId?: unknown }).txId));
+        this.validity.submitted(String((e as { txId?: unknown }).txId));
+      } else if (e.type === 'bft.decided' || e.type === 'raft.decided') {
+        // The block just written to this orderer's ledger (the fact follows the write: smartbft/controller.ts deliver, raft/chain.ts).
+        const s = this.world.ordererState(r.node);
+        if (s !== undefined) this.validity.decided(s.consenter.ledger, Number((e as { seq?: unknown }).seq));
       } else if (e.type === 'gateway.answer' && e.requestId !== undefined) {
         this.world.answered(e.requestId, { httpStatus: e.httpStatus ?? 500, body: e.body ?? {} });
       }
@@ -168,11 +173,6 @@ export class SimObservers {
     let l = this.logs_.get(node);
     if (l === undefined) this.logs_.set(node, (l = { entries: [], sinceStop: 0, seq: 0 }));
     return l;
-  }
-
-  /** Every transaction id a gateway has submitted to the ordering service so far. */
-  submittedTxIds(): ReadonlySet<string> {
-    return this.submitted;
   }
 
   /** The stable hash of the run's trace (its identity). */

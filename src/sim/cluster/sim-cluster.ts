@@ -28,6 +28,7 @@ import type { Topology } from '../fabric/topology.ts';
 import { SimWorld, type WorldOptions } from './world.ts';
 import { SimObservers, type KeepOptions, type MetricPoint } from './observers.ts';
 import { SimFaults } from './faults.ts';
+import type { ValidityFold } from './validity.ts';
 
 export type { KeepOptions, MetricPoint } from './observers.ts';
 export { CRASH_BACKOFF_INITIAL_MS, CRASH_BACKOFF_MAX_MS, CRASH_BACKOFF_RESET_MS } from './faults.ts';
@@ -117,9 +118,9 @@ export class SimCluster implements Cluster {
     this.observers.setLogSpec(node, spec);
   }
 
-  /** Every transaction id a gateway has submitted to the ordering service so far. */
-  submittedTxIds(): ReadonlySet<string> {
-    return this.observers.submittedTxIds();
+  /** The validity check's record: submitted transactions not ordered yet, and the decided blocks folded against them (validity.ts). */
+  get validity(): ValidityFold {
+    return this.observers.validity;
   }
 
   /** The stable hash of the run's trace (its identity). */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { transactionsValid } from '../../../src/sim/cluster/checkers.ts';
 import { SimCluster } from '../../../src/sim/cluster/sim-cluster.ts';
-import { envelopesOf } from '../../../src/sim/fabric/block.ts';
+import { envelopesOf, type Block } from '../../../src/sim/fabric/block.ts';
+import type { NodeMachine } from '../../../src/sim/kernel/index.ts';
 import { blockOfDecision, type OrdererState } from '../../../src/sim/fabric/orderer.ts';
 
 describe('validity checker', () => {
@@ -16,13 +17,61 @@ describe('validity checker', () => {
 
   it('names the block and the transaction when the chain carries one no client submitted', async () => {
     const c = await SimCluster.create({ seed: 5 });
-    const ledger = c.sim.state<OrdererState>('orderer.techpulse')!.consenter.ledger;
-    const last = blockOfDecision(ledger[ledger.length - 1]!);
-    const txId = envelopesOf(last)[0]!.txId;
-    // Forget that the gateway submitted it: to the checker the transaction came from nowhere.
-    (c.submittedTxIds() as Set<string>).delete(txId);
+    const last = lastBlock(c);
+    // A client that is no gateway broadcasts a copy of the last envelope under an id of its own.
+    const txId = 'f'.repeat(64);
+    const envelope = JSON.stringify({ ...(JSON.parse(last.data[0]!) as object), txId });
+    broadcastFromRogue(c, txId, envelope);
+    await c.sleep(5_000);
+    const forged = lastBlock(c);
+    expect(forged.header.number).toBeGreaterThan(last.header.number);
+    expect(envelopesOf(forged)[0]!.txId).toBe(txId);
     const bad = transactionsValid(c);
     expect(bad.ok).toBe(false);
-    expect(bad.detail).toBe(`block ${last.header.number} carries transaction ${txId}, which no client submitted`);
+    expect(bad.detail).toBe(`block ${forged.header.number} carries transaction ${txId}, which no client submitted`);
+  });
+
+  it('a copy of an ordered transaction ordered again is submitted (the peers flag it DUPLICATE_TXID)', async () => {
+    const c = await SimCluster.create({ seed: 5 });
+    const last = lastBlock(c);
+    const env = envelopesOf(last)[0]!;
+    // Every orderer restarted forgets the ids it processed (requestpool.go delMap is volatile): the copy is ordered again.
+    for (const o of c.topology.orderers) await c.stop(o);
+    for (const o of c.topology.orderers) await c.start(o);
+    broadcastFromRogue(c, env.txId, last.data[0]!);
+    await c.sleep(10_000);
+    const again = lastBlock(c);
+    expect(again.header.number).toBeGreaterThan(last.header.number);
+    expect(envelopesOf(again)[0]!.txId).toBe(env.txId);
+    expect(c.validity.unmatched()).toEqual([{ block: again.header.number, index: 0 }]);
+    const ok = transactionsValid(c);
+    expect(ok).toMatchObject({ ok: true });
+  });
+
+  it('keeps the submitted ids only until their block is decided (issue #19: a long run does not keep every id)', async () => {
+    const c = await SimCluster.create({ seed: 1 });
+    const before = c.validity.txs;
+    const started = c.startClockLoad('techpulse', 300, 100);
+    await c.sleep(40_000);
+    expect(await c.loadTally(started.load as number)).toMatchObject({ committed: 300 });
+    expect(c.validity.txs - before).toBe(300);
+    expect(c.validity.pending().size).toBe(0);
+    expect(c.validity.unmatched()).toEqual([]);
+    expect(transactionsValid(c)).toMatchObject({ ok: true });
   });
 });
+
+function lastBlock(c: SimCluster): Block {
+  const ledger = c.sim.state<OrdererState>('orderer.techpulse')!.consenter.ledger;
+  return blockOfDecision(ledger[ledger.length - 1]!);
+}
+
+/** A client node of its own (no gateway: no `gateway.submitted` fact) that broadcasts an envelope to every orderer. */
+function broadcastFromRogue(c: SimCluster, txId: string, envelope: string): void {
+  const rogue: NodeMachine<null, unknown, { readonly to: readonly string[]; readonly msg: unknown }> = {
+    start: () => ({ state: null, effects: [] }),
+    step: (_s, input) => (input.kind === 'command' ? input.command.to.map((to) => ({ kind: 'send' as const, to, msg: input.command.msg })) : []),
+  };
+  if (!c.sim.has('client.rogue')) c.sim.addNode('client.rogue', rogue);
+  c.sim.command('client.rogue', { to: c.topology.orderers, msg: { type: 'broadcast', txId, envelope } });
+}
