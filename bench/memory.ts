@@ -19,13 +19,37 @@
  *   store at the end; the rest is the cluster's own (observers, scheduler, trace hash);
  * - `memory.fabric.clusterHeapMB.T`, `.10T`, `memory.fabric.clusterHeapRatio10x`: that
  *   rest, at the end of each run, and its ratio: what the cluster itself keeps besides
- *   the nodes' content (the submitted transaction ids the validity invariant reads grow
- *   with the run);
+ *   the nodes' content. Its own records no longer grow with the run (the validity check's
+ *   submitted ids are folded as blocks are decided, src/sim/cluster/validity.ts; the clock
+ *   load keeps one request scheduled); what still grows from T to 10T (about 2.1 MB in heap
+ *   snapshots) is the backing tables of the model's memo WeakMaps (signature checks,
+ *   header and data hashes, parsed writes, shared CouchDB documents: about 1.5 MB), which
+ *   the nodes' objects filled and which V8 does not shrink when those keys die, and
+ *   optimised code of the longer run (about 0.5 MB): the nodes' cost, left behind;
  * - `memory.fabric.nodesBytesPerCert`, `memory.fabric.clusterBytesPerCert`: what each more
  *   certificate costs, from T to 10T (the end of each run, over the certificates between
  *   them), in the nodes' content (the drop at the end) and in the cluster's own rest: a
  *   certificate's envelope in the block files, its CouchDB document on each of the 3 peers,
- *   the block index, the orderers' decisions (bench/memory.ts, issue #19);
+ *   the block index, the orderers' decisions (bench/memory.ts, issue #19). What the nodes'
+ *   3.3 KB a certificate are made of (heap snapshots of the two runs with the nodes kept,
+ *   by structure; 2.8 transactions a block, 3 signatures a decision; 2026-12-03):
+ *   - the run's content, one copy shared by every node (a real network keeps it on disk,
+ *     the envelope once per orderer and peer, the document once per CouchDB): the envelope
+ *     text, 895 characters (about 910 B); the certificate's JSON value, its CouchDB
+ *     document body (280 B); the transaction id (80 B), the key (35 B), the block header's
+ *     text (60 B a certificate): about 1.37 KB. It can leave the JS heap only by a compact
+ *     encoding of the same bytes (a binary envelope, one buffer a block);
+ *   - the model's structures around it: Map entries (420 B: each peer's CouchDB document
+ *     and block index entry, 6 entries a certificate with the tables' slack); objects and
+ *     arrays (1.15 KB: the request, its parsed writes, the shared CouchDB document record,
+ *     each peer's stored block, flags and metadata, each orderer's decision with its 3
+ *     signatures, a share of each block); small strings (230 B: CouchDB `_rev`, `~version`,
+ *     `_id`, volume keys, commit hashes, signature values, the request's client id copied
+ *     per broadcast); memo tables' entries (170 B).
+ *   Dropped kind by kind at the end of the 10T run (each step frees what only it still
+ *   held, so shared content goes with the last holder): the gateways 11 B, the peers'
+ *   memory (block index, caches) 309 B, their CouchDB documents 134 B, their block files
+ *   223 B, the orderers' memory 25 B, their ledgers (with every shared byte above) 2,659 B;
  * - `memory.fabric.logLinesPerSimSec`, `.metricPointsPerSimSec`: log lines and metric
  *   change points the cluster added to what it keeps, per simulated second of load
  *   (0 unless asked: `run --logs`, `serve`, `keep: { logs, metrics }`).
