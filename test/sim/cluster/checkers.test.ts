@@ -48,6 +48,19 @@ describe('validity checker', () => {
     expect(ok).toMatchObject({ ok: true });
   });
 
+  it('says so when the chain it reads no longer holds the last block decided (every orderer lost its last write)', async () => {
+    const c = await SimCluster.create({ seed: 5 });
+    const decided = c.validity.height;
+    const hash = c.validity.lastHash;
+    for (const o of c.topology.orderers) {
+      await c.stop(o);
+      c.sim.durable(o).apply({ op: 'truncate', key: 'ledger', length: decided - 1 });
+    }
+    const bad = transactionsValid(c);
+    expect(bad.ok).toBe(false);
+    expect(bad.detail).toBe(`the orderers' longest chain (${decided - 1} blocks) does not hold block ${decided} as it was decided (${hash}): a decided block changed`);
+  });
+
   it('keeps the submitted ids only until their block is decided (issue #19: a long run does not keep every id)', async () => {
     const c = await SimCluster.create({ seed: 1 });
     const before = c.validity.txs;
