@@ -74,6 +74,8 @@ const ENTRIES = [
   e('informNewView', CONSENSUS, 'informNewView', 'DEBU', 'Node %d was informed of a new view %d', 'SmartBFT internal/bft/viewchanger.go:340 v.Logger.Debugf'),
   e('wrongViewChange', CONSENSUS, 'processMsg', 'WARN', 'Node %d got viewChange message %v from %d with view %d, expected view %d', 'SmartBFT internal/bft/viewchanger.go:299 v.Logger.Warnf'),
   e('wrongNewViewSender', CONSENSUS, 'processMsg', 'WARN', 'Node %d got newView message %v from %d, expected sender to be %d the next leader', 'SmartBFT internal/bft/viewchanger.go:319 v.Logger.Warnf'),
+  e('viewDataNotNextLeader', CONSENSUS, 'validateViewDataMsg', 'WARN', 'Node %d got %s from %d, but %d is not the next leader of view %d', 'SmartBFT internal/bft/viewchanger.go:503 v.Logger.Warnf'),
+  e('viewDataWrongView', CONSENSUS, 'validateViewDataMsg', 'WARN', 'Node %d got %s from %d, but %d is in view %d', 'SmartBFT internal/bft/viewchanger.go:513 v.Logger.Warnf'),
   e('viewDataLastDecisionFailed', CONSENSUS, 'validateViewDataMsg', 'WARN', "Node %d got %v from %d, but the check of the last decision didn't pass", 'SmartBFT internal/bft/viewchanger.go:519 v.Logger.Warnf'),
   e('newViewInvalid', CONSENSUS, 'processNewViewMsg', 'WARN', 'Node %d is processing a newView message, but the message is invalid', 'SmartBFT internal/bft/viewchanger.go:1117 v.Logger.Warnf'),
   e('helpLaggingViewChange', CONSENSUS, 'processMsg', 'WARN', 'Node %d got viewChange message %v from %d with view %d, expected view %d, help the lagging nodes', 'SmartBFT internal/bft/viewchanger.go:296 v.Logger.Warnf'),

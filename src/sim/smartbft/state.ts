@@ -155,9 +155,6 @@ export interface ViewChangerState {
   deferred: { readonly sender: number; readonly msg: ViewChange | ViewDataMsg | NewView }[];
   /** nextViews: the highest next view each sender asked for (for helping lagging nodes). */
   nextViews: Map<number, number>;
-  /** ViewData / NewView for the view we are about to join, kept until we join. */
-  earlyViewData: Map<number, ViewDataMsg>;
-  earlyNewView: { readonly sender: number; readonly msg: NewView } | undefined;
   /**
    * committedDuringViewChange (viewchanger.go): the sequence of the last decision this
    * new leader delivered from a ViewData one ahead of it (checkLastDecision); getInFlight

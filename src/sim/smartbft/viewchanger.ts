@@ -155,8 +155,6 @@ export function newViewChangerState(view: number, now: number): ViewChangerState
     lastResend: now,
     backOffFactor: 1,
     pendingInFlight: undefined,
-    earlyViewData: new Map(),
-    earlyNewView: undefined,
     committedDuringViewChange: undefined,
     deferred: [],
     nextViews: new Map(),
@@ -272,13 +270,6 @@ function processViewChangeMsg(s: ConsenterState, io: Io, restore: boolean, deps:
   if (leader === s.id) handleViewData(s, io, s.id, { type: 'ViewData', signed }, deps);
   else io.send(leader, { type: 'ViewData', signed });
   io.log('sentViewData', s.id, vc.currView, leader);
-  // Messages for this view that arrived before we joined.
-  const early = [...vc.earlyViewData.entries()];
-  vc.earlyViewData.clear();
-  for (const [from, msg] of early) handleViewData(s, io, from, msg, deps);
-  const nv = vc.earlyNewView;
-  vc.earlyNewView = undefined;
-  if (nv !== undefined) handleNewView(s, io, nv.sender, nv.msg, deps);
 }
 
 /** What a ViewData's signature is over (the model's stand-in for its protobuf bytes). */
@@ -396,7 +387,19 @@ function checkLastDecision(s: ConsenterState, io: Io, sender: number, svd: Signe
 /** validateViewDataMsg (viewchanger.go): the new leader's checks of one ViewData. */
 function validateViewDataMsg(s: ConsenterState, io: Io, sender: number, svd: SignedViewData, deps: ViewChangerDeps): boolean {
   const vd = svd.viewData;
-  if (leaderOfView(s.nodes, s.vc.currView) !== s.id || vd.nextView !== s.vc.currView) return false;
+  // Both checks read currView: a ViewData for the view this node is about to lead, come
+  // before the node itself joined that view change (its currView still the old view's), is
+  // "not the next leader" and dropped; its sender sends it once (processViewChangeMsg), so
+  // the view change then waits for another ViewData or for ViewChangeTimeout (seen on the
+  // real network: docs/fidelity.md, rolling-restart).
+  if (leaderOfView(s.nodes, s.vc.currView) !== s.id) {
+    io.log('viewDataNotNextLeader', s.id, signedViewDataToString(svd), sender, s.id, s.vc.currView);
+    return false;
+  }
+  if (vd.nextView !== s.vc.currView) {
+    io.log('viewDataWrongView', s.id, signedViewDataToString(svd), sender, s.id, s.vc.currView);
+    return false;
+  }
   const check = checkLastDecision(s, io, sender, svd, deps);
   if (!check.valid) {
     io.log('viewDataLastDecisionFailed', s.id, signedViewDataToString(svd), sender);
@@ -413,18 +416,15 @@ function signedViewDataToString(svd: SignedViewData): string {
 
 function handleViewData(s: ConsenterState, io: Io, sender: number, m: ViewDataMsg, deps: ViewChangerDeps): void {
   const vc = s.vc;
-  const vd = m.signed.viewData;
-  // Kept until the join (the model's): a sender's first, as voteSet.registerVote keeps a
-  // voter's first vote; at the join a node that does not lead that view drops them.
-  if (vd.nextView === vc.currView + 1) {
-    if (!vc.earlyViewData.has(sender)) vc.earlyViewData.set(sender, m);
-    return;
-  }
-  if (vc.realView === vc.currView) return;
   // The new leader's own ViewData is registered unchecked (Go's startViewChange calls
   // viewDataMsgs.registerVote(SelfID, msg) directly); only the others' are validated
-  // (validateViewDataMsg checks that this node leads the view), every time one comes.
+  // (validateViewDataMsg checks that this node leads the view), every time one comes:
+  // one that comes before this node joined the view change is dropped there, as Go's
+  // processMsg does (viewchanger.go:303-311); nothing keeps it for the join.
   if (sender !== s.id && !validateViewDataMsg(s, io, sender, m.signed, deps)) return;
+  // A late ViewData, once the view change is over (the model's: Go registers it and would
+  // build a NewView again on a quorum of them).
+  if (vc.realView === vc.currView) return;
   // voteSet.registerVote: a sender's first ViewData counts.
   if (vc.viewData.has(sender)) return;
   vc.viewData.set(sender, m.signed);
@@ -543,17 +543,15 @@ function validateNewViewMsg(s: ConsenterState, io: Io, m: NewView, deps: ViewCha
 
 function handleNewView(s: ConsenterState, io: Io, sender: number, m: NewView, deps: ViewChangerDeps): void {
   const vc = s.vc;
-  const nextView = m.signedViewData[0]?.viewData.nextView;
-  if (nextView === vc.currView + 1 && sender === leaderOfView(s.nodes, nextView)) {
-    vc.earlyNewView = { sender, msg: m };
-    return;
-  }
-  if (vc.realView === vc.currView) return;
+  // processMsg (viewchanger.go:316-321): the sender must lead currView. A NewView that comes
+  // before this node joined its view change (currView still the old view's) fails that and is
+  // dropped; nothing keeps it for the join.
   const expectedLeader = leaderOfView(s.nodes, vc.currView);
   if (sender !== expectedLeader) {
     io.log('wrongNewViewSender', s.id, describeMessage(m), sender, expectedLeader);
     return;
   }
+  if (vc.realView === vc.currView) return;
   // processNewViewMsg: validate, and again after each decision delivered from the message.
   let result = validateNewViewMsg(s, io, m, deps);
   while (result === 'deliver') result = validateNewViewMsg(s, io, m, deps);

@@ -94,6 +94,8 @@ const GO_CALLS: readonly (readonly [string, string, string, string])[] = [
   ['informNewView', 'informNewView', 'SmartBFT internal/bft/viewchanger.go:340 v.Logger.Debugf', 'Node %d was informed of a new view %d'],
   ['wrongViewChange', 'processMsg', 'SmartBFT internal/bft/viewchanger.go:299 v.Logger.Warnf', 'Node %d got viewChange message %v from %d with view %d, expected view %d'],
   ['wrongNewViewSender', 'processMsg', 'SmartBFT internal/bft/viewchanger.go:319 v.Logger.Warnf', 'Node %d got newView message %v from %d, expected sender to be %d the next leader'],
+  ['viewDataNotNextLeader', 'validateViewDataMsg', 'SmartBFT internal/bft/viewchanger.go:503 v.Logger.Warnf', 'Node %d got %s from %d, but %d is not the next leader of view %d'],
+  ['viewDataWrongView', 'validateViewDataMsg', 'SmartBFT internal/bft/viewchanger.go:513 v.Logger.Warnf', 'Node %d got %s from %d, but %d is in view %d'],
   ['viewDataLastDecisionFailed', 'validateViewDataMsg', 'SmartBFT internal/bft/viewchanger.go:519 v.Logger.Warnf', "Node %d got %v from %d, but the check of the last decision didn't pass"],
   ['newViewInvalid', 'processNewViewMsg', 'SmartBFT internal/bft/viewchanger.go:1117 v.Logger.Warnf', 'Node %d is processing a newView message, but the message is invalid'],
   ['helpLaggingViewChange', 'processMsg', 'SmartBFT internal/bft/viewchanger.go:296 v.Logger.Warnf', 'Node %d got viewChange message %v from %d with view %d, expected view %d, help the lagging nodes'],
