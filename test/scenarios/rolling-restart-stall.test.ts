@@ -1,0 +1,63 @@
+/**
+ * Issue #15: why rolling-restart's background issuance stalls on the real network in some runs.
+ * With the fidelity suite's SmartBFT options (LeaderHeartbeatTimeout 10s, RequestComplainTimeout
+ * 8s), every stop is a leader crash, and the followers' view change comes about 10 s later,
+ * just before the stopped leader is back. In the real run of 2026-12-03 17:04 one ViewData of
+ * that first view change was lost: it reached the next leader before the ViewChange that made it
+ * join, and validateViewDataMsg dropped it (viewchanger.go:502-505; the rule test is in
+ * test/sim/smartbft/viewchanger-rules.test.ts). The view change then waits for its 20 s timeout,
+ * the next leader is the next orderer the scenario stops, each restart empties a pool, and the
+ * one certificate the background issuance waits on is in no pool any more: its commit-status
+ * wait ends after 60 s. The real run: every catch-up at height 6, the background's first
+ * certificate DEADLINE_EXCEEDED after 60 s, 12 of 80 not issued. Here the same ViewData is lost
+ * with `dropMessages`, and the model draws the same run.
+ */
+import { describe, expect, it } from 'vitest';
+import { findBuiltin, type BuiltinScenario } from '../../src/scenarios/builtins/index.ts';
+import { runScenario } from '../../src/scenarios/runner.ts';
+import type { Scenario, Step } from '../../src/scenarios/schema.ts';
+import { simClusterFor } from '../../src/scenarios/simulator.ts';
+
+/** rolling-restart on the fidelity suite's SmartBFT options, optionally with `extra` steps placed after the steps of the given names. */
+function scenario(extra: Readonly<Record<string, Step>> = {}): Scenario {
+  const base = (findBuiltin('rolling-restart') as BuiltinScenario).build({});
+  const steps: Step[] = [];
+  for (const s of base.steps) {
+    steps.push(s);
+    const after = s.name !== undefined ? extra[s.name] : undefined;
+    if (after !== undefined) steps.push(after);
+  }
+  return { ...base, topology: { ...base.topology, smartbft: { LeaderHeartbeatTimeout: '10s', RequestComplainTimeout: '8s' } }, steps };
+}
+
+async function run(s: Scenario): Promise<{ heights: unknown[]; load: { committed: number; failed: number; issued: number; errors: Record<string, number> } }> {
+  const cluster = await simClusterFor(s, { seed: 1 });
+  try {
+    const r = await runScenario(s, cluster, { seed: 1 });
+    expect(r.passed).toBe(true);
+    const heights = r.steps.filter((x) => x.name?.endsWith(' catches up')).map((x) => x.value);
+    return { heights, load: r.steps[0]!.value as { committed: number; failed: number; issued: number; errors: Record<string, number> } };
+  } finally {
+    await cluster.close();
+  }
+}
+
+describe('rolling-restart: the background issuance stalls when the first view change loses a ViewData (issue #15)', () => {
+  it('without a lost message each view change completes before the stopped leader is back: the height grows at every catch-up', async () => {
+    const { heights, load } = await run(scenario());
+    expect(heights).toEqual([8, 10, 12, 13]);
+    expect(load.committed).toBeGreaterThanOrEqual(75);
+  });
+
+  it('the ViewData of orderer.ordering to the next leader lost during the first view change: every catch-up at height 6, the first certificate times out after 60 s', async () => {
+    const { heights, load } = await run(
+      scenario({
+        'background issuance: 80 certificates, one every 2s': { dropMessages: { from: 'orderer.ordering', to: 'orderer.dataforge', types: ['ViewData'] } },
+        'start orderer.techpulse': { heal: true },
+      }),
+    );
+    expect(heights).toEqual([6, 6, 6, 6]);
+    expect([load.committed, load.failed, load.issued]).toEqual([68, 1, 69]);
+    expect(Object.keys(load.errors).join()).toMatch(/^timed out waiting for transaction /);
+  });
+});
