@@ -29,7 +29,11 @@ export interface WorkerData {
   readonly shared: SharedArrayBuffer;
 }
 
-export type WorkerMessage = { readonly type: 'result'; readonly result: CellResult } | { readonly type: 'done' } | { readonly type: 'error'; readonly message: string };
+export type WorkerMessage =
+  | { readonly type: 'result'; readonly result: CellResult }
+  /** `cpuMs`: the worker thread's own CPU time when it finished (cpu.ts), undefined where the system cannot tell. */
+  | { readonly type: 'done'; readonly cpuMs: number | undefined }
+  | { readonly type: 'error'; readonly message: string };
 
 /** What a job's run gave: its results in index order, and how many threads ran it. */
 export interface JobRun {
@@ -38,6 +42,12 @@ export interface JobRun {
   readonly threads: number;
   /** Results this thread ran; the rest came from worker threads. */
   readonly here: number;
+  /**
+   * CPU milliseconds the worker threads spent, each from its start to its last result
+   * (cpu.ts): 0 without worker threads, undefined where a thread could not tell. With the
+   * process's CPU and this thread's, the rest is V8's helper threads (bench/check.ts).
+   */
+  readonly workerCpuMs: number | undefined;
 }
 
 async function isBuiltinSim(target: SimTarget): Promise<boolean> {
@@ -66,6 +76,7 @@ export async function runJob(job: Job, total: number, shard: Shard, options: { r
   };
   const threads = Math.min(options.workers, indices.length);
   let finished = 1;
+  let workerCpuMs: number | undefined = 0;
   // A size job runs the kernel alone (any thread can); the others run on the target, which a worker can make again only if it is the built-in one.
   if (threads <= 1 || (job.kind !== 'size' && (options.target === undefined || !(await isBuiltinSim(options.target))))) {
     await runTask(options.target, job, new Claims(shared, indices), takeHere);
@@ -85,6 +96,7 @@ export async function runJob(job: Job, total: number, shard: Shard, options: { r
           else if (m.type === 'done') {
             done = true;
             finished++;
+            workerCpuMs = workerCpuMs === undefined || m.cpuMs === undefined ? undefined : workerCpuMs + m.cpuMs;
             resolve();
           } else reject(new Error(`a worker failed: ${m.message}`));
         });
@@ -104,5 +116,5 @@ export async function runJob(job: Job, total: number, shard: Shard, options: { r
       await threadsDone.catch(() => undefined);
     }
   }
-  return { results: results.sort((a, b) => a.index - b.index), threads: finished, here };
+  return { results: results.sort((a, b) => a.index - b.index), threads: finished, here, workerCpuMs };
 }
