@@ -43,10 +43,9 @@
  * Every answer is emitted as `{ type: 'gateway.answer', requestId, httpStatus, body }`,
  * with `body` shaped like the REST API's JSON.
  */
-import { createHash } from 'node:crypto';
 import { computeQuorum } from '../consensus/quorum.ts';
 import type { Effect, Input, NodeContext, NodeId, NodeMachine } from '../kernel/types.ts';
-import { CHANNEL, serializeEnvelope, validationCodeName, type Endorsement, type Envelope, type KVRead, type KVWrite, type NsRwSet } from './block.ts';
+import { CHANNEL, serializeEnvelope, sha256Hex, validationCodeName, type Endorsement, type Envelope, type KVRead, type KVWrite, type NsRwSet } from './block.ts';
 import { APPROVE_FN, type CertificateInput, CHAINCODE, LIFECYCLE_NS, simulatedDate, type CertificateRecord, type VerifyStatus } from './chaincode.ts';
 import { Out, type FabricEvent } from './effects.ts';
 import { describeFabricMessage, fabricMessageFields, type CommitStatusResponse, type FabricMessage, type ProposalResponse } from './messages.ts';
@@ -212,7 +211,7 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
       return;
     }
     s.seq++;
-    const txId = createHash('sha256').update(`${s.id}:${s.seq}:${cmd.requestId}`).digest('hex');
+    const txId = sha256Hex(`${s.id}:${s.seq}:${cmd.requestId}`);
     let chaincode = CHAINCODE;
     let fn: string;
     let args: readonly string[];

@@ -229,17 +229,23 @@ export function createPeer(options: PeerOptions): NodeMachine<PeerState, FabricM
     tryCommitNext(s, out);
   }
 
+  /**
+   * The endorser refuses the proposal before simulating it. A function of the peer, not a
+   * closure made in `endorse`: run under tsx (keepNames), every closure made per call was
+   * also named with a defineProperty (1.4% of the e2e bench's CPU).
+   */
+  function refuse(s: PeerState, from: NodeId, p: Proposal, message: string, out: PeerOut): void {
+    if (!p.evaluate) {
+      out.metric('endorser_endorsement_failures', bump(s, `ef|${p.chaincode}`), { channel: CHANNEL, chaincode: p.chaincode, chaincodeerror: 'false' });
+    }
+    out.send(from, { type: 'proposal.response', id: p.id, peer: s.id, org: s.org, status: 500, message, payload: '', rwset: [] });
+  }
+
   function endorse(s: PeerState, from: NodeId, p: Proposal, out: PeerOut): void {
-    const refuse = (message: string): void => {
-      if (!p.evaluate) {
-        out.metric('endorser_endorsement_failures', bump(s, `ef|${p.chaincode}`), { channel: CHANNEL, chaincode: p.chaincode, chaincodeerror: 'false' });
-      }
-      out.send(from, { type: 'proposal.response', id: p.id, peer: s.id, org: s.org, status: 500, message, payload: '', rwset: [] });
-    };
-    if (s.ledger === null) return refuse(`channel '${CHANNEL}' not found`);
-    if (s.preResetHeight !== null) return refuse('endorse requests are blocked while ledgers are being rebuilt');
+    if (s.ledger === null) return refuse(s, from, p, `channel '${CHANNEL}' not found`, out);
+    if (s.preResetHeight !== null) return refuse(s, from, p, 'endorse requests are blocked while ledgers are being rebuilt', out);
     if (p.chaincode !== LIFECYCLE_NS && s.ledger.version(LIFECYCLE_NS, definitionKeys(p.chaincode).metadata) === null) {
-      return refuse(`make sure the chaincode ${p.chaincode} has been successfully defined on channel ${CHANNEL} and try again: chaincode ${p.chaincode} not found`);
+      return refuse(s, from, p, `make sure the chaincode ${p.chaincode} has been successfully defined on channel ${CHANNEL} and try again: chaincode ${p.chaincode} not found`, out);
     }
     const r = simulate({ chaincode: p.chaincode, fn: p.fn, args: p.args, creatorMsp: mspId(p.creator), timestampMs: p.timestampMs }, s.ledger.reader(out));
     if (r.status !== 200 && !p.evaluate) {
