@@ -19,7 +19,7 @@
 import { blockHeaderHash, TxValidationCode, txWritesOf, type Height, type StoredBlock } from '../fabric/block.ts';
 import { CERT_INDEXES, CHAINCODE, LIFECYCLE_NS } from '../fabric/chaincode.ts';
 import type { SimCluster } from './sim-cluster.ts';
-import { CouchInstance, encodeVersionField, INTERNAL_DB, METADATA_DB, namespaceDbName, toCouchDoc, type CouchDoc } from '../fabric/couchdb.ts';
+import { CouchInstance, encodeVersionField, INTERNAL_DB, METADATA_DB, namespaceDbName, toCouchDoc, type CouchDoc, type StoredDoc } from '../fabric/couchdb.ts';
 import { BLOCKS_KEY, PVTDATA_PREFIX, type TxPvtData } from '../fabric/kvledger.ts';
 import { blockOfDecision, type OrdererState } from '../fabric/orderer.ts';
 import type { PeerState } from '../fabric/peer.ts';
@@ -243,6 +243,7 @@ export function stateMatchesLedger(c: SimCluster, peer: string): CheckResult {
     for (let i = 0; i < Math.max(keys.length, ledgerDocs.length); i++) {
       const want = keys[i];
       const got = ledgerDocs[i];
+      if (want !== undefined && got !== undefined && sameLedgerDoc(got, want[0], want[1].value, want[1].version)) continue;
       const wantDoc = want === undefined ? null : JSON.stringify(withoutRev(expectedDoc(want[0], want[1].value ?? '', want[1].version)));
       const gotDoc = got === undefined ? null : JSON.stringify(withoutRev(toCouchDoc(got)));
       if (wantDoc !== gotDoc) return { name, ...STATE, ok: false, detail: `${db} document ${i}: have ${gotDoc ?? 'none'}, the ledger gives ${wantDoc ?? 'none'}` };
@@ -250,6 +251,17 @@ export function stateMatchesLedger(c: SimCluster, peer: string): CheckResult {
     docs += live.length;
   }
   return { name, ...STATE, ok: true, detail: `${namespaces.size} namespace databases (${docs} documents) match the fold of ${blocks.length} blocks` };
+}
+
+/**
+ * A stored ledger document that is `key` at `version` holding `value` as written: its
+ * CouchDB JSON is then the expected document's text, as both are made from the same value
+ * (JSON object fields, else the attachment), id and `~version`. Compared in place: both JSON
+ * texts were built (each value parsed and written again) for every key of every peer, 9%
+ * of a `check` schedule's CPU; any other document is compared by its text.
+ */
+function sameLedgerDoc(got: StoredDoc, key: string, value: string | null, version: Height): boolean {
+  return got.body === undefined && got.value !== undefined && got.value === value && got._id === key && got.ver === encodeVersionField(version);
 }
 
 function withoutRev(doc: CouchDoc): Record<string, unknown> {

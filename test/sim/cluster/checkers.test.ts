@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { transactionsValid } from '../../../src/sim/cluster/checkers.ts';
+import { stateMatchesLedger, transactionsValid } from '../../../src/sim/cluster/checkers.ts';
+import { encodeVersionField, type StoredDoc } from '../../../src/sim/fabric/couchdb.ts';
 import { SimCluster } from '../../../src/sim/cluster/sim-cluster.ts';
 import { envelopesOf, type Block } from '../../../src/sim/fabric/block.ts';
 import type { NodeMachine } from '../../../src/sim/kernel/index.ts';
@@ -88,3 +89,32 @@ function broadcastFromRogue(c: SimCluster, txId: string, envelope: string): void
   if (!c.sim.has('client.rogue')) c.sim.addNode('client.rogue', rogue);
   c.sim.command('client.rogue', { to: c.topology.orderers, msg: { type: 'broadcast', txId, envelope } });
 }
+
+describe('state checker', () => {
+  const issue = async (c: SimCluster, certID: string): Promise<void> => {
+    const r = await c.issueCertificate('dataforge', { certID, studentID: 's', studentName: 'S', courseID: 'C', courseName: 'Course', issueDate: '2026-03-14', expiryDate: '2027-03-14' });
+    expect(r.ok).toBe(true);
+  };
+  const KEY = 'couchdb/certchannel_certcontract/S-1';
+
+  it('a document whose value, ~version or id is not the ledger\'s is named with both texts; one written again as the ledger has it passes', async () => {
+    const c = await SimCluster.create({ seed: 5 });
+    await issue(c, 'S-1');
+    await c.sleep(1_000);
+    expect(stateMatchesLedger(c, 'peer0.org3').ok).toBe(true);
+    const volume = c.sim.durable('peer0.org3');
+    const doc = volume.get<StoredDoc>(KEY) as StoredDoc;
+    const tampered = (d: StoredDoc): string => {
+      volume.apply({ op: 'set', key: KEY, value: d });
+      const r = stateMatchesLedger(c, 'peer0.org3');
+      expect(r.ok).toBe(false);
+      return r.detail;
+    };
+    expect(tampered({ ...doc, value: (doc.value as string).replace('"S"', '"T"') })).toMatch(/certchannel_certcontract document \d+: have \{"_id":"S-1",.*"studentName":"T".*, the ledger gives \{"_id":"S-1",.*"studentName":"S"/);
+    expect(tampered({ ...doc, ver: encodeVersionField({ block: 1, tx: 0 }) })).toContain(`"~version":"${encodeVersionField({ block: 1, tx: 0 })}"}, the ledger gives`);
+    expect(tampered({ ...doc, _id: 'S-0' })).toMatch(/have \{"_id":"S-0"/);
+    // The same document as a copy (another string of the same value): equal.
+    volume.apply({ op: 'set', key: KEY, value: { ...doc, value: JSON.stringify(JSON.parse(doc.value as string)) } });
+    expect(stateMatchesLedger(c, 'peer0.org3').ok).toBe(true);
+  });
+});
