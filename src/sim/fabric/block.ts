@@ -233,9 +233,14 @@ const dataHashes = new WeakMap<readonly unknown[], string>();
 export function blockDataHash(data: readonly string[]): string {
   let hex = dataHashes.get(data);
   if (hex === undefined) {
-    const h = createHash('sha256');
-    for (const d of data) h.update(d);
-    hex = h.digest('hex');
+    if (data.length === 1) hex = hashHex('sha256', data[0] as string);
+    else {
+      // Each text's UTF-8 bytes in turn (a joined text would encode a surrogate pair split
+      // between two texts differently).
+      const h = createHash('sha256');
+      for (const d of data) h.update(d);
+      hex = h.digest('hex');
+    }
     dataHashes.set(data, hex);
   }
   return hex;

@@ -23,6 +23,8 @@ describe('block header hash: ASN.1 DER SEQUENCE{Number, PreviousHash, DataHash}'
 
   it('data hash is SHA-256 of the concatenated data; a chain verifies and a broken link is named', () => {
     expect(blockDataHash(['ab', 'c'])).toBe(createHash('sha256').update('abc').digest('hex'));
+    expect(blockDataHash(['abc'])).toBe(createHash('sha256').update('abc').digest('hex'));
+    expect(blockDataHash(['\u00e9'])).toBe(createHash('sha256').update(Buffer.from([0xc3, 0xa9])).digest('hex'));
     const g = genesisBlock({ channel: 'certchannel', orgs: ['a'], orderers: ['o'], policy: 'MAJORITY Endorsement' });
     const b1 = newBlock(1, blockHeaderHash(g.header), ['tx']);
     expect(verifyBlock(b1, 1, blockHeaderHash(g.header))).toBeNull();
