@@ -126,7 +126,7 @@ export class Delivery implements ScheduledEvent<KernelEvent> {
     public from: NodeSlot,
     public to: NodeSlot,
     public msg: unknown,
-    /** The message's description and its hash32, computed once at send. */
+    /** The message's description and its hash32 as an int32 (see `NodeSlot.idHash`), computed once at send. */
     public m: string,
     public mHash: number,
     public incarnation: number,
@@ -147,7 +147,11 @@ interface NodeSlot {
   readonly id: NodeId;
   /** Position in `order`: the index of this node in every other slot's `links`. */
   readonly index: number;
-  /** hash32(id), folded into the trace for every message. */
+  /**
+   * hash32(id) as an int32, folded into the trace for every message (the fold XORs it, so
+   * the sign changes nothing). Held unsigned, half the hashes were past V8's small
+   * integers: a boxed number, one more load per message.
+   */
   readonly idHash: number;
   readonly machine: AnyMachine;
   readonly durable: DurableStore;
@@ -269,7 +273,7 @@ export class Simulation {
     const slot: NodeSlot = {
       id,
       index: this.order.length,
-      idHash: hash32(id),
+      idHash: hash32(id) | 0,
       machine,
       durable: new DurableStore(),
       rng,
@@ -531,7 +535,7 @@ export class Simulation {
     const id = ++this.nextMessageId;
     if (msg !== this.lastMsg || s.machine !== this.lastMachine) {
       this.lastM = s.machine.describe ? s.machine.describe(msg) : describeDefault(msg);
-      this.lastMHash = hash32(this.lastM);
+      this.lastMHash = hash32(this.lastM) | 0;
       this.lastMsg = msg;
       this.lastMachine = s.machine;
       this.lastFields = undefined;
