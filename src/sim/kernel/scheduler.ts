@@ -12,6 +12,12 @@ export interface ScheduledEvent<P> {
   readonly payload: P;
   /** True once cancelled or taken by `next`. */
   cancelled: boolean;
+  /**
+   * An event that stands for several entries (see `scheduleKeyed`): called when `next`
+   * takes its current entry; moves its time and seq to its next entry and returns true, or
+   * returns false when that was the last (the event then leaves the heap). Never cancelled.
+   */
+  advance?(): boolean;
 }
 
 /** Heap slots allocated at first; doubled when full. */
@@ -55,6 +61,7 @@ export class Scheduler<P> {
     }
     const ev: ScheduledEvent<P> = { time, seq: this.nextSeq++, payload, cancelled: false };
     this.push(ev);
+    this.live++;
     return ev;
   }
 
@@ -69,9 +76,35 @@ export class Scheduler<P> {
     }
     ev.seq = this.nextSeq++;
     this.push(ev);
+    this.live++;
   }
 
-  /** Put a new entry in a free slot and sift it up the (time, seq) heap. */
+  /**
+   * The next insertion number, for an entry the caller keeps in an event of its own (a
+   * fan-out's deliveries): taken in the order the entries are made, as `schedule` would.
+   */
+  takeSeq(): number {
+    return this.nextSeq++;
+  }
+
+  /**
+   * Schedule an event that stands for `pending` entries (at least 1), each with its own
+   * (time, seq) from `takeSeq`; the event's own time and seq are its earliest entry's, and
+   * its `advance` moves them on. `next` returns it once per entry: it stays at the top of
+   * the heap re-keyed (one sift down, where taking it out and putting it back is two). The
+   * event may be one taken before (its `cancelled` mark is cleared).
+   */
+  scheduleKeyed(ev: ScheduledEvent<P>, pending: number): void {
+    if (!(ev.time >= this.clock)) {
+      throw new RangeError(`Scheduler.scheduleKeyed: time ${ev.time} is before now (${this.clock})`);
+    }
+    ev.cancelled = false;
+    this.push(ev);
+    this.live += pending;
+  }
+
+
+  /** Put an entry in a free slot and sift it up the (time, seq) heap (the caller counts it as pending). */
   private push(ev: ScheduledEvent<P>): void {
     const time = ev.time;
     const seq = ev.seq;
@@ -94,7 +127,6 @@ export class Scheduler<P> {
     times[i] = time;
     seqs[i] = seq;
     slots[i] = slot;
-    this.live++;
   }
 
   /** Double every array (the heap is full, so every slot is in use: none is free). */
@@ -130,15 +162,22 @@ export class Scheduler<P> {
   /** Take the next live event and advance the clock to its time. */
   next(): ScheduledEvent<P> | undefined {
     this.dropCancelledTop();
+    if (this.size === 0) return undefined;
     // The time from the heap, not the event: an event's time field is a boxed number, one
     // more cache miss per event when thousands are pending (n=64).
     const time = this.times[0] as number;
-    const top = this.pop();
-    if (top === undefined) return undefined;
+    const slot = this.slots[0] as number;
+    const top = this.table[slot] as ScheduledEvent<P>;
     this.live--;
+    this.clock = time;
+    if (top.advance !== undefined && top.advance()) {
+      // Its next entry: the same slot, re-keyed at the root.
+      this.siftDown(top.time, top.seq, slot);
+      return top;
+    }
+    this.pop();
     // Taken: cancelling it now is a no-op (and must not count it twice).
     top.cancelled = true;
-    this.clock = time;
     return top;
   }
 
@@ -154,46 +193,47 @@ export class Scheduler<P> {
   private pop(): ScheduledEvent<P> | undefined {
     const n = this.size;
     if (n === 0) return undefined;
-    const times = this.times;
-    const seqs = this.seqs;
-    const slots = this.slots;
-    const topSlot = slots[0] as number;
+    const topSlot = this.slots[0] as number;
     const top = this.table[topSlot] as ScheduledEvent<P>;
     this.table[topSlot] = undefined;
     this.free[this.freeTop++] = topSlot;
     const size = n - 1;
     this.size = size;
-    if (size > 0) {
-      const lastT = times[size] as number;
-      const lastS = seqs[size] as number;
-      const last = slots[size] as number;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= size) break;
-        let c = l;
-        let ct = times[l] as number;
-        let cs = seqs[l] as number;
-        const r = l + 1;
-        if (r < size) {
-          const rt = times[r] as number;
-          const rs = seqs[r] as number;
-          if (rt < ct || (rt === ct && rs < cs)) {
-            c = r;
-            ct = rt;
-            cs = rs;
-          }
-        }
-        if (lastT < ct || (lastT === ct && lastS < cs)) break;
-        times[i] = ct;
-        seqs[i] = cs;
-        slots[i] = slots[c] as number;
-        i = c;
-      }
-      times[i] = lastT;
-      seqs[i] = lastS;
-      slots[i] = last;
-    }
+    if (size > 0) this.siftDown(this.times[size] as number, this.seqs[size] as number, this.slots[size] as number);
     return top;
+  }
+
+  /** Put the entry (lastT, lastS, last) at the root and sift it down the heap of `size` entries. */
+  private siftDown(lastT: number, lastS: number, last: number): void {
+    const times = this.times;
+    const seqs = this.seqs;
+    const slots = this.slots;
+    const size = this.size;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= size) break;
+      let c = l;
+      let ct = times[l] as number;
+      let cs = seqs[l] as number;
+      const r = l + 1;
+      if (r < size) {
+        const rt = times[r] as number;
+        const rs = seqs[r] as number;
+        if (rt < ct || (rt === ct && rs < cs)) {
+          c = r;
+          ct = rt;
+          cs = rs;
+        }
+      }
+      if (lastT < ct || (lastT === ct && lastS < cs)) break;
+      times[i] = ct;
+      seqs[i] = cs;
+      slots[i] = slots[c] as number;
+      i = c;
+    }
+    times[i] = lastT;
+    seqs[i] = lastS;
+    slots[i] = last;
   }
 }
