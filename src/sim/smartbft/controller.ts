@@ -22,6 +22,7 @@ import { newSynchronizer, newSyncState, onBlockRequest, onBlockResponse, onColle
 import { enterPrepared, newViewState, processMsg, stopView } from './view.ts';
 import { newViewChanger, newViewChangerState, type ViewChangerDeps } from './viewchanger.ts';
 import { LEDGER_KEY, restoreView, startPoint, WAL_KEY, type Restored } from './wal.ts';
+import { NodeIndex } from './votes.ts';
 
 const EARLY_LIMIT_PER_NODE = 8;
 
@@ -203,7 +204,7 @@ function changeView(s: ConsenterState, io: Io, view: number, seq: number, decisi
   stopView(s, io);
   s.currViewNumber = view;
   const leader = leaderOf(s, view);
-  s.view = newViewState(view, leader, seq, decisions);
+  s.view = newViewState(s.nodeIndex, view, leader, seq, decisions);
   s.viewSeq = { seq, active: true };
   const role = leader === s.id ? 'leader' : 'follower';
   changeRole(s, io, role, view, leader);
@@ -281,7 +282,7 @@ function changeViewAfterSync(s: ConsenterState, io: Io, view: number, seq: numbe
 export function startInFlightView(s: ConsenterState, io: Io, proposal: Proposal): void {
   stopView(s, io);
   const view = proposal.metadata.viewId;
-  const v = newViewState(view, s.id, proposal.metadata.latestSequence, proposal.metadata.decisionsInView);
+  const v = newViewState(s.nodeIndex, view, s.id, proposal.metadata.latestSequence, proposal.metadata.decisionsInView);
   v.inFlightOnly = true;
   // ViewSequences stay as stopView left them (inactive): Go's in-flight View is built
   // directly, not by the controller's startView (util.go), and stores them only when it
@@ -460,15 +461,18 @@ function initialState(opts: ConsenterOptions, now: number): ConsenterState {
   const sorted = [...opts.nodes].sort((a, b) => a.id - b.id);
   const { f, q } = computeQuorum(sorted.length);
   const nameOf = new Map(sorted.map((x) => [x.id, x.name]));
+  const ids = sorted.map((x) => x.id);
+  const nodeIndex = new NodeIndex(ids);
   return {
     id: opts.id,
     name: nameOf.get(opts.id) as string,
     channel: opts.channel ?? 'certchannel',
     config: resolveConfig(opts.config),
     app: opts.app ?? defaultApplication,
-    nodes: sorted.map((x) => x.id),
+    nodes: ids,
     nameOf,
     idOf: new Map(sorted.map((x) => [x.name, x.id])),
+    nodeIndex,
     n: sorted.length,
     f,
     q,
@@ -482,7 +486,7 @@ function initialState(opts: ConsenterOptions, now: number): ConsenterState {
     batch: { armed: false, startedAt: now, idle: false, closed: false },
     pool: newRequestPoolState(now),
     // Stryker disable next-line all: placeholders; start replaces the view (changeView) and its sequences before anything reads them
-    view: newViewState(0, sorted[0]?.id ?? 1, 1, 0),
+    view: newViewState(nodeIndex, 0, sorted[0]?.id ?? 1, 1, 0),
     // Stryker disable next-line all: placeholders; start replaces the view (changeView) and its sequences before anything reads them
     viewSeq: { seq: 0, active: false },
     // Stryker disable next-line NumericLiteral: a placeholder; start's changeView sets it before anything reads it
@@ -515,7 +519,7 @@ function start(opts: ConsenterOptions, ctx: NodeContext, durable: DurableView): 
   io.metric('consensus_BFT_committed_block_number', s.committedBlock);
   const restored = restoreView(io, wal, p.seq + 1);
   // Stryker disable next-line ArithmeticOperator: a stopped placeholder that changeView replaces at once (its numbers are not read: the stopped view fails changeView's "already running" check)
-  s.view = newViewState(p.view, leaderOf(s, p.view), p.seq + 1, p.decisions);
+  s.view = newViewState(s.nodeIndex, p.view, leaderOf(s, p.view), p.seq + 1, p.decisions);
   s.view.stopped = true;
   changeView(s, io, p.view, p.seq + 1, p.decisions, restored);
   reportIsLeader(s, io);

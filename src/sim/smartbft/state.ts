@@ -7,6 +7,7 @@
 import type { Application, Decision, Proposal, Request, Signature } from './api.ts';
 import type { SmartBftConfig } from './config.ts';
 import type { Commit, ConsensusMessage, NewView, PrePrepare, Prepare, SignedViewData, ViewChange, ViewDataMsg } from './messages.ts';
+import type { NodeIndex, Votes } from './votes.ts';
 
 /** View phases (internal/bft/view.go), exported as gauge `view_phase`. */
 export const PHASE = { COMMITTED: 0, PROPOSED: 1, PREPARED: 2, ABORT: 3 } as const;
@@ -82,14 +83,15 @@ export interface ViewState {
   proposal: Proposal | undefined;
   myPrepare: Prepare | undefined;
   myCommit: Commit | undefined;
-  prepares: Map<number, string>;
-  commits: Map<number, Commit>;
+  /** The prepares' digests and the commits by sender, for this sequence and (next...) the one after (votes.ts). */
+  prepares: Votes<string>;
+  commits: Votes<Commit>;
   /** Senders of prepares matching our proposal, and verified commit signatures, in arrival order. */
   prepareFrom: number[];
   commitSigs: Signature[];
   nextPrePrepare: PrePrepare | undefined;
-  nextPrepares: Map<number, string>;
-  nextCommits: Map<number, Commit>;
+  nextPrepares: Votes<string>;
+  nextCommits: Votes<Commit>;
   prevPrepare: Prepare | undefined;
   prevCommit: Commit | undefined;
   /** discoverIfSyncNeeded (view.go lastVotedProposalByID): the last commit each sender sent for another sequence or view. */
@@ -205,6 +207,8 @@ export interface ConsenterState {
   readonly nodes: readonly number[];
   readonly nameOf: ReadonlyMap<number, string>;
   readonly idOf: ReadonlyMap<string, number>;
+  /** Each consenter id's place in `nodes` (the View's vote tables are by place). */
+  readonly nodeIndex: NodeIndex;
   readonly n: number;
   readonly f: number;
   readonly q: number;

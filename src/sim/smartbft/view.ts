@@ -13,8 +13,9 @@ import { PHASE, type ConsenterState, type ViewState } from './state.ts';
 import { complain, decideInView, requestSync, viewSync } from './controller.ts';
 import { heartbeatWasSent } from './heartbeatmonitor.ts';
 import { saveCommit, saveProposed } from './wal.ts';
+import { Votes, type NodeIndex } from './votes.ts';
 
-export function newViewState(number: number, leaderId: number, seq: number, decisionsInView: number): ViewState {
+export function newViewState(index: NodeIndex, number: number, leaderId: number, seq: number, decisionsInView: number): ViewState {
   return {
     number,
     leaderId,
@@ -26,14 +27,14 @@ export function newViewState(number: number, leaderId: number, seq: number, deci
     proposal: undefined,
     myPrepare: undefined,
     myCommit: undefined,
-    prepares: new Map(),
-    commits: new Map(),
+    prepares: new Votes(index),
+    commits: new Votes(index),
     prepareFrom: [],
     // Stryker disable next-line ArrayDeclaration: enterPrepared refills commitSigs before anything reads it
     commitSigs: [],
     nextPrePrepare: undefined,
-    nextPrepares: new Map(),
-    nextCommits: new Map(),
+    nextPrepares: new Votes(index),
+    nextCommits: new Votes(index),
     prevPrepare: undefined,
     prevCommit: undefined,
     lastVotedProposalByID: new Map(),
@@ -188,7 +189,8 @@ export function enterProposed(s: ConsenterState, io: Io): void {
   // Stryker disable next-line OptionalChaining: enterProposed runs only once the view has its proposal
   const digest = v.proposal?.digest;
   v.prepareFrom = [];
-  for (const [sender, d] of v.prepares) if (d === digest) v.prepareFrom.push(sender);
+  const prepares = v.prepares;
+  for (const sender of prepares.senders) if (prepares.get(sender) === digest) v.prepareFrom.push(sender);
   processPrepares(s, io);
 }
 
@@ -198,7 +200,11 @@ export function enterPrepared(s: ConsenterState, io: Io): void {
   // Stryker disable next-line OptionalChaining,StringLiteral: enterPrepared runs only once the view has its proposal
   const digest = v.proposal?.digest ?? '';
   v.commitSigs = [];
-  for (const [sender, c] of v.commits) if (validCommit(sender, c, digest)) v.commitSigs.push(c.signature);
+  const commits = v.commits;
+  for (const sender of commits.senders) {
+    const c = commits.get(sender) as Commit;
+    if (validCommit(sender, c, digest)) v.commitSigs.push(c.signature);
+  }
   processCommits(s, io);
 }
 
@@ -273,14 +279,19 @@ function decide(s: ConsenterState, io: Io, proposal: Proposal, signatures: Signa
   const np = v.nextPrepares;
   const nc = v.nextCommits;
   const npp = v.nextPrePrepare;
+  // The next sequence's votes become this one's; this one's tables, emptied, take the next's.
+  const donePrepares = v.prepares;
+  const doneCommits = v.commits;
   v.prepares = np;
   v.commits = nc;
+  donePrepares.clear();
+  doneCommits.clear();
   // Stryker disable next-line ArrayDeclaration: enterProposed refills prepareFrom before anything reads it
   v.prepareFrom = [];
   // Stryker disable next-line ArrayDeclaration: enterPrepared refills commitSigs before anything reads it
   v.commitSigs = [];
-  v.nextPrepares = new Map();
-  v.nextCommits = new Map();
+  v.nextPrepares = donePrepares;
+  v.nextCommits = doneCommits;
   v.nextPrePrepare = undefined;
   // Stryker disable next-line ConditionalExpression: a shortcut; io.log prints nothing when logs are off
   if (io.logging) io.log('startNextSeq', seq, seq + 1);
