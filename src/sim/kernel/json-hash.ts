@@ -19,6 +19,23 @@ const FNV_OFFSET = 0x811c9dc5;
 const MAX_DEPTH = 64;
 const HEX = '0123456789abcdef';
 
+/**
+ * The FNV state after the text `{"k1":"v1","k2":"v2"` of an event whose first two members
+ * are strings, by v2: a metric's `{"type":"metric","name":"consensus_BFT_committed_block_number"`
+ * or a log line's `{"type":"log","kind":"smartbft.deliver"` is most of its text, and the
+ * same few come again on every block (FNV folds from the text's start, so that state is
+ * fixed by the prefix alone). Cleared when it holds PREFIXES_MAX, so unique values cannot
+ * grow it without bound.
+ */
+interface Prefix {
+  readonly k1: string;
+  readonly v1: string;
+  readonly k2: string;
+  readonly h: number;
+}
+const prefixes = new Map<string, Prefix>();
+const PREFIXES_MAX = 4096;
+
 /** Thrown inside the walk when the value is not plain data; caught by `jsonHash32`. */
 const BAIL = new Error('json-hash: not plain data');
 
@@ -110,12 +127,24 @@ function value(h: number, v: unknown, depth: number): number {
       if (proto !== Object.prototype && proto !== null) throw BAIL;
       const o = v as Readonly<Record<string, unknown>>;
       if (o['toJSON'] !== undefined) throw BAIL;
-      h = Math.imul(h ^ 123, FNV_PRIME);
       let first = true;
+      // The top-level object's first two members, when both are strings: from the cache.
+      let skip = 0;
+      const cached = depth === 0 ? prefixState(o) : undefined;
+      if (cached === undefined) h = Math.imul(h ^ 123, FNV_PRIME);
+      else {
+        h = cached;
+        skip = 2;
+        first = false;
+      }
       // for-in, not Object.keys: the same keys in the same order for an object whose
       // prototype is Object.prototype or null (own string keys; Object.prototype has no
       // enumerable members), without allocating the key array.
       for (const k in o) {
+        if (skip > 0) {
+          skip--;
+          continue;
+        }
         const x = o[k];
         if (skipped(x)) continue;
         if (!first) h = Math.imul(h ^ 44, FNV_PRIME);
@@ -129,6 +158,35 @@ function value(h: number, v: unknown, depth: number): number {
       // bigint: JSON.stringify throws; let it.
       throw BAIL;
   }
+}
+
+/**
+ * The state after `{"k1":"v1","k2":"v2"` (from the FNV offset) when `o`'s first two members
+ * are strings, else undefined (see `prefixes`).
+ */
+function prefixState(o: Readonly<Record<string, unknown>>): number | undefined {
+  let k1: string | undefined;
+  let k2: string | undefined;
+  for (const k in o) {
+    if (k1 === undefined) k1 = k;
+    else {
+      k2 = k;
+      break;
+    }
+  }
+  if (k1 === undefined || k2 === undefined) return undefined;
+  const v1 = o[k1];
+  const v2 = o[k2];
+  if (typeof v1 !== 'string' || typeof v2 !== 'string') return undefined;
+  const p = prefixes.get(v2);
+  if (p !== undefined && p.k1 === k1 && p.v1 === v1 && p.k2 === k2) return p.h;
+  let h = Math.imul(FNV_OFFSET ^ 123, FNV_PRIME);
+  h = quoted(Math.imul(quoted(h, k1) ^ 58, FNV_PRIME), v1);
+  h = Math.imul(h ^ 44, FNV_PRIME);
+  h = quoted(Math.imul(quoted(h, k2) ^ 58, FNV_PRIME), v2);
+  if (prefixes.size >= PREFIXES_MAX) prefixes.clear();
+  prefixes.set(v2, { k1, v1, k2, h });
+  return h;
 }
 
 /** `hash32(JSON.stringify(v))`, bit for bit, for any `v` JSON.stringify turns into text. */
