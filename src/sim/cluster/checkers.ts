@@ -16,7 +16,7 @@
  * Fabric network may break them without a bug: a 2.x gossip follower without state
  * transfer never catches up, a dropped state database stays empty until `rebuild-dbs`).
  */
-import { blockHeaderHash, TxValidationCode, txWritesOf, type Height, type StoredBlock } from '../fabric/block.ts';
+import { blockHeaderHash, TxValidationCode, txWritesOf, verifyBlock, type Height, type StoredBlock } from '../fabric/block.ts';
 import { CERT_INDEXES, CHAINCODE, LIFECYCLE_NS } from '../fabric/chaincode.ts';
 import type { SimCluster } from './sim-cluster.ts';
 import { CouchInstance, encodeVersionField, INTERNAL_DB, METADATA_DB, namespaceDbName, toCouchDoc, type CouchDoc, type StoredDoc } from '../fabric/couchdb.ts';
@@ -103,8 +103,16 @@ export function transactionsValid(c: SimCluster): CheckResult {
     const ledger = ordererLedger(c, o);
     if (ledger.length > longest.length) longest = ledger;
   }
-  // Blocks no decided fact announced yet (none when the observers watched from the start).
-  fold.decided(longest, longest.length);
+  // The chain is read as it is now: block by block from genesis, each linked to the one
+  // before and holding the data its header hashes (verifyBlock, as a peer checks a block it
+  // is given), so that the last folded header below stands for every block up to it.
+  let prev = blockHeaderHash(c.genesis.header);
+  for (let n = 1; n <= longest.length; n++) {
+    const block = blockOfDecision(longest[n - 1] as Decision);
+    const bad = verifyBlock(block, n, prev);
+    if (bad !== null) return { name, severity: 'invariant', ok: false, detail: `the orderers' longest chain: ${bad}` };
+    prev = blockHeaderHash(block.header);
+  }
   if (fold.height > 0) {
     const at = longest[fold.height - 1];
     const hash = at === undefined ? '' : blockHeaderHash(blockOfDecision(at).header);
@@ -113,7 +121,9 @@ export function transactionsValid(c: SimCluster): CheckResult {
   // The ids at the places the fold did not match, and which of them the walk has met so far.
   const unmatched = new Map<number, Set<number>>();
   const copies = new Set<string>();
-  for (const p of fold.unmatched()) {
+  // Blocks no decided fact announced yet (none when the observers watched from the start)
+  // are matched here without being folded.
+  for (const p of [...fold.unmatched(), ...fold.unmatchedBeyond(longest)]) {
     let s = unmatched.get(p.block);
     if (s === undefined) unmatched.set(p.block, (s = new Set()));
     s.add(p.index);

@@ -20,8 +20,7 @@
  * It reads what the orderers decided and what the gateways said they submitted, never
  * steers them. The fold keeps O(in-flight + unmatched) ids, not O(run).
  */
-import { blockHeaderHash } from '../fabric/block.ts';
-import { envelopesOf } from '../fabric/block.ts';
+import { blockHeaderHash, envelopesOf } from '../fabric/block.ts';
 import { blockOfDecision } from '../fabric/orderer.ts';
 import type { Decision } from '../consensus/types.ts';
 
@@ -62,6 +61,29 @@ export class ValidityFold {
     }
     this.height_ = block.header.number;
     this.lastHash_ = blockHeaderHash(block.header);
+  }
+
+  /**
+   * The places `ledger`'s blocks past the folded height would leave unmatched, read without
+   * folding them: a check may run while blocks are decided that no fact announced yet (or
+   * on a fork the orderers will not keep), and must not change what later facts fold.
+   */
+  unmatchedBeyond(ledger: readonly Decision[]): TxPlace[] {
+    const taken = new Set<string>();
+    const out: TxPlace[] = [];
+    for (let h = this.height_ + 1; h <= ledger.length; h++) {
+      const block = blockOfDecision(ledger[h - 1] as Decision);
+      const envs = envelopesOf(block);
+      for (let i = 0; i < envs.length; i++) {
+        const env = envs[i];
+        if (env !== null && env !== undefined && this.pending_.has(env.txId) && !taken.has(env.txId)) {
+          taken.add(env.txId);
+          continue;
+        }
+        out.push({ block: block.header.number, index: i });
+      }
+    }
+    return out;
   }
 
   /** Blocks folded so far. */

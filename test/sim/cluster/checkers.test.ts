@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { stateMatchesLedger, transactionsValid } from '../../../src/sim/cluster/checkers.ts';
 import { encodeVersionField, type StoredDoc } from '../../../src/sim/fabric/couchdb.ts';
 import { SimCluster } from '../../../src/sim/cluster/sim-cluster.ts';
+import { ValidityFold } from '../../../src/sim/cluster/validity.ts';
 import { envelopesOf, type Block } from '../../../src/sim/fabric/block.ts';
 import type { NodeMachine } from '../../../src/sim/kernel/index.ts';
+import type { Decision } from '../../../src/sim/consensus/types.ts';
 import { blockOfDecision, type OrdererState } from '../../../src/sim/fabric/orderer.ts';
 
 describe('validity checker', () => {
@@ -60,6 +62,37 @@ describe('validity checker', () => {
     const bad = transactionsValid(c);
     expect(bad.ok).toBe(false);
     expect(bad.detail).toBe(`the orderers' longest chain (${decided - 1} blocks) does not hold block ${decided} as it was decided (${hash}): a decided block changed`);
+  });
+
+  it("names a decided block whose data no longer matches its header (a transaction swapped under the same header on every orderer)", async () => {
+    const c = await SimCluster.create({ seed: 5 });
+    const txId = 'f'.repeat(64);
+    let at = 0;
+    for (const o of c.topology.orderers) {
+      const ledger = c.sim.state<OrdererState>(o)!.consenter.ledger as Decision[];
+      const k = ledger.findIndex((d) => d.proposal.payload.length > 0);
+      const d = ledger[k]!;
+      const req = d.proposal.payload[0]!;
+      const forged = JSON.stringify({ ...(JSON.parse(req.payload as string) as object), txId });
+      ledger[k] = { ...d, proposal: { ...d.proposal, payload: [{ ...req, payload: forged }, ...d.proposal.payload.slice(1)] } };
+      at = k + 1;
+    }
+    const bad = transactionsValid(c);
+    expect(bad.ok).toBe(false);
+    expect(bad.detail).toBe(`the orderers' longest chain: Header.DataHash is different from Hash(block.Data) for block with id [${at}] on channel [certchannel]`);
+  });
+
+  it('reads blocks past the folded height without folding them (unmatchedBeyond): what a check reads leaves the fold as it was', async () => {
+    const c = await SimCluster.create({ seed: 5 });
+    const ledger = c.sim.state<OrdererState>('orderer.techpulse')!.consenter.ledger;
+    const fold = new ValidityFold();
+    // Only the last block's transactions were submitted: every other place is unmatched.
+    const last = blockOfDecision(ledger[ledger.length - 1]!);
+    for (const env of envelopesOf(last)) fold.submitted(env!.txId);
+    const places = ledger.slice(0, -1).flatMap((d) => envelopesOf(blockOfDecision(d)).map((_, index) => ({ block: blockOfDecision(d).header.number, index })));
+    expect(places.length).toBeGreaterThan(0);
+    expect(fold.unmatchedBeyond(ledger)).toEqual(places);
+    expect({ height: fold.height, pending: fold.pending().size, unmatched: fold.unmatched().length }).toEqual({ height: 0, pending: envelopesOf(last).length, unmatched: 0 });
   });
 
   it('keeps the submitted ids only until their block is decided (issue #19: a long run does not keep every id)', async () => {
