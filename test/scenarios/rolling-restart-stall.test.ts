@@ -12,6 +12,10 @@
  * certificate DEADLINE_EXCEEDED after 60 s, 12 of 80 not issued. Here the same ViewData is lost
  * with `dropMessages`, and the model draws the same run. A ViewData lost in a later view change
  * (the real run of 17:24) stalls issuance only until a restarted orderer joins that view change.
+ * These tests show what one lost ViewData does to the scenario, whichever rule lost it (here
+ * the network); the rule that drops an early one is pinned one message at a time in
+ * viewchanger-rules.test.ts. They assert the shape (heights that grow or stand still, the
+ * timed-out certificate), not one seed's numbers.
  */
 import { describe, expect, it } from 'vitest';
 import { findBuiltin, type BuiltinScenario } from '../../src/scenarios/builtins/index.ts';
@@ -47,7 +51,9 @@ async function run(s: Scenario): Promise<{ heights: unknown[]; lastIssueMs: numb
 describe('rolling-restart: the background issuance stalls when the first view change loses a ViewData (issue #15)', () => {
   it('without a lost message each view change completes before the stopped leader is back: the height grows at every catch-up', async () => {
     const { heights, lastIssueMs, load } = await run(scenario());
-    expect(heights).toEqual([8, 10, 12, 13]);
+    const h = heights as number[];
+    expect(h).toHaveLength(4);
+    for (let i = 1; i < h.length; i++) expect(h[i]).toBeGreaterThan(h[i - 1]!);
     expect(lastIssueMs).toBeLessThan(200);
     expect(load.committed).toBeGreaterThanOrEqual(75);
   });
@@ -59,8 +65,12 @@ describe('rolling-restart: the background issuance stalls when the first view ch
         'start orderer.techpulse': { heal: true },
       }),
     );
-    expect(heights).toEqual([6, 6, 6, 6]);
-    expect([load.committed, load.failed, load.issued]).toEqual([68, 1, 69]);
+    // No block from the first stop on: every catch-up at the same height.
+    expect(heights).toHaveLength(4);
+    expect(new Set(heights).size).toBe(1);
+    expect(load.failed).toBeGreaterThanOrEqual(1);
+    expect(load.committed + load.failed).toBe(load.issued);
+    expect(load.issued).toBeLessThan(80);
     expect(Object.keys(load.errors).join()).toMatch(/^timed out waiting for transaction /);
   });
 
@@ -74,7 +84,11 @@ describe('rolling-restart: the background issuance stalls when the first view ch
         'start orderer.ordering': { heal: true },
       }),
     );
-    expect(heights).toEqual([8, 10, 12, 12]);
+    // No block between the last two catch-ups: the fourth view change waits for orderer.ordering.
+    const h = heights as number[];
+    expect(h).toHaveLength(4);
+    expect(h[3]).toBe(h[2]);
+    expect(h[2]).toBeGreaterThan(h[0]!);
     expect(lastIssueMs).toBeGreaterThan(4_000);
     expect(lastIssueMs).toBeLessThan(8_000);
   });
