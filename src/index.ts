@@ -74,6 +74,8 @@ export {
   stateMatchesLedger,
   type SimClusterOptions,
   type CheckResult as ClusterCheckResult,
+  type ValidityFold,
+  type TxPlace,
 } from './sim/cluster/index.ts';
 
 // SmartBFT

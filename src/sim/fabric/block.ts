@@ -11,7 +11,6 @@
  * a peer writes it into the block metadata it stores (`StoredBlock`), as Fabric does.
  */
 import * as nodeCrypto from 'node:crypto';
-import { createHash } from 'node:crypto';
 import { CHANNEL } from '../../shared/names.ts';
 
 export { CHANNEL };
@@ -94,7 +93,7 @@ export function hashedStateKey(keyHashHex: string): string {
 export const hashHex: (algorithm: 'sha256' | 'md5', data: string | Uint8Array) => string =
   typeof nodeCrypto.hash === 'function'
     ? (algorithm, data) => nodeCrypto.hash(algorithm, data, 'hex')
-    : (algorithm, data) => createHash(algorithm).update(data).digest('hex');
+    : (algorithm, data) => nodeCrypto.createHash(algorithm).update(data).digest('hex');
 
 /** Hex SHA-256 of a key or value (util.ComputeHash). */
 export function sha256Hex(text: string): string {
@@ -237,7 +236,7 @@ export function blockDataHash(data: readonly string[]): string {
     else {
       // Each text's UTF-8 bytes in turn (a joined text would encode a surrogate pair split
       // between two texts differently).
-      const h = createHash('sha256');
+      const h = nodeCrypto.createHash('sha256');
       for (const d of data) h.update(d);
       hex = h.digest('hex');
     }

@@ -6,11 +6,18 @@
  * cancelled event stays in the heap, flagged, and is skipped when it comes up).
  */
 
+/** A copy of `a`, `n` entries long (n >= a.length), for the kernel's typed arrays that double when full. */
+export function grown<A extends Float64Array | Int32Array>(a: A, n: number): A {
+  const b = new (a.constructor as new (n: number) => A)(n);
+  b.set(a);
+  return b;
+}
+
 export interface ScheduledEvent<P> {
   readonly time: number;
   readonly seq: number;
   readonly payload: P;
-  /** True once cancelled or taken by `next`. */
+  /** True once cancelled or taken by `next` (a keyed event: once its last entry is taken). */
   cancelled: boolean;
   /**
    * An event that stands for several entries (see `scheduleKeyed`): called when `next`
@@ -103,7 +110,6 @@ export class Scheduler<P> {
     this.live += pending;
   }
 
-
   /** Put an entry in a free slot and sift it up the (time, seq) heap (the caller counts it as pending). */
   private push(ev: ScheduledEvent<P>): void {
     const time = ev.time;
@@ -132,15 +138,9 @@ export class Scheduler<P> {
   /** Double every array (the heap is full, so every slot is in use: none is free). */
   private grow(): void {
     const n = this.times.length * 2;
-    const times = new Float64Array(n);
-    times.set(this.times);
-    this.times = times;
-    const seqs = new Float64Array(n);
-    seqs.set(this.seqs);
-    this.seqs = seqs;
-    const slots = new Int32Array(n);
-    slots.set(this.slots);
-    this.slots = slots;
+    this.times = grown(this.times, n);
+    this.seqs = grown(this.seqs, n);
+    this.slots = grown(this.slots, n);
     this.free = new Int32Array(n);
     for (let i = this.table.length; i < n; i++) this.table.push(undefined);
   }

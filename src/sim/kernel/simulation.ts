@@ -37,7 +37,7 @@ import { Network, ROUTE_LOSS, type LinkState, type NetworkConfig } from './netwo
 import { Rng } from './rng.ts';
 import { hash32 } from '../../shared/hash.ts';
 import { grpcBackoffMs, type GrpcBackoff } from '../../shared/grpc-backoff.ts';
-import { Scheduler, type ScheduledEvent } from './scheduler.ts';
+import { grown, Scheduler, type ScheduledEvent } from './scheduler.ts';
 import { Trace, type InjectedFault, type MessageFields, type StepRecord, type TraceOptions, type TraceRecord } from './trace.ts';
 import type { StepEnd, StepStart } from '../../shared/trace-format.ts';
 import { DurableStore } from './durable.ts';
@@ -109,7 +109,8 @@ export interface RunResult {
 }
 
 /**
- * A message in flight, and its own scheduler entry (one object per message). A class, so
+ * A message in flight, and its own scheduler entry (one object per message; a broadcast to
+ * `FANOUT_MIN` or more nodes goes as one `Fanout` entry instead). A class, so
  * every delivery has one shape; it holds the slots themselves, so dispatch looks nothing
  * up by name. The kernel reuses a delivery once it is dispatched (`Simulation.spare`):
  * at n=64 thousands are in flight, each lived long enough to be copied by the young
@@ -218,18 +219,10 @@ export class Fanout implements ScheduledEvent<KernelEvent> {
 
   private grow(): void {
     const n = this.times.length * 2;
-    const times = new Float64Array(n);
-    times.set(this.times);
-    this.times = times;
-    const seqs = new Float64Array(n);
-    seqs.set(this.seqs);
-    this.seqs = seqs;
-    const ids = new Float64Array(n);
-    ids.set(this.ids);
-    this.ids = ids;
-    const incarnations = new Int32Array(n);
-    incarnations.set(this.incarnations);
-    this.incarnations = incarnations;
+    this.times = grown(this.times, n);
+    this.seqs = grown(this.seqs, n);
+    this.ids = grown(this.ids, n);
+    this.incarnations = grown(this.incarnations, n);
     this.order = new Int32Array(n);
     this.keys = new Float64Array(n);
   }

@@ -47,7 +47,7 @@ function run(shared: boolean, seed: number, network: NetworkConfig, processing: 
   sim.command('n0', 1);
   sim.command('n5', 2);
   sim.run({ maxEvents: 20_000 });
-  const lines = sim.trace.records.filter((r) => r.k !== 'send').map((r) => JSON.stringify(r));
+  const lines = sim.trace.records.map((r) => JSON.stringify(r));
   return { hash: sim.trace.hash(), lines };
 }
 
