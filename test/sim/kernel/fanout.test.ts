@@ -15,7 +15,7 @@ const NODES = ['n0', 'n1', 'n2', 'n3', 'n4', 'n5', 'n6'];
  * every round up to 3, and sets a timer between two sends; `shared` sends one message
  * object to all (a fan-out), otherwise one object per recipient (deliveries of their own).
  */
-function voter(shared: boolean): NodeMachine<{ seen: Set<number> }, Msg, number> {
+function voter(shared: boolean, nodes: readonly string[] = NODES): NodeMachine<{ seen: Set<number> }, Msg, number> {
   return {
     start: () => ({ state: { seen: new Set() }, effects: [] }),
     step(state, input, ctx) {
@@ -26,7 +26,7 @@ function voter(shared: boolean): NodeMachine<{ seen: Set<number> }, Msg, number>
       if (round > 3 || state.seen.has(round)) return [];
       state.seen.add(round);
       const one: Msg = { type: 'vote', round };
-      const out: Effect<Msg>[] = NODES.map((to) => ({ kind: 'send', to, msg: shared ? one : { type: 'vote', round } }));
+      const out: Effect<Msg>[] = nodes.map((to) => ({ kind: 'send', to, msg: shared ? one : { type: 'vote', round } }));
       // A timer after the first two sends: the fan-out is cut there, as the events' seqs are.
       out.splice(2, 0, { kind: 'setTimer', name: `t${round}`, afterMs: (ctx.now % 3) + 1 });
       return out;
@@ -35,9 +35,9 @@ function voter(shared: boolean): NodeMachine<{ seen: Set<number> }, Msg, number>
   };
 }
 
-function run(shared: boolean, seed: number, network: NetworkConfig, processing: ProcessingConfig | undefined, crashAt: number | undefined): { hash: string; lines: string[] } {
+function run(shared: boolean, seed: number, network: NetworkConfig, processing: ProcessingConfig | undefined, crashAt: number | undefined, nodes: readonly string[] = NODES): { hash: string; lines: string[] } {
   const sim = new Simulation({ seed, network, ...(processing === undefined ? {} : { processing }), trace: { keep: true } });
-  for (const id of NODES) sim.addNode(id, voter(shared));
+  for (const id of nodes) sim.addNode(id, voter(shared, nodes));
   if (crashAt !== undefined) {
     sim.at(crashAt, () => sim.crash('n3'));
     sim.at(crashAt + 2, () => sim.restart('n3'));
@@ -72,6 +72,21 @@ describe('kernel: fan-out of a broadcast', () => {
         },
       ),
       { numRuns: 60 },
+    );
+  });
+
+  it('a fan-out past its first arrays (16 deliveries) grows them and still delivers as separate sends do (20 nodes)', () => {
+    const nodes = Array.from({ length: 20 }, (_, i) => `n${i}`);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1_000_000 }), fc.constantFrom(0, 0.2), (seed, duplicateProbability) => {
+        const network: NetworkConfig = { latency: { kind: 'uniform', minMs: 1, maxMs: 3 }, duplicateProbability, reorderProbability: 0.3 };
+        const fan = run(true, seed, network, undefined, undefined, nodes);
+        const own = run(false, seed, network, undefined, undefined, nodes);
+        expect(fan.lines.length).toBeGreaterThan(20 * 20);
+        expect(fan.lines).toEqual(own.lines);
+        expect(fan.hash).toBe(own.hash);
+      }),
+      { numRuns: 8 },
     );
   });
 
