@@ -90,10 +90,14 @@ export function hashedStateKey(keyHashHex: string): string {
  * where createHash/update/digest cost about 1.5 us a call (the gateway's transaction id
  * alone was 2% of the e2e bench's CPU); older Node 20 takes the Hash object.
  */
-export const hashHex: (algorithm: 'sha256' | 'md5', data: string | Uint8Array) => string =
-  typeof nodeCrypto.hash === 'function'
-    ? (algorithm, data) => nodeCrypto.hash(algorithm, data, 'hex')
+export const hashHex = hexHasher(nodeCrypto.hash);
+
+/** `hashHex` with `crypto.hash` where there is one (`oneShot`), else with a Hash object each call. */
+export function hexHasher(oneShot: typeof nodeCrypto.hash | undefined): (algorithm: 'sha256' | 'md5', data: string | Uint8Array) => string {
+  return typeof oneShot === 'function'
+    ? (algorithm, data) => oneShot(algorithm, data, 'hex')
     : (algorithm, data) => nodeCrypto.createHash(algorithm).update(data).digest('hex');
+}
 
 /** Hex SHA-256 of a key or value (util.ComputeHash). */
 export function sha256Hex(text: string): string {

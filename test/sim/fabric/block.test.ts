@@ -1,7 +1,7 @@
 /** Fabric block hashing (protoutil/blockutils.go) and `peer channel getinfo` output. */
-import { createHash } from 'node:crypto';
+import { createHash, hash as nodeHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { blockDataHash, blockHeaderBytes, blockHeaderHash, envelopesOf, genesisBlock, hexToBase64, newBlock, serializeEnvelope, txWritesOf, verifyBlock, type Envelope } from '../../../src/sim/fabric/block.ts';
+import { blockDataHash, blockHeaderBytes, hexHasher, blockHeaderHash, envelopesOf, genesisBlock, hexToBase64, newBlock, serializeEnvelope, txWritesOf, verifyBlock, type Envelope } from '../../../src/sim/fabric/block.ts';
 import { getinfoOutput } from '../../../src/shared/node-output.ts';
 import { goDuration } from '../../../src/shared/duration.ts';
 import { SimCluster } from '../../../src/sim/cluster/sim-cluster.ts';
@@ -55,6 +55,21 @@ function certBlock(tag: string, n: number): ReturnType<typeof newBlock> {
   data.push('not json');
   return newBlock(1, '', data);
 }
+
+describe('hashHex: crypto.hash where Node has it (20.12 on), a Hash object before', () => {
+  it('both ways give the digest createHash gives, for text (lone surrogates too) and bytes', () => {
+    const inputs: (string | Uint8Array)[] = ['', 'abc', 'é€😀', '\ud800x', new Uint8Array([0, 255, 7])];
+    const withoutOneShot = hexHasher(undefined);
+    const withOneShot = hexHasher(nodeHash);
+    for (const algorithm of ['sha256', 'md5'] as const) {
+      for (const data of inputs) {
+        const want = createHash(algorithm).update(data).digest('hex');
+        expect(withoutOneShot(algorithm, data)).toBe(want);
+        expect(withOneShot(algorithm, data)).toBe(want);
+      }
+    }
+  });
+});
 
 describe('parsed envelopes: whole while blocks commit, writes for the ledger\'s life', () => {
   it('txWritesOf gives each transaction\'s id, type and writes (no reads), null where the entry does not parse', () => {
