@@ -543,69 +543,19 @@ export class Simulation {
   private dispatch(ev: ScheduledEvent<KernelEvent>): void {
     const p = ev.payload;
     switch (p.type) {
-      case 'deliver': {
-        const s = p.to;
-        const from = p.from;
-        const msg = p.msg;
-        if (!s.up || s.incarnation !== p.incarnation) {
-          this.trace.record({ t: this.now, k: 'drop', id: p.id, from: from.id, to: s.id, m: p.m, reason: 'down' });
-          this.release(p);
-          return;
-        }
-        if (!p.handled && (!this.network.connected(from.id, s.id) || !this.network.passes(from.id, s.id, msg))) {
-          this.trace.record({ t: this.now, k: 'drop', id: p.id, from: from.id, to: s.id, m: p.m, reason: 'partition' });
-          this.release(p);
-          return;
-        }
-        if (!p.handled && s.costMs > 0) {
-          // Arrived: wait for the node to finish what it is handling, then take costMs.
-          s.busyUntil = Math.max(this.now, s.busyUntil) + s.costMs;
-          p.time = s.busyUntil;
-          p.handled = true;
-          p.cancelled = false;
-          this.scheduler.scheduleEvent(p);
-          return;
-        }
-        this.delivered++;
-        this.trace.recordMessage('deliver', this.now, p.id, from.id, from.idHash, s.id, s.idHash, p.m, p.mHash);
-        this.release(p);
-        this.stepNode(s, { kind: 'message', from: from.id, msg });
+      case 'deliver':
+        this.arrive(p.to, p.from, p.id, p.incarnation, p.msg, p.m, p.mHash, p);
         return;
-      }
       case 'fanout': {
         // The delivery the scheduler just took (`advance` moved past it).
         const k = p.order[p.next - 1] as number;
-        const s = p.to[k] as NodeSlot;
-        const id = p.ids[k] as number;
-        const incarnation = p.incarnations[k] as number;
-        const from = p.from;
         const msg = p.msg;
-        const m = p.m;
-        const mHash = p.mHash;
         if (p.next >= p.count) {
           // Its last: out of the scheduler, spare.
           p.msg = undefined;
           this.spareFanouts.push(p);
         }
-        // The same steps as a delivery of its own (above).
-        if (!s.up || s.incarnation !== incarnation) {
-          this.trace.record({ t: this.now, k: 'drop', id, from: from.id, to: s.id, m, reason: 'down' });
-          return;
-        }
-        if (!this.network.connected(from.id, s.id) || !this.network.passes(from.id, s.id, msg)) {
-          this.trace.record({ t: this.now, k: 'drop', id, from: from.id, to: s.id, m, reason: 'partition' });
-          return;
-        }
-        if (s.costMs > 0) {
-          s.busyUntil = Math.max(this.now, s.busyUntil) + s.costMs;
-          const d = this.delivery(s.busyUntil, id, from, s, msg, m, mHash);
-          d.handled = true;
-          this.scheduler.scheduleEvent(d);
-          return;
-        }
-        this.delivered++;
-        this.trace.recordMessage('deliver', this.now, id, from.id, from.idHash, s.id, s.idHash, m, mHash);
-        this.stepNode(s, { kind: 'message', from: from.id, msg });
+        this.arrive(p.to[k] as NodeSlot, p.from, p.ids[k] as number, p.incarnations[k] as number, msg, p.m, p.mHash, undefined);
         return;
       }
       case 'timer': {
@@ -745,6 +695,40 @@ export class Simulation {
   }
 
   /** A delivery of `msg` to `target`'s current process at `at`: a spare one refilled, or a new one. */
+  /**
+   * Message `id` reaches `s` (sent to the incarnation `incarnation`): dropped if `s` went down
+   * or the network cuts it off, held until `s` has handled what came before (its processing
+   * cost), or handed to `s`. `d` is the message's own delivery, reused or released here; a
+   * fan-out's deliveries have none (`undefined`) until one must wait for the node's cost.
+   */
+  private arrive(s: NodeSlot, from: NodeSlot, id: number, incarnation: number, msg: unknown, m: string, mHash: number, d: Delivery | undefined): void {
+    if (!s.up || s.incarnation !== incarnation) {
+      this.trace.record({ t: this.now, k: 'drop', id, from: from.id, to: s.id, m, reason: 'down' });
+      if (d !== undefined) this.release(d);
+      return;
+    }
+    const handled = d !== undefined && d.handled;
+    if (!handled && (!this.network.connected(from.id, s.id) || !this.network.passes(from.id, s.id, msg))) {
+      this.trace.record({ t: this.now, k: 'drop', id, from: from.id, to: s.id, m, reason: 'partition' });
+      if (d !== undefined) this.release(d);
+      return;
+    }
+    if (!handled && s.costMs > 0) {
+      // Arrived: wait for the node to finish what it is handling, then take costMs.
+      s.busyUntil = Math.max(this.now, s.busyUntil) + s.costMs;
+      const held = d ?? this.delivery(s.busyUntil, id, from, s, msg, m, mHash);
+      held.time = s.busyUntil;
+      held.handled = true;
+      held.cancelled = false;
+      this.scheduler.scheduleEvent(held);
+      return;
+    }
+    this.delivered++;
+    this.trace.recordMessage('deliver', this.now, id, from.id, from.idHash, s.id, s.idHash, m, mHash);
+    if (d !== undefined) this.release(d);
+    this.stepNode(s, { kind: 'message', from: from.id, msg });
+  }
+
   private delivery(at: number, id: number, from: NodeSlot, target: NodeSlot, msg: unknown, m: string, mHash: number): Delivery {
     const d = this.spare.pop();
     if (d === undefined) return new Delivery(at, id, from, target, msg, m, mHash, target.incarnation, false);
