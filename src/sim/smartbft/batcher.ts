@@ -7,7 +7,7 @@
  * round boundary when the first request arrives.
  */
 import type { Io } from './io.ts';
-import type { ConsenterState } from './state.ts';
+import type { ConsenterState, PoolEntry } from './state.ts';
 import { PHASE } from './state.ts';
 import { nextRequests } from './requestpool.ts';
 import { propose } from './view.ts';
@@ -129,11 +129,13 @@ function proposeBatch(s: ConsenterState, io: Io): void {
   s.batch.armed = false;
   // Stryker disable next-line BooleanLiteral: IDLE
   s.batch.idle = false;
-  const requests = nextRequests(s, s.config.RequestBatchMaxCount, s.config.RequestBatchMaxBytes, censoredClient(s));
+  const entries: PoolEntry[] = [];
+  const requests = nextRequests(s, s.config.RequestBatchMaxCount, s.config.RequestBatchMaxBytes, censoredClient(s), entries);
   if (requests.length === 0) {
     s.batch.idle = true;
     return;
   }
+  s.pool.lastBatch = { requests, entries };
   const v = s.view;
   // Stryker disable next-line BooleanLiteral: the view's proposal, set by propose just below, keeps canPropose false until the decision, which sets the token again
   s.leaderToken = false;

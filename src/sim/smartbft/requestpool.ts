@@ -283,11 +283,14 @@ function enqueue(s: ConsenterState, io: Io, e: PoolEntry): void {
   }
 }
 
-/** Pool.NextRequests: FIFO, up to max count and bytes, skipping a censored client. */
-export function nextRequests(s: ConsenterState, maxCount: number, maxBytes: number, censored: string | undefined): Request[] {
+/**
+ * Pool.NextRequests: FIFO, up to max count and bytes, skipping a censored client. With
+ * `entries`, each request's pool entry is pushed there too (the batch the leader proposes:
+ * `removeRequests` takes them as they are when that batch is decided).
+ */
+export function nextRequests(s: ConsenterState, maxCount: number, maxBytes: number, censored: string | undefined, entries?: PoolEntry[]): Request[] {
   skipRemoved(s);
   const out: Request[] = [];
-  const entries: PoolEntry[] = [];
   let bytes = 0;
   const pool = s.pool.fifo;
   for (let i = s.pool.head; i < pool.length && out.length < maxCount; i++) {
@@ -295,10 +298,9 @@ export function nextRequests(s: ConsenterState, maxCount: number, maxBytes: numb
     if (!e.inPool || (censored !== undefined && e.request.clientId === censored)) continue;
     if (bytes + e.request.size > maxBytes && out.length > 0) break;
     out.push(e.request);
-    entries.push(e);
+    entries?.push(e);
     bytes += e.request.size;
   }
-  s.pool.lastBatch = { requests: out, entries };
   return out;
 }
 

@@ -62,8 +62,9 @@ export interface RequestPoolState {
   /** Slots in use (live marks and erased ones). */
   markUsed: number;
   /**
-   * The last batch NextRequests returned and the entries it took them from: when that
-   * batch is decided, its requests leave the pool without a look-up in `requests`.
+   * The last batch this node proposed (batcher.ts proposeBatch) and the pool entries it
+   * took them from: when that batch is decided, its requests leave the pool without a
+   * look-up in `requests`.
    */
   lastBatch: { readonly requests: readonly Request[]; readonly entries: readonly PoolEntry[] } | undefined;
   /** The pool's next erase tick (every 5 s from the start: delSlice is cut to its last 1000 ids). */
