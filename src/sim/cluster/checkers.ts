@@ -16,7 +16,7 @@
  * Fabric network may break them without a bug: a 2.x gossip follower without state
  * transfer never catches up, a dropped state database stays empty until `rebuild-dbs`).
  */
-import { blockHeaderHash, TxValidationCode, txWritesOf, verifyBlock, type Height, type StoredBlock } from '../fabric/block.ts';
+import { blockHeaderHash, TxValidationCode, txWritesOf, verifyBlock, type Block, type Height, type StoredBlock } from '../fabric/block.ts';
 import { CERT_INDEXES, CHAINCODE, LIFECYCLE_NS } from '../fabric/chaincode.ts';
 import type { SimCluster } from './sim-cluster.ts';
 import { CouchInstance, encodeVersionField, INTERNAL_DB, METADATA_DB, namespaceDbName, toCouchDoc, type CouchDoc, type StoredDoc } from '../fabric/couchdb.ts';
@@ -106,17 +106,18 @@ export function transactionsValid(c: SimCluster): CheckResult {
   // The chain is read as it is now: block by block from genesis, each linked to the one
   // before and holding the data its header hashes (verifyBlock, as a peer checks a block it
   // is given), so that the last folded header below stands for every block up to it.
+  const blocks = longest.map((d) => blockOfDecision(d));
   let prev = blockHeaderHash(c.genesis.header);
-  for (let n = 1; n <= longest.length; n++) {
-    const block = blockOfDecision(longest[n - 1] as Decision);
+  let foldedHash = '';
+  for (let n = 1; n <= blocks.length; n++) {
+    const block = blocks[n - 1] as Block;
     const bad = verifyBlock(block, n, prev);
     if (bad !== null) return { name, severity: 'invariant', ok: false, detail: `the orderers' longest chain: ${bad}` };
     prev = blockHeaderHash(block.header);
+    if (n === fold.height) foldedHash = prev;
   }
   if (fold.height > 0) {
-    const at = longest[fold.height - 1];
-    const hash = at === undefined ? '' : blockHeaderHash(blockOfDecision(at).header);
-    if (hash !== fold.lastHash) return { name, severity: 'invariant', ok: false, detail: `the orderers' longest chain (${longest.length} blocks) does not hold block ${fold.height} as it was decided (${fold.lastHash}): a decided block changed` };
+    if (foldedHash !== fold.lastHash) return { name, severity: 'invariant', ok: false, detail: `the orderers' longest chain (${longest.length} blocks) does not hold block ${fold.height} as it was decided (${fold.lastHash}): a decided block changed` };
   }
   // The ids at the places the fold did not match, and which of them the walk has met so far.
   const unmatched = new Map<number, Set<number>>();
@@ -127,13 +128,12 @@ export function transactionsValid(c: SimCluster): CheckResult {
     let s = unmatched.get(p.block);
     if (s === undefined) unmatched.set(p.block, (s = new Set()));
     s.add(p.index);
-    const env = txWritesOf(blockOfDecision(longest[p.block - 1] as Decision))[p.index];
+    const env = txWritesOf(blocks[p.block - 1] as Block)[p.index];
     if (env !== null && env !== undefined) copies.add(env.txId);
   }
   const met = new Set<string>();
   let txs = 0;
-  for (const d of longest) {
-    const block = blockOfDecision(d);
+  for (const block of blocks) {
     const at = unmatched.get(block.header.number);
     const envs = txWritesOf(block);
     for (let i = 0; i < envs.length; i++) {

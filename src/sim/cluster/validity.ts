@@ -20,7 +20,7 @@
  * It reads what the orderers decided and what the gateways said they submitted, never
  * steers them. The fold keeps O(in-flight + unmatched) ids, not O(run).
  */
-import { blockHeaderHash, envelopesOf } from '../fabric/block.ts';
+import { blockHeaderHash, envelopesOf, type Block } from '../fabric/block.ts';
 import { blockOfDecision } from '../fabric/orderer.ts';
 import type { Decision } from '../consensus/types.ts';
 
@@ -52,13 +52,7 @@ export class ValidityFold {
 
   private fold(d: Decision): void {
     const block = blockOfDecision(d);
-    const envs = envelopesOf(block);
-    for (let i = 0; i < envs.length; i++) {
-      const env = envs[i];
-      this.txs_++;
-      if (env !== null && env !== undefined && this.pending_.delete(env.txId)) continue;
-      this.unmatched_.push({ block: block.header.number, index: i });
-    }
+    this.txs_ += placesUnmatched(block, (txId) => this.pending_.delete(txId), this.unmatched_);
     this.height_ = block.header.number;
     this.lastHash_ = blockHeaderHash(block.header);
   }
@@ -70,19 +64,13 @@ export class ValidityFold {
    */
   unmatchedBeyond(ledger: readonly Decision[]): TxPlace[] {
     const taken = new Set<string>();
+    const takes = (txId: string): boolean => {
+      if (!this.pending_.has(txId) || taken.has(txId)) return false;
+      taken.add(txId);
+      return true;
+    };
     const out: TxPlace[] = [];
-    for (let h = this.height_ + 1; h <= ledger.length; h++) {
-      const block = blockOfDecision(ledger[h - 1] as Decision);
-      const envs = envelopesOf(block);
-      for (let i = 0; i < envs.length; i++) {
-        const env = envs[i];
-        if (env !== null && env !== undefined && this.pending_.has(env.txId) && !taken.has(env.txId)) {
-          taken.add(env.txId);
-          continue;
-        }
-        out.push({ block: block.header.number, index: i });
-      }
-    }
+    for (let h = this.height_ + 1; h <= ledger.length; h++) placesUnmatched(blockOfDecision(ledger[h - 1] as Decision), takes, out);
     return out;
   }
 
@@ -110,4 +98,19 @@ export class ValidityFold {
   unmatched(): readonly TxPlace[] {
     return this.unmatched_;
   }
+}
+
+/**
+ * The fold's rule for one block: each transaction whose id `takes` (a pending submission,
+ * taken once) is matched; every other place, and every envelope that does not parse, is
+ * pushed to `unmatched`. Returns the block's transaction count.
+ */
+function placesUnmatched(block: Block, takes: (txId: string) => boolean, unmatched: TxPlace[]): number {
+  const envs = envelopesOf(block);
+  for (let i = 0; i < envs.length; i++) {
+    const env = envs[i];
+    if (env !== null && env !== undefined && takes(env.txId)) continue;
+    unmatched.push({ block: block.header.number, index: i });
+  }
+  return envs.length;
 }
