@@ -16,10 +16,9 @@
  * stream is seen at once on a connection reset (the orderer process died), or by keepalive
  * (`peer.keepalive.deliveryClient` interval 60s, timeout 20s) when the network is cut.
  */
-import { createHash } from 'node:crypto';
 import type { NodeContext, NodeId } from '../kernel/types.ts';
 import type { Block } from './block.ts';
-import { CHANNEL, blockDataHash } from './block.ts';
+import { CHANNEL, blockDataHash, hashHex } from './block.ts';
 import type { Out } from './effects.ts';
 import { goDuration } from '../../shared/duration.ts';
 import type { DeliverBlock, DeliverHeader, DeliverToPeer, FabricMessage } from './messages.ts';
@@ -65,7 +64,7 @@ export function endpointString(orderer: NodeId, org: string): string {
   const key = `${orderer}\u0000${org}`;
   let text = endpointTexts.get(key);
   if (text === undefined) {
-    text = `Address: ${orderer}:7050, CertHash: ${createHash('md5').update(`tlsca.${org}`).digest('hex').toUpperCase()}`;
+    text = `Address: ${orderer}:7050, CertHash: ${hashHex('md5', `tlsca.${org}`).toUpperCase()}`;
     endpointTexts.set(key, text);
   }
   return text;

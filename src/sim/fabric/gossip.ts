@@ -21,9 +21,8 @@
  *   proposes itself and decides after `leaderElectionDuration` (5s); the first election
  *   waits `startupGracePeriod` (15s).
  */
-import { createHash } from 'node:crypto';
 import type { NodeContext, NodeId } from '../kernel/types.ts';
-import { blockDataHash, CHANNEL, type Block } from './block.ts';
+import { blockDataHash, CHANNEL, sha256Hex, type Block } from './block.ts';
 import type { Out } from './effects.ts';
 import type { FabricMessage, GossipMsg } from './messages.ts';
 import { mspId } from './policy.ts';
@@ -71,7 +70,7 @@ export const DEFAULT_GOSSIP_CONFIG: Omit<GossipConfig, 'stateTransfer' | 'blockG
  * stands for the identity bytes. Leader election orders peers by it (gossip/election).
  */
 export function pkiId(org: string, node: NodeId): string {
-  return createHash('sha256').update(mspId(org) + node).digest('hex');
+  return sha256Hex(mspId(org) + node);
 }
 
 export interface GossipHost {
