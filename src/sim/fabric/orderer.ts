@@ -252,16 +252,27 @@ export function createOrderer(options: OrdererOptions): NodeMachine<OrdererState
     }
     // Decided with no write time, or blocks a sync wrote (their time is the sync's own).
     if (h > Math.max(s.written, s.writing)) {
-      s.written = h;
+      setWritten(s, h);
       for (const sess of s.sessions.values()) pump(s, sess, effects);
     }
+  }
+
+  /**
+   * The blocks up to height `h` are written: the Deliver service serves them, to the peers'
+   * streams (pump) and to another orderer's block puller (the consenter's servedHeight:
+   * its height probe and block pulls read the same ledger, synchronizer_bft.go through
+   * cluster/deliver.go and the BFT deliverer).
+   */
+  function setWritten(s: OrdererState, h: number): void {
+    s.written = h;
+    if (!isRaft) (s.consenter as ConsenterState).servedHeight = h;
   }
 
   return {
     start(ctx: NodeContext, durable: DurableView) {
       const r = consenter.start(ctx, durable);
       const s: OrdererState = { id: options.id, consenter: r.state, genesis: options.genesis, sessions: new Map(), censorDeliver: false, written: 0, writing: 0 };
-      s.written = height(s);
+      setWritten(s, height(s));
       return { state: s, effects: r.effects as Effect<OrdererMsg, FabricEvent | ConsensusEvent>[] };
     },
     step(s: OrdererState, input: Input<OrdererMsg, OrdererCommand>, ctx: NodeContext) {
@@ -284,7 +295,7 @@ export function createOrderer(options: OrdererOptions): NodeMachine<OrdererState
         return effects;
       }
       if (input.kind === 'timer' && input.name.startsWith('orderer.written:')) {
-        s.written = Math.max(s.written, Number(input.data));
+        setWritten(s, Math.max(s.written, Number(input.data)));
         if (s.writing <= s.written) s.writing = 0;
         for (const sess of s.sessions.values()) pump(s, sess, effects);
         return effects;

@@ -18,7 +18,7 @@ import { closeBatcher, nextBatch, onBatchTimer } from './batcher.ts';
 import { artificialHeartbeat, changeRole, handleHeartBeat, handleHeartBeatResponse, heartbeatTick, newHeartbeatMonitorState, stopLeaderSendMsg, type HeartbeatEventHandler } from './heartbeatmonitor.ts';
 import { eraseProcessed, newRequestPoolState, onRequestTimers, onSubmitTimeouts, removeRequests, restartTimers, stopTimers, submitRequest, type RequestTimeoutHandler } from './requestpool.ts';
 import { PHASE, type ConsenterState } from './state.ts';
-import { newSynchronizer, newSyncState, onBlockRequest, onBlockResponse, onCollectTimer, onHeightResponse, onStateTransferResponse, onSyncTimer, type SyncEventHandler } from './synchronizer.ts';
+import { newSynchronizer, newSyncState, onBlockRequest, onBlockResponse, onHeightRequest, onCollectTimer, onHeightResponse, onStateTransferResponse, onSyncTimer, type SyncEventHandler } from './synchronizer.ts';
 import { enterPrepared, newViewState, processMsg, stopView } from './view.ts';
 import { newViewChanger, newViewChangerState, type ViewChangerDeps } from './viewchanger.ts';
 import { LEDGER_KEY, restoreView, startPoint, WAL_KEY, type Restored } from './wal.ts';
@@ -377,7 +377,7 @@ function onMessage(s: ConsenterState, io: Io, from: string, m: BftMessage): void
       submitRequest(s, io, m.request);
       return;
     case 'HeightRequest':
-      io.send(sender, { type: 'HeightResponse', syncId: m.syncId, height: s.ledger.length + 1 });
+      onHeightRequest(s, io, sender, m);
       return;
     case 'HeightResponse':
       onHeightResponse(s, io, sender, m, SYNC_EVENTS);
@@ -480,6 +480,7 @@ function initialState(opts: ConsenterOptions, now: number): ConsenterState {
     metricValues: new Map(),
     // Stryker disable next-line ArrayDeclaration: start replaces it with the durable ledger before anything reads it
     ledger: [],
+    servedHeight: undefined,
     committedBlock: 0,
     leaderToken: false,
     // Stryker disable next-line ObjectLiteral,BooleanLiteral: nextBatch sets all three before the batcher reads them (a follower's are read only once it leads, after nextBatch)

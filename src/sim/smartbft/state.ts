@@ -218,6 +218,16 @@ export interface ConsenterState {
   readonly metricValues: Map<string, number>;
 
   ledger: Decision[];
+  /**
+   * The height this node's Deliver service serves to another orderer's block puller (its
+   * height probe and its block pulls), when the embedding orderer writes a decided block
+   * after deciding it: Fabric's BlockWriter.WriteBlock appends in a goroutine
+   * (orderer/common/multichannel/blockwriter.go) and the Deliver service reads the ledger
+   * (orderer/common/deliver), so for a few ms a decided block is not served yet. Undefined:
+   * the whole ledger (SmartBFT alone, or an orderer with no write time). The orderer
+   * (src/sim/fabric/orderer.ts) keeps it.
+   */
+  servedHeight: number | undefined;
   /** consensus_BFT_committed_block_number: blocks written by Deliver (not by sync). */
   committedBlock: number;
   leaderToken: boolean;

@@ -27,7 +27,7 @@
 import type { Decision } from './api.ts';
 import { digestMatches, verifySignature } from '../consensus/crypto.ts';
 import { TIMERS, type Io } from './io.ts';
-import type { BlockRequest, BlockResponse, HeightResponse, StateTransferResponse } from './messages.ts';
+import type { BlockRequest, BlockResponse, HeightRequest, HeightResponse, StateTransferResponse } from './messages.ts';
 import type { ConsenterState, SyncState } from './state.ts';
 import { saveNewView } from './wal.ts';
 
@@ -219,11 +219,28 @@ function requestBlocks(s: ConsenterState, io: Io, events: SyncEventHandler): voi
   io.setTimer(TIMERS.sync, s.config.ReplicationPullTimeoutMs);
 }
 
-/** Serve a block puller: the decisions we hold in the range. */
+/**
+ * The height this node serves a block puller: its ledger's, or less while a decided block
+ * is still being written (ConsenterState.servedHeight, kept by the Fabric orderer).
+ */
+export function servedHeight(s: ConsenterState): number {
+  const h = s.ledger.length + 1;
+  return s.servedHeight === undefined ? h : Math.min(h, s.servedHeight);
+}
+
+/**
+ * Answer a block puller's height probe (cluster/deliver.go probeEndpoints: a Deliver
+ * request for the newest block, answered from the ledger the Deliver service reads).
+ */
+export function onHeightRequest(s: ConsenterState, io: Io, sender: number, m: HeightRequest): void {
+  io.send(sender, { type: 'HeightResponse', syncId: m.syncId, height: servedHeight(s) });
+}
+
+/** Serve a block puller: the decisions we serve in the range. */
 export function onBlockRequest(s: ConsenterState, io: Io, sender: number, m: BlockRequest): void {
   const from = Math.max(1, m.fromSeq);
   // Stryker disable next-line MethodExpression: slice stops at the ledger's end anyway
-  const to = Math.min(m.toSeq, s.ledger.length);
+  const to = Math.min(m.toSeq, servedHeight(s) - 1);
   // Stryker disable next-line ConditionalExpression: (to true) slice of an empty or reversed range is empty anyway
   const decisions = from <= to ? s.ledger.slice(from - 1, to) : [];
   io.send(sender, { type: 'BlockResponse', syncId: m.syncId, decisions });
