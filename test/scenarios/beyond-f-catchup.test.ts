@@ -19,9 +19,9 @@
  * block puller the blocks it has written (BlockWriter.WriteBlock appends in a goroutine), deliverMs
  * after deciding them: 10 ms with the built-in profile (figures.deliver's p50 13 ms less the
  * link), when the model decides that block 2-6 ms after the message that starts the sync and
- * probes 20 ms after it, so seeds 1-20 never draw it; the real write took 33-42 ms in the 18:51
+ * probes 20 ms after it, so seeds 1-20 never draw it; the real write took 36-42 ms in the 18:51
  * run (its peers' validation of the block; calibrate's p95 is 41 ms) and the real decision came
- * 11-29 ms after the sync's start in the 18:44-18:57 runs. With the p95 as the write time the
+ * 9-29 ms after the sync's start in the runs that synced on a Prepare. With the p95 as the write time the
  * model draws the third path.
  */
 import { describe, expect, it } from 'vitest';
