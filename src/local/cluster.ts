@@ -435,6 +435,15 @@ export class LocalCluster implements Cluster {
   }
 
   /** Stop background load, close the gateways, start again every node the run stopped and left down. */
+  /**
+   * Connect every org's Gateway client to its peer before the steps run (OrgGateways
+   * connectAll), so that an issue step times Fabric, not our first TLS handshake; returns
+   * the orgs whose peer did not answer within `timeoutMs` (they connect at their first call).
+   */
+  connectGateways(timeoutMs = 5_000): Promise<string[]> {
+    return this.gateways.connectAll(timeoutMs);
+  }
+
   async close(): Promise<void> {
     for (const l of this.loads) l.stop = true;
     await Promise.allSettled([...this.loads].map((l) => l.done));

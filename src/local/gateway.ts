@@ -124,6 +124,29 @@ export class OrgGateways {
   }
 
   /**
+   * Open every org's connection to its peer now (the gRPC channel with its TLS handshake),
+   * instead of in the first call through that org. The lab's API keeps its Gateway
+   * connections open, and the model charges no connection set-up, so a scenario's first
+   * issue through an org would otherwise time our client's handshake beside Fabric's commit:
+   * 11-43 ms at load 4-6 on 2026-12-03, in kill-orderer's steps 1 and 13 and peer-recovery's
+   * step 4 (docs/fidelity.md). An org whose peer does not answer within `timeoutMs` is left
+   * to connect at its first call, as before; the orgs that did not connect are returned.
+   */
+  async connectAll(timeoutMs: number): Promise<string[]> {
+    const deadline = Date.now() + timeoutMs;
+    const failed = await Promise.all(
+      this.plan.orgs.map(async (org) => {
+        this.contract(org);
+        const g = this.open.get(org);
+        if (g === undefined) return org;
+        const ok = await new Promise<boolean>((resolve) => g.client.waitForReady(deadline, (err) => resolve(err === undefined || err === null)));
+        return ok ? undefined : org;
+      }),
+    );
+    return failed.filter((x): x is string => x !== undefined);
+  }
+
+  /**
    * The commit status of a transaction this org's gateway endorsed (its peer's CommitStatus,
    * which waits for the commit): for a submit the orderers refused as already processed.
    */

@@ -110,6 +110,8 @@ async function runOnLocal(pr: Prepared, env: CliEnv): Promise<ScenarioResult> {
   const stop = stopSignal(pr.timeoutMs, env);
   const cluster = new LocalCluster(pr.state, { certIdSuffix: Date.now().toString(36), onStep: (l) => env.stderr(`  ${l}\n`), signal: stop.signal });
   try {
+    const unconnected = await cluster.connectGateways();
+    if (unconnected.length > 0) env.stderr(`  no connection yet to the peer of ${unconnected.join(', ')} (connects at its first call)\n`);
     return await runScenario(pr.scenario, cluster, {
       seed: pr.seed,
       signal: stop.signal,

@@ -99,6 +99,20 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
     expect((await c.verifyCertificate('ORG3-INTRO-001', 'org3')).status).toBe('VALID');
   });
 
+  it("connects every org's Gateway client before the first call; an org whose peer does not answer is named", async () => {
+    expect(await c.connectGateways()).toEqual([]);
+    // The same network with org3's peer at a port nothing listens on (the plan's last port, unused).
+    const plan = { ...state.plan, peers: state.plan.peers.map((p) => (p.org === 'org3' ? { ...p, port: BASE_PORT + 99 } : p)) };
+    const other = new LocalCluster({ ...state, plan });
+    try {
+      const t0 = Date.now();
+      expect(await other.connectGateways(1_000)).toEqual(['org3']);
+      expect(Date.now() - t0).toBeLessThan(5_000);
+    } finally {
+      await other.close();
+    }
+  });
+
   /** Every peer at the same height: a gateway answers when ITS peer committed; the others may be a few ms behind. */
   async function settled(): Promise<void> {
     const heights = async () => Promise.all(c.topology.peers.map(async (p) => (await c.channelInfo(p)).height));
