@@ -14,6 +14,7 @@
  * latency; a submit's endorse call alone (20 IssueCertificate proposals endorsed and
  * dropped); the commit lines of the blocks all those made, each part fitted with Theil-Sen,
  * and each block's way from the first orderer's write line to the peer's validation;
+ * 30 certificates more with SmartBFT's WAL lines at DEBUG (the orderers' WAL appends);
  * a peer killed and started (healthz, height); an orderer
  * killed while a transaction is submitted (every peer's height moving again), then started
  * (healthz), and restarted twice more (the median of the three); a follower stopped, left
@@ -23,6 +24,7 @@
  * to a new view on a follower, with LeaderHeartbeatTimeout=10s).
  */
 import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { loadCertificate } from '../scenarios/cluster.ts';
@@ -30,7 +32,7 @@ import { LocalCluster } from '../local/cluster.ts';
 import { FABRIC_VERSION, httpGet, netDown, netUp, type NetState } from '../local/net.ts';
 import { logFile, procCpuMs, readPid } from '../local/procs.ts';
 import type { CalibrationProfile, ConcurrencyFigure, LatencyFigure } from '../sim/fabric/profile.ts';
-import { commitFigures, deliverFigure, median, ordererCpuFigure, ordererSyncFigure, parseCommitLog, parseDeliverSpans, parseOrdererSyncSpans, parseRecommitSpan, percentile, sumMetric } from './profile.ts';
+import { commitFigures, deliverFigure, median, ordererCpuFigure, ordererSyncFigure, parseCommitLog, parseDeliverSpans, parseOrdererSyncSpans, parseRecommitSpan, parseWalAppendSpans, percentile, sumMetric, walFigure } from './profile.ts';
 
 /** The SmartBFT options of the network calibrate starts (the view change is measured with them). */
 export const CALIBRATE_SMARTBFT = 'LeaderHeartbeatTimeout=10s';
@@ -43,6 +45,35 @@ const CONCURRENCY_PHASE_MS = 8000;
 const ORDERER_STARTS = 3;
 /** How many times a follower is stopped, left a block behind and started (figures.ordererSync). */
 const ORDERER_SYNC_ROUNDS = 6;
+/** Certificates issued one after another with the WAL's log lines on (figures.wal). */
+const WAL_ISSUES = 30;
+/**
+ * The two loggers whose DEBUG lines bracket a WAL append (parseWalAppendSpans):
+ * `.chain`, which Fabric hands SmartBFT's WAL (orderer/consensus/smartbft/chain.go
+ * bftSmartConsensusBuild -> wal.InitializeAndReadAll(c.Logger, ...)), and `.consensus`,
+ * the View's (verifyBlacklist's line before the ProposedRecord's save).
+ */
+export const WAL_DEBUG_LOGGERS = ['orderer.consensus.smartbft.chain', 'orderer.consensus.smartbft.consensus'] as const;
+
+/** Fabric's operations endpoint `/logspec` (common/flogging/httpadmin/spec.go): GET reads the spec, PUT sets it. */
+function logSpec(port: number, spec?: string): Promise<string> {
+  return new Promise((resolveP, reject) => {
+    const body = spec === undefined ? undefined : JSON.stringify({ spec });
+    const req = request({ host: '127.0.0.1', port, path: '/logspec', method: spec === undefined ? 'GET' : 'PUT', timeout: 3000, ...(body !== undefined ? { headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } } : {}) }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        if ((res.statusCode ?? 0) >= 300) reject(new Error(`/logspec on port ${port}: HTTP ${res.statusCode ?? 0} ${text.trim()}`));
+        else resolveP(spec ?? String((JSON.parse(text) as { spec?: unknown }).spec ?? ''));
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error(`/logspec on port ${port}: no answer in 3 s`)));
+    req.end(body);
+  });
+}
 
 export interface CalibrateOptions {
   readonly dir: string;
@@ -317,6 +348,34 @@ async function measureShortened(o: CalibrateOptions): Promise<CalibrationProfile
     );
     o.say(`  commit lines: ${commit.blocks} blocks, up to ${Math.max(0, ...parsed.commits.filter((c) => c.block >= firstBlock).map((c) => c.txs))} tx in one`);
 
+    // 3b. The orderers' WAL appends: SmartBFT logs them at DEBUG only, so WAL_DEBUG_LOGGERS
+    // are set to DEBUG on every orderer (PUT /logspec), 30 certificates issued one after
+    // another, and each orderer's spec put back. After the figures above were read from the
+    // logs and before any below, so the DEBUG lines' own cost is in none of them.
+    const walStart = plan.orderers.map((x) => readFileSync(logFile(plan.dir, x.id), 'utf8').length);
+    const specs: string[] = [];
+    for (const x of plan.orderers) specs.push(await logSpec(x.opsPort));
+    let wal: ReturnType<typeof walFigure>;
+    try {
+      for (const [i, x] of plan.orderers.entries()) await logSpec(x.opsPort, `${specs[i] ?? 'info'}:${WAL_DEBUG_LOGGERS.map((l) => `${l}=debug`).join(':')}`);
+      const walLoad = loadavg();
+      for (let i = 0; i < WAL_ISSUES; i++) {
+        check();
+        await issue();
+      }
+      const walLoadAfter = loadavg();
+      wal = walFigure(
+        plan.orderers.flatMap((x, i) => parseWalAppendSpans(readFileSync(logFile(plan.dir, x.id), 'utf8').slice(walStart[i] ?? 0))),
+        new Date().toISOString(),
+        walLoad.map((l, i) => (l + (walLoadAfter[i] ?? l)) / 2),
+        `${WAL_ISSUES} certificates issued one after another by calibrate with ${WAL_DEBUG_LOGGERS.join(' and ')} at DEBUG on the four orderers. Read by src/calibrate/profile.ts parseWalAppendSpans: from the View's line before the save (verifyBlacklist's for a ProposedRecord, 'N collected K prepares' for a Commit) to 'LogRecord appended successfully' after the write and fsync (SmartBFT pkg/wal/writeaheadlog.go append); nearest-rank p50 and p95 of all the appends, and of each kind.`,
+      );
+    } finally {
+      for (const [i, x] of plan.orderers.entries()) await logSpec(x.opsPort, specs[i] ?? 'info').catch(() => undefined);
+    }
+    if (wal !== undefined) o.say(`  WAL appends: ${wal.samples}, p50 ${wal.appendP50Ms} ms, p95 ${wal.appendP95Ms} ms`);
+    else o.say("  no WAL append lines in the orderers' logs: the profile has no figures.wal");
+
     // 4. A peer killed and started.
     const p = 'peer0.org3';
     const ph = (await peerHeight(p)) ?? 0;
@@ -440,6 +499,7 @@ async function measureShortened(o: CalibrateOptions): Promise<CalibrationProfile
         ordererCpu,
         ...(ordererSync !== undefined ? { ordererSync } : {}),
         ...(deliver !== undefined ? { deliver } : {}),
+        ...(wal !== undefined ? { wal } : {}),
       },
     };
   } finally {

@@ -170,6 +170,89 @@ export function parseOrdererSyncSpans(text: string): OrdererSyncSpan[] {
   return spans;
 }
 
+/** One WAL append of an orderer on the way to a decision, from its log. */
+export interface WalAppendSpan {
+  /** `proposal`: the ProposedRecord saved before the Prepare; `commit`: the Commit saved before it is sent. */
+  readonly kind: 'proposal' | 'commit';
+  readonly seq: number;
+  /** Time of the `LogRecord appended` line (ms since the epoch). */
+  readonly at: number;
+  readonly ms: number;
+}
+
+/**
+ * SmartBFT v1.0.1's View (internal/bft/view.go) saves a ProposedRecord in processProposal
+ * right after verifyProposal, whose last line with leader rotation off (Fabric's case) is
+ * verifyBlacklist's DEBUG `DecisionsPerLeader is 0, ...`, and a Commit in processPrepares
+ * right after its INFO `N collected K prepares from [...]` (and SignProposal). Both go
+ * through PersistedState.Save (internal/bft/state.go) to WriteAheadLogFile.Append
+ * (pkg/wal/writeaheadlog.go), which writes, fsyncs (`logFile.Sync()`) and then logs
+ * `LogRecord appended successfully` at DEBUG on the logger Fabric passes it
+ * (orderer/consensus/smartbft/chain.go: `orderer.consensus.smartbft.chain`). The View then
+ * logs `Processed proposal with seq N` or `Processed prepares for proposal with seq N`.
+ */
+const WAL_PROPOSAL_START = /verifyBlacklist -> DecisionsPerLeader is 0, hence leader rotation is inactive/;
+const WAL_COMMIT_START = /processPrepares -> \d+ collected \d+ prepares from /;
+const WAL_APPENDED = /append -> LogRecord appended successfully: /;
+const WAL_PROPOSAL_DONE = /processProposal -> Processed proposal with seq (\d+)/;
+const WAL_COMMIT_DONE = /processPrepares -> Processed prepares for proposal with seq (\d+)/;
+
+/**
+ * The WAL appends of an orderer's log (SmartBFT DEBUG for `orderer.consensus.smartbft.chain`
+ * and `.consensus`): from the View's last line before the save to `LogRecord appended`,
+ * for an append that the View's `Processed ...` line of the same record follows before
+ * any other append (a view change's records have no start line and are not counted).
+ * Whole-ms timestamps, so a span is 0 when the write and its fsync took under a ms.
+ */
+export function parseWalAppendSpans(text: string): WalAppendSpan[] {
+  const spans: WalAppendSpan[] = [];
+  let start: { kind: WalAppendSpan['kind']; t: number } | undefined;
+  let appended: { kind: WalAppendSpan['kind']; at: number; ms: number } | undefined;
+  for (const raw of text.split('\n')) {
+    const line = raw.includes('\x1b') ? raw.replace(ANSI, '') : raw;
+    const t = lineTimeMs(line);
+    if (t === undefined) continue;
+    if (WAL_PROPOSAL_START.test(line)) start = { kind: 'proposal', t };
+    else if (WAL_COMMIT_START.test(line)) start = { kind: 'commit', t };
+    else if (WAL_APPENDED.test(line)) {
+      appended = start === undefined ? undefined : { kind: start.kind, at: t, ms: t - start.t };
+      start = undefined;
+    } else {
+      const done = WAL_PROPOSAL_DONE.exec(line) ?? WAL_COMMIT_DONE.exec(line);
+      if (done === null) continue;
+      const kind = done[0].startsWith('processProposal') ? 'proposal' : 'commit';
+      if (appended?.kind === kind) spans.push({ kind, seq: Number(done[1]), at: appended.at, ms: appended.ms });
+      appended = undefined;
+    }
+  }
+  return spans;
+}
+
+/**
+ * figures.wal from the append spans of every orderer's log: nearest-rank p50 and p95 of
+ * all of them (the figure the model charges) and of each record kind.
+ */
+export function walFigure(spans: readonly WalAppendSpan[], at: string, load: readonly number[], how: string): NonNullable<CalibrationProfile['figures']['wal']> | undefined {
+  if (spans.length === 0) return undefined;
+  const stats = (of: readonly WalAppendSpan[]): { samples: number; p50Ms: number; p95Ms: number } => {
+    const ms = of.map((s) => s.ms);
+    return { samples: of.length, p50Ms: Math.round(percentile(ms, 50)), p95Ms: Math.round(percentile(ms, 95)) };
+  };
+  const all = stats(spans);
+  const proposals = spans.filter((s) => s.kind === 'proposal');
+  const commits = spans.filter((s) => s.kind === 'commit');
+  return {
+    appendP50Ms: all.p50Ms,
+    appendP95Ms: all.p95Ms,
+    samples: all.samples,
+    ...(proposals.length > 0 ? { proposal: stats(proposals) } : {}),
+    ...(commits.length > 0 ? { commit: stats(commits) } : {}),
+    at,
+    loadavg: load.map((l) => Math.round(l * 100) / 100),
+    how,
+  };
+}
+
 const WRITING_BLOCK = /Delivering proposal, writing block (\d+) /;
 /** A validation that starts this close to the previous block's commit line waited for it. */
 const QUEUED_WITHIN_MS = 2;
@@ -325,6 +408,20 @@ export const PROFILE_SCHEMA = z
           .strict()
           .optional(),
         deliver: z.object({ blocks: z.number().int().positive(), p50Ms: ms, p95Ms: ms }).strict().optional(),
+        // Optional in any version: the orderers' WAL appends, from their SmartBFT DEBUG lines (src/sim/fabric/profile.ts WalFigure).
+        wal: z
+          .object({
+            appendP50Ms: ms,
+            appendP95Ms: ms,
+            samples: z.number().int().positive(),
+            proposal: z.object({ samples: z.number().int().positive(), p50Ms: ms, p95Ms: ms }).strict().optional(),
+            commit: z.object({ samples: z.number().int().positive(), p50Ms: ms, p95Ms: ms }).strict().optional(),
+            at: z.string().min(1),
+            loadavg: z.array(z.number().nonnegative()).length(3),
+            how: z.string().min(1),
+          })
+          .strict()
+          .optional(),
       })
       .strict(),
   })
@@ -459,6 +556,9 @@ export function profileRows(p: CalibrationProfile): [string, string][] {
   if (f.ordererSync !== undefined) {
     const y = f.ordererSync;
     rows.push([`orderer sync (${y.pullSamplesMs.length} syncs)`, `probe ${f0(y.probeMs)} ms (heights of every orderer), pull ${f0(y.pullMs)} ms (to the blocks written), medians`]);
+  }
+  if (f.wal !== undefined) {
+    rows.push([`orderer WAL append (${f.wal.samples} appends)`, `p50 ${f0(f.wal.appendP50Ms)} ms, p95 ${f0(f.wal.appendP95Ms)} ms (the write and its fsync before a vote is sent)`]);
   }
   for (const v of f.viewChange) {
     rows.push([

@@ -101,6 +101,29 @@ export interface ProfileFigures {
    * Deliver service, the link, and the peer's signature checks before validation.
    */
   readonly deliver?: { readonly blocks: number; readonly p50Ms: number; readonly p95Ms: number };
+  /** The orderers' WAL appends on the way to a decision (optional in any version): WalFigure. */
+  readonly wal?: WalFigure;
+}
+
+/**
+ * An orderer's WAL append (SmartBFT pkg/wal/writeaheadlog.go Append: write, then fsync) on
+ * the real network, from its log lines (src/calibrate/profile.ts parseWalAppendSpans): the
+ * View's last line before it saves a ProposedRecord (verifyBlacklist's DEBUG line) or a
+ * Commit (`N collected K prepares from ...`) to the DEBUG `LogRecord appended successfully`
+ * that follows the fsync; nearest-rank p50 and p95 over both kinds, and of each kind. The
+ * model's View waits `appendP50Ms` after each of those saves before it goes on (SmartBftConfig
+ * WalAppendMs), as Go's View goroutine blocks on State.Save.
+ */
+export interface WalFigure {
+  readonly appendP50Ms: number;
+  readonly appendP95Ms: number;
+  readonly samples: number;
+  readonly proposal?: { readonly samples: number; readonly p50Ms: number; readonly p95Ms: number };
+  readonly commit?: { readonly samples: number; readonly p50Ms: number; readonly p95Ms: number };
+  /** When and under what load the samples were taken, and from which runs' logs. */
+  readonly at: string;
+  readonly loadavg: readonly number[];
+  readonly how: string;
 }
 
 /**
@@ -207,6 +230,8 @@ export interface CostModel {
   readonly ordererSyncPullMs: number;
   /** An orderer's block write and Deliver service: the time from deciding a block to sending it to the peers (0 without figures.deliver). */
   readonly ordererDeliverMs: number;
+  /** An orderer's WAL append before it sends its PrePrepare, Prepare or Commit (0 without figures.wal). */
+  readonly ordererWalAppendMs: number;
 }
 
 /**
@@ -236,6 +261,7 @@ export function costModelOf(p: CalibrationProfile): CostModel {
     ordererSyncProbeMs: Math.round(f.ordererSync?.probeMs ?? 0),
     ordererSyncPullMs: Math.round(f.ordererSync?.pullMs ?? 0),
     ordererDeliverMs: f.deliver === undefined ? 0 : Math.max(0, Math.round(f.deliver.p50Ms - DELIVER_MODEL_SPAN_MS)),
+    ordererWalAppendMs: Math.round(f.wal?.appendP50Ms ?? 0),
   };
 }
 
