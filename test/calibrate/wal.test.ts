@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseWalAppendSpans, profileRows, validateProfile, walFigure } from '../../src/calibrate/profile.ts';
+import { SimCluster } from '../../src/sim/cluster/sim-cluster.ts';
 import { costModelOf, DEFAULT_PROFILE, type CalibrationProfile } from '../../src/sim/fabric/profile.ts';
 
 // Lines as orderer.techpulse (the leader) and orderer.dataforge printed them in a real
@@ -80,5 +81,39 @@ describe('figures.wal in the profile', () => {
   it('the cost model takes appendP50Ms, 0 without the figure', () => {
     expect(costModelOf(withWal(DEFAULT_PROFILE, WAL)).ordererWalAppendMs).toBe(4);
     expect(costModelOf(withWal(DEFAULT_PROFILE, undefined)).ordererWalAppendMs).toBe(0);
+  });
+});
+
+describe('the model charges figures.wal at the orderers', () => {
+  /** The span the real Commit record's append sits in, read off the model's INFO lines: `N collected K prepares` to `Processed prepares ...`. */
+  async function commitSaveSpans(p: CalibrationProfile): Promise<number[]> {
+    const c = await SimCluster.create({ seed: 1, keep: { logs: true }, profile: p });
+    for (let i = 0; i < 10; i++) {
+      await c.issueCertificate('techpulse', { certID: `WAL-${i}`, studentID: 's@techpulse.demo', studentName: 'A', courseID: 'C', courseName: 'C', issueDate: '2026-01-01', expiryDate: '2028-01-01' });
+    }
+    const spans: number[] = [];
+    for (const n of ['orderer.techpulse', 'orderer.dataforge', 'orderer.org3', 'orderer.ordering']) {
+      let collected: number | undefined;
+      for (const l of await c.logs(n)) {
+        const t = /^(\S+) (\S+) UTC/.exec(l.text);
+        if (t === null) continue;
+        const ms = Date.parse(`${t[1]}T${t[2]}Z`);
+        if (/ collected \d+ prepares from /.test(l.text)) collected = ms;
+        else if (/Processed prepares for proposal with seq/.test(l.text) && collected !== undefined) {
+          spans.push(ms - collected);
+          collected = undefined;
+        }
+      }
+    }
+    return spans;
+  }
+
+  it('each orderer sends its Commit appendP50Ms after it collected the prepares; without the figure in the same instant', async () => {
+    const without = await commitSaveSpans(withWal(DEFAULT_PROFILE, undefined));
+    expect(without.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(without)).toEqual(new Set([0]));
+    const withFigure = await commitSaveSpans(withWal(DEFAULT_PROFILE, WAL));
+    expect(withFigure.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(withFigure)).toEqual(new Set([WAL.appendP50Ms]));
   });
 });

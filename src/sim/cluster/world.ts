@@ -125,8 +125,9 @@ export class SimWorld {
   addNodes(smartbft: Partial<SmartBftConfig> | undefined): void {
     const { sim, fabric, cost } = this;
     for (const o of fabric.orderers) {
-      // The sync's dials are charged as the profile measured them (figures.ordererSync).
-      const config = { ...(smartbft ?? {}), SyncProbeMs: cost.ordererSyncProbeMs, SyncPullMs: cost.ordererSyncPullMs };
+      // The sync's dials are charged as the profile measured them (figures.ordererSync),
+      // and each WAL append before the vote it records is sent (figures.wal).
+      const config = { ...(smartbft ?? {}), SyncProbeMs: cost.ordererSyncProbeMs, SyncPullMs: cost.ordererSyncPullMs, WalAppendMs: cost.ordererWalAppendMs };
       // A decided block reaches the Deliver streams after the measured write (figures.deliver).
       sim.addNode(o.id, createOrderer({ id: o.id, topology: fabric, genesis: this.genesis, config, deliverMs: cost.ordererDeliverMs }));
     }

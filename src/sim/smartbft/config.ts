@@ -56,6 +56,14 @@ export interface SmartBftConfig {
    * createBFTDeliverer). Measured like SyncProbeMs; 0 unless the profile gives it.
    */
   readonly SyncPullMs: number;
+  /**
+   * ms a WAL append takes: the write and its fsync in SmartBFT's WriteAheadLogFile.Append
+   * (pkg/wal/writeaheadlog.go), on which the View's goroutine blocks in State.Save before
+   * it sends its PrePrepare (leader), Prepare or Commit (internal/bft/view.go
+   * processProposal, processPrepares). A measured cost, not an option: 0 unless the
+   * calibration profile gives it (figures.wal).
+   */
+  readonly WalAppendMs: number;
 }
 
 const MiB = 1024 * 1024;
@@ -83,6 +91,7 @@ export const DEFAULT_CONFIG: SmartBftConfig = Object.freeze({
   TickIntervalMs: 1_000,
   SyncProbeMs: 0,
   SyncPullMs: 0,
+  WalAppendMs: 0,
 });
 
 /** Defaults merged with overrides, validated. Throws one clear Error on the first bad field. */
@@ -120,7 +129,7 @@ export function validateConfig(c: SmartBftConfig): void {
       throw new RangeError(`SmartBftConfig: ${k} should be greater than zero, got ${String(v)}`);
     }
   }
-  for (const k of ['SyncProbeMs', 'SyncPullMs'] as const) {
+  for (const k of ['SyncProbeMs', 'SyncPullMs', 'WalAppendMs'] as const) {
     const v = c[k];
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new RangeError(`SmartBftConfig: ${k} should be zero or more, got ${String(v)}`);
   }

@@ -19,7 +19,7 @@ import { artificialHeartbeat, changeRole, handleHeartBeat, handleHeartBeatRespon
 import { eraseProcessed, newRequestPoolState, onRequestTimers, onSubmitTimeouts, removeRequests, restartTimers, stopTimers, submitRequest, type RequestTimeoutHandler } from './requestpool.ts';
 import { PHASE, type ConsenterState } from './state.ts';
 import { newSynchronizer, newSyncState, onBlockRequest, onBlockResponse, onHeightRequest, onCollectTimer, onHeightResponse, onStateTransferResponse, onSyncTimer, type SyncEventHandler } from './synchronizer.ts';
-import { enterPrepared, newViewState, processMsg, stopView } from './view.ts';
+import { enterPrepared, newViewState, processMsg, stopView, walSaved } from './view.ts';
 import { newViewChanger, newViewChangerState, type ViewChangerDeps } from './viewchanger.ts';
 import { LEDGER_KEY, restoreView, startPoint, WAL_KEY, type Restored } from './wal.ts';
 import { NodeIndex } from './votes.ts';
@@ -421,6 +421,9 @@ function onTimer(s: ConsenterState, io: Io, name: TimerName): void {
       return;
     case TIMERS.collectState:
       onCollectTimer(s, io, SYNC_EVENTS);
+      return;
+    case TIMERS.wal:
+      walSaved(s, io);
       return;
   }
 }

@@ -24,6 +24,7 @@ export const TIMERS = {
   sync: 'sync',
   syncOnStart: 'syncOnStart',
   collectState: 'collectState',
+  wal: 'wal',
 } as const;
 export type TimerName = (typeof TIMERS)[keyof typeof TIMERS];
 

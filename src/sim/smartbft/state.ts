@@ -97,7 +97,17 @@ export interface ViewState {
   prevCommit: Commit | undefined;
   /** discoverIfSyncNeeded (view.go lastVotedProposalByID): the last commit each sender sent for another sequence or view. */
   lastVotedProposalByID: Map<number, Commit>;
+  /**
+   * The record the View is saving to its WAL (config.WalAppendMs, the `wal` timer) and what
+   * it sends once saved: Go's View goroutine blocks in State.Save, so until then it neither
+   * sends nor moves to the next phase; the votes that come meanwhile wait in the tables.
+   */
+  walPending: WalPending | undefined;
 }
+
+export type WalPending =
+  | { readonly kind: 'proposal'; readonly prePrepare: PrePrepare; readonly prepare: Prepare }
+  | { readonly kind: 'commit'; readonly commit: Commit };
 
 /**
  * HeartbeatMonitor (internal/bft/heartbeatmonitor.go): what only the monitor reads and

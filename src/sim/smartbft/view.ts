@@ -8,7 +8,7 @@ import type { Decision, Proposal, Signature } from './api.ts';
 import { digestMatches, sign, verifySignature } from '../consensus/crypto.ts';
 import type { Commit, ConsensusMessage, PrePrepare, Prepare } from './messages.ts';
 import { describeMessage } from './messages.ts';
-import { goList, type Io } from './io.ts';
+import { goList, TIMERS, type Io } from './io.ts';
 import { PHASE, type ConsenterState, type ViewState } from './state.ts';
 import { complain, decideInView, requestSync, viewSync } from './controller.ts';
 import { heartbeatWasSent } from './heartbeatmonitor.ts';
@@ -38,6 +38,7 @@ export function newViewState(index: NodeIndex, number: number, leaderId: number,
     prevPrepare: undefined,
     prevCommit: undefined,
     lastVotedProposalByID: new Map(),
+    walPending: undefined,
   };
 }
 
@@ -98,8 +99,9 @@ export function processMsg(s: ConsenterState, io: Io, sender: number, m: Consens
         v.nextPrePrepare ??= m;
         return;
       }
-      // Only COMMITTED reads a PrePrepare (view.go doPhase -> processProposal); it has no proposal yet.
-      if (v.phase === PHASE.COMMITTED && !v.inFlightOnly) processProposal(s, io, sender, m);
+      // Only COMMITTED reads a PrePrepare (view.go doPhase -> processProposal); it has no
+      // proposal yet. While its ProposedRecord is being saved the View reads nothing.
+      if (v.phase === PHASE.COMMITTED && !v.inFlightOnly && v.walPending === undefined) processProposal(s, io, sender, m);
       return;
     case 'Prepare':
       if (sender === s.id) return;
@@ -167,13 +169,28 @@ function processProposal(s: ConsenterState, io: Io, sender: number, pp: PrePrepa
   }
   const prepare: Prepare = { type: 'Prepare', view: v.number, seq: v.seq, digest: pp.proposal.digest, assist: false };
   saveProposed(s, io, pp, prepare);
+  // PersistedState.Save stores InFlightData (storeProposal) before it appends the record.
+  s.inFlight = { proposal: pp.proposal, prepared: false };
+  if (s.config.WalAppendMs > 0) {
+    v.walPending = { kind: 'proposal', prePrepare: pp, prepare };
+    io.setTimer(TIMERS.wal, s.config.WalAppendMs);
+    return;
+  }
+  proposalSaved(s, io, pp, prepare);
+}
+
+/**
+ * The ProposedRecord is in the WAL (WriteAheadLogFile.Append wrote and fsynced it): the
+ * leader broadcasts its PrePrepare, the View logs `Processed proposal` and sends its Prepare.
+ */
+function proposalSaved(s: ConsenterState, io: Io, pp: PrePrepare, prepare: Prepare): void {
+  const v = s.view;
   if (s.id === v.leaderId) {
     io.broadcast(pp);
     heartbeatWasSent(s);
   }
   v.proposal = pp.proposal;
   v.myPrepare = prepare;
-  s.inFlight = { proposal: pp.proposal, prepared: false };
   v.phase = PHASE.PROPOSED;
   // Stryker disable next-line ConditionalExpression: a shortcut; io.log prints nothing when logs are off
   if (io.logging) io.log('processedProposal', v.seq);
@@ -217,25 +234,52 @@ export function processPrepares(s: ConsenterState, io: Io): void {
   const v = s.view;
   const p = v.proposal;
   // Stryker disable next-line ConditionalExpression,LogicalOperator: a guard written twice: both callers (processMsg, enterProposed) call it only in PROPOSED with a proposal
-  if (p === undefined || v.phase !== PHASE.PROPOSED) return;
+  if (p === undefined || v.phase !== PHASE.PROPOSED || v.walPending !== undefined) return;
   const need = s.q - 1;
   if (v.prepareFrom.length < need) return;
   // Stryker disable next-line ConditionalExpression: a shortcut; io.log prints nothing when logs are off
   if (io.logging) {
     const from = v.prepareFrom.slice(0, need);
     io.log('collectedPrepares', s.id, from.length, goList(from));
-    io.log('processedPrepares', v.seq);
   }
   const signature: Signature = sign(s.id, p.digest);
   const commit: Commit = { type: 'Commit', view: v.number, seq: v.seq, digest: p.digest, signature, assist: false };
   saveCommit(s, io, commit);
-  v.myCommit = commit;
+  // PersistedState.Save marks InFlightData prepared (storePrepared) before it appends the record.
   // Stryker disable next-line ConditionalExpression: a view in PROPOSED always has InFlightData (processProposal and the WAL restore store it with the proposal)
   if (s.inFlight !== undefined) s.inFlight.prepared = true;
+  if (s.config.WalAppendMs > 0) {
+    v.walPending = { kind: 'commit', commit };
+    io.setTimer(TIMERS.wal, s.config.WalAppendMs);
+    return;
+  }
+  commitSaved(s, io, commit);
+}
+
+/** The Commit record is in the WAL: the View logs `Processed prepares`, sends its Commit and counts the commits. */
+function commitSaved(s: ConsenterState, io: Io, commit: Commit): void {
+  const v = s.view;
+  // Stryker disable next-line ConditionalExpression: a shortcut; io.log prints nothing when logs are off
+  if (io.logging) io.log('processedPrepares', v.seq);
+  v.myCommit = commit;
   v.phase = PHASE.PREPARED;
   io.broadcast(commit);
   if (s.id === v.leaderId) heartbeatWasSent(s);
   enterPrepared(s, io);
+}
+
+/**
+ * The `wal` timer: the record being saved is written (config.WalAppendMs after the save
+ * began). A view stopped meanwhile sends nothing: Go's save completes, then the View's run
+ * loop sees the abort channel and returns.
+ */
+export function walSaved(s: ConsenterState, io: Io): void {
+  const v = s.view;
+  const w = v.walPending;
+  if (w === undefined || v.stopped) return;
+  v.walPending = undefined;
+  if (w.kind === 'proposal') proposalSaved(s, io, w.prePrepare, w.prepare);
+  else commitSaved(s, io, w.commit);
 }
 
 /** PREPARED -> decide at Q-1 verified commits from others; the decision carries Q signatures. */
