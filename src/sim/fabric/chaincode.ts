@@ -98,9 +98,14 @@ class Stub {
     else this.writes[i] = { key, value };
   }
 
+  /**
+   * The namespace's read-write set, its lists copied to their length: the ordered
+   * transaction's envelope is the gateway peer's set itself (block.ts serializeEnvelope), and
+   * its writes stay with the block for the run, where a list grown by push keeps room for 16.
+   */
   rwset(): NsRwSet[] {
     if (this.reads.length === 0 && this.writes.length === 0) return [];
-    return [{ ns: this.ns, reads: this.reads, writes: this.writes }];
+    return [{ ns: this.ns, reads: this.reads.slice(), writes: this.writes.slice() }];
   }
 }
 

@@ -1,5 +1,6 @@
 /** Fabric block hashing (protoutil/blockutils.go) and `peer channel getinfo` output. */
 import { createHash, hash as nodeHash } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { blockDataHash, blockHeaderBytes, hexHasher, blockHeaderHash, envelopesOf, genesisBlock, hexToBase64, newBlock, serializeEnvelope, txWritesOf, verifyBlock, type Envelope } from '../../../src/sim/fabric/block.ts';
 import { getinfoOutput } from '../../../src/shared/node-output.ts';
@@ -104,6 +105,60 @@ describe('parsed envelopes: whole while blocks commit, writes for the ledger\'s 
     expect(again[2]?.rwset[0]?.writes).toBe(w[2]?.rwset[0]?.writes);
     expect(again[2]?.txId).toBe(w[2]?.txId);
     expect(again[3]).toBeNull();
+  });
+});
+
+describe('serialized envelopes: a block\'s first reader gets the envelope its text was made of', () => {
+  const envOf = (txId: string, value: string, timestampMs: number): Envelope => ({
+    txId,
+    channel: 'certchannel',
+    type: 'ENDORSER_TRANSACTION',
+    creator: 'techpulse',
+    timestampMs,
+    chaincode: 'certcontract',
+    fn: 'IssueCertificate',
+    args: [txId, 'é "quoted" \\ \u2028'],
+    rwset: [{ ns: 'certcontract', reads: [{ key: txId, version: { block: 3, tx: 1 } }, { key: `${txId}-b`, version: null }], writes: [{ key: txId, value }, { key: `${txId}-gone`, value: null }] }],
+    endorsements: [{ org: 'techpulse', peer: 'peer0.techpulse' }],
+  });
+
+  it('the envelope itself, equal to its text parsed, members in order; the text taken, a second block of it parses', () => {
+    const env = envOf('ser-1', '{"certID":"ser-1","n":1.5}', 12.345678);
+    const text = serializeEnvelope(env);
+    const first = envelopesOf(newBlock(1, '', ['not json', text]));
+    expect(first[0]).toBeNull();
+    expect(first[1]).toBe(env);
+    expect(first[1]).toEqual(JSON.parse(text));
+    expect(JSON.stringify(first[1])).toBe(text);
+    const again = envelopesOf(newBlock(2, '', [text]));
+    expect(again[0]).not.toBe(env);
+    expect(again[0]).toEqual(env);
+  });
+
+  it('a text read after 1,024 newer envelopes were serialized is parsed', () => {
+    const env = envOf('ser-old', '{"n":0}', 0);
+    const text = serializeEnvelope(env);
+    for (let i = 0; i < 1024; i++) serializeEnvelope(envOf(`ser-new-${i}`, '{}', i));
+    const read = envelopesOf(newBlock(1, '', [text]))[0];
+    expect(read).not.toBe(env);
+    expect(read).toEqual(env);
+  });
+
+  it('property: whatever the strings and numbers, each read envelope is its own text parsed (same members, same order)', () => {
+    const str = fc.string({ unit: 'binary', maxLength: 12 });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(str, str, fc.double({ noNaN: true, noDefaultInfinity: true })), { minLength: 1, maxLength: 6 }), fc.nat(5), (specs, repeat) => {
+        const texts = specs.map(([id, value, t]) => serializeEnvelope(envOf(`p-${id}`, value, Object.is(t, -0) ? 0 : t)));
+        // A text twice in the block: its second place parses it.
+        texts.push(texts[repeat % texts.length] as string);
+        const envs = envelopesOf(newBlock(1, '', texts));
+        texts.forEach((text, i) => {
+          expect(envs[i]).toEqual(JSON.parse(text));
+          expect(JSON.stringify(envs[i])).toBe(text);
+        });
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 
