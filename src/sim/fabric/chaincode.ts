@@ -65,6 +65,12 @@ export interface ChaincodeResult {
   /** 200 success, 500 chaincode error. */
   readonly status: 200 | 500;
   readonly payload: string;
+  /**
+   * The payload's JSON value when the chaincode built the payload from it (JSON.parse of
+   * the payload equals it, members in order): its readers take it instead of parsing the
+   * text again. Absent for a payload the chaincode did not build (a stored value as read).
+   */
+  readonly result?: unknown;
   readonly message: string;
   readonly rwset: readonly NsRwSet[];
   /** Private writes (implicit collections): kept by the endorsing peer, never in the block. */
@@ -109,12 +115,12 @@ class Stub {
   }
 }
 
-const ok = (stub: Stub, payload: unknown): ChaincodeResult => ({ status: 200, payload: JSON.stringify(payload), message: '', rwset: stub.rwset() });
+const ok = (stub: Stub, payload: unknown): ChaincodeResult => ({ status: 200, payload: JSON.stringify(payload), result: payload, message: '', rwset: stub.rwset() });
 /** Write `rec` at `key` and return it: the value and the payload are one JSON text (stringified once). */
 function written(stub: Stub, key: string, rec: CertificateRecord): ChaincodeResult {
   const text = JSON.stringify(rec);
   stub.putState(key, text);
-  return { status: 200, payload: text, message: '', rwset: stub.rwset() };
+  return { status: 200, payload: text, result: rec, message: '', rwset: stub.rwset() };
 }
 const fail = (message: string): ChaincodeResult => ({ status: 500, payload: '', message, rwset: [] });
 

@@ -340,7 +340,7 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
     if (p.kind === 'evaluate') {
       p.responses.set(r.peer, r);
       if (r.status !== 200) return fail(s, p, 500, r.message, out);
-      const v = JSON.parse(r.payload) as { certID: string; status: VerifyStatus; certificate?: CertificateRecord };
+      const v = (r.result ?? JSON.parse(r.payload)) as { certID: string; status: VerifyStatus; certificate?: CertificateRecord };
       return answer(s, p, 200, { ...v, verifiedAt: simulatedDate(ctx.now) }, out);
     }
     if (r.peer === spec!.peer) {
@@ -476,11 +476,14 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
       return fail(s, p, name === 'MVCC_READ_CONFLICT' ? 409 : 500, `transaction ${p.txId} failed to commit with status code ${r.code} (${name})`, out);
     }
     const own = p.responses.get(spec!.peer);
-    let result: unknown = null;
-    try {
-      result = own === undefined || own.payload === '' ? null : JSON.parse(own.payload);
-    } catch {
-      result = own?.payload ?? null;
+    // The chaincode's own value of its payload when it built one (it is what parsing the payload gives).
+    let result: unknown = own?.result ?? null;
+    if (own !== undefined && own.result === undefined && own.payload !== '') {
+      try {
+        result = JSON.parse(own.payload);
+      } catch {
+        result = own.payload;
+      }
     }
     const body: Record<string, unknown> = { success: true, txID: p.txId, blockNumber: r.block };
     if (p.op === 'issue') Object.assign(body, { message: 'Certificate issued successfully', certificate: result });

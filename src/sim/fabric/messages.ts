@@ -72,6 +72,8 @@ export interface ProposalResponse {
   readonly status: number;
   readonly message: string;
   readonly payload: string;
+  /** The payload's JSON value as the chaincode built it (chaincode.ts ChaincodeResult.result), if it did. */
+  readonly result?: unknown;
   readonly rwset: readonly NsRwSet[];
 }
 export interface CommitStatusRequest {

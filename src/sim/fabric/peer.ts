@@ -252,7 +252,7 @@ export function createPeer(options: PeerOptions): NodeMachine<PeerState, FabricM
       out.metric('endorser_endorsement_failures', bump(s, `ef|${p.chaincode}`), { channel: CHANNEL, chaincode: p.chaincode, chaincodeerror: 'true' });
     }
     if (r.status === 200 && !p.evaluate && r.pvt !== undefined) s.transient.set(p.txId, r.pvt);
-    const response: FabricMessage = { type: 'proposal.response', id: p.id, peer: s.id, org: s.org, status: r.status, message: r.message, payload: r.payload, rwset: r.rwset };
+    const response: FabricMessage = { type: 'proposal.response', id: p.id, peer: s.id, org: s.org, status: r.status, message: r.message, payload: r.payload, result: r.result, rwset: r.rwset };
     // The chaincode round trip and the signature take the measured endorsement time.
     const ms = p.evaluate ? cost.endorseMs : cost.submitEndorseMs;
     if (ms > 0) out.timer(`peer.endorse:${from}:${p.id}`, ms, { to: from, msg: response });

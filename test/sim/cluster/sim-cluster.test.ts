@@ -1,6 +1,7 @@
 /** SimCluster: determinism, metrics, selectors, the REST bodies and clear errors. */
 import { describe, expect, it } from 'vitest';
 import { SimCluster } from '../../../src/sim/cluster/sim-cluster.ts';
+import type { PeerState } from '../../../src/sim/fabric/peer.ts';
 
 const cert = { certID: 'D-1', studentID: 's@x.demo', studentName: 'S', courseID: 'C', courseName: 'Course', issueDate: '2026-03-14', expiryDate: '2027-03-14' };
 
@@ -63,6 +64,20 @@ describe('SimCluster', () => {
     await c.stop('orderer.techpulse');
     expect(await c.waitUntil(async () => (await c.resolve('leader'))[0] === 'orderer.dataforge', 120_000)).toBe(true);
     expect(await c.ordererStatus('orderer.techpulse')).toMatchObject({ role: 'down', leader: null });
+  });
+
+  it('issue and revoke through the REST API answer with the record the ledger holds (the chaincode payload, parsed)', async () => {
+    const c = await SimCluster.create({ seed: 12 });
+    const stored = (): string | undefined => c.sim.state<PeerState>('peer0.techpulse')?.ledger?.couch.stored('certchannel_certcontract', 'D-1')?.value;
+    const issued = await c.issueRaw('techpulse', cert);
+    expect(issued.httpStatus).toBe(201);
+    await c.waitUntil(() => stored() !== undefined, 10_000);
+    expect(JSON.stringify(issued.body['certificate'])).toBe(stored());
+    expect(issued.body['certificate']).toEqual({ docType: 'certificate', ...cert, issuer: 'TechpulseMSP', revoked: false });
+    const revoked = await c.world.request('techpulse', { type: 'revoke', requestId: '', certID: 'D-1' });
+    expect(revoked.httpStatus).toBe(200);
+    await c.waitUntil(() => stored()?.includes('"revoked":true') === true, 10_000);
+    expect(JSON.stringify(revoked.body['certificate'])).toBe(stored());
   });
 
   it('verify through the REST API returns the lab JSON shape', async () => {

@@ -42,4 +42,24 @@ describe('certcontract', () => {
     expect(simulate(inv('RevokeCertificate', ['ZZ']), st).message).toBe('the certificate ZZ does not exist');
     expect((JSON.parse(simulate(inv('QueryCertificatesByStudent', ['s2']), st).payload) as { certID: string }[]).map((c) => c.certID)).toEqual(['X2']);
   });
+
+  it('a payload the chaincode builds comes with its value, which is the payload parsed (members in order); a stored value read back comes without', () => {
+    const st = state({ X1: rec, R1: { ...rec, certID: 'R1', revoked: true } });
+    const built = [
+      simulate(inv('IssueCertificate', ['N1', 's', 'n', 'c', 'cn', '2026-03-14', '2027-03-14']), st),
+      simulate(inv('VerifyCertificate', ['X1']), st),
+      simulate(inv('VerifyCertificate', ['NOPE']), st),
+      simulate(inv('RevokeCertificate', ['X1']), st),
+      simulate(inv('QueryCertificatesByStudent', ['s1']), st),
+    ];
+    for (const r of built) {
+      expect(r.status).toBe(200);
+      expect(r.result).toEqual(JSON.parse(r.payload));
+      expect(JSON.stringify(r.result)).toBe(r.payload);
+    }
+    const got = simulate(inv('GetCertificate', ['X1']), st);
+    expect(got.payload).toBe(JSON.stringify(rec));
+    expect(got.result).toBeUndefined();
+    expect(simulate(inv('RevokeCertificate', ['R1']), st).result).toBeUndefined();
+  });
 });
