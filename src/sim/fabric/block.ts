@@ -279,26 +279,33 @@ export function genesisBlock(config: ChannelConfigData): Block {
   return newBlock(0, '', [serializeEnvelope(env)]);
 }
 
+/** The start of an envelope's text (serializeEnvelope writes txId first). */
+const TXID_AT = '{"txId":"';
+
 /**
- * Envelopes by the text `serializeEnvelope` made of them, not read in a block yet. A text
- * nobody orders (a failed broadcast) leaves after SERIALIZED_KEPT newer ones; a block read
- * after its texts left parses them, as a block from anywhere else is. An envelope is
+ * Envelopes `serializeEnvelope` made a text of, with that text, by transaction id, until a
+ * block carrying the text is first read. An entry nobody reads (a failed broadcast) leaves
+ * after SERIALIZED_KEPT newer ones; a block read after its texts left parses them, as a
+ * block from anywhere else is. Keyed by the id, not the text: a Map hashes a new key's
+ * every character, about 900 of them for a certificate's envelope (0.9% of the e2e bench's
+ * main thread), where the gateway's id string was hashed when it was made. An envelope is
  * immutable and JSON-clean (strings, finite numbers other than -0, null, plain objects and
  * arrays), so it equals what JSON.parse makes of its text, member order included.
  */
-const serialized = new Map<string, Envelope>();
+const serialized = new Map<string, { readonly text: string; readonly env: Envelope }>();
 const SERIALIZED_KEPT = 1024;
 
 /**
- * The envelope's text (JSON standing for the protobuf bytes). The text is remembered with
- * the envelope it was made from until a block carrying it is first read (`envelopesOf`):
- * a gateway's envelope reaches the validity fold and the peers as that same text, which
- * each block's first reader then parsed back into an equal envelope (a JSON.parse of about
- * 900 bytes and 1.4 KB of objects a certificate).
+ * The envelope's text (JSON standing for the protobuf bytes), remembered with the envelope
+ * until a block carrying the text is first read (`envelopesOf`): a gateway's envelope
+ * reaches the validity fold and the peers as that same text, which each block's first
+ * reader then parsed back into an equal envelope (a JSON.parse of about 900 bytes and
+ * 1.4 KB of objects a certificate).
  */
 export function serializeEnvelope(env: Envelope): string {
   const text = JSON.stringify(env);
-  serialized.set(text, env);
+  serialized.delete(env.txId);
+  serialized.set(env.txId, { text, env });
   if (serialized.size > SERIALIZED_KEPT) {
     for (const oldest of serialized.keys()) {
       serialized.delete(oldest);
@@ -310,10 +317,18 @@ export function serializeEnvelope(env: Envelope): string {
 
 /** The envelope of a text `serializeEnvelope` made (taken: a later read parses), else the text parsed. */
 function envelopeOfText(text: string): Envelope | null {
-  const env = serialized.get(text);
-  if (env === undefined) return parseEnvelope(text);
-  serialized.delete(text);
-  return env;
+  // The id as serializeEnvelope writes it first; an id with an escape in it is not found
+  // (the text compared below is the envelope's own, so a wrong guess only means a parse).
+  if (serialized.size > 0 && text.startsWith(TXID_AT)) {
+    const end = text.indexOf('"', TXID_AT.length);
+    const id = end < 0 ? '' : text.slice(TXID_AT.length, end);
+    const known = serialized.get(id);
+    if (known !== undefined && known.text === text) {
+      serialized.delete(id);
+      return known.env;
+    }
+  }
+  return parseEnvelope(text);
 }
 
 /**
@@ -393,9 +408,6 @@ export function txWritesOf(block: Block): readonly (TxWrites | null)[] {
   }
   return w;
 }
-
-/** The start of an envelope's text (serializeEnvelope writes txId first). */
-const TXID_AT = '{"txId":"';
 
 /**
  * The transaction id as a part of the envelope's text when it is there as written (a hex id

@@ -135,6 +135,17 @@ describe('serialized envelopes: a block\'s first reader gets the envelope its te
     expect(again[0]).toEqual(env);
   });
 
+  it('an id serialized again with other content: its first text is parsed, the second gives its own envelope', () => {
+    const older = envOf('ser-twice', '{"n":1}', 1);
+    const newer = envOf('ser-twice', '{"n":2}', 2);
+    const olderText = serializeEnvelope(older);
+    const newerText = serializeEnvelope(newer);
+    const [a, b] = envelopesOf(newBlock(1, '', [olderText, newerText]));
+    expect(a).not.toBe(older);
+    expect(a).toEqual(older);
+    expect(b).toBe(newer);
+  });
+
   it('a text read after 1,024 newer envelopes were serialized is parsed', () => {
     const env = envOf('ser-old', '{"n":0}', 0);
     const text = serializeEnvelope(env);
