@@ -49,7 +49,7 @@ import { CHANNEL, serializeEnvelope, sha256Hex, validationCodeName, type Endorse
 import { APPROVE_FN, type CertificateInput, CHAINCODE, LIFECYCLE_NS, simulatedDate, type CertificateRecord, type VerifyStatus } from './chaincode.ts';
 import { Out, type FabricEvent } from './effects.ts';
 import { describeFabricMessage, fabricMessageFields, type CommitStatusResponse, type FabricMessage, type ProposalResponse } from './messages.ts';
-import { evaluatePolicy } from './policy.ts';
+import { policyMet } from './policy.ts';
 import { GRPC_DEFAULT_BACKOFF, grpcBackoffMs } from '../../shared/grpc-backoff.ts';
 import type { Topology } from './topology.ts';
 
@@ -107,6 +107,16 @@ interface Pending {
   readonly args: readonly string[];
   readonly timestampMs: number;
   readonly responses: Map<NodeId, ProposalResponse>;
+  /** The orgs of `responses` (endorsedOrgs). */
+  readonly endorsed: Set<string>;
+  /**
+   * The names of the request's armed gateway timers ('' when not armed: never set,
+   * cancelled or fired): a cancel reuses the string the timer was set with, and a timer that
+   * is not armed is not cancelled again (the answer cancelled all three, every time).
+   */
+  endorseTimer: string;
+  orderTimer: string;
+  commitTimer: string;
   /** Endorse: the peers asked and not yet answered, the peers that failed, and their ErrorDetails. */
   readonly asked: Set<NodeId>;
   readonly failedPeers: Set<NodeId>;
@@ -190,15 +200,40 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
   for (const o of topology.orgs) peersOf.set(o, topology.peers.filter((p) => p.org === o).map((p) => p.id));
   peersOf.set(org, [spec.peer, ...(peersOf.get(org) ?? []).filter((id) => id !== spec.peer)]);
   const orgOfPeer = new Map(topology.peers.map((p) => [p.id, p.org] as const));
+  /** submitBFT's Q for this channel's orderers. */
+  const bftQ = computeBFTQuorum(orderers.length).q;
 
   function answer(s: GatewayState, p: Pending, httpStatus: number, body: Record<string, unknown>, out: GwOut): void {
     stopEndorsers(p, out);
     s.pending.delete(p.requestId);
     s.byTx.delete(p.txId);
-    out.cancel(`gw.endorse:${p.requestId}`);
-    out.cancel(`gw.order:${p.requestId}`);
-    out.cancel(`gw.commit:${p.requestId}`);
+    disarmEndorse(p, out);
+    disarmOrder(p, out);
+    if (p.commitTimer !== '') {
+      out.cancel(p.commitTimer);
+      p.commitTimer = '';
+    }
     out.fact('gateway.answer', { requestId: p.requestId, httpStatus, body });
+  }
+
+  /** Cancel the gateway peer's connTimeout (gw.endorse) if it is armed. */
+  function disarmEndorse(p: Pending, out: GwOut): void {
+    if (p.endorseTimer === '') return;
+    out.cancel(p.endorseTimer);
+    p.endorseTimer = '';
+  }
+
+  /** Cancel the broadcastTimeout (gw.order) if it is armed. */
+  function disarmOrder(p: Pending, out: GwOut): void {
+    if (p.orderTimer === '') return;
+    out.cancel(p.orderTimer);
+    p.orderTimer = '';
+  }
+
+  /** Arm the broadcastTimeout (gw.order), again for Raft's next orderer. */
+  function armOrder(p: Pending, out: GwOut): void {
+    if (p.orderTimer === '') p.orderTimer = `gw.order:${p.requestId}`;
+    out.timer(p.orderTimer, cfg.broadcastTimeoutMs, p.requestId);
   }
 
   function fail(s: GatewayState, p: Pending, httpStatus: number, error: string, out: GwOut): void {
@@ -242,13 +277,14 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
         args = cmd.args;
         break;
     }
-    const p: Pending = { requestId: cmd.requestId, kind, op: cmd.type, txId, chaincode, fn, args, timestampMs: ctx.now, responses: new Map(), asked: new Set(), failedPeers: new Set(), endorseErrors: [], phase: 'endorse', envelope: '', ordererOrder: [], ordererIndex: 0, awaiting: new Set(), broadcastOk: 0, broadcastFailed: 0, errorDetails: [], certID };
+    const endorseTimer = `gw.endorse:${cmd.requestId}`;
+    const p: Pending = { requestId: cmd.requestId, kind, op: cmd.type, txId, chaincode, fn, args, timestampMs: ctx.now, responses: new Map(), endorsed: new Set(), endorseTimer, orderTimer: '', commitTimer: '', asked: new Set(), failedPeers: new Set(), endorseErrors: [], phase: 'endorse', envelope: '', ordererOrder: [], ordererIndex: 0, awaiting: new Set(), broadcastOk: 0, broadcastFailed: 0, errorDetails: [], certID };
     s.pending.set(cmd.requestId, p);
     s.byTx.set(txId, cmd.requestId);
     // The first endorser is the gateway's own peer (evaluate: the only one; approveformyorg
     // too, for its implicit collection).
     ask(p, spec!.peer, out);
-    out.timer(`gw.endorse:${cmd.requestId}`, cfg.connTimeoutMs, cmd.requestId);
+    out.timer(endorseTimer, cfg.connTimeoutMs, cmd.requestId);
   }
 
   function ask(p: Pending, peer: NodeId, out: GwOut): void {
@@ -270,10 +306,14 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
    * gateway peer's (a failing or mismatching endorser is failed instead, and the gateway
    * peer's own failure ends the request), so every response counts.
    */
-  function endorsedOrgs(p: Pending): Set<string> {
-    const orgs = new Set<string>();
-    for (const r of p.responses.values()) orgs.add(r.org);
-    return orgs;
+  function endorsedOrgs(p: Pending): ReadonlySet<string> {
+    return p.endorsed;
+  }
+
+  /** Keep a peer's response (with its org among the endorsed). */
+  function keep(p: Pending, r: ProposalResponse): void {
+    p.responses.set(r.peer, r);
+    p.endorsed.add(r.org);
   }
 
 
@@ -290,20 +330,22 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
    */
   function nextLayout(p: Pending, ctx: NodeContext, out: GwOut): boolean {
     const have = endorsedOrgs(p);
-    const pendingOrgs = new Set([...p.asked].map((id) => orgOfPeer.get(id) as string));
-    const chosen = new Set([...have, ...pendingOrgs]);
+    const pendingOrgs = new Set<string>();
+    for (const id of p.asked) pendingOrgs.add(orgOfPeer.get(id) as string);
+    const chosen = new Set(have);
+    for (const o of pendingOrgs) chosen.add(o);
     const candidates = ctx.rng.shuffle(topology.orgs.filter((o) => !chosen.has(o) && nextPeerOf(p, o) !== undefined));
     const added: string[] = [];
     for (const o of candidates) {
-      if (evaluatePolicy(topology.policy, chosen, topology.orgs).ok) break;
+      if (policyMet(topology.policy, chosen, topology.orgs)) break;
       chosen.add(o);
       added.push(o);
     }
-    if (!evaluatePolicy(topology.policy, chosen, topology.orgs).ok) return false;
+    if (!policyMet(topology.policy, chosen, topology.orgs)) return false;
     for (let i = added.length - 1; i >= 0; i--) {
       const o = added[i] as string;
       chosen.delete(o);
-      if (!evaluatePolicy(topology.policy, chosen, topology.orgs).ok) chosen.add(o);
+      if (!policyMet(topology.policy, chosen, topology.orgs)) chosen.add(o);
     }
     for (const o of chosen) if (!have.has(o) && !pendingOrgs.has(o)) ask(p, nextPeerOf(p, o) as NodeId, out);
     return true;
@@ -329,7 +371,7 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
   /** The responses so far (all successes agreeing with the gateway peer's), if they satisfy the policy. */
   function endorsementSet(p: Pending): ProposalResponse[] | undefined {
     // approveformyorg is endorsed by the org's own peer only (its implicit collection).
-    if (!isApproval(p.chaincode, p.fn) && !evaluatePolicy(topology.policy, endorsedOrgs(p), topology.orgs).ok) return undefined;
+    if (!isApproval(p.chaincode, p.fn) && !policyMet(topology.policy, endorsedOrgs(p), topology.orgs)) return undefined;
     return [...p.responses.values()];
   }
 
@@ -338,14 +380,14 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
     const p = s.pending.get(r.id);
     if (p === undefined || p.phase !== 'endorse' || !p.asked.delete(r.peer)) return;
     if (p.kind === 'evaluate') {
-      p.responses.set(r.peer, r);
+      keep(p, r);
       if (r.status !== 200) return fail(s, p, 500, r.message, out);
       const v = (r.result ?? JSON.parse(r.payload)) as { certID: string; status: VerifyStatus; certificate?: CertificateRecord };
       return answer(s, p, 200, { ...v, verifiedAt: simulatedDate(ctx.now) }, out);
     }
     if (r.peer === spec!.peer) {
-      p.responses.set(r.peer, r);
-      out.cancel(`gw.endorse:${p.requestId}`);
+      keep(p, r);
+      disarmEndorse(p, out);
       if (r.status !== 200) return fail(s, p, r.message.includes('already exists') ? 409 : 500, `failed to endorse transaction: ${r.message}`, out);
     } else {
       out.cancel(`gw.endorser:${p.requestId}:${r.peer}`);
@@ -353,7 +395,7 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
       if (r.status !== 200) return endorserFailed(s, p, r.peer, `chaincode response ${r.status}, ${r.message}`, ctx, out);
       // endorsement.go processEndorsement: a payload unlike the first endorser's fails that endorser.
       if (!sameResult(r, own)) return endorserFailed(s, p, r.peer, 'ProposalResponsePayloads do not match', ctx, out);
-      p.responses.set(r.peer, r);
+      keep(p, r);
     }
     const set = endorsementSet(p);
     if (set !== undefined) return submit(s, p, set, ctx, out);
@@ -366,7 +408,7 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
 
   function submit(s: GatewayState, p: Pending, set: readonly ProposalResponse[], ctx: NodeContext, out: GwOut): void {
     p.phase = 'order';
-    out.cancel(`gw.endorse:${p.requestId}`);
+    disarmEndorse(p, out);
     stopEndorsers(p, out);
     const own = set.find((r) => r.peer === spec!.peer) as ProposalResponse;
     const endorsements: Endorsement[] = set.map((r) => ({ org: r.org, peer: r.peer }));
@@ -399,7 +441,7 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
         p.awaiting.add(o);
         if (!s.failedConns.has(o)) out.send(o, { type: 'broadcast', txId: p.txId, envelope });
       }
-      out.timer(`gw.order:${p.requestId}`, cfg.broadcastTimeoutMs, p.requestId);
+      armOrder(p, out);
       for (const o of orderers) {
         const failed = s.failedConns.get(o);
         if (failed !== undefined) onBroadcastOutcome(s, p, o, failed.error, out);
@@ -408,7 +450,8 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
     // Every orderer's connection was failed: the submit has already failed.
     if (!s.pending.has(p.requestId)) return;
     out.send(spec!.peer, { type: 'commitStatus', txId: p.txId });
-    out.timer(`gw.commit:${p.requestId}`, cfg.commitTimeoutMs, p.requestId);
+    p.commitTimer = `gw.commit:${p.requestId}`;
+    out.timer(p.commitTimer, cfg.commitTimeoutMs, p.requestId);
   }
 
   /** Raft: send the envelope to the next orderer; false when every orderer was tried. */
@@ -424,7 +467,7 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
       return true;
     }
     out.send(o, { type: 'broadcast', txId: p.txId, envelope: p.envelope });
-    out.timer(`gw.order:${p.requestId}`, cfg.broadcastTimeoutMs, p.requestId);
+    armOrder(p, out);
     return true;
   }
 
@@ -432,7 +475,7 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
   function ordered(p: Pending, out: GwOut): void {
     p.phase = 'commit';
     p.awaiting.clear();
-    out.cancel(`gw.order:${p.requestId}`);
+    disarmOrder(p, out);
   }
 
   /**
@@ -452,9 +495,8 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
       if (nextRaftOrderer(s, p, out)) return;
       return failOrdering(s, p, 'no orderers could successfully process transaction', out);
     }
-    const { q } = computeBFTQuorum(orderers.length);
-    if (p.broadcastOk >= q) return ordered(p, out);
-    if (p.broadcastFailed > orderers.length - q) {
+    if (p.broadcastOk >= bftQ) return ordered(p, out);
+    if (p.broadcastFailed > orderers.length - bftQ) {
       return failOrdering(s, p, 'insufficient number of orderers could successfully process transaction to satisfy quorum requirement', out);
     }
   }
@@ -495,6 +537,10 @@ export function createGateway(topology: Topology, org: string, config: Partial<G
   function onTimer(s: GatewayState, name: string, requestId: string, ctx: NodeContext, out: GwOut): void {
     const p = s.pending.get(requestId);
     if (p === undefined) return;
+    // A timer that fired is no longer armed (the kernel forgot it).
+    if (name === p.endorseTimer) p.endorseTimer = '';
+    else if (name === p.orderTimer) p.orderTimer = '';
+    else if (name === p.commitTimer) p.commitTimer = '';
     if (name.startsWith('gw.endorser:') && p.phase === 'endorse') {
       const peer = name.slice(`gw.endorser:${requestId}:`.length);
       if (p.asked.has(peer)) endorserFailed(s, p, peer, 'rpc error: code = DeadlineExceeded desc = context deadline exceeded', ctx, out);

@@ -70,12 +70,51 @@ export interface PolicyEvaluation {
   readonly error?: string;
 }
 
+/** The endorsing orgs: a set of org names, or endorsements (each with its org). */
+export type EndorsingOrgs = ReadonlySet<string> | readonly { readonly org: string }[];
+
+function endorses(endorsing: EndorsingOrgs, org: string): boolean {
+  if (!Array.isArray(endorsing)) return (endorsing as ReadonlySet<string>).has(org);
+  for (let i = 0; i < endorsing.length; i++) if ((endorsing[i] as { readonly org: string }).org === org) return true;
+  return false;
+}
+
+/** An implicit meta policy's threshold over `n` orgs. */
+function implicitNeed(rule: 'MAJORITY' | 'ANY' | 'ALL', n: number): number {
+  return rule === 'ANY' ? 1 : rule === 'ALL' ? n : Math.floor(n / 2) + 1;
+}
+
+/** Orgs of `orgs` that endorse. */
+function satisfiedOrgs(endorsing: EndorsingOrgs, orgs: readonly string[]): number {
+  let n = 0;
+  for (let i = 0; i < orgs.length; i++) if (endorses(endorsing, orgs[i] as string)) n++;
+  return n;
+}
+
+/**
+ * `evaluatePolicy(...).ok`, with nothing built: the gateway asks it after every endorsement
+ * and while it plans a layout, every peer for every transaction it validates.
+ */
+export function policyMet(p: Policy, endorsing: EndorsingOrgs, orgs: readonly string[]): boolean {
+  switch (p.kind) {
+    case 'implicitMeta':
+      return satisfiedOrgs(endorsing, orgs) >= implicitNeed(p.rule, orgs.length);
+    case 'signedBy':
+      return endorses(endorsing, p.org);
+    case 'outOf': {
+      let met = 0;
+      for (const s of p.of) if (policyMet(s, endorsing, orgs)) met++;
+      return met >= p.n;
+    }
+  }
+}
+
 /** Does a set of endorsing orgs satisfy the policy? */
-export function evaluatePolicy(p: Policy, endorsingOrgs: ReadonlySet<string>, orgs: readonly string[]): PolicyEvaluation {
+export function evaluatePolicy(p: Policy, endorsingOrgs: EndorsingOrgs, orgs: readonly string[]): PolicyEvaluation {
   switch (p.kind) {
     case 'implicitMeta': {
-      const satisfied = orgs.filter((o) => endorsingOrgs.has(o)).length;
-      const need = p.rule === 'ANY' ? 1 : p.rule === 'ALL' ? orgs.length : Math.floor(orgs.length / 2) + 1;
+      const satisfied = satisfiedOrgs(endorsingOrgs, orgs);
+      const need = implicitNeed(p.rule, orgs.length);
       if (satisfied >= need) return { ok: true };
       return {
         ok: false,
@@ -83,10 +122,9 @@ export function evaluatePolicy(p: Policy, endorsingOrgs: ReadonlySet<string>, or
       };
     }
     case 'signedBy':
-      return endorsingOrgs.has(p.org) ? { ok: true } : { ok: false, error: 'signature set did not satisfy policy' };
+      return endorses(endorsingOrgs, p.org) ? { ok: true } : { ok: false, error: 'signature set did not satisfy policy' };
     case 'outOf': {
-      const met = p.of.filter((s) => evaluatePolicy(s, endorsingOrgs, orgs).ok).length;
-      return met >= p.n ? { ok: true } : { ok: false, error: 'signature set did not satisfy policy' };
+      return policyMet(p, endorsingOrgs, orgs) ? { ok: true } : { ok: false, error: 'signature set did not satisfy policy' };
     }
   }
 }

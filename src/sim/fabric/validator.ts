@@ -14,7 +14,7 @@
 import { envelopesOf, hashedDataNs, hashedStateKey, txWritesOf, TxValidationCode, validationCodeName, type Block, type Envelope, type Height, type KVWrite, type NsRwSet } from './block.ts';
 import { APPROVE_FN, LIFECYCLE_NS } from './chaincode.ts';
 import type { Out } from './effects.ts';
-import { evaluatePolicy, type Policy } from './policy.ts';
+import { evaluatePolicy, policyMet, type Policy } from './policy.ts';
 
 /** One write that reaches state. */
 export interface StateUpdate {
@@ -59,14 +59,14 @@ export function validateBlock(block: Block, view: CommittedStateView, policy: Po
       out.log('txvalidator.duplicate', [env.txId]);
       continue;
     }
-    const orgSet = new Set(env.endorsements.map((e) => e.org));
     // An approval writes only to its org's implicit collection, whose endorsement policy is
     // that org's own (lifecycle: implicit collections are endorsed by their org's peers).
-    const ev = isApproval(env) ? (orgSet.has(env.creator) ? { ok: true } : { ok: false, error: `approval of ${env.creator} not endorsed by its own org` }) : evaluatePolicy(policy, orgSet, orgs);
-    if (!ev.ok) {
+    const approval = isApproval(env);
+    if (approval ? !env.endorsements.some((e) => e.org === env.creator) : !policyMet(policy, env.endorsements, orgs)) {
       flags[i] = TxValidationCode.ENDORSEMENT_POLICY_FAILURE;
+      const error = approval ? `approval of ${env.creator} not endorsed by its own org` : (evaluatePolicy(policy, env.endorsements, orgs).error ?? '');
       // The error of statebased/v20.go (policyErr) as validateTx logs Dispatch's error.
-      out.log('txvalidator.dispatchFailed', [env.txId, `validation of endorsement policy for chaincode ${env.chaincode} in tx ${num}:${i} failed: ${ev.error ?? ''}`]);
+      out.log('txvalidator.dispatchFailed', [env.txId, `validation of endorsement policy for chaincode ${env.chaincode} in tx ${num}:${i} failed: ${error}`]);
     }
   }
   const seen = new Set<string>();

@@ -127,7 +127,7 @@ describe('Gateway submit on Raft (submitNonBFT)', () => {
 });
 
 describe('broadcastToAll: which orderer answers count (the gateway machine alone)', () => {
-  type Eff = { kind: string; to?: string; msg?: { type: string; txId?: string }; event?: { type: string; httpStatus?: number; body?: Record<string, unknown> } };
+  type Eff = { kind: string; to?: string; name?: string; msg?: { type: string; txId?: string }; event?: { type: string; httpStatus?: number; body?: Record<string, unknown> } };
   const topo = buildTopology({});
   const orderers = topo.orderers.map((o) => o.id);
 
@@ -161,6 +161,30 @@ describe('broadcastToAll: which orderer answers count (the gateway machine alone
       { address: `${orderers[2]}:7050`, message: 'received unsuccessful response from orderer: status=SERVICE_UNAVAILABLE, info=failed to submit request: request already processed' },
       { address: `${orderers[3]}:7050`, message: 'received unsuccessful response from orderer: status=SERVICE_UNAVAILABLE, info=failed to submit request: request already processed' },
     ]);
+  });
+
+  it('each wait\'s timer is cancelled once, when the wait ends: connTimeout at the gateway peer\'s answer, the endorser\'s at its answer, broadcastTimeout at Q successes, the commit wait at the commit status', () => {
+    const gw = createGateway(topo, 'techpulse');
+    const ctx = { now: 0, self: 'gateway.techpulse', rng: Rng.create(1) };
+    const { state } = gw.start(ctx, { get: () => undefined, list: () => [], has: () => false, keys: () => [] });
+    const cancels = (effs: Eff[]): string[] => effs.filter((e) => e.kind === 'cancelTimer').map((e) => e.name as string);
+    const sent = gw.step(state, { kind: 'command', command: { type: 'issue', requestId: 'r1', cert: cert('TIMERS-1') } }, ctx) as Eff[];
+    const txId = (sent.find((e) => e.kind === 'send')?.msg as { txId: string }).txId;
+    const respond = (peer: string): Eff[] =>
+      gw.step(state, { kind: 'message', from: peer, msg: { type: 'proposal.response', id: 'r1', peer, org: peer.replace('peer0.', ''), status: 200, message: '', payload: '{}', rwset: [] } }, ctx) as Eff[];
+    const first = respond('peer0.techpulse');
+    expect(cancels(first)).toEqual(['gw.endorse:r1']);
+    const second = first.find((e) => e.kind === 'send' && e.msg?.type === 'proposal')?.to as string;
+    const submitted = respond(second);
+    expect(cancels(submitted)).toEqual([`gw.endorser:r1:${second}`]);
+    expect(submitted.filter((e) => e.kind === 'setTimer').map((e) => e.name)).toEqual(['gw.order:r1', 'gw.commit:r1']);
+    const ok = (from: string): Eff[] => gw.step(state, { kind: 'message', from, msg: { type: 'broadcast.response', txId, status: 'SUCCESS', info: '' } }, ctx) as Eff[];
+    expect(cancels(ok(orderers[0] as string))).toEqual([]);
+    expect(cancels(ok(orderers[1] as string))).toEqual([]);
+    expect(cancels(ok(orderers[2] as string))).toEqual(['gw.order:r1']);
+    const committed = gw.step(state, { kind: 'message', from: 'peer0.techpulse', msg: { type: 'commitStatus.response', txId, code: 0, block: 7 } }, ctx) as Eff[];
+    expect(cancels(committed)).toEqual(['gw.commit:r1']);
+    expect(answer(committed)?.httpStatus).toBe(201);
   });
 
   it('Q successes end the submit: later failures change nothing', () => {

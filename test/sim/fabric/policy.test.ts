@@ -1,6 +1,7 @@
 /** Endorsement policies: ImplicitMeta MAJORITY and signature policies over orgs. */
 import { describe, expect, it } from 'vitest';
-import { evaluatePolicy, parsePolicy } from '../../../src/sim/fabric/policy.ts';
+import fc from 'fast-check';
+import { evaluatePolicy, parsePolicy, policyMet } from '../../../src/sim/fabric/policy.ts';
 
 const orgs = ['techpulse', 'dataforge', 'org3'];
 const ok = (p: string, endorsers: string[], o = orgs): boolean => evaluatePolicy(parsePolicy(p, o), new Set(endorsers), o).ok;
@@ -21,6 +22,20 @@ describe('endorsement policy', () => {
     expect(ok("AND('TechpulseMSP.peer','DataforgeMSP.peer')", ['dataforge'])).toBe(false);
     expect(ok("OutOf(2, 'techpulse.peer', 'dataforge.peer', 'org3.peer')", ['org3', 'dataforge'])).toBe(true);
     expect(ok("AND('techpulse.peer', OR('dataforge.peer', 'org3.peer'))", ['techpulse', 'org3'])).toBe(true);
+  });
+
+  it('policyMet is evaluatePolicy(...).ok, for a set of orgs and for a list of endorsements (an org twice counts once)', () => {
+    const texts = ['MAJORITY Endorsement', 'ANY Endorsement', 'ALL Endorsement', "OR('TechpulseMSP.peer','DataforgeMSP.peer')", "AND('techpulse.peer', OR('dataforge.peer', 'org3.peer'))", "OutOf(2, 'techpulse.peer', 'dataforge.peer', 'org3.peer')"];
+    fc.assert(
+      fc.property(fc.constantFrom(...texts), fc.array(fc.constantFrom(...orgs, 'other'), { maxLength: 5 }), (text, endorsers) => {
+        const p = parsePolicy(text, orgs);
+        const want = evaluatePolicy(p, new Set(endorsers), orgs).ok;
+        expect(policyMet(p, new Set(endorsers), orgs)).toBe(want);
+        expect(policyMet(p, endorsers.map((org) => ({ org, peer: `peer0.${org}` })), orgs)).toBe(want);
+        expect(evaluatePolicy(p, endorsers.map((org) => ({ org })), orgs).ok).toBe(want);
+      }),
+    );
+    expect(policyMet(parsePolicy('MAJORITY Endorsement', orgs), [{ org: 'org3' }, { org: 'org3' }], orgs)).toBe(false);
   });
 
   it('bad policies get one clear error', () => {
