@@ -107,7 +107,9 @@ export class SimObservers {
       if (e.type === 'log' && e.kind !== undefined) {
         const fmt = LOG_FORMATS.get(e.kind);
         if (fmt !== undefined && !(this.logSpecs_.get(r.node) ?? this.defaultLogSpec).enabled(fmt.module, fmt.level)) return;
-        this.print(r.node, { at: r.t, kind: e.kind, args: e.args ?? [], ...(e.fields !== undefined ? { fields: e.fields } : {}) });
+        // No line kept: the line only takes the node's next id (print's first step).
+        if (this.keepLogs === false) this.nodeLog(r.node).seq++;
+        else this.print(r.node, { at: r.t, kind: e.kind, args: e.args ?? [], ...(e.fields !== undefined ? { fields: e.fields } : {}) });
       } else if (e.type === 'metric' && e.name !== undefined) {
         const key = `${r.node}|${e.name}|${e.labels === undefined ? '' : JSON.stringify(e.labels)}`;
         let s = this.series.get(key);

@@ -237,9 +237,10 @@ export function blockDataHash(data: readonly string[]): string {
   let hex = dataHashes.get(data);
   if (hex === undefined) {
     if (data.length === 1) hex = hashHex('sha256', data[0] as string);
+    else if (!pairSplit(data)) hex = hashHex('sha256', data.join(''));
     else {
-      // Each text's UTF-8 bytes in turn (a joined text would encode a surrogate pair split
-      // between two texts differently).
+      // Each text's UTF-8 bytes in turn (the joined text would encode the surrogate pair
+      // split between two texts as one character).
       const h = nodeCrypto.createHash('sha256');
       for (const d of data) h.update(d);
       hex = h.digest('hex');
@@ -247,6 +248,23 @@ export function blockDataHash(data: readonly string[]): string {
     dataHashes.set(data, hex);
   }
   return hex;
+}
+
+/**
+ * Whether a text ends with a high surrogate and the next begins with a low one: only then
+ * do the joined texts' UTF-8 bytes differ from each text's in turn (a lone surrogate is
+ * U+FFFD either way), so every other block's data is hashed in one call, not one a text.
+ */
+function pairSplit(data: readonly string[]): boolean {
+  // The last character of the texts so far (an empty text joins its neighbours).
+  let hi = -1;
+  for (const d of data) {
+    if (d.length === 0) continue;
+    const lo = d.charCodeAt(0);
+    if (hi >= 0xd800 && hi <= 0xdbff && lo >= 0xdc00 && lo <= 0xdfff) return true;
+    hi = d.charCodeAt(d.length - 1);
+  }
+  return false;
 }
 
 export function hexToBase64(hex: string): string {

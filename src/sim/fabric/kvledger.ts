@@ -415,10 +415,17 @@ function sameFlags(a: readonly number[], b: readonly number[]): boolean {
   return true;
 }
 
-/** kv_ledger.go `addBlockCommitHash`: SHA-256 over the previous commit hash, the flags and the valid updates. */
+/**
+ * kv_ledger.go `addBlockCommitHash`: SHA-256 over the previous commit hash, the flags and the
+ * valid updates, each `<ns>\0<key>\0<value>\0`. The updates go in as one text (one call
+ * where each was one): each part ends with a NUL, so no surrogate pair spans two parts and
+ * the text's UTF-8 bytes are the parts' bytes one after the other.
+ */
 function computeCommitHash(prev: string, flags: readonly number[], updates: readonly StateUpdate[]): string {
   const h = createHash('sha256').update(prev).update(Buffer.from(flags));
-  for (const u of updates) h.update(`${u.ns}\u0000${u.write.key}\u0000${u.write.value ?? ''}\u0000`);
+  let text = '';
+  for (const u of updates) text += `${u.ns}\u0000${u.write.key}\u0000${u.write.value ?? ''}\u0000`;
+  if (text !== '') h.update(text);
   return h.digest('hex');
 }
 

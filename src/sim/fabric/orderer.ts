@@ -217,11 +217,24 @@ export function createOrderer(options: OrdererOptions): NodeMachine<OrdererState
     }
   }
 
+  /**
+   * The request's client id of each sender, one string each: a new slice per broadcast was a
+   * new key for the request pool's index to hash on every submit.
+   */
+  const creators = new Map<NodeId, string>();
+
   function onBroadcast(s: OrdererState, from: NodeId, msg: Broadcast, ctx: NodeContext, effects: Effect<OrdererMsg, FabricEvent | ConsensusEvent>[]): void {
-    const creator = from.startsWith('gateway.') ? from.slice('gateway.'.length) : from;
+    let creator = creators.get(from);
+    if (creator === undefined) creators.set(from, (creator = from.startsWith('gateway.') ? from.slice('gateway.'.length) : from));
     const request: Request = { clientId: creator, reqId: msg.txId, size: msg.envelope.length, payload: msg.envelope };
     const inner = consenter.step(s.consenter, { kind: 'command', command: { type: 'submit', request } }, ctx);
-    const rejected = inner.find((e) => e.kind === 'emit' && REJECTED.has((e.event as { type: string }).type));
+    let rejected: Effect<ConsenterMessage, ConsensusEvent> | undefined;
+    for (const e of inner) {
+      if (e.kind === 'emit' && REJECTED.has((e.event as { type: string }).type)) {
+        rejected = e;
+        break;
+      }
+    }
     afterConsenter(s, inner, effects);
     const reason = rejected?.kind === 'emit' ? String((rejected.event as { reason?: unknown }).reason ?? '') : '';
     if (isRaft) {

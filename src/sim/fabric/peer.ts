@@ -204,17 +204,25 @@ export function createPeer(options: PeerOptions): NodeMachine<PeerState, FabricM
     const envs = envelopesOf(block);
     const counted = new Map<string, { labels: Record<string, string>; n: number }>();
     const invalid: [number, number][] = [];
+    // The label set of the transaction before: a run of transactions with the same type,
+    // chaincode and code (a block of certificates) counts on without building its key again.
+    let last: { readonly type: string; readonly chaincode: string | null; readonly flag: number; readonly c: { n: number } } | undefined;
     for (let i = 0; i < envs.length; i++) {
       const env = envs[i];
       const flag = flags[i] ?? 0;
       if (flag !== 0) invalid.push([i, flag]);
-      const code = validationCodeName(flag);
       const type = env?.type ?? 'UNKNOWN';
-      const cc = env === null || env === undefined || env.type === 'CONFIG' ? 'unknown' : env.chaincode === LIFECYCLE_NS ? '_lifecycle:syscc' : `${env.chaincode}:${CHAINCODE_VERSION}`;
-      const key = `tx|${type}|${cc}|${code}`;
-      const c = counted.get(key);
-      if (c === undefined) counted.set(key, { labels: { channel: CHANNEL, transaction_type: type, chaincode: cc, validation_code: code }, n: 1 });
-      else c.n++;
+      const chaincode = env === null || env === undefined || env.type === 'CONFIG' ? null : env.chaincode;
+      if (last !== undefined && last.type === type && last.chaincode === chaincode && last.flag === flag) last.c.n++;
+      else {
+        const code = validationCodeName(flag);
+        const cc = chaincode === null ? 'unknown' : chaincode === LIFECYCLE_NS ? '_lifecycle:syscc' : `${chaincode}:${CHAINCODE_VERSION}`;
+        const key = `tx|${type}|${cc}|${code}`;
+        let c = counted.get(key);
+        if (c === undefined) counted.set(key, (c = { labels: { channel: CHANNEL, transaction_type: type, chaincode: cc, validation_code: code }, n: 1 }));
+        else c.n++;
+        last = { type, chaincode, flag, c };
+      }
       if (env === null || env === undefined) continue;
       const waiting = s.waiters.get(env.txId);
       if (waiting !== undefined) {

@@ -78,17 +78,18 @@ export function validateBlock(block: Block, view: CommittedStateView, policy: Po
       out.log('txvalidator.duplicateInBlock', [env.txId]);
     } else seen.add(env.txId);
   }
-  // Step 2: MVCC, serially in tx order.
-  const written = new Map<string, StateUpdate>();
+  // Step 2: MVCC, serially in tx order. The keys earlier valid transactions of the block
+  // wrote, by namespace (no "<ns>\0<key>" text built per read and per write).
+  const written = new Map<string, Set<string>>();
   const updates: StateUpdate[] = [];
   for (let i = 0; i < envs.length; i++) {
     const env = envs[i];
     if (env === null || env === undefined || flags[i] !== TxValidationCode.VALID || env.type === 'CONFIG') continue;
     let conflict = false;
     for (const ns of env.rwset) {
+      const wrote = written.get(ns.ns);
       for (const r of ns.reads) {
-        const k = `${ns.ns}\u0000${r.key}`;
-        const committed = written.has(k) ? undefined : view.version(ns.ns, r.key);
+        const committed = wrote !== undefined && wrote.has(r.key) ? undefined : view.version(ns.ns, r.key);
         if (committed === undefined || !sameVersion(committed, r.version)) {
           conflict = true;
           break;
@@ -105,7 +106,9 @@ export function validateBlock(block: Block, view: CommittedStateView, policy: Po
     pushTxUpdates(env.rwset, { block: num, tx: i }, updates);
     for (let k = from; k < updates.length; k++) {
       const u = updates[k] as StateUpdate;
-      written.set(`${u.ns}\u0000${u.write.key}`, u);
+      let keys = written.get(u.ns);
+      if (keys === undefined) written.set(u.ns, (keys = new Set()));
+      keys.add(u.write.key);
     }
   }
   return { flags, updates, envelopes: envs };

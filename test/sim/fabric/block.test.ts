@@ -35,6 +35,20 @@ describe('block header hash: ASN.1 DER SEQUENCE{Number, PreviousHash, DataHash}'
   });
 });
 
+describe('block data hash over several texts', () => {
+  it('property: each text\'s UTF-8 bytes in turn, surrogate pairs split between texts (empty ones between too) and lone surrogates included', () => {
+    const piece = fc.constantFrom('', 'a', '{"k":"é"}', '😀', '\ud83d', '\ude00', '\udbff', '\udc00');
+    fc.assert(
+      fc.property(fc.array(fc.array(piece, { maxLength: 4 }).map((p) => p.join('')), { minLength: 2, maxLength: 6 }), (data) => {
+        const h = createHash('sha256');
+        for (const d of data) h.update(d);
+        expect(blockDataHash(data.slice())).toBe(h.digest('hex'));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 /** A block of `n` certificate transactions whose ids and keys start with `tag`. */
 function certBlock(tag: string, n: number): ReturnType<typeof newBlock> {
   const data: string[] = [];

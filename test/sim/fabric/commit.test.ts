@@ -1,4 +1,5 @@
 /** The peer's commit pipeline in Fabric's order: verify, duplicate txid (9), endorsement policy (10), MVCC (11). */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { blockHeaderHash, genesisBlock, newBlock, serializeEnvelope, type Envelope, type NsRwSet } from '../../../src/sim/fabric/block.ts';
 import { Out } from '../../../src/sim/fabric/effects.ts';
@@ -122,6 +123,17 @@ describe('commit pipeline', () => {
     const e = ledger();
     e.l.commit(b1, policy, orgs, e.out);
     expect(e.l.blocks[1]?.commitHash).toBe(a.l.blocks[1]?.commitHash);
+  });
+
+  it('kv_ledger.go addBlockCommitHash: SHA-256 over the previous commit hash, the flags, then each valid update as <ns>\\0<key>\\0<value>\\0', () => {
+    const { l, out } = ledger();
+    // Values that end in a high surrogate and begin with a low one: each update's bytes, not a pair across two.
+    const v1 = '{"v":"é😀"}\ud83d';
+    const v2 = '\ude00{"v":2}';
+    const b1 = next(l, [tx('h1', write('A', v1)), tx('h2', write('B', '{"v":1}', { block: 9, tx: 9 })), tx('h3', write('C', v2))]);
+    expect(l.commit(b1, policy, orgs, out).flags).toEqual([0, 11, 0]);
+    const want = createHash('sha256').update('').update(Buffer.from([0, 11, 0])).update(`certcontract\u0000A\u0000${v1}\u0000`).update(`certcontract\u0000C\u0000${v2}\u0000`).digest('hex');
+    expect(l.blocks[1]?.commitHash).toBe(want);
   });
 
   it('the validator\'s lines render as Fabric 3.1 prints them', () => {
