@@ -11,8 +11,8 @@
  * again); every 5 s the list is cut to its last 1000 ids. A processed id is marked with its
  * place in that list, in a table of its own (delMap), so the erase forgets ids by moving
  * the list's head, without deleting each (a follower deleted about 9,000 ids per erase at
- * 1,600 blocks/s, and a Map of them shrank and grew again each time); a forgotten mark's
- * slot is taken by a later one, and the table is rebuilt from the live marks as it fills.
+ * 1,600 blocks/s, and a Map of them shrank and grew again each time), and rebuilds the
+ * table from the marks still live; it is rebuilt too if it fills to half between erases.
  *
  * The three timer stages keep FIFO queues (deadlines grow along each queue), so one kernel
  * timer set at the earliest head deadline stands for all per-request timers.
@@ -60,8 +60,7 @@ export function newRequestPoolState(now: number): RequestPoolState {
     processed: [],
     processedHead: 0,
     processedBase: 0,
-    markSlots: new Int32Array(MARK_SLOTS_MIN),
-    markHashes: new Int32Array(MARK_SLOTS_MIN),
+    marks: new Int32Array(2 * MARK_SLOTS_MIN),
     markUsed: 0,
     lastBatch: undefined,
     // Stryker disable next-line ArithmeticOperator: eraseProcessed steps the deadline by whole intervals from where it is, so the schedule stays start + k intervals
@@ -85,54 +84,57 @@ function sameId(a: Request, b: Request): boolean {
 }
 
 /**
- * The slot of `r`'s live processed mark (`h` is its idHash), or, when it has none,
- * -1 - the slot a mark of it goes to (the first forgotten or empty slot on its probe path).
+ * The slot of `r`'s processed mark (`h` is its idHash), or, when it has none, -1 - the
+ * empty slot a mark of it goes to. Slot i is `marks[2i]` (the mark + 1, 0 when empty) and
+ * `marks[2i + 1]` (the id's hash): a probe reads one cache line, and writing a mark
+ * touches no other. Every mark in the table is live: the erase rebuilds it.
  */
 function findMark(s: ConsenterState, r: Request, h: number): number {
   const pool = s.pool;
-  const slots = pool.markSlots;
-  const mask = slots.length - 1;
-  const live = pool.processedBase + pool.processedHead;
-  let free = -1;
+  const marks = pool.marks;
+  const mask = (marks.length >> 1) - 1;
   for (let i = h & mask; ; i = (i + 1) & mask) {
-    const v = slots[i] as number;
-    if (v === 0) return -1 - (free >= 0 ? free : i);
-    const mark = v - 1;
-    if (mark < live) {
-      if (free < 0) free = i;
-    } else if (pool.markHashes[i] === h && sameId(pool.processed[mark - pool.processedBase] as Request, r)) return i;
+    const v = marks[2 * i] as number;
+    if (v === 0) return -1 - i;
+    if (marks[2 * i + 1] === h && sameId(pool.processed[v - 1 - pool.processedBase] as Request, r)) return i;
   }
 }
 
 /** moveToDelSlice: remember `r` as processed at slot `at` (the caller found it has no live mark). */
 function markProcessed(s: ConsenterState, r: Request, h: number, at: number): void {
   const pool = s.pool;
-  if (pool.markSlots[at] === 0) pool.markUsed++;
-  pool.markSlots[at] = pool.processedBase + pool.processed.length + 1;
-  pool.markHashes[at] = h;
+  const marks = pool.marks;
+  pool.markUsed++;
+  marks[2 * at] = pool.processedBase + pool.processed.length + 1;
+  marks[2 * at + 1] = h;
   pool.processed.push(r);
-  if (pool.markUsed * 2 >= pool.markSlots.length) rebuildMarks(s);
+  if (pool.markUsed * 2 >= marks.length >> 1) rebuildMarks(s, 0);
 }
 
-/** The marks table from the live marks alone, with room for four times as many. */
-function rebuildMarks(s: ConsenterState): void {
+/**
+ * The marks table from the live marks alone (their hashes are in the table: nothing is
+ * hashed again), with at least `slots` slots and room for four times the live marks. A
+ * mark below the processed list's head was erased: its id is forgotten.
+ */
+function rebuildMarks(s: ConsenterState, slots: number): void {
   const pool = s.pool;
-  const list = pool.processed;
-  const live = list.length - pool.processedHead;
+  const old = pool.marks;
+  const live = pool.processed.length - pool.processedHead;
   let size = MARK_SLOTS_MIN;
-  while (size < live * 4) size *= 2;
-  const slots = new Int32Array(size);
-  const hashes = new Int32Array(size);
+  while (size < live * 4 || size < slots) size *= 2;
+  const marks = new Int32Array(2 * size);
   const mask = size - 1;
-  for (let k = pool.processedHead; k < list.length; k++) {
-    const h = idHash(list[k] as Request);
+  const first = pool.processedBase + pool.processedHead + 1;
+  for (let j = 0; j < old.length; j += 2) {
+    const v = old[j] as number;
+    if (v < first) continue;
+    const h = old[j + 1] as number;
     let i = h & mask;
-    while (slots[i] !== 0) i = (i + 1) & mask;
-    slots[i] = pool.processedBase + k + 1;
-    hashes[i] = h;
+    while (marks[2 * i] !== 0) i = (i + 1) & mask;
+    marks[2 * i] = v;
+    marks[2 * i + 1] = h;
   }
-  pool.markSlots = slots;
-  pool.markHashes = hashes;
+  pool.marks = marks;
   pool.markUsed = live;
 }
 
@@ -155,9 +157,8 @@ function unpool(s: ConsenterState, e: PoolEntry): void {
   s.pool.size--;
   s.pool.bytes -= e.request.size;
   s.pool.unpooled++;
-  const h = idHash(e.request);
   // A pooled id has no live mark: findMark gives the slot for one.
-  markProcessed(s, e.request, h, -1 - findMark(s, e.request, h));
+  markProcessed(s, e.request, e.hash, -1 - findMark(s, e.request, e.hash));
 }
 
 /** Entries that left the pool outnumber the pooled ones by 1024: rebuild existMap from the FIFO. */
@@ -178,10 +179,10 @@ function reject(io: Io, request: Request, reason: string): string {
   return reason;
 }
 
-/** existMap / delMap: the request is pooled, or was processed not long ago. */
-function duplicate(s: ConsenterState, request: Request): string | null {
+/** existMap / delMap: the request (`h` its idHash) is pooled, or was processed not long ago. */
+function duplicate(s: ConsenterState, request: Request, h: number): string | null {
   if (pooledEntry(s, request) !== undefined) return 'request already exists';
-  if (findMark(s, request, idHash(request)) >= 0) return 'request already processed';
+  if (findMark(s, request, h) >= 0) return 'request already processed';
   return null;
 }
 
@@ -197,7 +198,8 @@ export function processedCount(s: ConsenterState): number {
  */
 export function submitRequest(s: ConsenterState, io: Io, request: Request): string | null {
   if (request.size > s.config.RequestMaxBytes) return reject(io, request, `submitted request (${request.size}) is bigger than request max bytes (${s.config.RequestMaxBytes})`);
-  const dup = duplicate(s, request);
+  const h = idHash(request);
+  const dup = duplicate(s, request, h);
   if (dup !== null) return reject(io, request, dup);
   if (s.pool.size >= s.config.RequestPoolSize || s.pool.waiting.length > 0) {
     const deadline = io.now + s.config.RequestPoolSubmitTimeout;
@@ -208,19 +210,20 @@ export function submitRequest(s: ConsenterState, io: Io, request: Request): stri
     io.fact({ type: 'bft.requestWaiting', request: requestKey(request) });
     return null;
   }
-  addToPool(s, io, request);
+  addToPool(s, io, request, h);
   return null;
 }
 
 /** The semaphore is acquired: check again (it may have been added or decided meanwhile), then pool it. */
 function admit(s: ConsenterState, io: Io, request: Request): void {
-  const dup = duplicate(s, request);
+  const h = idHash(request);
+  const dup = duplicate(s, request, h);
   if (dup !== null) {
     reject(io, request, dup);
     return;
   }
   io.fact({ type: 'bft.requestAdmitted', request: requestKey(request) });
-  addToPool(s, io, request);
+  addToPool(s, io, request, h);
 }
 
 /** Room was made (semaphore.Release): admit waiters in FIFO order. */
@@ -244,8 +247,8 @@ export function onSubmitTimeouts(s: ConsenterState, io: Io): void {
   if (next !== undefined) io.setTimer(TIMERS.poolSubmit, next.deadline - io.now);
 }
 
-function addToPool(s: ConsenterState, io: Io, request: Request): void {
-  const entry: PoolEntry = { request, inPool: true, stage: 0, deadline: io.now + s.config.RequestForwardTimeout };
+function addToPool(s: ConsenterState, io: Io, request: Request, hash: number): void {
+  const entry: PoolEntry = { request, hash, inPool: true, stage: 0, deadline: io.now + s.config.RequestForwardTimeout };
   s.pool.fifo.push(entry);
   s.pool.size++;
   indexSet(s, entry);
@@ -361,6 +364,11 @@ export function eraseProcessed(s: ConsenterState, io: Io): void {
     h = 0;
   }
   pool.processedHead = h;
+  // The forgotten ids leave the marks table, sized for as many marks as it held before the
+  // erase (the ids the next 5 s will add, at the same rate) at half load or less: a
+  // table that grew as it filled, and kept the forgotten slots, was rebuilt 2 to 4 times
+  // per erase at 1,600 ids a second.
+  rebuildMarks(s, 2 * pool.markUsed);
 }
 
 /** RequestsTimer.StopTimers (view change started). */

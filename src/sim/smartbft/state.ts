@@ -15,6 +15,8 @@ export type Phase = (typeof PHASE)[keyof typeof PHASE];
 
 export interface PoolEntry {
   readonly request: Request;
+  /** The request id's hash in the processed marks table (requestpool.ts idHash). */
+  readonly hash: number;
   /** False once decided or auto-removed (its slot in the FIFO is then skipped). */
   inPool: boolean;
   /** 0 forward timer, 1 complain timer, 2 auto-remove timer. */
@@ -52,14 +54,13 @@ export interface RequestPoolState {
   processedBase: number;
   /**
    * delMap: the processed ids' marks in an open-addressing table (linear probing); per slot,
-   * the mark + 1 (0: empty), the mark being the id's ordinal in the processed list
-   * (`processedBase + i` for `processed[i]`), and the id's hash. A mark below the list's head
-   * was erased: its id is forgotten and its slot is free for another mark. The erase only
-   * moves the head; the table is rebuilt from the live marks when half its slots are used.
+   * two int32s side by side: the mark + 1 (0: empty), the mark being the id's ordinal in the
+   * processed list (`processedBase + i` for `processed[i]`), and the id's hash. A mark below
+   * the list's head was erased: its id is forgotten and its slot is free for another mark.
+   * The table is rebuilt from the live marks at each erase and when half its slots are used.
    */
-  markSlots: Int32Array;
-  markHashes: Int32Array;
-  /** Slots in use (live marks and erased ones). */
+  marks: Int32Array;
+  /** Slots in use. */
   markUsed: number;
   /**
    * The last batch this node proposed (batcher.ts proposeBatch) and the pool entries it

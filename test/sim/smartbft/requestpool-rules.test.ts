@@ -401,8 +401,10 @@ describe('processed ids (requestpool.go delMap / delSlice, eraseFromDelSlice)', 
       direct(node, (io) => eraseProcessed(node.state, io));
     }
     expect(processedCount(node.state)).toBe(1_000);
-    // delMap: live marks and forgotten slots, rebuilt from the live ones as it fills.
-    expect(node.state.pool.markSlots.length).toBeLessThanOrEqual(16_384);
+    // delMap: rebuilt from the live marks at each erase, with room for the 3,000 marks a
+    // round ends with at half load or less; only the live ones in it.
+    expect(node.state.pool.marks.length / 2).toBeLessThanOrEqual(8_192);
+    expect(node.state.pool.markUsed).toBe(1_000);
     // existMap: entries that left the pool are dropped once they outnumber the pooled ones by 1024.
     let indexed = 0;
     for (const m of node.state.pool.requests.values()) indexed += m.size;
