@@ -4,7 +4,7 @@
  * header chains to the previous decision: `<number>|<previous digest>|<data hash>`.
  */
 import type { Application, Decision, Proposal, Request, ViewMetadata } from './types.ts';
-import { hash64, requestKey } from './crypto.ts';
+import { requestsHash64 } from './crypto.ts';
 
 /** Payload arrays are immutable once proposed and shared by every node: hash each once. */
 const dataHashes = new WeakMap<readonly Request[], string>();
@@ -12,9 +12,8 @@ const dataHashes = new WeakMap<readonly Request[], string>();
 function dataHash(requests: readonly Request[]): string {
   let h = dataHashes.get(requests);
   if (h !== undefined) return h;
-  let s = '';
-  for (let i = 0; i < requests.length; i++) s += `${requestKey(requests[i] as Request)};`;
-  h = hash64(s);
+  // hash64 of `${requestKey(r)};` per request, folded without building the text.
+  h = requestsHash64(requests);
   dataHashes.set(requests, h);
   return h;
 }

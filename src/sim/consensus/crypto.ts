@@ -76,6 +76,19 @@ export function hash64(s: string): string {
   return end();
 }
 
+/** `hash64` of the requests' `${clientId}:${reqId};`, one after another, without building that text. */
+export function requestsHash64(requests: readonly Request[]): string {
+  begin();
+  for (let i = 0; i < requests.length; i++) {
+    const r = requests[i] as Request;
+    text(r.clientId);
+    text(':');
+    text(r.reqId);
+    text(';');
+  }
+  return end();
+}
+
 /**
  * Proposals whose digest was checked, by object identity: messages are immutable once sent
  * (the kernel contract) and every node receives the same object, so one check serves all.

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { test as fcTest, fc } from '@fast-check/vitest';
 import { fmix32 } from '../../../src/shared/hash.ts';
-import { digestMatches, hash64, proposalDigest, sign, verifySignature, withDigest } from '../../../src/sim/consensus/crypto.ts';
+import { digestMatches, hash64, proposalDigest, requestsHash64, sign, verifySignature, withDigest } from '../../../src/sim/consensus/crypto.ts';
+import { blockHeader } from '../../../src/sim/consensus/app.ts';
 import type { Request } from '../../../src/sim/consensus/types.ts';
 
 /** hash64 as first written: the whole text, two FNV-1a lanes, Number#toString(16). */
@@ -32,6 +33,16 @@ describe('hash64, digests and signatures fold their text piece by piece: the sam
       let text = `${header}|${viewId}|${latestSequence}|${decisionsInView}|`;
       for (const r of payload) text += `${r.clientId}:${r.reqId}:${r.size};`;
       expect(proposalDigest(header, payload as Request[], { viewId, latestSequence, decisionsInView })).toBe(reference(text));
+    },
+  );
+
+  fcTest.prop([fc.array(request, { maxLength: 12 }), anyNumber, anyText])(
+    "requestsHash64 is hash64 of `clientId:reqId;` per request, the default application's data hash in a block header",
+    (payload, number, previous) => {
+      let text = '';
+      for (const r of payload) text += `${r.clientId}:${r.reqId};`;
+      expect(requestsHash64(payload as Request[])).toBe(reference(text));
+      expect(blockHeader(number, previous, payload as Request[])).toBe(`${number}|${previous}|${reference(text)}`);
     },
   );
 
