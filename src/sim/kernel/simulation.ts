@@ -228,6 +228,8 @@ export class Fanout implements ScheduledEvent<KernelEvent> {
   }
 }
 
+/** Entries of the message description hash cache (a power of two). */
+const DESCRIPTION_CACHE = 16;
 /** A fan-out's arrays at first (doubled when full). */
 const FANOUT_CAPACITY = 16;
 /** Consecutive sends of one message from this many on go out as a `Fanout`. */
@@ -315,6 +317,9 @@ export class Simulation {
   private lastMHash = 0;
   /** Its fields, built on the first send that a reader of records sees. */
   private lastFields: MessageFields | undefined = undefined;
+  /** Recent message descriptions and their hashes (`descriptionHash`). */
+  private readonly descTexts: (string | undefined)[] = new Array<string | undefined>(DESCRIPTION_CACHE).fill(undefined);
+  private readonly descHashes = new Int32Array(DESCRIPTION_CACHE);
   /** Deliveries already dispatched, for reuse (see `Delivery`). */
   private readonly spare: Delivery[] = [];
   /** Fan-outs whose deliveries were all dispatched, for reuse. */
@@ -645,7 +650,7 @@ export class Simulation {
     const id = ++this.nextMessageId;
     if (msg !== this.lastMsg || s.machine !== this.lastMachine) {
       this.lastM = s.machine.describe ? s.machine.describe(msg) : describeDefault(msg);
-      this.lastMHash = hash32(this.lastM) | 0;
+      this.lastMHash = this.descriptionHash(this.lastM);
       this.lastMsg = msg;
       this.lastMachine = s.machine;
       this.lastFields = undefined;
@@ -694,7 +699,22 @@ export class Simulation {
     if (again >= 0) this.scheduler.scheduleEvent(this.delivery(again, id, s, target, msg, m, mHash));
   }
 
-  /** A delivery of `msg` to `target`'s current process at `at`: a spare one refilled, or a new one. */
+  /**
+   * hash32 of a message's description as an int32, from a small cache: each node sends its
+   * own vote object for the same view and sequence (at n=4 a vote's description was built
+   * and hashed once per node), and a machine that returns the same description string
+   * again is answered by identity. Direct-mapped by length and last code unit.
+   */
+  private descriptionHash(m: string): number {
+    const n = m.length;
+    const k = (n * 7 + (n > 0 ? m.charCodeAt(n - 1) : 0)) & (DESCRIPTION_CACHE - 1);
+    if (this.descTexts[k] === m) return this.descHashes[k] as number;
+    const h = hash32(m) | 0;
+    this.descTexts[k] = m;
+    this.descHashes[k] = h;
+    return h;
+  }
+
   /**
    * Message `id` reaches `s` (sent to the incarnation `incarnation`): dropped if `s` went down
    * or the network cuts it off, held until `s` has handled what came before (its processing
@@ -729,6 +749,7 @@ export class Simulation {
     this.stepNode(s, { kind: 'message', from: from.id, msg });
   }
 
+  /** A delivery of `msg` to `target`'s current process at `at`: a spare one refilled, or a new one. */
   private delivery(at: number, id: number, from: NodeSlot, target: NodeSlot, msg: unknown, m: string, mHash: number): Delivery {
     const d = this.spare.pop();
     if (d === undefined) return new Delivery(at, id, from, target, msg, m, mHash, target.incarnation, false);

@@ -466,10 +466,12 @@ function initialState(opts: ConsenterOptions, now: number): ConsenterState {
   const nameOf = new Map(sorted.map((x) => [x.id, x.name]));
   const ids = sorted.map((x) => x.id);
   const nodeIndex = new NodeIndex(ids);
+  const channel = opts.channel ?? 'certchannel';
   return {
     id: opts.id,
     name: nameOf.get(opts.id) as string,
-    channel: opts.channel ?? 'certchannel',
+    channel,
+    channelLabels: Object.freeze({ channel }),
     config: resolveConfig(opts.config),
     app: opts.app ?? defaultApplication,
     nodes: ids,
@@ -542,10 +544,12 @@ function start(opts: ConsenterOptions, ctx: NodeContext, durable: DurableView): 
 export function createConsenter(opts: ConsenterOptions): NodeMachine<ConsenterState, BftMessage, BftCommand, BftEvent> {
   validateOptions(opts);
   resolveConfig(opts.config);
+  let io: Io | undefined;
   return {
     start: (ctx, durable) => start(opts, ctx, durable),
     step(s: ConsenterState, input: Input<BftMessage, BftCommand>, ctx: NodeContext) {
-      const io = new Io(s, ctx);
+      if (io === undefined) io = new Io(s, ctx);
+      else io.reset(s, ctx);
       switch (input.kind) {
         case 'message':
           onMessage(s, io, input.from, input.msg);

@@ -129,6 +129,30 @@ export function messageFields(m: BftMessage): MessageFields {
   }
 }
 
+/**
+ * The last description of a vote by kind (Prepare, Commit; plain or assist): every
+ * consenter sends its own vote object for the same view and sequence, and each was
+ * described anew (the kernel describes a broadcast once per message object). Returning
+ * the same string also lets the kernel find its hash by identity.
+ */
+interface VoteText {
+  view: number;
+  seq: number;
+  text: string;
+}
+const voteTexts: VoteText[] = [0, 1, 2, 3].map(() => ({ view: -1, seq: -1, text: '' }));
+
+function describeVote(m: Prepare | Commit): string {
+  if (m.showDigest === true) return `${m.type} v${m.view} s${m.seq}${m.assist ? ' assist' : ''} #${m.digest}`;
+  const memo = voteTexts[(m.type === 'Prepare' ? 0 : 2) + (m.assist ? 1 : 0)] as VoteText;
+  if (memo.view !== m.view || memo.seq !== m.seq) {
+    memo.text = `${m.type} v${m.view} s${m.seq}${m.assist ? ' assist' : ''}`;
+    memo.view = m.view;
+    memo.seq = m.seq;
+  }
+  return memo.text;
+}
+
 /** Short deterministic description for the trace. */
 export function describeMessage(m: BftMessage): string {
   switch (m.type) {
@@ -136,7 +160,7 @@ export function describeMessage(m: BftMessage): string {
       return `PrePrepare v${m.view} s${m.seq}${m.showDigest === true ? ` #${m.proposal.digest}` : ''}`;
     case 'Prepare':
     case 'Commit':
-      return `${m.type} v${m.view} s${m.seq}${m.assist ? ' assist' : ''}${m.showDigest === true ? ` #${m.digest}` : ''}`;
+      return describeVote(m);
     case 'ViewChange':
       return `ViewChange nv${m.nextView}`;
     case 'ViewData':

@@ -213,6 +213,8 @@ export interface ConsenterState {
   readonly id: number;
   readonly name: string;
   readonly channel: string;
+  /** `{ channel }`: the labels of every metric and the fields of every log line (one object, never written). */
+  readonly channelLabels: { readonly channel: string };
   readonly config: SmartBftConfig;
   readonly app: Application;
   /** Consenter ids sorted ascending, and their kernel node names. */

@@ -37,3 +37,25 @@ describe('describeMessage and messageFields', () => {
     expect(messageFields(msg)).toStrictEqual(fields);
   });
 });
+
+describe('describeMessage keeps the last description of each kind of vote', () => {
+  const vote = (type: 'Prepare' | 'Commit', view: number, seq: number, assist: boolean, showDigest?: true): BftMessage =>
+    m({ type, view, seq, digest: 'dd', assist, ...(showDigest === true ? { showDigest } : {}) });
+  it('the same kind, view and sequence give the same string; any change gives its own text', () => {
+    const first = describeMessage(vote('Prepare', 0, 5, false));
+    expect(describeMessage(vote('Prepare', 0, 5, false))).toBe(first);
+    const lines = [
+      [vote('Commit', 0, 5, false), 'Commit v0 s5'],
+      [vote('Commit', 0, 5, true), 'Commit v0 s5 assist'],
+      [vote('Prepare', 0, 5, true), 'Prepare v0 s5 assist'],
+      [vote('Prepare', 0, 6, false), 'Prepare v0 s6'],
+      [vote('Prepare', 1, 6, false), 'Prepare v1 s6'],
+      [vote('Prepare', 1, 6, false, true), 'Prepare v1 s6 #dd'],
+      [vote('Prepare', 1, 6, false), 'Prepare v1 s6'],
+      [vote('Commit', 0, 5, false), 'Commit v0 s5'],
+      [vote('Commit', 0, 6, true), 'Commit v0 s6 assist'],
+      [vote('Prepare', 0, 5, false), 'Prepare v0 s5'],
+    ] as const;
+    for (const [msg, line] of lines) expect(describeMessage(msg)).toBe(line);
+  });
+});
