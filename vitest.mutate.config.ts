@@ -9,7 +9,7 @@ import base from './vitest.config.ts';
  * the tests of logs.ts's and options.ts's module-level tables: Stryker runs every test
  * against a mutant of code run at module load, so the file that kills them goes first.
  */
-const FIRST = ['logs-rules', 'options-rules', 'view', 'heartbeat', 'viewdata', 'viewchanger-rules', 'controller-rules', 'controller-sync', 'inflight', 'inflightdata', 'quorum', 'config', 'normal-case', 'viewchanger', 'checkers', 'viewsequences', 'requestpool-rules', 'requestpool', 'batcher-rules', 'wal-rules'];
+const FIRST = ['logs-rules', 'options-rules', 'view', 'heartbeat', 'viewdata', 'viewchanger-rules', 'controller-rules', 'controller-sync', 'inflight', 'inflightdata', 'quorum', 'config', 'normal-case', 'viewchanger', 'checkers', 'viewsequences', 'requestpool-rules', 'requestpool', 'batcher-rules', 'wal-rules', 'wal-append-rules'];
 class RulesFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const rank = (f: TestSpecification): number => {
@@ -28,7 +28,7 @@ class RulesFirst extends BaseSequencer {
 // random-schedule tests (properties.test.ts, liveness-1009.test.ts). The score measured
 // this way is a lower bound of what the whole suite kills.
 /** The one-consenter per-rule files: `MUTATE_TESTS=rules npm run mutate` runs only these (minutes, not tens of minutes). */
-const RULES = ['view', 'heartbeat', 'viewdata', 'viewchanger-rules', 'controller-rules', 'controller-sync', 'inflight', 'inflightdata', 'quorum', 'requestpool-rules', 'requestpool', 'batcher-rules', 'wal-rules'];
+const RULES = ['view', 'heartbeat', 'viewdata', 'viewchanger-rules', 'controller-rules', 'controller-sync', 'inflight', 'inflightdata', 'quorum', 'requestpool-rules', 'requestpool', 'batcher-rules', 'wal-rules', 'wal-append-rules'];
 /**
  * `MUTATE_TESTS=rules,config,checkers`: the per-rule files plus the named files of
  * test/sim/smartbft (quick unit tests of a module no per-rule file asserts on, such as

@@ -122,6 +122,14 @@ describe('TestViewPersisted: a record is saved to the WAL before the vote it rec
     expect(node.wal().map((r) => r.type)).toContain('ProposedRecord');
   });
 
+  it('a save\'s timer with no save pending (the view that began it was replaced) sends nothing', () => {
+    const node = new OneConsenter(2, 4, {}, { WalAppendMs: WAL_MS });
+    expect(node.state.view.walPending).toBeUndefined();
+    const fired = node.step({ kind: 'timer', name: 'wal' });
+    expect(sends(fired)).toEqual([]);
+    expect(node.wal()).toEqual([]);
+  });
+
   it('WalAppendMs is zero or more', () => {
     expect(() => resolveConfig({ WalAppendMs: -1 })).toThrow('SmartBftConfig: WalAppendMs should be zero or more, got -1');
   });
