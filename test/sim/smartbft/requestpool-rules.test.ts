@@ -71,6 +71,29 @@ describe('Pool.Submit (requestpool.go)', () => {
     expect(node.state.pool.size).toBe(1);
   });
 
+  it('a processed mark is matched by the request id, not by its hash: another id of the same 32-bit hash is admitted (requestpool.go keys processed requests by their id)', () => {
+    // FNV-1a over clientId, a separator and reqId, as requestpool.ts idHash hashes before
+    // fmix32 (a bijection): these two ids of client 'c' collide, found by search.
+    const fnv = (r: Request): number => {
+      let h = 0x811c9dc5;
+      for (const ch of r.clientId) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
+      h = Math.imul(h ^ 0x10000, 0x01000193);
+      for (const ch of r.reqId) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
+      return h;
+    };
+    const a = req('tx179599');
+    const b = req('tx362382');
+    expect(fnv(a)).toBe(fnv(b));
+    const node = follower();
+    submit(node, a);
+    const io = ioOf(node);
+    removeRequests(node.state, io, [a]);
+    expect(processedCount(node.state)).toBe(1);
+    expect(rejected(submit(node, b))).toEqual([]);
+    expect(node.state.pool.size).toBe(1);
+    expect(rejected(submit(node, req('tx179599')))).toEqual(['request already processed']);
+  });
+
   it('a waiter whose request was decided meanwhile is refused when it gets the semaphore: "request already processed"', () => {
     const node = follower({ RequestPoolSize: 1 });
     submit(node, req('a'));
