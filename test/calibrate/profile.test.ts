@@ -262,7 +262,9 @@ describe('the printed table', () => {
     expect(t).toMatch(/orderer start to \/healthz \(median of 3\)\s+\d+ ms \(\d+, \d+, \d+\)/);
     expect(t).toMatch(/endorse of a submit \(IssueCertificate, not ordered\), 20 calls\s+p50 \d+ ms, p95 \d+ ms/);
     expect(t).toMatch(/block to peer \(orderer writes it \.\. peer validates\), \d+ blocks\s+p50 \d+ ms, p95 \d+ ms/);
-    expect(lines.length).toBe(1 + DEFAULT_PROFILE.figures.submitLatency.length * 2 + (DEFAULT_PROFILE.figures.concurrency?.length ?? 0) + 16 + DEFAULT_PROFILE.figures.viewChange.length);
+    // The built-in profile of 20:36 has the optional figures.wal, printed as one more row.
+    expect(t).toMatch(/orderer WAL append \(\d+ appends\)\s+p50 \d+ ms, p95 \d+ ms/);
+    expect(lines.length).toBe(1 + DEFAULT_PROFILE.figures.submitLatency.length * 2 + (DEFAULT_PROFILE.figures.concurrency?.length ?? 0) + 16 + (DEFAULT_PROFILE.figures.wal === undefined ? 0 : 1) + DEFAULT_PROFILE.figures.viewChange.length);
   });
 
   it('says which view change had a transaction submitted at the kill', () => {

@@ -51,7 +51,7 @@ describe('a profile in SimCluster', () => {
     expect(fast.now() - t1).toBeLessThan(100);
   });
 
-  // Close to, not equal: the orderers' per-message cost (1.193 ms in the built-in profile) leaves the clock at fractions of a ms.
+  // Close to, not equal: the orderers' per-message cost (1.3 ms in the built-in profile) leaves the clock at fractions of a ms.
   it('takes the measured start time for a peer, rebuild-dbs time, and the replay of its blocks after rebuild-dbs', async () => {
     const c = await SimCluster.create({ seed: 4, keep: { logs: true }, profile: profile({ peerStartMs: 3000, blocksPerSec: 2, rebuildMs: 700 }) });
     const p = 'peer0.dataforge';
