@@ -562,7 +562,7 @@ export function createConsenter(opts: ConsenterOptions): NodeMachine<ConsenterSt
           onCommand(s, io, input.command);
           break;
       }
-      return io.effects;
+      return io.end();
     },
     describe: describeMessage,
     fields: messageFields,

@@ -49,6 +49,20 @@ export class Io {
     this.list = undefined;
   }
 
+  /**
+   * End a step: its effects, and the Io lets go of the state and the context. The machine
+   * keeps its Io for the run, so without this a node that crashed would keep its last state
+   * alive (its ledger, pool and views) until its next step, which a node down for good
+   * never takes. Using the Io after its step then fails at once instead of reading that state.
+   */
+  end(): BftEffect[] {
+    const out = this.effects;
+    this.s = undefined as unknown as ConsenterState;
+    this.ctx = undefined as unknown as NodeContext;
+    this.list = undefined;
+    return out;
+  }
+
   get now(): number {
     return this.ctx.now;
   }

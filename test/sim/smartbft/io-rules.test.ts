@@ -27,6 +27,18 @@ describe('Io', () => {
     expect(io.effects.map((e) => (e.kind === 'send' ? e.to : e.kind))).toEqual(['orderer1', 'orderer2', 'orderer4']);
   });
 
+  it('end: the step\'s effects, and the Io holds neither the state nor the context after it (a crashed node\'s state is not kept alive by its machine), nor the effects of the step before', () => {
+    const node = new OneConsenter(2, 4);
+    const io = ioOf(node);
+    io.send(1, hb);
+    expect(io.end()).toEqual([{ kind: 'send', to: 'orderer1', msg: hb }]);
+    expect(io.s).toBeUndefined();
+    expect(io.ctx).toBeUndefined();
+    expect(() => io.send(1, hb)).toThrow(TypeError);
+    io.reset(node.state, { now: node.now, self: 'orderer2', rng: Rng.create(1) });
+    expect(io.effects).toEqual([]);
+  });
+
   it('metric: emitted when its value changes, not when it is set again to the same value', () => {
     const io = ioOf(new OneConsenter(1, 4));
     io.metric('m', 1);
