@@ -140,7 +140,14 @@ export class OrgGateways {
         const g = this.open.get(org);
         if (g === undefined) return org;
         const ok = await new Promise<boolean>((resolve) => g.client.waitForReady(deadline, (err) => resolve(err === undefined || err === null)));
-        return ok ? undefined : org;
+        if (ok) return undefined;
+        // Not kept: its channel is in TRANSIENT_FAILURE with a growing reconnect back-off, and a
+        // call on it would fail at once (14 UNAVAILABLE) until the back-off ends, even once the
+        // peer listens. The first call through the org opens a fresh one, as before.
+        g.gateway.close();
+        g.client.close();
+        this.open.delete(org);
+        return org;
       }),
     );
     return failed.filter((x): x is string => x !== undefined);

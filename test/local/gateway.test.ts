@@ -7,7 +7,13 @@ import * as grpc from '@grpc/grpc-js';
 import { connect } from '@hyperledger/fabric-gateway';
 import { gateway as gp, msp } from '@hyperledger/fabric-protos';
 import { describe, expect, it } from 'vitest';
-import { ALREADY_PROCESSED, commitStatusRequestBytes, orderedAlready } from '../../src/local/gateway.ts';
+import { ALREADY_PROCESSED, commitStatusRequestBytes, OrgGateways, orderedAlready } from '../../src/local/gateway.ts';
+import type { NetPlan } from '../../src/local/plan.ts';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** What submitBFT answers when it counts too few orderers (internal/pkg/gateway/submit.go). */
 const QUORUM = '14 UNAVAILABLE: insufficient number of orderers could successfully process transaction to satisfy quorum requirement';
@@ -54,6 +60,41 @@ describe('commitStatusRequestBytes', () => {
     } finally {
       g.close();
       client.close();
+    }
+  });
+});
+
+describe('OrgGateways.connectAll', () => {
+  it('an org whose peer does not answer is returned, and its failed channel is not kept: the first call through it opens a fresh one (a kept channel in back-off fails at once with 14 UNAVAILABLE)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fbs-connectall-'));
+    try {
+      const msp = join(dir, 'msp');
+      mkdirSync(join(msp, 'signcerts'), { recursive: true });
+      mkdirSync(join(msp, 'keystore'), { recursive: true });
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=peer0.org1', '-days', '1', '-keyout', join(msp, 'keystore', 'key.pem'), '-out', join(msp, 'signcerts', 'cert.pem')], { stdio: 'ignore' });
+      // A port nothing listens on: bind one, note it, close it.
+      const port = await new Promise<number>((resolve) => {
+        const srv = createServer();
+        srv.listen(0, '127.0.0.1', () => {
+          const p = (srv.address() as AddressInfo).port;
+          srv.close(() => resolve(p));
+        });
+      });
+      const plan = {
+        channel: 'certchannel',
+        orgs: ['org1'],
+        peers: [{ id: 'peer0.org1', org: 'org1', msp: 'Org1MSP', port, userMsp: msp, tlsCa: join(msp, 'signcerts', 'cert.pem') }],
+        chaincode: { name: 'certs' },
+      } as unknown as NetPlan;
+      const gateways = new OrgGateways(plan);
+      try {
+        expect(await gateways.connectAll(300)).toEqual(['org1']);
+        expect((gateways as unknown as { open: Map<string, unknown> }).open.size).toBe(0);
+      } finally {
+        gateways.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
