@@ -43,7 +43,7 @@ export interface Spread {
   readonly max: number;
   /** Seeds run: 1..seeds. */
   readonly seeds: number;
-  /** The seeds whose wait gave up (the step failed): no catch-up time. */
+  /** The seeds whose wait gave up (the step failed, or the run stopped before it): no catch-up time. */
   readonly stuck: readonly number[];
 }
 
@@ -80,11 +80,14 @@ export async function stepSpreads(
     const cluster = await simClusterFor(scenario, { seed, smartbft: options.smartbft, ordererBackoffMaxMs: options.ordererBackoffMaxMs, ...(options.profile !== undefined ? { profile: options.profile } : {}) });
     try {
       const result = await runScenario(scenario, cluster, { seed });
-      for (const s of result.steps) {
-        if (!steps.has(s.index)) continue;
-        const was = out.get(s.index) ?? { min: Infinity, max: -Infinity, stuck: [] };
-        if (s.ok) out.set(s.index, { min: Math.min(was.min, s.tookMs), max: Math.max(was.max, s.tookMs), stuck: was.stuck });
-        else out.set(s.index, { ...was, stuck: [...was.stuck, seed] });
+      // A step this seed's run never reached (it stopped before: its time budget, an abort)
+      // has not caught up either: counted with the stuck seeds, not as one that caught up.
+      const byIndex = new Map(result.steps.map((x) => [x.index, x]));
+      for (const index of [...steps].sort((a, b) => a - b)) {
+        const s = byIndex.get(index);
+        const was = out.get(index) ?? { min: Infinity, max: -Infinity, stuck: [] };
+        if (s !== undefined && s.ok) out.set(index, { min: Math.min(was.min, s.tookMs), max: Math.max(was.max, s.tookMs), stuck: was.stuck });
+        else out.set(index, { ...was, stuck: [...was.stuck, seed] });
       }
     } finally {
       await cluster.close();

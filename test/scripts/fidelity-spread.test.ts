@@ -30,6 +30,16 @@ describe('fidelity: a restart catch-up is judged against the model\'s spread ove
     expect(s?.max).toBeLessThanOrEqual(3_600 + 2_000 + LOCAL_POLL_MS);
   });
 
+  it('a seed whose run never reaches the step counts as not caught up, not as one that did', async () => {
+    const sc = build('kill-orderer');
+    const beyond = sc.steps.length + 1;
+    const spreads = await stepSpreads(sc, new Set([beyond]), { smartbft: {}, ordererBackoffMaxMs: 3_000 }, 2);
+    const s = spreads.get(beyond)!;
+    expect(s.stuck).toEqual([1, 2]);
+    expect(Number.isNaN(s.min)).toBe(true);
+    expect(drawOutcome(true, s)).toEqual({ same: false, why: 'the model caught up on none of seeds 1-2' });
+  });
+
   it('beyond-f\'s step 15 with a block write as slow as calibrate\'s p95: seeds 1 and 2 do not catch up (a sync one block short), seed 3 does, on its view change\'s timeout', async () => {
     const deliver = DEFAULT_PROFILE.figures.deliver!;
     const profile: CalibrationProfile = { ...DEFAULT_PROFILE, figures: { ...DEFAULT_PROFILE.figures, deliver: { ...deliver, p50Ms: deliver.p95Ms } } };
