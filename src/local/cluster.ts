@@ -434,7 +434,6 @@ export class LocalCluster implements Cluster {
     return Promise.reject(new Error(`byzantine ${node}: ${whyNot('byzantine')}`));
   }
 
-  /** Stop background load, close the gateways, start again every node the run stopped and left down. */
   /**
    * Connect every org's Gateway client to its peer before the steps run (OrgGateways
    * connectAll), so that an issue step times Fabric, not our first TLS handshake; returns
@@ -444,6 +443,7 @@ export class LocalCluster implements Cluster {
     return this.gateways.connectAll(timeoutMs);
   }
 
+  /** Stop background load, close the gateways, start again every node the run stopped and left down. */
   async close(): Promise<void> {
     for (const l of this.loads) l.stop = true;
     await Promise.allSettled([...this.loads].map((l) => l.done));
