@@ -8,7 +8,8 @@ import { Rng } from '../../../src/sim/kernel/rng.ts';
 import type { DurableOp, Effect, Input } from '../../../src/sim/kernel/types.ts';
 import { createConsenter, type Application, type ConsenterState, type Decision } from '../../../src/sim/smartbft/api.ts';
 import type { SmartBftConfig } from '../../../src/sim/smartbft/config.ts';
-import type { BftCommand, BftEvent, BftMessage, SavedMessage } from '../../../src/sim/smartbft/messages.ts';
+import { sign } from '../../../src/sim/consensus/crypto.ts';
+import type { BftCommand, BftEvent, BftMessage, Commit, PrePrepare, SavedMessage } from '../../../src/sim/smartbft/messages.ts';
 
 type BftEffect = Effect<BftMessage, BftEvent>;
 
@@ -129,6 +130,20 @@ export class OneConsenter {
   wal(): readonly SavedMessage[] {
     return (this.store.get('wal') ?? []) as SavedMessage[];
   }
+}
+
+/** The PrePrepare leader 1 of 4 broadcasts (as node 2 gets it) for one request, `c:tx1`. */
+export function leaderPrePrepare(): PrePrepare {
+  const leader = new OneConsenter(1, 4);
+  leader.step({ kind: 'command', command: { type: 'submit', request: { clientId: 'c', reqId: 'tx1', size: 100, payload: null } } });
+  const pp = sends(leader.runUntil(1_000)).find((x) => x.msg.type === 'PrePrepare' && x.to === 2);
+  if (pp === undefined) throw new Error('leader 1 of 4 sent node 2 no PrePrepare within 1 s');
+  return pp.msg as PrePrepare;
+}
+
+/** Consenter `signer`'s Commit of `pp`'s proposal. */
+export function commitOf(pp: PrePrepare, signer: number): Commit {
+  return { type: 'Commit', view: pp.view, seq: pp.seq, digest: pp.proposal.digest, signature: sign(signer, pp.proposal.digest), assist: false };
 }
 
 export function sends(effects: readonly BftEffect[]): Sent[] {

@@ -8,24 +8,15 @@ import { sign, withDigest } from '../../../src/sim/consensus/crypto.ts';
 import type { Request, ViewMetadata } from '../../../src/sim/smartbft/api.ts';
 import { blockHeader } from '../../../src/sim/consensus/app.ts';
 import { describeMessage, type Commit, type PrePrepare, type Prepare, type ViewDataMsg } from '../../../src/sim/smartbft/messages.ts';
-import { logs, OneConsenter, sends } from './one.ts';
+import { commitOf, leaderPrePrepare, logs, OneConsenter, sends } from './one.ts';
 
-/** The PrePrepare leader 1 of 4 broadcasts for one request. */
-function prePrepare(): PrePrepare {
-  const leader = new OneConsenter(1, 4);
-  leader.step({ kind: 'command', command: { type: 'submit', request: { clientId: 'c', reqId: 'tx1', size: 100, payload: null } } });
-  const pp = sends(leader.runUntil(1_000)).find((x) => x.msg.type === 'PrePrepare' && x.to === 2);
-  expect(pp).toBeDefined();
-  return pp!.msg as PrePrepare;
-}
 
-const commit = (pp: PrePrepare, signer: number): Commit => ({ type: 'Commit', view: pp.view, seq: pp.seq, digest: pp.proposal.digest, signature: sign(signer, pp.proposal.digest), assist: false });
 
 describe('View (view.go)', () => {
   // Built in each test, not when the file is collected (see controller-sync.test.ts).
   let pp: PrePrepare;
   beforeEach(() => {
-    pp = prePrepare();
+    pp = leaderPrePrepare();
   });
 
   it('Abort (stopView): once a view change aborts the view, its PrePrepare is not prepared', () => {
@@ -44,11 +35,11 @@ describe('View (view.go)', () => {
     node.receive(1, { type: 'Prepare', view: pp.view, seq: pp.seq, digest: pp.proposal.digest, assist: false });
     node.receive(3, { type: 'Prepare', view: pp.view, seq: pp.seq, digest: pp.proposal.digest, assist: false });
     expect(node.state.view.myCommit).toBeDefined();
-    node.receive(3, commit(pp, 3));
+    node.receive(3, commitOf(pp, 3));
     // Node 4 relays node 3's signature: not a vote of node 4.
-    node.receive(4, commit(pp, 3));
+    node.receive(4, commitOf(pp, 3));
     expect(node.ledger()).toEqual([]);
-    const out = node.receive(1, commit(pp, 1));
+    const out = node.receive(1, commitOf(pp, 1));
     expect(node.ledger().map((d) => d.seq)).toEqual([1]);
     expect(logs(out).find((l) => l.kind === 'collectedCommits')?.args).toEqual([2, 2, '[3 1]']);
   });
@@ -81,7 +72,6 @@ function proposalAt(seq: number, opts: { view?: number; md?: Partial<ViewMetadat
   return { type: 'PrePrepare', view, seq, proposal };
 }
 const prepareOf = (p: PrePrepare, digest = p.proposal.digest): Prepare => ({ type: 'Prepare', view: p.view, seq: p.seq, digest, assist: false });
-const commitOf = (p: PrePrepare, signer: number): Commit => ({ type: 'Commit', view: p.view, seq: p.seq, digest: p.proposal.digest, signature: sign(signer, p.proposal.digest), assist: false });
 const sent = (effects: ReturnType<OneConsenter['receive']>): string[] => sends(effects).map((x) => `${describeMessage(x.msg)}->${x.to}`);
 const kinds = (effects: ReturnType<OneConsenter['receive']>): string[] => logs(effects).map((l) => l.kind);
 

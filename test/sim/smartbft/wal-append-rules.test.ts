@@ -9,25 +9,15 @@
  * are broadcast after the records are saved); here one consenter is fed one input at a time.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { sign } from '../../../src/sim/consensus/crypto.ts';
 import { resolveConfig } from '../../../src/sim/smartbft/config.ts';
-import type { Commit, PrePrepare, Prepare } from '../../../src/sim/smartbft/messages.ts';
+import type { PrePrepare, Prepare } from '../../../src/sim/smartbft/messages.ts';
 import { PHASE } from '../../../src/sim/smartbft/state.ts';
-import { logs, OneConsenter, sends } from './one.ts';
+import { commitOf, leaderPrePrepare, logs, OneConsenter, sends } from './one.ts';
 
 const WAL_MS = 3;
 
-/** The PrePrepare leader 1 of 4 broadcasts for one request (no WAL time). */
-function prePrepare(): PrePrepare {
-  const leader = new OneConsenter(1, 4);
-  leader.step({ kind: 'command', command: { type: 'submit', request: { clientId: 'c', reqId: 'tx1', size: 100, payload: null } } });
-  const pp = sends(leader.runUntil(1_000)).find((x) => x.msg.type === 'PrePrepare' && x.to === 2);
-  expect(pp).toBeDefined();
-  return pp!.msg as PrePrepare;
-}
 
 const prepare = (pp: PrePrepare): Prepare => ({ type: 'Prepare', view: pp.view, seq: pp.seq, digest: pp.proposal.digest, assist: false });
-const commit = (pp: PrePrepare, signer: number): Commit => ({ type: 'Commit', view: pp.view, seq: pp.seq, digest: pp.proposal.digest, signature: sign(signer, pp.proposal.digest), assist: false });
 const votes = (effects: Parameters<typeof sends>[0], type: 'PrePrepare' | 'Prepare' | 'Commit'): number[] => sends(effects).filter((x) => x.msg.type === type).map((x) => x.to);
 const facts = (node: OneConsenter, type: string): unknown[] =>
   node.effects.filter((e) => e.kind === 'emit' && (e.event as { type: string }).type === type).map((e) => (e as { event: unknown }).event);
@@ -35,7 +25,7 @@ const facts = (node: OneConsenter, type: string): unknown[] =>
 describe('TestViewPersisted: a record is saved to the WAL before the vote it records is sent (view.go, state.go, writeaheadlog.go)', () => {
   let pp: PrePrepare;
   beforeEach(() => {
-    pp = prePrepare();
+    pp = leaderPrePrepare();
   });
 
   it('processProposal: a follower fed the PrePrepare sends its Prepare WalAppendMs later; the ProposedRecord and InFlightData are there at once', () => {
@@ -104,8 +94,8 @@ describe('TestViewPersisted: a record is saved to the WAL before the vote it rec
     node.receive(3, prepare(pp));
     node.receive(4, prepare(pp));
     node.runUntil(WAL_MS);
-    node.receive(3, commit(pp, 3));
-    node.receive(4, commit(pp, 4));
+    node.receive(3, commitOf(pp, 3));
+    node.receive(4, commitOf(pp, 4));
     expect(facts(node, 'bft.decided')).toEqual([]);
     expect(node.ledger()).toHaveLength(0);
     node.runUntil(2 * WAL_MS);

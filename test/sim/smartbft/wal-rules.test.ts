@@ -5,11 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { blockHeader } from '../../../src/sim/consensus/app.ts';
-import { sign, withDigest } from '../../../src/sim/consensus/crypto.ts';
+import { withDigest } from '../../../src/sim/consensus/crypto.ts';
 import type { Decision, ViewMetadata } from '../../../src/sim/smartbft/api.ts';
-import type { Commit, PrePrepare, Prepare, SavedMessage } from '../../../src/sim/smartbft/messages.ts';
+import type { PrePrepare, Prepare, SavedMessage } from '../../../src/sim/smartbft/messages.ts';
 import { PHASE } from '../../../src/sim/smartbft/state.ts';
-import { logs, OneConsenter, sends } from './one.ts';
+import { commitOf, logs, OneConsenter, sends } from './one.ts';
 
 /** The PrePrepare of leader 1 for `seq` in `view`, `decisions` decisions into the view. */
 function prePrepareAt(seq: number, view = 0, decisions = seq - 1): PrePrepare {
@@ -20,7 +20,6 @@ function prePrepareAt(seq: number, view = 0, decisions = seq - 1): PrePrepare {
 }
 const decided = (pp: PrePrepare): Decision => ({ seq: pp.seq, proposal: pp.proposal, signatures: [] });
 const prepareOf = (pp: PrePrepare): Prepare => ({ type: 'Prepare', view: pp.view, seq: pp.seq, digest: pp.proposal.digest, assist: false });
-const commitOf = (pp: PrePrepare, signer: number): Commit => ({ type: 'Commit', view: pp.view, seq: pp.seq, digest: pp.proposal.digest, signature: sign(signer, pp.proposal.digest), assist: false });
 const proposed = (pp: PrePrepare): SavedMessage => ({ type: 'ProposedRecord', prePrepare: pp, prepare: prepareOf(pp) });
 const committed = (pp: PrePrepare): SavedMessage => ({ type: 'Commit', commit: commitOf(pp, 3) });
 
