@@ -18,6 +18,7 @@ import type { Scenario } from '../src/scenarios/schema.ts';
 import { DEFAULT_CONFIG, type SmartBftConfig } from '../src/sim/smartbft/config.ts';
 import { DEFAULT_SEED, runScenario } from '../src/scenarios/runner.ts';
 import { simClusterFor } from '../src/scenarios/simulator.ts';
+import { median } from '../src/calibrate/profile.ts';
 
 /** The step between two phases tried: ten phases over the default 50 ms interval. */
 export const PHASE_STEP_MS = 5;
@@ -30,11 +31,6 @@ export interface PhaseLatency {
   readonly max: number;
 }
 
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
 
 /** `scenario` with a sleep of `ms` before its step `index` (1-based); the scenario itself for 0. */
 export function withSleepBefore(scenario: Scenario, index: number, ms: number): Scenario {

@@ -32,6 +32,7 @@ import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { processEnv, type CliEnv } from '../src/cli/io.ts';
 import { writeFileAtomic } from '../src/io/files.ts';
+import { median } from '../src/calibrate/profile.ts';
 import type { Comparison, CompareRow } from '../src/live/compare.ts';
 import { topologyMismatch, unsupportedStep } from '../src/local/cluster.ts';
 import { loadNetState, netDown, netUp, resolveFabricHome, type NetState } from '../src/local/net.ts';
@@ -162,11 +163,6 @@ function tolText(t: Tolerance): string {
   return `${Math.round(t.rel * 100)}% or ${ms(t.absMs)}`;
 }
 
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
 
 interface TimingRow {
   readonly scenario: string;
